@@ -1,0 +1,1 @@
+"""The `netgain` command line."""

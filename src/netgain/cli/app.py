@@ -1,0 +1,65 @@
+"""The root `netgain` command: global options, error handling and sub-command registration."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from netgain import __version__
+from netgain.errors import NetgainError
+
+app = typer.Typer(
+    name="netgain",
+    help="Measure how much of every change an AI wrote, what it risks, and who must review it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"netgain {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """netgain: AI provenance, security scanning, tiered review and net-outcome metrics."""
+
+
+def _register() -> None:
+    # Imported here so that `netgain --version` stays fast and sub-commands stay independent.
+    from netgain.cli import history, scan
+
+    history.register(app)
+    scan.register(app)
+
+
+def main() -> None:
+    """Console-script entry point: maps NetgainError to its exit code with a one-line message."""
+    _register()
+    try:
+        result = app(standalone_mode=False)
+    except NetgainError as exc:
+        from netgain.cli.output import err_console
+
+        err_console.print(f"[red]error:[/red] {exc}", highlight=False)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    except Exception as exc:  # click's usage errors arrive here with standalone_mode=False
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+        raise
+    sys.exit(result if isinstance(result, int) else 0)

@@ -1,0 +1,49 @@
+"""Shared terminal and JSON output helpers so that every command looks and behaves the same."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def emit_json(payload: Any) -> None:
+    """Write one JSON document to stdout (sorted keys, stable for diffs and scripts)."""
+    sys.stdout.write(json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def warn(message: str) -> None:
+    err_console.print(f"[yellow]warning:[/yellow] {message}", highlight=False, markup=True)
+
+
+@contextmanager
+def progress(enabled: bool | None = None) -> Iterator[Progress]:
+    """A progress display on stderr that stays silent when stderr is not a terminal."""
+    show = err_console.is_terminal if enabled is None else enabled
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=not show,
+        transient=True,
+    )
+    with bar:
+        yield bar

@@ -1,0 +1,71 @@
+"""Locating and reading netgain's configuration.
+
+The configuration lives in `netgain.toml` at the repository root or under `[tool.netgain]` in
+`pyproject.toml`. Each capability validates its own section; this module only finds and parses the
+file so that every error can name it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from netgain.errors import ConfigError
+
+DATABASE_ENV = "NETGAIN_DATABASE_URL"
+
+
+@dataclass(slots=True)
+class RawConfig:
+    """The parsed configuration table and where it came from (None when no file exists)."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    source: Path | None = None
+
+    def section(self, name: str) -> dict[str, Any]:
+        value = self.data.get(name, {})
+        if not isinstance(value, dict):
+            raise ConfigError(f"{self.source}: [{name}] must be a table, not {type(value).__name__}")
+        return value
+
+
+def _parse(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+
+
+def load_config(root: Path, explicit: Path | None = None) -> RawConfig:
+    """Read `explicit`, else `root/netgain.toml`, else `[tool.netgain]` of `root/pyproject.toml`."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: configuration file not found")
+        data = _parse(explicit)
+        if explicit.name == "pyproject.toml":
+            data = data.get("tool", {}).get("netgain", {})
+        return RawConfig(data, explicit)
+    toml_path = root / "netgain.toml"
+    if toml_path.is_file():
+        return RawConfig(_parse(toml_path), toml_path)
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        tool = _parse(pyproject).get("tool", {})
+        if isinstance(tool, dict) and isinstance(tool.get("netgain"), dict):
+            return RawConfig(tool["netgain"], pyproject)
+    return RawConfig()
+
+
+def database_url(repo_root: Path, explicit: str | None = None) -> str:
+    """`--db` wins, then NETGAIN_DATABASE_URL, then SQLite at `<repo>/.netgain/netgain.db`."""
+    if explicit:
+        return explicit
+    env = os.environ.get(DATABASE_ENV)
+    if env:
+        return env
+    return f"sqlite:///{(repo_root / '.netgain' / 'netgain.db').resolve()}"
