@@ -42,24 +42,15 @@ def _register() -> None:
 
 
 def main() -> None:
-    """Console-script entry point: maps NetgainError to its exit code with a one-line message."""
+    """Console-script entry point: maps NetgainError to its exit code with a one-line message.
+
+    Typer's standalone mode already maps usage errors to exit 2 and prints them.
+    """
     _register()
     try:
-        result = app(standalone_mode=False)
+        app()
     except NetgainError as exc:
         from netgain.cli.output import err_console
 
-        err_console.print(f"[red]error:[/red] {exc}", highlight=False)
+        err_console.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
         sys.exit(exc.exit_code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        sys.exit(130)
-    except Exception as exc:  # click's usage errors arrive here with standalone_mode=False
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
-        raise
-    sys.exit(result if isinstance(result, int) else 0)
