@@ -28,7 +28,9 @@ class RawConfig:
     def section(self, name: str) -> dict[str, Any]:
         value = self.data.get(name, {})
         if not isinstance(value, dict):
-            raise ConfigError(f"{self.source}: [{name}] must be a table, not {type(value).__name__}")
+            raise ConfigError(
+                f"{self.source}: [{name}] must be a table, not {type(value).__name__}"
+            )
         return value
 
 
