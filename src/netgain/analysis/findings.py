@@ -71,6 +71,7 @@ class Finding:
     trace: list[TraceStep] = field(default_factory=list)
     tool: str = "netgain"
     suppressed: str | None = None  # reason, when an inline suppression or baseline matched
+    suppression_kind: str | None = None  # "inSource" (inline comment) or "external" (baseline)
 
     @property
     def fingerprint(self) -> str:
