@@ -1,0 +1,247 @@
+"""Commit-level AI markers: bot authors, co-author trailers, subject prefixes, branch prefixes.
+
+The built-in table is data (`markers.toml` beside this module), teams add their own rules in the
+`[provenance]` table of netgain.toml. Matching is case-insensitive and only ever looks at the
+trailers git itself parsed (`Commit.trailers`), the identities, the subject, and a few exact body
+lines listed in the table, so a body that merely mentions "Claude" is never evidence.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from netgain.errors import ConfigError
+from netgain.git.model import Commit
+from netgain.provenance.model import AuthorKind, Evidence, EvidenceKind
+from netgain.provenance.tools import canonical_tool
+
+MarkerField = Literal["author", "committer", "trailer", "subject", "body-line", "branch"]
+MARKER_FIELDS: tuple[str, ...] = get_args(MarkerField)
+
+
+@dataclass(frozen=True, slots=True)
+class MarkerRule:
+    """One marker: `pattern` searched (case-insensitively) in one field of a commit.
+
+    Attributes:
+        tool: canonical tool id credited when the rule matches (None for a human marker
+            that names no tool).
+        field: which part of the commit is matched, see MarkerField.
+        pattern: a Python regular expression; anchor it, the match uses `re.search`.
+        model_group: name of a group in `pattern` whose text is the model, if any.
+        kind: AI, or HUMAN for team markers that positively attest human authorship.
+        team: True for rules declared in netgain.toml (evidence kind "team-marker").
+    """
+
+    tool: str | None
+    field: MarkerField
+    pattern: str
+    model_group: str | None = None
+    kind: AuthorKind = AuthorKind.AI
+    team: bool = False
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        return _compile(self.pattern)
+
+
+@cache
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+class _RuleSpec(BaseModel):
+    """Schema of one rule, shared by the built-in table and team markers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, protected_namespaces=())
+
+    tool: str | None = None
+    field: MarkerField
+    pattern: str
+    model_group: str | None = None
+    kind: Literal["ai", "human"] = "ai"
+    note: str | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_compiles(cls, value: str) -> str:
+        if not value:
+            raise ValueError("pattern must not be empty")
+        try:
+            re.compile(value, re.IGNORECASE)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression: {exc}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> _RuleSpec:
+        if self.kind == "ai" and not (self.tool and self.tool.strip()):
+            raise ValueError("tool is required for an AI marker (kind = 'ai')")
+        if self.model_group is not None:
+            groups = re.compile(self.pattern, re.IGNORECASE).groupindex
+            if self.model_group not in groups:
+                raise ValueError(
+                    f"model_group {self.model_group!r} is not a named group of the pattern"
+                )
+        return self
+
+    def to_rule(self, *, team: bool) -> MarkerRule:
+        return MarkerRule(
+            tool=canonical_tool(self.tool) if self.tool else None,
+            field=self.field,
+            pattern=self.pattern,
+            model_group=self.model_group,
+            kind=AuthorKind(self.kind),
+            team=team,
+        )
+
+
+class _ProvenanceSection(BaseModel):
+    """The `[provenance]` table of netgain.toml."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    builtin_markers: bool = True
+    markers: list[_RuleSpec] = []
+
+
+def _format_validation_error(exc: ValidationError, prefix: str) -> str:
+    problems = []
+    for error in exc.errors():
+        key = prefix
+        for part in error["loc"]:
+            key += f"[{part}]" if isinstance(part, int) else f".{part}"
+        problems.append(f"{key}: {error['msg']}")
+    return "; ".join(problems)
+
+
+@cache
+def _builtin_rules() -> tuple[MarkerRule, ...]:
+    text = resources.files("netgain.provenance").joinpath("markers.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    rules = []
+    for index, raw in enumerate(data.get("marker", [])):
+        try:
+            rules.append(_RuleSpec.model_validate(raw).to_rule(team=False))
+        except ValidationError as exc:  # pragma: no cover - the shipped table is tested
+            detail = _format_validation_error(exc, f"marker[{index}]")
+            raise RuntimeError(f"netgain/provenance/markers.toml: {detail}") from exc
+    return tuple(rules)
+
+
+def builtin_markers() -> list[MarkerRule]:
+    """The built-in marker table of specs/PROVENANCE.md section 3, in table order."""
+    return list(_builtin_rules())
+
+
+def load_team_markers(
+    section: Mapping[str, Any], source: str | Path | None = None
+) -> list[MarkerRule]:
+    """Validate the `[provenance]` table and return the team's own marker rules.
+
+    Example netgain.toml::
+
+        [[provenance.markers]]
+        tool = "internal-bot"
+        field = "trailer"
+        pattern = "^AI-Assisted: yes"
+
+        [[provenance.markers]]
+        kind = "human"
+        field = "trailer"
+        pattern = "^AI-Assisted: none"
+
+    Raises:
+        ConfigError: naming the file (when given) and the offending key.
+    """
+    try:
+        parsed = _ProvenanceSection.model_validate(dict(section))
+    except ValidationError as exc:
+        where = f"{source}: " if source is not None else ""
+        raise ConfigError(where + _format_validation_error(exc, "provenance")) from exc
+    return [spec.to_rule(team=True) for spec in parsed.markers]
+
+
+def marker_rules(
+    section: Mapping[str, Any] | None = None, source: str | Path | None = None
+) -> list[MarkerRule]:
+    """Built-in rules (unless `builtin_markers = false`) followed by the team's rules."""
+    section = section or {}
+    team = load_team_markers(section, source)
+    use_builtin = section.get("builtin_markers", True) is not False
+    return (builtin_markers() if use_builtin else []) + team
+
+
+def _targets(commit: Commit, field: MarkerField) -> Iterable[tuple[str, str]]:
+    """(text to match, description for the evidence) pairs of one field of a commit."""
+    if field == "author":
+        yield str(commit.author), "author"
+    elif field == "committer":
+        yield str(commit.committer), "committer"
+    elif field == "trailer":
+        for trailer in commit.trailers:
+            yield f"{trailer.key.strip()}: {trailer.value.strip()}", "trailer"
+    elif field == "subject":
+        yield commit.subject, "subject"
+    elif field == "body-line":
+        for line in commit.message.split("\n")[1:]:
+            stripped = line.strip()
+            if stripped:
+                yield stripped, "body line"
+
+
+def _model_of(rule: MarkerRule, match: re.Match[str]) -> str | None:
+    if rule.model_group is None:
+        return None
+    value = match.group(rule.model_group)
+    return value.strip() or None if value else None
+
+
+def detect_commit_markers(commit: Commit, rules: Sequence[MarkerRule]) -> list[Evidence]:
+    """Every rule that matches `commit`, as evidence (branch rules are ignored here).
+
+    One piece of evidence per (rule, matched text); order follows `rules`.
+    """
+    found: list[Evidence] = []
+    seen: set[tuple[int, str]] = set()
+    for index, rule in enumerate(rules):
+        if rule.field == "branch":
+            continue
+        for text, label in _targets(commit, rule.field):
+            match = rule.regex.search(text)
+            if match is None or (index, text) in seen:
+                continue
+            seen.add((index, text))
+            kind: EvidenceKind = "team-marker" if rule.team else "commit-marker"
+            who = rule.tool or "human"
+            found.append(
+                Evidence(
+                    kind=kind,
+                    tool=rule.tool if rule.kind is AuthorKind.AI else None,
+                    model=_model_of(rule, match),
+                    detail=f"{label} {text!r} matches the {who} marker /{rule.pattern}/",
+                    author=rule.kind,
+                )
+            )
+    return found
+
+
+def tool_for_branch(name: str, rules: Sequence[MarkerRule] | None = None) -> str | None:
+    """The AI tool a pull request's head branch name points to (`codex/...`, `devin/...`).
+
+    `refs/heads/` is stripped. Only AI branch rules count; None when nothing matches.
+    """
+    branch = name.strip().removeprefix("refs/heads/")
+    for rule in builtin_markers() if rules is None else rules:
+        if rule.field == "branch" and rule.kind is AuthorKind.AI and rule.regex.search(branch):
+            return rule.tool
+    return None
