@@ -7,7 +7,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from netgain.git.model import Commit, FileStat, Identity, Trailer
+from netgain.git.model import Commit, FileStat, Identity, LineRange, Trailer
 
 HUMAN = Identity("Ada Human", "ada@example.com")
 WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -107,3 +107,20 @@ class GitRepo:
             files=files,
             trailers=trailers,
         )
+
+
+def added_ranges(repo: GitRepo, sha: str) -> dict[str, list[LineRange]]:
+    """Added line ranges per new path, read from `git show -U0` hunk headers."""
+    result: dict[str, list[LineRange]] = {}
+    path = ""
+    for line in repo.git("show", "-U0", "--format=", "--no-renames", sha).splitlines():
+        if line.startswith("+++ "):
+            path = line[6:] if line.startswith("+++ b/") else ""
+        elif line.startswith("@@") and path:
+            new = line.split(" ")[2]  # +start[,count]
+            start_text, _, count_text = new[1:].partition(",")
+            count = int(count_text) if count_text else 1
+            if count:
+                start = int(start_text)
+                result.setdefault(path, []).append(LineRange(start, start + count - 1))
+    return result
