@@ -163,3 +163,14 @@ def test_lookup_by_full_and_abbreviated_revision() -> None:
     assert [str(r.id)[-1] for r in found] == ["2", "1"]  # oldest first
     assert records[1].matches_commit(SHA)
     assert not records[2].matches_commit(SHA)
+
+
+def test_pretty_printed_record_and_json_array_files() -> None:
+    pretty = json.dumps(record(), indent=2).encode()
+    records, warnings = parse_trace_lines(pretty, SOURCE)
+    assert (len(records), warnings) == (1, [])
+    array = json.dumps([record(), {"version": "0.1.0"}, record(version="1.0")]).encode()
+    records, warnings = parse_trace_lines(array, SOURCE)
+    assert len(records) == 2
+    assert [w.message.split(":")[0] for w in warnings] == ["item 1", "item 2"]
+    assert all(w.line is None for w in warnings)

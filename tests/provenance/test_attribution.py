@@ -357,3 +357,17 @@ def test_classify_line_outside_any_file(line: int) -> None:
         markers=RULES,
     )
     assert classify_line(result, "a.py", line) == (AuthorKind.UNKNOWN, None)
+
+
+def test_note_warnings_and_foreign_notes_reach_the_attribution() -> None:
+    text = "a.py\n  s_ffffffffffffff::t_1 1-2\n---\n" + metadata()
+    note = parse_note(text.encode(), "9" * 40)
+    commit = make_commit(sha=SHA, files=[FileStat("a.py", 2, 0)])
+    result = attribute_commit(commit, added={"a.py": [R(1, 2)]}, note=note, markers=RULES)
+    # an unknown session id is still AI, of an unnamed tool
+    assert result.counts == LineCounts(ai=2)
+    assert result.by_tool == [ToolShare(None, 2, ())]
+    messages = [w.message for w in result.warnings]
+    assert any("metadata.sessions" in m for m in messages)
+    assert any("parsed for commit 9999" in m for m in messages)
+    assert all(w.sha in (SHA, "9" * 40) for w in result.warnings)

@@ -279,3 +279,22 @@ def test_legacy_blob_stored_under_refs_ai_authorship(tmp_path: Path) -> None:
     note = parse_note(data.encode(), sha)
     assert note.is_legacy
     assert len(note.files["src/app.py"]) == 3
+
+
+def test_quoted_path_with_a_newline_spans_lines() -> None:
+    text = f'"odd\nname.py"\n  {PROMPT} 1\n"two words.py"\n  {PROMPT} 2\n---\n' + metadata()
+    note = parse_note(text.encode(), SHA)
+    assert list(note.files) == ["odd\nname.py", "two words.py"]
+    assert note.files["two words.py"][0].line == 5
+
+
+def test_unknown_ids_keep_their_kind_and_are_warned() -> None:
+    text = "a.py\n  s_ffffffffffffff::t_1 1\n  h_eeeeeeeeeeeeee 2\n---\n" + metadata()
+    note = parse_note(text.encode(), SHA)
+    session, human = note.files["a.py"]
+    assert (session.author, session.tool) == (AuthorKind.AI, None)
+    assert human.author is AuthorKind.HUMAN
+    assert [w.line for w in note.warnings] == [2, 3]
+    # read_note reports only failures; these warnings travel on the note itself
+    same, warnings = read_note(text.encode(), SHA)
+    assert same is not None and warnings == [] and len(same.warnings) == 2

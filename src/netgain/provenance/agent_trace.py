@@ -173,10 +173,60 @@ def _validation_message(exc: ValidationError) -> str:
     return "invalid Agent Trace record: " + "; ".join(parts) + more
 
 
+def _whole_document(data: bytes) -> list[Any] | None:
+    """Records of a file holding one pretty-printed record or a JSON array, else None (JSONL)."""
+    stripped = data.strip()
+    if not (stripped.startswith(b"[") or (stripped.startswith(b"{") and b"\n" in stripped)):
+        return None
+    try:
+        value = json.loads(stripped.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None  # JSON lines (or garbage): read line by line
+    return value if isinstance(value, list) else [value]
+
+
+def _check_record(
+    value: Any, source: str, line: int | None, item: str
+) -> tuple[TraceRecord | None, list[ProvenanceWarning]]:
+    if not isinstance(value, dict):
+        return None, [ProvenanceWarning(source, f"{item}a record must be a JSON object", line)]
+    try:
+        record = TraceRecord.model_validate(value)
+    except ValidationError as exc:
+        return None, [ProvenanceWarning(source, item + _validation_message(exc), line)]
+    warnings = []
+    revision = record.git_revision
+    if not _SEMVER.fullmatch(record.version):
+        if not _LOOSE_VERSION.fullmatch(record.version):
+            message = f"{item}version {record.version!r} is not a version number"
+            return None, [ProvenanceWarning(source, message, line)]
+        warnings.append(
+            ProvenanceWarning(
+                source,
+                f"{item}version {record.version!r} is not semver (the RFC requires e.g. "
+                "0.1.0); record kept",
+                line,
+                revision,
+            )
+        )
+    if revision is None:
+        warnings.append(
+            ProvenanceWarning(
+                source,
+                f"{item}record has no git revision (vcs.type 'git'); it cannot be tied to a commit",
+                line,
+            )
+        )
+    return record, warnings
+
+
 def parse_trace_lines(
     data: bytes, source: str
 ) -> tuple[list[TraceRecord], list[ProvenanceWarning]]:
     """Parse JSON-lines Agent Trace data; every unusable line becomes a warning, never an abort.
+
+    A file holding a single pretty-printed record, or a JSON array of records, is accepted too
+    (warnings then name the item instead of a line).
 
     Args:
         data: the raw file content (e.g. `.agent-trace/traces.jsonl`).
@@ -187,53 +237,29 @@ def parse_trace_lines(
     """
     records: list[TraceRecord] = []
     warnings: list[ProvenanceWarning] = []
+    document = _whole_document(data)
+    if document is not None:
+        for position, value in enumerate(document):
+            record, found = _check_record(value, source, None, f"item {position}: ")
+            warnings.extend(found)
+            if record is not None:
+                records.append(record)
+        return records, warnings
     for number, raw in enumerate(data.split(b"\n"), start=1):
         if not raw.strip():
             continue
         try:
-            text = raw.decode("utf-8")
-            value = json.loads(text)
+            value = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
             warnings.append(ProvenanceWarning(source, "line is not valid UTF-8", number))
             continue
         except json.JSONDecodeError as exc:
             warnings.append(ProvenanceWarning(source, f"not valid JSON: {exc.msg}", number))
             continue
-        if not isinstance(value, dict):
-            warnings.append(ProvenanceWarning(source, "a record must be a JSON object", number))
-            continue
-        try:
-            record = TraceRecord.model_validate(value)
-        except ValidationError as exc:
-            warnings.append(ProvenanceWarning(source, _validation_message(exc), number))
-            continue
-        revision = record.git_revision
-        if not _SEMVER.fullmatch(record.version):
-            if not _LOOSE_VERSION.fullmatch(record.version):
-                warnings.append(
-                    ProvenanceWarning(
-                        source, f"version {record.version!r} is not a version number", number
-                    )
-                )
-                continue
-            warnings.append(
-                ProvenanceWarning(
-                    source,
-                    f"version {record.version!r} is not semver (the RFC requires e.g. 0.1.0); "
-                    "record kept",
-                    number,
-                    revision,
-                )
-            )
-        if revision is None:
-            warnings.append(
-                ProvenanceWarning(
-                    source,
-                    "record has no git revision (vcs.type 'git'); it cannot be tied to a commit",
-                    number,
-                )
-            )
-        records.append(record)
+        record, found = _check_record(value, source, number, "")
+        warnings.extend(found)
+        if record is not None:
+            records.append(record)
     return records, warnings
 
 

@@ -337,6 +337,14 @@ def attribute_commit(
                 )
             )
     result.evidence = [*markers_found, *pr]
+    if note is not None and note.sha != commit.sha:
+        result.warnings.append(
+            ProvenanceWarning(
+                note.source,
+                f"note was parsed for commit {note.sha} but attached to this commit; used anyway",
+                sha=commit.sha,
+            )
+        )
     if commit.is_merge:
         # Lines of a merge are counted on the merged branch's own commits.
         result.level = "none"
@@ -358,7 +366,7 @@ def classify_line(
     """
     if attribution.level == "line":
         runs = attribution.lines.get(path, [])
-        position = bisect.bisect_right([run.range.start for run in runs], line) - 1
+        position = bisect.bisect_right(runs, line, key=lambda run: run.range.start) - 1
         if position >= 0 and line in runs[position].range:
             run = runs[position]
             return run.kind, run.tool

@@ -238,24 +238,37 @@ def _split_sections(lines: list[str]) -> int:
     raise NoteFormatError("missing the '---' line that ends the attestation section", None)
 
 
-def _parse_path(line: str, number: int) -> str:
-    if line.startswith('"'):
-        if len(line) < 2 or not line.endswith('"'):
+def _parse_path(lines: list[str], index: int) -> tuple[str, int]:
+    """The path starting at `lines[index]` and the index of its last line.
+
+    git-ai wraps a path containing whitespace in double quotes without escaping anything, so a
+    path with a newline spans several lines of the note.
+    """
+    number = index + 1
+    line = lines[index].rstrip()
+    if not line.startswith('"'):
+        return line, index
+    parts = [line[1:]]
+    end = index
+    while not (parts[-1].endswith('"') and (end > index or len(line) > 1)):
+        end += 1
+        if end >= len(lines) or lines[end].startswith(_ENTRY_INDENT):
             raise NoteFormatError(f"unterminated quoted file path {line!r}", number)
-        path = line[1:-1]
-    else:
-        path = line
+        parts.append(lines[end].rstrip())
+    path = "\n".join(parts)[:-1]
     if not path:
         raise NoteFormatError("empty file path", number)
-    return path
+    return path, end
 
 
 def _parse_attestations(lines: list[str]) -> dict[str, list[_RawEntry]]:
     files: dict[str, list[_RawEntry]] = {}
     current: str | None = None
-    for index, raw in enumerate(lines):
+    index = -1
+    while index + 1 < len(lines):
+        index += 1
         number = index + 1
-        line = raw.rstrip()
+        line = lines[index].rstrip()
         if not line:
             continue
         if line.startswith(_ENTRY_INDENT):
@@ -279,7 +292,7 @@ def _parse_attestations(lines: list[str]) -> dict[str, list[_RawEntry]]:
                 "a file path starts at column 0 and entries are indented by two spaces", number
             )
         else:
-            current = _parse_path(line, number)
+            current, index = _parse_path(lines, index)
             files.setdefault(current, [])
     return files
 
@@ -483,9 +496,11 @@ def read_note(
     """`parse_note` that never raises: a bad note becomes a warning naming the commit.
 
     The caller keeps going with commit-level evidence for that commit; nothing else is lost.
+    Warnings about a note that could be read (an unknown session id, ...) stay on
+    `note.warnings` and reach `CommitAttribution.warnings` through `attribute_commit`, so the
+    list returned here only holds the failure, and nothing is reported twice.
     """
     try:
-        note = parse_note(blob, sha)
+        return parse_note(blob, sha), []
     except NoteFormatError as exc:
         return None, [exc.to_warning(source)]
-    return note, list(note.warnings)

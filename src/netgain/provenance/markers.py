@@ -222,13 +222,15 @@ def detect_commit_markers(commit: Commit, rules: Sequence[MarkerRule]) -> list[E
                 continue
             seen.add((index, text))
             kind: EvidenceKind = "team-marker" if rule.team else "commit-marker"
-            who = rule.tool or "human"
+            who = f"{rule.tool} marker" if rule.tool else "human marker"
+            if rule.team:
+                who = f"team {who} /{rule.pattern}/"
             found.append(
                 Evidence(
                     kind=kind,
                     tool=rule.tool if rule.kind is AuthorKind.AI else None,
                     model=_model_of(rule, match),
-                    detail=f"{label} {text!r} matches the {who} marker /{rule.pattern}/",
+                    detail=f"{label} {text!r} ({who})",
                     author=rule.kind,
                 )
             )
