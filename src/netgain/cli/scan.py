@@ -1,9 +1,288 @@
-"""`netgain scan`: security findings for Python code (owned by the analysis capability)."""
+"""`netgain scan`: security findings for Python code, imported SARIF, suppressions and baselines.
+
+The command is a thin shell: `run_scan` builds a ScanReport (reusable by `netgain check`) and the
+formats in `netgain.report` render it. Exit codes: 0 nothing active at or above `--fail-on`, 1
+otherwise, 2 on usage or configuration errors (including an `--import` file that cannot be read,
+reported after every output has been written).
+"""
 
 from __future__ import annotations
 
+import importlib
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from netgain.errors import NetgainError, UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from netgain.analysis.findings import ScanResult, Severity
+    from netgain.analysis.options import EntryMode
+    from netgain.report.scan_report import ScanReport
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+    GITLAB = "gitlab"
+    GITLAB_CODEQUALITY = "gitlab-codequality"
+
+
+@dataclass(slots=True)
+class ScanRequest:
+    """Everything `run_scan` needs; flags left as None fall back to the `[scan]` config table."""
+
+    paths: list[Path]
+    diff_base: str | None = None
+    imports: list[Path] = field(default_factory=list)
+    baseline: Path | None = None
+    fail_on: Severity | None = None
+    mode: EntryMode | None = None
+    config: Path | None = None
+    use_cache: bool = True
+
+
+@dataclass(slots=True)
+class ScanOutcome:
+    report: ScanReport
+    unreadable_imports: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        if self.unreadable_imports:
+            return 2
+        return 1 if self.report.failed else 0
+
+
+def scan_root(paths: list[Path]) -> tuple[Path, Path | None]:
+    """The root that finding paths are relative to, and the git work tree when there is one.
+
+    Inside a repository the root is its top level (paths in reports then match what git, GitHub and
+    GitLab show); otherwise the deepest folder holding every path.
+    """
+    from netgain.analysis.diff_filter import repository_root
+
+    resolved = [p.resolve() for p in paths]
+    repo = repository_root(resolved[0])
+    if repo is not None:
+        repo = repo.resolve()
+        if all(p.is_relative_to(repo) for p in resolved):
+            return repo, repo
+    folders = [p if p.is_dir() else p.parent for p in resolved]
+    common = Path(os.path.commonpath([str(f) for f in folders]))
+    return common, repo
+
+
+def run_scan(request: ScanRequest) -> ScanOutcome:
+    """Analyse, import, suppress, baseline and narrow to the diff; never writes any output."""
+    import netgain.analysis.rules  # noqa: F401  (importing registers every rule)
+    from netgain.analysis.baseline import apply_baseline, load_baseline
+    from netgain.analysis.diff_filter import changed_lines_since, filter_to_changes
+    from netgain.analysis.findings import Severity
+    from netgain.analysis.options import EntryMode, ScanOptions
+    from netgain.analysis.rules.base import all_rules
+    from netgain.analysis.sarif_import import import_sarif
+    from netgain.analysis.suppressions import apply_inline_suppressions
+    from netgain.cli.scan_config import check_rule_names, load_scan_config
+    from netgain.config import load_config
+    from netgain.report.scan_report import ScanReport
+
+    # TODO: import directly once netgain.analysis.scanner lands (it is being written in parallel).
+    scanner = importlib.import_module("netgain.analysis.scanner")
+    scan: Callable[..., ScanResult] = scanner.scan
+
+    started = datetime.now(UTC)
+    for path in request.paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+    for path in request.imports:
+        if not path.is_file():
+            raise UsageError(f"--import {path}: no such file")
+    root, repo = scan_root(request.paths)
+    raw = load_config(repo or root, request.config)
+    config = load_scan_config(raw)
+    rules = all_rules()
+    check_rule_names(raw, config, (r.id for r in rules), (r.family for r in rules))
+    baseline = load_baseline(request.baseline) if request.baseline is not None else None
+
+    options = ScanOptions(
+        mode=request.mode or config.mode or EntryMode.LIBRARY,
+        select=frozenset(config.select),
+        ignore=frozenset(config.ignore),
+        extra_models=dict(config.models),
+        cache_dir=((repo or root) / ".netgain" / "cache" / "scan") if request.use_cache else None,
+        exclude=tuple(config.exclude),
+    )
+    result = scan([p.resolve() for p in request.paths], root=root, options=options)
+
+    report = ScanReport(
+        root=root,
+        findings=list(result.findings),
+        unparsed=list(result.unparsed),
+        rules={r.id: r for r in rules},
+        files_scanned=result.files_scanned,
+        lines_scanned=result.lines_scanned,
+        fail_on=request.fail_on or config.fail_on or Severity.HIGH,
+        diff_base=request.diff_base,
+        started=started,
+    )
+    unreadable: list[str] = []
+    for source in request.imports:
+        imported = import_sarif(source, root=root)
+        report.problems.extend(imported.problems)
+        report.imported.extend(imported.runs)
+        report.findings.extend(imported.findings)
+        if not imported.readable:
+            unreadable.append(str(source))
+
+    report.problems.extend(apply_inline_suppressions(report.findings, root))
+    if request.diff_base is not None:
+        changed = changed_lines_since(root, request.diff_base)
+        report.findings, report.outside_diff = filter_to_changes(report.findings, changed)
+    if baseline is not None and request.baseline is not None:
+        report.baselined = apply_baseline(report.findings, baseline, request.baseline.name)
+    report.finished = datetime.now(UTC)
+    return ScanOutcome(report, unreadable)
+
+
+def _fail_on(value: str | None) -> Severity | None:
+    from netgain.analysis.findings import Severity
+
+    if value is None:
+        return None
+    try:
+        return Severity.parse(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--fail-on") from exc
+
+
+def _write(path: Path, content: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--output {path}: cannot write: {exc.strerror or exc}") from exc
+
+
+def _scan_command(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to analyse.")],
+    *,
+    diff: Annotated[
+        str | None,
+        typer.Option(
+            "--diff", metavar="BASE", help="Report only findings on lines changed since BASE."
+        ),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format.")
+    ] = OutputFormat.TEXT,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")
+    ] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            metavar="SEVERITY",
+            help="Exit 1 at or above: critical|high|medium|low|note (default high).",
+        ),
+    ] = None,
+    imports: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--import", metavar="SARIF", help="Merge another scanner's SARIF (repeatable)."
+        ),
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Hide findings recorded in FILE.")
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option("--write-baseline", help="Record the current findings' fingerprints in FILE."),
+    ] = None,
+    mode: Annotated[
+        str | None,
+        typer.Option(
+            "--mode",
+            metavar="web|library",
+            help="Untrusted entry points: framework sources only, or public parameters too.",
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="netgain.toml or pyproject.toml to use.")
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not read or write the analysis cache.")
+    ] = False,
+) -> None:
+    """Find security flaws in Python code (and merge other scanners' SARIF)."""
+    from netgain.analysis.baseline import write_baseline as save_baseline
+    from netgain.analysis.options import EntryMode
+    from netgain.cli.output import console, err_console
+    from netgain.report import renderer
+    from netgain.report.text import render_to, summary_text
+
+    entry_mode: EntryMode | None = None
+    if mode is not None:
+        try:
+            entry_mode = EntryMode(mode.strip().lower())
+        except ValueError as exc:
+            raise typer.BadParameter(
+                f"unknown mode {mode!r} (expected web or library)", param_hint="--mode"
+            ) from exc
+    request = ScanRequest(
+        paths=paths,
+        diff_base=diff,
+        imports=list(imports or []),
+        baseline=baseline,
+        fail_on=_fail_on(fail_on),
+        mode=entry_mode,
+        config=config,
+        use_cache=not no_cache,
+    )
+    begin = time.perf_counter()
+    try:
+        outcome = run_scan(request)
+        report = outcome.report
+        if fmt is OutputFormat.TEXT and output is None:
+            render_to(console, report)
+        else:
+            content = renderer(fmt.value)(report)
+            if output is None:
+                typer.echo(content, nl=False)
+            else:
+                _write(output, content)
+                err_console.print(summary_text(report))
+                err_console.print(f"report written to {output}", highlight=False)
+        if write_baseline is not None:
+            count = save_baseline(write_baseline, report.findings)
+            err_console.print(
+                f"baseline: {count} findings recorded in {write_baseline}", highlight=False
+            )
+    except NetgainError as exc:
+        err_console.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(exc.exit_code) from exc
+    for problem in report.problems:
+        if str(problem.level) == "error":
+            err_console.print(f"[red]error:[/red] {problem}", highlight=False, markup=True)
+    for source in outcome.unreadable_imports:
+        err_console.print(
+            f"[red]error:[/red] --import {source}: nothing could be read", highlight=False
+        )
+    if os.environ.get("NETGAIN_SCAN_TIMING"):
+        err_console.print(f"scan took {time.perf_counter() - begin:.2f}s", highlight=False)
+    raise typer.Exit(outcome.exit_code)
 
 
 def register(app: typer.Typer) -> None:
-    """Attach the scan command to the root app (filled in by the analysis work)."""
+    """Attach `netgain scan` to the root app."""
+    app.command("scan")(_scan_command)

@@ -1,0 +1,69 @@
+"""Everything one `netgain scan` run reports, in one object that every format renders."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from netgain.analysis.findings import Finding, Severity, UnparsedFile
+from netgain.analysis.problems import Problem
+from netgain.analysis.rules.base import RuleMeta
+from netgain.analysis.sarif_import import ImportedRun
+
+NETGAIN = "netgain"
+
+
+@dataclass(slots=True)
+class ScanReport:
+    """The reported findings (suppressed ones included, marked) and what the scan could not read.
+
+    `findings` holds netgain's own and imported findings after the `--diff` filter; `outside_diff`
+    counts those left out by it. `imported` keeps each imported run's tool identity and rules.
+    """
+
+    root: Path
+    findings: list[Finding] = field(default_factory=list)
+    unparsed: list[UnparsedFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    rules: dict[str, RuleMeta] = field(default_factory=dict)
+    imported: list[ImportedRun] = field(default_factory=list)
+    files_scanned: int = 0
+    lines_scanned: int = 0
+    fail_on: Severity = Severity.HIGH
+    diff_base: str | None = None
+    outside_diff: int = 0
+    baselined: int = 0
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    finished: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def active(self) -> list[Finding]:
+        """Reported findings that are not suppressed: the ones the gate counts."""
+        return [f for f in self.findings if f.suppressed is None]
+
+    @property
+    def suppressed(self) -> list[Finding]:
+        return [f for f in self.findings if f.suppressed is not None]
+
+    @property
+    def own_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.tool == NETGAIN]
+
+    def counts_by_severity(self) -> dict[str, int]:
+        """Active findings per severity, every severity present (zero included), highest first."""
+        counts = Counter(f.severity for f in self.active)
+        return {str(s): counts.get(s, 0) for s in sorted(Severity, reverse=True)}
+
+    @property
+    def failed(self) -> bool:
+        """True when an active finding is at or above the `--fail-on` threshold."""
+        return any(f.severity >= self.fail_on for f in self.active)
+
+    def sorted_findings(self) -> list[Finding]:
+        """Stable order for every format: file, line, column, rule."""
+        return sorted(
+            self.findings,
+            key=lambda f: (f.location.path, f.location.line, f.location.column, f.tool, f.rule_id),
+        )

@@ -1,0 +1,110 @@
+"""The terminal report: findings grouped by file, each with its data flow, then what was not read.
+
+Everything taken from the scanned code (snippets, messages, paths) is added as plain `Text`, never
+as markup, so hostile source text cannot restyle or hide parts of the report.
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.text import Text
+
+from netgain.analysis.findings import Finding, Severity
+from netgain.report.scan_report import NETGAIN, ScanReport
+
+SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.NOTE: "dim",
+}
+_LEVEL_STYLE = {"error": "red", "warning": "yellow", "note": "dim"}
+
+
+def _finding(console: Console, finding: Finding) -> None:
+    loc = finding.location
+    rule = finding.rule_id if finding.tool == NETGAIN else f"{finding.tool}:{finding.rule_id}"
+    head = Text("  ")
+    head.append(f"{str(finding.severity).upper():<8}", style=SEVERITY_STYLE[finding.severity])
+    head.append(f" {loc.line}:{loc.column} ", style="bold")
+    head.append(rule, style="bold")
+    if finding.cwe:
+        head.append(f" CWE-{finding.cwe[0]}", style="magenta")
+    head.append(f" ({finding.confidence} confidence)", style="dim")
+    console.print(head)
+    console.print(Text(f"      {finding.message}"))
+    if loc.snippet:
+        console.print(Text(f"      {loc.line} | {loc.snippet}", style="dim"))
+    for index, step in enumerate(finding.trace):
+        role = "source" if index == 0 else ("sink" if index == len(finding.trace) - 1 else "step")
+        arrow = "      " if index == 0 else "   -> "
+        line = Text(f"    {arrow}")
+        line.append(f"{step.location.path}:{step.location.line}", style="bold")
+        line.append(f" [{role}] ", style="dim")
+        line.append(step.message or step.location.snippet)
+        console.print(line)
+    if finding.suppressed is not None:
+        kind = "baselined" if finding.suppression_kind == "external" else "suppressed"
+        console.print(Text(f"      {kind}: {finding.suppressed}", style="dim italic"))
+
+
+def render_to(console: Console, report: ScanReport) -> None:
+    """Print the report to a rich console (colours when the console is a terminal)."""
+    current: str | None = None
+    for finding in report.sorted_findings():
+        if finding.location.path != current:
+            current = finding.location.path
+            console.print()
+            console.print(Text(current, style="bold underline"))
+        _finding(console, finding)
+    if report.unparsed:
+        console.print()
+        console.print(Text(f"Not analysed ({len(report.unparsed)} files):", style="bold yellow"))
+        for item in sorted(report.unparsed, key=lambda u: u.path):
+            where = f"{item.path}:{item.line}" if item.line else item.path
+            console.print(Text(f"  {where}: {item.reason}"))
+    if report.problems:
+        console.print()
+        console.print(Text(f"Problems ({len(report.problems)}):", style="bold yellow"))
+        for problem in report.problems:
+            line = Text("  ")
+            line.append(f"{problem.level}", style=_LEVEL_STYLE.get(str(problem.level), ""))
+            line.append(f" {problem}")
+            console.print(line)
+    console.print()
+    console.print(summary_text(report))
+
+
+def summary_text(report: ScanReport) -> Text:
+    """One paragraph of counts, then the gate's verdict."""
+    counts = report.counts_by_severity()
+    text = Text("Summary: ", style="bold")
+    text.append(f"{len(report.active)} findings")
+    text.append(" (" + ", ".join(f"{name} {n}" for name, n in counts.items()) + ")")
+    inline = len(report.suppressed) - report.baselined
+    extras = [
+        f"{inline} suppressed inline",
+        f"{report.baselined} baselined",
+        f"{len(report.unparsed)} files not analysed",
+        f"{len(report.problems)} problems",
+    ]
+    if report.diff_base is not None:
+        extras.append(f"{report.outside_diff} outside the diff against {report.diff_base}")
+    text.append("; " + "; ".join(extras))
+    text.append(f"; {report.files_scanned} files, {report.lines_scanned} lines scanned.\n")
+    if report.failed:
+        text.append(f"FAILED: findings at or above {report.fail_on}", style="bold red")
+    else:
+        text.append(f"PASSED: nothing at or above {report.fail_on}", style="bold green")
+    return text
+
+
+def render(report: ScanReport) -> str:
+    """Plain text without colours, for `--output FILE`."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=120, no_color=True, highlight=False, soft_wrap=True)
+    render_to(console, report)
+    return buffer.getvalue()
