@@ -371,3 +371,33 @@ def test_note_warnings_and_foreign_notes_reach_the_attribution() -> None:
     assert any("metadata.sessions" in m for m in messages)
     assert any("parsed for commit 9999" in m for m in messages)
     assert all(w.sha in (SHA, "9" * 40) for w in result.warnings)
+
+
+def test_a_malformed_note_costs_one_warning_and_nothing_else() -> None:
+    """Three commits; the middle one's note is broken. It falls back to its trailer."""
+    from netgain.provenance import read_note
+
+    good = "a.py\n  s_0a1b2c3d4e5f60::t_1 1-3\n---\n" + metadata()
+    blobs = {
+        "1" * 40: good.encode(),
+        "2" * 40: b"a.py\n  s_0a1b2c3d4e5f60::t_1 1-3\n",
+        "3" * 40: None,
+    }
+    results = []
+    warnings = []
+    for sha, blob in blobs.items():
+        note = None
+        if blob is not None:
+            note, found = read_note(blob, sha)
+            warnings.extend(found)
+        commit = make_commit(sha=sha, trailers=[CLAUDE], files=[FileStat("a.py", 3, 0)])
+        results.append(
+            attribute_commit(commit, added={"a.py": [R(1, 3)]}, note=note, markers=RULES)
+        )
+    assert [(w.sha, w.line) for w in warnings] == [("2" * 40, None)]
+    assert "missing the '---'" in warnings[0].message
+    assert [(r.level, r.counts) for r in results] == [
+        ("line", LineCounts(ai=3)),
+        ("commit", LineCounts(ai=3)),
+        ("commit", LineCounts(ai=3)),
+    ]

@@ -67,6 +67,12 @@ POSITIVE: list[tuple[str, dict[str, Any], str, str | None]] = [
         "claude-sonnet-4",
     ),
     (
+        "aider trailer without model, other address",
+        {"trailers": [("Co-authored-by", "aider <bot@example.com>")]},
+        "aider",
+        None,
+    ),
+    (
         "copilot coding agent author",
         {
             "author": Identity(
@@ -238,6 +244,10 @@ NEGATIVE: list[tuple[str, dict[str, Any]]] = [
     (
         "claude address under another key",
         {"trailers": [("Reviewed-by", "Claude <noreply@anthropic.com>")]},
+    ),
+    (
+        "a human co-author whose name starts with Aider",
+        {"trailers": [("Co-authored-by", "Aider Smith <aider.smith@example.com>")]},
     ),
     ("a human named Devin", {"author": Identity("Devin Smith", "devin@example.com")}),
     (
