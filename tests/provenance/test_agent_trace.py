@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from netgain.git.model import LineRange
 from netgain.provenance import AuthorKind, index_by_revision, parse_trace_lines, traces_for_commit
 
@@ -174,3 +176,19 @@ def test_pretty_printed_record_and_json_array_files() -> None:
     assert len(records) == 2
     assert [w.message.split(":")[0] for w in warnings] == ["item 1", "item 2"]
     assert all(w.line is None for w in warnings)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: absolute trace paths are not made repository-relative (the reader does "
+    "not know the repository root of the machine that wrote the trace)",
+)
+def test_absolute_trace_paths_match_repository_paths() -> None:
+    files = [
+        {
+            "path": "/home/dev/repo/src/app.py",
+            "conversations": [{"ranges": [{"start_line": 1, "end_line": 1}]}],
+        }
+    ]
+    (rec,), _ = parse_trace_lines(jsonl(record(files=files)), SOURCE)
+    assert list(rec.line_claims()) == ["src/app.py"]
