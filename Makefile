@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	@$(VENV)/bin/netgain demo
+	@scripts/demo.sh
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -1,9 +1,263 @@
-"""History commands: `ingest`, `provenance`, `share`."""
+"""History commands: `ingest`, `provenance`, `share`.
+
+Every command that needs history first brings the store up to date by itself (an incremental
+ingest), so they work in a repository that was never ingested.
+"""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
 import typer
+from rich.table import Table
+from sqlalchemy import Engine
+
+from netgain import git
+from netgain.cli.output import console, emit_json, err_console, progress, warn
+from netgain.config import database_url, load_config
+from netgain.errors import UsageError
+from netgain.history import IngestReport, ingest_repository
+from netgain.history.queries import load_provenance, summarize
+from netgain.history.share import ShareResult, compute_share
+from netgain.provenance import MarkerRule, marker_rules
+from netgain.store.engine import open_store
+
+DB_HELP = "Database URL (default: $NETGAIN_DATABASE_URL, else SQLite at REPO/.netgain/netgain.db)."
+
+
+@dataclass(slots=True)
+class Workspace:
+    root: Path
+    engine: Engine
+    markers: list[MarkerRule]
+
+
+def open_workspace(repo: Path, db: str | None) -> Workspace:
+    """Resolve the repository, its configuration and the store behind it."""
+    if not repo.exists():
+        raise UsageError(f"{repo}: no such directory")
+    root = git.repo_root(repo)
+    config = load_config(root)
+    markers = marker_rules(config.section("provenance"), config.source)
+    return Workspace(root, open_store(database_url(root, db)), markers)
+
+
+def run_ingest(ws: Workspace, revs: list[str], *, quiet: bool) -> IngestReport:
+    with progress(enabled=None if not quiet else False) as bar:
+        task = bar.add_task("ingesting commits", total=None)
+        report = ingest_repository(
+            ws.root,
+            ws.engine,
+            revs=revs,
+            markers=ws.markers,
+            on_commit=lambda n: bar.update(task, completed=n) if n % 500 == 0 else None,
+        )
+    if report.shallow:
+        warn("shallow clone: history is truncated, figures cover the commits present only")
+    return report
+
+
+def _problem_lines(problems: list[dict[str, Any]]) -> None:
+    if not problems:
+        return
+    err_console.print(f"[yellow]{len(problems)} problem(s) while reading history:[/yellow]")
+    for p in problems[:20]:
+        where = f" {p['sha'][:12]}" if p.get("sha") else ""
+        err_console.print(f"  - {p['kind']}{where}: {p['message']}", highlight=False, markup=False)
+    if len(problems) > 20:
+        err_console.print(f"  ... and {len(problems) - 20} more (see --json)")
 
 
 def register(app: typer.Typer) -> None:
     """Attach the history commands to the root app."""
+
+    @app.command()
+    def ingest(
+        repo: Path = typer.Argument(Path(), help="Repository to ingest (default: current)."),
+        db: str | None = typer.Option(None, "--db", help=DB_HELP),
+        all_refs: bool = typer.Option(False, "--all", help="Ingest every branch and tag."),
+        as_json: bool = typer.Option(False, "--json", help="Print a JSON report."),
+    ) -> None:
+        """Store the repository's history and AI provenance (incremental and resumable)."""
+        ws = open_workspace(repo, db)
+        revs = git.all_ref_names(ws.root) if all_refs else ["HEAD"]
+        report = run_ingest(ws, revs, quiet=as_json)
+        data = report.to_dict()
+        if as_json:
+            emit_json(data)
+            return
+        console.print(
+            f"Ingested [bold]{report.commits_added}[/bold] new commit(s) "
+            f"({report.commits_seen} read) from {report.repository}",
+            highlight=False,
+        )
+        _problem_lines(data["problems"])
+
+    @app.command()
+    def provenance(
+        rev_range: list[str] = typer.Argument(
+            None, help="git revision range, e.g. HEAD (all history), main..feature, HEAD~20.."
+        ),
+        repo: Path = typer.Option(Path(), "--repo", "-C", help="Repository (default: current)."),
+        db: str | None = typer.Option(None, "--db", help=DB_HELP),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        limit: int = typer.Option(0, "--limit", help="Show at most N commits in the table."),
+    ) -> None:
+        """Per-commit AI attribution: ai / human / unknown added lines, tools, evidence."""
+        ws = open_workspace(repo, db)
+        args = rev_range or ["HEAD"]
+        shas = git.rev_list(ws.root, args)
+        report = run_ingest(ws, git.positive_revs(ws.root, args), quiet=as_json)
+        rows_by_sha = load_provenance(ws.engine, report.repository_id, shas)
+        rows = [rows_by_sha[s] for s in shas if s in rows_by_sha]
+        missing = len(shas) - len(rows)
+        problems = report.to_dict()["problems"]
+        payload = {
+            "range": " ".join(args),
+            "commits": [r.to_dict() for r in rows],
+            "summary": summarize(rows) | {"commits_not_ingested": missing},
+            "history_truncated": report.shallow,
+            "problems": problems,
+        }
+        if as_json:
+            emit_json(payload)
+            return
+        _print_provenance(payload, limit)
+        _problem_lines(problems)
+
+    @app.command()
+    def share(
+        rev_range: str = typer.Argument(..., help="REV_A..REV_B (or one revision: all history)."),
+        include: list[str] = typer.Option([], "--include", help="Only paths matching GLOB."),
+        exclude: list[str] = typer.Option([], "--exclude", help="Skip paths matching GLOB."),
+        repo: Path = typer.Option(Path(), "--repo", "-C", help="Repository (default: current)."),
+        db: str | None = typer.Option(None, "--db", help=DB_HELP),
+        jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel blames (default: all cores)."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        top: int = typer.Option(15, "--top", help="Files to list in the table."),
+    ) -> None:
+        """AI share of the lines introduced in a range that survive at its end (blame-based)."""
+        ws = open_workspace(repo, db)
+        base, head = _split_range(ws.root, rev_range)
+        report = run_ingest(ws, [head], quiet=as_json)
+        shas = git.rev_list(ws.root, [head] if base is None else [f"{base}..{head}"])
+        provenance_rows = load_provenance(ws.engine, report.repository_id, shas)
+        with progress(enabled=None if not as_json else False) as bar:
+            task = bar.add_task("blaming files", total=None)
+            result = compute_share(
+                ws.root,
+                base,
+                head,
+                provenance_rows,
+                include=include,
+                exclude=exclude,
+                label=rev_range,
+                jobs=jobs or os.cpu_count(),
+                on_file=lambda: bar.advance(task),
+            )
+        result.problems[:0] = report.problems
+        data = result.to_dict()
+        if as_json:
+            emit_json(data)
+            return
+        _print_share(result, data, top)
+        _problem_lines(data["problems"])
+
+
+def _split_range(root: Path, rev_range: str) -> tuple[str | None, str]:
+    if "..." in rev_range:
+        raise UsageError(f"{rev_range!r}: use REV_A..REV_B (symmetric ranges are not supported)")
+    if ".." in rev_range:
+        base, _, head = rev_range.partition("..")
+        base, head = base or "HEAD", head or "HEAD"
+    else:
+        base, head = None, rev_range
+    for rev in (base, head):
+        if rev is not None and git.rev_parse(root, rev) is None:
+            raise UsageError(f"unknown revision {rev!r}")
+    return base, head
+
+
+def _fmt_share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def _print_provenance(payload: dict[str, Any], limit: int) -> None:
+    commits = payload["commits"]
+    shown = commits[:limit] if limit else commits
+    table = Table(title=f"AI provenance: {payload['range']}", title_justify="left")
+    for name, justify in [
+        ("commit", "left"),
+        ("date", "left"),
+        ("author", "left"),
+        ("ai", "right"),
+        ("human", "right"),
+        ("unknown", "right"),
+        ("tools", "left"),
+        ("evidence", "left"),
+    ]:
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for c in shown:
+        added = c["added"]
+        kinds = sorted({e.get("kind", "?") for e in c["evidence"]})
+        table.add_row(
+            c["sha"][:10],
+            c["date"][:10],
+            c["author"].split(" <")[0][:24],
+            str(added["ai"]) if added["ai"] else "[dim]0[/dim]",
+            str(added["human"]) if added["human"] else "[dim]0[/dim]",
+            str(added["unknown"]),
+            ", ".join(c["tools"]),
+            ", ".join(kinds) or "[dim]none[/dim]",
+        )
+    console.print(table)
+    if len(shown) < len(commits):
+        console.print(f"[dim]... {len(commits) - len(shown)} more commits (--json for all)[/dim]")
+    s = payload["summary"]
+    added = s["added"]
+    console.print(
+        f"[bold]{s['commits']}[/bold] commits, {s['ai_commits']} with AI lines; added lines: "
+        f"[magenta]ai {added['ai']}[/magenta] / [green]human {added['human']}[/green] / "
+        f"[yellow]unknown {added['unknown']}[/yellow] -> AI share {_fmt_share(s['ai_share'])}",
+        highlight=False,
+    )
+    if s["tools"]:
+        console.print("tools: " + ", ".join(f"{k} ({v})" for k, v in s["tools"].items()))
+
+
+def _print_share(result: ShareResult, data: dict[str, Any], top: int) -> None:
+    console.print(
+        f"[bold]AI share of surviving lines introduced in {result.range}[/bold]: "
+        f"{_fmt_share(data['ai_share'])}  "
+        f"(ai {result.ai} / human {result.human} / unknown {result.unknown} "
+        f"of {result.total} lines; {result.boundary_lines} older lines not counted)",
+        highlight=False,
+    )
+    if result.by_tool:
+        tools = Table(title="by tool", title_justify="left")
+        tools.add_column("tool")
+        tools.add_column("lines", justify="right")
+        tools.add_column("share", justify="right")
+        for tool, lines in result.by_tool.most_common():
+            tools.add_row(tool, str(lines), _fmt_share(lines / result.total))
+        console.print(tools)
+    files = sorted(data["files"], key=lambda f: (-f["ai_lines"], f["path"]))[:top]
+    if files:
+        table = Table(title=f"top {len(files)} files by AI lines", title_justify="left")
+        for name in ("file", "lines", "ai", "human", "unknown", "ai share"):
+            table.add_column(name, justify="left" if name == "file" else "right")
+        for f in files:
+            table.add_row(
+                f["path"],
+                str(f["total_lines"]),
+                str(f["ai_lines"]),
+                str(f["human_lines"]),
+                str(f["unknown_lines"]),
+                _fmt_share(f["ai_share"]),
+            )
+        console.print(table)
+    if result.skipped_binary:
+        console.print(f"[dim]{len(result.skipped_binary)} binary file(s) not counted[/dim]")

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The first thing a new user runs: netgain on its own history, with the embedded SQLite store.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+NETGAIN=.venv/bin/netgain
+if [ ! -d .git ]; then
+  echo "make demo analyses netgain's own git history: run it from a git clone" >&2
+  exit 2
+fi
+echo "== netgain ingest: history and AI provenance into .netgain/netgain.db"
+$NETGAIN ingest .
+echo
+echo "== netgain provenance HEAD: per-commit attribution (latest 15)"
+$NETGAIN provenance HEAD --limit 15
+echo
+echo "== netgain share HEAD: AI share of every surviving line, by tool and file"
+$NETGAIN share HEAD --exclude 'tests/fixtures/' --top 10
+if [ -d src ]; then
+  echo
+  echo "== netgain scan src --fail-on critical: security findings in netgain itself"
+  $NETGAIN scan src --fail-on critical || true
+fi
+echo
+echo "Store: $(pwd)/.netgain/netgain.db  (query it, or run: $NETGAIN provenance HEAD --json)"

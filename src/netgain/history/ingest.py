@@ -1,0 +1,302 @@
+"""Incremental, idempotent ingest of a repository's history into the store.
+
+One streaming `git log` walks only the commits not reachable from the heads of the last finished
+run. Commits are attributed and written in batches, each batch in one transaction together with its
+file changes and attribution, so a run killed at any point leaves only whole commits behind; the
+next run skips the shas it already has and finishes the job. A run becomes a resume point (its
+heads are excluded next time) only once it has finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.orm import Session
+
+from netgain import git
+from netgain.git.model import Commit, GitProblem, LineRange
+from netgain.history.inputs import ProvenanceInputs, collect_inputs
+from netgain.provenance import MarkerRule, attribute_commit
+from netgain.store.models import Attribution, FileChange, IngestRun, Problem, Repository
+from netgain.store.models import Commit as CommitRow
+from netgain.text import storable
+
+BATCH_SIZE = 2000
+
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What one ingest did; `problems` lists everything that could not be read."""
+
+    repository: str
+    heads: list[str]
+    repository_id: int = 0
+    commits_seen: int = 0
+    commits_added: int = 0
+    shallow: bool = False
+    problems: list[GitProblem] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "repository": self.repository,
+            "heads": self.heads,
+            "commits_seen": self.commits_seen,
+            "commits_added": self.commits_added,
+            "history_truncated": self.shallow,
+            "problems": [problem_dict(p) for p in self.problems],
+        }
+
+
+def problem_dict(problem: GitProblem) -> dict[str, Any]:
+    return {
+        "kind": problem.kind,
+        "message": storable(problem.message),
+        "sha": problem.sha,
+        "path": storable(problem.path) if problem.path else None,
+    }
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def get_repository(session: Session, root: Path, shallow: bool) -> Repository:
+    """The Repository row for `root`, created on first use."""
+    key = str(root)
+    repo = session.scalars(select(Repository).where(Repository.root_path == key)).one_or_none()
+    if repo is None:
+        repo = Repository(root_path=key, created_at=_now(), shallow=shallow)
+        session.add(repo)
+        session.flush()
+    elif repo.shallow != shallow:
+        repo.shallow = shallow
+    return repo
+
+
+def _resume_points(session: Session, repo_root: Path, repository_id: int) -> list[str]:
+    """Heads of finished runs that still exist (a rewritten history may have dropped some)."""
+    runs = session.scalars(
+        select(IngestRun.heads).where(
+            IngestRun.repository_id == repository_id, IngestRun.finished_at.is_not(None)
+        )
+    ).all()
+    heads = {h for run in runs for h in run}
+    return sorted(h for h in heads if git.object_exists(repo_root, h))
+
+
+def _commit_row(repository_id: int, commit: Commit) -> dict[str, Any]:
+    return {
+        "repository_id": repository_id,
+        "sha": commit.sha,
+        "parents": " ".join(commit.parents),
+        "author_name": storable(commit.author.name),
+        "author_email": storable(commit.author.email),
+        "author_date": commit.author_date,
+        "committer_name": storable(commit.committer.name),
+        "committer_email": storable(commit.committer.email),
+        "committer_date": commit.committer_date,
+        "subject": storable(commit.subject),
+        "message": storable(commit.message),
+        "trailers": [[storable(t.key), storable(t.value)] for t in commit.trailers],
+        "is_merge": commit.is_merge,
+        "lines_added": commit.lines_added,
+        "lines_deleted": commit.lines_deleted,
+        "files_changed": len(commit.files),
+    }
+
+
+def _problem_row(repository_id: int, problem: GitProblem) -> dict[str, Any]:
+    key = "\x1f".join([problem.kind, problem.sha or "", problem.path or "", problem.message])
+    return {
+        "repository_id": repository_id,
+        "fingerprint": hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest(),
+        "kind": problem.kind,
+        "message": storable(problem.message),
+        "sha": problem.sha,
+        "path": storable(problem.path) if problem.path else None,
+        "created_at": _now(),
+    }
+
+
+def store_problems(session: Session, repository_id: int, problems: Iterable[GitProblem]) -> None:
+    """Record problems once each: a re-run that meets the same problem adds no duplicate."""
+    rows = {r["fingerprint"]: r for r in (_problem_row(repository_id, p) for p in problems)}
+    if not rows:
+        return
+    existing = set(
+        session.scalars(
+            select(Problem.fingerprint).where(
+                Problem.repository_id == repository_id, Problem.fingerprint.in_(list(rows))
+            )
+        )
+    )
+    new = [r for k, r in rows.items() if k not in existing]
+    if new:
+        session.execute(insert(Problem), new)
+
+
+class _BatchWriter:
+    """Attributes and writes commits a batch at a time, each batch one transaction."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        repo_root: Path,
+        repository_id: int,
+        inputs: ProvenanceInputs,
+        markers: Sequence[MarkerRule],
+        known: set[str],
+        report: IngestReport,
+    ) -> None:
+        self.engine = engine
+        self.repo_root = repo_root
+        self.repository_id = repository_id
+        self.inputs = inputs
+        self.markers = markers
+        self.known = known
+        self.report = report
+        self.pending: list[Commit] = []
+
+    def add(self, commit: Commit) -> None:
+        if commit.sha in self.known:
+            return
+        self.known.add(commit.sha)
+        self.pending.append(commit)
+        if len(self.pending) >= BATCH_SIZE:
+            self.flush()
+
+    def _added_lines(self, commits: list[Commit]) -> dict[str, dict[str, list[LineRange]]]:
+        need = [c.sha for c in commits if not c.is_merge and self.inputs.has_line_evidence(c.sha)]
+        added: dict[str, dict[str, list[LineRange]]] = {}
+        if need:
+            for sha, diffs in git.iter_commit_diffs(self.repo_root, need):
+                added[sha] = {d.path: list(d.added) for d in diffs if not d.is_binary}
+        return added
+
+    def flush(self) -> None:
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        added = self._added_lines(batch)
+        with Session(self.engine) as session, session.begin():
+            returned = session.execute(
+                insert(CommitRow).returning(CommitRow.sha, CommitRow.id),
+                [_commit_row(self.repository_id, c) for c in batch],
+            ).tuples()
+            ids = {sha: commit_id for sha, commit_id in returned}  # noqa: C416 - Result has .keys()
+            files: list[dict[str, Any]] = []
+            attributions: list[dict[str, Any]] = []
+            for commit in batch:
+                commit_id = ids[commit.sha]
+                files.extend(
+                    {
+                        "commit_id": commit_id,
+                        "path": storable(f.path),
+                        "old_path": storable(f.old_path) if f.old_path else None,
+                        "added": f.added,
+                        "deleted": f.deleted,
+                    }
+                    for f in commit.files
+                )
+                result = attribute_commit(
+                    commit,
+                    added=added.get(commit.sha),
+                    note=self.inputs.notes.get(commit.sha),
+                    traces=self.inputs.traces_for(commit.sha),
+                    markers=self.markers,
+                )
+                self.report.problems.extend(
+                    GitProblem("bad-evidence", str(w), sha=commit.sha) for w in result.warnings
+                )
+                data = result.to_dict()
+                attributions.append(
+                    {
+                        "commit_id": commit_id,
+                        "ai_lines": result.counts.ai,
+                        "human_lines": result.counts.human,
+                        "unknown_lines": result.counts.unknown,
+                        "level": result.level,
+                        "tools": data["tools"],
+                        "models": data["models"],
+                        "evidence": data["evidence"],
+                        "line_map": line_map_dict(result),
+                    }
+                )
+            if files:
+                session.execute(insert(FileChange), files)
+            session.execute(insert(Attribution), attributions)
+        self.report.commits_added += len(batch)
+
+
+def line_map_dict(result: Any) -> dict[str, list[list[Any]]]:
+    """Line-level classification as compact JSON: {path: [[start, end, kind, tool, model]]}."""
+    out: dict[str, list[list[Any]]] = {}
+    for path, ranges in result.lines.items():
+        out[storable(path)] = [
+            [r.range.start, r.range.end, str(r.kind), r.tool, r.model] for r in ranges
+        ]
+    return out
+
+
+def ingest_repository(
+    repo_path: Path,
+    engine: Engine,
+    *,
+    revs: Sequence[str] = ("HEAD",),
+    markers: Sequence[MarkerRule] = (),
+    on_commit: ProgressCallback | None = None,
+) -> IngestReport:
+    """Bring the store up to date with the history reachable from `revs`."""
+    root = git.repo_root(repo_path)
+    shallow = git.is_shallow(root)
+    heads = [sha for sha in (git.rev_parse(root, r) for r in revs) if sha]
+    report = IngestReport(repository=str(root), heads=heads, shallow=shallow)
+    if shallow:
+        report.problems.append(
+            GitProblem("shallow-history", "shallow clone: history before the graft is truncated")
+        )
+    with Session(engine) as session, session.begin():
+        repository = get_repository(session, root, shallow)
+        repository_id = report.repository_id = repository.id
+        exclude = _resume_points(session, root, repository_id)
+        known = set(
+            session.scalars(select(CommitRow.sha).where(CommitRow.repository_id == repository_id))
+        )
+        run = IngestRun(repository_id=repository_id, started_at=_now(), heads=heads)
+        session.add(run)
+        session.flush()
+        run_id = run.id
+    if not heads:
+        _finish(engine, run_id, report, repository_id, None)
+        return report
+
+    inputs = collect_inputs(root, heads[0])
+    report.problems.extend(inputs.problems)
+    writer = _BatchWriter(engine, root, repository_id, inputs, markers, known, report)
+    for commit in git.iter_commits(root, heads, exclude=exclude, problems=report.problems):
+        report.commits_seen += 1
+        writer.add(commit)
+        if on_commit is not None:
+            on_commit(report.commits_seen)
+    writer.flush()
+    _finish(engine, run_id, report, repository_id, inputs.notes_tip)
+    return report
+
+
+def _finish(
+    engine: Engine, run_id: int, report: IngestReport, repository_id: int, notes_tip: str | None
+) -> None:
+    with Session(engine) as session, session.begin():
+        store_problems(session, repository_id, report.problems)
+        run = session.get_one(IngestRun, run_id)
+        run.finished_at = _now()
+        run.commits_added = report.commits_added
+        run.notes_tip = notes_tip

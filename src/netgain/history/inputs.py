@@ -1,0 +1,88 @@
+"""Collecting the repository-wide provenance evidence once per ingest.
+
+git-ai notes, legacy authorship blobs and Agent Trace records are read in bulk (one `git notes`
+listing and one `cat-file --batch` each), parsed, and indexed by commit, so that attributing a
+commit is a dictionary lookup in the streaming loop. Malformed evidence becomes a warning naming
+the commit; it never stops the ingest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from netgain import git
+from netgain.git.model import GitProblem
+from netgain.provenance import (
+    AuthorshipNote,
+    NoteFormatError,
+    TraceRecord,
+    index_by_revision,
+    parse_note,
+    parse_trace_lines,
+    traces_for_commit,
+)
+
+NOTES_REF = "refs/notes/ai"
+LEGACY_PREFIX = "refs/ai/authorship/"
+TRACE_NOTES_REF = "refs/notes/agent-trace"
+TRACE_FILE = ".agent-trace/traces.jsonl"
+
+
+@dataclass(slots=True)
+class ProvenanceInputs:
+    notes: dict[str, AuthorshipNote] = field(default_factory=dict)
+    traces: dict[str, list[TraceRecord]] = field(default_factory=dict)
+    problems: list[GitProblem] = field(default_factory=list)
+    notes_tip: str | None = None
+
+    def traces_for(self, sha: str) -> list[TraceRecord]:
+        """Trace records for `sha`, also when a record names it by an abbreviated revision."""
+        if not self.traces:
+            return []
+        return traces_for_commit(self.traces, sha)
+
+    def has_line_evidence(self, sha: str) -> bool:
+        return sha in self.notes or bool(self.traces_for(sha))
+
+
+def _parse_notes(blobs: dict[str, bytes], source: str, inputs: ProvenanceInputs) -> None:
+    for sha, blob in blobs.items():
+        try:
+            inputs.notes.setdefault(sha, parse_note(blob, sha))
+        except NoteFormatError as exc:
+            inputs.problems.append(
+                GitProblem("bad-note", f"{source} note for {sha[:12]}: {exc}", sha=sha)
+            )
+
+
+def collect_inputs(repo: Path, head: str | None) -> ProvenanceInputs:
+    """Read every note, legacy blob and trace record that can attribute a commit's lines."""
+    inputs = ProvenanceInputs(notes_tip=git.rev_parse(repo, NOTES_REF))
+    _parse_notes(git.read_notes(repo, NOTES_REF), NOTES_REF, inputs)
+    legacy = git.list_refs(repo, LEGACY_PREFIX)
+    if legacy:
+        blobs: dict[str, bytes] = {}
+        for ref, _object_id in legacy.items():
+            data = git.read_object(repo, ref)
+            if data is None:
+                inputs.problems.append(GitProblem("missing-blob", f"{ref}: cannot read"))
+            else:
+                blobs[ref.removeprefix(LEGACY_PREFIX)] = data
+        _parse_notes(blobs, LEGACY_PREFIX, inputs)
+
+    records: list[TraceRecord] = []
+    if head is not None:
+        data = git.read_blob(repo, head, TRACE_FILE)
+        if data is not None:
+            parsed, warnings = parse_trace_lines(data, f"{TRACE_FILE}@{head[:12]}")
+            records.extend(parsed)
+            inputs.problems.extend(
+                GitProblem("bad-trace", str(w), sha=w.sha, path=TRACE_FILE) for w in warnings
+            )
+    for sha, blob in git.read_notes(repo, TRACE_NOTES_REF).items():
+        parsed, warnings = parse_trace_lines(blob, f"{TRACE_NOTES_REF} note for {sha[:12]}")
+        records.extend(parsed)
+        inputs.problems.extend(GitProblem("bad-trace", str(w), sha=sha) for w in warnings)
+    inputs.traces = {rev: list(recs) for rev, recs in index_by_revision(records).items()}
+    return inputs

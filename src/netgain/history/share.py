@@ -1,0 +1,204 @@
+"""`netgain share`: the AI share of the lines a range introduced that survive at its end.
+
+The method is the one Aider publishes per release: blame every file at REV_B restricted to
+REV_A..REV_B (following moves and copies), skip boundary lines (older than the range), and
+attribute each surviving line through its originating commit's provenance — line-level evidence
+(git-ai notes, Agent Trace) by the line's number in that commit, commit-level markers for the
+whole commit. Lines without evidence are unknown, never human.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+from netgain import git
+from netgain.git.model import BlameLine, GitProblem
+from netgain.history.queries import CommitProvenance
+from netgain.text import storable
+
+Classification = tuple[str, str | None]  # (ai | human | unknown, tool)
+
+
+@dataclass(slots=True)
+class FileShare:
+    path: str
+    ai: int = 0
+    human: int = 0
+    unknown: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.ai + self.human + self.unknown
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": storable(self.path),
+            "total_lines": self.total,
+            "ai_lines": self.ai,
+            "human_lines": self.human,
+            "unknown_lines": self.unknown,
+            "ai_share": self.ai / self.total if self.total else None,
+        }
+
+
+@dataclass(slots=True)
+class ShareResult:
+    range: str
+    files: list[FileShare] = field(default_factory=list)
+    by_tool: Counter[str] = field(default_factory=Counter)
+    boundary_lines: int = 0
+    skipped_binary: list[str] = field(default_factory=list)
+    problems: list[GitProblem] = field(default_factory=list)
+
+    @property
+    def ai(self) -> int:
+        return sum(f.ai for f in self.files)
+
+    @property
+    def human(self) -> int:
+        return sum(f.human for f in self.files)
+
+    @property
+    def unknown(self) -> int:
+        return sum(f.unknown for f in self.files)
+
+    @property
+    def total(self) -> int:
+        return self.ai + self.human + self.unknown
+
+    def to_dict(self) -> dict[str, Any]:
+        known = self.ai + self.human
+        return {
+            "range": self.range,
+            "total_lines": self.total,
+            "ai_lines": self.ai,
+            "human_lines": self.human,
+            "unknown_lines": self.unknown,
+            "ai_share": self.ai / self.total if self.total else None,
+            "ai_share_of_attributed": self.ai / known if known else None,
+            "by_tool": dict(sorted(self.by_tool.items())),
+            "files": [f.to_dict() for f in sorted(self.files, key=lambda f: f.path)],
+            "boundary_lines": self.boundary_lines,
+            "skipped_binary_files": [storable(p) for p in self.skipped_binary],
+            "problems": [
+                {"kind": p.kind, "message": storable(p.message), "path": p.path, "sha": p.sha}
+                for p in self.problems
+            ],
+        }
+
+
+class PathFilter:
+    """Include/exclude globs with gitignore semantics, applied to paths at REV_B."""
+
+    def __init__(self, include: Sequence[str], exclude: Sequence[str]) -> None:
+        self.include = pathspec.GitIgnoreSpec.from_lines(include) if include else None
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+
+    def __call__(self, path: str) -> bool:
+        if self.include is not None and not self.include.match_file(path):
+            return False
+        return not (self.exclude is not None and self.exclude.match_file(path))
+
+
+class LineClassifier:
+    """Maps a blamed line (commit, original path, original line) to its author kind and tool."""
+
+    def __init__(self, provenance: dict[str, CommitProvenance]) -> None:
+        self.provenance = provenance
+        self._ranges: dict[tuple[str, str], tuple[list[int], list[list[Any]]]] = {}
+
+    def _file_ranges(self, prov: CommitProvenance, path: str) -> tuple[list[int], list[list[Any]]]:
+        key = (prov.sha, path)
+        cached = self._ranges.get(key)
+        if cached is None:
+            ranges = sorted(prov.line_map.get(storable(path), []), key=lambda r: int(r[0]))
+            cached = ([int(r[0]) for r in ranges], ranges)
+            self._ranges[key] = cached
+        return cached
+
+    def classify(self, line: BlameLine) -> Classification:
+        prov = self.provenance.get(line.sha)
+        if prov is None:
+            return ("unknown", None)
+        if prov.level == "line":
+            starts, ranges = self._file_ranges(prov, line.orig_path)
+            index = bisect.bisect_right(starts, line.orig_line) - 1
+            if index >= 0 and line.orig_line <= int(ranges[index][1]):
+                kind = str(ranges[index][2])
+                return (kind, ranges[index][3] if kind == "ai" else None)
+            return ("unknown", None)
+        if prov.level == "commit":
+            if prov.ai > 0:
+                return ("ai", prov.tools[0] if prov.tools else None)
+            if prov.human > 0:
+                return ("human", None)
+        return ("unknown", None)
+
+
+def files_changed(repo: Path, base: str | None, head: str) -> tuple[list[str], list[str]]:
+    """Text files at `head` that the range may have introduced lines into, and binary ones."""
+    if base is None:
+        return git.ls_files(repo, head), []
+    text: list[str] = []
+    binary: list[str] = []
+    for diff in git.diff_between(repo, base, head):
+        if diff.status == "D":
+            continue
+        (binary if diff.is_binary else text).append(diff.path)
+    return text, binary
+
+
+def compute_share(
+    repo: Path,
+    base: str | None,
+    head: str,
+    provenance: dict[str, CommitProvenance],
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    label: str,
+    jobs: int | None = None,
+    on_file: Callable[[], None] | None = None,
+    paths: Sequence[str] | None = None,
+) -> ShareResult:
+    """Blame the files the range touched at `head` (in parallel) and attribute surviving lines."""
+    wanted = PathFilter(include, exclude)
+    if paths is None:
+        text, binary = files_changed(repo, base, head)
+    else:
+        text, binary = list(paths), []
+    result = ShareResult(range=label, skipped_binary=[p for p in binary if wanted(p)])
+    classifier = LineClassifier(provenance)
+    selected = [p for p in text if wanted(p)]
+    for path, blamed in git.blame_files(
+        repo, head, selected, since=base, jobs=jobs or os.cpu_count() or 1
+    ):
+        if on_file is not None:
+            on_file()
+        if isinstance(blamed, GitProblem):
+            result.problems.append(blamed)
+            continue
+        share = FileShare(path)
+        for line in blamed:
+            if line.boundary:
+                result.boundary_lines += 1
+                continue
+            kind, tool = classifier.classify(line)
+            if kind == "ai":
+                share.ai += 1
+                result.by_tool[tool or "unknown-tool"] += 1
+            elif kind == "human":
+                share.human += 1
+            else:
+                share.unknown += 1
+        if share.total:
+            result.files.append(share)
+    return result

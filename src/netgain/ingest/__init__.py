@@ -1,1 +1,0 @@
-"""netgain.ingest."""
