@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -225,8 +224,11 @@ def _scan_command(
     ] = False,
 ) -> None:
     """Find security flaws in Python code (and merge other scanners' SARIF)."""
+    from rich.text import Text
+
     from netgain.analysis.baseline import write_baseline as save_baseline
     from netgain.analysis.options import EntryMode
+    from netgain.analysis.problems import ProblemLevel
     from netgain.cli.output import console, err_console
     from netgain.report import renderer
     from netgain.report.text import render_to, summary_text
@@ -249,7 +251,6 @@ def _scan_command(
         config=config,
         use_cache=not no_cache,
     )
-    begin = time.perf_counter()
     try:
         outcome = run_scan(request)
         report = outcome.report
@@ -261,26 +262,33 @@ def _scan_command(
                 typer.echo(content, nl=False)
             else:
                 _write(output, content)
-                err_console.print(summary_text(report))
-                err_console.print(f"report written to {output}", highlight=False)
+                err_console.print(summary_text(report), soft_wrap=True)
+                err_console.print(Text(f"report written to {output}"), soft_wrap=True)
         if write_baseline is not None:
             count = save_baseline(write_baseline, report.findings)
             err_console.print(
-                f"baseline: {count} findings recorded in {write_baseline}", highlight=False
+                Text(f"baseline: {count} findings recorded in {write_baseline}"), soft_wrap=True
             )
     except NetgainError as exc:
-        err_console.print(f"[red]error:[/red] {exc}", highlight=False)
+        _error(str(exc))
         raise typer.Exit(exc.exit_code) from exc
     for problem in report.problems:
-        if str(problem.level) == "error":
-            err_console.print(f"[red]error:[/red] {problem}", highlight=False, markup=True)
+        if problem.level == ProblemLevel.ERROR:
+            _error(str(problem))
     for source in outcome.unreadable_imports:
-        err_console.print(
-            f"[red]error:[/red] --import {source}: nothing could be read", highlight=False
-        )
-    if os.environ.get("NETGAIN_SCAN_TIMING"):
-        err_console.print(f"scan took {time.perf_counter() - begin:.2f}s", highlight=False)
+        _error(f"--import {source}: nothing could be read from this file")
     raise typer.Exit(outcome.exit_code)
+
+
+def _error(message: str) -> None:
+    """One error line on stderr; the message is plain text (it may quote hostile input)."""
+    from rich.text import Text
+
+    from netgain.cli.output import err_console
+
+    line = Text("error: ", style="red")
+    line.append(message)
+    err_console.print(line, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

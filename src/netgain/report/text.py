@@ -24,6 +24,11 @@ SEVERITY_STYLE = {
 _LEVEL_STYLE = {"error": "red", "warning": "yellow", "note": "dim"}
 
 
+def _out(console: Console, *items: Text | str) -> None:
+    """Print without hard wrapping: long paths and messages stay greppable in CI logs."""
+    console.print(*items, soft_wrap=True, highlight=False)
+
+
 def _finding(console: Console, finding: Finding) -> None:
     loc = finding.location
     rule = finding.rule_id if finding.tool == NETGAIN else f"{finding.tool}:{finding.rule_id}"
@@ -34,10 +39,10 @@ def _finding(console: Console, finding: Finding) -> None:
     if finding.cwe:
         head.append(f" CWE-{finding.cwe[0]}", style="magenta")
     head.append(f" ({finding.confidence} confidence)", style="dim")
-    console.print(head)
-    console.print(Text(f"      {finding.message}"))
+    _out(console, head)
+    _out(console, Text(f"      {finding.message}"))
     if loc.snippet:
-        console.print(Text(f"      {loc.line} | {loc.snippet}", style="dim"))
+        _out(console, Text(f"      {loc.line} | {loc.snippet}", style="dim"))
     for index, step in enumerate(finding.trace):
         role = "source" if index == 0 else ("sink" if index == len(finding.trace) - 1 else "step")
         arrow = "      " if index == 0 else "   -> "
@@ -45,10 +50,10 @@ def _finding(console: Console, finding: Finding) -> None:
         line.append(f"{step.location.path}:{step.location.line}", style="bold")
         line.append(f" [{role}] ", style="dim")
         line.append(step.message or step.location.snippet)
-        console.print(line)
+        _out(console, line)
     if finding.suppressed is not None:
         kind = "baselined" if finding.suppression_kind == "external" else "suppressed"
-        console.print(Text(f"      {kind}: {finding.suppressed}", style="dim italic"))
+        _out(console, Text(f"      {kind}: {finding.suppressed}", style="dim italic"))
 
 
 def render_to(console: Console, report: ScanReport) -> None:
@@ -57,25 +62,25 @@ def render_to(console: Console, report: ScanReport) -> None:
     for finding in report.sorted_findings():
         if finding.location.path != current:
             current = finding.location.path
-            console.print()
-            console.print(Text(current, style="bold underline"))
+            _out(console)
+            _out(console, Text(current, style="bold underline"))
         _finding(console, finding)
     if report.unparsed:
-        console.print()
-        console.print(Text(f"Not analysed ({len(report.unparsed)} files):", style="bold yellow"))
+        _out(console)
+        _out(console, Text(f"Not analysed ({len(report.unparsed)} files):", style="bold yellow"))
         for item in sorted(report.unparsed, key=lambda u: u.path):
             where = f"{item.path}:{item.line}" if item.line else item.path
-            console.print(Text(f"  {where}: {item.reason}"))
+            _out(console, Text(f"  {where}: {item.reason}"))
     if report.problems:
-        console.print()
-        console.print(Text(f"Problems ({len(report.problems)}):", style="bold yellow"))
+        _out(console)
+        _out(console, Text(f"Problems ({len(report.problems)}):", style="bold yellow"))
         for problem in report.problems:
             line = Text("  ")
             line.append(f"{problem.level}", style=_LEVEL_STYLE.get(str(problem.level), ""))
             line.append(f" {problem}")
-            console.print(line)
-    console.print()
-    console.print(summary_text(report))
+            _out(console, line)
+    _out(console)
+    _out(console, summary_text(report))
 
 
 def summary_text(report: ScanReport) -> Text:
