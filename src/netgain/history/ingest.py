@@ -10,6 +10,7 @@ heads are excluded next time) only once it has finished.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,7 +28,7 @@ from netgain.store.models import Attribution, FileChange, IngestRun, Problem, Re
 from netgain.store.models import Commit as CommitRow
 from netgain.text import storable
 
-BATCH_SIZE = 2000
+BATCH_SIZE = int(os.environ.get("NETGAIN_INGEST_BATCH", "2000"))  # commits per transaction
 
 ProgressCallback = Callable[[int], None]
 
@@ -190,7 +191,7 @@ class _BatchWriter:
             returned = session.execute(
                 insert(CommitRow).returning(CommitRow.sha, CommitRow.id),
                 [_commit_row(self.repository_id, c) for c in batch],
-            ).tuples()
+            )
             ids = {sha: commit_id for sha, commit_id in returned}  # noqa: C416 - Result has .keys()
             files: list[dict[str, Any]] = []
             attributions: list[dict[str, Any]] = []

@@ -59,7 +59,7 @@ def load_provenance(
                 select(CommitRow, Attribution)
                 .join(Attribution, Attribution.commit_id == CommitRow.id)
                 .where(CommitRow.repository_id == repository_id, CommitRow.sha.in_(chunk))
-            ).tuples()
+            )
             for commit, attribution in rows:
                 found[commit.sha] = CommitProvenance(
                     sha=commit.sha,
