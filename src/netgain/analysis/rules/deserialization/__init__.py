@@ -1,0 +1,5 @@
+"""Deserialization and XML parser rules."""
+
+from netgain.analysis.rules.deserialization import unsafe_deserialization, xxe, yaml_load
+
+__all__ = ["unsafe_deserialization", "xxe", "yaml_load"]

@@ -1,0 +1,38 @@
+"""Code injection (CWE-94): untrusted data evaluated as Python."""
+
+from netgain.analysis.findings import Confidence, Severity
+from netgain.analysis.rules.base import rule_meta
+
+CODE_INJECTION = rule_meta(
+    id="code-injection",
+    name="PythonCodeBuiltFromInput",
+    family="injection",
+    cwe=(94, 95),
+    severity=Severity.CRITICAL,
+    confidence=Confidence.HIGH,
+    summary="Python code evaluated from untrusted input",
+    doc="""
+    ## What it does
+    Follows untrusted data into `eval`, `exec` and `compile`.
+
+    ## Why is this bad?
+    Evaluating input runs whatever the sender wrote, with the full power of the process:
+    `__import__('os').system(...)` is one expression away.
+
+    ## Example
+    ```python
+    result = eval(request.args["expr"])
+    ```
+
+    ## Use instead
+    Parse data with a data parser (`json.loads`, `ast.literal_eval` for Python literals) or map
+    input to a fixed set of operations.
+    ```python
+    result = ast.literal_eval(request.args["expr"])
+    ```
+
+    ## References
+    - [CWE-94: Code Injection](https://cwe.mitre.org/data/definitions/94.html)
+    - [CWE-95: Eval Injection](https://cwe.mitre.org/data/definitions/95.html)
+    """,
+)

@@ -1,0 +1,40 @@
+"""OS command injection (CWE-78): shells and program launches built from input."""
+
+from netgain.analysis.findings import Confidence, Severity
+from netgain.analysis.rules.base import rule_meta
+
+COMMAND_INJECTION = rule_meta(
+    id="command-injection",
+    name="ShellCommandBuiltFromInput",
+    family="injection",
+    cwe=(78,),
+    severity=Severity.CRITICAL,
+    confidence=Confidence.HIGH,
+    summary="OS command built from untrusted input",
+    doc="""
+    ## What it does
+    Follows untrusted data into `os.system`, `os.popen`, the `os.exec*` / `os.spawn*` family,
+    `subprocess` calls with `shell=True` (any part of the command) or without a shell (the
+    program itself, element 0 of the argument list, or a string command), and asyncio shells.
+
+    ## Why is this bad?
+    A shell interprets `;`, `|`, `$()` and backquotes: input such as `x; rm -rf ~` runs arbitrary
+    commands with the service's privileges.
+
+    ## Example
+    ```python
+    host = request.args["host"]
+    os.system("ping -c 1 " + host)
+    ```
+
+    ## Use instead
+    Pass an argument list without a shell, or quote with `shlex.quote` when a shell is required:
+    ```python
+    subprocess.run(["ping", "-c", "1", host], check=True)
+    ```
+
+    ## References
+    - [CWE-78: OS Command Injection](https://cwe.mitre.org/data/definitions/78.html)
+    - [Python docs: subprocess security considerations](https://docs.python.org/3/library/subprocess.html#security-considerations)
+    """,
+)

@@ -1,0 +1,41 @@
+"""SQL injection (CWE-89): sinks are DB-API cursors, SQLAlchemy, Django raw SQL and pandas."""
+
+from netgain.analysis.findings import Confidence, Severity
+from netgain.analysis.rules.base import rule_meta
+
+SQL_INJECTION = rule_meta(
+    id="sql-injection",
+    name="SqlQueryBuiltFromInput",
+    family="injection",
+    cwe=(89,),
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    summary="SQL query built from untrusted input",
+    doc="""
+    ## What it does
+    Follows untrusted data (request fields, route parameters, CLI arguments, parameters of public
+    functions without a caller) into the text of a SQL statement: `cursor.execute`,
+    `executemany`, `executescript`, SQLAlchemy `text()` / `execute()`, Django `raw()`, `extra()`
+    and `RawSQL`, and pandas `read_sql`.
+
+    ## Why is this bad?
+    Text concatenated into SQL is parsed as SQL: a value such as `' OR 1=1 --` changes the query,
+    leaking or destroying data. Escaping by hand is easy to get wrong.
+
+    ## Example
+    ```python
+    name = request.args["name"]
+    cursor.execute(f"SELECT * FROM users WHERE name = '{name}'")
+    ```
+
+    ## Use instead
+    Bind parameters and keep the SQL text constant:
+    ```python
+    cursor.execute("SELECT * FROM users WHERE name = ?", (name,))
+    ```
+
+    ## References
+    - [CWE-89: SQL Injection](https://cwe.mitre.org/data/definitions/89.html)
+    - [OWASP SQL Injection Prevention Cheat Sheet](https://cheatsheetseries.owasp.org/cheatsheets/SQL_Injection_Prevention_Cheat_Sheet.html)
+    """,
+)

@@ -1,0 +1,105 @@
+"""The pattern-rule table: which checks run on which AST node types.
+
+Rules that need no data flow (weak hashes, disabled TLS verification, cookies without flags, ...)
+register a check for the node types they care about (the Ruff approach: each node is visited once,
+whatever the number of rules). Checks receive a `PatternContext` that resolves names through the
+program index, folds simple constants and knows the enclosing function.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from netgain.analysis.findings import Confidence
+from netgain.analysis.index import ModuleInfo, ProgramIndex, dotted_name
+from netgain.analysis.rules.base import RuleMeta
+
+
+@dataclass(frozen=True, slots=True)
+class PatternHit:
+    """One finding from a pattern rule (the scanner adds the snippet and the rule's metadata)."""
+
+    rule: RuleMeta
+    node: ast.AST
+    message: str
+    confidence: Confidence | None = None
+    mask: str | None = None  # text to mask in the snippet (hard-coded secrets)
+
+
+PatternCheck = Callable[["PatternContext", ast.AST], Iterator[PatternHit]]
+
+_CHECKS: dict[type[ast.AST], list[tuple[RuleMeta, PatternCheck]]] = {}
+
+
+def pattern_rule(
+    meta: RuleMeta, *node_types: type[ast.AST]
+) -> Callable[[PatternCheck], PatternCheck]:
+    """Register `check` for `node_types` under the rule `meta`."""
+
+    def register(check: PatternCheck) -> PatternCheck:
+        for t in node_types:
+            _CHECKS.setdefault(t, []).append((meta, check))
+        return check
+
+    return register
+
+
+def registered_pattern_rules() -> set[str]:
+    return {meta.id for checks in _CHECKS.values() for meta, _ in checks}
+
+
+_NOT_CONST = object()
+
+
+@dataclass(slots=True)
+class PatternContext:
+    index: ProgramIndex
+    module: ModuleInfo
+    text: str
+    function_stack: list[ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=list)
+    class_stack: list[ast.ClassDef] = field(default_factory=list)
+    module_consts: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return self.module.path
+
+    @property
+    def module_basename(self) -> str:
+        return self.module.name.rsplit(".", 1)[-1]
+
+    def qualname(self, node: ast.expr) -> str:
+        """The qualified name a Name/Attribute/Call-func refers to, or its dotted text."""
+        dotted = dotted_name(node.func if isinstance(node, ast.Call) else node)
+        return self.index.qualify(self.module, dotted) or dotted
+
+    def keyword(self, call: ast.Call, name: str) -> ast.expr | None:
+        for kw in call.keywords:
+            if kw.arg == name:
+                return kw.value
+        return None
+
+    def const(self, node: ast.expr | None) -> object:
+        """A literal's value (recursing into containers), a module constant, or _NOT_CONST."""
+        if node is None:
+            return _NOT_CONST
+        try:
+            return ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            pass
+        if isinstance(node, ast.Name) and node.id in self.module_consts:
+            return self.module_consts[node.id]
+        return _NOT_CONST
+
+    def is_const(self, node: ast.expr | None, value: object) -> bool:
+        c = self.const(node)
+        return c is not _NOT_CONST and type(c) is type(value) and c == value
+
+    @property
+    def function(self) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        return self.function_stack[-1] if self.function_stack else None
+
+
+NOT_CONST = _NOT_CONST

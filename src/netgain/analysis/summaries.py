@@ -1,0 +1,69 @@
+"""Function summaries: what a function does with its parameters, reused at every call site.
+
+A summary (Pysa style) records parameter -> return flows, parameter -> sink flows, source ->
+return flows and parameter -> attribute-of-self flows (constructors), each with the rules the
+function sanitized for and the steps inside the function, so a caller in another module can
+compose a complete trace without re-analysing the callee.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netgain.analysis.findings import Confidence
+from netgain.analysis.values import Label, Step
+
+
+@dataclass(frozen=True, slots=True)
+class ParamFlow:
+    param: int
+    cleaned: frozenset[str]
+    trace: tuple[Step, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ParamSink:
+    param: int
+    rule: str
+    sources: frozenset[str]  # source kinds the sink accepts
+    cleaned: frozenset[str]
+    trace: tuple[Step, ...]  # from the parameter to the sink (last step)
+
+
+@dataclass(frozen=True, slots=True)
+class RawFinding:
+    """A concrete flow found by the engine, before it becomes a `Finding` (snippets added later)."""
+
+    rule: str
+    sink: Step
+    trace: tuple[Step, ...]
+    confidence: Confidence
+    source_kind: str
+
+
+@dataclass(slots=True)
+class Summary:
+    returns: tuple[ParamFlow, ...] = ()
+    sinks: tuple[ParamSink, ...] = ()
+    source_returns: frozenset[Label] = frozenset()
+    self_flows: tuple[ParamFlow, ...] = ()
+    return_type: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def shape(self) -> tuple[object, ...]:
+        """What callers depend on, without traces: the fixpoint compares shapes."""
+        return (
+            frozenset((f.param, f.cleaned) for f in self.returns),
+            frozenset(
+                (s.param, s.rule, s.cleaned, s.trace[-1] if s.trace else None) for s in self.sinks
+            ),
+            frozenset(
+                (lb.kind, lb.cleaned, lb.trace[0] if lb.trace else None)
+                for lb in self.source_returns
+            ),
+            frozenset((f.param, f.cleaned) for f in self.self_flows),
+            self.return_type,
+        )
+
+
+EMPTY_SUMMARY = Summary()

@@ -1,0 +1,213 @@
+"""The abstract values of the taint engine.
+
+A `Value` is what the engine knows about one expression: the taint labels that reach it, its
+elements when it is a list/tuple/dict built in view of the analysis (element-level precision),
+a constant when the value is known at analysis time (constant folding), and a type tag when the
+value was built by a known constructor (so `session.get(...)` resolves to `requests.Session.get`).
+Everything here is immutable so values can be shared between branches without copying.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from netgain.analysis.findings import Confidence
+
+MAX_TRACE = 16  # steps kept per label; longer flows keep the source and the last hops
+MAX_LABELS = 8  # distinct labels kept per value; enough for precision, bounded for speed
+
+_CONF_RANK = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
+
+
+def lower_confidence(a: Confidence, b: Confidence) -> Confidence:
+    """The weaker of two confidences (a flow is only as sure as its weakest hop)."""
+    return a if _CONF_RANK[a] <= _CONF_RANK[b] else b
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A position in the scanned tree with what happened there (turned into a TraceStep later)."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """One origin of taint.
+
+    `kind` is a source kind from the models (`user`, `env`, `random`, ...) or `param` while a
+    function summary is computed, with `param` the parameter index. `cleaned` holds the rule ids
+    the value was sanitized for (`*` = all rules).
+    """
+
+    kind: str
+    confidence: Confidence
+    trace: tuple[Step, ...]
+    param: int = -1
+    cleaned: frozenset[str] = frozenset()
+
+    def key(self) -> tuple[str, int, frozenset[str], Step | None]:
+        return (self.kind, self.param, self.cleaned, self.trace[0] if self.trace else None)
+
+    def is_clean_for(self, rule: str) -> bool:
+        return "*" in self.cleaned or rule in self.cleaned
+
+    def with_step(self, step: Step) -> Label:
+        if self.trace and self.trace[-1].line == step.line and self.trace[-1].path == step.path:
+            return self
+        trace = (*self.trace, step)
+        if len(trace) > MAX_TRACE:
+            trace = trace[:1] + trace[-(MAX_TRACE - 1) :]
+        return replace(self, trace=trace)
+
+    def cleaned_for(self, rules: frozenset[str]) -> Label:
+        return replace(self, cleaned=self.cleaned | rules)
+
+
+class _NoConst:
+    """Marker: the value is not known at analysis time."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOCONST"
+
+
+NOCONST: object = _NoConst()
+
+
+def merge_labels(*groups: frozenset[Label]) -> frozenset[Label]:
+    """Union label sets, keeping one label per origin (the shortest trace) and at most MAX_LABELS."""
+    if len(groups) == 1:
+        return groups[0]
+    best: dict[tuple[str, int, frozenset[str], Step | None], Label] = {}
+    for group in groups:
+        for label in group:
+            k = label.key()
+            old = best.get(k)
+            if old is None or len(label.trace) < len(old.trace):
+                best[k] = label
+    if len(best) > MAX_LABELS:
+        kept = sorted(best.values(), key=lambda lb: (lb.kind == "param", len(lb.trace)))
+        return frozenset(kept[:MAX_LABELS])
+    return frozenset(best.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    labels: frozenset[Label] = frozenset()
+    elems: tuple[Value, ...] | None = None  # known list/tuple elements, in order
+    keys: tuple[tuple[object, Value], ...] | None = None  # known dict entries (constant keys)
+    const: object = NOCONST
+    type: str | None = None  # qualified type, or `netgain:request` / `netgain:session` tags
+    func: str | None = None  # qualified name of a function/lambda this value refers to
+    _all: frozenset[Label] | None = field(default=None, compare=False, repr=False)
+
+    def all_labels(self) -> frozenset[Label]:
+        """Labels of the value and of every element it contains."""
+        if self.elems is None and self.keys is None:
+            return self.labels
+        if self._all is not None:
+            return self._all
+        groups = [self.labels]
+        if self.elems is not None:
+            groups.extend(e.all_labels() for e in self.elems)
+        if self.keys is not None:
+            groups.extend(v.all_labels() for _, v in self.keys)
+        merged = merge_labels(*groups)
+        object.__setattr__(self, "_all", merged)
+        return merged
+
+    @property
+    def tainted(self) -> bool:
+        return bool(self.all_labels())
+
+    def flat(self) -> Value:
+        """The value without structure: all contained labels, no constant."""
+        return Value(labels=self.all_labels(), type=self.type)
+
+    def get_key(self, key: object) -> Value | None:
+        if self.keys is None:
+            return None
+        for k, v in self.keys:
+            if k == key:
+                return v
+        return None
+
+
+CLEAN = Value()
+
+
+def const_value(c: object) -> Value:
+    return Value(const=c)
+
+
+def taint(labels: frozenset[Label]) -> Value:
+    return Value(labels=labels) if labels else CLEAN
+
+
+def join(a: Value, b: Value) -> Value:
+    """The least upper bound of two values (used where branches meet)."""
+    if a is b or a == b:
+        return a
+    elems: tuple[Value, ...] | None = None
+    if a.elems is not None and b.elems is not None and len(a.elems) == len(b.elems):
+        elems = tuple(join(x, y) for x, y in zip(a.elems, b.elems, strict=True))
+        labels = merge_labels(a.labels, b.labels)
+    else:
+        labels = (
+            merge_labels(a.labels, b.labels)
+            if a.elems is None and b.elems is None
+            else merge_labels(
+                a.all_labels() if a.elems is not None else a.labels,
+                b.all_labels() if b.elems is not None else b.labels,
+            )
+        )
+    keys: tuple[tuple[object, Value], ...] | None = None
+    if a.keys is not None and b.keys is not None:
+        names = [k for k, _ in a.keys] + [k for k, _ in b.keys if a.get_key(k) is None]
+        merged: list[tuple[object, Value]] = []
+        for k in names:
+            va, vb = a.get_key(k), b.get_key(k)
+            merged.append(
+                (k, join(va, vb) if va is not None and vb is not None else (va or vb or CLEAN))
+            )
+        keys = tuple(merged)
+    elif a.keys is not None or b.keys is not None:
+        labels = merge_labels(labels, a.all_labels(), b.all_labels())
+    const = a.const if a.const == b.const and type(a.const) is type(b.const) else NOCONST
+    return Value(
+        labels=labels,
+        elems=elems,
+        keys=keys,
+        const=const,
+        type=a.type if a.type == b.type else None,
+        func=a.func if a.func == b.func else None,
+    )
+
+
+def combine(values: list[Value], *, type_: str | None = None) -> Value:
+    """A value derived from several inputs (string building, unknown calls): all their labels."""
+    groups = [v.all_labels() for v in values]
+    groups = [g for g in groups if g]
+    if not groups:
+        return Value(type=type_) if type_ else CLEAN
+    return Value(labels=merge_labels(*groups), type=type_)
+
+
+def add_step(value: Value, step: Step) -> Value:
+    """Record a hop on every label of a flat value (structured values keep per-element traces)."""
+    if not value.labels:
+        return value
+    return replace(value, labels=frozenset(lb.with_step(step) for lb in value.labels), _all=None)
+
+
+def sanitize(value: Value, rules: frozenset[str]) -> Value:
+    """The value after a sanitizer for `rules`; keeps no structure (sanitizers return new data)."""
+    labels = value.all_labels()
+    if not labels:
+        return CLEAN
+    return Value(labels=frozenset(lb.cleaned_for(rules) for lb in labels))
