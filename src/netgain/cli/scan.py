@@ -66,7 +66,8 @@ def scan_root(paths: list[Path]) -> tuple[Path, Path | None]:
     """The root that finding paths are relative to, and the git work tree when there is one.
 
     Inside a repository the root is its top level (paths in reports then match what git, GitHub and
-    GitLab show); otherwise the deepest folder holding every path.
+    GitLab show); otherwise the current directory when it holds every path (paths then read as
+    the user typed them), else the deepest folder holding every path.
     """
     from netgain.analysis.diff_filter import repository_root
 
@@ -76,6 +77,9 @@ def scan_root(paths: list[Path]) -> tuple[Path, Path | None]:
         repo = repo.resolve()
         if all(p.is_relative_to(repo) for p in resolved):
             return repo, repo
+    cwd = Path.cwd().resolve()
+    if all(p.is_relative_to(cwd) for p in resolved):
+        return cwd, repo
     folders = [p if p.is_dir() else p.parent for p in resolved]
     common = Path(os.path.commonpath([str(f) for f in folders]))
     return common, repo

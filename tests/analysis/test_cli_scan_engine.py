@@ -1,0 +1,158 @@
+"""`netgain scan` end to end with netgain's own findings: the installed console script in a
+subprocess (as CI runs it) and the CLI in-process for suppressions, modes, cache and --diff."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.analysis.scan_helpers import commit_all, init_repo, run_scan
+from tests.report.schema import validate_sarif
+
+NETGAIN = Path(sys.executable).parent / "netgain"
+
+VIEWS = """\
+from flask import Flask, request
+import sqlite3
+
+app = Flask(__name__)
+
+
+@app.route("/search")
+def search():
+    name = request.args["name"]
+    query = "SELECT * FROM users WHERE name = '" + name + "'"
+    cur = sqlite3.connect("db").cursor()
+    cur.execute(query)
+    return "ok"
+"""
+
+HELPER = """\
+import os
+
+
+def run(cmd):
+    os.system("ls " + cmd)
+"""
+
+
+def _netgain(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(NETGAIN), *[str(a) for a in args]],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def _tree(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "views.py").write_text(VIEWS, encoding="utf-8")
+    (root / "app" / "broken.py").write_text("def broken(:\n    pass\n", encoding="utf-8")
+    return root
+
+
+def test_console_script_sarif_end_to_end(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    done = _netgain("scan", "app", "--format", "sarif", "--no-cache", cwd=root)
+    assert done.returncode == 1, done.stderr
+    log = json.loads(done.stdout)
+    validate_sarif(log)
+    run = log["runs"][0]
+    [result] = [r for r in run["results"] if r["ruleId"] == "sql-injection"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "app/views.py"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 12
+    flow = result["codeFlows"][0]["threadFlows"][0]["locations"]
+    lines = [s["location"]["physicalLocation"]["region"]["startLine"] for s in flow]
+    assert (lines[0], lines[-1]) == (9, 12)
+    rule = run["tool"]["driver"]["rules"][result["ruleIndex"]]
+    assert rule["id"] == "sql-injection"
+    assert rule["properties"]["tags"][0] == "external/cwe/cwe-89"
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert [n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for n in notes] == [
+        "app/broken.py"
+    ]
+
+
+def test_console_script_usage_error(tmp_path: Path) -> None:
+    done = _netgain("scan", "missing_dir", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "missing_dir: no such file or directory" in done.stderr
+
+
+def test_console_script_text_report(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    done = _netgain("scan", "app", "--no-cache", cwd=root)
+    assert done.returncode == 1
+    assert "app/views.py" in done.stdout
+    assert "sql-injection" in done.stdout
+    assert "app/broken.py:1" in done.stdout
+    assert "FAILED" in done.stdout
+
+
+def test_inline_suppression_of_an_engine_finding(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    views = root / "app" / "views.py"
+    views.write_text(
+        VIEWS.replace(
+            "    cur.execute(query)\n",
+            "    # netgain: ignore[sql-injection] demo database, read-only and throw-away\n"
+            "    cur.execute(query)\n",
+        ),
+        encoding="utf-8",
+    )
+    result = run_scan(root / "app", "--format", "json", "--no-cache", cwd=root)
+    assert result.exit_code == 0, result.output
+    [finding] = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "sql-injection"]
+    assert finding["suppressed"]["reason"] == "demo database, read-only and throw-away"
+
+
+def test_mode_web_trusts_helper_parameters_library_does_not(tmp_path: Path) -> None:
+    (tmp_path / "helper.py").write_text(HELPER, encoding="utf-8")
+    library = json.loads(
+        run_scan("helper.py", "--format", "json", "--no-cache", cwd=tmp_path).stdout
+    )
+    assert [f["rule"] for f in library["findings"]] == ["command-injection"]
+    assert library["findings"][0]["confidence"] == "low"
+    web = run_scan("helper.py", "--mode", "web", "--format", "json", "--no-cache", cwd=tmp_path)
+    assert json.loads(web.stdout)["findings"] == []
+    (tmp_path / "netgain.toml").write_text("[scan]\nmode = 'web'\n", encoding="utf-8")
+    configured = run_scan("helper.py", "--format", "json", "--no-cache", cwd=tmp_path)
+    assert json.loads(configured.stdout)["findings"] == []
+
+
+def test_cache_lives_under_the_repository_and_keeps_results(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "repo")
+    (repo / "app").mkdir()
+    (repo / "app" / "views.py").write_text(VIEWS, encoding="utf-8")
+    commit_all(repo, "base")
+    first = run_scan(repo / "app", "--format", "json", cwd=repo)
+    assert (repo / ".netgain" / "cache" / "scan").is_dir()
+    second = run_scan(repo / "app", "--format", "json", cwd=repo)
+    rules = [[f["fingerprint"] for f in json.loads(r.stdout)["findings"]] for r in (first, second)]
+    assert rules[0] == rules[1] and rules[0]
+
+
+def test_diff_keeps_an_old_sink_reached_from_a_changed_source(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "repo")
+    (repo / "app").mkdir()
+    safe = VIEWS.replace('name = request.args["name"]', 'name = "alice"')
+    (repo / "app" / "views.py").write_text(safe, encoding="utf-8")
+    base = commit_all(repo, "safe constant")
+    (repo / "app" / "views.py").write_text(VIEWS, encoding="utf-8")  # only line 9 changes
+    result = run_scan(repo, "--diff", base, "--format", "json", "--no-cache")
+    doc = json.loads(result.stdout)
+    assert [f["rule"] for f in doc["findings"]] == ["sql-injection"]
+    assert doc["findings"][0]["location"]["line"] == 12  # the sink line itself is unchanged
+    commit_all(repo, "introduce flaw")
+    (repo / "app" / "views.py").write_text(
+        VIEWS + "\n\ndef unrelated():\n    return 1\n", encoding="utf-8"
+    )
+    later = json.loads(run_scan(repo, "--diff", "HEAD", "--format", "json", "--no-cache").stdout)
+    assert later["findings"] == []
+    assert later["summary"]["outside_diff"] == 1
