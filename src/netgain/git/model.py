@@ -64,6 +64,9 @@ class Commit:
     message: str
     files: list[FileStat] = field(default_factory=list)
     trailers: list[Trailer] = field(default_factory=list)
+    # False when line counts could not be computed (blobs missing from a partial clone): `files`
+    # then lists the touched paths with None counts, and a GitProblem says why.
+    stats_available: bool = True
 
     @property
     def subject(self) -> str:
@@ -113,6 +116,10 @@ class FileDiff:
     removed: list[LineRange] = field(default_factory=list)
     is_binary: bool = False
     status: str = "M"  # A added, D deleted, M modified, R renamed, C copied, T type change
+    # A submodule pointer (gitlink) change: not lines of a file, so `added`/`removed` stay empty.
+    is_submodule: bool = False
+    old_mode: str | None = None  # set only when the mode changed (e.g. 100644 -> 100755)
+    new_mode: str | None = None
 
     @property
     def added_count(self) -> int:
@@ -142,3 +149,12 @@ class GitProblem:
     message: str
     sha: str | None = None
     path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GitObject:
+    """One object read through `git cat-file --batch`."""
+
+    oid: str
+    type: str  # "blob", "tree", "commit" or "tag"
+    data: bytes

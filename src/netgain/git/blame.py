@@ -1,0 +1,125 @@
+"""Line-level authorship with `git blame --incremental`.
+
+`--incremental` is used instead of `--porcelain`: it prints one record per *group* of lines and
+never the line contents, so on a 2,000-line file it writes several times less than `--porcelain`
+and needs no per-line parsing; the result is the same attribution.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from netgain.errors import GitError
+from netgain.git.model import BlameLine, GitProblem
+from netgain.git.paths import decode_path, unquote_c_path
+from netgain.git.runner import GitProblemError, run_git
+
+
+def blame_file(
+    repo: Path, rev: str, path: str, *, since: str | None = None, copies: bool = True
+) -> list[BlameLine]:
+    """Who last changed each line of `path` at `rev`.
+
+    Args:
+        repo: The repository.
+        rev: Revision whose version of the file is blamed.
+        path: File path at `rev`.
+        since: Only look at commits in `since..rev`; lines older than that are attributed to the
+            boundary commit with `boundary=True` (they were not written in the range).
+        copies: Follow lines moved or copied from other files (`-M -C -C -C`); slower.
+
+    Returns:
+        One BlameLine per line of the file, in file order.
+
+    Raises:
+        GitProblemError: a blob the blame needs is missing (partial clone).
+        GitError: the path does not exist at `rev`, or it is not a file (e.g. a submodule).
+    """
+    for value in (rev, since or ""):
+        if value.startswith("-"):
+            raise GitError(f"refusing revision that looks like an option: {value!r}")
+    args = ["blame", "--incremental"]
+    if copies:
+        args += ["-M", "-C", "-C", "-C"]
+    if since is None:
+        args += ["--root", rev]  # a root commit wrote its lines: it is not a boundary
+    else:
+        args.append(f"{since}..{rev}")
+    try:
+        out = run_git(repo, *args, "--", path)
+    except GitProblemError as exc:
+        exc.problem.path = path
+        raise
+    return parse_incremental(out)
+
+
+def parse_incremental(data: bytes) -> list[BlameLine]:
+    """Parse `git blame --incremental` output into per-line records sorted by final line."""
+    lines: list[BlameLine] = []
+    boundary: set[bytes] = set()
+    group: tuple[bytes, int, int, int] | None = None
+    for line in data.split(b"\n"):
+        if group is None:
+            if not line:
+                continue
+            head = line.split(b" ")
+            group = (head[0], int(head[1]), int(head[2]), int(head[3]))
+            continue
+        if line == b"boundary":
+            boundary.add(group[0])
+        elif line.startswith(b"filename "):
+            sha, orig, final, count = group
+            name = decode_path(unquote_c_path(line[9:]))
+            text_sha = sha.decode("ascii")
+            is_boundary = sha in boundary
+            lines.extend(
+                BlameLine(final + k, text_sha, name, orig + k, is_boundary) for k in range(count)
+            )
+            group = None
+    lines.sort(key=lambda b: b.final_line)
+    return lines
+
+
+def blame_files(
+    repo: Path,
+    rev: str,
+    paths: Sequence[str],
+    *,
+    since: str | None = None,
+    copies: bool = True,
+    jobs: int | None = None,
+) -> Iterator[tuple[str, list[BlameLine] | GitProblem]]:
+    """Blame many files in parallel (threads, each driving one `git blame` process).
+
+    Results come back in the order of `paths`; a file that cannot be blamed yields a GitProblem
+    (`missing-blob`, or `blame-failed` with git's message) instead of stopping the others.
+    """
+    workers = max(1, jobs or os.cpu_count() or 1)
+
+    def one(path: str) -> list[BlameLine] | GitProblem:
+        try:
+            return blame_file(repo, rev, path, since=since, copies=copies)
+        except GitProblemError as exc:
+            return exc.problem
+        except GitError as exc:
+            return GitProblem("blame-failed", str(exc), None, path)
+
+    window: deque[tuple[str, Future[list[BlameLine] | GitProblem]]] = deque()
+    todo = iter(paths)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="blame") as pool:
+        try:
+            for path in todo:
+                window.append((path, pool.submit(one, path)))
+                if len(window) >= workers * 2:
+                    done_path, fut = window.popleft()
+                    yield done_path, fut.result()
+            while window:
+                done_path, fut = window.popleft()
+                yield done_path, fut.result()
+        finally:
+            for _, fut in window:
+                fut.cancel()

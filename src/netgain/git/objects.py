@@ -1,0 +1,181 @@
+"""Reading many objects, notes, refs and trees without one process per object."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, suppress
+from pathlib import Path
+from types import TracebackType
+
+from netgain.errors import GitError
+from netgain.git.model import GitObject, GitProblem
+from netgain.git.paths import decode_path
+from netgain.git.runner import GitProblemError, GitStream, git_stream, problem_from_stderr, run_git
+
+_GITLINK = b"160000"
+
+
+class CatFileBatch:
+    """Many objects by name through one `git cat-file --batch` process.
+
+    Use as a context manager; `get` returns None for an object that is not in the repository
+    (and records a GitProblem in `problems`). In a partial clone git 2.39's cat-file exits when it
+    meets a missing object instead of printing `missing`: the object is then reported missing and a
+    fresh process is started for the next request, so one hole never stops a bulk read.
+    """
+
+    def __init__(self, repo: Path) -> None:
+        self.repo = repo
+        self.problems: list[GitProblem] = []
+        self._stack: ExitStack | None = None
+        self._stream: GitStream | None = None
+
+    def __enter__(self) -> CatFileBatch:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the cat-file process."""
+        if self._stack is not None:
+            if self._stream is not None and self._stream.proc.poll() is None:
+                with suppress(OSError):
+                    self._stream.stdin.close()
+                self._stream.proc.wait()
+            self._stack.close()
+        self._stack = None
+        self._stream = None
+
+    def _process(self) -> GitStream:
+        if self._stream is None:
+            self._stack = ExitStack()
+            self._stream = self._stack.enter_context(
+                git_stream(self.repo, "cat-file", "--batch", stdin=subprocess.PIPE, buffered=True)
+            )
+        return self._stream
+
+    def get(self, name: str) -> GitObject | None:
+        """The object `name` (an id or `rev:path`), or None when it does not exist or is missing."""
+        if "\n" in name or not name:
+            raise GitError(f"object name cannot be read through cat-file --batch: {name!r}")
+        stream = self._process()
+        try:
+            stream.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
+            stream.stdin.flush()
+            header = stream.stdout.readline()
+        except BrokenPipeError:
+            header = b""
+        if not header:  # the process died on this object (lazy fetch refused)
+            err = stream.stderr_text()
+            self.close()
+            problem = problem_from_stderr(err) or GitProblem(
+                "missing-blob", f"cat-file stopped on {name}: {err.strip()[-300:]}"
+            )
+            problem.sha = problem.sha or name
+            self.problems.append(problem)
+            return None
+        parts = header.rstrip(b"\n").split(b" ")
+        if len(parts) != 3:  # "<name> missing" or "<name> ambiguous"
+            self.problems.append(
+                GitProblem("missing-object", f"{name}: {header.decode('utf-8', 'replace').strip()}")
+            )
+            return None
+        oid, kind, size = parts
+        data = stream.stdout.read(int(size) + 1)[:-1]
+        return GitObject(oid.decode("ascii"), kind.decode("ascii"), data)
+
+    def read_many(self, names: Iterable[str]) -> Iterator[tuple[str, GitObject | None]]:
+        """`get` for each name, in order."""
+        for name in names:
+            yield name, self.get(name)
+
+
+def read_notes(
+    repo: Path, ref: str = "refs/notes/ai", *, problems: list[GitProblem] | None = None
+) -> dict[str, bytes]:
+    """All notes under `ref`: annotated object id -> note content (bytes, undecoded).
+
+    One `git notes list` plus one `git cat-file --batch`, however many notes there are. A ref
+    that does not exist gives an empty dict.
+    """
+    if ref.startswith("-"):
+        raise GitError(f"refusing notes ref that looks like an option: {ref!r}")
+    if run_git(repo, "rev-parse", "--verify", "--quiet", ref, ok_codes=(0, 1, 128)).strip() == b"":
+        return {}
+    listing = run_git(repo, "notes", f"--ref={ref}", "list").decode("ascii", "replace")
+    pairs = [line.split() for line in listing.splitlines() if line.strip()]
+    notes: dict[str, bytes] = {}
+    with CatFileBatch(repo) as batch:
+        for note_oid, target in pairs:
+            obj = batch.get(note_oid)
+            if obj is not None:
+                notes[target] = obj.data
+        if problems is not None:
+            for problem in batch.problems:
+                problem.message = f"note for a commit could not be read: {problem.message}"
+            problems.extend(batch.problems)
+    return notes
+
+
+def list_refs(repo: Path, prefix: str) -> dict[str, str]:
+    """Refs under `prefix` (e.g. `refs/ai/authorship/`): full ref name -> object id."""
+    if prefix.startswith("-"):
+        raise GitError(f"refusing ref prefix that looks like an option: {prefix!r}")
+    out = run_git(repo, "for-each-ref", "--format=%(objectname) %(refname)", prefix.rstrip("/"))
+    refs: dict[str, str] = {}
+    for line in out.decode("utf-8", "surrogateescape").splitlines():
+        oid, _, name = line.partition(" ")
+        refs[name] = oid
+    return refs
+
+
+def ls_files(repo: Path, rev: str, *, gitlinks: list[str] | None = None) -> list[str]:
+    """Every file path in the tree of `rev` (recursive), submodules excluded.
+
+    Args:
+        repo: The repository.
+        rev: A commit or tree.
+        gitlinks: When given, receives the submodule (gitlink) paths, which are not files here.
+    """
+    if rev.startswith("-"):
+        raise GitError(f"refusing revision that looks like an option: {rev!r}")
+    out = run_git(repo, "ls-tree", "-r", "-z", "--full-tree", rev)
+    files: list[str] = []
+    for entry in out.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, path = entry.partition(b"\t")
+        if meta.startswith(_GITLINK):
+            if gitlinks is not None:
+                gitlinks.append(decode_path(path))
+            continue
+        files.append(decode_path(path))
+    return files
+
+
+def read_blob(repo: Path, rev: str, path: str) -> bytes | None:
+    """The content of `path` at `rev`, or None when the path does not exist there.
+
+    Raises:
+        GitProblemError: the blob is missing (partial clone); `.problem` says which.
+        GitError: `rev` is not a valid revision.
+    """
+    if rev.startswith("-"):
+        raise GitError(f"refusing revision that looks like an option: {rev!r}")
+    try:
+        return run_git(repo, "cat-file", "blob", f"{rev}:{path}")
+    except GitProblemError as exc:
+        exc.problem.path = path
+        raise
+    except GitError as exc:
+        text = str(exc)
+        if "does not exist in" in text or "exists on disk, but not in" in text:
+            return None
+        raise
