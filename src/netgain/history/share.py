@@ -143,10 +143,24 @@ class LineClassifier:
         return ("unknown", None)
 
 
+def _all_files(repo: Path, head: str) -> tuple[list[str], list[str]]:
+    """Every file at `head`, split into text and binary by git's own numstat heuristic."""
+    empty_tree = git.run_git(repo, "hash-object", "-t", "tree", "--stdin", input=b"").strip()
+    out = git.run_git(repo, "diff", "--numstat", "-z", "--no-renames", empty_tree.decode(), head)
+    text: list[str] = []
+    binary: list[str] = []
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        added, _deleted, raw_path = record.split(b"\t", 2)
+        (binary if added == b"-" else text).append(git.decode_path(raw_path))
+    return text, binary
+
+
 def files_changed(repo: Path, base: str | None, head: str) -> tuple[list[str], list[str]]:
     """Text files at `head` that the range may have introduced lines into, and binary ones."""
     if base is None:
-        return git.ls_files(repo, head), []
+        return _all_files(repo, head)
     text: list[str] = []
     binary: list[str] = []
     for diff in git.diff_between(repo, base, head):
