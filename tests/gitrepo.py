@@ -37,10 +37,6 @@ _CONFIG = (
     "core.autocrlf=false",
     "-c",
     "advice.detachedHead=false",
-    "-c",
-    "uploadpack.allowFilter=true",
-    "-c",
-    "uploadpack.allowAnySHA1InWant=true",
 )
 
 
@@ -248,7 +244,14 @@ class GitRepo:
         return self.path.resolve().as_uri()
 
     def clone(self, dest: Path, *args: str) -> GitRepo:
-        """`git clone <args> file://this dest`, returned as a GitRepo."""
+        """`git clone <args> file://this dest`, returned as a GitRepo.
+
+        Filters (`--filter=blob:none`) work: the source is configured to serve them (its
+        upload-pack does not see our `-c` options).
+        """
+        if any(a.startswith("--filter") for a in args):
+            self.git("config", "uploadpack.allowFilter", "true")
+            self.git("config", "uploadpack.allowAnySHA1InWant", "true")
         run(dest.parent, "clone", "-q", *args, self.url(), str(dest))
         clone = GitRepo(dest, init=False)
         clone.clock = self.clock

@@ -275,7 +275,8 @@ def _iter_checked(
             missing = needed - present
             if missing:
                 commit.stats_available = False
-                raw_files[commit.sha] = [FileStat(path, None, None) for _, _, path in entries]
+                paths = dict.fromkeys(path for _, _, path in entries)
+                raw_files[commit.sha] = [FileStat(path, None, None) for path in paths]
                 sink.append(
                     GitProblem(
                         "missing-blob",
