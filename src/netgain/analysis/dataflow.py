@@ -101,6 +101,25 @@ def _safe_fold(fn: Callable[[Any, Any], Any], a: object, b: object) -> object:
     return result if isinstance(result, _SAFE_CONST) else NOCONST
 
 
+_PURE_BUILTINS: dict[str, Callable[..., Any]] = {
+    "len": len, "str": str, "int": int, "float": float, "bool": bool, "abs": abs,
+    "min": min, "max": max, "ord": ord, "chr": chr,
+}  # fmt: skip
+_PURE_STR_METHODS = frozenset(
+    {"upper", "lower", "strip", "lstrip", "rstrip", "startswith", "endswith", "isdigit", "replace"}
+)
+
+
+def _safe_call(fn: Callable[..., Any], args: list[object]) -> object:
+    try:
+        result = fn(*args)
+    except Exception:
+        return NOCONST
+    if isinstance(result, str | bytes) and len(result) > MAX_CONST_LEN:
+        return NOCONST
+    return result if isinstance(result, _SAFE_CONST) else NOCONST
+
+
 @dataclass(slots=True)
 class Program:
     """Whole-program state shared by every function analysis."""
@@ -925,6 +944,21 @@ class FunctionAnalyzer:
                 self.check_name_sinks(kw.arg, v, node)
         name = qual or (f"<expr>.{method}" if method else "<call>")
 
+        folded = self._fold_call(qual, method, receiver, args, kwargs)
+        if folded is not None:
+            return folded
+        # request objects: `request.get_json()`, `await request.post()`
+        if (
+            receiver is not None
+            and receiver.type == REQUEST_TYPE
+            and method in self.m.request_attributes
+        ):
+            label = Label(
+                "user",
+                Confidence.HIGH,
+                (_step(self.path, node, f"source: request.{method}() (user input)"),),
+            )
+            return Value(labels=frozenset({label}))
         # sinks
         for sink in self.m.sinks_for(
             qual, method if qual is None or qual not in self.index.functions else None
@@ -1010,6 +1044,29 @@ class FunctionAnalyzer:
         ):
             return CLEAN
         return result
+
+    def _fold_call(
+        self,
+        qual: str | None,
+        method: str | None,
+        receiver: Value | None,
+        args: list[Value],
+        kwargs: dict[str, Value],
+    ) -> Value | None:
+        """Fold calls on constants (`len("abc")`, `"a".upper()`) so branch conditions fold too."""
+        if kwargs or any(a.const is NOCONST for a in args):
+            return None
+        consts = [a.const for a in args]
+        if receiver is None and qual in _PURE_BUILTINS and consts:
+            return const_value(_safe_call(_PURE_BUILTINS[qual], consts))
+        if (
+            method in _PURE_STR_METHODS
+            and receiver is not None
+            and isinstance(receiver.const, str)
+            and not receiver.tainted
+        ):
+            return const_value(_safe_call(getattr(str, method), [receiver.const, *consts]))
+        return None
 
     def _sanitizer_rules(self, qual: str | None, method: str | None) -> frozenset[str] | None:
         if qual:

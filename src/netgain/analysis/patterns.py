@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from netgain.analysis.index import ModuleInfo, ProgramIndex
 from netgain.analysis.rules.base import RuleMeta
-from netgain.analysis.rules.registry import _CHECKS, PatternContext, PatternHit
+from netgain.analysis.rules.registry import _CHECKS, PatternCheck, PatternContext, PatternHit
 
 
 def _module_consts(tree: ast.Module) -> dict[str, object]:
@@ -39,14 +39,18 @@ def run_patterns(
     if tree is None:
         return []
     ctx = PatternContext(index, module, text, module_consts=_module_consts(tree))
-    checks = {t: [(m, c) for m, c in lst if enabled(m)] for t, lst in _CHECKS.items()}
+    checks: dict[type[ast.AST], list[PatternCheck]] = {}
+    for node_type, registered in _CHECKS.items():
+        unique: list[PatternCheck] = []
+        for _meta, check in registered:
+            if check not in unique:
+                unique.append(check)
+        checks[node_type] = unique
     hits: list[PatternHit] = []
 
     def visit(node: ast.AST) -> None:
-        for meta, check in checks.get(type(node), ()):
-            for hit in check(ctx, node):
-                if hit.rule.id == meta.id or enabled(hit.rule):
-                    hits.append(hit)
+        for check in checks.get(type(node), ()):
+            hits.extend(hit for hit in check(ctx, node) if enabled(hit.rule))
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             ctx.function_stack.append(node)
             for child in ast.iter_child_nodes(node):

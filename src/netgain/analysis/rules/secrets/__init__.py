@@ -1,1 +1,5 @@
-"""secrets rules."""
+"""Secret rules: credentials written into the code."""
+
+from netgain.analysis.rules.secrets import hardcoded
+
+__all__ = ["hardcoded"]

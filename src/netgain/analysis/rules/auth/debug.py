@@ -1,0 +1,80 @@
+"""Debug mode enabled in a served application (CWE-489)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from netgain.analysis.findings import Confidence, Severity
+from netgain.analysis.rules.base import rule_meta
+from netgain.analysis.rules.registry import PatternContext, PatternHit, pattern_rule
+
+DEBUG_ENABLED = rule_meta(
+    id="debug-enabled",
+    name="DebugModeInServedApp",
+    family="auth",
+    cwe=(489, 215),
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    summary="Debug mode enabled in a served application",
+    doc="""
+    ## What it does
+    Flags `app.run(debug=True)` and `app.debug = True` on Flask-like applications,
+    `app.config["DEBUG"] = True`, and `DEBUG = True` in a Django settings module.
+
+    ## Why is this bad?
+    The Werkzeug debugger executes arbitrary Python from the browser; Django's debug pages leak
+    settings, source code and SQL. Debug settings reach production more often than anyone plans.
+
+    ## Example
+    ```python
+    app.run(host="0.0.0.0", debug=True)
+    ```
+
+    ## Use instead
+    Read the flag from the environment, defaulting to off:
+    ```python
+    app.run(debug=os.environ.get("FLASK_DEBUG") == "1")
+    ```
+
+    ## References
+    - [CWE-489: Active Debug Code](https://cwe.mitre.org/data/definitions/489.html)
+    - [Flask docs: debug mode](https://flask.palletsprojects.com/en/stable/debugging/)
+    """,
+)
+
+
+@pattern_rule(DEBUG_ENABLED, ast.Call, ast.Assign)
+def check_debug(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
+    if isinstance(node, ast.Call):
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "run"
+            and ctx.is_const(ctx.keyword(node, "debug"), True)
+        ):
+            yield PatternHit(DEBUG_ENABLED, node, "application served with debug=True")
+        return
+    if not isinstance(node, ast.Assign) or not ctx.is_const(node.value, True):
+        return
+    for target in node.targets:
+        if (
+            isinstance(target, ast.Attribute)
+            and target.attr == "debug"
+            and not (isinstance(target.value, ast.Name) and target.value.id == "self")
+        ):
+            yield PatternHit(DEBUG_ENABLED, node, "application debug flag set to True")
+        elif (
+            isinstance(target, ast.Subscript)
+            and ctx.is_const(target.slice, "DEBUG")
+            and isinstance(target.value, ast.Attribute)
+            and target.value.attr == "config"
+        ):
+            yield PatternHit(DEBUG_ENABLED, node, "application config DEBUG set to True")
+        elif (
+            isinstance(target, ast.Name)
+            and target.id == "DEBUG"
+            and ctx.module_basename.startswith("settings")
+            and not ctx.function_stack
+        ):
+            yield PatternHit(DEBUG_ENABLED, node, "Django settings with DEBUG = True")

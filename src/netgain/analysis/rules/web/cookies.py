@@ -1,0 +1,125 @@
+"""Cookies set without the `secure` (CWE-614) or `httponly` (CWE-1004) flag."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from netgain.analysis.findings import Confidence, Severity
+from netgain.analysis.rules.base import rule_meta
+from netgain.analysis.rules.registry import PatternContext, PatternHit, pattern_rule
+
+_COOKIE_DOC_REFS = "- [OWASP Session Management Cheat Sheet: cookies](https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html#cookies)"
+
+INSECURE_COOKIE = rule_meta(
+    id="insecure-cookie",
+    name="CookieWithoutSecureFlag",
+    family="web",
+    cwe=(614,),
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    summary="Cookie set without the Secure flag",
+    doc=f"""
+    ## What it does
+    Flags `response.set_cookie(...)` calls without `secure=True`, and the framework settings
+    `SESSION_COOKIE_SECURE = False` / `CSRF_COOKIE_SECURE = False`.
+
+    ## Why is this bad?
+    Without `Secure` the browser also sends the cookie over plain HTTP, where anyone on the
+    network path can read it and take over the session.
+
+    ## Example
+    ```python
+    resp.set_cookie("session", token)
+    ```
+
+    ## Use instead
+    ```python
+    resp.set_cookie("session", token, secure=True, httponly=True, samesite="Lax")
+    ```
+
+    ## References
+    - [CWE-614: Sensitive Cookie Without 'Secure' Attribute](https://cwe.mitre.org/data/definitions/614.html)
+    {_COOKIE_DOC_REFS}
+    """,
+)
+
+COOKIE_WITHOUT_HTTPONLY = rule_meta(
+    id="cookie-without-httponly",
+    name="CookieWithoutHttpOnlyFlag",
+    family="web",
+    cwe=(1004,),
+    severity=Severity.LOW,
+    confidence=Confidence.HIGH,
+    summary="Cookie set without the HttpOnly flag",
+    doc=f"""
+    ## What it does
+    Flags `response.set_cookie(...)` calls without `httponly=True`, and the settings
+    `SESSION_COOKIE_HTTPONLY = False`.
+
+    ## Why is this bad?
+    Scripts can read a cookie without `HttpOnly`: one XSS bug is then enough to steal the
+    session.
+
+    ## Example
+    ```python
+    resp.set_cookie("session", token, secure=True)
+    ```
+
+    ## Use instead
+    ```python
+    resp.set_cookie("session", token, secure=True, httponly=True)
+    ```
+
+    ## References
+    - [CWE-1004: Sensitive Cookie Without 'HttpOnly' Flag](https://cwe.mitre.org/data/definitions/1004.html)
+    {_COOKIE_DOC_REFS}
+    """,
+)
+
+
+@pattern_rule(INSECURE_COOKIE, ast.Call, ast.Assign)
+def check_cookie_flags(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
+    if isinstance(node, ast.Assign):
+        if not ctx.is_const(node.value, False):
+            return
+        for target in node.targets:
+            key = (
+                target.id
+                if isinstance(target, ast.Name)
+                else ctx.const(target.slice)
+                if isinstance(target, ast.Subscript)
+                else None
+            )
+            if key in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+                yield PatternHit(
+                    INSECURE_COOKIE, node, f"{key} = False sends the cookie over plain HTTP"
+                )
+            elif key in ("SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_HTTPONLY"):
+                yield PatternHit(
+                    COOKIE_WITHOUT_HTTPONLY, node, f"{key} = False exposes the cookie to scripts"
+                )
+        return
+    if (
+        not isinstance(node, ast.Call)
+        or not isinstance(node.func, ast.Attribute)
+        or node.func.attr != "set_cookie"
+    ):
+        return
+    if any(kw.arg is None for kw in node.keywords):
+        return  # **options: flags unknown
+    if not ctx.is_const(ctx.keyword(node, "secure"), True) and not _dynamic(ctx, node, "secure"):
+        yield PatternHit(INSECURE_COOKIE, node, "cookie set without secure=True")
+    if not ctx.is_const(ctx.keyword(node, "httponly"), True) and not _dynamic(
+        ctx, node, "httponly"
+    ):
+        yield PatternHit(COOKIE_WITHOUT_HTTPONLY, node, "cookie set without httponly=True")
+
+
+def _dynamic(ctx: PatternContext, node: ast.Call, name: str) -> bool:
+    """A flag computed at run time (e.g. `secure=settings.SECURE`) is not reported."""
+    value = ctx.keyword(node, name)
+    return value is not None and not isinstance(value, ast.Constant)
+
+
+pattern_rule(COOKIE_WITHOUT_HTTPONLY, ast.Call, ast.Assign)(check_cookie_flags)
