@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from netgain.analysis.diff_filter import changed_lines_since, parse_zero_context_diff
+from netgain.analysis.diff_filter import changed_lines_since
 from netgain.git.model import LineRange
 from tests.analysis.scan_helpers import commit_all, git, init_repo, run_scan, sarif_log, write_json
 
@@ -123,13 +123,18 @@ def test_bad_base_and_non_repository_are_usage_errors(tmp_path: Path) -> None:
     assert "needs a git repository" in outside.output
 
 
-def test_parser_handles_quoted_paths_deletions_and_pure_removals() -> None:
-    data = (
-        b"diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n@@ -3,2 +2,0 @@\n-a\n-b\n"
-        b"@@ -10 +9 @@\n-c\n+d\n"
-        b'diff --git "a/sp ace\\303\\251.py" "b/sp ace\\303\\251.py"\n'
-        b'--- "a/sp ace\\303\\251.py"\n+++ "b/sp ace\\303\\251.py"\n@@ -0,0 +1,3 @@\n+1\n+2\n+3\n'
-        b"diff --git a/gone.py b/gone.py\n--- a/gone.py\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\n"
-    )
-    files = {f.path: f.added for f in parse_zero_context_diff(data)}
-    assert files == {"x.py": [LineRange(9, 9)], "sp ace\u00e9.py": [LineRange(1, 3)]}
+def test_option_like_base_is_refused(tmp_path: Path) -> None:
+    repo, _ = _repo(tmp_path)
+    result = run_scan(repo, "--diff=--output=/tmp/pwned", "--no-cache")
+    assert result.exit_code == 2
+    assert "looks like an option" in result.output
+    assert not Path("/tmp/pwned").exists()
+
+
+def test_unusual_file_names_are_matched(tmp_path: Path) -> None:
+    repo, base = _repo(tmp_path)
+    odd = repo / "pkg" / 'sp ace "q" \u00e9.py'
+    odd.write_text("x = 1\n", encoding="utf-8")
+    commit_all(repo, "odd name")
+    changed = changed_lines_since(repo, base)
+    assert changed.ranges['pkg/sp ace "q" \u00e9.py'] == [LineRange(1, 1)]
