@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, Table, insert, select
 from sqlalchemy.orm import Session
 
 from netgain import git
@@ -27,6 +27,11 @@ from netgain.provenance import MarkerRule, attribute_commit
 from netgain.store.models import Attribution, FileChange, IngestRun, Problem, Repository
 from netgain.store.models import Commit as CommitRow
 from netgain.text import storable
+
+# Core tables: batches go through executemany without the ORM's per-row bookkeeping.
+COMMITS = cast(Table, CommitRow.__table__)
+FILE_CHANGES = cast(Table, FileChange.__table__)
+ATTRIBUTIONS = cast(Table, Attribution.__table__)
 
 BATCH_SIZE = int(os.environ.get("NETGAIN_INGEST_BATCH", "2000"))  # commits per transaction
 
@@ -189,7 +194,7 @@ class _BatchWriter:
         added = self._added_lines(batch)
         with Session(self.engine) as session, session.begin():
             returned = session.execute(
-                insert(CommitRow).returning(CommitRow.sha, CommitRow.id),
+                insert(COMMITS).returning(COMMITS.c.sha, COMMITS.c.id),
                 [_commit_row(self.repository_id, c) for c in batch],
             )
             ids = {sha: commit_id for sha, commit_id in returned}  # noqa: C416 - Result has .keys()
@@ -232,8 +237,8 @@ class _BatchWriter:
                     }
                 )
             if files:
-                session.execute(insert(FileChange), files)
-            session.execute(insert(Attribution), attributions)
+                session.execute(insert(FILE_CHANGES), files)
+            session.execute(insert(ATTRIBUTIONS), attributions)
         self.report.commits_added += len(batch)
 
 

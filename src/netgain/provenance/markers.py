@@ -12,7 +12,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -206,17 +206,60 @@ def _model_of(rule: MarkerRule, match: re.Match[str]) -> str | None:
     return value.strip() or None if value else None
 
 
+@lru_cache(maxsize=16)
+def _prefilters(rules: tuple[MarkerRule, ...]) -> dict[str, re.Pattern[str] | None]:
+    """One alternation per field, so a commit with no marker costs one search per text.
+
+    Named groups are turned into plain groups (two rules may name the same group); a field
+    whose combined pattern does not compile gets no prefilter and is checked rule by rule.
+    """
+    by_field: dict[str, list[str]] = {}
+    for rule in rules:
+        by_field.setdefault(rule.field, []).append(rule.pattern)
+    combined: dict[str, re.Pattern[str] | None] = {}
+    for field, patterns in by_field.items():
+        joined = "|".join(f"(?:{re.sub(r'\(\?P<[^>]+>', '(?:', p)})" for p in patterns)
+        try:
+            combined[field] = re.compile(joined, re.IGNORECASE)
+        except re.error:
+            combined[field] = None
+    return combined
+
+
+_LAST_RULES: dict[
+    int,
+    tuple[Sequence[MarkerRule], tuple[MarkerRule, ...], dict[str, re.Pattern[str] | None]],
+] = {}
+
+
 def detect_commit_markers(commit: Commit, rules: Sequence[MarkerRule]) -> list[Evidence]:
     """Every rule that matches `commit`, as evidence (branch rules are ignored here).
 
     One piece of evidence per (rule, matched text); order follows `rules`.
     """
+    cached = _LAST_RULES.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        cached = (rules, tuple(rules), _prefilters(tuple(rules)))
+        _LAST_RULES.clear()  # keep one entry: the rule list of the current run
+        _LAST_RULES[id(rules)] = cached
+    _, rule_tuple, prefilters = cached
+    targets: dict[str, list[tuple[str, str]]] = {}
+    candidates: dict[str, bool] = {}
     found: list[Evidence] = []
     seen: set[tuple[int, str]] = set()
-    for index, rule in enumerate(rules):
+    for index, rule in enumerate(rule_tuple):
         if rule.field == "branch":
             continue
-        for text, label in _targets(commit, rule.field):
+        texts = targets.get(rule.field)
+        if texts is None:
+            texts = targets[rule.field] = list(_targets(commit, rule.field))
+            prefilter = prefilters.get(rule.field)
+            candidates[rule.field] = prefilter is None or any(
+                prefilter.search(text) for text, _label in texts
+            )
+        if not candidates[rule.field]:
+            continue
+        for text, label in texts:
             match = rule.regex.search(text)
             if match is None or (index, text) in seen:
                 continue
