@@ -8,7 +8,6 @@ reported after every output has been written).
 
 from __future__ import annotations
 
-import importlib
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,9 +20,7 @@ import typer
 from netgain.errors import NetgainError, UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from netgain.analysis.findings import ScanResult, Severity
+    from netgain.analysis.findings import Severity
     from netgain.analysis.options import EntryMode
     from netgain.report.scan_report import ScanReport
 
@@ -94,14 +91,11 @@ def run_scan(request: ScanRequest) -> ScanOutcome:
     from netgain.analysis.options import EntryMode, ScanOptions
     from netgain.analysis.rules.base import all_rules
     from netgain.analysis.sarif_import import import_sarif
+    from netgain.analysis.scanner import scan
     from netgain.analysis.suppressions import apply_inline_suppressions
     from netgain.cli.scan_config import check_rule_names, load_scan_config
     from netgain.config import load_config
     from netgain.report.scan_report import ScanReport
-
-    # TODO: import directly once netgain.analysis.scanner lands (it is being written in parallel).
-    scanner = importlib.import_module("netgain.analysis.scanner")
-    scan: Callable[..., ScanResult] = scanner.scan
 
     started = datetime.now(UTC)
     for path in request.paths:
@@ -177,7 +171,9 @@ def _write(path: Path, content: str) -> None:
 
 
 def _scan_command(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to analyse.")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH", help="Files or folders to analyse.")
+    ],
     *,
     diff: Annotated[
         str | None,
@@ -189,7 +185,8 @@ def _scan_command(
         OutputFormat, typer.Option("--format", help="Output format.")
     ] = OutputFormat.TEXT,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE."),
     ] = None,
     fail_on: Annotated[
         str | None,
@@ -206,11 +203,16 @@ def _scan_command(
         ),
     ] = None,
     baseline: Annotated[
-        Path | None, typer.Option("--baseline", help="Hide findings recorded in FILE.")
+        Path | None,
+        typer.Option("--baseline", metavar="FILE", help="Hide findings recorded in FILE."),
     ] = None,
     write_baseline: Annotated[
         Path | None,
-        typer.Option("--write-baseline", help="Record the current findings' fingerprints in FILE."),
+        typer.Option(
+            "--write-baseline",
+            metavar="FILE",
+            help="Record the current findings' fingerprints in FILE.",
+        ),
     ] = None,
     mode: Annotated[
         str | None,
@@ -221,7 +223,8 @@ def _scan_command(
         ),
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", help="netgain.toml or pyproject.toml to use.")
+        Path | None,
+        typer.Option("--config", metavar="FILE", help="netgain.toml or pyproject.toml to use."),
     ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Do not read or write the analysis cache.")
