@@ -175,3 +175,16 @@ def test_cwe_tag_spellings() -> None:
     )
     assert cwes_from_tags("external/cwe/cwe-89") == ()
     assert cwes_from_tags(["OWASP-A03:2021 - Injection"]) == ()
+
+
+def test_secret_findings_from_general_scanners_are_masked_too(tmp_path: Path) -> None:
+    log = json.loads((SAMPLES / "semgrep-1.101.sarif").read_text(encoding="utf-8"))
+    rule = log["runs"][0]["tool"]["driver"]["rules"][0]
+    rule["properties"]["tags"] = ["CWE-798: Use of Hard-coded Credentials", "security"]
+    region = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    region["snippet"]["text"] = 'password = "hunter2-correct-horse"'
+    path = tmp_path / "secrets.sarif"
+    path.write_text(json.dumps(log), encoding="utf-8")
+    finding = import_sarif(path, root=tmp_path).findings[0]
+    assert finding.cwe == (798,)
+    assert "hunter2" not in finding.location.snippet

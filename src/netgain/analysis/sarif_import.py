@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -51,6 +51,8 @@ _PRECISION_CONFIDENCE = {
 # Tools whose every rule is about one weakness but whose SARIF carries no CWE tag.
 _TOOL_DEFAULT_CWE = {"gitleaks": (798,), "trufflehog": (798,), "detect-secrets": (798,)}
 _SECRET_TOOLS = frozenset(_TOOL_DEFAULT_CWE)
+# Findings about credentials: their snippets quote the secret, so they are masked like gitleaks'.
+_SECRET_CWES = frozenset({259, 321, 798})
 
 
 class _MalformedError(ValueError):
@@ -354,6 +356,15 @@ def _finding(result_raw: Any, where: str, ctx: _RunContext, run: ImportedRun) ->
                 inner = _obj(step.get("location"), f"{step_where}.location")
                 step_loc = _location(inner, f"{step_where}.location", ctx)
                 trace.append(TraceStep(step_loc, _text(inner.get("message")) or ""))
+    if _SECRET_CWES.intersection(cwe) and ctx.tool.lower() not in _SECRET_TOOLS:
+        if location.snippet:
+            location = replace(location, snippet=_mask(location.snippet))
+        trace = [
+            replace(step, location=replace(step.location, snippet=_mask(step.location.snippet)))
+            if step.location.snippet
+            else step
+            for step in trace
+        ]
     finding = Finding(
         rule_id=rule_id,
         message=message,
