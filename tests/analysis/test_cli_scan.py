@@ -135,6 +135,10 @@ def test_usage_errors_exit_2_with_a_clear_message(
         ("[scan.models]\nsources = 3\n[scan]\n", "netgain.toml"),
         ("scan = 3\n", "[scan] must be a table"),
         ("[scan\n", "invalid TOML"),
+        (
+            "[scan]\nignore = ['sql-injektion']\n",
+            "netgain.toml:2: [scan] ignore: unknown rule or family 'sql-injektion'",
+        ),
     ],
 )
 def test_config_errors_name_file_and_key(tree: Path, toml: str, message: str) -> None:

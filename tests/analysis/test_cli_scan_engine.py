@@ -156,3 +156,19 @@ def test_diff_keeps_an_old_sink_reached_from_a_changed_source(tmp_path: Path) ->
     later = json.loads(run_scan(repo, "--diff", "HEAD", "--format", "json", "--no-cache").stdout)
     assert later["findings"] == []
     assert later["summary"]["outside_diff"] == 1
+
+
+def test_select_and_ignore_from_config(tmp_path: Path) -> None:
+    (tmp_path / "helper.py").write_text(HELPER, encoding="utf-8")
+    config = tmp_path / "netgain.toml"
+
+    def rules() -> list[str]:
+        result = run_scan("helper.py", "--format", "json", "--no-cache", cwd=tmp_path)
+        return [f["rule"] for f in json.loads(result.stdout)["findings"]]
+
+    config.write_text("[scan]\nselect = ['injection']\n", encoding="utf-8")
+    assert rules() == ["command-injection"]
+    config.write_text("[scan]\nselect = ['crypto']\n", encoding="utf-8")
+    assert rules() == []
+    config.write_text("[scan]\nignore = ['command-injection']\n", encoding="utf-8")
+    assert rules() == []
