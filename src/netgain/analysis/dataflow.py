@@ -1073,8 +1073,8 @@ class FunctionAnalyzer:
             rules = self.m.sanitizers_by_name.get(qual)
             if rules is not None:
                 return rules
-            for name, r in self.m.sanitizers_by_name.items():
-                if name.endswith(".*") and qual.startswith(name[:-1]):
+            for prefix, r in self.m.sanitizer_prefixes:
+                if qual.startswith(prefix):
                     return r
             if qual in self.index.functions:
                 return None

@@ -1,20 +1,24 @@
 """Whole-program taint analysis: function summaries to a fixpoint, then findings.
 
-Every function is analysed once with empty callee summaries; whenever a summary changes shape,
-its known callers are analysed again (bounded per function, so recursion terminates). Module
-bodies run first (module-level values such as `app = Flask(...)` or `CMD = sys.argv[1]` are then
-visible to functions) and again at the end (module-level calls see the final summaries).
+Every function is analysed with the summaries known so far; whenever a summary changes shape, its
+known callers are analysed again (bounded per function, so recursion terminates). Module bodies
+run first (module-level values such as `app = Flask(...)` or `CMD = sys.argv[1]` are then visible
+to functions) and again at the end (module-level calls see the final summaries).
+
+A cache plugs in through `EngineHooks`: it seeds the summaries of unchanged functions, answers for
+a function whose callees' summaries are unchanged, and parses a file lazily when a function in it
+must be analysed again. With no hooks every function is analysed.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from netgain.analysis.dataflow import AnalysisResult, Program, analyze_function
+from netgain.analysis.dataflow import AnalysisResult, Env, Program, analyze_function
 from netgain.analysis.findings import Confidence
-from netgain.analysis.index import FunctionInfo, ProgramIndex
+from netgain.analysis.index import ModuleInfo, ProgramIndex
 from netgain.analysis.options import EntryMode
 from netgain.analysis.summaries import RawFinding, Summary
 from netgain.analysis.taint_models import TaintModels
@@ -22,6 +26,34 @@ from netgain.analysis.values import Step
 
 MAX_ROUNDS_PER_FUNCTION = 6
 _RANK = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
+_EMPTY_SHAPE = Summary().shape()
+
+
+def module_key(module: ModuleInfo) -> str:
+    """The result key of a module body (functions use their qualified name)."""
+    return f"<module>:{module.name}"
+
+
+class EngineHooks(Protocol):
+    def seed(self) -> dict[str, Summary]:
+        """Summaries of unchanged functions, used until the function is analysed again."""
+        ...
+
+    def cached_globals(self, module: ModuleInfo) -> Env | None:
+        """Module-level values of an unchanged module, or None to analyse its body."""
+        ...
+
+    def reuse(self, key: str, program: Program) -> AnalysisResult | None:
+        """A cached result whose callee summaries still match, or None."""
+        ...
+
+    def ensure_ast(self, module: ModuleInfo) -> bool:
+        """Parse a cached module on demand (attaching nodes to its functions); False on failure."""
+        ...
+
+    def store(self, key: str, module: ModuleInfo, program: Program, result: AnalysisResult) -> None:
+        """Record a fresh result with the callee summaries it was computed from."""
+        ...
 
 
 @dataclass(slots=True)
@@ -30,6 +62,7 @@ class EngineResult:
     summaries: dict[str, Summary]
     callees: dict[str, set[str]] = field(default_factory=dict)
     analyses: int = 0
+    reused: int = 0
 
 
 def _better(a: RawFinding, b: RawFinding) -> bool:
@@ -39,62 +72,82 @@ def _better(a: RawFinding, b: RawFinding) -> bool:
     return len(a.trace) < len(b.trace)
 
 
+class _Runner:
+    def __init__(self, program: Program, hooks: EngineHooks | None) -> None:
+        self.program = program
+        self.index = program.index
+        self.hooks = hooks
+        self.analyses = 0
+        self.reused = 0
+
+    def result_for(
+        self, key: str, module: ModuleInfo, fn_qual: str | None
+    ) -> AnalysisResult | None:
+        hooks = self.hooks
+        if hooks is not None:
+            cached = hooks.reuse(key, self.program)
+            if cached is not None:
+                self.reused += 1
+                return cached
+            if module.tree is None and not hooks.ensure_ast(module):
+                return None
+        fn = self.index.functions.get(fn_qual) if fn_qual else None
+        if fn_qual is not None and (fn is None or fn.node is None):
+            return None
+        result = analyze_function(self.program, module, fn)
+        self.analyses += 1
+        if hooks is not None:
+            hooks.store(key, module, self.program, result)
+        return result
+
+
 def run_engine(
     index: ProgramIndex,
     models: TaintModels,
     mode: EntryMode,
     *,
     enabled_rules: frozenset[str] | None = None,
-    reuse: Callable[[FunctionInfo, Program], AnalysisResult | None] | None = None,
-    store: Callable[[FunctionInfo, Program, AnalysisResult], None] | None = None,
+    hooks: EngineHooks | None = None,
 ) -> EngineResult:
-    """Analyse every function and module body of `index`.
-
-    `reuse` may answer for a function from a cache (given the current callee summaries) and
-    `store` records fresh results; both are optional.
-    """
+    """Analyse every function and module body of `index` and collect the findings."""
     program = Program(index=index, models=models, mode=mode, enabled_rules=enabled_rules)
+    runner = _Runner(program, hooks)
+    if hooks is not None:
+        program.summaries.update(hooks.seed())
     results: dict[str, AnalysisResult] = {}
     callers: dict[str, set[str]] = {}
     rounds: dict[str, int] = {}
-    analyses = 0
     modules = sorted(index.modules.values(), key=lambda m: m.name)
     for module in modules:
-        if module.tree is not None:
+        cached = hooks.cached_globals(module) if hooks is not None else None
+        if cached is not None:
+            program.globals[module.name] = cached
+        elif module.tree is not None:
             analyze_function(program, module, None)
-            analyses += 1
+            runner.analyses += 1
 
-    functions = [fn for fn in index.functions.values() if fn.node is not None or reuse is not None]
-    queue: deque[str] = deque(
-        fn.qualname for fn in sorted(functions, key=lambda f: (f.module, f.lineno))
-    )
+    # functions of changed files first: their summaries are the ones that may differ
+    ordered = sorted(index.functions.values(), key=lambda f: (f.node is None, f.module, f.lineno))
+    queue: deque[str] = deque(fn.qualname for fn in ordered)
     queued = set(queue)
     while queue:
         qual = queue.popleft()
         queued.discard(qual)
         fn = index.functions[qual]
         rounds[qual] = rounds.get(qual, 0) + 1
-        result = reuse(fn, program) if reuse is not None else None
+        result = runner.result_for(qual, index.modules[fn.module], qual)
         if result is None:
-            if fn.node is None:
-                continue
-            result = analyze_function(program, index.modules[fn.module], fn)
-            analyses += 1
-            if store is not None:
-                store(fn, program, result)
+            continue
         results[qual] = result
         for callee in result.callees:
             callers.setdefault(callee, set()).add(qual)
         old = program.summaries.get(qual)
+        program.summaries[qual] = result.summary
         if old is None or old.shape() != result.summary.shape():
-            program.summaries[qual] = result.summary
-            if old is not None or result.summary.shape() != Summary().shape():
-                for caller in callers.get(qual, ()):
-                    if caller not in queued and rounds.get(caller, 0) < MAX_ROUNDS_PER_FUNCTION:
-                        queue.append(caller)
-                        queued.add(caller)
-        else:
-            program.summaries[qual] = result.summary
+            for caller in callers.get(qual, ()):
+                if caller not in queued and rounds.get(caller, 0) < MAX_ROUNDS_PER_FUNCTION:
+                    queue.append(caller)
+                    queued.add(caller)
 
     findings: dict[tuple[str, str, int, int], RawFinding] = {}
 
@@ -104,26 +157,26 @@ def run_engine(
         if old is None or _better(f, old):
             findings[key] = f
 
+    called: set[str] = set(callers)
     for module in modules:
-        if module.tree is not None:
-            top = analyze_function(program, module, None)
-            analyses += 1
-            for f in top.findings:
-                add(f)
-            for callee in top.callees:
-                callers.setdefault(callee, set()).add(f"{module.name}.<module>")
+        top = runner.result_for(module_key(module), module, None)
+        if top is None:
+            continue
+        for f in top.findings:
+            add(f)
+        called.update(top.callees)
     for result in results.values():
         for f in result.findings:
             add(f)
     if mode is EntryMode.LIBRARY:
         for qual, result in results.items():
             fn = index.functions[qual]
-            if qual in callers or not fn.public:
+            if qual in called or not fn.public:
                 continue
             for ps in result.summary.sinks:
                 if (fn.is_method and ps.param == 0) or "user" not in ps.sources:
                     continue
-                first = ps.trace[0] if ps.trace else ps.trace[-1]
+                first = ps.trace[0]
                 entry = Step(
                     first.path,
                     first.line,
@@ -141,5 +194,6 @@ def run_engine(
         ),
         summaries=program.summaries,
         callees={q: r.callees for q, r in results.items()},
-        analyses=analyses,
+        analyses=runner.analyses,
+        reused=runner.reused,
     )

@@ -214,19 +214,32 @@ class ProgramIndex:
     by_path: dict[str, ModuleInfo] = field(default_factory=dict)
     functions: dict[str, FunctionInfo] = field(default_factory=dict)
     classes: dict[str, ClassInfo] = field(default_factory=dict)
+    _memo: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
 
     def add_module(self, rel_path: str, tree: ast.Module) -> ModuleInfo:
         name, is_package = module_name_for(rel_path)
         if name in self.modules:  # two roots with the same layout: keep both reachable by path
             name = rel_path.removesuffix(".py").replace("/", ".")
         info = ModuleInfo(name, rel_path, is_package)
+        self._memo.clear()
         collect_module(info, tree, self.functions, self.classes)
         self.modules[name] = info
         self.by_path[rel_path] = info
         return info
 
+    def add_cached(
+        self, module: ModuleInfo, functions: dict[str, FunctionInfo], classes: dict[str, ClassInfo]
+    ) -> None:
+        """Add a module restored from the cache (no AST; parsed on demand)."""
+        self._memo.clear()
+        self.modules[module.name] = module
+        self.by_path[module.path] = module
+        self.functions.update(functions)
+        self.classes.update(classes)
+
     def finish(self) -> None:
         """Resolve class bases to qualified names once every module is known."""
+        self._memo.clear()
         for cls in self.classes.values():
             module = self.modules.get(cls.module)
             if module is not None:
@@ -236,6 +249,14 @@ class ProgramIndex:
         """The canonical qualified name of a dotted name used in `module` (None if it is local)."""
         if not dotted:
             return None
+        key = (module.name, dotted)
+        if key in self._memo:
+            return self._memo[key]
+        found = self._qualify(module, dotted)
+        self._memo[key] = found
+        return found
+
+    def _qualify(self, module: ModuleInfo, dotted: str) -> str | None:
         head, _, rest = dotted.partition(".")
         if head in module.imports:
             target = module.imports[head]

@@ -8,7 +8,6 @@ register checks in `rules.registry`; each node is visited once whatever the numb
 from __future__ import annotations
 
 import ast
-import sys
 from collections.abc import Callable
 
 from netgain.analysis.index import ModuleInfo, ProgramIndex
@@ -47,28 +46,41 @@ def run_patterns(
                 unique.append(check)
         checks[node_type] = unique
     hits: list[PatternHit] = []
+    exits: list[bool] = []
 
-    def visit(node: ast.AST) -> None:
-        for check in checks.get(type(node), ()):
-            hits.extend(hit for hit in check(ctx, node) if enabled(hit.rule))
+    functions = ctx.function_stack
+    classes = ctx.class_stack
+    # iterative walk; a None marker pops the function/class entered before its children
+    stack: list[ast.AST | None] = [tree]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            popped = functions.pop() if exits.pop() else classes.pop()
+            del popped
+            continue
+        node_checks = checks.get(type(node))
+        if node_checks:
+            for check in node_checks:
+                for hit in check(ctx, node):
+                    if enabled(hit.rule):
+                        hits.append(hit)
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            ctx.function_stack.append(node)
-            for child in ast.iter_child_nodes(node):
-                visit(child)
-            ctx.function_stack.pop()
+            functions.append(node)
+            exits.append(True)
+            stack.append(None)
         elif isinstance(node, ast.ClassDef):
-            ctx.class_stack.append(node)
-            for child in ast.iter_child_nodes(node):
-                visit(child)
-            ctx.class_stack.pop()
-        else:
-            for child in ast.iter_child_nodes(node):
-                visit(child)
-
-    limit = sys.getrecursionlimit()
-    try:
-        sys.setrecursionlimit(max(limit, 10_000))
-        visit(tree)
-    finally:
-        sys.setrecursionlimit(limit)
+            classes.append(node)
+            exits.append(False)
+            stack.append(None)
+        children: list[ast.AST] = []
+        for name in node._fields:
+            if name == "ctx":
+                continue
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                children.extend(v for v in value if isinstance(v, ast.AST))
+            elif isinstance(value, ast.AST):
+                children.append(value)
+        children.reverse()
+        stack.extend(children)
     return hits

@@ -7,21 +7,30 @@ taint engine and the pattern rules, and turned into `Finding`s with snippets and
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pathspec
 
 import netgain.analysis.rules as _rules  # noqa: F401 - importing registers every rule
-from netgain.analysis.cache import ScanCache
+from netgain.analysis.cache import CACHE_FORMAT, PatternRecord, ScanCache
 from netgain.analysis.engine import run_engine
-from netgain.analysis.findings import Finding, Location, ScanResult, TraceStep
-from netgain.analysis.index import ProgramIndex
+from netgain.analysis.findings import (
+    Confidence,
+    Finding,
+    Location,
+    ScanResult,
+    TraceStep,
+    UnparsedFile,
+)
+from netgain.analysis.index import ModuleInfo, ProgramIndex
 from netgain.analysis.options import ScanOptions
 from netgain.analysis.patterns import run_patterns
 from netgain.analysis.rules.base import RuleMeta, all_rules, get_rule
-from netgain.analysis.source import ParsedSource
+from netgain.analysis.source import ParsedSource, parse_source
 from netgain.analysis.summaries import RawFinding
 from netgain.analysis.taint_models import default_models, load_models
 from netgain.analysis.values import Step
@@ -72,9 +81,23 @@ def _selected(meta: RuleMeta, options: ScanOptions) -> bool:
     return not (meta.id in options.ignore or meta.family in options.ignore)
 
 
-def _location(step: Step, sources: dict[str, ParsedSource], mask: str | None = None) -> Location:
-    src = sources.get(step.path)
-    snippet = src.line(step.line) if src is not None else ""
+class _Lines:
+    """Source lines by path, split lazily (only files with findings are ever split)."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self._split: dict[str, list[str]] = {}
+
+    def line(self, path: str, number: int) -> str:
+        lines = self._split.get(path)
+        if lines is None:
+            lines = self.texts.get(path, "").splitlines()
+            self._split[path] = lines
+        return lines[number - 1].strip() if 1 <= number <= len(lines) else ""
+
+
+def _location(step: Step, lines: _Lines, mask: str | None = None) -> Location:
+    snippet = lines.line(step.path, step.line)
     if mask and snippet:
         snippet = snippet.replace(mask, mask_secret(mask))
     return Location(step.path, step.line, step.column, snippet=snippet)
@@ -86,8 +109,8 @@ def mask_secret(secret: str) -> str:
     return secret[:keep] + "*" * max(4, min(len(secret) - keep, 12))
 
 
-def _taint_finding(raw: RawFinding, meta: RuleMeta, sources: dict[str, ParsedSource]) -> Finding:
-    trace = [TraceStep(_location(s, sources), s.message) for s in raw.trace]
+def _taint_finding(raw: RawFinding, meta: RuleMeta, lines: _Lines) -> Finding:
+    trace = [TraceStep(_location(s, lines), s.message) for s in raw.trace]
     src = raw.trace[0] if raw.trace else raw.sink
     origin = src.message.removeprefix("source: ")
     message = f"{meta.summary}: {origin} flows to line {raw.sink.line}"
@@ -96,69 +119,150 @@ def _taint_finding(raw: RawFinding, meta: RuleMeta, sources: dict[str, ParsedSou
         message=message,
         severity=meta.severity,
         confidence=raw.confidence,
-        location=_location(raw.sink, sources),
+        location=_location(raw.sink, lines),
         cwe=meta.cwe,
         trace=trace,
     )
+
+
+def _context_digest(models_key: str, options: ScanOptions, enabled: set[str]) -> str:
+    """Everything besides a file's bytes that shapes its cached results."""
+    h = hashlib.sha256()
+    h.update(f"{CACHE_FORMAT}\0{options.mode}\0{sorted(enabled)}\0{models_key}".encode())
+    package = Path(__file__).resolve().parent
+    for source in sorted(package.rglob("*.py")) + sorted(package.rglob("*.toml")):
+        try:
+            h.update(source.read_bytes())
+        except OSError:
+            continue
+    return h.hexdigest()
+
+
+@dataclass(slots=True)
+class ScanStats:
+    """How much work a scan did (for benchmarks and cache tests)."""
+
+    files_parsed: int = 0
+    cache_hits: int = 0
+    lazy_parses: int = 0
+    functions_analysed: int = 0
+    functions_reused: int = 0
 
 
 def scan(paths: Sequence[Path], *, root: Path, options: ScanOptions) -> ScanResult:
     """Scan Python files under `paths`; locations are POSIX paths relative to `root`.
 
     Never imports or executes the scanned code. Unparsable files are listed in
-    `ScanResult.unparsed` with the reason and line.
+    `ScanResult.unparsed` with the reason and line. With `options.cache_dir`, unchanged files
+    are neither parsed nor re-analysed unless a function they call changed.
     """
+    return scan_with_stats(paths, root=root, options=options)[0]
+
+
+def scan_with_stats(
+    paths: Sequence[Path], *, root: Path, options: ScanOptions
+) -> tuple[ScanResult, ScanStats]:
+    """`scan()` plus counters of the work done."""
     result = ScanResult()
+    stats = ScanStats()
     models = load_models(options.extra_models) if options.extra_models else default_models()
-    cache = ScanCache(options.cache_dir) if options.cache_dir is not None else None
+    enabled = {m.id for m in all_rules() if _selected(m, options)}
+    cache: ScanCache | None = None
+    if options.cache_dir is not None:
+        models_key = repr(sorted(options.extra_models.items())) if options.extra_models else ""
+        cache = ScanCache(options.cache_dir, _context_digest(models_key, options, enabled))
     files = collect_files(paths, root, options.exclude)
     index = ProgramIndex()
-    sources: dict[str, ParsedSource] = {}
+    lines = _Lines()
+    parsed_now: dict[str, ParsedSource] = {}
     for path, rel in files:
-        parsed = cache.parse(path, rel) if cache is not None else None
-        if parsed is None:
-            from netgain.analysis.source import read_source
-
-            parsed = read_source(path, rel)
-        if isinstance(parsed, ParsedSource):
-            sources[rel] = parsed
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            result.unparsed.append(UnparsedFile(rel, f"cannot read: {exc.strerror or exc}", None))
+            continue
+        entry = cache.load(path, rel, data) if cache is not None else None
+        if entry is not None:
+            index.add_cached(entry.module, entry.functions, entry.classes)
+            lines.texts[rel] = entry.text
             result.files_scanned += 1
-            result.lines_scanned += parsed.line_count
-            index.add_module(rel, parsed.tree)
-        else:
+            result.lines_scanned += entry.line_count
+            continue
+        parsed = parse_source(rel, data)
+        if isinstance(parsed, UnparsedFile):
             result.unparsed.append(parsed)
+            continue
+        module = index.add_module(rel, parsed.tree)
+        stats.files_parsed += 1
+        parsed_now[rel] = parsed
+        lines.texts[rel] = parsed.text
+        result.files_scanned += 1
+        result.lines_scanned += parsed.line_count
+        if cache is not None:
+            cache.fresh(parsed, module, index)
     index.finish()
 
-    enabled = {m.id for m in all_rules() if _selected(m, options)}
-    engine = run_engine(index, models, options.mode, enabled_rules=frozenset(enabled))
+    engine = run_engine(index, models, options.mode, enabled_rules=frozenset(enabled), hooks=cache)
     for raw in engine.findings:
         meta = get_rule(raw.rule)
         if meta is None or raw.rule not in enabled:
             continue
-        result.findings.append(_taint_finding(raw, meta, sources))
+        result.findings.append(_taint_finding(raw, meta, lines))
 
-    for rel, parsed in sources.items():
-        module = index.by_path[rel]
-        for hit in run_patterns(index, module, parsed.text, lambda m: m.id in enabled):
-            step = Step(
-                rel,
-                getattr(hit.node, "lineno", 1),
-                getattr(hit.node, "col_offset", 0) + 1,
-                hit.message,
-            )
+    for module in sorted(index.modules.values(), key=lambda m: m.path):
+        records = _pattern_records(index, module, lines, enabled, cache, parsed_now)
+        for rec in records:
+            meta = get_rule(rec.rule)
+            if meta is None or rec.rule not in enabled:
+                continue
+            step = Step(module.path, rec.line, rec.column, rec.message)
             result.findings.append(
                 Finding(
-                    rule_id=hit.rule.id,
-                    message=hit.message,
-                    severity=hit.rule.severity,
-                    confidence=hit.confidence or hit.rule.confidence,
-                    location=_location(step, sources, hit.mask),
-                    cwe=hit.rule.cwe,
+                    rule_id=meta.id,
+                    message=rec.message,
+                    severity=meta.severity,
+                    confidence=Confidence(rec.confidence) if rec.confidence else meta.confidence,
+                    location=_location(step, lines, rec.mask),
+                    cwe=meta.cwe,
                 )
             )
+    stats.functions_analysed, stats.functions_reused = engine.analyses, engine.reused
     if cache is not None:
         cache.save()
+        stats.cache_hits, stats.lazy_parses = cache.hits, cache.lazy_parses
     result.findings.sort(
         key=lambda f: (f.location.path, f.location.line, f.location.column, f.rule_id)
     )
-    return result
+    return result, stats
+
+
+def _pattern_records(
+    index: ProgramIndex,
+    module: ModuleInfo,
+    lines: _Lines,
+    enabled: set[str],
+    cache: ScanCache | None,
+    parsed_now: dict[str, ParsedSource],
+) -> list[PatternRecord]:
+    entry = cache.entries.get(module.path) if cache is not None else None
+    if entry is not None and entry.patterns is not None and module.path not in parsed_now:
+        return entry.patterns
+    if module.tree is None and (cache is None or not cache.ensure_ast(module)):
+        return []
+    records = [
+        PatternRecord(
+            hit.rule.id,
+            getattr(hit.node, "lineno", 1),
+            getattr(hit.node, "col_offset", 0) + 1,
+            hit.message,
+            hit.confidence.value if hit.confidence else None,
+            hit.mask,
+        )
+        for hit in run_patterns(
+            index, module, lines.texts.get(module.path, ""), lambda m: m.id in enabled
+        )
+    ]
+    if entry is not None and cache is not None:
+        entry.patterns = records
+        cache.dirty.add(module.path)
+    return records

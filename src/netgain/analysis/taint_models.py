@@ -108,6 +108,7 @@ class TaintModels:
     sinks_by_method: dict[str, list[SinkModel]] = field(default_factory=dict)
     sanitizers_by_name: dict[str, frozenset[str]] = field(default_factory=dict)
     sanitizers_by_method: dict[str, frozenset[str]] = field(default_factory=dict)
+    sanitizer_prefixes: list[tuple[str, frozenset[str]]] = field(default_factory=list)
     propagators_by_method: dict[str, str] = field(default_factory=dict)
     types_on_call: dict[str, str] = field(default_factory=dict)
     types_on_read: dict[str, str] = field(default_factory=dict)
@@ -136,6 +137,9 @@ class TaintModels:
             table = self.sanitizers_by_method if san.method else self.sanitizers_by_name
             key = san.method or san.name
             table[key] = table.get(key, frozenset()) | san.rules
+        self.sanitizer_prefixes = [
+            (n[:-1], r) for n, r in self.sanitizers_by_name.items() if n.endswith(".*")
+        ]
         self.propagators_by_method = {p.method: p.to for p in self.propagators if p.method}
         self.types_on_call = {t.name: t.type for t in self.types if t.on == "call"}
         self.types_on_read = {t.name: t.type for t in self.types if t.on == "read"}

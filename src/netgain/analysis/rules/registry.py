@@ -61,6 +61,7 @@ class PatternContext:
     function_stack: list[ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=list)
     class_stack: list[ast.ClassDef] = field(default_factory=list)
     module_consts: dict[str, object] = field(default_factory=dict)
+    _names: dict[int, str] = field(default_factory=dict, repr=False)
 
     @property
     def path(self) -> str:
@@ -72,8 +73,13 @@ class PatternContext:
 
     def qualname(self, node: ast.expr) -> str:
         """The qualified name a Name/Attribute/Call-func refers to, or its dotted text."""
-        dotted = dotted_name(node.func if isinstance(node, ast.Call) else node)
-        return self.index.qualify(self.module, dotted) or dotted
+        key = id(node)
+        found = self._names.get(key)
+        if found is None:
+            dotted = dotted_name(node.func if isinstance(node, ast.Call) else node)
+            found = self.index.qualify(self.module, dotted) or dotted
+            self._names[key] = found
+        return found
 
     def keyword(self, call: ast.Call, name: str) -> ast.expr | None:
         for kw in call.keywords:

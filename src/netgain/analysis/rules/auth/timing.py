@@ -97,6 +97,9 @@ def check_timing(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
         or not isinstance(node.ops[0], ast.Eq | ast.NotEq)
     ):
         return
+    fn = ctx.function
+    if fn is not None and fn.name in ("__eq__", "__ne__"):
+        return  # value equality of a credential object, not an authentication check
     left, right = node.left, node.comparators[0]
     if _is_literal(left) or _is_literal(right):
         return
