@@ -49,7 +49,7 @@ def collect_files(
     paths: Sequence[Path], root: Path, exclude: Sequence[str] = ()
 ) -> list[tuple[Path, str]]:
     """(absolute path, POSIX path relative to root) of every Python file to scan, sorted, unique."""
-    spec = pathspec.PathSpec.from_lines("gitwildmatch", exclude) if exclude else None
+    spec = pathspec.PathSpec.from_lines("gitignore", exclude) if exclude else None
     seen: dict[str, Path] = {}
 
     def walk(directory: Path) -> Iterator[Path]:
