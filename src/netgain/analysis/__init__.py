@@ -14,7 +14,7 @@ from netgain.analysis.findings import (
 )
 from netgain.analysis.options import EntryMode, ScanOptions
 from netgain.analysis.rules.base import DOC_SECTIONS, RuleMeta, all_rules, get_rule
-from netgain.analysis.scanner import collect_files, mask_secret, scan
+from netgain.analysis.scanner import ScanStats, collect_files, mask_secret, scan, scan_with_stats
 from netgain.analysis.taint_models import ModelError, TaintModels, load_models
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "RuleMeta",
     "ScanOptions",
     "ScanResult",
+    "ScanStats",
     "Severity",
     "TaintModels",
     "TraceStep",
@@ -37,4 +38,5 @@ __all__ = [
     "load_models",
     "mask_secret",
     "scan",
+    "scan_with_stats",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -42,6 +43,9 @@ Env = dict[str, Value]
 LOOP_ROUNDS = 3
 MAX_CONST_LEN = 10_000
 
+_TYPED_ROUTE_PARAM = re.compile(
+    r"<(int|float|uuid)(?:\([^)]*\))?:(\w+)>|\{(\w+):(int|float|uuid)\}"
+)
 REQUEST_TYPE = "netgain:request"
 SESSION_TYPE = "netgain:session"
 
@@ -211,6 +215,7 @@ class FunctionAnalyzer:
         self.html_route = route_owner in self.m.html_route_types if route_owner else False
         view = not self.is_route and self._is_view(fn)
         defaults = self._param_defaults(node)
+        typed_params = self._typed_route_params(node) if self.is_route else set()
         annotations = self._param_annotations(node)
         for i, name in enumerate(fn.params):
             ann = annotations.get(name)
@@ -226,6 +231,9 @@ class FunctionAnalyzer:
                 continue
             if fn.is_method and i == 0:
                 env[name] = Value(labels=frozenset({self._param_label(i, name, node)}), type=fn.cls)
+                continue
+            if name in typed_params:
+                env[name] = CLEAN  # `<int:uid>`: the framework converts and validates it
                 continue
             if self.is_route or view:
                 default = defaults.get(name)
@@ -249,6 +257,21 @@ class FunctionAnalyzer:
                 continue
             env[name] = Value(labels=frozenset({self._param_label(i, name, node)}))
         return env
+
+    def _typed_route_params(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+        typed: set[str] = set()
+        for deco in node.decorator_list:
+            if (
+                isinstance(deco, ast.Call)
+                and deco.args
+                and isinstance(deco.args[0], ast.Constant)
+                and isinstance(deco.args[0].value, str)
+            ):
+                typed.update(
+                    m.group(2) or m.group(3)
+                    for m in _TYPED_ROUTE_PARAM.finditer(deco.args[0].value)
+                )
+        return typed
 
     def _param_label(self, i: int, name: str, node: ast.AST) -> Label:
         fname = self.fn.name if self.fn is not None else "<module>"
@@ -727,6 +750,8 @@ class FunctionAnalyzer:
                     kv = self.ev(k, env) if k is not None else None
                     if kv is not None and kv.const is not NOCONST and not kv.tainted:
                         entries.append((kv.const, vv))
+                        if isinstance(kv.const, str):
+                            self.check_name_sinks(kv.const, vv, val)
                     else:
                         extra.append(vv if kv is None else combine([vv, kv]))
                 if extra:
