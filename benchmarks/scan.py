@@ -46,6 +46,12 @@ NETGAIN = str(BIN / "netgain")
 BANDIT = str(BIN / "bandit")
 DJANGO = "django==6.1.3"
 MIB = 1024.0
+# One-file changes for the warm rescans: a leaf nobody imports, then a module imported widely
+# (whose dependents' summaries must be redone).
+ONE_FILE_CHANGES = {
+    "full": ("tests/basic/tests.py", "django/utils/text.py"),
+    "quick": ("django/db/models/aggregates.py", "django/db/utils.py"),
+}
 
 # Bandit checks whose CWE label is generic or differs from the precise one netgain uses.
 BANDIT_TEST_RULES: dict[str, tuple[str, ...]] = {
@@ -244,10 +250,12 @@ def speed(quick: bool, src: Path | None, work: Path) -> tuple[list[Run], str]:
     )
     seconds, peak, _ = _child(netgain, tree)
     runs.append(Run("netgain rescan, nothing changed", seconds, peak))
-    changed = next(iter(_py_files(targets[0])))
-    changed.write_text(changed.read_text(encoding="utf-8") + "\n# touched\n", encoding="utf-8")
-    seconds, peak, _ = _child(netgain, tree)
-    runs.append(Run(f"netgain rescan, one file changed ({changed.name})", seconds, peak))
+    for rel_file in ONE_FILE_CHANGES["quick" if quick else "full"]:
+        changed = tree / rel_file
+        text = changed.read_text(encoding="utf-8")
+        changed.write_text(text + "\n\ndef _bench_touch():\n    return 1\n", encoding="utf-8")
+        seconds, peak, _ = _child(netgain, tree)
+        runs.append(Run(f"netgain rescan, one file changed: {rel_file}", seconds, peak))
     return runs, corpus
 
 
@@ -283,7 +291,7 @@ def tables(results: Results) -> str:
                 f"| {run.name} | {run.seconds:.1f} s | {run.peak_mib:.0f} MiB | {run.note} |"
             )
         cold, bandit = results.speed[0], results.speed[1]
-        rescan = results.speed[-1]
+        rescan = results.speed[3]
         lines += [
             "",
             f"- netgain / Bandit wall time: {cold.seconds / bandit.seconds:.2f}x "
@@ -291,7 +299,7 @@ def tables(results: Results) -> str:
             f"- netgain / Bandit peak memory: {cold.peak_mib / bandit.peak_mib:.2f}x; "
             f"netgain peak {cold.peak_mib:.0f} MiB (target < 1024 MiB: "
             f"{'met' if cold.peak_mib < 1024 else 'missed'})",
-            f"- rescan after a one-file change: {rescan.seconds:.2f} s (target < 1 s: "
+            f"- rescan after a one-file change (leaf): {rescan.seconds:.2f} s (target < 1 s: "
             f"{'met' if rescan.seconds < 1.0 else 'missed'})",
         ]
     return "\n".join(lines) + "\n"
