@@ -24,3 +24,15 @@ def test_upgrade_is_idempotent_and_models_match_migrations(store_url: str) -> No
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
     engine.dispose()
+
+
+def test_fast_head_lookup_agrees_with_alembic() -> None:
+    """open_store() skips importing Alembic when current; that shortcut must see the real head."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from netgain.store.engine import MIGRATIONS, _head_revision
+
+    cfg = Config()
+    cfg.set_main_option("script_location", MIGRATIONS)
+    assert _head_revision() == ScriptDirectory.from_config(cfg).get_current_head()
