@@ -41,6 +41,7 @@ from netgain.analysis.values import (
 
 Env = dict[str, Value]
 LOOP_ROUNDS = 3
+MAX_CLOSURE_DEPTH = 3
 MAX_CONST_LEN = 10_000
 
 _TYPED_ROUTE_PARAM = re.compile(
@@ -185,6 +186,7 @@ class FunctionAnalyzer:
         self.html_route = False
         self.name_sink_return: list[str] = []
         self.locals_funcs: dict[str, str] = {}
+        self.depth = 0
 
     # --- entry -------------------------------------------------------------------------------
 
@@ -485,6 +487,8 @@ class FunctionAnalyzer:
                 env[name] = Value(func=qual) if qual else CLEAN
                 for deco in s.decorator_list:
                     self.ev(deco, env)
+                if self.fn is not None and qual is not None and self.depth < MAX_CLOSURE_DEPTH:
+                    self._closure(qual, env)
             case ast.ClassDef(name=name):
                 prefix = self.fn.qualname if self.fn else self.module.name
                 env[name] = Value(func=f"{prefix}.{name}")
@@ -498,6 +502,27 @@ class FunctionAnalyzer:
             case _:
                 pass
         return env
+
+    def _closure(self, qual: str, env: Env) -> None:
+        """Analyse a nested function against the enclosing environment (its free variables).
+
+        Its own parameters are left clean here (the nested function's summary covers them);
+        what this catches is taint captured from the enclosing scope.
+        """
+        nested = self.index.functions.get(qual)
+        if nested is None or nested.node is None:
+            return
+        sub = FunctionAnalyzer(self.p, self.module, nested)
+        sub.depth = self.depth + 1
+        closure_env = dict(env)
+        for param in nested.params:
+            closure_env[param] = CLEAN
+        sub.block(nested.node.body, closure_env)
+        for key, finding in sub.findings.items():
+            self.findings.setdefault(key, finding)
+        for pkey, ps in sub.param_sinks.items():
+            self.param_sinks.setdefault(pkey, ps)
+        self.callees |= sub.callees
 
     def _nested_qualname(self, name: str) -> str | None:
         prefix = self.fn.qualname if self.fn else self.module.name
@@ -1152,6 +1177,13 @@ class FunctionAnalyzer:
         if expected == "safe":
             text = dotted_name(node)
             return any(part in text for part in ("Safe", "BaseLoader"))
+        if expected == "entity-safe-parser":
+            return isinstance(node, ast.Call) and any(
+                kw.arg == "resolve_entities"
+                and isinstance(kw.value, ast.Constant)
+                and kw.value.value is False
+                for kw in node.keywords
+            )
         return (
             value.const is not NOCONST
             and value.const == expected
