@@ -18,6 +18,10 @@ from netgain.analysis.problems import ProblemLevel
 from netgain.report.scan_report import NETGAIN, ScanReport
 
 SCHEMA_VERSION = "15.0.7"
+SCHEMA_URL = (
+    "https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/"
+    f"v{SCHEMA_VERSION}/dist/sast-report-format.json"
+)
 _NAMESPACE = uuid.UUID("6f3c2b7e-2a51-4c1e-9b0a-6e8d1f0c4a11")
 _SEVERITY = {
     Severity.CRITICAL: "Critical",
@@ -82,6 +86,7 @@ def to_dict(report: ScanReport) -> dict[str, Any]:
     messages += [{"level": _LEVEL[p.level], "value": str(p)} for p in report.problems]
     tool = {"id": "netgain", "name": "netgain", "version": __version__, "vendor": _VENDOR}
     return {
+        "schema": SCHEMA_URL,
         "version": SCHEMA_VERSION,
         "vulnerabilities": [
             _vulnerability(f) for f in report.sorted_findings() if f.suppressed is None
