@@ -42,6 +42,26 @@ from netgain.analysis.values import (
 Env = dict[str, Value]
 LOOP_ROUNDS = 3
 MAX_CLOSURE_DEPTH = 3
+# calls that never return normally: code after `abort(400)` runs only when the check passed
+_NO_RETURN = frozenset(
+    {
+        "flask.abort",
+        "werkzeug.exceptions.abort",
+        "sys.exit",
+        "exit",
+        "quit",
+        "os._exit",
+        "fastapi.HTTPException",
+    }
+)
+# validating predicates: qualified name -> index of the validated argument
+_VALIDATORS = {
+    "re.fullmatch": 1, "re.match": 1, "url_has_allowed_host_and_scheme": 0,
+    "django.utils.http.url_has_allowed_host_and_scheme": 0, "isinstance": 0,
+}  # fmt: skip
+_VALIDATING_METHODS = frozenset(
+    {"isdigit", "isnumeric", "isdecimal", "isalnum", "isalpha", "isidentifier", "fullmatch"}
+)
 MAX_CONST_LEN = 10_000
 
 _TYPED_ROUTE_PARAM = re.compile(
@@ -391,6 +411,8 @@ class FunctionAnalyzer:
         match s:
             case ast.Expr(value=value):
                 self.ev(value, env)
+                if isinstance(value, ast.Call) and self._no_return(value):
+                    return None
             case ast.Assign(targets=targets, value=value):
                 v = self.ev(value, env)
                 for t in targets:
@@ -427,8 +449,14 @@ class FunctionAnalyzer:
                     return self.block(body, env)
                 if truth is False:
                     return self.block(orelse, env)
-                a = self.block(body, dict(env))
-                b = self.block(orelse, dict(env))
+                body_env, else_env = dict(env), dict(env)
+                guard = self._guard(test, env)
+                if guard is not None:
+                    name, positive = guard
+                    validated = sanitize(env[name], frozenset({"*"}))
+                    (body_env if positive else else_env)[name] = validated
+                a = self.block(body, body_env)
+                b = self.block(orelse, else_env)
                 return _join_envs(a, b)
             case (
                 ast.For(target=target, iter=it, body=body, orelse=orelse)
@@ -502,6 +530,46 @@ class FunctionAnalyzer:
             case _:
                 pass
         return env
+
+    def _no_return(self, call: ast.Call) -> bool:
+        dotted = dotted_name(call.func)
+        qual = self.index.qualify(self.module, dotted) if dotted else None
+        return (qual or dotted) in _NO_RETURN
+
+    def _guard(self, test: ast.expr, env: Env) -> tuple[str, bool] | None:
+        """A validation check on a tainted variable: (name, whether `test` true means valid).
+
+        Recognised: allow-list membership (`x in ALLOWED`), full-match regular expressions,
+        `str.isdigit()`-style predicates and host checks, possibly negated with `not`.
+        """
+        positive = True
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test, positive = test.operand, False
+        target: ast.expr | None = None
+        if (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.In | ast.NotIn)
+        ):
+            allowed = self.ev(test.comparators[0], env)
+            if allowed.tainted:
+                return None
+            target = test.left
+            if isinstance(test.ops[0], ast.NotIn):
+                positive = not positive
+        elif isinstance(test, ast.Call):
+            dotted = dotted_name(test.func)
+            qual = (self.index.qualify(self.module, dotted) if dotted else None) or dotted
+            if qual in _VALIDATORS and len(test.args) >= _VALIDATORS[qual] + 1:
+                target = test.args[_VALIDATORS[qual]]
+            elif isinstance(test.func, ast.Attribute) and test.func.attr in _VALIDATING_METHODS:
+                target = test.func.value
+        if target is None:
+            return None
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name) and node.id in env and env[node.id].tainted:
+                return node.id, positive
+        return None
 
     def _closure(self, qual: str, env: Env) -> None:
         """Analyse a nested function against the enclosing environment (its free variables).
