@@ -1,1 +1,5 @@
 """netgain.store."""
+
+# Outcome tables (incidents, SZZ, features, PRs) share Base.metadata with the core models, so
+# anything that opens or compares the schema sees them.
+import netgain.store.outcome_models  # noqa: F401
