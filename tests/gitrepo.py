@@ -175,7 +175,7 @@ class GitRepo:
         author: tuple[bytes, bytes] = (b"Ada Lovelace", b"ada@example.com"),
         committer: tuple[bytes, bytes] | None = None,
         extra_headers: bytes = b"",
-        date: int | None = None,
+        date: int | bytes | None = None,
     ) -> str:
         """Commit by writing the commit object bytes directly (on top of HEAD, if any).
 
@@ -185,11 +185,11 @@ class GitRepo:
         if files:
             self.write(files)
         tree = self.git("write-tree")
-        parent = self.git_bytes("rev-parse", "--verify", "-q", "HEAD^{commit}", env=None)
+        parent = run(self.path, "rev-parse", "--verify", "-q", "HEAD^{commit}", check=False).stdout
         if date is None:
             self.clock += 60
             date = self.clock
-        stamp = b"%d +0000" % date
+        stamp = date if isinstance(date, bytes) else b"%d +0000" % date
         committer = committer or author
         body = b"tree " + tree.encode() + b"\n"
         if parent.strip():
@@ -197,7 +197,7 @@ class GitRepo:
         body += b"author " + author[0] + b" <" + author[1] + b"> " + stamp + b"\n"
         body += b"committer " + committer[0] + b" <" + committer[1] + b"> " + stamp + b"\n"
         body += extra_headers + b"\n" + message
-        sha = self.git("hash-object", "-t", "commit", "-w", "--stdin", input=body)
+        sha = self.git("hash-object", "-t", "commit", "-w", "--literally", "--stdin", input=body)
         self.git("update-ref", "HEAD", sha)
         return sha
 

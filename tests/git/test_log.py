@@ -215,3 +215,24 @@ def test_message_fields_cannot_break_record_framing(tmp_path: Path) -> None:
     assert set(commits) == {sha, after}
     assert commits[sha].message == nasty
     assert commits[sha].files == [FileStat("\x1eCpath.py", 1, 0)]
+
+
+@pytest.mark.parametrize(
+    ("stamp", "expected"),
+    [
+        (b"1700000000 +9999", datetime.fromtimestamp(1700000000, UTC)),  # offset out of range
+        (b"99999999999999 +0000", datetime(1970, 1, 1, tzinfo=UTC)),  # year 3 million
+        (b"garbage", datetime(1970, 1, 1, tzinfo=UTC)),
+    ],
+)
+def test_bad_dates_are_reported_not_fatal(tmp_path: Path, stamp: bytes, expected: datetime) -> None:
+    repo = GitRepo(tmp_path / "r")
+    bad = repo.commit_raw({"f": "1\n"}, b"odd date\n", date=stamp)
+    good = repo.commit({"f": "2\n"}, "after")
+    problems: list[GitProblem] = []
+    commits = {c.sha: c for c in iter_commits(repo.path, ["HEAD"], problems=problems)}
+    assert set(commits) == {bad, good}
+    assert commits[bad].author_date == expected
+    assert commits[bad].files == [FileStat("f", 1, 0)]
+    assert commits[good].author_date.year == 2024
+    assert {(p.kind, p.sha) for p in problems} == {("bad-date", bad)}

@@ -34,8 +34,12 @@ def test_read_notes_in_bulk(tmp_path: Path) -> None:
     repo.notes_add("refs/notes/ai", shas[1], "src/app.py\n  h_0123456789abcd 1-3\n---\n{}\n")
     repo.notes_add("refs/notes/ai", shas[3], b"binary \xff note")
     repo.notes_add("refs/notes/commits", shas[2], "not an AI note")
+    repo.notes_add("refs/notes/ai", shas[4], "same text\n")
+    repo.notes_add("refs/notes/ai", shas[0], "same text\n")  # one blob, two commits
     notes = read_notes(repo.path)
     assert notes == {
+        shas[0]: b"same text\n",
+        shas[4]: b"same text\n",
         shas[1]: b"src/app.py\n  h_0123456789abcd 1-3\n---\n{}\n",
         shas[3]: b"binary \xff note\n",  # git notes adds the final newline
     }
@@ -110,3 +114,15 @@ def test_repository_facts(tmp_path: Path) -> None:
     assert repo_root(bare.path) == bare.path.resolve()
     with pytest.raises(GitError):
         repo_root(tmp_path)
+
+
+def test_cat_file_batch_usable_after_abandoned_read_many(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "r")
+    shas = [repo.commit({"f": f"{i}\n"}, f"c{i}") for i in range(50)]
+    with CatFileBatch(repo.path) as batch:
+        many = batch.read_many(shas * 20)
+        first = next(many)
+        many.close()  # 999 answers still in the pipe: they must not leak into the next read
+        assert first[1] is not None and first[1].oid == shas[0]
+        again = batch.get(f"{shas[7]}:f")
+        assert again is not None and again.data == b"7\n"

@@ -1,8 +1,9 @@
 """Line-level authorship with `git blame --incremental`.
 
 `--incremental` is used instead of `--porcelain`: it prints one record per *group* of lines and
-never the line contents, so on a 2,000-line file it writes several times less than `--porcelain`
-and needs no per-line parsing; the result is the same attribution.
+never the line contents, so there is less to parse (measured: 30 KB instead of 50 KB for a
+372-line file of a generated history). The run time is the same either way (0.55 s for that file):
+blame's own history walk dominates, so parallelism across files (`blame_files`) is what helps.
 """
 
 from __future__ import annotations

@@ -33,10 +33,10 @@ from netgain.git.runner import git_stream, problem_from_stderr, read_chunks, run
 from netgain.git.trailers import parse_trailers
 
 _MARK = b"\x1eC"
-_FORMAT = "--format=%x1eC%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B"
-_HEADER_FIELDS = (
-    9  # marker+sha, parents, author name, email, date, committer name, email, date, body
-)
+_FORMAT = "--format=%x1eC%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%at%x00%ct%x00%B"
+# marker+sha, parents, author name, email, ISO date, committer name, email, ISO date, author and
+# committer unix times (a fallback when the ISO form is unusable, e.g. a "+9999" offset), body
+_HEADER_FIELDS = 11
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ZERO_OID = frozenset({"0" * 40, "0" * 64})
 _GITLINK = "160000"
@@ -155,19 +155,25 @@ def _decode(raw: bytes, what: str, bad: list[str]) -> str:
         return raw.decode("utf-8", "replace")
 
 
-def _date(raw: bytes, sha: str, sink: list[GitProblem]) -> datetime:
+def _date(raw: bytes, unix: bytes, sha: str, sink: list[GitProblem]) -> datetime:
     try:
         return datetime.fromisoformat(raw.decode("ascii"))
     except (ValueError, UnicodeDecodeError):
-        sink.append(GitProblem("bad-date", f"unparseable date {raw!r}; using 1970-01-01", sha))
-        return _EPOCH
+        pass
+    try:
+        when = datetime.fromtimestamp(int(unix), UTC)
+        note = "time zone ignored"
+    except (ValueError, OverflowError, OSError):
+        when, note = _EPOCH, "using 1970-01-01"
+    sink.append(GitProblem("bad-date", f"unusable date {raw[:60]!r}; {note}", sha))
+    return when
 
 
 def _make_commit(fields: list[bytes], sink: list[GitProblem]) -> Commit:
     sha = fields[0][2:].decode("ascii")
     parents = tuple(fields[1].decode("ascii").split()) if fields[1] else ()
     bad: list[str] = []
-    message = _decode(fields[8], "message", bad)
+    message = _decode(fields[10], "message", bad)
     author = Identity(
         _decode(fields[2], "author name", bad), _decode(fields[3], "author email", bad)
     )
@@ -183,9 +189,9 @@ def _make_commit(fields: list[bytes], sink: list[GitProblem]) -> Commit:
         sha=sha,
         parents=parents,
         author=author,
-        author_date=_date(fields[4], sha, sink),
+        author_date=_date(fields[4], fields[8], sha, sink),
         committer=committer,
-        committer_date=_date(fields[7], sha, sink),
+        committer_date=_date(fields[7], fields[9], sha, sink),
         message=message,
         trailers=parse_trailers(message),
     )

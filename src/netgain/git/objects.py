@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, suppress
 from pathlib import Path
@@ -63,15 +64,17 @@ class CatFileBatch:
 
     def get(self, name: str) -> GitObject | None:
         """The object `name` (an id or `rev:path`), or None when it does not exist or is missing."""
-        if "\n" in name or not name:
-            raise GitError(f"object name cannot be read through cat-file --batch: {name!r}")
+        _check_name(name)
         stream = self._process()
         try:
             stream.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
             stream.stdin.flush()
-            header = stream.stdout.readline()
         except BrokenPipeError:
-            header = b""
+            pass  # the process died earlier; _read_one reports it
+        return self._read_one(stream, name)
+
+    def _read_one(self, stream: GitStream, name: str) -> GitObject | None:
+        header = stream.stdout.readline()
         if not header:  # the process died on this object (lazy fetch refused)
             err = stream.stderr_text()
             self.close()
@@ -92,9 +95,46 @@ class CatFileBatch:
         return GitObject(oid.decode("ascii"), kind.decode("ascii"), data)
 
     def read_many(self, names: Iterable[str]) -> Iterator[tuple[str, GitObject | None]]:
-        """`get` for each name, in order."""
-        for name in names:
-            yield name, self.get(name)
+        """`get` for each name, in order, with requests pipelined (about 3x faster than `get`).
+
+        A writer thread feeds the names while this thread reads the answers, so git never waits
+        for a round trip. When git stops on a missing object the rest is re-sent to a new process.
+        """
+        todo = list(names)
+        for name in todo:
+            _check_name(name)
+        done = 0
+        while done < len(todo):
+            stream = self._process()
+            batch = todo[done:]
+            writer = threading.Thread(target=_feed, args=(stream, batch), daemon=True)
+            writer.start()
+            try:
+                for name in batch:
+                    obj = self._read_one(stream, name)
+                    done += 1
+                    yield name, obj
+                    if self._stream is not stream:  # died on `name`: restart for the rest
+                        break
+            finally:
+                if self._stream is stream and done < len(todo):
+                    self.close()  # abandoned half-way: the answers left in the pipe are stale
+                writer.join()
+
+
+def _check_name(name: str) -> None:
+    if "\n" in name or not name:
+        raise GitError(f"object name cannot be read through cat-file --batch: {name!r}")
+
+
+def _feed(stream: GitStream, names: list[str]) -> None:
+    try:
+        for i in range(0, len(names), 512):
+            data = "".join(f"{n}\n" for n in names[i : i + 512])
+            stream.stdin.write(data.encode("utf-8", "surrogateescape"))
+        stream.stdin.flush()
+    except (BrokenPipeError, ValueError, OSError):
+        pass  # git died (missing object) or was closed: the reader handles both
 
 
 def read_notes(
@@ -113,10 +153,14 @@ def read_notes(
     pairs = [line.split() for line in listing.splitlines() if line.strip()]
     notes: dict[str, bytes] = {}
     with CatFileBatch(repo) as batch:
+        # Identical notes on several commits share one blob: read it once, give it to each.
+        targets: dict[str, list[str]] = {}
         for note_oid, target in pairs:
-            obj = batch.get(note_oid)
+            targets.setdefault(note_oid, []).append(target)
+        for note_oid, obj in batch.read_many(list(targets)):
             if obj is not None:
-                notes[target] = obj.data
+                for target in targets[note_oid]:
+                    notes[target] = obj.data
         if problems is not None:
             for problem in batch.problems:
                 problem.message = f"note for a commit could not be read: {problem.message}"
