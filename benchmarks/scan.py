@@ -313,7 +313,8 @@ def record(text: str, quick: bool) -> None:
     body = (
         f"{header}\n\nRecorded with `.venv/bin/python benchmarks/scan.py{' --quick' if quick else ''} "
         f"--record` on {time.strftime('%Y-%m-%d')} (2 cores, 24 GiB). Absolute times vary with the "
-        "machine; ratios are what to compare.\n\n" + text
+        "machine; ratios are what to compare. Rescan rows run in order, each reusing the cache the "
+        "previous run left.\n\n" + text
     )
     lines = old.splitlines(keepends=True)
     start = next((i for i, text in enumerate(lines) if text.rstrip() == header), None)
