@@ -64,6 +64,7 @@ _VALIDATING_METHODS = frozenset(
 )
 MAX_CONST_LEN = 10_000
 
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _TYPED_ROUTE_PARAM = re.compile(
     r"<(int|float|uuid)(?:\([^)]*\))?:(\w+)>|\{(\w+):(int|float|uuid)\}"
 )
@@ -162,6 +163,11 @@ class AnalysisResult:
     summary: Summary
     findings: list[RawFinding]
     callees: set[str]
+
+
+def _snake(name: str) -> str:
+    """`sessionId` / `SESSION_ID` -> `session_id`: name models match on `_`-separated words."""
+    return _CAMEL.sub("_", name).lower()
 
 
 def _step(path: str, node: ast.AST, message: str) -> Step:
@@ -394,8 +400,9 @@ class FunctionAnalyzer:
     def check_name_sinks(self, name: str, value: Value, node: ast.AST) -> None:
         if not name or not value.tainted:
             return
+        snake = _snake(name)
         for ns in self.m.name_sinks:
-            if ns.pattern.search(name):
+            if ns.pattern.search(snake):
                 self.check_sink(ns.rule, ns.sources, value, node, f"`{name}`")
 
     # --- statements --------------------------------------------------------------------------

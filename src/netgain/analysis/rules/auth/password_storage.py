@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from netgain.analysis.findings import Confidence, Severity
+from netgain.analysis.index import dotted_name
 from netgain.analysis.rules.base import rule_meta
 from netgain.analysis.rules.registry import PatternContext, PatternHit, pattern_rule
 
@@ -81,6 +82,22 @@ def _mentions_password(node: ast.AST) -> bool:
     return False
 
 
+_ACCOUNT = re.compile(
+    r"(?i)(user|account|member|customer|profile|admin|person|employee|credential|login)"
+)
+
+
+def _stores_account(call: ast.Call) -> bool:
+    """A user-model constructor or a create/update call on a user model or manager."""
+    dotted = dotted_name(call.func)
+    last = dotted.rsplit(".", 1)[-1]
+    if last[:1].isupper():
+        return bool(_ACCOUNT.search(last))
+    if last in ("create", "update", "insert", "create_or_update", "get_or_create"):
+        return bool(_ACCOUNT.search(dotted))
+    return False
+
+
 def _is_plain_value(node: ast.expr) -> bool:
     """A password value passed along untransformed (a name, attribute or request field)."""
     if isinstance(node, ast.Name | ast.Attribute | ast.Subscript):
@@ -114,16 +131,8 @@ def check_password_storage(ctx: PatternContext, node: ast.AST) -> Iterator[Patte
                 f"password hashed with fast hash {algo}: use bcrypt, argon2, scrypt or PBKDF2",
             )
             return
-        # User(password=raw) / Model.objects.create(password=raw)
-        func = node.func
-        callee = (
-            func.attr
-            if isinstance(func, ast.Attribute)
-            else func.id
-            if isinstance(func, ast.Name)
-            else ""
-        )
-        if callee[:1].isupper() or callee in ("create", "update", "insert"):
+        # User(password=raw) / User.objects.create(password=raw)
+        if _stores_account(node):
             for kw in node.keywords:
                 if (
                     kw.arg

@@ -46,12 +46,17 @@ TIMING_UNSAFE_COMPARISON = rule_meta(
 )
 
 _SECRET = re.compile(
-    r"(?i)(token|secret|signature|(^|_)sig($|_)|hmac|digest|passw(or)?d|passwd|api_?key|otp|mac$|nonce|csrf)"
+    r"(^|_)(token|secret|signature|sig|hmac|digest|hexdigest|password|passwd|pwd|apikey|api_key|otp|mac|nonce|csrf)($|_)"
 )
 _NOT_SECRET = re.compile(
-    r"(?i)(_?(type|name|len|length|count|kind|url|id|field|header|prefix|format|mode|scheme|algorithm|alg|version)s?$|^is_|^has_)"
+    r"(_?(type|name|len|length|count|kind|url|id|field|header|prefix|format|mode|scheme|algorithm|alg|version|path|dir|file|index|position|pos|start|end)s?$|^is_|^has_)"
 )
 _DIGEST_CALLS = ("hexdigest", "digest")
+
+
+def snake_case(name: str) -> str:
+    """`apiToken` / `API_TOKEN` -> `api_token`, so name checks can use `_` word boundaries."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
 
 
 def _secret_name(node: ast.expr) -> str | None:
@@ -72,20 +77,47 @@ def _secret_name(node: ast.expr) -> str | None:
         name = node.slice.value
     else:
         return None
-    if _SECRET.search(name) and not _NOT_SECRET.search(name):
+    snake = snake_case(name)
+    if _SECRET.search(snake) and not _NOT_SECRET.search(snake):
         return name
     return None
 
 
 def _is_literal(node: ast.expr) -> bool:
-    if isinstance(node, ast.Constant):
+    """A value that is not a secret: literals, displays, constants and enum-like names."""
+    if isinstance(
+        node,
+        ast.Constant
+        | ast.JoinedStr
+        | ast.List
+        | ast.Tuple
+        | ast.Set
+        | ast.Dict
+        | ast.ListComp
+        | ast.SetComp,
+    ):
         return True
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len":
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("len", "type", "id", "bool", "int")
+    ):
         return True
-    return (
-        isinstance(node, ast.List | ast.Tuple | ast.Dict | ast.Set) and not node.elts
-        if isinstance(node, ast.List | ast.Tuple | ast.Set)
-        else False
+    if isinstance(node, ast.Name):
+        return _constant_like(node.id)
+    if isinstance(node, ast.Attribute):
+        base = node.value
+        return _constant_like(node.attr) or (
+            isinstance(base, ast.Name) and base.id[:1].isupper() and not base.id.isupper()
+        )
+    return False
+
+
+def _constant_like(name: str) -> bool:
+    """`ALL_CAPS` constants and `CamelCase` classes or enum members."""
+    stripped = name.lstrip("_")
+    return bool(stripped) and (
+        stripped.isupper() or (stripped[:1].isupper() and any(c.islower() for c in stripped))
     )
 
 
