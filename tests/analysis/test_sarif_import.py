@@ -106,7 +106,14 @@ def test_malformed_json_names_file_and_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    ['["not", "sarif"]', '{"version": "2.1.0"}', '{"runs": {"a": 1}}', "\u0000binary"],
+    [
+        '["not", "sarif"]',
+        '{"version": "2.1.0"}',
+        '{"runs": {"a": 1}}',
+        "\u0000binary",
+        '{"runs": ' + "[" * 100_000,
+        '{"runs": [' + "[" * 50_000 + "]" * 50_000 + "]}",
+    ],
 )
 def test_wrong_shape_is_unreadable_with_a_clear_message(tmp_path: Path, content: str) -> None:
     bad = tmp_path / "x.sarif"

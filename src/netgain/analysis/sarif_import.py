@@ -413,6 +413,10 @@ def import_sarif(path: Path, *, root: Path) -> SarifImport:
             )
         )
         return imported
+    except RecursionError:
+        imported.readable = False
+        imported.problems.append(_problem(source, "JSON nested too deeply to be a SARIF log"))
+        return imported
     if not isinstance(data, dict) or not isinstance(data.get("runs"), list):
         imported.readable = False
         imported.problems.append(
