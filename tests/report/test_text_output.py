@@ -52,3 +52,20 @@ def test_colours_on_a_terminal_and_markup_in_code_is_not_interpreted(tmp_path: P
     assert "\x1b[" in out  # severity colours
     assert "[red]fake[/red] message" in out
     assert "[bold]x[/bold]" in out
+
+
+def test_control_characters_from_scanned_code_are_shown_not_sent(tmp_path: Path) -> None:
+    report = sample_report(tmp_path)
+    report.findings.append(
+        Finding(
+            rule_id="xss",
+            message="clears \x1b[2J the screen",
+            severity=Severity.HIGH,
+            confidence=report.findings[0].confidence,
+            location=Location("app/\x1b]8;;evil\x07x.py", 1, snippet="s = '\x1b[31m\x9b'"),
+        )
+    )
+    out = text.render(report)
+    assert "\x1b" not in out and "\x9b" not in out
+    assert "clears \\x1b[2J the screen" in out
+    assert "s = '\\x1b[31m\\x9b'" in out

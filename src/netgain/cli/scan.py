@@ -292,9 +292,10 @@ def _error(message: str) -> None:
     from rich.text import Text
 
     from netgain.cli.output import err_console
+    from netgain.report.text import printable
 
     line = Text("error: ", style="red")
-    line.append(message)
+    line.append(printable(message))
     err_console.print(line, soft_wrap=True)
 
 

@@ -22,11 +22,28 @@ SEVERITY_STYLE = {
     Severity.NOTE: "dim",
 }
 _LEVEL_STYLE = {"error": "red", "warning": "yellow", "note": "dim"}
+# C0 controls (but tab), DEL and C1 controls: a scanned file must not drive the reader's terminal.
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0)]}
+
+
+def printable(value: str) -> str:
+    """Show control characters from scanned code as `\\xNN` instead of sending them raw."""
+    return value.translate(_CONTROL)
 
 
 def _out(console: Console, *items: Text | str) -> None:
     """Print without hard wrapping: long paths and messages stay greppable in CI logs."""
-    console.print(*items, soft_wrap=True, highlight=False)
+    safe = [Text(printable(i)) if isinstance(i, str) else _safe_text(i) for i in items]
+    console.print(*safe, soft_wrap=True, highlight=False)
+
+
+def _safe_text(text: Text) -> Text:
+    """The same styled text with every control character made visible (spans keep their ends
+    because each span is rebuilt from the sanitised pieces)."""
+    out = Text(style=text.style, end=text.end)
+    for piece in text.divide(sorted({s.start for s in text.spans} | {s.end for s in text.spans})):
+        out.append(printable(piece.plain), style=piece.spans[0].style if piece.spans else None)
+    return out
 
 
 def _finding(console: Console, finding: Finding) -> None:
