@@ -60,6 +60,7 @@ def test_tool_namespaces_keys(tmp_path: Path) -> None:
     [
         ("{not json", r"b\.json:1:2: baseline is not valid JSON"),
         ("[]", "not a netgain baseline"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
         ('{"version": 9, "findings": []}', "unsupported baseline version 9"),
         ('{"version": 1, "findings": [{"rule": "x"}]}', r"findings\[0\] has no 'fingerprint'"),
     ],

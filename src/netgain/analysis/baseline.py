@@ -67,6 +67,8 @@ def load_baseline(path: Path) -> Counter[str]:
         raise UsageError(
             f"{path}:{exc.lineno}:{exc.colno}: baseline is not valid JSON: {exc.msg}"
         ) from exc
+    except RecursionError as exc:
+        raise UsageError(f"{path}: baseline JSON is nested too deeply") from exc
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
         raise UsageError(
             f"{path}: not a netgain baseline (expected an object with a 'findings' list)"
