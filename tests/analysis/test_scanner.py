@@ -151,10 +151,16 @@ def test_deep_nesting_and_huge_constants_do_not_break_the_scan(tmp_path: Path) -
         "x = " + "(" * 150 + "1" + ")" * 150 + "\nimport os, sys\nos.system(sys.argv[1])\n",
     )
     _write(tmp_path, "big.py", "x = 'a' * 10**9\ny = 2 ** 10**8\nif x:\n    pass\n")
+    _write(
+        tmp_path, "chain.py", "import os, sys\nx = sys.argv[1]" + " + x" * 2500 + "\nos.system(x)\n"
+    )
+    _write(tmp_path, "toodeep.py", "y = 1" + " + 1" * 50_000 + "\n")
     result = scan([tmp_path], root=tmp_path, options=ScanOptions())
     assert [(f.location.path, f.rule_id) for f in result.findings] == [
-        ("deep.py", "command-injection")
+        ("chain.py", "command-injection"),
+        ("deep.py", "command-injection"),
     ]
+    assert [u.path for u in result.unparsed] == ["toodeep.py"]
 
 
 def test_recursion_terminates_and_keeps_the_flow(tmp_path: Path) -> None:

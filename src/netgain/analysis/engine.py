@@ -18,7 +18,7 @@ from typing import Protocol
 
 from netgain.analysis.dataflow import AnalysisResult, Env, Program, analyze_function
 from netgain.analysis.findings import Confidence
-from netgain.analysis.index import ModuleInfo, ProgramIndex
+from netgain.analysis.index import FunctionInfo, ModuleInfo, ProgramIndex
 from netgain.analysis.options import EntryMode
 from netgain.analysis.summaries import RawFinding, Summary
 from netgain.analysis.taint_models import TaintModels
@@ -63,6 +63,9 @@ class EngineResult:
     callees: dict[str, set[str]] = field(default_factory=dict)
     analyses: int = 0
     reused: int = 0
+    failures: list[tuple[str, int | None, str]] = field(
+        default_factory=list
+    )  # (path, line, reason)
 
 
 def _better(a: RawFinding, b: RawFinding) -> bool:
@@ -79,6 +82,24 @@ class _Runner:
         self.hooks = hooks
         self.analyses = 0
         self.reused = 0
+        self.failures: list[tuple[str, int | None, str]] = []
+
+    def analyze(self, module: ModuleInfo, fn: FunctionInfo | None) -> AnalysisResult | None:
+        """Analyse one body; hostile nesting depth is reported, never fatal."""
+        try:
+            result = analyze_function(self.program, module, fn)
+        except RecursionError:
+            where = f"{fn.name}()" if fn is not None else "the module body"
+            self.failures.append(
+                (
+                    module.path,
+                    fn.lineno if fn is not None else None,
+                    f"analysis incomplete in {where}: nesting too deep",
+                )
+            )
+            return None
+        self.analyses += 1
+        return result
 
     def result_for(
         self, key: str, module: ModuleInfo, fn_qual: str | None
@@ -94,8 +115,9 @@ class _Runner:
         fn = self.index.functions.get(fn_qual) if fn_qual else None
         if fn_qual is not None and (fn is None or fn.node is None):
             return None
-        result = analyze_function(self.program, module, fn)
-        self.analyses += 1
+        result = self.analyze(module, fn)
+        if result is None:
+            return None
         if hooks is not None:
             hooks.store(key, module, self.program, result)
         return result
@@ -123,8 +145,7 @@ def run_engine(
         if cached is not None:
             program.globals[module.name] = cached
         elif module.tree is not None:
-            analyze_function(program, module, None)
-            runner.analyses += 1
+            runner.analyze(module, None)
 
     # functions of changed files first: their summaries are the ones that may differ
     ordered = sorted(index.functions.values(), key=lambda f: (f.node is None, f.module, f.lineno))
@@ -196,4 +217,5 @@ def run_engine(
         callees={q: r.callees for q, r in results.items()},
         analyses=runner.analyses,
         reused=runner.reused,
+        failures=sorted(set(runner.failures), key=lambda f: (f[0], f[1] or 0)),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ from netgain.analysis.summaries import RawFinding
 from netgain.analysis.taint_models import default_models, load_models
 from netgain.analysis.values import Step
 
+RECURSION_LIMIT = 6000  # deeply nested expressions in scanned code; pure-Python frames only
 _SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages"})
 
 
@@ -202,7 +204,17 @@ def scan_with_stats(
             cache.fresh(parsed, module, index)
     index.finish()
 
-    engine = run_engine(index, models, options.mode, enabled_rules=frozenset(enabled), hooks=cache)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, RECURSION_LIMIT))
+    try:
+        engine = run_engine(
+            index, models, options.mode, enabled_rules=frozenset(enabled), hooks=cache
+        )
+    finally:
+        sys.setrecursionlimit(limit)
+    result.unparsed.extend(
+        UnparsedFile(path, reason, line) for path, line, reason in engine.failures
+    )
     for raw in engine.findings:
         meta = get_rule(raw.rule)
         if meta is None or raw.rule not in enabled:

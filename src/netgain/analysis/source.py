@@ -53,7 +53,9 @@ def parse_source(rel: str, data: bytes) -> ParsedSource | UnparsedFile:
             tree = ast.parse(text, filename=rel, type_comments=False)
     except SyntaxError as exc:
         return UnparsedFile(rel, f"syntax error: {exc.msg}", exc.lineno)
-    except (ValueError, RecursionError, MemoryError) as exc:
+    except RecursionError:
+        return UnparsedFile(rel, "cannot parse: nesting too deep for the Python parser", None)
+    except (ValueError, MemoryError) as exc:
         return UnparsedFile(rel, f"cannot parse: {type(exc).__name__}: {exc}", None)
     return ParsedSource(rel, text, tree, text.count("\n") + (0 if text.endswith("\n") else 1))
 
