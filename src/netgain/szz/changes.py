@@ -1,0 +1,199 @@
+"""What a commit changed, line by line with the text: the input every SZZ filter needs.
+
+Line numbers come from `netgain.git.iter_commit_diffs` (one diff-tree process for all commits);
+the text of the changed lines from the old and new blobs, read through one `cat-file --batch`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from netgain.git import CatFileBatch, FileDiff, GitProblem, iter_commit_diffs, run_git
+
+
+@dataclass(frozen=True, slots=True)
+class CommitInfo:
+    """The few commit fields SZZ needs (parents for merges, dates for ordering and filtering)."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author_date: datetime
+    committer_date: datetime
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+
+@dataclass(slots=True)
+class FileChange:
+    """One file of a commit with the text of its removed and added lines.
+
+    `old_text` is the whole file at the parent (None when added, binary or unreadable): the
+    comment classifier needs the surrounding lines to track block comments.
+    """
+
+    diff: FileDiff
+    removed: dict[int, str] = field(default_factory=dict)  # old line number -> text
+    added: dict[int, str] = field(default_factory=dict)  # new line number -> text
+    old_text: str | None = None
+
+    @property
+    def old_path(self) -> str:
+        return self.diff.old_path or self.diff.path
+
+
+@dataclass(slots=True)
+class CommitChanges:
+    info: CommitInfo
+    files: list[FileChange] = field(default_factory=list)
+    files_touched: int = 0
+
+
+def load_commit_info(repo: Path, shas: Iterable[str]) -> dict[str, CommitInfo]:
+    """Parents and dates of many commits through one `git log --no-walk --stdin`."""
+    wanted = list(dict.fromkeys(shas))
+    if not wanted:
+        return {}
+    out = run_git(
+        repo,
+        "log",
+        "--no-walk=unsorted",
+        "--stdin",
+        "--format=%H %at %ct %P",
+        input="".join(f"{s}\n" for s in wanted).encode("ascii"),
+    )
+    infos: dict[str, CommitInfo] = {}
+    for line in out.decode("ascii", "replace").splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        infos[parts[0]] = CommitInfo(
+            parts[0],
+            tuple(parts[3:]),
+            datetime.fromtimestamp(int(parts[1]), UTC),
+            datetime.fromtimestamp(int(parts[2]), UTC),
+        )
+    return infos
+
+
+def _lines(data: bytes | None) -> list[str] | None:
+    if data is None or b"\0" in data[:8000]:
+        return None
+    return data.decode("utf-8", "replace").splitlines()
+
+
+def load_changes(
+    repo: Path,
+    infos: dict[str, CommitInfo],
+    *,
+    max_files: int | None = None,
+    problems: list[GitProblem] | None = None,
+) -> dict[str, CommitChanges]:
+    """The line-level changes of each commit in `infos` (merges and roots have no diff here).
+
+    Args:
+        repo: The repository.
+        infos: Commits to load, from `load_commit_info`.
+        max_files: Commits touching more files than this keep their file count but no line text
+            (a "large" commit is skipped by the variants that care, so its text is never needed).
+        problems: Receives unreadable blobs and diffs.
+    """
+    sink: list[GitProblem] = problems if problems is not None else []
+    result = {sha: CommitChanges(info) for sha, info in infos.items()}
+    diffs = [
+        (sha, files)
+        for sha, files in iter_commit_diffs(
+            repo, [s for s, i in infos.items() if not i.is_merge], problems=sink
+        )
+    ]
+    names: list[str] = []
+    for sha, files in diffs:
+        result[sha].files_touched = len(files)
+        if max_files is not None and len(files) > max_files:
+            continue
+        parent = infos[sha].parents[0] if infos[sha].parents else None
+        for d in files:
+            if d.is_binary or d.is_submodule:
+                continue
+            if parent is not None and d.status != "A" and (d.removed or d.added):
+                names.append(f"{parent}:{d.old_path or d.path}")
+            if d.added:
+                names.append(f"{sha}:{d.path}")
+    blobs: dict[str, list[str] | None] = {}
+    with CatFileBatch(repo) as cat:
+        for name, obj in cat.read_many(list(dict.fromkeys(names))):
+            blobs[name] = _lines(obj.data) if obj is not None and obj.type == "blob" else None
+        sink.extend(cat.problems)
+    for sha, files in diffs:
+        changes = result[sha]
+        if max_files is not None and len(files) > max_files:
+            continue
+        parent = infos[sha].parents[0] if infos[sha].parents else None
+        for d in files:
+            change = FileChange(d)
+            old = blobs.get(f"{parent}:{d.old_path or d.path}") if parent else None
+            new = blobs.get(f"{sha}:{d.path}")
+            if old is not None:
+                change.old_text = "\n".join(old)
+                change.removed = {
+                    n: old[n - 1]
+                    for r in d.removed
+                    for n in rem_lines(r.start, r.end)
+                    if n <= len(old)
+                }
+            if new is not None:
+                change.added = {
+                    n: new[n - 1]
+                    for r in d.added
+                    for n in rem_lines(r.start, r.end)
+                    if n <= len(new)
+                }
+            changes.files.append(change)
+    return result
+
+
+def hunks(diff: FileDiff) -> list[tuple[list[int], list[int], int]]:
+    """The `-U0` hunks of a file diff as (removed old lines, added new lines, old line before).
+
+    FileDiff keeps only ranges; hunks are rebuilt by walking both sides with the running offset
+    between old and new line numbers (a replacement's added lines start where its removed lines
+    start, shifted by that offset). `old line before` is where a pure insertion goes (after it).
+    """
+    removed = sorted(diff.removed, key=lambda r: r.start)
+    added = sorted(diff.added, key=lambda r: r.start)
+    out: list[tuple[list[int], list[int], int]] = []
+    i = j = 0
+    delta = 0  # new line number - old line number for unchanged lines so far
+    while i < len(removed) or j < len(added):
+        rem = removed[i] if i < len(removed) else None
+        add = added[j] if j < len(added) else None
+        if rem is not None and (add is None or rem.start + delta < add.start):
+            out.append((list(rem_lines(rem.start, rem.end)), [], rem.start - 1))
+            delta -= len(rem)
+            i += 1
+        elif rem is not None and add is not None and rem.start + delta == add.start:
+            out.append(
+                (
+                    list(rem_lines(rem.start, rem.end)),
+                    list(rem_lines(add.start, add.end)),
+                    rem.start - 1,
+                )
+            )
+            delta += len(add) - len(rem)
+            i += 1
+            j += 1
+        elif add is not None:
+            out.append(([], list(rem_lines(add.start, add.end)), add.start - 1 - delta))
+            delta += len(add)
+            j += 1
+        else:  # pragma: no cover - the branches above cover every case
+            break
+    return out
+
+
+def rem_lines(start: int, end: int) -> Sequence[int]:
+    return range(start, end + 1)
