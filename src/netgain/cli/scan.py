@@ -238,7 +238,7 @@ def _scan_command(
     from netgain.analysis.problems import ProblemLevel
     from netgain.cli.output import console, err_console
     from netgain.report import renderer
-    from netgain.report.text import render_to, summary_text
+    from netgain.report.text import render_to, summary_text, verdict_text
 
     entry_mode: EntryMode | None = None
     if mode is not None:
@@ -270,6 +270,7 @@ def _scan_command(
             else:
                 _write(output, content)
                 err_console.print(summary_text(report), soft_wrap=True)
+                err_console.print(verdict_text(report), soft_wrap=True)
                 err_console.print(Text(f"report written to {output}"), soft_wrap=True)
         if write_baseline is not None:
             count = save_baseline(write_baseline, report.findings)

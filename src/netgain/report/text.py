@@ -98,6 +98,7 @@ def render_to(console: Console, report: ScanReport) -> None:
             _out(console, line)
     _out(console)
     _out(console, summary_text(report))
+    _out(console, verdict_text(report))
 
 
 def summary_text(report: ScanReport) -> Text:
@@ -116,12 +117,15 @@ def summary_text(report: ScanReport) -> Text:
     if report.diff_base is not None:
         extras.append(f"{report.outside_diff} outside the diff against {report.diff_base}")
     text.append("; " + "; ".join(extras))
-    text.append(f"; {report.files_scanned} files, {report.lines_scanned} lines scanned.\n")
-    if report.failed:
-        text.append(f"FAILED: findings at or above {report.fail_on}", style="bold red")
-    else:
-        text.append(f"PASSED: nothing at or above {report.fail_on}", style="bold green")
+    text.append(f"; {report.files_scanned} files, {report.lines_scanned} lines scanned.")
     return text
+
+
+def verdict_text(report: ScanReport) -> Text:
+    """The gate's verdict on its own line (a newline inside a Text would be escaped as \\x0a)."""
+    if report.failed:
+        return Text(f"FAILED: findings at or above {report.fail_on}", style="bold red")
+    return Text(f"PASSED: nothing at or above {report.fail_on}", style="bold green")
 
 
 def render(report: ScanReport) -> str:
