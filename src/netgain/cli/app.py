@@ -35,10 +35,11 @@ def root(
 
 def _register() -> None:
     # Imported here so that `netgain --version` stays fast and sub-commands stay independent.
-    from netgain.cli import history, scan
+    from netgain.cli import history, scan, szz
 
     history.register(app)
     scan.register(app)
+    szz.register(app)
 
 
 def main() -> None:
