@@ -35,11 +35,13 @@ def root(
 
 def _register() -> None:
     # Imported here so that `netgain --version` stays fast and sub-commands stay independent.
-    from netgain.cli import history, scan, szz
+    from netgain.cli import history, metrics, report, scan, szz
 
     history.register(app)
     scan.register(app)
     szz.register(app)
+    metrics.register(app)
+    report.register(app)
 
 
 def main() -> None:

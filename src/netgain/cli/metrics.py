@@ -1,0 +1,207 @@
+"""`netgain metrics`: throughput, incidents, quality, rework, review load and net productivity,
+per period and per AI-share bucket, each comparison with its sample size and 95% interval."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from netgain.cli.history import DB_HELP, open_workspace, run_ingest
+from netgain.cli.output import console, emit_json, warn
+from netgain.config import load_config
+from netgain.errors import UsageError
+from netgain.metrics import compute_metrics, metrics_config
+from netgain.metrics.collect import collect
+from netgain.metrics.inputs import GROUPS
+
+
+def parse_since(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"--since {value!r}: use an ISO date such as 2024-01-31") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def metrics_document(
+    repo: Path,
+    db: str | None,
+    *,
+    by: str,
+    since: str | None,
+    reviews: Path | None,
+    scan: list[str],
+    rework: bool,
+    quiet: bool,
+) -> dict[str, Any]:
+    """Ingest (incrementally), collect every source and compute the metrics document."""
+    if by not in ("week", "month"):
+        raise UsageError(f"--by {by!r}: use week or month")
+    start = parse_since(since)
+    ws = open_workspace(repo, db)
+    raw = load_config(ws.root)
+    config = metrics_config(raw.section("metrics"), raw.source)
+    report = run_ingest(ws, ["HEAD"], quiet=quiet)
+    data = collect(
+        ws.engine,
+        report.repository_id,
+        ws.root,
+        config,
+        by=by,
+        review_export=reviews,
+        rework=rework,
+        scan_paths=scan or None,
+    )
+    if report.shallow:
+        data.notes.append("shallow clone: history is truncated")
+    return compute_metrics(data, config, by=by, since=start, repository=str(ws.root))
+
+
+def fmt_estimate(est: dict[str, Any] | None, percent: bool = True) -> str:
+    """`12.5% [8.1-18.0] n=40`, or `insufficient data (n=3)`, or the missing source."""
+    if est is None:
+        return "-"
+    if "value" not in est:
+        return str(est.get("status", "-"))
+    if est["value"] is None:
+        return f"insufficient data (n={est['n']})"
+
+    def f(x: float) -> str:
+        return f"{x:.1%}" if percent else f"{x:.2f}"
+
+    return f"{f(est['value'])} [{f(est['low'])}-{f(est['high'])}] n={est['n']}"
+
+
+def _print(doc: dict[str, Any]) -> None:
+    table = Table(
+        title=f"netgain metrics by {doc['by']}: {doc['repository']}", title_justify="left"
+    )
+    for name in (
+        "period",
+        "changes",
+        "PRs",
+        "features",
+        "lines",
+        "AI share",
+        "incidents",
+        "net features",
+    ):
+        table.add_column(name, justify="left" if name == "period" else "right")
+    for p in doc["periods"]:
+        table.add_row(
+            p["period"],
+            str(p["changes"]),
+            "-" if p["merged_prs"] is None else str(p["merged_prs"]),
+            str(p["features"]),
+            str(p["lines_added"]),
+            "-" if p["ai_share"] is None else f"{p['ai_share']:.0%}",
+            "-" if p["incidents"] is None else str(p["incidents"]),
+            f"{p['net_productivity']['net_features']:.1f}",
+        )
+    console.print(table)
+    buckets = Table(
+        title="by AI-share bucket (unknown provenance is its own group)", title_justify="left"
+    )
+    for name in (
+        "bucket",
+        "changes",
+        "items",
+        "features",
+        "change failure rate",
+        "incidents/feature",
+    ):
+        buckets.add_column(name, justify="left" if name == "bucket" else "right")
+    for group in GROUPS:
+        row = doc["by_bucket"][group]
+        outcomes = row["outcomes"]
+        buckets.add_row(
+            group if group == "unknown" else f"{group}%",
+            str(row["changes"]),
+            str(row["items"]),
+            str(row["features"]),
+            fmt_estimate(outcomes.get("change_failure_rate", outcomes)),
+            fmt_estimate(outcomes.get("incidents_per_feature", outcomes), percent=False),
+        )
+    console.print(buckets)
+    quality = doc["quality"]
+    for name, title in (
+        ("defect_density", "defect density"),
+        ("vulnerability_density", "vulnerability density"),
+    ):
+        q = quality[name]
+        if "status" in q:
+            console.print(f"{title}: {q['status']}", highlight=False)
+            continue
+        console.print(
+            f"{title} ({q['unit']}): ai {fmt_estimate(q['ai'], False)}; "
+            f"human {fmt_estimate(q['human'], False)}; unknown {fmt_estimate(q['unknown'], False)}; "
+            f"ai/human {fmt_estimate(q['ratio_ai_human'], False)}",
+            highlight=False,
+        )
+    rework = doc["rework"]
+    if "status" in rework:
+        console.print(f"rework: {rework['status']}", highlight=False)
+    else:
+        console.print(
+            f"rework within {rework['window_days']} days: all {fmt_estimate(rework['all'])}; "
+            f"ai {fmt_estimate(rework['ai'])}; human {fmt_estimate(rework['human'])}",
+            highlight=False,
+        )
+    review = doc["review"]
+    if review["status"] != "ok":
+        console.print(f"review load: {review['status']}", highlight=False)
+    else:
+        roles = ", ".join(
+            f"{role} {v['reviews']} reviews / {v['hours']:.1f} h"
+            for role, v in review["by_role"].items()
+        )
+        console.print(
+            f"review load: {roles}; senior time on AI-heavy PRs "
+            f"{fmt_estimate(review['senior_share_on_ai_heavy'])}",
+            highlight=False,
+        )
+    net = doc["net_productivity"]["total"]
+    missing = f" (not counted, no data: {', '.join(net['missing'])})" if net["missing"] else ""
+    console.print(
+        f"net productivity: {net['features']} features - {net['cost_hours']['total']:.1f} h of "
+        f"downstream cost = [bold]{net['net_features']:.1f}[/bold] feature-equivalents{missing}",
+        highlight=False,
+    )
+    for note in doc["notes"][:20]:
+        warn(note)
+
+
+SCAN_HELP = "Also scan Python files under PATH and compute vulnerability density by blame."
+REVIEWS_HELP = "PR review export (JSON, see docs/metrics.md) for review load."
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `metrics` to the root app."""
+
+    @app.command()
+    def metrics(
+        repo: Path = typer.Option(Path(), "--repo", "-C", help="Repository (default: current)."),
+        db: str | None = typer.Option(None, "--db", help=DB_HELP),
+        since: str | None = typer.Option(
+            None, "--since", metavar="DATE", help="Only from DATE on."
+        ),
+        by: str = typer.Option("week", "--by", metavar="week|month", help="Period length."),
+        reviews: Path | None = typer.Option(None, "--reviews", metavar="FILE", help=REVIEWS_HELP),
+        scan: list[str] = typer.Option([], "--scan", metavar="PATH", help=SCAN_HELP),
+        rework: bool = typer.Option(True, "--rework/--no-rework", help="Measure rework by blame."),
+        as_json: bool = typer.Option(False, "--json", help="Print the metrics document as JSON."),
+    ) -> None:
+        """Net-productivity metrics: throughput vs incidents, quality, rework, review load."""
+        doc = metrics_document(
+            repo, db, by=by, since=since, reviews=reviews, scan=scan, rework=rework, quiet=as_json
+        )
+        if as_json:
+            emit_json(doc)
+            return
+        _print(doc)

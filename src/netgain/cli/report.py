@@ -1,0 +1,50 @@
+"""`netgain report`: the offline HTML report, from the same document as `metrics --json`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from netgain.cli.history import DB_HELP
+from netgain.cli.metrics import REVIEWS_HELP, SCAN_HELP, metrics_document
+from netgain.cli.output import console, emit_json
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `report` to the root app."""
+
+    @app.command()
+    def report(
+        output: Path = typer.Option(
+            Path(".netgain/report.html"),
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="HTML file to write.",
+        ),
+        repo: Path = typer.Option(Path(), "--repo", "-C", help="Repository (default: current)."),
+        db: str | None = typer.Option(None, "--db", help=DB_HELP),
+        since: str | None = typer.Option(
+            None, "--since", metavar="DATE", help="Only from DATE on."
+        ),
+        by: str = typer.Option("week", "--by", metavar="week|month", help="Period length."),
+        reviews: Path | None = typer.Option(None, "--reviews", metavar="FILE", help=REVIEWS_HELP),
+        scan: list[str] = typer.Option([], "--scan", metavar="PATH", help=SCAN_HELP),
+        rework: bool = typer.Option(True, "--rework/--no-rework", help="Measure rework by blame."),
+        as_json: bool = typer.Option(
+            False, "--json", help="Print the path and the document as JSON."
+        ),
+    ) -> None:
+        """Write one self-contained HTML report (works offline) and print its path."""
+        from netgain.report.html import write_html
+
+        doc = metrics_document(
+            repo, db, by=by, since=since, reviews=reviews, scan=scan, rework=rework, quiet=as_json
+        )
+        target = output or Path(doc["repository"]) / ".netgain" / "report.html"
+        path = write_html(doc, target)
+        if as_json:
+            emit_json({"report": str(path), "metrics": doc})
+            return
+        console.print(f"Report written to [bold]{path}[/bold]", highlight=False)
