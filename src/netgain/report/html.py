@@ -94,6 +94,7 @@ def charts(doc: dict[str, Any]) -> dict[str, Markup]:
         [max(0.0, p["net_productivity"]["net_features"]) for p in periods],
         "features",
         "net features (floored at 0)",
+        same_scale=True,
     )
     if incidents_known:
         out["cfr"] = svg.intervals(

@@ -104,8 +104,11 @@ def bars_and_line(
     line: Sequence[float | None],
     bar_name: str,
     line_name: str,
+    *,
+    same_scale: bool = False,
 ) -> Markup:
-    """Bars on the left axis, a line with points on the right axis (e.g. features vs incidents)."""
+    """Bars on the left axis, a line with points on the right axis (e.g. features vs incidents);
+    `same_scale` puts both on one axis (features and net features are the same unit)."""
     if not labels:
         return empty_chart(chart_id, title, "no periods to show")
     plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
@@ -113,6 +116,8 @@ def bars_and_line(
     bar_top = max([*bars, 1.0])
     line_values = [v for v in line if v is not None]
     line_top = max([*line_values, 1.0])
+    if same_scale:
+        bar_top = line_top = max(bar_top, line_top)
     body = _y_axis(bar_top, PAD_LEFT - 6, COLORS["bar"], "end")
     body += [
         f'<text x="{WIDTH - PAD_RIGHT + 6}" y="{PAD_TOP + plot_h * (1 - i / 4) + 4:.1f}" '

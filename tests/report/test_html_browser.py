@@ -1,0 +1,234 @@
+"""The HTML report in a real headless Chromium: loads without errors, every chart draws marks,
+the screenshot is not blank, and the page carries exactly the metrics document it was built from."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from netgain.metrics import (
+    Change,
+    Dataset,
+    Incident,
+    LineFate,
+    MetricsConfig,
+    PullRequest,
+    Review,
+    SurvivingLines,
+    compute_metrics,
+)
+from netgain.report.html import render_html, write_html
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+needs_chromium = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian chromium missing: run scripts/ensure-chromium.sh"
+)
+T0 = datetime(2024, 1, 1, 9, tzinfo=UTC)
+HOSTILE = "src/<script>alert(1)</script>.py"
+CHART_IDS = {
+    "chart-throughput",
+    "chart-ai-share",
+    "chart-net",
+    "chart-cfr",
+    "chart-defects",
+    "chart-vulns",
+    "chart-rework",
+    "chart-review",
+    "chart-risky",
+}
+
+
+def full_document() -> dict[str, Any]:
+    """A dataset with every source present, big enough for intervals in each family."""
+    changes = []
+    for i in range(120):
+        ai = (i * 37) % 100
+        changes.append(
+            Change(
+                sha=f"{i:040x}",
+                author=f"dev{i % 6}@example.com",
+                date=T0 + timedelta(days=i // 2),
+                lines_added=100,
+                ai_lines=ai,
+                human_lines=100 - ai if i % 9 else 20,
+                unknown_lines=0 if i % 9 else 80 - ai if ai < 80 else 0,
+                is_feature=i % 3 == 0,
+                files=(HOSTILE if i % 5 == 0 else f"pkg/mod{i % 7}.py",),
+            )
+        )
+    incidents = [
+        Incident(
+            f"INC-{k}",
+            T0 + timedelta(days=3 * k + 1),
+            T0 + timedelta(days=3 * k + 1, hours=1 + k % 5),
+            causes=(changes[k * 6].sha,),
+            fixes=(changes[k * 6 + 1].sha,),
+        )
+        for k in range(20)
+    ]
+    prs = [
+        PullRequest(
+            n,
+            T0 + timedelta(days=n),
+            commits=(changes[2 * n].sha, changes[2 * n + 1].sha),
+            reviews=(
+                Review("sam", T0 + timedelta(days=n), "senior", hours=1.0 + n % 3),
+                Review("ola", T0 + timedelta(days=n), "other"),
+            ),
+        )
+        for n in range(50)
+    ]
+    inducing = {c.sha: 1 for c in changes[::4]}
+    fates = [
+        LineFate(
+            c.sha,
+            c.date,
+            {"ai": c.ai_lines, "human": c.human_lines, "unknown": c.unknown_lines},
+            {"ai": c.ai_lines // 4, "human": c.human_lines // 8},
+        )
+        for c in changes
+    ]
+    files = {
+        f"pkg/f{i}.py": {
+            "ai_lines": 50 + i,
+            "human_lines": 80,
+            "unknown_lines": 5,
+            "ai_findings": i % 2,
+            "human_findings": 1 if i % 5 == 0 else 0,
+        }
+        for i in range(30)
+    }
+    surviving = SurvivingLines(
+        {"ai": 2000, "human": 2400, "unknown": 150}, {"ai": 15, "human": 6, "unknown": 0}, files, 30
+    )
+    data = Dataset(
+        changes=changes,
+        incidents=incidents,
+        inducing=inducing,
+        pull_requests=prs,
+        reviews_present=True,
+        rework=fates,
+        surviving=surviving,
+    )
+    return compute_metrics(
+        data, MetricsConfig(bootstrap_iterations=200), by="week", repository="demo"
+    )
+
+
+def _chromium(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--hide-scrollbars",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=2000",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _png_pixels(data: bytes) -> tuple[int, int, bytes]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width, height = 8, b"", 0, 0
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        body = data[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            width, height = struct.unpack(">II", body[:8])
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    return width, height, zlib.decompress(idat)
+
+
+@needs_chromium
+def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
+    doc = full_document()
+    page = write_html(doc, tmp_path / "report.html")
+    dom_run = _chromium("--dump-dom", page.as_uri(), tmp_path=tmp_path)
+    assert dom_run.returncode == 0, dom_run.stderr[-2000:]
+    dom = dom_run.stdout
+    html_tag = re.search(r"<html[^>]*>", dom)
+    assert html_tag is not None
+    assert 'data-ready="1"' in html_tag.group(0), "the page's scripts did not run to the end"
+    assert "data-errors" not in html_tag.group(0), "a page error was recorded"
+    assert not re.search(r"CONSOLE\(\d+\).*(Error|error)", dom_run.stderr), dom_run.stderr[-2000:]
+    assert re.search(r'data-charts="(\d+)"', dom).group(1) == str(len(CHART_IDS))  # type: ignore[union-attr]
+    for chart_id in CHART_IDS:
+        match = re.search(rf'<svg[^>]*id="{chart_id}".*?</svg>', dom, re.S)
+        assert match is not None, f"{chart_id} missing"
+        marks = re.findall(r'data-mark="(bar|point|interval)"', match.group(0))
+        assert marks, f"{chart_id} drew no data marks"
+    assert "built-in method" not in dom and "Undefined" not in dom
+    # hostile text from the repository stays text
+    assert "<script>alert(1)</script>" not in dom
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;.py" in dom
+
+    shot = tmp_path / "shot.png"
+    shot_run = _chromium(
+        f"--screenshot={shot}", "--window-size=1000,2400", page.as_uri(), tmp_path=tmp_path
+    )
+    assert shot_run.returncode == 0, shot_run.stderr[-2000:]
+    width, height, pixels = _png_pixels(shot.read_bytes())
+    assert (width, height) == (1000, 2400)
+    assert len(set(pixels)) > 16, "screenshot is uniform: nothing was drawn"
+
+
+@needs_chromium
+def test_the_error_recorder_catches_a_broken_script(tmp_path: Path) -> None:
+    """The clean-page check above can fail: a page with a throwing script is flagged."""
+    html = render_html(full_document()).replace(
+        "</body>", "<script>undefinedFunction();</script></body>"
+    )
+    page = tmp_path / "broken.html"
+    page.write_text(html, encoding="utf-8")
+    run = _chromium("--dump-dom", page.as_uri(), tmp_path=tmp_path)
+    html_tag = re.search(r"<html[^>]*>", run.stdout)
+    assert html_tag is not None and 'data-errors="1"' in html_tag.group(0)
+
+
+def test_report_embeds_exactly_the_metrics_document() -> None:
+    doc = full_document()
+    html = render_html(doc)
+    match = re.search(
+        r'<script type="application/json" id="netgain-metrics">(.*?)</script>', html, re.S
+    )
+    assert match is not None
+    assert json.loads(match.group(1)) == json.loads(json.dumps(doc, default=str))
+    assert "<script>alert" not in match.group(1)  # escaped inside JSON too
+    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in html  # offline: nothing fetched
+
+
+def test_report_without_sources_explains_each_empty_chart() -> None:
+    doc = compute_metrics(
+        Dataset(changes=[Change("a" * 40, "x@example.com", T0, 10, 0, 10, 0)]), MetricsConfig()
+    )
+    html = render_html(doc)
+    for message in ("no incident data", "no review data", "no scan", "not measured"):
+        assert message in html
+    assert html.count('data-empty="1"') >= 4
