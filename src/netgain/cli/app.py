@@ -43,6 +43,11 @@ def _register() -> None:
     metrics.register(app)
     report.register(app)
 
+    from netgain.cli import check, init
+
+    check.register(app)
+    init.register(app)
+
 
 def main() -> None:
     """Console-script entry point: maps NetgainError to its exit code with a one-line message.

@@ -1,0 +1,297 @@
+"""`netgain check`: the review gate for one change (base..head).
+
+Brings the store up to date (incremental ingest), gathers the change's facts, evaluates the review
+policy, suggests reviewers, and prints the decision as text, Markdown, JSON or a GitHub check-run
+payload. Exit 0 approved, 1 blocked or pending, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from netgain.errors import UsageError
+
+DB_HELP = "Database URL (default: $NETGAIN_DATABASE_URL, else SQLite at REPO/.netgain/netgain.db)."
+
+
+class CheckFormat(StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    JSON = "json"
+    GITHUB = "github"
+
+
+def _load_map(path: Path) -> dict[str, int]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read review load: {exc}") from exc
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, int) for k, v in data.items()
+    ):
+        raise UsageError(f"{path}: review load must be a JSON object of login -> open reviews")
+    return dict(data)
+
+
+def run_check(
+    *,
+    repo: Path,
+    base: str | None,
+    head: str | None,
+    event: Path | None,
+    reviews: Path | None,
+    author: str | None,
+    approved_by: list[str],
+    pr_body: Path | None,
+    coverage: Path | None,
+    policy_path: Path | None,
+    review_load: Path | None,
+    labels: list[str],
+    db: str | None,
+    fetch_reviews: bool,
+) -> dict[str, Any]:
+    """Everything `netgain check` does except printing; returns the decision document."""
+    from netgain import git
+    from netgain.analysis.options import EntryMode, ScanOptions
+    from netgain.cli.history import open_workspace, run_ingest
+    from netgain.cli.scan_config import load_scan_config
+    from netgain.config import load_config
+    from netgain.history.queries import load_provenance
+    from netgain.policy.coverage import parse_coverage
+    from netgain.policy.document import build_document
+    from netgain.policy.evaluate import decide
+    from netgain.policy.facts import gather
+    from netgain.policy.github import (
+        PullRequest,
+        Review,
+        latest_states,
+        parse_event,
+        parse_reviews,
+    )
+    from netgain.policy.github import (
+        fetch_reviews as fetch,
+    )
+    from netgain.policy.routing import route
+    from netgain.policy.schema import load_policy
+
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    event = event or (
+        Path(os.environ["GITHUB_EVENT_PATH"]) if os.environ.get("GITHUB_EVENT_PATH") else None
+    )
+    pr = parse_event(event) if event is not None else PullRequest()
+    base = base or pr.base_sha
+    head = head or pr.head_sha
+    if not base or not head:
+        raise UsageError(
+            "--base and --head are required (or an --event with pull_request.base/head)"
+        )
+    if pr_body is not None:
+        try:
+            pr.body = pr_body.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"--pr-body {pr_body}: {exc}") from exc
+    pr.labels += [lb for lb in labels if lb not in pr.labels]
+    review_list: list[Review] = []
+    if reviews is not None:
+        review_list += parse_reviews(reviews)
+    elif (
+        (fetch_reviews or os.environ.get("GITHUB_ACTIONS") == "true")
+        and os.environ.get("GITHUB_TOKEN")
+        and pr.repository
+        and pr.number
+    ):
+        review_list += fetch(pr.repository, pr.number, os.environ["GITHUB_TOKEN"])
+    review_list += pr.reviews
+    review_list += [Review(login, "APPROVED") for login in approved_by]
+    pr.reviews = review_list
+    load = _load_map(review_load) if review_load is not None else {}
+    cov = parse_coverage(coverage) if coverage is not None else None
+
+    t = time.perf_counter()
+    ws = open_workspace(repo, db)
+    policy = load_policy(ws.root, policy_path)
+    scan_config = load_scan_config(load_config(ws.root))
+    timings["config"] = time.perf_counter() - t
+    resolved = []
+    for rev in (base, head):
+        sha = git.rev_parse(ws.root, f"{rev}^{{commit}}") if not rev.startswith("-") else None
+        if sha is None:
+            raise UsageError(f"unknown revision {rev!r}")
+        resolved.append(sha)
+    base_sha, head_sha = resolved
+    t = time.perf_counter()
+    report = run_ingest(ws, [head_sha], quiet=True)
+    timings["ingest"] = time.perf_counter() - t
+    options = ScanOptions(
+        mode=scan_config.mode or EntryMode.LIBRARY,
+        select=frozenset(scan_config.select),
+        ignore=frozenset(scan_config.ignore),
+        extra_models=dict(scan_config.models),
+        cache_dir=ws.root / ".netgain" / "cache" / "scan",
+        exclude=tuple(scan_config.exclude),
+    )
+    ctx = gather(
+        ws.root,
+        base_sha,
+        head_sha,
+        policy,
+        pr,
+        provenance_for=lambda shas: load_provenance(ws.engine, report.repository_id, shas),
+        scan_options=options,
+        author_login=author,
+        coverage=cov,
+    )
+    t = time.perf_counter()
+    decision = decide(policy, ctx, latest_states(pr.reviews))
+    route(decision, ctx, policy, load)
+    timings["decide"] = time.perf_counter() - t
+    ctx.timings = timings | ctx.timings
+    ctx.timings["total"] = time.perf_counter() - started
+    ctx.problems[:0] = report.problems
+    ws.engine.dispose()
+    return build_document(ctx, decision, policy)
+
+
+def render_text(doc: dict[str, Any]) -> str:
+    """Plain text for a terminal or a CI log."""
+    prov = doc["provenance"]
+    lines = [
+        f"verdict: {doc['verdict'].upper()}",
+        f"AI share: {prov['ai_share']:.0%} (ai {prov['ai_lines']} / human {prov['human_lines']} / "
+        f"unknown {prov['unknown_lines']})",
+    ]
+    for zone in doc["zones"]:
+        lines.append(f"zone {zone['zone']}: " + "; ".join(zone["reasons"][:3]))
+    author = doc["facts"]["author"]
+    for family in author["first_signals"]:
+        from netgain.analysis.signals import FAMILIES
+
+        what = FAMILIES[family].description if family in FAMILIES else family
+        lines.append(f"first {what} this author ({author['login'] or 'unknown'}) has written here")
+    for f in doc["findings"]:
+        lines.append(
+            f"finding {f['severity']} {f['rule_id']} at {f['path']}:{f['line']}: {f['message']}"
+        )
+    for d in doc["design_documents"]:
+        lines.append(
+            f"design doc {d['link']}: {'accepted' if d['accepted'] else 'rejected'}: {d['reason']}"
+        )
+    lines.append("rules:")
+    for rule in doc["rules"]:
+        lines.append(f"  {rule['status']:<11} {rule['name']}: {rule['reason']}")
+    for tier in doc["tiers"]:
+        lines.append(f"tier: {tier}")
+    for ask in doc["reviewers"]:
+        names = (
+            ", ".join(f"{s['login']} ({s['why']})" for s in ask["suggested"]) or "nobody eligible"
+        )
+        lines.append(f"needs {ask['needed']} approval(s) for {ask['rule']}: ask {names}")
+    for p in doc["codeowners"]["problems"]:
+        lines.append(f"warning: {doc['codeowners']['path']}:{p['line']}: {p['message']}")
+    for p in doc["problems"]:
+        lines.append(f"warning: {p['kind']}: {p['message']}")
+    return "\n".join(lines) + "\n"
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `netgain check` to the root app."""
+
+    @app.command()
+    def check(
+        base: str | None = typer.Option(
+            None, "--base", metavar="REV", help="Base revision of the change."
+        ),
+        head: str | None = typer.Option(
+            None, "--head", metavar="REV", help="Head revision of the change."
+        ),
+        event: Path | None = typer.Option(
+            None,
+            "--event",
+            metavar="FILE",
+            help="GitHub pull_request / pull_request_review payload (default: $GITHUB_EVENT_PATH).",
+        ),
+        reviews: Path | None = typer.Option(
+            None, "--reviews", metavar="FILE", help="GitHub REST list-reviews response (JSON)."
+        ),
+        author: str | None = typer.Option(
+            None, "--author", metavar="LOGIN", help="Author login (default: from the event)."
+        ),
+        approved_by: list[str] = typer.Option(
+            [], "--approved-by", metavar="LOGIN", help="Count an approval by LOGIN (repeatable)."
+        ),
+        pr_body: Path | None = typer.Option(
+            None, "--pr-body", metavar="FILE", help="PR description (default: from the event)."
+        ),
+        coverage: Path | None = typer.Option(
+            None,
+            "--coverage",
+            metavar="FILE",
+            help="Cobertura XML or lcov report for diff coverage.",
+        ),
+        policy: Path | None = typer.Option(
+            None,
+            "--policy",
+            metavar="FILE",
+            help="Policy file (default: netgain.toml, then pyproject.toml).",
+        ),
+        review_load: Path | None = typer.Option(
+            None,
+            "--review-load",
+            metavar="FILE",
+            help="JSON login -> open review count, for routing.",
+        ),
+        label: list[str] = typer.Option(
+            [], "--label", metavar="NAME", help="Add a PR label fact (repeatable)."
+        ),
+        fmt: CheckFormat = typer.Option(CheckFormat.TEXT, "--format", help="Output format."),
+        output: Path | None = typer.Option(
+            None, "--output", "-o", metavar="FILE", help="Write the output to FILE."
+        ),
+        fetch_reviews: bool = typer.Option(
+            False, "--fetch-reviews", help="Fetch reviews from the GitHub API with $GITHUB_TOKEN."
+        ),
+        repo: Path = typer.Option(Path(), "--repo", "-C", help="Repository (default: current)."),
+        db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    ) -> None:
+        """The review gate: AI share, zones, findings, policy decision and who must review."""
+        doc = run_check(
+            repo=repo,
+            base=base,
+            head=head,
+            event=event,
+            reviews=reviews,
+            author=author,
+            approved_by=approved_by,
+            pr_body=pr_body,
+            coverage=coverage,
+            policy_path=policy,
+            review_load=review_load,
+            labels=label,
+            db=db,
+            fetch_reviews=fetch_reviews,
+        )
+        if fmt is CheckFormat.JSON:
+            text = json.dumps(doc, indent=2, sort_keys=True, default=str) + "\n"
+        elif fmt is CheckFormat.MARKDOWN:
+            from netgain.report.markdown import render_markdown
+
+            text = render_markdown(doc)
+        elif fmt is CheckFormat.GITHUB:
+            from netgain.report.github_check import check_run
+
+            text = json.dumps(check_run(doc), indent=2, sort_keys=True, default=str) + "\n"
+        else:
+            text = render_text(doc)
+        if output is not None:
+            output.write_text(text, encoding="utf-8")
+        else:
+            typer.echo(text, nl=False)
+        raise typer.Exit(doc["exit_code"])

@@ -1,0 +1,155 @@
+"""Design documents linked from a pull request description.
+
+A link counts when it is either
+* a file of this repository matching `[design_docs].paths` (a relative path, `/path`, or a
+  `https://github.com/OWNER/REPO/blob/REF/path` URL) that exists at head and whose lines are not
+  AI-written according to provenance (blame at head, each line through its commit's attribution),
+* or an external URL matching `[design_docs].urls` (wiki, RFC tracker).
+
+An AI-written design document does not count, and the result says so with the line counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from netgain import git
+from netgain.history.queries import CommitProvenance
+from netgain.history.share import compute_share
+from netgain.policy.globs import path_matches, url_matches
+from netgain.policy.schema import DesignDocs
+
+_MD_LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_URL = re.compile(r"https?://[^\s<>()\[\]\"'`]+")
+_PATHLIKE = re.compile(
+    r"(?<![\w/.:-])(\.{0,2}/?[\w.\-]+(?:/[\w.\-]+)+\.(?:md|markdown|rst|txt|adoc))\b"
+)
+_GITHUB_BLOB = re.compile(r"^https?://github\.com/([^/]+/[^/]+)/blob/[^/]+/(.+)$")
+MAX_LINKS = 50
+
+
+@dataclass(slots=True)
+class DesignDocCheck:
+    """One link found in the description and whether it counts."""
+
+    link: str
+    kind: str  # repository | external | ignored
+    path: str | None
+    accepted: bool
+    reason: str
+    ai_lines: int = 0
+    human_lines: int = 0
+    unknown_lines: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "link": self.link,
+            "kind": self.kind,
+            "path": self.path,
+            "accepted": self.accepted,
+            "reason": self.reason,
+            "lines": {
+                "ai": self.ai_lines,
+                "human": self.human_lines,
+                "unknown": self.unknown_lines,
+            },
+        }
+
+
+def extract_links(body: str) -> list[str]:
+    """Markdown link targets, bare URLs and repository-looking document paths, in order, unique."""
+    found: list[str] = []
+    for regex in (_MD_LINK, _URL, _PATHLIKE):
+        for match in regex.finditer(body):
+            link = match.group(1) if regex is not _URL else match.group(0)
+            link = link.rstrip(".,;:")
+            if link not in found:
+                found.append(link)
+    return found[:MAX_LINKS]
+
+
+def _repo_path(link: str, repository: str | None) -> str | None:
+    blob = _GITHUB_BLOB.match(link)
+    if blob:
+        if repository and blob.group(1).lower() != repository.lower():
+            return None
+        return unquote(blob.group(2).split("#")[0].split("?")[0])
+    if urlparse(link).scheme:
+        return None
+    path = link.split("#", maxsplit=1)[0].split("?", maxsplit=1)[0]
+    while path.startswith(("./", "/")):
+        path = path[2:] if path.startswith("./") else path[1:]
+    if ".." in path.split("/"):
+        return None
+    return path or None
+
+
+def check_design_docs(
+    repo: Path,
+    head: str,
+    body: str,
+    config: DesignDocs,
+    provenance_for: Callable[[list[str]], dict[str, CommitProvenance]],
+    *,
+    repository: str | None = None,
+) -> list[DesignDocCheck]:
+    """Check every link of `body`; `provenance_for(shas)` loads the attribution of commits."""
+    checks: list[DesignDocCheck] = []
+    seen_paths: set[str] = set()
+    for link in extract_links(body):
+        path = _repo_path(link, repository)
+        if path is not None and path_matches(config.paths, path):
+            if path in seen_paths:
+                continue
+            seen_paths.add(path)
+            checks.append(_check_file(repo, head, link, path, config, provenance_for))
+        elif urlparse(link).scheme in ("http", "https") and url_matches(config.urls, link):
+            checks.append(
+                DesignDocCheck(
+                    link, "external", None, True, "matches a design-document URL pattern"
+                )
+            )
+    return checks
+
+
+def _check_file(
+    repo: Path,
+    head: str,
+    link: str,
+    path: str,
+    config: DesignDocs,
+    provenance_for: Callable[[list[str]], dict[str, CommitProvenance]],
+) -> DesignDocCheck:
+    if git.read_blob(repo, head, path) is None:
+        return DesignDocCheck(link, "repository", path, False, f"{path} does not exist at head")
+    out = git.run_git(repo, "--literal-pathspecs", "log", "--format=%H", head, "--", path)
+    shas = out.decode().split()
+    result = compute_share(repo, None, head, provenance_for(shas), paths=[path], label=path, jobs=1)
+    ai, human, unknown = result.ai, result.human, result.unknown
+    total = ai + human + unknown
+    check = DesignDocCheck(link, "repository", path, False, "", ai, human, unknown)
+    if result.problems:
+        check.reason = f"cannot attribute {path}: {result.problems[0].message}"
+    elif total == 0:
+        check.reason = f"{path} is empty"
+    elif ai / total > config.max_ai_share:
+        check.reason = (
+            f"{path} is AI-written ({ai} of {total} lines by AI, more than "
+            f"{config.max_ai_share:.0%}): an AI-written design document does not count"
+        )
+    elif config.require_human_evidence and human * 2 <= total:
+        check.reason = (
+            f"{path}: only {human} of {total} lines carry human-authorship evidence "
+            "(require_human_evidence = true)"
+        )
+    else:
+        check.accepted = True
+        check.reason = (
+            f"{path} exists at head and is human-written ({human} human, {unknown} unattributed, "
+            f"{ai} AI of {total} lines)"
+        )
+    return check

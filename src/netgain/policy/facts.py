@@ -1,0 +1,318 @@
+"""Gathering the facts about one change (`base..head`) that the policy rules decide on.
+
+Each stage is timed (`ChangeContext.timings`) so that `netgain check` can show where time goes:
+diff, provenance (blame-based share of the lines the change introduces), scan (the analyzer on the
+changed Python files at head, findings narrowed to added lines), signals, zones, familiarity,
+design documents and coverage. Work is proportional to the change, not to the repository.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from netgain import git
+from netgain.analysis.findings import Finding, Severity, UnparsedFile
+from netgain.analysis.options import ScanOptions
+from netgain.analysis.scanner import scan
+from netgain.analysis.signals import Signal, find_signals
+from netgain.analysis.suppressions import apply_inline_suppressions
+from netgain.git.model import FileDiff, GitProblem
+from netgain.history.queries import CommitProvenance
+from netgain.history.share import ShareResult, compute_share
+from netgain.policy.codeowners import SEARCH_ORDER, Codeowners, load_codeowners
+from netgain.policy.coverage import CoverageReport, DiffCoverage, diff_coverage
+from netgain.policy.designdoc import DesignDocCheck, check_design_docs
+from netgain.policy.familiarity import (
+    FileHistory,
+    author_commit_count,
+    blame_removed,
+    file_history,
+    first_use,
+)
+from netgain.policy.github import PullRequest
+from netgain.policy.globs import path_matches
+from netgain.policy.model import AuthorFacts, Facts, FindingFacts
+from netgain.policy.schema import Policy
+
+_TEST_PATTERNS = (
+    "test/",
+    "tests/",
+    "test_*.py",
+    "*_test.py",
+    "*_tests.py",
+    "conftest.py",
+    "__tests__/",
+    "*.spec.*",
+    "*.test.*",
+    "spec/",
+)
+
+
+@dataclass(slots=True)
+class ZoneHit:
+    name: str
+    reasons: list[str] = field(default_factory=list)  # "path src/auth/x.py", "signal jwt at a.py:3"
+    files: set[str] = field(default_factory=set)
+    ai_lines: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "zone": self.name,
+            "reasons": self.reasons,
+            "files": sorted(self.files),
+            "ai_lines": self.ai_lines,
+        }
+
+
+@dataclass(slots=True)
+class ChangeContext:
+    """The facts plus the evidence behind them (for the reasons and reports)."""
+
+    root: Path
+    base: str
+    head: str
+    pr: PullRequest
+    author_login: str | None
+    author_emails: list[str]
+    diffs: list[FileDiff] = field(default_factory=list)
+    added: dict[str, set[int]] = field(default_factory=dict)
+    share: ShareResult | None = None
+    findings: list[Finding] = field(default_factory=list)
+    unparsed: list[UnparsedFile] = field(default_factory=list)
+    signals: list[Signal] = field(default_factory=list)
+    zones: dict[str, ZoneHit] = field(default_factory=dict)
+    design_docs: list[DesignDocCheck] = field(default_factory=list)
+    coverage: DiffCoverage | None = None
+    history: FileHistory = field(default_factory=FileHistory)
+    codeowners: Codeowners = field(default_factory=Codeowners)
+    facts: Facts = field(default_factory=Facts)
+    timings: dict[str, float] = field(default_factory=dict)
+    problems: list[GitProblem] = field(default_factory=list)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+
+ProvenanceLoader = Callable[[list[str]], dict[str, CommitProvenance]]
+
+
+def is_test_path(path: str) -> bool:
+    return path_matches(_TEST_PATTERNS, path)
+
+
+def _entropy(diffs: list[FileDiff]) -> float:
+    counts = [d.added_count + d.removed_count for d in diffs]
+    total = sum(counts)
+    if total == 0:
+        return 0.0
+    return float(-sum((c / total) * math.log2(c / total) for c in counts if c))
+
+
+def _read_head(root: Path, head: str, paths: list[str]) -> dict[str, bytes]:
+    out: dict[str, bytes] = {}
+    names = [f"{head}:{p}" for p in paths]
+    with git.CatFileBatch(root) as batch:
+        for (name, obj), path in zip(batch.read_many(names), paths, strict=True):
+            del name
+            if obj is not None and obj.type == "blob":
+                out[path] = obj.data
+    return out
+
+
+def _scan_changed(
+    sources: dict[str, bytes], options: ScanOptions
+) -> tuple[list[Finding], list[UnparsedFile]]:
+    with tempfile.TemporaryDirectory(prefix="netgain-check-") as tmp:
+        root = Path(tmp)
+        for path, data in sources.items():
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        result = scan([root], root=root, options=options)
+        # reasoned inline suppressions (`# netgain: ignore[...] reason`) count as in `netgain scan`
+        apply_inline_suppressions(result.findings, root)
+    return result.findings, result.unparsed
+
+
+def gather(
+    root: Path,
+    base: str,
+    head: str,
+    policy: Policy,
+    pr: PullRequest,
+    *,
+    provenance_for: ProvenanceLoader,
+    scan_options: ScanOptions,
+    author_login: str | None = None,
+    author_emails: list[str] | None = None,
+    coverage: CoverageReport | None = None,
+) -> ChangeContext:
+    """Compute every fact of `base..head` (full commit ids) for `policy`."""
+    login = author_login or pr.author
+    ctx = ChangeContext(root, base, head, pr, login, [])
+    with ctx.stage("diff"):
+        ctx.diffs = [d for d in git.diff_between(root, base, head) if not d.is_submodule]
+        for d in ctx.diffs:
+            if d.added:
+                ctx.added[d.path] = {n for r in d.added for n in range(r.start, r.end + 1)}
+        change_shas = git.rev_list(root, [f"{base}..{head}"])
+        emails = set(author_emails or [])
+        if login and login in policy.people.aliases:
+            emails.update(a.lower() for a in policy.people.aliases[login] if "@" in a)
+        if not author_emails:
+            out = git.run_git(root, "log", "--no-merges", "--format=%ae", f"{base}..{head}")
+            emails.update(e.lower() for e in out.decode("utf-8", "replace").split())
+        ctx.author_emails = sorted(emails)
+    with ctx.stage("provenance"):
+        provenance = provenance_for(change_shas)
+        text_paths = [d.path for d in ctx.diffs if d.status != "D" and not d.is_binary and d.added]
+        ctx.share = compute_share(
+            root,
+            base,
+            head,
+            provenance,
+            paths=text_paths,
+            label=f"{base[:12]}..{head[:12]}",
+            jobs=os.cpu_count() or 1,
+        )
+        ctx.problems.extend(ctx.share.problems)
+    py_paths = [p for p in ctx.added if p.endswith((".py", ".pyi"))]
+    with ctx.stage("read"):
+        sources = _read_head(root, head, py_paths) if py_paths else {}
+        owners_files = (
+            [policy.people.codeowners] if policy.people.codeowners else list(SEARCH_ORDER)
+        )
+        owner_blobs = {p: git.read_blob(root, head, p) for p in owners_files}
+        ctx.codeowners = load_codeowners(owner_blobs, explicit=policy.people.codeowners)
+    with ctx.stage("scan"):
+        if sources:
+            findings, ctx.unparsed = _scan_changed(sources, scan_options)
+            ctx.findings = [
+                f
+                for f in findings
+                if not f.suppressed
+                and any(line in ctx.added.get(path, ()) for path, line in f.lines())
+            ]
+    with ctx.stage("signals"):
+        ctx.signals, _unparsed = find_signals(sources, ctx.added) if sources else ([], [])
+    with ctx.stage("zones"):
+        _zones(ctx, policy)
+    with ctx.stage("familiarity"):
+        existing = [d.old_path or d.path for d in ctx.diffs if d.status != "A"]
+        new_dirs = sorted(
+            {str(PurePosixPath(d.path).parent) + "/" for d in ctx.diffs if d.status == "A"} - {"./"}
+        )
+        ctx.history = file_history(root, base, existing + new_dirs)
+        blame_removed(root, base, ctx.diffs, ctx.history)
+        ctx.problems.extend(ctx.history.problems)
+        author = _author_facts(ctx, existing)
+        author.first_signals = first_use(
+            root, base, {s.family for s in ctx.signals}, ctx.author_emails
+        )
+    with ctx.stage("design_docs"):
+        ctx.design_docs = check_design_docs(
+            root, head, pr.body, policy.design_docs, provenance_for, repository=pr.repository
+        )
+    with ctx.stage("coverage"):
+        if coverage is not None:
+            ctx.coverage = diff_coverage(coverage, ctx.added)
+    ctx.facts = _facts(ctx, policy, author)
+    return ctx
+
+
+def _zones(ctx: ChangeContext, policy: Policy) -> None:
+    share_by_file = {f.path: f for f in (ctx.share.files if ctx.share else [])}
+    changed = [d.path for d in ctx.diffs]
+    for name, zone in policy.zones.items():
+        hit = ZoneHit(name)
+        for path in changed:
+            if path_matches(zone.paths, path):
+                hit.files.add(path)
+                hit.reasons.append(f"path {path} matches {', '.join(zone.paths)}")
+        for signal in ctx.signals:
+            if signal.family in zone.signals:
+                hit.files.add(signal.path)
+                hit.reasons.append(
+                    f"signal {signal.family} ({signal.detail}) at {signal.path}:{signal.line}"
+                )
+        if hit.files:
+            hit.ai_lines = sum(share_by_file[p].ai for p in hit.files if p in share_by_file)
+            ctx.zones[name] = hit
+
+
+def _author_facts(ctx: ChangeContext, existing: list[str]) -> AuthorFacts:
+    author = AuthorFacts(login=ctx.author_login or "", emails=ctx.author_emails)
+    author.commits_before = author_commit_count(ctx.root, ctx.base, ctx.author_emails)
+    known = [p for p in existing if ctx.history.touched_by(p, ctx.author_emails) > 0]
+    author.files_known = len(known)
+    author.files_new_to_author = sorted(set(existing) - set(known))
+    author.familiar_share = float(len(known) / len(existing)) if existing else 1.0
+    return author
+
+
+def _facts(ctx: ChangeContext, policy: Policy, author: AuthorFacts) -> Facts:
+    share = ctx.share
+    ai = share.ai if share else 0
+    human = share.human if share else 0
+    unknown = share.unknown if share else 0
+    total = ai + human + unknown
+    paths = sorted({d.path for d in ctx.diffs})
+    findings = FindingFacts(total=len(ctx.findings), unparsed_files=len(ctx.unparsed))
+    for f in ctx.findings:
+        key = str(f.severity)
+        setattr(findings, key, getattr(findings, key) + 1)
+    if ctx.findings:
+        findings.max_severity = str(max(f.severity for f in ctx.findings))
+    findings.cwes = sorted({c for f in ctx.findings for c in f.cwe})
+    findings.rules = sorted({f.rule_id for f in ctx.findings})
+    ai_zones = sorted(n for n, z in ctx.zones.items() if z.ai_lines > 0)
+    tests = [p for p in paths if is_test_path(p)]
+    ratio = ctx.coverage.ratio if ctx.coverage is not None else None
+    return Facts(
+        base=ctx.base,
+        head=ctx.head,
+        ai_lines=ai,
+        human_lines=human,
+        unknown_lines=unknown,
+        ai_share=float(ai / total) if total else 0.0,
+        ai_share_of_attributed=float(ai / (ai + human)) if ai + human else 0.0,
+        tools=sorted(share.by_tool) if share else [],
+        lines_added=sum(d.added_count for d in ctx.diffs),
+        lines_removed=sum(d.removed_count for d in ctx.diffs),
+        files=len(paths),
+        directories=len({str(PurePosixPath(p).parent) for p in paths}),
+        subsystems=len({p.split("/", 1)[0] if "/" in p else "." for p in paths}),
+        entropy=_entropy(ctx.diffs),
+        paths=paths,
+        tests_changed=bool(tests),
+        test_files=len(tests),
+        zones=sorted(ctx.zones),
+        ai_zones=ai_zones,
+        design_doc_zones=[z for z in ai_zones if policy.zones[z].design_doc],
+        signals=sorted({s.family for s in ctx.signals}),
+        findings=findings,
+        has_coverage=ratio is not None,
+        diff_coverage=float(ratio) if ratio is not None else 0.0,
+        design_doc_linked=any(d.accepted for d in ctx.design_docs),
+        labels=list(ctx.pr.labels),
+        title=ctx.pr.title,
+        description=ctx.pr.body,
+        draft=ctx.pr.draft,
+        author=author,
+    )
+
+
+def severity_at_least(findings: list[Finding], threshold: Severity) -> list[Finding]:
+    return [f for f in findings if f.severity >= threshold]

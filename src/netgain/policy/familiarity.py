@@ -1,0 +1,175 @@
+"""Familiarity from history: who changed the touched files before, and whether the author has ever
+used an API family in this repository ("first raw SQL this author has written here").
+
+Both read git directly and stay proportional to the change: one `git log -- <changed paths>` for
+file familiarity, one `git log -G` per API family the change actually uses, and `git blame -L` of
+the lines the change removes or rewrites.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from netgain import git
+from netgain.analysis.signals import FAMILIES
+from netgain.git.model import FileDiff, GitProblem
+
+HISTORY_LIMIT = 5000  # most recent commits per change considered for file familiarity
+BLAME_RANGES = 40  # removed-line ranges blamed at base for reviewer familiarity
+
+
+@dataclass(slots=True)
+class FileHistory:
+    """Per changed path: commits by identity (email lower-cased), and blamed lines at base."""
+
+    commits: dict[str, Counter[str]] = field(default_factory=dict)
+    blamed: dict[str, Counter[str]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # email -> latest name seen
+    problems: list[GitProblem] = field(default_factory=list)
+
+    def touched_by(self, path: str, emails: Iterable[str]) -> int:
+        counter = self.commits.get(path)
+        if not counter:
+            return 0
+        return sum(counter.get(e.lower(), 0) for e in emails)
+
+
+def file_history(repo: Path, base: str, paths: Sequence[str]) -> FileHistory:
+    """Who committed to each of `paths` in the history of `base` (renames not followed).
+
+    A path ending in `/` is a folder: commits to any file below it count for the folder (used for
+    the folders of files a change adds, which have no history of their own).
+    """
+    history = FileHistory()
+    if not paths:
+        return history
+    out = git.run_git(
+        repo,
+        "-c",
+        "core.quotePath=true",
+        "--literal-pathspecs",
+        "log",
+        base,
+        "--no-merges",
+        f"--max-count={HISTORY_LIMIT}",
+        "--no-renames",
+        "--format=%x01%ae%x09%an",
+        "--name-only",
+        "--",
+        *paths,
+    )
+    wanted = set(paths)
+    folders = sorted((p.rstrip("/") + "/" for p in paths if p.endswith("/")), key=len, reverse=True)
+    email = ""
+    for raw in out.split(b"\n"):
+        if not raw:
+            continue
+        if raw.startswith(b"\x01"):
+            ident = raw[1:].decode("utf-8", "replace")
+            email, _, name = ident.partition("\t")
+            email = email.lower()
+            history.names.setdefault(email, name)
+            continue
+        name_bytes = git.unquote_c_path(raw) if raw.startswith(b'"') else raw
+        path = git.decode_path(name_bytes)
+        key = path if path in wanted else next((f for f in folders if path.startswith(f)), None)
+        if key is not None:
+            history.commits.setdefault(key, Counter())[email] += 1
+    return history
+
+
+def blame_removed(repo: Path, base: str, diffs: Sequence[FileDiff], history: FileHistory) -> None:
+    """Blame, at `base`, the lines the change removes or rewrites: their authors know that code."""
+    jobs: list[tuple[str, int, int]] = []
+    for diff in diffs:
+        source = diff.old_path or diff.path
+        jobs.extend((source, r.start, r.end) for r in diff.removed)
+    jobs = jobs[:BLAME_RANGES]
+    if not jobs:
+        return
+
+    def one(job: tuple[str, int, int]) -> tuple[str, bytes | GitProblem]:
+        path, start, end = job
+        try:
+            out = git.run_git(
+                repo, "blame", "--incremental", "-e", f"-L{start},{end}", base, "--", path
+            )
+        except git.GitProblemError as exc:
+            return path, exc.problem
+        except Exception as exc:
+            return path, GitProblem("blame-failed", str(exc), None, path)
+        return path, out
+
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="blame") as pool:
+        for path, result in pool.map(one, jobs):
+            if isinstance(result, GitProblem):
+                history.problems.append(result)
+                continue
+            counter = history.blamed.setdefault(path, Counter())
+            _count_incremental(result, counter)
+
+
+def _count_incremental(data: bytes, counter: Counter[str]) -> None:
+    """Lines per author email from `git blame --incremental` output."""
+    emails: dict[bytes, str] = {}
+    group: tuple[bytes, int] | None = None
+    for line in data.split(b"\n"):
+        if group is None:
+            parts = line.split(b" ")
+            if len(parts) == 4 and len(parts[0]) >= 40:
+                group = (parts[0], int(parts[3]))
+            continue
+        if line.startswith(b"author-mail "):
+            emails[group[0]] = line[12:].strip(b"<>").decode("utf-8", "replace").lower()
+        elif line.startswith(b"filename "):
+            email = emails.get(group[0])
+            if email:
+                counter[email] += group[1]
+            group = None
+
+
+def first_use(repo: Path, base: str, families: Iterable[str], emails: Sequence[str]) -> list[str]:
+    """The API families whose history regex never appears in the author's earlier commits."""
+    wanted = [f for f in sorted(set(families)) if f in FAMILIES]
+    if not wanted or not emails:
+        return wanted if emails else []
+    authors = [f"--author=<{re.escape(e)}>" for e in emails]
+
+    def used(family: str) -> bool:
+        out = git.run_git(
+            repo,
+            "log",
+            base,
+            "--no-merges",
+            "--max-count=1",
+            "--format=%H",
+            "-E",
+            f"-G{FAMILIES[family].history_regex}",
+            *authors,
+            "--",
+            "*.py",
+        )
+        return bool(out.strip())
+
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="pickaxe") as pool:
+        results = list(pool.map(used, wanted))
+    return [f for f, was_used in zip(wanted, results, strict=True) if not was_used]
+
+
+def author_commit_count(repo: Path, base: str, emails: Sequence[str]) -> int:
+    if not emails:
+        return 0
+    out = git.run_git(
+        repo,
+        "rev-list",
+        "--count",
+        "--no-merges",
+        *[f"--author=<{re.escape(e)}>" for e in emails],
+        base,
+    )
+    return int(out.strip() or 0)

@@ -1,0 +1,179 @@
+"""GitHub inputs of the review gate: event payloads and reviews, in the exact shapes GitHub sends.
+
+* `pull_request` and `pull_request_review` webhook / Actions event payloads (`GITHUB_EVENT_PATH`);
+* the REST "list reviews for a pull request" response (`GET /repos/{o}/{r}/pulls/{n}/reviews`),
+  from a file (`--reviews`) or, with a token and a network, fetched through httpx.
+
+Payloads are hostile input: anything malformed is a `UsageError` naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from netgain.errors import UsageError
+
+API = "https://api.github.com"
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """One submitted review; `state` is upper-case as in the REST API."""
+
+    login: str
+    state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING
+    commit_id: str | None = None
+    submitted_at: str | None = None
+
+
+@dataclass(slots=True)
+class PullRequest:
+    """What the gate needs from a pull request."""
+
+    number: int | None = None
+    author: str | None = None
+    title: str = ""
+    body: str = ""
+    labels: list[str] = field(default_factory=list)
+    draft: bool = False
+    head_sha: str | None = None
+    base_sha: str | None = None
+    head_ref: str | None = None
+    repository: str | None = None  # owner/name
+    requested_reviewers: list[str] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    event: str | None = None
+
+
+def _load_json(path: Path, what: str) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read {what}: {exc}") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}:{exc.lineno}: {what} is not valid JSON: {exc.msg}") from exc
+
+
+def _get(
+    obj: Any, path: Path, *keys: str, kind: type | tuple[type, ...] = object, required: bool = True
+) -> Any:
+    value = obj
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            if required:
+                raise UsageError(f"{path}: event payload has no {'.'.join(keys)}")
+            return None
+        value = value[key]
+    if value is not None and not isinstance(value, kind):
+        name = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+        raise UsageError(
+            f"{path}: event field {'.'.join(keys)} must be {name}, not {type(value).__name__}"
+        )
+    return value
+
+
+def _review(item: Any, where: str) -> Review:
+    if not isinstance(item, dict):
+        raise UsageError(f"{where}: a review must be an object")
+    user = item.get("user")
+    login = user.get("login") if isinstance(user, dict) else None
+    state = item.get("state")
+    if not isinstance(login, str) or not isinstance(state, str):
+        raise UsageError(f"{where}: a review needs user.login and state")
+    commit = item.get("commit_id")
+    submitted = item.get("submitted_at")
+    return Review(
+        login,
+        state.upper(),
+        commit if isinstance(commit, str) else None,
+        submitted if isinstance(submitted, str) else None,
+    )
+
+
+def parse_event(path: Path) -> PullRequest:
+    """Read a `pull_request` or `pull_request_review` event payload."""
+    data = _load_json(path, "event payload")
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: event payload must be a JSON object")
+    pr = _get(data, path, "pull_request", kind=dict, required=False)
+    if pr is None:
+        raise UsageError(
+            f"{path}: not a pull_request or pull_request_review event (no pull_request object)"
+        )
+    number = _get(pr, path, "number", kind=int)
+    labels = _get(pr, path, "labels", kind=list, required=False) or []
+    result = PullRequest(
+        number=number,
+        author=_get(pr, path, "user", "login", kind=str),
+        title=_get(pr, path, "title", kind=str, required=False) or "",
+        body=_get(pr, path, "body", kind=str, required=False) or "",
+        labels=[
+            lb["name"] for lb in labels if isinstance(lb, dict) and isinstance(lb.get("name"), str)
+        ],
+        draft=bool(_get(pr, path, "draft", kind=bool, required=False)),
+        head_sha=_get(pr, path, "head", "sha", kind=str),
+        base_sha=_get(pr, path, "base", "sha", kind=str),
+        head_ref=_get(pr, path, "head", "ref", kind=str, required=False),
+        repository=_get(data, path, "repository", "full_name", kind=str, required=False),
+        requested_reviewers=[
+            r["login"]
+            for r in (_get(pr, path, "requested_reviewers", kind=list, required=False) or [])
+            if isinstance(r, dict) and isinstance(r.get("login"), str)
+        ],
+    )
+    review = data.get("review")
+    if review is not None:
+        result.event = "pull_request_review"
+        result.reviews.append(_review(review, f"{path}: review"))
+    else:
+        result.event = "pull_request"
+    return result
+
+
+def parse_reviews(path: Path) -> list[Review]:
+    """Read a REST list-reviews response (a JSON array of review objects)."""
+    data = _load_json(path, "reviews")
+    if not isinstance(data, list):
+        raise UsageError(f"{path}: reviews must be a JSON array (GitHub's list-reviews response)")
+    return [_review(item, f"{path}: reviews[{i}]") for i, item in enumerate(data)]
+
+
+def fetch_reviews(repository: str, number: int, token: str, *, api: str = API) -> list[Review]:
+    """Fetch every review of a pull request through the REST API (paginated, 100 per page)."""
+    import httpx
+
+    reviews: list[Review] = []
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Accept": "application/vnd.github+json",
+        "X-GitHub-Api-Version": "2022-11-28",
+    }
+    url: str | None = f"{api}/repos/{repository}/pulls/{number}/reviews?per_page=100"
+    with httpx.Client(headers=headers, timeout=20.0) as client:
+        while url:
+            response = client.get(url)
+            if response.status_code != 200:
+                raise UsageError(f"GitHub API {url}: HTTP {response.status_code}")
+            page = response.json()
+            if not isinstance(page, list):
+                raise UsageError(f"GitHub API {url}: expected a list of reviews")
+            reviews.extend(_review(item, url) for item in page)
+            url = response.links.get("next", {}).get("url")
+    return reviews
+
+
+def latest_states(reviews: list[Review]) -> dict[str, str]:
+    """Each reviewer's standing review: the latest APPROVED / CHANGES_REQUESTED / DISMISSED.
+
+    As on GitHub, a later COMMENTED review does not cancel an approval or a change request.
+    """
+    states: dict[str, str] = {}
+    for review in reviews:
+        if review.state in {"APPROVED", "CHANGES_REQUESTED", "DISMISSED"}:
+            states[review.login] = review.state
+    return {k: v for k, v in states.items() if v != "DISMISSED"}

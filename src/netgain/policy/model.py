@@ -1,0 +1,94 @@
+"""The facts about a change that rule conditions see as `change`, with fixed types.
+
+CEL never mixes int and double, so every share is a float and every count an int, whatever the
+change; `sample_facts()` is used to type-check conditions when the policy loads. The JSON output of
+`netgain check` embeds the same dictionary under `facts` (docs/policy.md documents each field).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class AuthorFacts:
+    login: str = ""
+    emails: list[str] = field(default_factory=list)
+    commits_before: int = 0  # the author's commits reachable from base
+    files_known: int = 0  # changed files (existing at base) the author changed before
+    files_new_to_author: list[str] = field(default_factory=list)
+    familiar_share: float = 0.0  # files_known / files existing at base (1.0 when none existed)
+    first_signals: list[str] = field(default_factory=list)  # API families never used here before
+
+
+@dataclass(slots=True)
+class FindingFacts:
+    total: int = 0
+    critical: int = 0
+    high: int = 0
+    medium: int = 0
+    low: int = 0
+    note: int = 0
+    max_severity: str = "none"
+    cwes: list[int] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    unparsed_files: int = 0
+
+
+@dataclass(slots=True)
+class Facts:
+    """Everything a condition can use; field names are the CEL names (`change.<field>`)."""
+
+    base: str = ""
+    head: str = ""
+    ai_lines: int = 0
+    human_lines: int = 0
+    unknown_lines: int = 0
+    ai_share: float = 0.0  # ai / all added lines that survive at head (unknown counts in the total)
+    ai_share_of_attributed: float = 0.0  # ai / (ai + human)
+    tools: list[str] = field(default_factory=list)
+    lines_added: int = 0
+    lines_removed: int = 0
+    files: int = 0
+    directories: int = 0
+    subsystems: int = 0
+    entropy: float = 0.0  # Shannon entropy (bits) of changed lines over files
+    paths: list[str] = field(default_factory=list)
+    tests_changed: bool = False
+    test_files: int = 0
+    zones: list[str] = field(default_factory=list)
+    ai_zones: list[str] = field(default_factory=list)  # zones whose touched code has AI lines
+    design_doc_zones: list[str] = field(default_factory=list)  # ai_zones that need a design doc
+    signals: list[str] = field(default_factory=list)  # API families used on added lines
+    findings: FindingFacts = field(default_factory=FindingFacts)
+    has_coverage: bool = False
+    diff_coverage: float = 0.0
+    design_doc_linked: bool = False
+    labels: list[str] = field(default_factory=list)
+    title: str = ""
+    description: str = ""
+    draft: bool = False
+    author: AuthorFacts = field(default_factory=AuthorFacts)
+    risk: float | None = None  # reserved for the risk model
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def sample_facts() -> dict[str, Any]:
+    """Facts of a typical change, used to type-check conditions at load time."""
+    facts = Facts(
+        ai_share=0.6,
+        ai_lines=6,
+        unknown_lines=4,
+        tools=["claude-code"],
+        zones=["auth"],
+        ai_zones=["auth"],
+        design_doc_zones=["auth"],
+        signals=["raw_sql"],
+        labels=["ai"],
+        paths=["src/app.py"],
+        author=AuthorFacts(login="octocat", first_signals=["raw_sql"]),
+    )
+    return facts.to_dict()

@@ -1,0 +1,298 @@
+"""The review policy: the `netgain.toml` sections netgain's review gate reads, validated.
+
+Sections (each optional; a missing section takes the built-in default of `netgain.policy.defaults`):
+`[people]` teams, roles and git-identity aliases; `[zones.NAME]` architectural checkpoints;
+`[design_docs]` what counts as a linked design document; `[[rules]]` the review rules;
+`[approval]` how rules combine (and / or tree); `[routing]` reviewer suggestions.
+
+Every error names the file, the line and the key, and maps to exit code 2 (ConfigError).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from netgain.analysis.findings import Severity
+from netgain.analysis.signals import FAMILIES
+from netgain.config import RawConfig, load_config
+from netgain.errors import ConfigError
+from netgain.policy.toml_lines import KeyPath, line_of
+
+POLICY_SECTIONS = ("people", "zones", "design_docs", "rules", "approval", "routing")
+# Sections other capabilities own: accepted here, validated by their owners.
+OTHER_SECTIONS = frozenset(
+    {"scan", "provenance", "risk", "szz", "incidents", "metrics", "store", "report", "server"}
+)
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class People(_Model):
+    """Who is who. Members are GitHub logins; `@team` inside a role expands to that team."""
+
+    teams: dict[str, list[str]] = Field(default_factory=dict)
+    roles: dict[str, list[str]] = Field(default_factory=dict)
+    # login -> git emails or names, to connect history (git identities) with reviewers (logins)
+    aliases: dict[str, list[str]] = Field(default_factory=dict)
+    codeowners: str | None = None  # path of CODEOWNERS; default: GitHub's search order
+
+    @field_validator("teams", "roles", "aliases")
+    @classmethod
+    def _logins(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {k: [m.strip() for m in v if m.strip()] for k, v in value.items()}
+
+
+class Zone(_Model):
+    """An architectural checkpoint: paths (gitignore globs) and/or code signals."""
+
+    description: str = ""
+    paths: list[str] = Field(default_factory=list)
+    signals: list[str] = Field(default_factory=list)
+    owners: list[str] = Field(default_factory=list)  # logins or @teams; default: CODEOWNERS
+    design_doc: bool = False  # an AI-generated change here needs a linked design document
+
+    @field_validator("signals")
+    @classmethod
+    def _known_signals(cls, value: list[str]) -> list[str]:
+        for name in value:
+            if name not in FAMILIES:
+                raise ValueError(
+                    f"unknown signal {name!r} (expected one of: {', '.join(FAMILIES)})"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> Zone:
+        if not self.paths and not self.signals:
+            raise ValueError("a zone needs `paths` or `signals`")
+        return self
+
+
+class DesignDocs(_Model):
+    """Links in the PR description that count as a design document."""
+
+    paths: list[str] = Field(default_factory=lambda: ["docs/adr/**/*.md", "docs/design/**/*.md"])
+    urls: list[str] = Field(default_factory=list)  # glob-like URL patterns, `*` matches anything
+    max_ai_share: float = Field(0.1, ge=0.0, le=1.0)  # share of the doc's lines AI may have written
+    require_human_evidence: bool = False  # True: most lines must be attested human, not unknown
+
+
+class Approval(_Model):
+    """`count` approvals from the union of the listed people; nothing listed = anyone."""
+
+    count: int = Field(1, ge=1)
+    users: list[str] = Field(default_factory=list)
+    teams: list[str] = Field(default_factory=list)
+    roles: list[str] = Field(default_factory=list)
+    zone_owners: bool = False  # owners of the zones the change touches
+    code_owners: bool = False  # CODEOWNERS owners of the changed files
+
+
+class Rule(_Model):
+    """A named rule: a CEL condition over the change's facts and what it then requires."""
+
+    name: str
+    description: str = ""
+    tier: str = ""  # e.g. "senior": reported as the review tier the rule sends a change to
+    condition: str = Field("true", alias="if")
+    approvals: list[Approval] = Field(default_factory=list)
+    scan_clean: Severity | None = None  # no new finding at or above this severity
+    design_doc: bool = False
+    min_diff_coverage: float | None = Field(None, ge=0.0, le=1.0)
+    tests_changed: bool = False
+    author_can_approve: bool = False
+    changes_requested_blocks: bool = True  # a required reviewer's "request changes" disapproves
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise ValueError("must start with a letter and use letters, digits, '_' or '-'")
+        return value
+
+    @field_validator("scan_clean", mode="before")
+    @classmethod
+    def _severity(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return Severity.parse(value)
+        raise ValueError("must be a severity name such as 'high'")
+
+
+class Routing(_Model):
+    """Reviewer suggestions for pending approvals."""
+
+    max_suggestions: int = Field(2, ge=1)
+    load_weight: float = Field(1.0, ge=0.0)  # how much one open review costs against familiarity
+    reserved_roles: list[str] = Field(default_factory=lambda: ["senior"])  # kept off open requests
+
+
+TreeNode = str | dict[str, Any]
+
+
+class ApprovalTree(_Model):
+    """policy-bot style: `all_of` / `any_of` lists of rule names or nested tables."""
+
+    all_of: list[TreeNode] | None = None
+    any_of: list[TreeNode] | None = None
+
+
+class Policy(_Model):
+    """The whole review policy after defaults are applied."""
+
+    people: People = Field(default_factory=People)
+    zones: dict[str, Zone] = Field(default_factory=dict)
+    design_docs: DesignDocs = Field(default_factory=lambda: DesignDocs.model_validate({}))
+    rules: list[Rule] = Field(default_factory=list)
+    approval: ApprovalTree | None = None
+    routing: Routing = Field(default_factory=lambda: Routing.model_validate({}))
+    source: str | None = None  # file the policy came from; None = built-in default
+    defaulted: tuple[str, ...] = ()  # sections taken from the built-in default
+
+    def rule(self, name: str) -> Rule | None:
+        return next((r for r in self.rules if r.name == name), None)
+
+
+Combinator = Literal["all_of", "any_of"]
+
+
+def _format_error(error: dict[str, Any]) -> str:
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key"
+    return message
+
+
+def _prefix(raw: RawConfig) -> KeyPath:
+    return ("tool", "netgain") if raw.source and raw.source.name == "pyproject.toml" else ()
+
+
+def config_error(
+    raw_source: Path | None, prefix: KeyPath, loc: KeyPath, message: str
+) -> ConfigError:
+    """A ConfigError reading `FILE:LINE: key: message` (line omitted only when unknown)."""
+    line = line_of(raw_source, loc, prefix)
+    where = str(raw_source) if raw_source else "<built-in policy>"
+    if line:
+        where += f":{line}"
+    key = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in (*prefix, *loc))
+    key = key.replace(".[", "[")
+    return ConfigError(f"{where}: {key}: {message}")
+
+
+def default_data() -> dict[str, Any]:
+    """The built-in default policy as plain TOML data (the same text `netgain init` writes)."""
+    from netgain.policy.defaults import STARTER_POLICY
+
+    return tomllib.loads(STARTER_POLICY)
+
+
+def policy_from_config(raw: RawConfig) -> Policy:
+    """Validate the policy sections of a loaded configuration; absent sections take defaults."""
+    prefix = _prefix(raw)
+    for key in raw.data:
+        if key not in POLICY_SECTIONS and key not in OTHER_SECTIONS:
+            known = ", ".join(sorted({*POLICY_SECTIONS, *OTHER_SECTIONS}))
+            raise config_error(
+                raw.source, prefix, (key,), f"unknown key (expected one of: {known})"
+            )
+    defaults = default_data()
+    data: dict[str, Any] = {}
+    defaulted: list[str] = []
+    for section in POLICY_SECTIONS:
+        if section in raw.data:
+            data[section] = raw.data[section]
+        elif section in defaults:
+            data[section] = defaults[section]
+            defaulted.append(section)
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(first["loc"])
+        source = raw.source if loc and loc[0] not in defaulted else None
+        raise config_error(source, prefix, loc, _format_error(dict(first))) from exc
+    policy = policy.model_copy(
+        update={"source": str(raw.source) if raw.source else None, "defaulted": tuple(defaulted)}
+    )
+    check_references(policy, raw.source, prefix)
+    return policy
+
+
+def load_policy(root: Path, explicit: Path | None = None) -> Policy:
+    """Read and validate the policy of the repository at `root` (or the file `explicit`)."""
+    return policy_from_config(load_config(root, explicit))
+
+
+def check_references(policy: Policy, source: Path | None, prefix: KeyPath) -> None:
+    """Names used by rules and the approval tree must exist; conditions must compile."""
+    from netgain.policy.conditions import compile_condition
+
+    src = source if policy.source else None
+    seen: set[str] = set()
+    for i, rule in enumerate(policy.rules):
+        base: KeyPath = ("rules", i)
+        if rule.name in seen:
+            raise config_error(src, prefix, (*base, "name"), f"duplicate rule name {rule.name!r}")
+        seen.add(rule.name)
+
+        def where(message: str, loc: KeyPath = (*base, "if")) -> ConfigError:
+            return config_error(src, prefix, loc, message)
+
+        compile_condition(rule.condition, where=where)
+        for j, approval in enumerate(rule.approvals):
+            for team in approval.teams:
+                if team not in policy.people.teams:
+                    raise config_error(
+                        src, prefix, (*base, "approvals", j, "teams"), f"unknown team {team!r}"
+                    )
+            for role in approval.roles:
+                # built-in rules may name roles a team has not defined yet: they stay empty and
+                # the decision says so ("role senior (no members defined)")
+                if role not in policy.people.roles and "rules" not in policy.defaulted:
+                    raise config_error(
+                        src,
+                        prefix,
+                        (*base, "approvals", j, "roles"),
+                        f"unknown role {role!r} (define it under [people.roles])",
+                    )
+    for role, members in policy.people.roles.items():
+        for member in members:
+            if (
+                member.startswith("@")
+                and member[1:] not in policy.people.teams
+                and "/" not in member
+            ):
+                raise config_error(
+                    src, prefix, ("people", "roles", role), f"unknown team {member!r}"
+                )
+    if policy.approval is not None:
+        _check_tree(policy.approval.model_dump(exclude_none=True), seen, src, prefix, ("approval",))
+
+
+def _check_tree(
+    node: Any, names: set[str], source: Path | None, prefix: KeyPath, loc: KeyPath
+) -> None:
+    if isinstance(node, str):
+        if node not in names:
+            raise config_error(source, prefix, loc, f"unknown rule {node!r}")
+        return
+    if not isinstance(node, dict) or len(node) != 1 or next(iter(node)) not in ("all_of", "any_of"):
+        raise config_error(
+            source,
+            prefix,
+            loc,
+            "each entry must be a rule name or a table with one key, all_of or any_of",
+        )
+    key, items = next(iter(node.items()))
+    if not isinstance(items, list) or not items:
+        raise config_error(source, prefix, (*loc, key), "must be a non-empty list")
+    for item in items:
+        _check_tree(item, names, source, prefix, (*loc, key))

@@ -1,0 +1,138 @@
+"""`netgain check --format markdown`: the review gate's decision as a pull-request comment.
+
+Order matters to a reviewer: the verdict first, then the AI share, zones, new findings with their
+traces, the rule tree with each rule's reason, and who must review and why. Text that comes from
+the change (paths, snippets, messages) is escaped so it cannot break the comment's markup.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ICON = {
+    "approved": "✅",
+    "pending": "⏳",
+    "blocked": "⛔",
+    "disapproved": "⛔",
+    "skipped": "➖",
+    "error": "❗",
+}
+
+
+def _esc(text: object) -> str:
+    out = str(text).replace("\\", "\\\\")
+    for ch in "`*_[]<>|#":
+        out = out.replace(ch, "\\" + ch)
+    return out.replace("\n", " ")
+
+
+def _code(text: object) -> str:
+    value = str(text).replace("\n", " ").replace("`", "'")
+    return f"`{value}`"
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+def _tree(node: dict[str, Any], depth: int, lines: list[str]) -> None:
+    pad = "  " * depth
+    if "rule" in node:
+        lines.append(f"{pad}- {_ICON.get(node['status'], '')} `{node['rule']}`: {node['status']}")
+        return
+    kind = "all of" if "all_of" in node else "any of"
+    lines.append(f"{pad}- {_ICON.get(node['status'], '')} **{kind}**: {node['status']}")
+    for child in node.get("all_of", node.get("any_of", [])):
+        _tree(child, depth + 1, lines)
+
+
+def render_markdown(doc: dict[str, Any]) -> str:
+    """The Markdown comment for one decision document (see netgain.policy.document)."""
+    verdict = doc["verdict"]
+    lines = [f"## {_ICON.get(verdict, '')} netgain review gate: **{verdict}**", ""]
+    blockers = [r for r in doc["rules"] if r["status"] not in ("approved", "skipped")]
+    for rule in blockers:
+        lines.append(f"- **{rule['name']}** ({rule['status']}): {_esc(rule['reason'])}")
+    if blockers:
+        lines.append("")
+    prov = doc["provenance"]
+    total = prov["ai_lines"] + prov["human_lines"] + prov["unknown_lines"]
+    tools = ", ".join(f"{_esc(k)} ({v})" for k, v in prov["by_tool"].items()) or "none"
+    lines += [
+        "### AI share",
+        f"**{_pct(prov['ai_share'])}** of {total} added lines written by AI "
+        f"(ai {prov['ai_lines']} / human {prov['human_lines']} / unknown {prov['unknown_lines']}); "
+        f"tools: {tools}",
+        "",
+    ]
+    lines.append("### Zones")
+    if doc["zones"]:
+        for zone in doc["zones"]:
+            reasons = "; ".join(_esc(r) for r in zone["reasons"][:5])
+            lines.append(f"- **{_esc(zone['zone'])}** ({zone['ai_lines']} AI lines): {reasons}")
+    else:
+        lines.append("No architectural checkpoint touched.")
+    author = doc["facts"]["author"]
+    if author["first_signals"]:
+        lines.append(
+            f"- First use by {_esc(author['login'] or 'the author')} in this repository: "
+            + ", ".join(_esc(s) for s in author["first_signals"])
+        )
+    lines.append("")
+    lines.append("### New security findings")
+    if doc["findings"]:
+        for f in doc["findings"]:
+            cwe = ", ".join(f"CWE-{c}" for c in f["cwe"])
+            lines.append(
+                f"- **{f['severity']}** `{f['rule_id']}` ({cwe}) at `{_esc(f['path'])}:{f['line']}`: "
+                f"{_esc(f['message'])}"
+            )
+            for step in f["trace"]:
+                lines.append(f"  - `{_esc(step['path'])}:{step['line']}` {_esc(step['message'])}")
+    else:
+        lines.append("None on the added lines.")
+    if doc["unparsed_files"]:
+        lines.append(f"- {len(doc['unparsed_files'])} changed file(s) could not be parsed:")
+        lines += [f"  - `{_esc(u['path'])}`: {_esc(u['reason'])}" for u in doc["unparsed_files"]]
+    lines.append("")
+    if doc["design_documents"]:
+        lines.append("### Design documents")
+        for d in doc["design_documents"]:
+            mark = "✅" if d["accepted"] else "❌"
+            lines.append(f"- {mark} {_code(d['link'])}: {_esc(d['reason'])}")
+        lines.append("")
+    lines.append("### Rules")
+    _tree(doc["tree"], 0, lines)
+    lines.append("")
+    lines.append("| rule | tier | status | reason |")
+    lines.append("| --- | --- | --- | --- |")
+    for rule in doc["rules"]:
+        lines.append(
+            f"| `{rule['name']}` | {_esc(rule['tier'] or '-')} | {_ICON.get(rule['status'], '')} "
+            f"{rule['status']} | {_esc(rule['reason'])} |"
+        )
+    lines.append("")
+    if doc["tiers"]:
+        lines.append("### Review tier")
+        lines += [f"- {_esc(t)}" for t in doc["tiers"]]
+        lines.append("")
+    if doc["reviewers"]:
+        lines.append("### Who must review")
+        for ask in doc["reviewers"]:
+            source = " or ".join(_esc(s) for s in ask["from"])
+            lines.append(f"- `{ask['rule']}` needs {ask['needed']} approval(s) from {source}:")
+            if not ask["suggested"]:
+                lines.append("  - nobody eligible could be suggested")
+            for s in ask["suggested"]:
+                lines.append(f"  - @{_esc(s['login'])}: {_esc(s['why'])}")
+        lines.append("")
+    if doc["problems"] or doc["codeowners"]["problems"]:
+        lines.append("<details><summary>Problems</summary>")
+        lines.append("")
+        for p in doc["codeowners"]["problems"]:
+            lines.append(f"- CODEOWNERS line {p['line']}: {_esc(p['message'])}")
+        for p in doc["problems"]:
+            lines.append(f"- {_esc(p['kind'])}: {_esc(p['message'])}")
+        lines.append("")
+        lines.append("</details>")
+    return "\n".join(lines).rstrip() + "\n"

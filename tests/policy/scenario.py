@@ -1,0 +1,111 @@
+"""Real repositories for the review-gate tests: a small service with an auth zone and owners."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.gitrepo import GitRepo
+
+ADA = ("Ada Lovelace", "ada@example.com")  # long-time maintainer, owner of src/auth
+BOB = ("Bob Builder", "bob@example.com")  # the PR author
+SAM = ("Sam Senior", "sam@example.com")
+CLAUDE = "\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n"
+
+POLICY = """\
+[people]
+teams = { platform = ["ada", "bob", "carol"] }
+roles = { senior = ["sam"] }
+aliases = { ada = ["ada@example.com"], bob = ["bob@example.com"], sam = ["sam@example.com"], carol = ["carol@example.com"] }
+"""
+
+CODEOWNERS = """\
+# owners
+*            @carol
+/src/auth/   @ada
+"""
+
+AUTH_CODE = '''\
+"""Token helpers."""
+
+import jwt
+
+SECRET_ENV = "AUTH_SECRET"
+
+
+def issue(user_id: int, secret: str) -> str:
+    payload = {"sub": user_id}
+    return jwt.encode(payload, secret, algorithm="HS256")
+
+
+def verify(token: str, secret: str) -> int:
+    data = jwt.decode(token, secret, algorithms=["HS256"])
+    return int(data["sub"])
+
+
+def refresh(token: str, secret: str) -> str:
+    return issue(verify(token, secret), secret)
+'''
+
+ADR = """\
+# ADR 1: token-based authentication
+
+We sign short-lived tokens with HS256 and rotate the secret monthly.
+Tokens carry only the user id.
+"""
+
+SQL_CODE = """\
+import sqlite3
+
+
+def find_user(conn: sqlite3.Connection, name: str) -> list:
+    cur = conn.cursor()
+    cur.execute("SELECT * FROM users WHERE name = '%s'" % name)
+    return cur.fetchall()
+"""
+
+
+def base_repo(path: Path, *, policy: str = POLICY) -> GitRepo:
+    """main with a policy, CODEOWNERS, an app and auth package written by humans."""
+    repo = GitRepo(path)
+    repo.commit(
+        {
+            "netgain.toml": policy,
+            ".github/CODEOWNERS": CODEOWNERS,
+            "src/app.py": "def main() -> None:\n    print('hello')\n",
+            "src/auth/__init__.py": '"""Auth."""\n',
+        },
+        "Initial layout",
+        author=ADA,
+    )
+    repo.commit({"src/auth/__init__.py": '"""Auth package."""\n'}, "Document auth", author=ADA)
+    repo.commit(
+        {"src/app.py": "def main() -> None:\n    print('hello, world')\n"}, "Greet", author=BOB
+    )
+    repo.git("branch", "base")
+    return repo
+
+
+def ai_auth_change(repo: GitRepo, *, adr: str | None = None) -> None:
+    """A mostly-AI change to src/auth on a feature branch; `adr` = None | "human" | "ai"."""
+    repo.branch("feature")
+    if adr == "human":
+        repo.commit({"docs/adr/0001-tokens.md": ADR}, "ADR: tokens", author=BOB)
+    elif adr == "ai":
+        repo.commit({"docs/adr/0001-tokens.md": ADR}, "ADR: tokens" + CLAUDE, author=BOB)
+    repo.commit({"src/auth/tokens.py": AUTH_CODE}, "Add token helpers" + CLAUDE, author=BOB)
+
+
+def pr_event(
+    repo: GitRepo, body: str = "", *, author: str = "bob", number: int = 7
+) -> dict[str, Any]:
+    """A `pull_request` event payload in GitHub's shape, for base..feature of `repo`."""
+    from tests.policy.payloads_util import pull_request_event
+
+    return pull_request_event(
+        base_sha=repo.git("rev-parse", "base"),
+        head_sha=repo.git("rev-parse", "HEAD"),
+        body=body,
+        author=author,
+        number=number,
+    )
