@@ -22,3 +22,14 @@ if [ -d src ]; then
 fi
 echo
 echo "Store: $(pwd)/.netgain/netgain.db  (query it, or run: $NETGAIN provenance HEAD --json)"
+
+if $NETGAIN incidents --help >/dev/null 2>&1 && [ -f examples/incidents.csv ]; then
+  echo
+  echo "== netgain incidents import examples/incidents.csv: a bundled example incidents file"
+  $NETGAIN incidents import examples/incidents.csv || true
+fi
+echo
+echo "== netgain report: throughput, incidents, AI vs human quality, rework and review load"
+REPORT="$(pwd)/.netgain/report.html"
+$NETGAIN report --output "$REPORT" --scan src/netgain/metrics --scan src/netgain/report
+echo "Report: $REPORT  (one offline HTML file; open it in a browser)"
