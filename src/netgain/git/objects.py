@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack
 from pathlib import Path
 from types import TracebackType
 
@@ -44,11 +44,14 @@ class CatFileBatch:
         self.close()
 
     def close(self) -> None:
-        """Stop the cat-file process."""
+        """Stop the cat-file process.
+
+        It is killed rather than asked to finish: answers may still be queued in its stdout pipe
+        (an abandoned `read_many`), and a read-only process loses nothing by being killed.
+        """
         if self._stack is not None:
             if self._stream is not None and self._stream.proc.poll() is None:
-                with suppress(OSError):
-                    self._stream.stdin.close()
+                self._stream.proc.kill()
                 self._stream.proc.wait()
             self._stack.close()
         self._stack = None
@@ -118,7 +121,12 @@ class CatFileBatch:
                         break
             finally:
                 if self._stream is stream and done < len(todo):
-                    self.close()  # abandoned half-way: the answers left in the pipe are stale
+                    # Abandoned half-way: the answers left in the pipe are stale. Kill git first
+                    # so a writer blocked on a full stdin pipe gets EPIPE and can be joined.
+                    stream.proc.kill()
+                    stream.proc.wait()
+                    writer.join()
+                    self.close()
                 writer.join()
 
 
