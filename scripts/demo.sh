@@ -31,5 +31,5 @@ fi
 echo
 echo "== netgain report: throughput, incidents, AI vs human quality, rework and review load"
 REPORT="$(pwd)/.netgain/report.html"
-$NETGAIN report --output "$REPORT" --scan src/netgain/metrics --scan src/netgain/report
+$NETGAIN report --output "$REPORT" --scan src
 echo "Report: $REPORT  (one offline HTML file; open it in a browser)"
