@@ -236,3 +236,31 @@ def test_bad_dates_are_reported_not_fatal(tmp_path: Path, stamp: bytes, expected
     assert commits[bad].files == [FileStat("f", 1, 0)]
     assert commits[good].author_date.year == 2024
     assert {(p.kind, p.sha) for p in problems} == {("bad-date", bad)}
+
+
+def test_unexpected_log_fields_are_reported_not_fatal() -> None:
+    from netgain.git.log import _parse_log_stream
+
+    header = [b"\x1eC" + b"a" * 40, b"", b"n", b"e", b"2024-01-01T00:00:00+00:00"]
+    header += [b"n", b"e", b"2024-01-01T00:00:00+00:00", b"0", b"0", b"msg\n"]
+    stream = b"\0".join([*header, b"\n1\t2\tok.py", b"garbage without tabs", b"x\ty\tz", b""])
+    problems: list[GitProblem] = []
+    [commit] = _parse_log_stream([stream[:7], stream[7:50], stream[50:]], problems)
+    assert commit.files == [FileStat("ok.py", 1, 2)]
+    assert [p.kind for p in problems] == ["unparseable-log", "unparseable-log"]
+
+
+def test_parse_is_independent_of_pipe_chunking(tmp_path: Path) -> None:
+    """Fields split across reads (down to one byte per read) parse exactly like one big read."""
+    from netgain.git.log import _FORMAT, _parse_log_stream
+
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"a b.py": "1\n2\n", "bin": b"\x00"}, "one\n\nCo-authored-by: X <x@y>\n")
+    repo.commit({"a b.py": None, "moved.py": "1\n2\n3\n"}, "two")
+    repo.commit({}, "empty")
+    data = repo.git_bytes("log", "-z", "--numstat", "-M", _FORMAT, "HEAD")
+    whole = list(_parse_log_stream([data], []))
+    assert len(whole) == 3
+    for size in (1, 2, 3, 7, 64):
+        chunks = [data[i : i + size] for i in range(0, len(data), size)]
+        assert list(_parse_log_stream(chunks, [])) == whole, size

@@ -236,11 +236,17 @@ def _parse_log_stream(chunks: Iterable[bytes], sink: list[GitProblem]) -> Iterat
                 continue
             if not field or field == b"\n":
                 continue
-            added, deleted, path = field.lstrip(b"\n").split(b"\t", 2)
+            try:
+                added, deleted, path = field.lstrip(b"\n").split(b"\t", 2)
+                counts = (_count(added), _count(deleted))
+            except ValueError:  # not a numstat entry: never expected, never fatal
+                sha = commit.sha if commit is not None else None
+                sink.append(GitProblem("unparseable-log", f"unexpected field {field[:80]!r}", sha))
+                continue
             if path and commit is not None:
-                commit.files.append(FileStat(decode_path(path), _count(added), _count(deleted)))
+                commit.files.append(FileStat(decode_path(path), *counts))
             else:
-                pending = (_count(added), _count(deleted))
+                pending = counts
     if header and len(header) == _HEADER_FIELDS - 1 and rest:
         header.append(rest)  # the last message is not NUL-terminated in every git version
         commit = _make_commit(header, sink)
