@@ -35,9 +35,10 @@ def root(
 
 def _register() -> None:
     # Imported here so that `netgain --version` stays fast and sub-commands stay independent.
-    from netgain.cli import history, metrics, report, scan, szz
+    from netgain.cli import history, incidents, metrics, report, scan, szz
 
     history.register(app)
+    incidents.register(app)
     scan.register(app)
     szz.register(app)
     metrics.register(app)

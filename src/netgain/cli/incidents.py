@@ -1,0 +1,143 @@
+"""`netgain incidents import FILE` and `netgain incidents link`.
+
+Import stores the incidents (re-import updates, never duplicates), then brings history up to date
+and links every incident of the repository to its fixing and causing commits.
+Exit codes: 0 all records imported, 1 some records were rejected (each reported with its line),
+2 usage error (unreadable file, unknown format, invalid JSON).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from sqlalchemy.orm import Session
+
+from netgain import git
+from netgain.cli.history import DB_HELP, Workspace, open_workspace, run_ingest
+from netgain.cli.output import console, emit_json, err_console
+from netgain.config import load_config
+from netgain.history.ingest import get_repository
+from netgain.incidents import (
+    FORMATS,
+    LinkReport,
+    classify_features,
+    import_records,
+    link_incidents,
+    parse_file,
+    recover_pull_requests,
+)
+from netgain.incidents.settings import IncidentSettings, load_settings
+
+app = typer.Typer(help="Import incidents and link them to the commits that fixed and caused them.")
+
+
+def _settings(ws: Workspace) -> IncidentSettings:
+    config = load_config(ws.root)
+    return load_settings(config.section("incidents"), config.source)
+
+
+def _link(ws: Workspace, settings: IncidentSettings, *, quiet: bool, szz: bool) -> dict[str, Any]:
+    report = run_ingest(ws, ["HEAD"], quiet=quiet)
+    with Session(ws.engine) as session, session.begin():
+        prs = recover_pull_requests(session, report.repository_id)
+        features = classify_features(
+            session, report.repository_id, feature_types=settings.feature_types
+        )
+        links = link_incidents(
+            ws.root,
+            session,
+            report.repository_id,
+            patterns=settings.reference_patterns,
+            run_szz=szz,
+            deploy_tags=settings.deploy_tags,
+        )
+    return {"pull_requests": prs, "features": features, "linking": links.to_dict()}
+
+
+def _print_link(data: dict[str, Any]) -> None:
+    link: dict[str, Any] = data["linking"]
+    kinds = ", ".join(f"{n} {k}" for k, n in link["links"].items()) or "none"
+    console.print(
+        f"Linked {link['incidents']} incident(s): {kinds}; "
+        f"{link['without_fix']} without a fix, {link['without_cause']} without a cause "
+        f"({data['pull_requests']} PR(s) and {data['features']} typed change(s) recovered from git)",
+        highlight=False,
+        markup=False,
+    )
+    problems = link["problems"]
+    if problems:
+        err_console.print(f"{len(problems)} unresolved reference(s):", highlight=False)
+        for p in problems[:50]:
+            err_console.print(f"  - {p['incident']}: {p['message']}", highlight=False, markup=False)
+
+
+@app.command("import")
+def import_command(
+    file: Path = typer.Argument(..., help="Incident export to import."),
+    fmt: str | None = typer.Option(
+        None, "--format", help=f"File format: {', '.join(FORMATS)} (default: guessed)."
+    ),
+    repo: Path = typer.Option(Path(), "--repo", "-C", help="Repository (default: current)."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    link: bool = typer.Option(True, "--link/--no-link", help="Link incidents to commits after."),
+    szz: bool = typer.Option(True, "--szz/--no-szz", help="Use SZZ when nothing names a cause."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON report."),
+) -> None:
+    """Import incidents (generic CSV/JSON, PagerDuty CSV, Jira JSON, GitHub issues JSON)."""
+    ws = open_workspace(repo, db)
+    settings = _settings(ws)
+    if fmt is not None and fmt.lower() not in FORMATS:
+        raise typer.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
+    parsed = parse_file(file, fmt, github_labels=settings.github_labels)
+    with Session(ws.engine) as session, session.begin():
+        repo_row = get_repository(session, ws.root, git.is_shallow(ws.root))
+        report = import_records(session, repo_row.id, parsed, str(file))
+    payload: dict[str, Any] = {"import": report.to_dict()}
+    if link:
+        payload |= _link(ws, settings, quiet=as_json, szz=szz)
+    if as_json:
+        emit_json(payload)
+    else:
+        console.print(
+            f"Imported {file} ({report.source}): {report.inserted} new, {report.updated} updated, "
+            f"{report.unchanged} unchanged; {len(report.problems)} rejected, "
+            f"{len(report.skipped)} skipped",
+            highlight=False,
+            markup=False,
+        )
+        for p in report.problems:
+            err_console.print(f"  rejected {p}", highlight=False, markup=False)
+        for p in report.skipped[:20]:
+            err_console.print(f"  skipped {p}", highlight=False, markup=False)
+        if len(report.skipped) > 20:
+            err_console.print(f"  ... and {len(report.skipped) - 20} more skipped (see --json)")
+        if link:
+            _print_link(payload)
+    if report.problems:
+        raise typer.Exit(1)
+
+
+@app.command("link")
+def link_command(
+    repo: Path = typer.Option(Path(), "--repo", "-C", help="Repository (default: current)."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    szz: bool = typer.Option(True, "--szz/--no-szz", help="Use SZZ when nothing names a cause."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON report."),
+) -> None:
+    """Re-link every stored incident (after new commits, or a configuration change)."""
+    ws = open_workspace(repo, db)
+    data = _link(ws, _settings(ws), quiet=as_json, szz=szz)
+    if as_json:
+        emit_json(data)
+    else:
+        _print_link(data)
+
+
+def register(root: typer.Typer) -> None:
+    """Attach `netgain incidents ...` to the root app."""
+    root.add_typer(app, name="incidents")
+
+
+__all__ = ["LinkReport", "register"]

@@ -1,0 +1,74 @@
+"""Which changes are features: conventional-commit types, PR labels, tracker issue types.
+
+Only changes that carry a signal get a row; a commit without a conventional prefix is unknown,
+not "not a feature". Which types and labels count is configurable (`[incidents]` in netgain.toml).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from netgain.store.models import Commit
+from netgain.store.outcome_models import Feature, PullRequest
+
+CONVENTIONAL = re.compile(r"^(?P<type>[a-zA-Z]+)(?:\((?P<scope>[^()\n]*)\))?(?P<bang>!)?: \S")
+DEFAULT_FEATURE_TYPES = ("feat", "feature")
+
+
+def conventional_type(subject: str) -> tuple[str, str] | None:
+    """(type, prefix as written) of a conventional-commit subject, or None."""
+    m = CONVENTIONAL.match(subject)
+    if m is None:
+        return None
+    prefix = subject[: m.end() - 3]
+    return m.group("type").lower(), prefix
+
+
+def classify_features(
+    session: Session, repository_id: int, *, feature_types: Sequence[str] = DEFAULT_FEATURE_TYPES
+) -> int:
+    """Rebuild the conventional-commit rows of `features` for commits and recovered PRs.
+
+    Returns the number of rows written. Rows from other sources (labels, issue types) are kept.
+    """
+    wanted = {t.lower() for t in feature_types}
+    session.execute(
+        delete(Feature).where(
+            Feature.repository_id == repository_id, Feature.source == "conventional-commit"
+        )
+    )
+    written = 0
+    commits = session.execute(
+        select(Commit.sha, Commit.subject).where(
+            Commit.repository_id == repository_id, Commit.is_merge.is_(False)
+        )
+    )
+    subjects: list[tuple[str, str, str]] = [("commit", sha, subj) for sha, subj in commits]
+    prs = session.execute(
+        select(PullRequest.number, PullRequest.title).where(
+            PullRequest.repository_id == repository_id
+        )
+    )
+    subjects += [("pr", str(number), title) for number, title in prs]
+    for kind, ident, subject in subjects:
+        found = conventional_type(subject)
+        if found is None:
+            continue
+        ctype, prefix = found
+        session.add(
+            Feature(
+                repository_id=repository_id,
+                subject_kind=kind,
+                subject_id=ident,
+                is_feature=ctype in wanted,
+                source="conventional-commit",
+                detail=prefix,
+            )
+        )
+        written += 1
+    session.flush()
+    return written

@@ -1,0 +1,118 @@
+"""The incident record every import format is turned into, and the problems an import reports."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+
+class RecordError(ValueError):
+    """One record cannot be imported; the message says which field and why."""
+
+
+@dataclass(slots=True)
+class IncidentRecord:
+    """One incident as read from a file, before it is stored.
+
+    `caused_by` / `fixed_by` are references as written: commit ids (any length >= 7) or pull
+    requests (`#123`); linking resolves them.
+    """
+
+    external_id: str
+    title: str = ""
+    severity: str | None = None
+    service: str | None = None
+    status: str | None = None
+    started_at: datetime | None = None
+    resolved_at: datetime | None = None
+    url: str | None = None
+    labels: list[str] = field(default_factory=list)
+    caused_by: list[str] = field(default_factory=list)
+    fixed_by: list[str] = field(default_factory=list)
+    body: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
+    line: int = 0  # where the record starts in its file
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProblem:
+    """A record (or the whole file) that could not be imported, with its place in the file."""
+
+    file: str
+    line: int
+    message: str
+    record_id: str | None = None
+
+    def __str__(self) -> str:
+        who = f" (incident {self.record_id})" if self.record_id else ""
+        return f"{self.file}:{self.line}: {self.message}{who}"
+
+
+@dataclass(slots=True)
+class ParseResult:
+    """What a format parser read: good records, bad ones reported, deliberately skipped ones."""
+
+    source: str  # generic | pagerduty | jira | github
+    records: list[IncidentRecord] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    skipped: list[ImportProblem] = field(default_factory=list)  # valid but not incidents
+
+
+def parse_time(value: Any, what: str) -> datetime | None:
+    """An ISO 8601 date or date-time (Jira's `+0000` offsets too); naive times are taken as UTC.
+
+    Raises:
+        RecordError: the value is present but not a date.
+    """
+    if value is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, UTC)
+    if not isinstance(value, str):
+        raise RecordError(f"{what}: expected a date, got {type(value).__name__}")
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise RecordError(f"{what}: {text!r} is not an ISO 8601 date") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+_SPLIT = re.compile(r"[\s,;|]+")
+
+
+def parse_list(value: Any, what: str) -> list[str]:
+    """A list field: a JSON array of strings, or one string separated by spaces, `,`, `;`, `|`."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        out: list[str] = []
+        for item in value:
+            if isinstance(item, str | int) and not isinstance(item, bool):
+                out.extend(s for s in _SPLIT.split(str(item)) if s)
+            else:
+                raise RecordError(f"{what}: list items must be strings")
+        return out
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return [s for s in _SPLIT.split(str(value)) if s]
+    raise RecordError(f"{what}: expected a list or a string, got {type(value).__name__}")
+
+
+def text_or_none(value: Any, what: str) -> str | None:
+    """A plain text field; numbers are accepted as text, anything else is an error."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise RecordError(f"{what}: expected text, got {type(value).__name__}")
+    text = str(value).strip()
+    return text or None
+
+
+def check_order(record: IncidentRecord) -> None:
+    """A resolution before the start is a data error, not something to store."""
+    if record.started_at and record.resolved_at and record.resolved_at < record.started_at:
+        raise RecordError("resolved_at is before started_at")
