@@ -204,6 +204,9 @@ def policy_from_config(raw: RawConfig) -> Policy:
                 raw.source, prefix, (key,), f"unknown key (expected one of: {known})"
             )
     defaults = default_data()
+    if "rules" in raw.data:
+        # the built-in tree names the built-in rules: with the team's own rules, all must pass
+        defaults.pop("approval", None)
     data: dict[str, Any] = {}
     defaulted: list[str] = []
     for section in POLICY_SECTIONS:
