@@ -43,13 +43,12 @@ def blame_file(
     for value in (rev, since or ""):
         if value.startswith("-"):
             raise GitError(f"refusing revision that looks like an option: {value!r}")
-    args = ["blame", "--incremental"]
+    # --root: a root commit wrote its lines, it is not a boundary (even inside since..rev).
+    # A configured blame.ignoreRevsFile is honoured: git 2.39 offers no way to switch it off.
+    args = ["blame", "--incremental", "--root"]
     if copies:
         args += ["-M", "-C", "-C", "-C"]
-    if since is None:
-        args += ["--root", rev]  # a root commit wrote its lines: it is not a boundary
-    else:
-        args.append(f"{since}..{rev}")
+    args.append(rev if since is None else f"{since}..{rev}")
     try:
         out = run_git(repo, *args, "--", path)
     except GitProblemError as exc:

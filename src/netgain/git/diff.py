@@ -19,6 +19,8 @@ from netgain.git.runner import git_stream, read_chunks, run_git
 
 _DIFF_OPTS = (
     "-U0",
+    "--no-relative",
+    "--inter-hunk-context=0",
     "-M",
     "--no-color",
     "--no-ext-diff",

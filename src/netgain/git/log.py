@@ -59,6 +59,8 @@ def _log_args(oldest_first: bool) -> list[str]:
         "--no-ext-diff",
         "--no-textconv",
         "--diff-merges=off",
+        "--no-relative",
+        "--no-mailmap",
         _FORMAT,
     ]
     if oldest_first:

@@ -1,0 +1,108 @@
+"""The runner's environment: no prompts, no network, no user configuration leaking into output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from netgain.errors import GitError
+from netgain.git import (
+    blame_file,
+    diff_between,
+    git_env,
+    iter_commit_diffs,
+    iter_commits,
+    ls_files,
+    read_notes,
+    run_git,
+)
+from netgain.git.runner import git_command
+from tests.gitrepo import GitRepo
+
+HOSTILE_CONFIG = {
+    "core.quotepath": "true",
+    "i18n.logOutputEncoding": "ISO-8859-1",
+    "log.showSignature": "true",
+    "color.ui": "always",
+    "color.diff": "always",
+    "diff.noprefix": "true",
+    "diff.mnemonicPrefix": "true",
+    "diff.external": "/bin/false",
+    "diff.renames": "false",
+    "diff.relative": "true",
+    "diff.interHunkContext": "20",
+    "diff.suppressBlankEmpty": "true",
+    "log.decorate": "full",
+    "log.mailmap": "true",
+    "core.abbrev": "7",
+    "blame.showRoot": "false",
+    "blame.markUnblamableLines": "true",
+    "core.pager": "false",
+}
+
+
+def build(path: Path) -> tuple[GitRepo, list[str]]:
+    repo = GitRepo(path)
+    body = "".join(f"line {i}\n" for i in range(30))
+    c1 = repo.commit(
+        {"src/é x.py": body, "notes.txt": "n\n"}, "Café\n\nCo-authored-by: Zoë <z@x>\n"
+    )
+    changed = body.replace("line 3\n", "LINE 3\n").replace("line 9\n", "\nLINE 9\n")
+    c2 = repo.commit({"src/é x.py": None, "src/renamed.py": changed}, "rename and edit")
+    repo.notes_add("refs/notes/ai", c2, "note")
+    return repo, [c1, c2]
+
+
+def snapshot(repo: GitRepo, shas: list[str]) -> object:
+    return (
+        list(iter_commits(repo.path, ["HEAD"])),
+        diff_between(repo.path, shas[0], shas[1]),
+        dict(iter_commit_diffs(repo.path, shas)),
+        blame_file(repo.path, "HEAD", "src/renamed.py"),
+        read_notes(repo.path),
+        ls_files(repo.path, "HEAD"),
+    )
+
+
+def test_user_configuration_does_not_change_results(tmp_path: Path) -> None:
+    clean, shas = build(tmp_path / "clean")
+    hostile, hostile_shas = build(tmp_path / "hostile")
+    assert shas == hostile_shas
+    for key, value in HOSTILE_CONFIG.items():
+        hostile.git("config", key, value)
+    (hostile.path / "src" / "sub").mkdir()
+    assert snapshot(hostile, shas) == snapshot(clean, shas)
+
+
+def test_environment_is_predictable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GIT_DIR", "/somewhere/else/.git")
+    monkeypatch.setenv("GIT_INDEX_FILE", "/tmp/other-index")
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    env = git_env()
+    assert "GIT_DIR" not in env and "GIT_INDEX_FILE" not in env
+    assert env["LC_ALL"] == "C" and env["GIT_TERMINAL_PROMPT"] == "0"
+    assert env["GIT_NO_LAZY_FETCH"] == "1"
+    cmd = git_command("/repo", "log")
+    assert cmd[:3] == ["git", "-C", "/repo"] and cmd[-1] == "log"
+    assert "protocol.allow=never" in cmd and "core.quotepath=off" in cmd
+
+
+def test_errors_carry_git_stderr(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"f": "1\n"}, "c")
+    with pytest.raises(GitError, match=r"unknown revision|bad revision|ambiguous argument"):
+        run_git(repo.path, "log", "no-such-rev")
+    assert run_git(repo.path, "rev-parse", "--verify", "-q", "nope", ok_codes=(0, 1)) == b""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="git 2.39 cannot switch off a configured blame.ignoreRevsFile; when that file does not "
+    "exist every blame fails (blame_files reports it as a blame-failed problem)",
+)
+def test_missing_configured_ignore_revs_file_does_not_break_blame(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"f.py": "x\n"}, "c")
+    repo.git("config", "blame.ignoreRevsFile", ".git-blame-ignore-revs")
+    assert len(blame_file(repo.path, "HEAD", "f.py")) == 1
