@@ -123,6 +123,20 @@ def test_cat_file_batch_survives_missing_blobs(
     assert len(commits) == 3 and len(problems) == 3  # no blob at all: every commit degraded
 
 
+def test_treeless_clone_still_yields_commits(
+    origin: tuple[GitRepo, list[str]], tmp_path: Path
+) -> None:
+    repo, shas = origin
+    clone = repo.clone(tmp_path / "treeless", "--filter=tree:0", "--no-checkout")
+    (tmp_path / "origin").rename(tmp_path / "gone")
+    problems: list[GitProblem] = []
+    commits = list(iter_commits(clone.path, ["HEAD"], problems=problems))
+    assert [c.sha for c in commits] == shas
+    assert commits[2].subject == "c3: edit b"
+    assert all(not c.stats_available and c.files == [] for c in commits)
+    assert {p.kind for p in problems} == {"missing-tree"} and len(problems) == 3
+
+
 def test_shallow_clone_is_detected_and_cut_commit_not_counted(
     origin: tuple[GitRepo, list[str]], tmp_path: Path
 ) -> None:

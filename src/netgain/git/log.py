@@ -276,10 +276,11 @@ def _iter_checked(
     commits: list[Commit] = []
     raw_files: dict[str, list[FileStat]] = {}
     complete: list[str] = []
+    found: list[GitProblem] = []
     with git_stream(
         repo, *_log_args(oldest_first), "--raw", "--no-abbrev", "--no-renames", *rev_args, "--"
     ) as stream:
-        for commit, entries in _parse_raw_stream(read_chunks(stream.stdout), sink):
+        for commit, entries in _parse_raw_stream(read_chunks(stream.stdout), found):
             if commit.sha in skip:
                 continue
             commits.append(commit)
@@ -291,7 +292,7 @@ def _iter_checked(
                 commit.stats_available = False
                 paths = dict.fromkeys(path for _, _, path in entries)
                 raw_files[commit.sha] = [FileStat(path, None, None) for path in paths]
-                sink.append(
+                found.append(
                     GitProblem(
                         "missing-blob",
                         f"{len(missing)} blob(s) of this commit are not in the repository "
@@ -301,7 +302,15 @@ def _iter_checked(
                 )
             elif entries:
                 complete.append(commit.sha)
-        stream.check()
+        code = stream.wait()
+        err = stream.stderr_text() if code else ""
+    if code:
+        if problem_from_stderr(err) is None:
+            raise GitError(f"git log failed (exit {code}): {err.strip()}")
+        # Even trees are missing (a `--filter=tree:0` clone): only commit metadata is readable.
+        yield from _iter_metadata_only(repo, rev_args, oldest_first, sink, skip)
+        return
+    sink.extend(found)
     stats = _numstat_for(repo, complete)
     for commit in commits:
         if commit.sha in raw_files:
@@ -309,6 +318,31 @@ def _iter_checked(
         else:
             commit.files = stats.get(commit.sha, [])
         yield commit
+
+
+def _iter_metadata_only(
+    repo: Path,
+    rev_args: list[str],
+    oldest_first: bool,
+    sink: list[GitProblem],
+    skip: set[str],
+) -> Iterator[Commit]:
+    with git_stream(repo, *_log_args(oldest_first), *rev_args, "--") as stream:
+        for commit in _parse_log_stream(read_chunks(stream.stdout), sink):
+            if commit.sha in skip:
+                continue
+            if not commit.is_merge:
+                commit.stats_available = False
+                sink.append(
+                    GitProblem(
+                        "missing-tree",
+                        "trees of this commit are not in the repository (treeless partial "
+                        "clone?); touched files and line counts unavailable",
+                        commit.sha,
+                    )
+                )
+            yield commit
+        stream.check()
 
 
 def _parse_raw_stream(
