@@ -60,19 +60,26 @@ def _load_json(path: Path, what: str) -> Any:
 
 
 def _get(
-    obj: Any, path: Path, *keys: str, kind: type | tuple[type, ...] = object, required: bool = True
+    obj: Any,
+    path: Path,
+    *keys: str,
+    kind: type | tuple[type, ...] = object,
+    required: bool = True,
+    prefix: str = "",
 ) -> Any:
+    """`obj[k1][k2]...` checked against `kind`; errors name the file and the dotted field."""
+    field_name = prefix + ".".join(keys)
     value = obj
     for key in keys:
         if not isinstance(value, dict) or key not in value:
             if required:
-                raise UsageError(f"{path}: event payload has no {'.'.join(keys)}")
+                raise UsageError(f"{path}: event payload has no {field_name}")
             return None
         value = value[key]
     if value is not None and not isinstance(value, kind):
         name = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
         raise UsageError(
-            f"{path}: event field {'.'.join(keys)} must be {name}, not {type(value).__name__}"
+            f"{path}: event field {field_name} must be {name}, not {type(value).__name__}"
         )
     return value
 
@@ -105,24 +112,34 @@ def parse_event(path: Path) -> PullRequest:
         raise UsageError(
             f"{path}: not a pull_request or pull_request_review event (no pull_request object)"
         )
-    number = _get(pr, path, "number", kind=int)
-    labels = _get(pr, path, "labels", kind=list, required=False) or []
+    number = _get(pr, path, "number", kind=int, prefix="pull_request.")
+    labels = _get(pr, path, "labels", kind=list, required=False, prefix="pull_request.") or []
     result = PullRequest(
         number=number,
-        author=_get(pr, path, "user", "login", kind=str),
-        title=_get(pr, path, "title", kind=str, required=False) or "",
-        body=_get(pr, path, "body", kind=str, required=False) or "",
+        author=_get(pr, path, "user", "login", kind=str, prefix="pull_request."),
+        title=_get(pr, path, "title", kind=str, required=False, prefix="pull_request.") or "",
+        body=_get(pr, path, "body", kind=str, required=False, prefix="pull_request.") or "",
         labels=[
             lb["name"] for lb in labels if isinstance(lb, dict) and isinstance(lb.get("name"), str)
         ],
-        draft=bool(_get(pr, path, "draft", kind=bool, required=False)),
-        head_sha=_get(pr, path, "head", "sha", kind=str),
-        base_sha=_get(pr, path, "base", "sha", kind=str),
-        head_ref=_get(pr, path, "head", "ref", kind=str, required=False),
+        draft=bool(_get(pr, path, "draft", kind=bool, required=False, prefix="pull_request.")),
+        head_sha=_get(pr, path, "head", "sha", kind=str, prefix="pull_request."),
+        base_sha=_get(pr, path, "base", "sha", kind=str, prefix="pull_request."),
+        head_ref=_get(pr, path, "head", "ref", kind=str, required=False, prefix="pull_request."),
         repository=_get(data, path, "repository", "full_name", kind=str, required=False),
         requested_reviewers=[
             r["login"]
-            for r in (_get(pr, path, "requested_reviewers", kind=list, required=False) or [])
+            for r in (
+                _get(
+                    pr,
+                    path,
+                    "requested_reviewers",
+                    kind=list,
+                    required=False,
+                    prefix="pull_request.",
+                )
+                or []
+            )
             if isinstance(r, dict) and isinstance(r.get("login"), str)
         ],
     )
