@@ -65,12 +65,18 @@ def _print_link(data: dict[str, Any]) -> None:
         f"({data['pull_requests']} PR(s) and {data['features']} typed change(s) recovered from git)",
         highlight=False,
         markup=False,
+        soft_wrap=True,
     )
     problems = link["problems"]
     if problems:
-        err_console.print(f"{len(problems)} unresolved reference(s):", highlight=False)
+        err_console.print(f"{len(problems)} unresolved reference(s):", soft_wrap=True)
         for p in problems[:50]:
-            err_console.print(f"  - {p['incident']}: {p['message']}", highlight=False, markup=False)
+            err_console.print(
+                f"  - {p['incident']}: {p['message']}",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
 
 
 @app.command("import")
@@ -106,13 +112,16 @@ def import_command(
             f"{len(report.skipped)} skipped",
             highlight=False,
             markup=False,
+            soft_wrap=True,
         )
         for p in report.problems:
-            err_console.print(f"  rejected {p}", highlight=False, markup=False)
+            err_console.print(f"  rejected {p}", highlight=False, markup=False, soft_wrap=True)
         for p in report.skipped[:20]:
-            err_console.print(f"  skipped {p}", highlight=False, markup=False)
+            err_console.print(f"  skipped {p}", highlight=False, markup=False, soft_wrap=True)
         if len(report.skipped) > 20:
-            err_console.print(f"  ... and {len(report.skipped) - 20} more skipped (see --json)")
+            err_console.print(
+                f"  ... and {len(report.skipped) - 20} more skipped (see --json)", soft_wrap=True
+            )
         if link:
             _print_link(payload)
     if report.problems:

@@ -61,6 +61,7 @@ def _print_text(results: list[SzzResult], variant: str) -> None:
                 f"  problem {p.kind}: {p.message}" + (f" ({p.path})" if p.path else ""),
                 highlight=False,
                 markup=False,
+                soft_wrap=True,
             )
 
 

@@ -90,13 +90,12 @@ class _Resolver:
 
     def __init__(self, root: Path, session: Session, repository_id: int) -> None:
         self.root = root
-        self.prs = dict(
-            session.execute(
-                select(PullRequest.number, PullRequest.merge_sha).where(
-                    PullRequest.repository_id == repository_id
-                )
-            ).tuples()
+        rows = session.execute(
+            select(PullRequest.number, PullRequest.merge_sha).where(
+                PullRequest.repository_id == repository_id
+            )
         )
+        self.prs: dict[int, str] = {number: sha for number, sha in rows}
 
     def resolve(self, ref: str) -> tuple[str | None, str]:
         ref = ref.strip()
@@ -147,7 +146,7 @@ def link_incidents(
     messages: dict[str, str] = {}
     for sha, message in session.execute(
         select(Commit.sha, Commit.message).where(Commit.repository_id == repository_id)
-    ).tuples():
+    ):
         messages[sha] = message
         for token in message_tokens(message):
             by_token[token].append(sha)
