@@ -149,7 +149,7 @@ def test_every_evidence_kind_links_the_right_commits(shop: Shop, tmp_path: Path)
             (f.subject_kind, f.subject_id, f.is_feature, f.detail)
             for f in s.scalars(select(Feature))
         }
-        ranks = {e: r for e, r in s.execute(select(IncidentLink.evidence, IncidentLink.rank))}
+        ranks = dict(s.execute(select(IncidentLink.evidence, IncidentLink.rank)).all())
     engine.dispose()
     assert prs == {
         (12, c["c3"], "Add caching", "squash-subject"),

@@ -95,7 +95,7 @@ class _Resolver:
                 PullRequest.repository_id == repository_id
             )
         )
-        self.prs: dict[int, str] = {number: sha for number, sha in rows}
+        self.prs: dict[int, str] = dict(rows.all())
 
     def resolve(self, ref: str) -> tuple[str | None, str]:
         ref = ref.strip()
