@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from netgain.analysis import ScanOptions, scan
-from netgain.analysis.scanner import scan_with_stats
+from netgain.analysis.options import EntryMode
+from netgain.analysis.scanner import _context_digest, analyzer_source_files, scan_with_stats
 
 
 def _tree(root: Path, modules: int = 12) -> None:
@@ -79,3 +82,43 @@ def test_corrupt_cache_entries_are_rebuilt(tmp_path: Path) -> None:
     again, stats = scan_with_stats([root], root=root, options=ScanOptions(cache_dir=cache))
     assert stats.cache_hits == 0 and stats.files_parsed == 4
     assert _keys(again) == _keys(first)
+
+
+def test_files_with_identical_bytes_each_get_their_own_entry(tmp_path: Path) -> None:
+    """Empty `__init__.py` files share their bytes but not their module: all must be cached."""
+    root = tmp_path / "src"
+    for name in ("a", "b", "c"):
+        (root / name).mkdir(parents=True)
+        (root / name / "__init__.py").write_text("", encoding="utf-8")
+        (root / name / "same.py").write_text("def f(x):\n    return x\n", encoding="utf-8")
+    options = ScanOptions(cache_dir=tmp_path / "cache")
+    scan_with_stats([root], root=root, options=options)
+    _, warm = scan_with_stats([root], root=root, options=options)
+    assert warm.files_parsed == 0 and warm.cache_hits == 6 and warm.functions_analysed == 0
+
+
+def test_cache_context_covers_every_analyzer_module() -> None:
+    """Every analysis module `scan()` runs is hashed into the cache context, and nothing else.
+
+    Run in a fresh interpreter so modules imported by other tests do not count.
+    """
+    code = (
+        "import sys, netgain.analysis.scanner as s\n"
+        "print('\\n'.join(m.__file__ for n, m in sys.modules.items()"
+        " if n.startswith('netgain.analysis') and getattr(m, '__file__', None)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    imported = {Path(line).resolve() for line in done.stdout.split()}
+    hashed = {p.resolve() for p in analyzer_source_files()}
+    assert imported, done.stderr
+    assert imported <= hashed, sorted(str(p) for p in imported - hashed)
+    assert not any(p.name == "signals.py" for p in hashed)
+
+
+def test_context_digest_depends_on_models_mode_and_rules() -> None:
+    """The context changes with what shapes results (models, enabled rules), and is stable."""
+    before = _context_digest("", ScanOptions(), {"sql-injection"})
+    assert before == _context_digest("", ScanOptions(), {"sql-injection"})
+    assert before != _context_digest("x", ScanOptions(), {"sql-injection"})
+    assert before != _context_digest("", ScanOptions(), {"xss"})
+    assert before != _context_digest("", ScanOptions(mode=EntryMode.WEB), {"sql-injection"})

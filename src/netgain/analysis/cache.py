@@ -1,7 +1,8 @@
 """A content-hash cache of per-file analysis results, for fast rescans.
 
-One entry per file, keyed by the SHA-256 of the file's bytes and of everything else that shapes
-the result (cache format, Python version, taint models, entry mode, enabled rules). An entry holds
+One entry per file, keyed by the SHA-256 of the file's path, its bytes and everything else that
+shapes the result (cache format, Python version, analyzer code, taint models, entry mode, enabled
+rules). An entry holds
 what the rest of the program needs from the file without parsing it: its index (imports,
 definitions, functions, classes), its module-level values, its pattern-rule hits, and each
 function's analysis result together with digests of the callee summaries it was computed from.
@@ -27,20 +28,24 @@ from netgain.analysis.index import ClassInfo, FunctionInfo, ModuleInfo, ProgramI
 from netgain.analysis.source import ParsedSource, parse_source
 from netgain.analysis.summaries import Summary
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 def summary_digest(summary: Summary | None) -> str:
     """A digest of what callers depend on in a summary, stable across processes."""
     if summary is None:
         return "-"
-    parts = sorted(
-        sorted(repr(x) for x in component)
-        if isinstance(component, frozenset)
-        else [repr(component)]
-        for component in summary.shape()
-    )
-    return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
+    return hashlib.sha1(_canonical(summary.shape()).encode(), usedforsecurity=False).hexdigest()
+
+
+def _canonical(obj: object) -> str:
+    """A repr with every set sorted: set order depends on per-process string hashing, and a
+    digest that changed between processes would make every rescan re-analyse its callers."""
+    if isinstance(obj, frozenset | set):
+        return "{" + ",".join(sorted(_canonical(x) for x in obj)) + "}"
+    if isinstance(obj, tuple | list):
+        return "(" + ",".join(_canonical(x) for x in obj) + ")"
+    return repr(obj)
 
 
 @dataclass(slots=True)
@@ -95,7 +100,11 @@ class ScanCache:
 
     def load(self, path: Path, rel: str, data: bytes) -> FileEntry | None:
         """The cached entry for these bytes, or None (the caller then parses the file)."""
-        key = hashlib.sha256(data + b"\0" + self.context.encode()).hexdigest()
+        # The path is part of the key: files with identical bytes (empty `__init__.py`, copied
+        # migrations) have different module names, so they must not share one entry.
+        key = hashlib.sha256(
+            rel.encode() + b"\0" + self.context.encode() + b"\0" + data
+        ).hexdigest()
         self.keys[rel] = key
         self.paths[rel] = path
         try:

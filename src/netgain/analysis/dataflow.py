@@ -32,6 +32,7 @@ from netgain.analysis.values import (
     add_step,
     combine,
     const_value,
+    head_of,
     join,
     lower_confidence,
     merge_labels,
@@ -101,6 +102,9 @@ _UNARY: dict[type[ast.unaryop], Callable[[Any], Any]] = {
     ast.Invert: operator.invert,
 }
 _SAFE_CONST = (int, float, str, bytes, bool, type(None), tuple, frozenset)
+
+
+_MAX_RETURN_HEAD = 4  # leading elements of a returned list kept in a summary
 
 
 def _safe_fold(fn: Callable[[Any, Any], Any], a: object, b: object) -> object:
@@ -388,8 +392,10 @@ class FunctionAnalyzer:
         *,
         first_element: bool = False,
     ) -> None:
-        if first_element and value.elems is not None:
-            value = value.elems[0] if value.elems else CLEAN
+        if first_element:
+            head = head_of(value)
+            if head is not None:
+                value = head[0] if head else CLEAN
         labels = value.all_labels()
         if not labels:
             return
@@ -756,6 +762,12 @@ class FunctionAnalyzer:
                         and -len(base.elems) <= idx.const < len(base.elems)
                     ):
                         return base.elems[idx.const]
+                    if (
+                        base.head is not None
+                        and isinstance(idx.const, int)
+                        and 0 <= idx.const < len(base.head)
+                    ):
+                        return base.head[idx.const]
                     found = base.get_key(idx.const)
                     if found is not None:
                         return found
@@ -775,6 +787,8 @@ class FunctionAnalyzer:
                         return const_value(folded)
                 if isinstance(op, ast.Add) and a.elems is not None and b.elems is not None:
                     return Value(labels=merge_labels(a.labels, b.labels), elems=a.elems + b.elems)
+                if isinstance(op, ast.Add) and head_of(a):
+                    return replace(combine([a, b]), head=head_of(a))
                 return combine([a, b], type_=a.type if isinstance(op, ast.Div) else None)
             case ast.JoinedStr(values=values):
                 parts = [self.ev(v, env) for v in values]
@@ -825,7 +839,12 @@ class FunctionAnalyzer:
                 return join(self.ev(body, env), self.ev(orelse, env))
             case ast.List(elts=elts) | ast.Tuple(elts=elts):
                 if any(isinstance(e, ast.Starred) for e in elts):
-                    return combine([self.ev(e, env) for e in elts])
+                    inner = [
+                        self.ev(e.value if isinstance(e, ast.Starred) else e, env) for e in elts
+                    ]
+                    first_star = next(i for i, e in enumerate(elts) if isinstance(e, ast.Starred))
+                    known = tuple(inner[:first_star]) if first_star else head_of(inner[0])
+                    return replace(combine(inner), head=known or None)
                 vals = tuple(self.ev(e, env) for e in elts)
                 if isinstance(node, ast.Tuple) and all(v.const is not NOCONST for v in vals):
                     return Value(elems=vals, const=tuple(v.const for v in vals))
@@ -1090,7 +1109,10 @@ class FunctionAnalyzer:
         ):
             self._apply_sink(sink, node, args, kwargs, receiver, name, starred)
 
-        # sanitizers
+        type_ = (self.m.type_of_call(qual) if qual else None) or (
+            self.m.types_on_method.get(method) if method else None
+        )
+        # sanitizers (a builder such as SQLAlchemy's `select()` keeps its type for chained calls)
         rules = self._sanitizer_rules(qual, method)
         if rules is not None:
             inputs = [*args, *kwargs.values(), *extra_kw]
@@ -1100,7 +1122,8 @@ class FunctionAnalyzer:
                 and (qual is None or qual not in self.m.sanitizers_by_name)
             ):
                 inputs.append(receiver)
-            return sanitize(combine(inputs), rules)
+            cleaned = sanitize(combine(inputs), rules)
+            return replace(cleaned, type=type_) if type_ else cleaned
 
         # sources
         src = self.m.source_for_call(qual) if qual else None
@@ -1119,6 +1142,10 @@ class FunctionAnalyzer:
             )
             return Value(labels=frozenset({label}))
 
+        # calls whose result is new data, not derived from their arguments (a child process's
+        # output does not carry the taint of its `env=` or `cwd=`)
+        if qual and self.m.propagators_by_name.get(qual) == "nothing":
+            return Value(type=type_) if type_ else CLEAN
         # calls into the scanned tree
         if qual and (qual in self.index.functions or qual in self.index.classes):
             return self._call_known(qual, node, args, kwargs, extra_kw, receiver, starred)
@@ -1157,9 +1184,6 @@ class FunctionAnalyzer:
         inputs = [*args, *kwargs.values(), *extra_kw]
         if receiver is not None:
             inputs.append(receiver)
-        type_ = (self.m.types_on_call.get(qual) if qual else None) or (
-            self.m.types_on_method.get(method) if method else None
-        )
         result = combine(inputs, type_=type_)
         if (
             method in ("format", "join", "format_map")
@@ -1399,7 +1423,23 @@ class FunctionAnalyzer:
                     )
             return Value(labels=merge_labels(frozenset(out_labels)), type=cls_type)
         labels = merge_labels(frozenset(out_labels)) if out_labels else frozenset()
-        return Value(labels=labels, type=summary.return_type)
+        head: tuple[Value, ...] | None = None
+        if summary.return_head is not None:
+            head = tuple(
+                Value(
+                    labels=merge_labels(
+                        frozenset(
+                            lb.with_step(call_step)
+                            for p in params
+                            if p in bound
+                            for lb in bound[p].all_labels()
+                        ),
+                        frozenset(lb.with_step(ret_step) for lb in sources),
+                    )
+                )
+                for params, sources in summary.return_head
+            )
+        return Value(labels=labels, type=summary.return_type, head=head)
 
     # --- summary -----------------------------------------------------------------------------
 
@@ -1428,7 +1468,18 @@ class FunctionAnalyzer:
                                 (label.param, label.cleaned),
                                 ParamFlow(label.param, label.cleaned, label.trace[1:]),
                             )
+        return_head: tuple[tuple[frozenset[int], frozenset[Label]], ...] | None = None
+        head = head_of(ret)
+        if head:
+            return_head = tuple(
+                (
+                    frozenset(lb.param for lb in e.all_labels() if lb.kind == "param"),
+                    frozenset(lb for lb in e.all_labels() if lb.kind != "param"),
+                )
+                for e in head[:_MAX_RETURN_HEAD]
+            )
         return Summary(
+            return_head=return_head,
             returns=tuple(returns.values()),
             sinks=tuple(self.param_sinks.values()),
             source_returns=merge_labels(frozenset(sources)) if sources else frozenset(),

@@ -127,14 +127,45 @@ def _taint_finding(raw: RawFinding, meta: RuleMeta, lines: _Lines) -> Finding:
     )
 
 
+# The analyzer's own code that shapes cached results: editing any of it invalidates the cache.
+# Only these files are hashed, so work elsewhere in the package (e.g. `signals.py`, used by the
+# review policy, or the SARIF importer) does not throw away every cached file. A test checks
+# that every `netgain.analysis` module `scan()` imports is covered.
+ANALYZER_SOURCES = (
+    "__init__.py",
+    "cache.py",
+    "dataflow.py",
+    "engine.py",
+    "findings.py",
+    "index.py",
+    "options.py",
+    "patterns.py",
+    "scanner.py",
+    "source.py",
+    "summaries.py",
+    "taint_models.py",
+    "values.py",
+)
+ANALYZER_FOLDERS = ("rules", "models")
+
+
+def analyzer_source_files() -> list[Path]:
+    """The files whose bytes go into the cache context digest."""
+    package = Path(__file__).resolve().parent
+    files = [package / name for name in ANALYZER_SOURCES]
+    for folder in ANALYZER_FOLDERS:
+        files.extend(sorted((package / folder).rglob("*.py")))
+        files.extend(sorted((package / folder).rglob("*.toml")))
+    return files
+
+
 def _context_digest(models_key: str, options: ScanOptions, enabled: set[str]) -> str:
-    """Everything besides a file's bytes that shapes its cached results."""
+    """Everything besides a file's path and bytes that shapes its cached results."""
     h = hashlib.sha256()
     h.update(f"{CACHE_FORMAT}\0{options.mode}\0{sorted(enabled)}\0{models_key}".encode())
-    package = Path(__file__).resolve().parent
-    for source in sorted(package.rglob("*.py")) + sorted(package.rglob("*.toml")):
+    for source in analyzer_source_files():
         try:
-            h.update(source.read_bytes())
+            h.update(source.name.encode() + b"\0" + source.read_bytes())
         except OSError:
             continue
     return h.hexdigest()

@@ -49,6 +49,9 @@ class Summary:
     self_flows: tuple[ParamFlow, ...] = ()
     return_type: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    # Leading elements of a returned list: the parameters and source labels flowing into each,
+    # so `subprocess.run(build_argv(...))` can tell whether the program itself is tainted.
+    return_head: tuple[tuple[frozenset[int], frozenset[Label]], ...] | None = None
 
     def shape(self) -> tuple[object, ...]:
         """What callers depend on, without traces: the fixpoint compares shapes."""
@@ -63,6 +66,12 @@ class Summary:
             ),
             frozenset((f.param, f.cleaned) for f in self.self_flows),
             self.return_type,
+            None
+            if self.return_head is None
+            else tuple(
+                (tuple(sorted(params)), frozenset(lb.key() for lb in sources))
+                for params, sources in self.return_head
+            ),
         )
 
 

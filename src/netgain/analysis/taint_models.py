@@ -60,7 +60,7 @@ class SanitizerModel:
 class PropagatorModel:
     name: str
     method: str
-    to: str  # receiver | return
+    to: str  # receiver | return | nothing (the result carries no taint from the arguments)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +110,9 @@ class TaintModels:
     sanitizers_by_method: dict[str, frozenset[str]] = field(default_factory=dict)
     sanitizer_prefixes: list[tuple[str, frozenset[str]]] = field(default_factory=list)
     propagators_by_method: dict[str, str] = field(default_factory=dict)
+    propagators_by_name: dict[str, str] = field(default_factory=dict)
     types_on_call: dict[str, str] = field(default_factory=dict)
+    type_call_prefixes: list[tuple[str, str]] = field(default_factory=list)
     types_on_read: dict[str, str] = field(default_factory=dict)
     types_on_method: dict[str, str] = field(default_factory=dict)
 
@@ -141,7 +143,13 @@ class TaintModels:
             (n[:-1], r) for n, r in self.sanitizers_by_name.items() if n.endswith(".*")
         ]
         self.propagators_by_method = {p.method: p.to for p in self.propagators if p.method}
-        self.types_on_call = {t.name: t.type for t in self.types if t.on == "call"}
+        self.propagators_by_name = {p.name: p.to for p in self.propagators if p.name}
+        self.types_on_call = {
+            t.name: t.type for t in self.types if t.on == "call" and not t.name.endswith(".*")
+        }
+        self.type_call_prefixes = [
+            (t.name[:-1], t.type) for t in self.types if t.on == "call" and t.name.endswith(".*")
+        ]
         self.types_on_read = {t.name: t.type for t in self.types if t.on == "read"}
         self.types_on_method = {t.name: t.type for t in self.types if t.on == "method"}
         return self
@@ -152,6 +160,15 @@ class TaintModels:
             for prefix, model in self.source_prefix_calls:
                 if qualname.startswith(prefix):
                     return model
+        return found
+
+    def type_of_call(self, qualname: str) -> str | None:
+        """The type a call returns (`Type.*` entries cover every method of a builder type)."""
+        found = self.types_on_call.get(qualname)
+        if found is None:
+            for prefix, type_ in self.type_call_prefixes:
+                if qualname.startswith(prefix):
+                    return type_
         return found
 
     def sinks_for(self, qualname: str | None, method: str | None) -> list[SinkModel]:
@@ -300,7 +317,9 @@ def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) 
         name, method = _name_or_method(check, where, e)
         models.propagators.append(
             PropagatorModel(
-                name, method, check.choice(f"{where}.to", e["to"], ("receiver", "return"))
+                name,
+                method,
+                check.choice(f"{where}.to", e["to"], ("receiver", "return", "nothing")),
             )
         )
     for where, raw in _entries(check, data, "type"):

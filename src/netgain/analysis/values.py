@@ -104,6 +104,10 @@ class Value:
     const: object = NOCONST
     type: str | None = None  # qualified type, or `netgain:request` / `netgain:session` tags
     func: str | None = None  # qualified name of a function/lambda this value refers to
+    # Known leading elements of a list whose tail is not known (`[GIT, "-C", repo, *args]`, or a
+    # list returned by a helper): enough to tell whether an argument list's program is tainted.
+    # `labels` already holds every label of the value; `head` only adds precision.
+    head: tuple[Value, ...] | None = None
     _all: frozenset[Label] | None = field(default=None, compare=False, repr=False)
 
     def all_labels(self) -> frozenset[Label]:
@@ -179,6 +183,11 @@ def join(a: Value, b: Value) -> Value:
     elif a.keys is not None or b.keys is not None:
         labels = merge_labels(labels, a.all_labels(), b.all_labels())
     const = a.const if a.const == b.const and type(a.const) is type(b.const) else NOCONST
+    head: tuple[Value, ...] | None = None
+    if elems is None:
+        ha, hb = head_of(a), head_of(b)
+        if ha and hb:
+            head = tuple(join(x, y) for x, y in zip(ha, hb, strict=False))
     return Value(
         labels=labels,
         elems=elems,
@@ -186,7 +195,13 @@ def join(a: Value, b: Value) -> Value:
         const=const,
         type=a.type if a.type == b.type else None,
         func=a.func if a.func == b.func else None,
+        head=head,
     )
+
+
+def head_of(value: Value) -> tuple[Value, ...] | None:
+    """The known leading elements of a list value: all of them, or its known head."""
+    return value.elems if value.elems is not None else value.head
 
 
 def combine(values: list[Value], *, type_: str | None = None) -> Value:

@@ -13,9 +13,11 @@ XXE = rule_meta(
     summary="Untrusted XML parsed by a parser that resolves entities",
     doc="""
     ## What it does
-    Follows untrusted data into `lxml.etree` and the standard-library XML parsers
-    (`xml.etree`, `minidom`, `sax`, `pulldom`). `defusedxml` parsers and lxml parsers built with
-    `resolve_entities=False` are not sinks.
+    Follows untrusted data into XML parsers that resolve external entities: `lxml.etree`
+    (`fromstring`, `XML`, `parse`, `iterparse`). `defusedxml` parsers and lxml parsers built
+    with `resolve_entities=False` are not sinks, and neither are the standard library's parsers:
+    `xml.etree` and `minidom` never expand external entities, and `xml.sax` / `xml.dom.pulldom`
+    stopped processing them by default in Python 3.7.1.
 
     ## Why is this bad?
     External entities read local files or reach internal URLs; nested entities ("billion
