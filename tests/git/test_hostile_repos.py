@@ -177,3 +177,23 @@ def test_submodule_gitlinks_do_not_break_anything(tmp_path: Path) -> None:
     results = dict(blame_files(repo.path, "HEAD", ["app.py", "vendor/lib"]))
     assert isinstance(results["app.py"], list)
     assert isinstance(results["vendor/lib"], GitProblem)
+
+
+def test_corrupt_repository_missing_a_loose_blob(tmp_path: Path) -> None:
+    """Not a partial clone, yet a blob is gone: git log dies half-way; the commits still come."""
+    repo = GitRepo(tmp_path / "r")
+    c1 = repo.commit({"a.txt": "1\n"}, "c1")
+    c2 = repo.commit({"b.txt": "only in c2\n"}, "c2")
+    c3 = repo.commit({"b.txt": None}, "c3")
+    c4 = repo.commit({"a.txt": "1\n2\n"}, "c4")
+    blob = repo.git("rev-parse", f"{c2}:b.txt")
+    (repo.path / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    problems: list[GitProblem] = []
+    commits = {c.sha: c for c in iter_commits(repo.path, ["HEAD"], problems=problems)}
+    assert list(commits) == [c1, c2, c3, c4]
+    assert commits[c1].files == [FileStat("a.txt", 1, 0)]
+    assert commits[c4].files == [FileStat("a.txt", 1, 0)]
+    assert not commits[c2].stats_available and not commits[c3].stats_available
+    assert sorted((p.kind, p.sha) for p in problems) == sorted(
+        [("missing-blob", c2), ("missing-blob", c3)]
+    )

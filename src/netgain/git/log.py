@@ -134,14 +134,20 @@ def _iter_commits(
         yield from _iter_checked(repo, rev_args, oldest_first, sink, set())
         return
     seen: set[str] = set()
+    held: Commit | None = None  # a commit is only final once the next one (or a clean exit) shows
     with git_stream(repo, *_log_args(oldest_first), "--numstat", "-M", *rev_args, "--") as stream:
         for commit in _parse_log_stream(read_chunks(stream.stdout), sink):
-            seen.add(commit.sha)
-            yield commit
+            if held is not None:
+                seen.add(held.sha)
+                yield held
+            held = commit
         code = stream.wait()
         if code == 0:
+            if held is not None:
+                yield held
             return
         err = stream.stderr_text()
+    # git died while printing `held` (its numstat may be cut short): the checked path redoes it.
     if problem_from_stderr(err) is None:
         raise GitError(f"git log failed (exit {code}): {err.strip()}")
     # A blob is missing although this is no partial clone (a corrupt or grafted repository):
