@@ -148,6 +148,7 @@ def run_check(
         scan_options=options,
         author_login=author,
         coverage=cov,
+        cache_dir=ws.root / ".netgain" / "cache",
     )
     t = time.perf_counter()
     decision = decide(policy, ctx, latest_states(pr.reviews))

@@ -13,6 +13,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -158,6 +159,7 @@ def gather(
     author_login: str | None = None,
     author_emails: list[str] | None = None,
     coverage: CoverageReport | None = None,
+    cache_dir: Path | None = None,
 ) -> ChangeContext:
     """Compute every fact of `base..head` (full commit ids) for `policy`."""
     login = author_login or pr.author
@@ -175,6 +177,21 @@ def gather(
             out = git.run_git(root, "log", "--no-merges", "--format=%ae", f"{base}..{head}")
             emails.update(e.lower() for e in out.decode("utf-8", "replace").split())
         ctx.author_emails = sorted(emails)
+    existing = [d.old_path or d.path for d in ctx.diffs if d.status != "A"]
+    new_dirs = sorted(
+        {str(PurePosixPath(d.path).parent) + "/" for d in ctx.diffs if d.status == "A"} - {"./"}
+    )
+
+    def history_job() -> tuple[FileHistory, int, float]:
+        # git-bound and independent of provenance and the scan: it runs alongside them
+        start = time.perf_counter()
+        history = file_history(root, base, existing + new_dirs)
+        blame_removed(root, base, ctx.diffs, history)
+        commits = author_commit_count(root, base, ctx.author_emails)
+        return history, commits, time.perf_counter() - start
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="familiarity")
+    background = pool.submit(history_job)
     with ctx.stage("provenance"):
         provenance = provenance_for(change_shas)
         text_paths = [d.path for d in ctx.diffs if d.status != "D" and not d.is_binary and d.added]
@@ -210,16 +227,18 @@ def gather(
     with ctx.stage("zones"):
         _zones(ctx, policy)
     with ctx.stage("familiarity"):
-        existing = [d.old_path or d.path for d in ctx.diffs if d.status != "A"]
-        new_dirs = sorted(
-            {str(PurePosixPath(d.path).parent) + "/" for d in ctx.diffs if d.status == "A"} - {"./"}
-        )
-        ctx.history = file_history(root, base, existing + new_dirs)
-        blame_removed(root, base, ctx.diffs, ctx.history)
+        try:
+            ctx.history, commits_before, ctx.timings["history_in_background"] = background.result()
+        finally:
+            pool.shutdown()
         ctx.problems.extend(ctx.history.problems)
-        author = _author_facts(ctx, existing)
+        author = _author_facts(ctx, existing, commits_before)
         author.first_signals = first_use(
-            root, base, {s.family for s in ctx.signals}, ctx.author_emails
+            root,
+            base,
+            {s.family for s in ctx.signals},
+            ctx.author_emails,
+            cache_file=cache_dir / "familiarity.json" if cache_dir is not None else None,
         )
     with ctx.stage("design_docs"):
         ctx.design_docs = check_design_docs(
@@ -252,9 +271,9 @@ def _zones(ctx: ChangeContext, policy: Policy) -> None:
             ctx.zones[name] = hit
 
 
-def _author_facts(ctx: ChangeContext, existing: list[str]) -> AuthorFacts:
+def _author_facts(ctx: ChangeContext, existing: list[str], commits_before: int) -> AuthorFacts:
     author = AuthorFacts(login=ctx.author_login or "", emails=ctx.author_emails)
-    author.commits_before = author_commit_count(ctx.root, ctx.base, ctx.author_emails)
+    author.commits_before = commits_before
     known = [p for p in existing if ctx.history.touched_by(p, ctx.author_emails) > 0]
     author.files_known = len(known)
     author.files_new_to_author = sorted(set(existing) - set(known))

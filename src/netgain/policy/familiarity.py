@@ -8,6 +8,7 @@ the lines the change removes or rewrites.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -133,18 +134,40 @@ def _count_incremental(data: bytes, counter: Counter[str]) -> None:
             group = None
 
 
-def first_use(repo: Path, base: str, families: Iterable[str], emails: Sequence[str]) -> list[str]:
-    """The API families whose history regex never appears in the author's earlier commits."""
+def first_use(
+    repo: Path,
+    base: str,
+    families: Iterable[str],
+    emails: Sequence[str],
+    *,
+    cache_file: Path | None = None,
+) -> list[str]:
+    """The API families whose history regex never appears in the author's earlier commits.
+
+    With `cache_file`, answers are remembered per (identity, family): a first use found stays
+    valid for every later change that contains it, and "not found up to commit T" means only the
+    commits reachable from `base` but not from T need searching next time (`git log base ^T`).
+    """
     wanted = [f for f in sorted(set(families)) if f in FAMILIES]
     if not wanted or not emails:
         return wanted if emails else []
     authors = [f"--author=<{re.escape(e)}>" for e in emails]
+    cache = _load_cache(cache_file)
+    identity = "|".join(sorted(e.lower() for e in emails))
 
     def used(family: str) -> bool:
+        entry = cache.get(f"{identity}|{family}") or {}
+        found = entry.get("found")
+        if isinstance(found, str) and _is_ancestor(repo, found, base):
+            return True
+        previous = entry.get("searched")
+        searched = [s for s in previous if isinstance(s, str)] if isinstance(previous, list) else []
+        excludes = [f"^{s}" for s in searched if git.object_exists(repo, s)]
         out = git.run_git(
             repo,
             "log",
             base,
+            *excludes,
             "--no-merges",
             "--max-count=1",
             "--format=%H",
@@ -154,11 +177,46 @@ def first_use(repo: Path, base: str, families: Iterable[str], emails: Sequence[s
             "--",
             "*.py",
         )
-        return bool(out.strip())
+        sha = out.decode().strip() or None
+        cache[f"{identity}|{family}"] = (
+            {"found": sha} if sha else {"searched": [*searched[-4:], base]}
+        )
+        return sha is not None
 
     with ThreadPoolExecutor(max_workers=4, thread_name_prefix="pickaxe") as pool:
         results = list(pool.map(used, wanted))
+    _save_cache(cache_file, cache)
     return [f for f, was_used in zip(wanted, results, strict=True) if not was_used]
+
+
+def _is_ancestor(repo: Path, sha: str, base: str) -> bool:
+    try:
+        git.run_git(repo, "merge-base", "--is-ancestor", sha, base, ok_codes=(0,))
+    except Exception:
+        return False
+    return True
+
+
+def _load_cache(path: Path | None) -> dict[str, dict[str, object]]:
+    if path is None or not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # a damaged cache only costs a fresh search
+    return data if isinstance(data, dict) else {}
+
+
+def _save_cache(path: Path | None, cache: dict[str, dict[str, object]]) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(cache, sort_keys=True), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        return  # read-only checkout: the next run searches again
 
 
 def author_commit_count(repo: Path, base: str, emails: Sequence[str]) -> int:
