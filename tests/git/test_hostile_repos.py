@@ -22,6 +22,7 @@ from netgain.git import (
     ls_files,
     read_blob,
     read_notes,
+    shallow_commits,
 )
 from tests.gitrepo import GitRepo, run
 
@@ -143,6 +144,7 @@ def test_shallow_clone_is_detected_and_cut_commit_not_counted(
     repo, (_c1, c2, c3) = origin
     clone = repo.clone(tmp_path / "shallow", "--depth", "2")
     assert is_shallow(clone.path) and not is_shallow(repo.path)
+    assert shallow_commits(clone.path) == {c2} and shallow_commits(repo.path) == set()
     problems: list[GitProblem] = []
     commits = list(iter_commits(clone.path, ["HEAD"], problems=problems))
     assert [c.sha for c in commits] == [c2, c3]

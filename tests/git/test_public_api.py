@@ -48,6 +48,7 @@ def test_public_api_is_pinned() -> None:
         "rev_list",
         "rev_parse",
         "run_git",
+        "shallow_commits",
         "storable_path",
         "unquote_c_path",
     ]

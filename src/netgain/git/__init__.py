@@ -6,7 +6,7 @@ functions and the plain data types in `netgain.git.model`; none of them starts g
 
 from netgain.git.blame import blame_file, blame_files, parse_incremental
 from netgain.git.diff import diff_between, iter_commit_diffs, parse_unified_diff
-from netgain.git.log import iter_commits
+from netgain.git.log import iter_commits, shallow_commits
 from netgain.git.model import (
     BlameLine,
     Commit,
@@ -65,6 +65,7 @@ __all__ = [
     "rev_list",
     "rev_parse",
     "run_git",
+    "shallow_commits",
     "storable_path",
     "unquote_c_path",
 ]
