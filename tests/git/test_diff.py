@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from netgain.errors import GitError
 from netgain.git import (
     FileDiff,
     LineRange,
@@ -169,3 +172,15 @@ def test_iter_commit_diffs_empty_input_and_empty_commit(tmp_path: Path) -> None:
     out = dict(iter_commit_diffs(repo.path, [root, empty, root]))
     assert list(out) == [root]
     assert out[root][0].added == lines(1) and out[root][0].status == "A"
+
+
+def test_malformed_hunk_header_names_the_line() -> None:
+    data = b"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,x +1 @@\n-a\n+b\n"
+    with pytest.raises(GitError, match="diff line 4"):
+        parse_unified_diff(data)
+
+
+def test_truncated_diff_does_not_crash() -> None:
+    data = b"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,5 +1,5 @@\n-a\n+b\n"
+    [diff] = parse_unified_diff(data)
+    assert diff.removed == lines(1) and diff.added == lines(1)

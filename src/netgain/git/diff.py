@@ -207,7 +207,7 @@ def _walk_hunk(
     try:
         o_line, o_left, n_line, n_left = _hunk_counts(header)
     except (IndexError, ValueError) as exc:
-        raise GitError(f"malformed hunk header {header[:80]!r}") from exc
+        raise GitError(f"malformed hunk header on diff line {i}: {header[:80]!r}") from exc
     n = len(lines)
     while (o_left > 0 or n_left > 0) and i < n:
         line = lines[i]
