@@ -245,3 +245,51 @@ def test_ai_commit_marker_is_what_makes_the_share(tmp_path: Path) -> None:
     assert (prov["ai_lines"], prov["unknown_lines"]) == (1, 2)
     assert abs(prov["ai_share"] - 1 / 3) < 1e-9
     assert rule(doc, "tiered-review")["status"] == "skipped"
+
+
+def test_pull_request_review_event_counts_the_submitted_review(tmp_path: Path) -> None:
+    from tests.policy.payloads_util import review_event
+
+    repo = base_repo(tmp_path / "r")
+    repo.branch("feature")
+    repo.commit({"src/util.py": "def f() -> int:\n    return 1\n"}, "util" + CLAUDE, author=BOB)
+    event = review_event(
+        base_sha=repo.git("rev-parse", "base"),
+        head_sha=repo.head(),
+        body="",
+        reviewer="sam",
+        state="approved",  # webhook payloads spell states in lower case
+    )
+    doc = run_check(
+        repo=repo.path,
+        base=None,
+        head=None,
+        event=write(tmp_path / "review.json", event),
+        reviews=None,
+        author=None,
+        approved_by=[],
+        pr_body=None,
+        coverage=None,
+        policy_path=None,
+        review_load=None,
+        labels=[],
+        db=None,
+        fetch_reviews=False,
+    )
+    assert rule(doc, "tiered-review")["status"] == "approved"
+    assert rule(doc, "peer-review")["status"] == "approved"  # sam counts as a peer too
+    assert doc["verdict"] == "approved"
+
+
+def test_review_load_reorders_equally_familiar_reviewers(tmp_path: Path) -> None:
+    repo = base_repo(tmp_path / "r")
+    repo.branch("feature")
+    repo.commit({"src/new.py": "x = 1\n"}, "new", author=BOB)
+    load_file = tmp_path / "load.json"
+    first = check(repo, tmp_path, "")["reviewers"][0]["suggested"]
+    # ada made 2 commits under src/, carol none; bob is the author and sam is reserved (senior)
+    assert [(s["login"], s["commits"]) for s in first] == [("ada", 2), ("carol", 0)]
+    load_file.write_text(json.dumps({"ada": 9}), encoding="utf-8")
+    second = check(repo, tmp_path, "", review_load=load_file)["reviewers"][0]["suggested"]
+    assert [(s["login"], s["open_reviews"]) for s in second] == [("carol", 0), ("ada", 9)]
+    assert "9 open review(s)" in second[1]["why"]

@@ -67,6 +67,7 @@ def file_history(repo: Path, base: str, paths: Sequence[str]) -> FileHistory:
     wanted = set(paths)
     folders = sorted((p.rstrip("/") + "/" for p in paths if p.endswith("/")), key=len, reverse=True)
     email = ""
+    counted: set[str] = set()
     for raw in out.split(b"\n"):
         if not raw:
             continue
@@ -75,11 +76,13 @@ def file_history(repo: Path, base: str, paths: Sequence[str]) -> FileHistory:
             email, _, name = ident.partition("\t")
             email = email.lower()
             history.names.setdefault(email, name)
+            counted = set()  # a commit counts once per file or folder
             continue
         name_bytes = git.unquote_c_path(raw) if raw.startswith(b'"') else raw
         path = git.decode_path(name_bytes)
         key = path if path in wanted else next((f for f in folders if path.startswith(f)), None)
-        if key is not None:
+        if key is not None and key not in counted:
+            counted.add(key)
             history.commits.setdefault(key, Counter())[email] += 1
     return history
 
