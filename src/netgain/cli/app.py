@@ -59,7 +59,10 @@ def main() -> None:
     try:
         app()
     except NetgainError as exc:
+        from rich.text import Text
+
         from netgain.cli.output import err_console
 
-        err_console.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
+        # Text, not markup: messages quote config keys like "[scan]"; soft wrap keeps paths whole.
+        err_console.print(Text.assemble(("error: ", "red"), str(exc)), soft_wrap=True)
         sys.exit(exc.exit_code)

@@ -66,7 +66,9 @@ def _problem_lines(problems: list[dict[str, Any]]) -> None:
     err_console.print(f"[yellow]{len(problems)} problem(s) while reading history:[/yellow]")
     for p in problems[:20]:
         where = f" {p['sha'][:12]}" if p.get("sha") else ""
-        err_console.print(f"  - {p['kind']}{where}: {p['message']}", highlight=False, markup=False)
+        err_console.print(
+            f"  - {p['kind']}{where}: {p['message']}", highlight=False, markup=False, soft_wrap=True
+        )
     if len(problems) > 20:
         err_console.print(f"  ... and {len(problems) - 20} more (see --json)")
 

@@ -17,6 +17,7 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.text import Text
 
 console = Console()
 err_console = Console(stderr=True)
@@ -28,7 +29,7 @@ def emit_json(payload: Any) -> None:
 
 
 def warn(message: str) -> None:
-    err_console.print(f"[yellow]warning:[/yellow] {message}", highlight=False, markup=True)
+    err_console.print(Text.assemble(("warning: ", "yellow"), message), soft_wrap=True)
 
 
 @contextmanager
