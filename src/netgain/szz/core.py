@@ -128,6 +128,7 @@ class _Job:
     reasons: dict[int, str]  # line at parent -> "changed" | "adjacent"
     line_count: int
     ignore: set[str] = field(default_factory=set)
+    copies: bool = False  # blame with -M -C (set once a candidate looks like a move or copy)
     blame: list[BlameLine] = field(default_factory=list)
     problem: GitProblem | None = None
 
@@ -201,8 +202,10 @@ def find_inducing(
             todo = []
             for job in work:
                 bad = {b.sha for b in job.blame if kinds.get(b.sha, set()) & v.skip} - job.ignore
-                if bad:
+                moved = v.follow_moves and not job.copies and _may_be_copied(job, known, kinds)
+                if bad or moved:
                     job.ignore |= bad
+                    job.copies = job.copies or moved
                     todo.append(job)
             if not todo:
                 break
@@ -277,7 +280,7 @@ def _adjacent_jobs(
 def _run_blame(repo: Path, job: _Job, v: Variant) -> None:
     options = BlameOptions(
         ignore_whitespace=v.ignore_whitespace,
-        follow_moves=v.follow_moves,
+        follow_moves=job.copies,
         ignore_revs=tuple(sorted(job.ignore)),
     )
     try:
@@ -287,7 +290,7 @@ def _run_blame(repo: Path, job: _Job, v: Variant) -> None:
             job.path,
             list(job.reasons),
             options,
-            context=MOVE_CONTEXT if v.follow_moves else 0,
+            context=MOVE_CONTEXT if job.copies else 0,
             line_count=job.line_count,
         )
         job.problem = None
@@ -296,6 +299,22 @@ def _run_blame(repo: Path, job: _Job, v: Variant) -> None:
         job.problem.sha = job.fix
     except GitError as exc:
         job.problem = GitProblem("blame-failed", str(exc), job.fix, job.path)
+
+
+def _may_be_copied(
+    job: _Job, known: dict[str, CommitChanges], kinds: dict[str, set[MetaKind]]
+) -> bool:
+    """Whether a blamed line may have come from elsewhere: its commit moved code, or created the
+    file the line is in. Only then is the (slower) move and copy detection worth running."""
+    for b in job.blame:
+        changes = known.get(b.sha)
+        if changes is None:
+            continue
+        if MetaKind.MOVE in kinds.get(b.sha, set()):
+            return True
+        if any(f.diff.status in "ACR" and f.diff.path == b.orig_path for f in changes.files):
+            return True
+    return False
 
 
 def _classify_new(
