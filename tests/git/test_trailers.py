@@ -46,6 +46,8 @@ MESSAGES: list[tuple[str, str]] = [
     ("no-final-newline", "S\n\nKey: v"),
     ("empty-value", "S\n\nKey:\nOther: x\n"),
     ("conflicts-block", "S\n\nKey: v\n\nConflicts:\n\tfile.c\n\tother.c\n"),
+    ("conflicts-last-line", "\nConflicts:\n"),
+    ("conflicts-no-newline", "S\n\nKey: v\nConflicts:"),
     ("crlf", "S\r\n\r\nKey: v\r\nOther: w\r\n"),
     ("whitespace-only-separator", "S\n\nbody\n  \nKey: v\n"),
     ("indented-first", "S\n\n  indented\nKey: v\n"),

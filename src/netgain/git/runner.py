@@ -95,14 +95,10 @@ def git_env() -> dict[str, str]:
     return env
 
 
-_ENV: dict[str, str] | None = None
-
-
 def _env() -> dict[str, str]:
-    global _ENV  # noqa: PLW0603 - computed once; os.environ does not change during a run
-    if _ENV is None:
-        _ENV = git_env()
-    return _ENV
+    # Built per call (microseconds next to starting a process) so a caller that changes
+    # os.environ, e.g. a test pointing GIT_CONFIG_GLOBAL elsewhere, is always honoured.
+    return git_env()
 
 
 def git_command(repo: Path | str, *args: str) -> list[str]:

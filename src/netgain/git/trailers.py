@@ -39,9 +39,10 @@ def parse_trailers(message: str) -> list[Trailer]:
     if ":" not in message:  # every reported trailer needs a separator: skip the common case fast
         return []
     lines = message.split("\n")
-    if lines[-1] == "":
+    ends_with_newline = lines[-1] == ""
+    if ends_with_newline:
         lines.pop()  # the text after a final newline is not a line
-    end = _end_of_message(lines)
+    end = _end_of_message(lines, ends_with_newline)
     start = _trailer_start(lines, end)
     if start >= end:
         return []
@@ -67,7 +68,7 @@ def _is_blank(line: str) -> bool:
     return not line.strip(_SPACE)
 
 
-def _end_of_message(lines: list[str]) -> int:
+def _end_of_message(lines: list[str], ends_with_newline: bool) -> int:
     """Index after the last line that may hold trailers (git's ignore_non_trailer)."""
     cutoff = len(lines)
     for i, line in enumerate(lines):
@@ -81,7 +82,7 @@ def _end_of_message(lines: list[str]) -> int:
         if line.startswith("#") or line == "":
             if boc is None:
                 boc = i
-        elif line == "Conflicts:" and i + 1 < len(lines):
+        elif line == "Conflicts:" and (i + 1 < len(lines) or ends_with_newline):
             in_conflicts = True
             if boc is None:
                 boc = i
