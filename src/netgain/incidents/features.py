@@ -17,12 +17,26 @@ from netgain.store.outcome_models import Feature, PullRequest
 
 CONVENTIONAL = re.compile(r"^(?P<type>[a-zA-Z]+)(?:\((?P<scope>[^()\n]*)\))?(?P<bang>!)?: \S")
 DEFAULT_FEATURE_TYPES = ("feat", "feature")
+# The Conventional Commits / Angular types. Other "word: subject" prefixes ("Store: ...",
+# "docs/metrics: ...") are area tags, not types, and say nothing about being a feature.
+CONVENTIONAL_TYPES = frozenset(
+    {"feat", "feature", "fix", "docs", "style", "refactor", "perf", "test", "tests", "build"}
+    | {"ci", "chore", "revert", "deps", "security", "hotfix"}
+)
 
 
-def conventional_type(subject: str) -> tuple[str, str] | None:
-    """(type, prefix as written) of a conventional-commit subject, or None."""
+def conventional_type(
+    subject: str, extra_types: Sequence[str] = DEFAULT_FEATURE_TYPES
+) -> tuple[str, str] | None:
+    """(type, prefix as written) of a conventional-commit subject, or None.
+
+    Types are case-insensitive (as the specification says); only known types and `extra_types`
+    count, so an area prefix like "Store: ..." is not mistaken for a type.
+    """
     m = CONVENTIONAL.match(subject)
-    if m is None:
+    if m is None or m.group("type").lower() not in CONVENTIONAL_TYPES | {
+        t.lower() for t in extra_types
+    }:
         return None
     prefix = subject[: m.end() - 3]
     return m.group("type").lower(), prefix
@@ -55,7 +69,7 @@ def classify_features(
     )
     subjects += [("pr", str(number), title) for number, title in prs]
     for kind, ident, subject in subjects:
-        found = conventional_type(subject)
+        found = conventional_type(subject, feature_types)
         if found is None:
             continue
         ctype, prefix = found

@@ -16,8 +16,10 @@ _CLOSING = re.compile(r"\b(?:fix(?:e[sd])?|close[sd]?|resolve[sd]?)\b\s*:?\s+#(\
 _KEY = re.compile(r"\b([A-Z][A-Z0-9_]{1,15}-\d+)\b")
 # "incident 1234", "incident #1234", "PD #1234", "PD-1234", "PagerDuty 1234".
 _INCIDENT_NUMBER = re.compile(r"\b(?:incident|PD|pagerduty)[\s:#-]*#?(\d+)\b", re.I)
+# "Root cause: abc1234", "root-cause was commit 3f2a9c1d": a hex word of 7+ characters with a
+# digit in it (English words like "defaced" are hex too) within 40 characters on the same line.
 _ROOT_CAUSE = re.compile(
-    r"root[\s-]*cause\b[^\n0-9a-f]{0,40}?\b(?:commit\s+)?([0-9a-f]{7,64})\b", re.I
+    r"root[\s-]*cause\b[^\n]{0,40}?\b(?=[0-9a-f]*[0-9])([0-9a-f]{7,64})\b", re.I
 )
 _REVERT = re.compile(r"This reverts commit ([0-9a-f]{7,64})")
 
