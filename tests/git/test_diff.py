@@ -184,3 +184,18 @@ def test_truncated_diff_does_not_crash() -> None:
     data = b"diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,5 +1,5 @@\n-a\n+b\n"
     [diff] = parse_unified_diff(data)
     assert diff.removed == lines(1) and diff.added == lines(1)
+
+
+def test_binary_and_mode_changes_with_tricky_names(tmp_path: Path) -> None:
+    """No ---/+++ lines here: the path must come from the `diff --git` line itself."""
+    repo = GitRepo(tmp_path / "r")
+    names = ["img x b/y.bin", "tab\tb/z.bin", "plain.bin"]
+    base = repo.commit(dict.fromkeys(names, b"\x00one"), "base")
+    head = repo.commit(dict.fromkeys(names, b"\x00two"), "edit")
+    diffs = diff_between(repo.path, base, head)
+    assert sorted(d.path for d in diffs) == sorted(names)
+    assert all(d.is_binary and d.old_path is None for d in diffs)
+    repo.git("update-index", "--chmod=+x", "--", names[0])
+    mode = repo.commit({}, "chmod")
+    [diff] = diff_between(repo.path, head, mode)
+    assert (diff.path, diff.old_path, diff.new_mode) == (names[0], None, "100755")
