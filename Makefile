@@ -26,6 +26,7 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	@scripts/ensure-postgres.sh
+	@scripts/ensure-chromium.sh
 	$(PY) -m pytest -q -n 2
 
 test: lint typecheck unit

@@ -12,4 +12,5 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   exit 0
 fi
 echo "ensure-chromium: /usr/bin/chromium is missing; install Debian's 'chromium' package" >&2
-echo "(the HTML report browser tests are skipped without it)" >&2
+echo "(the HTML report browser tests fail without it)" >&2
+exit 1

@@ -29,9 +29,16 @@ from netgain.metrics import (
 from netgain.report.html import render_html, write_html
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-needs_chromium = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="Debian chromium missing: run scripts/ensure-chromium.sh"
-)
+needs_chromium = pytest.mark.usefixtures("require_chromium")
+
+
+@pytest.fixture
+def require_chromium() -> None:
+    """The browser tests are part of the suite: a missing browser fails them, never skips."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is missing: run scripts/ensure-chromium.sh (make test does)")
+
+
 T0 = datetime(2024, 1, 1, 9, tzinfo=UTC)
 HOSTILE = "src/<script>alert(1)</script>.py"
 CHART_IDS = {
