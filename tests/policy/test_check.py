@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from netgain.cli.check import render_text, run_check
 from netgain.report.markdown import render_markdown
 from tests.gitrepo import GitRepo
@@ -42,6 +44,16 @@ def check(repo: GitRepo, tmp: Path, body: str = "", **kwargs: Any) -> dict[str, 
     }
     options.update(kwargs)
     return run_check(**options)
+
+
+SCHEMA = Path(__file__).resolve().parents[2] / "src/netgain/policy/check.schema.json"
+
+
+def validate_document(doc: dict[str, Any]) -> None:
+    """The JSON output against the published schema (docs/policy.md links it)."""
+    import jsonschema
+
+    jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8"))).validate(doc)
 
 
 def rule(doc: dict[str, Any], name: str) -> dict[str, Any]:
@@ -93,6 +105,7 @@ def test_same_change_with_human_adr_owner_and_senior_passes(tmp_path: Path) -> N
     doc = check(repo, tmp_path, body, reviews=_approvals(tmp_path, "ada", "sam"))
     assert doc["verdict"] == "approved", render_text(doc)
     assert doc["exit_code"] == 0
+    validate_document(doc)
     assert [d["accepted"] for d in doc["design_documents"]] == [True]
     checkpoint = rule(doc, "architectural-checkpoint")
     assert checkpoint["status"] == "approved"
@@ -153,6 +166,7 @@ def test_sql_injection_blocked_whatever_the_ai_share(tmp_path: Path) -> None:
     scan_rule = rule(doc, "security-scan")
     assert scan_rule["status"] == "blocked"
     assert "sql-injection" in scan_rule["reason"]
+    validate_document(doc)
     [finding] = doc["findings"]
     assert finding["cwe"][0] == 89 and finding["line"] == 6 and finding["trace"]
     assert "raw_sql" in doc["facts"]["signals"]
@@ -208,6 +222,11 @@ def test_cli_exit_codes_and_formats(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["schema_version"] == 1 and doc["verdict"] == "blocked"
+    validate_document(doc)
+    import jsonschema
+
+    with pytest.raises(jsonschema.ValidationError):
+        validate_document(doc | {"verdict": "maybe"})
     assert set(doc["timings"]) >= {"ingest", "diff", "provenance", "scan", "total"}
     proc = netgain("check", "--event", str(event), "--format", "github", cwd=repo.path, check=False)
     payload = json.loads(proc.stdout)
