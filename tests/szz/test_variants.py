@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from netgain.szz import VARIANTS, find_inducing
@@ -31,9 +29,9 @@ def test_variant_finds_expected_inducing_commits(scenario: Scenario, variant: st
     assert scenario.names(result.inducing) == scenario.expected[variant]
 
 
-def test_netgain_default_is_right_on_every_scenario(tmp_path: Path) -> None:
-    for name, build in SCENARIOS.items():
-        s = build(tmp_path / name)
-        dates = {s.fix: s.date} if s.date else None
-        [result] = find_inducing(s.repo.path, [s.fix], dates=dates, large_files=s.large_files)
-        assert s.names(result.inducing) == s.truth, name
+def test_default_variant_finds_the_true_introducer(scenario: Scenario) -> None:
+    dates = {scenario.fix: scenario.date} if scenario.date else None
+    [result] = find_inducing(
+        scenario.repo.path, [scenario.fix], dates=dates, large_files=scenario.large_files
+    )
+    assert scenario.names(result.inducing) == scenario.truth
