@@ -312,3 +312,52 @@ def test_review_load_reorders_equally_familiar_reviewers(tmp_path: Path) -> None
     second = check(repo, tmp_path, "", review_load=load_file)["reviewers"][0]["suggested"]
     assert [(s["login"], s["open_reviews"]) for s in second] == [("carol", 0), ("ada", 9)]
     assert "9 open review(s)" in second[1]["why"]
+
+
+def test_flow_from_an_added_line_into_an_unchanged_helper_is_found(tmp_path: Path) -> None:
+    repo = base_repo(tmp_path / "r")
+    repo.commit({"src/db.py": "def run(cur, query):\n    cur.execute(query)\n"}, "db", author=ADA)
+    repo.git("branch", "-f", "base")
+    repo.branch("feature")
+    handler = (
+        "from db import run\n\n\ndef handler(cur, name):\n"
+        "    run(cur, \"SELECT * FROM u WHERE n = '%s'\" % name)\n"
+    )
+    repo.commit({"src/api.py": handler}, "handler", author=BOB)
+    doc = check(repo, tmp_path, "", approved_by=["carol"])
+    [finding] = doc["findings"]
+    assert (finding["rule_id"], finding["path"], finding["line"]) == (
+        "sql-injection",
+        "src/db.py",
+        2,
+    )
+    assert {"path": "src/api.py", "line": 5} in [
+        {"path": s["path"], "line": s["line"]} for s in finding["trace"]
+    ]
+    assert doc["verdict"] == "blocked"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="check reads the changed files and the modules they import (one level): a sink two "
+    "unchanged imports away is only found by a whole-program `netgain scan --diff`",
+)
+def test_flow_two_imports_away_is_found(tmp_path: Path) -> None:
+    repo = base_repo(tmp_path / "r")
+    repo.commit(
+        {
+            "src/db.py": "def run(cur, query):\n    cur.execute(query)\n",
+            "src/service.py": "from db import run\n\n\ndef lookup(cur, q):\n    run(cur, q)\n",
+        },
+        "db and service",
+        author=ADA,
+    )
+    repo.git("branch", "-f", "base")
+    repo.branch("feature")
+    handler = (
+        "from service import lookup\n\n\ndef handler(cur, name):\n"
+        "    lookup(cur, \"SELECT * FROM u WHERE n = '%s'\" % name)\n"
+    )
+    repo.commit({"src/api.py": handler}, "handler", author=BOB)
+    doc = check(repo, tmp_path, "")
+    assert [f["rule_id"] for f in doc["findings"]] == ["sql-injection"]

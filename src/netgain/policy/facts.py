@@ -8,6 +8,7 @@ design documents and coverage. Work is proportional to the change, not to the re
 
 from __future__ import annotations
 
+import ast
 import math
 import os
 import tempfile
@@ -20,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from netgain import git
 from netgain.analysis.findings import Finding, Severity, UnparsedFile
+from netgain.analysis.index import module_name_for
 from netgain.analysis.options import ScanOptions
 from netgain.analysis.scanner import scan
 from netgain.analysis.signals import Signal, find_signals
@@ -54,6 +56,8 @@ _TEST_PATTERNS = (
     "*.test.*",
     "spec/",
 )
+
+MAX_CONTEXT_FILES = 200  # unchanged modules read for one change's scan
 
 
 @dataclass(slots=True)
@@ -130,6 +134,40 @@ def _read_head(root: Path, head: str, paths: list[str]) -> dict[str, bytes]:
             if obj is not None and obj.type == "blob":
                 out[path] = obj.data
     return out
+
+
+def _imported_modules(root: Path, head: str, sources: dict[str, bytes]) -> dict[str, bytes]:
+    """Unchanged repository modules the changed files import (one level), read at head.
+
+    The analyzer then follows a flow from an added line into a helper it calls (the sink in an
+    unchanged file), as whole-program `netgain scan` would, at a cost proportional to the change.
+    """
+    names: set[str] = set()
+    for path, data in sources.items():
+        try:
+            tree = ast.parse(data)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue  # the scan reports it
+        package = module_name_for(path)[0].rsplit(".", 1)[0]
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")
+                    parts = parts[: max(0, len(parts) - (node.level - 1))]
+                    base = ".".join(p for p in [*parts, base] if p)
+                names.add(base)
+                names.update(f"{base}.{a.name}" if base else a.name for a in node.names)
+    if not names:
+        return {}
+    by_module: dict[str, str] = {}
+    for path in git.ls_files(root, head):
+        if path.endswith(".py") and path not in sources:
+            by_module.setdefault(module_name_for(path)[0], path)
+    wanted = sorted({by_module[n] for n in names if n in by_module})[:MAX_CONTEXT_FILES]
+    return _read_head(root, head, wanted) if wanted else {}
 
 
 def _scan_changed(
@@ -215,7 +253,10 @@ def gather(
         ctx.codeowners = load_codeowners(owner_blobs, explicit=policy.people.codeowners)
     with ctx.stage("scan"):
         if sources:
-            findings, ctx.unparsed = _scan_changed(sources, scan_options)
+            context = _imported_modules(root, head, sources)
+            findings, unparsed = _scan_changed(sources | context, scan_options)
+            # an unparsable imported (unchanged) file is not this change's problem to report
+            ctx.unparsed = [u for u in unparsed if u.path in sources]
             ctx.findings = [
                 f
                 for f in findings
