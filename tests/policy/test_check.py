@@ -361,3 +361,73 @@ def test_flow_two_imports_away_is_found(tmp_path: Path) -> None:
     repo.commit({"src/api.py": handler}, "handler", author=BOB)
     doc = check(repo, tmp_path, "")
     assert [f["rule_id"] for f in doc["findings"]] == ["sql-injection"]
+
+
+CUSTOM = """\
+[people]
+teams = { platform = ["ada", "carol"] }
+roles = { senior = ["sam"] }
+
+[[rules]]
+name = "tested"
+if = "change.lines_added > 2"
+tests_changed = true
+min_diff_coverage = 0.75
+
+[[rules]]
+name = "platform"
+approvals = [{ count = 1, teams = ["platform"] }]
+
+[[rules]]
+name = "senior"
+approvals = [{ count = 1, roles = ["senior"] }]
+
+[approval]
+all_of = ["tested", { any_of = ["platform", "senior"] }]
+"""
+
+
+def test_custom_policy_with_coverage_tests_and_an_or_tree(tmp_path: Path) -> None:
+    repo = base_repo(tmp_path / "r")
+    repo.branch("feature")
+    code = "def add(a, b):\n    c = a + b\n    return c\n"
+    repo.commit({"src/calc.py": code}, "calc", author=BOB)
+    policy = tmp_path / "policy.toml"
+    policy.write_text(CUSTOM, encoding="utf-8")
+    lcov = tmp_path / "lcov.info"
+    lcov.write_text("SF:src/calc.py\nDA:1,1\nDA:2,1\nDA:3,0\nend_of_record\n", encoding="utf-8")
+    doc = check(repo, tmp_path, "", policy_path=policy, coverage=lcov, approved_by=["sam"])
+    tested = rule(doc, "tested")
+    assert tested["status"] == "blocked"
+    details = {r["kind"]: r["detail"] for r in tested["requirements"]}
+    assert details["tests_changed"] == "no test file changed"
+    assert details["diff_coverage"].startswith("diff coverage 67% (2/3 added lines)")
+    assert doc["tree"]["all_of"][1] == {
+        "any_of": [
+            {"rule": "platform", "status": "pending"},
+            {"rule": "senior", "status": "approved"},
+        ],
+        "status": "approved",
+    }
+    assert doc["verdict"] == "blocked"
+    # with a test and full coverage, the senior's approval satisfies the any_of
+    repo.commit(
+        {
+            "tests/test_calc.py": "from calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n"
+        },
+        "test",
+        author=BOB,
+    )
+    lcov.write_text("SF:src/calc.py\nDA:1,1\nDA:2,1\nDA:3,1\nend_of_record\n", encoding="utf-8")
+    doc = check(repo, tmp_path, "", policy_path=policy, coverage=lcov, approved_by=["sam"])
+    assert rule(doc, "tested")["status"] == "approved"
+    assert doc["facts"]["diff_coverage"] == 1.0 and doc["facts"]["tests_changed"]
+    assert doc["verdict"] == "approved"
+
+
+def test_unknown_policy_key_exits_2_with_file_and_line(tmp_path: Path) -> None:
+    repo = base_repo(tmp_path / "r", policy="[people]\nroles = { senior = [] }\nseniors = []\n")
+    proc = netgain("check", "--base", "base", "--head", "HEAD", cwd=repo.path, check=False)
+    assert proc.returncode == 2
+    expected = f"{repo.path / 'netgain.toml'}:3: people.seniors: unknown key"
+    assert expected in " ".join(proc.stderr.split())

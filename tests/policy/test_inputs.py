@@ -190,3 +190,31 @@ def test_recorded_payload_files_are_githubs_shapes() -> None:
     assert {"head", "base", "user", "body", "labels", "draft"} <= set(event["pull_request"])
     review = load("pull_request_review_submitted.json")["review"]
     assert {"id", "user", "state", "commit_id", "submitted_at"} <= set(review)
+
+
+def test_reviews_from_the_api_follow_pagination_without_network() -> None:
+    import httpx
+
+    from netgain.policy.github import fetch_reviews
+
+    reviews = load("reviews_list.json")
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.params.get("page") == "2":
+            return httpx.Response(200, json=reviews[2:])
+        nxt = "https://api.github.com/repos/acme/shop/pulls/7/reviews?per_page=100&page=2"
+        return httpx.Response(200, json=reviews[:2], headers={"Link": f'<{nxt}>; rel="next"'})
+
+    got = fetch_reviews("acme/shop", 7, "t0ken", transport=httpx.MockTransport(handler))
+    assert [r.login for r in got] == ["ada", "carol", "ada", "ada"]
+    assert len(seen) == 2
+    assert seen[0].headers["Authorization"] == "Bearer t0ken"
+    assert seen[0].url.path == "/repos/acme/shop/pulls/7/reviews"
+
+    def denied(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(403, json={"message": "Resource not accessible by integration"})
+
+    with pytest.raises(UsageError, match="HTTP 403"):
+        fetch_reviews("acme/shop", 7, "t0ken", transport=httpx.MockTransport(denied))

@@ -12,9 +12,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netgain.errors import UsageError
+
+if TYPE_CHECKING:
+    import httpx
 
 API = "https://api.github.com"
 
@@ -160,8 +163,18 @@ def parse_reviews(path: Path) -> list[Review]:
     return [_review(item, f"{path}: reviews[{i}]") for i, item in enumerate(data)]
 
 
-def fetch_reviews(repository: str, number: int, token: str, *, api: str = API) -> list[Review]:
-    """Fetch every review of a pull request through the REST API (paginated, 100 per page)."""
+def fetch_reviews(
+    repository: str,
+    number: int,
+    token: str,
+    *,
+    api: str = API,
+    transport: httpx.BaseTransport | None = None,
+) -> list[Review]:
+    """Fetch every review of a pull request through the REST API (paginated, 100 per page).
+
+    `transport` replaces the network (tests pass an `httpx.MockTransport`).
+    """
     import httpx
 
     reviews: list[Review] = []
@@ -171,9 +184,12 @@ def fetch_reviews(repository: str, number: int, token: str, *, api: str = API) -
         "X-GitHub-Api-Version": "2022-11-28",
     }
     url: str | None = f"{api}/repos/{repository}/pulls/{number}/reviews?per_page=100"
-    with httpx.Client(headers=headers, timeout=20.0) as client:
+    with httpx.Client(headers=headers, timeout=20.0, transport=transport) as client:
         while url:
-            response = client.get(url)
+            try:
+                response = client.get(url)
+            except httpx.HTTPError as exc:
+                raise UsageError(f"GitHub API {url}: {exc}") from exc
             if response.status_code != 200:
                 raise UsageError(f"GitHub API {url}: HTTP {response.status_code}")
             page = response.json()
