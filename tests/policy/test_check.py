@@ -431,3 +431,22 @@ def test_unknown_policy_key_exits_2_with_file_and_line(tmp_path: Path) -> None:
     assert proc.returncode == 2
     expected = f"{repo.path / 'netgain.toml'}:3: people.seniors: unknown key"
     assert expected in " ".join(proc.stderr.split())
+
+
+def test_invalidate_on_push_ignores_reviews_of_older_commits(tmp_path: Path) -> None:
+    repo = base_repo(tmp_path / "r")
+    repo.branch("feature")
+    old_head = repo.commit({"src/app.py": "def main() -> None:\n    print(1)\n"}, "v1", author=BOB)
+    repo.commit({"src/app.py": "def main() -> None:\n    print(2)\n"}, "v2", author=BOB)
+    reviews = load("reviews_list.json")[2:3]  # ada's approval...
+    reviews[0]["commit_id"] = old_head  # ...given before the last push
+    path = write(tmp_path / "rv.json", reviews)
+    policy = tmp_path / "p.toml"
+    policy.write_text('[[rules]]\nname = "peer"\napprovals = [{ count = 1 }]\n', encoding="utf-8")
+    assert check(repo, tmp_path, "", reviews=path, policy_path=policy)["verdict"] == "approved"
+    policy.write_text(
+        '[[rules]]\nname = "peer"\ninvalidate_on_push = true\napprovals = [{ count = 1 }]\n',
+        encoding="utf-8",
+    )
+    doc = check(repo, tmp_path, "", reviews=path, policy_path=policy)
+    assert doc["verdict"] == "pending"

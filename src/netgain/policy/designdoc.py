@@ -30,6 +30,7 @@ _PATHLIKE = re.compile(
 )
 _GITHUB_BLOB = re.compile(r"^https?://github\.com/([^/]+/[^/]+)/blob/[^/]+/(.+)$")
 MAX_LINKS = 50
+MAX_BODY = 65_536
 
 
 @dataclass(slots=True)
@@ -63,6 +64,7 @@ class DesignDocCheck:
 def extract_links(body: str) -> list[str]:
     """Markdown link targets, bare URLs and repository-looking document paths, in order, unique."""
     found: list[str] = []
+    body = body[:MAX_BODY]  # GitHub caps descriptions at 65,536 characters; so does netgain
     for regex in (_MD_LINK, _URL, _PATHLIKE):
         for match in regex.finditer(body):
             link = match.group(1) if regex is not _URL else match.group(0)

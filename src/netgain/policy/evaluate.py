@@ -248,6 +248,10 @@ def evaluate_rule(
         result.reason = f"condition is false: {rule.condition}"
         return result
     result.requirements = _checks(rule, ctx)
+    if rule.invalidate_on_push:
+        # only reviews of the current head count (reviews without a commit, e.g. --approved-by, do)
+        fresh = [r for r in ctx.pr.reviews if r.commit_id in (None, ctx.head)]
+        states = latest_states(fresh)
     result.requirements += [_approval(a, rule, ctx, people, states) for a in rule.approvals]
     failed = [r for r in result.requirements if not r.satisfied and r.kind != "approvals"]
     waiting = [r for r in result.requirements if not r.satisfied and r.kind == "approvals"]

@@ -110,6 +110,7 @@ class Rule(_Model):
     tests_changed: bool = False
     author_can_approve: bool = False
     changes_requested_blocks: bool = True  # a required reviewer's "request changes" disapproves
+    invalidate_on_push: bool = False  # only reviews of the head commit count
 
     @field_validator("name")
     @classmethod
