@@ -450,3 +450,18 @@ def test_invalidate_on_push_ignores_reviews_of_older_commits(tmp_path: Path) -> 
     )
     doc = check(repo, tmp_path, "", reviews=path, policy_path=policy)
     assert doc["verdict"] == "pending"
+
+
+def test_usage_errors(tmp_path: Path) -> None:
+    from netgain.errors import UsageError
+
+    repo = base_repo(tmp_path / "r")
+    with pytest.raises(UsageError, match="--base and --head are required"):
+        check(repo, tmp_path, "", event=None)
+    with pytest.raises(UsageError, match="unknown revision 'nope'"):
+        check(repo, tmp_path, "", event=None, base="base", head="nope")
+    with pytest.raises(UsageError, match="unknown revision '--all'"):
+        check(repo, tmp_path, "", event=None, base="--all", head="HEAD")
+    load_file = write(tmp_path / "load.json", {"ada": "many"})
+    with pytest.raises(UsageError, match="login -> open reviews"):
+        check(repo, tmp_path, "", review_load=load_file)

@@ -218,3 +218,29 @@ def test_reviews_from_the_api_follow_pagination_without_network() -> None:
 
     with pytest.raises(UsageError, match="HTTP 403"):
         fetch_reviews("acme/shop", 7, "t0ken", transport=httpx.MockTransport(denied))
+
+
+def test_design_doc_link_kinds(tmp_path: Path) -> None:
+    from netgain.policy.designdoc import _repo_path, check_design_docs
+    from netgain.policy.schema import DesignDocs
+
+    blob = "https://github.com/acme/shop/blob/main/docs/adr/0001-tokens.md#context"
+    assert _repo_path(blob, "acme/shop") == "docs/adr/0001-tokens.md"
+    assert _repo_path(blob, "evil/shop") is None  # another repository's file proves nothing here
+    assert _repo_path("/docs/adr/1.md", None) == "docs/adr/1.md"
+    assert _repo_path("docs/../../etc/passwd", None) is None
+    config = DesignDocs(urls=["https://wiki.example.com/design/*"])
+
+    def no_provenance(shas: list[str]) -> dict[str, Any]:
+        raise AssertionError("external links need no provenance")
+
+    checks = check_design_docs(
+        tmp_path,
+        "HEAD",
+        "RFC: https://wiki.example.com/design/tokens and https://example.org/other",
+        config,
+        no_provenance,
+    )
+    assert [(c.link, c.kind, c.accepted) for c in checks] == [
+        ("https://wiki.example.com/design/tokens", "external", True)
+    ]
