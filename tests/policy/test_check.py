@@ -465,3 +465,16 @@ def test_usage_errors(tmp_path: Path) -> None:
     load_file = write(tmp_path / "load.json", {"ada": "many"})
     with pytest.raises(UsageError, match="login -> open reviews"):
         check(repo, tmp_path, "", review_load=load_file)
+
+
+def test_codeowners_problems_are_reported_in_every_output(tmp_path: Path) -> None:
+    repo = base_repo(tmp_path / "r")
+    repo.branch("feature")
+    owners = "*  @carol\n!src/secret.py @nobody\n/src/auth/ @ada not_an_owner\n"
+    repo.commit({".github/CODEOWNERS": owners, "src/x.py": "x = 1\n"}, "owners", author=BOB)
+    doc = check(repo, tmp_path, "")
+    problems = doc["codeowners"]["problems"]
+    assert [p["line"] for p in problems] == [2, 3]
+    assert doc["codeowners"]["path"] == ".github/CODEOWNERS"
+    assert "CODEOWNERS line 2: negated pattern" in render_markdown(doc)
+    assert "warning: .github/CODEOWNERS:3: invalid owner 'not_an_owner'" in render_text(doc)
