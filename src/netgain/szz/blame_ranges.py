@@ -7,13 +7,14 @@ speed difference from tools that blame every modified file in full.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import subprocess
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from netgain.errors import GitError
 from netgain.git import BlameLine, LineRange, parse_incremental, run_git
-from netgain.git.runner import GitProblemError
+from netgain.git.runner import GitProblemError, error_from, git_command
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +46,15 @@ def blame_ranges(
     *,
     context: int = 0,
     line_count: int | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> list[BlameLine]:
     """Who last changed each of `lines` (1-indexed, in `path` at `rev`).
 
     `context` widens every range by that many lines on each side (clamped to `line_count`, the
     file's length): git's move and copy detection scores a *block* of lines by its alphanumeric
     characters (at least 20 for -M, 40 for -C), so a lone short line is never recognised as moved
-    unless its neighbours come along. Only the requested lines are returned.
+    unless its neighbours come along. Only the requested lines are returned. `env` replaces
+    git's environment (see `netgain.szz.graph_cache`).
 
     Returns:
         One BlameLine per requested line that exists in the file, sorted by line number.
@@ -82,8 +85,23 @@ def blame_ranges(
     for r in ranges:
         args += ["-L", f"{r.start},{r.end}"]
     try:
-        out = run_git(repo, *args, rev, "--", path)
+        out = _run(repo, [*args, rev, "--", path], env)
     except GitProblemError as exc:
         exc.problem.path = path
         raise
     return [b for b in parse_incremental(out) if b.final_line in wanted]
+
+
+def _run(repo: Path, args: list[str], env: Mapping[str, str] | None) -> bytes:
+    if env is None:
+        return run_git(repo, *args)
+    proc = subprocess.run(
+        git_command(repo, *args),
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise error_from(args, proc.returncode, proc.stderr)
+    return proc.stdout

@@ -29,11 +29,13 @@ from netgain.szz.changes import (
     load_changes,
     load_commit_info,
 )
+from netgain.szz.graph_cache import alternate_env, commit_graph_dir
 from netgain.szz.lines import code_lines, normalize
 from netgain.szz.meta import MetaKind, classify
 from netgain.szz.variants import DEFAULT_VARIANT, Variant, get_variant
 
 LARGE_COMMIT_FILES = 50
+GRAPH_CACHE_MIN_BLAMES = 8  # fewer blames than this do not pay for writing the commit-graph
 MOVE_CONTEXT = 3  # lines blamed around each target so git can recognise a moved block
 
 
@@ -142,6 +144,7 @@ def find_inducing(
     jobs: int | None = None,
     large_files: int = LARGE_COMMIT_FILES,
     max_rounds: int = 3,
+    graph_cache: bool = True,
 ) -> list[SzzResult]:
     """The bug-introducing candidates of each fix commit.
 
@@ -154,6 +157,8 @@ def find_inducing(
         jobs: Parallel blames (default: all cores).
         large_files: A commit touching more files than this is "large" (AG-SZZ and later).
         max_rounds: How many times to re-blame past rejected candidates.
+        graph_cache: Speed blame up with netgain's commit-graph (see `graph_cache`) when there
+            are enough files to blame to pay for writing it.
 
     Returns:
         One SzzResult per fix, in the order given. Problems (unknown commit, merge or root fix,
@@ -190,12 +195,16 @@ def find_inducing(
         if p.sha in results:
             results[p.sha].problems.append(p)
     workers = max(1, jobs or os.cpu_count() or 1)
+    env = None
+    if graph_cache and len(work) >= GRAPH_CACHE_MIN_BLAMES:
+        objects = commit_graph_dir(repo)
+        env = alternate_env(objects) if objects is not None else None
     known: dict[str, CommitChanges] = {}
     kinds: dict[str, set[MetaKind]] = {}
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="szz-blame") as pool:
         todo = work
         for _ in range(max_rounds + 1):
-            list(pool.map(lambda j: _run_blame(repo, j, v), todo))
+            list(pool.map(lambda j: _run_blame(repo, j, v, env), todo))
             if not v.skip:
                 break
             _classify_new(repo, work, known, kinds, large_files)
@@ -277,7 +286,7 @@ def _adjacent_jobs(
     return [_Job(info.sha, info.parents[0], p, r, totals[p]) for p, r in per_path.items()]
 
 
-def _run_blame(repo: Path, job: _Job, v: Variant) -> None:
+def _run_blame(repo: Path, job: _Job, v: Variant, env: dict[str, str] | None) -> None:
     options = BlameOptions(
         ignore_whitespace=v.ignore_whitespace,
         follow_moves=job.copies,
@@ -292,6 +301,7 @@ def _run_blame(repo: Path, job: _Job, v: Variant) -> None:
             options,
             context=MOVE_CONTEXT if job.copies else 0,
             line_count=job.line_count,
+            env=env,
         )
         job.problem = None
     except GitProblemError as exc:
@@ -305,14 +315,22 @@ def _may_be_copied(
     job: _Job, known: dict[str, CommitChanges], kinds: dict[str, set[MetaKind]]
 ) -> bool:
     """Whether a blamed line may have come from elsewhere: its commit moved code, or created the
-    file the line is in. Only then is the (slower) move and copy detection worth running."""
+    file the line is in while removing code elsewhere. Only then is the (slower) move and copy
+    detection worth running."""
     for b in job.blame:
         changes = known.get(b.sha)
         if changes is None:
             continue
         if MetaKind.MOVE in kinds.get(b.sha, set()):
             return True
-        if any(f.diff.status in "ACR" and f.diff.path == b.orig_path for f in changes.files):
+        created = any(f.diff.status in "ACR" and f.diff.path == b.orig_path for f in changes.files)
+        # git's -C looks for a copy source among the files the same commit modified, so a file
+        # created in a commit that removed nothing elsewhere (a root commit, a new module) had
+        # nowhere to be copied from.
+        if created and any(
+            f.diff.path != b.orig_path and (f.diff.removed or f.diff.status == "D")
+            for f in changes.files
+        ):
             return True
     return False
 
