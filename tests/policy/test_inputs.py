@@ -244,3 +244,13 @@ def test_design_doc_link_kinds(tmp_path: Path) -> None:
     assert [(c.link, c.kind, c.accepted) for c in checks] == [
         ("https://wiki.example.com/design/tokens", "external", True)
     ]
+
+
+def test_reviews_of_deleted_accounts_and_bad_items(tmp_path: Path) -> None:
+    reviews = load("reviews_list.json")
+    reviews[0]["user"] = None  # a deleted account, as GitHub sends it
+    parsed = parse_reviews(write(tmp_path / "r.json", reviews))
+    assert parsed[0].login == "ghost"
+    reviews[1] = {"state": "APPROVED"}
+    with pytest.raises(UsageError, match=r"reviews\[1\]: a review needs user.login and state"):
+        parse_reviews(write(tmp_path / "r.json", reviews))

@@ -91,7 +91,8 @@ def _review(item: Any, where: str) -> Review:
     if not isinstance(item, dict):
         raise UsageError(f"{where}: a review must be an object")
     user = item.get("user")
-    login = user.get("login") if isinstance(user, dict) else None
+    # GitHub sends "user": null for deleted accounts and shows them as @ghost
+    login = user.get("login") if isinstance(user, dict) else ("ghost" if user is None else None)
     state = item.get("state")
     if not isinstance(login, str) or not isinstance(state, str):
         raise UsageError(f"{where}: a review needs user.login and state")
