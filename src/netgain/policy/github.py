@@ -92,7 +92,8 @@ def _review(item: Any, where: str) -> Review:
         raise UsageError(f"{where}: a review must be an object")
     user = item.get("user")
     # GitHub sends "user": null for deleted accounts and shows them as @ghost
-    login = user.get("login") if isinstance(user, dict) else ("ghost" if user is None else None)
+    deleted = "user" in item and user is None
+    login = user.get("login") if isinstance(user, dict) else ("ghost" if deleted else None)
     state = item.get("state")
     if not isinstance(login, str) or not isinstance(state, str):
         raise UsageError(f"{where}: a review needs user.login and state")
