@@ -39,23 +39,34 @@ def _detail(r: SzzResult) -> dict[str, Any]:
 
 def _print_text(results: list[SzzResult], variant: str) -> None:
     for r in results:
+        adjacent = any(e.reason == "adjacent" for c in r.candidates for e in c.evidence)
+        blamed = (
+            f"{r.lines_blamed} line(s) around its insertions blamed "
+            f"({r.lines_changed} changed line(s), none worth blaming)"
+            if adjacent
+            else f"{r.lines_blamed} of {r.lines_changed} changed line(s) blamed"
+        )
         console.print(
             f"[bold]{r.fix[:12]}[/bold] ({variant}): {len(r.candidates)} inducing commit(s), "
-            f"{r.lines_blamed} of {r.lines_changed} changed line(s) blamed",
+            f"{blamed}",
             highlight=False,
+            soft_wrap=True,
         )
         for c in r.candidates:
             date = c.author_date.date().isoformat() if c.author_date else "?"
-            console.print(f"  {c.sha[:12]}  {date}", highlight=False)
+            console.print(f"  {c.sha[:12]}  {date}", highlight=False, soft_wrap=True)
             for ev in c.evidence:
                 moved = f" (from {ev.inducing_path})" if ev.inducing_path != ev.path else ""
                 console.print(
                     f"    {ev.path}{moved}: lines {_spans(ev.lines)} [{ev.reason}]",
                     highlight=False,
                     markup=False,
+                    soft_wrap=True,
                 )
         for d in r.dropped:
-            console.print(f"  [dim]dropped {d.sha[:12]}: {d.reason}[/dim]", highlight=False)
+            console.print(
+                f"  [dim]dropped {d.sha[:12]}: {d.reason}[/dim]", highlight=False, soft_wrap=True
+            )
         for p in r.problems:
             err_console.print(
                 f"  problem {p.kind}: {p.message}" + (f" ({p.path})" if p.path else ""),
