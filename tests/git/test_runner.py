@@ -106,3 +106,19 @@ def test_missing_configured_ignore_revs_file_does_not_break_blame(tmp_path: Path
     repo.commit({"f.py": "x\n"}, "c")
     repo.git("config", "blame.ignoreRevsFile", ".git-blame-ignore-revs")
     assert len(blame_file(repo.path, "HEAD", "f.py")) == 1
+
+
+def test_configured_conversion_commands_are_never_run(tmp_path: Path) -> None:
+    """A repository's .gitattributes can name a diff driver; a textconv or external diff
+    configured for it must not run when netgain reads the repository."""
+    repo = GitRepo(tmp_path / "r")
+    marker = tmp_path / "ran"
+    repo.commit({".gitattributes": "*.txt diff=evil\n", "a.txt": "1\n"}, "c1")
+    c2 = repo.commit({"a.txt": "1\n2\n"}, "c2")
+    repo.git("config", "diff.evil.textconv", f"touch {marker}; cat")
+    repo.git("config", "diff.evil.command", f"touch {marker}; true")
+    list(iter_commits(repo.path, ["HEAD"]))
+    dict(iter_commit_diffs(repo.path, [c2]))
+    diff_between(repo.path, "HEAD~1", "HEAD")
+    blame_file(repo.path, "HEAD", "a.txt")
+    assert not marker.exists()

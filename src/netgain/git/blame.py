@@ -45,7 +45,8 @@ def blame_file(
             raise GitError(f"refusing revision that looks like an option: {value!r}")
     # --root: a root commit wrote its lines, it is not a boundary (even inside since..rev).
     # A configured blame.ignoreRevsFile is honoured: git 2.39 offers no way to switch it off.
-    args = ["blame", "--incremental", "--root"]
+    # --no-textconv: never run a configured conversion command on repository content.
+    args = ["blame", "--incremental", "--root", "--no-textconv"]
     if copies:
         args += ["-M", "-C", "-C", "-C"]
     args.append(rev if since is None else f"{since}..{rev}")
