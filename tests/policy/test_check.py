@@ -478,3 +478,24 @@ def test_codeowners_problems_are_reported_in_every_output(tmp_path: Path) -> Non
     assert doc["codeowners"]["path"] == ".github/CODEOWNERS"
     assert "CODEOWNERS line 2: negated pattern" in render_markdown(doc)
     assert "warning: .github/CODEOWNERS:3: invalid owner 'not_an_owner'" in render_text(doc)
+
+
+def test_hostile_changed_files_are_reported_not_fatal(tmp_path: Path) -> None:
+    repo = base_repo(tmp_path / "r")
+    repo.branch("feature")
+    repo.commit(
+        {
+            "src/broken.py": "def (:\n",
+            "src/escapes.py": 'import re\nPATTERN = re.compile("\\d+")\n',  # SyntaxWarning
+            "src/latin.py": b"# -*- coding: latin-1 -*-\nNAME = '\xe9'\n",
+            "src/bin.dat": b"\x00\x01\x02",
+        },
+        "odd files",
+        author=BOB,
+    )
+    doc = check(repo, tmp_path, "", approved_by=["carol"])
+    assert [u["path"] for u in doc["unparsed_files"]] == ["src/broken.py"]
+    assert doc["unparsed_files"][0]["line"] == 1
+    assert doc["facts"]["findings"]["unparsed_files"] == 1
+    assert "1 changed file(s) could not be parsed" in rule(doc, "security-scan")["reason"]
+    assert doc["verdict"] == "approved"

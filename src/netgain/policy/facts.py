@@ -13,6 +13,7 @@ import math
 import os
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -145,7 +146,9 @@ def _imported_modules(root: Path, head: str, sources: dict[str, bytes]) -> dict[
     names: set[str] = set()
     for path, data in sources.items():
         try:
-            tree = ast.parse(data)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the scanned code's invalid escapes are its own
+                tree = ast.parse(data)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue  # the scan reports it
         package = module_name_for(path)[0].rsplit(".", 1)[0]
