@@ -111,6 +111,9 @@ def test_every_evidence_kind_links_the_right_commits(shop: Shop, tmp_path: Path)
         "id,title,severity,service,started_at,resolved_at,caused_by,fixed_by,labels,url\n"
         f"OUT-1,Checkout down,sev1,checkout,2024-01-15T08:00:00Z,,{c['c1'][:7]} abc1234,#15,,\n"
         "OUT-2,Slow search,sev3,search,2024-01-16,,,,,\n"
+        # Started after c1 (00:01) but before c2 (00:02) and the deploy tag (00:03): SZZ from
+        # fix5 names c2, written after the incident began, so no cause is linked at all.
+        f"OUT-9,Early refunds,sev2,pay,2024-01-01T00:01:30Z,,,{c['fix5']},,\n"
     )
     jira = tmp_path / "jira.json"
     jira.write_text(jira_export(c["c2"][:12]))
@@ -132,6 +135,7 @@ def test_every_evidence_kind_links_the_right_commits(shop: Shop, tmp_path: Path)
         ("OUT-1", "cause", "explicit-caused-by", c["c1"]),
         ("OUT-1", "fix", "explicit-fixed-by", c["m15"]),
         ("OUT-2", "cause", "deployment", c["c3"]),
+        ("OUT-9", "fix", "explicit-fixed-by", c["fix5"]),
         ("INC-7", "cause", "root-cause-in-body", c["c2"]),
         ("INC-7", "fix", "fix-references-incident", c["fix6"]),
         ("INC-7", "cause", "revert", c["c3"]),

@@ -39,7 +39,7 @@ from netgain.incidents.references import (
 )
 from netgain.store.models import Commit
 from netgain.store.outcome_models import Incident, IncidentLink, PullRequest
-from netgain.szz import SzzResult, find_inducing
+from netgain.szz import find_inducing
 from netgain.szz.persist import store_results
 
 RANKS = {
@@ -253,25 +253,18 @@ def _szz_links(
     all_fixes = sorted({sha for shas in wanted.values() for sha in shas})
     if not all_fixes:
         return
-    # One SZZ run per distinct (fix, incident start): the date filter depends on the incident.
-    starts = {inc.id: inc.started_at for inc in incidents}
-    by_date: dict[datetime | None, set[str]] = defaultdict(set)
-    for inc_id, shas in wanted.items():
-        by_date[_aware(starts[inc_id])].update(shas)
-    results: dict[tuple[str, datetime | None], SzzResult] = {}
-    for start, fix_set in by_date.items():
-        shas = sorted(fix_set)
-        dates = dict.fromkeys(shas, start) if start is not None else None
-        batch = find_inducing(root, shas, dates=dates, jobs=jobs)
-        store_results(session, repository_id, batch)
-        for result in batch:
-            results[(result.fix, start)] = result
-    for inc_id, shas in wanted.items():
-        for fix in shas:
-            result = results[(fix, _aware(starts[inc_id]))]
-            for cand in result.candidates:
+    # One SZZ run for all fixes (what szz_links stores: fix -> inducing, whatever the incident);
+    # the date filter is applied per incident, since one fix may close incidents of several dates.
+    results = {r.fix: r for r in find_inducing(root, all_fixes, jobs=jobs)}
+    store_results(session, repository_id, results.values())
+    for inc in incidents:
+        start = _aware(inc.started_at)
+        for fix in wanted.get(inc.id, []):
+            for cand in results[fix].candidates:
+                if start is not None and cand.author_date is not None and cand.author_date > start:
+                    continue  # written after the incident started: cannot have caused it
                 where = ", ".join(f"{e.path}:{','.join(map(str, e.lines))}" for e in cand.evidence)
-                found[inc_id].append(
+                found[inc.id].append(
                     _Link(cand.sha, "cause", "szz", f"from fix {fix[:12]}: {where}")
                 )
 
