@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netgain.git import Trailer, parse_trailers, parse_unified_diff
+from netgain.git.diff import _parse_lines
 from tests.gitrepo import run
 
 # Lines chosen to hit every branch of git's trailer rules when combined at random.
@@ -82,8 +83,19 @@ def test_diff_ranges_explain_the_change(
     a, b = tmp_path / "old.txt", tmp_path / "new.txt"
     a.write_text("\n".join(old) + (end if old else ""))
     b.write_text("\n".join(new) + (end if new else ""))
-    proc = run(tmp_path, "diff", "--no-index", context, "old.txt", "new.txt", check=False)
+    proc = run(
+        tmp_path,
+        "diff",
+        "--no-index",
+        "--inter-hunk-context=0",
+        context,
+        "old.txt",
+        "new.txt",
+        check=False,
+    )
     diffs = parse_unified_diff(proc.stdout)
+    if context == "-U0":  # the header-only fast path netgain uses for its own -U0 diffs
+        assert _parse_lines(proc.stdout.split(b"\n"), zero_context=True) == diffs
     if not diffs:
         assert a.read_bytes() == b.read_bytes()
         return

@@ -41,7 +41,7 @@ def parse_unified_diff(data: bytes) -> list[FileDiff]:
     Returns:
         One FileDiff per `diff --git` section, in order. Combined (`diff --cc`) sections are skipped.
     """
-    return _parse_lines(data.split(b"\n"))
+    return _parse_lines(data.split(b"\n"), zero_context=False)
 
 
 def _ranges(numbers: list[int]) -> list[LineRange]:
@@ -106,7 +106,9 @@ def _git_line_paths(rest: bytes) -> tuple[str, str]:
     return decode_path(old[2:]), decode_path(new[2:])
 
 
-def _parse_lines(lines: Sequence[bytes]) -> list[FileDiff]:
+def _parse_lines(lines: Sequence[bytes], *, zero_context: bool) -> list[FileDiff]:
+    """Parse diff lines; `zero_context` promises git's `-U0 --inter-hunk-context=0` output,
+    where a hunk is its removed lines then its added lines, so ranges come from the header."""
     out: list[FileDiff] = []
     i = 0
     n = len(lines)
@@ -139,7 +141,7 @@ def _parse_lines(lines: Sequence[bytes]) -> list[FileDiff]:
         if current is None:
             continue
         if line.startswith(b"@@ "):
-            i = _walk_hunk(lines, i, line, added, removed)
+            i = _walk_hunk(lines, i, line, added, removed, zero_context)
             continue
         _header_line(current, line)
     finish()
@@ -201,7 +203,12 @@ def _hunk_counts(header: bytes) -> tuple[int, int, int, int]:
 
 
 def _walk_hunk(
-    lines: Sequence[bytes], i: int, header: bytes, added: list[int], removed: list[int]
+    lines: Sequence[bytes],
+    i: int,
+    header: bytes,
+    added: list[int],
+    removed: list[int],
+    zero_context: bool,
 ) -> int:
     """Consume one hunk's body starting at lines[i]; return the index after it."""
     try:
@@ -209,6 +216,12 @@ def _walk_hunk(
     except (IndexError, ValueError) as exc:
         raise GitError(f"malformed hunk header on diff line {i}: {header[:80]!r}") from exc
     n = len(lines)
+    if zero_context:
+        end = _zero_context_end(lines, i, o_left, n_left)
+        if end is not None:
+            removed.extend(range(o_line, o_line + o_left))
+            added.extend(range(n_line, n_line + n_left))
+            return end
     while (o_left > 0 or n_left > 0) and i < n:
         line = lines[i]
         i += 1
@@ -233,6 +246,21 @@ def _walk_hunk(
     return i
 
 
+def _zero_context_end(lines: Sequence[bytes], i: int, removed: int, added: int) -> int | None:
+    """End index of a context-free hunk, checked at each block's edges; None if it is not one."""
+    n = len(lines)
+    for count, prefix in ((removed, b"-"), (added, b"+")):
+        if not count:
+            continue
+        last = i + count - 1
+        if last >= n or lines[i][:1] != prefix or lines[last][:1] != prefix:
+            return None
+        i = last + 1
+        if i < n and lines[i][:1] == b"\\":
+            i += 1  # "\ No newline at end of file"
+    return i
+
+
 def diff_between(
     repo: Path, base: str, head: str, paths: Sequence[str] | None = None
 ) -> list[FileDiff]:
@@ -254,7 +282,7 @@ def diff_between(
     out = run_git(
         repo, "--literal-pathspecs", "diff", *_DIFF_OPTS, base, head, "--", *(paths or ())
     )
-    return parse_unified_diff(out)
+    return _parse_lines(out.split(b"\n"), zero_context=True)
 
 
 def iter_commit_diffs(
@@ -300,14 +328,14 @@ def iter_commit_diffs(
                         line in wanted_set
                     ):  # hunk lines always carry a prefix, so a bare id is a header
                         if current is not None:
-                            yield current.decode("ascii"), _parse_lines(body)
+                            yield current.decode("ascii"), _parse_lines(body, zero_context=True)
                         current, body = line, []
                     else:
                         body.append(line)
             if rest:
                 body.append(rest)
             if current is not None:
-                yield current.decode("ascii"), _parse_lines(body)
+                yield current.decode("ascii"), _parse_lines(body, zero_context=True)
             stream.check()
 
 
