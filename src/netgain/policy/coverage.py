@@ -23,6 +23,7 @@ class CoverageReport:
     format: str = ""
 
     def lookup(self, path: str) -> dict[int, int] | None:
+        """Line hits of a repository path, matching report paths by suffix."""
         if path in self.files:
             return self.files[path]
         for name, lines in self.files.items():

@@ -238,6 +238,7 @@ def _checks(rule: Rule, ctx: ChangeContext) -> list[Requirement]:
 def evaluate_rule(
     rule: Rule, ctx: ChangeContext, people: Directory, states: dict[str, str]
 ) -> RuleResult:
+    """One rule on one change: skipped, or its requirements checked and its status decided."""
     result = RuleResult(rule.name, "skipped", "", rule.tier, rule.description, rule.condition)
     try:
         applies = evaluate(rule.condition, ctx.facts.to_dict())

@@ -115,6 +115,7 @@ ProvenanceLoader = Callable[[list[str]], dict[str, CommitProvenance]]
 
 
 def is_test_path(path: str) -> bool:
+    """Whether a changed path is a test (pytest, unittest and JavaScript conventions)."""
     return path_matches(_TEST_PATTERNS, path)
 
 
@@ -378,4 +379,5 @@ def _facts(ctx: ChangeContext, policy: Policy, author: AuthorFacts) -> Facts:
 
 
 def severity_at_least(findings: list[Finding], threshold: Severity) -> list[Finding]:
+    """The findings a `scan_clean = threshold` requirement refuses."""
     return [f for f in findings if f.severity >= threshold]

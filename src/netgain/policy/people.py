@@ -10,6 +10,7 @@ from netgain.policy.schema import Policy
 
 
 def norm(login: str) -> str:
+    """A login as compared everywhere: without `@`, lower-case (GitHub logins ignore case)."""
     return login.strip().removeprefix("@").lower()
 
 
@@ -26,12 +27,14 @@ class Directory:
                     self._email_to_login[alias.lower()] = norm(login)
 
     def team(self, name: str) -> set[str]:
+        """Members of a `[people.teams]` team (`@org/team` falls back to the slug)."""
         members = self.policy.people.teams.get(name.removeprefix("@"))
         if members is None and "/" in name:  # @org/team from CODEOWNERS: try the slug alone
             members = self.policy.people.teams.get(name.removeprefix("@").split("/", 1)[1])
         return {norm(m) for m in members or ()}
 
     def role(self, name: str) -> set[str]:
+        """Members of a role, with `@team` entries expanded."""
         out: set[str] = set()
         for member in self.policy.people.roles.get(name, ()):
             if member.startswith("@"):
@@ -54,6 +57,7 @@ class Directory:
         return out
 
     def everyone(self) -> set[str]:
+        """Every login the policy or CODEOWNERS names: the pool for open approval requests."""
         people: set[str] = set()
         for name in self.policy.people.teams:
             people |= self.team(name)
@@ -65,6 +69,7 @@ class Directory:
         return people
 
     def roles_of(self, login: str) -> list[str]:
+        """The roles `login` holds, for the reasons shown next to a suggestion."""
         return sorted(r for r in self.policy.people.roles if login in self.role(r))
 
     def emails_of(self, login: str, known_emails: Iterable[str]) -> set[str]:
