@@ -158,12 +158,17 @@ def test_odd_paths_round_trip(tmp_path: Path) -> None:
 def test_latin1_encoding_header_is_decoded(tmp_path: Path) -> None:
     repo = GitRepo(tmp_path / "r")
     message = "Café für José\n\nCo-authored-by: José <j@x>\n".encode("latin-1")
-    sha = repo.commit({"f": "1\n"}, message, encoding="ISO-8859-1")
-    assert b"encoding ISO-8859-1" in repo.git_bytes("cat-file", "commit", sha)
+    latin_name = "Jos\udce9 M\udcfcller"  # the bytes b"Jos\xe9 M\xfcller": Latin-1, not UTF-8
+    sha = repo.commit(
+        {"f": "1\n"}, message, encoding="ISO-8859-1", author=(latin_name, "jm@example.com")
+    )
+    raw = repo.git_bytes("cat-file", "commit", sha)
+    assert b"encoding ISO-8859-1" in raw and b"author Jos\xe9 M\xfcller" in raw
     problems: list[GitProblem] = []
     [commit] = iter_commits(repo.path, ["HEAD"], problems=problems)
     assert commit.message == "Café für José\n\nCo-authored-by: José <j@x>\n"
     assert commit.trailers == [Trailer("Co-authored-by", "José <j@x>")]
+    assert commit.author.name == "José Müller"  # git re-encodes the identity lines too
     assert problems == []
 
 
