@@ -114,6 +114,10 @@ def test_repository_facts(tmp_path: Path) -> None:
     assert repo_root(bare.path) == bare.path.resolve()
     with pytest.raises(GitError):
         repo_root(tmp_path)
+    with pytest.raises(GitError, match="not a git repository"):
+        head_sha(tmp_path)
+    with pytest.raises(GitError, match="not a git repository"):
+        read_notes(tmp_path)
 
 
 def test_cat_file_batch_usable_after_abandoned_read_many(tmp_path: Path) -> None:

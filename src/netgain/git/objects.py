@@ -155,7 +155,7 @@ def read_notes(
     """
     if ref.startswith("-"):
         raise GitError(f"refusing notes ref that looks like an option: {ref!r}")
-    if run_git(repo, "rev-parse", "--verify", "--quiet", ref, ok_codes=(0, 1, 128)).strip() == b"":
+    if run_git(repo, "rev-parse", "--verify", "--quiet", ref, ok_codes=(0, 1)).strip() == b"":
         return {}
     listing = run_git(repo, "notes", f"--ref={ref}", "list").decode("ascii", "replace")
     pairs = [line.split() for line in listing.splitlines() if line.strip()]

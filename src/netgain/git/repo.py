@@ -52,11 +52,12 @@ def rev_parse(repo: Path | str, rev: str) -> str | None:
     """The full object id `rev` names, or None when it names nothing.
 
     Raises:
-        GitError: `rev` looks like an option (hostile input must not become a git flag).
+        GitError: `rev` looks like an option (hostile input must not become a git flag), or
+            `repo` is not a repository.
     """
     if rev.startswith("-"):
         raise GitError(f"refusing revision that looks like an option: {rev!r}")
-    out = run_git(repo, "rev-parse", "--verify", "--quiet", rev, ok_codes=(0, 1, 128))
+    out = run_git(repo, "rev-parse", "--verify", "--quiet", rev, ok_codes=(0, 1))
     sha = out.decode("ascii", "replace").strip()
     return sha or None
 
