@@ -499,3 +499,18 @@ def test_hostile_changed_files_are_reported_not_fatal(tmp_path: Path) -> None:
     assert doc["facts"]["findings"]["unparsed_files"] == 1
     assert "1 changed file(s) could not be parsed" in rule(doc, "security-scan")["reason"]
     assert doc["verdict"] == "approved"
+
+
+def test_without_any_people_routing_falls_back_to_git_identities(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"app.py": "a = 1\nb = 2\nc = 3\n"}, "start", author=ADA)
+    repo.commit({"app.py": "a = 1\nb = 2\nc = 4\n"}, "tweak", author=("Cy", "cy@example.com"))
+    repo.git("branch", "base")
+    repo.branch("feature")
+    repo.commit({"app.py": "a = 10\nb = 2\nc = 4\n"}, "change", author=BOB)
+    doc = check(repo, tmp_path, "", event=None, base="base", head="HEAD", author="bob")
+    [ask] = doc["reviewers"]
+    suggested = ask["suggested"]
+    assert [s["login"] for s in suggested] == ["ada@example.com", "cy@example.com"]
+    assert suggested[0]["blamed_lines"] == 1  # ada wrote the line bob rewrote
+    assert "git identity" in suggested[0]["why"]

@@ -254,3 +254,18 @@ def test_reviews_of_deleted_accounts_and_bad_items(tmp_path: Path) -> None:
     reviews[1] = {"state": "APPROVED"}
     with pytest.raises(UsageError, match=r"reviews\[1\]: a review needs user.login and state"):
         parse_reviews(write(tmp_path / "r.json", reviews))
+
+
+def test_api_token_never_leaves_the_api_host() -> None:
+    import httpx
+
+    from netgain.policy.github import fetch_reviews
+
+    def hostile(request: httpx.Request) -> httpx.Response:
+        nxt = "https://collector.example.net/steal?page=2"
+        return httpx.Response(200, json=[], headers={"Link": f'<{nxt}>; rel="next"'})
+
+    with pytest.raises(UsageError, match=r"pagination left api\.github\.com"):
+        fetch_reviews("acme/shop", 7, "t0ken", transport=httpx.MockTransport(hostile))
+    with pytest.raises(UsageError, match="not a GitHub repository"):
+        fetch_reviews("acme/shop/../../x?", 7, "t0ken", transport=httpx.MockTransport(hostile))

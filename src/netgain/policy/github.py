@@ -10,6 +10,7 @@ Payloads are hostile input: anything malformed is a `UsageError` naming the file
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     import httpx
 
 API = "https://api.github.com"
+_REPOSITORY = re.compile(r"^[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,11 +187,16 @@ def fetch_reviews(
         "Accept": "application/vnd.github+json",
         "X-GitHub-Api-Version": "2022-11-28",
     }
+    parts = repository.split("/")
+    if not _REPOSITORY.match(repository) or {".", ".."} & set(parts) or number <= 0:
+        raise UsageError(f"not a GitHub repository and pull request: {repository!r} #{number}")
+    origin = httpx.URL(api)
     url: str | None = f"{api}/repos/{repository}/pulls/{number}/reviews?per_page=100"
     with httpx.Client(headers=headers, timeout=20.0, transport=transport) as client:
         while url:
             try:
-                response = client.get(url)
+                # the host is fixed (the API); `next` links are checked to stay on it below
+                response = client.get(url)  # netgain: ignore[ssrf] host fixed, links checked
             except httpx.HTTPError as exc:
                 raise UsageError(f"GitHub API {url}: {exc}") from exc
             if response.status_code != 200:
@@ -199,6 +206,11 @@ def fetch_reviews(
                 raise UsageError(f"GitHub API {url}: expected a list of reviews")
             reviews.extend(_review(item, url) for item in page)
             url = response.links.get("next", {}).get("url")
+            if url is not None:
+                following = httpx.URL(url)
+                if (following.scheme, following.host) != (origin.scheme, origin.host):
+                    # the token must never travel to a host a response names
+                    raise UsageError(f"GitHub API pagination left {origin.host}: {url}")
     return reviews
 
 

@@ -72,7 +72,8 @@ def rank(
         known_emails |= set(counter)
     out = []
     for login in logins:
-        emails = people.emails_of(login, known_emails)
+        # a git identity (email) stands for itself when the policy names nobody
+        emails = {login} if "@" in login else people.emails_of(login, known_emails)
         commits, blamed = _familiarity(ctx, emails)
         open_reviews = int(load.get(login, 0))
         score = commits + blamed / 5.0 - policy.routing.load_weight * open_reviews
@@ -126,6 +127,17 @@ def _suggest(
             pool = unreserved
             if reserved:
                 note = " (reserved roles kept off this open request)"
+    if not pool and not restricted:
+        # no people in the policy or CODEOWNERS: suggest the git identities that know this code
+        author_emails = {e.lower() for e in ctx.author_emails}
+        pool = {
+            email
+            for counter in (*ctx.history.commits.values(), *ctx.history.blamed.values())
+            for email in counter
+            if email and email not in author_emails and "[bot]" not in email
+        }
+        if pool:
+            note = " (git identity: no reviewers are named in [people] or CODEOWNERS)"
     need = max(1, req.count - len(req.approved_by))
     limit = max(need, policy.routing.max_suggestions)
     for candidate in rank(pool, ctx, people, policy, load)[:limit]:
