@@ -33,21 +33,31 @@ def root(
     """netgain: AI provenance, security scanning, tiered review and net-outcome metrics."""
 
 
-def _register() -> None:
-    # Imported here so that `netgain --version` stays fast and sub-commands stay independent.
-    from netgain.cli import history, incidents, metrics, report, scan, szz
+# Which module defines each top-level command. Only the invoked command's module is imported, so
+# `netgain scan` never pays for SQLAlchemy and `netgain ingest` never for the analyzer.
+COMMAND_MODULES = {
+    "ingest": "history",
+    "provenance": "history",
+    "share": "history",
+    "scan": "scan",
+    "szz": "szz",
+    "incidents": "incidents",
+    "metrics": "metrics",
+    "report": "report",
+    "check": "check",
+    "init": "init",
+}
 
-    history.register(app)
-    incidents.register(app)
-    scan.register(app)
-    szz.register(app)
-    metrics.register(app)
-    report.register(app)
 
-    from netgain.cli import check, init
+def _register(argv: list[str] | None = None) -> None:
+    """Attach the invoked command (or, for help and unknown names, every command) to the app."""
+    import importlib
 
-    check.register(app)
-    init.register(app)
+    args = sys.argv[1:] if argv is None else argv
+    command = next((a for a in args if not a.startswith("-")), None)
+    wanted = [COMMAND_MODULES[command]] if command in COMMAND_MODULES else COMMAND_MODULES.values()
+    for name in dict.fromkeys(wanted):
+        importlib.import_module(f"netgain.cli.{name}").register(app)
 
 
 def main() -> None:
