@@ -54,8 +54,11 @@ class CommitChanges:
 
 
 def load_commit_info(repo: Path, shas: Iterable[str]) -> dict[str, CommitInfo]:
-    """Parents and dates of many commits through one `git log --no-walk --stdin`."""
-    wanted = list(dict.fromkeys(shas))
+    """Parents and dates of many commits through one `git log --no-walk --stdin`.
+
+    Names that are not commits of the repository are left out of the answer, never an error.
+    """
+    wanted = _existing_commits(repo, list(dict.fromkeys(shas)))
     if not wanted:
         return {}
     out = run_git(
@@ -78,6 +81,20 @@ def load_commit_info(repo: Path, shas: Iterable[str]) -> dict[str, CommitInfo]:
             datetime.fromtimestamp(int(parts[2]), UTC),
         )
     return infos
+
+
+def _existing_commits(repo: Path, names: list[str]) -> list[str]:
+    """The names that are commits in `repo` (others are simply absent from the answer)."""
+    if not names:
+        return []
+    feed = "".join(f"{n}\n" for n in names if "\n" not in n).encode("utf-8", "surrogateescape")
+    out = run_git(repo, "cat-file", "--batch-check=%(objectname) %(objecttype)", input=feed)
+    found = set()
+    for line in out.decode("ascii", "replace").splitlines():
+        oid, _, kind = line.partition(" ")
+        if kind == "commit":
+            found.add(oid)
+    return [n for n in names if n in found]
 
 
 def _lines(data: bytes | None) -> list[str] | None:
