@@ -208,3 +208,34 @@ def test_relinking_replaces_links(shop: Shop, tmp_path: Path) -> None:
     )
     assert out["linking"]["links"] == {"explicit-caused-by": 1}
     assert links(db) == {("B-1", "cause", "explicit-caused-by", c["c2"])}
+
+
+def test_deployments_file_names_the_last_deploy_before_the_incident(
+    shop: Shop, tmp_path: Path
+) -> None:
+    root, c = shop.repo.path, shop.c
+    db = tmp_path / "n.db"
+    url = f"sqlite:///{db}"
+    f = tmp_path / "inc.csv"
+    f.write_text("id,started_at\nD-1,2024-01-01T00:05:30Z\n")
+    deploys = tmp_path / "deploys.csv"
+    deploys.write_text(
+        "sha,deployed_at,environment\n"
+        f"{c['c1']},2024-01-01T00:01:30Z,production\n"
+        f"{c['c2'][:10]},2024-01-01T00:04:00Z,production\n"
+        "nosuchref,2024-01-01T00:04:30Z,production\n"
+        f"{c['c3']},not-a-date,production\n"
+        f"{c['fix5']},2024-01-01T00:09:00Z,production\n"
+    )
+    netgain("incidents", "import", str(f), "--db", url, "--no-link", cwd=root)
+    out = json.loads(
+        netgain(
+            "incidents", "link", "--db", url, "--deployments", str(deploys), "--json", cwd=root
+        ).stdout
+    )
+    # The deploy-1 tag (c3, 00:03) is older than the file's c2 deployment (00:04): c2 wins.
+    assert links(db) == {("D-1", "cause", "deployment", c["c2"])}
+    assert [p["message"] for p in out["linking"]["problems"]] == [
+        f"{deploys}:4: 'nosuchref' does not name a commit",
+        f"{deploys}:5: deployed_at: 'not-a-date' is not an ISO 8601 date",
+    ]

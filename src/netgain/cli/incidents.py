@@ -28,6 +28,8 @@ from netgain.incidents import (
     parse_file,
     recover_pull_requests,
 )
+from netgain.incidents.deployments import Deployment, file_deployments
+from netgain.incidents.link import LinkProblem
 from netgain.incidents.settings import IncidentSettings, load_settings
 
 app = typer.Typer(help="Import incidents and link them to the commits that fixed and caused them.")
@@ -38,8 +40,22 @@ def _settings(ws: Workspace) -> IncidentSettings:
     return load_settings(config.section("incidents"), config.source)
 
 
-def _link(ws: Workspace, settings: IncidentSettings, *, quiet: bool, szz: bool) -> dict[str, Any]:
+def _link(
+    ws: Workspace,
+    settings: IncidentSettings,
+    *,
+    quiet: bool,
+    szz: bool,
+    deployments_file: Path | None = None,
+) -> dict[str, Any]:
     report = run_ingest(ws, ["HEAD"], quiet=quiet)
+    if deployments_file is None and settings.deployments_file:
+        deployments_file = ws.root / settings.deployments_file
+    deployments: list[Deployment] = []
+    deploy_problems: list[LinkProblem] = []
+    if deployments_file is not None:
+        deployments, bad = file_deployments(ws.root, deployments_file)
+        deploy_problems = [LinkProblem("deployments", str(p)) for p in bad]
     with Session(ws.engine) as session, session.begin():
         prs = recover_pull_requests(session, report.repository_id)
         features = classify_features(
@@ -52,7 +68,9 @@ def _link(ws: Workspace, settings: IncidentSettings, *, quiet: bool, szz: bool) 
             patterns=settings.reference_patterns,
             run_szz=szz,
             deploy_tags=settings.deploy_tags,
+            deployments=deployments,
         )
+        links.problems[:0] = deploy_problems
     return {"pull_requests": prs, "features": features, "linking": links.to_dict()}
 
 
@@ -89,6 +107,9 @@ def import_command(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     link: bool = typer.Option(True, "--link/--no-link", help="Link incidents to commits after."),
     szz: bool = typer.Option(True, "--szz/--no-szz", help="Use SZZ when nothing names a cause."),
+    deployments: Path | None = typer.Option(
+        None, "--deployments", help="CSV of deployments (sha, deployed_at[, environment])."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON report."),
 ) -> None:
     """Import incidents (generic CSV/JSON, PagerDuty CSV, Jira JSON, GitHub issues JSON)."""
@@ -102,7 +123,7 @@ def import_command(
         report = import_records(session, repo_row.id, parsed, str(file))
     payload: dict[str, Any] = {"import": report.to_dict()}
     if link:
-        payload |= _link(ws, settings, quiet=as_json, szz=szz)
+        payload |= _link(ws, settings, quiet=as_json, szz=szz, deployments_file=deployments)
     if as_json:
         emit_json(payload)
     else:
@@ -133,11 +154,14 @@ def link_command(
     repo: Path = typer.Option(Path(), "--repo", "-C", help="Repository (default: current)."),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     szz: bool = typer.Option(True, "--szz/--no-szz", help="Use SZZ when nothing names a cause."),
+    deployments: Path | None = typer.Option(
+        None, "--deployments", help="CSV of deployments (sha, deployed_at[, environment])."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON report."),
 ) -> None:
     """Re-link every stored incident (after new commits, or a configuration change)."""
     ws = open_workspace(repo, db)
-    data = _link(ws, _settings(ws), quiet=as_json, szz=szz)
+    data = _link(ws, _settings(ws), quiet=as_json, szz=szz, deployments_file=deployments)
     if as_json:
         emit_json(data)
     else:

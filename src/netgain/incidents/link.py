@@ -9,15 +9,14 @@ Evidence kinds, in rank order (1 is strongest):
 4. revert: a fix reverts a commit ("This reverts commit X"): X caused the incident.
 5. szz: netgain's SZZ from each fix, dropping candidates written after the incident started;
    only when ranks 1-4 found no cause.
-6. deployment: the last deployment (a tag matching a pattern) before the incident started; only
-   when nothing else found a cause.
+6. deployment: the last deployment (a tag matching a pattern, or a row of a deployments file)
+   before the incident started; only when nothing else found a cause.
 
 Every link keeps its evidence kind and rank; references that resolve to no commit are reported.
 """
 
 from __future__ import annotations
 
-import fnmatch
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from netgain import git
+from netgain.incidents.deployments import Deployment, tag_deployments
 from netgain.incidents.references import (
     Token,
     custom_matches,
@@ -120,6 +120,7 @@ def link_incidents(
     patterns: Sequence[str] = (),
     run_szz: bool = True,
     deploy_tags: str | None = None,
+    deployments: Sequence[Deployment] = (),
     jobs: int | None = None,
 ) -> LinkReport:
     """Recompute the links of the repository's incidents (or only `incident_ids`).
@@ -132,6 +133,7 @@ def link_incidents(
         patterns: Extra reference patterns with an `{id}` placeholder, e.g. "OUTAGE-{id}".
         run_szz: Run SZZ from fixes when nothing stronger names a cause.
         deploy_tags: A glob of tag names that mark deployments (e.g. "deploy-*"); off when None.
+        deployments: More deployments (e.g. from `file_deployments`).
         jobs: Parallel blames for SZZ.
     """
     query = select(Incident).where(Incident.repository_id == repository_id)
@@ -155,8 +157,9 @@ def link_incidents(
         found[inc.id] = _direct_links(inc, resolver, by_token, messages, patterns, report)
     if run_szz:
         _szz_links(root, session, repository_id, incidents, found, jobs)
-    if deploy_tags:
-        _deployment_links(root, incidents, found, deploy_tags)
+    every = list(deployments) + (tag_deployments(root, deploy_tags) if deploy_tags else [])
+    if every:
+        _deployment_links(incidents, found, every)
     ids = [inc.id for inc in incidents]
     session.execute(delete(IncidentLink).where(IncidentLink.incident_id.in_(ids)))
     now = datetime.now(UTC)
@@ -276,31 +279,22 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def _deployment_links(
-    root: Path, incidents: list[Incident], found: dict[int, list[_Link]], pattern: str
+    incidents: list[Incident], found: dict[int, list[_Link]], deployments: Sequence[Deployment]
 ) -> None:
-    """Rank 6: the last deployment tag before the incident, for incidents with no cause yet."""
-    out = git.run_git(
-        root,
-        "for-each-ref",
-        "--format=%(objectname) %(*objectname) %(creatordate:unix) %(refname:short)",
-        "refs/tags",
-    ).decode("utf-8", "replace")
-    tags: list[tuple[datetime, str, str]] = []
-    for line in out.splitlines():
-        parts = line.split(" ", 3)
-        if len(parts) == 3:  # lightweight tag: no peeled object
-            parts = [parts[0], "", parts[1], parts[2]]
-        obj, peeled, stamp, name = parts
-        if fnmatch.fnmatchcase(name, pattern) and stamp.isdigit():
-            tags.append((datetime.fromtimestamp(int(stamp), UTC), peeled or obj, name))
-    tags.sort()
+    """Rank 6: the last deployment before the incident, for incidents with no cause yet."""
+    ordered = sorted(deployments)
     for inc in incidents:
         start = _aware(inc.started_at)
         if start is None or any(x.role == "cause" for x in found[inc.id]):
             continue
-        before = [t for t in tags if t[0] <= start]
+        before = [d for d in ordered if d.deployed_at <= start]
         if before:
-            when, sha, tag = before[-1]
+            last = before[-1]
             found[inc.id].append(
-                _Link(sha, "cause", "deployment", f"tag {tag} at {when.isoformat()}")
+                _Link(
+                    last.sha,
+                    "cause",
+                    "deployment",
+                    f"{last.label} at {last.deployed_at.isoformat()}",
+                )
             )

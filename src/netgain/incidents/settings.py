@@ -17,6 +17,7 @@ class IncidentSettings:
     reference_patterns: tuple[str, ...] = ()
     feature_types: tuple[str, ...] = DEFAULT_FEATURE_TYPES
     deploy_tags: str | None = None
+    deployments_file: str | None = None  # relative to the repository root
 
 
 def _strings(table: dict[str, Any], key: str, source: Path | None) -> tuple[str, ...] | None:
@@ -30,7 +31,13 @@ def _strings(table: dict[str, Any], key: str, source: Path | None) -> tuple[str,
 
 def load_settings(table: dict[str, Any], source: Path | None) -> IncidentSettings:
     """Settings from the `[incidents]` table (empty table: the defaults)."""
-    known = {"github_labels", "reference_patterns", "feature_types", "deploy_tags"}
+    known = {
+        "github_labels",
+        "reference_patterns",
+        "feature_types",
+        "deploy_tags",
+        "deployments_file",
+    }
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(f"{source}: [incidents] unknown key(s): {', '.join(unknown)}")
@@ -41,9 +48,13 @@ def load_settings(table: dict[str, Any], source: Path | None) -> IncidentSetting
     deploy = table.get("deploy_tags")
     if deploy is not None and not isinstance(deploy, str):
         raise ConfigError(f"{source}: [incidents] deploy_tags must be a glob string")
+    deploy_file = table.get("deployments_file")
+    if deploy_file is not None and not isinstance(deploy_file, str):
+        raise ConfigError(f"{source}: [incidents] deployments_file must be a path string")
     return IncidentSettings(
         github_labels=_strings(table, "github_labels", source) or DEFAULT_LABELS,
         reference_patterns=patterns,
         feature_types=_strings(table, "feature_types", source) or DEFAULT_FEATURE_TYPES,
         deploy_tags=deploy,
+        deployments_file=deploy_file,
     )
