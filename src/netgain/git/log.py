@@ -29,7 +29,13 @@ from netgain.errors import GitError
 from netgain.git.model import Commit, FileStat, GitProblem, Identity
 from netgain.git.paths import decode_path
 from netgain.git.repo import is_partial_clone
-from netgain.git.runner import git_stream, problem_from_stderr, read_chunks, run_git
+from netgain.git.runner import (
+    git_stream,
+    prefetch_chunks,
+    problem_from_stderr,
+    read_chunks,
+    run_git,
+)
 from netgain.git.trailers import parse_trailers
 
 _MARK = b"\x1eC"
@@ -136,7 +142,7 @@ def _iter_commits(
     seen: set[str] = set()
     held: Commit | None = None  # a commit is only final once the next one (or a clean exit) shows
     with git_stream(repo, *_log_args(oldest_first), "--numstat", "-M", *rev_args, "--") as stream:
-        for commit in _parse_log_stream(read_chunks(stream.stdout), sink):
+        for commit in _parse_log_stream(prefetch_chunks(stream.stdout), sink):
             if held is not None:
                 seen.add(held.sha)
                 yield held

@@ -17,9 +17,11 @@ Every git call in netgain goes through `git_command` so that all of them share t
 from __future__ import annotations
 
 import os
+import queue
 import re
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -223,6 +225,47 @@ def git_stream(
                     with suppress(OSError):  # BrokenPipe flushing stdin of a dead process
                         stream.close()
             proc.wait()
+
+
+def prefetch_chunks(stream: IO[bytes], size: int = 1 << 20, depth: int = 256) -> Iterator[bytes]:
+    """Like read_chunks, but a thread drains the pipe ahead of the consumer.
+
+    git writes into a 64 KiB pipe: whenever the consumer pauses (a database batch, say), git
+    stalls. A reader thread (os.read releases the GIL) keeps git running on the other core, up to
+    `depth` chunks ahead, so a long parse-and-store loop costs max(git, consumer), not the sum.
+    """
+    chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def pump() -> None:
+        try:
+            for chunk in read_chunks(stream, size):
+                while not stop.is_set():
+                    try:
+                        chunks.put(chunk, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+        except BaseException as exc:  # handed to the consumer, never lost in the thread
+            chunks.put(exc)
+            return
+        chunks.put(None)
+
+    reader = threading.Thread(target=pump, name="git-prefetch", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = chunks.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join(timeout=1)
 
 
 def read_chunks(stream: IO[bytes], size: int = 1 << 20) -> Iterator[bytes]:

@@ -105,10 +105,11 @@ def _commit_row(repository_id: int, commit: Commit) -> dict[str, Any]:
         "parents": " ".join(commit.parents),
         "author_name": storable(commit.author.name),
         "author_email": storable(commit.author.email),
-        "author_date": commit.author_date,
+        # UTC: SQLite keeps no offset, so a local time would compare wrongly across zones.
+        "author_date": commit.author_date.astimezone(UTC),
         "committer_name": storable(commit.committer.name),
         "committer_email": storable(commit.committer.email),
-        "committer_date": commit.committer_date,
+        "committer_date": commit.committer_date.astimezone(UTC),
         "subject": storable(commit.subject),
         "message": storable(commit.message),
         "trailers": [[storable(t.key), storable(t.value)] for t in commit.trailers],

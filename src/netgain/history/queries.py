@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -13,7 +14,14 @@ from sqlalchemy.orm import Session
 from netgain.store.models import Attribution, Problem
 from netgain.store.models import Commit as CommitRow
 
-_CHUNK = 500  # stay under SQLite's bound-parameter limit
+_CHUNK = 500
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Dates are stored in UTC; SQLite hands them back without an offset."""
+    return (
+        moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    )  # stay under SQLite's bound-parameter limit
 
 
 @dataclass(slots=True)
@@ -64,7 +72,7 @@ def load_provenance(
                 found[commit.sha] = CommitProvenance(
                     sha=commit.sha,
                     author=f"{commit.author_name} <{commit.author_email}>",
-                    date=commit.author_date.isoformat(),
+                    date=as_utc(commit.author_date).isoformat(),
                     subject=commit.subject,
                     is_merge=commit.is_merge,
                     ai=attribution.ai_lines,
