@@ -27,8 +27,9 @@ from netgain.analysis.dataflow import AnalysisResult, Env, Program
 from netgain.analysis.index import ClassInfo, FunctionInfo, ModuleInfo, ProgramIndex, collect_module
 from netgain.analysis.source import ParsedSource, parse_source
 from netgain.analysis.summaries import Summary
+from netgain.analysis.values import fast_pickle
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 5
 
 
 def summary_digest(summary: Summary | None) -> str:
@@ -48,12 +49,14 @@ def _canonical(obj: object) -> str:
     return repr(obj)
 
 
+@fast_pickle
 @dataclass(slots=True)
 class CachedResult:
     result: AnalysisResult
     deps: dict[str, str]  # callee qualname -> summary digest when this result was computed
 
 
+@fast_pickle
 @dataclass(slots=True)
 class PatternRecord:
     rule: str
@@ -64,11 +67,11 @@ class PatternRecord:
     mask: str | None
 
 
+@fast_pickle
 @dataclass(slots=True)
 class FileEntry:
     rel: str
     line_count: int
-    text: str
     module: ModuleInfo
     functions: dict[str, FunctionInfo]
     classes: dict[str, ClassInfo]
@@ -131,15 +134,10 @@ class ScanCache:
 
     def fresh(self, parsed: ParsedSource, module: ModuleInfo, index: ProgramIndex) -> None:
         """Start a new entry for a file that was parsed in this run."""
-        prefix = module.name + "."
-        functions = {
-            q: f
-            for q, f in index.functions.items()
-            if f.module == module.name and (q == module.name or q.startswith(prefix))
-        }
-        classes = {q: c for q, c in index.classes.items() if c.module == module.name}
+        functions = {q: index.functions[q] for q in index.function_names_of(module.name)}
+        classes = {q: index.classes[q] for q in index.class_names_of(module.name)}
         self.entries[parsed.path] = FileEntry(
-            parsed.path, parsed.line_count, parsed.text, module, functions, classes
+            parsed.path, parsed.line_count, module, functions, classes
         )
         self.dirty.add(parsed.path)
 
@@ -153,7 +151,6 @@ class ScanCache:
             stripped = FileEntry(
                 rel=entry.rel,
                 line_count=entry.line_count,
-                text=entry.text,
                 module=_strip_module(entry.module),
                 functions={q: _strip_function(f) for q, f in entry.functions.items()},
                 classes=entry.classes,

@@ -32,6 +32,7 @@ from netgain.analysis.values import (
     add_step,
     combine,
     const_value,
+    fast_pickle,
     head_of,
     join,
     lower_confidence,
@@ -162,6 +163,7 @@ class Program:
     enabled_rules: frozenset[str] | None = None  # None = all
 
 
+@fast_pickle
 @dataclass(slots=True)
 class AnalysisResult:
     summary: Summary

@@ -12,9 +12,12 @@ import ast
 import builtins
 from dataclasses import dataclass, field
 
+from netgain.analysis.values import fast_pickle
+
 _BUILTINS = frozenset(dir(builtins))
 
 
+@fast_pickle
 @dataclass(slots=True)
 class FunctionInfo:
     qualname: str
@@ -44,6 +47,7 @@ class FunctionInfo:
         return self.cls is not None and not self.is_static
 
 
+@fast_pickle
 @dataclass(slots=True)
 class ClassInfo:
     qualname: str
@@ -52,6 +56,7 @@ class ClassInfo:
     methods: dict[str, str]  # name -> function qualname
 
 
+@fast_pickle
 @dataclass(slots=True)
 class ModuleInfo:
     name: str
@@ -215,6 +220,8 @@ class ProgramIndex:
     functions: dict[str, FunctionInfo] = field(default_factory=dict)
     classes: dict[str, ClassInfo] = field(default_factory=dict)
     _memo: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
+    # qualified names defined by each module (so the cache need not scan every function per file)
+    _defined: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict, repr=False)
 
     def add_module(self, rel_path: str, tree: ast.Module) -> ModuleInfo:
         name, is_package = module_name_for(rel_path)
@@ -222,7 +229,12 @@ class ProgramIndex:
             name = rel_path.removesuffix(".py").replace("/", ".")
         info = ModuleInfo(name, rel_path, is_package)
         self._memo.clear()
-        collect_module(info, tree, self.functions, self.classes)
+        functions: dict[str, FunctionInfo] = {}
+        classes: dict[str, ClassInfo] = {}
+        collect_module(info, tree, functions, classes)
+        self.functions.update(functions)
+        self.classes.update(classes)
+        self._defined[name] = (list(functions), list(classes))
         self.modules[name] = info
         self.by_path[rel_path] = info
         return info
@@ -236,6 +248,15 @@ class ProgramIndex:
         self.by_path[module.path] = module
         self.functions.update(functions)
         self.classes.update(classes)
+        self._defined[module.name] = (list(functions), list(classes))
+
+    def function_names_of(self, module: str) -> list[str]:
+        """Qualified names of the functions (and methods) a module defines."""
+        return self._defined.get(module, ([], []))[0]
+
+    def class_names_of(self, module: str) -> list[str]:
+        """Qualified names of the classes a module defines."""
+        return self._defined.get(module, ([], []))[1]
 
     def finish(self) -> None:
         """Resolve class bases to qualified names once every module is known."""

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from netgain.analysis.findings import Confidence
-from netgain.analysis.values import Label, Step
+from netgain.analysis.values import Label, Step, fast_pickle
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class ParamFlow:
     param: int
@@ -21,6 +22,7 @@ class ParamFlow:
     trace: tuple[Step, ...]
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class ParamSink:
     param: int
@@ -30,6 +32,7 @@ class ParamSink:
     trace: tuple[Step, ...]  # from the parameter to the sink (last step)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class RawFinding:
     """A concrete flow found by the engine, before it becomes a `Finding` (snippets added later)."""
@@ -41,6 +44,7 @@ class RawFinding:
     source_kind: str
 
 
+@fast_pickle
 @dataclass(slots=True)
 class Summary:
     returns: tuple[ParamFlow, ...] = ()

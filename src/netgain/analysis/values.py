@@ -9,7 +9,8 @@ Everything here is immutable so values can be shared between branches without co
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 from netgain.analysis.findings import Confidence
 
@@ -24,6 +25,21 @@ def lower_confidence(a: Confidence, b: Confidence) -> Confidence:
     return a if _CONF_RANK[a] <= _CONF_RANK[b] else b
 
 
+def fast_pickle[T](cls: type[T]) -> type[T]:
+    """Pickle a dataclass as `cls(*fields)`: the cache holds hundreds of thousands of them, and
+    the generated `__setstate__` of slotted dataclasses (a loop over `fields()` per object) made
+    loading a warm cache slower than analysing a changed file. Fields named `_...` are caches and
+    are not stored."""
+    names = tuple(f.name for f in fields(cls) if f.init and not f.name.startswith("_"))  # type: ignore[arg-type]
+
+    def __reduce__(self: Any) -> tuple[type[T], tuple[object, ...]]:  # noqa: N807
+        return (cls, tuple(getattr(self, name) for name in names))
+
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+    return cls
+
+
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Step:
     """A position in the scanned tree with what happened there (turned into a TraceStep later)."""
@@ -34,6 +50,7 @@ class Step:
     message: str
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Label:
     """One origin of taint.
@@ -75,6 +92,10 @@ class _NoConst:
     def __repr__(self) -> str:
         return "NOCONST"
 
+    def __reduce__(self) -> str:
+        # the one instance, by name: a copy from the cache must still be `is NOCONST`
+        return "NOCONST"
+
 
 NOCONST: object = _NoConst()
 
@@ -96,6 +117,7 @@ def merge_labels(*groups: frozenset[Label]) -> frozenset[Label]:
     return frozenset(best.values())
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Value:
     labels: frozenset[Label] = frozenset()

@@ -16,6 +16,9 @@ from netgain.analysis.findings import Confidence
 from netgain.analysis.index import ModuleInfo, ProgramIndex, dotted_name
 from netgain.analysis.rules.base import RuleMeta
 
+# Node types `ast.literal_eval` can turn into a value (containers, signed and complex numbers).
+_LITERAL_NODES = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.UnaryOp, ast.BinOp)
+
 
 @dataclass(frozen=True, slots=True)
 class PatternHit:
@@ -90,6 +93,14 @@ class PatternContext:
     def const(self, node: ast.expr | None) -> object:
         """A literal's value (recursing into containers), a module constant, or _NOT_CONST."""
         if node is None:
+            return _NOT_CONST
+        # fast paths: most nodes asked about are names, calls or attributes, and literal_eval
+        # raising for each of them is the most expensive part of the pattern walk
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            return self.module_consts.get(node.id, _NOT_CONST)
+        if not isinstance(node, _LITERAL_NODES):
             return _NOT_CONST
         try:
             return ast.literal_eval(node)
