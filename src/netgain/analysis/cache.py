@@ -29,7 +29,7 @@ from netgain.analysis.source import ParsedSource, parse_source
 from netgain.analysis.summaries import Summary
 from netgain.analysis.values import fast_pickle
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 
 
 def summary_digest(summary: Summary | None) -> str:
@@ -54,6 +54,7 @@ def _canonical(obj: object) -> str:
 class CachedResult:
     result: AnalysisResult
     deps: dict[str, str]  # callee qualname -> summary digest when this result was computed
+    digest: str = ""  # digest of `result.summary` (so a rescan need not recompute it)
 
 
 @fast_pickle
@@ -86,6 +87,7 @@ class ScanCache:
     def __init__(self, directory: Path, context: str) -> None:
         tag = f"v{CACHE_FORMAT}-py{sys.version_info.major}{sys.version_info.minor}"
         self.directory = directory / tag
+        self._dir = str(self.directory)
         self.context = context
         self.entries: dict[str, FileEntry] = {}  # rel -> entry (cached or fresh)
         self.keys: dict[str, str] = {}  # rel -> entry key
@@ -98,8 +100,9 @@ class ScanCache:
 
     # --- files -------------------------------------------------------------------------------
 
-    def _entry_path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.pickle"
+    def _entry_path(self, key: str) -> str:
+        # plain strings: pathlib objects per cached file were a visible part of a warm rescan
+        return f"{self._dir}/{key[:2]}/{key}.pickle"
 
     def load(self, path: Path, rel: str, data: bytes) -> FileEntry | None:
         """The cached entry for these bytes, or None (the caller then parses the file)."""
@@ -111,7 +114,7 @@ class ScanCache:
         self.keys[rel] = key
         self.paths[rel] = path
         try:
-            with self._entry_path(key).open("rb") as fh:
+            with open(self._entry_path(key), "rb") as fh:  # noqa: PTH123
                 entry = pickle.load(fh)  # noqa: S301 - netgain's own cache files, written below
         except (
             OSError,
@@ -158,7 +161,7 @@ class ScanCache:
                 results=entry.results,
                 globals=entry.globals,
             )
-            target = self._entry_path(key)
+            target = Path(self._entry_path(key))
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 tmp = target.with_suffix(f".{id(self)}.tmp")
@@ -187,7 +190,10 @@ class ScanCache:
                 continue
             for key, cached in entry.results.items():
                 if not key.startswith("<module>:"):
-                    seeded[key] = cached.result.summary
+                    summary = cached.result.summary
+                    seeded[key] = summary
+                    if cached.digest:
+                        self._digests[id(summary)] = (summary, cached.digest)
         return seeded
 
     def cached_globals(self, module: ModuleInfo) -> Env | None:
@@ -251,7 +257,7 @@ class ScanCache:
         if entry is None:
             return
         deps = {callee: self.digest(program.summaries.get(callee)) for callee in result.callees}
-        entry.results[key] = CachedResult(result, deps)
+        entry.results[key] = CachedResult(result, deps, self.digest(result.summary))
         if key.startswith("<module>:"):
             entry.globals = program.globals.get(module.name, {})
         self.dirty.add(module.path)

@@ -164,6 +164,8 @@ def run_engine(
             callers.setdefault(callee, set()).add(qual)
         old = program.summaries.get(qual)
         program.summaries[qual] = result.summary
+        if old is result.summary:  # a reused result: its summary is the seeded one
+            continue
         if old is None or old.shape() != result.summary.shape():
             for caller in callers.get(qual, ()):
                 if caller not in queued and rounds.get(caller, 0) < MAX_ROUNDS_PER_FUNCTION:
