@@ -171,6 +171,20 @@ class AnalysisResult:
     callees: set[str]
 
 
+def _response_body(v: Value, node: ast.AST) -> Value | None:
+    """The part of a route's return value served as HTML, or None when it is serialised as JSON.
+
+    Flask (and Quart, Bottle) turn a returned dict or list into a JSON response; a returned
+    tuple is `(body, status[, headers])`.
+    """
+    value = node.value if isinstance(node, ast.Return) else None
+    if isinstance(value, ast.Tuple) and v.elems:
+        v, value = v.elems[0], value.elts[0] if value.elts else None
+    if v.keys is not None or isinstance(value, ast.Dict | ast.List | ast.DictComp | ast.ListComp):
+        return None
+    return v
+
+
 def _snake(name: str) -> str:
     """`sessionId` / `SESSION_ID` -> `session_id`: name models match on `_`-separated words."""
     return _CAMEL.sub("_", name).lower()
@@ -637,9 +651,15 @@ class FunctionAnalyzer:
 
     def _returned(self, v: Value, node: ast.AST) -> None:
         if self.html_route and v.tainted:
-            self.check_sink(
-                self.m.html_return_rule, frozenset({"user"}), v, node, "an HTML response of a route"
-            )
+            body = _response_body(v, node)
+            if body is not None and body.tainted:
+                self.check_sink(
+                    self.m.html_return_rule,
+                    frozenset({"user"}),
+                    body,
+                    node,
+                    "an HTML response of a route",
+                )
         for rule in self.name_sink_return:
             for ns in self.m.name_sinks:
                 if ns.rule == rule and self.fn is not None:

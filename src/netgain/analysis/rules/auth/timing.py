@@ -48,6 +48,11 @@ TIMING_UNSAFE_COMPARISON = rule_meta(
 _SECRET = re.compile(
     r"(^|_)(token|secret|signature|sig|hmac|digest|hexdigest|password|passwd|pwd|apikey|api_key|otp|mac|nonce|csrf)($|_)"
 )
+# A bare "digest" is often an unkeyed hash (a cache key, a checksum of public data): comparing it
+# leaks nothing an attacker cannot compute. It counts only where the function computes an HMAC.
+_STRONG = re.compile(
+    r"(^|_)(token|secret|signature|sig|hmac|password|passwd|pwd|apikey|api_key|otp|mac|nonce|csrf)($|_)"
+)
 _NOT_SECRET = re.compile(
     r"(_?(type|name|len|length|count|kind|url|id|field|header|prefix|format|mode|scheme|algorithm|alg|version|path|dir|file|index|position|pos|start|end)s?$|^is_|^has_)"
 )
@@ -135,10 +140,23 @@ def check_timing(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     left, right = node.left, node.comparators[0]
     if _is_literal(left) or _is_literal(right):
         return
-    name = _secret_name(left) or _secret_name(right)
+    names = [n for n in (_secret_name(left), _secret_name(right)) if n]
+    strong = [n for n in names if _STRONG.search(snake_case(n))]
+    name = strong[0] if strong else names[0] if names and _computes_hmac(ctx) else None
     if name:
         yield PatternHit(
             TIMING_UNSAFE_COMPARISON,
             node,
             f"`{name}` compared with `{(type(node.ops[0]).__name__ == 'Eq' and '==') or '!='}`: use hmac.compare_digest",
         )
+
+
+def _computes_hmac(ctx: PatternContext) -> bool:
+    """Whether the enclosing function (or module body) calls into `hmac`: a keyed digest."""
+    scope: ast.AST | None = ctx.function or ctx.module.tree
+    if scope is None:
+        return False
+    return any(
+        isinstance(node, ast.Call) and ctx.qualname(node).startswith("hmac.")
+        for node in ast.walk(scope)
+    )
