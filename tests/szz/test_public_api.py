@@ -25,12 +25,12 @@ def test_szz_public_api() -> None:
 def test_incidents_public_api() -> None:
     assert list(netgain.incidents.__all__) == [
         "FORMATS",
+        "RANKS",
         "ImportProblem",
         "ImportReport",
         "IncidentRecord",
         "LinkReport",
         "ParseResult",
-        "RANKS",
         "classify_features",
         "conventional_type",
         "detect_format",
