@@ -9,7 +9,7 @@ import pytest
 from netgain.errors import ConfigError
 from netgain.policy.defaults import STARTER_POLICY
 from netgain.policy.schema import load_policy
-from netgain.policy.toml_lines import key_lines
+from netgain.toml_lines import key_lines
 from tests.history.conftest import netgain
 from tests.policy.scenario import ai_auth_change, base_repo
 

@@ -6,9 +6,7 @@ code 2 through ConfigError.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -17,6 +15,7 @@ from netgain.analysis.findings import Severity
 from netgain.analysis.options import EntryMode
 from netgain.config import RawConfig
 from netgain.errors import ConfigError
+from netgain.toml_lines import line_of
 
 
 class ScanConfig(BaseModel):
@@ -39,21 +38,10 @@ class ScanConfig(BaseModel):
         raise ValueError("must be a severity name such as 'high'")
 
 
-def _line_of(source: Path | None, key: str) -> int | None:
-    """The line that sets `key`, found by a plain text search (tomllib keeps no positions)."""
-    if source is None:
-        return None
-    try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    pattern = re.compile(
-        rf"^\s*{re.escape(key)}\s*=|^\s*\[(?:tool\.netgain\.)?scan\.{re.escape(key)}\]"
-    )
-    for number, line in enumerate(text.splitlines(), start=1):
-        if pattern.match(line):
-            return number
-    return None
+def _line_of(raw: RawConfig, key: str) -> int | None:
+    """The line that sets `[scan] key` (tomllib keeps no positions; toml_lines finds them)."""
+    prefix = ("tool", "netgain") if raw.source and raw.source.name == "pyproject.toml" else ()
+    return line_of(raw.source, ("scan", key), prefix)
 
 
 def load_scan_config(raw: RawConfig) -> ScanConfig:
@@ -68,7 +56,7 @@ def load_scan_config(raw: RawConfig) -> ScanConfig:
         first = exc.errors()[0]
         key = ".".join(str(part) for part in first["loc"]) or "scan"
         top = str(first["loc"][0]) if first["loc"] else ""
-        line = _line_of(raw.source, top) if top else None
+        line = _line_of(raw, top) if top else None
         where = f"{raw.source}:{line}" if line else f"{raw.source}"
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
@@ -86,7 +74,7 @@ def check_rule_names(
     for key in ("select", "ignore"):
         for entry in getattr(config, key):
             if entry.lower() not in known:
-                line = _line_of(raw.source, key)
+                line = _line_of(raw, key)
                 where = f"{raw.source}:{line}" if line else f"{raw.source}"
                 raise ConfigError(
                     f"{where}: [scan] {key}: unknown rule or family {entry!r} "

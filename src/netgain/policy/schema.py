@@ -21,7 +21,7 @@ from netgain.analysis.findings import Severity
 from netgain.analysis.signals import FAMILIES
 from netgain.config import RawConfig, load_config
 from netgain.errors import ConfigError
-from netgain.policy.toml_lines import KeyPath, line_of
+from netgain.toml_lines import KeyPath, line_of
 
 POLICY_SECTIONS = ("people", "zones", "design_docs", "rules", "approval", "routing")
 # Sections other capabilities own: accepted here, validated by their owners.
