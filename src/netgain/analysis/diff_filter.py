@@ -13,20 +13,10 @@ from pathlib import Path
 
 from netgain.analysis.findings import Finding
 from netgain.errors import GitError, UsageError
-from netgain.git.diff import parse_unified_diff
+from netgain.git.diff import diff_between
 from netgain.git.model import LineRange
 from netgain.git.repo import repo_root, rev_parse
 from netgain.git.runner import run_git
-
-_DIFF_OPTS = (
-    "-U0",
-    "-M",
-    "--no-color",
-    "--no-ext-diff",
-    "--no-textconv",
-    "--src-prefix=a/",
-    "--dst-prefix=b/",
-)
 
 
 @dataclass(slots=True)
@@ -62,7 +52,7 @@ def changed_lines_since(root: Path, base: str) -> ChangedLines:
     if base_sha is None:
         raise UsageError(f"--diff {base}: no such commit in {repo}")
     # BASE against the working tree: committed, staged and unstaged changes alike.
-    raw = run_git(repo, "diff", *_DIFF_OPTS, base_sha, "--")
+    diffs = diff_between(repo, base_sha, None)
     untracked = run_git(repo, "ls-files", "--others", "--exclude-standard", "-z")
     try:
         prefix = root.resolve().relative_to(repo.resolve()).as_posix()
@@ -76,7 +66,7 @@ def changed_lines_since(root: Path, base: str) -> ChangedLines:
         return path[len(prefix) :] if path.startswith(prefix) else None
 
     changed = ChangedLines()
-    for diff in parse_unified_diff(raw):
+    for diff in diffs:
         rel = local(diff.path)
         if rel is not None and diff.added:
             changed.ranges.setdefault(rel, []).extend(diff.added)

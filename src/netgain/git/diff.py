@@ -262,26 +262,26 @@ def _zero_context_end(lines: Sequence[bytes], i: int, removed: int, added: int) 
 
 
 def diff_between(
-    repo: Path, base: str, head: str, paths: Sequence[str] | None = None
+    repo: Path, base: str, head: str | None, paths: Sequence[str] | None = None
 ) -> list[FileDiff]:
     """The changes from `base` to `head` (`git diff -U0 -M base head`), for diff-aware scanning.
 
     Args:
         repo: The repository.
         base: Old revision.
-        head: New revision.
+        head: New revision, or None for the working tree (committed, staged and unstaged
+            changes alike; untracked files are not included).
         paths: Limit to these paths (literal, not globs).
 
     Raises:
         GitProblemError: a blob is missing (partial clone); `.problem` says which.
         GitError: a revision is invalid.
     """
-    for rev in (base, head):
+    revs = [base] if head is None else [base, head]
+    for rev in revs:
         if rev.startswith("-"):
             raise GitError(f"refusing revision that looks like an option: {rev!r}")
-    out = run_git(
-        repo, "--literal-pathspecs", "diff", *_DIFF_OPTS, base, head, "--", *(paths or ())
-    )
+    out = run_git(repo, "--literal-pathspecs", "diff", *_DIFF_OPTS, *revs, "--", *(paths or ()))
     return _parse_lines(out.split(b"\n"), zero_context=True)
 
 
