@@ -29,7 +29,7 @@ from netgain.analysis.source import ParsedSource, parse_source
 from netgain.analysis.summaries import Summary
 from netgain.analysis.values import fast_pickle
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 
 
 def summary_digest(summary: Summary | None) -> str:

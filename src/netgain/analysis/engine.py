@@ -193,8 +193,10 @@ def run_engine(
             add(f)
     if mode is EntryMode.LIBRARY:
         for qual, result in results.items():
+            if not result.summary.sinks or qual in called:
+                continue
             fn = index.functions[qual]
-            if qual in called or not fn.public:
+            if not fn.public:
                 continue
             for ps in result.summary.sinks:
                 if (fn.is_method and ps.param == 0) or "user" not in ps.sources:
