@@ -46,6 +46,7 @@ COMMAND_MODULES = {
     "report": "report",
     "check": "check",
     "init": "init",
+    "risk": "risk",
 }
 
 

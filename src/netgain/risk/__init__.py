@@ -1,0 +1,1 @@
+"""netgain.risk: a just-in-time defect (change-risk) model trained on the repository's history."""

@@ -1,0 +1,147 @@
+"""What the commands need: labelled datasets from the store, scoring a change, tiers.
+
+SZZ is run only on fix commits no earlier run analysed, so `risk train` after `risk train` is
+cheap, and the labels it uses are the ones `netgain szz` stores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from netgain.errors import ConfigError
+from netgain.risk.data import fix_shas, load_history, pending_fixes
+from netgain.risk.features import ChangeRecord, FeatureExtractor, FileTouch, as_dict
+from netgain.risk.model import RiskModel, load_or_default
+from netgain.risk.train import Dataset
+
+MODEL_FILE = Path(".netgain") / "risk-model.json"
+DEFAULT_TIERS = {"medium": 0.2, "high": 0.5}
+
+
+@dataclass(slots=True)
+class Labelled:
+    """A dataset plus how its labels were obtained."""
+
+    data: Dataset
+    fixes: int
+    fixes_analysed_now: int
+    problems: list[dict[str, Any]] = field(default_factory=list)
+
+
+def label_history(
+    root: Path, engine: Engine, repository_id: int, variant: str = "netgain"
+) -> Labelled:
+    """Run SZZ on unanalysed fix commits, then build the feature matrix and labels."""
+    from netgain.szz import find_inducing
+    from netgain.szz.persist import store_results
+
+    history = load_history(engine, repository_id, variant)
+    fixes = fix_shas(history.changes)
+    todo = pending_fixes(engine, repository_id, fixes, variant)
+    problems: list[dict[str, Any]] = []
+    if todo:
+        results = find_inducing(root, todo, variant)
+        for r in results:
+            problems.extend(
+                {"fix": r.fix, "kind": p.kind, "message": p.message} for p in r.problems
+            )
+        with Session(engine) as session, session.begin():
+            store_results(session, repository_id, results)
+        history = load_history(engine, repository_id, variant)
+    extractor = FeatureExtractor()
+    rows = [extractor.push(c) for c in history.changes]
+    data = Dataset(
+        np.asarray(rows, dtype=np.float64).reshape(len(rows), -1),
+        np.asarray([1 if c.sha in history.inducing else 0 for c in history.changes], np.int64),
+        np.asarray([c.time for c in history.changes], dtype=np.float64),
+        [c.sha for c in history.changes],
+    )
+    return Labelled(data, len(fixes), len(todo), problems)
+
+
+def change_row(changes: list[ChangeRecord], shas: set[str]) -> tuple[list[float], ChangeRecord]:
+    """Features of the commits `shas` taken together, against the history before the first.
+
+    The commits of the change are folded into one record (files summed, the newest commit's
+    author and message), so a multi-commit pull request is scored as the change it is.
+    """
+    inside = [c for c in changes if c.sha in shas]
+    if not inside:
+        raise ValueError("none of the change's commits are in the store")
+    first = min(c.time for c in inside)
+    extractor = FeatureExtractor()
+    for c in changes:
+        if c.time < first and c.sha not in shas:
+            extractor.record(c)
+    merged: dict[str, FileTouch] = {}
+    for c in inside:
+        for f in c.files:
+            prev = merged.get(f.path) or (merged.pop(f.old_path, None) if f.old_path else None)
+            if prev is None:
+                merged[f.path] = FileTouch(f.path, f.added, f.deleted, f.old_path)
+            else:
+                merged[f.path] = FileTouch(
+                    f.path,
+                    (prev.added or 0) + (f.added or 0),
+                    (prev.deleted or 0) + (f.deleted or 0),
+                    prev.old_path,
+                )
+    last = inside[-1]
+    record = ChangeRecord(
+        last.sha,
+        last.author,
+        last.time,
+        "\n".join(c.message for c in inside),
+        list(merged.values()),
+        sum(c.ai_lines for c in inside),
+        sum(c.human_lines for c in inside),
+        sum(c.unknown_lines for c in inside),
+        sorted({t for c in inside for t in c.tools}),
+    )
+    return extractor.features(record), record
+
+
+def tiers(section: dict[str, Any], source: str = "netgain.toml") -> dict[str, float]:
+    """`[risk] medium` and `high` probability thresholds, validated."""
+    out = dict(DEFAULT_TIERS)
+    for key in ("medium", "high"):
+        if key in section:
+            value = section[key]
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                raise ConfigError(f"{source}: [risk] {key} must be a number in [0, 1]")
+            out[key] = float(value)
+    if out["medium"] > out["high"]:
+        raise ConfigError(f"{source}: [risk] medium ({out['medium']}) exceeds high ({out['high']})")
+    return out
+
+
+def tier(probability: float, thresholds: dict[str, float]) -> str:
+    """low / medium / high for a probability."""
+    if probability >= thresholds["high"]:
+        return "high"
+    if probability >= thresholds["medium"]:
+        return "medium"
+    return "low"
+
+
+def score(model: RiskModel, row: list[float], thresholds: dict[str, float]) -> dict[str, Any]:
+    """Probability, tier and the features that pushed it, for one feature row."""
+    p = float(model.predict(np.asarray([row], dtype=np.float64))[0])
+    return {
+        "risk": round(p, 4),
+        "tier": tier(p, thresholds),
+        "model": model.kind + (" (default)" if model.default else ""),
+        "features": {k: round(v, 4) for k, v in as_dict(row).items()},
+        "reasons": model.explain(row),
+    }
+
+
+def repository_model(root: Path) -> tuple[RiskModel, str | None]:
+    """The repository's trained model, or the pooled default with a notice."""
+    return load_or_default(root / MODEL_FILE)
