@@ -3,7 +3,7 @@
 Why JSON and not pickle: a model file lives in the repository (`.netgain/risk-model.json`) and may
 come from anyone who can push; unpickling it would run their code. Every model here is a handful of
 arrays: a logistic regression is a scaler plus coefficients, a gradient-boosted model is its trees'
-node tables, and calibration is an isotonic step function. `predict` evaluates them with numpy.
+node tables, and calibration is two Platt-scaling numbers. `predict` evaluates them with numpy.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ class RiskModel:
     kind: str
     features: list[str]
     params: dict[str, Any]
-    calibration: dict[str, list[float]]  # isotonic: x (raw score) -> y (probability)
+    # {"platt": [a, b]}: p = 1 / (1 + exp(-(a * raw + b))); or isotonic {"x": [...], "y": [...]}
+    calibration: dict[str, list[float]]
     threshold: float  # the probability cut that maximised F1 on the validation fold
     medians: list[float]  # per feature, the reference value for explanations
     trained: dict[str, Any] = field(default_factory=dict)  # provenance: commits, dates, metrics
@@ -72,7 +73,10 @@ class RiskModel:
         cal = self.calibration
         if cal.get("x"):
             return np.clip(np.interp(raw, cal["x"], cal["y"]), 0.0, 1.0)
-        return 1.0 / (1.0 + np.exp(-raw))
+        if "platt" in cal:
+            a, b = cal["platt"]
+            raw = a * raw + b
+        return np.asarray(1.0 / (1.0 + np.exp(-raw)))
 
     def explain(self, row: Sequence[float], top: int = 5) -> list[dict[str, Any]]:
         """The features that moved this change's probability most, with the signed change.

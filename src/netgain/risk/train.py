@@ -97,9 +97,10 @@ def _fit_logistic(x: Array, y: NDArray[np.int64], names: list[str]) -> dict[str,
 
 def _fit_gbm(x: Array, y: NDArray[np.int64], seed: int) -> dict[str, Any]:
     from sklearn.ensemble import HistGradientBoostingClassifier  # type: ignore[import-untyped]
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     clf = HistGradientBoostingClassifier(
-        max_iter=150,
+        max_iter=120,
         learning_rate=0.05,
         max_leaf_nodes=15,
         min_samples_leaf=40,
@@ -107,7 +108,9 @@ def _fit_gbm(x: Array, y: NDArray[np.int64], seed: int) -> dict[str, Any]:
         early_stopping=False,
         random_state=seed,
     )
-    clf.fit(x, y)
+    # one OpenMP thread: on a busy 2-core machine the default oversubscribes and runs 20x slower
+    with threadpool_limits(1):
+        clf.fit(x, y)
     return gbm_params(clf)
 
 
@@ -153,15 +156,17 @@ def fit(kind: str, x: Array, y: NDArray[np.int64], seed: int = 0) -> RiskModel:
 
 
 def calibrate(model: RiskModel, x: Array, y: NDArray[np.int64]) -> None:
-    """Isotonic calibration and the F1-best threshold, both on a held-out (validation) fold."""
-    from sklearn.isotonic import IsotonicRegression  # type: ignore[import-untyped]
+    """Platt scaling and the F1-best threshold, both on a held-out (validation) fold.
 
-    raw = model.raw(x)
-    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, y)
-    model.calibration = {
-        "x": [float(v) for v in iso.X_thresholds_],
-        "y": [float(v) for v in iso.y_thresholds_],
-    }
+    Why Platt and not isotonic: a validation fold holds a few hundred defect-inducing commits at
+    best, and isotonic steps fitted on so few jump to 0 or 1 at the extremes (measured on the
+    generated histories: the riskiest fifth was over-predicted by 0.03); two parameters do not.
+    """
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+
+    raw = model.raw(x).reshape(-1, 1)
+    platt = LogisticRegression(C=1e6, max_iter=1000).fit(raw, y)
+    model.calibration = {"platt": [float(platt.coef_[0][0]), float(platt.intercept_[0])]}
     prob = model.predict(x)
     best, best_f1 = 0.5, -1.0
     for t in np.unique(prob):
@@ -281,14 +286,19 @@ def enough(data: Dataset, gap_days: float) -> str | None:
     return None
 
 
-def evaluate(data: Dataset, gap_days: float = DEFAULT_GAP_DAYS, seed: int = 0) -> dict[str, Any]:
+def evaluate(
+    data: Dataset,
+    gap_days: float = DEFAULT_GAP_DAYS,
+    seed: int = 0,
+    kinds: Sequence[str] = ("logistic", "gbm"),
+) -> dict[str, Any]:
     """Select on train/validation, then score the chosen model and LApredict on the test fold."""
     reason = enough(data, gap_days)
     if reason:
         raise TooLittleHistoryError(reason)
     s = split(data, gap_days)
     model, baseline, scores = select(
-        data.x[s.train], data.y[s.train], data.x[s.valid], data.y[s.valid], seed=seed
+        data.x[s.train], data.y[s.train], data.x[s.valid], data.y[s.valid], kinds, seed
     )
     xt, yt = data.x[s.test], data.y[s.test]
     _check(yt, "test")
