@@ -162,7 +162,7 @@ def calibrate(model: RiskModel, x: Array, y: NDArray[np.int64]) -> None:
     best, and isotonic steps fitted on so few jump to 0 or 1 at the extremes (measured on the
     generated histories: the riskiest fifth was over-predicted by 0.03); two parameters do not.
     """
-    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+    from sklearn.linear_model import LogisticRegression
 
     raw = model.raw(x).reshape(-1, 1)
     platt = LogisticRegression(C=1e6, max_iter=1000).fit(raw, y)
