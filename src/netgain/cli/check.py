@@ -151,6 +151,9 @@ def run_check(
         cache_dir=ws.root / ".netgain" / "cache",
     )
     t = time.perf_counter()
+    _add_risk(ws.root, ws.engine, report.repository_id, ctx)
+    timings["risk"] = time.perf_counter() - t
+    t = time.perf_counter()
     decision = decide(policy, ctx, latest_states(pr.reviews))
     route(decision, ctx, policy, load)
     timings["decide"] = time.perf_counter() - t
@@ -159,6 +162,17 @@ def run_check(
     ctx.problems[:0] = report.problems
     ws.engine.dispose()
     return build_document(ctx, decision, policy)
+
+
+def _add_risk(root: Path, engine: Any, repository_id: int, ctx: Any) -> None:
+    """Set the `change.risk` / `change.risk_tier` facts (netgain.risk); notices become problems."""
+    from netgain.git.model import GitProblem
+    from netgain.risk.service import change_risk
+
+    result, notices = change_risk(root, engine, repository_id, ctx.base, ctx.head)
+    if result is not None:
+        ctx.facts.risk, ctx.facts.risk_tier = result["risk"], result["tier"]
+    ctx.problems.extend(GitProblem("risk", n) for n in notices)
 
 
 def render_text(doc: dict[str, Any]) -> str:

@@ -70,7 +70,8 @@ class Facts:
     description: str = ""
     draft: bool = False
     author: AuthorFacts = field(default_factory=AuthorFacts)
-    risk: float | None = None  # reserved for the risk model
+    risk: float | None = None  # defect probability from netgain.risk (None: not computed)
+    risk_tier: str = ""  # low | medium | high ([risk] medium/high in netgain.toml)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -90,5 +91,7 @@ def sample_facts() -> dict[str, Any]:
         labels=["ai"],
         paths=["src/app.py"],
         author=AuthorFacts(login="octocat", first_signals=["raw_sql"]),
+        risk=0.3,
+        risk_tier="medium",
     )
     return facts.to_dict()

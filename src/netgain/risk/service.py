@@ -145,3 +145,26 @@ def score(model: RiskModel, row: list[float], thresholds: dict[str, float]) -> d
 def repository_model(root: Path) -> tuple[RiskModel, str | None]:
     """The repository's trained model, or the pooled default with a notice."""
     return load_or_default(root / MODEL_FILE)
+
+
+def change_risk(
+    root: Path, engine: Engine, repository_id: int, base: str, head: str
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """The risk of `base..head` for `netgain check`, and notices (default model, no commits).
+
+    Returns None with a notice when the change has no non-merge commit in the store.
+    """
+    from netgain import git
+    from netgain.config import load_config
+    from netgain.risk.data import load_changes
+
+    config = load_config(root)
+    thresholds = tiers(config.section("risk"), str(config.source or "netgain.toml"))
+    model, notice = repository_model(root)
+    notices = [notice] if notice else []
+    shas = set(git.rev_list(root, [f"{base}..{head}"]))
+    try:
+        row, _record = change_row(load_changes(engine, repository_id), shas)
+    except ValueError as exc:
+        return None, [*notices, f"risk not computed: {exc}"]
+    return score(model, row, thresholds), notices
