@@ -54,3 +54,15 @@ def test_score_range_and_corrupt_model_falls_back(tmp_path: Path) -> None:
     assert "falling back" in text.stderr and "risk" in text.stdout
     bad_usage = netgain("risk", "score", cwd=r.path, check=False)
     assert bad_usage.returncode == 2 and "REV" in bad_usage.stderr
+
+
+def test_incident_fix_without_fix_words_is_labelled(tmp_path: Path) -> None:
+    r = GitRepo(tmp_path / "r")
+    bad = r.commit({"app.py": "A = 1\nB = 2\n"}, "Add app", date=BASE_EPOCH)
+    quiet = r.commit({"app.py": "A = 1\nB = 3\n"}, "Tune B", date=BASE_EPOCH + DAY)
+    csv = tmp_path / "incidents.csv"
+    csv.write_text(f"id,title,fixed_by\nINC-1,B was wrong,{quiet}\n")
+    netgain("incidents", "import", str(csv), "--format", "csv", "--no-szz", cwd=r.path)
+    out = netgain_json("risk", "train", cwd=r.path)
+    assert out["fixes"] == 1 and out["positives"] == 1
+    assert netgain_json("szz", quiet, "--no-store", cwd=r.path) == {quiet: [bad]}

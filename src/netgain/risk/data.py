@@ -1,7 +1,7 @@
 """Reading changes and their defect labels from the store.
 
 Labels come from SZZ: a commit is defect-inducing when some fix's `szz_links` row names it. The fix
-commits are recognised by message (`is_fix_message`); `pending_fixes` says which of them were never
+commits are recognised by message (`is_fix_message`) or by an incident link (role `fix`); `pending_fixes` says which of them were never
 analysed, so the CLI can run SZZ on just those before training.
 """
 
@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 
 from netgain.risk.features import ChangeRecord, FileTouch, is_fix_message
 from netgain.store.models import Attribution, Commit, FileChange
-from netgain.store.outcome_models import SzzLink, SzzRun
+from netgain.store.outcome_models import IncidentLink, SzzLink, SzzRun
 
 
 @dataclass(slots=True)
@@ -80,9 +80,21 @@ def load_changes(engine: Engine, repository_id: int) -> list[ChangeRecord]:
     return out
 
 
-def fix_shas(changes: list[ChangeRecord]) -> list[str]:
-    """The commits whose message reads as a bug fix."""
-    return [c.sha for c in changes if is_fix_message(c.message)]
+def fix_shas(
+    changes: list[ChangeRecord], engine: Engine | None = None, repository_id: int = 0
+) -> list[str]:
+    """The commits whose message reads as a bug fix, or that an imported incident names as its fix."""
+    linked: set[str] = set()
+    if engine is not None:
+        with engine.connect() as conn:
+            linked = set(
+                conn.execute(
+                    select(IncidentLink.commit_sha).where(
+                        IncidentLink.repository_id == repository_id, IncidentLink.role == "fix"
+                    )
+                ).scalars()
+            )
+    return [c.sha for c in changes if c.sha in linked or is_fix_message(c.message)]
 
 
 def pending_fixes(engine: Engine, repository_id: int, fixes: list[str], variant: str) -> list[str]:

@@ -42,7 +42,7 @@ def label_history(
     from netgain.szz.persist import store_results
 
     history = load_history(engine, repository_id, variant)
-    fixes = fix_shas(history.changes)
+    fixes = fix_shas(history.changes, engine, repository_id)
     todo = pending_fixes(engine, repository_id, fixes, variant)
     problems: list[dict[str, Any]] = []
     if todo:
