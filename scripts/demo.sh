@@ -20,6 +20,11 @@ if [ -d src ]; then
   echo "== netgain scan src --fail-on critical: security findings in netgain itself"
   $NETGAIN scan src --fail-on critical || true
 fi
+if git rev-parse -q --verify HEAD~3 >/dev/null; then
+  echo
+  echo "== netgain check --base HEAD~3 --head HEAD: the review gate for the last three commits"
+  $NETGAIN check --base HEAD~3 --head HEAD || true
+fi
 echo
 echo "Store: $(pwd)/.netgain/netgain.db  (query it, or run: $NETGAIN provenance HEAD --json)"
 
