@@ -53,6 +53,11 @@ def test_beats_lapredict_and_is_calibrated(synthetic: tuple[Dataset, np.ndarray]
     assert result["model"]["auc"] >= result["baseline"]["auc"] + 0.05
     assert set(result["model"]) == {"name", "auc", "f1", "effort_at_20_recall", "popt"}
     assert result["split"]["positives"] == int(data.y[split(data, 90).test].sum())
+    assert sum(b["commits"] for b in result["calibration"]) == result["split"]["test"]
+    assert sum(b["commits"] for b in result["by_ai_share"]) == result["split"]["test"]
+    # the generator makes AI lines without tests riskier: the buckets must show it
+    buckets = {b["bucket"]: b for b in result["by_ai_share"]}
+    assert buckets["half_or_more"]["predicted"] > buckets["none"]["predicted"]
     # calibration: on later, unseen commits the predicted probability tracks the true one
     fresh, fresh_truth = dataset(12_000, seed=11)
     model = train(data)
@@ -142,3 +147,16 @@ def test_default_model_is_shipped_and_sane() -> None:
     big[0, FEATURES.index("la")] = 2000
     big[0, FEATURES.index("nf")] = 25
     assert model.predict(big)[0] > model.predict(small)[0]
+
+
+def test_tiers_from_config() -> None:
+    from netgain.errors import ConfigError
+    from netgain.risk.service import tier, tiers
+
+    t = tiers({"medium": 0.1, "high": 0.4})
+    assert [tier(p, t) for p in (0.05, 0.1, 0.39, 0.4)] == ["low", "medium", "medium", "high"]
+    assert tiers({}) == {"medium": 0.2, "high": 0.5}
+    with pytest.raises(ConfigError, match=r"\[risk\] medium \(0.6\) exceeds high"):
+        tiers({"medium": 0.6})
+    with pytest.raises(ConfigError, match=r"x.toml: \[risk\] high must be a number"):
+        tiers({"high": "very"}, "x.toml")

@@ -153,6 +153,21 @@ def evaluate_cmd(
             f"Effort@20%Recall {m['effort_at_20_recall']:.3f}  Popt {m['popt']:.3f}",
             highlight=False,
         )
+    console.print(
+        "calibration (predicted / observed): "
+        + ", ".join(f"{b['predicted']:.1%}/{b['observed']:.1%}" for b in result["calibration"]),
+        highlight=False,
+    )
+    console.print(
+        "by AI share: "
+        + ", ".join(
+            f"{b['bucket']} {b['commits']} commits, predicted {b['predicted']:.1%}, "
+            f"observed {b['observed']:.1%}"
+            for b in result["by_ai_share"]
+            if b["commits"]
+        ),
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -228,6 +228,46 @@ def popt(y: NDArray[np.int64], prob: Array, x: Array) -> float:
     return 1.0 - (best - model) / (best - worst) if best > worst else 0.0
 
 
+def calibration_table(
+    model: RiskModel, x: Array, y: NDArray[np.int64], bins: int = 5
+) -> list[dict[str, Any]]:
+    """Mean predicted vs observed defect rate per equal-count bin of predicted probability."""
+    prob = model.predict(x)
+    out = []
+    for chunk in np.array_split(np.argsort(prob, kind="stable"), bins):
+        if len(chunk):
+            out.append(
+                {
+                    "predicted": round(float(prob[chunk].mean()), 4),
+                    "observed": round(float(y[chunk].mean()), 4),
+                    "commits": len(chunk),
+                }
+            )
+    return out
+
+
+def by_ai_share(model: RiskModel, x: Array, y: NDArray[np.int64]) -> list[dict[str, Any]]:
+    """Mean predicted risk and observed defect rate per AI-share bucket (none, <50 %, >=50 %)."""
+    share = x[:, FEATURES.index("ai_share")]
+    prob = model.predict(x)
+    out = []
+    for name, mask in (
+        ("none", share == 0),
+        ("under_half", (share > 0) & (share < 0.5)),
+        ("half_or_more", share >= 0.5),
+    ):
+        n = int(mask.sum())
+        out.append(
+            {
+                "bucket": name,
+                "commits": n,
+                "predicted": round(float(prob[mask].mean()), 4) if n else None,
+                "observed": round(float(y[mask].mean()), 4) if n else None,
+            }
+        )
+    return out
+
+
 def metrics(model: RiskModel, x: Array, y: NDArray[np.int64]) -> dict[str, Any]:
     """AUC, F1 (at the model's threshold), Effort@20%Recall and Popt on `x`, `y`."""
     prob = model.predict(x)
@@ -307,6 +347,8 @@ def evaluate(
         "baseline": metrics(baseline, xt, yt) | {"name": "lapredict"},
         "split": s.to_dict(data.y),
         "validation_auc": scores,
+        "calibration": calibration_table(model, xt, yt),
+        "by_ai_share": by_ai_share(model, xt, yt),
     }
 
 
