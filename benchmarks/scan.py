@@ -346,8 +346,8 @@ NOTES = (
     "- Why a rescan with nothing changed used to take as long as a cold scan: the cache context "
     "hashed every `.py` file of `netgain.analysis`, including modules that do not shape results "
     "(a colleague's edit of `signals.py` during that run invalidated every entry); files with "
-    "identical bytes (637 empty `__init__.py` and the like in Django) shared one key and evicted "
-    "each other on every run; and summary digests depended on set iteration order, which changes "
+    "identical bytes (empty `__init__.py`, copied modules: 637 files of this tree were re-parsed "
+    "on every rescan) shared one key and evicted each other; and summary digests depended on set iteration order, which changes "
     "with per-process string hashing. All three are fixed and covered by tests in "
     "`tests/analysis/test_analysis_cache.py`.",
     "- A one-file rescan of the whole `netgain scan` process is start-up and CLI imports, "
