@@ -56,6 +56,8 @@ def _register(argv: list[str] | None = None) -> None:
 
     args = sys.argv[1:] if argv is None else argv
     command = next((a for a in args if not a.startswith("-")), None)
+    if command is None and "--version" in args:
+        return  # answered by the eager --version callback before any command is needed
     wanted = [COMMAND_MODULES[command]] if command in COMMAND_MODULES else COMMAND_MODULES.values()
     for name in dict.fromkeys(wanted):
         importlib.import_module(f"netgain.cli.{name}").register(app)
