@@ -1,6 +1,8 @@
 """A content-hash cache of per-file analysis results, for fast rescans.
 
-One entry per file, keyed by the SHA-256 of the file's path, its bytes and everything else that
+All entries live in one packed snapshot file per analysis context (one read per rescan instead
+of one file per source file), with each file's stat signature so that an unchanged file is
+neither read nor hashed. One entry per file, keyed by the SHA-256 of the file's path, its bytes and everything else that
 shapes the result (cache format, Python version, analyzer code, taint models, entry mode, enabled
 rules). An entry holds
 what the rest of the program needs from the file without parsing it: its index (imports,
@@ -12,14 +14,16 @@ callees' summaries changed (its file is then parsed on demand). So a one-file ch
 file and the summaries that depend on it, not the tree.
 
 The cache directory only ever holds netgain's own pickles (written atomically); an unreadable or
-foreign entry is ignored and rebuilt.
+foreign snapshot or entry is ignored and rebuilt.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +33,22 @@ from netgain.analysis.source import ParsedSource, parse_source
 from netgain.analysis.summaries import Summary
 from netgain.analysis.values import fast_pickle
 
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
+RACY_NS = 2_000_000_000  # files modified this recently are hashed again on the next scan
+
+# (size, mtime_ns, inode) or None when untrusted, content key, pickled `FileEntry`
+_Record = tuple[tuple[int, int, int] | None, str, bytes]
+_PICKLE_ERRORS = (
+    pickle.UnpicklingError,
+    EOFError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    ImportError,
+    IndexError,
+    KeyError,
+    MemoryError,
+)
 
 
 def summary_digest(summary: Summary | None) -> str:
@@ -82,7 +101,12 @@ class FileEntry:
 
 
 class ScanCache:
-    """Per-file entries under `directory`, valid for one analysis context (`context` digest)."""
+    """One packed snapshot under `directory`, valid for one analysis context (`context` digest).
+
+    The snapshot maps each file's path to its stat signature (size, mtime_ns, inode), its
+    content key and its pickled entry. A rescan reads that one file; a file whose stat matches
+    is neither read nor hashed, and only entries that changed are pickled again on save.
+    """
 
     def __init__(self, directory: Path, context: str) -> None:
         tag = f"v{CACHE_FORMAT}-py{sys.version_info.major}{sys.version_info.minor}"
@@ -95,45 +119,74 @@ class ScanCache:
         self.paths: dict[str, Path] = {}
         self.hits = 0
         self.misses = 0
+        self.stat_hits = 0  # files whose stat matched the snapshot: not read, not hashed
         self.lazy_parses = 0
         self._digests: dict[int, tuple[Summary, str]] = {}
+        self._owners: dict[str, FileEntry] = {}  # result key -> entry holding it (see `seed`)
+        self._unique: set[str] = set()  # files whose module name is theirs alone
+        # a file modified this recently may change again within one mtime tick without its
+        # stat changing ("racy clean" in git's words): its signature is not trusted next time
+        self._racy_after = time.time_ns() - RACY_NS
+        self._snapshot = f"{self._dir}/snapshot-{context[:32]}.pickle"
+        self._records: dict[str, _Record] = self._read_snapshot()
+        self._sigs: dict[str, tuple[int, int, int] | None] = {}  # rel -> signature to record
+        self._changed = False  # a record changed (new entry, or a stat signature only)
 
-    # --- files -------------------------------------------------------------------------------
+    def _read_snapshot(self) -> dict[str, _Record]:
+        try:
+            with open(self._snapshot, "rb") as fh:  # noqa: PTH123
+                packed = pickle.loads(fh.read())  # noqa: S301 - netgain's own cache file
+        except (OSError, *_PICKLE_ERRORS):
+            return {}
+        if (
+            not isinstance(packed, dict)
+            or packed.get("format") != CACHE_FORMAT
+            or packed.get("context") != self.context
+            or not isinstance(packed.get("files"), dict)
+        ):
+            return {}
+        records: dict[str, _Record] = packed["files"]
+        return records
 
-    def _entry_path(self, key: str) -> str:
-        # plain strings: pathlib objects per cached file were a visible part of a warm rescan
-        return f"{self._dir}/{key[:2]}/{key}.pickle"
+    def load(self, path: Path, rel: str) -> tuple[FileEntry | None, bytes | None]:
+        """The cached entry for this file (bytes None when unread), or (None, its bytes).
 
-    def load(self, path: Path, rel: str, data: bytes) -> FileEntry | None:
-        """The cached entry for these bytes, or None (the caller then parses the file)."""
-        # The path is part of the key: files with identical bytes (empty `__init__.py`, copied
-        # migrations) have different module names, so they must not share one entry.
-        key = hashlib.sha256(
-            rel.encode() + b"\0" + self.context.encode() + b"\0" + data
-        ).hexdigest()
+        Raises OSError when the file cannot be read; the caller reports it.
+        """
+        st = os.stat(path)  # noqa: PTH116 - no pathlib object per file
+        sig = (st.st_size, st.st_mtime_ns, st.st_ino)
+        record = self._records.get(rel)
+        data: bytes | None = None
+        if record is not None and record[0] is not None and record[0] == sig:
+            key = record[1]
+            self.stat_hits += 1
+        else:
+            data = path.read_bytes()
+            # The path is part of the key: files with identical bytes (empty `__init__.py`,
+            # copied migrations) have different module names, so they must not share one entry.
+            key = hashlib.sha256(
+                rel.encode() + b"\0" + self.context.encode() + b"\0" + data
+            ).hexdigest()
         self.keys[rel] = key
         self.paths[rel] = path
-        try:
-            with open(self._entry_path(key), "rb") as fh:  # noqa: PTH123
-                entry = pickle.loads(fh.read())  # noqa: S301 - netgain's own cache files
-        except (
-            OSError,
-            pickle.UnpicklingError,
-            EOFError,
-            ValueError,
-            TypeError,
-            AttributeError,
-            ImportError,
-            IndexError,
-        ):
-            self.misses += 1
-            return None
+        trusted = sig if st.st_mtime_ns < self._racy_after else None
+        self._sigs[rel] = trusted
+        entry: object = None
+        if record is not None and record[1] == key:
+            try:
+                entry = pickle.loads(record[2])  # noqa: S301 - netgain's own cache file
+            except _PICKLE_ERRORS:
+                entry = None
         if not isinstance(entry, FileEntry) or entry.rel != rel:
             self.misses += 1
-            return None
+            self._records.pop(rel, None)
+            return None, data if data is not None else path.read_bytes()
+        if record is not None and record[0] != trusted:
+            self._records[rel] = (trusted, key, record[2])
+            self._changed = True
         self.hits += 1
         self.entries[rel] = entry
-        return entry
+        return entry, data
 
     def fresh(self, parsed: ParsedSource, module: ModuleInfo, index: ProgramIndex) -> None:
         """Start a new entry for a file that was parsed in this run."""
@@ -145,7 +198,9 @@ class ScanCache:
         self.dirty.add(parsed.path)
 
     def save(self) -> None:
-        """Write every new or updated entry (without AST nodes, which are cheap to rebuild)."""
+        """Write the snapshot when an entry or a signature changed (entries without AST nodes,
+        which are cheap to rebuild). Records of files not seen in this run are kept: a scan of
+        one file must not throw away the rest of the tree's cache."""
         for rel in sorted(self.dirty):
             entry = self.entries.get(rel)
             key = self.keys.get(rel)
@@ -161,15 +216,25 @@ class ScanCache:
                 results=entry.results,
                 globals=entry.globals,
             )
-            target = Path(self._entry_path(key))
             try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_suffix(f".{id(self)}.tmp")
-                with tmp.open("wb") as fh:
-                    pickle.dump(stripped, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                tmp.replace(target)
-            except (OSError, pickle.PicklingError, RecursionError, TypeError):
+                blob = pickle.dumps(stripped, protocol=pickle.HIGHEST_PROTOCOL)
+            except (pickle.PicklingError, RecursionError, TypeError):
+                self._records.pop(rel, None)
                 continue
+            self._records[rel] = (self._sigs.get(rel), key, blob)
+            self._changed = True
+        if not self._changed:
+            return
+        packed = {"format": CACHE_FORMAT, "context": self.context, "files": self._records}
+        target = Path(self._snapshot)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".{os.getpid()}.{id(self)}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(packed, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(target)
+        except (OSError, pickle.PicklingError, RecursionError, TypeError):
+            return
 
     # --- engine hooks --------------------------------------------------------------------------
 
@@ -185,7 +250,16 @@ class ScanCache:
 
     def seed(self) -> dict[str, Summary]:
         seeded: dict[str, Summary] = {}
+        # key -> entry, so `reuse()` need not resolve each key's module through the index; only
+        # for modules whose name no other scanned file shares (a `.py` beside its `.pyi`)
+        names: dict[str, int] = {}
+        for entry in self.entries.values():
+            names[entry.module.name] = names.get(entry.module.name, 0) + 1
+        owners = self._owners
         for rel, entry in self.entries.items():
+            if names[entry.module.name] == 1:
+                self._unique.add(rel)
+                owners.update(dict.fromkeys(entry.results, entry))
             if rel in self.dirty:
                 continue
             for key, cached in entry.results.items():
@@ -203,8 +277,10 @@ class ScanCache:
         return entry.globals
 
     def reuse(self, key: str, program: Program) -> AnalysisResult | None:
-        module_path = self._path_of(key, program)
-        entry = self.entries.get(module_path) if module_path else None
+        entry = self._owners.get(key)
+        if entry is None:
+            module_path = self._path_of(key, program)
+            entry = self.entries.get(module_path) if module_path else None
         if entry is None:
             return None
         cached = entry.results.get(key)
@@ -266,6 +342,8 @@ class ScanCache:
             return
         deps = {callee: self.digest(program.summaries.get(callee)) for callee in result.callees}
         entry.results[key] = CachedResult(result, deps, self.digest(result.summary))
+        if module.path in self._unique:
+            self._owners[key] = entry
         if key.startswith("<module>:"):
             entry.globals = program.globals.get(module.name, {})
         self.dirty.add(module.path)

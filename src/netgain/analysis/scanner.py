@@ -15,8 +15,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pathspec
-
 import netgain.analysis.rules as _rules  # noqa: F401 - importing registers every rule
 from netgain.analysis.cache import CACHE_FORMAT, PatternRecord, ScanCache
 from netgain.analysis.engine import run_engine
@@ -52,7 +50,11 @@ def collect_files(
     paths: Sequence[Path], root: Path, exclude: Sequence[str] = ()
 ) -> list[tuple[Path, str]]:
     """(absolute path, POSIX path relative to root) of every Python file to scan, sorted, unique."""
-    spec = pathspec.PathSpec.from_lines("gitignore", exclude) if exclude else None
+    spec = None
+    if exclude:
+        import pathspec  # only with excludes: ~15 ms of every scan's start-up
+
+        spec = pathspec.PathSpec.from_lines("gitignore", exclude)
     seen: dict[str, Path] = {}
     real_root = root.resolve()
 
@@ -105,12 +107,18 @@ class _Lines:
     def __init__(self) -> None:
         self.texts: dict[str, str] = {}
         self.raw: dict[str, bytes] = {}  # files restored from the cache: decoded on demand
+        self.paths: dict[str, Path] = {}  # cached files not even read (stat unchanged)
         self._split: dict[str, list[str]] = {}
 
     def text(self, path: str) -> str:
         found = self.texts.get(path)
         if found is None:
             data = self.raw.get(path)
+            if data is None and path in self.paths:
+                try:
+                    data = self.paths[path].read_bytes()
+                except OSError:
+                    data = None
             try:
                 found = decode_source(data) if data is not None else ""
             except (SyntaxError, LookupError, UnicodeDecodeError, ValueError):
@@ -208,6 +216,7 @@ class ScanStats:
     lazy_parses: int = 0
     functions_analysed: int = 0
     functions_reused: int = 0
+    files_unread: int = 0  # cached files whose stat matched: neither read nor hashed
 
 
 def scan(paths: Sequence[Path], *, root: Path, options: ScanOptions) -> ScanResult:
@@ -256,18 +265,22 @@ def _scan_with_stats(
     parsed_now: dict[str, ParsedSource] = {}
     for path, rel in files:
         try:
-            data = path.read_bytes()
+            entry, data = cache.load(path, rel) if cache is not None else (None, None)
+            if entry is None and data is None:
+                data = path.read_bytes()
         except OSError as exc:
             result.unparsed.append(UnparsedFile(rel, f"cannot read: {exc.strerror or exc}", None))
             continue
-        entry = cache.load(path, rel, data) if cache is not None else None
         if entry is not None:
             index.add_cached(entry.module, entry.functions, entry.classes)
-            lines.raw[rel] = data
+            if data is not None:
+                lines.raw[rel] = data
+            else:
+                lines.paths[rel] = path  # unchanged (stat) and unread: read only for snippets
             result.files_scanned += 1
             result.lines_scanned += entry.line_count
             continue
-        parsed = parse_source(rel, data)
+        parsed = parse_source(rel, data or b"")  # a miss always has its bytes
         if isinstance(parsed, UnparsedFile):
             result.unparsed.append(parsed)
             continue
@@ -319,6 +332,7 @@ def _scan_with_stats(
     if cache is not None:
         cache.save()
         stats.cache_hits, stats.lazy_parses = cache.hits, cache.lazy_parses
+        stats.files_unread = cache.stat_hits
     result.findings.sort(
         key=lambda f: (f.location.path, f.location.line, f.location.column, f.rule_id)
     )
