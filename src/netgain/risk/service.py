@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from netgain.errors import ConfigError
 from netgain.risk.data import fix_shas, load_history, pending_fixes
-from netgain.risk.features import ChangeRecord, FeatureExtractor, FileTouch, as_dict
+from netgain.risk.features import FEATURES, ChangeRecord, FeatureExtractor, FileTouch, as_dict
 from netgain.risk.model import RiskModel, load_or_default
 from netgain.risk.train import Dataset
 
@@ -57,7 +57,7 @@ def label_history(
     extractor = FeatureExtractor()
     rows = [extractor.push(c) for c in history.changes]
     data = Dataset(
-        np.asarray(rows, dtype=np.float64).reshape(len(rows), -1),
+        np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES)),
         np.asarray([1 if c.sha in history.inducing else 0 for c in history.changes], np.int64),
         np.asarray([c.time for c in history.changes], dtype=np.float64),
         [c.sha for c in history.changes],
