@@ -62,7 +62,8 @@ def collect_files(
         # `rel_dir` is the folder's path relative to the root when it is known without resolving
         # symlinks (no realpath() per file: that was most of a warm rescan's file collection)
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            with os.scandir(directory) as it:  # unsorted: the whole list is sorted once at the end
+                entries = list(it)
         except OSError:
             return
         for entry in entries:
