@@ -191,24 +191,22 @@ def _print_provenance(payload: dict[str, Any], limit: int) -> None:
     commits = payload["commits"]
     shown = commits[:limit] if limit else commits
     table = Table(title=f"AI provenance: {payload['range']}", title_justify="left")
-    for name, justify in [
-        ("commit", "left"),
-        ("date", "left"),
-        ("author", "left"),
-        ("ai", "right"),
-        ("human", "right"),
-        ("unknown", "right"),
-        ("tools", "left"),
-        ("evidence", "left"),
-    ]:
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    wide = console.width >= 100  # below that, the date gives way to the figures
+    table.add_column("commit", no_wrap=True)
+    if wide:
+        table.add_column("date", no_wrap=True)
+    table.add_column("author", no_wrap=True, max_width=18 if wide else 9, overflow="ellipsis")
+    for name in ("ai", "human", "unknown"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("tools", min_width=11, overflow="fold")
+    table.add_column("evidence", min_width=13, overflow="fold")
     for c in shown:
         added = c["added"]
         kinds = sorted({e.get("kind", "?") for e in c["evidence"]})
         table.add_row(
-            c["sha"][:10],
-            c["date"][:10],
-            c["author"].split(" <")[0][:24],
+            c["sha"][:9],
+            *([c["date"][:10]] if wide else []),
+            c["author"].split(" <")[0],
             str(added["ai"]) if added["ai"] else "[dim]0[/dim]",
             str(added["human"]) if added["human"] else "[dim]0[/dim]",
             str(added["unknown"]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,8 +20,17 @@ from rich.progress import (
 )
 from rich.text import Text
 
-console = Console()
-err_console = Console(stderr=True)
+
+def _width(stream: object) -> int | None:
+    """Terminal width on a terminal; 120 columns when piped (CI logs), unless COLUMNS says."""
+    isatty = getattr(stream, "isatty", None)
+    if (isatty is not None and isatty()) or os.environ.get("COLUMNS"):
+        return None
+    return 120
+
+
+console = Console(width=_width(sys.stdout))
+err_console = Console(stderr=True, width=_width(sys.stderr))
 
 
 def emit_json(payload: Any) -> None:
