@@ -225,3 +225,24 @@ def test_same_size_edit_right_after_a_scan_is_seen(tmp_path: Path) -> None:
     again, stats = scan_with_stats([root], root=root, options=options)
     assert stats.files_unread == 0 and stats.files_parsed == 1
     assert _keys(first) == [("command-injection", "helpers.py", 5)] and _keys(again) == []
+
+
+def test_same_size_edit_with_restored_mtime_is_seen(tmp_path: Path) -> None:
+    """An old file edited in place, size kept and mtime put back (`touch -r`, rsync -t): the
+    inode change time still moves, so the file is hashed and the edit is not missed."""
+    root = tmp_path / "src"
+    root.mkdir()
+    helpers = root / "helpers.py"
+    helpers.write_text("import os\n\n\ndef run(cmd):\n    os.system(cmd)\n", encoding="utf-8")
+    _age(root)
+    stamp = helpers.stat().st_mtime_ns
+    options = ScanOptions(cache_dir=tmp_path / "cache")
+    first = scan([root], root=root, options=options)
+    _, unchanged = scan_with_stats([root], root=root, options=options)
+    assert unchanged.files_unread == 1
+    time.sleep(0.01)  # a later inode change time than the one recorded
+    helpers.write_text("import os\n\n\ndef run(cmd):\n    os.getpid()\n", encoding="utf-8")
+    os.utime(helpers, ns=(stamp, stamp))
+    again, stats = scan_with_stats([root], root=root, options=options)
+    assert stats.files_unread == 0 and stats.files_parsed == 1
+    assert _keys(first) == [("command-injection", "helpers.py", 5)] and _keys(again) == []

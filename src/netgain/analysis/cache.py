@@ -36,8 +36,8 @@ from netgain.analysis.values import fast_pickle
 CACHE_FORMAT = 8
 RACY_NS = 2_000_000_000  # files modified this recently are hashed again on the next scan
 
-# (size, mtime_ns, inode) or None when untrusted, content key, pickled `FileEntry`
-_Record = tuple[tuple[int, int, int] | None, str, bytes]
+# (size, mtime_ns, ctime_ns, inode) or None when untrusted, content key, pickled `FileEntry`
+_Record = tuple[tuple[int, int, int, int] | None, str, bytes]
 _PICKLE_ERRORS = (
     pickle.UnpicklingError,
     EOFError,
@@ -103,7 +103,7 @@ class FileEntry:
 class ScanCache:
     """One packed snapshot under `directory`, valid for one analysis context (`context` digest).
 
-    The snapshot maps each file's path to its stat signature (size, mtime_ns, inode), its
+    The snapshot maps each file's path to its stat signature (size, mtime_ns, ctime_ns, inode), its
     content key and its pickled entry. A rescan reads that one file; a file whose stat matches
     is neither read nor hashed, and only entries that changed are pickled again on save.
     """
@@ -129,7 +129,7 @@ class ScanCache:
         self._racy_after = time.time_ns() - RACY_NS
         self._snapshot = f"{self._dir}/snapshot-{context[:32]}.pickle"
         self._records: dict[str, _Record] = self._read_snapshot()
-        self._sigs: dict[str, tuple[int, int, int] | None] = {}  # rel -> signature to record
+        self._sigs: dict[str, tuple[int, int, int, int] | None] = {}  # rel -> signature to record
         self._changed = False  # a record changed (new entry, or a stat signature only)
 
     def _read_snapshot(self) -> dict[str, _Record]:
@@ -154,7 +154,8 @@ class ScanCache:
         Raises OSError when the file cannot be read; the caller reports it.
         """
         st = os.stat(path)  # noqa: PTH116 - no pathlib object per file
-        sig = (st.st_size, st.st_mtime_ns, st.st_ino)
+        # ctime too: tools that restore an edited file's mtime (`touch -r`, rsync -t) cannot set it
+        sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         record = self._records.get(rel)
         data: bytes | None = None
         if record is not None and record[0] is not None and record[0] == sig:
