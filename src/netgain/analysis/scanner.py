@@ -52,9 +52,9 @@ def collect_files(
     """(absolute path, POSIX path relative to root) of every Python file to scan, sorted, unique."""
     spec = None
     if exclude:
-        import pathspec  # only with excludes: ~15 ms of every scan's start-up
+        from netgain.globs import gitignore_spec  # pathspec costs ~15 ms: only with excludes
 
-        spec = pathspec.PathSpec.from_lines("gitignore", exclude)
+        spec = gitignore_spec(tuple(exclude))
     seen: dict[str, Path] = {}
     real_root = root.resolve()
 

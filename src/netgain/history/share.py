@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pathspec
-
 from netgain import git
 from netgain.git.model import BlameLine, GitProblem
+from netgain.globs import matches
 from netgain.history.queries import CommitProvenance
 from netgain.text import storable
 
@@ -99,13 +98,13 @@ class PathFilter:
     """Include/exclude globs with gitignore semantics, applied to paths at REV_B."""
 
     def __init__(self, include: Sequence[str], exclude: Sequence[str]) -> None:
-        self.include = pathspec.GitIgnoreSpec.from_lines(include) if include else None
-        self.exclude = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+        self.include = tuple(include)
+        self.exclude = tuple(exclude)
 
     def __call__(self, path: str) -> bool:
-        if self.include is not None and not self.include.match_file(path):
+        if self.include and not matches(self.include, path):
             return False
-        return not (self.exclude is not None and self.exclude.match_file(path))
+        return not matches(self.exclude, path)
 
 
 class LineClassifier:

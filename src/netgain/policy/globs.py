@@ -12,19 +12,12 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-import pathspec
-
-
-@lru_cache(maxsize=512)
-def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
+from netgain.globs import matches
 
 
 def path_matches(patterns: Sequence[str], path: str) -> bool:
     """True when `path` (POSIX, relative to the repository root) matches the gitignore patterns."""
-    if not patterns:
-        return False
-    return _spec(tuple(patterns)).match_file(path)
+    return matches(patterns, path)
 
 
 @lru_cache(maxsize=256)

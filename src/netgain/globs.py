@@ -1,0 +1,33 @@
+"""Gitignore-semantics path matching shared by every command that takes path globs.
+
+pathspec's `GitIgnoreSpec` is the matcher, with one correction: a directory pattern ending in
+`/**/` (e.g. `src/**/`) also matches the directory it starts from in pathspec, so `src/y` would
+match, while git only ignores directories *below* `src` (its `**/` there needs at least one
+directory to leave a directory to match). Rewriting the trailing `**/` as `*/` gives git's answer:
+every directory directly below is matched, and everything deeper lies inside one of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import pathspec
+
+
+def _git_equivalent(pattern: str) -> str:
+    stripped = pattern.rstrip()
+    if stripped.endswith("/**/") and not stripped.startswith("#"):
+        return stripped[: -len("**/")] + "*/"
+    return pattern
+
+
+@lru_cache(maxsize=512)
+def gitignore_spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    """A compiled matcher for `patterns` that agrees with `git check-ignore`."""
+    return pathspec.GitIgnoreSpec.from_lines([_git_equivalent(p) for p in patterns])
+
+
+def matches(patterns: Sequence[str], path: str) -> bool:
+    """True when POSIX `path` (relative to the repository root) matches the patterns."""
+    return bool(patterns) and gitignore_spec(tuple(patterns)).match_file(path)
