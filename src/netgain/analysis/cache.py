@@ -158,6 +158,7 @@ class ScanCache:
         sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         record = self._records.get(rel)
         data: bytes | None = None
+        # netgain: ignore[timing-unsafe-comparison] a file-stat signature, not a secret (known FP, see fixtures)
         if record is not None and record[0] is not None and record[0] == sig:
             key = record[1]
             self.stat_hits += 1
@@ -175,6 +176,7 @@ class ScanCache:
         entry: object = None
         if record is not None and record[1] == key:
             try:
+                # netgain: ignore[insecure-deserialization] netgain's own cache, written by this process
                 entry = pickle.loads(record[2])  # noqa: S301 - netgain's own cache file
             except _PICKLE_ERRORS:
                 entry = None
