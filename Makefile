@@ -10,6 +10,9 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || $$(scripts/find-python.sh) -m venv $(VENV)
 	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
 	@$(PY) -m pip install -q --disable-pip-version-check -e '.[dev,bench]'
+	@# An editable install compiles nothing: precompile so start-up reads bytecode even where
+	@# PYTHONDONTWRITEBYTECODE is set (stale files are ignored by Python, never used).
+	@$(PY) -m compileall -q src >/dev/null
 	@touch $(STAMP)
 
 venv: $(STAMP)
