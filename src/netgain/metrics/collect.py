@@ -441,4 +441,7 @@ def collect(
         data.rework_note = "not measured (--no-rework)"
     if head is not None and scan_paths is not None:
         data.surviving = measure_vulnerabilities(repo, head, provenance, scan_paths)
+    from netgain.risk.summary import risk_summary  # fits models: imported only when collecting
+
+    data.risk = risk_summary(repo, engine, repository_id)
     return data

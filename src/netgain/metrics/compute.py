@@ -274,5 +274,6 @@ def compute_metrics(
             ),
         },
         "risky_files": _risky_files(data, items),
+        "risk": data.risk if data.risk is not None else {"status": "not computed"},
         "notes": list(data.notes),
     }

@@ -151,6 +151,8 @@ class Dataset:
     surviving: SurvivingLines | None = None
     deployments: list[datetime] | None = None
     notes: list[str] = field(default_factory=list)
+    # The risk section (netgain.risk.summary): evaluate's figures, or {'status': why not}.
+    risk: dict[str, object] | None = None
 
 
 def period_key(moment: datetime, by: str) -> str:

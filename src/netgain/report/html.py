@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from netgain import __version__
 from netgain.report import svg
+from netgain.report.risk_section import risk_charts
 
 GROUP_COLORS = {
     "0-25": "#27ae60",
@@ -159,6 +160,7 @@ def charts(doc: dict[str, Any]) -> dict[str, Markup]:
         [(r["path"], float(r["score"])) for r in doc["risky_files"]],
         "risk score",
     )
+    out.update(risk_charts(doc))
     return out
 
 

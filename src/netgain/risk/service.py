@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from netgain.errors import ConfigError
-from netgain.risk.data import fix_shas, load_history, pending_fixes
+from netgain.risk.data import History, fix_shas, load_history, pending_fixes
 from netgain.risk.features import FEATURES, ChangeRecord, FeatureExtractor, FileTouch, as_dict
 from netgain.risk.model import RiskModel, load_or_default
 from netgain.risk.train import Dataset
@@ -54,15 +54,19 @@ def label_history(
         with Session(engine) as session, session.begin():
             store_results(session, repository_id, results)
         history = load_history(engine, repository_id, variant)
+    return Labelled(history_dataset(history), len(fixes), len(todo), problems)
+
+
+def history_dataset(history: History) -> Dataset:
+    """The feature matrix and the stored SZZ labels of a loaded history (no SZZ is run)."""
     extractor = FeatureExtractor()
     rows = [extractor.push(c) for c in history.changes]
-    data = Dataset(
+    return Dataset(
         np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES)),
         np.asarray([1 if c.sha in history.inducing else 0 for c in history.changes], np.int64),
         np.asarray([c.time for c in history.changes], dtype=np.float64),
         [c.sha for c in history.changes],
     )
-    return Labelled(data, len(fixes), len(todo), problems)
 
 
 def change_row(changes: list[ChangeRecord], shas: set[str]) -> tuple[list[float], ChangeRecord]:
