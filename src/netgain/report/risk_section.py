@@ -89,15 +89,20 @@ def ai_share_chart(rows: list[dict[str, Any]]) -> Markup:
             f'<text x="{x0 + bar_w:.1f}" y="{bottom + 16}" text-anchor="middle" class="label">'
             f"{escape(label)}</text>"
         )
+        if _num(r.get("predicted")) is None or _num(r.get("observed")) is None:
+            body.append(
+                f'<text x="{x0 + bar_w:.1f}" y="{bottom - 6}" text-anchor="middle" '
+                'class="insufficient">no commits</text>'
+            )
+            continue
         for j, (key, color) in enumerate((("predicted", PREDICTED), ("observed", OBSERVED))):
-            v = _num(r.get(key))
+            v = _num(r.get(key)) or 0.0
             xb = x0 + j * bar_w
-            if v is None:
-                body.append(
-                    f'<text x="{xb:.1f}" y="{bottom - 4}" class="insufficient">no commits</text>'
-                )
-                continue
             h = (bottom - up) * v / top
+            body.append(
+                f'<text x="{xb + bar_w / 2:.1f}" y="{bottom - h - 4:.1f}" text-anchor="middle" '
+                f'class="tick">{v:.3f}</text>'
+            )
             body.append(
                 f'<rect data-mark="bar" x="{xb:.1f}" y="{bottom - h:.1f}" width="{bar_w:.1f}" '
                 f'height="{h:.1f}" fill="{color}"><title>{escape(str(r.get("bucket")))}: '
