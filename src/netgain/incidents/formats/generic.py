@@ -6,10 +6,9 @@ fixed_by, labels, url, and optionally status and body. See docs/incidents.md.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
+from netgain.incidents.csvrows import iter_csv_rows
 from netgain.incidents.jsonpos import iter_array
 from netgain.incidents.records import (
     ImportProblem,
@@ -66,26 +65,8 @@ def record_from_mapping(row: dict[str, Any], line: int) -> IncidentRecord:
 def parse_generic_csv(text: str, name: str) -> ParseResult:
     """Generic CSV: a header row naming the columns (any order, extra columns kept in `raw`)."""
     result = ParseResult("generic")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return result
-    columns = [h.strip().lower() for h in header]
-    if "id" not in columns:
-        result.problems.append(ImportProblem(name, 1, "header has no 'id' column"))
-        return result
-    line = reader.line_num + 1
-    for row in reader:
-        start, line = line, reader.line_num + 1
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(columns):
-            result.problems.append(
-                ImportProblem(name, start, f"expected {len(columns)} columns, found {len(row)}")
-            )
-            continue
-        mapping = {c: (v if v.strip() else None) for c, v in zip(columns, row, strict=True)}
+    for start, row in iter_csv_rows(text, name, "id", result):
+        mapping = {c: (v if v.strip() else None) for c, v in row.items()}
         _add(result, name, start, mapping, record_from_mapping)
     return result
 

@@ -6,9 +6,7 @@ opaque `id`; the number is what people write in commits ("PD #1234"), so it is t
 
 from __future__ import annotations
 
-import csv
-import io
-
+from netgain.incidents.csvrows import iter_csv_rows
 from netgain.incidents.records import (
     ImportProblem,
     IncidentRecord,
@@ -76,25 +74,7 @@ def _record(row: dict[str, str], line: int) -> IncidentRecord:
 def parse_pagerduty(text: str, name: str) -> ParseResult:
     """PagerDuty incidents CSV; a row with a missing number or a bad date is reported by line."""
     result = ParseResult("pagerduty")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        return result
-    if "incident_number" not in header:
-        result.problems.append(ImportProblem(name, 1, "header has no 'incident_number' column"))
-        return result
-    line = reader.line_num + 1
-    for row in reader:
-        start, line = line, reader.line_num + 1
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            result.problems.append(
-                ImportProblem(name, start, f"expected {len(header)} columns, found {len(row)}")
-            )
-            continue
-        mapping = dict(zip(header, row, strict=True))
+    for start, mapping in iter_csv_rows(text, name, "incident_number", result):
         try:
             result.records.append(_record(mapping, start))
         except RecordError as exc:

@@ -1,0 +1,41 @@
+"""Read the data rows of a CSV export together with the line each one starts on.
+
+Shared by every CSV format: a header row names the columns (lower-cased), blank rows are skipped,
+and a row with the wrong number of cells becomes a problem naming its line while the rest reads on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from netgain.incidents.records import ImportProblem, ParseResult
+
+
+def iter_csv_rows(
+    text: str, name: str, required: str, result: ParseResult
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(start line, {column: cell}) per data row; problems go to `result.problems`.
+
+    Yields nothing when the file is empty or the header lacks the `required` column.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        return
+    if required not in header:
+        result.problems.append(ImportProblem(name, 1, f"header has no '{required}' column"))
+        return
+    line = reader.line_num + 1
+    for row in reader:
+        start, line = line, reader.line_num + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            result.problems.append(
+                ImportProblem(name, start, f"expected {len(header)} columns, found {len(row)}")
+            )
+            continue
+        yield start, dict(zip(header, row, strict=True))
