@@ -45,6 +45,13 @@ def open_workspace(repo: Path, db: str | None) -> Workspace:
     return Workspace(root, open_store(database_url(root, db)), markers)
 
 
+def _risk_features(engine: Engine, repository_id: int, root: Path) -> None:
+    """Store the new commits' change-risk feature vectors (netgain.risk.feature_store)."""
+    from netgain.risk.feature_store import update_features
+
+    update_features(engine, repository_id, root)
+
+
 def run_ingest(ws: Workspace, revs: list[str], *, quiet: bool) -> IngestReport:
     with progress(enabled=None if not quiet else False) as bar:
         task = bar.add_task("ingesting commits", total=None)
@@ -54,6 +61,7 @@ def run_ingest(ws: Workspace, revs: list[str], *, quiet: bool) -> IngestReport:
             revs=revs,
             markers=ws.markers,
             on_commit=lambda n: bar.update(task, completed=n) if n % 500 == 0 else None,
+            after_write=_risk_features,
         )
     if report.shallow:
         warn("shallow clone: history is truncated, figures cover the commits present only")

@@ -80,6 +80,7 @@ def score_cmd(
 ) -> None:
     """Probability that a change introduces a defect, its tier, and why."""
     from netgain.risk.data import load_changes
+    from netgain.risk.feature_store import stored_row
     from netgain.risk.service import change_row, repository_model, score, tiers
 
     if (rev is None) == (base is None and head is None):
@@ -95,11 +96,15 @@ def score_cmd(
     report = run_ingest(ws, [tip], quiet=as_json)
     spec = [f"{tip}^!"] if rev is not None else [f"{base}..{head}"]
     shas = set(git.rev_list(ws.root, spec))
-    changes = load_changes(ws.engine, report.repository_id)
-    try:
-        row, _record = change_row(changes, shas)
-    except ValueError as exc:
-        raise UsageError(f"{' '.join(spec)}: {exc} (merge commits only?)") from exc
+    # One commit: its stored vector (computed during ingest). A range: its commits folded into
+    # one change, against the state replayed up to the first of them.
+    row = stored_row(ws.engine, report.repository_id, next(iter(shas))) if rev else None
+    if row is None:
+        changes = load_changes(ws.engine, report.repository_id)
+        try:
+            row, _record = change_row(changes, shas)
+        except ValueError as exc:
+            raise UsageError(f"{' '.join(spec)}: {exc} (merge commits only?)") from exc
     config = load_config(ws.root)
     model, notice = repository_model(ws.root)
     result = score(model, row, tiers(config.section("risk"), str(config.source or "netgain.toml")))

@@ -36,6 +36,10 @@ ATTRIBUTIONS = cast(Table, Attribution.__table__)
 BATCH_SIZE = int(os.environ.get("NETGAIN_INGEST_BATCH", "2000"))  # commits per transaction
 
 ProgressCallback = Callable[[int], None]
+# Called once the commits are written, with (engine, repository_id, repository root): derived
+# per-commit data (netgain.risk's feature vectors) is brought up to date there. A hook, because
+# history sits below the packages that derive data from it.
+AfterWrite = Callable[[Engine, int, Path], object]
 
 
 @dataclass(slots=True)
@@ -260,8 +264,13 @@ def ingest_repository(
     revs: Sequence[str] = ("HEAD",),
     markers: Sequence[MarkerRule] = (),
     on_commit: ProgressCallback | None = None,
+    after_write: AfterWrite | None = None,
 ) -> IngestReport:
-    """Bring the store up to date with the history reachable from `revs`."""
+    """Bring the store up to date with the history reachable from `revs`.
+
+    `after_write` runs before the run is marked finished, also when nothing new was found, so a
+    derived table left behind by a killed run (or created by a newer migration) catches up.
+    """
     root = git.repo_root(repo_path)
     shallow = git.is_shallow(root)
     heads = [sha for sha in (git.rev_parse(root, r) for r in revs) if sha]
@@ -282,6 +291,8 @@ def ingest_repository(
         session.flush()
         run_id = run.id
     if not heads:
+        if after_write is not None:
+            after_write(engine, repository_id, root)
         _finish(engine, run_id, report, repository_id, None)
         return report
 
@@ -294,6 +305,8 @@ def ingest_repository(
         if on_commit is not None:
             on_commit(report.commits_seen)
     writer.flush()
+    if after_write is not None:
+        after_write(engine, repository_id, root)
     _finish(engine, run_id, report, repository_id, inputs.notes_tip)
     return report
 

@@ -1,15 +1,16 @@
 """Reading changes and their defect labels from the store.
 
 Labels come from SZZ: a commit is defect-inducing when some fix's `szz_links` row names it. The fix
-commits are recognised by message (`is_fix_message`) or by an incident link (role `fix`); `pending_fixes` says which of them were never
-analysed, so the CLI can run SZZ on just those before training.
+commits are recognised by message (`is_fix_message`) or by an incident link (role `fix`);
+`pending_fixes` says which of them were never analysed, so the CLI can run SZZ on just those
+before training. The features themselves are stored per commit (`netgain.risk.feature_store`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from netgain.risk.features import ChangeRecord, FileTouch, is_fix_message
 from netgain.store.models import Attribution, Commit, FileChange
@@ -17,16 +18,25 @@ from netgain.store.outcome_models import IncidentLink, SzzLink, SzzRun
 
 
 @dataclass(slots=True)
-class History:
-    """The non-merge commits of a repository (oldest first) and the defect-inducing shas."""
+class Labels:
+    """The defect-inducing shas by SZZ, how many fixes were analysed, and a fingerprint of both."""
 
-    changes: list[ChangeRecord]
     inducing: set[str]
     analysed_fixes: int
+    state: str  # changes whenever SZZ runs or links are added or removed
 
 
 def load_changes(engine: Engine, repository_id: int) -> list[ChangeRecord]:
     """Every stored non-merge commit with its files and attribution, oldest author date first."""
+    return [change for _id, change in load_change_rows(engine, repository_id)]
+
+
+def load_change_rows(engine: Engine, repository_id: int) -> list[tuple[int, ChangeRecord]]:
+    """`load_changes` with each commit's store id: the order features are computed in.
+
+    The order is (author date, commit id): author dates put a branch's commits where they were
+    written, and ids (ingest order, parents first) break ties.
+    """
     with engine.connect() as conn:
         commits = conn.execute(
             select(Commit.id, Commit.sha, Commit.author_email, Commit.author_date, Commit.message)
@@ -61,27 +71,41 @@ def load_changes(engine: Engine, repository_id: int) -> list[ChangeRecord]:
                 .where(Commit.repository_id == repository_id)
             )
         }
-    out: list[ChangeRecord] = []
+    out: list[tuple[int, ChangeRecord]] = []
     for cid, sha, email, date, message in commits:
         ai, human, unknown, tools = attr.get(cid, (0, 0, 0, []))
         out.append(
-            ChangeRecord(
-                sha,
-                (email or "").lower(),
-                date.timestamp(),
-                message or "",
-                files.get(cid, []),
-                ai,
-                human,
-                unknown,
-                list(tools or []),
+            (
+                cid,
+                ChangeRecord(
+                    sha,
+                    (email or "").lower(),
+                    date.timestamp(),
+                    message or "",
+                    files.get(cid, []),
+                    ai,
+                    human,
+                    unknown,
+                    list(tools or []),
+                ),
             )
         )
     return out
 
 
+def load_messages(engine: Engine, repository_id: int) -> list[tuple[str, str]]:
+    """(sha, message) of every stored non-merge commit: what fix detection reads."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Commit.sha, Commit.message).where(
+                Commit.repository_id == repository_id, Commit.is_merge.is_(False)
+            )
+        ).all()
+    return [(sha, message or "") for sha, message in rows]
+
+
 def fix_shas(
-    changes: list[ChangeRecord], engine: Engine | None = None, repository_id: int = 0
+    messages: list[tuple[str, str]], engine: Engine | None = None, repository_id: int = 0
 ) -> list[str]:
     """The commits whose message reads as a bug fix, or that an imported incident names as its fix."""
     linked: set[str] = set()
@@ -94,7 +118,7 @@ def fix_shas(
                     )
                 ).scalars()
             )
-    return [c.sha for c in changes if c.sha in linked or is_fix_message(c.message)]
+    return [sha for sha, message in messages if sha in linked or is_fix_message(message)]
 
 
 def pending_fixes(engine: Engine, repository_id: int, fixes: list[str], variant: str) -> list[str]:
@@ -110,9 +134,8 @@ def pending_fixes(engine: Engine, repository_id: int, fixes: list[str], variant:
     return [f for f in fixes if f not in done]
 
 
-def load_history(engine: Engine, repository_id: int, variant: str) -> History:
-    """Changes plus the set of commits some analysed fix blames (SZZ `variant`)."""
-    changes = load_changes(engine, repository_id)
+def load_labels(engine: Engine, repository_id: int, variant: str) -> Labels:
+    """The commits some analysed fix blames (SZZ `variant`) and how many fixes were analysed."""
     with engine.connect() as conn:
         inducing = set(
             conn.execute(
@@ -121,11 +144,14 @@ def load_history(engine: Engine, repository_id: int, variant: str) -> History:
                 )
             ).scalars()
         )
-        analysed = len(
-            conn.execute(
-                select(SzzRun.fix_sha).where(
-                    SzzRun.repository_id == repository_id, SzzRun.variant == variant
-                )
-            ).all()
-        )
-    return History(changes, inducing, analysed)
+        runs = conn.execute(
+            select(func.count(), func.max(SzzRun.id)).where(
+                SzzRun.repository_id == repository_id, SzzRun.variant == variant
+            )
+        ).one()
+        links = conn.execute(
+            select(func.count(), func.max(SzzLink.id)).where(
+                SzzLink.repository_id == repository_id, SzzLink.variant == variant
+            )
+        ).one()
+    return Labels(inducing, int(runs[0]), f"{runs[0]}:{runs[1]}:{links[0]}:{links[1]}")

@@ -15,7 +15,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from netgain.errors import ConfigError
-from netgain.risk.data import History, fix_shas, load_history, pending_fixes
+from netgain.risk.data import fix_shas, load_labels, load_messages, pending_fixes
+from netgain.risk.feature_store import stored_dataset
 from netgain.risk.features import FEATURES, ChangeRecord, FeatureExtractor, FileTouch, as_dict
 from netgain.risk.model import RiskModel, load_or_default
 from netgain.risk.train import Dataset
@@ -37,12 +38,11 @@ class Labelled:
 def label_history(
     root: Path, engine: Engine, repository_id: int, variant: str = "netgain"
 ) -> Labelled:
-    """Run SZZ on unanalysed fix commits, then build the feature matrix and labels."""
+    """Run SZZ on unanalysed fix commits, then read the stored feature vectors and labels."""
     from netgain.szz import find_inducing
     from netgain.szz.persist import store_results
 
-    history = load_history(engine, repository_id, variant)
-    fixes = fix_shas(history.changes, engine, repository_id)
+    fixes = fix_shas(load_messages(engine, repository_id), engine, repository_id)
     todo = pending_fixes(engine, repository_id, fixes, variant)
     problems: list[dict[str, Any]] = []
     if todo:
@@ -53,19 +53,20 @@ def label_history(
             )
         with Session(engine) as session, session.begin():
             store_results(session, repository_id, results)
-        history = load_history(engine, repository_id, variant)
-    return Labelled(history_dataset(history), len(fixes), len(todo), problems)
+    labels = load_labels(engine, repository_id, variant)
+    data = stored_dataset(engine, repository_id, labels.inducing, root)
+    return Labelled(data, len(fixes), len(todo), problems)
 
 
-def history_dataset(history: History) -> Dataset:
-    """The feature matrix and the stored SZZ labels of a loaded history (no SZZ is run)."""
+def history_dataset(changes: list[ChangeRecord], inducing: set[str]) -> Dataset:
+    """Features computed in memory (one pass) with labels: for benchmarks and tests."""
     extractor = FeatureExtractor()
-    rows = [extractor.push(c) for c in history.changes]
+    rows = [extractor.push(c) for c in changes]
     return Dataset(
         np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES)),
-        np.asarray([1 if c.sha in history.inducing else 0 for c in history.changes], np.int64),
-        np.asarray([c.time for c in history.changes], dtype=np.float64),
-        [c.sha for c in history.changes],
+        np.asarray([1 if c.sha in inducing else 0 for c in changes], np.int64),
+        np.asarray([c.time for c in changes], dtype=np.float64),
+        [c.sha for c in changes],
     )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import netgain.store.outcome_models  # noqa: F401
+import netgain.store.outcome_models
+import netgain.store.risk_models  # noqa: F401
 from netgain.store.models import Base
 
 target_metadata = Base.metadata

@@ -1,0 +1,240 @@
+"""Feature vectors stored per commit: computed once during ingest, read by every risk command.
+
+Why the running state is rebuilt from stored rows instead of persisted: the per-file and
+per-author state (line counts, developers, last change, experience by year and subsystem) is a pure
+function of rows the store already holds (commits, file changes, attribution). Replaying it with
+`FeatureExtractor.record` is a few dictionary updates per touched file (no features, no git), so a
+second persisted copy would buy little and would have to be kept consistent with the rows under a
+SIGKILL and when an ingest brings commits *older* than ones already featured (a merged branch
+keeps its authors' dates): then every later commit's features change. Here one rule covers every
+case: find the oldest commit (in feature order) without a stored vector, replay the state up to
+it, and (re)compute the vectors from there on, in one transaction. Nothing new: two count queries.
+
+The same rule backfills a store created before the table existed, and a changed feature set or
+zone configuration (the state's `key`) recomputes everything. `generation` increases on every
+write so cached evaluations can tell that the data changed.
+
+Vectors are float64 little-endian bytes in `FEATURES` order: 100,000 commits load with one
+`numpy.frombuffer`, where JSON lists would be decoded row by row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from sqlalchemy import Engine, Table, bindparam, delete, func, insert, select, update
+
+from netgain.risk.data import load_change_rows
+from netgain.risk.features import FEATURES, FeatureExtractor
+from netgain.store.models import Commit
+from netgain.store.risk_models import RiskFeatures, RiskFeatureState
+
+if TYPE_CHECKING:
+    from netgain.risk.train import Dataset
+
+FEATURE_TABLE = cast(Table, RiskFeatures.__table__)
+_CHUNK = 500  # ids per IN (...) list
+
+
+@dataclass(slots=True)
+class FeatureUpdate:
+    """What `update_features` did: vectors computed, commits only replayed, and why."""
+
+    computed: int
+    replayed: int
+    reason: str  # up to date | new commits | older commits arrived | recomputed (feature set)
+
+
+def pack(row: Sequence[float]) -> bytes:
+    """A feature row as float64 little-endian bytes."""
+    return struct.pack(f"<{len(row)}d", *row)
+
+
+def unpack(blob: bytes) -> list[float]:
+    """The inverse of `pack`."""
+    return list(struct.unpack(f"<{len(blob) // 8}d", blob))
+
+
+def state_key(names: Sequence[str], extra: Any = None) -> str:
+    """Hash of what the vectors depend on besides the store's rows (feature names, zone globs)."""
+    text = json.dumps({"features": list(names), "extra": extra}, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _counts(engine: Engine, repository_id: int) -> tuple[str | None, int, int]:
+    """The state's key (None: never computed), non-merge commits and stored vectors."""
+    with engine.connect() as conn:
+        state = conn.execute(
+            select(RiskFeatureState.key).where(RiskFeatureState.repository_id == repository_id)
+        ).scalar_one_or_none()
+        commits = conn.execute(
+            select(func.count())
+            .select_from(Commit)
+            .where(Commit.repository_id == repository_id, Commit.is_merge.is_(False))
+        ).scalar_one()
+        rows = conn.execute(
+            select(func.count())
+            .select_from(RiskFeatures)
+            .where(RiskFeatures.repository_id == repository_id)
+        ).scalar_one()
+    return state, int(commits), int(rows)
+
+
+def update_features(engine: Engine, repository_id: int, root: Path | None = None) -> FeatureUpdate:
+    """Bring the stored vectors of `repository_id` up to date with its stored commits.
+
+    Idempotent and safe to interrupt: a run killed before its transaction commits leaves the old
+    vectors, and the next run finds the same commits without one.
+    """
+    del root  # the repository's configuration (zones) is read here once zones are features
+    key = state_key(FEATURES)
+    state, commits, stored = _counts(engine, repository_id)
+    if state == key and stored == commits:
+        return FeatureUpdate(0, 0, "up to date")
+    rows = load_change_rows(engine, repository_id)
+    with engine.connect() as conn:
+        featured = set(
+            conn.execute(
+                select(RiskFeatures.commit_id).where(RiskFeatures.repository_id == repository_id)
+            ).scalars()
+        )
+    valid = featured if state == key else set()
+    start = next((i for i, (cid, _c) in enumerate(rows) if cid not in valid), len(rows))
+    if valid and start < len(rows) and any(cid in valid for cid, _c in rows[start:]):
+        reason = "older commits arrived"
+    elif valid:
+        reason = "new commits"
+    else:
+        reason = "recomputed (feature set)" if featured else "new commits"
+    extractor = FeatureExtractor()
+    for _cid, change in rows[:start]:
+        extractor.record(change)
+    fresh: list[dict[str, Any]] = []
+    redo: list[dict[str, Any]] = []
+    for cid, change in rows[start:]:
+        blob = pack(extractor.push(change))
+        if cid in featured:
+            redo.append({"cid": cid, "vector": blob})
+        else:
+            fresh.append({"commit_id": cid, "repository_id": repository_id, "vector": blob})
+    _write(engine, repository_id, state, key, len(rows), fresh, redo)
+    return FeatureUpdate(len(fresh) + len(redo), start, reason)
+
+
+def _write(
+    engine: Engine,
+    repository_id: int,
+    state: str | None,
+    key: str,
+    commits: int,
+    fresh: list[dict[str, Any]],
+    redo: list[dict[str, Any]],
+) -> None:
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        if redo:
+            conn.execute(
+                update(FEATURE_TABLE)
+                .where(FEATURE_TABLE.c.commit_id == bindparam("cid"))
+                .values(vector=bindparam("vector")),
+                redo,
+            )
+        if fresh:
+            conn.execute(insert(FEATURE_TABLE), fresh)
+        values = {
+            "key": key,
+            "names": list(FEATURES),
+            "commits": commits,
+            "updated_at": now,
+        }
+        if state is None:
+            conn.execute(
+                insert(RiskFeatureState).values(repository_id=repository_id, generation=1, **values)
+            )
+        else:
+            conn.execute(
+                update(RiskFeatureState)
+                .where(RiskFeatureState.repository_id == repository_id)
+                .values(generation=RiskFeatureState.generation + 1, **values)
+            )
+
+
+def delete_features(engine: Engine, repository_id: int) -> None:
+    """Drop a repository's vectors and state (the next update recomputes everything)."""
+    with engine.begin() as conn:
+        conn.execute(delete(RiskFeatures).where(RiskFeatures.repository_id == repository_id))
+        conn.execute(
+            delete(RiskFeatureState).where(RiskFeatureState.repository_id == repository_id)
+        )
+
+
+def generation(engine: Engine, repository_id: int) -> int:
+    """How many times the repository's vectors were written (0: never)."""
+    with engine.connect() as conn:
+        value = conn.execute(
+            select(RiskFeatureState.generation).where(
+                RiskFeatureState.repository_id == repository_id
+            )
+        ).scalar_one_or_none()
+    return int(value or 0)
+
+
+@dataclass(slots=True)
+class StoredFeatures:
+    """Stored vectors in feature order with each commit's sha, author time and fix flag input."""
+
+    shas: list[str]
+    times: list[float]
+    rows: list[bytes]
+
+
+def load_features(engine: Engine, repository_id: int) -> StoredFeatures:
+    """Every stored vector of the repository, oldest first (the order they were computed in)."""
+    with engine.connect() as conn:
+        result = conn.execute(
+            select(Commit.sha, Commit.author_date, RiskFeatures.vector)
+            .join(RiskFeatures, RiskFeatures.commit_id == Commit.id)
+            .where(Commit.repository_id == repository_id, Commit.is_merge.is_(False))
+            .order_by(Commit.author_date, Commit.id)
+        ).all()
+    return StoredFeatures(
+        [r[0] for r in result], [r[1].timestamp() for r in result], [r[2] for r in result]
+    )
+
+
+def stored_dataset(
+    engine: Engine, repository_id: int, inducing: set[str], root: Path | None = None
+) -> Dataset:
+    """The training matrix from stored vectors (brought up to date first) and SZZ labels."""
+    import numpy as np
+
+    from netgain.risk.train import Dataset
+
+    update_features(engine, repository_id, root)
+    stored = load_features(engine, repository_id)
+    n = len(FEATURES)
+    x = np.frombuffer(b"".join(stored.rows), dtype="<f8").astype(np.float64).reshape(-1, n)
+    return Dataset(
+        x,
+        np.asarray([1 if s in inducing else 0 for s in stored.shas], dtype=np.int64),
+        np.asarray(stored.times, dtype=np.float64),
+        stored.shas,
+    )
+
+
+def stored_row(engine: Engine, repository_id: int, sha: str) -> list[float] | None:
+    """The stored vector of one commit, or None when it has none (merge, not ingested)."""
+    with engine.connect() as conn:
+        blob = conn.execute(
+            select(RiskFeatures.vector)
+            .join(Commit, Commit.id == RiskFeatures.commit_id)
+            .where(Commit.repository_id == repository_id, Commit.sha == sha)
+        ).scalar_one_or_none()
+    return unpack(blob) if blob is not None else None

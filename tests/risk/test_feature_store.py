@@ -1,0 +1,206 @@
+"""Stored feature vectors: incremental ingests, out-of-order commits, backfill and a killed ingest.
+
+The reference is always the in-memory one-pass extraction over the final store (`extract`), and a
+fresh store that ingested the final history in one go.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, func, select
+
+from benchmarks.make_history import make_history
+from netgain.history import ingest_repository
+from netgain.history.ingest import AfterWrite
+from netgain.risk.data import load_changes
+from netgain.risk.feature_store import (
+    FeatureUpdate,
+    generation,
+    load_features,
+    unpack,
+    update_features,
+)
+from netgain.risk.features import extract
+from netgain.store.engine import MIGRATIONS, open_store
+from netgain.store.risk_models import RiskFeatures
+from tests.gitrepo import BASE_EPOCH, GitRepo, git_env
+from tests.history.conftest import NETGAIN, netgain
+
+DAY = 86_400
+ADA = ("Ada Lovelace", "ada@example.com")
+GRACE = ("Grace Hopper", "grace@example.com")
+LINUS = ("Linus T", "linus@example.com")
+
+Features = dict[str, list[float]]
+
+
+def _hook(updates: list[FeatureUpdate]) -> AfterWrite:
+    def after(engine: Engine, repository_id: int, root: Path) -> None:
+        updates.append(update_features(engine, repository_id, root))
+
+    return after
+
+
+def _ingest(root: Path, engine: Engine, rev: str, updates: list[FeatureUpdate]) -> int:
+    report = ingest_repository(root, engine, revs=[rev], after_write=_hook(updates))
+    return report.repository_id
+
+
+def _stored(engine: Engine, repository_id: int) -> Features:
+    stored = load_features(engine, repository_id)
+    return {sha: unpack(blob) for sha, blob in zip(stored.shas, stored.rows, strict=True)}
+
+
+def _one_pass(engine: Engine, repository_id: int) -> Features:
+    return {c.sha: row for c, row in extract(load_changes(engine, repository_id))}
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> tuple[GitRepo, dict[str, str]]:
+    """main: m1..m4; a branch forked at m2 whose commits are dated before m4, merged last."""
+    r = GitRepo(tmp_path / "repo")
+    main = {}
+    main["m1"] = r.commit(
+        {"app/core.py": "a\nb\nc\n", "README": "x\n"}, "init", author=ADA, date=BASE_EPOCH
+    )
+    main["m2"] = r.commit(
+        {"app/core.py": "a\nB\nc\nd\n"}, "core", author=ADA, date=BASE_EPOCH + DAY
+    )
+    trunk = r.git("branch", "--show-current").strip()
+    r.branch("topic", main["m2"])
+    main["b1"] = r.commit(
+        {"app/core.py": "a\nB\nc\nd\ne\n", "lib/x.py": "1\n"},
+        "topic one",
+        author=GRACE,
+        date=BASE_EPOCH + 2 * DAY,
+    )
+    main["b2"] = r.commit(
+        {"lib/x.py": "1\n2\n"}, "fix bug in x", author=GRACE, date=BASE_EPOCH + 4 * DAY
+    )
+    r.checkout(trunk)
+    main["m3"] = r.commit({"app/util.py": "u\n"}, "util", author=LINUS, date=BASE_EPOCH + 3 * DAY)
+    main["m4"] = r.commit(
+        {"app/core.py": "a\nB\nC\nd\n", "lib/y.py": "y\n"},
+        "more",
+        author=ADA,
+        date=BASE_EPOCH + 5 * DAY,
+    )
+    main["merge"] = r.merge("topic", date=BASE_EPOCH + 6 * DAY)
+    return r, main
+
+
+def test_incremental_ingests_equal_one_shot(
+    history: tuple[GitRepo, dict[str, str]], store_url: str, tmp_path: Path
+) -> None:
+    r, c = history
+    engine = open_store(store_url)
+    updates: list[FeatureUpdate] = []
+    rid = _ingest(r.path, engine, c["m3"], updates)
+    _ingest(r.path, engine, c["m4"], updates)
+    after_m4 = _stored(engine, rid)
+    _ingest(r.path, engine, c["merge"], updates)  # b1, b2 are older than m3 and m4
+    _ingest(r.path, engine, c["merge"], updates)  # nothing new
+    incremental = _stored(engine, rid)
+    assert incremental == _one_pass(engine, rid)
+    assert [u.reason for u in updates] == [
+        "new commits",
+        "new commits",
+        "older commits arrived",
+        "up to date",
+    ]
+    assert (updates[1].computed, updates[1].replayed) == (1, 3)  # m4 only, after m1, m2, m3
+    assert updates[2].computed == 4  # b1, b2 new; m3, m4 recomputed
+    assert updates[3].computed == 0
+    first_m4 = after_m4[c["m4"]]
+    assert first_m4 != incremental[c["m4"]], "m4 must see b1 (dated before it, same file)"
+    engine.dispose()
+
+    fresh = open_store(f"sqlite:///{tmp_path / 'fresh.db'}")
+    fid = _ingest(r.path, fresh, c["merge"], [])
+    assert _stored(fresh, fid) == incremental
+    assert len(incremental) == 6  # the merge commit has no vector
+    fresh.dispose()
+
+
+def test_store_from_before_the_table_is_backfilled(
+    history: tuple[GitRepo, dict[str, str]], store_url: str
+) -> None:
+    r, c = history
+    open_store(store_url).dispose()
+    cfg = Config()
+    cfg.set_main_option("script_location", MIGRATIONS)
+    engine = open_store(store_url)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002")
+    # an ingest by a netgain that predates the table
+    rid = ingest_repository(r.path, engine, revs=[c["merge"]]).repository_id
+    engine.dispose()
+    engine = open_store(store_url)  # migrates to 0003
+    updates: list[FeatureUpdate] = []
+    _ingest(r.path, engine, c["merge"], updates)
+    assert updates[0].computed == 6 and updates[0].replayed == 0
+    assert _stored(engine, rid) == _one_pass(engine, rid)
+    assert generation(engine, rid) == 1
+    engine.dispose()
+
+
+def test_cli_ingest_stores_vectors_and_catches_up_commits_left_without(
+    history: tuple[GitRepo, dict[str, str]], tmp_path: Path
+) -> None:
+    """What a kill between the commit batches and the vector write leaves: commits without one."""
+    r, c = history
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    engine = open_store(url)
+    rid = ingest_repository(r.path, engine, revs=[c["m4"]]).repository_id  # no hook
+    assert _stored(engine, rid) == {}
+    netgain("ingest", str(r.path), "--db", url, "--json", cwd=tmp_path)
+    assert _stored(engine, rid) == _one_pass(engine, rid)
+    assert len(_stored(engine, rid)) == 6
+    engine.dispose()
+
+
+def _vectors(url: str) -> int:
+    engine = open_store(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(RiskFeatures)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_sigkill_mid_ingest_then_rerun_gives_the_same_vectors(tmp_path: Path) -> None:
+    from tests.history.test_ingest_interrupted import stored_commits
+
+    repo = make_history(tmp_path / "repo", commits=1500, files=40, notes=0, merge_every=50)
+    env = git_env() | {"NETGAIN_INGEST_BATCH": "100"}
+    reference = f"sqlite:///{tmp_path / 'reference.db'}"
+    cmd = [NETGAIN, "ingest", str(repo), "--json", "--db"]
+    subprocess.run([*cmd, reference], check=True, env=env, capture_output=True)
+    interrupted = f"sqlite:///{tmp_path / 'interrupted.db'}"
+    proc = subprocess.Popen(
+        [*cmd, interrupted], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while stored_commits(interrupted) < 200 and time.monotonic() < deadline:
+        assert proc.poll() is None, "ingest finished before it could be interrupted"
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert _vectors(interrupted) == 0, "vectors are written once the commits are in"
+    subprocess.run([*cmd, interrupted], check=True, env=env, capture_output=True)
+    a, b = open_store(reference), open_store(interrupted)
+    try:
+        assert _stored(a, 1) == _stored(b, 1) == _one_pass(b, 1)
+        assert len(_stored(b, 1)) >= 1400
+    finally:
+        a.dispose()
+        b.dispose()
