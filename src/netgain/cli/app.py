@@ -42,6 +42,7 @@ COMMAND_MODULES = {
     "scan": "scan",
     "szz": "szz",
     "incidents": "incidents",
+    "prs": "prs",
     "metrics": "metrics",
     "report": "report",
     "check": "check",

@@ -35,12 +35,13 @@ from netgain.incidents.settings import IncidentSettings, load_settings
 app = typer.Typer(help="Import incidents and link them to the commits that fixed and caused them.")
 
 
-def _settings(ws: Workspace) -> IncidentSettings:
+def incident_settings(ws: Workspace) -> IncidentSettings:
+    """The `[incidents]` table of the repository's configuration."""
     config = load_config(ws.root)
     return load_settings(config.section("incidents"), config.source)
 
 
-def _link(
+def link_repository(
     ws: Workspace,
     settings: IncidentSettings,
     *,
@@ -48,6 +49,7 @@ def _link(
     szz: bool,
     deployments_file: Path | None = None,
 ) -> dict[str, Any]:
+    """Ingest, recover PRs and conventional-commit features from git, then link every incident."""
     report = run_ingest(ws, ["HEAD"], quiet=quiet)
     if deployments_file is None and settings.deployments_file:
         deployments_file = ws.root / settings.deployments_file
@@ -74,7 +76,7 @@ def _link(
     return {"pull_requests": prs, "features": features, "linking": links.to_dict()}
 
 
-def _print_link(data: dict[str, Any]) -> None:
+def print_link(data: dict[str, Any]) -> None:
     link: dict[str, Any] = data["linking"]
     kinds = ", ".join(f"{n} {k}" for k, n in link["links"].items()) or "none"
     console.print(
@@ -114,7 +116,7 @@ def import_command(
 ) -> None:
     """Import incidents (generic CSV/JSON, PagerDuty CSV, Jira JSON, GitHub issues JSON)."""
     ws = open_workspace(repo, db)
-    settings = _settings(ws)
+    settings = incident_settings(ws)
     if fmt is not None and fmt.lower() not in FORMATS:
         raise typer.BadParameter(f"choose from {', '.join(FORMATS)}", param_hint="--format")
     parsed = parse_file(file, fmt, github_labels=settings.github_labels)
@@ -123,7 +125,9 @@ def import_command(
         report = import_records(session, repo_row.id, parsed, str(file))
     payload: dict[str, Any] = {"import": report.to_dict()}
     if link:
-        payload |= _link(ws, settings, quiet=as_json, szz=szz, deployments_file=deployments)
+        payload |= link_repository(
+            ws, settings, quiet=as_json, szz=szz, deployments_file=deployments
+        )
     if as_json:
         emit_json(payload)
     else:
@@ -144,7 +148,7 @@ def import_command(
                 f"  ... and {len(report.skipped) - 20} more skipped (see --json)", soft_wrap=True
             )
         if link:
-            _print_link(payload)
+            print_link(payload)
     if report.problems:
         raise typer.Exit(1)
 
@@ -161,11 +165,13 @@ def link_command(
 ) -> None:
     """Re-link every stored incident (after new commits, or a configuration change)."""
     ws = open_workspace(repo, db)
-    data = _link(ws, _settings(ws), quiet=as_json, szz=szz, deployments_file=deployments)
+    data = link_repository(
+        ws, incident_settings(ws), quiet=as_json, szz=szz, deployments_file=deployments
+    )
     if as_json:
         emit_json(data)
     else:
-        _print_link(data)
+        print_link(data)
 
 
 def register(root: typer.Typer) -> None:

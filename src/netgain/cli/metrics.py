@@ -14,6 +14,7 @@ from netgain.cli.history import DB_HELP, open_workspace, run_ingest
 from netgain.cli.output import console, emit_json, warn
 from netgain.config import load_config
 from netgain.errors import UsageError
+from netgain.incidents.settings import load_settings
 from netgain.metrics import compute_metrics, metrics_config
 from netgain.metrics.collect import collect
 from netgain.metrics.inputs import GROUPS
@@ -35,18 +36,26 @@ def metrics_document(
     *,
     by: str,
     since: str | None,
-    reviews: Path | None,
+    reviews: list[Path],
     scan: list[str],
     rework: bool,
     quiet: bool,
+    deployments: Path | None = None,
 ) -> dict[str, Any]:
-    """Ingest (incrementally), collect every source and compute the metrics document."""
+    """Ingest (incrementally), collect every source and compute the metrics document.
+
+    Deployments: `--deployments FILE`, else `[incidents] deployments_file`, plus the tags
+    matching `[incidents] deploy_tags` (the sources incident linking uses).
+    """
     if by not in ("week", "month"):
         raise UsageError(f"--by {by!r}: use week or month")
     start = parse_since(since)
     ws = open_workspace(repo, db)
     raw = load_config(ws.root)
     config = metrics_config(raw.section("metrics"), raw.source)
+    settings = load_settings(raw.section("incidents"), raw.source)
+    if deployments is None and settings.deployments_file:
+        deployments = ws.root / settings.deployments_file
     report = run_ingest(ws, ["HEAD"], quiet=quiet)
     data = collect(
         ws.engine,
@@ -54,9 +63,11 @@ def metrics_document(
         ws.root,
         config,
         by=by,
-        review_export=reviews,
+        review_exports=reviews,
         rework=rework,
         scan_paths=scan or None,
+        deploy_tags=settings.deploy_tags,
+        deployments_file=deployments,
     )
     if report.shallow:
         data.notes.append("shallow clone: history is truncated")
@@ -178,7 +189,11 @@ def _print(doc: dict[str, Any]) -> None:
 
 
 SCAN_HELP = "Also scan Python files under PATH and compute vulnerability density by blame."
-REVIEWS_HELP = "PR review export (JSON, see docs/metrics.md) for review load."
+REVIEWS_HELP = (
+    "Review export for review load: GitHub list-reviews JSON or netgain's PR list "
+    "(docs/metrics.md); repeatable."
+)
+DEPLOYMENTS_HELP = "CSV of deployments (sha, deployed_at[, environment]) for deployment frequency."
 
 
 def register(app: typer.Typer) -> None:
@@ -192,14 +207,25 @@ def register(app: typer.Typer) -> None:
             None, "--since", metavar="DATE", help="Only from DATE on."
         ),
         by: str = typer.Option("week", "--by", metavar="week|month", help="Period length."),
-        reviews: Path | None = typer.Option(None, "--reviews", metavar="FILE", help=REVIEWS_HELP),
+        reviews: list[Path] = typer.Option([], "--reviews", metavar="FILE", help=REVIEWS_HELP),
+        deployments: Path | None = typer.Option(
+            None, "--deployments", metavar="FILE", help=DEPLOYMENTS_HELP
+        ),
         scan: list[str] = typer.Option([], "--scan", metavar="PATH", help=SCAN_HELP),
         rework: bool = typer.Option(True, "--rework/--no-rework", help="Measure rework by blame."),
         as_json: bool = typer.Option(False, "--json", help="Print the metrics document as JSON."),
     ) -> None:
         """Net-productivity metrics: throughput vs incidents, quality, rework, review load."""
         doc = metrics_document(
-            repo, db, by=by, since=since, reviews=reviews, scan=scan, rework=rework, quiet=as_json
+            repo,
+            db,
+            by=by,
+            since=since,
+            reviews=reviews,
+            scan=scan,
+            rework=rework,
+            quiet=as_json,
+            deployments=deployments,
         )
         if as_json:
             emit_json(doc)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from netgain.cli.history import DB_HELP
-from netgain.cli.metrics import REVIEWS_HELP, SCAN_HELP, metrics_document
+from netgain.cli.metrics import DEPLOYMENTS_HELP, REVIEWS_HELP, SCAN_HELP, metrics_document
 from netgain.cli.output import console, emit_json
 
 
@@ -29,7 +29,10 @@ def register(app: typer.Typer) -> None:
             None, "--since", metavar="DATE", help="Only from DATE on."
         ),
         by: str = typer.Option("week", "--by", metavar="week|month", help="Period length."),
-        reviews: Path | None = typer.Option(None, "--reviews", metavar="FILE", help=REVIEWS_HELP),
+        reviews: list[Path] = typer.Option([], "--reviews", metavar="FILE", help=REVIEWS_HELP),
+        deployments: Path | None = typer.Option(
+            None, "--deployments", metavar="FILE", help=DEPLOYMENTS_HELP
+        ),
         scan: list[str] = typer.Option([], "--scan", metavar="PATH", help=SCAN_HELP),
         rework: bool = typer.Option(True, "--rework/--no-rework", help="Measure rework by blame."),
         as_json: bool = typer.Option(
@@ -40,7 +43,15 @@ def register(app: typer.Typer) -> None:
         from netgain.report.html import write_html
 
         doc = metrics_document(
-            repo, db, by=by, since=since, reviews=reviews, scan=scan, rework=rework, quiet=as_json
+            repo,
+            db,
+            by=by,
+            since=since,
+            reviews=reviews,
+            scan=scan,
+            rework=rework,
+            quiet=as_json,
+            deployments=deployments,
         )
         target = output or Path(doc["repository"]) / ".netgain" / "report.html"
         path = write_html(doc, target)

@@ -86,3 +86,96 @@ def classify_features(
         written += 1
     session.flush()
     return written
+
+
+DEFAULT_FEATURE_LABELS = ("feature", "enhancement", "type: feature")
+
+
+class _Upserter:
+    """Insert or update `features` rows of one source, with one query for the existing rows."""
+
+    def __init__(self, session: Session, repository_id: int, source: str) -> None:
+        self.session, self.repository_id, self.source = session, repository_id, source
+        self.rows = {
+            (row.subject_kind, row.subject_id): row
+            for row in session.scalars(
+                select(Feature).where(
+                    Feature.repository_id == repository_id, Feature.source == source
+                )
+            )
+        }
+
+    def put(self, kind: str, subject: str, is_feature: bool, detail: str) -> None:
+        row = self.rows.get((kind, subject))
+        if row is None:
+            row = Feature(
+                repository_id=self.repository_id,
+                subject_kind=kind,
+                subject_id=subject,
+                is_feature=is_feature,
+                source=self.source,
+                detail=detail,
+            )
+            self.session.add(row)
+            self.rows[(kind, subject)] = row
+        else:
+            row.is_feature, row.detail = is_feature, detail
+
+    def drop(self, kind: str, subject: str) -> None:
+        row = self.rows.pop((kind, subject), None)
+        if row is not None:
+            self.session.delete(row)
+
+
+def mark_label_features(
+    session: Session,
+    repository_id: int,
+    labels_by_pr: dict[int, Sequence[str]],
+    *,
+    feature_labels: Sequence[str] = DEFAULT_FEATURE_LABELS,
+) -> int:
+    """`label` rows for exported PRs: a feature when any label is a feature label
+    (case-insensitive). A PR without labels gets no row (unknown, not "not a feature"); a PR
+    whose labels changed since the last import is updated. Returns the number of feature PRs."""
+    wanted = {label.lower() for label in feature_labels}
+    rows = _Upserter(session, repository_id, "label")
+    features = 0
+    for number, labels in labels_by_pr.items():
+        if not labels:
+            rows.drop("pr", str(number))
+            continue
+        hit = [label for label in labels if label.lower() in wanted]
+        features += bool(hit)
+        detail = f"label: {', '.join(hit)}" if hit else f"labels: {', '.join(labels)}"
+        rows.put("pr", str(number), bool(hit), detail[:500])
+    session.flush()
+    return features
+
+
+def mark_issue_type_features(
+    session: Session,
+    repository_id: int,
+    subjects: Sequence[tuple[str, str, set[str]]],
+    issue_types: dict[str, str],
+    *,
+    feature_issue_types: Sequence[str],
+) -> int:
+    """`issue-type` rows for (kind, id, tracker keys) subjects whose keys have a known type.
+
+    A subject naming a story and a bug is a feature (it delivered the story). Keys with no known
+    type leave the subject alone: an earlier row (from an earlier export) is kept. Returns the
+    number of feature rows written.
+    """
+    wanted = {t.lower() for t in feature_issue_types}
+    rows = _Upserter(session, repository_id, "issue-type")
+    written = 0
+    for kind, ident, keys in subjects:
+        known = sorted((key, issue_types[key]) for key in keys if key in issue_types)
+        if not known:
+            continue
+        hit = [f"{key}: {name}" for key, name in known if name.lower() in wanted]
+        detail = ", ".join(hit or [f"{key}: {name}" for key, name in known])
+        rows.put(kind, ident, bool(hit), detail[:500])
+        written += bool(hit)
+    session.flush()
+    return written

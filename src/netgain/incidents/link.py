@@ -100,7 +100,7 @@ class _Resolver:
     def resolve(self, ref: str) -> tuple[str | None, str]:
         ref = ref.strip()
         if ref.startswith("#") and ref[1:].isdigit():
-            sha = self.prs.get(int(ref[1:]))
+            sha = self.prs.get(int(ref[1:])) or None  # an export may lack the merge commit
             return sha, f"PR {ref}"
         if (
             len(ref) < 7

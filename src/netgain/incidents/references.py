@@ -62,6 +62,11 @@ def root_causes(text: str) -> list[str]:
     return _ROOT_CAUSE.findall(text)
 
 
+def tracker_keys(text: str) -> set[str]:
+    """Tracker issue keys (`PROJ-12`) a PR title, body, branch name or commit message names."""
+    return set(_KEY.findall(text))
+
+
 def reverted(message: str) -> list[str]:
     """Commit ids a revert commit says it reverts."""
     return _REVERT.findall(message)

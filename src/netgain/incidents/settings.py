@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from netgain.errors import ConfigError
-from netgain.incidents.features import DEFAULT_FEATURE_TYPES
+from netgain.incidents.features import DEFAULT_FEATURE_LABELS, DEFAULT_FEATURE_TYPES
 from netgain.incidents.formats.github import DEFAULT_LABELS
+from netgain.incidents.issuetypes import DEFAULT_FEATURE_ISSUE_TYPES
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +19,8 @@ class IncidentSettings:
     feature_types: tuple[str, ...] = DEFAULT_FEATURE_TYPES
     deploy_tags: str | None = None
     deployments_file: str | None = None  # relative to the repository root
+    feature_labels: tuple[str, ...] = DEFAULT_FEATURE_LABELS  # PR labels that mark a feature
+    feature_issue_types: tuple[str, ...] = DEFAULT_FEATURE_ISSUE_TYPES  # Jira issuetype names
 
 
 def _strings(table: dict[str, Any], key: str, source: Path | None) -> tuple[str, ...] | None:
@@ -37,6 +40,8 @@ def load_settings(table: dict[str, Any], source: Path | None) -> IncidentSetting
         "feature_types",
         "deploy_tags",
         "deployments_file",
+        "feature_labels",
+        "feature_issue_types",
     }
     unknown = sorted(set(table) - known)
     if unknown:
@@ -57,4 +62,13 @@ def load_settings(table: dict[str, Any], source: Path | None) -> IncidentSetting
         feature_types=_strings(table, "feature_types", source) or DEFAULT_FEATURE_TYPES,
         deploy_tags=deploy,
         deployments_file=deploy_file,
+        feature_labels=_or(_strings(table, "feature_labels", source), DEFAULT_FEATURE_LABELS),
+        feature_issue_types=_or(
+            _strings(table, "feature_issue_types", source), DEFAULT_FEATURE_ISSUE_TYPES
+        ),
     )
+
+
+def _or(value: tuple[str, ...] | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    """The configured list, even an empty one (which turns the signal off), else the default."""
+    return default if value is None else value

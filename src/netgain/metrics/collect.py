@@ -7,21 +7,19 @@ A table that holds nothing for the repository is a missing source (None), never 
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from netgain import git
-from netgain.errors import UsageError
 from netgain.git.model import GitProblem
 from netgain.history.queries import CommitProvenance, load_provenance
 from netgain.history.share import LineClassifier
+from netgain.incidents.deployments import Deployment, file_deployments, tag_deployments
 from netgain.metrics.config import MetricsConfig
 from netgain.metrics.inputs import (
     Change,
@@ -29,12 +27,12 @@ from netgain.metrics.inputs import (
     Incident,
     LineFate,
     PullRequest,
-    Review,
     SurvivingLines,
     period_end,
     period_key,
     period_start,
 )
+from netgain.metrics.review_export import read_review_exports
 from netgain.store.models import Attribution, FileChange
 from netgain.store.models import Commit as CommitRow
 from netgain.store.outcome_models import Feature, IncidentLink, SzzLink
@@ -185,78 +183,6 @@ def load_pull_requests(engine: Engine, repository_id: int) -> list[PullRequest] 
         ]
 
 
-def _parse_time(value: Any, where: str) -> datetime | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise UsageError(f"{where}: expected an ISO 8601 date, got {value!r}")
-    try:
-        return _aware(datetime.fromisoformat(value.replace("Z", "+00:00")))
-    except ValueError as exc:
-        raise UsageError(f"{where}: invalid date {value!r}") from exc
-
-
-def read_review_export(path: Path, config: MetricsConfig) -> tuple[list[PullRequest], list[str]]:
-    """A JSON list of PRs with reviews (docs/metrics.md "Review export"); bad entries are
-    reported with their index and skipped, the rest is read."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read: {exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from exc
-    if not isinstance(data, list):
-        raise UsageError(f"{path}: expected a JSON list of pull requests")
-    prs: list[PullRequest] = []
-    problems: list[str] = []
-    for index, entry in enumerate(data):
-        where = f"{path}: entry {index}"
-        try:
-            if not isinstance(entry, dict) or not isinstance(entry.get("number"), int):
-                raise UsageError(f"{where}: needs an integer 'number'")
-            reviews = []
-            for r_index, r in enumerate(entry.get("reviews") or []):
-                r_where = f"{where} review {r_index}"
-                if not isinstance(r, dict):
-                    raise UsageError(f"{r_where}: not an object")
-                user = r.get("user")
-                reviewer = r.get("reviewer") or (
-                    user.get("login") if isinstance(user, dict) else None
-                )
-                if not isinstance(reviewer, str):
-                    raise UsageError(f"{r_where}: needs 'reviewer' (or user.login)")
-                hours = r.get("hours")
-                if hours is not None and (
-                    isinstance(hours, bool) or not isinstance(hours, int | float) or hours < 0
-                ):
-                    raise UsageError(f"{r_where}: 'hours' must be a non-negative number")
-                role = r.get("role") if r.get("role") in ("senior", "other") else "other"
-                reviews.append(
-                    Review(
-                        reviewer,
-                        _parse_time(r.get("submitted_at"), r_where),
-                        str(role),
-                        float(hours) if hours is not None else None,
-                    )
-                )
-            commits = entry.get("commits") or []
-            prs.append(
-                PullRequest(
-                    number=entry["number"],
-                    merged_at=_parse_time(entry.get("merged_at"), where),
-                    created_at=_parse_time(entry.get("created_at"), where),
-                    author=entry.get("author") if isinstance(entry.get("author"), str) else None,
-                    commits=tuple(c for c in commits if isinstance(c, str)),
-                    labels=tuple(x for x in entry.get("labels") or [] if isinstance(x, str)),
-                    is_feature=bool(entry.get("feature", False)),
-                    reviews=tuple(reviews),
-                )
-            )
-        except UsageError as exc:
-            problems.append(str(exc))
-    return prs, problems
-
-
 def merge_reviews(
     stored: list[PullRequest] | None, exported: list[PullRequest]
 ) -> list[PullRequest]:
@@ -269,7 +195,7 @@ def merge_reviews(
             merged = PullRequest(
                 pr.number,
                 pr.merged_at or known.merged_at,
-                pr.created_at,
+                pr.created_at or known.created_at,
                 pr.author or known.author,
                 pr.commits or known.commits,
                 pr.labels or known.labels,
@@ -278,6 +204,23 @@ def merge_reviews(
             )
         by_number[pr.number] = merged
     return sorted(by_number.values(), key=lambda p: p.number)
+
+
+def load_deployments(
+    repo: Path, deploy_tags: str | None, deployments_file: Path | None
+) -> tuple[list[datetime], list[str]]:
+    """Deployment times from tags and a deployments file, one per (commit, time); unreadable
+    file rows come back as notes naming their line."""
+    found: list[Deployment] = []
+    notes: list[str] = []
+    if deploy_tags:
+        found += tag_deployments(repo, deploy_tags)
+    if deployments_file is not None:
+        rows, problems = file_deployments(repo, deployments_file)
+        found += rows
+        notes += [f"deployments: {p}" for p in problems]
+    unique = sorted({(d.deployed_at, d.sha) for d in found})
+    return [moment for moment, _sha in unique], notes
 
 
 def _first_parent_at(repo: Path, head: str, moment: datetime) -> str | None:
@@ -410,11 +353,17 @@ def collect(
     config: MetricsConfig,
     *,
     by: str,
-    review_export: Path | None = None,
+    review_exports: Sequence[Path] = (),
     rework: bool = True,
     scan_paths: Sequence[str] | None = None,
+    deploy_tags: str | None = None,
+    deployments_file: Path | None = None,
 ) -> Dataset:
-    """Everything the metrics need for one repository."""
+    """Everything the metrics need for one repository.
+
+    Deployments come from tags matching `deploy_tags` and rows of `deployments_file` (the same
+    sources `netgain incidents link` uses); with neither, deployment frequency says so.
+    """
     changes = load_changes(engine, repository_id, config)
     data = Dataset(
         changes=changes,
@@ -422,11 +371,14 @@ def collect(
         inducing=load_inducing(engine, repository_id),
         pull_requests=load_pull_requests(engine, repository_id),
     )
-    if review_export is not None:
-        exported, problems = read_review_export(review_export, config)
+    if review_exports:
+        exported, problems = read_review_exports(review_exports)
         data.notes.extend(problems)
         data.pull_requests = merge_reviews(data.pull_requests, exported)
         data.reviews_present = any(pr.reviews for pr in data.pull_requests)
+    if deploy_tags or deployments_file is not None:
+        data.deployments, notes = load_deployments(repo, deploy_tags, deployments_file)
+        data.notes.extend(notes)
     head = git.rev_parse(repo, "HEAD")
     needs_blame = head is not None and (rework or scan_paths is not None)
     provenance = (

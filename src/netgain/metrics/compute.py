@@ -163,6 +163,9 @@ def compute_metrics(
     rework_by_period: dict[str, int] = defaultdict(int)
     for fate in data.rework or []:
         rework_by_period[period_key(fate.date, by)] += sum(fate.reworked.values())
+    deploys_by_period: dict[str, int] = defaultdict(int)
+    for moment in data.deployments or []:
+        deploys_by_period[period_key(moment, by)] += 1
     periods = []
     for key in _periods(data, items, by):
         row: dict[str, Any] = {"period": key, "start": period_start(key).isoformat()}
@@ -182,6 +185,7 @@ def compute_metrics(
                 "adoption": None,
             }
         )
+        row["deployments"] = deploys_by_period.get(key, 0) if data.deployments is not None else None
         if data.incidents is not None:
             row.update(
                 outcomes.get(key)
@@ -243,6 +247,7 @@ def compute_metrics(
             if data.rework is not None
             else (data.rework_note or "not measured"),
             "vulnerability_scan": "present" if data.surviving is not None else "not run",
+            "deployments": None if data.deployments is None else len(data.deployments),
         },
         "periods": periods,
         "by_bucket": bucket_rows,

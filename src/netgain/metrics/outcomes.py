@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from netgain.metrics.config import MetricsConfig
-from netgain.metrics.inputs import GROUPS, Incident, PullRequest, period_key
+from netgain.metrics.inputs import GROUPS, Incident, PullRequest, period_key, period_range
 from netgain.metrics.items import WorkItem
 from netgain.metrics.stats import median, proportion, ratio_of_sums
 
@@ -94,6 +94,29 @@ def incidents_by_period(
     return out
 
 
+def deployment_frequency(
+    deployments: Sequence[datetime], by: str, config: MetricsConfig
+) -> dict[str, Any]:
+    """Deployments per period over every period from the first deployment to the last (a period
+    without one counts as 0), their mean, and the share of periods with at least one."""
+    per: dict[str, int] = defaultdict(int)
+    for moment in deployments:
+        per[period_key(moment, by)] += 1
+    keys = period_range(min(deployments), max(deployments), by)
+    active = sum(1 for k in keys if per.get(k))
+    return {
+        "total": len(deployments),
+        "periods": len(keys),
+        "mean_per_period": len(deployments) / len(keys),
+        "per_period": {k: per.get(k, 0) for k in keys},
+        "periods_with_deployment": proportion(
+            active, len(keys), min_sample=config.min_sample
+        ).to_dict(),
+        "first": min(deployments).isoformat(),
+        "last": max(deployments).isoformat(),
+    }
+
+
 def dora(
     items: Sequence[WorkItem],
     incidents: Sequence[Incident] | None,
@@ -121,13 +144,7 @@ def dora(
         else {"status": "no pull request data"}
     )
     if deployments:
-        per: dict[str, int] = defaultdict(int)
-        for moment in deployments:
-            per[period_key(moment, by)] += 1
-        out["deployment_frequency"] = {
-            "per_period": dict(sorted(per.items())),
-            "total": len(deployments),
-        }
+        out["deployment_frequency"] = deployment_frequency(deployments, by, config)
     else:
         out["deployment_frequency"] = {"status": "no deployment data"}
     if incidents is None:
