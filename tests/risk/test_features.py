@@ -95,6 +95,16 @@ def test_third_commit_all_metrics(repo: tuple[GitRepo, list[str]], tmp_path: Pat
         "ai_tool": 0,
         "familiarity": 1.0,
         "tests": 0,
+        # the in-memory pass here gets no API families, zones, scan or coverage: all unknown
+        "api_new": 0,
+        "api_familiarity": 0,
+        "api_unknown": 1,
+        "zones": 0,
+        "zones_unknown": 1,
+        "findings": 0,
+        "findings_unknown": 1,
+        "coverage": 0,
+        "coverage_unknown": 1,
     }
     assert set(expected) == set(FEATURES)
     assert f == pytest.approx(expected)

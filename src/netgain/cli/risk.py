@@ -79,8 +79,7 @@ def score_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Probability that a change introduces a defect, its tier, and why."""
-    from netgain.risk.data import load_changes
-    from netgain.risk.feature_store import stored_row
+    from netgain.risk.feature_store import scoring_changes, stored_row
     from netgain.risk.service import change_row, repository_model, score, tiers
 
     if (rev is None) == (base is None and head is None):
@@ -100,9 +99,9 @@ def score_cmd(
     # one change, against the state replayed up to the first of them.
     row = stored_row(ws.engine, report.repository_id, next(iter(shas))) if rev else None
     if row is None:
-        changes = load_changes(ws.engine, report.repository_id)
+        changes, zones = scoring_changes(ws.engine, report.repository_id, ws.root)
         try:
-            row, _record = change_row(changes, shas)
+            row, _record = change_row(changes, shas, zones)
         except ValueError as exc:
             raise UsageError(f"{' '.join(spec)}: {exc} (merge commits only?)") from exc
     config = load_config(ws.root)

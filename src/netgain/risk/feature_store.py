@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Engine, Table, bindparam, delete, func, insert, select, update
 
 from netgain.risk.data import load_change_rows
-from netgain.risk.features import FEATURES, FeatureExtractor
+from netgain.risk.features import FEATURES, ChangeRecord, FeatureExtractor
 from netgain.store.models import Commit
 from netgain.store.risk_models import RiskFeatures, RiskFeatureState
 
@@ -49,7 +49,7 @@ class FeatureUpdate:
 
     computed: int
     replayed: int
-    reason: str  # up to date | new commits | older commits arrived | recomputed (feature set)
+    reason: str  # up to date | new commits | older commits arrived | recomputed (...)
 
 
 def pack(row: Sequence[float]) -> bytes:
@@ -87,45 +87,128 @@ def _counts(engine: Engine, repository_id: int) -> tuple[str | None, int, int]:
     return state, int(commits), int(rows)
 
 
-def update_features(engine: Engine, repository_id: int, root: Path | None = None) -> FeatureUpdate:
+def zone_globs(root: Path) -> dict[str, list[str]]:
+    """`[zones.NAME] paths` of the repository's configuration ({} when none are configured)."""
+    from netgain.config import load_config
+    from netgain.errors import ConfigError
+
+    config = load_config(root)
+    out: dict[str, list[str]] = {}
+    for name, zone in config.section("zones").items():
+        paths = zone.get("paths", []) if isinstance(zone, dict) else None
+        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            raise ConfigError(f"{config.source}: zones.{name}.paths must be a list of strings")
+        if paths:
+            out[str(name)] = list(paths)
+    return out
+
+
+def api_families_enabled(root: Path) -> bool:
+    """`[risk] api_families` (default true): whether ingest diffs Python changes for imports."""
+    from netgain.config import load_config
+    from netgain.errors import ConfigError
+
+    config = load_config(root)
+    value = config.section("risk").get("api_families", True)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{config.source}: [risk] api_families must be true or false")
+    return value
+
+
+def update_features(engine: Engine, repository_id: int, root: Path) -> FeatureUpdate:
     """Bring the stored vectors of `repository_id` up to date with its stored commits.
 
-    Idempotent and safe to interrupt: a run killed before its transaction commits leaves the old
-    vectors, and the next run finds the same commits without one.
+    `root` is the repository: its configuration gives the zones, and git the API families of
+    commits not read before. Idempotent and safe to interrupt: a run killed before its
+    transaction commits leaves the old vectors, and the next run finds the same commits without.
     """
-    del root  # the repository's configuration (zones) is read here once zones are features
-    key = state_key(FEATURES)
+    zones = zone_globs(root)
+    read_apis = api_families_enabled(root)
+    key = state_key(FEATURES, {"zones": zones, "api_families": read_apis})
     state, commits, stored = _counts(engine, repository_id)
     if state == key and stored == commits:
         return FeatureUpdate(0, 0, "up to date")
     rows = load_change_rows(engine, repository_id)
     with engine.connect() as conn:
-        featured = set(
+        featured = dict(
             conn.execute(
-                select(RiskFeatures.commit_id).where(RiskFeatures.repository_id == repository_id)
-            ).scalars()
+                select(RiskFeatures.commit_id, RiskFeatures.apis).where(
+                    RiskFeatures.repository_id == repository_id
+                )
+            ).all()
         )
-    valid = featured if state == key else set()
+    _fill_apis(root, rows, featured if read_apis else {}, read_apis)
+    valid = featured.keys() if state == key else set()
     start = next((i for i, (cid, _c) in enumerate(rows) if cid not in valid), len(rows))
-    if valid and start < len(rows) and any(cid in valid for cid, _c in rows[start:]):
+    if valid and any(cid in valid for cid, _c in rows[start:]):
         reason = "older commits arrived"
-    elif valid:
+    elif valid or not featured:
         reason = "new commits"
     else:
-        reason = "recomputed (feature set)" if featured else "new commits"
-    extractor = FeatureExtractor()
+        reason = "recomputed (feature set or zones changed)"
+    extractor = FeatureExtractor(zones)
     for _cid, change in rows[:start]:
         extractor.record(change)
     fresh: list[dict[str, Any]] = []
     redo: list[dict[str, Any]] = []
     for cid, change in rows[start:]:
         blob = pack(extractor.push(change))
+        apis = None if change.apis is None else " ".join(change.apis)
         if cid in featured:
-            redo.append({"cid": cid, "vector": blob})
+            redo.append({"cid": cid, "vector": blob, "apis": apis})
         else:
-            fresh.append({"commit_id": cid, "repository_id": repository_id, "vector": blob})
+            fresh.append(
+                {"commit_id": cid, "repository_id": repository_id, "vector": blob, "apis": apis}
+            )
     _write(engine, repository_id, state, key, len(rows), fresh, redo)
     return FeatureUpdate(len(fresh) + len(redo), start, reason)
+
+
+def scoring_changes(
+    engine: Engine, repository_id: int, root: Path
+) -> tuple[list[ChangeRecord], dict[str, list[str]]]:
+    """Every stored change with its API families, and the zones: what scoring a range replays."""
+    rows = load_change_rows(engine, repository_id)
+    with engine.connect() as conn:
+        stored = dict(
+            conn.execute(
+                select(RiskFeatures.commit_id, RiskFeatures.apis).where(
+                    RiskFeatures.repository_id == repository_id
+                )
+            ).all()
+        )
+    _fill_apis(root, rows, stored, api_families_enabled(root))
+    return [c for _cid, c in rows], zone_globs(root)
+
+
+def _fill_apis(
+    root: Path,
+    rows: list[tuple[int, ChangeRecord]],
+    stored: dict[int, str | None],
+    read: bool = True,
+) -> None:
+    """Set each change's API families: stored ones, else read from git (once per commit).
+
+    Only commits that add lines to a Python file are diffed; the others have none by definition.
+    With `read` False (`[risk] api_families = false`) every change's families are unknown.
+    """
+    from netgain.risk.apis import commit_families
+
+    todo: list[ChangeRecord] = []
+    for cid, change in rows:
+        text = stored.get(cid)
+        if not read:
+            change.apis = None
+        elif text is not None:
+            change.apis = tuple(text.split())
+        elif any(f.added and f.path.endswith(".py") for f in change.files):
+            todo.append(change)
+        else:
+            change.apis = ()
+    if todo:
+        found = commit_families(root, [c.sha for c in todo])
+        for change in todo:
+            change.apis = found.get(change.sha)
 
 
 def _write(
@@ -143,7 +226,7 @@ def _write(
             conn.execute(
                 update(FEATURE_TABLE)
                 .where(FEATURE_TABLE.c.commit_id == bindparam("cid"))
-                .values(vector=bindparam("vector")),
+                .values(vector=bindparam("vector"), apis=bindparam("apis")),
                 redo,
             )
         if fresh:
@@ -209,9 +292,7 @@ def load_features(engine: Engine, repository_id: int) -> StoredFeatures:
     )
 
 
-def stored_dataset(
-    engine: Engine, repository_id: int, inducing: set[str], root: Path | None = None
-) -> Dataset:
+def stored_dataset(engine: Engine, repository_id: int, inducing: set[str], root: Path) -> Dataset:
     """The training matrix from stored vectors (brought up to date first) and SZZ labels."""
     import numpy as np
 

@@ -21,6 +21,25 @@ Definitions (per non-merge commit; "touched" = files in the commit's numstat):
 * FAMILIARITY: share of touched pre-existing files the author changed before (1 when none existed).
 * TESTS: touched test files.
 
+What the literature does not use, each with an indicator that is 1 when the value is unknown (the
+value is then 0, which alone would read as "none"):
+
+* API_NEW, API_FAMILIARITY, API_UNKNOWN: the API families of a change are the top-level modules
+  its added Python lines import (`import a.b` and `from a.b import c` give `a`; relative imports
+  are the project's own code and are left out). API_NEW counts those the author never imported
+  before, API_FAMILIARITY is the share they did. Unknown when the change adds no import line or
+  its diff could not be read. Why imports: they name the library a change starts to lean on
+  ("first raw SQL this author ever wrote" is usually a first `import sqlite3` or `sqlalchemy`),
+  and they come out of one `git diff-tree -p` pass with one regular expression, where call-level
+  families would need a parse of every version of every file.
+* ZONES, ZONES_UNKNOWN: how many `[zones.NAME] paths` globs of netgain.toml a touched file
+  matches; unknown when the configuration names no zone paths (policy's built-in zones are not
+  used: risk sits below policy, see docs/risk.md).
+* FINDINGS, FINDINGS_UNKNOWN: security findings on the change's added lines, when a scan of the
+  change is available (`netgain check` scans it); unknown for stored history (no per-commit scan).
+* COVERAGE, COVERAGE_UNKNOWN: diff coverage (0-1) when a coverage report is given to `netgain
+  check`; unknown otherwise, so in stored history.
+
 A rename moves the old path's state to the new path.
 """
 
@@ -51,6 +70,15 @@ FEATURES: tuple[str, ...] = (
     "ai_tool",
     "familiarity",
     "tests",
+    "api_new",
+    "api_familiarity",
+    "api_unknown",
+    "zones",
+    "zones_unknown",
+    "findings",
+    "findings_unknown",
+    "coverage",
+    "coverage_unknown",
 )
 
 _SECONDS_PER_DAY = 86_400.0
@@ -86,6 +114,9 @@ class ChangeRecord:
     human_lines: int = 0
     unknown_lines: int = 0
     tools: list[str] = field(default_factory=list)
+    apis: tuple[str, ...] | None = None  # API families of the added lines (None: not read)
+    findings: int | None = None  # security findings on the added lines (None: no scan)
+    coverage: float | None = None  # diff coverage 0-1 (None: no coverage report)
 
 
 @dataclass(slots=True)
@@ -101,6 +132,7 @@ class _AuthorState:
     commits: int = 0
     by_year: dict[int, int] = field(default_factory=dict)
     by_subsystem: dict[str, int] = field(default_factory=dict)
+    apis: set[str] = field(default_factory=set)
 
 
 def subsystem(path: str) -> str:
@@ -118,10 +150,21 @@ def directory(path: str) -> str:
 class FeatureExtractor:
     """Running state over a history; `push` must see commits oldest first."""
 
-    def __init__(self) -> None:
+    def __init__(self, zones: dict[str, list[str]] | None = None) -> None:
         self.files: dict[str, _FileState] = {}
         self.authors: dict[str, _AuthorState] = {}
         self.count = 0
+        self.zones = {name: tuple(globs) for name, globs in (zones or {}).items() if globs}
+        self._zone_hits: dict[str, frozenset[str]] = {}  # path -> zones it lies in
+
+    def _zones_of(self, path: str) -> frozenset[str]:
+        hit = self._zone_hits.get(path)
+        if hit is None:
+            from netgain.globs import matches
+
+            hit = frozenset(n for n, globs in self.zones.items() if matches(globs, path))
+            self._zone_hits[path] = hit
+        return hit
 
     def features(self, change: ChangeRecord) -> list[float]:
         """The metrics of `change` against the state so far, without recording it."""
@@ -164,6 +207,19 @@ class FeatureExtractor:
             rexp = sum(n / (max(0, year - y) + 1) for y, n in author.by_year.items())
             sexp = sum(author.by_subsystem.get(s, 0) for s in subsystems)
         attributed = change.ai_lines + change.human_lines + change.unknown_lines
+        apis = change.apis
+        api_new = api_fam = 0.0
+        if apis:
+            seen = author.apis if author is not None else set()
+            known_apis = sum(1 for a in apis if a in seen)
+            api_new = float(len(apis) - known_apis)
+            api_fam = known_apis / len(apis)
+        zones = 0.0
+        if self.zones:
+            touched: set[str] = set()
+            for f in change.files:
+                touched |= self._zones_of(f.path)
+            zones = float(len(touched))
         return [
             float(len(subsystems)),
             float(len({directory(f.path) for f in change.files})),
@@ -183,6 +239,15 @@ class FeatureExtractor:
             1.0 if change.tools else 0.0,
             known / existing if existing else 1.0,
             float(sum(1 for f in change.files if _TEST.search(f.path))),
+            api_new,
+            api_fam,
+            0.0 if apis else 1.0,
+            zones,
+            0.0 if self.zones else 1.0,
+            float(change.findings or 0),
+            0.0 if change.findings is not None else 1.0,
+            float(change.coverage or 0.0),
+            0.0 if change.coverage is not None else 1.0,
         ]
 
     def record(self, change: ChangeRecord) -> None:
@@ -209,6 +274,8 @@ class FeatureExtractor:
         author.by_year[year] = author.by_year.get(year, 0) + 1
         for s in {subsystem(f.path) for f in change.files}:
             author.by_subsystem[s] = author.by_subsystem.get(s, 0) + 1
+        if change.apis:
+            author.apis.update(change.apis)
 
     def push(self, change: ChangeRecord) -> list[float]:
         """Features of `change`, then record it: the one-pass step."""

@@ -70,17 +70,24 @@ def history_dataset(changes: list[ChangeRecord], inducing: set[str]) -> Dataset:
     )
 
 
-def change_row(changes: list[ChangeRecord], shas: set[str]) -> tuple[list[float], ChangeRecord]:
+def change_row(
+    changes: list[ChangeRecord],
+    shas: set[str],
+    zones: dict[str, list[str]] | None = None,
+    findings: int | None = None,
+    coverage: float | None = None,
+) -> tuple[list[float], ChangeRecord]:
     """Features of the commits `shas` taken together, against the history before the first.
 
-    The commits of the change are folded into one record (files summed, the newest commit's
-    author and message), so a multi-commit pull request is scored as the change it is.
+    The commits of the change are folded into one record (files summed, API families joined,
+    the newest commit's author and message), so a multi-commit pull request is scored as the
+    change it is. `findings` and `coverage` are the change's own, when the caller knows them.
     """
     inside = [c for c in changes if c.sha in shas]
     if not inside:
         raise ValueError("none of the change's commits are in the store")
     first = min(c.time for c in inside)
-    extractor = FeatureExtractor()
+    extractor = FeatureExtractor(zones)
     for c in changes:
         if c.time < first and c.sha not in shas:
             extractor.record(c)
@@ -109,6 +116,9 @@ def change_row(changes: list[ChangeRecord], shas: set[str]) -> tuple[list[float]
         sum(c.unknown_lines for c in inside),
         sorted({t for c in inside for t in c.tools}),
     )
+    known = [c.apis for c in inside if c.apis is not None]
+    record.apis = tuple(sorted({a for apis in known for a in apis})) if known else None
+    record.findings, record.coverage = findings, coverage
     return extractor.features(record), record
 
 
@@ -153,15 +163,23 @@ def repository_model(root: Path) -> tuple[RiskModel, str | None]:
 
 
 def change_risk(
-    root: Path, engine: Engine, repository_id: int, base: str, head: str
+    root: Path,
+    engine: Engine,
+    repository_id: int,
+    base: str,
+    head: str,
+    findings: int | None = None,
+    coverage: float | None = None,
 ) -> tuple[dict[str, Any] | None, list[str]]:
     """The risk of `base..head` for `netgain check`, and notices (default model, no commits).
 
-    Returns None with a notice when the change has no non-merge commit in the store.
+    `findings` (security findings on the added lines) and `coverage` (diff coverage) are passed
+    when `check` scanned the change or was given a coverage report. Returns None with a notice
+    when the change has no non-merge commit in the store.
     """
     from netgain import git
     from netgain.config import load_config
-    from netgain.risk.data import load_changes
+    from netgain.risk.feature_store import scoring_changes
 
     config = load_config(root)
     thresholds = tiers(config.section("risk"), str(config.source or "netgain.toml"))
@@ -169,7 +187,8 @@ def change_risk(
     notices = [notice] if notice else []
     shas = set(git.rev_list(root, [f"{base}..{head}"]))
     try:
-        row, _record = change_row(load_changes(engine, repository_id), shas)
+        changes, zones = scoring_changes(engine, repository_id, root)
+        row, _record = change_row(changes, shas, zones, findings, coverage)
     except ValueError as exc:
         return None, [*notices, f"risk not computed: {exc}"]
     return score(model, row, thresholds), notices
