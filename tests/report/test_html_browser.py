@@ -51,7 +51,36 @@ CHART_IDS = {
     "chart-rework",
     "chart-review",
     "chart-risky",
+    "chart-policy-decisions",
+    "chart-policy-required",
+    "chart-policy-rules",
 }
+
+
+def gate_decisions() -> list[dict[str, Any]]:
+    """Review-gate decision records as `netgain check` writes them, one per change range."""
+    out = []
+    for k in range(40):
+        verdict = ("approved", "pending", "blocked")[k % 3]
+        rules = [
+            {"name": "security-scan", "status": "blocked" if verdict == "blocked" else "approved"},
+            {"name": "tiered-review", "status": "pending" if k % 2 else "skipped"},
+            {"name": HOSTILE, "status": "error" if k % 7 == 0 else "approved"},
+        ]
+        out.append(
+            {
+                "base": f"{k:040x}",
+                "head": f"{k + 1:040x}",
+                "recorded_at": (T0 + timedelta(days=k + 0.5)).isoformat(),
+                "verdict": verdict,
+                "passed": verdict == "approved",
+                "requires": ["senior_review"] if k % 2 else ["design_doc", "owner_approval"],
+                "rules": rules,
+                "ai_share": (k * 13 % 100) / 100,
+                "risk_tier": ("low", "medium", "high")[k % 3],
+            }
+        )
+    return out
 
 
 def full_document() -> dict[str, Any]:
@@ -125,6 +154,7 @@ def full_document() -> dict[str, Any]:
         reviews_present=True,
         rework=fates,
         surviving=surviving,
+        decisions=gate_decisions(),
     )
     return compute_metrics(
         data, MetricsConfig(bootstrap_iterations=200), by="week", repository="demo"
@@ -239,3 +269,5 @@ def test_report_without_sources_explains_each_empty_chart() -> None:
     for message in ("no incident data", "no review data", "no scan", "not measured"):
         assert message in html
     assert html.count('data-empty="1"') >= 4
+    assert 'data-policy-empty="1"' in html and "no review-gate decisions recorded" in html
+    assert "chart-policy" not in html

@@ -56,8 +56,13 @@ def run_check(
     labels: list[str],
     db: str | None,
     fetch_reviews: bool,
+    record: bool = True,
 ) -> dict[str, Any]:
-    """Everything `netgain check` does except printing; returns the decision document."""
+    """Everything `netgain check` does except printing; returns the decision document.
+
+    With `record`, the decision is appended to REPO/.netgain/decisions.jsonl for the report's
+    policy outcomes; a failure to write it is a problem in the document, never a changed verdict.
+    """
     from netgain import git
     from netgain.analysis.options import EntryMode, ScanOptions
     from netgain.cli.history import open_workspace, run_ingest
@@ -161,7 +166,27 @@ def run_check(
     ctx.timings["total"] = time.perf_counter() - started
     ctx.problems[:0] = report.problems
     ws.engine.dispose()
-    return build_document(ctx, decision, policy)
+    doc = build_document(ctx, decision, policy)
+    if record:
+        _record(ws.root, doc)
+    return doc
+
+
+def _record(root: Path, doc: dict[str, Any]) -> None:
+    """Append the decision to the repository's decision log (docs/policy.md "Decision log")."""
+    from netgain.policy.record import DECISIONS_FILE, append_decision, decision_record
+
+    try:
+        append_decision(root / DECISIONS_FILE, decision_record(doc))
+    except OSError as exc:
+        doc["problems"].append(
+            {
+                "kind": "record",
+                "message": f"decision not recorded in {root / DECISIONS_FILE}: {exc.strerror}",
+                "path": str(DECISIONS_FILE),
+                "sha": None,
+            }
+        )
 
 
 def _add_risk(root: Path, engine: Any, repository_id: int, ctx: Any) -> None:
@@ -273,6 +298,11 @@ def register(app: typer.Typer) -> None:
         fetch_reviews: bool = typer.Option(
             False, "--fetch-reviews", help="Fetch reviews from the GitHub API with $GITHUB_TOKEN."
         ),
+        record: bool = typer.Option(
+            True,
+            "--record/--no-record",
+            help="Append the decision to .netgain/decisions.jsonl (the report's policy outcomes).",
+        ),
         repo: Path = typer.Option(Path(), "--repo", "-C", help="Repository (default: current)."),
         db: str | None = typer.Option(None, "--db", help=DB_HELP),
     ) -> None:
@@ -292,6 +322,7 @@ def register(app: typer.Typer) -> None:
             labels=label,
             db=db,
             fetch_reviews=fetch_reviews,
+            record=record,
         )
         if fmt is CheckFormat.JSON:
             text = json.dumps(doc, indent=2, sort_keys=True, default=str) + "\n"

@@ -41,6 +41,7 @@ def metrics_document(
     rework: bool,
     quiet: bool,
     deployments: Path | None = None,
+    decisions: Path | None = None,
 ) -> dict[str, Any]:
     """Ingest (incrementally), collect every source and compute the metrics document.
 
@@ -68,6 +69,7 @@ def metrics_document(
         scan_paths=scan or None,
         deploy_tags=settings.deploy_tags,
         deployments_file=deployments,
+        decisions_file=decisions,
     )
     if report.shallow:
         data.notes.append("shallow clone: history is truncated")
@@ -193,6 +195,7 @@ REVIEWS_HELP = (
     "Review export for review load: GitHub list-reviews JSON or netgain's PR list "
     "(docs/metrics.md); repeatable."
 )
+DECISIONS_HELP = "Review-gate decision log (default: REPO/.netgain/decisions.jsonl)."
 DEPLOYMENTS_HELP = "CSV of deployments (sha, deployed_at[, environment]) for deployment frequency."
 
 
@@ -211,6 +214,9 @@ def register(app: typer.Typer) -> None:
         deployments: Path | None = typer.Option(
             None, "--deployments", metavar="FILE", help=DEPLOYMENTS_HELP
         ),
+        decisions: Path | None = typer.Option(
+            None, "--decisions", metavar="FILE", help=DECISIONS_HELP
+        ),
         scan: list[str] = typer.Option([], "--scan", metavar="PATH", help=SCAN_HELP),
         rework: bool = typer.Option(True, "--rework/--no-rework", help="Measure rework by blame."),
         as_json: bool = typer.Option(False, "--json", help="Print the metrics document as JSON."),
@@ -226,6 +232,7 @@ def register(app: typer.Typer) -> None:
             rework=rework,
             quiet=as_json,
             deployments=deployments,
+            decisions=decisions,
         )
         if as_json:
             emit_json(doc)

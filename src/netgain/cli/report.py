@@ -7,7 +7,13 @@ from pathlib import Path
 import typer
 
 from netgain.cli.history import DB_HELP
-from netgain.cli.metrics import DEPLOYMENTS_HELP, REVIEWS_HELP, SCAN_HELP, metrics_document
+from netgain.cli.metrics import (
+    DECISIONS_HELP,
+    DEPLOYMENTS_HELP,
+    REVIEWS_HELP,
+    SCAN_HELP,
+    metrics_document,
+)
 from netgain.cli.output import console, emit_json
 
 
@@ -33,6 +39,9 @@ def register(app: typer.Typer) -> None:
         deployments: Path | None = typer.Option(
             None, "--deployments", metavar="FILE", help=DEPLOYMENTS_HELP
         ),
+        decisions: Path | None = typer.Option(
+            None, "--decisions", metavar="FILE", help=DECISIONS_HELP
+        ),
         scan: list[str] = typer.Option([], "--scan", metavar="PATH", help=SCAN_HELP),
         rework: bool = typer.Option(True, "--rework/--no-rework", help="Measure rework by blame."),
         as_json: bool = typer.Option(
@@ -52,6 +61,7 @@ def register(app: typer.Typer) -> None:
             rework=rework,
             quiet=as_json,
             deployments=deployments,
+            decisions=decisions,
         )
         target = output or Path(doc["repository"]) / ".netgain" / "report.html"
         path = write_html(doc, target)

@@ -33,6 +33,7 @@ from netgain.metrics.inputs import (
     period_start,
 )
 from netgain.metrics.review_export import read_review_exports
+from netgain.policy.record import DECISIONS_FILE, read_decisions
 from netgain.store.models import Attribution, FileChange
 from netgain.store.models import Commit as CommitRow
 from netgain.store.outcome_models import Feature, IncidentLink, SzzLink
@@ -358,11 +359,14 @@ def collect(
     scan_paths: Sequence[str] | None = None,
     deploy_tags: str | None = None,
     deployments_file: Path | None = None,
+    decisions_file: Path | None = None,
 ) -> Dataset:
     """Everything the metrics need for one repository.
 
     Deployments come from tags matching `deploy_tags` and rows of `deployments_file` (the same
     sources `netgain incidents link` uses); with neither, deployment frequency says so.
+    The review gate's decisions come from `decisions_file` (default REPO/.netgain/decisions.jsonl,
+    which `netgain check` appends to); corrupt lines become notes naming their line.
     """
     changes = load_changes(engine, repository_id, config)
     data = Dataset(
@@ -379,6 +383,10 @@ def collect(
     if deploy_tags or deployments_file is not None:
         data.deployments, notes = load_deployments(repo, deploy_tags, deployments_file)
         data.notes.extend(notes)
+    log = read_decisions(decisions_file or repo / DECISIONS_FILE)
+    if log is not None:
+        data.decisions = log.decisions
+        data.notes.extend(f"policy decisions: {p}" for p in log.problems)
     head = git.rev_parse(repo, "HEAD")
     needs_blame = head is not None and (rework or scan_paths is not None)
     provenance = (

@@ -15,6 +15,7 @@ from netgain.metrics.inputs import GROUPS, Dataset, period_key, period_range, pe
 from netgain.metrics.items import WorkItem, build_items
 from netgain.metrics.net import net_productivity
 from netgain.metrics.outcomes import by_group, dora, incidents_by_period, incidents_per_item
+from netgain.metrics.policy_outcomes import decision_time, policy_outcomes
 from netgain.metrics.review import NO_REVIEW_DATA, pr_class, review_hours, review_load
 from netgain.metrics.rework import rework
 from netgain.metrics.throughput import throughput_by_period
@@ -45,6 +46,10 @@ def filter_since(data: Dataset, since: datetime | None) -> Dataset:
         surviving=data.surviving,
         deployments=None if data.deployments is None else [d for d in data.deployments if keep(d)],
         notes=list(data.notes),
+        risk=data.risk,
+        decisions=None
+        if data.decisions is None
+        else [d for d in data.decisions if keep(decision_time(d))],
     )
 
 
@@ -248,6 +253,7 @@ def compute_metrics(
             else (data.rework_note or "not measured"),
             "vulnerability_scan": "present" if data.surviving is not None else "not run",
             "deployments": None if data.deployments is None else len(data.deployments),
+            "policy_decisions": None if data.decisions is None else len(data.decisions),
         },
         "periods": periods,
         "by_bucket": bucket_rows,
@@ -280,5 +286,6 @@ def compute_metrics(
         },
         "risky_files": _risky_files(data, items),
         "risk": data.risk if data.risk is not None else {"status": "not computed"},
+        "policy": policy_outcomes(data.decisions, by, config),
         "notes": list(data.notes),
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 UNKNOWN = "unknown"
 BUCKETS = ("0-25", "25-50", "50-75", "75-100")
@@ -153,6 +154,8 @@ class Dataset:
     notes: list[str] = field(default_factory=list)
     # The risk section (netgain.risk.summary): evaluate's figures, or {'status': why not}.
     risk: dict[str, object] | None = None
+    # The review gate's decision records (netgain.policy.record), latest per change range.
+    decisions: list[dict[str, Any]] | None = None
 
 
 def period_key(moment: datetime, by: str) -> str:

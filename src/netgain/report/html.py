@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from netgain import __version__
 from netgain.report import svg
+from netgain.report.policy_section import policy_charts
 from netgain.report.risk_section import risk_charts
 
 GROUP_COLORS = {
@@ -161,6 +162,7 @@ def charts(doc: dict[str, Any]) -> dict[str, Markup]:
         "risk score",
     )
     out.update(risk_charts(doc))
+    out.update(policy_charts(doc))
     return out
 
 
