@@ -219,3 +219,34 @@ def test_gitlab_import_and_bad_format_option(tmp_path: Path) -> None:
     assert prs[2].commit_shas == [shas["squash2"]]
     bad = netgain("prs", "import", str(GITLAB), "--format", "svn", cwd=repo.path, check=False)
     assert bad.returncode == 2 and "--format" in bad.stderr
+
+
+def test_store_upsert_on_both_databases_with_hostile_text(tmp_path: Path, store_url: str) -> None:
+    from netgain.history.ingest import get_repository
+    from netgain.incidents.prstore import import_pull_requests
+
+    pr = {
+        "number": 12,
+        "title": "nul \u0000 and lone \udcff surrogate",
+        "labels": [{"name": "feature\u0000"}, {"name": "x\udcff"}],
+        "merged_at": "2024-01-01T00:00:00Z",
+        "merge_commit_sha": "ab" * 20,
+    }
+    text = json.dumps([pr])
+    engine = open_store(store_url)
+    counts = []
+    for _ in range(2):
+        export = parse_pull_requests(text, "prs.json", "github")
+        with Session(engine) as session, session.begin():
+            repo_id = get_repository(session, tmp_path, False).id
+            report = import_pull_requests(tmp_path, session, repo_id, export, "prs.json")
+            counts.append((report.inserted, report.updated, report.unchanged, len(report.unlanded)))
+    assert counts == [(1, 0, 0, 1), (0, 0, 1, 1)]
+    with Session(engine) as session:
+        [row] = session.scalars(select(PullRequest)).all()
+        [feature] = session.scalars(select(Feature)).all()
+        assert "\x00" not in row.title and "\udcff" not in row.title
+        assert row.commit_shas == [] and row.merge_sha == "ab" * 20
+        assert "\x00" not in feature.detail and "\udcff" not in feature.detail
+        assert not feature.is_feature  # "feature\x00" is not the label "feature"
+    engine.dispose()

@@ -77,3 +77,8 @@ def test_tags_and_a_deployments_file_end_to_end(tmp_path: Path) -> None:
     ]
     by_period = {p["period"]: p["deployments"] for p in doc["periods"]}
     assert by_period["2024-W01"] == 1 and by_period["2024-W05"] == 0
+    text = netgain(
+        "metrics", "--db", db, "--no-rework", "--deployments", str(deploys), cwd=repo.path
+    ).stdout
+    assert "deployment frequency: 3 deployments, 0.33 per week over 9" in text
+    assert "policy outcomes: no review-gate decisions recorded" in text

@@ -179,6 +179,29 @@ def _print(doc: dict[str, Any]) -> None:
             f"{fmt_estimate(review['senior_share_on_ai_heavy'])}",
             highlight=False,
         )
+    deploys = doc["dora"]["deployment_frequency"]
+    if "status" in deploys:
+        console.print(f"deployment frequency: {deploys['status']}", highlight=False)
+    else:
+        console.print(
+            f"deployment frequency: {deploys['total']} deployments, "
+            f"{deploys['mean_per_period']:.2f} per {doc['by']} over {deploys['periods']}",
+            highlight=False,
+        )
+    policy = doc["policy"]
+    if policy["status"] != "ok":
+        console.print(f"policy outcomes: {policy['status']}", highlight=False)
+    else:
+        required = policy["required"]
+        console.print(
+            f"policy outcomes: {policy['decisions']} gated change(s), passed "
+            f"{fmt_estimate(policy['passed'])}; required senior review "
+            f"{fmt_estimate(required['senior_review'])}, design doc "
+            f"{fmt_estimate(required['design_doc'])}, owner approval "
+            f"{fmt_estimate(required['owner_approval'])}",
+            highlight=False,
+            markup=False,
+        )
     net = doc["net_productivity"]["total"]
     missing = f" (not counted, no data: {', '.join(net['missing'])})" if net["missing"] else ""
     console.print(

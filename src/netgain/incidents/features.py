@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from netgain.store.models import Commit
 from netgain.store.outcome_models import Feature, PullRequest
+from netgain.text import storable
 
 CONVENTIONAL = re.compile(r"^(?P<type>[a-zA-Z]+)(?:\((?P<scope>[^()\n]*)\))?(?P<bang>!)?: \S")
 DEFAULT_FEATURE_TYPES = ("feat", "feature")
@@ -106,6 +107,7 @@ class _Upserter:
         }
 
     def put(self, kind: str, subject: str, is_feature: bool, detail: str) -> None:
+        detail = storable(detail)  # labels and issue keys are export text: no NUL, no surrogates
         row = self.rows.get((kind, subject))
         if row is None:
             row = Feature(
