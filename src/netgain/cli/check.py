@@ -194,7 +194,17 @@ def _add_risk(root: Path, engine: Any, repository_id: int, ctx: Any) -> None:
     from netgain.git.model import GitProblem
     from netgain.risk.service import change_risk
 
-    result, notices = change_risk(root, engine, repository_id, ctx.base, ctx.head)
+    scanned = any(p.endswith((".py", ".pyi")) for p in ctx.added)  # check scans Python only
+    coverage = ctx.coverage.ratio if ctx.coverage is not None else None
+    result, notices = change_risk(
+        root,
+        engine,
+        repository_id,
+        ctx.base,
+        ctx.head,
+        findings=len(ctx.findings) if scanned else None,
+        coverage=float(coverage) if coverage is not None else None,
+    )
     if result is not None:
         ctx.facts.risk, ctx.facts.risk_tier = result["risk"], result["tier"]
     ctx.problems.extend(GitProblem("risk", n) for n in notices)
