@@ -33,6 +33,7 @@ def test_public_api_is_pinned() -> None:
         "is_partial_clone",
         "is_shallow",
         "iter_commit_diffs",
+        "iter_commit_patches",
         "iter_commits",
         "list_refs",
         "ls_files",

@@ -5,7 +5,12 @@ functions and the plain data types in `netgain.git.model`; none of them starts g
 """
 
 from netgain.git.blame import blame_file, blame_files, parse_incremental
-from netgain.git.diff import diff_between, iter_commit_diffs, parse_unified_diff
+from netgain.git.diff import (
+    diff_between,
+    iter_commit_diffs,
+    iter_commit_patches,
+    parse_unified_diff,
+)
 from netgain.git.log import iter_commits, shallow_commits
 from netgain.git.model import (
     BlameLine,
@@ -50,6 +55,7 @@ __all__ = [
     "is_partial_clone",
     "is_shallow",
     "iter_commit_diffs",
+    "iter_commit_patches",
     "iter_commits",
     "list_refs",
     "ls_files",

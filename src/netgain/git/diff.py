@@ -84,6 +84,11 @@ def _quoted_end(raw: bytes) -> int:
     return len(raw) - 1
 
 
+def diff_header_paths(rest: bytes) -> tuple[str, str]:
+    """Old and new path from the text after `diff --git ` (C-quoted names unquoted)."""
+    return _git_line_paths(rest)
+
+
 def _git_line_paths(rest: bytes) -> tuple[str, str]:
     """Old and new path from the text after `diff --git `."""
     if rest.startswith(b'"'):
@@ -294,6 +299,35 @@ def iter_commit_diffs(
     `diff-tree` does not diff, and `--allow-empty` commits) yield nothing. In a partial clone,
     commits whose blobs are missing are reported in `problems` and not yielded.
     """
+    for sha, body in _iter_commit_bodies(repo, shas, problems):
+        yield sha, _parse_lines(body, zero_context=True)
+
+
+def iter_commit_patches(
+    repo: Path, shas: Iterable[str], *, problems: list[GitProblem] | None = None
+) -> Iterator[tuple[str, list[tuple[FileDiff, list[bytes]]]]]:
+    """`iter_commit_diffs` with each file's raw `-U0` patch lines (for the changed text).
+
+    Reading the changed lines from the patch costs nothing extra, where reading them from the
+    blobs costs two object reads per file.
+    """
+    for sha, body in _iter_commit_bodies(repo, shas, problems):
+        sections: list[list[bytes]] = []
+        for line in body:
+            if line.startswith(b"diff --git "):
+                sections.append([line])
+            elif sections:
+                sections[-1].append(line)
+        files = _parse_lines(body, zero_context=True)
+        if len(files) == len(sections):
+            yield sha, list(zip(files, sections, strict=True))
+        else:  # pragma: no cover - one FileDiff per `diff --git` section by construction
+            yield sha, [(f, []) for f in files]
+
+
+def _iter_commit_bodies(
+    repo: Path, shas: Iterable[str], problems: list[GitProblem] | None
+) -> Iterator[tuple[str, list[bytes]]]:
     sink: list[GitProblem] = problems if problems is not None else []
     wanted = list(dict.fromkeys(shas))
     if not wanted:
@@ -328,14 +362,14 @@ def iter_commit_diffs(
                         line in wanted_set
                     ):  # hunk lines always carry a prefix, so a bare id is a header
                         if current is not None:
-                            yield current.decode("ascii"), _parse_lines(body, zero_context=True)
+                            yield current.decode("ascii"), body
                         current, body = line, []
                     else:
                         body.append(line)
             if rest:
                 body.append(rest)
             if current is not None:
-                yield current.decode("ascii"), _parse_lines(body, zero_context=True)
+                yield current.decode("ascii"), body
             stream.check()
 
 

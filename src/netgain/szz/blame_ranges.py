@@ -85,20 +85,24 @@ def blame_ranges(
     for r in ranges:
         args += ["-L", f"{r.start},{r.end}"]
     try:
-        out = _run(repo, [*args, rev, "--", path], env)
+        out = run_git_env(repo, [*args, rev, "--", path], env)
     except GitProblemError as exc:
         exc.problem.path = path
         raise
     return [b for b in parse_incremental(out) if b.final_line in wanted]
 
 
-def _run(repo: Path, args: list[str], env: Mapping[str, str] | None) -> bytes:
+def run_git_env(
+    repo: Path, args: list[str], env: Mapping[str, str] | None, *, input: bytes | None = None
+) -> bytes:
+    """`run_git`, in `env` when given (netgain's commit-graph cache rides on the environment)."""
     if env is None:
-        return run_git(repo, *args)
+        return run_git(repo, *args, input=input)
     proc = subprocess.run(
         git_command(repo, *args),
         env=dict(env),
-        stdin=subprocess.DEVNULL,
+        input=input,
+        stdin=None if input is not None else subprocess.DEVNULL,
         capture_output=True,
         check=False,
     )

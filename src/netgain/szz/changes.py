@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from netgain.git import CatFileBatch, FileDiff, GitProblem, iter_commit_diffs, run_git
+from netgain.git import (
+    CatFileBatch,
+    FileDiff,
+    GitProblem,
+    iter_commit_diffs,
+    iter_commit_patches,
+    run_git,
+)
+from netgain.szz.patches import parse_file_patch
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +117,7 @@ def load_changes(
     *,
     max_files: int | None = None,
     problems: list[GitProblem] | None = None,
+    old_text: bool = True,
 ) -> dict[str, CommitChanges]:
     """The line-level changes of each commit in `infos` (merges and roots have no diff here).
 
@@ -118,9 +127,13 @@ def load_changes(
         max_files: Commits touching more files than this keep their file count but no line text
             (a "large" commit is skipped by the variants that care, so its text is never needed).
         problems: Receives unreadable blobs and diffs.
+        old_text: Also read each file's whole text at the parent (`FileChange.old_text`), which
+            costs two object reads per file; without it the changed lines come from the patch.
     """
     sink: list[GitProblem] = problems if problems is not None else []
     result = {sha: CommitChanges(info) for sha, info in infos.items()}
+    if not old_text:
+        return _changes_from_patches(repo, infos, result, max_files, sink)
     diffs = [
         (sha, files)
         for sha, files in iter_commit_diffs(
@@ -169,6 +182,34 @@ def load_changes(
                     for n in rem_lines(r.start, r.end)
                     if n <= len(new)
                 }
+            changes.files.append(change)
+    return result
+
+
+def _changes_from_patches(
+    repo: Path,
+    infos: dict[str, CommitInfo],
+    result: dict[str, CommitChanges],
+    max_files: int | None,
+    sink: list[GitProblem],
+) -> dict[str, CommitChanges]:
+    shas = [s for s, i in infos.items() if not i.is_merge]
+    for sha, files in iter_commit_patches(repo, shas, problems=sink):
+        changes = result[sha]
+        changes.files_touched = len(files)
+        if max_files is not None and len(files) > max_files:
+            continue
+        for d, lines in files:
+            change = FileChange(d)
+            patch = parse_file_patch(lines) if lines and not d.is_binary else None
+            if patch is not None:
+                for a, _b, c, _d, removed, added in patch.hunks:
+                    change.removed.update(
+                        (a + k, t.decode("utf-8", "replace")) for k, t in enumerate(removed)
+                    )
+                    change.added.update(
+                        (c + k, t.decode("utf-8", "replace")) for k, t in enumerate(added)
+                    )
             changes.files.append(change)
     return result
 

@@ -20,6 +20,7 @@ from typing import Any
 from netgain.errors import GitError
 from netgain.git import BlameLine, GitProblem
 from netgain.git.runner import GitProblemError
+from netgain.szz.annotate import Annotation, annotate
 from netgain.szz.blame_ranges import BlameOptions, blame_ranges
 from netgain.szz.changes import (
     CommitChanges,
@@ -145,6 +146,7 @@ def find_inducing(
     large_files: int = LARGE_COMMIT_FILES,
     max_rounds: int = 3,
     graph_cache: bool = True,
+    engine: str = "replay",
 ) -> list[SzzResult]:
     """The bug-introducing candidates of each fix commit.
 
@@ -159,6 +161,10 @@ def find_inducing(
         max_rounds: How many times to re-blame past rejected candidates.
         graph_cache: Speed blame up with netgain's commit-graph (see `graph_cache`) when there
             are enough files to blame to pay for writing it.
+        engine: `replay` (default) answers every (fix, file) from one pass over the files'
+            history (`netgain.szz.annotate`) and runs `git blame` only for what that pass cannot
+            follow (moved or copied code, binary files); `git` runs `git blame` for every
+            (fix, file) — slower, kept to cross-check the replay.
 
     Returns:
         One SzzResult per fix, in the order given. Problems (unknown commit, merge or root fix,
@@ -199,12 +205,17 @@ def find_inducing(
     if graph_cache and len(work) >= GRAPH_CACHE_MIN_BLAMES:
         objects = commit_graph_dir(repo)
         env = alternate_env(objects) if objects is not None else None
+    if engine not in ("replay", "git"):
+        raise ValueError(f"unknown SZZ engine {engine!r}")
+    replay = _replay(repo, work, v, env) if engine == "replay" and work else Annotation()
     known: dict[str, CommitChanges] = {}
     kinds: dict[str, set[MetaKind]] = {}
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="szz-blame") as pool:
         todo = work
         for _ in range(max_rounds + 1):
-            list(pool.map(lambda j: _run_blame(repo, j, v, env), todo))
+            replayed = [j for j in todo if _from_replay(j, replay)]
+            rest = [j for j in todo if j not in replayed] if replayed else todo
+            list(pool.map(lambda j: _run_blame(repo, j, v, env), rest))
             if not v.skip:
                 break
             _classify_new(repo, work, known, kinds, large_files)
@@ -286,6 +297,34 @@ def _adjacent_jobs(
     return [_Job(info.sha, info.parents[0], p, r, totals[p]) for p, r in per_path.items()]
 
 
+def _replay(repo: Path, work: list[_Job], v: Variant, env: dict[str, str] | None) -> Annotation:
+    """One pass over the history of every file to blame (an empty answer if git refuses)."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for job in work:
+        wanted[job.fix].add(job.path)
+    try:
+        return annotate(repo, wanted, ignore_whitespace=v.ignore_whitespace, env=env)
+    except GitError:
+        return Annotation()  # e.g. an old git without --diff-merges: git blame answers instead
+
+
+def _from_replay(job: _Job, replay: Annotation) -> bool:
+    """Blame `job` from the replayed history; False when only `git blame` can answer it."""
+    if job.copies:
+        return False  # moved and copied code: git's -M -C
+    origins = replay.before.get((job.fix, job.path))
+    if origins is None:
+        return False
+    blame: list[BlameLine] = []
+    for n in sorted(job.reasons):
+        if n <= len(origins):
+            o = origins[n - 1].past(job.ignore)
+            blame.append(BlameLine(n, o.sha, o.path, o.line, False))
+    job.blame = blame
+    job.problem = None
+    return True
+
+
 def _run_blame(repo: Path, job: _Job, v: Variant, env: dict[str, str] | None) -> None:
     options = BlameOptions(
         ignore_whitespace=v.ignore_whitespace,
@@ -347,7 +386,7 @@ def _classify_new(
     if not new:
         return
     infos = load_commit_info(repo, new)
-    loaded = load_changes(repo, infos, max_files=large_files)
+    loaded = load_changes(repo, infos, max_files=large_files, old_text=False)
     for sha, changes in loaded.items():
         known[sha] = changes
         kinds[sha] = classify(changes, large_files=large_files)
