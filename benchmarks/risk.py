@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import subprocess
 import sys
 import tempfile
@@ -30,10 +31,26 @@ from netgain.store.outcome_models import SzzLink
 DEFAULT_MODEL = Path(__file__).parent.parent / "src" / "netgain" / "risk" / "default_model.json"
 
 
-def extraction_rate(commits: int, seed: int = 0) -> float:
-    """Commits per second of the one-pass feature extraction (generation not timed)."""
+ZONES = {  # netgain init's starter zones: the globs the zone features match touched paths against
+    "auth": ["**/auth/**", "**/login*", "**/session*"],
+    "payments": ["**/payments/**", "**/billing/**"],
+    "data_access": ["**/migrations/**", "**/db/**", "**/models/**"],
+}
+_APIS = ("os", "json", "re", "sqlalchemy", "requests", "jwt", "numpy", "subprocess", "typing")
+
+
+def extraction_rate(commits: int, seed: int = 0, *, families: bool = False) -> float:
+    """Commits per second of the one-pass feature extraction (generation not timed).
+
+    With `families`, every change also carries 0-3 API families and the starter zones are
+    matched, as in a store ingested with `[zones]` configured.
+    """
     changes = generate(commits, seed)
-    extractor = FeatureExtractor()
+    if families:
+        rng = random.Random(seed)
+        for c in changes:
+            c.apis = tuple(sorted(set(rng.sample(_APIS, rng.randrange(0, 4)))))
+    extractor = FeatureExtractor(ZONES if families else None)
     start = time.perf_counter()
     for c in changes:
         extractor.push(c)
@@ -110,7 +127,16 @@ def main() -> None:
         return
     for n in args.commits:
         rate = extraction_rate(n)
-        print(json.dumps({"commits": n, "features_per_second": round(rate)}))
+        full = extraction_rate(n, families=True)
+        print(
+            json.dumps(
+                {
+                    "commits": n,
+                    "features_per_second": round(rate),
+                    "with_zones_and_api_families": round(full),
+                }
+            )
+        )
         for seed in args.seeds:
             data, _ = dataset(n, seed)
             r = evaluate(data)
