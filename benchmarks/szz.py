@@ -1,13 +1,15 @@
 """SZZ: netgain vs PyDriller's `Git.get_commits_last_modified_lines`, speed and accuracy.
 
-    .venv/bin/python benchmarks/szz.py [--commits 10000] [--fixes 100] [--cases 120] [--seed 0]
+    .venv/bin/python benchmarks/szz.py [--commits 10000] [--fixes 100 400] [--cases 120] [--seed 0]
                                        [--runs 2] [--repo PATH]...
 
 Speed: the same fix commits through both tools, in this process, one after the other:
   * a generated history (benchmarks/make_history.py, `--commits` commits): the last `--fixes`
     non-merge commits that remove lines are taken as fixes;
   * any `--repo PATH` (e.g. netgain's own checkout): its commits whose message mentions a fix.
-  netgain runs its default variant with all cores and with one blame at a time; B-SZZ and a bare
+  netgain runs its default variant with all cores and with one process at a time, and with its
+  git-blame engine (one `git blame` per fix and file instead of one replay of the files'
+  history; the answers must be the same and the table says whether they are); B-SZZ and a bare
   `git blame -L` per (fix, file) show the floor that every blame-based tool shares. netgain's
   commit-graph cache (netgain/szz/graph_cache.py) is written once per history; its cost is shown
   separately and the timed runs reuse it, as repeated runs on one repository do.
@@ -117,12 +119,17 @@ def speed(label: str, repo: Path, fixes: list[str], runs: int) -> str:
     graph = f"{t_graph:.2f} s" if objects is not None else "n/a"
     t_ng = best(lambda: find_inducing(repo, fixes), runs)
     t_ng1 = best(lambda: find_inducing(repo, fixes, jobs=1), runs)
+    t_git = best(lambda: find_inducing(repo, fixes, engine="git"), runs)
     t_b = best(lambda: find_inducing(repo, fixes, "b", jobs=1), runs)
     t_floor = best(lambda: blame_floor(repo, fixes), runs)
     t_pd = best(lambda: run_pydriller(repo, fixes), runs)
+    same = {r.fix: r.inducing for r in find_inducing(repo, fixes)} == {
+        r.fix: r.inducing for r in find_inducing(repo, fixes, engine="git")
+    }
     return (
-        f"| {label} | {len(fixes)} | {graph} | {t_ng:.2f} s | {t_ng1:.2f} s | {t_b:.2f} s "
-        f"| {t_floor:.2f} s | {t_pd:.2f} s | {t_pd / t_ng:.1f}x | {t_pd / t_ng1:.1f}x |"
+        f"| {label} | {len(fixes)} | {graph} | {t_ng:.2f} s | {t_ng1:.2f} s | {t_git:.2f} s "
+        f"| {'yes' if same else 'NO'} | {t_b:.2f} s | {t_floor:.2f} s | {t_pd:.2f} s "
+        f"| {t_pd / t_ng:.1f}x | {t_pd / t_ng1:.1f}x |"
     )
 
 
@@ -334,7 +341,9 @@ def accuracy(n: int, seed: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--commits", type=int, default=10_000)
-    parser.add_argument("--fixes", type=int, default=100)
+    parser.add_argument(
+        "--fixes", type=int, nargs="+", default=[100], help="fix counts to time (one row each)"
+    )
     parser.add_argument("--cases", type=int, default=120)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--runs", type=int, default=2, help="timed runs per tool (best kept)")
@@ -349,17 +358,18 @@ def main() -> None:
     print("## Speed (same fixes, best wall time; speed-up = PyDriller time / netgain time)\n")
     print(
         "| history | fixes | commit-graph write (once) | netgain (all cores) | netgain (1 job) "
-        "| B-SZZ (1 job) "
+        "| netgain, git-blame engine (all cores) | same answers | B-SZZ (1 job) "
         "| bare git blame -L (1 job) | PyDriller | speed-up | speed-up, 1 job |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         repo = make_history(Path(tmp) / "gen", commits=args.commits, files=40, seed=args.seed)
         git(repo, "reset", "-q", "--hard", "main")
-        fixes = pick_fixes(repo, args.fixes)
-        print(speed(f"generated, {args.commits} commits", repo, fixes, args.runs), flush=True)
+        for count in args.fixes:
+            fixes = pick_fixes(repo, count)
+            print(speed(f"generated, {args.commits} commits", repo, fixes, args.runs), flush=True)
     for extra in args.repo:
-        fixes = fix_commits_by_subject(extra)[: args.fixes]
+        fixes = fix_commits_by_subject(extra)[: max(args.fixes)]
         if fixes:
             print(speed(f"{extra.name} (fix commits)", extra, fixes, args.runs), flush=True)
     print(f"\n## Accuracy on {args.cases} SYNTHETIC cases (not comparable to published anchors)\n")

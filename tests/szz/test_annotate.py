@@ -53,7 +53,7 @@ def test_generated_history_matches_git_blame(tmp_path: Path, whitespace: bool) -
     repo.git("reset", "-q", "--hard", "main")
     shas = repo.git("log", "--no-merges", "--format=%H", "-n", "60").split()
     wanted = {sha: files for sha in shas if (files := _modified_files(repo, sha))}
-    ann = annotate(path, wanted, ignore_whitespace=whitespace)
+    ann = annotate(path, wanted, ignore_whitespace=whitespace, jobs=2 if whitespace else 1)
     assert ann.unknown == set()
     pairs = [(sha, p) for sha, files in wanted.items() for p in files]
     assert len(pairs) >= 40

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,6 +118,7 @@ def annotate(
     *,
     ignore_whitespace: bool,
     env: Mapping[str, str] | None = None,
+    jobs: int = 1,
 ) -> Annotation:
     """Origins of the lines of each wanted path at the parent of each wanted (non-merge) commit.
 
@@ -126,6 +128,7 @@ def annotate(
             (as named at its parent) whose lines are asked about.
         ignore_whitespace: Compare lines ignoring whitespace (`blame -w`).
         env: git's environment (see `netgain.szz.graph_cache`).
+        jobs: Read the history in this many git processes at once (paths split between them).
 
     Raises:
         GitError: git could not run the log (the caller falls back to `git blame`).
@@ -141,7 +144,35 @@ def annotate(
     if not usable or not by_commit:
         return result
     revs = "".join(f"{sha}\n" for sha in by_commit)
-    tracked = with_former_names(usable, rename_sources(repo, revs, env))
+    sources = rename_sources(repo, revs, env)
+    groups = split_paths(usable, sources, max(1, jobs))
+    tasks = []
+    for group in groups:
+        members = set(group)
+        part = {sha: ps & members for sha, ps in by_commit.items() if ps & members}
+        tasks.append((part, with_former_names(group, sources)))
+    with ThreadPoolExecutor(max_workers=len(tasks), thread_name_prefix="szz-replay") as pool:
+        parts = list(
+            pool.map(lambda t: _annotate_group(repo, t[0], t[1], ignore_whitespace, env), tasks)
+        )
+    for answer in parts:
+        result.before.update(answer.before)
+        result.commits_read = max(result.commits_read, answer.commits_read)
+    for sha, ps in by_commit.items():
+        for p in ps:
+            if (sha, p) not in result.before:
+                result.unknown.add((sha, p))
+    return result
+
+
+def _annotate_group(
+    repo: Path,
+    by_commit: dict[str, set[str]],
+    tracked: list[str],
+    ignore_whitespace: bool,
+    env: Mapping[str, str] | None,
+) -> Annotation:
+    """One git log over the history of `tracked`, replayed."""
     args = [
         "--literal-pathspecs",
         "log",
@@ -164,14 +195,43 @@ def annotate(
     ]
     if ignore_whitespace:
         args.append("-w")
+    revs = "".join(f"{sha}\n" for sha in by_commit)
     feed = revs + "--\n" + "".join(f"{p}\n" for p in tracked)
     out = run_git_env(repo, args, env, input=encode_path(feed))
+    result = Annotation()
     _Replay(by_commit, result).run(_records(out))
-    for sha, ps in by_commit.items():
-        for p in ps:
-            if (sha, p) not in result.before:
-                result.unknown.add((sha, p))
     return result
+
+
+def split_paths(
+    paths: Sequence[str], sources: Mapping[str, set[str]], parts: int
+) -> list[list[str]]:
+    """`paths` in at most `parts` groups, never separating names of one file's history.
+
+    Each group's history is read by its own git process, so the groups run in parallel; a file
+    and its former names must stay together or a rename would look like a new file.
+    """
+    owner: dict[str, int] = {}  # every name -> the component it belongs to
+    components: list[set[str]] = []
+    for p in paths:
+        names = with_former_names([p], sources)
+        joined = {owner[n] for n in names if n in owner}
+        merged = {p}.union(*(components[c] for c in joined)) if joined else {p}
+        for c in joined:
+            components[c] = set()
+        index = len(components)
+        components.append(merged)
+        for n in names:
+            owner[n] = index
+        for q in merged:
+            owner[q] = index
+    wanted = set(paths)
+    groups: list[list[str]] = [[] for _ in range(max(1, parts))]
+    for component in sorted((c for c in components if c), key=len, reverse=True):
+        members = sorted(component & wanted)
+        if members:
+            min(groups, key=len).extend(members)
+    return [g for g in groups if g]
 
 
 def rename_sources(repo: Path, revs: str, env: Mapping[str, str] | None) -> dict[str, set[str]]:

@@ -7,6 +7,7 @@ the text of the changed lines from the old and new blobs, read through one `cat-
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -118,6 +119,7 @@ def load_changes(
     max_files: int | None = None,
     problems: list[GitProblem] | None = None,
     old_text: bool = True,
+    jobs: int = 1,
 ) -> dict[str, CommitChanges]:
     """The line-level changes of each commit in `infos` (merges and roots have no diff here).
 
@@ -129,11 +131,20 @@ def load_changes(
         problems: Receives unreadable blobs and diffs.
         old_text: Also read each file's whole text at the parent (`FileChange.old_text`), which
             costs two object reads per file; without it the changed lines come from the patch.
+        jobs: Without `old_text`, split the commits between this many git processes.
     """
     sink: list[GitProblem] = problems if problems is not None else []
     result = {sha: CommitChanges(info) for sha, info in infos.items()}
     if not old_text:
-        return _changes_from_patches(repo, infos, result, max_files, sink)
+        shas = [s for s, i in infos.items() if not i.is_merge]
+        chunks = [shas[k :: max(1, jobs)] for k in range(max(1, jobs))]
+        with ThreadPoolExecutor(max_workers=len(chunks), thread_name_prefix="szz-diff") as pool:
+            sinks = list(
+                pool.map(lambda c: _changes_from_patches(repo, c, result, max_files), chunks)
+            )
+        for found in sinks:
+            sink.extend(found)
+        return result
     diffs = [
         (sha, files)
         for sha, files in iter_commit_diffs(
@@ -187,13 +198,12 @@ def load_changes(
 
 
 def _changes_from_patches(
-    repo: Path,
-    infos: dict[str, CommitInfo],
-    result: dict[str, CommitChanges],
-    max_files: int | None,
-    sink: list[GitProblem],
-) -> dict[str, CommitChanges]:
-    shas = [s for s, i in infos.items() if not i.is_merge]
+    repo: Path, shas: list[str], result: dict[str, CommitChanges], max_files: int | None
+) -> list[GitProblem]:
+    """Fill `result[sha]` for `shas` from one diff-tree patch stream; the problems met."""
+    sink: list[GitProblem] = []
+    if not shas:
+        return sink
     for sha, files in iter_commit_patches(repo, shas, problems=sink):
         changes = result[sha]
         changes.files_touched = len(files)
@@ -211,7 +221,7 @@ def _changes_from_patches(
                         (c + k, t.decode("utf-8", "replace")) for k, t in enumerate(added)
                     )
             changes.files.append(change)
-    return result
+    return sink
 
 
 def hunks(diff: FileDiff) -> list[tuple[list[int], list[int], int]]:

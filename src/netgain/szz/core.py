@@ -207,7 +207,7 @@ def find_inducing(
         env = alternate_env(objects) if objects is not None else None
     if engine not in ("replay", "git"):
         raise ValueError(f"unknown SZZ engine {engine!r}")
-    replay = _replay(repo, work, v, env) if engine == "replay" and work else Annotation()
+    replay = _replay(repo, work, v, env, workers) if engine == "replay" and work else Annotation()
     known: dict[str, CommitChanges] = {}
     kinds: dict[str, set[MetaKind]] = {}
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="szz-blame") as pool:
@@ -218,7 +218,7 @@ def find_inducing(
             list(pool.map(lambda j: _run_blame(repo, j, v, env), rest))
             if not v.skip:
                 break
-            _classify_new(repo, work, known, kinds, large_files)
+            _classify_new(repo, work, known, kinds, large_files, workers)
             todo = []
             for job in work:
                 bad = {b.sha for b in job.blame if kinds.get(b.sha, set()) & v.skip} - job.ignore
@@ -297,13 +297,15 @@ def _adjacent_jobs(
     return [_Job(info.sha, info.parents[0], p, r, totals[p]) for p, r in per_path.items()]
 
 
-def _replay(repo: Path, work: list[_Job], v: Variant, env: dict[str, str] | None) -> Annotation:
+def _replay(
+    repo: Path, work: list[_Job], v: Variant, env: dict[str, str] | None, jobs: int
+) -> Annotation:
     """One pass over the history of every file to blame (an empty answer if git refuses)."""
     wanted: dict[str, set[str]] = defaultdict(set)
     for job in work:
         wanted[job.fix].add(job.path)
     try:
-        return annotate(repo, wanted, ignore_whitespace=v.ignore_whitespace, env=env)
+        return annotate(repo, wanted, ignore_whitespace=v.ignore_whitespace, env=env, jobs=jobs)
     except GitError:
         return Annotation()  # e.g. an old git without --diff-merges: git blame answers instead
 
@@ -380,13 +382,14 @@ def _classify_new(
     known: dict[str, CommitChanges],
     kinds: dict[str, set[MetaKind]],
     large_files: int,
+    jobs: int,
 ) -> None:
     """Load and classify the candidates not seen yet (one diff-tree and one cat-file for all)."""
     new = {b.sha for j in work for b in j.blame} - set(known)
     if not new:
         return
     infos = load_commit_info(repo, new)
-    loaded = load_changes(repo, infos, max_files=large_files, old_text=False)
+    loaded = load_changes(repo, infos, max_files=large_files, old_text=False, jobs=jobs)
     for sha, changes in loaded.items():
         known[sha] = changes
         kinds[sha] = classify(changes, large_files=large_files)
