@@ -233,13 +233,14 @@ def test_store_upsert_on_both_databases_with_hostile_text(tmp_path: Path, store_
         "merge_commit_sha": "ab" * 20,
     }
     text = json.dumps([pr])
+    root = build_prs_repo(tmp_path / "r")[0].path
     engine = open_store(store_url)
     counts = []
     for _ in range(2):
         export = parse_pull_requests(text, "prs.json", "github")
         with Session(engine) as session, session.begin():
-            repo_id = get_repository(session, tmp_path, False).id
-            report = import_pull_requests(tmp_path, session, repo_id, export, "prs.json")
+            repo_id = get_repository(session, root, False).id
+            report = import_pull_requests(root, session, repo_id, export, "prs.json")
             counts.append((report.inserted, report.updated, report.unchanged, len(report.unlanded)))
     assert counts == [(1, 0, 0, 1), (0, 0, 1, 1)]
     with Session(engine) as session:
@@ -250,3 +251,32 @@ def test_store_upsert_on_both_databases_with_hostile_text(tmp_path: Path, store_
         assert "\x00" not in feature.detail and "\udcff" not in feature.detail
         assert not feature.is_feature  # "feature\x00" is not the label "feature"
     engine.dispose()
+
+
+def test_merged_commits_equal_git_rev_list(tmp_path: Path) -> None:
+    """Merge-commit PRs list their branch's commits, as `git rev-list --no-merges P1..P2` does,
+    from the stored graph: a branch that merged main midway and a branch off a branch."""
+    from tests.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"a.py": "a = 1\n"}, "Initial")
+    repo.branch("one")
+    repo.commit({"one.py": "x = 1\n"}, "one: first")
+    repo.checkout("main")
+    repo.commit({"main.py": "m = 1\n"}, "Direct push to main")
+    repo.checkout("one")
+    repo.merge("main", "Merge branch 'main' into one")  # main merged into the branch
+    repo.commit({"one.py": "x = 2\n"}, "one: second")
+    repo.branch("two")  # branched off the PR branch
+    repo.commit({"two.py": "y = 1\n"}, "two: first")
+    repo.checkout("main")
+    m1 = repo.merge("one", "Merge pull request #1 from octo/one\n\nOne")
+    repo.commit({"main.py": "m = 2\n"}, "Another direct push")
+    m2 = repo.merge("two", "Merge pull request #2 from octo/two\n\nTwo")
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    netgain("incidents", "link", "--db", db, "--no-szz", cwd=repo.path)
+    prs, _ = _rows(db)
+    for number, merge in ((1, m1), (2, m2)):
+        expected = repo.git("rev-list", "--no-merges", f"{merge}^1..{merge}^2").split()
+        assert prs[number].commit_shas == expected, number
+    assert len(prs[1].commit_shas) == 2 and len(prs[2].commit_shas) == 1

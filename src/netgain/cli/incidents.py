@@ -59,7 +59,7 @@ def link_repository(
         deployments, bad = file_deployments(ws.root, deployments_file)
         deploy_problems = [LinkProblem("deployments", str(p)) for p in bad]
     with Session(ws.engine) as session, session.begin():
-        prs = recover_pull_requests(session, report.repository_id)
+        prs = recover_pull_requests(session, report.repository_id, git.rev_parse(ws.root, "HEAD"))
         features = classify_features(
             session, report.repository_id, feature_types=settings.feature_types
         )

@@ -15,6 +15,7 @@ from typing import Any
 import typer
 from sqlalchemy.orm import Session
 
+from netgain import git
 from netgain.cli.history import DB_HELP, open_workspace, run_ingest
 from netgain.cli.incidents import incident_settings, link_repository, print_link
 from netgain.cli.output import console, emit_json, err_console
@@ -66,7 +67,7 @@ def import_command(
     ingest = run_ingest(ws, ["HEAD"], quiet=as_json)
     with Session(ws.engine) as session, session.begin():
         repo_id = ingest.repository_id
-        recover_pull_requests(session, repo_id)
+        recover_pull_requests(session, repo_id, git.rev_parse(ws.root, "HEAD"))
         report = import_pull_requests(
             ws.root,
             session,

@@ -24,6 +24,7 @@ from netgain.incidents.features import (
 )
 from netgain.incidents.issuetypes import DEFAULT_FEATURE_ISSUE_TYPES
 from netgain.incidents.prexport import PullRequestExport, PullRequestRecord
+from netgain.incidents.pulls import load_graph, merged_commits
 from netgain.incidents.records import ImportProblem
 from netgain.incidents.references import tracker_keys
 from netgain.store.models import Commit
@@ -66,14 +67,20 @@ class PullRequestImportReport:
 
 
 def _commits_of(
-    root: Path, merge_sha: str, parents: dict[str, list[str]]
+    root: Path, merge_sha: str, parents: dict[str, list[str]], merged: dict[str, list[str]]
 ) -> tuple[list[str], str | None]:
-    """The PR's commits from an ingested merge sha, or ([], why) when git cannot say."""
+    """The PR's commits from an ingested merge sha, or ([], why) when git cannot say.
+
+    `merged` answers merges on HEAD's first-parent line from the stored graph; any other merge
+    (into a side branch) costs one `git rev-list`.
+    """
     if merge_sha not in parents:
         return [], "merge commit not in the ingested history (fetch it, or run netgain ingest)"
     first, *others = parents[merge_sha] or [""]
     if not others:
         return [merge_sha], None  # squash or rebase merge: the landed commit is the change
+    if merge_sha in merged:
+        return merged[merge_sha], None
     try:
         out = git.run_git(root, "rev-list", "--no-merges", f"{first}..{others[0]}", "--")
     except GitError as exc:
@@ -137,21 +144,16 @@ def import_pull_requests(
             )
         )
     }
-    shas = {r.merge_sha for r in export.records if r.merge_sha}
-    parents = {
-        sha: text.split()
-        for sha, text in session.execute(
-            select(Commit.sha, Commit.parents).where(
-                Commit.repository_id == repository_id, Commit.sha.in_(sorted(shas))
-            )
-        )
-    }
+    graph = load_graph(session, repository_id)
+    parents = {sha: ps for sha, (ps, _when) in graph.items()}
+    head = git.rev_parse(root, "HEAD")
+    merged = merged_commits(graph, head) if head is not None else {}
     landed: dict[int, list[str]] = {}
     for record in export.records:
         commits: list[str] = []
         why: str | None = "no merge commit id in the export"
         if record.merge_sha:
-            commits, why = _commits_of(root, record.merge_sha, parents)
+            commits, why = _commits_of(root, record.merge_sha, parents, merged)
         if why is not None:
             report.unlanded.append(ImportProblem(file, record.line, why, str(record.number)))
         landed[record.number] = commits

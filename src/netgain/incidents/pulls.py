@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -53,11 +54,65 @@ def recover_from_message(
     return None
 
 
-def recover_pull_requests(session: Session, repository_id: int) -> int:
+def merged_commits(
+    graph: Mapping[str, tuple[Sequence[str], datetime]], head: str
+) -> dict[str, list[str]]:
+    """Merge sha -> the non-merge commits it brought in (newest first), for every merge on
+    `head`'s first-parent line, from the stored commit graph (no git call).
+
+    The first-parent line is walked oldest first; a merge brings in what its other parents
+    reach that neither the line itself nor an earlier merge already brought in, which is
+    exactly `git rev-list --no-merges P1..P2` (every ancestor of P1 is on the line or was
+    brought in by an earlier merge). Commits missing from the store (shallow history) stop
+    the walk.
+    """
+    line: list[str] = []
+    seen: set[str] = set()
+    current: str | None = head
+    while current is not None and current in graph and current not in seen:
+        line.append(current)
+        seen.add(current)
+        firsts = graph[current][0]
+        current = firsts[0] if firsts else None
+    out: dict[str, list[str]] = {}
+    for merge in reversed(line):
+        parents = graph[merge][0]
+        if len(parents) < 2:
+            continue
+        brought: list[str] = []
+        stack = list(parents[1:])
+        while stack:
+            sha = stack.pop()
+            if sha in seen or sha not in graph:
+                continue
+            seen.add(sha)
+            if len(graph[sha][0]) < 2:
+                brought.append(sha)
+            stack.extend(graph[sha][0])
+        brought.sort(key=lambda sha: (graph[sha][1], sha), reverse=True)
+        out[merge] = brought
+    return out
+
+
+def load_graph(session: Session, repository_id: int) -> dict[str, tuple[list[str], datetime]]:
+    """sha -> (parents, committer date) of every stored commit of the repository."""
+    return {
+        sha: (parents.split(), when)
+        for sha, parents, when in session.execute(
+            select(Commit.sha, Commit.parents, Commit.committer_date).where(
+                Commit.repository_id == repository_id
+            )
+        )
+    }
+
+
+def recover_pull_requests(session: Session, repository_id: int, head: str | None = None) -> int:
     """Rebuild the git-recovered rows of `pull_requests` from the stored commits.
 
     Rows from an export (`source = 'export'`) are kept. When a number appears twice (a PR merged,
-    reverted and merged again), the latest merge wins. Returns how many PRs were recovered.
+    reverted and merged again), the latest merge wins. With `head` (the ingested tip), a merge
+    commit's PR lists the commits its branch brought in (`merged_commits`); without it, none.
+    Returns how many PRs were recovered.
     """
     rows = session.execute(
         select(
@@ -88,6 +143,7 @@ def recover_pull_requests(session: Session, repository_id: int) -> int:
             PullRequest.repository_id == repository_id, PullRequest.source != "export"
         )
     )
+    merged = merged_commits(load_graph(session, repository_id), head) if head else {}
     for pr in found.values():
         if pr.number in exported:
             continue
@@ -100,7 +156,9 @@ def recover_pull_requests(session: Session, repository_id: int) -> int:
                 source=pr.source,
                 merged_at=pr.merged_at,
                 author_email=pr.author_email,
-                commit_shas=[pr.merge_sha] if pr.source == "squash-subject" else [],
+                commit_shas=[pr.merge_sha]
+                if pr.source == "squash-subject"
+                else merged.get(pr.merge_sha, []),
                 labels=[],
             )
         )
