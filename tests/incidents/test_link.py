@@ -159,7 +159,11 @@ def test_every_evidence_kind_links_the_right_commits(shop: Shop, tmp_path: Path)
         (12, c["c3"], "Add caching", "squash-subject"),
         (15, c["m15"], "Retry payment calls", "merge-commit"),
     }
-    assert feats == {("commit", c["c2"], True, "feat(pay)")}
+    assert feats == {
+        ("commit", c["c2"], True, "feat(pay)"),
+        # fix6 names Jira INC-7, an issue of type Incident: by its tracker type not a feature.
+        ("commit", c["fix6"], False, "INC-7: Incident"),
+    }
     assert ranks == {
         "explicit-caused-by": 1,
         "explicit-fixed-by": 1,

@@ -280,3 +280,22 @@ def test_merged_commits_equal_git_rev_list(tmp_path: Path) -> None:
         expected = repo.git("rev-list", "--no-merges", f"{merge}^1..{merge}^2").split()
         assert prs[number].commit_shas == expected, number
     assert len(prs[1].commit_shas) == 2 and len(prs[2].commit_shas) == 1
+
+
+def test_jira_issues_imported_as_incidents_type_the_commits_naming_them(tmp_path: Path) -> None:
+    repo, shas = build_prs_repo(tmp_path / "r")
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    netgain(
+        "incidents",
+        "import",
+        str(JIRA),
+        "--format",
+        "jira",
+        "--db",
+        db,
+        "--no-szz",
+        cwd=repo.path,
+    )
+    _, features = _rows(db)
+    issue = {k[1]: f.is_feature for k, f in features.items() if k[2] == "issue-type"}
+    assert issue == {shas["rebase4"]: True, shas["squash3"]: False}

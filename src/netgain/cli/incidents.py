@@ -29,7 +29,9 @@ from netgain.incidents import (
     recover_pull_requests,
 )
 from netgain.incidents.deployments import Deployment, file_deployments
+from netgain.incidents.issuetypes import stored_issue_types
 from netgain.incidents.link import LinkProblem
+from netgain.incidents.prstore import mark_commit_issue_types
 from netgain.incidents.settings import IncidentSettings, load_settings
 
 app = typer.Typer(help="Import incidents and link them to the commits that fixed and caused them.")
@@ -62,6 +64,12 @@ def link_repository(
         prs = recover_pull_requests(session, report.repository_id, git.rev_parse(ws.root, "HEAD"))
         features = classify_features(
             session, report.repository_id, feature_types=settings.feature_types
+        )
+        features += mark_commit_issue_types(
+            session,
+            report.repository_id,
+            stored_issue_types(session, report.repository_id),
+            feature_issue_types=settings.feature_issue_types,
         )
         links = link_incidents(
             ws.root,
