@@ -299,3 +299,25 @@ def test_jira_issues_imported_as_incidents_type_the_commits_naming_them(tmp_path
     _, features = _rows(db)
     issue = {k[1]: f.is_feature for k, f in features.items() if k[2] == "issue-type"}
     assert issue == {shas["rebase4"]: True, shas["squash3"]: False}
+
+
+def test_text_output_names_each_rejected_record(tmp_path: Path) -> None:
+    repo, _ = build_prs_repo(tmp_path / "r")
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    run = netgain(
+        "prs",
+        "import",
+        str(GITHUB),
+        "--issues",
+        str(JIRA),
+        "--db",
+        db,
+        cwd=repo.path,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert "2 rejected, 2 skipped (not merged)" in run.stdout
+    assert f"rejected {GITHUB}:826: merged_at: 'last tuesday'" in run.stderr
+    assert f"rejected {JIRA}:42: fields.issuetype.name: missing (issue PROJ-9)" in run.stderr
+    assert f"no commits for PR 8 ({GITHUB}:2)" in run.stderr
+    assert "Linked" not in run.stdout  # no incidents: nothing to report about linking

@@ -95,7 +95,7 @@ def import_command(
         emit_json(payload)
     else:
         _print(report.to_dict(), commit_features)
-        if link:
+        if link and payload["linking"]["incidents"]:
             print_link(payload)
     if report.problems:
         raise typer.Exit(1)
@@ -111,7 +111,8 @@ def _print(data: dict[str, Any], commit_features: int) -> None:
         "by tracker issue type"
     )
     for p in data["problems"]:
-        who = f" (PR {p['number']})" if p["number"] else ""
+        ident = p["number"]
+        who = "" if not ident else f" (PR {ident})" if ident.isdigit() else f" (issue {ident})"
         _say(f"  rejected {p['file']}:{p['line']}: {p['message']}{who}", err=True)
     unlanded = data["merge_commit_not_in_history"]
     for p in unlanded[:20]:
