@@ -19,6 +19,7 @@ DAY = 86_400
 ADA = ("Ada Lovelace", "ada@example.com")
 GRACE = ("Grace Hopper", "grace@example.com")
 ZONES = '[zones.auth]\npaths = ["**/auth/**"]\n[zones.data]\npaths = ["**/db.py"]\n'
+CONFIG = ZONES + "[risk]\napi_families = true\n"
 
 
 def test_families_from_a_patch() -> None:
@@ -39,7 +40,7 @@ def test_families_from_a_patch() -> None:
 @pytest.fixture
 def repo(tmp_path: Path) -> tuple[GitRepo, list[str]]:
     r = GitRepo(tmp_path / "r")
-    r.commit({"netgain.toml": ZONES}, "config", author=ADA, date=BASE_EPOCH)
+    r.commit({"netgain.toml": CONFIG}, "config", author=ADA, date=BASE_EPOCH)
     shas = [
         r.commit(
             {"app/auth/login.py": "import os\nfrom sqlalchemy.orm import Session\n"},
@@ -103,7 +104,7 @@ def test_zone_change_recomputes_and_no_zones_is_unknown(
     rid = ingest_repository(
         r.path, engine, revs=["HEAD"], after_write=update_features
     ).repository_id
-    (r.path / "netgain.toml").write_text("", encoding="utf-8")  # zones removed (work tree)
+    (r.path / "netgain.toml").write_text("[risk]\napi_families = true\n", "utf-8")  # no zones
     update = update_features(engine, rid, r.path)
     assert update.reason.startswith("recomputed") and update.computed == 5
     row = stored_row(engine, rid, login)
@@ -142,8 +143,8 @@ def test_score_cli_shows_the_new_features(repo: tuple[GitRepo, list[str]]) -> No
     assert out["features"]["zones"] == 2 and out["features"]["api_unknown"] == 0
 
 
-def test_api_families_can_be_switched_off(repo: tuple[GitRepo, list[str]], tmp_path: Path) -> None:
+def test_api_families_are_off_by_default(repo: tuple[GitRepo, list[str]], tmp_path: Path) -> None:
     r, (login, *_rest) = repo
-    (r.path / "netgain.toml").write_text(ZONES + "[risk]\napi_families = false\n", "utf-8")
+    (r.path / "netgain.toml").write_text(ZONES, "utf-8")  # no [risk] api_families
     f = _stored(r, tmp_path)[login]
     assert (f["api_new"], f["api_unknown"], f["zones"]) == (0, 1, 1)

@@ -104,12 +104,17 @@ def zone_globs(root: Path) -> dict[str, list[str]]:
 
 
 def api_families_enabled(root: Path) -> bool:
-    """`[risk] api_families` (default true): whether ingest diffs Python changes for imports."""
+    """`[risk] api_families` (default false): whether ingest diffs Python changes for imports.
+
+    Off by default because that second diff pass costs about as much as the ingest's own `git log`
+    (docs/BENCHMARKS.md `## risk`): the first ingest of a history would take about twice as long,
+    and storing features would fall under the issue's 5,000 commits/s.
+    """
     from netgain.config import load_config
     from netgain.errors import ConfigError
 
     config = load_config(root)
-    value = config.section("risk").get("api_families", True)
+    value = config.section("risk").get("api_families", False)
     if not isinstance(value, bool):
         raise ConfigError(f"{config.source}: [risk] api_families must be true or false")
     return value
@@ -190,7 +195,7 @@ def _fill_apis(
     """Set each change's API families: stored ones, else read from git (once per commit).
 
     Only commits that add lines to a Python file are diffed; the others have none by definition.
-    With `read` False (`[risk] api_families = false`) every change's families are unknown.
+    With `read` False (`[risk] api_families` not true) every change's families are unknown.
     """
     from netgain.risk.apis import commit_families
 
