@@ -83,13 +83,14 @@ def code_lines(text: str, path: str) -> list[bool]:
     syntax = syntax_for(path)
     out: list[bool] = []
     closing: str | None = None  # inside a block comment that ends with this
+    markers = (*syntax.line, *(o for o, _ in syntax.block)) if syntax is not None else ()
     for raw in text.splitlines():
         line = raw.strip()
         if not line:
             out.append(False)
             continue
-        if syntax is None:
-            out.append(True)
+        if syntax is None or (closing is None and not any(m in line for m in markers)):
+            out.append(True)  # no comment marker anywhere: code (the common case, made fast)
             continue
         is_code, closing = _classify(line, syntax, closing)
         out.append(is_code)
