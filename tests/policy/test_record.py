@@ -167,3 +167,18 @@ def test_an_unwritable_log_is_a_problem_not_a_changed_verdict(tmp_path: Path) ->
     assert run.returncode == 1 and doc["verdict"] == "blocked"
     [problem] = [p for p in doc["problems"] if p["kind"] == "record"]
     assert problem["message"].startswith("decision not recorded in ")
+
+
+def test_an_explicit_missing_log_is_a_usage_error(tmp_path: Path) -> None:
+    repo = base_repo(tmp_path / "r")
+    run = netgain(
+        "metrics",
+        "--decisions",
+        str(tmp_path / "none.jsonl"),
+        "--no-rework",
+        "--db",
+        f"sqlite:///{tmp_path / 'store.db'}",
+        cwd=repo.path,
+        check=False,
+    )
+    assert run.returncode == 2 and "none.jsonl: no such decision log" in run.stderr

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from netgain import git
+from netgain.errors import UsageError
 from netgain.git.model import GitProblem
 from netgain.history.queries import CommitProvenance, load_provenance
 from netgain.history.share import LineClassifier
@@ -383,6 +384,8 @@ def collect(
     if deploy_tags or deployments_file is not None:
         data.deployments, notes = load_deployments(repo, deploy_tags, deployments_file)
         data.notes.extend(notes)
+    if decisions_file is not None and not decisions_file.is_file():
+        raise UsageError(f"{decisions_file}: no such decision log (netgain check writes one)")
     log = read_decisions(decisions_file or repo / DECISIONS_FILE)
     if log is not None:
         data.decisions = log.decisions
