@@ -321,3 +321,18 @@ def test_text_output_names_each_rejected_record(tmp_path: Path) -> None:
     assert f"rejected {JIRA}:42: fields.issuetype.name: missing (issue PROJ-9)" in run.stderr
     assert f"no commits for PR 8 ({GITHUB}:2)" in run.stderr
     assert "Linked" not in run.stdout  # no incidents: nothing to report about linking
+
+
+def test_paginated_output_one_array_per_page() -> None:
+    """`gh api --paginate repos/o/r/pulls?state=all` prints one array per page, back to back."""
+    page1 = json.dumps([{"number": 1, "merged_at": "2024-01-01T00:00:00Z"}], indent=1)
+    page2 = json.dumps([{"number": 2, "merged_at": "2024-01-02T00:00:00Z"}, {"number": 0}])
+    export = parse_pull_requests(page1 + page2 + "\n", "pages.json", "github")
+    assert [r.number for r in export.records] == [1, 2]
+    assert [(p.line, p.message) for p in export.problems] == [
+        (6, "number: missing or not a positive integer")
+    ]
+    with pytest.raises(UsageError, match=r"pages.json:1: expected a JSON array \(one per page\)"):
+        list(parse_pull_requests('{"a": 1}[]', "pages.json", "github").records)
+    with pytest.raises(UsageError, match=r"pages.json:1: not valid JSON"):
+        parse_pull_requests("[1][", "pages.json", "github")

@@ -39,11 +39,18 @@ def iter_array(text: str, name: str, key: str | None = None) -> Iterator[tuple[i
         raise UsageError(f"{name}:{exc.lineno}: not valid JSON: {exc.msg}") from None
     i = _skip(text, 0)
     if isinstance(doc, dict):
-        if key is None or not isinstance(doc.get(key), list):
+        if key is None:
+            raise UsageError(f"{name}:1: expected a JSON array")
+        if not isinstance(doc.get(key), list):
             raise UsageError(f"{name}:1: expected a JSON array or an object with a {key!r} array")
         i = _find_key(text, i, key)
     elif not isinstance(doc, list):
         raise UsageError(f"{name}:1: expected a JSON array")
+    yield from _elements(text, i)
+
+
+def _elements(text: str, i: int) -> Iterator[tuple[int, Any]]:
+    """(line, element) of the valid JSON array whose `[` is at index i."""
     i = _skip(text, i + 1)  # past "["
     while i < len(text) and text[i] != "]":
         value, end = _DECODER.raw_decode(text, i)
@@ -51,6 +58,33 @@ def iter_array(text: str, name: str, key: str | None = None) -> Iterator[tuple[i
         i = _skip(text, end)
         if i < len(text) and text[i] == ",":
             i = _skip(text, i + 1)
+
+
+def iter_pages(text: str, name: str) -> Iterator[tuple[int, Any]]:
+    """Like `iter_array`, also accepting several arrays one after the other: what
+    `gh api --paginate` prints for a list endpoint (one array per page, not one array).
+
+    Raises:
+        UsageError: not valid JSON, or a top-level value that is not an array (file and line).
+    """
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg != "Extra data":
+            raise UsageError(f"{name}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    else:
+        yield from iter_array(text, name)
+        return
+    i = _skip(text, 0)
+    while i < len(text):
+        try:
+            value, end = _DECODER.raw_decode(text, i)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{name}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+        if not isinstance(value, list):
+            raise UsageError(f"{name}:{_line(text, i)}: expected a JSON array (one per page)")
+        yield from _elements(text, i)
+        i = _skip(text, end)
 
 
 def _find_key(text: str, i: int, key: str) -> int:

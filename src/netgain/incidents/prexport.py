@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from netgain.errors import UsageError
-from netgain.incidents.jsonpos import iter_array
+from netgain.incidents.jsonpos import iter_pages
 from netgain.incidents.records import ImportProblem, RecordError, parse_time, text_or_none
 
 PR_FORMATS = ("github", "gitlab")
@@ -183,7 +183,7 @@ def parse_pull_requests(text: str, name: str, fmt: str) -> PullRequestExport:
     reader = _github if fmt == "github" else _gitlab
     result = PullRequestExport(fmt)
     seen: dict[int, int] = {}
-    for line, entry in iter_array(text, name):
+    for line, entry in iter_pages(text, name):
         if not isinstance(entry, dict):
             result.problems.append(ImportProblem(name, line, "expected a pull request object"))
             continue

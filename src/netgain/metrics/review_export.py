@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from netgain.errors import UsageError
-from netgain.incidents.jsonpos import iter_array
+from netgain.incidents.jsonpos import iter_pages
 from netgain.metrics.inputs import PullRequest, Review
 
 _PR_URL = re.compile(r"/pulls?/(\d+)(?:$|[/#?])")
@@ -128,7 +128,7 @@ def read_review_exports(paths: Sequence[Path]) -> tuple[list[PullRequest], list[
             raise UsageError(f"{path}: cannot read: {exc.strerror}") from exc
         except UnicodeDecodeError:
             raise UsageError(f"{path}: not UTF-8 text") from None
-        for index, (line, entry) in enumerate(iter_array(text, str(path))):
+        for index, (line, entry) in enumerate(iter_pages(text, str(path))):
             where = f"{path}:{line}: entry {index}"
             try:
                 if not isinstance(entry, dict):
