@@ -155,6 +155,7 @@ def full_document() -> dict[str, Any]:
         rework=fates,
         surviving=surviving,
         decisions=gate_decisions(),
+        deployments=[T0 + timedelta(days=d, hours=15) for d in range(0, 60, 4)],
     )
     return compute_metrics(
         data, MetricsConfig(bootstrap_iterations=200), by="week", repository="demo"
@@ -221,6 +222,9 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
         marks = re.findall(r'data-mark="(bar|point|interval)"', match.group(0))
         assert marks, f"{chart_id} drew no data marks"
     assert "built-in method" not in dom and "Undefined" not in dom
+    # 15 deployments every 4 days from 2024-01-01 (W01) to 2024-02-26 (W09): 9 weeks.
+    assert "15 deployments, 1.67 per week over 9" in dom
+    assert "40 change(s) gated by" in dom
     # hostile text from the repository stays text
     assert "<script>alert(1)</script>" not in dom
     assert "&lt;script&gt;alert(1)&lt;/script&gt;.py" in dom
