@@ -108,29 +108,42 @@ def blame_floor(repo: Path, fixes: list[str]) -> None:
                 git(repo, "blame", "--incremental", *ranges, f"{sha}^", "--", f.old_path or f.path)
 
 
-def best(fn: Callable[[], object], runs: int) -> float:
-    """Best wall time of `runs` runs after one warm-up (the machine may be shared)."""
-    fn()
-    return min(timed(fn)[0] for _ in range(runs))
-
-
 def speed(label: str, repo: Path, fixes: list[str], runs: int) -> str:
     t_graph, objects = timed(lambda: commit_graph_dir(repo))  # once per history, then reused
     graph = f"{t_graph:.2f} s" if objects is not None else "n/a"
-    t_ng = best(lambda: find_inducing(repo, fixes), runs)
-    t_ng1 = best(lambda: find_inducing(repo, fixes, jobs=1), runs)
-    t_git = best(lambda: find_inducing(repo, fixes, engine="git"), runs)
-    t_b = best(lambda: find_inducing(repo, fixes, "b", jobs=1), runs)
-    t_floor = best(lambda: blame_floor(repo, fixes), runs)
-    t_pd = best(lambda: run_pydriller(repo, fixes), runs)
+    tools: dict[str, Callable[[], object]] = {
+        "netgain": lambda: find_inducing(repo, fixes),
+        "netgain-1": lambda: find_inducing(repo, fixes, jobs=1),
+        "git-engine": lambda: find_inducing(repo, fixes, engine="git"),
+        "b-1": lambda: find_inducing(repo, fixes, "b", jobs=1),
+        "floor": lambda: blame_floor(repo, fixes),
+        "pydriller": lambda: run_pydriller(repo, fixes),
+    }
+    t = round_robin(tools, runs)
     same = {r.fix: r.inducing for r in find_inducing(repo, fixes)} == {
         r.fix: r.inducing for r in find_inducing(repo, fixes, engine="git")
     }
     return (
-        f"| {label} | {len(fixes)} | {graph} | {t_ng:.2f} s | {t_ng1:.2f} s | {t_git:.2f} s "
-        f"| {'yes' if same else 'NO'} | {t_b:.2f} s | {t_floor:.2f} s | {t_pd:.2f} s "
-        f"| {t_pd / t_ng:.1f}x | {t_pd / t_ng1:.1f}x |"
+        f"| {label} | {len(fixes)} | {graph} | {t['netgain']:.2f} s | {t['netgain-1']:.2f} s "
+        f"| {t['git-engine']:.2f} s | {'yes' if same else 'NO'} | {t['b-1']:.2f} s "
+        f"| {t['floor']:.2f} s | {t['pydriller']:.2f} s "
+        f"| {t['pydriller'] / t['netgain']:.1f}x | {t['pydriller'] / t['netgain-1']:.1f}x |"
     )
+
+
+def round_robin(tools: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
+    """Best wall time per tool over `runs` rounds, each round running every tool once in turn.
+
+    Alternating keeps a load change on a shared machine from landing on one tool only; a
+    warm-up round first fills the page cache for all of them.
+    """
+    for fn in tools.values():
+        fn()
+    best_times = dict.fromkeys(tools, float("inf"))
+    for _ in range(runs):
+        for name, fn in tools.items():
+            best_times[name] = min(best_times[name], timed(fn)[0])
+    return best_times
 
 
 # --------------------------------------------------------------------------------------------
