@@ -28,7 +28,7 @@ from netgain.risk.feature_store import (
     unpack,
     update_features,
 )
-from netgain.risk.features import extract
+from netgain.risk.features import FEATURES, extract
 from netgain.store.engine import MIGRATIONS, open_store
 from netgain.store.risk_models import RiskFeatures
 from tests.gitrepo import BASE_EPOCH, GitRepo, git_env
@@ -77,7 +77,7 @@ def history(tmp_path: Path) -> tuple[GitRepo, dict[str, str]]:
     trunk = r.git("branch", "--show-current").strip()
     r.branch("topic", main["m2"])
     main["b1"] = r.commit(
-        {"app/core.py": "a\nB\nc\nd\ne\n", "lib/x.py": "1\n"},
+        {"app/core.py": "a\nB\nc\nd\ne\n", "lib/x.py": "import os\n"},
         "topic one",
         author=GRACE,
         date=BASE_EPOCH + 2 * DAY,
@@ -86,9 +86,11 @@ def history(tmp_path: Path) -> tuple[GitRepo, dict[str, str]]:
         {"lib/x.py": "1\n2\n"}, "fix bug in x", author=GRACE, date=BASE_EPOCH + 4 * DAY
     )
     r.checkout(trunk)
-    main["m3"] = r.commit({"app/util.py": "u\n"}, "util", author=LINUS, date=BASE_EPOCH + 3 * DAY)
+    main["m3"] = r.commit(
+        {"app/util.py": "import re\n"}, "util", author=LINUS, date=BASE_EPOCH + 3 * DAY
+    )
     main["m4"] = r.commit(
-        {"app/core.py": "a\nB\nC\nd\n", "lib/y.py": "y\n"},
+        {"app/core.py": "a\nB\nC\nd\n", "lib/y.py": "import os\nimport json\n"},
         "more",
         author=ADA,
         date=BASE_EPOCH + 5 * DAY,
@@ -97,10 +99,16 @@ def history(tmp_path: Path) -> tuple[GitRepo, dict[str, str]]:
     return r, main
 
 
+FAMILIES = '[risk]\napi_families = true\n[zones.lib]\npaths = ["lib/**"]\n'
+
+
+@pytest.mark.parametrize("families", [False, True], ids=["default", "zones+api"])
 def test_incremental_ingests_equal_one_shot(
-    history: tuple[GitRepo, dict[str, str]], store_url: str, tmp_path: Path
+    history: tuple[GitRepo, dict[str, str]], store_url: str, tmp_path: Path, families: bool
 ) -> None:
     r, c = history
+    if families:  # the work tree's configuration (untracked), read by every ingest
+        (r.path / "netgain.toml").write_text(FAMILIES, encoding="utf-8")
     engine = open_store(store_url)
     updates: list[FeatureUpdate] = []
     rid = _ingest(r.path, engine, c["m3"], updates)
@@ -109,7 +117,11 @@ def test_incremental_ingests_equal_one_shot(
     _ingest(r.path, engine, c["merge"], updates)  # b1, b2 are older than m3 and m4
     _ingest(r.path, engine, c["merge"], updates)  # nothing new
     incremental = _stored(engine, rid)
-    assert incremental == _one_pass(engine, rid)
+    if families:  # m4 (Ada) imports os, new to her, and json; lib/y.py is in zone lib
+        m4 = dict(zip(FEATURES, incremental[c["m4"]], strict=True))
+        assert (m4["api_new"], m4["api_unknown"], m4["zones"], m4["zones_unknown"]) == (2, 0, 1, 0)
+    else:  # no families: the in-memory pass (which has none either) agrees
+        assert incremental == _one_pass(engine, rid)
     assert [u.reason for u in updates] == [
         "new commits",
         "new commits",
