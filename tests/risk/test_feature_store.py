@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 
 from benchmarks.make_history import make_history
 from netgain.history import ingest_repository
@@ -30,7 +30,7 @@ from netgain.risk.feature_store import (
 )
 from netgain.risk.features import FEATURES, extract
 from netgain.store.engine import MIGRATIONS, open_store
-from netgain.store.risk_models import RiskFeatures
+from netgain.store.risk_models import RiskFeatures, RiskFeatureSnapshot
 from tests.gitrepo import BASE_EPOCH, GitRepo, git_env
 from tests.history.conftest import NETGAIN, netgain
 
@@ -128,8 +128,10 @@ def test_incremental_ingests_equal_one_shot(
         "older commits arrived",
         "up to date",
     ]
-    assert (updates[1].computed, updates[1].replayed) == (1, 3)  # m4 only, after m1, m2, m3
-    assert updates[2].computed == 4  # b1, b2 new; m3, m4 recomputed
+    # m4 only, continued from the state saved after m3 (nothing replayed)
+    assert (updates[1].computed, updates[1].replayed, updates[1].resumed) == (1, 0, True)
+    # b1, b2 new and older than m3: replay m1, m2; compute b1, m3, b2, m4
+    assert (updates[2].computed, updates[2].replayed, updates[2].resumed) == (4, 2, False)
     assert updates[3].computed == 0
     first_m4 = after_m4[c["m4"]]
     assert first_m4 != incremental[c["m4"]], "m4 must see b1 (dated before it, same file)"
@@ -216,3 +218,20 @@ def test_sigkill_mid_ingest_then_rerun_gives_the_same_vectors(tmp_path: Path) ->
     finally:
         a.dispose()
         b.dispose()
+
+
+def test_unreadable_snapshot_falls_back_to_the_replay(
+    history: tuple[GitRepo, dict[str, str]], tmp_path: Path
+) -> None:
+    r, c = history
+    engine = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    updates: list[FeatureUpdate] = []
+    rid = _ingest(r.path, engine, c["m3"], updates)
+    with engine.begin() as conn:
+        conn.execute(update(RiskFeatureSnapshot).values(state=b"not zlib"))
+    _ingest(r.path, engine, c["m4"], updates)
+    assert (updates[1].computed, updates[1].replayed, updates[1].resumed) == (1, 3, False)
+    assert _stored(engine, rid) == _one_pass(engine, rid)
+    _ingest(r.path, engine, c["merge"], updates)  # the replay wrote a good snapshot again
+    assert _stored(engine, rid) == _one_pass(engine, rid)
+    engine.dispose()

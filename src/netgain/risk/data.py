@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, exists, func, select
 
 from netgain.risk.features import ChangeRecord, FileTouch, is_fix_message
 from netgain.store.models import Attribution, Commit, FileChange
 from netgain.store.outcome_models import IncidentLink, SzzLink, SzzRun
+from netgain.store.risk_models import RiskFeatures
 
 
 @dataclass(slots=True)
@@ -31,16 +32,22 @@ def load_changes(engine: Engine, repository_id: int) -> list[ChangeRecord]:
     return [change for _id, change in load_change_rows(engine, repository_id)]
 
 
-def load_change_rows(engine: Engine, repository_id: int) -> list[tuple[int, ChangeRecord]]:
+def load_change_rows(
+    engine: Engine, repository_id: int, *, without_vector: bool = False
+) -> list[tuple[int, ChangeRecord]]:
     """`load_changes` with each commit's store id: the order features are computed in.
 
     The order is (author date, commit id): author dates put a branch's commits where they were
-    written, and ids (ingest order, parents first) break ties.
+    written, and ids (ingest order, parents first) break ties. `without_vector` keeps only the
+    commits that have no stored feature vector yet.
     """
+    wanted = [Commit.repository_id == repository_id, Commit.is_merge.is_(False)]
+    if without_vector:
+        wanted.append(~exists().where(RiskFeatures.commit_id == Commit.id))
     with engine.connect() as conn:
         commits = conn.execute(
             select(Commit.id, Commit.sha, Commit.author_email, Commit.author_date, Commit.message)
-            .where(Commit.repository_id == repository_id, Commit.is_merge.is_(False))
+            .where(*wanted)
             .order_by(Commit.author_date, Commit.id)
         ).all()
         files: dict[int, list[FileTouch]] = {}
@@ -53,7 +60,7 @@ def load_change_rows(engine: Engine, repository_id: int) -> list[tuple[int, Chan
                 FileChange.old_path,
             )
             .join(Commit, Commit.id == FileChange.commit_id)
-            .where(Commit.repository_id == repository_id, Commit.is_merge.is_(False))
+            .where(*wanted)
         )
         for cid, path, added, deleted, old in rows:
             files.setdefault(cid, []).append(FileTouch(path, added, deleted, old))
@@ -68,7 +75,7 @@ def load_change_rows(engine: Engine, repository_id: int) -> list[tuple[int, Chan
                     Attribution.tools,
                 )
                 .join(Commit, Commit.id == Attribution.commit_id)
-                .where(Commit.repository_id == repository_id)
+                .where(*wanted)
             )
         }
     out: list[tuple[int, ChangeRecord]] = []

@@ -1,14 +1,19 @@
 """Feature vectors stored per commit: computed once during ingest, read by every risk command.
 
-Why the running state is rebuilt from stored rows instead of persisted: the per-file and
-per-author state (line counts, developers, last change, experience by year and subsystem) is a pure
-function of rows the store already holds (commits, file changes, attribution). Replaying it with
-`FeatureExtractor.record` is a few dictionary updates per touched file (no features, no git), so a
-second persisted copy would buy little and would have to be kept consistent with the rows under a
-SIGKILL and when an ingest brings commits *older* than ones already featured (a merged branch
-keeps its authors' dates): then every later commit's features change. Here one rule covers every
-case: find the oldest commit (in feature order) without a stored vector, replay the state up to
-it, and (re)compute the vectors from there on, in one transaction. Nothing new: two count queries.
+The per-file and per-author running state (line counts, developers, last change, experience by
+year and subsystem, API families) is a pure function of rows the store already holds, so it can
+always be rebuilt by replaying `FeatureExtractor.record` over them (no features, no git). That
+replay is the rule that covers every case: find the oldest commit (in feature order) without a
+stored vector, replay the state up to it, and (re)compute the vectors from there on, in one
+transaction. It is what makes an ingest that brings commits *older* than featured ones correct
+(a merged branch keeps its authors' dates: every later commit's features change), and it heals a
+store left by a SIGKILL or created before the table existed.
+
+The common case, an ingest whose new commits are all newer than the featured ones, does not need
+the replay: the state after the newest featured commit is saved with the vectors (a compressed
+JSON snapshot in `risk_feature_snapshots`, same transaction) and the update continues from it,
+reading only the new commits' rows. A snapshot that is missing, stale (another key) or unreadable
+just means a replay, which writes a fresh one. Nothing new: two count queries.
 
 The same rule backfills a store created before the table existed, and a changed feature set or
 zone configuration (the state's `key`) recomputes everything. `generation` increases on every
@@ -34,7 +39,7 @@ from sqlalchemy import Engine, Table, bindparam, delete, func, insert, select, u
 from netgain.risk.data import load_change_rows
 from netgain.risk.features import FEATURES, ChangeRecord, FeatureExtractor
 from netgain.store.models import Commit
-from netgain.store.risk_models import RiskFeatures, RiskFeatureState
+from netgain.store.risk_models import RiskFeatures, RiskFeatureSnapshot, RiskFeatureState
 
 if TYPE_CHECKING:
     from netgain.risk.train import Dataset
@@ -50,6 +55,7 @@ class FeatureUpdate:
     computed: int
     replayed: int
     reason: str  # up to date | new commits | older commits arrived | recomputed (...)
+    resumed: bool = False  # continued from the saved state: nothing replayed, nothing re-read
 
 
 def pack(row: Sequence[float]) -> bytes:
@@ -133,6 +139,10 @@ def update_features(engine: Engine, repository_id: int, root: Path) -> FeatureUp
     state, commits, stored = _counts(engine, repository_id)
     if state == key and stored == commits:
         return FeatureUpdate(0, 0, "up to date")
+    if state == key:
+        resumed = _resume(engine, repository_id, root, key, zones, read_apis, commits - stored)
+        if resumed is not None:
+            return resumed
     rows = load_change_rows(engine, repository_id)
     with engine.connect() as conn:
         featured = dict(
@@ -165,8 +175,59 @@ def update_features(engine: Engine, repository_id: int, root: Path) -> FeatureUp
             fresh.append(
                 {"commit_id": cid, "repository_id": repository_id, "vector": blob, "apis": apis}
             )
-    _write(engine, repository_id, state, key, len(rows), fresh, redo)
+    snapshot = (rows[-1][0], extractor.dump()) if rows else None
+    _write(engine, repository_id, state, key, len(rows), fresh, redo, snapshot)
     return FeatureUpdate(len(fresh) + len(redo), start, reason)
+
+
+def _resume(
+    engine: Engine,
+    repository_id: int,
+    root: Path,
+    key: str,
+    zones: dict[str, list[str]],
+    read_apis: bool,
+    missing: int,
+) -> FeatureUpdate | None:
+    """Continue from the saved state when every commit without a vector is newer than it.
+
+    None when that does not hold (an older commit arrived, no or a stale snapshot): the caller
+    then replays the history. Costs the new commits' rows and one snapshot read and write.
+    """
+    with engine.connect() as conn:
+        snap = conn.execute(
+            select(
+                RiskFeatureSnapshot.key, RiskFeatureSnapshot.commit_id, RiskFeatureSnapshot.state
+            ).where(RiskFeatureSnapshot.repository_id == repository_id)
+        ).first()
+        if snap is None or snap.key != key:
+            return None
+        at = conn.execute(
+            select(Commit.author_date).where(Commit.id == snap.commit_id)
+        ).scalar_one_or_none()
+    if at is None:
+        return None
+    rows = load_change_rows(engine, repository_id, without_vector=True)
+    position = (at.timestamp(), snap.commit_id)
+    if len(rows) != missing or any((c.time, cid) <= position for cid, c in rows):
+        return None
+    try:
+        extractor = FeatureExtractor.load(snap.state, zones)
+    except ValueError:
+        return None  # unreadable snapshot: the replay rebuilds it
+    _fill_apis(root, rows, {}, read_apis)
+    fresh = [
+        {
+            "commit_id": cid,
+            "repository_id": repository_id,
+            "vector": pack(extractor.push(change)),
+            "apis": None if change.apis is None else " ".join(change.apis),
+        }
+        for cid, change in rows
+    ]
+    total = extractor.count
+    _write(engine, repository_id, key, key, total, fresh, [], (rows[-1][0], extractor.dump()))
+    return FeatureUpdate(len(fresh), 0, "new commits", resumed=True)
 
 
 def scoring_changes(
@@ -224,9 +285,24 @@ def _write(
     commits: int,
     fresh: list[dict[str, Any]],
     redo: list[dict[str, Any]],
+    snapshot: tuple[int, bytes] | None,
 ) -> None:
+    """Vectors, state and snapshot in one transaction: all of an update or none of it."""
     now = datetime.now(UTC)
     with engine.begin() as conn:
+        conn.execute(
+            delete(RiskFeatureSnapshot).where(RiskFeatureSnapshot.repository_id == repository_id)
+        )
+        if snapshot is not None:
+            conn.execute(
+                insert(RiskFeatureSnapshot).values(
+                    repository_id=repository_id,
+                    key=key,
+                    commit_id=snapshot[0],
+                    state=snapshot[1],
+                    created_at=now,
+                )
+            )
         if redo:
             conn.execute(
                 update(FEATURE_TABLE)
@@ -260,6 +336,9 @@ def delete_features(engine: Engine, repository_id: int) -> None:
         conn.execute(delete(RiskFeatures).where(RiskFeatures.repository_id == repository_id))
         conn.execute(
             delete(RiskFeatureState).where(RiskFeatureState.repository_id == repository_id)
+        )
+        conn.execute(
+            delete(RiskFeatureSnapshot).where(RiskFeatureSnapshot.repository_id == repository_id)
         )
 
 

@@ -45,9 +45,11 @@ A rename moves the old path's state to the new path.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import time
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -276,6 +278,38 @@ class FeatureExtractor:
             author.by_subsystem[s] = author.by_subsystem.get(s, 0) + 1
         if change.apis:
             author.apis.update(change.apis)
+
+    def dump(self) -> bytes:
+        """The running state as compressed JSON (what `load` restores), zones excluded."""
+        state = {
+            "count": self.count,
+            "files": [
+                [p, st.lines, st.last_time, st.last_commit, sorted(st.devs)]
+                for p, st in self.files.items()
+            ],
+            "authors": [
+                [a, st.commits, list(st.by_year.items()), st.by_subsystem, sorted(st.apis)]
+                for a, st in self.authors.items()
+            ],
+        }
+        return zlib.compress(json.dumps(state, separators=(",", ":")).encode("utf-8"), 1)
+
+    @classmethod
+    def load(cls, blob: bytes, zones: dict[str, list[str]] | None = None) -> FeatureExtractor:
+        """An extractor continuing from a `dump`; ValueError when the blob is not one."""
+        try:
+            state = json.loads(zlib.decompress(blob))
+            out = cls(zones)
+            out.count = int(state["count"])
+            for p, lines, last_time, last_commit, devs in state["files"]:
+                out.files[p] = _FileState(lines, last_time, last_commit, set(devs))
+            for a, commits, by_year, by_subsystem, apis in state["authors"]:
+                out.authors[a] = _AuthorState(
+                    commits, {int(y): n for y, n in by_year}, dict(by_subsystem), set(apis)
+                )
+        except (zlib.error, ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"not a feature-state snapshot ({exc})") from exc
+        return out
 
     def push(self, change: ChangeRecord) -> list[float]:
         """Features of `change`, then record it: the one-pass step."""

@@ -70,3 +70,18 @@ class RiskEvaluation(Base):
     key: Mapped[str] = mapped_column(String(64))
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RiskFeatureSnapshot(Base):
+    """The running feature state after `commit_id` (the last commit in feature order), so that an
+    ingest adding only newer commits continues from it instead of replaying the history."""
+
+    __tablename__ = "risk_feature_snapshots"
+
+    repository_id: Mapped[int] = mapped_column(
+        ForeignKey("repositories.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(64))  # the state key it was computed under
+    commit_id: Mapped[int] = mapped_column(_BIGINT)
+    state: Mapped[bytes] = mapped_column(LargeBinary)  # FeatureExtractor.dump()
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
