@@ -1,4 +1,4 @@
-"""Migration 0003 (risk features) goes up and down on both backends, and deletes cascade."""
+"""Migrations 0003-0004 (risk features) go up and down on both backends; deletes cascade."""
 
 from __future__ import annotations
 
@@ -12,7 +12,12 @@ from netgain.store.engine import MIGRATIONS, open_store
 from netgain.store.models import Commit, Repository
 from netgain.store.risk_models import RiskFeatures
 
-RISK_TABLES = {"risk_features", "risk_feature_state", "risk_evaluations"}
+RISK_TABLES = {
+    "risk_features",
+    "risk_feature_state",
+    "risk_evaluations",
+    "risk_feature_snapshots",
+}
 
 
 def _config(conn: object) -> Config:
