@@ -9,8 +9,26 @@ rewrites exactly those lines. Ordinary commits only insert lines and delete line
 defect, so `git blame` at the fix's parent names the planting commit and the real SZZ pipeline
 (`netgain risk train`) can recover the labels.
 
+With `families=True` (`--families`) the history also exercises the feature families beyond
+Kamei's. About a fifth of the changes put one of their directories in a zone (`auth/` or
+`payments/`, sometimes both), and about a third add one or two Python import lines
+(`    from libN import name_K`), each naming, with even odds, an API family the author imported
+before (familiar) or one they never did (new to them; an author with none known always takes a
+new one). The risk function then adds, to the same log-odds,
+
+    + 0.8 * zones + 0.9 * min(api_new, 2)
+
+where `zones` is how many of the two zones the change touches and `api_new` how many of its
+imported families are new to its author: exactly the quantities netgain's `zones` and `api_new`
+features are defined as, so a model that uses them can gain. Familiar imports add nothing (an
+author reusing a library they know is no riskier than one importing nothing). The repository gets
+an untracked `netgain.toml` with `[zones.auth] paths = ["auth/**"]`, `[zones.payments] paths =
+["payments/**"]` and `[risk] api_families = true`, so `netgain ingest` computes both families.
+Without `families` the history is byte-for-byte the one earlier versions wrote (the family
+choices draw from their own random stream and are skipped entirely).
+
 Written with `git fast-import` (no working tree): 5,000 commits take a few seconds.
-Usage: `python -m benchmarks.planted_history PATH [--commits N] [--seed N]`.
+Usage: `python -m benchmarks.planted_history PATH [--commits N] [--seed N] [--families]`.
 """
 
 from __future__ import annotations
@@ -30,10 +48,35 @@ _AI_TRAILER = "Co-Authored-By: Claude <noreply@anthropic.com>"
 _VERBS = ["add", "extend", "rework", "support", "wire", "tune", "move", "split", "handle"]
 _NOUNS = ["parser", "cache", "session", "index", "router", "exporter", "loader", "queue", "auth"]
 _FIXES = ["off-by-one in", "null check in", "wrong default in", "race in", "crash in"]
+ZONE_DIRS = ("auth", "payments")
+API_POOL = tuple(f"lib{k}" for k in range(500))  # more than any author exhausts in 10k commits
+NETGAIN_TOML = """# written by benchmarks/planted_history.py (families=True)
+[zones.auth]
+paths = ["auth/**"]
+
+[zones.payments]
+paths = ["payments/**"]
+
+[risk]
+api_families = true
+"""
 
 
-def risk(la: int, nf: int, nd: int, experience: int, ai: bool, prior_devs: int) -> float:
-    """The true probability that a change plants a defect (what the model should learn)."""
+def risk(
+    la: int,
+    nf: int,
+    nd: int,
+    experience: int,
+    ai: bool,
+    prior_devs: int,
+    zones: int = 0,
+    api_new: int = 0,
+) -> float:
+    """The true probability that a change plants a defect (what the model should learn).
+
+    `zones` (zones touched) and `api_new` (imported API families new to the author) are 0 in a
+    history generated without families, which leaves the function as it always was.
+    """
     z = (
         -5.6
         + 0.45 * math.log1p(la)
@@ -42,6 +85,8 @@ def risk(la: int, nf: int, nd: int, experience: int, ai: bool, prior_devs: int) 
         + (1.1 if experience < 25 else 0.0)
         + (0.9 if ai else 0.0)
         + 0.18 * min(prior_devs, 10)
+        + 0.8 * zones
+        + 0.9 * min(api_new, 2)
     )
     return 1.0 / (1.0 + math.exp(-z))
 
@@ -53,10 +98,12 @@ class Planted:
     inducing: list[str] = field(default_factory=list)
     fixes: list[str] = field(default_factory=list)
     commits: int = 0
+    # with families: sha -> (zones touched, API families new to the author) of each change
+    families: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 class _Gen:
-    def __init__(self, out: IO[bytes], seed: int, files: int) -> None:
+    def __init__(self, out: IO[bytes], seed: int, files: int, families: bool = False) -> None:
         self.out = out
         self.rng = random.Random(seed)
         self.mark = 0
@@ -73,6 +120,15 @@ class _Gen:
         self.fix_marks: list[int] = []
         for _ in range(files):
             self.files[f"{self.rng.choice(self.dirs)}/m{len(self.files)}.py"] = []
+        self.families = families
+        # A stream of its own, so that without families the base history is unchanged.
+        self.frng = random.Random(f"families-{seed}")
+        self.known_apis: dict[str, set[str]] = {}
+        self.family_truth: dict[int, tuple[int, int]] = {}  # mark -> (zones, api_new)
+        if families:
+            for d in ZONE_DIRS:
+                for _ in range(max(2, files // 24)):
+                    self.files[f"{d}/m{len(self.files)}.py"] = []
 
     def line(self) -> str:
         self.uid += 1
@@ -111,6 +167,8 @@ class _Gen:
         ai = self.rng.random() < 0.3
         nd = min(len(self.dirs), 1 + int(self.rng.expovariate(1.3)))
         dirs = self.rng.sample(self.dirs, nd)
+        if self.families:
+            dirs = self.zone_dirs(dirs)
         nf = min(12, nd + int(self.rng.expovariate(0.6)))
         paths: list[str] = []
         for i in range(nf):
@@ -124,7 +182,13 @@ class _Gen:
             paths.append(p)
         la_total = max(nf, int(self.rng.lognormvariate(2.6, 1.0)))
         prior = len(set().union(*(self.devs.get(p, set()) for p in paths)))
-        p_bug = risk(la_total, nf, nd, self.experience[author], ai, prior)
+        imports = self.imports(author) if self.families else []
+        known = self.known_apis.get(author, set())
+        zones = len(set(dirs) & set(ZONE_DIRS))
+        api_new = len(set(imports) - known)
+        p_bug = risk(
+            la_total + len(imports), nf, nd, self.experience[author], ai, prior, zones, api_new
+        )
         added: list[tuple[str, str]] = []
         for p in paths:
             lines = self.files[p]
@@ -138,15 +202,47 @@ class _Gen:
             new = [self.line() for _ in range(n)]
             lines[at:at] = new
             added.extend((p, x) for x in new)
+        if imports:  # unique lines (uid), never a planted defect: git diff sees them as added
+            self.uid += 1
+            head = [f"    from {api} import name_{self.uid}_{i}" for i, api in enumerate(imports)]
+            self.files[paths[0]][0:0] = head
         verb, noun = self.rng.choice(_VERBS), self.rng.choice(_NOUNS)
         message = f"{verb} {noun} ({index})" + (f"\n\n{_AI_TRAILER}" if ai else "")
         mark = self.commit(author, message, paths)
         self.experience[author] += 1
+        if self.families:
+            self.known_apis.setdefault(author, set()).update(imports)
+            self.family_truth[mark] = (zones, api_new)
         if self.rng.random() < p_bug:
             self.planted_marks.append(mark)
             for p, x in self.rng.sample(added, min(len(added), self.rng.randint(1, 2))):
                 self.buggy[x] = (p, mark)
                 self.due.append((index + self.rng.randint(3, 80), x))
+
+    def zone_dirs(self, dirs: list[str]) -> list[str]:
+        """About a fifth of changes move a directory into a zone; a third of those, both zones."""
+        if self.frng.random() >= 0.22:
+            return dirs
+        first, other = self.frng.sample(ZONE_DIRS, 2)
+        out = [first, *dirs[1:]]
+        if len(out) >= 2 and self.frng.random() < 0.35:
+            out[1] = other
+        return out
+
+    def imports(self, author: str) -> list[str]:
+        """API families a change imports: none (65 %), else 1-2, familiar or new with even odds."""
+        if self.frng.random() >= 0.35:
+            return []
+        known = self.known_apis.get(author, set())
+        out: list[str] = []
+        for _ in range(self.frng.randint(1, 2)):
+            if known and self.frng.random() < 0.5:
+                api = self.frng.choice(sorted(known))
+            else:
+                api = self.frng.choice([a for a in API_POOL if a not in known and a not in out])
+            if api not in out:
+                out.append(api)
+        return sorted(out)
 
     def fix_due(self, index: int) -> None:
         now = [x for when, x in self.due if when <= index]
@@ -168,9 +264,13 @@ class _Gen:
 
 
 def make_planted_history(
-    repo: Path, commits: int = 5_000, seed: int = 0, files: int = 120
+    repo: Path, commits: int = 5_000, seed: int = 0, files: int = 120, *, families: bool = False
 ) -> Planted:
-    """Write the history into a new repository at `repo`; return the planting and fix commit ids."""
+    """Write the history into a new repository at `repo`; return the planting and fix commit ids.
+
+    `families` adds zone directories and API-family imports to the history and to the risk
+    function, and writes the `netgain.toml` that makes ingest compute them (module docstring).
+    """
     subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
     marks = repo / ".git" / "planted-marks"
     with subprocess.Popen(
@@ -178,7 +278,7 @@ def make_planted_history(
         stdin=subprocess.PIPE,
     ) as proc:
         assert proc.stdin is not None
-        gen = _Gen(proc.stdin, seed, files)
+        gen = _Gen(proc.stdin, seed, files, families)
         index = 0
         while gen.mark < commits:
             gen.change(index)
@@ -194,6 +294,9 @@ def make_planted_history(
     unfixed = {mark for _, mark in gen.buggy.values()}
     out.inducing = [sha[f":{m}"] for m in gen.planted_marks if m not in unfixed]
     out.fixes = [sha[f":{m}"] for m in gen.fix_marks]
+    out.families = {sha[f":{m}"]: truth for m, truth in gen.family_truth.items()}
+    if families:
+        (repo / "netgain.toml").write_text(NETGAIN_TOML, encoding="utf-8")
     return out
 
 
@@ -202,8 +305,9 @@ def main() -> None:
     parser.add_argument("path", type=Path)
     parser.add_argument("--commits", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--families", action="store_true", help="zones and API-family imports")
     args = parser.parse_args()
-    p = make_planted_history(args.path, args.commits, args.seed)
+    p = make_planted_history(args.path, args.commits, args.seed, families=args.families)
     print(json.dumps({"commits": p.commits, "inducing": len(p.inducing), "fixes": len(p.fixes)}))
 
 

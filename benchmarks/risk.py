@@ -5,6 +5,11 @@ netgain's pooled default model (src/netgain/risk/default_model.json) on a 20k-co
 `--planted` instead writes git histories with planted-and-fixed defects
 (`benchmarks/planted_history.py`) and measures through the CLI: `netgain risk train` (real SZZ
 labels) then `netgain risk evaluate --json`, plus how many planted defects SZZ recovered.
+`--planted --families` plants through zones and API families too (`planted_history.py`), and
+`--ablation` then evaluates, on the same stored features and labels, the chosen model with all
+features and with the families beyond Kamei's removed (`FAMILY_COLUMNS`), next to LApredict, and
+prints a Markdown table at the end:
+`python -m benchmarks.risk --planted --families --ablation --commits 3000 5000 --seeds 1 2 3`.
 """
 
 from __future__ import annotations
@@ -19,13 +24,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 
 from benchmarks.planted_history import make_planted_history
 from benchmarks.risk_history import dataset, generate
-from netgain.cli.history import open_workspace
-from netgain.risk.features import FeatureExtractor
-from netgain.risk.train import evaluate, train
+from netgain.cli.history import open_workspace, run_ingest
+from netgain.risk.features import FEATURES, FeatureExtractor
+from netgain.risk.service import label_history
+from netgain.risk.train import Dataset, evaluate, train
 from netgain.store.outcome_models import SzzLink
 
 DEFAULT_MODEL = Path(__file__).parent.parent / "src" / "netgain" / "risk" / "default_model.json"
@@ -37,6 +44,18 @@ ZONES = {  # netgain init's starter zones: the globs the zone features match tou
     "data_access": ["**/migrations/**", "**/db/**", "**/models/**"],
 }
 _APIS = ("os", "json", "re", "sqlalchemy", "requests", "jwt", "numpy", "subprocess", "typing")
+# The feature families beyond Kamei's and AI provenance, with their unknown indicators.
+FAMILY_COLUMNS = (
+    "api_new",
+    "api_familiarity",
+    "api_unknown",
+    "zones",
+    "zones_unknown",
+    "findings",
+    "findings_unknown",
+    "coverage",
+    "coverage_unknown",
+)
 
 
 def extraction_rate(commits: int, seed: int = 0, *, families: bool = False) -> float:
@@ -77,18 +96,81 @@ def szz_inducing(repo: Path) -> set[str]:
         engine.dispose()
 
 
-def planted_run(repo: Path, commits: int, seed: int, gap_days: float) -> dict[str, Any]:
+def without(data: Dataset, names: tuple[str, ...] | list[str]) -> Dataset:
+    """`data` with the columns `names` set to 0: the models then cannot use them.
+
+    Why this removes a feature: a constant column standardises to 0 in the logistic models (its
+    coefficient stays 0: its gradient is the L2 term alone) and gives the boosted trees a single
+    histogram bin, so no split on it; the public training API needs no option for it
+    (`tests/risk/test_planted_families.py` checks both model kinds leave such columns unused).
+    """
+    x = data.x.copy()
+    x[:, [FEATURES.index(n) for n in names]] = 0.0
+    return Dataset(x, data.y, data.times, data.shas)
+
+
+def family_variation(data: Dataset) -> dict[str, float]:
+    """Share of commits with a non-trivial value of each new family (a constant one is unusable)."""
+    x = data.x
+    col = {n: x[:, FEATURES.index(n)] for n in FAMILY_COLUMNS}
+    return {
+        "zones>0": round(float(np.mean(col["zones"] > 0)), 4),
+        "api_known": round(float(np.mean(col["api_unknown"] == 0)), 4),
+        "api_new>0": round(float(np.mean(col["api_new"] > 0)), 4),
+    }
+
+
+def ablation(data: Dataset, gap_days: float) -> dict[str, Any]:
+    """The chosen model with all features and without `FAMILY_COLUMNS`, next to LApredict."""
+    full = evaluate(data, gap_days)
+    reduced = evaluate(without(data, FAMILY_COLUMNS), gap_days)
+    return {
+        "all": full["model"],
+        "without_families": reduced["model"],
+        "baseline": full["baseline"],
+        "auc_effect": round(full["model"]["auc"] - reduced["model"]["auc"], 4),
+        "popt_effect": round(full["model"]["popt"] - reduced["model"]["popt"], 4),
+        "variation": family_variation(data),
+        "test": full["split"],
+    }
+
+
+def stored_labelled(repo: Path) -> Dataset:
+    """The stored features and SZZ labels `netgain risk train` left (nothing is recomputed)."""
+    ws = open_workspace(repo, None)
+    try:
+        report = run_ingest(ws, ["HEAD"], quiet=True)
+        return label_history(ws.root, ws.engine, report.repository_id).data
+    finally:
+        ws.engine.dispose()
+
+
+def planted_run(
+    repo: Path,
+    commits: int,
+    seed: int,
+    gap_days: float,
+    *,
+    families: bool = False,
+    with_ablation: bool = False,
+) -> dict[str, Any]:
     """Generate a planted history at `repo`, train and evaluate through the CLI."""
     start = time.perf_counter()
-    planted = make_planted_history(repo, commits, seed)
+    planted = make_planted_history(repo, commits, seed, families=families)
     generated = time.perf_counter() - start
     trained = _netgain(repo, "risk", "train", "--gap-days", str(gap_days))
     train_s = time.perf_counter() - start - generated
     result = _netgain(repo, "risk", "evaluate", "--gap-days", str(gap_days))
     found = szz_inducing(repo)
     truth = set(planted.inducing)
+    extra: dict[str, Any] = {}
+    if with_ablation:
+        extra["ablation"] = ablation(stored_labelled(repo), gap_days)
+        # the in-process evaluation must be the CLI's: same stored vectors, same labels
+        assert extra["ablation"]["all"] == result["model"], (extra["ablation"], result["model"])
     return {
         "commits": planted.commits,
+        "families": families,
         "seed": seed,
         "planted_fixed": len(truth),
         "fixes": len(planted.fixes),
@@ -100,7 +182,31 @@ def planted_run(repo: Path, commits: int, seed: int, gap_days: float) -> dict[st
         "auc_gain": round(result["model"]["auc"] - result["baseline"]["auc"], 4),
         "split": result["split"],
         "seconds": {"generate": round(generated, 1), "train": round(train_s, 1)},
-    }
+    } | extra
+
+
+def ablation_table(rows: list[dict[str, Any]]) -> str:
+    """The ablation rows of `planted_run` as a Markdown table."""
+    out = [
+        "| commits | seed | positives (test) | zones>0 / API known / api_new>0 | model | "
+        "AUC all | AUC without families | effect | Popt all / without | LApredict AUC / Popt |",
+        "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        a = r["ablation"]
+        v = a["variation"]
+        name = a["all"]["name"]
+        if a["without_families"]["name"] != name:
+            name += f" / {a['without_families']['name']}"
+        out.append(
+            f"| {r['commits']:,} | {r['seed']} | {a['test']['test']} ({a['test']['positives']}) | "
+            f"{v['zones>0']:.2f} / {v['api_known']:.2f} / {v['api_new>0']:.2f} | {name} | "
+            f"{a['all']['auc']:.4f} | {a['without_families']['auc']:.4f} | "
+            f"{a['auc_effect']:+.4f} | {a['all']['popt']:.3f} / "
+            f"{a['without_families']['popt']:.3f} | {a['baseline']['auc']:.4f} / "
+            f"{a['baseline']['popt']:.3f} |"
+        )
+    return "\n".join(out)
 
 
 def main() -> None:
@@ -110,13 +216,28 @@ def main() -> None:
     parser.add_argument("--write-default", action="store_true")
     parser.add_argument("--planted", action="store_true", help="git histories, SZZ labels, CLI")
     parser.add_argument("--gap-days", type=float, default=30.0, help="with --planted")
+    parser.add_argument("--families", action="store_true", help="with --planted: zones, imports")
+    parser.add_argument(
+        "--ablation", action="store_true", help="with --planted: without the new families too"
+    )
     args = parser.parse_args()
     if args.planted:
+        rows = []
         for n in args.commits:
             for seed in args.seeds:
                 with tempfile.TemporaryDirectory() as tmp:
-                    row = planted_run(Path(tmp) / "repo", n, seed, args.gap_days)
+                    row = planted_run(
+                        Path(tmp) / "repo",
+                        n,
+                        seed,
+                        args.gap_days,
+                        families=args.families,
+                        with_ablation=args.ablation,
+                    )
                 print(json.dumps(row), flush=True)
+                rows.append(row)
+        if args.ablation:
+            print(ablation_table(rows))
         return
     if args.write_default:
         data, _ = dataset(20_000, seed=7)
