@@ -100,6 +100,9 @@ class Planted:
     commits: int = 0
     # with families: sha -> (zones touched, API families new to the author) of each change
     families: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # sha -> the change's true planting probability, with and without the family terms
+    # (fix commits are absent: they never plant)
+    truth: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 class _Gen:
@@ -125,6 +128,7 @@ class _Gen:
         self.frng = random.Random(f"families-{seed}")
         self.known_apis: dict[str, set[str]] = {}
         self.family_truth: dict[int, tuple[int, int]] = {}  # mark -> (zones, api_new)
+        self.truth: dict[int, tuple[float, float]] = {}  # mark -> (risk, risk without families)
         if families:
             for d in ZONE_DIRS:
                 for _ in range(max(2, files // 24)):
@@ -186,9 +190,8 @@ class _Gen:
         known = self.known_apis.get(author, set())
         zones = len(set(dirs) & set(ZONE_DIRS))
         api_new = len(set(imports) - known)
-        p_bug = risk(
-            la_total + len(imports), nf, nd, self.experience[author], ai, prior, zones, api_new
-        )
+        kamei = (la_total + len(imports), nf, nd, self.experience[author], ai, prior)
+        p_bug = risk(*kamei, zones, api_new)
         added: list[tuple[str, str]] = []
         for p in paths:
             lines = self.files[p]
@@ -209,6 +212,7 @@ class _Gen:
         verb, noun = self.rng.choice(_VERBS), self.rng.choice(_NOUNS)
         message = f"{verb} {noun} ({index})" + (f"\n\n{_AI_TRAILER}" if ai else "")
         mark = self.commit(author, message, paths)
+        self.truth[mark] = (p_bug, risk(*kamei))
         self.experience[author] += 1
         if self.families:
             self.known_apis.setdefault(author, set()).update(imports)
@@ -295,6 +299,7 @@ def make_planted_history(
     out.inducing = [sha[f":{m}"] for m in gen.planted_marks if m not in unfixed]
     out.fixes = [sha[f":{m}"] for m in gen.fix_marks]
     out.families = {sha[f":{m}"]: truth for m, truth in gen.family_truth.items()}
+    out.truth = {sha[f":{m}"]: p for m, p in gen.truth.items()}
     if families:
         (repo / "netgain.toml").write_text(NETGAIN_TOML, encoding="utf-8")
     return out

@@ -32,7 +32,19 @@ from benchmarks.risk_history import dataset, generate
 from netgain.cli.history import open_workspace, run_ingest
 from netgain.risk.features import FEATURES, FeatureExtractor
 from netgain.risk.service import label_history
-from netgain.risk.train import Dataset, evaluate, train
+from netgain.risk.train import (
+    Dataset,
+    TooLittleHistoryError,
+    auc,
+    enough,
+    evaluate,
+    metrics,
+    split,
+    train,
+)
+from netgain.risk.train import (
+    select as select_model,
+)
 from netgain.store.outcome_models import SzzLink
 
 DEFAULT_MODEL = Path(__file__).parent.parent / "src" / "netgain" / "risk" / "default_model.json"
@@ -120,18 +132,66 @@ def family_variation(data: Dataset) -> dict[str, float]:
     }
 
 
-def ablation(data: Dataset, gap_days: float) -> dict[str, Any]:
-    """The chosen model with all features and without `FAMILY_COLUMNS`, next to LApredict."""
-    full = evaluate(data, gap_days)
-    reduced = evaluate(without(data, FAMILY_COLUMNS), gap_days)
+def _chosen(data: Dataset, gap_days: float) -> tuple[Any, Any, Any]:
+    """What `evaluate` does, keeping the fitted models: split, select, and the split itself."""
+    reason = enough(data, gap_days)
+    if reason:
+        raise TooLittleHistoryError(reason)
+    s = split(data, gap_days)
+    model, baseline, _scores = select_model(
+        data.x[s.train], data.y[s.train], data.x[s.valid], data.y[s.valid]
+    )
+    return model, baseline, s
+
+
+def paired_auc_interval(
+    y: Any, a: Any, b: Any, rounds: int = 1000, seed: int = 0
+) -> tuple[float, float]:
+    """95 % bootstrap interval of AUC(a) - AUC(b) over resamples of the same test commits."""
+    rng = np.random.default_rng(seed)
+    diffs = []
+    for _ in range(rounds):
+        idx = rng.integers(0, len(y), len(y))
+        if 0 < int(y[idx].sum()) < len(idx):
+            diffs.append(auc(y[idx], a[idx]) - auc(y[idx], b[idx]))
+    low, high = np.percentile(diffs, [2.5, 97.5])
+    return round(float(low), 4), round(float(high), 4)
+
+
+def ablation(
+    data: Dataset, gap_days: float, truth: dict[str, tuple[float, float]] | None = None
+) -> dict[str, Any]:
+    """The chosen model with all features and without `FAMILY_COLUMNS`, next to LApredict.
+
+    Both are selected (logistic or boosted, by validation AUC) and scored exactly as
+    `netgain risk evaluate` does, on the same split; the AUC difference gets a paired bootstrap
+    interval over the test commits, since a test fold holds only 80-200 defect-inducing ones.
+    With the generator's `truth` (planting probabilities), the AUC of the true function with and
+    without its family terms on the same fold: the ceiling a model could reach.
+    """
+    reduced_data = without(data, FAMILY_COLUMNS)
+    full, baseline, s = _chosen(data, gap_days)
+    reduced, _baseline, _s = _chosen(reduced_data, gap_days)
+    xt, yt = data.x[s.test], data.y[s.test]
+    xr = reduced_data.x[s.test]
+    m_full, m_reduced = metrics(full, xt, yt), metrics(reduced, xr, yt)
+    ceiling: dict[str, float] = {}
+    if truth is not None:
+        known = [truth.get(sha, (0.0, 0.0)) for sha in data.shas[s.test]]  # fixes never plant
+        ceiling = {
+            "all": round(auc(yt, np.asarray([p for p, _ in known])), 4),
+            "without_families": round(auc(yt, np.asarray([q for _, q in known])), 4),
+        }
     return {
-        "all": full["model"],
-        "without_families": reduced["model"],
-        "baseline": full["baseline"],
-        "auc_effect": round(full["model"]["auc"] - reduced["model"]["auc"], 4),
-        "popt_effect": round(full["model"]["popt"] - reduced["model"]["popt"], 4),
+        "true_risk_auc": ceiling,
+        "all": m_full,
+        "without_families": m_reduced,
+        "baseline": metrics(baseline, xt, yt) | {"name": "lapredict"},
+        "auc_effect": round(m_full["auc"] - m_reduced["auc"], 4),
+        "auc_effect_95": paired_auc_interval(yt, full.raw(xt), reduced.raw(xr)),
+        "popt_effect": round(m_full["popt"] - m_reduced["popt"], 4),
         "variation": family_variation(data),
-        "test": full["split"],
+        "test": s.to_dict(data.y),
     }
 
 
@@ -165,7 +225,7 @@ def planted_run(
     truth = set(planted.inducing)
     extra: dict[str, Any] = {}
     if with_ablation:
-        extra["ablation"] = ablation(stored_labelled(repo), gap_days)
+        extra["ablation"] = ablation(stored_labelled(repo), gap_days, planted.truth)
         # the in-process evaluation must be the CLI's: same stored vectors, same labels
         assert extra["ablation"]["all"] == result["model"], (extra["ablation"], result["model"])
     return {
@@ -189,12 +249,15 @@ def ablation_table(rows: list[dict[str, Any]]) -> str:
     """The ablation rows of `planted_run` as a Markdown table."""
     out = [
         "| commits | seed | positives (test) | zones>0 / API known / api_new>0 | model | "
-        "AUC all | AUC without families | effect | Popt all / without | LApredict AUC / Popt |",
-        "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+        "AUC all | AUC without families | effect (95 % paired bootstrap) | Popt all / without | "
+        "LApredict AUC / Popt | true risk AUC (all / without family terms) |",
+        "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         a = r["ablation"]
         v = a["variation"]
+        lo, hi = a["auc_effect_95"]
+        t = a["true_risk_auc"]
         name = a["all"]["name"]
         if a["without_families"]["name"] != name:
             name += f" / {a['without_families']['name']}"
@@ -202,9 +265,10 @@ def ablation_table(rows: list[dict[str, Any]]) -> str:
             f"| {r['commits']:,} | {r['seed']} | {a['test']['test']} ({a['test']['positives']}) | "
             f"{v['zones>0']:.2f} / {v['api_known']:.2f} / {v['api_new>0']:.2f} | {name} | "
             f"{a['all']['auc']:.4f} | {a['without_families']['auc']:.4f} | "
-            f"{a['auc_effect']:+.4f} | {a['all']['popt']:.3f} / "
+            f"{a['auc_effect']:+.4f} ({lo:+.3f} to {hi:+.3f}) | {a['all']['popt']:.3f} / "
             f"{a['without_families']['popt']:.3f} | {a['baseline']['auc']:.4f} / "
-            f"{a['baseline']['popt']:.3f} |"
+            f"{a['baseline']['popt']:.3f} | {t.get('all', float('nan')):.4f} / "
+            f"{t.get('without_families', float('nan')):.4f} |"
         )
     return "\n".join(out)
 
