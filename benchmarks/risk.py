@@ -68,6 +68,8 @@ FAMILY_COLUMNS = (
     "coverage",
     "coverage_unknown",
 )
+ZONE_COLUMNS = ("zones", "zones_unknown")
+API_COLUMNS = ("api_new", "api_familiarity", "api_unknown")
 
 
 def extraction_rate(commits: int, seed: int = 0, *, families: bool = False) -> float:
@@ -167,7 +169,10 @@ def ablation(
     `netgain risk evaluate` does, on the same split; the AUC difference gets a paired bootstrap
     interval over the test commits, since a test fold holds only 80-200 defect-inducing ones.
     With the generator's `truth` (planting probabilities), the AUC of the true function with and
-    without its family terms on the same fold: the ceiling a model could reach.
+    without its family terms on the same fold: what a model that knew the generator would score
+    (a reference, not a bound: on one fold any scorer's AUC varies by a few hundredths). The chosen
+    model's AUC without the zone columns only and without the API columns only says which family
+    carries the effect.
     """
     reduced_data = without(data, FAMILY_COLUMNS)
     full, baseline, s = _chosen(data, gap_days)
@@ -175,6 +180,11 @@ def ablation(
     xt, yt = data.x[s.test], data.y[s.test]
     xr = reduced_data.x[s.test]
     m_full, m_reduced = metrics(full, xt, yt), metrics(reduced, xr, yt)
+    single: dict[str, float] = {}
+    for name, columns in (("without_zones", ZONE_COLUMNS), ("without_api", API_COLUMNS)):
+        part = without(data, columns)
+        model, _b, _s = _chosen(part, gap_days)
+        single[name] = metrics(model, part.x[s.test], yt)["auc"]
     ceiling: dict[str, float] = {}
     if truth is not None:
         known = [truth.get(sha, (0.0, 0.0)) for sha in data.shas[s.test]]  # fixes never plant
@@ -190,6 +200,7 @@ def ablation(
         "auc_effect": round(m_full["auc"] - m_reduced["auc"], 4),
         "auc_effect_95": paired_auc_interval(yt, full.raw(xt), reduced.raw(xr)),
         "popt_effect": round(m_full["popt"] - m_reduced["popt"], 4),
+        "auc_one_family_removed": single,
         "variation": family_variation(data),
         "test": s.to_dict(data.y),
     }
@@ -250,14 +261,16 @@ def ablation_table(rows: list[dict[str, Any]]) -> str:
     out = [
         "| commits | seed | positives (test) | zones>0 / API known / api_new>0 | model | "
         "AUC all | AUC without families | effect (95 % paired bootstrap) | Popt all / without | "
-        "LApredict AUC / Popt | true risk AUC (all / without family terms) |",
-        "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+        "AUC without zones / without API | LApredict AUC / Popt | "
+        "true risk AUC (all / without family terms) |",
+        "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         a = r["ablation"]
         v = a["variation"]
         lo, hi = a["auc_effect_95"]
         t = a["true_risk_auc"]
+        one = a["auc_one_family_removed"]
         name = a["all"]["name"]
         if a["without_families"]["name"] != name:
             name += f" / {a['without_families']['name']}"
@@ -266,7 +279,8 @@ def ablation_table(rows: list[dict[str, Any]]) -> str:
             f"{v['zones>0']:.2f} / {v['api_known']:.2f} / {v['api_new>0']:.2f} | {name} | "
             f"{a['all']['auc']:.4f} | {a['without_families']['auc']:.4f} | "
             f"{a['auc_effect']:+.4f} ({lo:+.3f} to {hi:+.3f}) | {a['all']['popt']:.3f} / "
-            f"{a['without_families']['popt']:.3f} | {a['baseline']['auc']:.4f} / "
+            f"{a['without_families']['popt']:.3f} | {one['without_zones']:.4f} / "
+            f"{one['without_api']:.4f} | {a['baseline']['auc']:.4f} / "
             f"{a['baseline']['popt']:.3f} | {t.get('all', float('nan')):.4f} / "
             f"{t.get('without_families', float('nan')):.4f} |"
         )
