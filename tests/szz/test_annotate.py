@@ -44,10 +44,20 @@ def _modified_files(repo: GitRepo, sha: str) -> set[str]:
     return files
 
 
-@pytest.mark.parametrize("whitespace", [False, True], ids=["exact", "ignore-whitespace"])
-def test_generated_history_matches_git_blame(tmp_path: Path, whitespace: bool) -> None:
+@pytest.mark.parametrize(
+    ("whitespace", "pathspec_limit"),
+    [(False, 64), (True, 64), (True, 0)],
+    ids=["exact", "ignore-whitespace", "whole-history-read"],
+)
+def test_generated_history_matches_git_blame(
+    tmp_path: Path, whitespace: bool, pathspec_limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both ways of reading history (a pathspec per group of files, or the whole history with
+    the other files skipped) give git blame's answer for every line."""
     from benchmarks.make_history import make_history
 
+    monkeypatch.setattr("netgain.szz.annotate.PATHSPEC_LIMIT", pathspec_limit)
+    monkeypatch.setattr("netgain.szz.annotate.PATHSPEC_MAX", pathspec_limit)
     path = make_history(tmp_path / "h", commits=700, files=12, seed=3)
     repo = GitRepo(path, init=False)
     repo.git("reset", "-q", "--hard", "main")
@@ -65,7 +75,12 @@ def test_generated_history_matches_git_blame(tmp_path: Path, whitespace: bool) -
         assert _replayed(ann, sha, p) == _git_blame(path, f"{sha}^", p, *option), (sha, p)
 
 
-def test_merges_renames_and_odd_names_match_git_blame(tmp_path: Path) -> None:
+@pytest.mark.parametrize("pathspec_limit", [64, 0], ids=["pathspec", "whole-history-read"])
+def test_merges_renames_and_odd_names_match_git_blame(
+    tmp_path: Path, pathspec_limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("netgain.szz.annotate.PATHSPEC_LIMIT", pathspec_limit)
+    monkeypatch.setattr("netgain.szz.annotate.PATHSPEC_MAX", pathspec_limit)
     r = GitRepo(tmp_path / "r")
     name = 'dir with space/ünïcode "q".py'
     r.commit({name: "a = 1\nb = 2\nc = 3\nd = 4\n", "gone.py": "x = 1\n"}, "Add")

@@ -32,9 +32,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from netgain.git.diff import diff_header_paths
 from netgain.git.paths import decode_path, encode_path
 from netgain.szz.blame_ranges import run_git_env
 from netgain.szz.patches import FilePatch, parse_file_patch
+
+# Read the whole history instead of passing a pathspec when more files than PATHSPEC_LIMIT are
+# wanted and they are more than PATHSPEC_MAX or PATHSPEC_SHARE of the files in the tree.
+PATHSPEC_LIMIT = 64
+PATHSPEC_MAX = 400
+PATHSPEC_SHARE = 0.7
 
 
 class Hunk:
@@ -145,16 +152,25 @@ def annotate(
         return result
     revs = "".join(f"{sha}\n" for sha in by_commit)
     sources = rename_sources(repo, revs, env)
-    groups = split_paths(usable, sources, max(1, jobs))
-    tasks = []
-    for group in groups:
-        members = set(group)
-        part = {sha: ps & members for sha, ps in by_commit.items() if ps & members}
-        tasks.append((part, with_former_names(group, sources)))
-    with ThreadPoolExecutor(max_workers=len(tasks), thread_name_prefix="szz-replay") as pool:
-        parts = list(
-            pool.map(lambda t: _annotate_group(repo, t[0], t[1], ignore_whitespace, env), tasks)
-        )
+    tracked = with_former_names(usable, sources)
+    if len(tracked) > PATHSPEC_LIMIT and _whole_history_is_cheaper(
+        repo, next(iter(by_commit)), len(tracked), env
+    ):
+        parts = [_annotate_group(repo, by_commit, tracked, ignore_whitespace, env, False)]
+    else:
+        groups = split_paths(usable, sources, max(1, jobs))
+        tasks = []
+        for group in groups:
+            members = set(group)
+            part = {sha: ps & members for sha, ps in by_commit.items() if ps & members}
+            tasks.append((part, with_former_names(group, sources)))
+        with ThreadPoolExecutor(max_workers=len(tasks), thread_name_prefix="szz-replay") as pool:
+            parts = list(
+                pool.map(
+                    lambda t: _annotate_group(repo, t[0], t[1], ignore_whitespace, env, True),
+                    tasks,
+                )
+            )
     for answer in parts:
         result.before.update(answer.before)
         result.commits_read = max(result.commits_read, answer.commits_read)
@@ -165,14 +181,33 @@ def annotate(
     return result
 
 
+def _whole_history_is_cheaper(
+    repo: Path, rev: str, tracked: int, env: Mapping[str, str] | None
+) -> bool:
+    """Whether to read every file's history rather than give git a pathspec of `tracked` names.
+
+    git matches every tree entry of every commit against every pathspec item, so a pathspec's
+    cost grows faster than the share of history it selects: measured on generated histories, a
+    pathspec of 200 of 340 files took as long as the whole history, and 300 of 970 files two and
+    a half times as long.
+    """
+    if tracked > PATHSPEC_MAX:
+        return True
+    out = run_git_env(repo, ["ls-tree", "-r", "-z", "--name-only", rev], env)
+    files = out.count(b"\x00")
+    return tracked > PATHSPEC_SHARE * files
+
+
 def _annotate_group(
     repo: Path,
     by_commit: dict[str, set[str]],
     tracked: list[str],
     ignore_whitespace: bool,
     env: Mapping[str, str] | None,
+    pathspec: bool,
 ) -> Annotation:
-    """One git log over the history of `tracked`, replayed."""
+    """One git log over the history of `tracked` (limited to them, or the whole history with
+    the other files' patches skipped unread), replayed."""
     args = [
         "--literal-pathspecs",
         "log",
@@ -196,10 +231,10 @@ def _annotate_group(
     if ignore_whitespace:
         args.append("-w")
     revs = "".join(f"{sha}\n" for sha in by_commit)
-    feed = revs + "--\n" + "".join(f"{p}\n" for p in tracked)
+    feed = revs + "--\n" + "".join(f"{p}\n" for p in tracked) if pathspec else revs
     out = run_git_env(repo, args, env, input=encode_path(feed))
     result = Annotation()
-    _Replay(by_commit, result).run(_records(out))
+    _Replay(by_commit, result).run(_records(out, None if pathspec else set(tracked)))
     return result
 
 
@@ -282,12 +317,13 @@ class _Record:
     blocks: dict[int, dict[str, FilePatch]]  # parent index -> the patch against that parent
 
 
-def _records(out: bytes) -> list[_Record]:
+def _records(out: bytes, keep: set[str] | None = None) -> list[_Record]:
     """Commits of `git log --pretty=raw --parents --diff-merges=separate -p` output.
 
     The raw format is used because it names the parent each of a merge's patches is against
     (`commit M P1 P2 (from P2)`); a parent whose patch is empty (e.g. whitespace only under
     `-w`) has no block at all, so blocks cannot be matched to parents by their order.
+    With `keep`, files whose old and new names are both outside it are skipped unparsed.
     """
     records: list[_Record] = []
     lines = out.split(b"\n")
@@ -303,7 +339,7 @@ def _records(out: bytes) -> list[_Record]:
     for i, line in enumerate(lines):
         if line.startswith(b"diff --git "):
             close(i)
-            section = i
+            section = i if keep is None or _kept(line, keep) else None
         elif line.startswith(b"commit "):
             close(i)
             section = None
@@ -321,6 +357,14 @@ def _records(out: bytes) -> list[_Record]:
             block = records[-1].blocks.setdefault(index, {})
     close(len(lines))
     return records
+
+
+def _kept(header: bytes, keep: set[str]) -> bool:
+    try:
+        old, new = diff_header_paths(header[len(b"diff --git ") :])
+    except (ValueError, IndexError):
+        return True  # let the parser judge it
+    return old in keep or new in keep
 
 
 # --------------------------------------------------------------------------------------------
