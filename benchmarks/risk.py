@@ -180,11 +180,11 @@ def ablation(
     xt, yt = data.x[s.test], data.y[s.test]
     xr = reduced_data.x[s.test]
     m_full, m_reduced = metrics(full, xt, yt), metrics(reduced, xr, yt)
-    single: dict[str, float] = {}
+    single: dict[str, dict[str, Any]] = {}
     for name, columns in (("without_zones", ZONE_COLUMNS), ("without_api", API_COLUMNS)):
         part = without(data, columns)
         model, _b, _s = _chosen(part, gap_days)
-        single[name] = metrics(model, part.x[s.test], yt)["auc"]
+        single[name] = metrics(model, part.x[s.test], yt)
     ceiling: dict[str, float] = {}
     if truth is not None:
         known = [truth.get(sha, (0.0, 0.0)) for sha in data.shas[s.test]]  # fixes never plant
@@ -256,6 +256,11 @@ def planted_run(
     } | extra
 
 
+def _auc(m: dict[str, Any], kind: str) -> str:
+    """An AUC for the table, naming the model when selection chose another kind than `kind`."""
+    return f"{m['auc']:.4f}" + ("" if m["name"] == kind else f" ({m['name']})")
+
+
 def ablation_table(rows: list[dict[str, Any]]) -> str:
     """The ablation rows of `planted_run` as a Markdown table."""
     out = [
@@ -271,7 +276,7 @@ def ablation_table(rows: list[dict[str, Any]]) -> str:
         lo, hi = a["auc_effect_95"]
         t = a["true_risk_auc"]
         one = a["auc_one_family_removed"]
-        name = a["all"]["name"]
+        kind = name = a["all"]["name"]
         if a["without_families"]["name"] != name:
             name += f" / {a['without_families']['name']}"
         out.append(
@@ -279,8 +284,8 @@ def ablation_table(rows: list[dict[str, Any]]) -> str:
             f"{v['zones>0']:.2f} / {v['api_known']:.2f} / {v['api_new>0']:.2f} | {name} | "
             f"{a['all']['auc']:.4f} | {a['without_families']['auc']:.4f} | "
             f"{a['auc_effect']:+.4f} ({lo:+.3f} to {hi:+.3f}) | {a['all']['popt']:.3f} / "
-            f"{a['without_families']['popt']:.3f} | {one['without_zones']:.4f} / "
-            f"{one['without_api']:.4f} | {a['baseline']['auc']:.4f} / "
+            f"{a['without_families']['popt']:.3f} | {_auc(one['without_zones'], kind)} / "
+            f"{_auc(one['without_api'], kind)} | {a['baseline']['auc']:.4f} / "
             f"{a['baseline']['popt']:.3f} | {t.get('all', float('nan')):.4f} / "
             f"{t.get('without_families', float('nan')):.4f} |"
         )
