@@ -16,7 +16,6 @@ from netgain.git import (
     CatFileBatch,
     FileDiff,
     GitProblem,
-    iter_commit_diffs,
     iter_commit_patches,
     run_git,
 )
@@ -129,8 +128,8 @@ def load_changes(
         max_files: Commits touching more files than this keep their file count but no line text
             (a "large" commit is skipped by the variants that care, so its text is never needed).
         problems: Receives unreadable blobs and diffs.
-        old_text: Also read each file's whole text at the parent (`FileChange.old_text`), which
-            costs two object reads per file; without it the changed lines come from the patch.
+        old_text: Also read each file's whole text at the parent (`FileChange.old_text`, one
+            object read per file); the added lines always come from the patch.
         jobs: Without `old_text`, split the commits between this many git processes.
     """
     sink: list[GitProblem] = problems if problems is not None else []
@@ -145,39 +144,33 @@ def load_changes(
         for found in sinks:
             sink.extend(found)
         return result
-    diffs = [
-        (sha, files)
-        for sha, files in iter_commit_diffs(
-            repo, [s for s, i in infos.items() if not i.is_merge], problems=sink
-        )
-    ]
+    diffs = list(
+        iter_commit_patches(repo, [s for s, i in infos.items() if not i.is_merge], problems=sink)
+    )
     names: list[str] = []
-    for sha, files in diffs:
-        result[sha].files_touched = len(files)
-        if max_files is not None and len(files) > max_files:
+    for sha, patched in diffs:
+        result[sha].files_touched = len(patched)
+        if max_files is not None and len(patched) > max_files:
             continue
         parent = infos[sha].parents[0] if infos[sha].parents else None
-        for d in files:
+        for d, _ in patched:
             if d.is_binary or d.is_submodule:
                 continue
             if parent is not None and d.status != "A" and (d.removed or d.added):
                 names.append(f"{parent}:{d.old_path or d.path}")
-            if d.added:
-                names.append(f"{sha}:{d.path}")
     blobs: dict[str, list[str] | None] = {}
     with CatFileBatch(repo) as cat:
         for name, obj in cat.read_many(list(dict.fromkeys(names))):
             blobs[name] = _lines(obj.data) if obj is not None and obj.type == "blob" else None
         sink.extend(cat.problems)
-    for sha, files in diffs:
+    for sha, patched in diffs:
         changes = result[sha]
-        if max_files is not None and len(files) > max_files:
+        if max_files is not None and len(patched) > max_files:
             continue
         parent = infos[sha].parents[0] if infos[sha].parents else None
-        for d in files:
+        for d, lines in patched:
             change = FileChange(d)
             old = blobs.get(f"{parent}:{d.old_path or d.path}") if parent else None
-            new = blobs.get(f"{sha}:{d.path}")
             if old is not None:
                 change.old_text = "\n".join(old)
                 change.removed = {
@@ -186,13 +179,12 @@ def load_changes(
                     for n in rem_lines(r.start, r.end)
                     if n <= len(old)
                 }
-            if new is not None:
-                change.added = {
-                    n: new[n - 1]
-                    for r in d.added
-                    for n in rem_lines(r.start, r.end)
-                    if n <= len(new)
-                }
+            patch = parse_file_patch(lines) if lines and not d.is_binary else None
+            if patch is not None:  # the added text from the patch: no read of the new blob
+                for _a, _b, c, _d, _removed, added in patch.hunks:
+                    change.added.update(
+                        (c + k, t.decode("utf-8", "replace")) for k, t in enumerate(added)
+                    )
             changes.files.append(change)
     return result
 
