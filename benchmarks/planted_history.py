@@ -240,10 +240,11 @@ class _Gen:
         known = self.known_apis.get(author, set())
         out: list[str] = []
         for _ in range(self.frng.randint(1, 2)):
-            if known and self.frng.random() < 0.5:
+            fresh = [a for a in API_POOL if a not in known and a not in out]
+            if known and (not fresh or self.frng.random() < 0.5):
                 api = self.frng.choice(sorted(known))
             else:
-                api = self.frng.choice([a for a in API_POOL if a not in known and a not in out])
+                api = self.frng.choice(fresh)
             if api not in out:
                 out.append(api)
         return sorted(out)

@@ -304,6 +304,8 @@ def main() -> None:
         "--ablation", action="store_true", help="with --planted: without the new families too"
     )
     args = parser.parse_args()
+    if (args.families or args.ablation) and not args.planted:
+        parser.error("--families and --ablation apply to --planted histories only")
     if args.planted:
         rows = []
         for n in args.commits:

@@ -9,12 +9,13 @@ function was given (otherwise a model could not recover that function). It also 
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from benchmarks.planted_history import Planted, make_planted_history
+from benchmarks.planted_history import API_POOL, Planted, _Gen, make_planted_history
 from benchmarks.risk import FAMILY_COLUMNS, without
 from netgain.cli.history import open_workspace, run_ingest
 from netgain.risk.feature_store import stored_dataset
@@ -86,3 +87,12 @@ def test_without_families_no_configuration_is_written(tmp_path: Path) -> None:
     planted = make_planted_history(tmp_path / "repo", commits=60, seed=3)
     assert planted.families == {}
     assert not (tmp_path / "repo" / "netgain.toml").exists()
+
+
+def test_an_author_who_knows_every_family_imports_familiar_ones() -> None:
+    gen = _Gen(io.BytesIO(), seed=1, files=12, families=True)
+    gen.known_apis["dev0"] = set(API_POOL)
+    picks = [gen.imports("dev0") for _ in range(200)]
+    assert any(picks) and all(set(p) <= set(API_POOL) for p in picks)
+    fresh = [p for p in (gen.imports("newcomer") for _ in range(200)) if p]
+    assert fresh and all(len(p) == len(set(p)) for p in fresh)
