@@ -213,8 +213,7 @@ def find_inducing(
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="szz-blame") as pool:
         todo = work
         for _ in range(max_rounds + 1):
-            replayed = [j for j in todo if _from_replay(j, replay)]
-            rest = [j for j in todo if j not in replayed] if replayed else todo
+            rest = [j for j in todo if not _from_replay(j, replay)]
             list(pool.map(lambda j: _run_blame(repo, j, v, env), rest))
             if not v.skip:
                 break
