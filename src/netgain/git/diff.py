@@ -17,7 +17,10 @@ from netgain.git.paths import decode_path, unquote_c_path
 from netgain.git.repo import is_partial_clone
 from netgain.git.runner import git_stream, read_chunks, run_git
 
-_DIFF_OPTS = (
+# The patch options every netgain diff uses: zero context, hunks never merged, renames paired,
+# and nothing from the user's configuration that would change the text (colour, external diff
+# drivers, textconv filters, custom prefixes).
+PATCH_OPTIONS = (
     "-U0",
     "--no-relative",
     "--inter-hunk-context=0",
@@ -286,7 +289,7 @@ def diff_between(
     for rev in revs:
         if rev.startswith("-"):
             raise GitError(f"refusing revision that looks like an option: {rev!r}")
-    out = run_git(repo, "--literal-pathspecs", "diff", *_DIFF_OPTS, *revs, "--", *(paths or ()))
+    out = run_git(repo, "--literal-pathspecs", "diff", *PATCH_OPTIONS, *revs, "--", *(paths or ()))
     return _parse_lines(out.split(b"\n"), zero_context=True)
 
 
@@ -349,7 +352,7 @@ def _iter_commit_bodies(
         feed.write("".join(f"{sha}\n" for sha in wanted).encode("ascii"))
         feed.seek(0)
         with git_stream(
-            repo, "diff-tree", "--stdin", "-r", "--root", *_DIFF_OPTS, stdin=feed
+            repo, "diff-tree", "--stdin", "-r", "--root", *PATCH_OPTIONS, stdin=feed
         ) as stream:
             current: bytes | None = None
             body: list[bytes] = []

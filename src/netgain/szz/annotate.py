@@ -32,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from netgain.git.diff import diff_header_paths
+from netgain.git.diff import PATCH_OPTIONS, diff_header_paths
 from netgain.git.paths import decode_path, encode_path
 from netgain.szz.blame_ranges import run_git_env
 from netgain.szz.patches import FilePatch, parse_file_patch
@@ -216,13 +216,7 @@ def _annotate_group(
         "--parents",
         "--diff-merges=separate",
         "-p",
-        "-U0",
-        "-M",
-        "--no-color",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--src-prefix=a/",
-        "--dst-prefix=b/",
+        *PATCH_OPTIONS,
         "--pretty=raw",
         "--no-abbrev-commit",
         "--no-decorate",
