@@ -19,7 +19,13 @@ from typing import Any
 
 from netgain.errors import UsageError
 from netgain.incidents.jsonpos import iter_pages
-from netgain.incidents.records import ImportProblem, RecordError, parse_time, text_or_none
+from netgain.incidents.records import (
+    ImportProblem,
+    RecordError,
+    label_names,
+    parse_time,
+    text_or_none,
+)
 
 PR_FORMATS = ("github", "gitlab")
 _HEX = frozenset("0123456789abcdef")
@@ -87,21 +93,7 @@ def _ref(value: Any, what: str) -> tuple[str | None, str | None]:
     return text_or_none(value.get("ref"), f"{what}.ref"), _sha(value.get("sha"), f"{what}.sha")
 
 
-def _labels(value: Any) -> list[str]:
-    """GitHub sends label objects (`{"name": ...}`), GitLab plain strings; both are accepted."""
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise RecordError("labels: expected a list")
-    names: list[str] = []
-    for label in value:
-        if isinstance(label, dict) and isinstance(label.get("name"), str):
-            names.append(label["name"])
-        elif isinstance(label, str):
-            names.append(label)
-        else:
-            raise RecordError("labels: each label must be a name or an object with a name")
-    return names
+_LABEL_ERROR = "labels: each label must be a name or an object with a name"
 
 
 def _github(pr: dict[str, Any], line: int) -> PullRequestRecord | str:
@@ -112,7 +104,7 @@ def _github(pr: dict[str, Any], line: int) -> PullRequestRecord | str:
     created_at = parse_time(pr.get("created_at"), "created_at")
     head_ref, head_sha = _ref(pr.get("head"), "head")
     base_ref, _ = _ref(pr.get("base"), "base")
-    labels = _labels(pr.get("labels"))
+    labels = label_names(pr.get("labels"), item_error=_LABEL_ERROR)
     if merged_at is None:
         state = text_or_none(pr.get("state"), "state") or "unknown"
         return f"not merged (state {state})"
@@ -140,7 +132,7 @@ def _gitlab(mr: dict[str, Any], line: int) -> PullRequestRecord | str:
     title = text_or_none(mr.get("title"), "title") or ""
     merged_at = parse_time(mr.get("merged_at"), "merged_at")
     created_at = parse_time(mr.get("created_at"), "created_at")
-    labels = _labels(mr.get("labels"))
+    labels = label_names(mr.get("labels"), item_error=_LABEL_ERROR)
     head_sha = _sha(mr.get("sha"), "sha")
     # A squash merge lands `squash_commit_sha` and then (without fast-forward) a merge commit;
     # the merge commit is the one on the target branch's first-parent line.

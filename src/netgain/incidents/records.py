@@ -102,6 +102,32 @@ def parse_list(value: Any, what: str) -> list[str]:
     raise RecordError(f"{what}: expected a list or a string, got {type(value).__name__}")
 
 
+def label_names(value: Any, *, item_error: str) -> list[str]:
+    """Label names from a JSON labels field, shared by the GitHub issue and PR/MR readers.
+
+    GitHub sends label objects (`{"name": ...}`), GitLab plain strings; both are accepted, so a
+    mixed export reads the same whichever reader sees it. Callers pass their own `item_error`
+    because each reader words the bad-label problem for its own users.
+
+    Raises:
+        RecordError: the value is not a list ("labels: expected a list"), or an item is neither
+            a string nor an object with a string name (`item_error`).
+    """
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RecordError("labels: expected a list")
+    names: list[str] = []
+    for label in value:
+        if isinstance(label, dict) and isinstance(label.get("name"), str):
+            names.append(label["name"])
+        elif isinstance(label, str):
+            names.append(label)
+        else:
+            raise RecordError(item_error)
+    return names
+
+
 def text_or_none(value: Any, what: str) -> str | None:
     """A plain text field; numbers are accepted as text, anything else is an error."""
     if value is None:

@@ -7,7 +7,6 @@ which the issues endpoint also lists) are counted as skipped, never silently dro
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from netgain.incidents.jsonpos import iter_array
 from netgain.incidents.records import (
@@ -16,27 +15,14 @@ from netgain.incidents.records import (
     ParseResult,
     RecordError,
     check_order,
+    label_names,
     parse_time,
     text_or_none,
 )
 
 DEFAULT_LABELS = ("incident",)
+_LABEL_ERROR = "labels: each label must be an object with a name"
 _SEVERITY_PREFIXES = ("severity:", "severity/", "sev:", "sev/", "priority:", "priority/")
-
-
-def _labels(issue: dict[str, Any]) -> list[str]:
-    raw = issue.get("labels") or []
-    if not isinstance(raw, list):
-        raise RecordError("labels: expected a list")
-    names: list[str] = []
-    for label in raw:
-        if isinstance(label, dict) and isinstance(label.get("name"), str):
-            names.append(label["name"])
-        elif isinstance(label, str):
-            names.append(label)
-        else:
-            raise RecordError("labels: each label must be an object with a name")
-    return names
 
 
 def _severity(labels: list[str]) -> str | None:
@@ -63,7 +49,8 @@ def parse_github(text: str, name: str, *, labels: Sequence[str] = DEFAULT_LABELS
         try:
             if ident is None:
                 raise RecordError("number: missing or not an integer")
-            names = _labels(issue)
+            # `or []`: any empty value (not only null) means no labels here, as before.
+            names = label_names(issue.get("labels") or [], item_error=_LABEL_ERROR)
             if "pull_request" in issue:
                 result.skipped.append(ImportProblem(name, line, "a pull request", ident))
                 continue
