@@ -162,3 +162,37 @@ def test_changed_text_from_patches_equals_text_from_blobs(tmp_path: Path) -> Non
             assert (a.diff.path, a.removed, a.added) == (b.diff.path, b.removed, b.added)
             compared += len(a.removed) + len(a.added)
     assert compared > 1000
+
+
+@pytest.mark.parametrize("pathspec_limit", [64, 0], ids=["pathspec", "whole-history-read"])
+def test_odd_files_match_git_blame_or_are_left_to_it(
+    tmp_path: Path, pathspec_limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CRLF lines, a file that was binary for a while, a mode change, a symlink beside it and a
+    name git must quote: the replay either matches git blame or says it cannot follow the file."""
+    monkeypatch.setattr("netgain.szz.annotate.PATHSPEC_LIMIT", pathspec_limit)
+    monkeypatch.setattr("netgain.szz.annotate.PATHSPEC_MAX", pathspec_limit)
+    r = GitRepo(tmp_path / "r")
+    r.commit(
+        {"crlf.txt": b"a\r\nb\r\nc\r\n", "flip.dat": "one\ntwo\n", "tab\tname.py": "x = 1\n"}, "Add"
+    )
+    r.commit({"flip.dat": b"\x00binary\x00"}, "Binary for a while")
+    r.commit({"flip.dat": "one\ntwo\nthree\n", "crlf.txt": b"a\r\nB\r\nc\r\n"}, "Text again")
+    (r.path / "tab\tname.py").chmod(0o755)
+    (r.path / "link").symlink_to("crlf.txt")
+    r.git("add", "-A")
+    r.commit(message="Mode and symlink")
+    fix = r.commit(
+        {
+            "crlf.txt": b"A\r\nB\r\nc\r\n",
+            "flip.dat": "ONE\ntwo\nthree\n",
+            "tab\tname.py": "x = 2\n",
+        },
+        "Fix",
+    )
+    files = {"crlf.txt", "flip.dat", "tab\tname.py"}
+    ann = annotate(r.path, {fix: files}, ignore_whitespace=False)
+    assert set(ann.before) | ann.unknown == {(fix, p) for p in files}
+    assert (fix, "crlf.txt") in ann.before and (fix, "tab\tname.py") in ann.before
+    for _sha, path in ann.before:
+        assert _replayed(ann, fix, path) == _git_blame(r.path, f"{fix}^", path), path
