@@ -24,6 +24,7 @@ from netgain.incidents.records import (
     RecordError,
     label_names,
     parse_time,
+    read_export_text,
     text_or_none,
 )
 
@@ -216,13 +217,5 @@ def read_pull_requests(path: Path, fmt: str | None = None) -> PullRequestExport:
     Raises:
         UsageError: unreadable file, not UTF-8, not a JSON array, unknown format.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror}") from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise UsageError(f"{path}:{line}: not UTF-8 text") from None
+    text = read_export_text(path)
     return parse_pull_requests(text, str(path), (fmt or detect_pr_format(text)).lower())

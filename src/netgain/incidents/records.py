@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+
+from netgain.errors import UsageError
 
 
 class RecordError(ValueError):
@@ -142,3 +145,23 @@ def check_order(record: IncidentRecord) -> None:
     """A resolution before the start is a data error, not something to store."""
     if record.started_at and record.resolved_at and record.resolved_at < record.started_at:
         raise RecordError("resolved_at is before started_at")
+
+
+def read_export_text(path: Path) -> str:
+    """The text of an export file (UTF-8, a leading BOM dropped), shared by the file readers.
+
+    Exports come from other tools, so an unreadable or non-UTF-8 file is a usage error that names
+    the file, and for bad bytes the line they are on, rather than a traceback.
+
+    Raises:
+        UsageError: the file cannot be read, or is not UTF-8 text.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UsageError(f"{path}:{line}: not UTF-8 text") from None

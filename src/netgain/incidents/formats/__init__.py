@@ -19,7 +19,7 @@ from netgain.incidents.formats.generic import parse_generic_csv, parse_generic_j
 from netgain.incidents.formats.github import DEFAULT_LABELS, parse_github
 from netgain.incidents.formats.jira import parse_jira
 from netgain.incidents.formats.pagerduty import PAGERDUTY_COLUMNS, parse_pagerduty
-from netgain.incidents.records import ParseResult
+from netgain.incidents.records import ParseResult, read_export_text
 
 FORMATS = ("csv", "json", "pagerduty", "jira", "github")
 
@@ -52,15 +52,7 @@ def parse_file(
     Raises:
         UsageError: the file cannot be read at all, or the format is unknown.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror}") from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise UsageError(f"{path}:{line}: not UTF-8 text") from None
+    text = read_export_text(path)
     chosen = (fmt or detect_format(path, text)).lower()
     name = str(path)
     if chosen == "csv":
