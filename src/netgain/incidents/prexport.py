@@ -97,6 +97,22 @@ def _ref(value: Any, what: str) -> tuple[str | None, str | None]:
 _LABEL_ERROR = "labels: each label must be a name or an object with a name"
 
 
+def _merge_time(
+    entry: dict[str, Any], merged_at: datetime | None, created_at: datetime | None
+) -> datetime | str:
+    """When a PR/MR merged, or why it is skipped: the same rule for GitHub and GitLab.
+
+    Raises:
+        RecordError: it merged before it was created.
+    """
+    if merged_at is None:
+        state = text_or_none(entry.get("state"), "state") or "unknown"
+        return f"not merged (state {state})"
+    if created_at is not None and merged_at < created_at:
+        raise RecordError("merged_at is before created_at")
+    return merged_at
+
+
 def _github(pr: dict[str, Any], line: int) -> PullRequestRecord | str:
     """A record, or the reason a valid PR is skipped (not merged)."""
     number = _number(pr.get("number"), "number")
@@ -106,15 +122,13 @@ def _github(pr: dict[str, Any], line: int) -> PullRequestRecord | str:
     head_ref, head_sha = _ref(pr.get("head"), "head")
     base_ref, _ = _ref(pr.get("base"), "base")
     labels = label_names(pr.get("labels"), item_error=_LABEL_ERROR)
-    if merged_at is None:
-        state = text_or_none(pr.get("state"), "state") or "unknown"
-        return f"not merged (state {state})"
-    if created_at is not None and merged_at < created_at:
-        raise RecordError("merged_at is before created_at")
+    merged = _merge_time(pr, merged_at, created_at)
+    if isinstance(merged, str):
+        return merged
     return PullRequestRecord(
         number=number,
         title=title,
-        merged_at=merged_at,
+        merged_at=merged,
         merge_sha=_sha(pr.get("merge_commit_sha"), "merge_commit_sha"),
         body=text_or_none(pr.get("body"), "body") or "",
         labels=labels,
@@ -143,15 +157,13 @@ def _gitlab(mr: dict[str, Any], line: int) -> PullRequestRecord | str:
         or _sha(mr.get("squash_commit_sha"), "squash_commit_sha")
         or head_sha
     )
-    if merged_at is None:
-        state = text_or_none(mr.get("state"), "state") or "unknown"
-        return f"not merged (state {state})"
-    if created_at is not None and merged_at < created_at:
-        raise RecordError("merged_at is before created_at")
+    merged = _merge_time(mr, merged_at, created_at)
+    if isinstance(merged, str):
+        return merged
     return PullRequestRecord(
         number=number,
         title=title,
-        merged_at=merged_at,
+        merged_at=merged,
         merge_sha=merge_sha,
         body=text_or_none(mr.get("description"), "description") or "",
         labels=labels,
