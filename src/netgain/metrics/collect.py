@@ -194,16 +194,7 @@ def merge_reviews(
         known = by_number.get(pr.number)
         merged = pr
         if known is not None:
-            merged = PullRequest(
-                pr.number,
-                pr.merged_at or known.merged_at,
-                pr.created_at or known.created_at,
-                pr.author or known.author,
-                pr.commits or known.commits,
-                pr.labels or known.labels,
-                pr.is_feature or known.is_feature,
-                pr.reviews,
-            )
+            merged = pr.filled_from(known, pr.reviews)
         by_number[pr.number] = merged
     return sorted(by_number.values(), key=lambda p: p.number)
 

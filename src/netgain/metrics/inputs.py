@@ -114,6 +114,24 @@ class PullRequest:
     is_feature: bool = False
     reviews: tuple[Review, ...] = ()
 
+    def filled_from(self, older: PullRequest, reviews: tuple[Review, ...]) -> PullRequest:
+        """This record with its gaps filled from `older`, the same PR seen elsewhere.
+
+        One rule for every place two sources describe a PR (two export entries, an export and
+        the store): set fields of `self` win. Reviews are not merged here because the callers
+        differ: entries of one export add up, an export replaces the store's.
+        """
+        return PullRequest(
+            self.number,
+            self.merged_at or older.merged_at,
+            self.created_at or older.created_at,
+            self.author or older.author,
+            self.commits or older.commits,
+            self.labels or older.labels,
+            self.is_feature or older.is_feature,
+            reviews,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class LineFate:

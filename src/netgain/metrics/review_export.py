@@ -147,16 +147,7 @@ def read_review_exports(paths: Sequence[Path]) -> tuple[list[PullRequest], list[
                 continue
             known = prs.get(pr.number)
             if known is not None:
-                pr = PullRequest(
-                    pr.number,
-                    pr.merged_at or known.merged_at,
-                    pr.created_at or known.created_at,
-                    pr.author or known.author,
-                    pr.commits or known.commits,
-                    pr.labels or known.labels,
-                    pr.is_feature or known.is_feature,
-                    known.reviews + pr.reviews,
-                )
+                pr = pr.filled_from(known, known.reviews + pr.reviews)
             prs[pr.number] = pr
     for number, reviews in github.items():
         known = prs.get(number)
