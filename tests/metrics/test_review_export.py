@@ -89,3 +89,10 @@ def test_metrics_review_load_from_a_github_payload(tmp_path: Path) -> None:
     assert review["by_role"]["other"] == {"reviews": 1, "hours": 0.5}
     assert review["estimated_hours_reviews"] == 4
     assert sum(1 for n in doc["notes"] if str(REVIEWS) in n) == 2
+
+
+def test_a_review_export_that_is_not_utf8_names_its_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "reviews.json"
+    bad.write_bytes(b'[\n  {"user": {"login": "a"},\n   "body": "\xff"}\n]\n')
+    with pytest.raises(UsageError, match=r"reviews\.json:3: not UTF-8 text"):
+        read_review_exports([bad])

@@ -14,9 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from netgain.errors import UsageError
 from netgain.incidents.jsonpos import iter_array
-from netgain.incidents.records import ImportProblem
+from netgain.incidents.records import ImportProblem, read_export_text
 from netgain.store.outcome_models import Incident
 
 DEFAULT_FEATURE_ISSUE_TYPES = ("Story", "Feature", "New Feature")
@@ -43,12 +42,7 @@ def read_issue_types(path: Path) -> tuple[dict[str, str], list[ImportProblem]]:
     Raises:
         UsageError: the file cannot be read or is not JSON.
     """
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror}") from exc
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: not UTF-8 text") from None
+    text = read_export_text(path)
     types: dict[str, str] = {}
     problems: list[ImportProblem] = []
     for line, issue in iter_array(text, str(path), "issues"):

@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from netgain.errors import UsageError
 from netgain.incidents.jsonpos import iter_pages
+from netgain.incidents.records import read_export_text
 from netgain.metrics.inputs import PullRequest, Review
 
 _PR_URL = re.compile(r"/pulls?/(\d+)(?:$|[/#?])")
@@ -122,12 +122,7 @@ def read_review_exports(paths: Sequence[Path]) -> tuple[list[PullRequest], list[
     github: dict[int, list[Review]] = defaultdict(list)
     notes: list[str] = []
     for path in paths:
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except OSError as exc:
-            raise UsageError(f"{path}: cannot read: {exc.strerror}") from exc
-        except UnicodeDecodeError:
-            raise UsageError(f"{path}: not UTF-8 text") from None
+        text = read_export_text(path)
         for index, (line, entry) in enumerate(iter_pages(text, str(path))):
             where = f"{path}:{line}: entry {index}"
             try:
