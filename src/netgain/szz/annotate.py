@@ -34,7 +34,7 @@ from pathlib import Path
 
 from netgain.git.diff import PATCH_OPTIONS, diff_header_paths
 from netgain.git.paths import decode_path, encode_path
-from netgain.szz.blame_ranges import run_git_env
+from netgain.szz.blame_ranges import run_git_env, stream_git_env
 from netgain.szz.patches import FilePatch, parse_file_patch
 
 # Read the whole history instead of passing a pathspec when more files than PATHSPEC_LIMIT are
@@ -226,9 +226,9 @@ def _annotate_group(
         args.append("-w")
     revs = "".join(f"{sha}\n" for sha in by_commit)
     feed = revs + "--\n" + "".join(f"{p}\n" for p in tracked) if pathspec else revs
-    out = run_git_env(repo, args, env, input=encode_path(feed))
+    chunks = stream_git_env(repo, args, env, input=encode_path(feed))
     result = Annotation()
-    _Replay(by_commit, result).run(_records(out, None if pathspec else set(tracked)))
+    _Replay(by_commit, result).run(_records(chunks, None if pathspec else set(tracked)))
     return result
 
 
@@ -311,36 +311,38 @@ class _Record:
     blocks: dict[int, dict[str, FilePatch]]  # parent index -> the patch against that parent
 
 
-def _records(out: bytes, keep: set[str] | None = None) -> list[_Record]:
-    """Commits of `git log --pretty=raw --parents --diff-merges=separate -p` output.
+def _records(chunks: Iterable[bytes], keep: set[str] | None = None) -> list[_Record]:
+    """Commits of `git log --pretty=raw --parents --diff-merges=separate -p` output, read as it
+    arrives (`chunks`).
 
     The raw format is used because it names the parent each of a merge's patches is against
     (`commit M P1 P2 (from P2)`); a parent whose patch is empty (e.g. whitespace only under
     `-w`) has no block at all, so blocks cannot be matched to parents by their order.
-    With `keep`, files whose old and new names are both outside it are skipped unparsed.
+    With `keep`, files whose old and new names are both outside it are skipped unparsed and
+    never held in memory.
     """
     records: list[_Record] = []
-    lines = out.split(b"\n")
     block: dict[str, FilePatch] | None = None
-    section: int | None = None
+    section: list[bytes] | None = None
 
-    def close(end: int) -> None:
+    def close() -> None:
         if section is not None and block is not None:
-            patch = parse_file_patch(lines[section:end])
+            patch = parse_file_patch(section)
             if patch is not None:
                 block[patch.path] = patch
 
-    for i, line in enumerate(lines):
+    def handle(line: bytes) -> None:
+        nonlocal block, section
         if line.startswith(b"diff --git "):
-            close(i)
-            section = i if keep is None or _kept(line, keep) else None
+            close()
+            section = [line] if keep is None or _kept(line, keep) else None
         elif line.startswith(b"commit "):
-            close(i)
+            close()
             section = None
             fields = line[7:].decode("ascii", "replace").split()
             if not fields:
                 block = None
-                continue
+                return
             sha, rest = fields[0], fields[1:]
             parent = None
             if len(rest) >= 2 and rest[-2] == "(from":
@@ -349,7 +351,18 @@ def _records(out: bytes, keep: set[str] | None = None) -> list[_Record]:
                 records.append(_Record(sha, rest, {}))
             index = records[-1].parents.index(parent) if parent in records[-1].parents else 0
             block = records[-1].blocks.setdefault(index, {})
-    close(len(lines))
+        elif section is not None:
+            section.append(line)
+
+    rest = b""
+    for chunk in chunks:
+        lines = (rest + chunk).split(b"\n")
+        rest = lines.pop()
+        for line in lines:
+            handle(line)
+    if rest:
+        handle(rest)
+    close()
     return records
 
 

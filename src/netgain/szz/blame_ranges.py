@@ -8,13 +8,14 @@ speed difference from tools that blame every modified file in full.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Mapping, Sequence
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from netgain.errors import GitError
 from netgain.git import BlameLine, LineRange, parse_incremental, run_git
-from netgain.git.runner import GitProblemError, error_from, git_command
+from netgain.git.runner import GitProblemError, error_from, git_command, git_env, prefetch_chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,44 @@ def blame_ranges(
         exc.problem.path = path
         raise
     return [b for b in parse_incremental(out) if b.final_line in wanted]
+
+
+def stream_git_env(
+    repo: Path, args: list[str], env: Mapping[str, str] | None, *, input: bytes
+) -> Iterator[bytes]:
+    """git's stdout in chunks as it is written, in `env` when given.
+
+    A reader thread drains the pipe ahead of the consumer, so parsing overlaps git's work and the
+    whole output is never held at once. Standard input comes from a temporary file (no deadlock
+    on a large feed). If the consumer stops early, git is killed.
+
+    Raises:
+        GitProblemError, GitError: git failed (after its output was read).
+    """
+    with tempfile.TemporaryFile() as feed, tempfile.TemporaryFile() as err:
+        feed.write(input)
+        feed.seek(0)
+        proc = subprocess.Popen(
+            git_command(repo, *args),
+            env=dict(env) if env is not None else git_env(),
+            stdin=feed,
+            stdout=subprocess.PIPE,
+            stderr=err,
+        )
+        finished = False
+        try:
+            assert proc.stdout is not None  # noqa: S101 - set by stdout=PIPE
+            yield from prefetch_chunks(proc.stdout)
+            finished = True
+        finally:
+            if not finished and proc.poll() is None:
+                proc.kill()
+            if proc.stdout is not None:
+                proc.stdout.close()
+            code = proc.wait()
+        if code != 0:
+            err.seek(0)
+            raise error_from(args, code, err.read())
 
 
 def run_git_env(
