@@ -25,6 +25,16 @@ def test_json_maps_each_fix_to_its_inducing_commits(tmp_path: Path) -> None:
     assert b == {s.fix: [s.commits["c2"]]}
 
 
+def test_both_engines_answer_the_same_and_a_bad_engine_is_a_usage_error(tmp_path: Path) -> None:
+    s = comment_changes(tmp_path / "r")
+    args = ("szz", "HEAD", "--json", "--evidence", "--no-store")
+    replay = json.loads(netgain(*args, cwd=s.repo.path).stdout)
+    blame = json.loads(netgain(*args, "--engine", "git", cwd=s.repo.path).stdout)
+    assert replay == blame and replay[s.fix]["candidates"]
+    bad = netgain("szz", "HEAD", "--engine", "fast", cwd=s.repo.path, check=False)
+    assert bad.returncode == 2 and "--engine" in bad.stderr
+
+
 def test_evidence_names_file_and_lines(tmp_path: Path) -> None:
     s = moved_code(tmp_path / "r")
     out = json.loads(

@@ -99,7 +99,9 @@ def register(app: typer.Typer) -> None:
         ),
         repo: Path = typer.Option(Path(), "--repo", "-C", help="Repository (default: current)."),
         db: str | None = typer.Option(None, "--db", help=DB_HELP),
-        jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel blames (default: all cores)."),
+        jobs: int = typer.Option(
+            0, "--jobs", "-j", help="Parallel git processes (default: all cores)."
+        ),
         as_json: bool = typer.Option(
             False, "--json", help='Print {"FIX_SHA": ["INDUCING_SHA", ...]} as JSON.'
         ),
@@ -112,14 +114,22 @@ def register(app: typer.Typer) -> None:
         store: bool = typer.Option(
             True, "--store/--no-store", help="Record the links in the store for metrics."
         ),
+        engine_name: str = typer.Option(
+            "replay",
+            "--engine",
+            help="replay: one pass over the files' history for all fixes (default); "
+            "git: one `git blame` per fix and file (slower; to cross-check).",
+        ),
     ) -> None:
         """For each fix commit, the commits that introduced what it fixed (SZZ)."""
+        if engine_name not in ("replay", "git"):
+            raise UsageError(f"unknown --engine {engine_name!r} (choose replay or git)")
         if not repo.exists():
             raise UsageError(f"{repo}: no such directory")
         root = git.repo_root(repo)
         chosen = get_variant(variant)
         shas = resolve_fixes(root, fixes)
-        results = find_inducing(root, shas, chosen, jobs=jobs or None)
+        results = find_inducing(root, shas, chosen, jobs=jobs or None, engine=engine_name)
         if store:
             engine = open_store(database_url(root, db))
             with Session(engine) as session, session.begin():
