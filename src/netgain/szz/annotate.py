@@ -18,10 +18,10 @@ The semantics follow `git blame`:
   added, otherwise the most similar removed line by character-pair fingerprints in order (git's
   heuristic too); a line with no counterpart stays with the commit, as git leaves it.
 
-What it does not do, and reports so the caller falls back to `git blame`: lines that arrived by a
-rename (`created_by` names the commit that created the file; the caller checks whether that was
-a rename), moves and copies between files (`-M -C`), binary files and paths git cannot take on
-standard input (a newline in the name).
+Renamed files are followed: a cheap name-only pass finds every earlier name of the files, so the
+patch pass tracks them under all of them and git pairs each rename. What it does not do, and
+reports (`Annotation.unknown`) so the caller falls back to `git blame`: moves and copies between
+files (`-M -C`), binary files, and paths git cannot take on standard input (a newline in the name).
 """
 
 from __future__ import annotations
@@ -51,20 +51,14 @@ class Hunk:
     replaced; the matching is computed only when someone asks (most commits are never ignored).
     """
 
-    __slots__ = ("_matches", "added_text", "created", "removed", "removed_text")
+    __slots__ = ("_matches", "added_text", "removed", "removed_text")
 
     def __init__(
-        self,
-        removed: list[Origin],
-        removed_text: list[bytes],
-        added_text: list[bytes],
-        *,
-        created: bool,
+        self, removed: list[Origin], removed_text: list[bytes], added_text: list[bytes]
     ) -> None:
         self.removed = removed
         self.removed_text = removed_text
         self.added_text = added_text
-        self.created = created  # the commit created the file (or the file's history starts here)
         self._matches: list[int | None] | None = None
 
     def replaced(self, index: int) -> Origin | None:
@@ -99,11 +93,6 @@ class Origin:
             seen += 1
         return origin
 
-    @property
-    def created_file(self) -> bool:
-        """Whether this line was written by the commit that created its file."""
-        return self.hunk is not None and self.hunk.created
-
 
 @dataclass(slots=True)
 class Annotation:
@@ -116,7 +105,6 @@ class Annotation:
 
     before: dict[tuple[str, str], list[Origin]] = field(default_factory=dict)
     unknown: set[tuple[str, str]] = field(default_factory=set)
-    commits_read: int = 0
 
 
 def annotate(
@@ -142,13 +130,9 @@ def annotate(
     """
     result = Annotation()
     by_commit = {sha: set(paths) for sha, paths in wanted.items()}
-    paths = sorted({p for ps in by_commit.values() for p in ps})
-    usable = [p for p in paths if "\n" not in p and "\r" not in p]
-    for sha, ps in by_commit.items():
-        for p in ps:
-            if p not in usable:
-                result.unknown.add((sha, p))
-    if not usable or not by_commit:
+    paths = {p for ps in by_commit.values() for p in ps}
+    usable = sorted(p for p in paths if "\n" not in p and "\r" not in p)
+    if not usable:
         return result
     revs = "".join(f"{sha}\n" for sha in by_commit)
     sources = rename_sources(repo, revs, env)
@@ -173,7 +157,6 @@ def annotate(
             )
     for answer in parts:
         result.before.update(answer.before)
-        result.commits_read = max(result.commits_read, answer.commits_read)
     for sha, ps in by_commit.items():
         for p in ps:
             if (sha, p) not in result.before:
@@ -388,7 +371,6 @@ class _Replay:
         self.children: Counter[str] = Counter()
 
     def run(self, records: Sequence[_Record]) -> None:
-        self.result.commits_read = len(records)
         for r in records:
             self.children.update(r.parents)
         for r in records:
@@ -447,19 +429,23 @@ class _Replay:
                 for i, o in enumerate(owners):
                     if o is None:
                         owners[i] = mapped[i]
-            state[path] = [
-                o if o is not None else _merge_origin(r.sha, path, i, hunks[i])
-                for i, o in enumerate(owners)
-            ]
+            state[path] = _filled(r.sha, path, owners, hunks)
         _drop_deleted(state)
         return state
 
 
-def _merge_origin(sha: str, path: str, i: int, at: tuple[Hunk, int] | None) -> Origin:
-    """A line no parent of a merge has: the merge wrote it (a conflict resolution)."""
-    if at is None:
-        return Origin(sha, path, i + 1, None, 0)
-    return Origin(sha, path, i + 1, at[0], at[1])
+def _filled(
+    sha: str, path: str, owners: list[Origin | None], hunks: list[tuple[Hunk, int] | None]
+) -> list[Origin]:
+    """`owners` with every line no parent had given to `sha`, the commit that wrote it."""
+    out: list[Origin] = []
+    for i, owner in enumerate(owners):
+        if owner is not None:
+            out.append(owner)
+        else:
+            hunk, index = hunks[i] or (None, 0)
+            out.append(Origin(sha, path, i + 1, hunk, index))
+    return out
 
 
 def _forget_rename_sources(
@@ -478,35 +464,18 @@ def _drop_deleted(state: dict[str, list[Origin] | None]) -> None:
 
 def _apply(sha: str, old: list[Origin] | None, patch: FilePatch) -> list[Origin] | None:
     """The origins after one non-merge commit's patch (None: deleted or impossible to follow)."""
-    if patch.deleted or patch.binary or patch.broken:
-        return None
-    if old is None:
-        if not patch.new:
-            return None  # the file existed before but we never saw it (unknown history)
-        old = []
-    if not patch.hunks:
-        return old
-    new: list[Origin] = []
-    pos = 0
-    for a, b, c, d, removed, added in patch.hunks:
-        start = a - 1 if b > 0 else a
-        if start < pos or start + b > len(old):
-            return None
-        new.extend(old[pos:start])
-        if d:
-            if len(new) != c - 1:
-                return None
-            hunk = Hunk(old[start : start + b], removed, added, created=patch.new)
-            new.extend(Origin(sha, patch.path, c + k, hunk, k) for k in range(d))
-        pos = start + b
-    new.extend(old[pos:])
-    return new
+    if old is not None and not patch.hunks and not (patch.deleted or patch.binary or patch.broken):
+        return old  # a rename or mode change without edits: the same lines
+    owners, hunks = _line_map(old, patch)
+    return _filled(sha, patch.path, owners, hunks) if owners is not None else None
 
 
 def _line_map(
     old: list[Origin] | None, patch: FilePatch
 ) -> tuple[list[Origin | None] | None, list[tuple[Hunk, int] | None]]:
-    """For a merge against one parent: each line's origin in that parent, or None if it is new."""
+    """Each line's origin in the parent `old` the patch is against, or None where the patch
+    added it (with the hunk and index that added it); (None, []) when the file cannot be
+    followed (deleted, binary, unparsable, or history never seen)."""
     if patch.binary or patch.broken or patch.deleted:
         return None, []
     if old is None:
@@ -525,7 +494,7 @@ def _line_map(
         if d:
             if len(owners) != c - 1:
                 return None, []
-            hunk = Hunk(old[start : start + b], removed, added, created=patch.new)
+            hunk = Hunk(old[start : start + b], removed, added)
             owners.extend([None] * d)
             hunks.extend((hunk, k) for k in range(d))
         pos = start + b
@@ -570,19 +539,10 @@ def _fingerprint(text: bytes) -> Counter[bytes]:
     return Counter(squeezed[i : i + 2] for i in range(len(squeezed) - 1))
 
 
-def group_by_commit(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
-    """(commit, path) pairs as commit -> paths, the shape `annotate` takes."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for sha, path in pairs:
-        out[sha].add(path)
-    return dict(out)
-
-
 __all__ = [
     "Annotation",
     "Hunk",
     "Origin",
     "annotate",
-    "group_by_commit",
     "match_lines",
 ]
