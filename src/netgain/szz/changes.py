@@ -1,7 +1,8 @@
 """What a commit changed, line by line with the text: the input every SZZ filter needs.
 
-Line numbers come from `netgain.git.iter_commit_diffs` (one diff-tree process for all commits);
-the text of the changed lines from the old and new blobs, read through one `cat-file --batch`.
+Line numbers and the changed text come from `netgain.git.iter_commit_patches` (one diff-tree
+process for all commits); a fix's whole old file, which the comment classifier needs, from one
+`cat-file --batch`.
 """
 
 from __future__ import annotations
@@ -179,12 +180,7 @@ def load_changes(
                     for n in rem_lines(r.start, r.end)
                     if n <= len(old)
                 }
-            patch = parse_file_patch(lines) if lines and not d.is_binary else None
-            if patch is not None:  # the added text from the patch: no read of the new blob
-                for _a, _b, c, _d, _removed, added in patch.hunks:
-                    change.added.update(
-                        (c + k, t.decode("utf-8", "replace")) for k, t in enumerate(added)
-                    )
+            change.added = _patch_text(d, lines)[1]  # from the patch: no read of the new blob
             changes.files.append(change)
     return result
 
@@ -203,17 +199,21 @@ def _changes_from_patches(
             continue
         for d, lines in files:
             change = FileChange(d)
-            patch = parse_file_patch(lines) if lines and not d.is_binary else None
-            if patch is not None:
-                for a, _b, c, _d, removed, added in patch.hunks:
-                    change.removed.update(
-                        (a + k, t.decode("utf-8", "replace")) for k, t in enumerate(removed)
-                    )
-                    change.added.update(
-                        (c + k, t.decode("utf-8", "replace")) for k, t in enumerate(added)
-                    )
+            change.removed, change.added = _patch_text(d, lines)
             changes.files.append(change)
     return sink
+
+
+def _patch_text(d: FileDiff, lines: list[bytes]) -> tuple[dict[int, str], dict[int, str]]:
+    """The removed (old line numbers) and added (new line numbers) text of one file's patch."""
+    removed: dict[int, str] = {}
+    added: dict[int, str] = {}
+    patch = parse_file_patch(lines) if lines and not d.is_binary else None
+    if patch is not None:
+        for a, _b, c, _d, old, new in patch.hunks:
+            removed.update((a + k, t.decode("utf-8", "replace")) for k, t in enumerate(old))
+            added.update((c + k, t.decode("utf-8", "replace")) for k, t in enumerate(new))
+    return removed, added
 
 
 def hunks(diff: FileDiff) -> list[tuple[list[int], list[int], int]]:
