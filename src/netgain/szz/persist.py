@@ -29,13 +29,15 @@ def store_results(session: Session, repository_id: int, results: Iterable[SzzRes
     stores thousands of fixes at once.
     """
     now = datetime.now(UTC)
+    # A fix given twice keeps its last answer, as a one-by-one replacement would.
+    latest = {
+        (r.fix, r.variant): r
+        for r in results
+        if not any(p.kind == "unknown-commit" for p in r.problems)
+    }
     runs: list[dict[str, Any]] = []
-    links: list[dict[str, Any]] = []
-    by_variant: dict[str, list[str]] = {}
-    for result in results:
-        if any(p.kind == "unknown-commit" for p in result.problems):
-            continue
-        by_variant.setdefault(result.variant, []).append(result.fix)
+    links: dict[tuple[str, str, str, str], dict[str, Any]] = {}  # keyed by the unique constraint
+    for result in latest.values():
         runs.append(
             {
                 "repository_id": repository_id,
@@ -53,42 +55,36 @@ def store_results(session: Session, repository_id: int, results: Iterable[SzzRes
                 lines.extend(ev.lines)
                 induced.extend(ev.inducing_lines)
             for path, (orig, lines, induced) in per_path.items():
-                links.append(
-                    {
-                        "repository_id": repository_id,
-                        "fix_sha": result.fix,
-                        "inducing_sha": cand.sha,
-                        "variant": result.variant,
-                        "path": storable_path(path),
-                        "inducing_path": storable_path(orig),
-                        "lines": sorted(lines),
-                        "inducing_lines": sorted(induced),
-                        "created_at": now,
-                    }
-                )
+                stored = storable_path(path)
+                links[(result.fix, result.variant, cand.sha, stored)] = {
+                    "repository_id": repository_id,
+                    "fix_sha": result.fix,
+                    "inducing_sha": cand.sha,
+                    "variant": result.variant,
+                    "path": stored,
+                    "inducing_path": storable_path(orig),
+                    "lines": sorted(lines),
+                    "inducing_lines": sorted(induced),
+                    "created_at": now,
+                }
+    by_variant: dict[str, list[str]] = {}
+    for fix, variant in latest:
+        by_variant.setdefault(variant, []).append(fix)
     for variant, fixes in by_variant.items():
-        unique = list(dict.fromkeys(fixes))
-        for start in range(0, len(unique), _BATCH):
-            chunk = unique[start : start + _BATCH]
+        for start in range(0, len(fixes), _BATCH):
             for table in (SzzLink, SzzRun):
                 session.execute(
                     delete(table).where(
                         table.repository_id == repository_id,
                         table.variant == variant,
-                        table.fix_sha.in_(chunk),
+                        table.fix_sha.in_(fixes[start : start + _BATCH]),
                     )
                 )
-    # A fix given twice keeps its last answer, as the one-by-one replacement did.
-    last_run = {(r["fix_sha"], r["variant"]): r for r in runs}
-    last_links = {
-        (link["fix_sha"], link["variant"], link["inducing_sha"], link["path"]): link
-        for link in links
-    }
-    for table, rows in ((SzzRun, list(last_run.values())), (SzzLink, list(last_links.values()))):
+    for table, rows in ((SzzRun, runs), (SzzLink, list(links.values()))):
         for start in range(0, len(rows), _BATCH):
             session.execute(insert(table), rows[start : start + _BATCH])
     session.flush()
-    return len(last_links)
+    return len(links)
 
 
 def _problem(p: dict[str, Any]) -> dict[str, Any]:
