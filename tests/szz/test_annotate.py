@@ -144,23 +144,37 @@ def test_replay_and_git_blame_engines_agree_on_every_variant(name: str, tmp_path
 
 
 def test_changed_text_from_patches_equals_text_from_blobs(tmp_path: Path) -> None:
+    """The changed lines SZZ reads from diff-tree patches are the blobs' own lines."""
     from benchmarks.make_history import make_history
+    from netgain.git import CatFileBatch
     from netgain.szz.changes import load_changes, load_commit_info
 
     path = make_history(tmp_path / "h", commits=200, files=10, seed=5)
     repo = GitRepo(path, init=False)
     shas = repo.git("rev-list", "--no-merges", "--all").split()
     infos = load_commit_info(path, shas)
-    from_blobs = load_changes(path, infos)
+    with_old = load_changes(path, infos)  # removed lines read from the old blobs
     from_patches = load_changes(path, infos, old_text=False)
-    assert set(from_blobs) == set(from_patches)
+    assert set(with_old) == set(from_patches)
+    new_names = [
+        f"{sha}:{f.diff.path}" for sha, c in from_patches.items() for f in c.files if f.added
+    ]
+    with CatFileBatch(path) as cat:
+        new_blobs = {
+            name: obj.data.decode("utf-8", "replace").splitlines()
+            for name, obj in cat.read_many(new_names)
+            if obj is not None
+        }
     compared = 0
-    for sha, changes in from_blobs.items():
+    for sha, changes in with_old.items():
         other = from_patches[sha]
         assert other.files_touched == changes.files_touched
         for a, b in zip(changes.files, other.files, strict=True):
-            assert (a.diff.path, a.removed, a.added) == (b.diff.path, b.removed, b.added)
-            compared += len(a.removed) + len(a.added)
+            assert (a.diff.path, a.removed) == (b.diff.path, b.removed)
+            new = new_blobs.get(f"{sha}:{b.diff.path}", [])
+            assert b.added == {n: new[n - 1] for n in b.added}
+            assert a.added == b.added
+            compared += len(a.removed) + len(b.added)
     assert compared > 1000
 
 
