@@ -30,7 +30,7 @@ from sqlalchemy import select
 from benchmarks.planted_history import make_planted_history
 from benchmarks.risk_history import dataset, generate
 from netgain.cli.history import open_workspace, run_ingest
-from netgain.risk.features import FEATURES, FeatureExtractor
+from netgain.risk.features import FAMILY_FEATURES, FEATURES, FeatureExtractor
 from netgain.risk.service import label_history
 from netgain.risk.train import (
     Dataset,
@@ -56,18 +56,7 @@ ZONES = {  # netgain init's starter zones: the globs the zone features match tou
     "data_access": ["**/migrations/**", "**/db/**", "**/models/**"],
 }
 _APIS = ("os", "json", "re", "sqlalchemy", "requests", "jwt", "numpy", "subprocess", "typing")
-# The feature families beyond Kamei's and AI provenance, with their unknown indicators.
-FAMILY_COLUMNS = (
-    "api_new",
-    "api_familiarity",
-    "api_unknown",
-    "zones",
-    "zones_unknown",
-    "findings",
-    "findings_unknown",
-    "coverage",
-    "coverage_unknown",
-)
+FAMILY_COLUMNS = FAMILY_FEATURES  # the families beyond Kamei's and AI provenance
 ZONE_COLUMNS = ("zones", "zones_unknown")
 API_COLUMNS = ("api_new", "api_familiarity", "api_unknown")
 

@@ -144,14 +144,7 @@ def update_features(engine: Engine, repository_id: int, root: Path) -> FeatureUp
         if resumed is not None:
             return resumed
     rows = load_change_rows(engine, repository_id)
-    with engine.connect() as conn:
-        featured = dict(
-            conn.execute(
-                select(RiskFeatures.commit_id, RiskFeatures.apis).where(
-                    RiskFeatures.repository_id == repository_id
-                )
-            ).all()
-        )
+    featured = _stored_apis(engine, repository_id)
     _fill_apis(root, rows, featured if read_apis else {}, read_apis)
     valid = featured.keys() if state == key else set()
     start = next((i for i, (cid, _c) in enumerate(rows) if cid not in valid), len(rows))
@@ -230,19 +223,24 @@ def _resume(
     return FeatureUpdate(len(fresh), 0, "new commits", resumed=True)
 
 
-def scoring_changes(
-    engine: Engine, repository_id: int, root: Path
-) -> tuple[list[ChangeRecord], dict[str, list[str]]]:
-    """Every stored change with its API families, and the zones: what scoring a range replays."""
-    rows = load_change_rows(engine, repository_id)
+def _stored_apis(engine: Engine, repository_id: int) -> dict[int, str | None]:
+    """commit id -> the API families stored with its vector, for every stored vector."""
     with engine.connect() as conn:
-        stored = dict(
+        return dict(
             conn.execute(
                 select(RiskFeatures.commit_id, RiskFeatures.apis).where(
                     RiskFeatures.repository_id == repository_id
                 )
             ).all()
         )
+
+
+def scoring_changes(
+    engine: Engine, repository_id: int, root: Path
+) -> tuple[list[ChangeRecord], dict[str, list[str]]]:
+    """Every stored change with its API families, and the zones: what scoring a range replays."""
+    rows = load_change_rows(engine, repository_id)
+    stored = _stored_apis(engine, repository_id)
     _fill_apis(root, rows, stored, api_families_enabled(root))
     return [c for _cid, c in rows], zone_globs(root)
 

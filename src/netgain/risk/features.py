@@ -53,6 +53,18 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+# The families beyond Kamei's and AI provenance, each with its unknown indicator.
+FAMILY_FEATURES: tuple[str, ...] = (
+    "api_new",
+    "api_familiarity",
+    "api_unknown",
+    "zones",
+    "zones_unknown",
+    "findings",
+    "findings_unknown",
+    "coverage",
+    "coverage_unknown",
+)
 FEATURES: tuple[str, ...] = (
     "ns",
     "nd",
@@ -72,15 +84,7 @@ FEATURES: tuple[str, ...] = (
     "ai_tool",
     "familiarity",
     "tests",
-    "api_new",
-    "api_familiarity",
-    "api_unknown",
-    "zones",
-    "zones_unknown",
-    "findings",
-    "findings_unknown",
-    "coverage",
-    "coverage_unknown",
+    *FAMILY_FEATURES,
 )
 
 _SECONDS_PER_DAY = 86_400.0
