@@ -18,6 +18,7 @@ from netgain.incidents.records import (
     check_order,
     parse_list,
     parse_time,
+    problem_limit,
     text_or_none,
 )
 
@@ -84,7 +85,7 @@ def _base_url(issue: dict[str, Any]) -> str | None:
 def parse_jira(text: str, name: str) -> ParseResult:
     """Every issue in the export is an incident (export with a JQL filter such as type=Incident)."""
     result = ParseResult("jira")
-    for line, issue in iter_array(text, name, "issues"):
+    for line, issue in iter_array(text, name, "issues", stop=problem_limit(result.problems, name)):
         if not isinstance(issue, dict):
             result.problems.append(ImportProblem(name, line, "expected an issue object"))
             continue
