@@ -22,7 +22,7 @@ JSON_VALUES = st.recursive(
 )
 
 
-@settings(max_examples=200, derandomize=True, database=None)
+@settings(max_examples=100, derandomize=True, database=None)
 @given(JSON_VALUES, st.sampled_from([None, 2]))
 def test_valid_json_reads_as_json_loads_reads_it(value: Any, indent: int | None) -> None:
     text = json.dumps(value, indent=indent)
