@@ -7,6 +7,7 @@ of its input.
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,12 @@ import pytest
 from netgain.errors import ConfigError, UsageError
 from netgain.globs import matches
 from netgain.policy.codeowners import parse_codeowners
-from netgain.policy.conditions import MAX_CONDITION_LENGTH, compile_condition
+from netgain.policy.conditions import (
+    MAX_CONDITION_LENGTH,
+    ConditionError,
+    compile_condition,
+    evaluate,
+)
 from netgain.policy.coverage import parse_coverage
 from netgain.policy.defaults import STARTER_POLICY
 from netgain.policy.github import parse_event
@@ -138,3 +144,17 @@ def test_event_payload_values_json_cannot_hold_name_file_and_line(
     path.write_text(text.replace(replace, by, 1), encoding="utf-8")
     with pytest.raises(UsageError, match=rf"event\.json:{line}: event payload is not valid JSON"):
         parse_event(path)
+
+
+def test_a_macro_folding_type_errors_keeps_its_memory_bounded() -> None:
+    """celpy's `||` embedded repr() of both operands in its error, and `exists` feeds each item's
+    error into the next: the text doubled per item (the 29 facts of a change: over 20 GB)."""
+    facts = {f"fact_{i}": ["x"] for i in range(22)}
+    tracemalloc.start()
+    try:
+        with pytest.raises(ConditionError, match="no such overload"):
+            evaluate("change.exists(v, [])", facts)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 1024 * 1024  # 36 MB before, doubling with every fact added

@@ -90,6 +90,34 @@ class _BudgetRunner(celpy.InterpretedRunner):
 _ENV = celpy.Environment(runner_class=_BudgetRunner)
 
 
+def _short_errors(
+    operation: Callable[[celtypes.Value, celtypes.Value], celtypes.Value], symbol: str
+) -> Callable[[celtypes.Value, celtypes.Value], celtypes.Value]:
+    """`operation` (celpy's `||` or `&&`), with a TypeError of bounded length.
+
+    celpy's message for non-boolean operands embeds repr() of both. The `exists` and `all`
+    macros fold their items with these functions, so the previous item's error is the next
+    operand and the message, with its escaping, doubles per item: `change.exists(v, [])` over
+    the 29 facts grew past 20 GB before the kernel stopped it. CEL's answer is the same error.
+    """
+
+    def apply(left: celtypes.Value, right: celtypes.Value) -> celtypes.Value:
+        try:
+            return operation(left, right)
+        except TypeError:
+            names = f"{type(left).__name__} {symbol} {type(right).__name__}"
+            raise TypeError(f"no such overload: {names}") from None
+
+    return apply
+
+
+# The macros look these up on the module at evaluation time (the `||` and `&&` operators use
+# celpy's own table, whose errors do not accumulate).
+# (mypy sees a def replaced by a callable of the same signature)
+celtypes.logical_or = _short_errors(celtypes.logical_or, "||")  # type: ignore[assignment]
+celtypes.logical_and = _short_errors(celtypes.logical_and, "&&")  # type: ignore[assignment]
+
+
 @lru_cache(maxsize=256)
 def _program(text: str) -> celpy.Runner:
     if len(text) > MAX_CONDITION_LENGTH:
