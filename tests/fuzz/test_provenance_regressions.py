@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netgain.config import load_config
 from netgain.errors import ConfigError
@@ -16,6 +18,7 @@ from netgain.git.model import Commit, Identity, Trailer
 from netgain.provenance.agent_trace import parse_trace_lines
 from netgain.provenance.gitai import NoteFormatError, parse_note
 from netgain.provenance.markers import detect_commit_markers, marker_rules
+from netgain.provenance.ranges import normalize, parse_normalized, parse_ranges
 from tests.fuzz import seeds
 
 
@@ -91,3 +94,19 @@ def test_a_note_ending_at_its_divider_names_the_divider_line() -> None:
         parse_note(note, "c" * 40)
     assert info.value.line == note.count(b"\n") + 1
     assert info.value.message == "no JSON metadata after '---'"
+
+
+@settings(max_examples=300, derandomize=True, database=None)
+@given(st.text(alphabet="0123,-9 ²", max_size=14))
+def test_fast_range_parsing_agrees_with_the_careful_one(text: str) -> None:
+    """parse_normalized (one integer per range) answers as normalize(parse_ranges(...)),
+    the same error included."""
+    try:
+        expected: object = normalize(parse_ranges(text))
+    except ValueError as exc:
+        expected = str(exc)
+    try:
+        got: object = parse_normalized(text)
+    except ValueError as exc:
+        got = str(exc)
+    assert got == expected
