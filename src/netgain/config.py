@@ -14,16 +14,23 @@ from pathlib import Path
 from typing import Any
 
 from netgain.errors import ConfigError
+from netgain.toml_lines import remember_text
 
 DATABASE_ENV = "NETGAIN_DATABASE_URL"
 
 
 @dataclass(slots=True)
 class RawConfig:
-    """The parsed configuration table and where it came from (None when no file exists)."""
+    """The parsed configuration table and where it came from (None when no file exists).
+
+    `revision` is set when the table was read from a commit rather than the working tree (the
+    review gate reads its configuration from the base revision); `source` then reads `SHA:PATH`,
+    git's own name for a file at a revision, so every error names what was really read.
+    """
 
     data: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
+    revision: str | None = None
 
     def section(self, name: str) -> dict[str, Any]:
         value = self.data.get(name, {})
@@ -43,6 +50,65 @@ def _parse(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
 
 
+def _parse_text(label: Path, data: bytes) -> dict[str, Any]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{label}: cannot read: {exc}") from exc
+    remember_text(label, text)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{label}: invalid TOML: {exc}") from exc
+
+
+def _tool_table(data: dict[str, Any]) -> dict[str, Any] | None:
+    tool = data.get("tool", {})
+    if isinstance(tool, dict) and isinstance(tool.get("netgain"), dict):
+        return dict(tool["netgain"])
+    return None
+
+
+def inside(root: Path, path: Path) -> str | None:
+    """`path` relative to the repository `root` (POSIX form), or None when it lies outside."""
+    try:
+        rel = path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return None
+    return rel.as_posix()
+
+
+CONFIG_FILES = ("netgain.toml", "pyproject.toml")
+
+
+def load_config_at(root: Path, rev: str, explicit: str | None = None) -> RawConfig:
+    """The configuration as committed at `rev` (a full commit id): the gate's trusted copy.
+
+    `explicit` is a repository-relative path (`--policy FILE` inside the repository). A file
+    missing at `rev` gives an empty configuration (the built-in defaults), as a missing
+    `netgain.toml` does in the working tree: a change that adds its own policy does not get to
+    use it before it is merged.
+    """
+    from netgain import git
+
+    candidates = [explicit] if explicit is not None else list(CONFIG_FILES)
+    for rel in candidates:
+        blob = git.read_blob(root, rev, rel)
+        if blob is None:
+            continue
+        label = Path(f"{rev[:12]}:{rel}")
+        data = _parse_text(label, blob)
+        if rel.rsplit("/", 1)[-1] == "pyproject.toml":
+            table = _tool_table(data)
+            if table is None:
+                if explicit is not None:
+                    return RawConfig({}, label, rev)
+                continue
+            data = table
+        return RawConfig(data, label, rev)
+    return RawConfig(revision=rev)
+
+
 def load_config(root: Path, explicit: Path | None = None) -> RawConfig:
     """Read `explicit`, else `root/netgain.toml`, else `[tool.netgain]` of `root/pyproject.toml`."""
     if explicit is not None:
@@ -57,9 +123,9 @@ def load_config(root: Path, explicit: Path | None = None) -> RawConfig:
         return RawConfig(_parse(toml_path), toml_path)
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
-        tool = _parse(pyproject).get("tool", {})
-        if isinstance(tool, dict) and isinstance(tool.get("netgain"), dict):
-            return RawConfig(tool["netgain"], pyproject)
+        table = _tool_table(_parse(pyproject))
+        if table is not None:
+            return RawConfig(table, pyproject)
     return RawConfig()
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from netgain import git
 from netgain.cli.output import console, emit_json, err_console, progress, warn
-from netgain.config import database_url, load_config
+from netgain.config import RawConfig, database_url, load_config
 from netgain.errors import UsageError
 from netgain.history import IngestReport, ingest_repository
 from netgain.history.queries import load_provenance, summarize
@@ -33,6 +33,12 @@ class Workspace:
     root: Path
     engine: Engine
     markers: list[MarkerRule]
+    config: RawConfig
+
+    def use_config(self, config: RawConfig) -> None:
+        """Read markers and risk settings from `config` (the gate passes the base revision's)."""
+        self.config = config
+        self.markers = marker_rules(config.section("provenance"), config.source)
 
 
 def open_workspace(repo: Path, db: str | None) -> Workspace:
@@ -42,14 +48,14 @@ def open_workspace(repo: Path, db: str | None) -> Workspace:
     root = git.repo_root(repo)
     config = load_config(root)
     markers = marker_rules(config.section("provenance"), config.source)
-    return Workspace(root, open_store(database_url(root, db)), markers)
+    return Workspace(root, open_store(database_url(root, db)), markers, config)
 
 
-def _risk_features(engine: Engine, repository_id: int, root: Path) -> None:
+def _risk_features(engine: Engine, repository_id: int, root: Path, config: RawConfig) -> None:
     """Store the new commits' change-risk feature vectors (netgain.risk.feature_store)."""
     from netgain.risk.feature_store import update_features
 
-    update_features(engine, repository_id, root)
+    update_features(engine, repository_id, root, config)
 
 
 def run_ingest(ws: Workspace, revs: list[str], *, quiet: bool) -> IngestReport:
@@ -61,7 +67,9 @@ def run_ingest(ws: Workspace, revs: list[str], *, quiet: bool) -> IngestReport:
             revs=revs,
             markers=ws.markers,
             on_commit=lambda n: bar.update(task, completed=n) if n % 500 == 0 else None,
-            after_write=_risk_features,
+            after_write=lambda engine, repository_id, root: _risk_features(
+                engine, repository_id, root, ws.config
+            ),
         )
     if report.shallow:
         warn("shallow clone: history is truncated, figures cover the commits present only")

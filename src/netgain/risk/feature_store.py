@@ -42,6 +42,7 @@ from netgain.store.models import Commit
 from netgain.store.risk_models import RiskFeatures, RiskFeatureSnapshot, RiskFeatureState
 
 if TYPE_CHECKING:
+    from netgain.config import RawConfig
     from netgain.risk.train import Dataset
 
 FEATURE_TABLE = cast(Table, RiskFeatures.__table__)
@@ -93,12 +94,16 @@ def _counts(engine: Engine, repository_id: int) -> tuple[str | None, int, int]:
     return state, int(commits), int(rows)
 
 
-def zone_globs(root: Path) -> dict[str, list[str]]:
-    """`[zones.NAME] paths` of the repository's configuration ({} when none are configured)."""
+def zone_globs(root: Path, config: RawConfig | None = None) -> dict[str, list[str]]:
+    """`[zones.NAME] paths` of the repository's configuration ({} when none are configured).
+
+    `config` is the configuration to use instead of the working tree's (the review gate passes
+    the base revision's, so a change cannot redraw the zones it is judged by).
+    """
     from netgain.config import load_config
     from netgain.errors import ConfigError
 
-    config = load_config(root)
+    config = config or load_config(root)
     out: dict[str, list[str]] = {}
     for name, zone in config.section("zones").items():
         paths = zone.get("paths", []) if isinstance(zone, dict) else None
@@ -109,7 +114,7 @@ def zone_globs(root: Path) -> dict[str, list[str]]:
     return out
 
 
-def api_families_enabled(root: Path) -> bool:
+def api_families_enabled(root: Path, config: RawConfig | None = None) -> bool:
     """`[risk] api_families` (default false): whether ingest diffs Python changes for imports.
 
     Off by default because that second diff pass costs about as much as the ingest's own `git log`
@@ -119,22 +124,24 @@ def api_families_enabled(root: Path) -> bool:
     from netgain.config import load_config
     from netgain.errors import ConfigError
 
-    config = load_config(root)
+    config = config or load_config(root)
     value = config.section("risk").get("api_families", False)
     if not isinstance(value, bool):
         raise ConfigError(f"{config.source}: [risk] api_families must be true or false")
     return value
 
 
-def update_features(engine: Engine, repository_id: int, root: Path) -> FeatureUpdate:
+def update_features(
+    engine: Engine, repository_id: int, root: Path, config: RawConfig | None = None
+) -> FeatureUpdate:
     """Bring the stored vectors of `repository_id` up to date with its stored commits.
 
     `root` is the repository: its configuration gives the zones, and git the API families of
     commits not read before. Idempotent and safe to interrupt: a run killed before its
     transaction commits leaves the old vectors, and the next run finds the same commits without.
     """
-    zones = zone_globs(root)
-    read_apis = api_families_enabled(root)
+    zones = zone_globs(root, config)
+    read_apis = api_families_enabled(root, config)
     key = state_key(FEATURES, {"zones": zones, "api_families": read_apis})
     state, commits, stored = _counts(engine, repository_id)
     if state == key and stored == commits:
@@ -236,13 +243,13 @@ def _stored_apis(engine: Engine, repository_id: int) -> dict[int, str | None]:
 
 
 def scoring_changes(
-    engine: Engine, repository_id: int, root: Path
+    engine: Engine, repository_id: int, root: Path, config: RawConfig | None = None
 ) -> tuple[list[ChangeRecord], dict[str, list[str]]]:
     """Every stored change with its API families, and the zones: what scoring a range replays."""
     rows = load_change_rows(engine, repository_id)
     stored = _stored_apis(engine, repository_id)
-    _fill_apis(root, rows, stored, api_families_enabled(root))
-    return [c for _cid, c in rows], zone_globs(root)
+    _fill_apis(root, rows, stored, api_families_enabled(root, config))
+    return [c for _cid, c in rows], zone_globs(root, config)
 
 
 def _fill_apis(

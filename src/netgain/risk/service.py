@@ -14,6 +14,7 @@ import numpy as np
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from netgain.config import RawConfig
 from netgain.errors import ConfigError
 from netgain.risk.data import fix_shas, load_labels, load_messages, pending_fixes
 from netgain.risk.feature_store import stored_dataset
@@ -170,6 +171,7 @@ def change_risk(
     head: str,
     findings: int | None = None,
     coverage: float | None = None,
+    config: RawConfig | None = None,
 ) -> tuple[dict[str, Any] | None, list[str]]:
     """The risk of `base..head` for `netgain check`, and notices (default model, no commits).
 
@@ -181,13 +183,13 @@ def change_risk(
     from netgain.config import load_config
     from netgain.risk.feature_store import scoring_changes
 
-    config = load_config(root)
+    config = config or load_config(root)
     thresholds = tiers(config.section("risk"), str(config.source or "netgain.toml"))
     model, notice = repository_model(root)
     notices = [notice] if notice else []
     shas = set(git.rev_list(root, [f"{base}..{head}"]))
     try:
-        changes, zones = scoring_changes(engine, repository_id, root)
+        changes, zones = scoring_changes(engine, repository_id, root, config)
         row, _record = change_row(changes, shas, zones, findings, coverage)
     except ValueError as exc:
         return None, [*notices, f"risk not computed: {exc}"]
