@@ -359,3 +359,18 @@ def test_merging_the_base_branch_in_keeps_the_approval(tmp_path: Path) -> None:
     doc = check(repo, tmp_path, "", reviews=_review_on(reviewed, "carol", tmp_path))
     assert doc["stale_approvals"] == []
     assert doc["verdict"] == "approved", render_text(doc)
+
+
+def test_a_risk_model_shipped_by_the_change_is_not_used(tmp_path: Path) -> None:
+    repo = base_repo(tmp_path / "r")
+    repo.branch("feature")
+    repo.commit(
+        {".netgain/risk-model.json": '{"kind": "lapredict"}\n', "src/app.py": "x = 4\n"},
+        "model",
+        author=BOB,
+    )
+    doc = check(repo, tmp_path, "", approved_by=["carol"])
+    assert doc["policy_files_changed"] == [".netgain/risk-model.json"]
+    messages = [p["message"] for p in doc["problems"] if p["kind"] == "risk"]
+    assert any("committed by the change being judged" in m for m in messages), messages
+    assert doc["facts"]["risk"] is not None  # scored, with the pooled default

@@ -200,7 +200,7 @@ def _record(root: Path, doc: dict[str, Any]) -> None:
 def _add_risk(root: Path, engine: Any, repository_id: int, ctx: Any, config: Any) -> None:
     """Set the `change.risk` / `change.risk_tier` facts (netgain.risk); notices become problems."""
     from netgain.git.model import GitProblem
-    from netgain.risk.service import change_risk
+    from netgain.risk.service import change_risk, gate_model
 
     scanned = any(p.endswith((".py", ".pyi")) for p in ctx.added)  # check scans Python only
     coverage = ctx.coverage.ratio if ctx.coverage is not None else None
@@ -213,6 +213,7 @@ def _add_risk(root: Path, engine: Any, repository_id: int, ctx: Any, config: Any
         findings=len(ctx.findings) if scanned else None,
         coverage=float(coverage) if coverage is not None else None,
         config=config,
+        model=gate_model(root, ctx.base),
     )
     if result is not None:
         ctx.facts.risk, ctx.facts.risk_tier = result["risk"], result["tier"]

@@ -163,6 +163,40 @@ def repository_model(root: Path) -> tuple[RiskModel, str | None]:
     return load_or_default(root / MODEL_FILE)
 
 
+def gate_model(root: Path, base: str) -> tuple[RiskModel, str | None]:
+    """The model the review gate may trust: never one the change being judged brought along.
+
+    A model committed at `base` is read from there. A model file that git tracks in the working
+    tree but that is not at base was added by the change itself (a model that scores everything
+    low would lift risk-based tiers): the pooled default is used instead. An untracked file (a
+    `netgain risk train` of this checkout or a CI cache) is the repository's own and is used.
+    """
+    import json
+
+    from netgain import git
+    from netgain.risk.model import RiskModelError, default_model, from_dict
+
+    rel = MODEL_FILE.as_posix()
+    try:
+        blob = git.read_blob(root, base, rel)
+    except git.GitProblemError as exc:
+        return default_model(), f"{rel} unreadable at base: {exc}; using the pooled default"
+    if blob is not None:
+        label = f"{base[:12]}:{rel}"
+        try:
+            return from_dict(json.loads(blob.decode("utf-8")), label), None
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            return default_model(), f"{label}: corrupt risk model ({exc}); using the pooled default"
+        except RiskModelError as exc:
+            return default_model(), f"{exc}; using the pooled default"
+    if git.run_git(root, "ls-files", "--", rel).strip():
+        return default_model(), (
+            f"{rel} is committed by the change being judged (not at base): "
+            "using netgain's pooled default model"
+        )
+    return repository_model(root)
+
+
 def change_risk(
     root: Path,
     engine: Engine,
@@ -172,6 +206,7 @@ def change_risk(
     findings: int | None = None,
     coverage: float | None = None,
     config: RawConfig | None = None,
+    model: tuple[RiskModel, str | None] | None = None,
 ) -> tuple[dict[str, Any] | None, list[str]]:
     """The risk of `base..head` for `netgain check`, and notices (default model, no commits).
 
@@ -185,7 +220,7 @@ def change_risk(
 
     config = config or load_config(root)
     thresholds = tiers(config.section("risk"), str(config.source or "netgain.toml"))
-    model, notice = repository_model(root)
+    model_used, notice = model or repository_model(root)
     notices = [notice] if notice else []
     shas = set(git.rev_list(root, [f"{base}..{head}"]))
     try:
@@ -193,4 +228,4 @@ def change_risk(
         row, _record = change_row(changes, shas, zones, findings, coverage)
     except ValueError as exc:
         return None, [*notices, f"risk not computed: {exc}"]
-    return score(model, row, thresholds), notices
+    return score(model_used, row, thresholds), notices
