@@ -17,6 +17,8 @@ from netgain.errors import ConfigError
 from netgain.toml_lines import remember_text
 
 DATABASE_ENV = "NETGAIN_DATABASE_URL"
+STATE_DIR = ".netgain"
+_STATE_IGNORE = "# written by netgain: its store, caches and reports stay out of git\n*\n"
 
 
 @dataclass(slots=True)
@@ -127,6 +129,23 @@ def load_config(root: Path, explicit: Path | None = None) -> RawConfig:
         if table is not None:
             return RawConfig(table, pyproject)
     return RawConfig()
+
+
+def ensure_state_dir(repo_root: Path) -> Path:
+    """`REPO/.netgain`, created with its own `.gitignore` (as pytest's and Ruff's caches do).
+
+    Without it `git status` lists netgain's store and caches and `git add -A` commits them. A
+    read-only checkout is left alone: the commands that need to write there report it themselves.
+    """
+    state = repo_root / STATE_DIR
+    try:
+        state.mkdir(exist_ok=True)
+        ignore = state / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text(_STATE_IGNORE, encoding="utf-8")
+    except OSError:
+        pass
+    return state
 
 
 def database_url(repo_root: Path, explicit: str | None = None) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from netgain import git
 from netgain.cli.output import console, emit_json, err_console, progress, warn
-from netgain.config import RawConfig, database_url, load_config
+from netgain.config import RawConfig, database_url, ensure_state_dir, load_config
 from netgain.errors import UsageError
 from netgain.history import IngestReport, ingest_repository
 from netgain.history.queries import load_provenance, summarize
@@ -46,6 +46,7 @@ def open_workspace(repo: Path, db: str | None) -> Workspace:
     if not repo.exists():
         raise UsageError(f"{repo}: no such directory")
     root = git.repo_root(repo)
+    ensure_state_dir(root)
     config = load_config(root)
     markers = marker_rules(config.section("provenance"), config.source)
     return Workspace(root, open_store(database_url(root, db)), markers, config)

@@ -94,7 +94,7 @@ def run_scan(request: ScanRequest) -> ScanOutcome:
     from netgain.analysis.scanner import scan
     from netgain.analysis.suppressions import apply_inline_suppressions
     from netgain.cli.scan_config import check_rule_names, load_scan_config
-    from netgain.config import load_config
+    from netgain.config import ensure_state_dir, load_config
     from netgain.report.scan_report import ScanReport
 
     started = datetime.now(UTC)
@@ -107,6 +107,8 @@ def run_scan(request: ScanRequest) -> ScanOutcome:
     root, repo = scan_root(request.paths)
     raw = load_config(repo or root, request.config)
     config = load_scan_config(raw)
+    if request.use_cache:
+        ensure_state_dir(repo or root)
     rules = all_rules()
     check_rule_names(raw, config, (r.id for r in rules), (r.family for r in rules))
     baseline = load_baseline(request.baseline) if request.baseline is not None else None
