@@ -77,14 +77,27 @@ def syntax_for(path: str) -> CommentSyntax | None:
     return _NAMES.get(p.name) or _BY_EXT.get(p.suffix.lower())
 
 
+def git_lines(text: str) -> list[str]:
+    """The lines of `text` as git numbers them: split at `\\n` only.
+
+    `str.splitlines` also splits at form feeds, lone carriage returns and other separators that
+    real files contain (a `^L` page break in C or old Python sources), so its line numbers drift
+    from the ones git's diffs and blames use.
+    """
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def code_lines(text: str, path: str) -> list[bool]:
-    """For each line of `text` (index 0 is line 1): True when it holds code, not only a comment
-    or whitespace. Unknown languages: every non-blank line is code."""
+    """For each line of `text` (index 0 is line 1, as git numbers lines): True when it holds
+    code, not only a comment or whitespace. Unknown languages: every non-blank line is code."""
     syntax = syntax_for(path)
     out: list[bool] = []
     closing: str | None = None  # inside a block comment that ends with this
     markers = (*syntax.line, *(o for o, _ in syntax.block)) if syntax is not None else ()
-    for raw in text.splitlines():
+    for raw in git_lines(text):
         line = raw.strip()
         if not line:
             out.append(False)
