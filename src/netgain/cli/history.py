@@ -157,6 +157,21 @@ def register(app: typer.Typer) -> None:
         jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel blames (default: all cores)."),
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
         top: int = typer.Option(15, "--top", help="Files to list in the table."),
+        move_chars: int | None = typer.Option(
+            None,
+            "--move-chars",
+            min=0,
+            metavar="N",
+            help="git blame -M<N>: characters a moved block needs (git's default 20).",
+        ),
+        copy_chars: int | None = typer.Option(
+            None,
+            "--copy-chars",
+            min=0,
+            metavar="N",
+            help="git blame -C<N>: characters a copied block needs (git's default 40). "
+            "Aider's published method: --move-chars 100 --copy-chars 100.",
+        ),
     ) -> None:
         """AI share of the lines introduced in a range that survive at its end (blame-based)."""
         ws = open_workspace(repo, db)
@@ -176,6 +191,8 @@ def register(app: typer.Typer) -> None:
                 label=rev_range,
                 jobs=jobs or os.cpu_count(),
                 on_file=lambda: bar.advance(task),
+                move_chars=move_chars,
+                copy_chars=copy_chars,
             )
         result.problems[:0] = report.problems
         data = result.to_dict()

@@ -181,8 +181,14 @@ def compute_share(
     jobs: int | None = None,
     on_file: Callable[[], None] | None = None,
     paths: Sequence[str] | None = None,
+    move_chars: int | None = None,
+    copy_chars: int | None = None,
 ) -> ShareResult:
-    """Blame the files the range touched at `head` (in parallel) and attribute surviving lines."""
+    """Blame the files the range touched at `head` (in parallel) and attribute surviving lines.
+
+    `move_chars` / `copy_chars` are git's `-M<num>` / `-C<num>` thresholds (None: git's
+    defaults); `--move-chars 100 --copy-chars 100` is Aider's published method.
+    """
     wanted = PathFilter(include, exclude)
     if paths is None:
         text, binary = files_changed(repo, base, head)
@@ -192,7 +198,13 @@ def compute_share(
     classifier = LineClassifier(provenance)
     selected = [p for p in text if wanted(p)]
     for path, blamed in git.blame_files(
-        repo, head, selected, since=base, jobs=jobs or os.cpu_count() or 1
+        repo,
+        head,
+        selected,
+        since=base,
+        jobs=jobs or os.cpu_count() or 1,
+        move_chars=move_chars,
+        copy_chars=copy_chars,
     ):
         if on_file is not None:
             on_file()
