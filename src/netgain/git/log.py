@@ -298,19 +298,26 @@ def _iter_checked(
             commits.append(commit)
             if commit.is_merge:
                 continue
-            needed = {oid for mode, oid, _ in entries if mode != _GITLINK and oid not in _ZERO_OID}
-            missing = needed - present
-            if missing:
+            missing_by_path: dict[str, str] = {}
+            for mode, oid, path in entries:
+                if mode != _GITLINK and oid not in _ZERO_OID and oid not in present:
+                    missing_by_path.setdefault(path, oid)
+            if missing_by_path:
                 commit.stats_available = False
-                paths = dict.fromkeys(path for _, _, path in entries)
-                raw_files[commit.sha] = [FileStat(path, None, None) for path in paths]
-                found.append(
+                readable = list(dict.fromkeys(p for _, _, p in entries))
+                readable = [p for p in readable if p not in missing_by_path]
+                raw_files[commit.sha] = _numstat_of_paths(repo, commit.sha, readable) + [
+                    FileStat(path, None, None) for path in missing_by_path
+                ]
+                found.extend(
                     GitProblem(
                         "missing-blob",
-                        f"{len(missing)} blob(s) of this commit are not in the repository "
-                        f"(partial clone?); line counts unavailable, e.g. {min(missing)}",
+                        f"{path}: blob {oid} is not in the repository (partial clone?); "
+                        "its line counts are unknown, not 0",
                         commit.sha,
+                        path,
                     )
+                    for path, oid in missing_by_path.items()
                 )
             elif entries:
                 complete.append(commit.sha)
@@ -330,6 +337,35 @@ def _iter_checked(
         else:
             commit.files = stats.get(commit.sha, [])
         yield commit
+
+
+def _numstat_of_paths(repo: Path, sha: str, paths: list[str]) -> list[FileStat]:
+    """Numstat of one commit restricted to `paths`, whose blobs are all present."""
+    if not paths:
+        return []
+    out = run_git(
+        repo,
+        "--literal-pathspecs",
+        "diff-tree",
+        "-z",
+        "-r",
+        "--root",
+        "--numstat",
+        "--no-renames",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--no-commit-id",
+        sha,
+        "--",
+        *paths,
+    )
+    stats: list[FileStat] = []
+    for record in out.split(b"\0"):
+        text = record.lstrip(b"\n")
+        if b"\t" in text:
+            added, deleted, path = text.split(b"\t", 2)
+            stats.append(FileStat(decode_path(path), _count(added), _count(deleted)))
+    return stats
 
 
 def _iter_metadata_only(
