@@ -175,6 +175,26 @@ def test_removed_rule_names_the_rule_and_every_loosening_is_listed(tmp_path: Pat
     )
 
 
+def test_repository_policy_in_pyproject_is_named_with_its_table(tmp_path: Path) -> None:
+    floor = '[[rules]]\nname = "security-scan"\nscan_clean = "high"\n'
+    (tmp_path / "org.toml").write_text(floor, encoding="utf-8")
+    pyproject = tmp_path / "repo" / "pyproject.toml"
+    pyproject.parent.mkdir()
+    pyproject.write_text(
+        '[project]\nname = "x"\n\n[[tool.netgain.rules]]\nname = "security-scan"\n'
+        'scan_clean = "critical"\n',
+        encoding="utf-8",
+    )
+    loaded = load_floor(str(tmp_path / "org.toml"), env={})
+    assert loaded is not None
+    with pytest.raises(ConfigError) as info:
+        loaded.apply(load_config(pyproject.parent))
+    assert str(info.value) == (
+        f"{pyproject}:6: tool.netgain.rules[0] 'security-scan': scan_clean high raised to "
+        f"critical (floor: {tmp_path / 'org.toml'}:3)"
+    )
+
+
 def test_tree_floor_requirement_hidden_under_any_of_is_rejected(tmp_path: Path) -> None:
     loose = (
         RULES

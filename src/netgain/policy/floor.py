@@ -93,12 +93,13 @@ class Floor:
         found = loosenings(self, policy)
         if found:
             prefix: KeyPath = ("tool", "netgain") if _is_pyproject(raw.source) else ()
+            table = "".join(f"{p}." for p in prefix)  # keys named as in the file, like schema's
             located = [(line_of(raw.source, item.loc, prefix), item) for item in found]
             lines = []  # in the order of the repository's file; keys it does not write last
             for line, item in sorted(located, key=lambda pair: (pair[0] is None, pair[0] or 0)):
                 where = f"{raw.source}:{line}" if line else str(raw.source)
                 floor = self.where(item.floor_loc)
-                lines.append(f"{where}: {item.subject}: {item.what} (floor: {floor})")
+                lines.append(f"{where}: {table}{item.subject}: {item.what} (floor: {floor})")
             raise ConfigError("\n".join(lines))
         return policy
 

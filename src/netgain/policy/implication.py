@@ -71,7 +71,7 @@ _ENV = celpy.Environment()
 
 def implies(narrow: str, wide: str) -> bool:
     """True when `wide` is provably true wherever `narrow` is (both compile: the policy loaded)."""
-    return _implies(canonical(narrow), canonical(wide))
+    return _implies(canonical(narrow), canonical(wide), {})
 
 
 def same_condition(a: str, b: str) -> bool:
@@ -159,16 +159,24 @@ def _is_fact(node: Tree[Token]) -> bool:
     return False
 
 
-@lru_cache(maxsize=4096)
-def _implies(narrow: Form, wide: Form) -> bool:
+def _implies(narrow: Form, wide: Form, memo: dict[tuple[Form, Form], bool]) -> bool:
+    """The sequent rules; `memo` keeps each pair of sub-forms to one visit, so a long condition
+    from a repository costs time polynomial in its size, never exponential."""
+    known = memo.get((narrow, wide))
+    if known is None:
+        known = memo[narrow, wide] = _prove(narrow, wide, memo)
+    return known
+
+
+def _prove(narrow: Form, wide: Form, memo: dict[tuple[Form, Form], bool]) -> bool:
     if wide == TRUE or narrow in (FALSE, wide):
         return True
     if isinstance(wide, Junction):
-        each = (_implies(narrow, w) for w in wide.items)
+        each = (_implies(narrow, w, memo) for w in wide.items)
         if any(each) if wide.kind == "or" else all(each):
             return True
     if isinstance(narrow, Junction):
-        each = (_implies(n, wide) for n in narrow.items)
+        each = (_implies(n, wide, memo) for n in narrow.items)
         if any(each) if narrow.kind == "and" else all(each):
             return True
     return isinstance(narrow, Compare) and isinstance(wide, Compare) and _threshold(narrow, wide)
