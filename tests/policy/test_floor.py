@@ -84,7 +84,12 @@ TREE = """\
 all_of = ["security-scan", "tiered-review", "checkpoint", "tested", { any_of = ["peer-review", "two-owners"] }]
 """
 
-FLOOR = "\n".join([PEOPLE, ZONES, DESIGN_DOCS, RULES, TREE])
+GATE = """\
+[gate]
+policy_files = ["ci/**"]
+"""
+
+FLOOR = "\n".join([PEOPLE, ZONES, DESIGN_DOCS, GATE, RULES, TREE])
 
 
 def _apply(tmp_path: Path, repo_text: str | None, floor_text: str = FLOOR) -> Policy:
@@ -275,8 +280,19 @@ DOC_CASES = [
 ]  # fmt: skip
 
 
+GATE_CASES = [
+    ("policy files reduced", 'policy_files = ["ci/**"]', "policy_files = []",
+     "gate: policy_files no longer include ci/**", 'policy_files = ["ci/**", "scripts/**"]'),
+    ("gate roles changed", "[gate]", '[gate]\nroles = ["guardians"]',
+     "gate: roles guardians instead of senior", '[gate]\nroles = ["senior"]'),
+    ("policy change rule off", "[gate]", "[gate]\npolicy_change_approval = false",
+     "gate: the gate's own rule 'policy-change' is gone", "[gate]\npolicy_change_approval = true"),
+]  # fmt: skip
+
+
 CASES = [
     *((RULES, *case) for case in RULE_CASES),
+    *((GATE, *case) for case in GATE_CASES),
     *((PEOPLE, *case) for case in PEOPLE_CASES),
     *((ZONES, *case) for case in ZONE_CASES),
     *((DESIGN_DOCS, *case) for case in DOC_CASES),
@@ -345,7 +361,7 @@ def test_invalid_floors_are_configuration_errors_naming_the_floor(tmp_path: Path
     message = _loosened(tmp_path, RULES, _swap(FLOOR, 'scan_clean = "high"', 'scan_clean = "huge"'))
     line = FLOOR.splitlines().index('scan_clean = "high"') + 1
     assert message.startswith(f"{tmp_path / 'org.toml'}:{line}: rules[0].scan_clean: ")
-    assert "needs the floor's own [[rules]]" in _loosened(tmp_path, RULES, TREE)
+    assert "needs its own [[rules]]" in _loosened(tmp_path, RULES, TREE)
     with pytest.raises(ConfigError, match="organisation policy not found"):
         load_floor(str(tmp_path / "nowhere.toml"), env={})
     assert load_floor(None, env={}) is None
@@ -358,7 +374,7 @@ def test_configured_policy_repository_is_read_at_head(tmp_path: Path) -> None:
     )
     (org.path / "netgain.toml").write_text("not toml [", encoding="utf-8")  # uncommitted: ignored
     floor = load_floor(None, env={"NETGAIN_ORG_POLICY": str(org.path)})
-    assert floor is not None and floor.name == f"{org.path}:netgain.toml@{sha[:12]}"
+    assert floor is not None and floor.name == f"{org.path}@{sha[:12]}:netgain.toml"
     assert floor.policy.design_docs.max_ai_share == 0.1
     floor = load_floor(f"{org.path}:floors/strict.toml", env={"NETGAIN_ORG_POLICY": "/elsewhere"})
     assert floor is not None and floor.policy.design_docs.max_ai_share == 0.05
@@ -374,7 +390,26 @@ def test_configured_policy_repository_is_read_at_head(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         floor.apply(load_config(tmp_path / "repo"))
     line = FLOOR.splitlines().index("max_ai_share = 0.1") + 1
-    assert str(info.value).endswith(f"(floor: {org.path}:netgain.toml@{sha[:12]}:{line})")
+    assert str(info.value).endswith(f"(floor: {org.path}@{sha[:12]}:netgain.toml:{line})")
+    # a floor inside the repository being judged could be edited by the change itself
+    with pytest.raises(ConfigError, match="lies inside the repository it gates"):
+        load_floor(f"{org.path}:netgain.toml", env={}, gated=org.path)
+    with pytest.raises(ConfigError, match="lies inside the repository it gates"):
+        load_floor(str(org.path / "floors" / "strict.toml"), env={}, gated=org.path)
+
+
+def test_the_gates_own_policy_change_rule_is_a_floor_rule_like_any_other(tmp_path: Path) -> None:
+    # a repository rule named like the built-in one replaces it: it must be as strict
+    weaker = RULES + '\n[[rules]]\nname = "policy-change"\nif = "false"\n'
+    message = _loosened(tmp_path, weaker)
+    assert "rules[6] 'policy-change': condition 'false' is not provably as wide" in message
+    assert (
+        "rules[6] 'policy-change': the floor's requirement of 1 approval(s) from policy owners is gone"
+        in message
+    )
+    assert len(message.splitlines()) == 2
+    stricter = weaker.replace('if = "false"', "approvals = [{ count = 2, policy_owners = true }]")
+    assert _apply(tmp_path, stricter).rule("policy-change") is not None
 
 
 ORG_FLOOR = """\

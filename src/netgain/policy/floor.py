@@ -3,8 +3,9 @@
 Security writes the floor in the `netgain.toml` format (policy sections only). It comes from
 `netgain check --org-policy SPEC` or `$NETGAIN_ORG_POLICY`, where SPEC is a file, a local git
 checkout of the organisation's configuration repository (its `netgain.toml` at HEAD), or
-`CHECKOUT:PATH` (PATH at that checkout's HEAD). The service reads the same text from the
-organisation's configuration repository and calls `floor_from_text`.
+`CHECKOUT:PATH` (PATH at that checkout's HEAD); never from inside the repository being judged.
+The service reads the same text from the organisation's configuration repository and calls
+`floor_from_text`.
 
 The floor takes the place of the built-in default: a section the repository's file leaves out is
 the floor's; zones and people's teams, roles and aliases merge by name (the floor's entries are
@@ -19,7 +20,6 @@ built-in default for the sections it leaves out). docs/policy.md, "Organisation 
 from __future__ import annotations
 
 import os
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,7 +29,7 @@ from typing import Any
 from netgain.config import RawConfig, inside
 from netgain.errors import ConfigError, GitError
 from netgain.policy.schema import POLICY_SECTIONS, Policy, policy_from_config
-from netgain.toml_lines import KeyPath, key_lines, line_of
+from netgain.toml_lines import KeyPath, line_of, remember_text
 
 ORG_POLICY_ENV = "NETGAIN_ORG_POLICY"
 DEFAULT_PATH = "netgain.toml"  # inside a configured policy repository
@@ -50,15 +50,13 @@ class Loosening:
 class Floor:
     """An organisation floor, validated as a policy of its own."""
 
-    name: str  # shown in messages: the file, or CHECKOUT:PATH@SHA for a configured repository
+    name: str  # shown in messages: the file, or CHECKOUT@SHA:PATH for a configured repository
     data: dict[str, Any]  # the sections as the floor file writes them
     policy: Policy  # the floor alone (built-in default for the sections it leaves out)
-    lines: dict[KeyPath, int]  # where each key is written, for "(floor: NAME:LINE)"
-    prefix: KeyPath = ()  # ("tool", "netgain") for a pyproject.toml
 
     def where(self, loc: KeyPath) -> str:
         """`NAME:LINE` of `loc` in the floor (or of its closest enclosing key)."""
-        return _where(self.name, self.lines, self.prefix, loc)
+        return _where(self.name, loc)
 
     def sets(self, section: str) -> bool:
         """Whether the floor file writes `section` (a section it leaves out constrains nothing)."""
@@ -104,12 +102,10 @@ class Floor:
         return policy
 
 
-def _where(name: str, lines: dict[KeyPath, int], prefix: KeyPath, loc: KeyPath) -> str:
-    full = (*prefix, *loc)
-    for end in range(len(full), len(prefix), -1):
-        if full[:end] in lines:
-            return f"{name}:{lines[full[:end]]}"
-    return name
+def _where(name: str, loc: KeyPath) -> str:
+    path = Path(name)
+    line = line_of(path, loc, ("tool", "netgain") if _is_pyproject(path) else ())
+    return f"{name}:{line}" if line else name
 
 
 def _is_pyproject(path: Path | None) -> bool:
@@ -127,41 +123,32 @@ def _merge(floor: Any, repo: Any, tables: tuple[str, ...]) -> Any:
     return merged
 
 
-def floor_from_text(text: str, name: str, *, pyproject: bool = False) -> Floor:
-    """Parse and validate a floor's text; `name` is how messages refer to it.
+def floor_from_text(text: str, name: str) -> Floor:
+    """Parse and validate a floor's text; `name` (its last part the file name, which tells a
+    `pyproject.toml` with `[tool.netgain]` apart) is how messages refer to it.
 
     Raises:
         ConfigError: invalid TOML, a section other than the policy's, or an invalid policy.
     """
+    label = Path(name)
+    remember_text(label, text)  # lines are found in this text, wherever it was read from
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{name}: invalid TOML: {exc}") from exc
-    prefix: KeyPath = ("tool", "netgain") if pyproject else ()
-    if pyproject:
+    if _is_pyproject(label):
         tool = data.get("tool", {})
         data = tool.get("netgain", {}) if isinstance(tool, dict) else {}
-    lines = key_lines(text)
     for key in data:
         if key not in POLICY_SECTIONS:
             raise ConfigError(
-                f"{_where(name, lines, prefix, (key,))}: {key}: an organisation floor holds policy sections "
+                f"{_where(name, (key,))}: {key}: an organisation floor holds policy sections "
                 f"only ({', '.join(POLICY_SECTIONS)}); [{key}] would not be enforced"
             )
     if "approval" in data and "rules" not in data:
-        raise ConfigError(
-            f"{_where(name, lines, prefix, ('approval',))}: approval: a floor's [approval] needs the floor's "
-            "own [[rules]]"
-        )
-    # validation names the file it read: validate a copy, then name the floor instead
-    with tempfile.TemporaryDirectory(prefix="netgain-floor-") as tmp:
-        copy = Path(tmp) / ("pyproject.toml" if pyproject else DEFAULT_PATH)
-        copy.write_text(text, encoding="utf-8")
-        try:
-            policy = policy_from_config(RawConfig(data, copy))
-        except ConfigError as exc:
-            raise ConfigError(str(exc).replace(str(copy), name)) from exc
-    return Floor(name, data, policy.model_copy(update={"source": name}), lines, prefix)
+        where = _where(name, ("approval",))
+        raise ConfigError(f"{where}: approval: a floor's [approval] needs its own [[rules]]")
+    return Floor(name, data, policy_from_config(RawConfig(data, label)))
 
 
 def load_floor(
@@ -201,7 +188,7 @@ def load_floor(
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{spec}: cannot read the organisation policy: {exc}") from exc
-    return floor_from_text(text, spec, pyproject=path.name == "pyproject.toml")
+    return floor_from_text(text, spec)
 
 
 def _from_checkout(checkout: Path, inner: str) -> Floor:
@@ -214,7 +201,7 @@ def _from_checkout(checkout: Path, inner: str) -> Floor:
         raise ConfigError(f"{checkout}: not a git checkout (organisation policy): {exc}") from exc
     if sha is None:
         raise ConfigError(f"{checkout}: not a git checkout with a commit (organisation policy)")
-    name = f"{checkout}:{inner}@{sha[:12]}"
+    name = f"{checkout}@{sha[:12]}:{inner}"  # git's REV:PATH, after the checkout it is in
     try:
         blob = read_blob(checkout, sha, inner)
     except GitError as exc:
@@ -225,4 +212,4 @@ def _from_checkout(checkout: Path, inner: str) -> Floor:
         text = blob.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{name}: not UTF-8: {exc}") from exc
-    return floor_from_text(text, name, pyproject=Path(inner).name == "pyproject.toml")
+    return floor_from_text(text, name)

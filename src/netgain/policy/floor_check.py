@@ -15,6 +15,9 @@ rules and the approval tree are `netgain.policy.floor_rules`. The others:
   explicit owners; otherwise its owners could approve a change for a floor zone it also touches.
 * design_docs: `paths` and `urls` not extended (more would count as a design document),
   `max_ai_share` not raised, `require_human_evidence` not turned off.
+* gate: `policy_change_approval` not turned off (with the floor's rules, reported as their
+  `policy-change` rule gone), `policy_files` not reduced, the same gate roles (they accept suppressions
+  and approve policy changes no CODEOWNERS entry covers).
 * routing: suggestions only, never checked.
 """
 
@@ -37,6 +40,8 @@ def loosenings(floor: Floor, policy: Policy) -> list[Loosening]:
         found += _zones(floor, policy)
     if floor.sets("design_docs"):
         found += _design_docs(floor.policy.design_docs, policy.design_docs)
+    if floor.sets("gate"):
+        found += _gate(floor, policy)
     return found
 
 
@@ -152,4 +157,26 @@ def _design_docs(wanted: DesignDocs, docs: DesignDocs) -> list[Loosening]:
     if wanted.require_human_evidence and not docs.require_human_evidence:
         loc = ("design_docs", "require_human_evidence")
         found.append(Loosening(loc, "design_docs", "require_human_evidence turned off", loc))
+    return found
+
+
+def _gate(floor: Floor, policy: Policy) -> list[Loosening]:
+    wanted = floor.policy
+    found: list[Loosening] = []
+    off = wanted.gate.policy_change_approval and not policy.gate.policy_change_approval
+    if off and not floor.sets("rules"):  # with the floor's rules: their policy-change is missing
+        loc = ("gate", "policy_change_approval")
+        found.append(Loosening(loc, "gate", "policy_change_approval turned off", loc))
+    extra = [p for p in wanted.gate.policy_files if p not in policy.gate.policy_files]
+    if extra:
+        loc = ("gate", "policy_files")
+        what = f"policy_files no longer include {', '.join(extra)}: their changes need no owner"
+        found.append(Loosening(loc, "gate", what, loc))
+    if set(policy.gate_roles()) != set(wanted.gate_roles()):
+        loc = ("gate", "roles")
+        what = (
+            f"roles {', '.join(policy.gate_roles())} instead of {', '.join(wanted.gate_roles())}: "
+            "the gate roles accept suppressions and approve unowned policy changes"
+        )
+        found.append(Loosening(loc, "gate", what, loc))
     return found

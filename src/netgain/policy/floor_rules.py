@@ -1,6 +1,7 @@
 """The floor's rules and approval tree against a repository's: what a repository may not weaken.
 
-A repository rule with a floor rule's name stands for it and must be at least as strict:
+A repository rule with a floor rule's name stands for it and must be at least as strict (the
+gate's built-in `policy-change` rule is one of the floor's unless the floor turns it off):
 
 * its condition the same or provably wider (`netgain.policy.implication`), and exactly the same
   for a rule the floor only requires as one alternative of an `any_of` that the repository keeps:
@@ -9,7 +10,7 @@ A repository rule with a floor rule's name stands for it and must be at least as
   `changes_requested_blocks` and `invalidate_on_push` not turned off; `author_can_approve` not
   turned on; `min_diff_coverage` the same or higher;
 * every floor approval requirement kept with the same eligible people (users, teams, roles, zone
-  owners, CODEOWNERS) and a count at least as high. A narrower requirement may be added next to
+  owners, CODEOWNERS, policy owners) and a count at least as high. A narrower requirement may be added next to
   it, not put in its place: only the eligible people's "request changes" blocks a rule, so
   narrowing the set would also silence the vetoes of the people left out.
 
@@ -28,7 +29,7 @@ from typing import Any
 from netgain.policy.floor import Floor, Loosening
 from netgain.policy.implication import implies, same_condition
 from netgain.policy.people import norm
-from netgain.policy.schema import Approval, Policy, Rule
+from netgain.policy.schema import POLICY_CHANGE_RULE, Approval, Policy, Rule
 from netgain.toml_lines import KeyPath
 
 # A tree in canonical form: ("rule", name) or (kind, sorted children).
@@ -43,6 +44,10 @@ def rule_loosenings(floor: Floor, policy: Policy) -> list[Loosening]:
     found: list[Loosening] = []
     for k, wanted in enumerate(floor.policy.rules):
         i = index.get(wanted.name)
+        if i is None and wanted.name == POLICY_CHANGE_RULE:
+            what = "the gate's own rule 'policy-change' is gone (policy_change_approval = false)"
+            found.append(Loosening(("gate", "policy_change_approval"), "gate", what, ("gate",)))
+            continue
         if i is None:
             found.append(
                 Loosening(
@@ -110,14 +115,15 @@ def _eligible(approval: Approval) -> tuple[frozenset[str], ...]:
         frozenset(approval.roles),
         frozenset({"zone owners"} if approval.zone_owners else ()),
         frozenset({"CODEOWNERS"} if approval.code_owners else ()),
+        frozenset({"policy owners"} if approval.policy_owners else ()),
     )
 
 
 def describe(approval: Approval) -> str:
     """`1 approval(s) from role senior or zone owners`, as the floor's messages name a requirement."""
-    users, teams, roles, zone, code = _eligible(approval)
+    users, teams, roles, *owners = _eligible(approval)
     who = [f"user {u}" for u in sorted(users)] + [f"team {t}" for t in sorted(teams)]
-    who += [f"role {r}" for r in sorted(roles)] + sorted(zone) + sorted(code)
+    who += [f"role {r}" for r in sorted(roles)] + [o for names in owners for o in sorted(names)]
     return f"{approval.count} approval(s) from {' or '.join(who) or 'anyone but the author'}"
 
 
