@@ -323,8 +323,10 @@ def promisor(tmp_path_factory: pytest.TempPathFactory) -> Armed:
 def test_netgain_reports_the_missing_blob(promisor: Armed) -> None:
     """The commands reached the blob a lazy fetch would get: they say it is missing."""
     missing = promisor.revs["missing"]
-    said = [name for name, p in promisor.outputs.items() if missing in p.stdout + p.stderr]
-    assert len(said) >= 3, {n: p.stdout + p.stderr for n, p in promisor.outputs.items()}
+    said = {name for name, p in promisor.outputs.items() if missing in p.stdout + p.stderr}
+    assert said == {"ingest", "share", "scan", "check"}, {
+        n: p.stdout + p.stderr for n, p in promisor.outputs.items()
+    }
 
 
 TRANSPORTS = ("ext-transport", "ssh-command", "upload-pack", "git-proxy")
