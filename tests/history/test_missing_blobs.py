@@ -67,9 +67,19 @@ def test_every_command_completes_on_a_blob_limited_clone(origin: GitRepo, tmp_pa
     szz = json.loads(netgain("szz", "HEAD~1", "--json", cwd=clone.path).stdout)
     assert next(iter(szz.values())) == [claude["sha"]]
     netgain("risk", "train", cwd=clone.path)
-    netgain("check", "--base", "v1", "--head", "HEAD", cwd=clone.path, check=False)
+    gate = netgain(
+        "check", "--base", "v1", "--head", "HEAD", "--format", "json", cwd=clone.path, check=False
+    )
+    assert gate.returncode in (0, 1), gate.stderr
+    assert any(p["path"] == "data.csv" for p in json.loads(gate.stdout)["problems"])
     scan = netgain("scan", ".", cwd=clone.path, check=False)
     assert scan.returncode in (0, 1)
+    diff_scan = netgain(
+        "scan", "--diff", "v1", ".", "--format", "json", cwd=clone.path, check=False
+    )
+    assert diff_scan.returncode in (0, 1), diff_scan.stderr
+    degraded = [p for p in json.loads(diff_scan.stdout)["problems"] if p["kind"] == "diff-degraded"]
+    assert [p["path"] for p in degraded] == ["data.csv"]
     # nothing was fetched behind the user's back
     again = clone.git("rev-list", "--objects", "--missing=print", "--all")
     assert sorted(line[1:] for line in again.splitlines() if line.startswith("?")) == missing_ids
@@ -103,3 +113,33 @@ def test_a_history_whose_binaries_were_dropped(tmp_path: Path) -> None:
     assert any(p["path"] == "logo.png" and old_logo in p["message"] for p in prov["problems"])
     share = netgain_json("share", "HEAD", cwd=repo.path)
     assert {f["path"] for f in share["files"]} == {"app.py"}
+
+
+def test_the_gate_never_calls_unreadable_code_clean(tmp_path: Path) -> None:
+    """A changed Python file whose base blob is missing was not analysed: security-scan must not
+    approve it, and it says why."""
+    origin = GitRepo(tmp_path / "origin")
+    generated = "".join(f"TABLE_{i} = {i}\n" for i in range(6000))  # ~80 KB of Python
+    origin.commit({"gen.py": generated, "app.py": "X = 1\n"}, "init")
+    origin.tag("v1")
+    origin.commit({"gen.py": generated + "EXTRA = 1\n", "app.py": "X = 2\n"}, "grow")
+    clone = origin.clone(tmp_path / "clone", "--filter=blob:limit=50k")
+    proc = netgain(
+        "check",
+        "--base",
+        "v1",
+        "--head",
+        "HEAD",
+        "--approved-by",
+        "ada",
+        "--format",
+        "json",
+        cwd=clone.path,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    scan_rule = next(r for r in doc["rules"] if r["name"] == "security-scan")
+    assert scan_rule["status"] == "blocked"
+    assert "not analysed: gen.py" in scan_rule["reason"]
+    assert [u["path"] for u in doc["unparsed_files"]] == ["gen.py"]

@@ -1,11 +1,8 @@
 """What a blame-based figure does when some blobs are absent (a partial clone, a pruned mirror).
 
-`git diff` of a range needs both sides of every changed file; one missing blob (a PNG, a large
-JSON file dropped by `--filter=blob:limit=1m`) made the whole listing fail. Here the range's
-changes are listed from tree entries alone (`git diff --raw`, which reads no blob), each blob is
-checked for presence, and only files whose both sides are present are diffed for their
-text/binary nature. A file with a missing blob is one problem (range, path, blob id) and its lines
-are unknown: never blamed, never counted as 0.
+The range's files are listed without reading absent blobs (`netgain.git.partial`); only files
+whose both sides are present are diffed for their text/binary nature. A file with a missing blob
+is one problem (range, path, blob id) and its lines are unknown: never blamed, never counted as 0.
 """
 
 from __future__ import annotations
@@ -15,9 +12,7 @@ from pathlib import Path
 
 from netgain import git
 from netgain.git.model import GitProblem
-
-_ZERO = "0" * 40
-_GITLINK = "160000"
+from netgain.git.partial import split_readable
 
 
 @dataclass(slots=True)
@@ -29,55 +24,10 @@ class RangeFiles:
     unavailable: list[GitProblem] = field(default_factory=list)  # one per missing blob
 
 
-def _raw_changes(repo: Path, base: str, head: str) -> list[tuple[str, str, str, str]]:
-    """(status, old blob, new blob, path) per changed file, read from trees only."""
-    out = git.run_git(repo, "diff", "--raw", "-z", "--no-renames", "--no-abbrev", base, head, "--")
-    fields = out.split(b"\0")
-    result: list[tuple[str, str, str, str]] = []
-    i = 0
-    while i + 1 < len(fields):
-        meta = fields[i].decode("ascii", "replace").lstrip(":").split()
-        path = git.decode_path(fields[i + 1])
-        i += 2
-        if len(meta) < 5 or meta[1] == _GITLINK or meta[0] == _GITLINK:
-            continue
-        result.append((meta[4], meta[2], meta[3], path))
-    return result
-
-
-def present_objects(repo: Path, oids: list[str]) -> set[str]:
-    """Which of `oids` are in the object store.
-
-    Asking `cat-file --batch-check` for an absent object of a partial clone makes git try its
-    promisor remote (and die, since netgain forbids that): the object store is listed instead.
-    """
-    if not oids:
-        return set()
-    out = git.run_git(repo, "cat-file", "--batch-all-objects", "--batch-check=%(objectname)")
-    return set(oids) & set(out.decode("ascii", "replace").split())
-
-
 def range_files_checked(repo: Path, base: str, head: str, label: str) -> RangeFiles:
     """The range's changed files, reading no blob that is absent (the slow, safe path)."""
-    changes = [c for c in _raw_changes(repo, base, head) if c[0] != "D"]
-    wanted = sorted({oid for _s, old, new, _p in changes for oid in (old, new) if oid != _ZERO})
-    present = present_objects(repo, wanted)
-    result = RangeFiles()
-    readable: list[str] = []
-    for _status, old, new, path in changes:
-        missing = [oid for oid in (new, old) if oid != _ZERO and oid not in present]
-        if missing:
-            result.unavailable.append(
-                GitProblem(
-                    "missing-blob",
-                    f"{path}: blob {missing[0]} is not in the repository (partial clone?); "
-                    f"its lines in {label} are unknown and not counted",
-                    head,
-                    path,
-                )
-            )
-        else:
-            readable.append(path)
+    readable, problems = split_readable(repo, base, head, label)
+    result = RangeFiles(unavailable=[_uncounted(p) for p in problems])
     if readable:
         out = git.run_git(
             repo,
@@ -99,6 +49,11 @@ def range_files_checked(repo: Path, base: str, head: str, label: str) -> RangeFi
             added, _deleted, raw_path = record.split(b"\t", 2)
             (result.binary if added == b"-" else result.text).append(git.decode_path(raw_path))
     return result
+
+
+def _uncounted(problem: GitProblem) -> GitProblem:
+    message = problem.message + "; its lines are unknown and not counted"
+    return GitProblem(problem.kind, message, problem.sha, problem.path)
 
 
 BLOBLESS_HINT = (
