@@ -321,12 +321,16 @@ def promisor(tmp_path_factory: pytest.TempPathFactory) -> Armed:
 
 
 def test_netgain_reports_the_missing_blob(promisor: Armed) -> None:
-    """The commands reached the blob a lazy fetch would get: they say it is missing."""
+    """The commands reached the blob a lazy fetch would get: they say it is missing.
+
+    `scan --diff HEAD` compares HEAD with a work tree that lacks the file: a deletion needs no
+    content, so it completes without mentioning the blob (and without fetching it)."""
     missing = promisor.revs["missing"]
     said = {name for name, p in promisor.outputs.items() if missing in p.stdout + p.stderr}
-    assert said == {"ingest", "share", "scan", "check"}, {
+    assert said == {"ingest", "share", "check"}, {
         n: p.stdout + p.stderr for n, p in promisor.outputs.items()
     }
+    assert promisor.outputs["scan"].returncode in (0, 1), promisor.outputs["scan"].stderr
 
 
 TRANSPORTS = ("ext-transport", "ssh-command", "upload-pack", "git-proxy")
