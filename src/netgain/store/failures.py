@@ -148,10 +148,11 @@ def describe(exc: BaseException, store: StoreName | None = None) -> StoreError:
         detail = f"{detail}; {found}" if found else detail
         aside = f"`mv {name} {name}.damaged`" if path is not None else "it"
         return StoreError(
-            f"the store {name} is damaged or is not a netgain database ({detail}). netgain did "
-            f"not change it. Move it aside ({aside}) and run the command again to rebuild the "
-            "store from git history (imported incidents and pull requests must be imported "
-            "again), or restore it from a backup."
+            f"the store {name} is damaged or is not a netgain database ({detail}). netgain "
+            "stopped at the first damaged page it read; it never deletes or repairs a store. "
+            f"Move it aside ({aside}) and run the command again to rebuild the store from git "
+            "history (imported incidents and pull requests must be imported again), or restore "
+            "it from a backup."
         )
     if kind is Failure.READ_ONLY or (kind is Failure.OTHER and _cannot_write(path)):
         return StoreError(
