@@ -129,12 +129,12 @@ class StoreName:
     path: Path | None = None  # the SQLite file; None for a database server
 
 
-_opened: list[StoreName] = []
+_opened: list[StoreName] = []  # the store opened last (a CLI process opens one)
 
 
 def remember(store: StoreName) -> None:
     """Note the store this process opened, so that an error raised anywhere can name it."""
-    _opened.append(store)
+    _opened[:] = [store]
 
 
 def describe(exc: BaseException, store: StoreName | None = None) -> StoreError:
