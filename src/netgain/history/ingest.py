@@ -268,9 +268,12 @@ class _BatchWriter:
             attributions: list[dict[str, Any]] = []
             for r in rows:
                 commit_id = ids.get(r.commit["sha"])
-                if commit_id is not None:
-                    files.extend(f | {"commit_id": commit_id} for f in r.files)
-                    attributions.append(r.attribution | {"commit_id": commit_id})
+                if commit_id is not None:  # set in place: a retry sets the new id again
+                    for f in r.files:
+                        f["commit_id"] = commit_id
+                    r.attribution["commit_id"] = commit_id
+                    files.extend(r.files)
+                    attributions.append(r.attribution)
             if files:
                 session.execute(insert(FILE_CHANGES), files)
             if attributions:
