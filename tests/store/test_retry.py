@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from netgain.store.engine import open_store
-from netgain.store.failures import Failure, StoreName, classify, describe
+from netgain.store.failures import Failure, StoreName, classify, describe, store_failure
 from netgain.store.models import Repository
 from netgain.store.retry import retrying
 
@@ -101,3 +101,21 @@ def test_unique_races_are_retried_only_when_asked(tmp_path: Path) -> None:
     retrying(work, conflicts=True)
     assert _repositories(engine) == 2
     engine.dispose()
+
+
+def test_the_cli_keeps_tracebacks_for_errors_that_are_no_store_failure(tmp_path: Path) -> None:
+    """A bad statement or an unretried key race is a bug in netgain: no friendly message."""
+    engine = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    with engine.connect() as conn:
+        bug = _raised(lambda: conn.execute(text("SELEC 1")))
+    assert store_failure(bug) is None
+    with engine.begin() as conn:
+        _add_repository(conn, "/r")
+    race = _raised(lambda: retrying(lambda: _add_repository_now(engine, "/r")))
+    assert classify(race) is Failure.CONFLICT and store_failure(race) is None
+    engine.dispose()
+
+
+def _add_repository_now(engine: Engine, path: str) -> None:
+    with engine.begin() as conn:
+        _add_repository(conn, path)

@@ -109,10 +109,10 @@ def _environment_error(exc: Exception) -> NetgainError | None:
 
         from sqlalchemy.exc import DBAPIError
 
-        from netgain.store.failures import describe
+        from netgain.store.failures import store_failure
 
         if isinstance(exc, DBAPIError | sqlite3.Error):
-            return describe(exc)
+            return store_failure(exc)
     if isinstance(exc, OSError) and exc.errno in _ENVIRONMENT_ERRNOS:
         where = f"{exc.filename}: " if exc.filename else ""
         return NetgainError(f"{where}{exc.strerror or exc}; nothing else was changed")

@@ -52,7 +52,8 @@ def _current_revision(engine: Engine) -> str | None:
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # The busy timeout first: switching a new file to WAL needs the lock another process may hold.
-    # WAL lets readers run beside an ingest; foreign keys are off by default in SQLite.
+    # WAL: a commit appends to the log and, with synchronous=NORMAL, waits for no fsync (a crash
+    # may lose the last commits, never consistency); foreign keys are off by default in SQLite.
     # isolation_level None: pysqlite emits no BEGIN of its own, `_begin_immediate` does.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()

@@ -137,11 +137,32 @@ def remember(store: StoreName) -> None:
     _opened[:] = [store]
 
 
+def _kind(exc: BaseException, path: Path | None) -> Failure:
+    """`classify`, and an unnamed SQLite failure that a read-only file or a failed write
+    explains (SQLite says "unable to open database file", "disk I/O error") named after it."""
+    kind = classify(exc)
+    if kind is Failure.OTHER and _cannot_write(path):
+        return Failure.READ_ONLY
+    if kind is Failure.OTHER and _is_write_error(exc):
+        return Failure.FULL
+    return kind
+
+
+def store_failure(exc: BaseException) -> StoreError | None:
+    """For the CLI: the message for a failure of the store the process opened, or None when
+    the error is no such failure (a conflict that was not retried, a bad statement: a bug in
+    netgain, which keeps its traceback)."""
+    store = _opened[-1] if _opened else StoreName("(unknown)")
+    if _kind(exc, store.path) in (Failure.OTHER, Failure.CONFLICT):
+        return None
+    return describe(exc, store)
+
+
 def describe(exc: BaseException, store: StoreName | None = None) -> StoreError:
     """A StoreError naming `store` (default: the store opened last) and what to do."""
     store = store or (_opened[-1] if _opened else StoreName("(unknown)"))
     name, path = store.label, store.path
-    kind = classify(exc)
+    kind = _kind(exc, path)
     detail = _detail(exc)
     if kind is Failure.CORRUPT:
         found = sqlite_damage(path) if path is not None else None
@@ -154,12 +175,12 @@ def describe(exc: BaseException, store: StoreName | None = None) -> StoreError:
             "history (imported incidents and pull requests must be imported again), or restore "
             "it from a backup."
         )
-    if kind is Failure.READ_ONLY or (kind is Failure.OTHER and _cannot_write(path)):
+    if kind is Failure.READ_ONLY:
         return StoreError(
             f"the store {name} is read-only ({detail}): nothing was written. Make it writable, "
             "or point --db / NETGAIN_DATABASE_URL at a writable store, and run the command again."
         )
-    if kind is Failure.FULL or (kind is Failure.OTHER and _is_write_error(exc)):
+    if kind is Failure.FULL:
         return StoreError(
             f"could not write the store {name} ({detail}: the disk is full, a file size limit "
             "was reached or the disk failed). The unfinished transaction was rolled back and "
