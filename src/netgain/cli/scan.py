@@ -135,6 +135,7 @@ def run_scan(request: ScanRequest) -> ScanOutcome:
         diff_base=request.diff_base,
         started=started,
     )
+    report.problems.extend(result.problems)
     unreadable: list[str] = []
     for source in request.imports:
         imported = import_sarif(source, root=root)

@@ -30,6 +30,7 @@ from netgain.git.model import Commit, FileStat, GitProblem, Identity
 from netgain.git.paths import decode_path
 from netgain.git.repo import is_partial_clone
 from netgain.git.runner import (
+    exit_text,
     git_stream,
     prefetch_chunks,
     problem_from_stderr,
@@ -155,10 +156,19 @@ def _iter_commits(
         err = stream.stderr_text()
     # git died while printing `held` (its numstat may be cut short): the checked path redoes it.
     if problem_from_stderr(err) is None:
-        raise GitError(f"git log failed (exit {code}): {err.strip()}")
+        raise _log_failed(repo, code, err)
     # A blob is missing although this is no partial clone (a corrupt or grafted repository):
     # finish with the checked path, which reports the affected commits instead of dying.
     yield from _iter_checked(repo, rev_args, oldest_first, sink, seen)
+
+
+def _log_failed(repo: Path, code: int, err: str) -> GitError:
+    """`git log` died mid-stream (killed, out of memory, a corrupt pack): nothing after the last
+    whole commit was yielded, and the message says so."""
+    return GitError(
+        f"git log failed in {repo} ({exit_text(code)}): {err.strip() or 'no message'}; "
+        "the history read so far ends at the last complete commit"
+    )
 
 
 def _decode(raw: bytes, what: str, bad: list[str]) -> str:
@@ -325,7 +335,7 @@ def _iter_checked(
         err = stream.stderr_text() if code else ""
     if code:
         if problem_from_stderr(err) is None:
-            raise GitError(f"git log failed (exit {code}): {err.strip()}")
+            raise _log_failed(repo, code, err)
         # Even trees are missing (a `--filter=tree:0` clone): only commit metadata is readable.
         yield from _iter_metadata_only(repo, rev_args, oldest_first, sink, skip)
         return

@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import queue
 import re
+import signal
 import subprocess
 import tempfile
 import threading
@@ -234,7 +235,17 @@ def error_from(args: Sequence[str], code: int, stderr: bytes) -> GitError:
     if problem is not None:
         return GitProblemError(problem)
     cmd = " ".join(args[:3])
-    return GitError(f"git {cmd} failed (exit {code}): {text or 'no message'}")
+    return GitError(f"git {cmd} failed ({exit_text(code)}): {text or 'no message'}")
+
+
+def exit_text(code: int) -> str:
+    """`exit 128`, or `killed by SIGKILL` for a process a signal ended (negative code)."""
+    if code >= 0:
+        return f"exit {code}"
+    try:
+        return f"killed by {signal.Signals(-code).name}"
+    except ValueError:
+        return f"killed by signal {-code}"
 
 
 def problem_from_stderr(text: str, *, path: str | None = None) -> GitProblem | None:

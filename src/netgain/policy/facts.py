@@ -193,7 +193,7 @@ def _imported_modules(root: Path, head: str, sources: dict[str, bytes]) -> dict[
 
 def _scan_changed(
     sources: dict[str, bytes], options: ScanOptions
-) -> tuple[list[Finding], list[UnparsedFile]]:
+) -> tuple[list[Finding], list[UnparsedFile], list[str]]:
     with tempfile.TemporaryDirectory(prefix="netgain-check-") as tmp:
         root = Path(tmp)
         for path, data in sources.items():
@@ -203,7 +203,7 @@ def _scan_changed(
         result = scan([root], root=root, options=options)
         # reasoned inline suppressions (`# netgain: ignore[...] reason`) count as in `netgain scan`
         apply_inline_suppressions(result.findings, root)
-    return result.findings, result.unparsed
+    return result.findings, result.unparsed, [str(p) for p in result.problems]
 
 
 def gather(
@@ -294,7 +294,8 @@ def gather(
     with ctx.stage("scan"):
         if sources:
             context = _imported_modules(root, head, sources)
-            findings, unparsed = _scan_changed(sources | context, scan_options)
+            findings, unparsed, problems = _scan_changed(sources | context, scan_options)
+            ctx.problems.extend(GitProblem("scan", p) for p in problems)
             # an unparsable imported (unchanged) file is not this change's problem to report
             ctx.unparsed += [u for u in unparsed if u.path in sources]
             on_added = [
