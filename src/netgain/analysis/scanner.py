@@ -178,6 +178,7 @@ ANALYZER_SOURCES = (
     "index.py",
     "options.py",
     "patterns.py",
+    "problems.py",
     "scanner.py",
     "source.py",
     "summaries.py",
