@@ -305,7 +305,9 @@ def collect(
     )
     features = feature_origins(engine, repository_id)
     # Typed changes that are all fixes or chores say nothing about how many features shipped.
-    data.features_known = any(counts["features"] for counts in features.values())
+    data.features_known = any(
+        counts["commit_features"] or counts["pr_features"] for counts in features.values()
+    )
     data.origins = {
         "merge_commits": merge_commits(engine, repository_id),
         "pull_requests": pull_request_origins(engine, repository_id),

@@ -20,22 +20,27 @@ def pull_request_origins(engine: Engine, repository_id: int) -> dict[str, int]:
             .where(PullRequest.repository_id == repository_id)
             .group_by(PullRequest.source)
         )
-        return {str(source): int(count) for source, count in rows.tuples()}
+        return {str(source): int(count) for source, count in rows}
 
 
 def feature_origins(engine: Engine, repository_id: int) -> dict[str, dict[str, int]]:
-    """Per feature source (conventional-commit, label, issue-type): rows and features."""
+    """Per feature source (conventional-commit, label, issue-type): typed commits and PRs, and
+    how many of each are features (a squash commit and its PR both carry the subject's type)."""
     with engine.connect() as conn:
         rows = conn.execute(
-            select(Feature.source, Feature.is_feature, func.count())
+            select(Feature.source, Feature.subject_kind, Feature.is_feature, func.count())
             .where(Feature.repository_id == repository_id)
-            .group_by(Feature.source, Feature.is_feature)
+            .group_by(Feature.source, Feature.subject_kind, Feature.is_feature)
         )
         out: dict[str, dict[str, int]] = {}
-        for source, is_feature, count in rows:
-            entry = out.setdefault(source, {"typed": 0, "features": 0})
-            entry["typed"] += count
-            entry["features"] += count if is_feature else 0
+        for source, kind, is_feature, count in rows:
+            entry = out.setdefault(
+                str(source), {"commits": 0, "prs": 0, "commit_features": 0, "pr_features": 0}
+            )
+            plural = "commits" if kind == "commit" else "prs"
+            entry[plural] += int(count)
+            if is_feature:
+                entry[f"{plural[:-1]}_features"] += int(count)
         return out
 
 

@@ -71,8 +71,12 @@ def feature_source(origins: dict[str, Any]) -> str | None:
     }
     parts = []
     for source, counts in sorted((origins.get("features") or {}).items()):
-        name = names.get(source, source)
-        parts.append(f"{name} ({counts['typed']} typed, {_count(counts['features'], 'feature')})")
+        said = []
+        for kind, one in (("commit", "commit"), ("pr", "PR")):
+            typed = counts[f"{kind}s"]
+            if typed:
+                said.append(f"{_count(typed, one)} typed, {counts[f'{kind}_features']} feature")
+        parts.append(f"{names.get(source, source)} ({'; '.join(said)})")
     return "; ".join(parts) or None
 
 
@@ -115,6 +119,32 @@ def _ai_entry(data: Dataset) -> dict[str, Any]:
         f"git: trailers, bot authors and notes mark {marked} of {len(data.changes)} changes",
         None,
     )
+
+
+def _features_entry(data: Dataset) -> dict[str, Any]:
+    """Filled when some change is a feature and most changes say whether they are one; partial
+    when most say nothing (the feature count is then a lower bound)."""
+    source = feature_source(data.origins)
+    if not data.features_known:
+        return _entry(
+            "Features",
+            EMPTY,
+            source or "git: no commit or PR subject has a conventional-commit type",
+            FILL_FEATURES,
+        )
+    by_source = data.origins.get("features") or {}
+    if not by_source:  # a dataset built without the store (tests, benchmarks)
+        return _entry("Features", FILLED, None, None)
+    typed = max(counts["commits"] for counts in by_source.values())
+    if typed * 2 < len(data.changes):
+        return _entry(
+            "Features",
+            PARTIAL,
+            source,
+            f"only {typed} of {len(data.changes)} commits say whether they are a feature, so the "
+            f"count is a lower bound: {FILL_FEATURES.removeprefix('run ')}",
+        )
+    return _entry("Features", FILLED, source, None)
 
 
 def _szz_entry(data: Dataset) -> dict[str, Any]:
@@ -163,17 +193,7 @@ def sections(data: Dataset, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
         if data.pull_requests
         else _entry("Pull requests", EMPTY, None, FILL_PRS)
     )
-    features = feature_source(origins)
-    out["features"] = (
-        _entry("Features", FILLED, features, None)
-        if data.features_known
-        else _entry(
-            "Features",
-            EMPTY,
-            features or "git: no commit or PR subject has a conventional-commit type",
-            FILL_FEATURES,
-        )
-    )
+    out["features"] = _features_entry(data)
     deploy_source = origins.get("deployments") or None
     out["deployments"] = (
         _entry("Deployment frequency", FILLED, deploy_source, None)
