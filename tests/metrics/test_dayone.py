@@ -281,3 +281,23 @@ def test_fixes_that_blamed_nothing_are_data_not_a_missing_source(tmp_path: Path)
         )
     assert load_inducing(engine, rid) == {}
     engine.dispose()
+
+
+def test_merge_commits_titled_like_their_pr_are_pull_requests(tmp_path: Path) -> None:
+    """werkzeug's shape: 246 of its merges are titled "use sha3-256 instead of sha-1 (#3164)"
+    (GitHub's pull-request-title merge message); they were not recovered, so each branch commit
+    counted as its own shipped item."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"a.py": lines("a", 5)}, "Start", date=BASE_EPOCH)
+    repo.branch("sha3")
+    repo.commit({"a.py": lines("a", 6)}, "use sha3", date=BASE_EPOCH + DAY)
+    repo.commit({"a.py": lines("a", 7)}, "update tests", date=BASE_EPOCH + 2 * DAY)
+    repo.checkout("main")
+    repo.merge("sha3", "use sha3-256 instead of sha-1 (#3164)", date=BASE_EPOCH + 3 * DAY)
+    (repo.path / "netgain.toml").write_text(CONFIG)
+    doc = metrics(repo, f"sqlite:///{tmp_path / 'store.db'}")
+    assert doc["sections"]["pull_requests"]["source"] == "git: 1 merge commit"
+    # Start, and the PR's two branch commits as one item.
+    assert (doc["sources"]["changes"], doc["sources"]["items"]) == (3, 2)
+    lead = doc["dora"]["lead_time_hours"]
+    assert (lead["from"], lead["n"], lead["value"]) == ("first commit to merge", 1, 48.0)

@@ -39,6 +39,9 @@ from netgain.store.models import Commit
 from netgain.store.outcome_models import Incident, PullRequest
 
 SZZ_VARIANT = "netgain"
+# Part of the derivation key: bump it when the recovery rules change, so stores derived by an
+# earlier build are derived again (a release bumps netgain's version, a development build not).
+RECOVERY_RULES = 3
 SZZ_CHUNK = 1000  # fixes per SZZ run: each run reads the fixes' files' history once
 
 
@@ -60,6 +63,7 @@ def _state_key(engine: Engine, repository_id: int, head: str, settings: Incident
         ).one()
     parts: list[Any] = [
         __version__,
+        RECOVERY_RULES,
         head,
         list(commits),
         list(exported),

@@ -147,6 +147,20 @@ def _features_entry(data: Dataset) -> dict[str, Any]:
     return _entry("Features", FILLED, source, None)
 
 
+def _risk_entry(risk: dict[str, Any]) -> dict[str, Any]:
+    """Filled by `netgain risk evaluate`'s figures; empty says why (no labels yet: train; too
+    little labelled history: the reason itself, since training would not help)."""
+    title = "Change risk"
+    status = str(risk.get("status"))
+    if status == "ok":
+        return _entry(
+            title, FILLED, "git: change metrics labelled by SZZ (time-ordered split)", None
+        )
+    if status.startswith("no trained risk model") or status == "not computed":
+        return _entry(title, EMPTY, None, FILL_RISK)
+    return _entry(title, EMPTY, None, status)
+
+
 def _szz_entry(data: Dataset) -> dict[str, Any]:
     szz = data.origins.get("szz") or {}
     title = "Defect density"
@@ -241,14 +255,7 @@ def sections(data: Dataset, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
         if data.reviews_present
         else _entry("Review load", EMPTY, None, FILL_REVIEWS)
     )
-    risk = doc["risk"]
-    out["risk"] = (
-        _entry(
-            "Change risk", FILLED, "git: change metrics labelled by SZZ (time-ordered split)", None
-        )
-        if risk.get("status") == "ok"
-        else _entry("Change risk", EMPTY, None, f"{FILL_RISK} ({risk.get('status')})")
-    )
+    out["risk"] = _risk_entry(doc["risk"])
     out["policy"] = (
         _entry(
             "Policy outcomes", FILLED, f"log: {_count(len(data.decisions), 'gate decision')}", None
