@@ -123,7 +123,7 @@ def test_a_library_with_nothing_imported_fills_what_git_can_answer(tmp_path: Pat
     )
     assert sections["deployments"]["source"] == ("git: 2 release tags, 1 pre-release tag left out")
     assert sections["defect_density"]["source"] == (
-        "git: SZZ on 1 of 1 fix commit (1 bug-introducing changes)"
+        "git: SZZ on 1 of 1 fix commit (1 bug-introducing change)"
     )
     assert doc["quality"]["defect_density"]["source"] == sections["defect_density"]["source"]
     # Each empty section names what would fill it.

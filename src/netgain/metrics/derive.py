@@ -130,6 +130,7 @@ class SzzProgress:
             "analysed_now": self.analysed_now,
             "pending": self.pending,
             "seconds": round(self.seconds, 2),
+            "skipped": self.skipped,
         }
 
 

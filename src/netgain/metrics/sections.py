@@ -169,21 +169,25 @@ def _szz_entry(data: Dataset) -> dict[str, Any]:
         szz.get("analysed", 0),
         szz.get("pending", 0),
     )
+    then = (
+        "run without `--no-szz`, or `netgain risk train`"
+        if szz.get("skipped")
+        else "the next `netgain report` continues (within [metrics] szz_seconds), "
+        "or run `netgain risk train`"
+    )
     if data.inducing is None:
-        return _entry(title, EMPTY, None, FILL_SZZ if not fixes else "run `netgain risk train`")
+        if not fixes:
+            return _entry(title, EMPTY, "git: no commit message reads as a fix", FILL_SZZ)
+        return _entry(title, EMPTY, None, f"{_count(fixes, 'fix commit')} not analysed: {then}")
+    inducing = _count(len(data.inducing), "bug-introducing change")
     source = (
-        f"git: SZZ on {analysed} of {_count(fixes, 'fix commit')} "
-        f"({len(data.inducing)} bug-introducing changes)"
+        f"git: SZZ on {analysed} of {_count(fixes, 'fix commit')} ({inducing})"
         if szz
-        else f"store: SZZ runs ({len(data.inducing)} bug-introducing changes)"
+        else f"store: SZZ runs ({inducing})"
     )
     if pending:
         return _entry(
-            title,
-            PARTIAL,
-            source,
-            f"{pending} fix commits not analysed yet: the next `netgain report` continues "
-            "(within [metrics] szz_seconds), or run `netgain risk train`",
+            title, PARTIAL, source, f"{_count(pending, 'fix commit')} not analysed yet: {then}"
         )
     return _entry(title, FILLED, source, None)
 
