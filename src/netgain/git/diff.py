@@ -15,7 +15,7 @@ from netgain.errors import GitError
 from netgain.git.model import FileDiff, GitProblem, LineRange
 from netgain.git.paths import decode_path, unquote_c_path
 from netgain.git.repo import is_partial_clone
-from netgain.git.runner import git_stream, read_chunks, run_git
+from netgain.git.runner import git_stream, read_chunks, run_git, worktree_config
 
 # The patch options every netgain diff uses: zero context, hunks never merged, renames paired,
 # and nothing from the user's configuration that would change the text (colour, external diff
@@ -289,7 +289,16 @@ def diff_between(
     for rev in revs:
         if rev.startswith("-"):
             raise GitError(f"refusing revision that looks like an option: {rev!r}")
-    out = run_git(repo, "--literal-pathspecs", "diff", *PATCH_OPTIONS, *revs, "--", *(paths or ()))
+    options: list[str] = list(PATCH_OPTIONS)
+    config = None
+    if head is None:
+        # Reading the work tree runs the filters .gitattributes names (switched off here) and a
+        # `git status` inside every checked-out submodule (never: only their commit matters).
+        options.append("--ignore-submodules=dirty")
+        config = worktree_config(repo)
+    out = run_git(
+        repo, "--literal-pathspecs", "diff", *options, *revs, "--", *(paths or ()), config=config
+    )
     return _parse_lines(out.split(b"\n"), zero_context=True)
 
 
