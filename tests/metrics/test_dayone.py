@@ -265,7 +265,8 @@ def test_fixes_that_blamed_nothing_are_data_not_a_missing_source(tmp_path: Path)
             insert(Repository).returning(Repository.id),
             [{"root_path": str(tmp_path), "created_at": now, "shallow": False}],
         ).scalar_one()
-        assert load_inducing(engine, rid) is None  # never analysed
+    assert load_inducing(engine, rid) is None  # never analysed
+    with engine.begin() as conn:
         conn.execute(
             insert(SzzRun),
             [
