@@ -6,12 +6,13 @@ The report renders exactly this dictionary, so the two can never disagree.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from netgain.metrics.config import MetricsConfig
 from netgain.metrics.density import defect_density, vulnerability_density
-from netgain.metrics.inputs import GROUPS, Dataset, period_key, period_range, period_start
+from netgain.metrics.inputs import GROUPS, Change, Dataset, period_key, period_range, period_start
 from netgain.metrics.items import WorkItem, build_items
 from netgain.metrics.net import net_productivity
 from netgain.metrics.outcomes import by_group, dora, incidents_by_period, incidents_per_item
@@ -65,8 +66,20 @@ def _periods(data: Dataset, items: list[WorkItem], by: str) -> list[str]:
     return period_range(min(moments), max(moments), by)
 
 
+def _grouped[G: (Change, WorkItem)](things: Sequence[G]) -> dict[str, list[G]]:
+    """Changes or items per AI-share group, every group present (computed once: `group` is
+    recomputed on each access and the families ask for it per group)."""
+    out: dict[str, list[G]] = {group: [] for group in GROUPS}
+    for thing in things:
+        out[thing.group].append(thing)
+    return out
+
+
 def _group_net(
-    data: Dataset, items: list[WorkItem], config: MetricsConfig
+    data: Dataset,
+    items: list[WorkItem],
+    items_by_group: dict[str, list[WorkItem]],
+    config: MetricsConfig,
 ) -> dict[str, dict[str, Any]]:
     caused = incidents_per_item(items, data.incidents) if data.incidents is not None else {}
     group_of_sha = {c.sha: c.group for c in data.changes}
@@ -89,7 +102,7 @@ def _group_net(
         review_by[group] += sum(review_hours(r, config) for r in pr.reviews)
     out: dict[str, dict[str, Any]] = {}
     for group in GROUPS:
-        members = [i for i in items if i.group == group]
+        members = items_by_group[group]
         out[group] = net_productivity(
             sum(1 for i in members if i.is_feature) if data.features_known else None,
             sum(caused.get(i.id, 0) for i in members) if data.incidents is not None else None,
@@ -221,10 +234,12 @@ def compute_metrics(
         periods.append(row)
     groups = by_group(items, data.incidents or [], config) if data.incidents is not None else None
     bucket_rows: dict[str, dict[str, Any]] = {}
-    net_groups = _group_net(data, items, config)
+    items_by_group = _grouped(items)
+    changes_by_group = _grouped(data.changes)
+    net_groups = _group_net(data, items, items_by_group, config)
     for group in GROUPS:
-        members = [c for c in data.changes if c.group == group]
-        members_items = [i for i in items if i.group == group]
+        members = changes_by_group[group]
+        members_items = items_by_group[group]
         bucket_rows[group] = {
             "changes": len(members),
             "items": len(members_items),
