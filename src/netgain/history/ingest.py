@@ -31,6 +31,7 @@ from netgain import git
 from netgain.git.model import Commit, GitProblem, LineRange
 from netgain.history.inputs import ProvenanceInputs, collect_inputs
 from netgain.provenance import MarkerRule, attribute_commit
+from netgain.store import bulk
 from netgain.store.insert import insert_new
 from netgain.store.models import Attribution, FileChange, IngestRun, Problem, Repository
 from netgain.store.models import Commit as CommitRow
@@ -258,12 +259,23 @@ class _BatchWriter:
         is skipped whole (its files and attribution came with it).
         """
         with Session(self.engine) as session, session.begin():
-            dialect = session.get_bind().dialect.name
-            returned = session.execute(
-                insert_new(dialect, COMMITS).returning(COMMITS.c.sha, COMMITS.c.id),
-                [r.commit for r in rows],
-            )
-            ids = {sha: commit_id for sha, commit_id in returned}  # noqa: C416 - Result has .keys()
+            conn = session.connection()
+            sqlite = conn.dialect.name == "sqlite"
+            commits = [r.commit for r in rows]
+            returned: list[tuple[Any, ...]]
+            if sqlite:
+                returned = bulk.insert_new_returning(conn, COMMITS, commits, ("sha", "id"))
+            else:
+                returned = [
+                    tuple(row)
+                    for row in session.execute(
+                        insert_new(conn.dialect.name, COMMITS).returning(
+                            COMMITS.c.sha, COMMITS.c.id
+                        ),
+                        commits,
+                    )
+                ]
+            ids: dict[str, int] = {row[0]: row[1] for row in returned}
             files: list[dict[str, Any]] = []
             attributions: list[dict[str, Any]] = []
             for r in rows:
@@ -274,10 +286,14 @@ class _BatchWriter:
                     r.attribution["commit_id"] = commit_id
                     files.extend(r.files)
                     attributions.append(r.attribution)
-            if files:
-                session.execute(insert(FILE_CHANGES), files)
-            if attributions:
-                session.execute(insert(ATTRIBUTIONS), attributions)
+            if sqlite:
+                bulk.insert_rows(conn, FILE_CHANGES, files)
+                bulk.insert_rows(conn, ATTRIBUTIONS, attributions)
+            else:
+                if files:
+                    session.execute(insert(FILE_CHANGES), files)
+                if attributions:
+                    session.execute(insert(ATTRIBUTIONS), attributions)
         return len(ids)
 
 

@@ -46,6 +46,7 @@ from sqlalchemy.sql.expression import ReturnsRows
 from netgain.errors import StoreError
 from netgain.risk.data import load_change_rows
 from netgain.risk.features import FEATURES, ChangeRecord, FeatureExtractor
+from netgain.store import bulk
 from netgain.store.insert import insert_new
 from netgain.store.models import Commit
 from netgain.store.risk_models import RiskFeatures, RiskFeatureSnapshot, RiskFeatureState
@@ -390,7 +391,9 @@ def _write(
                 .values(vector=bindparam("vector"), apis=bindparam("apis")),
                 redo,
             )
-        if fresh:
+        if fresh and conn.dialect.name == "sqlite":
+            bulk.insert_rows(conn, FEATURE_TABLE, fresh)  # no per-row parameter processing
+        elif fresh:
             conn.execute(insert(FEATURE_TABLE), fresh)
 
 
