@@ -119,3 +119,11 @@ def test_suppression_lines_are_counted_as_editors_count_them() -> None:
     broken = 'x = 1\x0c\n# netgain: ignore[xss] reviewed\ns = """\n'  # does not tokenize
     [item] = parse_suppressions(broken)
     assert (item.line, item.target) == (2, 3)
+
+
+def test_a_source_file_with_a_nul_byte_falls_back_to_the_line_scan() -> None:
+    """CPython 3.12's tokenize raised SystemError (wrapping its SyntaxError) on a NUL byte after
+    an indented undecodable byte (files are read with errors="replace", hence the U+FFFD)."""
+    source = "run(q)  # netgain: ignore[sql-injection] reviewed\n \ufffd\n=\x00\n"
+    [item] = parse_suppressions(source)
+    assert (item.line, item.target, item.reason) == (1, 1, "reviewed")

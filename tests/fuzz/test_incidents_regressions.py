@@ -79,3 +79,24 @@ def test_a_csv_cell_over_the_field_limit_costs_its_row_only(tmp_path: Path) -> N
     assert [r.external_id for r in result.records] == ["OUT-2"]
     [problem] = result.problems
     assert problem.line == 2 and "field larger than field limit" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("description", "body"),
+    [
+        ({"type": "doc", "content": None}, ""),  # iterating None raised TypeError
+        ({"type": "paragraph", "content": 5}, ""),
+        ({"type": {"not": "a name"}, "content": []}, ""),  # `in {...}` of a dict: TypeError
+        ({"type": ["doc"], "content": [{"type": "text", "text": "x"}]}, "x"),
+    ],
+)
+def test_jira_descriptions_that_are_not_adf_are_read_without_crashing(
+    tmp_path: Path, description: dict[str, object], body: str
+) -> None:
+    data = json.loads(_jira_text())
+    data["issues"][1]["fields"]["description"] = description
+    path = tmp_path / "jira.json"
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    result = parse_file(path, "jira")
+    record = next(r for r in result.records if r.external_id == "INC-8")
+    assert record.body == body

@@ -82,3 +82,12 @@ def test_catastrophic_team_marker_runs_in_linear_time_on_a_long_message() -> Non
     assert [e.tool for e in detect_commit_markers(commit, rules)] == []
     commit.message = "a" * 1_000_000
     assert [e.tool for e in detect_commit_markers(commit, rules)] == ["bot"]
+
+
+def test_a_note_ending_at_its_divider_names_the_divider_line() -> None:
+    """The error named the line after '---', which a note ending there does not have."""
+    note = seeds.GITAI[0].split(b"\n---\n")[0] + b"\n---"
+    with pytest.raises(NoteFormatError) as info:
+        parse_note(note, "c" * 40)
+    assert info.value.line == note.count(b"\n") + 1
+    assert info.value.message == "no JSON metadata after '---'"

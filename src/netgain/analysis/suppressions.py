@@ -51,7 +51,8 @@ def _comments(text: str) -> list[tuple[int, int, str]]:
         for tok in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
             if tok.type == tokenize.COMMENT:
                 found.append((tok.start[0], tok.start[1], tok.string))
-    except (tokenize.TokenError, SyntaxError, ValueError):
+    # SystemError: CPython 3.12's tokenize raises it, wrapping the SyntaxError, on a NUL byte
+    except (tokenize.TokenError, SyntaxError, ValueError, SystemError):
         found = []
         for number, line in enumerate(split_lines(text), start=1):
             index = line.find("#")

@@ -299,8 +299,8 @@ def _parse_attestations(lines: list[str]) -> dict[str, list[_RawEntry]]:
 
 def _parse_metadata(lines: list[str], first_line: int) -> _MetadataModel:
     text = "\n".join(lines)
-    if not text.strip():
-        raise NoteFormatError("no JSON metadata after '---'", first_line)
+    if not text.strip():  # named on the '---' line: the note may end there
+        raise NoteFormatError("no JSON metadata after '---'", first_line - 1)
     try:
         data = loads(text)
     except JsonInputError as exc:
