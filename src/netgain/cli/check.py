@@ -17,6 +17,7 @@ from typing import Any
 import typer
 
 from netgain.errors import UsageError
+from netgain.jsoninput import JsonInputError, loads
 
 DB_HELP = "Database URL (default: $NETGAIN_DATABASE_URL, else SQLite at REPO/.netgain/netgain.db)."
 
@@ -30,8 +31,8 @@ class CheckFormat(StrEnum):
 
 def _load_map(path: Path) -> dict[str, int]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, JsonInputError) as exc:
         raise UsageError(f"{path}: cannot read review load: {exc}") from exc
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, int) for k, v in data.items()
