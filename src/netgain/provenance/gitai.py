@@ -299,8 +299,10 @@ def _parse_attestations(lines: list[str]) -> dict[str, list[_RawEntry]]:
 
 def _parse_metadata(lines: list[str], first_line: int) -> _MetadataModel:
     text = "\n".join(lines)
-    if not text.strip():  # named on the '---' line: the note may end there
-        raise NoteFormatError("no JSON metadata after '---'", first_line - 1)
+    if not text.strip():  # on the '---' line itself when the note ends there
+        raise NoteFormatError(
+            "no JSON metadata after '---'", first_line if lines else first_line - 1
+        )
     try:
         data = loads(text)
     except JsonInputError as exc:
