@@ -15,7 +15,8 @@ so the original's `.netgain/` and configuration stay untouched) and with a fresh
 * `risk train` and `risk evaluate` (whole pipeline: SZZ on every fix, then the model);
 * `scan` of the checked-out tree;
 * `check` on the last `--changes` changes of the first-parent line (a merge M: `M^1` against
-  `M^2`; a squash commit C: `C^1` against `C`), beside `git diff -M` + `git log --numstat`.
+  `M^2`; a squash commit C: `C^1` against `C`), beside `git diff -M`, `git log --numstat` and
+  `git blame -M -C -C -C` of the touched files (the blame that attributes the added lines).
 
 Real histories are hostile input, so the bar is zero crashes: a crash is a Python traceback, an
 exit code the command does not document, or a `--json` output that is not JSON. A step that
@@ -59,6 +60,8 @@ from benchmarks.realworld_steps import (  # noqa: E402
     step_szz,
 )
 
+EVIDENCE_REFS = ("+refs/notes/*:refs/notes/*", "+refs/ai/*:refs/ai/*")
+
 
 def read_list(path: Path) -> list[Path]:
     """Clone paths from the list file: one per line, `#` comments and blank lines ignored."""
@@ -71,10 +74,17 @@ def read_list(path: Path) -> list[Path]:
 
 
 def scratch_clone(source: Path, dest: Path) -> None:
-    """A clone sharing the source's objects, checked out at its HEAD. A checkout that fails on
-    blobs a snapshot left out is kept (the history commands read commits, not the work tree)."""
+    """A clone sharing the source's objects, checked out at its HEAD, with the source's notes
+    and git-ai refs (a clone leaves them behind, and they are line-level AI evidence). A checkout
+    that fails on blobs a snapshot left out is kept (history commands read commits, not files)."""
     subprocess.run(
         ["git", "clone", "-q", "--shared", "--no-checkout", str(source), str(dest)],
+        check=True,
+        env=ENV,
+        capture_output=True,
+    )
+    subprocess.run(
+        ["git", "-C", str(dest), "fetch", "-q", "origin", *EVIDENCE_REFS],
         check=True,
         env=ENV,
         capture_output=True,
@@ -153,10 +163,8 @@ def table(results: list[dict[str, Any]]) -> str:
     the command reported ("pb"; stored ingest problems are repeated by later commands)."""
     columns = ["ingest", "provenance", "share", "szz", "risk train", "risk evaluate", "scan"]
     rows = [
-        "| repository | commits (merges) | "
-        + " | ".join(columns)
-        + " | check | problems | crashes |",
-        "| --- | ---: |" + " --- |" * (len(columns) + 3),
+        "| repository | commits (merges) | " + " | ".join(columns) + " | check | crashes |",
+        "| --- | ---: |" + " --- |" * (len(columns) + 2),
     ]
     for repo in results:
         steps = repo["steps"]

@@ -369,9 +369,10 @@ def step_risk(ctx: Context) -> list[Outcome]:
     )
     train.problems = problems_of(doc)
     if isinstance(doc, dict):
+        model = doc.get("model") or {}
         train.detail = (
             f"{doc.get('fixes', 0)} fixes, {doc.get('positives', 0)} inducing; "
-            + (doc.get("notice") or f"model {doc.get('model')}")
+            + (doc.get("notice") or f"{model.get('name')} on {model.get('commits')} commits")
         )[:300]
     if train.outcome == "timeout":
         return [train]
@@ -379,10 +380,14 @@ def step_risk(ctx: Context) -> list[Outcome]:
         ctx, "risk evaluate", ["risk", "evaluate", "-C", str(ctx.work), "--db", ctx.db, "--json"]
     )
     evaluate.problems = problems_of(doc)
-    if isinstance(doc, dict):
-        evaluate.detail = json.dumps(
-            {k: doc[k] for k in ("model", "auc", "baseline_auc") if k in doc}
-        )[:300]
+    if isinstance(doc, dict) and "model" in doc:
+        model, baseline, split = doc["model"], doc.get("baseline", {}), doc.get("split", {})
+        evaluate.detail = (
+            f"{model.get('name')} AUC {model.get('auc', 0):.3f} vs LApredict "
+            f"{baseline.get('auc', 0):.3f}, Popt {model.get('popt', 0):.3f} vs "
+            f"{baseline.get('popt', 0):.3f}; test {split.get('test')} commits "
+            f"({split.get('positives')} defect-inducing)"
+        )
     return [train, evaluate]
 
 
@@ -422,7 +427,8 @@ def recent_changes(repo: Path, count: int) -> list[tuple[str, str]]:
 
 
 def step_check(ctx: Context, changes: list[tuple[str, str]]) -> Outcome:
-    """`netgain check` on each change against `git diff -M` + `git log --numstat` of it."""
+    """`netgain check` on each change against what it reads with git: the diff, the range's log
+    and the blame of the touched files that attributes the added lines (as `share` does)."""
     total = Outcome(f"check ({len(changes)} changes)", runs=0, git_seconds=0.0)
     verdicts: dict[str, int] = {}
     worst = "ok"
@@ -444,11 +450,14 @@ def step_check(ctx: Context, changes: list[tuple[str, str]]) -> Outcome:
             verdicts[str(doc.get("verdict"))] = verdicts.get(str(doc.get("verdict")), 0) + 1
         git_time = timed_git(ctx.work, "diff", "-M", base, head, timeout=ctx.timeout)
         git_time += timed_git(ctx.work, "log", "--numstat", f"{base}..{head}", timeout=ctx.timeout)
+        git_time += blame_range_files(ctx, base, head, sample=10**6)[0]
         total.git_seconds = (total.git_seconds or 0.0) + git_time
         if result.outcome == "timeout":
             break
     total.outcome = worst
     if worst in ("ok", "gate"):
         total.detail = ", ".join(f"{v} {n}" for v, n in sorted(verdicts.items()))
-    total.git_note = "git diff -M + git log --numstat per change"
+    total.git_note = (
+        "per change: git diff -M, git log --numstat, git blame -M -C -C -C of each touched file"
+    )
     return total
