@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from netgain import git
-from netgain.git.model import GitProblem
+from netgain.git.model import FileDiff, GitProblem
 
 _ZERO = "0" * 40
 _GITLINK = "160000"
@@ -57,6 +57,38 @@ def present_objects(repo: Path, oids: list[str]) -> set[str]:
     return set(oids) & set(out.decode("ascii", "replace").split())
 
 
+def diff_present(
+    repo: Path, base: str, head: str, label: str
+) -> tuple[list[FileDiff], list[GitProblem]]:
+    """`git diff base head` of the files whose blobs are all here, and one problem per file
+    whose blob is absent (its lines are unknown). For when the whole diff died on a missing blob:
+    git reads no absent blob, since only paths whose both sides are present are asked for."""
+    changes = _raw_changes(repo, base, head)
+    wanted = sorted({oid for _s, old, new, _p in changes for oid in (old, new) if oid != _ZERO})
+    present = present_objects(repo, wanted)
+    readable: list[str] = []
+    problems: list[GitProblem] = []
+    for _status, old, new, path in changes:
+        missing = [oid for oid in (new, old) if oid != _ZERO and oid not in present]
+        if missing:
+            problems.append(_unavailable(path, missing[0], label, head))
+        else:
+            readable.append(path)
+    if not readable:
+        return [], problems
+    return git.diff_between(repo, base, head, paths=readable), problems
+
+
+def _unavailable(path: str, oid: str, label: str, head: str) -> GitProblem:
+    return GitProblem(
+        "missing-blob",
+        f"{path}: blob {oid} is not in the repository (partial clone?); "
+        f"its lines in {label} are unknown and not counted",
+        head,
+        path,
+    )
+
+
 def range_files_checked(repo: Path, base: str, head: str, label: str) -> RangeFiles:
     """The range's changed files, reading no blob that is absent (the slow, safe path)."""
     changes = [c for c in _raw_changes(repo, base, head) if c[0] != "D"]
@@ -67,15 +99,7 @@ def range_files_checked(repo: Path, base: str, head: str, label: str) -> RangeFi
     for _status, old, new, path in changes:
         missing = [oid for oid in (new, old) if oid != _ZERO and oid not in present]
         if missing:
-            result.unavailable.append(
-                GitProblem(
-                    "missing-blob",
-                    f"{path}: blob {missing[0]} is not in the repository (partial clone?); "
-                    f"its lines in {label} are unknown and not counted",
-                    head,
-                    path,
-                )
-            )
+            result.unavailable.append(_unavailable(path, missing[0], label, head))
         else:
             readable.append(path)
     if readable:

@@ -28,6 +28,7 @@ from netgain.analysis.scanner import scan
 from netgain.analysis.signals import Signal, find_signals
 from netgain.analysis.suppressions import apply_inline_suppressions
 from netgain.git.model import FileDiff, GitProblem
+from netgain.history.missing import diff_present
 from netgain.history.queries import CommitProvenance
 from netgain.history.share import ShareResult, compute_share
 from netgain.policy.codeowners import SEARCH_ORDER, Codeowners, load_codeowners
@@ -229,7 +230,14 @@ def gather(
     with ctx.stage("reviews"):
         ctx.stale_approvals = stale_approvals(root, base, head, pr.reviews)
     with ctx.stage("diff"):
-        ctx.diffs = [d for d in git.diff_between(root, base, head) if not d.is_submodule]
+        try:
+            diffs = git.diff_between(root, base, head)
+        except git.GitProblemError:
+            # a blob of the change is absent (partial clone, a snapshot without its largest
+            # files): judge the files that can be read, each absent one is a problem
+            diffs, absent = diff_present(root, base, head, f"{base[:12]}..{head[:12]}")
+            ctx.problems.extend(absent)
+        ctx.diffs = [d for d in diffs if not d.is_submodule]
         ctx.policy_files = policy_files(ctx.diffs) if policy_files is not None else []
         for d in ctx.diffs:
             if d.added:
