@@ -63,13 +63,26 @@ from benchmarks.realworld_steps import (  # noqa: E402
 EVIDENCE_REFS = ("+refs/notes/*:refs/notes/*", "+refs/ai/*:refs/ai/*")
 
 
-def read_list(path: Path) -> list[Path]:
-    """Clone paths from the list file: one per line, `#` comments and blank lines ignored."""
+OVERRIDABLE = ("tags", "fixes", "changes", "timeout")
+
+
+def read_list(path: Path) -> list[tuple[Path, dict[str, float]]]:
+    """Clone paths from the list file, one per line, each optionally followed by bounds of its
+    own (`--tags 1`: a huge repository's releases span months of history). `#` comments and
+    blank lines are ignored."""
     repos = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        entry = line.split("#", 1)[0].strip()
-        if entry:
-            repos.append(Path(entry).expanduser())
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        words = line.split("#", 1)[0].split()
+        if not words:
+            continue
+        options = dict(zip(words[1::2], words[2::2], strict=False))
+        unknown = [k for k in options if k.removeprefix("--") not in OVERRIDABLE]
+        if unknown or len(words) % 2 == 0:
+            raise SystemExit(
+                f"{path}:{number}: expected PATH [--tags|--fixes|--changes|--timeout N]..."
+            )
+        bounds = {k.removeprefix("--"): float(v) for k, v in options.items()}
+        repos.append((Path(words[0]).expanduser(), bounds))
     return repos
 
 
@@ -214,7 +227,7 @@ def main() -> None:
     parser.add_argument("--blame-sample", type=int, default=60, help="files blamed by git (share)")
     parser.add_argument("--szz-sample", type=int, default=60, help="fixes blamed by git (szz)")
     args = parser.parse_args()
-    repos = [r for r in read_list(args.repos) if not args.only or r.name in args.only]
+    repos = [r for r in read_list(args.repos) if not args.only or r[0].name in args.only]
     version = subprocess.run(
         [NETGAIN, "--version"], capture_output=True, text=True, check=True
     ).stdout.strip()
@@ -228,13 +241,17 @@ def main() -> None:
         "arguments": {k: str(v) for k, v in vars(args).items()},
         "repositories": [],
     }
-    for source in repos:
+    for source, bounds in repos:
         if not (source / ".git").exists() and not (source / "HEAD").exists():
             print(f"== {source}: not a clone, skipped", flush=True)
             continue
+        own = argparse.Namespace(
+            **{**vars(args), **{k: type(getattr(args, k))(v) for k, v in bounds.items()}}
+        )
         with tempfile.TemporaryDirectory(prefix="netgain-realworld-") as tmp:
             try:
-                result = bench_repo(source, args, Path(tmp))
+                result = bench_repo(source, own, Path(tmp))
+                result["bounds"] = bounds
             finally:
                 shutil.rmtree(Path(tmp) / source.name, ignore_errors=True)
         document["repositories"].append(result)

@@ -237,13 +237,22 @@ def step_provenance(ctx: Context, floor: float | None) -> Outcome:
 
 
 def release_ranges(repo: Path, count: int) -> list[tuple[str, str]]:
-    """(previous tag, tag) for the newest `count` version tags: each tag against the nearest
-    earlier tag `git describe` finds in its history, i.e. one release's own commits."""
+    """(previous release, release) for the newest `count` version tags: each tag against the
+    newest older version tag in its history, i.e. one release's own commits. Other tags (crate
+    tags such as ripgrep's `grep-0.4.1`, `nightly`) are not releases and never a base."""
+    tags = version_tags(repo)
     ranges: list[tuple[str, str]] = []
-    for tag in reversed(version_tags(repo)):
-        base = git(repo, "describe", "--tags", "--abbrev=0", f"{tag}^", check=False).strip()
-        if base and base != tag:
-            ranges.append((base, tag))
+    for i in range(len(tags) - 1, 0, -1):
+        for base in tags[i - 1 :: -1][:20]:
+            ancestor = subprocess.run(
+                ["git", "-C", str(repo), "merge-base", "--is-ancestor", base, tags[i]],
+                env=ENV,
+                check=False,
+                capture_output=True,
+            )
+            if ancestor.returncode == 0:
+                ranges.append((base, tags[i]))
+                break
         if len(ranges) == count:
             break
     return ranges
