@@ -53,6 +53,7 @@ from benchmarks.realworld_steps import (  # noqa: E402
     shape,
     step_check,
     step_ingest,
+    step_ingest_again,
     step_provenance,
     step_risk,
     step_scan,
@@ -136,6 +137,7 @@ def bench_repo(source: Path, args: argparse.Namespace, tmp: Path) -> dict[str, A
     print(f"== {name}: {facts['commits']} commits, {facts['merges']} merges", flush=True)
     ingest = step_ingest(ctx)
     record(ingest)
+    record(step_ingest_again(ctx))
     record(step_provenance(ctx, ingest.git_seconds))
     for base, tag in release_ranges(work, args.tags if heavy else 1):
         record(step_share(ctx, base, tag, args.blame_sample))
@@ -169,30 +171,44 @@ def cell(step: dict[str, Any]) -> str:
     return text
 
 
+COLUMNS = [
+    "ingest",
+    "ingest again",
+    "provenance",
+    "share",
+    "szz",
+    "risk train",
+    "risk evaluate",
+    "scan",
+    "check",
+]
+
+
+def column_of(step: str) -> str:
+    """The table column of a step name (`share A..B` and `szz (N fixes)` share one column)."""
+    return next((c for c in ("share", "szz", "check") if step.startswith(c)), step)
+
+
 def table(results: list[dict[str, Any]]) -> str:
     """Markdown: one row per repository, one column per command (share summed over tags).
 
     A cell is the wall time, the outcome unless ok, the ratio to the git reading and the problems
     the command reported ("pb"; stored ingest problems are repeated by later commands)."""
-    columns = ["ingest", "provenance", "share", "szz", "risk train", "risk evaluate", "scan"]
     rows = [
-        "| repository | commits (merges) | " + " | ".join(columns) + " | check | crashes |",
-        "| --- | ---: |" + " --- |" * (len(columns) + 2),
+        "| repository | commits (merges) | " + " | ".join(COLUMNS) + " | crashes |",
+        "| --- | ---: |" + " --- |" * (len(COLUMNS) + 1),
     ]
     for repo in results:
         steps = repo["steps"]
         cells = []
-        for column in columns:
-            group = [s for s in steps if s["step"].split(" (")[0].split(" ")[0] == column]
-            if column in ("risk train", "risk evaluate"):
-                group = [s for s in steps if s["step"] == column]
+        for column in COLUMNS:
+            group = [s for s in steps if column_of(s["step"]) == column]
             cells.append(merge_cells(group) if group else "-")
-        checks = [s for s in steps if s["step"].startswith("check")]
         crashes = sum(1 for s in steps if s["outcome"] == "crash")
         rows.append(
             f"| {repo['name']} | {repo['shape']['commits']:,} ({repo['shape']['merges']:,}) | "
             + " | ".join(cells)
-            + f" | {merge_cells(checks) if checks else '-'} | {crashes} |"
+            + f" | {crashes} |"
         )
     return "\n".join(rows)
 
@@ -203,7 +219,7 @@ def merge_cells(group: list[dict[str, Any]]) -> str:
         return cell(group[0])
     seconds = sum(s["seconds"] for s in group)
     git_seconds = [s["git_seconds"] for s in group if s["git_seconds"] is not None]
-    order = ["skipped", "ok", "gate", "error", "timeout", "crash"]
+    order = ["skipped", "ok", "gate", "error", "timeout", "wrong", "crash"]
     worst = max((s["outcome"] for s in group), key=order.index)
     merged: dict[str, Any] = {
         "seconds": seconds,

@@ -6,8 +6,9 @@ ratio says what netgain costs on top of git. Used by `benchmarks/realworld.py`.
 
 Outcomes: `ok` (exit 0), `gate` (exit 1 where the command documents it: findings, a blocked or
 pending change), `error` (exit 2, a documented usage or data error, with its message), `timeout`
-(the step was stopped at its bound; not a crash) and `crash` (a Python traceback, an exit code the
-command does not document, a signal, or a `--json` output that is not JSON).
+(the step was stopped at its bound; not a crash), `wrong` (a figure that cannot be right, e.g. a
+second ingest that adds commits) and `crash` (a Python traceback, an exit code the command does not
+document, a signal, or a `--json` output that is not JSON).
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class Outcome:
     detail: str = ""
     runs: int = 1
     stderr_tail: str = ""
+    problem_kinds: dict[str, int] = field(default_factory=dict)
+    problem_examples: dict[str, str] = field(default_factory=dict)
 
     @property
     def ratio(self) -> float | None:
@@ -149,13 +152,22 @@ def run_netgain(
         return result, None
 
 
-def problems_of(doc: Any) -> int:
-    """How many problems a netgain JSON document reports (a list, or a count in scan's case)."""
+def note_problems(result: Outcome, doc: Any) -> None:
+    """Add the problems a netgain JSON document reports (a list of {kind, message}, or scan's
+    counts) to `result`: how many, how many of each kind, and one example message per kind."""
     if not isinstance(doc, dict):
-        return 0
+        return
     value = doc.get("problems", 0)
-    count = len(value) if isinstance(value, list) else int(value or 0)
-    return count + len(doc.get("unavailable_files") or []) + int(doc.get("unparsed") or 0)
+    items = list(value) if isinstance(value, list) else []
+    items += [
+        {"kind": "unavailable-file", "message": p} for p in doc.get("unavailable_files") or []
+    ]
+    result.problems += len(items) + (0 if isinstance(value, list) else int(value or 0))
+    for item in items:
+        kind = str(item.get("kind", "?")) if isinstance(item, dict) else "?"
+        result.problem_kinds[kind] = result.problem_kinds.get(kind, 0) + 1
+        if isinstance(item, dict):
+            result.problem_examples.setdefault(kind, str(item.get("message", ""))[:300])
 
 
 # --------------------------------------------------------------------------------------------
@@ -207,7 +219,7 @@ def version_tags(repo: Path) -> list[str]:
 def step_ingest(ctx: Context) -> Outcome:
     """`netgain ingest` against the `git log --numstat` it streams (the floor)."""
     result, doc = run_netgain(ctx, "ingest", ["ingest", str(ctx.work), "--db", ctx.db, "--json"])
-    result.problems = problems_of(doc)
+    note_problems(result, doc)
     if doc:
         result.detail = f"{doc.get('commits_added', 0)} commits stored"
     result.git_seconds = timed_git(
@@ -217,12 +229,28 @@ def step_ingest(ctx: Context) -> Outcome:
     return result
 
 
+def step_ingest_again(ctx: Context) -> Outcome:
+    """`netgain ingest` once more: nothing is new, so it must add nothing. Its time is the fixed
+    cost every command pays (start-up, imports, opening the store, the up-to-date check), which
+    dominates the ratios of small repositories."""
+    result, doc = run_netgain(
+        ctx, "ingest again", ["ingest", str(ctx.work), "--db", ctx.db, "--json"]
+    )
+    note_problems(result, doc)
+    if isinstance(doc, dict):
+        added = doc.get("commits_added", 0)
+        result.detail = f"{added} commits added"
+        if added:
+            result.outcome = "wrong"
+    return result
+
+
 def step_provenance(ctx: Context, floor: float | None) -> Outcome:
     """`netgain provenance HEAD --json` (all history, from the store) against the same git log."""
     result, doc = run_netgain(
         ctx, "provenance", ["provenance", "HEAD", "-C", str(ctx.work), "--db", ctx.db, "--json"]
     )
-    result.problems = problems_of(doc)
+    note_problems(result, doc)
     if doc:
         summary = doc.get("summary", {})
         added = summary.get("added", {})
@@ -284,7 +312,7 @@ def step_share(ctx: Context, base: str, tag: str, sample: int) -> Outcome:
         f"share {base}..{tag}",
         ["share", f"{base}..{tag}", "-C", str(ctx.work), "--db", ctx.db, "--json"],
     )
-    result.problems = problems_of(doc)
+    note_problems(result, doc)
     if doc:
         share = doc.get("ai_share")
         result.detail = (
@@ -363,7 +391,7 @@ def step_szz(ctx: Context, fixes: list[str], sample: int) -> Outcome:
         links = 0
         for entry in doc.values():
             if isinstance(entry, dict):
-                result.problems += len(entry.get("problems") or [])
+                note_problems(result, {"problems": entry.get("problems") or []})
                 links += len(entry.get("candidates") or [])
         result.detail = f"{len(doc)} fixes, {links} inducing candidates"
     if result.outcome != "timeout":
@@ -376,7 +404,7 @@ def step_risk(ctx: Context) -> list[Outcome]:
     train, doc = run_netgain(
         ctx, "risk train", ["risk", "train", "-C", str(ctx.work), "--db", ctx.db, "--json"]
     )
-    train.problems = problems_of(doc)
+    note_problems(train, doc)
     if isinstance(doc, dict):
         model = doc.get("model") or {}
         train.detail = (
@@ -388,7 +416,7 @@ def step_risk(ctx: Context) -> list[Outcome]:
     evaluate, doc = run_netgain(
         ctx, "risk evaluate", ["risk", "evaluate", "-C", str(ctx.work), "--db", ctx.db, "--json"]
     )
-    evaluate.problems = problems_of(doc)
+    note_problems(evaluate, doc)
     if isinstance(doc, dict) and "model" in doc:
         model, baseline, split = doc["model"], doc.get("baseline", {}), doc.get("split", {})
         evaluate.detail = (
@@ -441,7 +469,7 @@ def step_check(ctx: Context, changes: list[tuple[str, str]]) -> Outcome:
     total = Outcome(f"check ({len(changes)} changes)", runs=0, git_seconds=0.0)
     verdicts: dict[str, int] = {}
     worst = "ok"
-    order = ["ok", "gate", "error", "timeout", "crash"]
+    order = ["ok", "gate", "error", "timeout", "wrong", "crash"]
     for base, head in changes:
         args = ["check", "--base", base, "--head", head, "-C", str(ctx.work), "--db", ctx.db]
         result, doc = run_netgain(
@@ -449,7 +477,7 @@ def step_check(ctx: Context, changes: list[tuple[str, str]]) -> Outcome:
         )
         total.runs += 1
         total.seconds += result.seconds
-        total.problems += problems_of(doc)
+        note_problems(total, doc)
         if order.index(result.outcome) > order.index(worst):
             worst = result.outcome
             total.exit_code = result.exit_code
