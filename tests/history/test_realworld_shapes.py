@@ -73,3 +73,57 @@ def test_szz_and_risk_train_complete_when_a_snapshot_left_a_blob_out(tmp_path: P
     absent = [p for p in doc["problems"] if p["kind"] == "missing-blob"]
     assert [p["path"] for p in absent] == ["tests/data/scanned_report.pdf"]
     assert doc["provenance"]["unknown_lines"] == 11  # converter.py 6 + ocr.py 5: still judged
+
+
+def test_share_follows_a_file_whose_copy_detection_reaches_a_blob_the_snapshot_left_out(
+    tmp_path: Path,
+) -> None:
+    """python-pillow/Pillow as fetched: the snapshot left out Tests/fonts/NotoSansJP-Regular.otf,
+    unchanged for many releases. `git blame -C -C -C` of any file with new lines in 12.2.0..12.3.0
+    compares them with every file of the parent commit, reaches the font and dies with "Cannot
+    read blob ... for path ...". git words it differently from a partial clone, so the retry
+    without copy detection never ran: 154 of 190 files were unavailable and the release had 84
+    surviving lines instead of thousands."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit(
+        {"src/image.py": "def f():\n    return 1\n", "Tests/fonts/NotoSansJP.otf": _pdf(b"otf")},
+        "init",
+    )
+    repo.tag("12.2.0")
+    added = "".join(
+        f"def compute_total_{i}(values, weights):\n"
+        "    return sum(v * w for v, w in zip(values, weights))\n\n\n"
+        for i in range(6)
+    )  # long enough for git's copy detection to look for it elsewhere
+    repo.commit(
+        {"src/image.py": "def f():\n    return 1\n\n\n" + added},
+        "Add totals\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n",
+    )
+    repo.tag("12.3.0")
+    font = repo.git("rev-parse", "HEAD:Tests/fonts/NotoSansJP.otf")
+    (repo.path / ".git" / "objects" / font[:2] / font[2:]).unlink()
+    (repo.path / "Tests" / "fonts" / "NotoSansJP.otf").unlink()
+
+    share = json.loads(netgain("share", "12.2.0..12.3.0", "--json", cwd=repo.path).stdout)
+    assert share["unavailable_files"] == [] and share["complete"] is True
+    assert [d["path"] for d in share["degraded_files"]] == ["src/image.py"]
+    assert font in share["degraded_files"][0]["reason"]
+    assert share["total_lines"] == share["ai_lines"] == 26  # every new line, by Claude
+
+
+def test_share_skips_a_submodule_bump(tmp_path: Path) -> None:
+    """python-pillow/Pillow 12.2.0..12.3.0 bumps the `wheels/multibuild` submodule. share took
+    the gitlink for a text file, `git blame` answered "no such path wheels/multibuild in 12.3.0",
+    and the release was reported INCOMPLETE for a file that has no lines."""
+    repo = GitRepo(tmp_path / "r")
+    old, new = "6473932" + "1" * 33, "4546f4d" + "2" * 33
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{old},wheels/multibuild")
+    repo.commit({"setup.py": "VERSION = '12.2.0'\n"}, "init")
+    repo.tag("12.2.0")
+    repo.git("update-index", "--cacheinfo", f"160000,{new},wheels/multibuild")
+    repo.commit({"setup.py": "VERSION = '12.3.0'\n"}, "Release 12.3.0, update multibuild")
+    repo.tag("12.3.0")
+
+    share = json.loads(netgain("share", "12.2.0..12.3.0", "--json", cwd=repo.path).stdout)
+    assert share["complete"] is True and share["problems"] == []
+    assert [f["path"] for f in share["files"]] == ["setup.py"] and share["total_lines"] == 1
