@@ -138,7 +138,7 @@ def bench_repo(source: Path, args: argparse.Namespace, tmp: Path) -> dict[str, A
     ingest = step_ingest(ctx)
     record(ingest)
     record(step_ingest_again(ctx))
-    record(step_provenance(ctx, ingest.git_seconds))
+    record(step_provenance(ctx, ingest))
     for base, tag in release_ranges(work, args.tags if heavy else 1):
         record(step_share(ctx, base, tag, args.blame_sample))
     fixes = fix_commits(work, args.fixes if heavy else min(args.fixes, 50))

@@ -20,7 +20,9 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -92,18 +94,37 @@ def git(repo: Path, *args: str, check: bool = True, timeout: float | None = None
     return proc.stdout.decode("utf-8", "replace")
 
 
+class GitFailedError(Exception):
+    """The plain git command failed (e.g. on a blob a snapshot left out): no ratio then."""
+
+
 def timed_git(repo: Path, *args: str, timeout: float) -> float:
     """Wall time of a git command whose output is read and thrown away (as a reader would)."""
     start = time.perf_counter()
-    subprocess.run(
+    proc = subprocess.run(
         ["git", "-C", str(repo), *args],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         env=ENV,
         check=False,
         timeout=timeout,
     )
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitFailedError(
+            f"git {args[0]} exit {proc.returncode}: {message[-1] if message else ''}"
+        )
     return time.perf_counter() - start
+
+
+def git_side(result: Outcome, measure: Callable[[], tuple[float, str]]) -> None:
+    """Time the plain git reading beside a step; a git that fails or times out gives no ratio."""
+    try:
+        result.git_seconds, result.git_note = measure()
+    except GitFailedError as exc:
+        result.git_seconds, result.git_note = None, f"plain git failed: {exc}"[:300]
+    except subprocess.TimeoutExpired:
+        result.git_seconds, result.git_note = None, "plain git timed out"
 
 
 def run_netgain(
@@ -222,10 +243,14 @@ def step_ingest(ctx: Context) -> Outcome:
     note_problems(result, doc)
     if doc:
         result.detail = f"{doc.get('commits_added', 0)} commits stored"
-    result.git_seconds = timed_git(
-        ctx.work, "log", "-z", "--numstat", "-M", LOG_FORMAT, "HEAD", timeout=ctx.timeout
+    log = ["log", "-z", "--numstat", "-M", LOG_FORMAT, "HEAD"]
+    git_side(
+        result,
+        lambda: (
+            timed_git(ctx.work, *log, timeout=ctx.timeout),
+            "git log -z --numstat -M (netgain's format)",
+        ),
     )
-    result.git_note = "git log -z --numstat -M (netgain's format)"
     return result
 
 
@@ -245,7 +270,7 @@ def step_ingest_again(ctx: Context) -> Outcome:
     return result
 
 
-def step_provenance(ctx: Context, floor: float | None) -> Outcome:
+def step_provenance(ctx: Context, ingest: Outcome) -> Outcome:
     """`netgain provenance HEAD --json` (all history, from the store) against the same git log."""
     result, doc = run_netgain(
         ctx, "provenance", ["provenance", "HEAD", "-C", str(ctx.work), "--db", ctx.db, "--json"]
@@ -259,8 +284,8 @@ def step_provenance(ctx: Context, floor: float | None) -> Outcome:
             f"ai {added.get('ai', 0)} / human {added.get('human', 0)} / "
             f"unknown {added.get('unknown', 0)} lines"
         )
-    result.git_seconds = floor
-    result.git_note = "git log -z --numstat -M (as for ingest)"
+    result.git_seconds = ingest.git_seconds
+    result.git_note = f"as for ingest: {ingest.git_note}"
     return result
 
 
@@ -321,7 +346,7 @@ def step_share(ctx: Context, base: str, tag: str, sample: int) -> Outcome:
             + ("" if doc.get("complete", True) else ", INCOMPLETE")
         )
     if result.outcome != "timeout":
-        result.git_seconds, result.git_note = blame_range_files(ctx, base, tag, sample)
+        git_side(result, lambda: blame_range_files(ctx, base, tag, sample))
     return result
 
 
@@ -395,7 +420,7 @@ def step_szz(ctx: Context, fixes: list[str], sample: int) -> Outcome:
                 links += len(entry.get("candidates") or [])
         result.detail = f"{len(doc)} fixes, {links} inducing candidates"
     if result.outcome != "timeout":
-        result.git_seconds, result.git_note = blame_fix_lines(ctx, fixes, sample)
+        git_side(result, lambda: blame_fix_lines(ctx, fixes, sample))
     return result
 
 
@@ -468,6 +493,7 @@ def step_check(ctx: Context, changes: list[tuple[str, str]]) -> Outcome:
     and the blame of the touched files that attributes the added lines (as `share` does)."""
     total = Outcome(f"check ({len(changes)} changes)", runs=0, git_seconds=0.0)
     verdicts: dict[str, int] = {}
+    git_failure = ""
     worst = "ok"
     order = ["ok", "gate", "error", "timeout", "wrong", "crash"]
     for base, head in changes:
@@ -485,16 +511,26 @@ def step_check(ctx: Context, changes: list[tuple[str, str]]) -> Outcome:
             total.detail = f"{base[:9]}..{head[:9]}: {result.detail}"
         if isinstance(doc, dict):
             verdicts[str(doc.get("verdict"))] = verdicts.get(str(doc.get("verdict")), 0) + 1
-        git_time = timed_git(ctx.work, "diff", "-M", base, head, timeout=ctx.timeout)
-        git_time += timed_git(ctx.work, "log", "--numstat", f"{base}..{head}", timeout=ctx.timeout)
-        git_time += blame_range_files(ctx, base, head, sample=10**6)[0]
-        total.git_seconds = (total.git_seconds or 0.0) + git_time
+        one = Outcome("git")
+        git_side(one, partial(read_change, ctx, base, head))
+        if one.git_seconds is None or total.git_seconds is None:
+            total.git_seconds, git_failure = None, git_failure or one.git_note
+        else:
+            total.git_seconds += one.git_seconds
         if result.outcome == "timeout":
             break
     total.outcome = worst
     if worst in ("ok", "gate"):
         total.detail = ", ".join(f"{v} {n}" for v, n in sorted(verdicts.items()))
-    total.git_note = (
+    total.git_note = git_failure or (
         "per change: git diff -M, git log --numstat, git blame -M -C -C -C of each touched file"
     )
     return total
+
+
+def read_change(ctx: Context, base: str, head: str) -> tuple[float, str]:
+    """What the gate reads with git for one change: its diff, its log and the blame of the
+    touched files that attributes the added lines."""
+    seconds = timed_git(ctx.work, "diff", "-M", base, head, timeout=ctx.timeout)
+    seconds += timed_git(ctx.work, "log", "--numstat", f"{base}..{head}", timeout=ctx.timeout)
+    return seconds + blame_range_files(ctx, base, head, sample=10**6)[0], ""
