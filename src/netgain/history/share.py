@@ -200,7 +200,7 @@ def files_changed(repo: Path, base: str | None, head: str) -> tuple[list[str], l
     text: list[str] = []
     binary: list[str] = []
     for diff in git.diff_between(repo, base, head):
-        if diff.status == "D":
+        if diff.status == "D" or diff.is_submodule:  # a gitlink bump has no lines to blame
             continue
         (binary if diff.is_binary else text).append(diff.path)
     return text, binary
