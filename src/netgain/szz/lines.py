@@ -2,7 +2,9 @@
 
 AG-SZZ and its successors ignore cosmetic lines in a fix (a reworded comment did not fix the bug),
 so each line of a file is classified once, with block comments tracked across lines. Python
-docstrings are not comments to the interpreter but are treated as one: they do not change behaviour.
+docstrings are not comments to the interpreter but are treated as one: they do not change
+behaviour; Python has its own scanner (`netgain.szz.pylines`) because its strings and comments
+share delimiters.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+
+from netgain.szz.pylines import python_code_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +26,7 @@ class CommentSyntax:
 
 _HASH = CommentSyntax(("#",))
 _C = CommentSyntax(("//",), (("/*", "*/"),))
-_PYTHON = CommentSyntax(("#",), (('"""', '"""'), ("'''", "'''")))
+_PYTHON = CommentSyntax(("#",))  # docstrings: netgain.szz.pylines
 _SQL = CommentSyntax(("--",), (("/*", "*/"),))
 _XML = CommentSyntax((), (("<!--", "-->"),))
 _LISP = CommentSyntax((";",))
@@ -94,6 +98,8 @@ def code_lines(text: str, path: str) -> list[bool]:
     """For each line of `text` (index 0 is line 1, as git numbers lines): True when it holds
     code, not only a comment or whitespace. Unknown languages: every non-blank line is code."""
     syntax = syntax_for(path)
+    if syntax is _PYTHON:
+        return python_code_lines(git_lines(text))
     out: list[bool] = []
     closing: str | None = None  # inside a block comment that ends with this
     markers = (*syntax.line, *(o for o, _ in syntax.block)) if syntax is not None else ()
@@ -126,9 +132,6 @@ def _classify(line: str, syntax: CommentSyntax, closing: str | None) -> tuple[bo
             return has_code, None
         opened = next(((o, c) for o, c in syntax.block if rest.startswith(o)), None)
         if opened is not None:
-            # A Python string block only counts as a comment when it starts the line (docstring).
-            if opened[0] in ('"""', "'''") and has_code:
-                return True, None
             closing = opened[1]
             rest = rest[len(opened[0]) :]
             continue
@@ -138,11 +141,7 @@ def _classify(line: str, syntax: CommentSyntax, closing: str | None) -> tuple[bo
         found = [p for p in positions if p > 0]
         if not found:
             return True, None
-        cut = min(found)
-        tail = rest[cut:]
-        if tail.startswith(('"""', "'''")):
-            return True, None  # a string literal inside code, not a docstring
-        rest = tail
+        rest = rest[min(found) :]
     return has_code, closing
 
 
