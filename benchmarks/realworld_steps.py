@@ -251,6 +251,23 @@ def step_ingest(ctx: Context) -> Outcome:
             "git log -z --numstat -M (netgain's format)",
         ),
     )
+    absent = sorted(
+        {str(p["path"]) for p in (doc or {}).get("problems", []) if p.get("kind") == "missing-blob"}
+    )
+    if result.git_seconds is None and absent:
+        # git log dies on the first absent blob: time it over every other path instead (with
+        # --full-history, so a pathspec simplifies no merge away), the nearest plain-git reading
+        excluded = [f":(exclude,literal){path}" for path in absent]
+        git_side(
+            result,
+            lambda: (
+                timed_git(
+                    ctx.work, *log, "--full-history", "--", ".", *excluded, timeout=ctx.timeout
+                ),
+                f"git log -z --numstat -M --full-history over every path but the {len(absent)} "
+                "whose blob is absent (git log dies on them)",
+            ),
+        )
     return result
 
 
