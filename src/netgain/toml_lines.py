@@ -22,6 +22,15 @@ _PART = re.compile(r"""\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)\s*""")
 
 KeyPath = tuple[str | int, ...]
 
+# Texts of configuration files read from git objects rather than disk (`SHA:PATH` labels), so
+# that errors about the gate's base-revision configuration still name the line.
+_TEXTS: dict[Path, str] = {}
+
+
+def remember_text(label: Path, text: str) -> None:
+    """Make `line_of(label, ...)` find keys in `text` (a file read from a revision, not disk)."""
+    _TEXTS[label] = text
+
 
 def _split(dotted: str) -> list[str]:
     parts = []
@@ -121,10 +130,12 @@ def line_of(source: Path | None, path: KeyPath, prefix: KeyPath = ()) -> int | N
     """The line setting `path` (or its closest enclosing key or table) in `source`."""
     if source is None:
         return None
-    try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
+    text = _TEXTS.get(source)
+    if text is None:
+        try:
+            text = source.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
     table = key_lines(text)
     full = (*prefix, *path)
     for end in range(len(full), len(prefix), -1):

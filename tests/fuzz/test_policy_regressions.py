@@ -54,7 +54,7 @@ def test_nested_macros_stop_at_the_step_budget() -> None:
     """Four macros over 30-item lists are 810,000 evaluations: a minute in cel-python."""
     items = "[" + ", ".join(["1"] * 30) + "]"
     condition = f"{items}.all(a, {items}.all(b, {items}.all(c, {items}.all(d, true))))"
-    with pytest.raises(ConfigError, match="did not finish within 101,600 steps"):
+    with pytest.raises(ConfigError, match=r"did not finish within [0-9,]+ steps"):
         compile_condition(condition, where=_where)
 
 

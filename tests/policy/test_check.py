@@ -86,7 +86,15 @@ def test_mostly_ai_auth_change_without_design_doc_is_blocked(tmp_path: Path) -> 
     assert "role senior" in ask["suggested"][0]["why"]
 
 
-def _approvals(tmp: Path, *logins: str) -> Path:
+def on_head(repo: GitRepo, reviews: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Recorded reviews re-pointed at the head being judged (approvals count for their head)."""
+    head = repo.git("rev-parse", "HEAD")
+    for item in reviews:
+        item["commit_id"] = head
+    return reviews
+
+
+def _approvals(tmp: Path, *logins: str, repo: GitRepo) -> Path:
     reviews = load("reviews_list.json")[:1]  # a real REST review object as a template
     out = []
     for i, login in enumerate(logins):
@@ -95,14 +103,14 @@ def _approvals(tmp: Path, *logins: str) -> Path:
         item["user"]["login"] = login
         item["state"] = "APPROVED"
         out.append(item)
-    return write(tmp / "reviews.json", out)
+    return write(tmp / "reviews.json", on_head(repo, out))
 
 
 def test_same_change_with_human_adr_owner_and_senior_passes(tmp_path: Path) -> None:
     repo = base_repo(tmp_path / "r")
     ai_auth_change(repo, adr="human")
     body = "Adds token helpers.\n\nDesign: [ADR 1](docs/adr/0001-tokens.md)"
-    doc = check(repo, tmp_path, body, reviews=_approvals(tmp_path, "ada", "sam"))
+    doc = check(repo, tmp_path, body, reviews=_approvals(tmp_path, "ada", "sam", repo=repo))
     assert doc["verdict"] == "approved", render_text(doc)
     assert doc["exit_code"] == 0
     validate_document(doc)
@@ -118,7 +126,7 @@ def test_ai_written_adr_does_not_count(tmp_path: Path) -> None:
     repo = base_repo(tmp_path / "r")
     ai_auth_change(repo, adr="ai")
     body = "Design: docs/adr/0001-tokens.md"
-    doc = check(repo, tmp_path, body, reviews=_approvals(tmp_path, "ada", "sam"))
+    doc = check(repo, tmp_path, body, reviews=_approvals(tmp_path, "ada", "sam", repo=repo))
     assert doc["verdict"] == "blocked"
     [adr] = doc["design_documents"]
     assert not adr["accepted"]
@@ -200,7 +208,9 @@ def test_requested_changes_from_required_reviewer_disapproves(tmp_path: Path) ->
     repo = base_repo(tmp_path / "r")
     ai_auth_change(repo, adr="human")
     body = "Design: docs/adr/0001-tokens.md"
-    reviews = load("reviews_list.json")  # ada: changes requested, then approved, then commented
+    reviews = on_head(
+        repo, load("reviews_list.json")
+    )  # ada: changes requested, approved, commented
     doc = check(
         repo, tmp_path, body, reviews=write(tmp_path / "rv.json", reviews), approved_by=["sam"]
     )
@@ -429,7 +439,9 @@ def test_unknown_policy_key_exits_2_with_file_and_line(tmp_path: Path) -> None:
     repo = base_repo(tmp_path / "r", policy="[people]\nroles = { senior = [] }\nseniors = []\n")
     proc = netgain("check", "--base", "base", "--head", "HEAD", cwd=repo.path, check=False)
     assert proc.returncode == 2
-    expected = f"{repo.path / 'netgain.toml'}:3: people.seniors: unknown key"
+    # the policy is read at the base revision: the error names it as git does, SHA:PATH
+    base = repo.git("rev-parse", "base")[:12]
+    expected = f"{base}:netgain.toml:3: people.seniors: unknown key"
     assert expected in " ".join(proc.stderr.split())
 
 
@@ -442,14 +454,20 @@ def test_invalidate_on_push_ignores_reviews_of_older_commits(tmp_path: Path) -> 
     reviews[0]["commit_id"] = old_head  # ...given before the last push
     path = write(tmp_path / "rv.json", reviews)
     policy = tmp_path / "p.toml"
-    policy.write_text('[[rules]]\nname = "peer"\napprovals = [{ count = 1 }]\n', encoding="utf-8")
-    assert check(repo, tmp_path, "", reviews=path, policy_path=policy)["verdict"] == "approved"
     policy.write_text(
-        '[[rules]]\nname = "peer"\ninvalidate_on_push = true\napprovals = [{ count = 1 }]\n',
+        '[[rules]]\nname = "peer"\ninvalidate_on_push = false\napprovals = [{ count = 1 }]\n',
         encoding="utf-8",
     )
-    doc = check(repo, tmp_path, "", reviews=path, policy_path=policy)
+    assert check(repo, tmp_path, "", reviews=path, policy_path=policy)["verdict"] == "approved"
+    policy.write_text('[[rules]]\nname = "peer"\napprovals = [{ count = 1 }]\n', encoding="utf-8")
+    doc = check(repo, tmp_path, "", reviews=path, policy_path=policy)  # invalidation is the default
     assert doc["verdict"] == "pending"
+    reason = f"approval by ada was given on an older head ({old_head[:12]})"
+    assert reason in rule(doc, "peer")["reason"]
+    assert doc["stale_approvals"] == [
+        {"login": "ada", "commit": old_head, "reason": doc["stale_approvals"][0]["reason"]}
+    ]
+    assert reason in render_text(doc) and reason in render_markdown(doc)
 
 
 def test_usage_errors(tmp_path: Path) -> None:
@@ -469,9 +487,11 @@ def test_usage_errors(tmp_path: Path) -> None:
 
 def test_codeowners_problems_are_reported_in_every_output(tmp_path: Path) -> None:
     repo = base_repo(tmp_path / "r")
-    repo.branch("feature")
     owners = "*  @carol\n!src/secret.py @nobody\n/src/auth/ @ada not_an_owner\n"
-    repo.commit({".github/CODEOWNERS": owners, "src/x.py": "x = 1\n"}, "owners", author=BOB)
+    repo.commit({".github/CODEOWNERS": owners}, "owners", author=ADA)
+    repo.git("branch", "-f", "base")  # CODEOWNERS is read at the base revision
+    repo.branch("feature")
+    repo.commit({"src/x.py": "x = 1\n"}, "x", author=BOB)
     doc = check(repo, tmp_path, "")
     problems = doc["codeowners"]["problems"]
     assert [p["line"] for p in problems] == [2, 3]

@@ -90,6 +90,7 @@ def test_starter_policy_is_the_default_and_valid(tmp_path: Path) -> None:
         "first-use-review",
         "architectural-checkpoint",
         "peer-review",
+        "policy-change",
     ]
     (tmp_path / "netgain.toml").write_text(STARTER_POLICY, encoding="utf-8")
     written = load_policy(tmp_path)

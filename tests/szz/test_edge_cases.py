@@ -57,3 +57,35 @@ def test_binary_deleted_renamed_and_unicode_paths(tmp_path: Path) -> None:
     [ma] = find_inducing(r.path, [fix], "ma")
     assert ma.inducing == [c1]  # the rename-only commit is never a candidate
     assert rename not in ma.inducing
+
+
+def test_an_insertion_after_a_trailing_blank_line_is_blamed_on_its_neighbour(
+    tmp_path: Path,
+) -> None:
+    """Real shape (pallets/click 1d0b394): a file ending in `pass\\n\\n`, a fix that only adds
+    lines after that blank last line. Its old text lost the blank line, and the adjacent-line
+    search ran past the end (IndexError in `risk train`)."""
+    r = GitRepo(tmp_path / "r")
+    body = "import click\n\n\n@click.command()\ndef cmd3():\n    pass\n\n"
+    inducing = r.commit({"ex.py": body}, "Add example")
+    fix = r.commit({"ex.py": body + "@click.group()\ndef group():\n    pass\n"}, "Fix groups")
+    [result] = find_inducing(r.path, [fix], "netgain")  # blames the lines around an insertion
+    assert result.problems == []
+    assert result.inducing == [inducing]
+    for variant in ("B-SZZ", "R-SZZ"):  # only removed lines: nothing to blame, and no crash
+        [result] = find_inducing(r.path, [fix], variant)
+        assert result.problems == [] and result.inducing == []
+
+
+def test_line_numbers_follow_git_across_form_feeds_and_lone_carriage_returns(
+    tmp_path: Path,
+) -> None:
+    """A `^L` page break or a lone CR is a new line to `str.splitlines` but not to git: the
+    changed line must still be found at git's number and blamed on the commit that wrote it."""
+    r = GitRepo(tmp_path / "r")
+    r.commit({"m.py": "A = 1\n\x0c\x0c\nB = 2\rC = 3\nD = 4\n"}, "one")
+    second = r.commit({"m.py": "A = 1\n\x0c\x0c\nB = 2\rC = 3\nD = 5\n"}, "two")
+    fix = r.commit({"m.py": "A = 1\n\x0c\x0c\nB = 2\rC = 3\nD = 6\n"}, "Fix D")
+    for variant in ("netgain", "B-SZZ"):  # the first filters comment and blank lines
+        [result] = find_inducing(r.path, [fix], variant)
+        assert result.inducing == [second], variant

@@ -85,6 +85,13 @@ def _matches(rule_ids: frozenset[str], finding: Finding) -> bool:
     return rule in rule_ids or f"{finding.tool.lower()}:{rule}" in rule_ids
 
 
+def covers(item: InlineSuppression, finding: Finding) -> bool:
+    """Whether a reasoned suppression applies to `finding` (its rule, a line of its sink)."""
+    start = finding.location.line
+    end = max(start, finding.location.end_line or start)
+    return bool(item.reason) and start <= item.target <= end and _matches(item.rule_ids, finding)
+
+
 def apply_inline_suppressions(findings: Iterable[Finding], root: Path) -> list[Problem]:
     """Mark findings covered by a reasoned inline suppression; return the problems found.
 
@@ -114,14 +121,11 @@ def apply_inline_suppressions(findings: Iterable[Finding], root: Path) -> list[P
                         line=item.line,
                     )
                 )
-        reasoned = [item for item in parsed if item.reason]
         for finding in by_path[path]:
             if finding.suppressed is not None:
                 continue
-            start = finding.location.line
-            end = max(start, finding.location.end_line or start)
-            for item in reasoned:
-                if start <= item.target <= end and _matches(item.rule_ids, finding):
+            for item in parsed:
+                if covers(item, finding):
                     finding.suppressed = item.reason
                     finding.suppression_kind = "inSource"
                     break

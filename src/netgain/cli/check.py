@@ -58,6 +58,7 @@ def run_check(
     db: str | None,
     fetch_reviews: bool,
     record: bool = True,
+    org_policy: str | None = None,
 ) -> dict[str, Any]:
     """Everything `netgain check` does except printing; returns the decision document.
 
@@ -68,12 +69,13 @@ def run_check(
     from netgain.analysis.options import EntryMode, ScanOptions
     from netgain.cli.history import open_workspace, run_ingest
     from netgain.cli.scan_config import load_scan_config
-    from netgain.config import load_config
+    from netgain.git.model import GitProblem
     from netgain.history.queries import load_provenance
     from netgain.policy.coverage import parse_coverage
     from netgain.policy.document import build_document
     from netgain.policy.evaluate import decide
     from netgain.policy.facts import gather
+    from netgain.policy.floor import load_floor
     from netgain.policy.github import (
         PullRequest,
         Review,
@@ -85,7 +87,7 @@ def run_check(
         fetch_reviews as fetch,
     )
     from netgain.policy.routing import route
-    from netgain.policy.schema import load_policy
+    from netgain.policy.trusted import load_trusted, policy_files_changed
 
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -123,9 +125,6 @@ def run_check(
 
     t = time.perf_counter()
     ws = open_workspace(repo, db)
-    policy = load_policy(ws.root, policy_path)
-    scan_config = load_scan_config(load_config(ws.root))
-    timings["config"] = time.perf_counter() - t
     resolved = []
     for rev in (base, head):
         sha = git.rev_parse(ws.root, f"{rev}^{{commit}}") if not rev.startswith("-") else None
@@ -133,6 +132,15 @@ def run_check(
             raise UsageError(f"unknown revision {rev!r}")
         resolved.append(sha)
     base_sha, head_sha = resolved
+    # everything that decides the verdict comes from the base, never from the change judged
+    trusted = load_trusted(ws.root, base_sha, policy_path)
+    floor = load_floor(org_policy, gated=ws.root)  # --org-policy, else $NETGAIN_ORG_POLICY
+    if floor is not None:  # the repository's policy over the organisation floor, checked
+        trusted.policy = floor.apply(trusted.raw)
+    policy = trusted.policy
+    ws.use_config(trusted.raw)
+    scan_config = load_scan_config(trusted.raw)
+    timings["config"] = time.perf_counter() - t
     t = time.perf_counter()
     report = run_ingest(ws, [head_sha], quiet=True)
     timings["ingest"] = time.perf_counter() - t
@@ -155,9 +163,13 @@ def run_check(
         author_login=author,
         coverage=cov,
         cache_dir=ws.root / ".netgain" / "cache",
+        policy_files=lambda diffs: policy_files_changed(
+            ws.root, base_sha, head_sha, diffs, trusted
+        ),
     )
+    ctx.problems.extend(GitProblem("policy", n) for n in trusted.notices)
     t = time.perf_counter()
-    _add_risk(ws.root, ws.engine, report.repository_id, ctx)
+    _add_risk(ws.root, ws.engine, report.repository_id, ctx, trusted.raw)
     timings["risk"] = time.perf_counter() - t
     t = time.perf_counter()
     decision = decide(policy, ctx, latest_states(pr.reviews))
@@ -168,6 +180,7 @@ def run_check(
     ctx.problems[:0] = report.problems
     ws.engine.dispose()
     doc = build_document(ctx, decision, policy)
+    doc["policy"]["read_from"] = trusted.read_from
     if record:
         _record(ws.root, doc)
     return doc
@@ -190,10 +203,10 @@ def _record(root: Path, doc: dict[str, Any]) -> None:
         )
 
 
-def _add_risk(root: Path, engine: Any, repository_id: int, ctx: Any) -> None:
+def _add_risk(root: Path, engine: Any, repository_id: int, ctx: Any, config: Any) -> None:
     """Set the `change.risk` / `change.risk_tier` facts (netgain.risk); notices become problems."""
     from netgain.git.model import GitProblem
-    from netgain.risk.service import change_risk
+    from netgain.risk.service import change_risk, gate_model
 
     scanned = any(p.endswith((".py", ".pyi")) for p in ctx.added)  # check scans Python only
     coverage = ctx.coverage.ratio if ctx.coverage is not None else None
@@ -205,6 +218,8 @@ def _add_risk(root: Path, engine: Any, repository_id: int, ctx: Any) -> None:
         ctx.head,
         findings=len(ctx.findings) if scanned else None,
         coverage=float(coverage) if coverage is not None else None,
+        config=config,
+        model=gate_model(root, ctx.base),
     )
     if result is not None:
         ctx.facts.risk, ctx.facts.risk_tier = result["risk"], result["tier"]
@@ -216,6 +231,8 @@ def render_text(doc: dict[str, Any]) -> str:
     prov = doc["provenance"]
     lines = [
         f"verdict: {doc['verdict'].upper()}",
+        f"policy: {doc['policy']['source'] or 'built-in default'} "
+        f"(read from {doc['policy']['read_from'] or 'the working tree'})",
         f"AI share: {prov['ai_share']:.0%} (ai {prov['ai_lines']} / human {prov['human_lines']} / "
         f"unknown {prov['unknown_lines']})",
     ]
@@ -231,6 +248,24 @@ def render_text(doc: dict[str, Any]) -> str:
         lines.append(
             f"finding {f['severity']} {f['rule_id']} at {f['path']}:{f['line']}: {f['message']}"
         )
+        if f.get("suppressed_in_change") is not None:
+            lines.append(
+                "  finding suppressed in this change, reason given: "
+                f"{f['suppressed_in_change']!r}; it counts until a gate role approves"
+            )
+    for s in doc["suppressed_in_change"]:
+        if not s["counts"]:
+            lines.append(
+                f"suppression of {s['rule_id']} at {s['path']}:{s['line']} ({s['how']}) "
+                f"accepted by {', '.join(s['accepted_by'])}"
+            )
+    if doc["policy_files_changed"]:
+        lines.append(
+            f"policy changed by this change: read from {doc['policy']['read_from']}; changed: "
+            + ", ".join(doc["policy_files_changed"])
+        )
+    for stale in doc["stale_approvals"]:
+        lines.append(stale["reason"])
     for d in doc["design_documents"]:
         lines.append(
             f"design doc {d['link']}: {'accepted' if d['accepted'] else 'rejected'}: {d['reason']}"
@@ -293,6 +328,13 @@ def register(app: typer.Typer) -> None:
             metavar="FILE",
             help="Policy file (default: netgain.toml, then pyproject.toml).",
         ),
+        org_policy: str | None = typer.Option(
+            None,
+            "--org-policy",
+            metavar="FILE",
+            help="Organisation floor: a file, a git checkout or CHECKOUT:PATH (read at HEAD); "
+            "default $NETGAIN_ORG_POLICY. The policy may tighten it, never loosen it.",
+        ),
         review_load: Path | None = typer.Option(
             None,
             "--review-load",
@@ -334,6 +376,7 @@ def register(app: typer.Typer) -> None:
             db=db,
             fetch_reviews=fetch_reviews,
             record=record,
+            org_policy=org_policy,
         )
         if fmt is CheckFormat.JSON:
             text = json.dumps(doc, indent=2, sort_keys=True, default=str) + "\n"

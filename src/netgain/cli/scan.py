@@ -89,12 +89,13 @@ def run_scan(request: ScanRequest) -> ScanOutcome:
     from netgain.analysis.diff_filter import changed_lines_since, filter_to_changes
     from netgain.analysis.findings import Severity
     from netgain.analysis.options import EntryMode, ScanOptions
+    from netgain.analysis.problems import Problem, ProblemLevel
     from netgain.analysis.rules.base import all_rules
     from netgain.analysis.sarif_import import import_sarif
     from netgain.analysis.scanner import scan
     from netgain.analysis.suppressions import apply_inline_suppressions
     from netgain.cli.scan_config import check_rule_names, load_scan_config
-    from netgain.config import load_config
+    from netgain.config import ensure_state_dir, load_config
     from netgain.report.scan_report import ScanReport
 
     started = datetime.now(UTC)
@@ -107,6 +108,8 @@ def run_scan(request: ScanRequest) -> ScanOutcome:
     root, repo = scan_root(request.paths)
     raw = load_config(repo or root, request.config)
     config = load_scan_config(raw)
+    if request.use_cache:
+        ensure_state_dir(repo or root)
     rules = all_rules()
     check_rule_names(raw, config, (r.id for r in rules), (r.family for r in rules))
     baseline = load_baseline(request.baseline) if request.baseline is not None else None
@@ -132,6 +135,7 @@ def run_scan(request: ScanRequest) -> ScanOutcome:
         diff_base=request.diff_base,
         started=started,
     )
+    report.problems.extend(result.problems)
     unreadable: list[str] = []
     for source in request.imports:
         imported = import_sarif(source, root=root)
@@ -145,6 +149,15 @@ def run_scan(request: ScanRequest) -> ScanOutcome:
     if request.diff_base is not None:
         changed = changed_lines_since(root, request.diff_base)
         report.findings, report.outside_diff = filter_to_changes(report.findings, changed)
+        report.problems.extend(
+            Problem(
+                "diff-degraded",
+                ProblemLevel.WARNING,
+                f"{why}; every finding in the file is reported as changed",
+                path,
+            )
+            for path, why in sorted(changed.degraded.items())
+        )
     if baseline is not None and request.baseline is not None:
         report.baselined = apply_baseline(report.findings, baseline, request.baseline.name)
     report.finished = datetime.now(UTC)

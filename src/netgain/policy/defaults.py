@@ -3,7 +3,8 @@
 It implements the three practices of docs/policy.md: tiered review (more than half AI-written
 needs a senior and a clean scan), architectural checkpoints (AI changes to auth, payments or data
 access need a human-written design document and an owner), and a clean security scan for every
-change whatever its AI share. Each section missing from a team's file falls back to this one.
+change whatever its AI share, and an owner's approval for a change to the gate's own
+configuration. Each section missing from a team's file falls back to this one.
 """
 
 from __future__ import annotations
@@ -85,8 +86,27 @@ tier = "peer"
 if = "true"
 approvals = [{ count = 1 }]
 
+[[rules]]
+name = "policy-change"
+description = "a change to the gate's own configuration needs an owner of it"
+tier = "owner"
+if = "size(change.policy_files_changed) > 0"
+approvals = [{ count = 1, policy_owners = true }]
+
 [approval]
-all_of = ["security-scan", "tiered-review", "first-use-review", "architectural-checkpoint", "peer-review"]
+all_of = ["security-scan", "tiered-review", "first-use-review", "architectural-checkpoint", "peer-review", "policy-change"]
+
+# The gate's protection against the change it judges. netgain check reads this file, CODEOWNERS
+# and every other setting from the base revision; these keys say what a change to them needs.
+[gate]
+# a change to netgain.toml, CODEOWNERS or a workflow that runs netgain needs an approval from
+# the CODEOWNERS of those files (else from the gate roles); the rule is added to your own rules
+policy_change_approval = true
+# more files whose change is a policy change (gitignore globs), e.g. scripts your CI runs
+policy_files = []
+# roles whose approval lets a suppression added by a change take effect
+# (default: "security" when that role has members, else "senior")
+roles = []
 
 [routing]
 max_suggestions = 2

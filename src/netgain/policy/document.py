@@ -23,6 +23,7 @@ def _problem(p: GitProblem) -> dict[str, Any]:
 def build_document(ctx: ChangeContext, decision: Decision, policy: Policy) -> dict[str, Any]:
     """Everything a reviewer, a bot or a dashboard needs about this change's gate decision."""
     share = ctx.share
+    silenced = {id(s.finding): s.reason for s in ctx.suppressions if not s.accepted_by}
     findings = [
         {
             "rule_id": f.rule_id,
@@ -37,6 +38,7 @@ def build_document(ctx: ChangeContext, decision: Decision, policy: Policy) -> di
                 {"path": s.location.path, "line": s.location.line, "message": s.message}
                 for s in f.trace
             ],
+            "suppressed_in_change": silenced.get(id(f)),
         }
         for f in ctx.findings
     ]
@@ -65,7 +67,14 @@ def build_document(ctx: ChangeContext, decision: Decision, policy: Policy) -> di
         "head": ctx.head,
         "pull_request": ctx.pr.number,
         "author": ctx.author_login,
-        "policy": {"source": policy.source, "defaulted_sections": list(policy.defaulted)},
+        "policy": {
+            "source": policy.source,
+            "defaulted_sections": list(policy.defaulted),
+            "read_from": None,
+        },
+        "policy_files_changed": list(ctx.policy_files),
+        "stale_approvals": [s.to_dict() for s in ctx.stale_approvals],
+        "suppressed_in_change": [s.to_dict() for s in ctx.suppressions],
         "provenance": {
             "ai_lines": share.ai if share else 0,
             "human_lines": share.human if share else 0,

@@ -116,6 +116,7 @@ def _approval(
     sources: list[str] = []
     restricted = bool(approval.users or approval.teams or approval.roles)
     restricted = restricted or approval.zone_owners or approval.code_owners
+    restricted = restricted or approval.policy_owners
     for user in approval.users:
         eligible.add(norm(user))
     if approval.users:
@@ -145,6 +146,17 @@ def _approval(
         for diff in ctx.diffs:
             eligible |= people.owner_logins(people.codeowners.owners_of(diff.path))
         sources.append("CODEOWNERS of the changed files")
+    if approval.policy_owners:
+        guardians: set[str] = set()
+        for path in ctx.policy_files:
+            guardians |= people.owner_logins(people.codeowners.owners_of(path))
+        if guardians:
+            sources.append("CODEOWNERS (at base) of the changed policy files")
+        else:
+            for role in people.policy.gate_roles():
+                guardians |= people.role(role)
+                sources.append(f"role {role} (no CODEOWNERS entry covers the policy files)")
+        eligible |= guardians
     author = norm(ctx.author_login) if ctx.author_login else None
     approvers = {norm(u) for u, s in states.items() if s == "APPROVED"}
     requesters = {norm(u) for u, s in states.items() if s == "CHANGES_REQUESTED"}
@@ -191,11 +203,24 @@ def _checks(rule: Rule, ctx: ChangeContext) -> list[Requirement]:
             )
             more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
             detail = f"{len(bad)} new finding(s) at or above {rule.scan_clean}: {listed}{more}"
+            silenced = [s for s in ctx.suppressions if not s.accepted_by and s.finding in bad]
+            for item in silenced[:5]:
+                f = item.finding
+                detail += (
+                    f"; finding suppressed in this change at {f.location.path}:{f.location.line} "
+                    f"({item.how}, reason given: {item.reason!r}): it counts until role "
+                    f"{' or '.join(item.roles)} approves"
+                )
         else:
             detail = f"no new finding at or above {rule.scan_clean}"
             if ctx.unparsed:
                 detail += f" ({len(ctx.unparsed)} changed file(s) could not be parsed)"
-        out.append(Requirement("scan_clean", not bad, detail))
+        if ctx.not_analysed:
+            detail += (
+                f"; not analysed: {', '.join(ctx.not_analysed[:5])} (content missing: partial "
+                "clone?): fetch the blobs or clone without a blob filter"
+            )
+        out.append(Requirement("scan_clean", not bad and not ctx.not_analysed, detail))
     if rule.design_doc:
         accepted = [d for d in ctx.design_docs if d.accepted]
         if accepted:
@@ -250,10 +275,22 @@ def evaluate_rule(
         return result
     result.requirements = _checks(rule, ctx)
     if rule.invalidate_on_push:
-        # only reviews of the current head count (reviews without a commit, e.g. --approved-by, do)
-        fresh = [r for r in ctx.pr.reviews if r.commit_id in (None, ctx.head)]
-        states = latest_states(fresh)
-    result.requirements += [_approval(a, rule, ctx, people, states) for a in rule.approvals]
+        # approvals given on a diff the head no longer has do not count (policy.freshness)
+        stale = {s.login for s in ctx.stale_approvals}
+        states = {u: st for u, st in states.items() if not (st == "APPROVED" and u in stale)}
+    approvals = [_approval(a, rule, ctx, people, states) for a in rule.approvals]
+    if rule.invalidate_on_push:
+        for req in approvals:
+            if not req.satisfied:
+                stale_here = [
+                    s.reason
+                    for s in ctx.stale_approvals
+                    if norm(s.login) in req.eligible
+                    or req.eligible_from == ["anyone but the author"]
+                ]
+                if stale_here:
+                    req.detail += " (" + "; ".join(stale_here) + ")"
+    result.requirements += approvals
     failed = [r for r in result.requirements if not r.satisfied and r.kind != "approvals"]
     waiting = [r for r in result.requirements if not r.satisfied and r.kind == "approvals"]
     vetoes = sorted({u for r in result.requirements for u in r.changes_requested_by})

@@ -28,6 +28,7 @@ from netgain.analysis.scanner import scan
 from netgain.analysis.signals import Signal, find_signals
 from netgain.analysis.suppressions import apply_inline_suppressions
 from netgain.git.model import FileDiff, GitProblem
+from netgain.git.partial import diff_between_available
 from netgain.history.queries import CommitProvenance
 from netgain.history.share import ShareResult, compute_share
 from netgain.policy.codeowners import SEARCH_ORDER, Codeowners, load_codeowners
@@ -40,10 +41,13 @@ from netgain.policy.familiarity import (
     file_history,
     first_use,
 )
-from netgain.policy.github import PullRequest
+from netgain.policy.freshness import StaleApproval, stale_approvals
+from netgain.policy.github import PullRequest, latest_states
 from netgain.policy.globs import path_matches
 from netgain.policy.model import AuthorFacts, Facts, FindingFacts
+from netgain.policy.people import Directory, norm
 from netgain.policy.schema import Policy
+from netgain.policy.suppression_review import ChangeSuppression, accept, suppressed_in_change
 
 _TEST_PATTERNS = (
     "test/",
@@ -101,6 +105,19 @@ class ChangeContext:
     facts: Facts = field(default_factory=Facts)
     timings: dict[str, float] = field(default_factory=dict)
     problems: list[GitProblem] = field(default_factory=list)
+    policy_files: list[str] = field(default_factory=list)  # see policy.trusted
+    not_analysed: list[str] = field(default_factory=list)  # changed source whose blob is missing
+    stale_approvals: list[StaleApproval] = field(default_factory=list)
+    suppressions: list[ChangeSuppression] = field(default_factory=list)
+
+    def standing_states(self, invalidate_on_push: bool) -> dict[str, str]:
+        """Each reviewer's standing review; stale approvals dropped when `invalidate_on_push`."""
+        states = latest_states(self.pr.reviews)
+        if invalidate_on_push:
+            for stale in self.stale_approvals:
+                if states.get(stale.login) == "APPROVED":
+                    del states[stale.login]
+        return states
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -176,7 +193,7 @@ def _imported_modules(root: Path, head: str, sources: dict[str, bytes]) -> dict[
 
 def _scan_changed(
     sources: dict[str, bytes], options: ScanOptions
-) -> tuple[list[Finding], list[UnparsedFile]]:
+) -> tuple[list[Finding], list[UnparsedFile], list[str]]:
     with tempfile.TemporaryDirectory(prefix="netgain-check-") as tmp:
         root = Path(tmp)
         for path, data in sources.items():
@@ -186,7 +203,7 @@ def _scan_changed(
         result = scan([root], root=root, options=options)
         # reasoned inline suppressions (`# netgain: ignore[...] reason`) count as in `netgain scan`
         apply_inline_suppressions(result.findings, root)
-    return result.findings, result.unparsed
+    return result.findings, result.unparsed, [str(p) for p in result.problems]
 
 
 def gather(
@@ -202,12 +219,30 @@ def gather(
     author_emails: list[str] | None = None,
     coverage: CoverageReport | None = None,
     cache_dir: Path | None = None,
+    policy_files: Callable[[list[FileDiff]], list[str]] | None = None,
 ) -> ChangeContext:
-    """Compute every fact of `base..head` (full commit ids) for `policy`."""
+    """Compute every fact of `base..head` (full commit ids) for `policy`.
+
+    `policy` was read at the base (policy.trusted); so is CODEOWNERS, here. `policy_files` names
+    the changed files that decide the verdict (`change.policy_files_changed`).
+    """
     login = author_login or pr.author
     ctx = ChangeContext(root, base, head, pr, login, [])
+    with ctx.stage("reviews"):
+        ctx.stale_approvals = stale_approvals(root, base, head, pr.reviews)
     with ctx.stage("diff"):
-        ctx.diffs = [d for d in git.diff_between(root, base, head) if not d.is_submodule]
+        diffs, unreadable = diff_between_available(root, base, head, f"{base[:12]}..{head[:12]}")
+        ctx.diffs = [d for d in diffs if not d.is_submodule]
+        ctx.problems.extend(unreadable)
+        # a changed source file whose content is missing was not analysed: never "clean"
+        ctx.not_analysed = [
+            p.path for p in unreadable if p.path is not None and p.path.endswith((".py", ".pyi"))
+        ]
+        ctx.unparsed.extend(
+            UnparsedFile(path, "not analysed: its content is missing (partial clone?)", None)
+            for path in ctx.not_analysed
+        )
+        ctx.policy_files = policy_files(ctx.diffs) if policy_files is not None else []
         for d in ctx.diffs:
             if d.added:
                 ctx.added[d.path] = {n for r in d.added for n in range(r.start, r.end + 1)}
@@ -253,20 +288,23 @@ def gather(
         owners_files = (
             [policy.people.codeowners] if policy.people.codeowners else list(SEARCH_ORDER)
         )
-        owner_blobs = {p: git.read_blob(root, head, p) for p in owners_files}
+        # the base's CODEOWNERS: a change must not choose its own owners
+        owner_blobs = {p: git.read_blob(root, base, p) for p in owners_files}
         ctx.codeowners = load_codeowners(owner_blobs, explicit=policy.people.codeowners)
     with ctx.stage("scan"):
         if sources:
             context = _imported_modules(root, head, sources)
-            findings, unparsed = _scan_changed(sources | context, scan_options)
+            findings, unparsed, problems = _scan_changed(sources | context, scan_options)
+            ctx.problems.extend(GitProblem("scan", p) for p in problems)
             # an unparsable imported (unchanged) file is not this change's problem to report
-            ctx.unparsed = [u for u in unparsed if u.path in sources]
-            ctx.findings = [
+            ctx.unparsed += [u for u in unparsed if u.path in sources]
+            on_added = [
                 f
                 for f in findings
-                if not f.suppressed
-                and any(line in ctx.added.get(path, ()) for path, line in f.lines())
+                if any(line in ctx.added.get(path, ()) for path, line in f.lines())
             ]
+            ctx.findings = [f for f in on_added if not f.suppressed]
+            _review_suppressions(ctx, policy, on_added, sources)
     with ctx.stage("signals"):
         ctx.signals, _unparsed = find_signals(sources, ctx.added) if sources else ([], [])
     with ctx.stage("zones"):
@@ -294,6 +332,26 @@ def gather(
             ctx.coverage = diff_coverage(coverage, ctx.added)
     ctx.facts = _facts(ctx, policy, author)
     return ctx
+
+
+def _review_suppressions(
+    ctx: ChangeContext, policy: Policy, findings: list[Finding], sources: dict[str, bytes]
+) -> None:
+    """Findings silenced by this change's own suppressions count until a gate role approves."""
+    ctx.suppressions = suppressed_in_change(findings, sources, ctx.added)
+    if not ctx.suppressions:
+        return
+    roles = policy.gate_roles()
+    people = Directory(policy, ctx.codeowners)
+    members = set().union(*(people.role(r) for r in roles))
+    author = norm(ctx.author_login) if ctx.author_login else None
+    approvers = {
+        norm(login)
+        for login, state in ctx.standing_states(invalidate_on_push=True).items()
+        if state == "APPROVED"
+    }
+    accept(ctx.suppressions, roles, (approvers & members) - {author})
+    ctx.findings += [s.finding for s in ctx.suppressions if not s.accepted_by]
 
 
 def _zones(ctx: ChangeContext, policy: Policy) -> None:
@@ -333,7 +391,11 @@ def _facts(ctx: ChangeContext, policy: Policy, author: AuthorFacts) -> Facts:
     unknown = share.unknown if share else 0
     total = ai + human + unknown
     paths = sorted({d.path for d in ctx.diffs})
-    findings = FindingFacts(total=len(ctx.findings), unparsed_files=len(ctx.unparsed))
+    findings = FindingFacts(
+        total=len(ctx.findings),
+        unparsed_files=len(ctx.unparsed),
+        suppressed_in_change=sum(1 for s in ctx.suppressions if not s.accepted_by),
+    )
     for f in ctx.findings:
         key = str(f.severity)
         setattr(findings, key, getattr(findings, key) + 1)
@@ -360,6 +422,7 @@ def _facts(ctx: ChangeContext, policy: Policy, author: AuthorFacts) -> Facts:
         subsystems=len({p.split("/", 1)[0] if "/" in p else "." for p in paths}),
         entropy=_entropy(ctx.diffs),
         paths=paths,
+        policy_files_changed=list(ctx.policy_files),
         tests_changed=bool(tests),
         test_files=len(tests),
         zones=sorted(ctx.zones),

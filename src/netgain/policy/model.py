@@ -34,6 +34,9 @@ class FindingFacts:
     cwes: list[int] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     unparsed_files: int = 0
+    # findings silenced by a suppression this change adds (or that covers a line it wrote):
+    # counted above until a gate role approves them
+    suppressed_in_change: int = 0
 
 
 @dataclass(slots=True)
@@ -55,6 +58,8 @@ class Facts:
     subsystems: int = 0
     entropy: float = 0.0  # Shannon entropy (bits) of changed lines over files
     paths: list[str] = field(default_factory=list)
+    # changed files that decide the verdict (policy, CODEOWNERS, workflows running netgain)
+    policy_files_changed: list[str] = field(default_factory=list)
     tests_changed: bool = False
     test_files: int = 0
     zones: list[str] = field(default_factory=list)
@@ -90,6 +95,7 @@ def sample_facts() -> dict[str, Any]:
         signals=["raw_sql"],
         labels=["ai"],
         paths=["src/app.py"],
+        policy_files_changed=["netgain.toml"],
         author=AuthorFacts(login="octocat", first_signals=["raw_sql"]),
         risk=0.3,
         risk_tier="medium",

@@ -23,7 +23,7 @@ from netgain.config import RawConfig, load_config
 from netgain.errors import ConfigError
 from netgain.toml_lines import KeyPath, line_of
 
-POLICY_SECTIONS = ("people", "zones", "design_docs", "rules", "approval", "routing")
+POLICY_SECTIONS = ("people", "zones", "design_docs", "rules", "approval", "routing", "gate")
 # Sections other capabilities own: accepted here, validated by their owners.
 OTHER_SECTIONS = frozenset(
     {"scan", "provenance", "risk", "szz", "incidents", "metrics", "store", "report", "server"}
@@ -95,6 +95,8 @@ class Approval(_Model):
     roles: list[str] = Field(default_factory=list)
     zone_owners: bool = False  # owners of the zones the change touches
     code_owners: bool = False  # CODEOWNERS owners of the changed files
+    # CODEOWNERS owners (at base) of the changed policy files, else the [gate] roles
+    policy_owners: bool = False
 
 
 class Rule(_Model):
@@ -111,7 +113,9 @@ class Rule(_Model):
     tests_changed: bool = False
     author_can_approve: bool = False
     changes_requested_blocks: bool = True  # a required reviewer's "request changes" disapproves
-    invalidate_on_push: bool = False  # only reviews of the head commit count
+    # an approval counts only for the diff it was given on: a later push that changes the
+    # change's own diff makes it stale (merging the base branch in does not)
+    invalidate_on_push: bool = True
 
     @field_validator("name")
     @classmethod
@@ -136,6 +140,35 @@ class Routing(_Model):
     reserved_roles: list[str] = Field(default_factory=lambda: ["senior"])  # kept off open requests
 
 
+class Gate(_Model):
+    """What protects the gate itself from the change it judges (docs/policy.md "Trust model")."""
+
+    # a change to the files that decide the verdict (policy, CODEOWNERS, workflows that run
+    # netgain) needs an approval from their CODEOWNERS, else from the gate roles
+    policy_change_approval: bool = True
+    # more files whose change counts as a policy change (gitignore globs), e.g. CI scripts
+    policy_files: list[str] = Field(default_factory=list)
+    # roles that may accept a suppression added by a change, and approve policy changes no
+    # CODEOWNERS entry covers; default: "security" when defined with members, else "senior"
+    roles: list[str] = Field(default_factory=list)
+
+
+POLICY_CHANGE_RULE = "policy-change"
+
+
+def policy_change_rule() -> Rule:
+    """The built-in rule a `[gate] policy_change_approval` policy always carries."""
+    return Rule.model_validate(
+        {
+            "name": POLICY_CHANGE_RULE,
+            "description": "a change to the gate's own configuration needs an owner of it",
+            "tier": "owner",
+            "if": "size(change.policy_files_changed) > 0",
+            "approvals": [{"count": 1, "policy_owners": True}],
+        }
+    )
+
+
 TreeNode = str | dict[str, Any]
 
 
@@ -157,11 +190,18 @@ class Policy(_Model):
     rules: list[Rule] = Field(default_factory=list, max_length=MAX_RULES)
     approval: ApprovalTree | None = None
     routing: Routing = Field(default_factory=lambda: Routing.model_validate({}))
+    gate: Gate = Field(default_factory=Gate)
     source: str | None = None  # file the policy came from; None = built-in default
     defaulted: tuple[str, ...] = ()  # sections taken from the built-in default
 
     def rule(self, name: str) -> Rule | None:
         return next((r for r in self.rules if r.name == name), None)
+
+    def gate_roles(self) -> list[str]:
+        """Roles that accept suppressions and own unowned policy files (`[gate] roles`)."""
+        if self.gate.roles:
+            return list(self.gate.roles)
+        return ["security"] if self.people.roles.get("security") else ["senior"]
 
 
 Combinator = Literal["all_of", "any_of"]
@@ -230,7 +270,27 @@ def policy_from_config(raw: RawConfig) -> Policy:
         update={"source": str(raw.source) if raw.source else None, "defaulted": tuple(defaulted)}
     )
     check_references(policy, raw.source, prefix)
-    return policy
+    return with_gate_rules(policy)
+
+
+def with_gate_rules(policy: Policy) -> Policy:
+    """The policy with the built-in `policy-change` rule required, unless `[gate]` turns it off.
+
+    A team that writes its own `[[rules]]` keeps this protection without copying the rule: it is
+    appended and joined to the approval tree's root with `all_of`.
+    """
+    if not policy.gate.policy_change_approval or policy.rule(POLICY_CHANGE_RULE) is not None:
+        return policy
+    rules = [*policy.rules, policy_change_rule()]
+    approval = policy.approval
+    if approval is not None:
+        if approval.all_of is not None:
+            approval = ApprovalTree(all_of=[*approval.all_of, POLICY_CHANGE_RULE])
+        else:
+            approval = ApprovalTree(
+                all_of=[approval.model_dump(exclude_none=True), POLICY_CHANGE_RULE]
+            )
+    return policy.model_copy(update={"rules": rules, "approval": approval})
 
 
 def load_policy(root: Path, explicit: Path | None = None) -> Policy:
@@ -270,6 +330,14 @@ def check_references(policy: Policy, source: Path | None, prefix: KeyPath) -> No
                         (*base, "approvals", j, "roles"),
                         f"unknown role {role!r} (define it under [people.roles])",
                     )
+    for role in policy.gate.roles:
+        if role not in policy.people.roles:
+            raise config_error(
+                src,
+                prefix,
+                ("gate", "roles"),
+                f"unknown role {role!r} (define it under [people.roles])",
+            )
     for role, members in policy.people.roles.items():
         for member in members:
             if (

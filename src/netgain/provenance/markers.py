@@ -232,8 +232,39 @@ def _prefilters(rules: tuple[MarkerRule, ...]) -> dict[str, UserPattern | None]:
 
 _LAST_RULES: dict[
     int,
-    tuple[Sequence[MarkerRule], tuple[MarkerRule, ...], dict[str, UserPattern | None]],
+    tuple[
+        Sequence[MarkerRule],
+        tuple[MarkerRule, ...],
+        dict[str, UserPattern | None],
+        tuple[MarkerField, ...],
+        dict[tuple[str, str], bool],
+    ],
 ] = {}
+# Identities recur on most commits of a history: their prefilter result is remembered per run.
+_REPEATING = frozenset({"author", "committer"})
+_MEMO_LIMIT = 100_000
+
+
+def _field_hit(
+    field: str,
+    texts: list[tuple[str, str]],
+    prefilter: UserPattern | None,
+    memo: dict[tuple[str, str], bool],
+) -> bool:
+    """Whether any text of `field` may match a rule (the prefilter; True without one)."""
+    if prefilter is None:
+        return True
+    if field not in _REPEATING:
+        return any(prefilter.search(text) for text, _label in texts)
+    hit = False
+    for text, _label in texts:
+        known = memo.get((field, text))
+        if known is None:
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()
+            known = memo[(field, text)] = prefilter.search(text) is not None
+        hit = hit or known
+    return hit
 
 
 def detect_commit_markers(commit: Commit, rules: Sequence[MarkerRule]) -> list[Evidence]:
@@ -243,27 +274,28 @@ def detect_commit_markers(commit: Commit, rules: Sequence[MarkerRule]) -> list[E
     """
     cached = _LAST_RULES.get(id(rules))
     if cached is None or cached[0] is not rules:
-        cached = (rules, tuple(rules), _prefilters(tuple(rules)))
+        fields: tuple[MarkerField, ...] = tuple(
+            dict.fromkeys(r.field for r in rules if r.field != "branch")
+        )
+        cached = (rules, tuple(rules), _prefilters(tuple(rules)), fields, {})
         _LAST_RULES.clear()  # keep one entry: the rule list of the current run
         _LAST_RULES[id(rules)] = cached
-    _, rule_tuple, prefilters = cached
+    _, rule_tuple, prefilters, fields, memo = cached
+    # Each field's texts and prefilter first: most commits match no field, and then no rule
+    # needs to be looked at (this loop runs once per ingested commit).
     targets: dict[str, list[tuple[str, str]]] = {}
     candidates: dict[str, bool] = {}
+    for field in fields:
+        texts = targets[field] = list(_targets(commit, field))
+        candidates[field] = _field_hit(field, texts, prefilters.get(field), memo)
+    if not any(candidates.values()):
+        return []
     found: list[Evidence] = []
     seen: set[tuple[int, str]] = set()
     for index, rule in enumerate(rule_tuple):
-        if rule.field == "branch":
+        if rule.field == "branch" or not candidates[rule.field]:
             continue
-        texts = targets.get(rule.field)
-        if texts is None:
-            texts = targets[rule.field] = list(_targets(commit, rule.field))
-            prefilter = prefilters.get(rule.field)
-            candidates[rule.field] = prefilter is None or any(
-                prefilter.search(text) for text, _label in texts
-            )
-        if not candidates[rule.field]:
-            continue
-        for text, label in texts:
+        for text, label in targets[rule.field]:
             match = rule.regex.search(text)
             if match is None or (index, text) in seen:
                 continue

@@ -46,6 +46,29 @@ def _tree(node: dict[str, Any], depth: int, lines: list[str]) -> None:
         _tree(child, depth + 1, lines)
 
 
+def _integrity(doc: dict[str, Any], lines: list[str]) -> None:
+    """What the change did to the gate itself: policy files, its own suppressions, stale approvals."""
+    changed = doc.get("policy_files_changed") or []
+    accepted = [s for s in doc.get("suppressed_in_change") or [] if not s["counts"]]
+    stale = doc.get("stale_approvals") or []
+    if not (changed or accepted or stale):
+        return
+    lines.append("### Gate integrity")
+    if changed:
+        where = doc["policy"].get("read_from") or "the base revision"
+        lines.append(
+            "- policy changed by this change: read from base "
+            f"({_esc(where)}); changed: " + ", ".join(_code(p) for p in changed)
+        )
+    for s in accepted:
+        lines.append(
+            f"- suppression of `{_esc(s['rule_id'])}` at `{_esc(s['path'])}:{s['line']}` "
+            f"({_esc(s['how'])}) accepted by " + ", ".join(_esc(a) for a in s["accepted_by"])
+        )
+    lines += [f"- {_esc(s['reason'])}" for s in stale]
+    lines.append("")
+
+
 def render_markdown(doc: dict[str, Any]) -> str:
     """The Markdown comment for one decision document (see netgain.policy.document)."""
     verdict = doc["verdict"]
@@ -87,6 +110,11 @@ def render_markdown(doc: dict[str, Any]) -> str:
                 f"- **{f['severity']}** `{f['rule_id']}` ({cwe}) at `{_esc(f['path'])}:{f['line']}`: "
                 f"{_esc(f['message'])}"
             )
+            if f.get("suppressed_in_change") is not None:
+                lines.append(
+                    "  - ⚠️ finding suppressed in this change, reason given: "
+                    f"{_esc(f['suppressed_in_change'])}; it counts until a gate role approves"
+                )
             for step in f["trace"]:
                 lines.append(f"  - `{_esc(step['path'])}:{step['line']}` {_esc(step['message'])}")
     else:
@@ -101,6 +129,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
             mark = "✅" if d["accepted"] else "❌"
             lines.append(f"- {mark} {_code(d['link'])}: {_esc(d['reason'])}")
         lines.append("")
+    _integrity(doc, lines)
     lines.append("### Rules")
     _tree(doc["tree"], 0, lines)
     lines.append("")

@@ -14,6 +14,7 @@ import numpy as np
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from netgain.config import RawConfig
 from netgain.errors import ConfigError
 from netgain.risk.data import fix_shas, load_labels, load_messages, pending_fixes
 from netgain.risk.feature_store import stored_dataset
@@ -39,6 +40,7 @@ def label_history(
     root: Path, engine: Engine, repository_id: int, variant: str = "netgain"
 ) -> Labelled:
     """Run SZZ on unanalysed fix commits, then read the stored feature vectors and labels."""
+    from netgain.store.retry import retrying
     from netgain.szz import find_inducing
     from netgain.szz.persist import store_results
 
@@ -51,8 +53,13 @@ def label_history(
             problems.extend(
                 {"fix": r.fix, "kind": p.kind, "message": p.message} for p in r.problems
             )
-        with Session(engine) as session, session.begin():
-            store_results(session, repository_id, results)
+
+        def store() -> None:
+            with Session(engine) as session, session.begin():
+                store_results(session, repository_id, results)
+
+        # a concurrent `szz` or `risk train` may store the same fixes: the loser replaces them
+        retrying(store, conflicts=True)
     labels = load_labels(engine, repository_id, variant)
     data = stored_dataset(engine, repository_id, labels.inducing, root)
     return Labelled(data, len(fixes), len(todo), problems)
@@ -162,6 +169,40 @@ def repository_model(root: Path) -> tuple[RiskModel, str | None]:
     return load_or_default(root / MODEL_FILE)
 
 
+def gate_model(root: Path, base: str) -> tuple[RiskModel, str | None]:
+    """The model the review gate may trust: never one the change being judged brought along.
+
+    A model committed at `base` is read from there. A model file that git tracks in the working
+    tree but that is not at base was added by the change itself (a model that scores everything
+    low would lift risk-based tiers): the pooled default is used instead. An untracked file (a
+    `netgain risk train` of this checkout or a CI cache) is the repository's own and is used.
+    """
+    import json
+
+    from netgain import git
+    from netgain.risk.model import RiskModelError, default_model, from_dict
+
+    rel = MODEL_FILE.as_posix()
+    try:
+        blob = git.read_blob(root, base, rel)
+    except git.GitProblemError as exc:
+        return default_model(), f"{rel} unreadable at base: {exc}; using the pooled default"
+    if blob is not None:
+        label = f"{base[:12]}:{rel}"
+        try:
+            return from_dict(json.loads(blob.decode("utf-8")), label), None
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            return default_model(), f"{label}: corrupt risk model ({exc}); using the pooled default"
+        except RiskModelError as exc:
+            return default_model(), f"{exc}; using the pooled default"
+    if git.run_git(root, "ls-files", "--", rel).strip():
+        return default_model(), (
+            f"{rel} is committed by the change being judged (not at base): "
+            "using netgain's pooled default model"
+        )
+    return repository_model(root)
+
+
 def change_risk(
     root: Path,
     engine: Engine,
@@ -170,6 +211,8 @@ def change_risk(
     head: str,
     findings: int | None = None,
     coverage: float | None = None,
+    config: RawConfig | None = None,
+    model: tuple[RiskModel, str | None] | None = None,
 ) -> tuple[dict[str, Any] | None, list[str]]:
     """The risk of `base..head` for `netgain check`, and notices (default model, no commits).
 
@@ -181,14 +224,14 @@ def change_risk(
     from netgain.config import load_config
     from netgain.risk.feature_store import scoring_changes
 
-    config = load_config(root)
+    config = config or load_config(root)
     thresholds = tiers(config.section("risk"), str(config.source or "netgain.toml"))
-    model, notice = repository_model(root)
+    model_used, notice = model or repository_model(root)
     notices = [notice] if notice else []
     shas = set(git.rev_list(root, [f"{base}..{head}"]))
     try:
-        changes, zones = scoring_changes(engine, repository_id, root)
+        changes, zones = scoring_changes(engine, repository_id, root, config)
         row, _record = change_row(changes, shas, zones, findings, coverage)
     except ValueError as exc:
         return None, [*notices, f"risk not computed: {exc}"]
-    return score(model, row, thresholds), notices
+    return score(model_used, row, thresholds), notices

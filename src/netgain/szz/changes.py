@@ -20,6 +20,7 @@ from netgain.git import (
     iter_commit_patches,
     run_git,
 )
+from netgain.szz.lines import git_lines
 from netgain.szz.patches import parse_file_patch
 
 
@@ -109,7 +110,7 @@ def _existing_commits(repo: Path, names: list[str]) -> list[str]:
 def _lines(data: bytes | None) -> list[str] | None:
     if data is None or b"\0" in data[:8000]:
         return None
-    return data.decode("utf-8", "replace").splitlines()
+    return git_lines(data.decode("utf-8", "replace"))
 
 
 def load_changes(
@@ -173,7 +174,8 @@ def load_changes(
             change = FileChange(d)
             old = blobs.get(f"{parent}:{d.old_path or d.path}") if parent else None
             if old is not None:
-                change.old_text = "\n".join(old)
+                # one terminator per line: a file ending in a blank line keeps it (git counts it)
+                change.old_text = "".join(f"{line}\n" for line in old)
                 change.removed = {
                     n: old[n - 1]
                     for r in d.removed

@@ -31,7 +31,7 @@ from netgain.szz.changes import (
     load_commit_info,
 )
 from netgain.szz.graph_cache import alternate_env, commit_graph_dir
-from netgain.szz.lines import code_lines, normalize
+from netgain.szz.lines import code_lines, git_lines, normalize
 from netgain.szz.meta import MetaKind, classify
 from netgain.szz.variants import DEFAULT_VARIANT, Variant, get_variant
 
@@ -271,7 +271,7 @@ def _jobs_for_fix(changes: CommitChanges, v: Variant) -> tuple[list[_Job], int]:
                 reasons[n] = "changed"
         if reasons:
             jobs.append(
-                _Job(info.sha, info.parents[0], f.old_path, reasons, len(f.old_text.splitlines()))
+                _Job(info.sha, info.parents[0], f.old_path, reasons, len(git_lines(f.old_text)))
             )
     if not jobs and v.blame_adjacent:
         jobs = _adjacent_jobs(info, inserts)
@@ -285,11 +285,12 @@ def _adjacent_jobs(
     per_path: dict[str, dict[int, str]] = defaultdict(dict)
     totals: dict[str, int] = {}
     for f, before, code in inserts:
-        total = len(f.old_text.splitlines()) if f.old_text is not None else 0
+        total = len(git_lines(f.old_text)) if f.old_text is not None else 0
         totals[f.old_path] = total
         is_code = code if code is not None else [True] * total
-        up = next((n for n in range(before, 0, -1) if is_code[n - 1]), None)
-        down = next((n for n in range(before + 1, total + 1) if is_code[n - 1]), None)
+        at = min(before, len(is_code))  # never past the file, whatever the patch claims
+        up = next((n for n in range(at, 0, -1) if is_code[n - 1]), None)
+        down = next((n for n in range(at + 1, len(is_code) + 1) if is_code[n - 1]), None)
         for n in (up, down):
             if n is not None:
                 per_path[f.old_path][n] = "adjacent"

@@ -2,7 +2,9 @@
 
 AG-SZZ and its successors ignore cosmetic lines in a fix (a reworded comment did not fix the bug),
 so each line of a file is classified once, with block comments tracked across lines. Python
-docstrings are not comments to the interpreter but are treated as one: they do not change behaviour.
+docstrings are not comments to the interpreter but are treated as one: they do not change
+behaviour; Python has its own scanner (`netgain.szz.pylines`) because its strings and comments
+share delimiters.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+
+from netgain.szz.pylines import python_code_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +26,7 @@ class CommentSyntax:
 
 _HASH = CommentSyntax(("#",))
 _C = CommentSyntax(("//",), (("/*", "*/"),))
-_PYTHON = CommentSyntax(("#",), (('"""', '"""'), ("'''", "'''")))
+_PYTHON = CommentSyntax(("#",))  # docstrings: netgain.szz.pylines
 _SQL = CommentSyntax(("--",), (("/*", "*/"),))
 _XML = CommentSyntax((), (("<!--", "-->"),))
 _LISP = CommentSyntax((";",))
@@ -77,14 +81,29 @@ def syntax_for(path: str) -> CommentSyntax | None:
     return _NAMES.get(p.name) or _BY_EXT.get(p.suffix.lower())
 
 
+def git_lines(text: str) -> list[str]:
+    """The lines of `text` as git numbers them: split at `\\n` only.
+
+    `str.splitlines` also splits at form feeds, lone carriage returns and other separators that
+    real files contain (a `^L` page break in C or old Python sources), so its line numbers drift
+    from the ones git's diffs and blames use.
+    """
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def code_lines(text: str, path: str) -> list[bool]:
-    """For each line of `text` (index 0 is line 1): True when it holds code, not only a comment
-    or whitespace. Unknown languages: every non-blank line is code."""
+    """For each line of `text` (index 0 is line 1, as git numbers lines): True when it holds
+    code, not only a comment or whitespace. Unknown languages: every non-blank line is code."""
     syntax = syntax_for(path)
+    if syntax is _PYTHON:
+        return python_code_lines(git_lines(text))
     out: list[bool] = []
     closing: str | None = None  # inside a block comment that ends with this
     markers = (*syntax.line, *(o for o, _ in syntax.block)) if syntax is not None else ()
-    for raw in text.splitlines():
+    for raw in git_lines(text):
         line = raw.strip()
         if not line:
             out.append(False)
@@ -113,9 +132,6 @@ def _classify(line: str, syntax: CommentSyntax, closing: str | None) -> tuple[bo
             return has_code, None
         opened = next(((o, c) for o, c in syntax.block if rest.startswith(o)), None)
         if opened is not None:
-            # A Python string block only counts as a comment when it starts the line (docstring).
-            if opened[0] in ('"""', "'''") and has_code:
-                return True, None
             closing = opened[1]
             rest = rest[len(opened[0]) :]
             continue
@@ -125,11 +141,7 @@ def _classify(line: str, syntax: CommentSyntax, closing: str | None) -> tuple[bo
         found = [p for p in positions if p > 0]
         if not found:
             return True, None
-        cut = min(found)
-        tail = rest[cut:]
-        if tail.startswith(('"""', "'''")):
-            return True, None  # a string literal inside code, not a docstring
-        rest = tail
+        rest = rest[min(found) :]
     return has_code, closing
 
 

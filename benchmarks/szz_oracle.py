@@ -1,0 +1,295 @@
+"""SZZ against a developer-informed oracle: the `Fixes: <sha>` trailers of real projects.
+
+    .venv/bin/python benchmarks/szz_oracle.py REPO... [--variants b ag ma r netgain]
+                                              [--oracle-out FILE] [--json FILE] [--jobs N]
+
+Many projects (the Linux kernel's and its tools', QEMU, Mesa, libcamera, drgn, ...) mark a fix
+with `Fixes: <sha> ("subject")`, the commit that introduced the bug in the developer's own words.
+For each local clone given, this script:
+
+1. builds the oracle: every non-merge commit reachable from HEAD with a `Fixes:` line in the
+   commit form (7 to 40 hex digits; issue numbers and URLs are not that form), the cited names
+   resolved by git (an abbreviation git calls ambiguous, or that names no commit, is dropped), and
+   a pair kept only when the cited commit is a proper ancestor of the fix (a cherry-pick citing a
+   commit of another branch, or a typo, cannot be found by any blame);
+2. labels each fix with the language holding most of its changed lines (by file extension), so
+   heuristics that depend on the language are measured per language;
+3. runs every SZZ variant through `netgain.szz.find_inducing` on the fixes. SZZ reads no commit
+   message (tests/szz/test_oracle_blind.py keeps it that way), so the trailer is hidden from the
+   evaluation by construction; no incident dates are passed, so the date filter is idle;
+4. prints precision, recall and F1 over (fix, inducing) pairs per project, per language and
+   overall, and the wall time per fix of each variant.
+
+Published anchors on another developer-informed oracle (Rosa et al., ICSE 2021): B .50, AG .52,
+MA .46, R .61 F1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path, PurePosixPath
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+
+from netgain.szz import VARIANTS, find_inducing  # noqa: E402
+
+# `Fixes: 1f2e3d4c5b6a ("subject")`: the commit form. The hex run must end the token, so
+# `Fixes: 1234-crash` or a URL is not read as a sha.
+FIXES_LINE = re.compile(
+    r"^fixes:[ \t]*(?:commit[ \t]+)?([0-9a-f]{7,40})(?![0-9a-z_-])", re.I | re.M
+)
+LANGUAGES = {
+    "Python": (".py", ".pyi"),
+    "C/C++": (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh"),
+    "shell": (".sh", ".bash"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OracleFix:
+    """One fix commit and the commits its `Fixes:` trailers name (resolved, ancestors)."""
+
+    project: str
+    fix: str
+    inducing: tuple[str, ...]
+    language: str
+
+
+@dataclass(slots=True)
+class OracleStats:
+    """What building a project's oracle kept and dropped, and why."""
+
+    fixes_with_trailer: int = 0
+    cited: int = 0
+    unresolved: int = 0
+    not_ancestor: int = 0
+    merge_fix: int = 0
+    kept_pairs: int = 0
+    kept_fixes: int = 0
+
+
+def git(repo: Path, *args: str, input: str | None = None) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), *args],
+        input=input,
+        capture_output=True,
+        check=True,
+        text=True,
+        errors="replace",
+    ).stdout
+
+
+def cited_names(message: str) -> list[str]:
+    """The abbreviated shas a commit message names in `Fixes:` lines (commit form only)."""
+    return [m.lower() for m in FIXES_LINE.findall(message)]
+
+
+def resolve(repo: Path, names: Iterable[str]) -> dict[str, str]:
+    """Full commit sha per name git resolves unambiguously to a commit (one cat-file)."""
+    wanted = sorted(set(names))
+    out = git(repo, "cat-file", "--batch-check", input="".join(f"{n}\n" for n in wanted))
+    found: dict[str, str] = {}
+    for name, line in zip(wanted, out.splitlines(), strict=True):
+        parts = line.split()
+        if len(parts) == 3 and parts[1] == "commit":
+            found[name] = parts[0]
+    return found
+
+
+def is_ancestor(repo: Path, old: str, new: str) -> bool:
+    done = subprocess.run(
+        ["git", "-C", str(repo), "merge-base", "--is-ancestor", old, new],
+        capture_output=True,
+        check=False,
+    )
+    return done.returncode == 0 and old != new
+
+
+def language_of(paths: dict[str, int]) -> str:
+    """The language holding most of a fix's changed lines (`other` when none is known)."""
+    by_lang: Counter[str] = Counter()
+    for path, lines in paths.items():
+        suffix = PurePosixPath(path).suffix.lower()
+        lang = next((k for k, exts in LANGUAGES.items() if suffix in exts), "other")
+        by_lang[lang] += lines
+    return by_lang.most_common(1)[0][0] if by_lang else "other"
+
+
+def changed_lines(repo: Path, shas: Sequence[str]) -> dict[str, dict[str, int]]:
+    """Lines added plus removed per path for each commit (one `git log --no-walk --numstat`)."""
+    out = git(
+        repo,
+        "log",
+        "--no-walk=unsorted",
+        "--stdin",
+        "--format=%x00%H",
+        "--numstat",
+        "--no-renames",
+        input="".join(f"{s}\n" for s in shas),
+    )
+    result: dict[str, dict[str, int]] = {}
+    for block in out.split("\x00")[1:]:
+        sha, _, stats = block.strip().partition("\n")
+        files: dict[str, int] = {}
+        for line in stats.splitlines():
+            added, deleted, path = [*line.split("\t", 2), "", ""][:3]
+            if added.isdigit() and deleted.isdigit():
+                files[path] = int(added) + int(deleted)
+        result[sha] = files
+    return result
+
+
+def build_oracle(repo: Path, project: str) -> tuple[list[OracleFix], OracleStats]:
+    """The (fix, inducing set) pairs of one clone's HEAD history, with what was dropped."""
+    stats = OracleStats()
+    log = git(repo, "log", "--format=%x00%H %P%x01%B", "HEAD")
+    cited: dict[str, list[str]] = {}
+    merges: set[str] = set()
+    for record in log.split("\x00")[1:]:
+        head, _, message = record.partition("\x01")
+        shas = head.split()
+        names = cited_names(message)
+        if not names:
+            continue
+        stats.fixes_with_trailer += 1
+        stats.cited += len(names)
+        if len(shas) > 2:
+            merges.add(shas[0])
+            continue
+        cited[shas[0]] = list(dict.fromkeys(names))
+    stats.merge_fix = len(merges)
+    full = resolve(repo, (n for names in cited.values() for n in names))
+    candidates = list(cited)
+    lines = changed_lines(repo, candidates) if candidates else {}
+    fixes: list[OracleFix] = []
+    for fix in candidates:
+        inducing: list[str] = []
+        for name in cited[fix]:
+            sha = full.get(name)
+            if sha is None:
+                stats.unresolved += 1
+            elif not is_ancestor(repo, sha, fix):
+                stats.not_ancestor += 1
+            elif sha not in inducing:
+                inducing.append(sha)
+        if inducing:
+            lang = language_of(lines.get(fix, {}))
+            fixes.append(OracleFix(project, fix, tuple(inducing), lang))
+            stats.kept_pairs += len(inducing)
+    stats.kept_fixes = len(fixes)
+    return fixes, stats
+
+
+@dataclass(slots=True)
+class Score:
+    tp: int = 0
+    reported: int = 0
+    truth: int = 0
+
+    def add(self, found: set[str], truth: set[str]) -> None:
+        self.tp += len(found & truth)
+        self.reported += len(found)
+        self.truth += len(truth)
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.tp / self.reported if self.reported else 0.0
+        r = self.tp / self.truth if self.truth else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def run_variants(
+    repos: dict[str, Path], oracle: list[OracleFix], variants: Sequence[str], jobs: int | None
+) -> tuple[dict[str, dict[str, set[str]]], dict[str, float]]:
+    """Each variant's inducing commits per fix, and its wall time in seconds over all projects."""
+    answers: dict[str, dict[str, set[str]]] = {v: {} for v in variants}
+    seconds: dict[str, float] = dict.fromkeys(variants, 0.0)
+    by_project: dict[str, list[str]] = defaultdict(list)
+    for f in oracle:
+        by_project[f.project].append(f.fix)
+    for project, fixes in by_project.items():
+        for v in variants:
+            start = time.perf_counter()
+            results = find_inducing(repos[project], fixes, v, jobs=jobs)
+            seconds[v] += time.perf_counter() - start
+            answers[v].update((r.fix, set(r.inducing)) for r in results)
+            print(f"  {project}: {v} {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return answers, seconds
+
+
+def table(
+    oracle: list[OracleFix], answers: dict[str, dict[str, set[str]]], group: str
+) -> list[str]:
+    """Markdown rows of P / R / F1 per group (`project`, `language` or `overall`) and variant."""
+    keys = sorted({getattr(f, group) for f in oracle}) if group != "overall" else ["all"]
+    rows = []
+    for key in keys:
+        part = [f for f in oracle if group == "overall" or getattr(f, group) == key]
+        pairs = sum(len(f.inducing) for f in part)
+        cells = []
+        for found in answers.values():
+            s = Score()
+            for f in part:
+                s.add(found.get(f.fix, set()), set(f.inducing))
+            p, r, f1 = s.prf()
+            cells.append(f"{p:.2f} / {r:.2f} / **{f1:.2f}**")
+        rows.append(f"| {key} | {len(part)} | {pairs} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("repos", type=Path, nargs="+", help="local clones (project = folder name)")
+    parser.add_argument("--variants", nargs="+", default=list(VARIANTS))
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--oracle-out", type=Path, help="write the oracle (JSON lines) here")
+    parser.add_argument("--json", type=Path, help="write every variant's answers here")
+    args = parser.parse_args()
+    repos = {p.resolve().name: p.resolve() for p in args.repos}
+    oracle: list[OracleFix] = []
+    print(
+        "| project | fixes with a `Fixes:` sha | cited | unresolved | not an ancestor "
+        "| merge fixes | fixes kept | pairs kept |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, path in repos.items():
+        fixes, st = build_oracle(path, name)
+        oracle.extend(fixes)
+        print(
+            f"| {name} | {st.fixes_with_trailer} | {st.cited} | {st.unresolved} "
+            f"| {st.not_ancestor} | {st.merge_fix} | {st.kept_fixes} | {st.kept_pairs} |",
+            flush=True,
+        )
+    langs = Counter(f.language for f in oracle)
+    print(
+        f"\n{len(oracle)} fixes, {sum(len(f.inducing) for f in oracle)} pairs; languages: "
+        + ", ".join(f"{k} {v}" for k, v in langs.most_common())
+    )
+    if args.oracle_out:
+        with args.oracle_out.open("w") as out:
+            for f in oracle:
+                out.write(json.dumps(asdict(f)) + "\n")
+    answers, seconds = run_variants(repos, oracle, args.variants, args.jobs)
+    head = " | ".join(VARIANTS[v].title for v in args.variants)
+    for group in ("project", "language", "overall"):
+        print(f"\nP / R / F1 per {group}\n\n| {group} | fixes | pairs | {head} |")
+        print("|---|---:|---:|" + "---|" * len(args.variants))
+        print("\n".join(table(oracle, answers, group)))
+    print("\n| variant | seconds | ms per fix |\n|---|---:|---:|")
+    for v in args.variants:
+        print(f"| {VARIANTS[v].title} | {seconds[v]:.1f} | {1000 * seconds[v] / len(oracle):.1f} |")
+    if args.json:
+        dump = {v: {fix: sorted(s) for fix, s in a.items()} for v, a in answers.items()}
+        args.json.write_text(json.dumps(dump))
+
+
+if __name__ == "__main__":
+    main()
