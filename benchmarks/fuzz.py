@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/fuzz.py [--examples N] [--seconds S] [--parser NAME]...
         [--engine hypothesis|atheris|both] [--mb 10] [--jobs 2] [--crashes DIR]
         [--no-campaign] [--no-pathological] [--no-patterns]
+    .venv/bin/python benchmarks/fuzz.py --replay .netgain/fuzz-crashes/PARSER-HASH.bin
 
 The targets, their contract and the input strategies are those of tests/fuzz (see
 tests/fuzz/targets.py): `make test` runs 100 fixed inputs per parser, this runs many more.
@@ -297,6 +298,7 @@ def main() -> int:
     parser.add_argument("--no-campaign", action="store_true")
     parser.add_argument("--no-pathological", action="store_true")
     parser.add_argument("--no-patterns", action="store_true")
+    parser.add_argument("--replay", type=Path, help="run one kept crash input, show the traceback")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -315,6 +317,11 @@ def main() -> int:
 
     from tests.fuzz.targets import TARGETS
 
+    if args.replay:  # crash files are named PARSER-HASH.bin
+        target = TARGETS[args.replay.name.rsplit("-", 1)[0]]
+        target.run(args.replay.read_bytes(), Path(tempfile.mkdtemp(prefix="netgain-fuzz-")))
+        print(f"{target.name}: the input keeps the contract now")
+        return 0
     names = args.parser or list(TARGETS)
     engines = ["hypothesis", "atheris"] if args.engine == "both" else [args.engine]
     if (
