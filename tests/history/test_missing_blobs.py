@@ -140,6 +140,7 @@ def test_the_gate_never_calls_unreadable_code_clean(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     doc = json.loads(proc.stdout)
     scan_rule = next(r for r in doc["rules"] if r["name"] == "security-scan")
-    assert scan_rule["status"] == "blocked"
-    assert "not analysed: gen.py" in scan_rule["reason"]
+    assert scan_rule["status"] == "pending"
+    assert "gen.py: not analysed — its content is missing" in scan_rule["reason"]
+    assert doc["verdict"] == "pending"
     assert [u["path"] for u in doc["unparsed_files"]] == ["gen.py"]

@@ -517,8 +517,16 @@ def test_hostile_changed_files_are_reported_not_fatal(tmp_path: Path) -> None:
     assert [u["path"] for u in doc["unparsed_files"]] == ["src/broken.py"]
     assert doc["unparsed_files"][0]["line"] == 1
     assert doc["facts"]["findings"]["unparsed_files"] == 1
-    assert "1 changed file(s) could not be parsed" in rule(doc, "security-scan")["reason"]
-    assert doc["verdict"] == "approved"
+    # the gate never approves what it could not read: the broken file holds the scan pending
+    scan_rule = rule(doc, "security-scan")
+    assert scan_rule["status"] == "pending"
+    assert "src/broken.py: not analysed — could not be parsed" in scan_rule["reason"]
+    assert doc["verdict"] == "pending"
+    assert doc["facts"]["unanalysed_files"] == ["src/broken.py"]
+    kinds = {f["path"]: (f["kind"], f["analysed_by"]) for f in doc["files"]}
+    assert kinds["src/latin.py"] == ("code", ["netgain"])
+    assert kinds["src/escapes.py"] == ("code", ["netgain"])
+    assert kinds["src/bin.dat"] == ("data", [])
 
 
 def test_without_any_people_routing_falls_back_to_git_identities(tmp_path: Path) -> None:

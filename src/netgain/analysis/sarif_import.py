@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -86,6 +87,12 @@ class ImportedRun:
     information_uri: str | None = None
     rules: dict[str, ImportedRule] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # what the run says about its own coverage (analysis.sarif_coverage reads these)
+    rule_ids: list[str] = field(default_factory=list)  # every rule the run ran, found or not
+    automation_id: str | None = None  # GitHub's category, e.g. "/language:javascript-typescript/"
+    revisions: list[str] = field(default_factory=list)  # versionControlProvenance revisionIds
+    artifact_paths: list[str] = field(default_factory=list)
+    failed_paths: list[str] = field(default_factory=list)  # error notifications naming a file
 
 
 @dataclass(slots=True)
@@ -506,6 +513,7 @@ def _read_run(
         information_uri=info_uri if isinstance(info_uri, str) else None,
     )
     problems.extend(_tool_notifications(run_obj, ctx, source))
+    _read_coverage(run_obj, ctx, run)
     for result_index, result in enumerate(_list(run_obj.get("results"), f"{where}.results")):
         result_where = f"{where}.results[{result_index}]"
         if _stopped(problems, source, result_where):
@@ -517,12 +525,28 @@ def _read_run(
     return run
 
 
-def _tool_notifications(run_obj: dict[str, Any], ctx: _RunContext, source: str) -> list[Problem]:
-    """The imported tool's own error and warning notifications (e.g. Bandit's unparsable files).
+def _read_coverage(run_obj: dict[str, Any], ctx: _RunContext, run: ImportedRun) -> None:
+    """Record what the run ran and on which revision: the gate decides coverage from these."""
+    for rule in [*ctx.rules, *(r for rules in ctx.extension_rules for r in rules)]:
+        if isinstance(rule.get("id"), str):
+            run.rule_ids.append(rule["id"])
+    details = run_obj.get("automationDetails")
+    if isinstance(details, dict) and isinstance(details.get("id"), str):
+        run.automation_id = details["id"]
+    provenance = run_obj.get("versionControlProvenance")
+    for item in provenance if isinstance(provenance, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("revisionId"), str):
+            run.revisions.append(item["revisionId"].strip().lower())
+    run.artifact_paths = [_local_path(uri, None, ctx.root) for uri in ctx.artifacts if uri]
+    run.failed_paths = [
+        _local_path(uri, None, ctx.root)
+        for level, _text, uri in _notifications(run_obj)
+        if level == "error" and uri is not None
+    ]
 
-    A file another scanner could not read is a coverage gap of the merged report, so it is kept.
-    """
-    found: list[Problem] = []
+
+def _notifications(run_obj: dict[str, Any]) -> Iterator[tuple[str, str, str | None]]:
+    """Each error or warning notification of the run's invocations: (level, text, file uri)."""
     invocations = run_obj.get("invocations")
     for invocation in invocations if isinstance(invocations, list) else []:
         if not isinstance(invocation, dict):
@@ -533,18 +557,26 @@ def _tool_notifications(run_obj: dict[str, Any], ctx: _RunContext, source: str) 
                 if not isinstance(note, dict) or note.get("level") not in ("error", "warning"):
                     continue
                 text = _text(note.get("message")) or "(no message)"
-                path: str | None = None
+                uri: str | None = None
                 locations = note.get("locations")
                 if isinstance(locations, list) and locations and isinstance(locations[0], dict):
                     artifact = _sub(_sub(locations[0], "physicalLocation"), "artifactLocation")
                     if isinstance(artifact.get("uri"), str):
-                        path = _local_path(artifact["uri"], None, ctx.root)
-                found.append(
-                    Problem(
-                        kind="imported-tool-notification",
-                        level=ProblemLevel.WARNING,
-                        message=f"{ctx.tool} ({Path(source).name}): {text}",
-                        path=path,
-                    )
-                )
-    return found
+                        uri = artifact["uri"]
+                yield str(note["level"]), text, uri
+
+
+def _tool_notifications(run_obj: dict[str, Any], ctx: _RunContext, source: str) -> list[Problem]:
+    """The imported tool's own error and warning notifications (e.g. Bandit's unparsable files).
+
+    A file another scanner could not read is a coverage gap of the merged report, so it is kept.
+    """
+    return [
+        Problem(
+            kind="imported-tool-notification",
+            level=ProblemLevel.WARNING,
+            message=f"{ctx.tool} ({Path(source).name}): {text}",
+            path=_local_path(uri, None, ctx.root) if uri is not None else None,
+        )
+        for _level, text, uri in _notifications(run_obj)
+    ]

@@ -59,6 +59,7 @@ def run_check(
     fetch_reviews: bool,
     record: bool = True,
     org_policy: str | None = None,
+    imports: list[Path] | None = None,
 ) -> dict[str, Any]:
     """Everything `netgain check` does except printing; returns the decision document.
 
@@ -67,6 +68,7 @@ def run_check(
     """
     from netgain import git
     from netgain.analysis.options import EntryMode, ScanOptions
+    from netgain.analysis.sarif_import import import_sarif
     from netgain.cli.history import open_workspace, run_ingest
     from netgain.cli.scan_config import load_scan_config
     from netgain.git.model import GitProblem
@@ -141,6 +143,8 @@ def run_check(
     ws.use_config(trusted.raw)
     scan_config = load_scan_config(trusted.raw)
     timings["config"] = time.perf_counter() - t
+    # other scanners' results: unreadable ones are problems, and their code stays not analysed
+    sarifs = [import_sarif(path, root=ws.root) for path in imports or []]
     t = time.perf_counter()
     report = run_ingest(ws, [head_sha], quiet=True)
     timings["ingest"] = time.perf_counter() - t
@@ -166,6 +170,7 @@ def run_check(
         policy_files=lambda diffs: policy_files_changed(
             ws.root, base_sha, head_sha, diffs, trusted
         ),
+        imports=sarifs,
     )
     ctx.problems.extend(GitProblem("policy", n) for n in trusted.notices)
     t = time.perf_counter()
@@ -259,6 +264,9 @@ def render_text(doc: dict[str, Any]) -> str:
                 f"suppression of {s['rule_id']} at {s['path']}:{s['line']} ({s['how']}) "
                 f"accepted by {', '.join(s['accepted_by'])}"
             )
+    for f in doc["files"]:
+        if f.get("reason"):
+            lines.append(f"not analysed: {f['path']} ({f['language']}): {f['reason']}")
     if doc["policy_files_changed"]:
         lines.append(
             f"policy changed by this change: read from {doc['policy']['read_from']}; changed: "
@@ -328,6 +336,12 @@ def register(app: typer.Typer) -> None:
             metavar="FILE",
             help="Policy file (default: netgain.toml, then pyproject.toml).",
         ),
+        imports: list[Path] = typer.Option(
+            [],
+            "--import",
+            help="Other scanners' SARIF for the head (CodeQL, Semgrep, Bandit, ...): their "
+            "findings on added lines count, and they cover the languages they analysed.",
+        ),
         org_policy: str | None = typer.Option(
             None,
             "--org-policy",
@@ -377,6 +391,7 @@ def register(app: typer.Typer) -> None:
             fetch_reviews=fetch_reviews,
             record=record,
             org_policy=org_policy,
+            imports=imports,
         )
         if fmt is CheckFormat.JSON:
             text = json.dumps(doc, indent=2, sort_keys=True, default=str) + "\n"

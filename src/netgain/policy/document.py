@@ -91,6 +91,16 @@ def build_document(ctx: ChangeContext, decision: Decision, policy: Policy) -> di
         "unparsed_files": [
             {"path": u.path, "reason": u.reason, "line": u.line} for u in ctx.unparsed
         ],
+        "files": [f.to_dict() for f in ctx.files],
+        "imported": [
+            {
+                "tool": r.tool,
+                "source": r.source,
+                "languages": sorted(r.languages),
+                "for_other_revision": r.for_other_revision,
+            }
+            for r in ctx.imported
+        ],
         "design_documents": [d.to_dict() for d in ctx.design_docs],
         "coverage": None
         if ctx.coverage is None

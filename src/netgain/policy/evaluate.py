@@ -2,7 +2,8 @@
 skipped / error with its reasons, combined through the and / or approval tree (as policy-bot does).
 
 * `skipped`: the rule's condition is false for this change.
-* `pending`: its checks pass but approvals are missing.
+* `pending`: its checks pass but approvals are missing, or changed code was not analysed (a
+  language netgain does not analyse without imported results, a file it could not parse or read).
 * `blocked`: a check fails (a finding at or above `scan_clean`, no valid design document, diff
   coverage too low, no tests changed).
 * `disapproved`: a reviewer whose approval the rule needs requested changes.
@@ -30,7 +31,7 @@ ORDER = ["approved", "pending", "blocked", "disapproved", "error"]  # best to wo
 class Requirement:
     """One requirement of one rule, and how the change stands against it."""
 
-    kind: str  # approvals | scan_clean | design_doc | diff_coverage | tests_changed
+    kind: str  # approvals | scan_clean | analysed | design_doc | diff_coverage | tests_changed
     satisfied: bool
     detail: str
     count: int = 0
@@ -215,12 +216,15 @@ def _checks(rule: Rule, ctx: ChangeContext) -> list[Requirement]:
             detail = f"no new finding at or above {rule.scan_clean}"
             if ctx.unparsed:
                 detail += f" ({len(ctx.unparsed)} changed file(s) could not be parsed)"
-        if ctx.not_analysed:
-            detail += (
-                f"; not analysed: {', '.join(ctx.not_analysed[:5])} (content missing: partial "
-                "clone?): fetch the blobs or clone without a blob filter"
-            )
-        out.append(Requirement("scan_clean", not bad and not ctx.not_analysed, detail))
+            analysed = sorted({t for f in ctx.files for t in f.analysed_by} - {"netgain"})
+            if analysed:
+                detail += f" (imported results: {', '.join(analysed)})"
+        out.append(Requirement("scan_clean", not bad, detail))
+        missing = ctx.unanalysed
+        if missing:
+            listed = "; ".join(f"{f.path}: not analysed — {f.reason}" for f in missing[:5])
+            more = f"; and {len(missing) - 5} more" if len(missing) > 5 else ""
+            out.append(Requirement("analysed", False, listed + more))
     if rule.design_doc:
         accepted = [d for d in ctx.design_docs if d.accepted]
         if accepted:
@@ -291,8 +295,10 @@ def evaluate_rule(
                 if stale_here:
                     req.detail += " (" + "; ".join(stale_here) + ")"
     result.requirements += approvals
-    failed = [r for r in result.requirements if not r.satisfied and r.kind != "approvals"]
-    waiting = [r for r in result.requirements if not r.satisfied and r.kind == "approvals"]
+    # missing approvals and code still to be analysed wait; a failed check blocks
+    waiting_kinds = ("approvals", "analysed")
+    failed = [r for r in result.requirements if not r.satisfied and r.kind not in waiting_kinds]
+    waiting = [r for r in result.requirements if not r.satisfied and r.kind in waiting_kinds]
     vetoes = sorted({u for r in result.requirements for u in r.changes_requested_by})
     if rule.changes_requested_blocks and vetoes:
         result.status = "disapproved"

@@ -23,7 +23,10 @@ from pathlib import Path, PurePosixPath
 from netgain import git
 from netgain.analysis.findings import Finding, Severity, UnparsedFile
 from netgain.analysis.index import module_name_for
+from netgain.analysis.languages import FileKind, classify
 from netgain.analysis.options import ScanOptions
+from netgain.analysis.sarif_coverage import RunCoverage, run_coverage
+from netgain.analysis.sarif_import import SarifImport
 from netgain.analysis.scanner import scan
 from netgain.analysis.signals import Signal, find_signals
 from netgain.analysis.suppressions import apply_inline_suppressions
@@ -31,6 +34,7 @@ from netgain.git.model import FileDiff, GitProblem
 from netgain.git.partial import diff_between_available
 from netgain.history.queries import CommitProvenance
 from netgain.history.share import ShareResult, compute_share
+from netgain.policy.analysed import FileAnalysis, classify_changed, unanalysed
 from netgain.policy.codeowners import SEARCH_ORDER, Codeowners, load_codeowners
 from netgain.policy.coverage import CoverageReport, DiffCoverage, diff_coverage
 from netgain.policy.designdoc import DesignDocCheck, check_design_docs
@@ -109,6 +113,13 @@ class ChangeContext:
     not_analysed: list[str] = field(default_factory=list)  # changed source whose blob is missing
     stale_approvals: list[StaleApproval] = field(default_factory=list)
     suppressions: list[ChangeSuppression] = field(default_factory=list)
+    files: list[FileAnalysis] = field(default_factory=list)  # per changed file: analysed by whom
+    imported: list[RunCoverage] = field(default_factory=list)  # `--import` runs and coverage
+
+    @property
+    def unanalysed(self) -> list[FileAnalysis]:
+        """Changed code that neither netgain nor an imported scanner analysed for this head."""
+        return unanalysed(self.files)
 
     def standing_states(self, invalidate_on_push: bool) -> dict[str, str]:
         """Each reviewer's standing review; stale approvals dropped when `invalidate_on_push`."""
@@ -220,11 +231,13 @@ def gather(
     coverage: CoverageReport | None = None,
     cache_dir: Path | None = None,
     policy_files: Callable[[list[FileDiff]], list[str]] | None = None,
+    imports: list[SarifImport] | None = None,
 ) -> ChangeContext:
     """Compute every fact of `base..head` (full commit ids) for `policy`.
 
     `policy` was read at the base (policy.trusted); so is CODEOWNERS, here. `policy_files` names
-    the changed files that decide the verdict (`change.policy_files_changed`).
+    the changed files that decide the verdict (`change.policy_files_changed`). `imports` are other
+    scanners' SARIF results: those for this head add findings and cover their languages.
     """
     login = author_login or pr.author
     ctx = ChangeContext(root, base, head, pr, login, [])
@@ -292,19 +305,21 @@ def gather(
         owner_blobs = {p: git.read_blob(root, base, p) for p in owners_files}
         ctx.codeowners = load_codeowners(owner_blobs, explicit=policy.people.codeowners)
     with ctx.stage("scan"):
+        findings: list[Finding] = []
         if sources:
             context = _imported_modules(root, head, sources)
             findings, unparsed, problems = _scan_changed(sources | context, scan_options)
             ctx.problems.extend(GitProblem("scan", p) for p in problems)
             # an unparsable imported (unchanged) file is not this change's problem to report
             ctx.unparsed += [u for u in unparsed if u.path in sources]
-            on_added = [
-                f
-                for f in findings
-                if any(line in ctx.added.get(path, ()) for path, line in f.lines())
-            ]
-            ctx.findings = [f for f in on_added if not f.suppressed]
-            _review_suppressions(ctx, policy, on_added, sources)
+        findings += _imported_findings(ctx, imports or [])
+        # the same diff filter and suppression review for netgain's and other tools' findings
+        on_added = [
+            f for f in findings if any(line in ctx.added.get(path, ()) for path, line in f.lines())
+        ]
+        ctx.findings = [f for f in on_added if not f.suppressed]
+        _review_suppressions(ctx, policy, on_added, sources)
+        _classify_files(ctx)
     with ctx.stage("signals"):
         ctx.signals, _unparsed = find_signals(sources, ctx.added) if sources else ([], [])
     with ctx.stage("zones"):
@@ -332,6 +347,44 @@ def gather(
             ctx.coverage = diff_coverage(coverage, ctx.added)
     ctx.facts = _facts(ctx, policy, author)
     return ctx
+
+
+def _imported_findings(ctx: ChangeContext, imports: list[SarifImport]) -> list[Finding]:
+    """Findings of the imported runs that are for this head; a run for other code is reported."""
+    out: list[Finding] = []
+    for imported in imports:
+        ctx.problems.extend(GitProblem("import", str(p)) for p in imported.problems)
+        for run in imported.runs:
+            coverage = run_coverage(run, ctx.head)
+            ctx.imported.append(coverage)
+            if coverage.for_other_revision is not None:
+                ctx.problems.append(
+                    GitProblem(
+                        "import",
+                        f"{run.source}: {run.tool} results are for revision "
+                        f"{coverage.for_other_revision[:12]}, not the head {ctx.head[:12]}: "
+                        "ignored",
+                    )
+                )
+                continue
+            out += run.findings
+    return out
+
+
+def _classify_files(ctx: ChangeContext) -> None:
+    """Who analysed each changed file (policy.analysed); scripts are recognised by `#!`."""
+    paths = [d.path for d in ctx.diffs if d.status != "D"]
+    # a file whose content is missing has no diff, but it changed and nobody read it
+    paths += [p for p in ctx.not_analysed if p not in paths]
+    unknown = [p for p in paths if classify(p).kind is FileKind.OTHER]
+    heads = {p: data[:256] for p, data in _read_head(ctx.root, ctx.head, unknown).items()}
+    not_parsed = {
+        u.path: f"could not be parsed: {u.reason}" + (f" (line {u.line})" if u.line else "")
+        for u in ctx.unparsed
+    }
+    for path in ctx.not_analysed:
+        not_parsed[path] = "its content is missing (partial clone?): fetch the blobs"
+    ctx.files = classify_changed(paths, heads=heads, not_parsed=not_parsed, imported=ctx.imported)
 
 
 def _review_suppressions(
@@ -438,6 +491,8 @@ def _facts(ctx: ChangeContext, policy: Policy, author: AuthorFacts) -> Facts:
         description=ctx.pr.body,
         draft=ctx.pr.draft,
         author=author,
+        unanalysed_files=[f.path for f in ctx.unanalysed],
+        unanalysed_languages=sorted({f.language for f in ctx.unanalysed}),
     )
 
 

@@ -75,6 +75,9 @@ class Facts:
     description: str = ""
     draft: bool = False
     author: AuthorFacts = field(default_factory=AuthorFacts)
+    # changed code that neither netgain nor an imported scanner analysed for this head
+    unanalysed_files: list[str] = field(default_factory=list)
+    unanalysed_languages: list[str] = field(default_factory=list)
     risk: float | None = None  # defect probability from netgain.risk (None: not computed)
     risk_tier: str = ""  # low | medium | high ([risk] medium/high in netgain.toml)
 
@@ -96,6 +99,8 @@ def sample_facts() -> dict[str, Any]:
         labels=["ai"],
         paths=["src/app.py"],
         policy_files_changed=["netgain.toml"],
+        unanalysed_files=["web/api.ts"],
+        unanalysed_languages=["TypeScript"],
         author=AuthorFacts(login="octocat", first_signals=["raw_sql"]),
         risk=0.3,
         risk_tier="medium",

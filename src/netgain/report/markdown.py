@@ -122,6 +122,16 @@ def render_markdown(doc: dict[str, Any]) -> str:
     if doc["unparsed_files"]:
         lines.append(f"- {len(doc['unparsed_files'])} changed file(s) could not be parsed:")
         lines += [f"  - `{_esc(u['path'])}`: {_esc(u['reason'])}" for u in doc["unparsed_files"]]
+    missing = [f for f in doc.get("files", []) if f.get("reason")]
+    if missing:
+        lines.append(f"- ⏳ {len(missing)} changed code file(s) not analysed:")
+        lines += [
+            f"  - `{_esc(f['path'])}` ({_esc(f['language'] or '?')}): {_esc(f['reason'])}"
+            for f in missing
+        ]
+    imported = sorted({t for f in doc.get("files", []) for t in f["analysed_by"]} - {"netgain"})
+    if imported:
+        lines.append(f"- Imported results: {', '.join(_esc(t) for t in imported)}")
     lines.append("")
     if doc["design_documents"]:
         lines.append("### Design documents")
