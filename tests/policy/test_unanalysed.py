@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from tests.gitrepo import GitRepo
-from tests.policy.test_check import BOB, base_repo, check, rule, validate_document
+from tests.policy.scenario import BOB, base_repo
+from tests.policy.test_check import check, rule, validate_document
 
 ENDPOINT = (
     "export async function user(req, res) {\n"
