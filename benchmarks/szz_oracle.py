@@ -14,9 +14,11 @@ For each local clone given, this script:
    commit of another branch, or a typo, cannot be found by any blame);
 2. labels each fix with the language holding most of its changed lines (by file extension), so
    heuristics that depend on the language are measured per language;
-3. runs every SZZ variant through `netgain.szz.find_inducing` on the fixes. SZZ reads no commit
-   message (tests/szz/test_oracle_blind.py keeps it that way), so the trailer is hidden from the
-   evaluation by construction; no incident dates are passed, so the date filter is idle;
+3. runs every SZZ variant through `netgain.szz.find_inducing` on the fixes with
+   `trailers=False`: the default variant takes a fix's `Fixes:` trailer as its answer in
+   production, and this switch is the only place any variant reads a commit message
+   (tests/szz/test_oracle_blind.py), so the trailer is hidden from the evaluation. No incident
+   dates are passed, so the date filter is idle;
 4. prints precision, recall and F1 over (fix, inducing) pairs per project, per language and
    overall, and the wall time per fix of each variant.
 
@@ -28,12 +30,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
@@ -41,12 +42,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from netgain.szz import VARIANTS, find_inducing  # noqa: E402
+from netgain.szz.trailers import cited_names, is_ancestor, resolve_commits  # noqa: E402
 
-# `Fixes: 1f2e3d4c5b6a ("subject")`: the commit form. The hex run must end the token, so
-# `Fixes: 1234-crash` or a URL is not read as a sha.
-FIXES_LINE = re.compile(
-    r"^fixes:[ \t]*(?:commit[ \t]+)?([0-9a-f]{7,40})(?![0-9a-z_-])", re.I | re.M
-)
 LANGUAGES = {
     "Python": (".py", ".pyi"),
     "C/C++": (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh"),
@@ -86,32 +83,6 @@ def git(repo: Path, *args: str, input: str | None = None) -> str:
         text=True,
         errors="replace",
     ).stdout
-
-
-def cited_names(message: str) -> list[str]:
-    """The abbreviated shas a commit message names in `Fixes:` lines (commit form only)."""
-    return [m.lower() for m in FIXES_LINE.findall(message)]
-
-
-def resolve(repo: Path, names: Iterable[str]) -> dict[str, str]:
-    """Full commit sha per name git resolves unambiguously to a commit (one cat-file)."""
-    wanted = sorted(set(names))
-    out = git(repo, "cat-file", "--batch-check", input="".join(f"{n}\n" for n in wanted))
-    found: dict[str, str] = {}
-    for name, line in zip(wanted, out.splitlines(), strict=True):
-        parts = line.split()
-        if len(parts) == 3 and parts[1] == "commit":
-            found[name] = parts[0]
-    return found
-
-
-def is_ancestor(repo: Path, old: str, new: str) -> bool:
-    done = subprocess.run(
-        ["git", "-C", str(repo), "merge-base", "--is-ancestor", old, new],
-        capture_output=True,
-        check=False,
-    )
-    return done.returncode == 0 and old != new
 
 
 def language_of(paths: dict[str, int]) -> str:
@@ -165,9 +136,9 @@ def build_oracle(repo: Path, project: str) -> tuple[list[OracleFix], OracleStats
         if len(shas) > 2:
             merges.add(shas[0])
             continue
-        cited[shas[0]] = list(dict.fromkeys(names))
+        cited[shas[0]] = names
     stats.merge_fix = len(merges)
-    full = resolve(repo, (n for names in cited.values() for n in names))
+    full = resolve_commits(repo, (n for names in cited.values() for n in names))
     candidates = list(cited)
     lines = changed_lines(repo, candidates) if candidates else {}
     fixes: list[OracleFix] = []
@@ -218,7 +189,7 @@ def run_variants(
     for project, fixes in by_project.items():
         for v in variants:
             start = time.perf_counter()
-            results = find_inducing(repos[project], fixes, v, jobs=jobs)
+            results = find_inducing(repos[project], fixes, v, jobs=jobs, trailers=False)
             seconds[v] += time.perf_counter() - start
             answers[v].update((r.fix, set(r.inducing)) for r in results)
             print(f"  {project}: {v} {time.perf_counter() - start:.1f} s", file=sys.stderr)
