@@ -1,6 +1,8 @@
 """Ingest and share speed: netgain vs the floor (bare git) vs PyDriller, side by side in one run.
 
     .venv/bin/python benchmarks/ingest.py [--commits 50000] [--pydriller-commits 2000] [--repo PATH]
+    .venv/bin/python benchmarks/ingest.py --real-only --repo PATH [--repo PATH] [--runs 3]
+        [--baseline OLD/src]
 
 Builds a synthetic history with benchmarks/make_history.py (or uses --repo), then times, each in
 its own subprocess of this process tree:
@@ -11,12 +13,18 @@ its own subprocess of this process tree:
   * `netgain share A..B` against the bare `git blame --porcelain -M -C -C -C A..B` calls it needs,
     run one after another.
 Prints ratios; absolute times vary with the machine.
+
+`--real-only` measures just ingest against the floor on each `--repo`, runs alternating (git,
+ingest, git, ingest, ...) so that both see the same machine load, with the exact `git log`
+arguments netgain's reader uses (`netgain.git.log`), and prints each run's ratio and the median.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -154,6 +162,72 @@ def bench_share(repo: Path, base: str, head: str) -> None:
     )
 
 
+def netgain_log_cmd(repo: Path) -> list[str]:
+    """The `git log` netgain's reader runs for a full ingest of HEAD (same options, same format)."""
+    from netgain.git.log import _log_args
+
+    return ["git", "-C", str(repo), *_log_args(True), "--numstat", "-M", "HEAD", "--"]
+
+
+def timed_cpu(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the command and every process it waited for)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def bench_side_by_side(repo: Path, runs: int, baseline: Path | None) -> None:
+    """Alternating runs of git, (baseline ingest,) ingest; medians of wall and CPU time.
+
+    Wall time on a loaded machine swings by 2x between runs, so every run's ratio is printed and
+    CPU time (user + system of the process tree, git included) is reported beside it: it moves
+    far less with load. `baseline` is another checkout's `src` folder (e.g. main's, from
+    `git archive`), run by the same interpreter, for a before/after under the same load.
+    """
+    n = commit_count(repo)
+    tools: dict[str, tuple[list[str], dict[str, str] | None]] = {
+        "git": (netgain_log_cmd(repo), None)
+    }
+    if baseline is not None:
+        env = {**os.environ, "PYTHONPATH": str(baseline)}
+        tools["baseline ingest"] = ([sys.executable, "-c", RUN_NETGAIN, "ingest"], env)
+    tools["ingest"] = ([sys.executable, "-c", RUN_NETGAIN, "ingest"], None)
+    walls: dict[str, list[float]] = {name: [] for name in tools}
+    cpus: dict[str, list[float]] = {name: [] for name in tools}
+    print(f"\n## ingest side by side: {repo} ({n} commits)")
+    print("| run | tool | wall | CPU | wall / git wall | CPU / git CPU |")
+    print("|---|---|---|---|---|---|")
+    for i in range(runs):
+        for name, (cmd, env) in tools.items():
+            with tempfile.TemporaryDirectory() as tmp:
+                full = (
+                    cmd
+                    if name == "git"
+                    else [*cmd, str(repo), "--db", f"sqlite:///{tmp}/b.db", "--json"]
+                )
+                wall, cpu = timed_cpu(full, env)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+            print(
+                f"| {i + 1} | {name} | {wall:.2f}s | {cpu:.2f}s | "
+                f"{wall / walls['git'][-1]:.2f}x | {cpu / cpus['git'][-1]:.2f}x |"
+            )
+    git_wall, git_cpu = statistics.median(walls["git"]), statistics.median(cpus["git"])
+    for name in tools:
+        wall, cpu = statistics.median(walls[name]), statistics.median(cpus[name])
+        print(
+            f"median {name}: wall {wall:.2f}s ({wall / git_wall:.2f}x git), "
+            f"CPU {cpu:.2f}s ({cpu / git_cpu:.2f}x git)"
+        )
+
+
+RUN_NETGAIN = "import sys; from netgain.cli.app import main; sys.argv[0] = 'netgain'; main()"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -168,7 +242,21 @@ def main() -> None:
         default=[],
         help="a real repository to measure too (repeatable)",
     )
+    parser.add_argument(
+        "--real-only",
+        action="store_true",
+        help="only ingest vs git log on each --repo, alternating runs (no synthetic, no share)",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="with --real-only: a `src` folder of another version, ingested alternately too",
+    )
     args = parser.parse_args()
+    if args.real_only:
+        for repo in args.repo:
+            bench_side_by_side(repo, args.runs, args.baseline)
+        return
 
     sys.path.insert(0, str(HERE))
     from make_history import make_history  # type: ignore[import-not-found]

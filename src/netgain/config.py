@@ -8,17 +8,23 @@ file so that every error can name it.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from netgain.errors import ConfigError
-from netgain.toml_lines import remember_text
+from netgain.text import split_lines
+from netgain.toml_lines import deepest_line, remember_text
 
 DATABASE_ENV = "NETGAIN_DATABASE_URL"
 STATE_DIR = ".netgain"
 _STATE_IGNORE = "# written by netgain: its store, caches and reports stay out of git\n*\n"
+# A real netgain.toml is a few KB. The cap keeps a hostile one from costing minutes: tomllib reads
+# about 3 MB a second, and every rule's CEL condition is compiled and tried when the policy loads.
+MAX_CONFIG_BYTES = 1024 * 1024
+_TOML_PLACE = re.compile(r" \((?:at line ([0-9]+), column [0-9]+|at end of document)\)$")
 
 
 @dataclass(slots=True)
@@ -45,23 +51,49 @@ class RawConfig:
 
 def _parse(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+        size = path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                f"{path}: is {size:,} bytes; netgain reads configuration files of at most "
+                f"{MAX_CONFIG_BYTES:,} bytes"
+            )
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    return _loads(path, text)
+
+
+def _loads(path: Path, text: str) -> dict[str, Any]:
+    """tomllib, with errors that start FILE:LINE like every other netgain error."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib puts the place at the end of the message; netgain errors start with FILE:LINE
+        message = str(exc)
+        at = _TOML_PLACE.search(message)
+        line = int(at.group(1)) if at and at.group(1) else len(split_lines(text)) or 1
+        detail = message[: at.start()] if at else message
+        raise ConfigError(f"{path}:{line}: invalid TOML: {detail}") from exc
+    except RecursionError:  # tomllib recurses once per level of nested arrays and inline tables
+        line = deepest_line(text)
+        raise ConfigError(
+            f"{path}:{line}: invalid TOML: arrays or inline tables nested too deeply"
+        ) from None
 
 
 def _parse_text(label: Path, data: bytes) -> dict[str, Any]:
+    """A configuration file read from a revision (`SHA:PATH`), with the same limits as on disk."""
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"{label}: is {len(data):,} bytes; netgain reads configuration files of at most "
+            f"{MAX_CONFIG_BYTES:,} bytes"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{label}: cannot read: {exc}") from exc
     remember_text(label, text)
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{label}: invalid TOML: {exc}") from exc
+    return _loads(label, text)
 
 
 def _tool_table(data: dict[str, Any]) -> dict[str, Any] | None:

@@ -19,3 +19,8 @@ class ConfigError(NetgainError):
 
 class GitError(NetgainError):
     """git failed in a way that stops the command (not a single unreadable commit)."""
+
+
+class StoreError(NetgainError):
+    """The store cannot be used (damaged, read-only, full, unreachable); the message names it and
+    says what to do. Exit 2 like a configuration error: no verdict or figure was produced."""

@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from netgain.text import split_lines
+
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(
     r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_\-]+))*)\s*="""
@@ -45,7 +47,7 @@ def key_lines(text: str) -> dict[KeyPath, int]:
     current: KeyPath = ()
     in_string: str | None = None
     depth = 0  # open brackets of a multi-line array or inline table
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         if in_string is not None:
             if in_string in line:
                 in_string = None
@@ -89,7 +91,12 @@ def _with_indices(names: Sequence[str], counters: dict[tuple[str, ...], int]) ->
 
 
 def _bracket_balance(text: str) -> int:
-    balance = 0
+    return _brackets(text)[0]
+
+
+def _brackets(text: str) -> tuple[int, int]:
+    """(net bracket balance of a line, deepest point within it), outside strings and comments."""
+    balance = peak = 0
     quote: str | None = None
     for ch in text:
         if quote:
@@ -101,9 +108,22 @@ def _bracket_balance(text: str) -> int:
             break
         elif ch in "[{":
             balance += 1
+            peak = max(peak, balance)
         elif ch in "]}":
             balance -= 1
-    return balance
+    return balance, peak
+
+
+def deepest_line(text: str) -> int:
+    """The first line where brackets (arrays, inline tables) are nested deepest, for errors."""
+    depth = best = 0
+    best_line = 1
+    for number, line in enumerate(split_lines(text), start=1):
+        balance, peak = _brackets(line)
+        if depth + peak > best:
+            best, best_line = depth + peak, number
+        depth += balance
+    return best_line
 
 
 def line_of(source: Path | None, path: KeyPath, prefix: KeyPath = ()) -> int | None:
@@ -123,3 +143,10 @@ def line_of(source: Path | None, path: KeyPath, prefix: KeyPath = ()) -> int | N
         if number is not None:
             return number
     return None
+
+
+def config_line(source: Path, path: KeyPath) -> int | None:
+    """`line_of` a key of netgain's configuration: `netgain.toml`, or `[tool.netgain]` when
+    `source` is a pyproject.toml."""
+    prefix: KeyPath = ("tool", "netgain") if source.name == "pyproject.toml" else ()
+    return line_of(source, path, prefix)

@@ -68,4 +68,6 @@ def test_key_signatures() -> None:
         "path",
         "since",
         "copies",
+        "move_chars",
+        "copy_chars",
     ]

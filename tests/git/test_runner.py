@@ -83,9 +83,15 @@ def test_environment_is_predictable(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "GIT_DIR" not in env and "GIT_INDEX_FILE" not in env
     assert env["LC_ALL"] == "C" and env["GIT_TERMINAL_PROMPT"] == "0"
     assert env["GIT_NO_LAZY_FETCH"] == "1"
-    cmd = git_command("/repo", "log")
-    assert cmd[:3] == ["git", "-C", "/repo"] and cmd[-1] == "log"
+    assert env["GIT_ALLOW_PROTOCOL"] == ""
+    cmd = git_command("/repo", "log", "--format=%H")
+    assert cmd[:4] == ["git", "-C", "/repo", "--no-pager"] and cmd[-1] == "--format=%H"
     assert "protocol.allow=never" in cmd and "core.quotepath=off" in cmd
+    assert cmd[cmd.index("log") + 1 : -1] == [
+        "--no-textconv",
+        "--no-ext-diff",
+        "--no-show-signature",
+    ]
 
 
 def test_errors_carry_git_stderr(tmp_path: Path) -> None:
@@ -122,3 +128,15 @@ def test_configured_conversion_commands_are_never_run(tmp_path: Path) -> None:
     diff_between(repo.path, "HEAD~1", "HEAD")
     blame_file(repo.path, "HEAD", "a.txt")
     assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "option", ["--textconv", "--ext-diff", "--filters", "--show-signature", "--format=%G?"]
+)
+def test_options_that_run_the_repositorys_programs_are_refused(tmp_path: Path, option: str) -> None:
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"--textconv": "a file with an awkward name\n"}, "c")
+    with pytest.raises(GitError, match="refusing a git option that runs"):
+        run_git(repo.path, "log", option, "HEAD")
+    # after "--" the same word is a path
+    assert run_git(repo.path, "log", "--format=%s", "HEAD", "--", "--textconv") == b"c\n"

@@ -112,3 +112,54 @@ def test_share_text_output(release: tuple[GitRepo, str]) -> None:
     out = netgain("share", rng, cwd=repo.path).stdout
     assert "AI share of surviving lines" in out
     assert "claude-code" in out and "cursor" in out
+
+
+def _git_blame_new_lines(repo: GitRepo, rng: str, path: str, *thresholds: str) -> int:
+    """Lines of `path` that `git blame <thresholds> rng` credits to commits inside the range."""
+    out = repo.git("blame", "--porcelain", *thresholds, rng, "--", path)
+    boundary: set[str] = set()
+    group_lines: list[str] = []
+    for line in out.splitlines():
+        parts = line.split(" ")
+        if len(parts) >= 3 and len(parts[0]) == 40 and parts[1].isdigit():
+            group_lines.append(parts[0])
+        elif line == "boundary":
+            boundary.add(group_lines[-1])
+    return sum(1 for sha in group_lines if sha not in boundary)
+
+
+def test_move_and_copy_thresholds_reproduce_aiders_blame_exactly(tmp_path: Path) -> None:
+    """Repetitive files (a YAML settings file) are where git's default thresholds take new
+    blocks for moves or copies of old ones: `--move-chars/--copy-chars 100` must count what
+    `git blame -M100 -C100 -C -C` counts, file by file, and the defaults what git's defaults do."""
+    repo = GitRepo(tmp_path / "repo")
+
+    def block(name: str) -> str:
+        return f"{name}:\n  enabled: true\n  retries: 3\n  timeout_seconds: 30\n"
+
+    repo.commit(
+        {"settings.yml": "".join(block(f"svc{i}") for i in range(4)), "lib.py": "X = 1\n"},
+        "v1",
+    )
+    repo.tag("v1")
+    blocks = [block(f"svc{i}") for i in range(4)]
+    for step in range(3):
+        blocks += [block(f"new{step}{k}") for k in range(3)]
+        blocks.insert(1, block(f"moved{step}"))
+        repo.commit({"settings.yml": "".join(blocks)}, f"more services {step}")
+    repo.commit({"lib.py": "X = 1\nY = 2\n", "copy.yml": "".join(blocks[:5])}, "copy")
+    paths = ["settings.yml", "copy.yml", "lib.py"]
+    aider = netgain_json(
+        "share", "v1..HEAD", "--move-chars", "100", "--copy-chars", "100", cwd=repo.path
+    )
+    default = netgain_json("share", "v1..HEAD", cwd=repo.path)
+    for data, thresholds in (
+        (aider, ("-M100", "-C100", "-C", "-C")),
+        (default, ("-M", "-C", "-C", "-C")),
+    ):
+        counted = {f["path"]: f["total_lines"] for f in data["files"]}
+        expected = {p: _git_blame_new_lines(repo, "v1..HEAD", p, *thresholds) for p in paths}
+        assert {p: counted.get(p, 0) for p in paths} == expected
+    assert aider["total_lines"] != default["total_lines"]  # the thresholds matter here
+    bad = netgain("share", "v1..HEAD", "--move-chars", "-1", cwd=repo.path, check=False)
+    assert bad.returncode == 2

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from netgain.errors import UsageError
 from netgain.incidents.issuetypes import read_issue_types
 from netgain.incidents.prexport import parse_pull_requests, read_pull_requests
+from netgain.incidents.pulls import load_graph, merged_commits
 from netgain.store.engine import open_store
 from netgain.store.outcome_models import Feature, PullRequest
 from tests.history.conftest import netgain
@@ -280,6 +281,43 @@ def test_merged_commits_equal_git_rev_list(tmp_path: Path) -> None:
         expected = repo.git("rev-list", "--no-merges", f"{merge}^1..{merge}^2").split()
         assert prs[number].commit_shas == expected, number
     assert len(prs[1].commit_shas) == 2 and len(prs[2].commit_shas) == 1
+
+
+def test_a_pr_merged_into_another_prs_branch_keeps_its_commits(tmp_path: Path) -> None:
+    """werkzeug's early history: `Merge pull request #53 from jab/patch-1` merged into a branch
+    that PR #60 later brought to main. #53 was recovered with no commits (only merges on main's
+    first-parent line had any), so its commit counted as a lone item next to an empty PR item."""
+    from tests.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"a.py": "a = 1\n"}, "Initial")
+    repo.branch("big")
+    big = repo.commit({"big.py": "b = 1\n"}, "big: first")
+    repo.branch("patch")
+    patch = repo.commit({"p.py": "p = 1\n"}, "Fix typo")
+    repo.checkout("big")
+    inner = repo.merge("patch", "Merge pull request #53 from jab/patch-1\n\nFix typo")
+    repo.checkout("main")
+    repo.commit({"main.py": "m = 1\n"}, "Direct push to main")
+    repo.checkout("big")
+    side = repo.merge("main", "Merge branch 'main' into big")  # not a PR: nothing new
+    later = repo.commit({"big.py": "b = 2\n"}, "big: second")
+    repo.checkout("main")
+    outer = repo.merge("big", "Merge pull request #60 from octo/big\n\nBig")
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    netgain("incidents", "link", "--db", db, "--no-szz", cwd=repo.path)
+    prs, _ = _rows(db)
+    assert prs[53].commit_shas == [patch]
+    assert prs[60].commit_shas == [later, big]
+    # Without owners the outer merge keeps everything its branch brought, as git rev-list does.
+    engine = open_store(db)
+    with Session(engine) as session:
+        graph = load_graph(session, 1)
+    engine.dispose()
+    everything = repo.git("rev-list", "--no-merges", f"{outer}^1..{outer}^2").split()
+    assert merged_commits(graph, repo.head())[outer] == everything
+    assert set(merged_commits(graph, repo.head(), {inner, outer})) == {inner, outer}
+    assert side not in merged_commits(graph, repo.head(), {inner, outer})
 
 
 def test_jira_issues_imported_as_incidents_type_the_commits_naming_them(tmp_path: Path) -> None:

@@ -33,7 +33,8 @@ def test_frequency_counts_empty_periods_as_zero() -> None:
 def test_document_says_no_deployment_data_without_a_source() -> None:
     one = [Change("a" * 40, "x@example.com", datetime(2024, 1, 1, tzinfo=UTC), 1, 0, 1, 0)]
     doc = compute_metrics(Dataset(changes=one), CONFIG)
-    assert doc["dora"]["deployment_frequency"] == {"status": "no deployment data"}
+    assert doc["dora"]["deployment_frequency"]["status"] == "no deployment data"
+    assert doc["sections"]["deployments"]["status"] == "empty"
     assert doc["periods"][0]["deployments"] is None and doc["sources"]["deployments"] is None
     doc = compute_metrics(
         Dataset(changes=one, deployments=[datetime(2024, 1, 2, tzinfo=UTC)]), CONFIG

@@ -143,8 +143,11 @@ def test_dora_recovery_and_rework_rate() -> None:
     assert dora["recovery_time_hours"]["value"] == pytest.approx(3.0)  # median of 4h and 2h
     assert dora["change_failure_rate"]["value"] == pytest.approx(2 / 5)
     assert dora["rework_rate"]["value"] == pytest.approx(1 / 5)  # h1 fixed INC-1
-    assert dora["lead_time_hours"] == {"status": "no pull request data"}
-    assert dora["deployment_frequency"] == {"status": "no deployment data"}
+    assert dora["lead_time_hours"]["status"] == "no deployment or pull request data"
+    assert dora["deployment_frequency"]["status"] == "no deployment data"
+    # Each missing family names what would fill it.
+    assert "--deployments" in dora["deployment_frequency"]["fill"]
+    assert "--deployments" in dora["lead_time_hours"]["fill"]
 
 
 def test_missing_sources_are_named_never_zero() -> None:

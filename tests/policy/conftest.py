@@ -7,5 +7,11 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _no_github_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("GITHUB_EVENT_PATH", "GITHUB_TOKEN", "GITHUB_ACTIONS", "NETGAIN_DATABASE_URL"):
+    for name in (
+        "GITHUB_EVENT_PATH",
+        "GITHUB_TOKEN",
+        "GITHUB_ACTIONS",
+        "NETGAIN_DATABASE_URL",
+        "NETGAIN_ORG_POLICY",
+    ):
         monkeypatch.delenv(name, raising=False)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -182,3 +185,30 @@ def test_an_explicit_missing_log_is_a_usage_error(tmp_path: Path) -> None:
         check=False,
     )
     assert run.returncode == 2 and "none.jsonl: no such decision log" in run.stderr
+
+
+_APPEND_NEAR_LIMIT = """
+import resource, sys
+from pathlib import Path
+from netgain.policy.record import append_decision
+path = Path(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (path.stat().st_size + 10, resource.RLIM_INFINITY))
+try:
+    append_decision(path, {"base": "b" * 40, "head": "h" * 40, "note": "x" * 200})
+except OSError as exc:
+    print(exc.errno, exc.filename)
+"""
+
+
+def test_a_record_cut_short_by_a_full_disk_is_an_error(tmp_path: Path) -> None:
+    """A short write (the file size limit here, a full disk in CI) raises instead of passing for
+    a recorded decision; the caller then reports "decision not recorded"."""
+    log = tmp_path / "decisions.jsonl"
+    log.write_text("")
+    out = subprocess.run(
+        [sys.executable, "-c", _APPEND_NEAR_LIMIT, str(log)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.split() == [str(errno.ENOSPC), str(log)]

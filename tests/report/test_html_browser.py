@@ -188,6 +188,16 @@ def _chromium(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def clean_dom(page: Path, tmp_path: Path) -> str:
+    """The page's DOM after Chromium ran it, asserting its scripts ran to the end cleanly."""
+    run = _chromium("--dump-dom", page.as_uri(), tmp_path=tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    html_tag = re.search(r"<html[^>]*>", run.stdout)
+    assert html_tag is not None and 'data-ready="1"' in html_tag.group(0)
+    assert "data-errors" not in html_tag.group(0)
+    return run.stdout
+
+
 def _png_pixels(data: bytes) -> tuple[int, int, bytes]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     pos, idat, width, height = 8, b"", 0, 0
@@ -275,3 +285,33 @@ def test_report_without_sources_explains_each_empty_chart() -> None:
     assert html.count('data-empty="1"') >= 4
     assert 'data-policy-empty="1"' in html and "no review-gate decisions recorded" in html
     assert "chart-policy" not in html
+
+
+@needs_chromium
+def test_day_one_report_says_where_each_figure_comes_from(tmp_path: Path) -> None:
+    """`netgain report` on a library with nothing imported, opened in Chromium: the page runs
+    clean, every chart draws marks or says why not, and each section shows its source or the
+    step that would fill it."""
+    from tests.history.conftest import netgain
+    from tests.metrics.test_dayone import build_library
+
+    repo, _ = build_library(tmp_path / "lib")
+    page = tmp_path / "report.html"
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    netgain("report", "--db", db, "--output", str(page), cwd=repo.path)
+    dom = clean_dom(page, tmp_path)
+    rows = re.findall(
+        r'<tr data-section="([a-z_]+)" data-status="([a-z]+)"[^>]*>(.*?)</tr>', dom, re.S
+    )
+    assert len(rows) == 13
+    for key, status, cells in rows:
+        if status == "empty":
+            assert "to fill this:" in cells, key
+        else:
+            assert "git: " in cells or "store: " in cells, key
+    filled = {key for key, status, _ in rows if status == "filled"}
+    assert {"pull_requests", "deployments", "lead_time", "defect_density", "rework"} <= filled
+    for chart in re.findall(r'<svg class="chart".*?</svg>', dom, re.S):
+        assert re.search(r'data-mark="(bar|point|interval)"|data-empty="1"', chart), chart[:200]
+    assert '<p class="source" data-source="deployments">' in dom
+    assert "2 deployments, " in dom and "commit to the first deployment containing it" in dom

@@ -25,7 +25,7 @@ from tests.history.conftest import netgain_json
 from tests.report.test_html_browser import (
     CHART_IDS,
     T0,
-    _chromium,
+    clean_dom,
     full_document,
     require_chromium,
 )
@@ -96,12 +96,7 @@ def test_risk_charts_render_in_headless_chromium(
     doc = full_document()
     doc["risk"] = summary
     page = write_html(doc, tmp_path / "report.html")
-    run = _chromium("--dump-dom", page.as_uri(), tmp_path=tmp_path)
-    assert run.returncode == 0, run.stderr[-2000:]
-    dom = run.stdout
-    html_tag = re.search(r"<html[^>]*>", dom)
-    assert html_tag is not None and 'data-ready="1"' in html_tag.group(0)
-    assert "data-errors" not in html_tag.group(0)
+    dom = clean_dom(page, tmp_path)
     count = re.search(r'data-charts="(\d+)"', dom)
     assert count is not None and int(count.group(1)) == len(CHART_IDS) + 2
     calibration = re.search(r'<svg[^>]*id="chart-risk-calibration".*?</svg>', dom, re.S)

@@ -16,6 +16,7 @@ from typing import Any
 
 from netgain.analysis.findings import Finding
 from netgain.errors import UsageError
+from netgain.jsoninput import JsonInputError, loads
 
 BASELINE_VERSION = 1
 
@@ -62,13 +63,11 @@ def load_baseline(path: Path) -> Counter[str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read baseline: {exc}") from exc
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = loads(text)
+    except JsonInputError as exc:
         raise UsageError(
-            f"{path}:{exc.lineno}:{exc.colno}: baseline is not valid JSON: {exc.msg}"
+            f"{path}:{exc.line}:{exc.column}: baseline is not valid JSON: {exc.msg}"
         ) from exc
-    except RecursionError as exc:
-        raise UsageError(f"{path}: baseline JSON is nested too deeply") from exc
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
         raise UsageError(
             f"{path}: not a netgain baseline (expected an object with a 'findings' list)"

@@ -14,7 +14,9 @@ callees' summaries changed (its file is then parsed on demand). So a one-file ch
 file and the summaries that depend on it, not the tree.
 
 The cache directory only ever holds netgain's own pickles (written atomically); an unreadable or
-foreign snapshot or entry is ignored and rebuilt.
+foreign snapshot or entry is ignored and rebuilt. Unreadable (a damaged disk, a truncated copy
+from a CI cache) is also reported: `problems` says which file and how many entries, and the scan
+lists it with its other input problems, so a cache that keeps breaking does not go unnoticed.
 """
 
 from __future__ import annotations
@@ -128,19 +130,26 @@ class ScanCache:
         # stat changing ("racy clean" in git's words): its signature is not trusted next time
         self._racy_after = time.time_ns() - RACY_NS
         self._snapshot = f"{self._dir}/snapshot-{context[:32]}.pickle"
+        self._unreadable: str | None = None  # why the snapshot could not be read, if it could not
         self._records: dict[str, _Record] = self._read_snapshot()
         self._sigs: dict[str, tuple[int, int, int, int] | None] = {}  # rel -> signature to record
         self._changed = False  # a record changed (new entry, or a stat signature only)
+        self._bad_entries = 0  # entries of a readable snapshot that could not be unpickled
 
     def _read_snapshot(self) -> dict[str, _Record]:
         try:
             with open(self._snapshot, "rb") as fh:  # noqa: PTH123
                 packed = pickle.loads(fh.read())  # noqa: S301 - netgain's own cache file
-        except (OSError, *_PICKLE_ERRORS):
+        except FileNotFoundError:
+            return {}
+        except (OSError, *_PICKLE_ERRORS) as exc:
+            self._unreadable = f"{type(exc).__name__}: {exc}"
+            return {}
+        if not isinstance(packed, dict):
+            self._unreadable = f"a {type(packed).__name__}, not a snapshot"
             return {}
         if (
-            not isinstance(packed, dict)
-            or packed.get("format") != CACHE_FORMAT
+            packed.get("format") != CACHE_FORMAT
             or packed.get("context") != self.context
             or not isinstance(packed.get("files"), dict)
         ):
@@ -180,6 +189,8 @@ class ScanCache:
                 entry = pickle.loads(record[2])  # noqa: S301 - netgain's own cache file
             except _PICKLE_ERRORS:
                 entry = None
+            if not isinstance(entry, FileEntry):
+                self._bad_entries += 1
         if not isinstance(entry, FileEntry) or entry.rel != rel:
             self.misses += 1
             self._records.pop(rel, None)
@@ -190,6 +201,23 @@ class ScanCache:
         self.hits += 1
         self.entries[rel] = entry
         return entry, data
+
+    @property
+    def problems(self) -> list[str]:
+        """What could not be read from the cache (and was analysed again instead)."""
+        found = []
+        if self._unreadable is not None:
+            found.append(
+                f"analysis cache {self._snapshot} could not be read ({self._unreadable}); "
+                "every file was analysed again and the cache rebuilt"
+            )
+        if self._bad_entries:
+            found.append(
+                f"{self._bad_entries} entr{'y' if self._bad_entries == 1 else 'ies'} of the "
+                f"analysis cache {self._snapshot} could not be read; those files were analysed "
+                "again"
+            )
+        return found
 
     def fresh(self, parsed: ParsedSource, module: ModuleInfo, index: ProgramIndex) -> None:
         """Start a new entry for a file that was parsed in this run."""

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from netgain.analysis.findings import Finding
 from netgain.errors import GitError, UsageError
-from netgain.git.diff import diff_between
 from netgain.git.model import LineRange
+from netgain.git.partial import diff_between_available
 from netgain.git.repo import repo_root, rev_parse
 from netgain.git.runner import run_git
 
@@ -25,6 +25,8 @@ class ChangedLines:
 
     ranges: dict[str, list[LineRange]] = field(default_factory=dict)
     whole: set[str] = field(default_factory=set)
+    # files reported whole because their base content is missing: path -> why
+    degraded: dict[str, str] = field(default_factory=dict)
 
     def touches(self, path: str, line: int) -> bool:
         if path in self.whole:
@@ -51,8 +53,9 @@ def changed_lines_since(root: Path, base: str) -> ChangedLines:
         raise UsageError(f"--diff {base}: {exc}") from exc
     if base_sha is None:
         raise UsageError(f"--diff {base}: no such commit in {repo}")
-    # BASE against the working tree: committed, staged and unstaged changes alike.
-    diffs = diff_between(repo, base_sha, None)
+    # BASE against the working tree: committed, staged and unstaged changes alike. A file whose
+    # base blob is missing (partial clone) cannot say which lines changed: it counts as whole.
+    diffs, unreadable = diff_between_available(repo, base_sha, None, f"{base}..working tree")
     untracked = run_git(repo, "ls-files", "--others", "--exclude-standard", "-z")
     try:
         prefix = root.resolve().relative_to(repo.resolve()).as_posix()
@@ -70,6 +73,11 @@ def changed_lines_since(root: Path, base: str) -> ChangedLines:
         rel = local(diff.path)
         if rel is not None and diff.added:
             changed.ranges.setdefault(rel, []).extend(diff.added)
+    for problem in unreadable:
+        rel = local(problem.path) if problem.path is not None else None
+        if rel is not None:
+            changed.whole.add(rel)
+            changed.degraded[rel] = problem.message
     for item in untracked.split(b"\0"):
         if item:
             rel = local(item.decode("utf-8", "surrogateescape"))

@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
+from netgain.analysis.problems import Problem
+
 
 class Severity(IntEnum):
     """Ordered so that `--fail-on` can compare: a finding fails the run when severity >= threshold."""
@@ -107,3 +109,4 @@ class ScanResult:
     unparsed: list[UnparsedFile] = field(default_factory=list)
     files_scanned: int = 0
     lines_scanned: int = 0
+    problems: list[Problem] = field(default_factory=list)  # inputs besides code (the cache)

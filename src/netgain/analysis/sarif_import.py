@@ -15,7 +15,7 @@ output re-emits it in a run of its own under the original tool.
 
 from __future__ import annotations
 
-import json
+import math
 import re
 import urllib.parse
 from dataclasses import dataclass, field, replace
@@ -24,6 +24,9 @@ from typing import Any
 
 from netgain.analysis.findings import Confidence, Finding, Location, Severity, TraceStep
 from netgain.analysis.problems import Problem, ProblemLevel
+from netgain.analysis.source import read_text_inside
+from netgain.jsoninput import JsonInputError, loads
+from netgain.text import split_lines
 
 _CWE_TAG = re.compile(r"(?:^|/)cwe[-_/:]?0*(\d{1,5})\b", re.IGNORECASE)
 _LEVEL_SEVERITY = {
@@ -53,6 +56,7 @@ _TOOL_DEFAULT_CWE = {"gitleaks": (798,), "trufflehog": (798,), "detect-secrets":
 _SECRET_TOOLS = frozenset(_TOOL_DEFAULT_CWE)
 # Findings about credentials: their snippets quote the secret, so they are masked like gitleaks'.
 _SECRET_CWES = frozenset({259, 321, 798})
+MAX_PROBLEMS = 1000
 
 
 class _MalformedError(ValueError):
@@ -159,7 +163,9 @@ def _cwe_from_refs(refs: Any) -> tuple[int, ...]:
             (isinstance(name, str) and name.upper() == "CWE") or ident.upper().startswith("CWE")
         ):
             digits = re.sub(r"\D", "", ident)
-            if digits and int(digits) not in found:
+            # CWE ids have at most 4 digits; a longer run is not one (and int() of more than
+            # 4,300 digits raises ValueError)
+            if digits and len(digits) <= 6 and int(digits) not in found:
                 found.append(int(digits))
     return tuple(found)
 
@@ -167,7 +173,9 @@ def _cwe_from_refs(refs: Any) -> tuple[int, ...]:
 def _severity_from_score(score: Any) -> Severity | None:
     try:
         value = float(score)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond a double
+        return None
+    if not math.isfinite(value):  # "nan" and "inf" are strings float() accepts
         return None
     if value >= 9.0:
         return Severity.CRITICAL
@@ -182,7 +190,10 @@ def _severity_from_score(score: Any) -> Severity | None:
 
 def _local_path(uri: str, base_uri: str | None, root: Path) -> str:
     """A root-relative POSIX path when the URI points inside the root, else the URI's path."""
-    parsed = urllib.parse.urlsplit(uri)
+    try:
+        parsed = urllib.parse.urlsplit(uri)
+    except ValueError:  # e.g. "http://[x": an unclosed IPv6 host; keep the text as a path
+        return PurePosixPath(uri).as_posix().removeprefix("./")
     if parsed.scheme == "file" or (not parsed.scheme and base_uri):
         raw = urllib.parse.unquote(parsed.path)
         if not parsed.scheme and base_uri:
@@ -210,14 +221,8 @@ def _mask(snippet: str) -> str:
 
 def _read_line(root: Path, rel: str, line: int, cache: dict[str, list[str] | None]) -> str:
     if rel not in cache:
-        cache[rel] = None
-        try:
-            base = root.resolve()
-            path = (base / rel).resolve()
-            if path.is_relative_to(base) and path.is_file():
-                cache[rel] = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            pass
+        text = read_text_inside(root, rel)
+        cache[rel] = split_lines(text) if text is not None else None
     lines = cache[rel]
     return lines[line - 1] if lines is not None and 0 < line <= len(lines) else ""
 
@@ -388,6 +393,18 @@ def _problem(source: str, message: str, level: ProblemLevel = ProblemLevel.ERROR
     return Problem(kind="sarif-import", level=level, message=message, path=source)
 
 
+def _stopped(problems: list[Problem], source: str, where: str) -> bool:
+    """True once the file made MAX_PROBLEMS problems, after one saying where reading stopped.
+
+    A log with that many malformed runs or results is not a scanner's output: reading on costs
+    time and memory per bad item (a 10 MB array of `{}` made three million problems in 14 s).
+    """
+    if len(problems) < MAX_PROBLEMS:
+        return False
+    problems.append(_problem(source, f"stopped reading at {where} after {MAX_PROBLEMS:,} problems"))
+    return True
+
+
 def import_sarif(path: Path, *, root: Path) -> SarifImport:
     """Read one SARIF file into findings; never raises for bad content (see module docstring)."""
     source = str(path)
@@ -400,22 +417,18 @@ def import_sarif(path: Path, *, root: Path) -> SarifImport:
         imported.problems.append(_problem(source, f"cannot read SARIF file: {reason}"))
         return imported
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = loads(text)
+    except JsonInputError as exc:
         imported.readable = False
         imported.problems.append(
             Problem(
                 kind="sarif-import",
                 level=ProblemLevel.ERROR,
-                message=f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
+                message=f"not valid JSON at line {exc.line} column {exc.column}: {exc.msg}",
                 path=source,
-                line=exc.lineno,
+                line=exc.line,
             )
         )
-        return imported
-    except RecursionError:
-        imported.readable = False
-        imported.problems.append(_problem(source, "JSON nested too deeply to be a SARIF log"))
         return imported
     if not isinstance(data, dict) or not isinstance(data.get("runs"), list):
         imported.readable = False
@@ -434,6 +447,8 @@ def import_sarif(path: Path, *, root: Path) -> SarifImport:
         )
     for run_index, run_raw in enumerate(data["runs"]):
         where = f"runs[{run_index}]"
+        if _stopped(imported.problems, source, where):
+            break
         try:
             run_obj = _obj(run_raw, where)
             run = _read_run(run_obj, where, source, root, imported.problems)
@@ -463,7 +478,7 @@ def _read_run(
             if isinstance(value, dict) and isinstance(value.get("uri"), str):
                 base_uris[key] = value["uri"]
     artifacts: list[str] = []
-    for artifact in run_obj.get("artifacts") or []:
+    for artifact in _list(run_obj.get("artifacts"), f"{where}.artifacts"):
         loc = artifact.get("location") if isinstance(artifact, dict) else None
         artifacts.append(loc.get("uri", "") if isinstance(loc, dict) else "")
     extensions = [
@@ -493,6 +508,8 @@ def _read_run(
     problems.extend(_tool_notifications(run_obj, ctx, source))
     for result_index, result in enumerate(_list(run_obj.get("results"), f"{where}.results")):
         result_where = f"{where}.results[{result_index}]"
+        if _stopped(problems, source, result_where):
+            break
         try:
             run.findings.append(_finding(result, result_where, ctx, run))
         except _MalformedError as exc:

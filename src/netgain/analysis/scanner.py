@@ -29,6 +29,7 @@ from netgain.analysis.findings import (
 from netgain.analysis.index import ModuleInfo, ProgramIndex
 from netgain.analysis.options import ScanOptions
 from netgain.analysis.patterns import run_patterns
+from netgain.analysis.problems import Problem, ProblemLevel
 from netgain.analysis.rules.base import RuleMeta, all_rules, get_rule
 from netgain.analysis.source import ParsedSource, decode_source, parse_source
 from netgain.analysis.summaries import RawFinding
@@ -177,6 +178,7 @@ ANALYZER_SOURCES = (
     "index.py",
     "options.py",
     "patterns.py",
+    "problems.py",
     "scanner.py",
     "source.py",
     "summaries.py",
@@ -332,6 +334,7 @@ def _scan_with_stats(
     stats.functions_analysed, stats.functions_reused = engine.analyses, engine.reused
     if cache is not None:
         cache.save()
+        result.problems.extend(Problem("cache", ProblemLevel.WARNING, m) for m in cache.problems)
         stats.cache_hits, stats.lazy_parses = cache.hits, cache.lazy_parses
         stats.files_unread = cache.stat_hits
     result.findings.sort(

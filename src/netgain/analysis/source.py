@@ -66,3 +66,19 @@ def read_source(path: Path, rel: str) -> ParsedSource | UnparsedFile:
     except OSError as exc:
         return UnparsedFile(rel, f"cannot read: {exc.strerror or exc}", None)
     return parse_source(rel, data)
+
+
+def read_text_inside(root: Path, rel: str) -> str | None:
+    """The text of `root/rel`, or None when it is missing, unreadable or outside the root.
+
+    `rel` comes from hostile input (an imported SARIF location, a finding's path), so it may climb
+    out with `..`, point through a link, or hold a NUL byte (`ValueError` from the OS layer).
+    """
+    try:
+        base = root.resolve()
+        path = (base / rel).resolve()
+        if not path.is_relative_to(base) or not path.is_file():
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except (OSError, ValueError):
+        return None

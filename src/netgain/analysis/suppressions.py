@@ -17,6 +17,8 @@ from pathlib import Path
 
 from netgain.analysis.findings import Finding
 from netgain.analysis.problems import Problem, ProblemLevel
+from netgain.analysis.source import read_text_inside
+from netgain.text import split_lines
 
 _MARKER = re.compile(
     r"#\s*netgain\s*:\s*ignore\s*\[(?P<ids>[^\]]*)\](?P<reason>.*)$", re.IGNORECASE
@@ -46,12 +48,13 @@ def _comments(text: str) -> list[tuple[int, int, str]]:
     """
     found: list[tuple[int, int, str]] = []
     try:
-        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        for tok in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
             if tok.type == tokenize.COMMENT:
                 found.append((tok.start[0], tok.start[1], tok.string))
-    except (tokenize.TokenError, SyntaxError, ValueError):
+    # SystemError: CPython 3.12's tokenize raises it, wrapping the SyntaxError, on a NUL byte
+    except (tokenize.TokenError, SyntaxError, ValueError, SystemError):
         found = []
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(split_lines(text), start=1):
             index = line.find("#")
             if index >= 0:
                 found.append((number, index, line[index:]))
@@ -60,7 +63,7 @@ def _comments(text: str) -> list[tuple[int, int, str]]:
 
 def parse_suppressions(text: str) -> list[InlineSuppression]:
     """Every `# netgain: ignore[...]` comment in a source text, reasons included (possibly empty)."""
-    lines = text.splitlines()
+    lines = split_lines(text)
     result: list[InlineSuppression] = []
     for number, column, comment in _comments(text):
         match = _MARKER.search(comment)
@@ -89,18 +92,6 @@ def covers(item: InlineSuppression, finding: Finding) -> bool:
     return bool(item.reason) and start <= item.target <= end and _matches(item.rule_ids, finding)
 
 
-def _read_inside(root: Path, rel: str) -> str | None:
-    """The text of `root/rel`, or None when it is missing or lies outside the root (hostile paths)."""
-    try:
-        base = root.resolve()
-        path = (base / rel).resolve()
-        if not path.is_relative_to(base) or not path.is_file():
-            return None
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-
-
 def apply_inline_suppressions(findings: Iterable[Finding], root: Path) -> list[Problem]:
     """Mark findings covered by a reasoned inline suppression; return the problems found.
 
@@ -112,7 +103,7 @@ def apply_inline_suppressions(findings: Iterable[Finding], root: Path) -> list[P
         by_path.setdefault(finding.location.path, []).append(finding)
     problems: list[Problem] = []
     for path in sorted(by_path):
-        text = _read_inside(root, path)
+        text = read_text_inside(root, path)
         if text is None or "netgain" not in text:
             continue
         parsed = parse_suppressions(text)

@@ -7,7 +7,6 @@ Every table is validated on load; an error names the file and the offending key.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import Any
 
 from netgain.analysis.findings import Confidence
 from netgain.errors import NetgainError
+from netgain.userpattern import PatternError, UserPattern, compile_pattern
 
 DEFAULT_SINK_SOURCES = frozenset({"user", "cli", "env", "socket", "file"})
 
@@ -73,7 +73,7 @@ class TypeModel:
 @dataclass(frozen=True, slots=True)
 class NameSinkModel:
     rule: str
-    pattern: re.Pattern[str]
+    pattern: UserPattern
     sources: frozenset[str]
 
 
@@ -338,9 +338,9 @@ def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) 
             {"rule": str, "pattern": str, "sources": list, "description": str},
             ("rule", "pattern", "sources"),
         )
-        try:
-            pattern = re.compile(e["pattern"])
-        except re.error as exc:
+        try:  # RE2: names in scanned code are written by whoever wrote the code
+            pattern = compile_pattern(e["pattern"])
+        except PatternError as exc:
             raise check.fail(f"{where}.pattern", f"invalid regular expression: {exc}") from exc
         models.name_sinks.append(
             NameSinkModel(

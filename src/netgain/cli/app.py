@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 
 import typer
@@ -73,10 +74,46 @@ def main() -> None:
     try:
         app()
     except NetgainError as exc:
-        from rich.text import Text
+        _fail(str(exc), exc.exit_code)
+    except Exception as exc:
+        error = _environment_error(exc)
+        if error is None:
+            raise
+        _fail(str(error), error.exit_code)
 
-        from netgain.cli.output import err_console
 
-        # Text, not markup: messages quote config keys like "[scan]"; soft wrap keeps paths whole.
-        err_console.print(Text.assemble(("error: ", "red"), str(exc)), soft_wrap=True)
-        sys.exit(exc.exit_code)
+def _fail(message: str, code: int) -> None:
+    from rich.text import Text
+
+    from netgain.cli.output import err_console
+
+    # Text, not markup: messages quote config keys like "[scan]"; soft wrap keeps paths whole.
+    err_console.print(Text.assemble(("error: ", "red"), message), soft_wrap=True)
+    sys.exit(code)
+
+
+# A write the environment refused: full or read-only disk, file size limit, no permission.
+_ENVIRONMENT_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
+)
+
+
+def _environment_error(exc: Exception) -> NetgainError | None:
+    """A clear error for failures of the store or the disk rather than of netgain (else None).
+
+    A store error names the store and says what was kept (netgain.store.failures); the store
+    modules are imported only when the command had loaded SQLAlchemy, so `scan` stays light.
+    """
+    if "sqlalchemy" in sys.modules:
+        import sqlite3
+
+        from sqlalchemy.exc import DBAPIError
+
+        from netgain.store.failures import store_failure
+
+        if isinstance(exc, DBAPIError | sqlite3.Error):
+            return store_failure(exc)
+    if isinstance(exc, OSError) and exc.errno in _ENVIRONMENT_ERRNOS:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return NetgainError(f"{where}{exc.strerror or exc}; nothing else was changed")
+    return None

@@ -17,6 +17,7 @@ from typing import Any
 import typer
 
 from netgain.errors import UsageError
+from netgain.jsoninput import JsonInputError, loads
 
 DB_HELP = "Database URL (default: $NETGAIN_DATABASE_URL, else SQLite at REPO/.netgain/netgain.db)."
 
@@ -30,8 +31,8 @@ class CheckFormat(StrEnum):
 
 def _load_map(path: Path) -> dict[str, int]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, JsonInputError) as exc:
         raise UsageError(f"{path}: cannot read review load: {exc}") from exc
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, int) for k, v in data.items()
@@ -57,6 +58,7 @@ def run_check(
     db: str | None,
     fetch_reviews: bool,
     record: bool = True,
+    org_policy: str | None = None,
 ) -> dict[str, Any]:
     """Everything `netgain check` does except printing; returns the decision document.
 
@@ -73,6 +75,7 @@ def run_check(
     from netgain.policy.document import build_document
     from netgain.policy.evaluate import decide
     from netgain.policy.facts import gather
+    from netgain.policy.floor import load_floor
     from netgain.policy.github import (
         PullRequest,
         Review,
@@ -131,6 +134,9 @@ def run_check(
     base_sha, head_sha = resolved
     # everything that decides the verdict comes from the base, never from the change judged
     trusted = load_trusted(ws.root, base_sha, policy_path)
+    floor = load_floor(org_policy, gated=ws.root)  # --org-policy, else $NETGAIN_ORG_POLICY
+    if floor is not None:  # the repository's policy over the organisation floor, checked
+        trusted.policy = floor.apply(trusted.raw)
     policy = trusted.policy
     ws.use_config(trusted.raw)
     scan_config = load_scan_config(trusted.raw)
@@ -322,6 +328,13 @@ def register(app: typer.Typer) -> None:
             metavar="FILE",
             help="Policy file (default: netgain.toml, then pyproject.toml).",
         ),
+        org_policy: str | None = typer.Option(
+            None,
+            "--org-policy",
+            metavar="FILE",
+            help="Organisation floor: a file, a git checkout or CHECKOUT:PATH (read at HEAD); "
+            "default $NETGAIN_ORG_POLICY. The policy may tighten it, never loosen it.",
+        ),
         review_load: Path | None = typer.Option(
             None,
             "--review-load",
@@ -363,6 +376,7 @@ def register(app: typer.Typer) -> None:
             db=db,
             fetch_reviews=fetch_reviews,
             record=record,
+            org_policy=org_policy,
         )
         if fmt is CheckFormat.JSON:
             text = json.dumps(doc, indent=2, sort_keys=True, default=str) + "\n"

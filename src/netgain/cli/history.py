@@ -20,7 +20,8 @@ from netgain.cli.output import console, emit_json, err_console, progress, warn
 from netgain.config import RawConfig, database_url, ensure_state_dir, load_config
 from netgain.errors import UsageError
 from netgain.history import IngestReport, ingest_repository
-from netgain.history.queries import load_provenance, summarize
+from netgain.history.missing import BLOBLESS_HINT, blobless
+from netgain.history.queries import load_problems, load_provenance, summarize
 from netgain.history.share import ShareResult, compute_share
 from netgain.provenance import MarkerRule, marker_rules
 from netgain.store.engine import open_store
@@ -47,6 +48,8 @@ def open_workspace(repo: Path, db: str | None) -> Workspace:
         raise UsageError(f"{repo}: no such directory")
     root = git.repo_root(repo)
     ensure_state_dir(root)
+    if blobless(root):
+        warn(BLOBLESS_HINT)
     config = load_config(root)
     markers = marker_rules(config.section("provenance"), config.source)
     return Workspace(root, open_store(database_url(root, db)), markers, config)
@@ -133,7 +136,7 @@ def register(app: typer.Typer) -> None:
         rows_by_sha = load_provenance(ws.engine, report.repository_id, shas)
         rows = [rows_by_sha[s] for s in shas if s in rows_by_sha]
         missing = len(shas) - len(rows)
-        problems = report.to_dict()["problems"]
+        problems = _range_problems(ws, report, set(shas))
         payload = {
             "range": " ".join(args),
             "commits": [r.to_dict() for r in rows],
@@ -157,6 +160,21 @@ def register(app: typer.Typer) -> None:
         jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel blames (default: all cores)."),
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
         top: int = typer.Option(15, "--top", help="Files to list in the table."),
+        move_chars: int | None = typer.Option(
+            None,
+            "--move-chars",
+            min=0,
+            metavar="N",
+            help="git blame -M<N>: characters a moved block needs (git's default 20).",
+        ),
+        copy_chars: int | None = typer.Option(
+            None,
+            "--copy-chars",
+            min=0,
+            metavar="N",
+            help="git blame -C<N>: characters a copied block needs (git's default 40). "
+            "Aider's published method: --move-chars 100 --copy-chars 100.",
+        ),
     ) -> None:
         """AI share of the lines introduced in a range that survive at its end (blame-based)."""
         ws = open_workspace(repo, db)
@@ -176,6 +194,8 @@ def register(app: typer.Typer) -> None:
                 label=rev_range,
                 jobs=jobs or os.cpu_count(),
                 on_file=lambda: bar.advance(task),
+                move_chars=move_chars,
+                copy_chars=copy_chars,
             )
         result.problems[:0] = report.problems
         data = result.to_dict()
@@ -184,6 +204,22 @@ def register(app: typer.Typer) -> None:
             return
         _print_share(result, data, top)
         _problem_lines(data["problems"])
+
+
+def _range_problems(ws: Workspace, report: IngestReport, shas: set[str]) -> list[dict[str, Any]]:
+    """This run's problems plus those earlier ingests stored for the range's commits.
+
+    A commit read once with a missing blob keeps its unknown line counts: every later listing of
+    it must say so, not only the run that first met the problem.
+    """
+    problems: list[dict[str, Any]] = list(report.to_dict()["problems"])
+    seen = {(p["kind"], p["sha"], p["path"], p["message"]) for p in problems}
+    for stored in load_problems(ws.engine, report.repository_id):
+        key = (stored["kind"], stored["sha"], stored["path"], stored["message"])
+        if stored["sha"] in shas and key not in seen:
+            seen.add(key)
+            problems.append(stored)
+    return problems
 
 
 def _split_range(root: Path, rev_range: str) -> tuple[str | None, str]:
@@ -278,3 +314,12 @@ def _print_share(result: ShareResult, data: dict[str, Any], top: int) -> None:
         console.print(table)
     if result.skipped_binary:
         console.print(f"[dim]{len(result.skipped_binary)} binary file(s) not counted[/dim]")
+    if result.unavailable:
+        shown = ", ".join(result.unavailable[:5]) + (" ..." if len(result.unavailable) > 5 else "")
+        console.print(
+            f"[yellow]INCOMPLETE: {len(result.unavailable)} file(s) could not be blamed (a blob "
+            f"is missing): their lines are unknown and not in the figures above: {shown}[/yellow]",
+            highlight=False,
+        )
+    for path, why in sorted(result.degraded.items()):
+        console.print(f"[yellow]degraded: {path}: {why}[/yellow]", highlight=False)

@@ -42,11 +42,13 @@ def metrics_document(
     quiet: bool,
     deployments: Path | None = None,
     decisions: Path | None = None,
+    szz: bool = True,
 ) -> dict[str, Any]:
     """Ingest (incrementally), collect every source and compute the metrics document.
 
     Deployments: `--deployments FILE`, else `[incidents] deployments_file`, plus the tags
-    matching `[incidents] deploy_tags` (the sources incident linking uses).
+    matching `[incidents] deploy_tags` (the sources incident linking uses); with none of them,
+    release tags. Pull requests, features and SZZ labels are derived from git on the way.
     """
     if by not in ("week", "month"):
         raise UsageError(f"--by {by!r}: use week or month")
@@ -66,8 +68,9 @@ def metrics_document(
         by=by,
         review_exports=reviews,
         rework=rework,
+        szz=szz,
         scan_paths=scan or None,
-        deploy_tags=settings.deploy_tags,
+        settings=settings,
         deployments_file=deployments,
         decisions_file=decisions,
     )
@@ -111,11 +114,11 @@ def _print(doc: dict[str, Any]) -> None:
             p["period"],
             str(p["changes"]),
             "-" if p["merged_prs"] is None else str(p["merged_prs"]),
-            str(p["features"]),
+            _count(p["features"]),
             str(p["lines_added"]),
             "-" if p["ai_share"] is None else f"{p['ai_share']:.0%}",
-            "-" if p["incidents"] is None else str(p["incidents"]),
-            f"{p['net_productivity']['net_features']:.1f}",
+            _count(p["incidents"]),
+            _net(p["net_productivity"]["net_features"]),
         )
     console.print(table)
     buckets = Table(
@@ -137,7 +140,7 @@ def _print(doc: dict[str, Any]) -> None:
             group if group == "unknown" else f"{group}%",
             str(row["changes"]),
             str(row["items"]),
-            str(row["features"]),
+            _count(row["features"]),
             fmt_estimate(outcomes.get("change_failure_rate", outcomes)),
             fmt_estimate(outcomes.get("incidents_per_feature", outcomes), percent=False),
         )
@@ -179,6 +182,13 @@ def _print(doc: dict[str, Any]) -> None:
             f"{fmt_estimate(review['senior_share_on_ai_heavy'])}",
             highlight=False,
         )
+    lead = doc["dora"]["lead_time_hours"]
+    if "value" in lead:
+        console.print(
+            f"lead time for changes (hours, median, {lead['from']}): {fmt_estimate(lead, False)}",
+            highlight=False,
+            markup=False,
+        )
     deploys = doc["dora"]["deployment_frequency"]
     if "status" in deploys:
         console.print(f"deployment frequency: {deploys['status']}", highlight=False)
@@ -204,13 +214,48 @@ def _print(doc: dict[str, Any]) -> None:
         )
     net = doc["net_productivity"]["total"]
     missing = f" (not counted, no data: {', '.join(net['missing'])})" if net["missing"] else ""
-    console.print(
-        f"net productivity: {net['features']} features - {net['cost_hours']['total']:.1f} h of "
-        f"downstream cost = [bold]{net['net_features']:.1f}[/bold] feature-equivalents{missing}",
-        highlight=False,
-    )
+    if net["features"] is None:
+        console.print(
+            "net productivity: unknown (no feature data: no commit or PR says which changes are "
+            f"features); downstream cost {net['cost_hours']['total']:.1f} h{missing}",
+            highlight=False,
+            markup=False,
+        )
+    else:
+        console.print(
+            f"net productivity: {net['features']} features - {net['cost_hours']['total']:.1f} h "
+            f"of downstream cost = [bold]{net['net_features']:.1f}[/bold] feature-equivalents"
+            f"{missing}",
+            highlight=False,
+        )
+    print_sections(doc["sections"])
     for note in doc["notes"][:20]:
         warn(note)
+
+
+def print_sections(sections: dict[str, dict[str, Any]]) -> None:
+    """Where each figure came from, and what would fill each section still empty."""
+    table = Table(title="where each figure comes from", title_justify="left")
+    for name in ("section", "status", "source / to fill it"):
+        table.add_column(name, overflow="fold")
+    for entry in sections.values():
+        says = entry["source"] or ""
+        if entry["fill"]:
+            says = (
+                f"{says}; to fill this: {entry['fill']}"
+                if says
+                else f"to fill this: {entry['fill']}"
+            )
+        table.add_row(entry["title"], entry["status"], says)
+    console.print(table, markup=False, highlight=False)
+
+
+def _count(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def _net(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
 
 
 SCAN_HELP = "Also scan Python files under PATH and compute vulnerability density by blame."
@@ -220,6 +265,8 @@ REVIEWS_HELP = (
 )
 DECISIONS_HELP = "Review-gate decision log (default: REPO/.netgain/decisions.jsonl)."
 DEPLOYMENTS_HELP = "CSV of deployments (sha, deployed_at[, environment]) for deployment frequency."
+REWORK_HELP = "Measure rework from the history (kept per change once its window has closed)."
+SZZ_HELP = "Run SZZ on fix commits no run analysed yet, within [metrics] szz_seconds."
 
 
 def register(app: typer.Typer) -> None:
@@ -241,7 +288,8 @@ def register(app: typer.Typer) -> None:
             None, "--decisions", metavar="FILE", help=DECISIONS_HELP
         ),
         scan: list[str] = typer.Option([], "--scan", metavar="PATH", help=SCAN_HELP),
-        rework: bool = typer.Option(True, "--rework/--no-rework", help="Measure rework by blame."),
+        rework: bool = typer.Option(True, "--rework/--no-rework", help=REWORK_HELP),
+        szz: bool = typer.Option(True, "--szz/--no-szz", help=SZZ_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print the metrics document as JSON."),
     ) -> None:
         """Net-productivity metrics: throughput vs incidents, quality, rework, review load."""
@@ -256,6 +304,7 @@ def register(app: typer.Typer) -> None:
             quiet=as_json,
             deployments=deployments,
             decisions=decisions,
+            szz=szz,
         )
         if as_json:
             emit_json(doc)

@@ -11,7 +11,9 @@ from netgain.cli.metrics import (
     DECISIONS_HELP,
     DEPLOYMENTS_HELP,
     REVIEWS_HELP,
+    REWORK_HELP,
     SCAN_HELP,
+    SZZ_HELP,
     metrics_document,
 )
 from netgain.cli.output import console, emit_json
@@ -43,7 +45,8 @@ def register(app: typer.Typer) -> None:
             None, "--decisions", metavar="FILE", help=DECISIONS_HELP
         ),
         scan: list[str] = typer.Option([], "--scan", metavar="PATH", help=SCAN_HELP),
-        rework: bool = typer.Option(True, "--rework/--no-rework", help="Measure rework by blame."),
+        rework: bool = typer.Option(True, "--rework/--no-rework", help=REWORK_HELP),
+        szz: bool = typer.Option(True, "--szz/--no-szz", help=SZZ_HELP),
         as_json: bool = typer.Option(
             False, "--json", help="Print the path and the document as JSON."
         ),
@@ -62,6 +65,7 @@ def register(app: typer.Typer) -> None:
             quiet=as_json,
             deployments=deployments,
             decisions=decisions,
+            szz=szz,
         )
         target = output or Path(doc["repository"]) / ".netgain" / "report.html"
         path = write_html(doc, target)

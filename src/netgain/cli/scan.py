@@ -89,6 +89,7 @@ def run_scan(request: ScanRequest) -> ScanOutcome:
     from netgain.analysis.diff_filter import changed_lines_since, filter_to_changes
     from netgain.analysis.findings import Severity
     from netgain.analysis.options import EntryMode, ScanOptions
+    from netgain.analysis.problems import Problem, ProblemLevel
     from netgain.analysis.rules.base import all_rules
     from netgain.analysis.sarif_import import import_sarif
     from netgain.analysis.scanner import scan
@@ -134,6 +135,7 @@ def run_scan(request: ScanRequest) -> ScanOutcome:
         diff_base=request.diff_base,
         started=started,
     )
+    report.problems.extend(result.problems)
     unreadable: list[str] = []
     for source in request.imports:
         imported = import_sarif(source, root=root)
@@ -147,6 +149,15 @@ def run_scan(request: ScanRequest) -> ScanOutcome:
     if request.diff_base is not None:
         changed = changed_lines_since(root, request.diff_base)
         report.findings, report.outside_diff = filter_to_changes(report.findings, changed)
+        report.problems.extend(
+            Problem(
+                "diff-degraded",
+                ProblemLevel.WARNING,
+                f"{why}; every finding in the file is reported as changed",
+                path,
+            )
+            for path, why in sorted(changed.degraded.items())
+        )
     if baseline is not None and request.baseline is not None:
         report.baselined = apply_baseline(report.findings, baseline, request.baseline.name)
     report.finished = datetime.now(UTC)

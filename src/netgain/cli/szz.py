@@ -14,6 +14,7 @@ from netgain.config import database_url
 from netgain.errors import UsageError
 from netgain.history.ingest import get_repository
 from netgain.store.engine import open_store
+from netgain.store.retry import retrying
 from netgain.szz import DEFAULT_VARIANT, VARIANTS, SzzResult, find_inducing, get_variant
 from netgain.szz.persist import store_results
 
@@ -140,9 +141,15 @@ def register(app: typer.Typer) -> None:
         )
         if store:
             engine = open_store(database_url(root, db))
-            with Session(engine) as session, session.begin():
-                repo_row = get_repository(session, root, git.is_shallow(root))
-                store_results(session, repo_row.id, results)
+            shallow = git.is_shallow(root)
+
+            def store_links() -> None:
+                with Session(engine) as session, session.begin():
+                    repo_row = get_repository(session, root, shallow)
+                    store_results(session, repo_row.id, results)
+
+            # another `szz` or `risk train` may store the same fixes at once: the loser replaces
+            retrying(store_links, conflicts=True)
             engine.dispose()
         if as_json:
             if evidence:

@@ -20,8 +20,31 @@ from netgain.git.paths import decode_path, unquote_c_path
 from netgain.git.runner import GitProblemError, run_git
 
 
+def copy_args(move_chars: int | None = None, copy_chars: int | None = None) -> list[str]:
+    """`-M -C -C -C`, with git's thresholds when given (`-M<num>` / `-C<num>`).
+
+    `num` is how many alphanumeric characters a moved or copied block needs before git credits it
+    to the older lines (git's defaults: 20 for moves, 40 for copies). Aider publishes its
+    per-release figures with `-M100 -C100 -C -C`: with the defaults, short repetitive blocks (a
+    YAML settings file) are taken for copies of older ones and fewer lines count as new.
+    """
+    for value in (move_chars, copy_chars):
+        if value is not None and value < 0:
+            raise GitError(f"a move/copy threshold must be >= 0, not {value}")
+    move = "-M" if move_chars is None else f"-M{move_chars}"
+    copy = "-C" if copy_chars is None else f"-C{copy_chars}"
+    return [move, copy, "-C", "-C"]
+
+
 def blame_file(
-    repo: Path, rev: str, path: str, *, since: str | None = None, copies: bool = True
+    repo: Path,
+    rev: str,
+    path: str,
+    *,
+    since: str | None = None,
+    copies: bool = True,
+    move_chars: int | None = None,
+    copy_chars: int | None = None,
 ) -> list[BlameLine]:
     """Who last changed each line of `path` at `rev`.
 
@@ -32,6 +55,7 @@ def blame_file(
         since: Only look at commits in `since..rev`; lines older than that are attributed to the
             boundary commit with `boundary=True` (they were not written in the range).
         copies: Follow lines moved or copied from other files (`-M -C -C -C`); slower.
+        move_chars, copy_chars: git's `-M<num>` / `-C<num>` thresholds (`copy_args`).
 
     Returns:
         One BlameLine per line of the file, in file order.
@@ -48,7 +72,7 @@ def blame_file(
     # --no-textconv: never run a configured conversion command on repository content.
     args = ["blame", "--incremental", "--root", "--no-textconv"]
     if copies:
-        args += ["-M", "-C", "-C", "-C"]
+        args += copy_args(move_chars, copy_chars)
     args.append(rev if since is None else f"{since}..{rev}")
     try:
         out = run_git(repo, *args, "--", path)
@@ -93,6 +117,8 @@ def blame_files(
     since: str | None = None,
     copies: bool = True,
     jobs: int | None = None,
+    move_chars: int | None = None,
+    copy_chars: int | None = None,
 ) -> Iterator[tuple[str, list[BlameLine] | GitProblem]]:
     """Blame many files in parallel (threads, each driving one `git blame` process).
 
@@ -103,7 +129,15 @@ def blame_files(
 
     def one(path: str) -> list[BlameLine] | GitProblem:
         try:
-            return blame_file(repo, rev, path, since=since, copies=copies)
+            return blame_file(
+                repo,
+                rev,
+                path,
+                since=since,
+                copies=copies,
+                move_chars=move_chars,
+                copy_chars=copy_chars,
+            )
         except GitProblemError as exc:
             return exc.problem
         except GitError as exc:

@@ -15,7 +15,13 @@ from netgain.errors import GitError
 from netgain.git.model import FileDiff, GitProblem, LineRange
 from netgain.git.paths import decode_path, unquote_c_path
 from netgain.git.repo import is_partial_clone
-from netgain.git.runner import git_stream, read_chunks, run_git
+from netgain.git.runner import (
+    GitProblemError,
+    git_stream,
+    read_chunks,
+    run_git,
+    worktree_config,
+)
 
 # The patch options every netgain diff uses: zero context, hunks never merged, renames paired,
 # and nothing from the user's configuration that would change the text (colour, external diff
@@ -289,7 +295,16 @@ def diff_between(
     for rev in revs:
         if rev.startswith("-"):
             raise GitError(f"refusing revision that looks like an option: {rev!r}")
-    out = run_git(repo, "--literal-pathspecs", "diff", *PATCH_OPTIONS, *revs, "--", *(paths or ()))
+    options: list[str] = list(PATCH_OPTIONS)
+    config = None
+    if head is None:
+        # Reading the work tree runs the filters .gitattributes names (switched off here) and a
+        # `git status` inside every checked-out submodule (never: only their commit matters).
+        options.append("--ignore-submodules=dirty")
+        config = worktree_config(repo)
+    out = run_git(
+        repo, "--literal-pathspecs", "diff", *options, *revs, "--", *(paths or ()), config=config
+    )
     return _parse_lines(out.split(b"\n"), zero_context=True)
 
 
@@ -336,17 +351,47 @@ def _iter_commit_bodies(
     if not wanted:
         return
     if is_partial_clone(repo):
-        missing = missing_blobs_by_commit(repo, wanted)
-        for sha, oids in missing.items():
-            sink.append(
-                GitProblem(
-                    "missing-blob",
-                    f"{len(oids)} blob(s) are not in the repository (partial clone); "
-                    f"diff unavailable, e.g. {min(oids)}",
-                    sha,
-                )
+        wanted = _without_missing_blobs(repo, wanted, sink, "partial clone")
+    done: set[str] = set()
+    try:
+        for sha, body in _stream_bodies(repo, wanted):
+            done.add(sha)
+            yield sha, body
+    except GitProblemError:
+        # A blob is gone although this is no partial clone (a mirror or snapshot that left its
+        # largest files out, a pruned repository): git died at the first commit needing it.
+        # Report the commits that need a missing blob and diff the others again.
+        rest = _without_missing_blobs(
+            repo, [sha for sha in wanted if sha not in done], sink, "missing from the object store"
+        )
+        yield from _stream_bodies(repo, rest)
+
+
+def _without_missing_blobs(
+    repo: Path, shas: list[str], sink: list[GitProblem], why: str
+) -> list[str]:
+    """`shas` minus the commits whose diff needs an absent blob; one problem per such commit."""
+    missing = missing_blobs_by_commit(repo, shas)
+    for sha, oids in missing.items():
+        sink.append(
+            GitProblem(
+                "missing-blob",
+                f"{len(oids)} blob(s) are not in the repository ({why}); "
+                f"diff unavailable, e.g. {min(oids)}",
+                sha,
             )
-        wanted = [sha for sha in wanted if sha not in missing]
+        )
+    return [sha for sha in shas if sha not in missing]
+
+
+def _stream_bodies(repo: Path, wanted: list[str]) -> Iterator[tuple[str, list[bytes]]]:
+    """Each commit's `-U0` patch lines from one `git diff-tree --stdin`, in `wanted` order.
+
+    A body is yielded only once the next commit's header shows it is complete, and the last one
+    only after git exited cleanly: a git that dies half-way never hands out a truncated patch.
+    """
+    if not wanted:
+        return
     wanted_set = {sha.encode("ascii") for sha in wanted}
     with tempfile.TemporaryFile() as feed:
         feed.write("".join(f"{sha}\n" for sha in wanted).encode("ascii"))
@@ -371,9 +416,9 @@ def _iter_commit_bodies(
                         body.append(line)
             if rest:
                 body.append(rest)
+            stream.check()
             if current is not None:
                 yield current.decode("ascii"), body
-            stream.check()
 
 
 def missing_blobs_by_commit(repo: Path, shas: Sequence[str]) -> dict[str, set[str]]:

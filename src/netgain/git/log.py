@@ -30,6 +30,7 @@ from netgain.git.model import Commit, FileStat, GitProblem, Identity
 from netgain.git.paths import decode_path
 from netgain.git.repo import is_partial_clone
 from netgain.git.runner import (
+    exit_text,
     git_stream,
     prefetch_chunks,
     problem_from_stderr,
@@ -155,10 +156,19 @@ def _iter_commits(
         err = stream.stderr_text()
     # git died while printing `held` (its numstat may be cut short): the checked path redoes it.
     if problem_from_stderr(err) is None:
-        raise GitError(f"git log failed (exit {code}): {err.strip()}")
+        raise _log_failed(repo, code, err)
     # A blob is missing although this is no partial clone (a corrupt or grafted repository):
     # finish with the checked path, which reports the affected commits instead of dying.
     yield from _iter_checked(repo, rev_args, oldest_first, sink, seen)
+
+
+def _log_failed(repo: Path, code: int, err: str) -> GitError:
+    """`git log` died mid-stream (killed, out of memory, a corrupt pack): nothing after the last
+    whole commit was yielded, and the message says so."""
+    return GitError(
+        f"git log failed in {repo} ({exit_text(code)}): {err.strip() or 'no message'}; "
+        "the history read so far ends at the last complete commit"
+    )
 
 
 def _decode(raw: bytes, what: str, bad: list[str]) -> str:
@@ -298,19 +308,26 @@ def _iter_checked(
             commits.append(commit)
             if commit.is_merge:
                 continue
-            needed = {oid for mode, oid, _ in entries if mode != _GITLINK and oid not in _ZERO_OID}
-            missing = needed - present
-            if missing:
+            missing_by_path: dict[str, str] = {}
+            for mode, oid, path in entries:
+                if mode != _GITLINK and oid not in _ZERO_OID and oid not in present:
+                    missing_by_path.setdefault(path, oid)
+            if missing_by_path:
                 commit.stats_available = False
-                paths = dict.fromkeys(path for _, _, path in entries)
-                raw_files[commit.sha] = [FileStat(path, None, None) for path in paths]
-                found.append(
+                readable = list(dict.fromkeys(p for _, _, p in entries))
+                readable = [p for p in readable if p not in missing_by_path]
+                raw_files[commit.sha] = _numstat_of_paths(repo, commit.sha, readable) + [
+                    FileStat(path, None, None) for path in missing_by_path
+                ]
+                found.extend(
                     GitProblem(
                         "missing-blob",
-                        f"{len(missing)} blob(s) of this commit are not in the repository "
-                        f"(partial clone?); line counts unavailable, e.g. {min(missing)}",
+                        f"{path}: blob {oid} is not in the repository (partial clone?); "
+                        "its line counts are unknown, not 0",
                         commit.sha,
+                        path,
                     )
+                    for path, oid in missing_by_path.items()
                 )
             elif entries:
                 complete.append(commit.sha)
@@ -318,7 +335,7 @@ def _iter_checked(
         err = stream.stderr_text() if code else ""
     if code:
         if problem_from_stderr(err) is None:
-            raise GitError(f"git log failed (exit {code}): {err.strip()}")
+            raise _log_failed(repo, code, err)
         # Even trees are missing (a `--filter=tree:0` clone): only commit metadata is readable.
         yield from _iter_metadata_only(repo, rev_args, oldest_first, sink, skip)
         return
@@ -330,6 +347,35 @@ def _iter_checked(
         else:
             commit.files = stats.get(commit.sha, [])
         yield commit
+
+
+def _numstat_of_paths(repo: Path, sha: str, paths: list[str]) -> list[FileStat]:
+    """Numstat of one commit restricted to `paths`, whose blobs are all present."""
+    if not paths:
+        return []
+    out = run_git(
+        repo,
+        "--literal-pathspecs",
+        "diff-tree",
+        "-z",
+        "-r",
+        "--root",
+        "--numstat",
+        "--no-renames",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--no-commit-id",
+        sha,
+        "--",
+        *paths,
+    )
+    stats: list[FileStat] = []
+    for record in out.split(b"\0"):
+        text = record.lstrip(b"\n")
+        if b"\t" in text:
+            added, deleted, path = text.split(b"\t", 2)
+            stats.append(FileStat(decode_path(path), _count(added), _count(deleted)))
+    return stats
 
 
 def _iter_metadata_only(

@@ -7,11 +7,21 @@ Every git call in netgain goes through `git_command` so that all of them share t
   tabs, newlines, quotes or backslashes);
 - no network, ever. A partial clone (`--filter=blob:none`) fetches a missing blob from its promisor
   remote on demand; on a CI runner that means an unexpected network call or a hung credential
-  prompt. git >= 2.44 honours `GIT_NO_LAZY_FETCH=1`; for older git (2.39 is installed here) the
-  lazy fetch is a child `git fetch` that inherits our `-c` options, so `-c protocol.allow=never`
-  makes it fail at once ("transport 'file' not allowed") without touching any remote. Both are set.
+  prompt. git 2.44, and the 2024-05 security releases back to 2.39.4, honour
+  `GIT_NO_LAZY_FETCH=1`; for older git the lazy fetch is a child `git fetch` that inherits our
+  environment, and `GIT_ALLOW_PROTOCOL=` (empty: no transport) makes it fail at once ("transport
+  'file' not allowed") without touching any remote or starting a transport program. That
+  variable, unlike `-c protocol.allow=never` (also set), beats the repository's own config: a
+  `protocol.ext.allow=always` there would re-allow `ext::`, whose URL is a command to run.
   The failing command then reports "could not fetch <oid> from promisor remote", which callers turn
-  into a `GitProblem("missing-blob")` through `problem_from_stderr`.
+  into a `GitProblem("missing-blob")` through `problem_from_stderr`;
+- never a program the repository names (docs/security-model.md). Its `.git/config` and
+  `.gitattributes` can name textconv and external diff drivers, clean/smudge/process filters, an
+  fsmonitor, hooks, a pager, a gpg program, a submodule diff run in the submodule. Options whose
+  key git fixes are overridden in `_CONFIG`; drivers have names the repository picks, so the
+  subcommands that could run them get the switches in `_NO_PROGRAM_FLAGS`, and a caller's
+  switch that turns one back on is refused. Filters only run when git reads the work tree:
+  `worktree_config` switches off the ones configured, for the one call that reads it.
 """
 
 from __future__ import annotations
@@ -19,10 +29,11 @@ from __future__ import annotations
 import os
 import queue
 import re
+import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
@@ -50,14 +61,45 @@ _CONFIG = (
     "-c",
     "diff.mnemonicPrefix=false",
     "-c",
-    "diff.external=",
+    "diff.external=",  # also unsets a repository's diff.external: git fails instead of running it
+    "-c",
+    "diff.submodule=short",  # `diff` would run `git diff` inside the submodule, with its config
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "core.hooksPath=/dev/null",
+    "-c",
+    "credential.helper=",  # an empty value clears the list of helpers
 )
+
+# Switches that keep each subcommand from running a diff driver, filter or gpg program the
+# repository configures; inserted right after the subcommand, before the caller's own options.
+_NO_DIFF_DRIVERS = ("--no-textconv", "--no-ext-diff")
+_NO_LOG_PROGRAMS = (*_NO_DIFF_DRIVERS, "--no-show-signature")
+_NO_PROGRAM_FLAGS: dict[str, tuple[str, ...]] = {
+    "log": _NO_LOG_PROGRAMS,
+    "show": _NO_LOG_PROGRAMS,
+    "whatchanged": _NO_LOG_PROGRAMS,
+    "diff": _NO_DIFF_DRIVERS,
+    "diff-tree": _NO_DIFF_DRIVERS,
+    "diff-index": _NO_DIFF_DRIVERS,
+    "diff-files": _NO_DIFF_DRIVERS,
+    "blame": ("--no-textconv",),  # blame runs textconv by default
+    "annotate": ("--no-textconv",),
+    "grep": ("--no-textconv",),
+    "hash-object": ("--no-filters",),
+}
+# Options that would turn a repository's program back on (cat-file --textconv/--filters too).
+_PROGRAM_OPTIONS = frozenset({"--textconv", "--ext-diff", "--filters", "--show-signature"})
 
 _MISSING_RE = re.compile(
     r"could not fetch ([0-9a-f]{40,64}) from promisor remote"
     r"|unable to read ([0-9a-f]{40,64})"
     r"|missing blob object '([0-9a-f]{40,64})'"
     r"|bad object ([0-9a-f]{40,64})"
+    # git blame -C -C -C reading another file's absent blob in a repository that is no partial
+    # clone (python-pillow/Pillow as fetched: a font left out of the snapshot)
+    r"|Cannot read blob ([0-9a-f]{40,64})"
 )
 
 
@@ -92,20 +134,73 @@ def git_env() -> dict[str, str]:
             "GIT_NO_LAZY_FETCH": "1",
             "GIT_NO_REPLACE_OBJECTS": "1",
             "GIT_OPTIONAL_LOCKS": "0",
+            "GIT_ALLOW_PROTOCOL": "",  # no transport at all, whatever the repository allows
         }
     )
     return env
 
 
-def _env() -> dict[str, str]:
+def _env(config: Mapping[str, str] | None = None) -> dict[str, str]:
     # Built per call (microseconds next to starting a process) so a caller that changes
     # os.environ, e.g. a test pointing GIT_CONFIG_GLOBAL elsewhere, is always honoured.
-    return git_env()
+    env = git_env()
+    if config:
+        # GIT_CONFIG_KEY_n/VALUE_n, not `-c key=value`: `-c` splits at the first "=", and a
+        # driver name chosen by the repository may contain one.
+        count = env.get("GIT_CONFIG_COUNT") or "0"
+        if not count.isdigit():
+            raise GitError(f"GIT_CONFIG_COUNT is not a number: {count!r}")
+        start = int(count)
+        for i, (key, value) in enumerate(config.items(), start):
+            env[f"GIT_CONFIG_KEY_{i}"] = key
+            env[f"GIT_CONFIG_VALUE_{i}"] = value
+        env["GIT_CONFIG_COUNT"] = str(start + len(config))
+    return env
 
 
 def git_command(repo: Path | str, *args: str) -> list[str]:
-    """The full argument list for `git <args>` run against `repo`."""
-    return [GIT, "-C", os.fspath(repo), *_CONFIG, *args]
+    """The full argument list for `git <args>` run against `repo`.
+
+    Raises:
+        GitError: `args` ask git to run one of the repository's programs (`--textconv`, ...).
+    """
+    return [GIT, "-C", os.fspath(repo), "--no-pager", *_CONFIG, *_without_programs(args)]
+
+
+def _without_programs(args: Sequence[str]) -> list[str]:
+    """`args` with the subcommand's no-program switches added after it."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):  # global options: -c KEY=VALUE, --literal-...
+        i += 2 if args[i] == "-c" else 1
+    if i >= len(args):
+        return list(args)
+    for arg in args[i + 1 :]:
+        if arg == "--":
+            break  # paths from here on, even one named "--textconv"
+        if arg in _PROGRAM_OPTIONS or (arg.startswith(("--format=", "--pretty=")) and "%G" in arg):
+            raise GitError(f"refusing a git option that runs the repository's programs: {arg}")
+    return [*args[: i + 1], *_NO_PROGRAM_FLAGS.get(args[i], ()), *args[i + 1 :]]
+
+
+def worktree_config(repo: Path | str) -> dict[str, str]:
+    """Config that switches off every clean, smudge and process filter the repository defines.
+
+    Reading the work tree (`git diff BASE`) passes changed files through the filter that
+    `.gitattributes` names, and filters have names the repository picks: list the configured
+    ones and empty their commands (`required=false`, or an empty command is a fatal error).
+    """
+    out = run_git(
+        repo, "config", "--null", "--name-only", "--get-regexp", r"^filter\..+\.", ok_codes=(0, 1)
+    )
+    config: dict[str, str] = {}
+    for key in out.decode("utf-8", "surrogateescape").split("\0"):
+        name = key[len("filter.") : key.rfind(".")]
+        if not name:
+            continue
+        for command in ("clean", "smudge", "process"):
+            config[f"filter.{name}.{command}"] = ""
+        config[f"filter.{name}.required"] = "false"
+    return config
 
 
 def run_git(
@@ -113,8 +208,11 @@ def run_git(
     *args: str,
     input: bytes | None = None,
     ok_codes: Sequence[int] = (0,),
+    config: Mapping[str, str] | None = None,
 ) -> bytes:
     """Run git to completion and return its stdout.
+
+    `config` is added to git's configuration with the highest priority (see `worktree_config`).
 
     Raises:
         GitProblemError: git failed on one missing or unreadable object.
@@ -125,7 +223,7 @@ def run_git(
         input=input,
         stdin=None if input is not None else subprocess.DEVNULL,
         capture_output=True,
-        env=_env(),
+        env=_env(config),
         check=False,
     )
     if proc.returncode not in ok_codes:
@@ -140,7 +238,17 @@ def error_from(args: Sequence[str], code: int, stderr: bytes) -> GitError:
     if problem is not None:
         return GitProblemError(problem)
     cmd = " ".join(args[:3])
-    return GitError(f"git {cmd} failed (exit {code}): {text or 'no message'}")
+    return GitError(f"git {cmd} failed ({exit_text(code)}): {text or 'no message'}")
+
+
+def exit_text(code: int) -> str:
+    """`exit 128`, or `killed by SIGKILL` for a process a signal ended (negative code)."""
+    if code >= 0:
+        return f"exit {code}"
+    try:
+        return f"killed by {signal.Signals(-code).name}"
+    except ValueError:
+        return f"killed by signal {-code}"
 
 
 def problem_from_stderr(text: str, *, path: str | None = None) -> GitProblem | None:

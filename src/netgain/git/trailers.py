@@ -19,12 +19,15 @@ not a trailer. The rules below mirror git 2.39's `trailer_info_get()` as used by
 
 from __future__ import annotations
 
+import re
+
 from netgain.git.model import Trailer
 
 _SPACE = " \t\n\v\f\r"
+_SPACE_CHARS = frozenset(_SPACE)
 _GIT_GENERATED = ("Signed-off-by: ", "(cherry picked from commit ")
 _SCISSORS = "# ------------------------ >8 ------------------------"
-_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+_SEPARATOR = re.compile(r"(?:[A-Za-z0-9-]+[ \t]*)?:")  # disjoint classes: linear, no backtracking
 
 
 def parse_trailers(message: str) -> list[Trailer]:
@@ -50,18 +53,12 @@ def parse_trailers(message: str) -> list[Trailer]:
 
 
 def _find_separator(line: str) -> int:
-    """Index of the `:` ending a trailer token, or -1 (git's find_separator with separators ":")."""
-    whitespace_found = False
-    for i, c in enumerate(line):
-        if c == ":":
-            return i
-        if not whitespace_found and c in _TOKEN_CHARS:
-            continue
-        if i != 0 and c in " \t":
-            whitespace_found = True
-            continue
-        break
-    return -1
+    """Index of the `:` ending a trailer token, or -1 (git's find_separator with separators ":").
+
+    git walks the line: token characters, then (not at the start) blanks, then the `:`.
+    """
+    match = _SEPARATOR.match(line)
+    return match.end() - 1 if match else -1
 
 
 def _is_blank(line: str) -> bool:
@@ -140,30 +137,28 @@ def _trailer_start(lines: list[str], end: int) -> int:
 
 
 def _parse_block(block: list[str]) -> list[Trailer]:
-    items: list[str] = []
-    last: int | None = None
-    for line in block:
-        if last is not None and line[:1] in tuple(_SPACE):
-            items[last] += "\n" + line
-            continue
-        items.append(line)
-        last = len(items) - 1 if _find_separator(line) >= 1 else None
+    """The trailers of the block; a line starting with whitespace continues the trailer above.
+
+    Works on line indices and joins a folded value once: appending to a string per continuation
+    line would copy the value each time (quadratic in a long folded value), and per-line objects
+    cost garbage-collector time on a message of a million trailer lines.
+    """
     out: list[Trailer] = []
-    for item in items:
-        if item.startswith("#"):
+    start = sep = -1  # the trailer line whose continuation lines may follow, and its separator
+    for index in range(len(block) + 1):
+        line = block[index] if index < len(block) else None
+        if line is not None and start >= 0 and line[:1] in _SPACE_CHARS:
             continue
-        sep = _find_separator(item)
-        if sep < 1:
-            continue
-        out.append(Trailer(item[:sep].strip(_SPACE), _unfold(item[sep + 1 :])))
+        if start >= 0 and not block[start].startswith("#"):
+            first = block[start]
+            value = first[sep + 1 :]
+            if index > start + 1:
+                value = " ".join(
+                    [value, *(part.lstrip(_SPACE) for part in block[start + 1 : index])]
+                )
+            out.append(Trailer(first[:sep].strip(_SPACE), value.strip(_SPACE)))
+        if line is None:
+            break
+        sep = _find_separator(line)
+        start = index if sep >= 1 else -1
     return out
-
-
-def _unfold(value: str) -> str:
-    if "\n" not in value:
-        return value.strip(_SPACE)
-    parts = value.split("\n")
-    text = parts[0]
-    for part in parts[1:]:
-        text += " " + part.lstrip(_SPACE)
-    return text.strip(_SPACE)

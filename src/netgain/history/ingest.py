@@ -5,6 +5,13 @@ run. Commits are attributed and written in batches, each batch in one transactio
 file changes and attribution, so a run killed at any point leaves only whole commits behind; the
 next run skips the shas it already has and finishes the job. A run becomes a resume point (its
 heads are excluded next time) only once it has finished.
+
+Several ingests may run on one store at once (CI jobs, `check`, `risk train`). Commits, the
+repository row and problems are inserted with ON CONFLICT DO NOTHING, and a batch writes file
+changes and attribution only for the commits its own insert added, so the same commit ingested
+twice at once is stored once, whole. Each transaction is prepared before it starts (attribution
+is computed first, keeping the write lock short) and retried as a whole when the store was busy
+or the connection dropped (netgain.store.retry).
 """
 
 from __future__ import annotations
@@ -24,8 +31,11 @@ from netgain import git
 from netgain.git.model import Commit, GitProblem, LineRange
 from netgain.history.inputs import ProvenanceInputs, collect_inputs
 from netgain.provenance import MarkerRule, attribute_commit
+from netgain.store import bulk
+from netgain.store.insert import insert_new
 from netgain.store.models import Attribution, FileChange, IngestRun, Problem, Repository
 from netgain.store.models import Commit as CommitRow
+from netgain.store.retry import retrying
 from netgain.text import storable
 
 # Core tables: batches go through executemany without the ORM's per-row bookkeeping.
@@ -79,14 +89,19 @@ def _now() -> datetime:
 
 
 def get_repository(session: Session, root: Path, shallow: bool) -> Repository:
-    """The Repository row for `root`, created on first use."""
+    """The Repository row for `root`, created on first use (by one of racing processes)."""
     key = str(root)
-    repo = session.scalars(select(Repository).where(Repository.root_path == key)).one_or_none()
+    query = select(Repository).where(Repository.root_path == key)
+    repo = session.scalars(query).one_or_none()
     if repo is None:
-        repo = Repository(root_path=key, created_at=_now(), shallow=shallow)
-        session.add(repo)
-        session.flush()
-    elif repo.shallow != shallow:
+        dialect = session.get_bind().dialect.name
+        session.execute(
+            insert_new(dialect, Repository).values(
+                root_path=key, created_at=_now(), shallow=shallow
+            )
+        )
+        repo = session.scalars(query).one()
+    if repo.shallow != shallow:
         repo.shallow = shallow
     return repo
 
@@ -138,20 +153,20 @@ def _problem_row(repository_id: int, problem: GitProblem) -> dict[str, Any]:
 
 
 def store_problems(session: Session, repository_id: int, problems: Iterable[GitProblem]) -> None:
-    """Record problems once each: a re-run that meets the same problem adds no duplicate."""
+    """Record problems once each: a re-run (or a concurrent run) adds no duplicate."""
     rows = {r["fingerprint"]: r for r in (_problem_row(repository_id, p) for p in problems)}
-    if not rows:
-        return
-    existing = set(
-        session.scalars(
-            select(Problem.fingerprint).where(
-                Problem.repository_id == repository_id, Problem.fingerprint.in_(list(rows))
-            )
-        )
-    )
-    new = [r for k, r in rows.items() if k not in existing]
-    if new:
-        session.execute(insert(Problem), new)
+    if rows:
+        dialect = session.get_bind().dialect.name
+        session.execute(insert_new(dialect, Problem), list(rows.values()))
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """One commit's rows for a batch: the commit, its file changes and its attribution."""
+
+    commit: dict[str, Any]
+    files: list[dict[str, Any]]
+    attribution: dict[str, Any]
 
 
 class _BatchWriter:
@@ -196,55 +211,90 @@ class _BatchWriter:
         batch, self.pending = self.pending, []
         if not batch:
             return
+        rows = self._prepare(batch)
+        self.report.commits_added += retrying(lambda: self._write(rows))
+
+    def _prepare(self, batch: list[Commit]) -> list[_Prepared]:
+        """Each commit's rows, attributed, ready to insert (commit ids are filled in later)."""
         added = self._added_lines(batch)
-        with Session(self.engine) as session, session.begin():
-            returned = session.execute(
-                insert(COMMITS).returning(COMMITS.c.sha, COMMITS.c.id),
-                [_commit_row(self.repository_id, c) for c in batch],
+        rows: list[_Prepared] = []
+        for commit in batch:
+            result = attribute_commit(
+                commit,
+                added=added.get(commit.sha),
+                note=self.inputs.notes.get(commit.sha),
+                traces=self.inputs.traces_for(commit.sha),
+                markers=self.markers,
             )
-            ids = {sha: commit_id for sha, commit_id in returned}  # noqa: C416 - Result has .keys()
+            self.report.problems.extend(
+                GitProblem("bad-evidence", str(w), sha=commit.sha) for w in result.warnings
+            )
+            data = result.to_dict()
+            files = [
+                {
+                    "path": storable(f.path),
+                    "old_path": storable(f.old_path) if f.old_path else None,
+                    "added": f.added,
+                    "deleted": f.deleted,
+                }
+                for f in commit.files
+            ]
+            attribution = {
+                "ai_lines": result.counts.ai,
+                "human_lines": result.counts.human,
+                "unknown_lines": result.counts.unknown,
+                "level": result.level,
+                "tools": data["tools"],
+                "models": data["models"],
+                "evidence": data["evidence"],
+                "line_map": line_map_dict(result),
+            }
+            rows.append(_Prepared(_commit_row(self.repository_id, commit), files, attribution))
+        return rows
+
+    def _write(self, rows: list[_Prepared]) -> int:
+        """One transaction: the commits not stored yet, with their files and attribution.
+
+        Returns how many commits this transaction added; a commit another process stored first
+        is skipped whole (its files and attribution came with it).
+        """
+        with Session(self.engine) as session, session.begin():
+            conn = session.connection()
+            sqlite = conn.dialect.name == "sqlite"
+            commits = [r.commit for r in rows]
+            returned: list[tuple[Any, ...]]
+            if sqlite:
+                returned = bulk.insert_new_returning(conn, COMMITS, commits, ("sha", "id"))
+            else:
+                returned = [
+                    tuple(row)
+                    for row in session.execute(
+                        insert_new(conn.dialect.name, COMMITS).returning(
+                            COMMITS.c.sha, COMMITS.c.id
+                        ),
+                        commits,
+                    )
+                ]
+            ids: dict[str, int] = {row[0]: row[1] for row in returned}
             files: list[dict[str, Any]] = []
             attributions: list[dict[str, Any]] = []
-            for commit in batch:
-                commit_id = ids[commit.sha]
-                files.extend(
-                    {
-                        "commit_id": commit_id,
-                        "path": storable(f.path),
-                        "old_path": storable(f.old_path) if f.old_path else None,
-                        "added": f.added,
-                        "deleted": f.deleted,
-                    }
-                    for f in commit.files
-                )
-                result = attribute_commit(
-                    commit,
-                    added=added.get(commit.sha),
-                    note=self.inputs.notes.get(commit.sha),
-                    traces=self.inputs.traces_for(commit.sha),
-                    markers=self.markers,
-                )
-                self.report.problems.extend(
-                    GitProblem("bad-evidence", str(w), sha=commit.sha) for w in result.warnings
-                )
-                data = result.to_dict()
-                attributions.append(
-                    {
-                        "commit_id": commit_id,
-                        "ai_lines": result.counts.ai,
-                        "human_lines": result.counts.human,
-                        "unknown_lines": result.counts.unknown,
-                        "level": result.level,
-                        "tools": data["tools"],
-                        "models": data["models"],
-                        "evidence": data["evidence"],
-                        "line_map": line_map_dict(result),
-                    }
-                )
-            if files:
-                session.execute(insert(FILE_CHANGES), files)
-            session.execute(insert(ATTRIBUTIONS), attributions)
-        self.report.commits_added += len(batch)
+            for r in rows:
+                commit_id = ids.get(r.commit["sha"])
+                if commit_id is not None:  # set in place: a retry sets the new id again
+                    for f in r.files:
+                        f["commit_id"] = commit_id
+                    r.attribution["commit_id"] = commit_id
+                    files.extend(r.files)
+                    attributions.append(r.attribution)
+            if sqlite:
+                bulk.insert_rows(conn, FILE_CHANGES, files)
+                bulk.insert_rows(conn, ATTRIBUTIONS, attributions)
+            else:
+                if files:
+                    session.execute(insert(FILE_CHANGES), files)
+                if attributions:
+                    session.execute(insert(ATTRIBUTIONS), attributions)
+        return len(ids)
 
 
 def line_map_dict(result: Any) -> dict[str, list[list[Any]]]:
@@ -279,20 +329,10 @@ def ingest_repository(
         report.problems.append(
             GitProblem("shallow-history", "shallow clone: history before the graft is truncated")
         )
-    with Session(engine) as session, session.begin():
-        repository = get_repository(session, root, shallow)
-        repository_id = report.repository_id = repository.id
-        exclude = _resume_points(session, root, repository_id)
-        known = set(
-            session.scalars(select(CommitRow.sha).where(CommitRow.repository_id == repository_id))
-        )
-        run = IngestRun(repository_id=repository_id, started_at=_now(), heads=heads)
-        session.add(run)
-        session.flush()
-        run_id = run.id
+    repository_id, exclude, known, run_id = retrying(lambda: _start(engine, root, shallow, heads))
+    report.repository_id = repository_id
     if not heads:
-        if after_write is not None:
-            after_write(engine, repository_id, root)
+        _after_write(after_write, engine, repository_id, root)
         _finish(engine, run_id, report, repository_id, None)
         return report
 
@@ -305,18 +345,41 @@ def ingest_repository(
         if on_commit is not None:
             on_commit(report.commits_seen)
     writer.flush()
-    if after_write is not None:
-        after_write(engine, repository_id, root)
+    _after_write(after_write, engine, repository_id, root)
     _finish(engine, run_id, report, repository_id, inputs.notes_tip)
     return report
+
+
+def _start(
+    engine: Engine, root: Path, shallow: bool, heads: list[str]
+) -> tuple[int, list[str], set[str], int]:
+    """Register the run: repository id, resume points, the shas already stored, the run's id."""
+    with Session(engine) as session, session.begin():
+        repository_id = get_repository(session, root, shallow).id
+        exclude = _resume_points(session, root, repository_id)
+        known = set(
+            session.scalars(select(CommitRow.sha).where(CommitRow.repository_id == repository_id))
+        )
+        run = IngestRun(repository_id=repository_id, started_at=_now(), heads=heads)
+        session.add(run)
+        session.flush()
+        return repository_id, exclude, known, run.id
+
+
+def _after_write(hook: AfterWrite | None, engine: Engine, repository_id: int, root: Path) -> None:
+    if hook is not None:
+        retrying(lambda: hook(engine, repository_id, root))
 
 
 def _finish(
     engine: Engine, run_id: int, report: IngestReport, repository_id: int, notes_tip: str | None
 ) -> None:
-    with Session(engine) as session, session.begin():
-        store_problems(session, repository_id, report.problems)
-        run = session.get_one(IngestRun, run_id)
-        run.finished_at = _now()
-        run.commits_added = report.commits_added
-        run.notes_tip = notes_tip
+    def finish() -> None:
+        with Session(engine) as session, session.begin():
+            store_problems(session, repository_id, report.problems)
+            run = session.get_one(IngestRun, run_id)
+            run.finished_at = _now()
+            run.commits_added = report.commits_added
+            run.notes_tip = notes_tip
+
+    retrying(finish)

@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from netgain import git
+from netgain.errors import GitError
 from netgain.git.model import BlameLine, GitProblem
 from netgain.globs import matches
+from netgain.history.missing import RangeFiles, range_files_checked
 from netgain.history.queries import CommitProvenance
 from netgain.text import storable
 
@@ -56,6 +58,10 @@ class ShareResult:
     boundary_lines: int = 0
     skipped_binary: list[str] = field(default_factory=list)
     problems: list[GitProblem] = field(default_factory=list)
+    # files whose surviving lines are unknown (a blob is missing): not in any count
+    unavailable: list[str] = field(default_factory=list)
+    # files blamed without copy detection because it reached a missing blob: path -> why
+    degraded: dict[str, str] = field(default_factory=dict)
 
     @property
     def ai(self) -> int:
@@ -87,11 +93,41 @@ class ShareResult:
             "files": [f.to_dict() for f in sorted(self.files, key=lambda f: f.path)],
             "boundary_lines": self.boundary_lines,
             "skipped_binary_files": [storable(p) for p in self.skipped_binary],
+            "complete": not self.unavailable,
+            "unavailable_files": [storable(p) for p in self.unavailable],
+            "degraded_files": [
+                {"path": storable(p), "reason": storable(why)}
+                for p, why in sorted(self.degraded.items())
+            ],
             "problems": [
                 {"kind": p.kind, "message": storable(p.message), "path": p.path, "sha": p.sha}
                 for p in self.problems
             ],
         }
+
+
+def _blame_without_copies(
+    repo: Path, head: str, path: str, base: str | None, problem: GitProblem, result: ShareResult
+) -> list[BlameLine] | GitProblem:
+    """Blame `path` again without copy detection, which is what reached the missing blob.
+
+    The file's own history may still be whole: its lines are then counted, and the output says
+    that moved or copied lines were not followed for it. Otherwise the problem stands.
+    """
+    try:
+        lines = git.blame_file(repo, head, path, since=base, copies=False)
+    except (git.GitProblemError, GitError):
+        return GitProblem(
+            problem.kind,
+            f"{path}: {problem.message}; its lines are unknown and not counted",
+            problem.sha or head,
+            path,
+        )
+    result.degraded[path] = (
+        f"blamed without move/copy detection: copy detection reached a missing blob "
+        f"({problem.message})"
+    )
+    return lines
 
 
 class PathFilter:
@@ -135,7 +171,8 @@ class LineClassifier:
                 return (kind, ranges[index][3] if kind == "ai" else None)
             return ("unknown", None)
         if prov.level == "commit":
-            if prov.ai > 0:
+            # counts can be 0 when the commit's blobs are missing: its tools still say AI
+            if prov.ai > 0 or (prov.tools and not prov.human):
                 return ("ai", prov.tools[0] if prov.tools else None)
             if prov.human > 0:
                 return ("human", None)
@@ -163,10 +200,20 @@ def files_changed(repo: Path, base: str | None, head: str) -> tuple[list[str], l
     text: list[str] = []
     binary: list[str] = []
     for diff in git.diff_between(repo, base, head):
-        if diff.status == "D":
+        if diff.status == "D" or diff.is_submodule:  # a gitlink bump has no lines to blame
             continue
         (binary if diff.is_binary else text).append(diff.path)
     return text, binary
+
+
+def _files_to_blame(repo: Path, base: str | None, head: str, label: str) -> RangeFiles:
+    """`files_changed`, or, when a blob is missing, the checked listing that reads none."""
+    try:
+        text, binary = files_changed(repo, base, head)
+        return RangeFiles(text, binary)
+    except git.GitProblemError:
+        empty_tree = git.run_git(repo, "hash-object", "-t", "tree", "--stdin", input=b"")
+        return range_files_checked(repo, base or empty_tree.decode().strip(), head, label)
 
 
 def compute_share(
@@ -181,23 +228,40 @@ def compute_share(
     jobs: int | None = None,
     on_file: Callable[[], None] | None = None,
     paths: Sequence[str] | None = None,
+    move_chars: int | None = None,
+    copy_chars: int | None = None,
 ) -> ShareResult:
-    """Blame the files the range touched at `head` (in parallel) and attribute surviving lines."""
+    """Blame the files the range touched at `head` (in parallel) and attribute surviving lines.
+
+    `move_chars` / `copy_chars` are git's `-M<num>` / `-C<num>` thresholds (None: git's
+    defaults); `--move-chars 100 --copy-chars 100` is Aider's published method.
+    """
     wanted = PathFilter(include, exclude)
-    if paths is None:
-        text, binary = files_changed(repo, base, head)
-    else:
-        text, binary = list(paths), []
-    result = ShareResult(range=label, skipped_binary=[p for p in binary if wanted(p)])
+    listing = _files_to_blame(repo, base, head, label) if paths is None else RangeFiles(list(paths))
+    result = ShareResult(range=label, skipped_binary=[p for p in listing.binary if wanted(p)])
+    for problem in listing.unavailable:
+        if problem.path is not None and wanted(problem.path):
+            result.unavailable.append(problem.path)
+            result.problems.append(problem)
     classifier = LineClassifier(provenance)
-    selected = [p for p in text if wanted(p)]
-    for path, blamed in git.blame_files(
-        repo, head, selected, since=base, jobs=jobs or os.cpu_count() or 1
+    selected = [p for p in listing.text if wanted(p)]
+    for path, first_try in git.blame_files(
+        repo,
+        head,
+        selected,
+        since=base,
+        jobs=jobs or os.cpu_count() or 1,
+        move_chars=move_chars,
+        copy_chars=copy_chars,
     ):
         if on_file is not None:
             on_file()
+        blamed = first_try
+        if isinstance(first_try, GitProblem) and first_try.kind == "missing-blob":
+            blamed = _blame_without_copies(repo, head, path, base, first_try, result)
         if isinstance(blamed, GitProblem):
             result.problems.append(blamed)
+            result.unavailable.append(path)
             continue
         share = FileShare(path)
         for line in blamed:

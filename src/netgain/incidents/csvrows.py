@@ -1,7 +1,9 @@
 """Read the data rows of a CSV export together with the line each one starts on.
 
 Shared by every CSV format: a header row names the columns (lower-cased), blank rows are skipped,
-and a row with the wrong number of cells becomes a problem naming its line while the rest reads on.
+and a row with the wrong number of cells, or a cell larger than the csv module's field limit
+(131,072 characters, which bounds the memory one cell can take), becomes a problem naming its line
+while the rest reads on.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from netgain.incidents.records import ImportProblem, ParseResult
+from netgain.incidents.records import ImportProblem, ParseResult, problem_limit
 
 
 def iter_csv_rows(
@@ -25,11 +27,23 @@ def iter_csv_rows(
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         return
+    except csv.Error as exc:
+        result.problems.append(ImportProblem(name, 1, f"header unreadable: {exc}"))
+        return
     if required not in header:
         result.problems.append(ImportProblem(name, 1, f"header has no '{required}' column"))
         return
     line = reader.line_num + 1
-    for row in reader:
+    stop = problem_limit(result.problems, name)
+    while not stop(line):
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a cell over csv.field_size_limit(); the reader goes on after it
+            result.problems.append(ImportProblem(name, line, f"row skipped: {exc}"))
+            line = reader.line_num + 1
+            continue
         start, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue

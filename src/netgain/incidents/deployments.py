@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import fnmatch
 import io
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,3 +83,26 @@ def file_deployments(root: Path, path: Path) -> tuple[list[Deployment], list[Imp
         label = f"{path.name}:{start}" + (f" ({env})" if env else "")
         found.append(Deployment(when, sha, label))
     return sorted(found), problems
+
+
+def first_deployments(
+    graph: Mapping[str, tuple[Sequence[str], datetime]], deployments: Sequence[Deployment]
+) -> dict[str, datetime]:
+    """Each commit of `graph` (sha -> parents, date) -> the time of the earliest deployment that
+    contains it (deploys it or a descendant): what DORA's lead time for changes ends at.
+
+    Deployments are taken oldest first and each claims the ancestors of its commit no earlier
+    one claimed; the claimed set stays closed under ancestry, so a walk stops at the first
+    claimed commit and the whole pass visits each commit once. Deployments of commits outside
+    the graph (another branch, not ingested) claim nothing.
+    """
+    out: dict[str, datetime] = {}
+    for deployment in sorted(deployments):
+        stack = [deployment.sha]
+        while stack:
+            sha = stack.pop()
+            if sha in out or sha not in graph:
+                continue
+            out[sha] = deployment.deployed_at
+            stack.extend(graph[sha][0])
+    return out

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from netgain.incidents.jsonpos import iter_array
-from netgain.incidents.records import ImportProblem, read_export_text
+from netgain.incidents.records import ImportProblem, problem_limit, read_export_text
 from netgain.store.outcome_models import Incident
 
 DEFAULT_FEATURE_ISSUE_TYPES = ("Story", "Feature", "New Feature")
@@ -45,7 +45,8 @@ def read_issue_types(path: Path) -> tuple[dict[str, str], list[ImportProblem]]:
     text = read_export_text(path)
     types: dict[str, str] = {}
     problems: list[ImportProblem] = []
-    for line, issue in iter_array(text, str(path), "issues"):
+    stop = problem_limit(problems, str(path))
+    for line, issue in iter_array(text, str(path), "issues", stop=stop):
         found = _issuetype(issue)
         if isinstance(found, str):
             key = issue.get("key") if isinstance(issue, dict) else None

@@ -7,13 +7,12 @@ element with `raw_decode`, which returns where each value ends.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 from netgain.errors import UsageError
+from netgain.jsoninput import DECODER, JsonInputError, decode_at, loads, position
 
-_DECODER = json.JSONDecoder()
 _WS = " \t\n\r"
 
 
@@ -23,20 +22,24 @@ def _skip(text: str, i: int) -> int:
     return i
 
 
-def _line(text: str, i: int) -> int:
-    return text.count("\n", 0, i) + 1
+def _invalid(name: str, exc: JsonInputError) -> UsageError:
+    return UsageError(f"{name}:{exc.line}: not valid JSON: {exc.msg}")
 
 
-def iter_array(text: str, name: str, key: str | None = None) -> Iterator[tuple[int, Any]]:
+def iter_array(
+    text: str, name: str, key: str | None = None, *, stop: Callable[[int], bool] | None = None
+) -> Iterator[tuple[int, Any]]:
     """(line, element) for each element of the array at the top level or under `key`.
+
+    `stop(line)` is asked before each element; True ends the iteration (see `problem_limit`).
 
     Raises:
         UsageError: the file is not valid JSON or has no such array (naming file and line).
     """
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{name}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+        doc = loads(text)
+    except JsonInputError as exc:
+        raise _invalid(name, exc) from None
     i = _skip(text, 0)
     if isinstance(doc, dict):
         if key is None:
@@ -46,58 +49,73 @@ def iter_array(text: str, name: str, key: str | None = None) -> Iterator[tuple[i
         i = _find_key(text, i, key)
     elif not isinstance(doc, list):
         raise UsageError(f"{name}:1: expected a JSON array")
-    yield from _elements(text, i)
+    yield from _elements(text, i, stop)
 
 
-def _elements(text: str, i: int) -> Iterator[tuple[int, Any]]:
-    """(line, element) of the valid JSON array whose `[` is at index i."""
+def _elements(
+    text: str, i: int, stop: Callable[[int], bool] | None
+) -> Generator[tuple[int, Any], None, bool]:
+    """(line, element) of the already validated JSON array whose `[` is at index i.
+
+    Lines are counted from one element to the next, so a file of n elements costs O(size), not
+    O(n * size). Returns True when `stop` ended it.
+    """
+    line, counted = position(text, i)[0], i
     i = _skip(text, i + 1)  # past "["
     while i < len(text) and text[i] != "]":
-        value, end = _DECODER.raw_decode(text, i)
-        yield _line(text, i), value
+        value, end = DECODER.raw_decode(text, i)
+        line += text.count("\n", counted, i)
+        counted = i
+        if stop is not None and stop(line):
+            return True
+        yield line, value
         i = _skip(text, end)
         if i < len(text) and text[i] == ",":
             i = _skip(text, i + 1)
+    return False
 
 
-def iter_pages(text: str, name: str) -> Iterator[tuple[int, Any]]:
+def iter_pages(
+    text: str, name: str, *, stop: Callable[[int], bool] | None = None
+) -> Iterator[tuple[int, Any]]:
     """Like `iter_array`, also accepting several arrays one after the other: what
     `gh api --paginate` prints for a list endpoint (one array per page, not one array).
 
     Raises:
         UsageError: not valid JSON, or a top-level value that is not an array (file and line).
     """
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        if exc.msg != "Extra data":
-            raise UsageError(f"{name}:{exc.lineno}: not valid JSON: {exc.msg}") from None
-    else:
-        yield from iter_array(text, name)
-        return
     i = _skip(text, 0)
+    if i == len(text):
+        raise UsageError(f"{name}:{position(text, i)[0]}: not valid JSON: Expecting value")
     while i < len(text):
         try:
-            value, end = _DECODER.raw_decode(text, i)
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"{name}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+            value, end = decode_at(text, i)
+        except JsonInputError as exc:
+            raise _invalid(name, exc) from None
         if not isinstance(value, list):
-            raise UsageError(f"{name}:{_line(text, i)}: expected a JSON array (one per page)")
-        yield from _elements(text, i)
+            raise UsageError(f"{name}:{position(text, i)[0]}: expected a JSON array (one per page)")
+        if (yield from _elements(text, i, stop)):
+            return
         i = _skip(text, end)
 
 
 def _find_key(text: str, i: int, key: str) -> int:
-    """Index of the `[` that starts `key`'s value in the top-level object starting at i."""
+    """Index of the `[` that starts `key`'s value in the validated top-level object at i.
+
+    A key written twice counts once, with its last value, as in `json.loads`.
+    """
+    found: int | None = None
     i = _skip(text, i + 1)  # past "{"
-    while i < len(text):
-        name, end = _DECODER.raw_decode(text, i)
+    while i < len(text) and text[i] != "}":
+        name, end = DECODER.raw_decode(text, i)
         i = _skip(text, end)
         i = _skip(text, i + 1)  # past ":"
         if name == key:
-            return i
-        _, end = _DECODER.raw_decode(text, i)
+            found = i
+        _, end = DECODER.raw_decode(text, i)
         i = _skip(text, end)
-        if text[i] == ",":
+        if i < len(text) and text[i] == ",":
             i = _skip(text, i + 1)
-    raise UsageError(f"key {key!r} not found")  # pragma: no cover - json.loads saw it
+    if found is None:  # pragma: no cover - loads() saw the key
+        raise UsageError(f"key {key!r} not found")
+    return found

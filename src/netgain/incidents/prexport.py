@@ -24,6 +24,7 @@ from netgain.incidents.records import (
     RecordError,
     label_names,
     parse_time,
+    problem_limit,
     read_export_text,
     text_or_none,
 )
@@ -188,7 +189,7 @@ def parse_pull_requests(text: str, name: str, fmt: str) -> PullRequestExport:
     reader = _github if fmt == "github" else _gitlab
     result = PullRequestExport(fmt)
     seen: dict[int, int] = {}
-    for line, entry in iter_pages(text, name):
+    for line, entry in iter_pages(text, name, stop=problem_limit(result.problems, name)):
         if not isinstance(entry, dict):
             result.problems.append(ImportProblem(name, line, "expected a pull request object"))
             continue

@@ -1,16 +1,18 @@
 """Pull requests recovered from git alone, for repositories without a PR export.
 
 - GitHub merge commits: "Merge pull request #N from owner/branch", PR title on the body's first
-  line; GitLab merge commits: "See merge request group/project!N".
+  line, or a merge commit titled like its PR, "Fix parsing (#N)" (GitHub's "pull request
+  title" merge message); GitLab merge commits: "See merge request group/project!N".
 - Squash or rebase merges: a subject ending in "(#N)", as GitHub writes it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -46,6 +48,10 @@ def recover_from_message(
         g = _GITLAB_MERGE.search(message)
         if g:
             return RecoveredPR(int(g.group(1)), sha, subject, "merge-commit", when, email)
+        t = _SQUASH.search(subject)
+        if t:  # a merge commit titled like the PR ("Fix parsing (#12)"), as werkzeug's are
+            title = subject[: t.start()].rstrip()
+            return RecoveredPR(int(t.group(1)), sha, title, "merge-commit", when, email)
         return None
     s = _SQUASH.search(subject)
     if s:
@@ -55,42 +61,62 @@ def recover_from_message(
 
 
 def merged_commits(
-    graph: Mapping[str, tuple[Sequence[str], datetime]], head: str
+    graph: Mapping[str, tuple[Sequence[str], datetime]],
+    head: str,
+    owners: Collection[str] | None = None,
 ) -> dict[str, list[str]]:
     """Merge sha -> the non-merge commits it brought in (newest first), for every merge on
-    `head`'s first-parent line, from the stored commit graph (no git call).
+    `head`'s first-parent line and, with `owners`, for every merge in `owners` inside a branch,
+    from the stored graph (no git call).
 
-    The first-parent line is walked oldest first; a merge brings in what its other parents
-    reach that neither the line itself nor an earlier merge already brought in, which is
-    exactly `git rev-list --no-merges P1..P2` (every ancestor of P1 is on the line or was
-    brought in by an earlier merge). Commits missing from the store (shallow history) stop
-    the walk.
+    Lines are walked first-parent, oldest merge first: a merge brings in the first-parent line of
+    each other parent down to what is already claimed, then, recursively, what the merges on that
+    line bring in. For a merge on HEAD's line this is exactly `git rev-list --no-merges P1..P2`
+    (every ancestor of P1 is on the line or was brought in by an earlier merge). A merge inside a
+    branch hands its commits to the merge that brought the branch in, unless it is one of
+    `owners` (a pull request merged into another PR's branch, as werkzeug's early history has):
+    then it keeps them, and the outer one leaves them out, so each commit is one PR's. Commits
+    missing from the store (shallow history) stop a line. The walk keeps its own stack: a hostile
+    history nests merges deeper than Python's recursion limit.
     """
-    line: list[str] = []
     seen: set[str] = set()
-    current: str | None = head
-    while current is not None and current in graph and current not in seen:
-        line.append(current)
-        seen.add(current)
-        firsts = graph[current][0]
-        current = firsts[0] if firsts else None
+
+    def claim(start: str) -> list[str]:
+        chain: list[str] = []
+        current: str | None = start
+        while current is not None and current in graph and current not in seen:
+            chain.append(current)
+            seen.add(current)
+            firsts = graph[current][0]
+            current = firsts[0] if firsts else None
+        return chain
+
     out: dict[str, list[str]] = {}
-    for merge in reversed(line):
-        parents = graph[merge][0]
-        if len(parents) < 2:
-            continue
-        brought: list[str] = []
-        stack = list(parents[1:])
-        while stack:
-            sha = stack.pop()
-            if sha in seen or sha not in graph:
-                continue
-            seen.add(sha)
-            if len(graph[sha][0]) < 2:
-                brought.append(sha)
-            stack.extend(graph[sha][0])
-        brought.sort(key=lambda sha: (graph[sha][1], sha), reverse=True)
-        out[merge] = brought
+    # Work items, last in first out: ("line", commits newest first, sink), ("merge", sha, sink),
+    # ("side", parent, brought) and ("done", sha, brought, sink); sink None is HEAD's line.
+    stack: list[tuple[Any, ...]] = [("line", claim(head), None)]
+    while stack:
+        task = stack.pop()
+        if task[0] == "line":
+            _, line, sink = task
+            stack.extend(("merge", m, sink) for m in line if len(graph[m][0]) > 1)
+        elif task[0] == "merge":
+            _, merge, sink = task
+            brought: list[str] = []
+            stack.append(("done", merge, brought, sink))
+            stack.extend(("side", p, brought) for p in reversed(graph[merge][0][1:]))
+        elif task[0] == "side":
+            _, parent, brought = task
+            side = claim(parent)
+            brought.extend(sha for sha in side if len(graph[sha][0]) < 2)
+            stack.append(("line", side, brought))
+        else:
+            _, merge, brought, sink = task
+            if sink is None or (owners is not None and merge in owners):
+                brought.sort(key=lambda sha: (graph[sha][1], sha), reverse=True)
+                out[merge] = brought
+            else:
+                sink.extend(brought)
     return out
 
 
@@ -111,7 +137,8 @@ def recover_pull_requests(session: Session, repository_id: int, head: str | None
 
     Rows from an export (`source = 'export'`) are kept. When a number appears twice (a PR merged,
     reverted and merged again), the latest merge wins. With `head` (the ingested tip), a merge
-    commit's PR lists the commits its branch brought in (`merged_commits`); without it, none.
+    commit's PR lists the commits its branch brought in (`merged_commits`; a PR merged into
+    another PR's branch keeps its own); without it, none.
     Returns how many PRs were recovered.
     """
     rows = session.execute(
@@ -143,7 +170,8 @@ def recover_pull_requests(session: Session, repository_id: int, head: str | None
             PullRequest.repository_id == repository_id, PullRequest.source != "export"
         )
     )
-    merged = merged_commits(load_graph(session, repository_id), head) if head else {}
+    owners = {pr.merge_sha for pr in found.values() if pr.source == "merge-commit"}
+    merged = merged_commits(load_graph(session, repository_id), head, owners) if head else {}
     for pr in found.values():
         if pr.number in exported:
             continue

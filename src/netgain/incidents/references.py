@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from netgain.userpattern import compile_pattern, escape
+
 # "Fixes #123", "closes: #7", "resolved #9" (GitHub's closing keywords).
 _CLOSING = re.compile(r"\b(?:fix(?:e[sd])?|close[sd]?|resolve[sd]?)\b\s*:?\s+#(\d+)\b", re.I)
 # Tracker keys: INC-42, OPS-7 (upper-case project key, as Jira writes them).
@@ -49,10 +51,15 @@ def incident_tokens(source: str, external_id: str) -> set[Token]:
 
 
 def custom_matches(patterns: Iterable[str], external_id: str, message: str) -> bool:
-    """Whether `message` matches any configured pattern with `{id}` set to the incident id."""
+    """Whether `message` matches any configured pattern with `{id}` set to the incident id.
+
+    The pattern is literal text, but it is matched on RE2 like every configured pattern; RE2
+    has no look-around, so "not inside a longer word" is written as a boundary character or
+    the end of the message (letters and digits in any script, `_` and `-`, as Python's word class was).
+    """
     for pattern in patterns:
-        regex = re.escape(pattern).replace(re.escape("{id}"), re.escape(external_id))
-        if re.search(rf"(?<![\w-]){regex}(?![\w-])", message):
+        regex = escape(pattern).replace(escape("{id}"), escape(external_id))
+        if compile_pattern(rf"(?:^|[^\pL\pN_-]){regex}(?:[^\pL\pN_-]|$)").search(message):
             return True
     return False
 

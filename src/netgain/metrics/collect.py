@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -20,24 +20,26 @@ from netgain.errors import UsageError
 from netgain.git.model import GitProblem
 from netgain.history.queries import CommitProvenance, load_provenance
 from netgain.history.share import LineClassifier
-from netgain.incidents.deployments import Deployment, file_deployments, tag_deployments
+from netgain.incidents.deployments import first_deployments
+from netgain.incidents.pulls import load_graph
+from netgain.incidents.settings import IncidentSettings
 from netgain.metrics.config import MetricsConfig
+from netgain.metrics.deploys import find_deployments
+from netgain.metrics.derive import recover_from_git, szz_on_fixes
 from netgain.metrics.inputs import (
     Change,
     Dataset,
     Incident,
-    LineFate,
     PullRequest,
     SurvivingLines,
-    period_end,
-    period_key,
-    period_start,
 )
+from netgain.metrics.origins import feature_origins, merge_commits, pull_request_origins
 from netgain.metrics.review_export import read_review_exports
+from netgain.metrics.rework_history import measure_rework
 from netgain.policy.record import DECISIONS_FILE, read_decisions
 from netgain.store.models import Attribution, FileChange
 from netgain.store.models import Commit as CommitRow
-from netgain.store.outcome_models import Feature, IncidentLink, SzzLink
+from netgain.store.outcome_models import Feature, IncidentLink, SzzLink, SzzRun
 from netgain.store.outcome_models import Incident as IncidentRow
 from netgain.store.outcome_models import PullRequest as PullRequestRow
 
@@ -138,21 +140,28 @@ def load_incidents(engine: Engine, repository_id: int) -> list[Incident] | None:
 
 
 def load_inducing(engine: Engine, repository_id: int) -> dict[str, int] | None:
-    """inducing sha -> number of distinct fixes, from the preferred SZZ variant when it ran."""
+    """inducing sha -> number of distinct fixes, from the preferred SZZ variant when it ran.
+
+    None only when no SZZ run was ever stored: analysed fixes that blamed nothing are data (an
+    empty map), not a missing source.
+    """
     with Session(engine) as session:
+        variants = set(
+            session.scalars(
+                select(SzzRun.variant).where(SzzRun.repository_id == repository_id).distinct()
+            )
+        )
+        if not variants:
+            return None
+        variant = SZZ_PREFERRED if SZZ_PREFERRED in variants else sorted(variants)[0]
         rows = session.execute(
-            select(SzzLink.variant, SzzLink.fix_sha, SzzLink.inducing_sha).where(
-                SzzLink.repository_id == repository_id
+            select(SzzLink.fix_sha, SzzLink.inducing_sha).where(
+                SzzLink.repository_id == repository_id, SzzLink.variant == variant
             )
         ).all()
-    if not rows:
-        return None
-    variants = {r[0] for r in rows}
-    variant = SZZ_PREFERRED if SZZ_PREFERRED in variants else sorted(variants)[0]
     fixes: dict[str, set[str]] = defaultdict(set)
-    for v, fix, inducing in rows:
-        if v == variant:
-            fixes[inducing].add(fix)
+    for fix, inducing in rows:
+        fixes[inducing].add(fix)
     return {sha: len(f) for sha, f in fixes.items()}
 
 
@@ -199,93 +208,9 @@ def merge_reviews(
     return sorted(by_number.values(), key=lambda p: p.number)
 
 
-def load_deployments(
-    repo: Path, deploy_tags: str | None, deployments_file: Path | None
-) -> tuple[list[datetime], list[str]]:
-    """Deployment times from tags and a deployments file, one per (commit, time); unreadable
-    file rows come back as notes naming their line."""
-    found: list[Deployment] = []
-    notes: list[str] = []
-    if deploy_tags:
-        found += tag_deployments(repo, deploy_tags)
-    if deployments_file is not None:
-        rows, problems = file_deployments(repo, deployments_file)
-        found += rows
-        notes += [f"deployments: {p}" for p in problems]
-    unique = sorted({(d.deployed_at, d.sha) for d in found})
-    return [moment for moment, _sha in unique], notes
-
-
-def _first_parent_at(repo: Path, head: str, moment: datetime) -> str | None:
-    out = git.run_git(
-        repo, "rev-list", "-1", "--first-parent", f"--before={int(moment.timestamp())}", head
-    )
-    sha = out.decode().strip()
-    return sha or None
-
-
 def _tree_files(repo: Path, rev: str) -> set[str]:
     out = git.run_git(repo, "ls-tree", "-r", "-z", "--name-only", rev)
     return {git.decode_path(p) for p in out.split(b"\0") if p}
-
-
-def measure_rework(
-    repo: Path,
-    head: str,
-    changes: Sequence[Change],
-    provenance: dict[str, CommitProvenance],
-    by: str,
-    config: MetricsConfig,
-) -> tuple[list[LineFate], str, list[GitProblem]]:
-    """Blame-based rework for the most recent complete periods.
-
-    For a period P the files its changes touched are blamed at the first-parent commit just
-    before P's end + `rework_days`, restricted to commits after P's start; a line of a change in
-    P that is no longer there (nor moved: blame follows moves and copies) was reworked.
-    """
-    if not changes:
-        return [], "no changes", []
-    last = max(c.date for c in changes)
-    window = timedelta(days=config.rework_days)
-    by_period: dict[str, list[Change]] = defaultdict(list)
-    for c in changes:
-        by_period[period_key(c.date, by)].append(c)
-
-    def end_of(key: str) -> datetime:
-        return datetime.combine(period_end(key), time(), UTC)
-
-    complete = sorted(k for k in by_period if end_of(k) + window <= last)
-    chosen = complete[-config.rework_periods :] if config.rework_periods else []
-    if not chosen:
-        return [], f"no period is {config.rework_days} days old yet", []
-    classifier = LineClassifier(provenance)
-    fates: list[LineFate] = []
-    problems: list[GitProblem] = []
-    for key in chosen:
-        snapshot = _first_parent_at(repo, head, end_of(key) + window)
-        if snapshot is None:
-            continue
-        start = datetime.combine(period_start(key), time(), UTC)
-        base = _first_parent_at(repo, head, start - timedelta(seconds=1))
-        members = {c.sha: c for c in by_period[key]}
-        present = _tree_files(repo, snapshot)
-        paths = sorted({p for c in members.values() for p in c.files if p in present})
-        surviving: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for _path, blamed in git.blame_files(repo, snapshot, paths, since=base):
-            if isinstance(blamed, GitProblem):
-                problems.append(blamed)
-                continue
-            for line in blamed:
-                if line.boundary or line.sha not in members:
-                    continue
-                kind, _tool = classifier.classify(line)
-                surviving[line.sha][kind] += 1
-        for sha, c in members.items():
-            added = {"ai": c.ai_lines, "human": c.human_lines, "unknown": c.unknown_lines}
-            kept = surviving.get(sha, {})
-            reworked = {k: max(0, v - kept.get(k, 0)) for k, v in added.items()}
-            fates.append(LineFate(sha, c.date, added, reworked))
-    return fates, "", problems
 
 
 def measure_vulnerabilities(
@@ -346,54 +271,79 @@ def collect(
     config: MetricsConfig,
     *,
     by: str,
+    settings: IncidentSettings | None = None,
     review_exports: Sequence[Path] = (),
     rework: bool = True,
+    szz: bool = True,
     scan_paths: Sequence[str] | None = None,
-    deploy_tags: str | None = None,
     deployments_file: Path | None = None,
     decisions_file: Path | None = None,
 ) -> Dataset:
-    """Everything the metrics need for one repository.
+    """Everything the metrics need for one repository, deriving from git what it can first.
 
-    Deployments come from tags matching `deploy_tags` and rows of `deployments_file` (the same
-    sources `netgain incidents link` uses); with neither, deployment frequency says so.
-    The review gate's decisions come from `decisions_file` (default REPO/.netgain/decisions.jsonl,
-    which `netgain check` appends to); corrupt lines become notes naming their line.
+    Pull requests and features are recovered from git and SZZ runs on unanalysed fix commits
+    (`netgain.metrics.derive`), so a repository with nothing imported still fills those
+    sections. Deployments: see `netgain.metrics.deploys` (configured tags or file, else release
+    tags). The review gate's decisions come from `decisions_file` (default
+    REPO/.netgain/decisions.jsonl, which `netgain check` appends to); corrupt lines become notes
+    naming their line. `data.origins` records where each input came from.
     """
+    settings = settings or IncidentSettings()
+    head = git.rev_parse(repo, "HEAD")
+    if head is not None:
+        recover_from_git(engine, repository_id, head, settings)
     changes = load_changes(engine, repository_id, config)
+    dates = {c.sha: c.date for c in changes}
+    progress = szz_on_fixes(
+        engine, repository_id, repo, dates, budget_seconds=config.szz_seconds, run=szz
+    )
     data = Dataset(
         changes=changes,
         incidents=load_incidents(engine, repository_id),
         inducing=load_inducing(engine, repository_id),
         pull_requests=load_pull_requests(engine, repository_id),
     )
+    features = feature_origins(engine, repository_id)
+    # Typed changes that are all fixes or chores say nothing about how many features shipped.
+    data.features_known = any(
+        counts["commit_features"] or counts["pr_features"] for counts in features.values()
+    )
+    data.origins = {
+        "merge_commits": merge_commits(engine, repository_id),
+        "pull_requests": pull_request_origins(engine, repository_id),
+        "features": features,
+        "szz": progress.to_dict(),
+    }
+    data.notes.extend(f"szz: {p}" for p in progress.problems[:20])
     if review_exports:
         exported, problems = read_review_exports(review_exports)
         data.notes.extend(problems)
         data.pull_requests = merge_reviews(data.pull_requests, exported)
         data.reviews_present = any(pr.reviews for pr in data.pull_requests)
-    if deploy_tags or deployments_file is not None:
-        data.deployments, notes = load_deployments(repo, deploy_tags, deployments_file)
-        data.notes.extend(notes)
+    deployments = find_deployments(repo, settings.deploy_tags, deployments_file)
+    data.notes.extend(deployments.notes)
+    data.origins["deployments"] = deployments.source
+    if deployments.found:
+        data.deployments = deployments.times
+        with Session(engine) as session:
+            data.shipped_at = first_deployments(
+                load_graph(session, repository_id), deployments.found
+            )
     if decisions_file is not None and not decisions_file.is_file():
         raise UsageError(f"{decisions_file}: no such decision log (netgain check writes one)")
     log = read_decisions(decisions_file or repo / DECISIONS_FILE)
     if log is not None:
         data.decisions = log.decisions
         data.notes.extend(f"policy decisions: {p}" for p in log.problems)
-    head = git.rev_parse(repo, "HEAD")
-    needs_blame = head is not None and (rework or scan_paths is not None)
-    provenance = (
-        load_provenance(engine, repository_id, [c.sha for c in changes]) if needs_blame else {}
-    )
     if head is not None and rework:
-        fates, note, blame_problems = measure_rework(repo, head, changes, provenance, by, config)
-        data.rework = fates if fates else None
+        fates, note, notes = measure_rework(engine, repository_id, repo, head, changes, config, by)
+        data.rework = fates or None
         data.rework_note = note
-        data.notes.extend(f"rework: {p.path or ''}: {p.message}" for p in blame_problems)
+        data.notes.extend(notes)
     elif not rework:
         data.rework_note = "not measured (--no-rework)"
     if head is not None and scan_paths is not None:
+        provenance = load_provenance(engine, repository_id, [c.sha for c in changes])
         data.surviving = measure_vulnerabilities(repo, head, provenance, scan_paths)
     from netgain.risk.summary import risk_summary  # fits models: imported only when collecting
 

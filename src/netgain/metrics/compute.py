@@ -6,18 +6,20 @@ The report renders exactly this dictionary, so the two can never disagree.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from netgain.metrics.config import MetricsConfig
 from netgain.metrics.density import defect_density, vulnerability_density
-from netgain.metrics.inputs import GROUPS, Dataset, period_key, period_range, period_start
+from netgain.metrics.inputs import GROUPS, Change, Dataset, period_key, period_range, period_start
 from netgain.metrics.items import WorkItem, build_items
 from netgain.metrics.net import net_productivity
 from netgain.metrics.outcomes import by_group, dora, incidents_by_period, incidents_per_item
 from netgain.metrics.policy_outcomes import decision_time, policy_outcomes
 from netgain.metrics.review import NO_REVIEW_DATA, pr_class, review_hours, review_load
 from netgain.metrics.rework import rework
+from netgain.metrics.sections import attach_sources, sections
 from netgain.metrics.throughput import throughput_by_period
 
 SCHEMA = "netgain.metrics/1"
@@ -50,6 +52,9 @@ def filter_since(data: Dataset, since: datetime | None) -> Dataset:
         decisions=None
         if data.decisions is None
         else [d for d in data.decisions if keep(decision_time(d))],
+        shipped_at=data.shipped_at,
+        features_known=data.features_known,
+        origins=data.origins,
     )
 
 
@@ -61,8 +66,20 @@ def _periods(data: Dataset, items: list[WorkItem], by: str) -> list[str]:
     return period_range(min(moments), max(moments), by)
 
 
+def _grouped[G: (Change, WorkItem)](things: Sequence[G]) -> dict[str, list[G]]:
+    """Changes or items per AI-share group, every group present (computed once: `group` is
+    recomputed on each access and the families ask for it per group)."""
+    out: dict[str, list[G]] = {group: [] for group in GROUPS}
+    for thing in things:
+        out[thing.group].append(thing)
+    return out
+
+
 def _group_net(
-    data: Dataset, items: list[WorkItem], config: MetricsConfig
+    data: Dataset,
+    items: list[WorkItem],
+    items_by_group: dict[str, list[WorkItem]],
+    config: MetricsConfig,
 ) -> dict[str, dict[str, Any]]:
     caused = incidents_per_item(items, data.incidents) if data.incidents is not None else {}
     group_of_sha = {c.sha: c.group for c in data.changes}
@@ -85,9 +102,9 @@ def _group_net(
         review_by[group] += sum(review_hours(r, config) for r in pr.reviews)
     out: dict[str, dict[str, Any]] = {}
     for group in GROUPS:
-        members = [i for i in items if i.group == group]
+        members = items_by_group[group]
         out[group] = net_productivity(
-            sum(1 for i in members if i.is_feature),
+            sum(1 for i in members if i.is_feature) if data.features_known else None,
             sum(caused.get(i.id, 0) for i in members) if data.incidents is not None else None,
             rework_by.get(group, 0) if data.rework is not None else None,
             review_by.get(group, 0.0) if data.reviews_present else None,
@@ -171,12 +188,14 @@ def compute_metrics(
     deploys_by_period: dict[str, int] = defaultdict(int)
     for moment in data.deployments or []:
         deploys_by_period[period_key(moment, by)] += 1
+    # Periods with merged PRs but no change (computed once: per period it was quadratic).
+    pr_only = throughput_by_period([], [], data.pull_requests, by, config)
     periods = []
     for key in _periods(data, items, by):
         row: dict[str, Any] = {"period": key, "start": period_start(key).isoformat()}
         row.update(
             throughput.get(key)
-            or throughput_by_period([], [], data.pull_requests, by, config).get(key)
+            or pr_only.get(key)
             or {
                 "changes": 0,
                 "merged_prs": 0 if data.pull_requests is not None else None,
@@ -190,6 +209,8 @@ def compute_metrics(
                 "adoption": None,
             }
         )
+        if not data.features_known:
+            row["features"] = None
         row["deployments"] = deploys_by_period.get(key, 0) if data.deployments is not None else None
         if data.incidents is not None:
             row.update(
@@ -213,28 +234,30 @@ def compute_metrics(
         periods.append(row)
     groups = by_group(items, data.incidents or [], config) if data.incidents is not None else None
     bucket_rows: dict[str, dict[str, Any]] = {}
-    net_groups = _group_net(data, items, config)
+    items_by_group = _grouped(items)
+    changes_by_group = _grouped(data.changes)
+    net_groups = _group_net(data, items, items_by_group, config)
     for group in GROUPS:
-        members = [c for c in data.changes if c.group == group]
-        members_items = [i for i in items if i.group == group]
+        members = changes_by_group[group]
+        members_items = items_by_group[group]
         bucket_rows[group] = {
             "changes": len(members),
             "items": len(members_items),
-            "features": sum(1 for i in members_items if i.is_feature),
+            "features": sum(1 for i in members_items if i.is_feature)
+            if data.features_known
+            else None,
             "lines_added": sum(c.lines_added for c in members),
             "outcomes": groups[group] if groups is not None else {"status": "no incident data"},
             "net_productivity": net_groups[group],
         }
     commit_dates = {c.sha: c.date for c in data.changes}
+    by_sha = {c.sha: c for c in data.changes}
     review_classes = (
-        Counter(
-            pr_class(pr, {c.sha: c for c in data.changes}, config)
-            for pr in data.pull_requests or []
-        )
+        Counter(pr_class(pr, by_sha, config) for pr in data.pull_requests or [])
         if data.pull_requests is not None
         else None
     )
-    return {
+    doc: dict[str, Any] = {
         "schema": SCHEMA,
         "repository": repository,
         "by": by,
@@ -270,14 +293,21 @@ def compute_metrics(
         else {"status": data.rework_note or "not measured"},
         "review": reviews,
         "dora": dora(
-            items, data.incidents, data.pull_requests, commit_dates, data.deployments, by, config
+            items,
+            data.incidents,
+            data.pull_requests,
+            commit_dates,
+            data.deployments,
+            by,
+            config,
+            data.shipped_at,
         ),
         "net_productivity": {
             "formula": "net_features = features - (incident_hours*incidents + "
             "rework_hours_per_kloc*reworked_lines/1000 + review_weight*review_hours) / hours_per_feature",
             "weights": config.weights(),
             "total": net_productivity(
-                sum(1 for i in items if i.is_feature),
+                sum(1 for i in items if i.is_feature) if data.features_known else None,
                 None if data.incidents is None else len(data.incidents),
                 None if data.rework is None else sum(sum(f.reworked.values()) for f in data.rework),
                 sum(review_by_period.values()) if data.reviews_present else None,
@@ -289,3 +319,6 @@ def compute_metrics(
         "policy": policy_outcomes(data.decisions, by, config),
         "notes": list(data.notes),
     }
+    doc["sections"] = sections(data, doc)
+    attach_sources(doc)
+    return doc

@@ -21,7 +21,8 @@ class MetricsConfig:
     bootstrap_iterations: int = 1000
     bootstrap_seed: int = 20240101
     rework_days: int = 21
-    rework_periods: int = 4  # most recent complete periods whose rework is measured by blame
+    rework_periods: int = 0  # 0: rework of every change whose window closed; N: last N periods
+    szz_seconds: int = 60  # time budget per run for SZZ on fix commits not analysed yet
     hours_per_feature: float = 16.0  # what one shipped feature is worth, in engineer-hours
     incident_hours: float = 8.0  # cost of one incident (response, fix, follow-up)
     rework_hours_per_kloc: float = 10.0  # cost of rewriting 1,000 lines within the window
@@ -49,7 +50,14 @@ class MetricsConfig:
         return data
 
 
-_INTS = {"min_sample", "bootstrap_iterations", "bootstrap_seed", "rework_days", "rework_periods"}
+_INTS = {
+    "min_sample",
+    "bootstrap_iterations",
+    "bootstrap_seed",
+    "rework_days",
+    "rework_periods",
+    "szz_seconds",
+}
 _LISTS = {"senior_reviewers", "bot_authors"}
 
 

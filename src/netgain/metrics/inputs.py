@@ -174,6 +174,12 @@ class Dataset:
     risk: dict[str, object] | None = None
     # The review gate's decision records (netgain.policy.record), latest per change range.
     decisions: list[dict[str, Any]] | None = None
+    # Change sha -> when the first deployment containing it happened (DORA lead time's end).
+    shipped_at: dict[str, datetime] | None = None
+    # False when no change or PR carries any feature signal: feature counts are then unknown.
+    features_known: bool = True
+    # Where each input came from, for the document's `sections` (see netgain.metrics.sections).
+    origins: dict[str, Any] = field(default_factory=dict)
 
 
 def period_key(moment: datetime, by: str) -> str:

@@ -6,7 +6,9 @@
     net_features = features - cost_hours / hours_per_feature
 
 Weights live in `[metrics]` of netgain.toml (docs/metrics.md). A cost whose data is missing is
-left out and named in `missing`, so a reader knows the net figure is an upper bound.
+left out and named in `missing`, so a reader knows the net figure is an upper bound. Without any
+feature signal (no conventional-commit type, PR label or issue type anywhere) the feature count is
+unknown, not zero: `features` and `net_features` are then None and `missing` starts with it.
 """
 
 from __future__ import annotations
@@ -17,14 +19,14 @@ from netgain.metrics.config import MetricsConfig
 
 
 def net_productivity(
-    features: int,
+    features: int | None,
     incidents: int | None,
     reworked_lines: int | None,
     review_hours: float | None,
     config: MetricsConfig,
 ) -> dict[str, Any]:
     """Net features for one period or group; None inputs are missing data, not zero."""
-    missing: list[str] = []
+    missing: list[str] = [] if features is not None else ["features"]
     incident_cost = 0.0
     if incidents is None:
         missing.append("incidents")
@@ -49,6 +51,6 @@ def net_productivity(
             "review": review_cost,
             "total": cost,
         },
-        "net_features": features - cost / config.hours_per_feature,
+        "net_features": None if features is None else features - cost / config.hours_per_feature,
         "missing": missing,
     }

@@ -117,6 +117,43 @@ def deployment_frequency(
     }
 
 
+def lead_time(
+    pull_requests: Sequence[PullRequest] | None,
+    commit_dates: dict[str, datetime],
+    shipped_at: dict[str, datetime] | None,
+    config: MetricsConfig,
+) -> dict[str, Any]:
+    """DORA's lead time for changes: commit to the first deployment containing it when
+    deployments are known, else a PR's first commit to its merge (what a PR-only team has).
+
+    Changes no deployment contains yet are left out and counted (`not_deployed`): their lead time
+    is not known, and counting them as zero would flatter it.
+    """
+    kw = {"seed": config.bootstrap_seed, "iterations": config.bootstrap_iterations}
+    if shipped_at:
+        hours = []
+        for sha, written in commit_dates.items():
+            shipped = shipped_at.get(sha)
+            if shipped is not None and shipped >= written:
+                hours.append((shipped - written).total_seconds() / 3600)
+        return median(hours, min_sample=config.min_sample, **kw).to_dict() | {
+            "from": "commit to the first deployment containing it",
+            "not_deployed": len(commit_dates) - len(hours),
+        }
+    lead: list[float] = []
+    for pr in pull_requests or []:
+        dates = [commit_dates[s] for s in pr.commits if s in commit_dates]
+        if pr.merged_at is not None and dates:
+            span = (pr.merged_at - min(dates)).total_seconds() / 3600
+            if span >= 0:
+                lead.append(span)
+    if not pull_requests:
+        return {"status": "no deployment or pull request data"}
+    return median(lead, min_sample=config.min_sample, **kw).to_dict() | {
+        "from": "first commit to merge"
+    }
+
+
 def dora(
     items: Sequence[WorkItem],
     incidents: Sequence[Incident] | None,
@@ -125,24 +162,14 @@ def dora(
     deployments: Sequence[datetime] | None,
     by: str,
     config: MetricsConfig,
+    shipped_at: dict[str, datetime] | None = None,
 ) -> dict[str, Any]:
     """DORA's lead time, deployment frequency, change failure rate, recovery time and rework rate,
     each only where its data exists (otherwise a `status` naming what is missing)."""
     kw = {"seed": config.bootstrap_seed, "iterations": config.bootstrap_iterations}
-    out: dict[str, Any] = {}
-    lead: list[float] = []
-    for pr in pull_requests or []:
-        dates = [commit_dates[s] for s in pr.commits if s in commit_dates]
-        if pr.merged_at is not None and dates:
-            hours = (pr.merged_at - min(dates)).total_seconds() / 3600
-            if hours >= 0:
-                lead.append(hours)
-    out["lead_time_hours"] = (
-        median(lead, min_sample=config.min_sample, **kw).to_dict()
-        | {"from": "first commit to merge"}
-        if pull_requests
-        else {"status": "no pull request data"}
-    )
+    out: dict[str, Any] = {
+        "lead_time_hours": lead_time(pull_requests, commit_dates, shipped_at, config)
+    }
     if deployments:
         out["deployment_frequency"] = deployment_frequency(deployments, by, config)
     else:

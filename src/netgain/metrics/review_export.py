@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from netgain.incidents.jsonpos import iter_pages
-from netgain.incidents.records import read_export_text
+from netgain.incidents.records import MAX_PROBLEMS, read_export_text
 from netgain.metrics.inputs import PullRequest, Review
 
-_PR_URL = re.compile(r"/pulls?/(\d+)(?:$|[/#?])")
+_PR_URL = re.compile(r"/pulls?/([0-9]{1,12})(?:$|[/#?])")  # ASCII digits: int() takes '٣' too
 
 
 class _EntryError(ValueError):
@@ -73,22 +73,31 @@ def _netgain_review(review: Any, where: str) -> Review:
     )
 
 
+def _list(entry: dict[str, Any], key: str, where: str) -> list[Any]:
+    value = entry.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _EntryError(f"{where}: {key!r} must be a list, not {type(value).__name__}")
+    return value
+
+
 def _netgain_pr(entry: dict[str, Any], where: str) -> PullRequest:
     number = entry.get("number")
     if isinstance(number, bool) or not isinstance(number, int):
         raise _EntryError(f"{where}: needs an integer 'number'")
     reviews = tuple(
-        _netgain_review(r, f"{where} review {i}") for i, r in enumerate(entry.get("reviews") or [])
+        _netgain_review(r, f"{where} review {i}")
+        for i, r in enumerate(_list(entry, "reviews", where))
     )
-    commits = entry.get("commits") or []
     author = entry.get("author")
     return PullRequest(
         number=number,
         merged_at=_time(entry.get("merged_at"), where),
         created_at=_time(entry.get("created_at"), where),
         author=author if isinstance(author, str) else None,
-        commits=tuple(c for c in commits if isinstance(c, str)),
-        labels=tuple(x for x in entry.get("labels") or [] if isinstance(x, str)),
+        commits=tuple(c for c in _list(entry, "commits", where) if isinstance(c, str)),
+        labels=tuple(x for x in _list(entry, "labels", where) if isinstance(x, str)),
         is_feature=bool(entry.get("feature", False)),
         reviews=reviews,
     )
@@ -112,6 +121,19 @@ def _github_review(entry: dict[str, Any]) -> tuple[int, Review] | None:
     )
 
 
+def _limit(notes: list[str], path: Path) -> Callable[[int], bool]:
+    """Stop reading a file once it made MAX_PROBLEMS notes (see `problem_limit`)."""
+    limit = len(notes) + MAX_PROBLEMS
+
+    def reached(line: int) -> bool:
+        if len(notes) < limit:
+            return False
+        notes.append(f"{path}:{line}: stopped reading here after {MAX_PROBLEMS:,} unusable entries")
+        return True
+
+    return reached
+
+
 def read_review_exports(paths: Sequence[Path]) -> tuple[list[PullRequest], list[str]]:
     """Every PR with reviews found in `paths`, and a note per entry that could not be used.
 
@@ -123,7 +145,9 @@ def read_review_exports(paths: Sequence[Path]) -> tuple[list[PullRequest], list[
     notes: list[str] = []
     for path in paths:
         text = read_export_text(path)
-        for index, (line, entry) in enumerate(iter_pages(text, str(path))):
+        for index, (line, entry) in enumerate(
+            iter_pages(text, str(path), stop=_limit(notes, path))
+        ):
             where = f"{path}:{line}: entry {index}"
             try:
                 if not isinstance(entry, dict):

@@ -11,10 +11,12 @@ three changes would be read as a fact.
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 INSUFFICIENT = "insufficient data"
@@ -23,6 +25,8 @@ DEFAULT_ITERATIONS = 1000
 # Above this many units a group is bootstrapped over random blocks of units (sums), which keeps
 # the variance of the total and bounds the cost: see `_blocks`.
 MAX_BOOTSTRAP_UNITS = 1000
+# Index cells drawn at once when resampling (bounds memory: 4M int64 = 32 MB).
+_BATCH_CELLS = 4_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,41 +92,51 @@ def proportion(successes: int, n: int, *, min_sample: int) -> Estimate:
     return Estimate(successes / n, low, high, n, "wilson", successes, n)
 
 
-def _blocks(pairs: Sequence[tuple[float, float]], rng: random.Random) -> list[tuple[float, float]]:
-    """Sum units into at most MAX_BOOTSTRAP_UNITS random blocks of (almost) equal size.
+def _rng(seed: int) -> np.random.Generator:
+    """The resampling generator: the same seed always draws the same resamples."""
+    return np.random.default_rng(seed)
+
+
+def _blocks(
+    pairs: Sequence[tuple[float, float]], rng: np.random.Generator
+) -> npt.NDArray[np.float64]:
+    """The units as an (n, 2) array, summed into at most MAX_BOOTSTRAP_UNITS random blocks of
+    (almost) equal size.
 
     Resampling B block sums with replacement gives the total a variance of B * Var(block) =
     n * Var(unit), the same as resampling the n units, at a cost independent of n.
     """
-    if len(pairs) <= MAX_BOOTSTRAP_UNITS:
-        return list(pairs)
-    order = list(range(len(pairs)))
-    rng.shuffle(order)
-    blocks = [[0.0, 0.0] for _ in range(MAX_BOOTSTRAP_UNITS)]
-    for position, index in enumerate(order):
-        block = blocks[position % MAX_BOOTSTRAP_UNITS]
-        block[0] += pairs[index][0]
-        block[1] += pairs[index][1]
-    return [(a, b) for a, b in blocks]
+    units = np.asarray(pairs, dtype=np.float64).reshape(len(pairs), 2)
+    if len(units) <= MAX_BOOTSTRAP_UNITS:
+        return units
+    order = rng.permutation(len(units))
+    blocks = np.zeros((MAX_BOOTSTRAP_UNITS, 2))
+    np.add.at(blocks, np.arange(len(units)) % MAX_BOOTSTRAP_UNITS, units[order])
+    return blocks
 
 
 def _resampled_totals(
-    pairs: list[tuple[float, float]], rng: random.Random, iterations: int
-) -> list[tuple[float, float]]:
-    n = len(pairs)
-    nums = [p[0] for p in pairs]
-    dens = [p[1] for p in pairs]
-    out: list[tuple[float, float]] = []
-    for _ in range(iterations):
-        picks = [int(rng.random() * n) for _ in range(n)]
-        out.append((sum(nums[i] for i in picks), sum(dens[i] for i in picks)))
+    units: npt.NDArray[np.float64], rng: np.random.Generator, iterations: int
+) -> npt.NDArray[np.float64]:
+    """(iterations, 2) totals of numerators and denominators over resamples of the units.
+
+    Vectorised (one index matrix per batch of resamples): a report over thousands of changes
+    computes a dozen intervals, and a Python loop per resample took half a second each.
+    """
+    n = len(units)
+    out = np.empty((iterations, 2))
+    step = max(1, _BATCH_CELLS // max(1, n))
+    for start in range(0, iterations, step):
+        stop = min(iterations, start + step)
+        picks = rng.integers(0, n, size=(stop - start, n))
+        out[start:stop] = units[picks].sum(axis=1)
     return out
 
 
-def _percentiles(values: list[float]) -> tuple[float, float]:
-    values.sort()
-    last = len(values) - 1
-    return values[round(0.025 * last)], values[round(0.975 * last)]
+def _percentiles(values: npt.NDArray[np.float64] | list[float]) -> tuple[float, float]:
+    ordered = np.sort(np.asarray(values, dtype=np.float64))
+    last = len(ordered) - 1
+    return float(ordered[round(0.025 * last)]), float(ordered[round(0.975 * last)])
 
 
 def ratio_of_sums(
@@ -143,10 +157,12 @@ def ratio_of_sums(
     den = float(sum(p[1] for p in pairs))
     if n < max(1, min_sample) or den <= 0:
         return insufficient(n, "bootstrap", num, den)
-    rng = random.Random(seed)  # noqa: S311 - a reproducible statistical resample, not a secret
-    blocks = _blocks(pairs, rng)
-    replicates = [scale * a / b for a, b in _resampled_totals(blocks, rng, iterations) if b > 0]
-    low, high = _percentiles(replicates)
+    rng = _rng(seed)
+    totals = _resampled_totals(_blocks(pairs, rng), rng, iterations)
+    kept = totals[totals[:, 1] > 0]
+    if not len(kept):
+        return insufficient(n, "bootstrap", num, den)
+    low, high = _percentiles(scale * kept[:, 0] / kept[:, 1])
     return Estimate(scale * num / den, low, high, n, "bootstrap", num, den)
 
 
@@ -174,19 +190,15 @@ def median(
     n = len(values)
     if n < max(1, min_sample):
         return insufficient(n, "bootstrap")
-    data = sorted(float(v) for v in values)
-    rng = random.Random(seed)  # noqa: S311 - a reproducible statistical resample, not a secret
-    replicates = []
-    for _ in range(iterations):
-        sample = sorted(data[int(rng.random() * n)] for _ in range(n))
-        replicates.append(_median_sorted(sample))
+    data = np.asarray(values, dtype=np.float64)
+    rng = _rng(seed)
+    replicates = np.empty(iterations)
+    step = max(1, _BATCH_CELLS // n)
+    for start in range(0, iterations, step):
+        stop = min(iterations, start + step)
+        replicates[start:stop] = np.median(data[rng.integers(0, n, size=(stop - start, n))], axis=1)
     low, high = _percentiles(replicates)
-    return Estimate(_median_sorted(data), low, high, n, "bootstrap")
-
-
-def _median_sorted(data: list[float]) -> float:
-    mid = len(data) // 2
-    return data[mid] if len(data) % 2 else (data[mid - 1] + data[mid]) / 2
+    return Estimate(float(np.median(data)), low, high, n, "bootstrap")
 
 
 def ratio_between(
@@ -207,14 +219,11 @@ def ratio_between(
     b_num, b_den = sum(p[0] for p in second), sum(p[1] for p in second)
     if n < max(1, min_sample) or a_den <= 0 or b_den <= 0 or b_num <= 0:
         return insufficient(n, "bootstrap")
-    rng = random.Random(seed)  # noqa: S311 - a reproducible statistical resample, not a secret
-    a_totals = _resampled_totals(_blocks(first, rng), rng, iterations)
-    b_totals = _resampled_totals(_blocks(second, rng), rng, iterations)
-    replicates = [
-        (an / ad) / (bn / bd)
-        for (an, ad), (bn, bd) in zip(a_totals, b_totals, strict=True)
-        if ad > 0 and bd > 0 and bn > 0
-    ]
+    rng = _rng(seed)
+    a = _resampled_totals(_blocks(first, rng), rng, iterations)
+    b = _resampled_totals(_blocks(second, rng), rng, iterations)
+    ok = (a[:, 1] > 0) & (b[:, 1] > 0) & (b[:, 0] > 0)
+    replicates = (a[ok, 0] / a[ok, 1]) / (b[ok, 0] / b[ok, 1])
     if len(replicates) < iterations // 2:
         return insufficient(n, "bootstrap")
     low, high = _percentiles(replicates)

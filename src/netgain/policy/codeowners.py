@@ -6,8 +6,14 @@
   ranges are not supported (those lines are reported and ignored, as GitHub does), `\\#` escapes a
   leading `#`, and `dir/*` matches the files directly in `dir` only, not deeper ones.
 * Owners are `@user`, `@org/team` or an email address; anything else is reported.
+* A file of 3 MB or more is not used, as on GitHub ("CODEOWNERS files must be under 3 MB").
 
 Nothing is skipped silently: every ignored line or owner becomes a `CodeownersProblem` with its line.
+
+Patterns are matched with RE2 (`netgain.userpattern`): the paths come from the change under
+review, and a backtracking engine is exponential on some patterns (`*a*a*a*a*b`). They are
+compiled as RE2 sets the first time a path is looked up, so one pass over a path tests hundreds
+of patterns. Email owners are checked by hand: the obvious regex is quadratic on long tokens.
 """
 
 from __future__ import annotations
@@ -17,10 +23,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from netgain.text import split_lines
+from netgain.userpattern import PatternSet, UserPattern, compile_pattern, escape
+
 SEARCH_ORDER = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
-_OWNER = re.compile(
-    r"^@[A-Za-z0-9](?:[A-Za-z0-9\-]*)(?:/[A-Za-z0-9_.\-]+)?$|^[^@\s]+@[^@\s]+\.[^@\s]+$"
-)
+MAX_BYTES = 3 * 1024 * 1024
+MAX_PATTERN = 4096  # characters; git's own paths are at most 4,096 bytes on Linux
+_HANDLE = re.compile(r"@[A-Za-z0-9][A-Za-z0-9\-]*(?:/[A-Za-z0-9_.\-]+)?")  # disjoint: linear
+_WILDCARDS = re.compile(r"([*?])")
+_WILDCARD = {"*": "[^/]*", "?": "[^/]"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +45,6 @@ class CodeownersEntry:
     line: int
     pattern: str
     owners: tuple[str, ...]
-    regex: re.Pattern[str]
 
 
 @dataclass(slots=True)
@@ -44,13 +54,14 @@ class Codeowners:
     path: str | None = None
     entries: list[CodeownersEntry] = field(default_factory=list)
     problems: list[CodeownersProblem] = field(default_factory=list)
+    _patterns: PatternSet | None = field(default=None, repr=False, compare=False)
 
     def match(self, path: str) -> CodeownersEntry | None:
         """The entry that decides `path` (the last one matching), or None."""
-        for entry in reversed(self.entries):
-            if entry.regex.match(path):
-                return entry
-        return None
+        if self._patterns is None:
+            self._patterns = PatternSet([pattern_source(e.pattern) for e in self.entries])
+        index = self._patterns.last_match(path)
+        return self.entries[index] if index is not None else None
 
     def owners_of(self, path: str) -> tuple[str, ...]:
         entry = self.match(path)
@@ -58,19 +69,29 @@ class Codeowners:
 
 
 def _segment(seg: str) -> str:
-    out = []
-    for ch in seg:
-        if ch == "*":
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        else:
-            out.append(re.escape(ch))
-    return "".join(out)
+    # literal runs are escaped whole: one RE2 call per character made a 3 MB file cost seconds
+    return "".join(_WILDCARD.get(part) or escape(part) for part in _WILDCARDS.split(seg) if part)
 
 
-def pattern_regex(pattern: str) -> re.Pattern[str]:
-    """Translate one CODEOWNERS pattern to a regex over POSIX paths relative to the root."""
+def _valid_owner(owner: str) -> bool:
+    """`@user`, `@org/team`, or an email (`x@y.z`: one `@`, a dot inside the domain).
+
+    The email rule is checked by hand: as the regex `[^@]+@[^@]+\\.[^@]+$` it backtracks
+    quadratically on a long token such as `a@.....@`.
+    """
+    if owner.startswith("@"):
+        return _HANDLE.fullmatch(owner) is not None
+    local, _, domain = owner.partition("@")
+    return bool(local) and "@" not in domain and "." in domain[1:-1]
+
+
+def pattern_regex(pattern: str) -> UserPattern:
+    """One CODEOWNERS pattern as an RE2 regex over POSIX paths relative to the root."""
+    return compile_pattern(pattern_source(pattern))
+
+
+def pattern_source(pattern: str) -> str:
+    """The RE2 source of one CODEOWNERS pattern (matched at the start of a path)."""
     directory = pattern.endswith("/")
     body = pattern.strip("/") if pattern != "/" else ""
     anchored = pattern.startswith("/") or "/" in body
@@ -97,14 +118,19 @@ def pattern_regex(pattern: str) -> re.Pattern[str]:
     else:
         tail = "(?:/.*)?"
     if not segments:
-        return re.compile(r".*\Z")
-    return re.compile(regex + tail + r"\Z")
+        return r".*\z"
+    return regex + tail + r"\z"
 
 
 def parse_codeowners(text: str, path: str | None = None) -> Codeowners:
     """Parse CODEOWNERS text; unsupported lines and owners are reported, never silently used."""
     result = Codeowners(path=path)
-    for number, raw in enumerate(text.splitlines(), start=1):
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size >= MAX_BYTES:
+        message = f"file is {size:,} bytes; GitHub ignores a CODEOWNERS of 3 MB or more, and so does netgain"
+        result.problems.append(CodeownersProblem(1, message))
+        return result
+    for number, raw in enumerate(split_lines(text), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -114,6 +140,14 @@ def parse_codeowners(text: str, path: str | None = None) -> Codeowners:
         pattern, owners = tokens[0], tokens[1:]
         if pattern.startswith("\\#"):
             pattern = pattern[1:]
+        if len(pattern) > MAX_PATTERN:
+            result.problems.append(
+                CodeownersProblem(
+                    number,
+                    f"pattern of {len(pattern):,} characters is longer than any path; line ignored",
+                )
+            )
+            continue
         if pattern.startswith("!"):
             result.problems.append(
                 CodeownersProblem(
@@ -138,7 +172,7 @@ def parse_codeowners(text: str, path: str | None = None) -> Codeowners:
             continue
         valid: list[str] = []
         for owner in owners:
-            if _OWNER.match(owner):
+            if _valid_owner(owner):
                 valid.append(owner)
             else:
                 result.problems.append(
@@ -146,9 +180,7 @@ def parse_codeowners(text: str, path: str | None = None) -> Codeowners:
                         number, f"invalid owner {owner!r} (expected @user, @org/team or an email)"
                     )
                 )
-        result.entries.append(
-            CodeownersEntry(number, pattern, tuple(valid), pattern_regex(pattern))
-        )
+        result.entries.append(CodeownersEntry(number, pattern, tuple(valid)))
     return result
 
 

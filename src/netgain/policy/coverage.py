@@ -7,12 +7,14 @@ roots (`src/app.py`, `app.py`, `/home/ci/work/src/app.py`).
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+import codecs
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.parsers import expat
 
 from netgain.errors import UsageError
+from netgain.text import split_lines
 
 
 @dataclass(slots=True)
@@ -34,45 +36,91 @@ class CoverageReport:
 
 
 def parse_coverage(path: Path) -> CoverageReport:
-    """Read Cobertura XML (`coverage xml`) or lcov (`SF:`/`DA:` records), by content."""
+    """Read Cobertura XML (`coverage xml`) or lcov (`SF:`/`DA:` records), by content.
+
+    Raises:
+        UsageError: `FILE:LINE: ...` for a malformed report (`FILE: ...` when it holds no records).
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"{path}: cannot read coverage report: {exc}") from exc
-    head = data.lstrip()[:200]
+    head = data.removeprefix(codecs.BOM_UTF8).lstrip()[:200]
     if head.startswith(b"<"):
         return _cobertura(path, data)
-    return _lcov(path, data.decode("utf-8", "replace"))
+    return _lcov(path, data.decode("utf-8-sig", "replace"))
+
+
+class _CoberturaError(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class _CoberturaReader:
+    """expat handlers that fill a report: every `<line>` inside a `<class filename=...>`.
+
+    expat rather than ElementTree so that errors carry their line, the document is never held as
+    a tree, and entity declarations (the "billion laughs" expansion) are refused outright: a
+    coverage report has no use for them.
+    """
+
+    def __init__(self) -> None:
+        self.parser = expat.ParserCreate()
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.EntityDeclHandler = self.entity
+        self.report = CoverageReport(format="cobertura")
+        self.seen_root = False
+        self.classes: list[dict[int, int] | None] = []  # one per open <class>
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        line = self.parser.CurrentLineNumber
+        if not self.seen_root:
+            self.seen_root = True
+            if tag != "coverage":
+                raise _CoberturaError(line, f"not a Cobertura report (root element <{tag}>)")
+        if tag == "class":
+            name = attrs.get("filename")
+            self.classes.append(self.report.files.setdefault(name, {}) if name else None)
+        elif tag == "line" and self.classes and self.classes[-1] is not None:
+            lines = self.classes[-1]
+            try:
+                number = int(attrs.get("number", ""))
+                hits = int(attrs.get("hits", "0"))
+            except ValueError:
+                raise _CoberturaError(
+                    line, f"bad <line> number={attrs.get('number')!r} hits={attrs.get('hits')!r}"
+                ) from None
+            lines[number] = max(hits, lines.get(number, 0))
+
+    def end(self, tag: str) -> None:
+        if tag == "class" and self.classes:
+            self.classes.pop()
+
+    def entity(self, name: str, *_: object) -> None:
+        raise _CoberturaError(
+            self.parser.CurrentLineNumber, f"entity declaration {name!r} is not allowed"
+        )
 
 
 def _cobertura(path: Path, data: bytes) -> CoverageReport:
+    reader = _CoberturaReader()
     try:
-        root = ET.fromstring(data)  # noqa: S314 - see the import
-    except ET.ParseError as exc:
-        line = exc.position[0] if exc.position else "?"
-        raise UsageError(f"{path}:{line}: invalid Cobertura XML: {exc}") from exc
-    if root.tag != "coverage":
-        raise UsageError(f"{path}: not a Cobertura report (root element <{root.tag}>)")
-    report = CoverageReport(format="cobertura")
-    for cls in root.iter("class"):
-        name = cls.get("filename")
-        if not name:
-            continue
-        lines = report.files.setdefault(name, {})
-        for element in cls.iter("line"):
-            try:
-                number = int(element.get("number", ""))
-                hits = int(element.get("hits", "0"))
-            except ValueError as exc:
-                raise UsageError(f"{path}: bad <line> in class {name!r}: {exc}") from exc
-            lines[number] = max(hits, lines.get(number, 0))
-    return report
+        reader.parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        message = expat.ErrorString(exc.code) if exc.code is not None else str(exc)
+        raise UsageError(f"{path}:{exc.lineno}: invalid Cobertura XML: {message}") from None
+    except _CoberturaError as exc:
+        raise UsageError(f"{path}:{exc.line}: {exc.message}") from None
+    return reader.report
 
 
 def _lcov(path: Path, text: str) -> CoverageReport:
     report = CoverageReport(format="lcov")
     current: dict[int, int] | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(split_lines(text), start=1):
         line = raw.strip()
         if line.startswith("SF:"):
             current = report.files.setdefault(line[3:], {})

@@ -215,7 +215,12 @@ def _checks(rule: Rule, ctx: ChangeContext) -> list[Requirement]:
             detail = f"no new finding at or above {rule.scan_clean}"
             if ctx.unparsed:
                 detail += f" ({len(ctx.unparsed)} changed file(s) could not be parsed)"
-        out.append(Requirement("scan_clean", not bad, detail))
+        if ctx.not_analysed:
+            detail += (
+                f"; not analysed: {', '.join(ctx.not_analysed[:5])} (content missing: partial "
+                "clone?): fetch the blobs or clone without a blob filter"
+            )
+        out.append(Requirement("scan_clean", not bad and not ctx.not_analysed, detail))
     if rule.design_doc:
         accepted = [d for d in ctx.design_docs if d.accepted]
         if accepted:

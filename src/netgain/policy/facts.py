@@ -28,6 +28,7 @@ from netgain.analysis.scanner import scan
 from netgain.analysis.signals import Signal, find_signals
 from netgain.analysis.suppressions import apply_inline_suppressions
 from netgain.git.model import FileDiff, GitProblem
+from netgain.git.partial import diff_between_available
 from netgain.history.queries import CommitProvenance
 from netgain.history.share import ShareResult, compute_share
 from netgain.policy.codeowners import SEARCH_ORDER, Codeowners, load_codeowners
@@ -105,6 +106,7 @@ class ChangeContext:
     timings: dict[str, float] = field(default_factory=dict)
     problems: list[GitProblem] = field(default_factory=list)
     policy_files: list[str] = field(default_factory=list)  # see policy.trusted
+    not_analysed: list[str] = field(default_factory=list)  # changed source whose blob is missing
     stale_approvals: list[StaleApproval] = field(default_factory=list)
     suppressions: list[ChangeSuppression] = field(default_factory=list)
 
@@ -191,7 +193,7 @@ def _imported_modules(root: Path, head: str, sources: dict[str, bytes]) -> dict[
 
 def _scan_changed(
     sources: dict[str, bytes], options: ScanOptions
-) -> tuple[list[Finding], list[UnparsedFile]]:
+) -> tuple[list[Finding], list[UnparsedFile], list[str]]:
     with tempfile.TemporaryDirectory(prefix="netgain-check-") as tmp:
         root = Path(tmp)
         for path, data in sources.items():
@@ -201,7 +203,7 @@ def _scan_changed(
         result = scan([root], root=root, options=options)
         # reasoned inline suppressions (`# netgain: ignore[...] reason`) count as in `netgain scan`
         apply_inline_suppressions(result.findings, root)
-    return result.findings, result.unparsed
+    return result.findings, result.unparsed, [str(p) for p in result.problems]
 
 
 def gather(
@@ -229,7 +231,17 @@ def gather(
     with ctx.stage("reviews"):
         ctx.stale_approvals = stale_approvals(root, base, head, pr.reviews)
     with ctx.stage("diff"):
-        ctx.diffs = [d for d in git.diff_between(root, base, head) if not d.is_submodule]
+        diffs, unreadable = diff_between_available(root, base, head, f"{base[:12]}..{head[:12]}")
+        ctx.diffs = [d for d in diffs if not d.is_submodule]
+        ctx.problems.extend(unreadable)
+        # a changed source file whose content is missing was not analysed: never "clean"
+        ctx.not_analysed = [
+            p.path for p in unreadable if p.path is not None and p.path.endswith((".py", ".pyi"))
+        ]
+        ctx.unparsed.extend(
+            UnparsedFile(path, "not analysed: its content is missing (partial clone?)", None)
+            for path in ctx.not_analysed
+        )
         ctx.policy_files = policy_files(ctx.diffs) if policy_files is not None else []
         for d in ctx.diffs:
             if d.added:
@@ -282,9 +294,10 @@ def gather(
     with ctx.stage("scan"):
         if sources:
             context = _imported_modules(root, head, sources)
-            findings, unparsed = _scan_changed(sources | context, scan_options)
+            findings, unparsed, problems = _scan_changed(sources | context, scan_options)
+            ctx.problems.extend(GitProblem("scan", p) for p in problems)
             # an unparsable imported (unchanged) file is not this change's problem to report
-            ctx.unparsed = [u for u in unparsed if u.path in sources]
+            ctx.unparsed += [u for u in unparsed if u.path in sources]
             on_added = [
                 f
                 for f in findings

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from netgain import git
 from netgain.analysis.signals import FAMILIES
+from netgain.atomic import write_atomic
 from netgain.git.model import FileDiff, GitProblem
 
 HISTORY_LIMIT = 5000  # most recent commits per change considered for file familiarity
@@ -214,10 +215,7 @@ def _save_cache(path: Path | None, cache: dict[str, dict[str, object]]) -> None:
     if path is None:
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(cache, sort_keys=True), encoding="utf-8")
-        tmp.replace(path)
+        write_atomic(path, json.dumps(cache, sort_keys=True).encode("utf-8"))
     except OSError:
         return  # read-only checkout: the next run searches again
 

@@ -9,13 +9,13 @@ Payloads are hostile input: anything malformed is a `UsageError` naming the file
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netgain.errors import UsageError
+from netgain.jsoninput import JsonInputError, loads
 
 if TYPE_CHECKING:
     import httpx
@@ -59,9 +59,9 @@ def _load_json(path: Path, what: str) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read {what}: {exc}") from exc
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}:{exc.lineno}: {what} is not valid JSON: {exc.msg}") from exc
+        return loads(text)
+    except JsonInputError as exc:
+        raise UsageError(f"{path}:{exc.line}: {what} is not valid JSON: {exc.msg}") from exc
 
 
 def _get(

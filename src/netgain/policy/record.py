@@ -14,6 +14,7 @@ concatenated across jobs (`cat a.jsonl b.jsonl`) without a database migration.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from dataclasses import dataclass
@@ -97,9 +98,11 @@ def append_decision(path: Path, record: dict[str, Any]) -> None:
     line = (json.dumps(record, sort_keys=True, default=str) + "\n").encode("utf-8")
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        os.write(fd, line)
+        written = os.write(fd, line)
     finally:
         os.close(fd)
+    if written != len(line):  # a full disk: the record is cut short, and readers will say so
+        raise OSError(errno.ENOSPC, f"only {written} of {len(line)} bytes written", str(path))
 
 
 @dataclass(frozen=True, slots=True)

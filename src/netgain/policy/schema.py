@@ -29,6 +29,7 @@ OTHER_SECTIONS = frozenset(
     {"scan", "provenance", "risk", "szz", "incidents", "metrics", "store", "report", "server"}
 )
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
+MAX_RULES = 500
 
 
 class _Model(BaseModel):
@@ -184,7 +185,9 @@ class Policy(_Model):
     people: People = Field(default_factory=People)
     zones: dict[str, Zone] = Field(default_factory=dict)
     design_docs: DesignDocs = Field(default_factory=lambda: DesignDocs.model_validate({}))
-    rules: list[Rule] = Field(default_factory=list)
+    # every condition is compiled and tried at load (a few ms each): the cap keeps a hostile
+    # policy from costing minutes, far above any real one
+    rules: list[Rule] = Field(default_factory=list, max_length=MAX_RULES)
     approval: ApprovalTree | None = None
     routing: Routing = Field(default_factory=lambda: Routing.model_validate({}))
     gate: Gate = Field(default_factory=Gate)

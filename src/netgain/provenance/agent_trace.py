@@ -16,7 +16,6 @@ Quirks handled:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from netgain.git.model import LineRange
+from netgain.jsoninput import JsonInputError, loads
 from netgain.provenance.model import AuthorKind, ProvenanceWarning
 from netgain.provenance.tools import canonical_tool
 
@@ -179,8 +179,8 @@ def _whole_document(data: bytes) -> list[Any] | None:
     if not (stripped.startswith(b"[") or (stripped.startswith(b"{") and b"\n" in stripped)):
         return None
     try:
-        value = json.loads(stripped.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        value = loads(stripped.decode("utf-8"))
+    except (UnicodeDecodeError, JsonInputError):
         return None  # JSON lines (or garbage): read line by line
     return value if isinstance(value, list) else [value]
 
@@ -249,11 +249,11 @@ def parse_trace_lines(
         if not raw.strip():
             continue
         try:
-            value = json.loads(raw.decode("utf-8"))
+            value = loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
             warnings.append(ProvenanceWarning(source, "line is not valid UTF-8", number))
             continue
-        except json.JSONDecodeError as exc:
+        except JsonInputError as exc:
             warnings.append(ProvenanceWarning(source, f"not valid JSON: {exc.msg}", number))
             continue
         record, found = _check_record(value, source, number, "")

@@ -27,7 +27,6 @@ entries overlap, the later entry wins (git-ai looked authors up most recent firs
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -35,8 +34,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from netgain.git.model import LineRange
+from netgain.jsoninput import JsonInputError, loads
 from netgain.provenance.model import AuthorKind, EvidenceKind, ProvenanceWarning
-from netgain.provenance.ranges import normalize, parse_ranges
+from netgain.provenance.ranges import normalize, parse_normalized
 from netgain.provenance.tools import canonical_tool, is_known_agent_label
 
 NOTES_REF = "refs/notes/ai"
@@ -283,7 +283,7 @@ def _parse_attestations(lines: list[str]) -> dict[str, list[_RawEntry]]:
             if not space or not ranges_text:
                 raise NoteFormatError(f"entry {body!r} has no line ranges", number)
             try:
-                ranges = parse_ranges(ranges_text.strip())
+                ranges = parse_normalized(ranges_text.strip())
             except ValueError as exc:
                 raise NoteFormatError(str(exc), number) from exc
             files[current].append(_RawEntry(key, ranges, number))
@@ -299,13 +299,15 @@ def _parse_attestations(lines: list[str]) -> dict[str, list[_RawEntry]]:
 
 def _parse_metadata(lines: list[str], first_line: int) -> _MetadataModel:
     text = "\n".join(lines)
-    if not text.strip():
-        raise NoteFormatError("no JSON metadata after '---'", first_line)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    if not text.strip():  # on the '---' line itself when the note ends there
         raise NoteFormatError(
-            f"metadata is not valid JSON: {exc.msg}", first_line + exc.lineno - 1
+            "no JSON metadata after '---'", first_line if lines else first_line - 1
+        )
+    try:
+        data = loads(text)
+    except JsonInputError as exc:
+        raise NoteFormatError(
+            f"metadata is not valid JSON: {exc.msg}", first_line + exc.line - 1
         ) from exc
     if not isinstance(data, dict):
         raise NoteFormatError("metadata must be a JSON object", first_line)
@@ -454,10 +456,10 @@ def _legacy_model(metadata: dict[str, Any]) -> tuple[str | None, str | None]:
 
 def _parse_legacy(text: str, sha: str) -> AuthorshipNote:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = loads(text)
+    except JsonInputError as exc:
         raise NoteFormatError(
-            f"legacy authorship blob is not valid JSON: {exc.msg}", exc.lineno
+            f"legacy authorship blob is not valid JSON: {exc.msg}", exc.line
         ) from exc
     if not isinstance(data, dict):
         raise NoteFormatError("legacy authorship blob must be a JSON object", 1)

@@ -1,7 +1,9 @@
 """Commit-level AI markers: bot authors, co-author trailers, subject prefixes, branch prefixes.
 
 The built-in table is data (`markers.toml` beside this module), teams add their own rules in the
-`[provenance]` table of netgain.toml. Matching is case-insensitive and only ever looks at the
+`[provenance]` table of netgain.toml. Patterns run on RE2 (`netgain.userpattern`): they are
+searched in commit messages anyone can write, so matching must stay linear in the text; a pattern
+RE2 rejects (look-around, backreferences) is a configuration error. Matching is case-insensitive and only ever looks at the
 trailers git itself parsed (`Commit.trailers`), the identities, the subject, and a few exact body
 lines listed in the table, so a body that merely mentions "Claude" is never evidence.
 """
@@ -23,8 +25,11 @@ from netgain.errors import ConfigError
 from netgain.git.model import Commit
 from netgain.provenance.model import AuthorKind, Evidence, EvidenceKind
 from netgain.provenance.tools import canonical_tool
+from netgain.toml_lines import config_line
+from netgain.userpattern import PatternError, PatternMatch, UserPattern, compile_pattern
 
 MarkerField = Literal["author", "committer", "trailer", "subject", "body-line", "branch"]
+_NAMED_GROUP = re.compile(r"\(\?P?<(?![=!])[^>]*>")  # `(?P<m>` and `(?<m>`, not look-behind
 MARKER_FIELDS: tuple[str, ...] = get_args(MarkerField)
 
 
@@ -36,7 +41,8 @@ class MarkerRule:
         tool: canonical tool id credited when the rule matches (None for a human marker
             that names no tool).
         field: which part of the commit is matched, see MarkerField.
-        pattern: a Python regular expression; anchor it, the match uses `re.search`.
+        pattern: an RE2 regular expression (Python syntax without look-around or
+            backreferences); anchor it, the match is a search.
         model_group: name of a group in `pattern` whose text is the model, if any.
         kind: AI, or HUMAN for team markers that positively attest human authorship.
         team: True for rules declared in netgain.toml (evidence kind "team-marker").
@@ -50,13 +56,8 @@ class MarkerRule:
     team: bool = False
 
     @property
-    def regex(self) -> re.Pattern[str]:
-        return _compile(self.pattern)
-
-
-@cache
-def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+    def regex(self) -> UserPattern:
+        return compile_pattern(self.pattern, ignore_case=True)
 
 
 class _RuleSpec(BaseModel):
@@ -77,8 +78,8 @@ class _RuleSpec(BaseModel):
         if not value:
             raise ValueError("pattern must not be empty")
         try:
-            re.compile(value, re.IGNORECASE)
-        except re.error as exc:
+            compile_pattern(value, ignore_case=True)
+        except PatternError as exc:
             raise ValueError(f"invalid regular expression: {exc}") from exc
         return value
 
@@ -87,7 +88,7 @@ class _RuleSpec(BaseModel):
         if self.kind == "ai" and not (self.tool and self.tool.strip()):
             raise ValueError("tool is required for an AI marker (kind = 'ai')")
         if self.model_group is not None:
-            groups = re.compile(self.pattern, re.IGNORECASE).groupindex
+            groups = compile_pattern(self.pattern, ignore_case=True).groupindex
             if self.model_group not in groups:
                 raise ValueError(
                     f"model_group {self.model_group!r} is not a named group of the pattern"
@@ -166,7 +167,10 @@ def load_team_markers(
     try:
         parsed = _ProvenanceSection.model_validate(dict(section))
     except ValidationError as exc:
-        where = f"{source}: " if source is not None else ""
+        where = ""
+        if source is not None:
+            line = config_line(Path(source), ("provenance", *exc.errors()[0]["loc"]))
+            where = f"{source}:{line}: " if line else f"{source}: "
         raise ConfigError(where + _format_validation_error(exc, "provenance")) from exc
     return [spec.to_rule(team=True) for spec in parsed.markers]
 
@@ -199,7 +203,7 @@ def _targets(commit: Commit, field: MarkerField) -> Iterable[tuple[str, str]]:
                 yield stripped, "body line"
 
 
-def _model_of(rule: MarkerRule, match: re.Match[str]) -> str | None:
+def _model_of(rule: MarkerRule, match: PatternMatch) -> str | None:
     if rule.model_group is None:
         return None
     value = match.group(rule.model_group)
@@ -207,7 +211,7 @@ def _model_of(rule: MarkerRule, match: re.Match[str]) -> str | None:
 
 
 @lru_cache(maxsize=16)
-def _prefilters(rules: tuple[MarkerRule, ...]) -> dict[str, re.Pattern[str] | None]:
+def _prefilters(rules: tuple[MarkerRule, ...]) -> dict[str, UserPattern | None]:
     """One alternation per field, so a commit with no marker costs one search per text.
 
     Named groups are turned into plain groups (two rules may name the same group); a field
@@ -216,20 +220,51 @@ def _prefilters(rules: tuple[MarkerRule, ...]) -> dict[str, re.Pattern[str] | No
     by_field: dict[str, list[str]] = {}
     for rule in rules:
         by_field.setdefault(rule.field, []).append(rule.pattern)
-    combined: dict[str, re.Pattern[str] | None] = {}
+    combined: dict[str, UserPattern | None] = {}
     for field, patterns in by_field.items():
-        joined = "|".join(f"(?:{re.sub(r'\(\?P<[^>]+>', '(?:', p)})" for p in patterns)
+        joined = "|".join(f"(?:{_NAMED_GROUP.sub('(?:', p)})" for p in patterns)
         try:
-            combined[field] = re.compile(joined, re.IGNORECASE)
-        except re.error:
+            combined[field] = compile_pattern(joined, ignore_case=True)
+        except PatternError:
             combined[field] = None
     return combined
 
 
 _LAST_RULES: dict[
     int,
-    tuple[Sequence[MarkerRule], tuple[MarkerRule, ...], dict[str, re.Pattern[str] | None]],
+    tuple[
+        Sequence[MarkerRule],
+        tuple[MarkerRule, ...],
+        dict[str, UserPattern | None],
+        tuple[MarkerField, ...],
+        dict[tuple[str, str], bool],
+    ],
 ] = {}
+# Identities recur on most commits of a history: their prefilter result is remembered per run.
+_REPEATING = frozenset({"author", "committer"})
+_MEMO_LIMIT = 100_000
+
+
+def _field_hit(
+    field: str,
+    texts: list[tuple[str, str]],
+    prefilter: UserPattern | None,
+    memo: dict[tuple[str, str], bool],
+) -> bool:
+    """Whether any text of `field` may match a rule (the prefilter; True without one)."""
+    if prefilter is None:
+        return True
+    if field not in _REPEATING:
+        return any(prefilter.search(text) for text, _label in texts)
+    hit = False
+    for text, _label in texts:
+        known = memo.get((field, text))
+        if known is None:
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()
+            known = memo[(field, text)] = prefilter.search(text) is not None
+        hit = hit or known
+    return hit
 
 
 def detect_commit_markers(commit: Commit, rules: Sequence[MarkerRule]) -> list[Evidence]:
@@ -239,27 +274,28 @@ def detect_commit_markers(commit: Commit, rules: Sequence[MarkerRule]) -> list[E
     """
     cached = _LAST_RULES.get(id(rules))
     if cached is None or cached[0] is not rules:
-        cached = (rules, tuple(rules), _prefilters(tuple(rules)))
+        fields: tuple[MarkerField, ...] = tuple(
+            dict.fromkeys(r.field for r in rules if r.field != "branch")
+        )
+        cached = (rules, tuple(rules), _prefilters(tuple(rules)), fields, {})
         _LAST_RULES.clear()  # keep one entry: the rule list of the current run
         _LAST_RULES[id(rules)] = cached
-    _, rule_tuple, prefilters = cached
+    _, rule_tuple, prefilters, fields, memo = cached
+    # Each field's texts and prefilter first: most commits match no field, and then no rule
+    # needs to be looked at (this loop runs once per ingested commit).
     targets: dict[str, list[tuple[str, str]]] = {}
     candidates: dict[str, bool] = {}
+    for field in fields:
+        texts = targets[field] = list(_targets(commit, field))
+        candidates[field] = _field_hit(field, texts, prefilters.get(field), memo)
+    if not any(candidates.values()):
+        return []
     found: list[Evidence] = []
     seen: set[tuple[int, str]] = set()
     for index, rule in enumerate(rule_tuple):
-        if rule.field == "branch":
+        if rule.field == "branch" or not candidates[rule.field]:
             continue
-        texts = targets.get(rule.field)
-        if texts is None:
-            texts = targets[rule.field] = list(_targets(commit, rule.field))
-            prefilter = prefilters.get(rule.field)
-            candidates[rule.field] = prefilter is None or any(
-                prefilter.search(text) for text, _label in texts
-            )
-        if not candidates[rule.field]:
-            continue
-        for text, label in texts:
+        for text, label in targets[rule.field]:
             match = rule.regex.search(text)
             if match is None or (index, text) in seen:
                 continue

@@ -8,12 +8,13 @@ into the DOM (`data-errors`) so a headless-browser test can assert the page ran 
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from netgain import __version__
 from netgain.report import svg
@@ -35,12 +36,20 @@ KIND_COLORS = {
 
 
 def _environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("netgain.report", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["codes"] = codes
+    return env
+
+
+def codes(text: str) -> Markup:
+    """`text` escaped, with its `backquoted` spans (commands, options) set as code."""
+    escaped = str(escape(text))
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))  # noqa: S704 - escaped first
 
 
 def _interval(label: str, est: dict[str, Any], color: str, scale: float = 1.0) -> svg.Interval:
@@ -88,15 +97,22 @@ def charts(doc: dict[str, Any]) -> dict[str, Markup]:
             ("unknown", KIND_COLORS["unknown"], [float(p["unknown_lines"]) for p in periods]),
         ],
     )
-    out["net"] = svg.bars_and_line(
-        "chart-net",
-        "Features and net features after downstream cost",
-        labels,
-        [float(p["features"]) for p in periods],
-        [max(0.0, p["net_productivity"]["net_features"]) for p in periods],
-        "features",
-        "net features (floored at 0)",
-        same_scale=True,
+    features_known = doc["net_productivity"]["total"]["features"] is not None
+    out["net"] = (
+        svg.bars_and_line(
+            "chart-net",
+            "Features and net features after downstream cost",
+            labels,
+            [float(p["features"]) for p in periods],
+            [max(0.0, p["net_productivity"]["net_features"]) for p in periods],
+            "features",
+            "net features (floored at 0)",
+            same_scale=True,
+        )
+        if features_known
+        else svg.empty_chart(
+            "chart-net", "Net productivity", "no feature data: which changes are features"
+        )
     )
     if incidents_known:
         out["cfr"] = svg.intervals(

@@ -19,6 +19,12 @@ The same rule backfills a store created before the table existed, and a changed 
 zone configuration (the state's `key`) recomputes everything. `generation` increases on every
 write so cached evaluations can tell that the data changed.
 
+Concurrent updates (two ingests on one store) are optimistic: an update reads the state's
+`generation` first and its write only goes ahead if the generation is still the same, bumping it
+in the same transaction. The loser of a race computed from rows that changed under it; it starts
+over from the fresh state (usually finding everything up to date) instead of inserting vectors
+twice or saving a snapshot older than the vectors.
+
 Vectors are float64 little-endian bytes in `FEATURES` order: 100,000 commits load with one
 `numpy.frombuffer`, where JSON lists would be decoded row by row.
 """
@@ -35,9 +41,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Engine, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.sql.expression import ReturnsRows
 
+from netgain.errors import StoreError
 from netgain.risk.data import load_change_rows
 from netgain.risk.features import FEATURES, ChangeRecord, FeatureExtractor
+from netgain.store import bulk
+from netgain.store.insert import insert_new
 from netgain.store.models import Commit
 from netgain.store.risk_models import RiskFeatures, RiskFeatureSnapshot, RiskFeatureState
 
@@ -75,12 +85,27 @@ def state_key(names: Sequence[str], extra: Any = None) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _counts(engine: Engine, repository_id: int) -> tuple[str | None, int, int]:
-    """The state's key (None: never computed), non-merge commits and stored vectors."""
+class _StaleError(Exception):
+    """Another process wrote the vectors since this update read the state: compute again."""
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    """What an update saw before computing: the state's key and generation (None: no state)."""
+
+    key: str | None
+    generation: int | None
+
+
+def _counts(engine: Engine, repository_id: int) -> tuple[_State, int, int]:
+    """The state (key None: never computed), non-merge commits and stored vectors."""
     with engine.connect() as conn:
-        state = conn.execute(
-            select(RiskFeatureState.key).where(RiskFeatureState.repository_id == repository_id)
-        ).scalar_one_or_none()
+        found = conn.execute(
+            select(RiskFeatureState.key, RiskFeatureState.generation).where(
+                RiskFeatureState.repository_id == repository_id
+            )
+        ).first()
+        state = _State(found[0], found[1]) if found else _State(None, None)
         commits = conn.execute(
             select(func.count())
             .select_from(Commit)
@@ -131,6 +156,9 @@ def api_families_enabled(root: Path, config: RawConfig | None = None) -> bool:
     return value
 
 
+_RACES = 20  # updates lost to concurrent writers before giving up (each race means progress)
+
+
 def update_features(
     engine: Engine, repository_id: int, root: Path, config: RawConfig | None = None
 ) -> FeatureUpdate:
@@ -139,21 +167,41 @@ def update_features(
     `root` is the repository: its configuration gives the zones, and git the API families of
     commits not read before. Idempotent and safe to interrupt: a run killed before its
     transaction commits leaves the old vectors, and the next run finds the same commits without.
+    Safe to run beside another update: the one that loses the race computes again.
     """
     zones = zone_globs(root, config)
     read_apis = api_families_enabled(root, config)
     key = state_key(FEATURES, {"zones": zones, "api_families": read_apis})
+    for _ in range(_RACES):
+        try:
+            return _update(engine, repository_id, root, key, zones, read_apis)
+        except _StaleError:
+            continue
+    raise StoreError(
+        f"the risk features of repository {repository_id} were rewritten by other processes "
+        f"{_RACES} times while this one computed them; run the command again"
+    )
+
+
+def _update(
+    engine: Engine,
+    repository_id: int,
+    root: Path,
+    key: str,
+    zones: dict[str, list[str]],
+    read_apis: bool,
+) -> FeatureUpdate:
     state, commits, stored = _counts(engine, repository_id)
-    if state == key and stored == commits:
+    if state.key == key and stored == commits:
         return FeatureUpdate(0, 0, "up to date")
-    if state == key:
-        resumed = _resume(engine, repository_id, root, key, zones, read_apis, commits - stored)
+    if state.key == key:
+        resumed = _resume(engine, repository_id, root, state, zones, read_apis, commits - stored)
         if resumed is not None:
             return resumed
     rows = load_change_rows(engine, repository_id)
     featured = _stored_apis(engine, repository_id)
     _fill_apis(root, rows, featured if read_apis else {}, read_apis)
-    valid = featured.keys() if state == key else set()
+    valid = featured.keys() if state.key == key else set()
     start = next((i for i, (cid, _c) in enumerate(rows) if cid not in valid), len(rows))
     if valid and any(cid in valid for cid, _c in rows[start:]):
         reason = "older commits arrived"
@@ -184,7 +232,7 @@ def _resume(
     engine: Engine,
     repository_id: int,
     root: Path,
-    key: str,
+    state: _State,
     zones: dict[str, list[str]],
     read_apis: bool,
     missing: int,
@@ -200,7 +248,7 @@ def _resume(
                 RiskFeatureSnapshot.key, RiskFeatureSnapshot.commit_id, RiskFeatureSnapshot.state
             ).where(RiskFeatureSnapshot.repository_id == repository_id)
         ).first()
-        if snap is None or snap.key != key:
+        if snap is None or snap.key != state.key:
             return None
         at = conn.execute(
             select(Commit.author_date).where(Commit.id == snap.commit_id)
@@ -226,7 +274,8 @@ def _resume(
         for cid, change in rows
     ]
     total = extractor.count
-    _write(engine, repository_id, key, key, total, fresh, [], (rows[-1][0], extractor.dump()))
+    snapshot = (rows[-1][0], extractor.dump())
+    _write(engine, repository_id, state, str(state.key), total, fresh, [], snapshot)
     return FeatureUpdate(len(fresh), 0, "new commits", resumed=True)
 
 
@@ -285,16 +334,43 @@ def _fill_apis(
 def _write(
     engine: Engine,
     repository_id: int,
-    state: str | None,
+    state: _State,
     key: str,
     commits: int,
     fresh: list[dict[str, Any]],
     redo: list[dict[str, Any]],
     snapshot: tuple[int, bytes] | None,
 ) -> None:
-    """Vectors, state and snapshot in one transaction: all of an update or none of it."""
+    """Vectors, state and snapshot in one transaction: all of an update or none of it.
+
+    The state row is claimed first (its generation must still be the one read): on PostgreSQL
+    that row lock also makes a concurrent update wait and then find itself stale.
+
+    Raises:
+        _StaleError: another update wrote since `state` was read; nothing was written.
+    """
     now = datetime.now(UTC)
+    values = {"key": key, "names": list(FEATURES), "commits": commits, "updated_at": now}
     with engine.begin() as conn:
+        claim: ReturnsRows
+        if state.generation is None:
+            claim = (
+                insert_new(conn.dialect.name, RiskFeatureState)
+                .values(repository_id=repository_id, generation=1, **values)
+                .returning(RiskFeatureState.generation)
+            )
+        else:
+            claim = (
+                update(RiskFeatureState)
+                .where(
+                    RiskFeatureState.repository_id == repository_id,
+                    RiskFeatureState.generation == state.generation,
+                )
+                .values(generation=RiskFeatureState.generation + 1, **values)
+                .returning(RiskFeatureState.generation)
+            )
+        if conn.execute(claim).first() is None:  # RETURNING: rowcount is not portable for INSERT
+            raise _StaleError
         conn.execute(
             delete(RiskFeatureSnapshot).where(RiskFeatureSnapshot.repository_id == repository_id)
         )
@@ -315,24 +391,10 @@ def _write(
                 .values(vector=bindparam("vector"), apis=bindparam("apis")),
                 redo,
             )
-        if fresh:
+        if fresh and conn.dialect.name == "sqlite":
+            bulk.insert_rows(conn, FEATURE_TABLE, fresh)  # no per-row parameter processing
+        elif fresh:
             conn.execute(insert(FEATURE_TABLE), fresh)
-        values = {
-            "key": key,
-            "names": list(FEATURES),
-            "commits": commits,
-            "updated_at": now,
-        }
-        if state is None:
-            conn.execute(
-                insert(RiskFeatureState).values(repository_id=repository_id, generation=1, **values)
-            )
-        else:
-            conn.execute(
-                update(RiskFeatureState)
-                .where(RiskFeatureState.repository_id == repository_id)
-                .values(generation=RiskFeatureState.generation + 1, **values)
-            )
 
 
 def delete_features(engine: Engine, repository_id: int) -> None:

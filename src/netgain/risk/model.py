@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from netgain.atomic import write_atomic
 from netgain.errors import NetgainError
 from netgain.risk.features import FEATURES
 
@@ -119,10 +120,7 @@ class RiskModel:
         }
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
-        tmp.replace(path)
+        write_atomic(path, (json.dumps(self.to_dict(), indent=1) + "\n").encode("utf-8"))
 
 
 def _tree_values(tree: dict[str, list[Any]], x: Array) -> Array:

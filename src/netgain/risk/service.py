@@ -40,6 +40,7 @@ def label_history(
     root: Path, engine: Engine, repository_id: int, variant: str = "netgain"
 ) -> Labelled:
     """Run SZZ on unanalysed fix commits, then read the stored feature vectors and labels."""
+    from netgain.store.retry import retrying
     from netgain.szz import find_inducing
     from netgain.szz.persist import store_results
 
@@ -52,8 +53,13 @@ def label_history(
             problems.extend(
                 {"fix": r.fix, "kind": p.kind, "message": p.message} for p in r.problems
             )
-        with Session(engine) as session, session.begin():
-            store_results(session, repository_id, results)
+
+        def store() -> None:
+            with Session(engine) as session, session.begin():
+                store_results(session, repository_id, results)
+
+        # a concurrent `szz` or `risk train` may store the same fixes: the loser replaces them
+        retrying(store, conflicts=True)
     labels = load_labels(engine, repository_id, variant)
     data = stored_dataset(engine, repository_id, labels.inducing, root)
     return Labelled(data, len(fixes), len(todo), problems)

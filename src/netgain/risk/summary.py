@@ -27,6 +27,7 @@ from netgain.risk.feature_store import generation, stored_dataset, update_featur
 from netgain.risk.features import FEATURES
 from netgain.risk.service import MODEL_FILE
 from netgain.risk.train import DEFAULT_GAP_DAYS, TooLittleHistoryError, evaluate
+from netgain.store.retry import retrying
 from netgain.store.risk_models import RiskEvaluation
 
 NO_LABELS = (
@@ -85,17 +86,26 @@ def cached_evaluation(engine: Engine, repository_id: int, key: str) -> dict[str,
 
 
 def store_evaluation(engine: Engine, repository_id: int, key: str, result: dict[str, Any]) -> None:
-    """Keep `result` as the repository's cached evaluation (one per repository)."""
-    with engine.begin() as conn:
-        conn.execute(delete(RiskEvaluation).where(RiskEvaluation.repository_id == repository_id))
-        conn.execute(
-            insert(RiskEvaluation).values(
-                repository_id=repository_id,
-                key=key,
-                result=result,
-                created_at=datetime.now(UTC),
+    """Keep `result` as the repository's cached evaluation (one per repository).
+
+    Two reports at once may both store one: the loser of the race replaces the winner's row.
+    """
+
+    def replace() -> None:
+        with engine.begin() as conn:
+            conn.execute(
+                delete(RiskEvaluation).where(RiskEvaluation.repository_id == repository_id)
             )
-        )
+            conn.execute(
+                insert(RiskEvaluation).values(
+                    repository_id=repository_id,
+                    key=key,
+                    result=result,
+                    created_at=datetime.now(UTC),
+                )
+            )
+
+    retrying(replace, conflicts=True)
 
 
 def risk_summary(root: Path, engine: Engine, repository_id: int) -> dict[str, Any]:

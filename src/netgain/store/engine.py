@@ -1,19 +1,35 @@
-"""Opening the store: engine creation, connection tuning and schema migration to the latest revision."""
+"""Opening the store: engine creation, connection tuning and schema migration to the latest revision.
+
+Several netgain processes (CI jobs, `check`, `szz`, `risk train`) may use one store at once, so:
+
+- SQLite runs in WAL mode with a busy timeout, and every transaction starts with BEGIN IMMEDIATE,
+  which takes the write lock up front. pysqlite's own deferred BEGIN takes it at the first write,
+  and a transaction that read before it wrote then fails at once with "database is locked" when
+  another process wrote in between (SQLite cannot upgrade a stale snapshot; the busy timeout does
+  not help). A store that cannot be written (read-only file) falls back to a plain BEGIN, so that
+  commands which only read still work and the first write reports the read-only store.
+- Migrating a new or old store runs under a lock (SQLite's write lock, PostgreSQL's advisory
+  lock) and re-reads the schema version inside it: the second of two processes that both found
+  the schema missing finds it created instead of creating it again.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from netgain.errors import UsageError
+from netgain.store.failures import Failure, StoreName, classify, describe, remember
 
 MIGRATIONS = str(Path(__file__).with_name("migrations"))
 VERSIONS = Path(MIGRATIONS) / "versions"
+MIGRATION_LOCK = 0x6E657467  # PostgreSQL advisory lock key held while migrating ("netg")
 
 
 def _head_revision() -> str:
@@ -35,13 +51,38 @@ def _current_revision(engine: Engine) -> str | None:
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers run beside an ingest; foreign keys are off by default in SQLite.
+    # The busy timeout first: switching a new file to WAL needs the lock another process may hold.
+    # WAL: a commit appends to the log and, with synchronous=NORMAL, waits for no fsync (a crash
+    # may lose the last commits, never consistency); foreign keys are off by default in SQLite.
+    # isolation_level None: pysqlite emits no BEGIN of its own, `_begin_immediate` does.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _begin_immediate(connection: Connection) -> None:
+    """Start every SQLite transaction holding the write lock (see the module docstring)."""
+    raw = connection.connection.driver_connection
+    if raw is None:  # pragma: no cover - a checked-out connection always has one
+        return
+    try:
+        raw.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if classify(exc) is not Failure.READ_ONLY:
+            raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
+        raw.execute("BEGIN")
+
+
+def store_name(url: URL) -> StoreName:
+    """How messages name the store at `url`: the SQLite file, or the URL without password."""
+    if url.drivername.startswith("sqlite") and url.database and url.database != ":memory:":
+        path = Path(url.database).resolve()
+        return StoreName(str(path), path)
+    return StoreName(url.render_as_string(hide_password=True))
 
 
 def create_store_engine(url: str) -> Engine:
@@ -55,6 +96,7 @@ def create_store_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url)
         event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "begin", _begin_immediate)
         return engine
     if parsed.drivername in {"postgresql", "postgres"}:
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -62,26 +104,40 @@ def create_store_engine(url: str) -> Engine:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the latest Alembic revision (a no-op when already current)."""
-    if _current_revision(engine) == _head_revision():
+    """Bring the schema to the latest Alembic revision (a no-op when already current).
+
+    Under the migration lock the version is read again: another process may have migrated
+    while this one waited for the lock.
+    """
+    head = _head_revision()
+    if _current_revision(engine) == head:
         return
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", MIGRATIONS)
-    with engine.begin() as connection:
+    with engine.begin() as connection:  # on SQLite, BEGIN IMMEDIATE: the write lock
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        if inspect(connection).has_table("alembic_version"):
+            found = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+            if found is not None and found[0] == head:
+                return
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
 
 
 def open_store(url: str) -> Engine:
-    """Create the engine and migrate; database errors become a clear usage error."""
+    """Create the engine and migrate; database errors become a clear error naming the store."""
     engine = create_store_engine(url)
+    name = store_name(engine.url)
+    remember(name)
     try:
         upgrade(engine)
-    except OperationalError as exc:
-        raise UsageError(f"cannot open database {engine.url!r}: {exc.orig}") from exc
+    except DBAPIError as exc:
+        engine.dispose()
+        raise describe(exc, name) from exc
     return engine
 
 

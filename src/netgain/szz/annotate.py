@@ -191,6 +191,27 @@ def _annotate_group(
 ) -> Annotation:
     """One git log over the history of `tracked` (limited to them, or the whole history with
     the other files' patches skipped unread), replayed."""
+    result = Annotation()
+    revs = "".join(f"{sha}\n" for sha in by_commit)
+    replay_log(
+        repo, revs, tracked, _Replay(by_commit, result), ignore_whitespace, env, pathspec=pathspec
+    )
+    return result
+
+
+def replay_log(
+    repo: Path,
+    revs: str,
+    tracked: Sequence[str] | None,
+    replay: _Replay,
+    ignore_whitespace: bool,
+    env: Mapping[str, str] | None,
+    *,
+    pathspec: bool,
+) -> None:
+    """Feed `replay` the history of `revs` (one per line), oldest first: limited to `tracked`
+    by a pathspec, or the whole history with other files' patches skipped unread (every file's
+    when `tracked` is None)."""
     args = [
         "--literal-pathspecs",
         "log",
@@ -207,12 +228,10 @@ def _annotate_group(
     ]
     if ignore_whitespace:
         args.append("-w")
-    revs = "".join(f"{sha}\n" for sha in by_commit)
-    feed = revs + "--\n" + "".join(f"{p}\n" for p in tracked) if pathspec else revs
+    limit = pathspec and tracked is not None
+    feed = revs + "--\n" + "".join(f"{p}\n" for p in tracked or ()) if limit else revs
     chunks = stream_git_env(repo, args, env, input=encode_path(feed))
-    result = Annotation()
-    _Replay(by_commit, result).run(_records(chunks, None if pathspec else set(tracked)))
-    return result
+    replay.run(_records(chunks, None if limit or tracked is None else set(tracked)))
 
 
 def split_paths(

@@ -18,6 +18,7 @@ from netgain.incidents.records import (
     check_order,
     parse_list,
     parse_time,
+    problem_limit,
     text_or_none,
 )
 
@@ -74,7 +75,8 @@ def parse_generic_csv(text: str, name: str) -> ParseResult:
 def parse_generic_json(text: str, name: str) -> ParseResult:
     """Generic JSON: an array of objects (or `{"incidents": [...]}`) with the CSV's field names."""
     result = ParseResult("generic")
-    for line, item in iter_array(text, name, "incidents"):
+    stop = problem_limit(result.problems, name)
+    for line, item in iter_array(text, name, "incidents", stop=stop):
         if not isinstance(item, dict):
             result.problems.append(ImportProblem(name, line, "expected an object"))
             continue

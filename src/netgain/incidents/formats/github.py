@@ -17,6 +17,7 @@ from netgain.incidents.records import (
     check_order,
     label_names,
     parse_time,
+    problem_limit,
     text_or_none,
 )
 
@@ -40,7 +41,7 @@ def parse_github(text: str, name: str, *, labels: Sequence[str] = DEFAULT_LABELS
     """Issues labelled with any of `labels` (case-insensitive) become incidents."""
     result = ParseResult("github")
     wanted = {label.lower() for label in labels}
-    for line, issue in iter_array(text, name):
+    for line, issue in iter_array(text, name, stop=problem_limit(result.problems, name)):
         if not isinstance(issue, dict):
             result.problems.append(ImportProblem(name, line, "expected an issue object"))
             continue

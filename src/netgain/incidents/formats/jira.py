@@ -18,6 +18,7 @@ from netgain.incidents.records import (
     check_order,
     parse_list,
     parse_time,
+    problem_limit,
     text_or_none,
 )
 
@@ -31,13 +32,20 @@ def _name(value: Any, what: str) -> str | None:
 
 
 def _adf_text(node: Any) -> str:
+    """The text of an Atlassian Document Format node; anything that is not ADF reads as "".
+
+    `type` and `content` are checked, not trusted: an unhashable `type` or a `content` that is
+    not a list raised TypeError (jsoninput bounds the nesting this recursion follows).
+    """
     if isinstance(node, str):
         return node
     if isinstance(node, dict):
-        if node.get("type") == "text":
+        kind = node.get("type")
+        if kind == "text":
             return str(node.get("text", ""))
-        sep = "\n" if node.get("type") in {"doc", "paragraph"} else ""
-        return sep.join(_adf_text(c) for c in node.get("content", []))
+        content = node.get("content")
+        sep = "\n" if kind in ("doc", "paragraph") else ""  # a tuple: `type` may be a dict
+        return sep.join(_adf_text(c) for c in content) if isinstance(content, list) else ""
     if isinstance(node, list):
         return "\n".join(_adf_text(c) for c in node)
     return ""
@@ -84,7 +92,7 @@ def _base_url(issue: dict[str, Any]) -> str | None:
 def parse_jira(text: str, name: str) -> ParseResult:
     """Every issue in the export is an incident (export with a JQL filter such as type=Incident)."""
     result = ParseResult("jira")
-    for line, issue in iter_array(text, name, "issues"):
+    for line, issue in iter_array(text, name, "issues", stop=problem_limit(result.problems, name)):
         if not isinstance(issue, dict):
             result.problems.append(ImportProblem(name, line, "expected an issue object"))
             continue

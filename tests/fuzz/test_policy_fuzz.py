@@ -1,0 +1,19 @@
+"""The policy file, CEL conditions, CODEOWNERS, coverage reports and GitHub payloads under hostile input.
+
+Inputs come from `tests.fuzz.strategies`; tests/fuzz/targets.py says what each target runs and
+checks. The crashes these found are pinned in test_policy_regressions.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fuzz.harness import family, fuzz
+from tests.fuzz.targets import TARGETS
+
+
+@pytest.mark.parametrize("name", family("policy"))
+def test_keeps_the_contract(name: str, workdir: Path) -> None:
+    fuzz(TARGETS[name], workdir)
