@@ -24,6 +24,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 
@@ -37,7 +38,8 @@ def child(src: Path, variant: str, oracle: Path, repos: list[Path], trailers: bo
     for line in oracle.read_text().splitlines():
         row = json.loads(line)
         by_project[row["project"]].append(row["fix"])
-    kwargs = {}
+    # an old tree has no `trailers` switch (and reads no message)
+    kwargs: dict[str, Any] = {}
     if "trailers" in inspect.signature(find_inducing).parameters:
         kwargs["trailers"] = trailers
     fixes = 0
