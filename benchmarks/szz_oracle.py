@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/szz_oracle.py REPO... [--variants b ag ma r netgain]
                                               [--oracle-out FILE] [--json FILE] [--jobs N]
+                                              [--answers FILE] [--held-out PROJECT...]
 
 Many projects (the Linux kernel's and its tools', QEMU, Mesa, libcamera, drgn, ...) mark a fix
 with `Fixes: <sha> ("subject")`, the commit that introduced the bug in the developer's own words.
@@ -14,11 +15,15 @@ For each local clone given, this script:
    commit of another branch, or a typo, cannot be found by any blame);
 2. labels each fix with the language holding most of its changed lines (by file extension), so
    heuristics that depend on the language are measured per language;
-3. runs every SZZ variant through `netgain.szz.find_inducing` on the fixes. SZZ reads no commit
-   message (tests/szz/test_oracle_blind.py keeps it that way), so the trailer is hidden from the
-   evaluation by construction; no incident dates are passed, so the date filter is idle;
-4. prints precision, recall and F1 over (fix, inducing) pairs per project, per language and
-   overall, and the wall time per fix of each variant.
+3. runs every SZZ variant through `netgain.szz.find_inducing` on the fixes with
+   `trailers=False`: the default variant takes a fix's `Fixes:` trailer as its answer in
+   production, and this switch is the only place any variant reads a commit message
+   (tests/szz/test_oracle_blind.py), so the trailer is hidden from the evaluation. No incident
+   dates are passed, so the date filter is idle;
+4. prints precision, recall and F1 over (fix, inducing) pairs per project, per language,
+   (with `--held-out`) for the projects the default was chosen on apart from those it was not,
+   and overall, and the wall time per fix of each variant. `--answers` re-scores the answers a
+   `--json` run saved instead of running SZZ again.
 
 Published anchors on another developer-informed oracle (Rosa et al., ICSE 2021): B .50, AG .52,
 MA .46, R .61 F1.
@@ -28,12 +33,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
@@ -41,12 +45,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from netgain.szz import VARIANTS, find_inducing  # noqa: E402
+from netgain.szz.trailers import cited_names, is_ancestor, resolve_commits  # noqa: E402
 
-# `Fixes: 1f2e3d4c5b6a ("subject")`: the commit form. The hex run must end the token, so
-# `Fixes: 1234-crash` or a URL is not read as a sha.
-FIXES_LINE = re.compile(
-    r"^fixes:[ \t]*(?:commit[ \t]+)?([0-9a-f]{7,40})(?![0-9a-z_-])", re.I | re.M
-)
 LANGUAGES = {
     "Python": (".py", ".pyi"),
     "C/C++": (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh"),
@@ -86,32 +86,6 @@ def git(repo: Path, *args: str, input: str | None = None) -> str:
         text=True,
         errors="replace",
     ).stdout
-
-
-def cited_names(message: str) -> list[str]:
-    """The abbreviated shas a commit message names in `Fixes:` lines (commit form only)."""
-    return [m.lower() for m in FIXES_LINE.findall(message)]
-
-
-def resolve(repo: Path, names: Iterable[str]) -> dict[str, str]:
-    """Full commit sha per name git resolves unambiguously to a commit (one cat-file)."""
-    wanted = sorted(set(names))
-    out = git(repo, "cat-file", "--batch-check", input="".join(f"{n}\n" for n in wanted))
-    found: dict[str, str] = {}
-    for name, line in zip(wanted, out.splitlines(), strict=True):
-        parts = line.split()
-        if len(parts) == 3 and parts[1] == "commit":
-            found[name] = parts[0]
-    return found
-
-
-def is_ancestor(repo: Path, old: str, new: str) -> bool:
-    done = subprocess.run(
-        ["git", "-C", str(repo), "merge-base", "--is-ancestor", old, new],
-        capture_output=True,
-        check=False,
-    )
-    return done.returncode == 0 and old != new
 
 
 def language_of(paths: dict[str, int]) -> str:
@@ -165,9 +139,9 @@ def build_oracle(repo: Path, project: str) -> tuple[list[OracleFix], OracleStats
         if len(shas) > 2:
             merges.add(shas[0])
             continue
-        cited[shas[0]] = list(dict.fromkeys(names))
+        cited[shas[0]] = names
     stats.merge_fix = len(merges)
-    full = resolve(repo, (n for names in cited.values() for n in names))
+    full = resolve_commits(repo, (n for names in cited.values() for n in names))
     candidates = list(cited)
     lines = changed_lines(repo, candidates) if candidates else {}
     fixes: list[OracleFix] = []
@@ -218,7 +192,7 @@ def run_variants(
     for project, fixes in by_project.items():
         for v in variants:
             start = time.perf_counter()
-            results = find_inducing(repos[project], fixes, v, jobs=jobs)
+            results = find_inducing(repos[project], fixes, v, jobs=jobs, trailers=False)
             seconds[v] += time.perf_counter() - start
             answers[v].update((r.fix, set(r.inducing)) for r in results)
             print(f"  {project}: {v} {time.perf_counter() - start:.1f} s", file=sys.stderr)
@@ -226,13 +200,27 @@ def run_variants(
 
 
 def table(
-    oracle: list[OracleFix], answers: dict[str, dict[str, set[str]]], group: str
+    oracle: list[OracleFix],
+    answers: dict[str, dict[str, set[str]]],
+    group: str,
+    held_out: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Markdown rows of P / R / F1 per group (`project`, `language` or `overall`) and variant."""
-    keys = sorted({getattr(f, group) for f in oracle}) if group != "overall" else ["all"]
+    """Markdown rows of P / R / F1 per group (`project`, `language`, `set` or `overall`) and
+    variant; `set` splits the projects named by `held_out` from the others."""
+    if group == "overall":
+        keys = ["all"]
+    elif group == "set":
+        keys = ["tuning", "held out"]
+    else:
+        keys = sorted({getattr(f, group) for f in oracle})
     rows = []
     for key in keys:
-        part = [f for f in oracle if group == "overall" or getattr(f, group) == key]
+        if group == "overall":
+            part = list(oracle)
+        elif group == "set":
+            part = [f for f in oracle if (f.project in held_out) == (key == "held out")]
+        else:
+            part = [f for f in oracle if getattr(f, group) == key]
         pairs = sum(len(f.inducing) for f in part)
         cells = []
         for found in answers.values():
@@ -252,6 +240,16 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--oracle-out", type=Path, help="write the oracle (JSON lines) here")
     parser.add_argument("--json", type=Path, help="write every variant's answers here")
+    parser.add_argument(
+        "--answers", type=Path, help="score the answers a --json run wrote instead of running SZZ"
+    )
+    parser.add_argument(
+        "--held-out",
+        nargs="+",
+        default=[],
+        metavar="PROJECT",
+        help="projects not looked at while choosing the default: also scored apart",
+    )
     args = parser.parse_args()
     repos = {p.resolve().name: p.resolve() for p in args.repos}
     oracle: list[OracleFix] = []
@@ -277,15 +275,24 @@ def main() -> None:
         with args.oracle_out.open("w") as out:
             for f in oracle:
                 out.write(json.dumps(asdict(f)) + "\n")
-    answers, seconds = run_variants(repos, oracle, args.variants, args.jobs)
+    if args.answers:
+        saved = json.loads(args.answers.read_text())
+        answers = {v: {fix: set(s) for fix, s in saved[v].items()} for v in args.variants}
+        seconds: dict[str, float] = {}
+    else:
+        answers, seconds = run_variants(repos, oracle, args.variants, args.jobs)
     head = " | ".join(VARIANTS[v].title for v in args.variants)
-    for group in ("project", "language", "overall"):
+    held_out = frozenset(args.held_out)
+    groups = ["project", "language", *(["set"] if held_out else []), "overall"]
+    for group in groups:
         print(f"\nP / R / F1 per {group}\n\n| {group} | fixes | pairs | {head} |")
         print("|---|---:|---:|" + "---|" * len(args.variants))
-        print("\n".join(table(oracle, answers, group)))
-    print("\n| variant | seconds | ms per fix |\n|---|---:|---:|")
-    for v in args.variants:
-        print(f"| {VARIANTS[v].title} | {seconds[v]:.1f} | {1000 * seconds[v] / len(oracle):.1f} |")
+        print("\n".join(table(oracle, answers, group, held_out)))
+    if seconds:
+        print("\n| variant | seconds | ms per fix |\n|---|---:|---:|")
+        for v in args.variants:
+            ms = 1000 * seconds[v] / len(oracle)
+            print(f"| {VARIANTS[v].title} | {seconds[v]:.1f} | {ms:.1f} |")
     if args.json:
         dump = {v: {fix: sorted(s) for fix, s in a.items()} for v, a in answers.items()}
         args.json.write_text(json.dumps(dump))

@@ -115,6 +115,12 @@ def register(app: typer.Typer) -> None:
         store: bool = typer.Option(
             True, "--store/--no-store", help="Record the links in the store for metrics."
         ),
+        trailers: bool = typer.Option(
+            True,
+            "--trailers/--no-trailers",
+            help="Take a fix's `Fixes: <sha>` trailers as its answer (default variant only); "
+            "--no-trailers blames every fix, e.g. to evaluate against those trailers.",
+        ),
         engine_name: str = typer.Option(
             "replay",
             "--engine",
@@ -130,7 +136,9 @@ def register(app: typer.Typer) -> None:
         root = git.repo_root(repo)
         chosen = get_variant(variant)
         shas = resolve_fixes(root, fixes)
-        results = find_inducing(root, shas, chosen, jobs=jobs or None, engine=engine_name)
+        results = find_inducing(
+            root, shas, chosen, jobs=jobs or None, engine=engine_name, trailers=trailers
+        )
         if store:
             engine = open_store(database_url(root, db))
             shallow = git.is_shallow(root)

@@ -58,9 +58,13 @@ class FileChange:
 
 @dataclass(slots=True)
 class CommitChanges:
+    """A commit's files with their changed lines; a commit over `max_files` keeps only the
+    count and whether every file was edited line for line (`one_for_one`)."""
+
     info: CommitInfo
     files: list[FileChange] = field(default_factory=list)
     files_touched: int = 0
+    one_for_one: bool = False  # every file modified, each hunk replacing as many lines as it adds
 
 
 def load_commit_info(repo: Path, shas: Iterable[str]) -> dict[str, CommitInfo]:
@@ -71,14 +75,7 @@ def load_commit_info(repo: Path, shas: Iterable[str]) -> dict[str, CommitInfo]:
     wanted = _existing_commits(repo, list(dict.fromkeys(shas)))
     if not wanted:
         return {}
-    out = run_git(
-        repo,
-        "log",
-        "--no-walk=unsorted",
-        "--stdin",
-        "--format=%H %at %ct %P",
-        input="".join(f"{s}\n" for s in wanted).encode("ascii"),
-    )
+    out = log_no_walk(repo, wanted, "%H %at %ct %P")
     infos: dict[str, CommitInfo] = {}
     for line in out.decode("ascii", "replace").splitlines():
         parts = line.split()
@@ -91,6 +88,12 @@ def load_commit_info(repo: Path, shas: Iterable[str]) -> dict[str, CommitInfo]:
             datetime.fromtimestamp(int(parts[2]), UTC),
         )
     return infos
+
+
+def log_no_walk(repo: Path, shas: Sequence[str], fmt: str) -> bytes:
+    """`git log --format=FMT` of exactly these commits, in this order (one process)."""
+    feed = "".join(f"{s}\n" for s in shas).encode("ascii")
+    return run_git(repo, "log", "--no-walk=unsorted", "--stdin", f"--format={fmt}", input=feed)
 
 
 def _existing_commits(repo: Path, names: list[str]) -> list[str]:
@@ -198,12 +201,20 @@ def _changes_from_patches(
         changes = result[sha]
         changes.files_touched = len(files)
         if max_files is not None and len(files) > max_files:
+            changes.one_for_one = all(_one_for_one(d) for d, _ in files)
             continue
         for d, lines in files:
             change = FileChange(d)
             change.removed, change.added = _patch_text(d, lines)
             changes.files.append(change)
     return sink
+
+
+def _one_for_one(d: FileDiff) -> bool:
+    """`d` modifies a text file and each of its hunks replaces as many lines as it removes."""
+    if d.status not in ("M", "R") or d.is_binary or d.is_submodule or not d.removed:
+        return False
+    return all(len(removed) == len(added) for removed, added, _ in hunks(d))
 
 
 def _patch_text(d: FileDiff, lines: list[bytes]) -> tuple[dict[int, str], dict[int, str]]:

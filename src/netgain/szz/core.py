@@ -33,6 +33,7 @@ from netgain.szz.changes import (
 from netgain.szz.graph_cache import alternate_env, commit_graph_dir
 from netgain.szz.lines import code_lines, git_lines, normalize
 from netgain.szz.meta import MetaKind, classify
+from netgain.szz.trailers import named_introducers
 from netgain.szz.variants import DEFAULT_VARIANT, Variant, get_variant
 
 LARGE_COMMIT_FILES = 50
@@ -147,6 +148,7 @@ def find_inducing(
     max_rounds: int = 3,
     graph_cache: bool = True,
     engine: str = "replay",
+    trailers: bool = True,
 ) -> list[SzzResult]:
     """The bug-introducing candidates of each fix commit.
 
@@ -165,6 +167,9 @@ def find_inducing(
             history (`netgain.szz.annotate`) and runs `git blame` only for what that pass cannot
             follow (moved or copied code, binary files); `git` runs `git blame` for every
             (fix, file) — slower, kept to cross-check the replay.
+        trailers: With a variant that reads them (`netgain`), a fix whose message names the
+            commits it fixes (`Fixes: <sha> ("subject")`, `netgain.szz.trailers`) gets those
+            commits, unblamed. False hides the trailers, as an evaluation against them must.
 
     Returns:
         One SzzResult per fix, in the order given. Problems (unknown commit, merge or root fix,
@@ -189,12 +194,16 @@ def find_inducing(
             )
         else:
             analysable[sha] = info
+    named = named_introducers(repo, analysable) if trailers and v.read_trailers else {}
     sink: list[GitProblem] = []
     fix_changes = load_changes(repo, analysable, problems=sink)
     work: list[_Job] = []
     for sha, changes in fix_changes.items():
         job_list, changed = _jobs_for_fix(changes, v)
         results[sha].lines_changed = changed
+        if sha in named:
+            results[sha].candidates = _named_candidates(changes, named[sha])
+            continue
         results[sha].lines_blamed = sum(len(j.reasons) for j in job_list)
         work.extend(job_list)
     for p in sink:
@@ -228,7 +237,7 @@ def find_inducing(
                     todo.append(job)
             if not todo:
                 break
-    shas = {b.sha for j in work for b in j.blame}
+    shas = {b.sha for j in work for b in j.blame} | {s for n in named.values() for s in n}
     cand_infos = {s: c.info for s, c in known.items()}
     cand_infos.update(load_commit_info(repo, shas - set(cand_infos)))
     by_fix: dict[str, list[_Job]] = defaultdict(list)
@@ -238,7 +247,20 @@ def find_inducing(
             results[job.fix].problems.append(job.problem)
     for sha, fix_jobs in by_fix.items():
         _aggregate(results[sha], fix_jobs, v, kinds, cand_infos, (dates or {}).get(sha))
+    for sha in named:
+        for c in results[sha].candidates:
+            info = cand_infos.get(c.sha)
+            c.author_date = info.author_date if info else None
+        results[sha].candidates.sort(key=lambda c: _order_key(c, cand_infos))
     return [results[sha] for sha in order]
+
+
+def _named_candidates(changes: CommitChanges, shas: list[str]) -> list[Candidate]:
+    """The introducers a fix's trailers name, with the fix's files as evidence (no lines: the
+    developer named the commit, not the lines)."""
+    paths = sorted({f.old_path for f in changes.files}) or [""]
+    evidence = [Evidence(p, (), p, (), "trailer") for p in paths]
+    return [Candidate(sha, None, list(evidence)) for sha in shas]
 
 
 def _jobs_for_fix(changes: CommitChanges, v: Variant) -> tuple[list[_Job], int]:
@@ -247,11 +269,12 @@ def _jobs_for_fix(changes: CommitChanges, v: Variant) -> tuple[list[_Job], int]:
     jobs: list[_Job] = []
     inserts: list[tuple[FileChange, int, list[bool] | None]] = []
     changed = 0
+    classify = v.filter_cosmetic_lines or v.cosmetic_last
     for f in changes.files:
         d = f.diff
         if d.is_binary or d.is_submodule or d.status == "A" or f.old_text is None:
             continue
-        code = code_lines(f.old_text, f.old_path) if v.filter_cosmetic_lines else None
+        code = code_lines(f.old_text, f.old_path) if classify else None
         # Lines that reappear in the fix's added lines up to whitespace were re-indented or
         # re-wrapped, not changed: the fix did not need to touch them.
         added_norm = Counter(normalize(t) for t in f.added.values())
@@ -261,14 +284,12 @@ def _jobs_for_fix(changes: CommitChanges, v: Variant) -> tuple[list[_Job], int]:
                 inserts.append((f, before, code))
             for n in removed:
                 changed += 1
-                if code is not None:
-                    if n > len(code) or not code[n - 1]:
+                if code is not None and _cosmetic(n, code, f, added_norm):
+                    if v.filter_cosmetic_lines:
                         continue
-                    key = normalize(f.removed.get(n, ""))
-                    if added_norm[key] > 0:
-                        added_norm[key] -= 1
-                        continue
-                reasons[n] = "changed"
+                    reasons[n] = "cosmetic"
+                else:
+                    reasons[n] = "changed"
         if reasons:
             jobs.append(
                 _Job(info.sha, info.parents[0], f.old_path, reasons, len(git_lines(f.old_text)))
@@ -276,6 +297,18 @@ def _jobs_for_fix(changes: CommitChanges, v: Variant) -> tuple[list[_Job], int]:
     if not jobs and v.blame_adjacent:
         jobs = _adjacent_jobs(info, inserts)
     return jobs, changed
+
+
+def _cosmetic(n: int, code: list[bool], f: FileChange, added_norm: Counter[str]) -> bool:
+    """Removed line `n` is blank or comment-only, or reappears re-indented among the added lines
+    (each added line excuses one removed line)."""
+    if n > len(code) or not code[n - 1]:
+        return True
+    key = normalize(f.removed.get(n, ""))
+    if added_norm[key] > 0:
+        added_norm[key] -= 1
+        return True
+    return False
 
 
 def _adjacent_jobs(
@@ -429,13 +462,37 @@ def _aggregate(
             for (path, orig, reason), pairs in sorted(grouped[sha].items())
         ]
         candidates.append(Candidate(sha, date, evidence))
-    if v.most_recent_only and len(candidates) > 1:
-        latest = max(candidates, key=lambda c: _order_key(c, infos))
-        dropped.extend(Dropped(c.sha, "not-most-recent") for c in candidates if c is not latest)
-        candidates = [latest]
+    if v.keep != "all" and len(candidates) > 1:
+        candidates, rejected_now = _keep_one(candidates, v, infos)
+        dropped.extend(rejected_now)
     candidates.sort(key=lambda c: _order_key(c, infos))
     result.candidates = candidates
     result.dropped = dropped
+
+
+def _keep_one(
+    candidates: list[Candidate], v: Variant, infos: dict[str, CommitInfo]
+) -> tuple[list[Candidate], list[Dropped]]:
+    """The one candidate the variant keeps, and the others as dropped.
+
+    `most-recent` (R-SZZ) keeps the latest. `most-lines` keeps the one that wrote most of the
+    blamed code lines, then most of the cosmetic ones, then the latest: a fix changes the lines
+    of the bug, and a fix for one bug names one introducer in the developers' own `Fixes:`
+    trailers far more often than several.
+    """
+    if v.keep == "most-recent":
+        best = max(candidates, key=lambda c: _order_key(c, infos))
+        why = "not-most-recent"
+    else:
+        best = max(candidates, key=lambda c: (*_line_counts(c), _order_key(c, infos)))
+        why = "fewer-lines"
+    return [best], [Dropped(c.sha, why) for c in candidates if c is not best]
+
+
+def _line_counts(c: Candidate) -> tuple[int, int]:
+    """(code lines, cosmetic lines) of the fix that blame gave to `c`."""
+    cosmetic = sum(len(e.lines) for e in c.evidence if e.reason == "cosmetic")
+    return sum(len(e.lines) for e in c.evidence) - cosmetic, cosmetic
 
 
 def _order_key(c: Candidate, infos: dict[str, CommitInfo]) -> tuple[float, float, str]:

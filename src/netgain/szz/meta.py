@@ -3,7 +3,9 @@
 A blame that lands on one of these names the commit that last *touched* the line, not the one
 that wrote the bug: merges (a conflict resolution re-touches lines), mode-only and rename-only
 commits, very large commits (mass imports, license headers, vendoring), formatting runs and
-pure code moves.
+pure code moves. A large commit whose every file is edited line for line (each hunk replacing as
+many lines as it removes) is also a *mass edit*: an identifier renamed everywhere, a header
+rewritten in every file.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ class MetaKind(StrEnum):
 
     MERGE = "merge"
     LARGE = "large"
+    MASS_EDIT = "mass-edit"
     MODE_ONLY = "mode-only"
     RENAME_ONLY = "rename-only"
     FORMATTING = "formatting-only"
@@ -34,6 +37,8 @@ def classify(changes: CommitChanges, *, large_files: int) -> set[MetaKind]:
         return kinds
     if changes.files_touched > large_files:
         kinds.add(MetaKind.LARGE)
+        if changes.one_for_one:
+            kinds.add(MetaKind.MASS_EDIT)
         return kinds
     files = changes.files
     if not files:

@@ -7,17 +7,24 @@
 - MA-SZZ (da Costa et al. 2017): AG-SZZ that also looks past meta-changes (merges, mode-only and
   rename/copy-only commits).
 - R-SZZ (Davies et al. 2014, on MA-SZZ): keep only the most recent candidate.
-- netgain (default): MA-SZZ that also follows moved and copied lines, looks past formatting-only
-  and move-only refactorings, blames the lines around a fix that only adds lines, and drops
-  candidates dated after the incident or issue the fix closed when that date is known.
+- netgain (default): blames every line the fix removed or changed (cosmetic ones too, ranked
+  last), looks past merges, mode-only, rename-only, formatting-only and move-only commits and
+  large commits that edit every file line for line (not past other large ones), follows moved and copied lines, blames the lines around a fix that only adds
+  lines, drops candidates dated after the incident or issue the fix closed when that date is
+  known, and keeps the one candidate that wrote most of the blamed lines; a fix whose message
+  names its introducers (`Fixes: <sha>`) gets those instead. Each choice is measured on a
+  developer-informed oracle (docs/szz.md, "How the default was chosen").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from netgain.errors import UsageError
 from netgain.szz.meta import MetaKind
+
+Keep = Literal["all", "most-recent", "most-lines"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,12 +34,14 @@ class Variant:
     name: str
     title: str
     filter_cosmetic_lines: bool = False  # skip blank, comment-only and whitespace-only fix lines
+    cosmetic_last: bool = False  # blame those lines too, but rank them after code lines
     ignore_whitespace: bool = False  # blame -w
     follow_moves: bool = False  # blame -M -C
     skip: frozenset[MetaKind] = frozenset()  # candidate kinds to re-blame past
-    most_recent_only: bool = False
+    keep: Keep = "all"  # which candidates to report: all, the most recent, the most lines
     date_filter: bool = False  # drop candidates dated after the incident / issue
     blame_adjacent: bool = False  # add-only fixes: blame the code lines around the insertion
+    read_trailers: bool = False  # a fix's `Fixes: <sha>` lines name its introducers
 
 
 _AG_SKIP = frozenset({MetaKind.LARGE})
@@ -52,17 +61,19 @@ VARIANTS: dict[str, Variant] = {
         filter_cosmetic_lines=True,
         ignore_whitespace=True,
         skip=_MA_SKIP,
-        most_recent_only=True,
+        keep="most-recent",
     ),
     "netgain": Variant(
         "netgain",
         "netgain",
-        filter_cosmetic_lines=True,
+        cosmetic_last=True,
         ignore_whitespace=True,
         follow_moves=True,
-        skip=_MA_SKIP | {MetaKind.FORMATTING, MetaKind.MOVE},
+        skip=(_MA_SKIP - _AG_SKIP) | {MetaKind.MASS_EDIT, MetaKind.FORMATTING, MetaKind.MOVE},
         date_filter=True,
         blame_adjacent=True,
+        keep="most-lines",
+        read_trailers=True,
     ),
 }
 DEFAULT_VARIANT = "netgain"
