@@ -12,12 +12,14 @@ from benchmarks.risk_history import dataset
 from netgain.risk.features import FEATURES
 from netgain.risk.model import FORMAT, RiskModelError, default_model, load_model, load_or_default
 from netgain.risk.train import (
+    LOGISTIC_C,
     Dataset,
     TooLittleHistoryError,
     evaluate,
     fit,
     gbm_params,
     popt,
+    select,
     split,
     train,
 )
@@ -160,3 +162,22 @@ def test_tiers_from_config() -> None:
         tiers({"medium": 0.6})
     with pytest.raises(ConfigError, match=r"x.toml: \[risk\] high must be a number"):
         tiers({"high": "very"}, "x.toml")
+
+
+def test_selection_keeps_the_best_validation_candidate_lapredict_included(
+    synthetic: tuple[Dataset, np.ndarray],
+) -> None:
+    data, _ = synthetic
+    s = split(data, 90)
+    args = (data.x[s.train], data.y[s.train], data.x[s.valid], data.y[s.valid])
+    model, baseline, scores = select(*args)
+    assert set(scores) == {"logistic", "gbm", "lapredict"}
+    assert scores[model.kind] == max(scores.values())
+    assert baseline.kind == "lapredict"
+    # with LApredict the only candidate it is the model, and its score is the baseline's
+    alone, _b, alone_scores = select(*args, kinds=("lapredict",))
+    assert alone.kind == "lapredict" and alone.features == ["la"]
+    assert alone_scores == {"lapredict": scores["lapredict"]}
+    # the logistic regression's L2 strength is one of the grid, chosen on validation
+    logistic, _b, _s = select(*args, kinds=("logistic",))
+    assert logistic.params["c"] in LOGISTIC_C
