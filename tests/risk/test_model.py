@@ -170,10 +170,12 @@ def test_selection_keeps_the_best_validation_candidate_lapredict_included(
     s = split(data, 90)
     args = (data.x[s.train], data.y[s.train], data.x[s.valid], data.y[s.valid])
     model, baseline, scores = select(*args)
-    assert set(scores) == {"logistic", "gbm", "lapredict"}
+    assert set(scores) == {"logistic", "gbm", "lapredict", "lapredict_code"}
     assert scores[model.kind] == max(scores.values())
     assert baseline.kind == "lapredict"
     # with LApredict the only candidate it is the model, and its score is the baseline's
     alone, _b, alone_scores = select(*args, kinds=("lapredict",))
     assert alone.kind == "lapredict" and alone.features == ["la"]
     assert alone_scores == {"lapredict": scores["lapredict"]}
+    code, _b, _s = select(*args, kinds=("lapredict_code",))
+    assert code.kind == "lapredict_code" and code.features == ["la_code"]
