@@ -135,14 +135,15 @@ def gbm_params(clf: Any) -> dict[str, Any]:
     return {"baseline": float(np.ravel(clf._baseline_prediction)[0]), "trees": trees}
 
 
-def fit(kind: str, x: Array, y: NDArray[np.int64], seed: int = 0, c: float = 1.0) -> RiskModel:
-    """An uncalibrated model of `kind` (lapredict, logistic, gbm) on rows `x` (FEATURES order).
+def fit(kind: str, x: Array, y: NDArray[np.int64], seed: int = 0) -> RiskModel:
+    """An uncalibrated model of `kind` on rows `x` (FEATURES order).
 
-    `c` is the logistic regression's inverse L2 strength (`select` picks it by validation).
+    Kinds: lapredict (log(1 + LA)), lapredict_code (the same on LA_CODE, the lines added to product
+    code), logistic (all features), gbm (all features).
     """
     medians = np.median(x, axis=0)
-    if kind == "lapredict":
-        names = ["la"]
+    if kind in ("lapredict", "lapredict_code"):
+        names = ["la"] if kind == "lapredict" else ["la_code"]
         params = _fit_logistic(x, y, names)
     elif kind == "logistic":
         names = list(FEATURES)
