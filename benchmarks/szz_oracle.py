@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/szz_oracle.py REPO... [--variants b ag ma r netgain]
                                               [--oracle-out FILE] [--json FILE] [--jobs N]
+                                              [--answers FILE] [--held-out PROJECT...]
 
 Many projects (the Linux kernel's and its tools', QEMU, Mesa, libcamera, drgn, ...) mark a fix
 with `Fixes: <sha> ("subject")`, the commit that introduced the bug in the developer's own words.
@@ -19,8 +20,10 @@ For each local clone given, this script:
    production, and this switch is the only place any variant reads a commit message
    (tests/szz/test_oracle_blind.py), so the trailer is hidden from the evaluation. No incident
    dates are passed, so the date filter is idle;
-4. prints precision, recall and F1 over (fix, inducing) pairs per project, per language and
-   overall, and the wall time per fix of each variant.
+4. prints precision, recall and F1 over (fix, inducing) pairs per project, per language,
+   (with `--held-out`) for the projects the default was chosen on apart from those it was not,
+   and overall, and the wall time per fix of each variant. `--answers` re-scores the answers a
+   `--json` run saved instead of running SZZ again.
 
 Published anchors on another developer-informed oracle (Rosa et al., ICSE 2021): B .50, AG .52,
 MA .46, R .61 F1.
@@ -197,13 +200,27 @@ def run_variants(
 
 
 def table(
-    oracle: list[OracleFix], answers: dict[str, dict[str, set[str]]], group: str
+    oracle: list[OracleFix],
+    answers: dict[str, dict[str, set[str]]],
+    group: str,
+    held_out: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Markdown rows of P / R / F1 per group (`project`, `language` or `overall`) and variant."""
-    keys = sorted({getattr(f, group) for f in oracle}) if group != "overall" else ["all"]
+    """Markdown rows of P / R / F1 per group (`project`, `language`, `set` or `overall`) and
+    variant; `set` splits the projects named by `held_out` from the others."""
+    if group == "overall":
+        keys = ["all"]
+    elif group == "set":
+        keys = ["tuning", "held out"]
+    else:
+        keys = sorted({getattr(f, group) for f in oracle})
     rows = []
     for key in keys:
-        part = [f for f in oracle if group == "overall" or getattr(f, group) == key]
+        if group == "overall":
+            part = list(oracle)
+        elif group == "set":
+            part = [f for f in oracle if (f.project in held_out) == (key == "held out")]
+        else:
+            part = [f for f in oracle if getattr(f, group) == key]
         pairs = sum(len(f.inducing) for f in part)
         cells = []
         for found in answers.values():
@@ -223,6 +240,16 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--oracle-out", type=Path, help="write the oracle (JSON lines) here")
     parser.add_argument("--json", type=Path, help="write every variant's answers here")
+    parser.add_argument(
+        "--answers", type=Path, help="score the answers a --json run wrote instead of running SZZ"
+    )
+    parser.add_argument(
+        "--held-out",
+        nargs="+",
+        default=[],
+        metavar="PROJECT",
+        help="projects not looked at while choosing the default: also scored apart",
+    )
     args = parser.parse_args()
     repos = {p.resolve().name: p.resolve() for p in args.repos}
     oracle: list[OracleFix] = []
@@ -248,15 +275,24 @@ def main() -> None:
         with args.oracle_out.open("w") as out:
             for f in oracle:
                 out.write(json.dumps(asdict(f)) + "\n")
-    answers, seconds = run_variants(repos, oracle, args.variants, args.jobs)
+    if args.answers:
+        saved = json.loads(args.answers.read_text())
+        answers = {v: {fix: set(s) for fix, s in saved[v].items()} for v in args.variants}
+        seconds: dict[str, float] = {}
+    else:
+        answers, seconds = run_variants(repos, oracle, args.variants, args.jobs)
     head = " | ".join(VARIANTS[v].title for v in args.variants)
-    for group in ("project", "language", "overall"):
+    held_out = frozenset(args.held_out)
+    groups = ["project", "language", *(["set"] if held_out else []), "overall"]
+    for group in groups:
         print(f"\nP / R / F1 per {group}\n\n| {group} | fixes | pairs | {head} |")
         print("|---|---:|---:|" + "---|" * len(args.variants))
-        print("\n".join(table(oracle, answers, group)))
-    print("\n| variant | seconds | ms per fix |\n|---|---:|---:|")
-    for v in args.variants:
-        print(f"| {VARIANTS[v].title} | {seconds[v]:.1f} | {1000 * seconds[v] / len(oracle):.1f} |")
+        print("\n".join(table(oracle, answers, group, held_out)))
+    if seconds:
+        print("\n| variant | seconds | ms per fix |\n|---|---:|---:|")
+        for v in args.variants:
+            ms = 1000 * seconds[v] / len(oracle)
+            print(f"| {VARIANTS[v].title} | {seconds[v]:.1f} | {ms:.1f} |")
     if args.json:
         dump = {v: {fix: sorted(s) for fix, s in a.items()} for v, a in answers.items()}
         args.json.write_text(json.dumps(dump))

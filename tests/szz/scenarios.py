@@ -198,7 +198,10 @@ def fix_only_adds(path: Path) -> Scenario:
 
 
 def large_commit_between(path: Path) -> Scenario:
-    """A mass rename across many files touches the buggy line (large = more than 3 files here)."""
+    """A mass rename across many files touches the buggy line (large = more than 3 files here).
+
+    Every file of the rename is modified line for line, so it is a *mass edit*: all but B look
+    past it. Its look-alike is `ordinary_large_commit`."""
     r = GitRepo(path)
     files = {f"m{i}.py": f"from lib import helper\nX{i} = helper({i})\n" for i in range(5)}
     r.commit(files, "Add modules")
@@ -214,6 +217,98 @@ def large_commit_between(path: Path) -> Scenario:
         {"c1": c1, "c2": c2},
         {"b": {"c2"}, "ag": {"c1"}, "ma": {"c1"}, "r": {"c1"}, "netgain": {"c1"}},
         large_files=3,
+        truth={"c1"},
+    )
+
+
+def ordinary_large_commit(path: Path) -> Scenario:
+    """A large commit that also adds files writes the buggy line: a rewrite, not a mass edit.
+
+    AG, MA and R look past every large commit and land on the line's previous author; netgain
+    looks past only mass edits (`large_commit_between`), so it keeps the rewrite."""
+    r = GitRepo(path)
+    c1 = r.commit({"calc.py": "from lib import helper\nRATE = helper(2)\n"}, "Add rate")
+    added = {f"core/n{i}.py": f"from lib import helper\nN{i} = {i}\n" for i in range(4)}
+    c2 = r.commit(
+        {**added, "calc.py": "from lib import helper\nRATE = helper(2) + 1\n"}, "Rewrite core"
+    )
+    fix = r.commit({"calc.py": "from lib import helper\nRATE = helper(2)\n"}, "Fix rate")
+    past = {"c1"}
+    return Scenario(
+        r,
+        fix,
+        {"c1": c1, "c2": c2},
+        {"b": {"c2"}, "ag": past, "ma": past, "r": past, "netgain": {"c2"}},
+        large_files=3,
+        truth={"c2"},
+    )
+
+
+def _one_of_two(r: GitRepo, fix: str, c1: str, c2: str, chosen: str) -> Scenario:
+    """B, AG and MA report both candidates, R the more recent `c2`, netgain `chosen`."""
+    both = {"c1", "c2"}
+    expected = {"b": both, "ag": both, "ma": both, "r": {"c2"}, "netgain": {chosen}}
+    return Scenario(r, fix, {"c1": c1, "c2": c2}, expected, truth={chosen})
+
+
+def most_lines_win(path: Path) -> Scenario:
+    """The fix rewrites three lines one commit wrote and one line a later commit touched.
+
+    R keeps the most recent candidate; netgain the one that wrote most of the changed code."""
+    r = GitRepo(path)
+    v1 = "def fee(x):\n    base = x * 3\n    extra = base / 7\n    total = base + extra\n"
+    c1 = r.commit({"fee.py": v1 + "    return total\n"}, "Add fee")
+    c2 = r.commit({"fee.py": v1 + "    return round(total)\n"}, "Round the fee")
+    fixed = "def fee(x):\n    base = x * 2\n    extra = base / 5\n    total = base - extra\n"
+    fix = r.commit({"fee.py": fixed + "    return round(total, 2)\n"}, "Fix the fee formula")
+    return _one_of_two(r, fix, c1, c2, "c1")
+
+
+def equal_lines_latest_wins(path: Path) -> Scenario:
+    """Look-alike of `most_lines_win`: each candidate wrote one changed code line and neither
+    wrote a cosmetic one, so netgain falls back to R's rule, the most recent."""
+    r = GitRepo(path)
+    c1 = r.commit({"cfg.py": "RATE = 10\nLIMIT = 5\n"}, "Add settings")
+    c2 = r.commit({"cfg.py": "RATE = 10\nLIMIT = 50\n"}, "Raise the limit")
+    fix = r.commit({"cfg.py": "RATE = 1\nLIMIT = 5\n"}, "Fix the settings")
+    return _one_of_two(r, fix, c1, c2, "c2")
+
+
+def cosmetic_lines_break_a_tie(path: Path) -> Scenario:
+    """Each candidate wrote one changed code line; the older also wrote the comment the fix
+    corrects. Code lines tie, so the cosmetic line decides for netgain (R: the most recent)."""
+    r = GitRepo(path)
+    c1 = r.commit({"cfg.py": "# Rate in percent.\nRATE = 10\nLIMIT = 5\n"}, "Add settings")
+    c2 = r.commit({"cfg.py": "# Rate in percent.\nRATE = 10\nLIMIT = 50\n"}, "Raise the limit")
+    fix = r.commit(
+        {"cfg.py": "# Rate in permille.\nRATE = 100\nLIMIT = 5\n"}, "Rate is in permille"
+    )
+    return _one_of_two(r, fix, c1, c2, "c1")
+
+
+def fix_only_reindents(path: Path) -> Scenario:
+    """The fix wraps existing code in a new condition: every removed line is re-indented.
+
+    AG, MA and R skip re-indented lines and have nothing left; netgain blames them as cosmetic
+    lines. Its look-alike is `whitespace_fix_lines`, where a changed code line outranks them."""
+    r = GitRepo(path)
+    c1 = r.commit({"cart.py": WHITESPACE_V1}, "Add total")
+    c2 = r.commit({"cart.py": WHITESPACE_V1 + "\n\nTAX = 0.2\n"}, "Add tax")
+    wrapped = """\
+def total(items):
+    result = 0
+    if items is not None:
+        for item in items:
+            result += item.price
+    return result
+"""
+    fix = r.commit({"cart.py": wrapped + "\n\nTAX = 0.2\n"}, "Accept a missing cart")
+    none: set[str] = set()
+    return Scenario(
+        r,
+        fix,
+        {"c1": c1, "c2": c2},
+        {"b": {"c1"}, "ag": none, "ma": none, "r": none, "netgain": {"c1"}},
         truth={"c1"},
     )
 
@@ -243,5 +338,10 @@ SCENARIOS: dict[str, Callable[[Path], Scenario]] = {
     "formatting-between": formatting_between,
     "fix-only-adds": fix_only_adds,
     "large-commit-between": large_commit_between,
+    "ordinary-large-commit": ordinary_large_commit,
+    "most-lines-win": most_lines_win,
+    "equal-lines-latest-wins": equal_lines_latest_wins,
+    "cosmetic-lines-break-a-tie": cosmetic_lines_break_a_tie,
+    "fix-only-reindents": fix_only_reindents,
     "date-filter": date_filter,
 }
