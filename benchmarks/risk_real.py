@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.risk import _chosen, _netgain, stored_labelled, without
-from netgain.risk.features import FEATURES
-from netgain.risk.train import metrics
+from netgain.risk.features import FEATURES, SIZE_BY_KIND
+from netgain.risk.train import auc, metrics
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "size (NS ND NF entropy LA LD LT)": ("ns", "nd", "nf", "entropy", "la", "ld", "lt"),
@@ -34,6 +34,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "purpose (FIX)": ("fix",),
 }
 KAMEI = tuple(c for cols in GROUPS.values() for c in cols)
+GROUPS["size by kind (LA/LD of code, test, other)"] = SIZE_BY_KIND
 BEYOND_KAMEI = tuple(f for f in FEATURES if f not in KAMEI)
 
 
@@ -64,11 +65,32 @@ def contributions(repo: Path, gap_days: float) -> dict[str, float]:
     return out
 
 
+def code_changes_auc(repo: Path, gap_days: float) -> dict[str, Any]:
+    """Test AUC of the chosen model and LApredict on the test commits that add code lines.
+
+    Why: a commit that adds no code line can hardly be blamed on a code line, so both scorers
+    get those right for free; this is the harder ranking among the commits that could be risky.
+    """
+    data = stored_labelled(repo)
+    model, baseline, s = _chosen(data, gap_days)
+    xt, yt = data.x[s.test], data.y[s.test]
+    keep = xt[:, FEATURES.index("la_code")] > 0
+    return {
+        "commits": int(keep.sum()),
+        "positives": int(yt[keep].sum()),
+        "model": round(auc(yt[keep], model.raw(xt[keep])), 4),
+        "baseline": round(auc(yt[keep], baseline.raw(xt[keep])), 4),
+    }
+
+
 def run(source: Path, gap_days: float, groups: bool) -> dict[str, Any]:
-    """Clone `source`, train and evaluate through the CLI, and gather the row's figures."""
+    """Clone `source`, train and evaluate through the CLI, and gather the row's figures.
+
+    The project is named after `source` as given (a symlink to a bare mirror keeps its name).
+    """
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp) / source.name
-        subprocess.run(["git", "clone", "-q", str(source), str(repo)], check=True)
+        subprocess.run(["git", "clone", "-q", str(source.resolve()), str(repo)], check=True)
         start = time.perf_counter()
         trained = _netgain(repo, "risk", "train", "--gap-days", str(gap_days))
         train_s = time.perf_counter() - start
@@ -83,6 +105,7 @@ def run(source: Path, gap_days: float, groups: bool) -> dict[str, Any]:
             "split": result["split"],
             "validation_auc": result["validation_auc"],
             "train_seconds": round(train_s, 1),
+            "code_changes": code_changes_auc(repo, gap_days),
         }
         if groups:
             row["contributions"] = contributions(repo, gap_days)
@@ -94,8 +117,8 @@ def table(rows: list[dict[str, Any]]) -> str:
     out = [
         "| project | non-merge commits | years | fix commits | defect-inducing | test (positives) "
         "| model | AUC model / LA | gain | F1 model / LA | Effort@20%R model / LA "
-        "| Popt model / LA |",
-        "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+        "| Popt model / LA | AUC on code-adding commits (positives) model / LA |",
+        "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     gains = []
     for r in rows:
@@ -108,14 +131,23 @@ def table(rows: list[dict[str, Any]]) -> str:
             f"| {m['name']} | {m['auc']:.3f} / {b['auc']:.3f} | {gain:+.3f} "
             f"| {m['f1']:.3f} / {b['f1']:.3f} "
             f"| {m['effort_at_20_recall']:.3f} / {b['effort_at_20_recall']:.3f} "
-            f"| {m['popt']:.3f} / {b['popt']:.3f} |"
+            f"| {m['popt']:.3f} / {b['popt']:.3f} "
+            f"| {r['code_changes']['model']:.3f} / {r['code_changes']['baseline']:.3f} "
+            f"({r['code_changes']['positives']}) |"
         )
     if rows:
         model = sum(r["model"]["auc"] for r in rows) / len(rows)
         base = sum(r["baseline"]["auc"] for r in rows) / len(rows)
+        cells = []
+        for k in ("f1", "effort_at_20_recall", "popt"):
+            mm = sum(r["model"][k] for r in rows) / len(rows)
+            bb = sum(r["baseline"][k] for r in rows) / len(rows)
+            cells.append(f"{mm:.3f} / {bb:.3f}")
+        cm = sum(r["code_changes"]["model"] for r in rows) / len(rows)
+        cb = sum(r["code_changes"]["baseline"] for r in rows) / len(rows)
         out.append(
             f"| **mean** | | | | | | | {model:.3f} / {base:.3f} | "
-            f"**{sum(gains) / len(gains):+.3f}** | | | |"
+            f"**{sum(gains) / len(gains):+.3f}** | {' | '.join(cells)} | {cm:.3f} / {cb:.3f} |"
         )
     return "\n".join(out)
 
@@ -139,7 +171,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     for source in args.repos:
-        row = run(source.resolve(), args.gap_days, args.groups)
+        row = run(source.absolute(), args.gap_days, args.groups)
         print(json.dumps(row), flush=True)
         rows.append(row)
     print(table(rows))

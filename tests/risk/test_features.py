@@ -95,6 +95,12 @@ def test_third_commit_all_metrics(repo: tuple[GitRepo, list[str]], tmp_path: Pat
         "ai_tool": 0,
         "familiarity": 1.0,
         "tests": 0,
+        "la_code": 2,  # x.py and b.py are code
+        "ld_code": 1,
+        "la_test": 0,
+        "ld_test": 0,
+        "la_other": 0,
+        "ld_other": 0,
         # the in-memory pass here gets no API families, zones, scan or coverage: all unknown
         "api_new": 0,
         "api_familiarity": 0,

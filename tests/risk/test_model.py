@@ -18,6 +18,7 @@ from netgain.risk.train import (
     fit,
     gbm_params,
     popt,
+    select,
     split,
     train,
 )
@@ -160,3 +161,21 @@ def test_tiers_from_config() -> None:
         tiers({"medium": 0.6})
     with pytest.raises(ConfigError, match=r"x.toml: \[risk\] high must be a number"):
         tiers({"high": "very"}, "x.toml")
+
+
+def test_selection_keeps_the_best_validation_candidate_lapredict_included(
+    synthetic: tuple[Dataset, np.ndarray],
+) -> None:
+    data, _ = synthetic
+    s = split(data, 90)
+    args = (data.x[s.train], data.y[s.train], data.x[s.valid], data.y[s.valid])
+    model, baseline, scores = select(*args)
+    assert set(scores) == {"logistic", "gbm", "lapredict", "lapredict_code"}
+    assert scores[model.kind] == max(scores.values())
+    assert baseline.kind == "lapredict"
+    # with LApredict the only candidate it is the model, and its score is the baseline's
+    alone, _b, alone_scores = select(*args, kinds=("lapredict",))
+    assert alone.kind == "lapredict" and alone.features == ["la"]
+    assert alone_scores == {"lapredict": scores["lapredict"]}
+    code, _b, _s = select(*args, kinds=("lapredict_code",))
+    assert code.kind == "lapredict_code" and code.features == ["la_code"]

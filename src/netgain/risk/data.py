@@ -1,7 +1,9 @@
 """Reading changes and their defect labels from the store.
 
-Labels come from SZZ: a commit is defect-inducing when some fix's `szz_links` row names it. The fix
-commits are recognised by message (`is_fix_message`) or by an incident link (role `fix`);
+Labels come from SZZ: a commit is defect-inducing when some fix's `szz_links` row names it on a
+product-code file (`netgain.risk.paths`; links on changelogs, docs, tests and configuration do not
+count), the fix not being a bot's. The fix commits are recognised by message (`is_fix_message`;
+a bot's message is not read) or by an incident link (role `fix`);
 `pending_fixes` says which of them were never analysed, so the CLI can run SZZ on just those
 before training. The features themselves are stored per commit (`netgain.risk.feature_store`).
 """
@@ -13,9 +15,12 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, exists, func, select
 
 from netgain.risk.features import ChangeRecord, FileTouch, is_fix_message
+from netgain.risk.paths import path_kind
 from netgain.store.models import Attribution, Commit, FileChange
 from netgain.store.outcome_models import IncidentLink, SzzLink, SzzRun
 from netgain.store.risk_models import RiskFeatures
+
+LABEL_RULE = "code-links-no-bots"  # change when load_labels counts links differently
 
 
 @dataclass(slots=True)
@@ -100,15 +105,28 @@ def load_change_rows(
     return out
 
 
+def is_bot(name: str | None, email: str | None) -> bool:
+    """True for a GitHub App account (`dependabot[bot]`, `pre-commit-ci[bot]`, ...)."""
+    return "[bot]" in (name or "") or "[bot]" in (email or "")
+
+
 def load_messages(engine: Engine, repository_id: int) -> list[tuple[str, str]]:
-    """(sha, message) of every stored non-merge commit: what fix detection reads."""
+    """(sha, message) of every stored non-merge commit: what fix detection reads.
+
+    A bot's message reads as "" (so only an incident can make it a fix). Why: dependency bots
+    quote other projects' release notes ("Fixes ...", `update-type: semver-patch`); on real
+    histories 5-15 % of the commits matching the fix words were such bumps, and SZZ on them blamed
+    the previous bump of the same version line (docs/risk.md, "On real histories").
+    """
     with engine.connect() as conn:
         rows = conn.execute(
-            select(Commit.sha, Commit.message).where(
+            select(Commit.sha, Commit.message, Commit.author_name, Commit.author_email).where(
                 Commit.repository_id == repository_id, Commit.is_merge.is_(False)
             )
         ).all()
-    return [(sha, message or "") for sha, message in rows]
+    return [
+        (sha, "" if is_bot(name, email) else (message or "")) for sha, message, name, email in rows
+    ]
 
 
 def fix_shas(
@@ -142,15 +160,28 @@ def pending_fixes(engine: Engine, repository_id: int, fixes: list[str], variant:
 
 
 def load_labels(engine: Engine, repository_id: int, variant: str) -> Labels:
-    """The commits some analysed fix blames (SZZ `variant`) and how many fixes were analysed."""
+    """The commits some analysed fix blames (SZZ `variant`) and how many fixes were analysed.
+
+    Only links on product-code files count, and none from a bot's commit (see the module
+    docstring); `state` names this rule so a cached summary of an older rule is not reused.
+    """
+    fixer = Commit.__table__.alias("fixer")
     with engine.connect() as conn:
-        inducing = set(
-            conn.execute(
-                select(SzzLink.inducing_sha).where(
-                    SzzLink.repository_id == repository_id, SzzLink.variant == variant
+        inducing = {
+            sha
+            for sha, path, name, email in conn.execute(
+                select(
+                    SzzLink.inducing_sha, SzzLink.path, fixer.c.author_name, fixer.c.author_email
                 )
-            ).scalars()
-        )
+                .outerjoin(
+                    fixer,
+                    (fixer.c.sha == SzzLink.fix_sha)
+                    & (fixer.c.repository_id == SzzLink.repository_id),
+                )
+                .where(SzzLink.repository_id == repository_id, SzzLink.variant == variant)
+            )
+            if path_kind(path) == "code" and not is_bot(name, email)
+        }
         runs = conn.execute(
             select(func.count(), func.max(SzzRun.id)).where(
                 SzzRun.repository_id == repository_id, SzzRun.variant == variant
@@ -161,4 +192,4 @@ def load_labels(engine: Engine, repository_id: int, variant: str) -> Labels:
                 SzzLink.repository_id == repository_id, SzzLink.variant == variant
             )
         ).one()
-    return Labels(inducing, int(runs[0]), f"{runs[0]}:{runs[1]}:{links[0]}:{links[1]}")
+    return Labels(inducing, int(runs[0]), f"{LABEL_RULE}:{runs[0]}:{runs[1]}:{links[0]}:{links[1]}")

@@ -20,6 +20,10 @@ Definitions (per non-merge commit; "touched" = files in the commit's numstat):
 * AI_SHARE: AI lines / attributed added lines; AI_TOOL: 1 when a tool is named.
 * FAMILIARITY: share of touched pre-existing files the author changed before (1 when none existed).
 * TESTS: touched test files.
+* LA_CODE, LD_CODE, LA_TEST, LD_TEST, LA_OTHER, LD_OTHER: LA and LD of the product-code, test and
+  other (docs, changelog, configuration) files (`netgain.risk.paths`). Why: on real histories the
+  lines a later fix blames are code lines; a changelog entry or a test adds to LA without adding
+  risk, and the split lets a model weigh them apart (docs/risk.md, "On real histories").
 
 What the literature does not use, each with an indicator that is 1 when the value is unknown (the
 value is then 0, which alone would read as "none"):
@@ -53,6 +57,8 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from netgain.risk.paths import TEST_PATH, path_kind
+
 # The families beyond Kamei's and AI provenance, each with its unknown indicator.
 FAMILY_FEATURES: tuple[str, ...] = (
     "api_new",
@@ -65,6 +71,8 @@ FAMILY_FEATURES: tuple[str, ...] = (
     "coverage",
     "coverage_unknown",
 )
+# LA and LD split by what the lines are (netgain.risk.paths): product code, tests, the rest.
+SIZE_BY_KIND: tuple[str, ...] = ("la_code", "ld_code", "la_test", "ld_test", "la_other", "ld_other")
 FEATURES: tuple[str, ...] = (
     "ns",
     "nd",
@@ -84,12 +92,25 @@ FEATURES: tuple[str, ...] = (
     "ai_tool",
     "familiarity",
     "tests",
+    *SIZE_BY_KIND,
     *FAMILY_FEATURES,
 )
 
 _SECONDS_PER_DAY = 86_400.0
 _FIX = re.compile(r"\b(?:fix(?:e[sd]|ing)?|bugs?|patch(?:e[sd])?|hotfix|defect|regression)\b", re.I)
-_TEST = re.compile(r"(?:^|/)(?:tests?|spec|__tests__)/|(?:^|/)test_[^/]*$|_test\.[^/]+$|\.spec\.")
+
+
+def _size_by_kind(files: Sequence[FileTouch]) -> list[float]:
+    """LA, LD of code, test and other files (SIZE_BY_KIND order)."""
+    out = [0.0] * 6
+    for f in files:
+        at = 2 * _KIND_INDEX[path_kind(f.path)]
+        out[at] += f.added or 0
+        out[at + 1] += f.deleted or 0
+    return out
+
+
+_KIND_INDEX = {"code": 0, "test": 1, "other": 2}
 
 
 def is_fix_message(message: str) -> bool:
@@ -244,7 +265,8 @@ class FeatureExtractor:
             change.ai_lines / attributed if attributed else 0.0,
             1.0 if change.tools else 0.0,
             known / existing if existing else 1.0,
-            float(sum(1 for f in change.files if _TEST.search(f.path))),
+            float(sum(1 for f in change.files if TEST_PATH.search(f.path))),
+            *_size_by_kind(change.files),
             api_new,
             api_fam,
             0.0 if apis else 1.0,

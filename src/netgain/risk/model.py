@@ -1,4 +1,5 @@
-"""Risk models: LApredict, logistic regression and gradient boosting, stored as plain JSON.
+"""Risk models: LApredict (on all or on code lines), logistic regression and gradient boosting,
+stored as plain JSON.
 
 Why JSON and not pickle: a model file lives in the repository (`.netgain/risk-model.json`) and may
 come from anyone who can push; unpickling it would run their code. Every model here is a handful of
@@ -24,7 +25,7 @@ from netgain.errors import NetgainError
 from netgain.risk.features import FEATURES
 
 FORMAT = 1  # bump when a reader of the previous format could not evaluate the file
-MODEL_KINDS = ("lapredict", "logistic", "gbm")
+MODEL_KINDS = ("lapredict", "lapredict_code", "logistic", "gbm")
 
 Array = NDArray[np.float64]
 
@@ -56,7 +57,7 @@ class RiskModel:
     def raw(self, x: Array) -> Array:
         """Uncalibrated score (log-odds) of each row of a full FEATURES matrix."""
         cols = self.columns(x)
-        if self.kind in ("lapredict", "logistic"):
+        if self.kind in ("lapredict", "lapredict_code", "logistic"):
             z = (np.log1p(np.maximum(cols, 0.0)) - np.asarray(self.params["mean"])) / np.asarray(
                 self.params["scale"]
             )
