@@ -242,7 +242,10 @@ def gather(
             UnparsedFile(path, "not analysed: its content is missing (partial clone?)", None)
             for path in ctx.not_analysed
         )
-        ctx.policy_files = policy_files(ctx.diffs) if policy_files is not None else []
+        if policy_files is not None:
+            # a file whose content is missing still changed: it may be a policy file
+            gone = [FileDiff(p.path, None) for p in unreadable if p.path is not None]
+            ctx.policy_files = policy_files(ctx.diffs + gone)
         for d in ctx.diffs:
             if d.added:
                 ctx.added[d.path] = {n for r in d.added for n in range(r.start, r.end + 1)}
