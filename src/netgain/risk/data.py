@@ -8,7 +8,10 @@ before training. The features themselves are stored per commit (`netgain.risk.fe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import Engine, exists, func, select
 
@@ -98,6 +101,60 @@ def load_change_rows(
             )
         )
     return out
+
+
+class StoredChange(Protocol):
+    """A commit as an ingest just stored it (netgain.history.ingest.WrittenCommit)."""
+
+    @property
+    def commit_id(self) -> int: ...
+    @property
+    def sha(self) -> str: ...
+    @property
+    def author_email(self) -> str: ...
+    @property
+    def author_date(self) -> datetime: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def files(self) -> Sequence[tuple[str, int | None, int | None, str | None]]: ...
+    @property
+    def ai_lines(self) -> int: ...
+    @property
+    def human_lines(self) -> int: ...
+    @property
+    def unknown_lines(self) -> int: ...
+    @property
+    def tools(self) -> Sequence[str]: ...
+
+
+def change_rows_from(stored: Sequence[StoredChange]) -> list[tuple[int, ChangeRecord]]:
+    """What `load_change_rows` would read back for exactly these commits, without the query.
+
+    Same order (author date, commit id) and the same values: the date as the store returns it
+    (no time zone, then `timestamp()`, as `load_change_rows` does), the e-mail lower-cased.
+    """
+    ordered = sorted(
+        ((s.author_date.replace(tzinfo=None), s.commit_id, s) for s in stored),
+        key=lambda t: (t[0], t[1]),
+    )
+    return [
+        (
+            cid,
+            ChangeRecord(
+                s.sha,
+                (s.author_email or "").lower(),
+                date.timestamp(),
+                s.message or "",
+                [FileTouch(path, added, deleted, old) for path, added, deleted, old in s.files],
+                s.ai_lines,
+                s.human_lines,
+                s.unknown_lines,
+                list(s.tools),
+            ),
+        )
+        for date, cid, s in ordered
+    ]
 
 
 def load_messages(engine: Engine, repository_id: int) -> list[tuple[str, str]]:
