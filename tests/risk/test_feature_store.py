@@ -19,7 +19,7 @@ from sqlalchemy import Engine, func, select, update
 
 from benchmarks.make_history import make_history
 from netgain.history import ingest_repository
-from netgain.history.ingest import AfterWrite, WrittenCommit
+from netgain.history.ingest import AfterWrite
 from netgain.risk.data import load_changes
 from netgain.risk.feature_store import (
     FeatureUpdate,
@@ -31,6 +31,7 @@ from netgain.risk.feature_store import (
 from netgain.risk.features import FEATURES, extract
 from netgain.store.engine import MIGRATIONS, open_store
 from netgain.store.risk_models import RiskFeatures, RiskFeatureSnapshot
+from netgain.store.written import WrittenCommit
 from tests.gitrepo import BASE_EPOCH, GitRepo, git_env
 from tests.history.conftest import NETGAIN, netgain
 

@@ -20,12 +20,12 @@ from netgain.cli.output import console, emit_json, err_console, progress, warn
 from netgain.config import RawConfig, database_url, ensure_state_dir, load_config
 from netgain.errors import UsageError
 from netgain.history import IngestReport, ingest_repository
-from netgain.history.ingest import WrittenCommit
 from netgain.history.missing import BLOBLESS_HINT, blobless
 from netgain.history.queries import load_problems, load_provenance, summarize
 from netgain.history.share import ShareResult, compute_share
 from netgain.provenance import MarkerRule, marker_rules
 from netgain.store.engine import open_store
+from netgain.store.written import WrittenCommit
 
 DB_HELP = "Database URL (default: $NETGAIN_DATABASE_URL, else SQLite at REPO/.netgain/netgain.db)."
 

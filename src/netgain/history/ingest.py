@@ -36,6 +36,7 @@ from netgain.store.insert import insert_new
 from netgain.store.models import Attribution, FileChange, IngestRun, Problem, Repository
 from netgain.store.models import Commit as CommitRow
 from netgain.store.retry import retrying
+from netgain.store.written import WrittenCommit
 from netgain.text import storable
 
 # Core tables: batches go through executemany without the ORM's per-row bookkeeping.
@@ -158,27 +159,6 @@ def store_problems(session: Session, repository_id: int, problems: Iterable[GitP
     if rows:
         dialect = session.get_bind().dialect.name
         session.execute(insert_new(dialect, Problem), list(rows.values()))
-
-
-@dataclass(slots=True)
-class WrittenCommit:
-    """A non-merge commit this run stored, with the values as stored (`storable`, UTC date).
-
-    What a derived table (netgain.risk's feature vectors) would otherwise read back from the
-    store right after the ingest wrote it: a first ingest of a long history spent about a third
-    of its feature pass on that read.
-    """
-
-    commit_id: int
-    sha: str
-    author_email: str
-    author_date: datetime
-    message: str
-    files: list[tuple[str, int | None, int | None, str | None]]  # path, added, deleted, old path
-    ai_lines: int
-    human_lines: int
-    unknown_lines: int
-    tools: list[str]
 
 
 @dataclass(slots=True)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
 
 from sqlalchemy import Engine, exists, func, select
 
@@ -19,6 +17,7 @@ from netgain.risk.features import ChangeRecord, FileTouch, is_fix_message
 from netgain.store.models import Attribution, Commit, FileChange
 from netgain.store.outcome_models import IncidentLink, SzzLink, SzzRun
 from netgain.store.risk_models import RiskFeatures
+from netgain.store.written import WrittenCommit
 
 
 @dataclass(slots=True)
@@ -103,32 +102,7 @@ def load_change_rows(
     return out
 
 
-class StoredChange(Protocol):
-    """A commit as an ingest just stored it (netgain.history.ingest.WrittenCommit)."""
-
-    @property
-    def commit_id(self) -> int: ...
-    @property
-    def sha(self) -> str: ...
-    @property
-    def author_email(self) -> str: ...
-    @property
-    def author_date(self) -> datetime: ...
-    @property
-    def message(self) -> str: ...
-    @property
-    def files(self) -> Sequence[tuple[str, int | None, int | None, str | None]]: ...
-    @property
-    def ai_lines(self) -> int: ...
-    @property
-    def human_lines(self) -> int: ...
-    @property
-    def unknown_lines(self) -> int: ...
-    @property
-    def tools(self) -> Sequence[str]: ...
-
-
-def change_rows_from(stored: Sequence[StoredChange]) -> list[tuple[int, ChangeRecord]]:
+def change_rows_from(stored: Sequence[WrittenCommit]) -> list[tuple[int, ChangeRecord]]:
     """What `load_change_rows` would read back for exactly these commits, without the query.
 
     Same order (author date, commit id) and the same values: the date as the store returns it

@@ -44,12 +44,13 @@ from sqlalchemy import Engine, Table, bindparam, delete, func, insert, select, u
 from sqlalchemy.sql.expression import ReturnsRows
 
 from netgain.errors import StoreError
-from netgain.risk.data import StoredChange, change_rows_from, load_change_rows
+from netgain.risk.data import change_rows_from, load_change_rows
 from netgain.risk.features import FEATURES, ChangeRecord, FeatureExtractor
 from netgain.store import bulk
 from netgain.store.insert import insert_new
 from netgain.store.models import Commit
 from netgain.store.risk_models import RiskFeatures, RiskFeatureSnapshot, RiskFeatureState
+from netgain.store.written import WrittenCommit
 
 if TYPE_CHECKING:
     from netgain.config import RawConfig
@@ -164,7 +165,7 @@ def update_features(
     repository_id: int,
     root: Path,
     config: RawConfig | None = None,
-    written: Sequence[StoredChange] | None = None,
+    written: Sequence[WrittenCommit] | None = None,
 ) -> FeatureUpdate:
     """Bring the stored vectors of `repository_id` up to date with its stored commits.
 
@@ -196,7 +197,7 @@ def _update(
     key: str,
     zones: dict[str, list[str]],
     read_apis: bool,
-    written: Sequence[StoredChange] | None = None,
+    written: Sequence[WrittenCommit] | None = None,
 ) -> FeatureUpdate:
     state, commits, stored = _counts(engine, repository_id)
     if state.key == key and stored == commits:
