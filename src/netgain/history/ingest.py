@@ -28,6 +28,7 @@ from sqlalchemy import Engine, Table, insert, select
 from sqlalchemy.orm import Session
 
 from netgain import git
+from netgain.gcpause import fewer_collections
 from netgain.git.model import Commit, GitProblem, LineRange
 from netgain.history.inputs import ProvenanceInputs, collect_inputs
 from netgain.provenance import MarkerRule, attribute_commit
@@ -348,6 +349,19 @@ def ingest_repository(
     `written`, when given, receives every non-merge commit this run stored (before
     `after_write` runs), so the hook can use them instead of reading them back.
     """
+    with fewer_collections():
+        return _ingest(repo_path, engine, revs, markers, on_commit, after_write, written)
+
+
+def _ingest(
+    repo_path: Path,
+    engine: Engine,
+    revs: Sequence[str],
+    markers: Sequence[MarkerRule],
+    on_commit: ProgressCallback | None,
+    after_write: AfterWrite | None,
+    written: list[WrittenCommit] | None,
+) -> IngestReport:
     root = git.repo_root(repo_path)
     shallow = git.is_shallow(root)
     heads = [sha for sha in (git.rev_parse(root, r) for r in revs) if sha]
