@@ -81,12 +81,16 @@ def split_readable(
 
 
 def diff_between_available(
-    repo: Path, base: str, head: str | None, label: str
+    repo: Path, base: str, head: str | None, label: str, *, deleted: bool = False
 ) -> tuple[list[FileDiff], list[GitProblem]]:
-    """`diff_between`, except that files with a missing blob are left out and reported."""
+    """`diff_between`, except that files with a missing blob are left out and reported.
+
+    Deleted files are kept only with `deleted` (the gate: a deleted policy file is a change);
+    a scan of the new side has no use for them, nor for their absent blobs.
+    """
     try:
         return diff_between(repo, base, head), []
     except GitProblemError:
-        readable, problems = split_readable(repo, base, head, label, deleted=True)
+        readable, problems = split_readable(repo, base, head, label, deleted=deleted)
         diffs = diff_between(repo, base, head, paths=readable) if readable else []
         return diffs, problems

@@ -231,7 +231,8 @@ def gather(
     with ctx.stage("reviews"):
         ctx.stale_approvals = stale_approvals(root, base, head, pr.reviews)
     with ctx.stage("diff"):
-        diffs, unreadable = diff_between_available(root, base, head, f"{base[:12]}..{head[:12]}")
+        label = f"{base[:12]}..{head[:12]}"
+        diffs, unreadable = diff_between_available(root, base, head, label, deleted=True)
         ctx.diffs = [d for d in diffs if not d.is_submodule]
         ctx.problems.extend(unreadable)
         # a changed source file whose content is missing was not analysed: never "clean"
