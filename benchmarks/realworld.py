@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/realworld.py --repos benchmarks/realworld_repos.txt
         [--only NAME]... [--skip-heavy] [--out FILE] [--timeout SECONDS]
+    .venv/bin/python benchmarks/realworld.py --repos LIST --table-from FILE... (table only)
 
 FILE lists local clones, one path per line (`#` starts a comment; benchmarks/realworld_repos.txt
 says where each one comes from). For each repository, in a scratch clone (`git clone --shared`,
@@ -189,14 +190,32 @@ def column_of(step: str) -> str:
     return next((c for c in ("share", "szz", "check") if step.startswith(c)), step)
 
 
+def describe_shape(shape: dict[str, Any]) -> str:
+    """The shape in a few words: main file kinds, AI evidence, large files, release tags."""
+    parts = [" ".join(shape.get("top_extensions", [])[:2])]
+    if shape.get("ai_trailer_commits"):
+        parts.append(f"{shape['ai_trailer_commits']} AI-trailer commits")
+    if shape.get("notes_refs"):
+        parts.append("notes " + " ".join(r.removeprefix("refs/") for r in shape["notes_refs"]))
+    if shape.get("agent_trace_files"):
+        parts.append(f"{len(shape['agent_trace_files'])} agent-trace files")
+    if shape.get("files_over_1mb"):
+        parts.append(f"{shape['files_over_1mb']} files > 1 MB")
+    parts.append(f"{shape.get('tags', 0)} version tags")
+    return "; ".join(p for p in parts if p)
+
+
 def table(results: list[dict[str, Any]]) -> str:
     """Markdown: one row per repository, one column per command (share summed over tags).
 
     A cell is the wall time, the outcome unless ok, the ratio to the git reading and the problems
-    the command reported ("pb"; stored ingest problems are repeated by later commands)."""
+    the command reported ("pb"; stored ingest problems are repeated by later commands). The
+    problems column counts distinct kinds over every step, with their largest count."""
     rows = [
-        "| repository | commits (merges) | " + " | ".join(COLUMNS) + " | crashes |",
-        "| --- | ---: |" + " --- |" * (len(COLUMNS) + 1),
+        "| repository | shape | commits (merges) | "
+        + " | ".join(COLUMNS)
+        + " | problems | crashes |",
+        "| --- | --- | ---: |" + " --- |" * (len(COLUMNS) + 2),
     ]
     for repo in results:
         steps = repo["steps"]
@@ -205,10 +224,16 @@ def table(results: list[dict[str, Any]]) -> str:
             group = [s for s in steps if column_of(s["step"]) == column]
             cells.append(merge_cells(group) if group else "-")
         crashes = sum(1 for s in steps if s["outcome"] == "crash")
+        kinds: dict[str, int] = {}
+        for step in steps:
+            for kind, count in step.get("problem_kinds", {}).items():
+                kinds[kind] = max(kinds.get(kind, 0), count)
+        problems = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "0"
         rows.append(
-            f"| {repo['name']} | {repo['shape']['commits']:,} ({repo['shape']['merges']:,}) | "
+            f"| {repo['name']} | {describe_shape(repo['shape'])} | "
+            f"{repo['shape']['commits']:,} ({repo['shape']['merges']:,}) | "
             + " | ".join(cells)
-            + f" | {crashes} |"
+            + f" | {problems} | {crashes} |"
         )
     return "\n".join(rows)
 
@@ -242,7 +267,21 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=20, help="recent changes for check")
     parser.add_argument("--blame-sample", type=int, default=60, help="files blamed by git (share)")
     parser.add_argument("--szz-sample", type=int, default=60, help="fixes blamed by git (szz)")
+    parser.add_argument(
+        "--table-from",
+        type=Path,
+        nargs="+",
+        help="print the table of earlier --out files (merged, in order) and run nothing",
+    )
     args = parser.parse_args()
+    if args.table_from:
+        merged = [
+            repo
+            for path in args.table_from
+            for repo in json.loads(path.read_text(encoding="utf-8"))["repositories"]
+        ]
+        print(table(merged))
+        return
     repos = [r for r in read_list(args.repos) if not args.only or r[0].name in args.only]
     version = subprocess.run(
         [NETGAIN, "--version"], capture_output=True, text=True, check=True

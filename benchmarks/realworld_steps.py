@@ -330,9 +330,15 @@ def release_ranges(repo: Path, count: int) -> list[tuple[str, str]]:
 
 def blame_range_files(ctx: Context, base: str, head: str, sample: int) -> tuple[float, str]:
     """Sequential `git blame --porcelain -M -C -C -C base..head` of the files the range touched
-    (what share needs), timed on a seeded sample of at most `sample` files and scaled."""
-    out = git(ctx.work, "diff", "--name-only", "-z", "--diff-filter=d", base, head)
-    paths = [p for p in out.split("\0") if p]
+    (what share needs; submodules are no files), timed on a seeded sample of at most `sample` files and scaled."""
+    out = git(ctx.work, "diff", "--raw", "-z", "--no-renames", "--diff-filter=d", base, head)
+    fields = out.split("\0")
+    # a submodule bump (mode 160000, numpy's vendored libraries) is no file to blame
+    paths = [
+        path
+        for meta, path in zip(fields[0::2], fields[1::2], strict=False)
+        if path and "160000" not in meta.split()[1:2]
+    ]
     if not paths:
         return 0.0, "no files"
     chosen = random.Random(0).sample(paths, min(sample, len(paths)))

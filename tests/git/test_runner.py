@@ -8,12 +8,14 @@ import pytest
 
 from netgain.errors import GitError
 from netgain.git import (
+    GitProblemError,
     blame_file,
     diff_between,
     git_env,
     iter_commit_diffs,
     iter_commits,
     ls_files,
+    read_blob,
     read_notes,
     run_git,
 )
@@ -140,3 +142,29 @@ def test_options_that_run_the_repositorys_programs_are_refused(tmp_path: Path, o
         run_git(repo.path, "log", option, "HEAD")
     # after "--" the same word is a path
     assert run_git(repo.path, "log", "--format=%s", "HEAD", "--", "--textconv") == b"c\n"
+
+
+def test_every_message_git_gives_for_an_absent_blob_names_it(tmp_path: Path) -> None:
+    """A blob gone from a repository that is no partial clone (a mirror that dropped large
+    files): each git command words it its own way, and each is one missing-blob problem naming
+    the blob, never a generic failure. A blob read whole by `rev:path` is named too, although
+    git's own message ("bad file") does not."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"a.txt": "a\n", "big.bin": b"\0" * 5000}, "init")
+    oid = repo.git("rev-parse", "HEAD:big.bin")
+    (repo.path / ".git" / "objects" / oid[:2] / oid[2:]).unlink()
+    outside = tmp_path / "out"
+    for args in (
+        ("log", "--numstat"),  # unable to read OID
+        ("archive", "HEAD"),  # invalid object MODE OID for 'PATH' / cannot read 'OID'
+        ("checkout-index", "-a", "-f", f"--prefix={outside}/"),  # ... sha1 file of PATH (OID)
+    ):
+        with pytest.raises(GitProblemError) as caught:
+            run_git(repo.path, *args)
+        assert caught.value.problem.kind == "missing-blob"
+        assert oid in caught.value.problem.message, (args, caught.value.problem.message)
+    with pytest.raises(GitProblemError) as caught:
+        read_blob(repo.path, "HEAD", "big.bin")
+    assert caught.value.problem.path == "big.bin" and oid in caught.value.problem.message
+    assert read_blob(repo.path, "HEAD", "a.txt") == b"a\n"
+    assert read_blob(repo.path, "HEAD", "nothing-here") is None

@@ -144,3 +144,50 @@ def test_the_gate_never_calls_unreadable_code_clean(tmp_path: Path) -> None:
     assert "gen.py: not analysed — its content is missing" in scan_rule["reason"]
     assert doc["verdict"] == "pending"
     assert [u["path"] for u in doc["unparsed_files"]] == ["gen.py"]
+
+
+def test_a_dropped_blob_read_whole_is_a_problem_not_an_error(tmp_path: Path) -> None:
+    """git's `cat-file blob REV:PATH` says only "bad file" for a blob gone from a repository that
+    is no partial clone (no object id, unlike a partial clone's "could not fetch"). The gate reads
+    whole files at base and head (configuration, workflows); one such absent file is a problem,
+    and the change is still judged. The same range deletes the policy file: a deletion whose blob
+    is present still counts when some other file's blob is gone."""
+    repo = GitRepo(tmp_path / "r")
+    workflow = ".github/workflows/gate.yml"
+    files = {"app.py": "A = 1\n", workflow: "run: netgain check\n# " + "x" * 4000}
+    repo.commit({**files, "netgain.toml": "[gate]\n"}, "init")
+    repo.tag("v1")
+    repo.commit(
+        {"app.py": "A = 2\n", workflow: "run: netgain check --brief\n", "netgain.toml": None},
+        "tweak gate",
+    )
+    old = repo.git("rev-parse", f"v1:{workflow}")
+    repo.git("repack", "-a", "-d", "-q")  # nothing loose: drop the blob from a packed history
+    repo.git("cat-file", "-e", old)
+    _drop_from_pack(repo, old)
+    proc = netgain(
+        "check", "--base", "v1", "--head", "HEAD", "--format", "json", cwd=repo.path, check=False
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "Traceback" not in proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["policy_files_changed"] == [
+        workflow,
+        "netgain.toml",
+    ]  # unreadable: assumed to matter
+    problems = [p for p in doc["problems"] if p["kind"] == "missing-blob"]
+    # one per (commit, path, blob): the two commits that wrote it, and the range's diff
+    assert {(p["path"], old in p["message"]) for p in problems} == {(workflow, True)}
+    assert any("its changes in" in p["message"] for p in problems)
+
+
+def _drop_from_pack(repo: GitRepo, oid: str) -> None:
+    """Rewrite the repository's objects without `oid` (what a mirror that drops files serves)."""
+    every = repo.git("cat-file", "--batch-all-objects", "--batch-check=%(objectname)").split()
+    keep = "".join(f"{o}\n" for o in every if o != oid)
+    pack_dir = repo.path / ".git" / "objects" / "pack"
+    old_packs = list(pack_dir.iterdir())
+    repo.git("pack-objects", "-q", str(pack_dir / "pack"), input=keep)
+    for path in old_packs:
+        path.unlink()
+    assert oid not in repo.git("cat-file", "--batch-all-objects", "--batch-check=%(objectname)")

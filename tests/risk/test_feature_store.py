@@ -31,6 +31,7 @@ from netgain.risk.feature_store import (
 from netgain.risk.features import FEATURES, extract
 from netgain.store.engine import MIGRATIONS, open_store
 from netgain.store.risk_models import RiskFeatures, RiskFeatureSnapshot
+from netgain.store.written import WrittenCommit
 from tests.gitrepo import BASE_EPOCH, GitRepo, git_env
 from tests.history.conftest import NETGAIN, netgain
 
@@ -235,3 +236,71 @@ def test_unreadable_snapshot_falls_back_to_the_replay(
     _ingest(r.path, engine, c["merge"], updates)  # the replay wrote a good snapshot again
     assert _stored(engine, rid) == _one_pass(engine, rid)
     engine.dispose()
+
+
+@pytest.mark.parametrize("families", [False, True], ids=["default", "zones+api"])
+def test_first_ingest_features_from_the_written_commits_equal_the_read_back(
+    history: tuple[GitRepo, dict[str, str]],
+    tmp_path: Path,
+    families: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A first ingest hands the feature pass the commits it wrote instead of reading them back:
+    same vectors, same snapshot state, for a branch dated before the trunk it is merged into
+    and two commits with the same author date (ties go by ingest order in both)."""
+    r, _ = history
+    if families:
+        (r.path / "netgain.toml").write_text(FAMILIES, encoding="utf-8")
+    r.commit({"app/tie.py": "x = 1\n"}, "tie one", author=GRACE, date=BASE_EPOCH + 7 * DAY)
+    r.commit({"app/tie.py": "x = 2\n"}, "tie two", author=ADA, date=BASE_EPOCH + 7 * DAY)
+    read_back = _first_ingest(r.path, tmp_path / "read-back.db", hand_over=False)
+    with monkeypatch.context() as patch:  # handed over: nothing is read back
+
+        def no_read(*_args: object, **_kwargs: object) -> None:
+            raise AssertionError("read back although the written commits were handed over")
+
+        patch.setattr("netgain.risk.feature_store.load_change_rows", no_read)
+        handed = _first_ingest(r.path, tmp_path / "written.db", hand_over=True)
+    assert handed == read_back
+    if not families:
+        assert handed[0] == _one_pass_of(tmp_path / "written.db")
+
+
+def _first_ingest(root: Path, db: Path, *, hand_over: bool) -> tuple[Features, object]:
+    """Ingest into a new store; the feature pass gets the written commits or reads them back."""
+    engine = open_store(f"sqlite:///{db}")
+    written: list[WrittenCommit] = []
+    updates: list[FeatureUpdate] = []
+
+    def after(engine: Engine, repository_id: int, root: Path) -> None:
+        given = written if hand_over else None
+        updates.append(update_features(engine, repository_id, root, written=given))
+
+    report = ingest_repository(root, engine, revs=["HEAD"], after_write=after, written=written)
+    assert len(written) == 8 and updates[0].computed == 8  # every non-merge commit
+    with engine.connect() as conn:
+        state = conn.execute(select(RiskFeatureSnapshot.state)).scalar_one()
+    result = (_stored(engine, report.repository_id), _snapshot(state))
+    engine.dispose()
+    return result
+
+
+def _snapshot(blob: bytes) -> object:
+    """The saved state, decoded: dict order inside it follows set iteration (hash seeds)."""
+    import json
+    import zlib
+
+    state = json.loads(zlib.decompress(blob))
+    return (
+        state["count"],
+        sorted(map(str, state["files"])),
+        {a[0]: (a[1], sorted(map(tuple, a[2])), a[3], a[4]) for a in state["authors"]},
+    )
+
+
+def _one_pass_of(path: Path) -> Features:
+    engine = open_store(f"sqlite:///{path}")
+    try:
+        return _one_pass(engine, 1)
+    finally:
+        engine.dispose()

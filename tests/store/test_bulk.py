@@ -26,7 +26,7 @@ def _row(sha: str, when: datetime) -> dict[str, Any]:
         "committer_date": when,
         "subject": "s",
         "message": "s\n\nbody ü",
-        "trailers": [["Co-authored-by", "Claude <x@y>"]],
+        "trailers": [] if sha.endswith("1") else [["Co-authored-by", "Claude <x@y>"]],
         "is_merge": sha.endswith("1"),
         "lines_added": 3,
         "lines_deleted": 0,
@@ -83,3 +83,17 @@ def test_datetime_text_matches_sqlalchemy() -> None:
         datetime(9999, 12, 31, 23, 59, 59, 999999),
     ]:
         assert bulk._sqlite_datetime(when) == reference(when)
+
+
+def test_json_text_matches_sqlalchemy() -> None:
+    """Empty lists and dicts skip json.dumps, and get exactly the text SQLAlchemy gives them."""
+    from sqlalchemy import JSON
+    from sqlalchemy.dialects.sqlite import dialect
+
+    sqlite = dialect()
+    impl = JSON().dialect_impl(sqlite)
+    reference = impl.bind_processor(sqlite)
+    fast = bulk._processor(impl, sqlite)
+    assert reference is not None and fast is not None
+    for value in ([], {}, [1, "é"], {"a": [1]}, [[]], None, 0, "", ()):
+        assert fast(value) == reference(value), value

@@ -25,6 +25,7 @@ from netgain.history.queries import load_problems, load_provenance, summarize
 from netgain.history.share import ShareResult, compute_share
 from netgain.provenance import MarkerRule, marker_rules
 from netgain.store.engine import open_store
+from netgain.store.written import WrittenCommit
 
 DB_HELP = "Database URL (default: $NETGAIN_DATABASE_URL, else SQLite at REPO/.netgain/netgain.db)."
 
@@ -55,16 +56,23 @@ def open_workspace(repo: Path, db: str | None) -> Workspace:
     return Workspace(root, open_store(database_url(root, db)), markers, config)
 
 
-def _risk_features(engine: Engine, repository_id: int, root: Path, config: RawConfig) -> None:
+def _risk_features(
+    engine: Engine,
+    repository_id: int,
+    root: Path,
+    config: RawConfig,
+    written: list[WrittenCommit],
+) -> None:
     """Store the new commits' change-risk feature vectors (netgain.risk.feature_store)."""
     from netgain.risk.feature_store import update_features
 
-    update_features(engine, repository_id, root, config)
+    update_features(engine, repository_id, root, config, written)
 
 
 def run_ingest(ws: Workspace, revs: list[str], *, quiet: bool) -> IngestReport:
     with progress(enabled=None if not quiet else False) as bar:
         task = bar.add_task("ingesting commits", total=None)
+        written: list[WrittenCommit] = []  # what the feature pass needs, kept from the write
         report = ingest_repository(
             ws.root,
             ws.engine,
@@ -72,8 +80,9 @@ def run_ingest(ws: Workspace, revs: list[str], *, quiet: bool) -> IngestReport:
             markers=ws.markers,
             on_commit=lambda n: bar.update(task, completed=n) if n % 500 == 0 else None,
             after_write=lambda engine, repository_id, root: _risk_features(
-                engine, repository_id, root, ws.config
+                engine, repository_id, root, ws.config, written
             ),
+            written=written,
         )
     if report.shallow:
         warn("shallow clone: history is truncated, figures cover the commits present only")

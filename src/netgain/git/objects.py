@@ -230,4 +230,26 @@ def read_blob(repo: Path, rev: str, path: str) -> bytes | None:
         text = str(exc)
         if "does not exist in" in text or "exists on disk, but not in" in text:
             return None
+        missing = _absent_blob(repo, rev, path) if "bad file" in text else None
+        if missing is not None:
+            raise GitProblemError(missing) from exc
         raise
+
+
+def _absent_blob(repo: Path, rev: str, path: str) -> GitProblem | None:
+    """The problem for `rev:path` when its tree names a blob the object store lacks.
+
+    In a repository that is no partial clone (a mirror that dropped large files), `cat-file` says
+    only "bad file", as it would for a corrupt object; the tree entry still names the blob, so
+    resolving it (which reads no blob) tells an absent blob apart and names it.
+    """
+    try:
+        oid = run_git(repo, "rev-parse", "--verify", "--quiet", f"{rev}:{path}").strip()
+    except GitError:
+        return None
+    if not oid:
+        return None
+    name = oid.decode("ascii", "replace")
+    return GitProblem(
+        "missing-blob", f"{path}: blob {name} is not in the repository at {rev}", None, path
+    )

@@ -51,10 +51,14 @@ def present_objects(repo: Path, oids: Sequence[str]) -> set[str]:
 
 
 def split_readable(
-    repo: Path, base: str, head: str | None, label: str
+    repo: Path, base: str, head: str | None, label: str, *, deleted: bool = False
 ) -> tuple[list[str], list[GitProblem]]:
-    """The changed (not deleted) paths whose blobs are all present, and one problem per other."""
-    changes = [c for c in raw_changes(repo, base, head) if c[0] != "D"]
+    """The changed paths whose blobs are all present, and one problem per other.
+
+    Deleted paths are left out unless `deleted` (a blame at the head has nothing to read in them;
+    a diff does: a deleted policy file is a change the gate must see).
+    """
+    changes = [c for c in raw_changes(repo, base, head) if deleted or c[0] != "D"]
     wanted = sorted({oid for _s, old, new, _p in changes for oid in (old, new) if oid not in _ZERO})
     present = present_objects(repo, wanted)
     readable: list[str] = []
@@ -77,12 +81,16 @@ def split_readable(
 
 
 def diff_between_available(
-    repo: Path, base: str, head: str | None, label: str
+    repo: Path, base: str, head: str | None, label: str, *, deleted: bool = False
 ) -> tuple[list[FileDiff], list[GitProblem]]:
-    """`diff_between`, except that files with a missing blob are left out and reported."""
+    """`diff_between`, except that files with a missing blob are left out and reported.
+
+    Deleted files are kept only with `deleted` (the gate: a deleted policy file is a change);
+    a scan of the new side has no use for them, nor for their absent blobs.
+    """
     try:
         return diff_between(repo, base, head), []
     except GitProblemError:
-        readable, problems = split_readable(repo, base, head, label)
+        readable, problems = split_readable(repo, base, head, label, deleted=deleted)
         diffs = diff_between(repo, base, head, paths=readable) if readable else []
         return diffs, problems

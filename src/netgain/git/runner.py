@@ -100,6 +100,10 @@ _MISSING_RE = re.compile(
     # git blame -C -C -C reading another file's absent blob in a repository that is no partial
     # clone (python-pillow/Pillow as fetched: a font left out of the snapshot)
     r"|Cannot read blob ([0-9a-f]{40,64})"
+    # checking out or archiving a tree that names an absent blob (markitdown as fetched)
+    r"|unable to read sha1 file of .* \(([0-9a-f]{40,64})\)"
+    r"|invalid object [0-7]{6} ([0-9a-f]{40,64}) for"
+    r"|cannot read '([0-9a-f]{40,64})'"
 )
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import Engine, Table, insert, select
 from sqlalchemy.orm import Session
 
 from netgain import git
+from netgain.gcpause import fewer_collections
 from netgain.git.model import Commit, GitProblem, LineRange
 from netgain.history.inputs import ProvenanceInputs, collect_inputs
 from netgain.provenance import MarkerRule, attribute_commit
@@ -36,6 +37,7 @@ from netgain.store.insert import insert_new
 from netgain.store.models import Attribution, FileChange, IngestRun, Problem, Repository
 from netgain.store.models import Commit as CommitRow
 from netgain.store.retry import retrying
+from netgain.store.written import WrittenCommit
 from netgain.text import storable
 
 # Core tables: batches go through executemany without the ORM's per-row bookkeeping.
@@ -181,8 +183,10 @@ class _BatchWriter:
         markers: Sequence[MarkerRule],
         known: set[str],
         report: IngestReport,
+        written: list[WrittenCommit] | None = None,
     ) -> None:
         self.engine = engine
+        self.written = written
         self.repo_root = repo_root
         self.repository_id = repository_id
         self.inputs = inputs
@@ -212,7 +216,10 @@ class _BatchWriter:
         if not batch:
             return
         rows = self._prepare(batch)
-        self.report.commits_added += retrying(lambda: self._write(rows))
+        added = retrying(lambda: self._write(rows))  # retried whole: collect only what committed
+        self.report.commits_added += len(added)
+        if self.written is not None:
+            self.written.extend(_written(r) for r in added if not r.commit["is_merge"])
 
     def _prepare(self, batch: list[Commit]) -> list[_Prepared]:
         """Each commit's rows, attributed, ready to insert (commit ids are filled in later)."""
@@ -252,11 +259,11 @@ class _BatchWriter:
             rows.append(_Prepared(_commit_row(self.repository_id, commit), files, attribution))
         return rows
 
-    def _write(self, rows: list[_Prepared]) -> int:
+    def _write(self, rows: list[_Prepared]) -> list[_Prepared]:
         """One transaction: the commits not stored yet, with their files and attribution.
 
-        Returns how many commits this transaction added; a commit another process stored first
-        is skipped whole (its files and attribution came with it).
+        Returns the commits this transaction added (their `commit_id` set); a commit another
+        process stored first is skipped whole (its files and attribution came with it).
         """
         with Session(self.engine) as session, session.begin():
             conn = session.connection()
@@ -278,6 +285,7 @@ class _BatchWriter:
             ids: dict[str, int] = {row[0]: row[1] for row in returned}
             files: list[dict[str, Any]] = []
             attributions: list[dict[str, Any]] = []
+            added: list[_Prepared] = []
             for r in rows:
                 commit_id = ids.get(r.commit["sha"])
                 if commit_id is not None:  # set in place: a retry sets the new id again
@@ -286,6 +294,7 @@ class _BatchWriter:
                     r.attribution["commit_id"] = commit_id
                     files.extend(r.files)
                     attributions.append(r.attribution)
+                    added.append(r)
             if sqlite:
                 bulk.insert_rows(conn, FILE_CHANGES, files)
                 bulk.insert_rows(conn, ATTRIBUTIONS, attributions)
@@ -294,7 +303,23 @@ class _BatchWriter:
                     session.execute(insert(FILE_CHANGES), files)
                 if attributions:
                     session.execute(insert(ATTRIBUTIONS), attributions)
-        return len(ids)
+        return added
+
+
+def _written(row: _Prepared) -> WrittenCommit:
+    commit, attribution = row.commit, row.attribution
+    return WrittenCommit(
+        attribution["commit_id"],
+        commit["sha"],
+        commit["author_email"],
+        commit["author_date"],
+        commit["message"],
+        [(f["path"], f["added"], f["deleted"], f["old_path"]) for f in row.files],
+        attribution["ai_lines"],
+        attribution["human_lines"],
+        attribution["unknown_lines"],
+        list(attribution["tools"]),
+    )
 
 
 def line_map_dict(result: Any) -> dict[str, list[list[Any]]]:
@@ -315,12 +340,28 @@ def ingest_repository(
     markers: Sequence[MarkerRule] = (),
     on_commit: ProgressCallback | None = None,
     after_write: AfterWrite | None = None,
+    written: list[WrittenCommit] | None = None,
 ) -> IngestReport:
     """Bring the store up to date with the history reachable from `revs`.
 
     `after_write` runs before the run is marked finished, also when nothing new was found, so a
     derived table left behind by a killed run (or created by a newer migration) catches up.
+    `written`, when given, receives every non-merge commit this run stored (before
+    `after_write` runs), so the hook can use them instead of reading them back.
     """
+    with fewer_collections():
+        return _ingest(repo_path, engine, revs, markers, on_commit, after_write, written)
+
+
+def _ingest(
+    repo_path: Path,
+    engine: Engine,
+    revs: Sequence[str],
+    markers: Sequence[MarkerRule],
+    on_commit: ProgressCallback | None,
+    after_write: AfterWrite | None,
+    written: list[WrittenCommit] | None,
+) -> IngestReport:
     root = git.repo_root(repo_path)
     shallow = git.is_shallow(root)
     heads = [sha for sha in (git.rev_parse(root, r) for r in revs) if sha]
@@ -338,7 +379,7 @@ def ingest_repository(
 
     inputs = collect_inputs(root, heads[0])
     report.problems.extend(inputs.problems)
-    writer = _BatchWriter(engine, root, repository_id, inputs, markers, known, report)
+    writer = _BatchWriter(engine, root, repository_id, inputs, markers, known, report, written)
     for commit in git.iter_commits(root, heads, exclude=exclude, problems=report.problems):
         report.commits_seen += 1
         writer.add(commit)

@@ -244,7 +244,8 @@ def gather(
     with ctx.stage("reviews"):
         ctx.stale_approvals = stale_approvals(root, base, head, pr.reviews)
     with ctx.stage("diff"):
-        diffs, unreadable = diff_between_available(root, base, head, f"{base[:12]}..{head[:12]}")
+        label = f"{base[:12]}..{head[:12]}"
+        diffs, unreadable = diff_between_available(root, base, head, label, deleted=True)
         ctx.diffs = [d for d in diffs if not d.is_submodule]
         ctx.problems.extend(unreadable)
         # a changed source file whose content is missing was not analysed: never "clean"
@@ -255,7 +256,10 @@ def gather(
             UnparsedFile(path, "not analysed: its content is missing (partial clone?)", None)
             for path in ctx.not_analysed
         )
-        ctx.policy_files = policy_files(ctx.diffs) if policy_files is not None else []
+        if policy_files is not None:
+            # a file whose content is missing still changed: it may be a policy file
+            gone = [FileDiff(p.path, None) for p in unreadable if p.path is not None]
+            ctx.policy_files = policy_files(ctx.diffs + gone)
         for d in ctx.diffs:
             if d.added:
                 ctx.added[d.path] = {n for r in d.added for n in range(r.start, r.end + 1)}

@@ -10,6 +10,7 @@ before training. The features themselves are stored per commit (`netgain.risk.fe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, exists, func, select
@@ -19,6 +20,7 @@ from netgain.risk.paths import path_kind
 from netgain.store.models import Attribution, Commit, FileChange
 from netgain.store.outcome_models import IncidentLink, SzzLink, SzzRun
 from netgain.store.risk_models import RiskFeatures
+from netgain.store.written import WrittenCommit
 
 LABEL_RULE = "code-links-no-bots"  # change when load_labels counts links differently
 
@@ -108,6 +110,35 @@ def load_change_rows(
 def is_bot(name: str | None, email: str | None) -> bool:
     """True for a GitHub App account (`dependabot[bot]`, `pre-commit-ci[bot]`, ...)."""
     return "[bot]" in (name or "") or "[bot]" in (email or "")
+
+
+def change_rows_from(stored: Sequence[WrittenCommit]) -> list[tuple[int, ChangeRecord]]:
+    """What `load_change_rows` would read back for exactly these commits, without the query.
+
+    Same order (author date, commit id) and the same values: the date as the store returns it
+    (no time zone, then `timestamp()`, as `load_change_rows` does), the e-mail lower-cased.
+    """
+    ordered = sorted(
+        ((s.author_date.replace(tzinfo=None), s.commit_id, s) for s in stored),
+        key=lambda t: (t[0], t[1]),
+    )
+    return [
+        (
+            cid,
+            ChangeRecord(
+                s.sha,
+                (s.author_email or "").lower(),
+                date.timestamp(),
+                s.message or "",
+                [FileTouch(path, added, deleted, old) for path, added, deleted, old in s.files],
+                s.ai_lines,
+                s.human_lines,
+                s.unknown_lines,
+                list(s.tools),
+            ),
+        )
+        for date, cid, s in ordered
+    ]
 
 
 def load_messages(engine: Engine, repository_id: int) -> list[tuple[str, str]]:

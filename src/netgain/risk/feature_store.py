@@ -44,12 +44,13 @@ from sqlalchemy import Engine, Table, bindparam, delete, func, insert, select, u
 from sqlalchemy.sql.expression import ReturnsRows
 
 from netgain.errors import StoreError
-from netgain.risk.data import load_change_rows
+from netgain.risk.data import change_rows_from, load_change_rows
 from netgain.risk.features import FEATURES, ChangeRecord, FeatureExtractor
 from netgain.store import bulk
 from netgain.store.insert import insert_new
 from netgain.store.models import Commit
 from netgain.store.risk_models import RiskFeatures, RiskFeatureSnapshot, RiskFeatureState
+from netgain.store.written import WrittenCommit
 
 if TYPE_CHECKING:
     from netgain.config import RawConfig
@@ -160,7 +161,11 @@ _RACES = 20  # updates lost to concurrent writers before giving up (each race me
 
 
 def update_features(
-    engine: Engine, repository_id: int, root: Path, config: RawConfig | None = None
+    engine: Engine,
+    repository_id: int,
+    root: Path,
+    config: RawConfig | None = None,
+    written: Sequence[WrittenCommit] | None = None,
 ) -> FeatureUpdate:
     """Bring the stored vectors of `repository_id` up to date with its stored commits.
 
@@ -168,13 +173,15 @@ def update_features(
     commits not read before. Idempotent and safe to interrupt: a run killed before its
     transaction commits leaves the old vectors, and the next run finds the same commits without.
     Safe to run beside another update: the one that loses the race computes again.
+    `written` are the commits the calling ingest just stored: when the repository has no vector
+    yet and they are all its commits (same count), they are used instead of reading them back.
     """
     zones = zone_globs(root, config)
     read_apis = api_families_enabled(root, config)
     key = state_key(FEATURES, {"zones": zones, "api_families": read_apis})
     for _ in range(_RACES):
         try:
-            return _update(engine, repository_id, root, key, zones, read_apis)
+            return _update(engine, repository_id, root, key, zones, read_apis, written)
         except _StaleError:
             continue
     raise StoreError(
@@ -190,6 +197,7 @@ def _update(
     key: str,
     zones: dict[str, list[str]],
     read_apis: bool,
+    written: Sequence[WrittenCommit] | None = None,
 ) -> FeatureUpdate:
     state, commits, stored = _counts(engine, repository_id)
     if state.key == key and stored == commits:
@@ -198,8 +206,13 @@ def _update(
         resumed = _resume(engine, repository_id, root, state, zones, read_apis, commits - stored)
         if resumed is not None:
             return resumed
-    rows = load_change_rows(engine, repository_id)
-    featured = _stored_apis(engine, repository_id)
+    featured: dict[int, str | None]
+    if stored == 0 and written is not None and len(written) == commits:
+        # A first ingest: the commits it wrote are a subset of the stored ones, as many, so all
+        rows, featured = change_rows_from(written), {}
+    else:
+        rows = load_change_rows(engine, repository_id)
+        featured = _stored_apis(engine, repository_id)
     _fill_apis(root, rows, featured if read_apis else {}, read_apis)
     valid = featured.keys() if state.key == key else set()
     start = next((i for i, (cid, _c) in enumerate(rows) if cid not in valid), len(rows))
