@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from netgain.analysis.dataflow import AnalysisResult, Env, Program
+from netgain.analysis.flow.state import AnalysisResult, Env, Program
 from netgain.analysis.index import ClassInfo, FunctionInfo, ModuleInfo, ProgramIndex, collect_module
 from netgain.analysis.source import ParsedSource, parse_source
 from netgain.analysis.summaries import Summary

@@ -185,7 +185,7 @@ ANALYZER_SOURCES = (
     "taint_models.py",
     "values.py",
 )
-ANALYZER_FOLDERS = ("rules", "models")
+ANALYZER_FOLDERS = ("flow", "rules", "models")
 
 
 def analyzer_source_files() -> list[Path]:
