@@ -18,7 +18,7 @@ import ast
 from netgain.analysis.findings import Confidence
 from netgain.analysis.flow.calls import CallMixin
 from netgain.analysis.flow.expressions import ExpressionMixin
-from netgain.analysis.flow.guards import GuardMixin
+from netgain.analysis.flow.guards import GuardMixin, meet
 from netgain.analysis.flow.params import ParamsMixin
 from netgain.analysis.flow.sinks import SinkMixin
 from netgain.analysis.flow.state import AnalysisResult, Env, Program
@@ -97,7 +97,17 @@ class FunctionAnalyzer(
             source_returns=merge_labels(frozenset(sources)) if sources else frozenset(),
             self_flows=tuple(self_flows.values()),
             return_type=ret.type,
+            validates=self._validates(),
         )
+
+    def _validates(self) -> tuple[tuple[int, frozenset[str]], ...]:
+        """Parameters validated on every truthy return (see `GuardMixin.note_return`)."""
+        if not self.return_validations:
+            return ()
+        common = dict(self.return_validations[0])
+        for seen in self.return_validations[1:]:
+            common = {p: meet(r, seen[p]) for p, r in common.items() if p in seen}
+        return tuple(sorted((p, r) for p, r in common.items() if r))
 
 
 def analyze_function(

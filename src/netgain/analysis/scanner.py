@@ -175,6 +175,7 @@ ANALYZER_SOURCES = (
     "dataflow.py",
     "engine.py",
     "findings.py",
+    "guard_models.py",
     "index.py",
     "options.py",
     "patterns.py",

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from netgain.analysis.findings import Confidence
+from netgain.analysis.guard_models import GUARD_TABLES, GuardModels, merge_guard_data
 from netgain.errors import NetgainError
 from netgain.userpattern import PatternError, UserPattern, compile_pattern
 
@@ -97,6 +98,7 @@ class TaintModels:
     safe_param_defaults: frozenset[str] = frozenset()
     session_store_rule: str = "trust-boundary-violation"
     html_return_rule: str = "xss"
+    guards: GuardModels = field(default_factory=GuardModels)
     # indexes, built by `index()`
     source_calls: dict[str, SourceModel] = field(default_factory=dict)
     source_reads: dict[str, SourceModel] = field(default_factory=dict)
@@ -262,8 +264,10 @@ def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) 
     """Validate one model document and add its entries to `models` (call `index()` afterwards)."""
     check = _Checker(origin)
     for key in data:
-        if key not in _TOP_KEYS:
-            raise check.fail(key, f"unknown table (allowed: {', '.join(sorted(_TOP_KEYS))})")
+        if key not in _TOP_KEYS and key not in GUARD_TABLES:
+            raise check.fail(
+                key, f"unknown table (allowed: {', '.join(sorted(_TOP_KEYS | GUARD_TABLES))})"
+            )
     for where, raw in _entries(check, data, "source"):
         e = check.table(
             where,
@@ -395,6 +399,7 @@ def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) 
         models.safe_param_defaults |= frozenset(
             check.str_list("routes.safe_param_defaults", e.get("safe_param_defaults", []))
         )
+    merge_guard_data(models.guards, data, check)
 
 
 _BUILTIN_FILES = (
@@ -403,6 +408,7 @@ _BUILTIN_FILES = (
     "sanitizers.toml",
     "propagators.toml",
     "frameworks.toml",
+    "guards.toml",
 )
 
 

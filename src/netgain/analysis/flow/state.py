@@ -103,6 +103,8 @@ class AnalyzerState:
         self.name_sink_return: list[str] = []
         self.locals_funcs: dict[str, str] = {}
         self.depth = 0
+        # per truthy `return`: parameter index -> rules it is validated for on that path
+        self.return_validations: list[dict[int, frozenset[str]]] = []
 
     # --- provided by ExpressionMixin --------------------------------------------------------
 
@@ -133,7 +135,18 @@ class AnalyzerState:
 
     # --- provided by GuardMixin -------------------------------------------------------------
 
-    def guard(self, test: ast.expr, env: Env) -> tuple[str, bool] | None:
+    def guard_effects(
+        self, test: ast.expr, env: Env
+    ) -> tuple[tuple[tuple[str, frozenset[str]], ...], tuple[tuple[str, frozenset[str]], ...]]:
+        raise NotImplementedError
+
+    def apply_guard(self, env: Env, effects: tuple[tuple[str, frozenset[str]], ...]) -> None:
+        raise NotImplementedError
+
+    def raising_check(self, call: ast.expr, env: Env) -> None:
+        raise NotImplementedError
+
+    def note_return(self, node: ast.expr | None, v: Value, env: Env) -> None:
         raise NotImplementedError
 
     def no_return(self, call: ast.Call) -> bool:

@@ -33,7 +33,6 @@ from netgain.analysis.values import (
     add_step,
     combine,
     merge_labels,
-    sanitize,
 )
 
 
@@ -53,8 +52,10 @@ class StatementMixin(AnalyzerState):
                 self.ev(value, env)
                 if isinstance(value, ast.Call) and self.no_return(value):
                     return None
+                self.raising_check(value, env)
             case ast.Assign(targets=targets, value=value):
                 v = self.ev(value, env)
+                self.raising_check(value, env)
                 for t in targets:
                     self.assign(t, v, env, s)
             case ast.AnnAssign(target=target, value=value) if value is not None:
@@ -82,6 +83,7 @@ class StatementMixin(AnalyzerState):
             case ast.Return(value=value):
                 v = self.ev(value, env) if value is not None else CLEAN
                 self.returned(v, s)
+                self.note_return(value, v, env)
                 return None
             case ast.If(test=test, body=body, orelse=orelse):
                 truth = self.truth(self.ev(test, env))
@@ -90,11 +92,9 @@ class StatementMixin(AnalyzerState):
                 if truth is False:
                     return self.block(orelse, env)
                 body_env, else_env = dict(env), dict(env)
-                guard = self.guard(test, env)
-                if guard is not None:
-                    name, positive = guard
-                    validated = sanitize(env[name], frozenset({"*"}))
-                    (body_env if positive else else_env)[name] = validated
+                on_true, on_false = self.guard_effects(test, env)
+                self.apply_guard(body_env, on_true)
+                self.apply_guard(else_env, on_false)
                 a = self.block(body, body_env)
                 b = self.block(orelse, else_env)
                 return join_envs(a, b)
@@ -167,6 +167,7 @@ class StatementMixin(AnalyzerState):
                         env.pop(key, None)
             case ast.Assert(test=test):
                 self.ev(test, env)
+                self.apply_guard(env, self.guard_effects(test, env)[0])
             case _:
                 pass
         return env
