@@ -72,6 +72,15 @@ class TypeModel:
 
 
 @dataclass(frozen=True, slots=True)
+class RouteOwnerModel:
+    """An untyped object whose decorators register routes, in a module importing `framework`."""
+
+    framework: str
+    decorators: frozenset[str]
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
 class NameSinkModel:
     rule: str
     pattern: UserPattern
@@ -88,6 +97,7 @@ class TaintModels:
     propagators: list[PropagatorModel] = field(default_factory=list)
     types: list[TypeModel] = field(default_factory=list)
     name_sinks: list[NameSinkModel] = field(default_factory=list)
+    route_owners: list[RouteOwnerModel] = field(default_factory=list)
     request_param_names: frozenset[str] = frozenset()
     request_annotations: frozenset[str] = frozenset()
     request_attributes: frozenset[str] = frozenset()
@@ -257,7 +267,10 @@ def _name_or_method(check: _Checker, where: str, entry: Mapping[str, Any]) -> tu
     return name, method
 
 
-_TOP_KEYS = {"source", "sink", "sanitizer", "propagator", "type", "name_sink", "request", "routes"}
+_TOP_KEYS = {
+    "source", "sink", "sanitizer", "propagator", "type", "name_sink", "request", "routes",
+    "route_owner",
+}  # fmt: skip
 
 
 def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) -> None:
@@ -333,6 +346,20 @@ def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) 
                 e["name"],
                 e["type"],
                 check.choice(f"{where}.on", e["on"], ("call", "read", "method")),
+            )
+        )
+    for where, raw in _entries(check, data, "route_owner"):
+        e = check.table(
+            where,
+            raw,
+            {"framework": str, "decorators": list, "type": str},
+            ("framework", "decorators", "type"),
+        )
+        models.route_owners.append(
+            RouteOwnerModel(
+                e["framework"],
+                frozenset(check.str_list(f"{where}.decorators", e["decorators"])),
+                e["type"],
             )
         )
     for where, raw in _entries(check, data, "name_sink"):

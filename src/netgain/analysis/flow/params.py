@@ -139,8 +139,23 @@ class ParamsMixin(AnalyzerState):
                 if isinstance(owner, ast.Name) and owner.id in ("self", "cls"):
                     continue
                 owner_value = self.global_value(dotted_name(owner))
-                return owner_value.type if owner_value is not None and owner_value.type else ""
+                if owner_value is not None and owner_value.type:
+                    return owner_value.type
+                return self._inferred_owner(deco.func.attr)
         return None
+
+    def _inferred_owner(self, decorator: str) -> str:
+        """The type of an untyped route owner, inferred from how it is used: an object whose
+        `.route(...)` decorates functions, in a module that imports Flask, is a Flask app (a
+        parameter of `def init(app)`, a blueprint built inside a factory function)."""
+        imported = self.module.imports.values()
+        for owner in self.m.route_owners:
+            if decorator in owner.decorators and any(
+                target == owner.framework or target.startswith(owner.framework + ".")
+                for target in imported
+            ):
+                return owner.type
+        return ""
 
     def _is_view(self, fn: FunctionInfo) -> bool:
         last = fn.module.rsplit(".", 1)[-1]
