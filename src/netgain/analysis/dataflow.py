@@ -53,7 +53,9 @@ class FunctionAnalyzer(
         summary = self._summary(end if end is not None else {})
         if self.fn is None and end is not None:
             self.p.globals[self.module.name] = {k: v for k, v in end.items() if "." not in k}
-        return AnalysisResult(summary, list(self.findings.values()), self.callees)
+        return AnalysisResult(
+            summary, list(self.findings.values()), self.callees, self.global_writes
+        )
 
     def _summary(self, end: Env) -> Summary:
         if self.fn is None:

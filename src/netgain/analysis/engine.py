@@ -22,7 +22,7 @@ from netgain.analysis.index import FunctionInfo, ModuleInfo, ProgramIndex
 from netgain.analysis.options import EntryMode
 from netgain.analysis.summaries import RawFinding, Summary
 from netgain.analysis.taint_models import TaintModels
-from netgain.analysis.values import Step
+from netgain.analysis.values import Step, join
 
 MAX_ROUNDS_PER_FUNCTION = 6
 _RANK = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
@@ -102,11 +102,13 @@ class _Runner:
         return result
 
     def result_for(
-        self, key: str, module: ModuleInfo, fn_qual: str | None
+        self, key: str, module: ModuleInfo, fn_qual: str | None, *, fresh: bool = False
     ) -> AnalysisResult | None:
+        """The body's result: reused from the cache when its callees' summaries are unchanged,
+        unless `fresh` (a module global it may read was written since it was computed)."""
         hooks = self.hooks
         if hooks is not None:
-            cached = hooks.reuse(key, self.program)
+            cached = None if fresh else hooks.reuse(key, self.program)
             if cached is not None:
                 self.reused += 1
                 return cached
@@ -121,6 +123,19 @@ class _Runner:
         if hooks is not None:
             hooks.store(key, module, self.program, result)
         return result
+
+
+def _merge_writes(program: Program, module: str, writes: Env) -> bool:
+    """Join a function's `global NAME` assignments into the module's; True when that changed."""
+    known = program.global_writes.setdefault(module, {})
+    changed = False
+    for name, value in writes.items():
+        old = known.get(name)
+        new = value if old is None else join(old, value)
+        if old is None or new != old:
+            known[name] = new
+            changed = True
+    return changed
 
 
 def run_engine(
@@ -150,18 +165,30 @@ def run_engine(
     # functions of changed files first: their summaries are the ones that may differ
     ordered = sorted(index.functions.values(), key=lambda f: (f.node is None, f.module, f.lineno))
     queue: deque[str] = deque(fn.qualname for fn in ordered)
+    stale_globals: set[str] = set()  # queued again because a module global they read changed
     queued = set(queue)
     while queue:
         qual = queue.popleft()
         queued.discard(qual)
         fn = index.functions[qual]
         rounds[qual] = rounds.get(qual, 0) + 1
-        result = runner.result_for(qual, index.modules[fn.module], qual)
+        result = runner.result_for(
+            qual, index.modules[fn.module], qual, fresh=qual in stale_globals
+        )
+        stale_globals.discard(qual)
         if result is None:
             continue
         results[qual] = result
         for callee in result.callees:
             callers.setdefault(callee, set()).add(qual)
+        if result.global_writes and _merge_writes(program, fn.module, result.global_writes):
+            # a module global written here (`global NAME`) is read by the module's functions
+            # (`from m import NAME` elsewhere binds the value at import time): analyse them again
+            for reader in index.function_names_of(fn.module):
+                if reader not in queued and rounds.get(reader, 0) < MAX_ROUNDS_PER_FUNCTION:
+                    queue.append(reader)
+                    queued.add(reader)
+                    stale_globals.add(reader)
         old = program.summaries.get(qual)
         program.summaries[qual] = result.summary
         if old is result.summary:  # a reused result: its summary is the seeded one

@@ -272,12 +272,14 @@ class ExpressionMixin(AnalyzerState):
         return c_env
 
     def global_value(self, dotted: str) -> Value | None:
-        """The module-level value of a (possibly imported) name, if the module body set it."""
+        """The module-level value of a (possibly imported) name: what the module body set,
+        joined, for this module's own names, with what its functions wrote through `global NAME`
+        (an imported name is bound at import time, before any function ran)."""
         if not dotted or "." in dotted:
             return None
-        own = self.p.globals.get(self.module.name, {})
-        if dotted in own:
-            return own[dotted]
+        own = self._module_value(self.module.name, dotted)
+        if own is not None:
+            return own
         target = self.module.imports.get(dotted)
         if target:
             mod, _, name = target.rpartition(".")
@@ -291,6 +293,14 @@ class ExpressionMixin(AnalyzerState):
                     m2, _, n2 = again.rpartition(".")
                     return self.p.globals.get(m2, {}).get(n2)
         return None
+
+    def _module_value(self, module: str, name: str) -> Value | None:
+        found = self.p.globals.get(module, {}).get(name)
+        writes = self.p.global_writes.get(module)
+        written = writes.get(name) if writes else None
+        if written is None:
+            return found
+        return written if found is None else join(found, written)
 
     def _resolved_value(self, qual: str, node: ast.AST) -> Value | None:
         """Models answering for a qualified name being read (sources, request objects, types)."""

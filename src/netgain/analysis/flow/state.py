@@ -37,6 +37,8 @@ class Program:
     mode: EntryMode
     summaries: dict[str, Summary] = field(default_factory=dict)
     globals: dict[str, Env] = field(default_factory=dict)
+    # values functions assign to module globals (`global NAME`), per module, joined
+    global_writes: dict[str, Env] = field(default_factory=dict)
     enabled_rules: frozenset[str] | None = None  # None = all
 
 
@@ -46,6 +48,7 @@ class AnalysisResult:
     summary: Summary
     findings: list[RawFinding]
     callees: set[str]
+    global_writes: Env = field(default_factory=dict)  # `global NAME` assignments of the body
 
 
 def snake(name: str) -> str:
@@ -105,6 +108,8 @@ class AnalyzerState:
         self.depth = 0
         # per truthy `return`: parameter index -> rules it is validated for on that path
         self.return_validations: list[dict[int, frozenset[str]]] = []
+        self.global_names: set[str] = set()  # declared `global` in this body
+        self.global_writes: Env = {}
 
     # --- provided by ExpressionMixin --------------------------------------------------------
 

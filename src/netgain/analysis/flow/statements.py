@@ -32,6 +32,7 @@ from netgain.analysis.values import (
     Value,
     add_step,
     combine,
+    join,
     merge_labels,
 )
 
@@ -150,6 +151,8 @@ class StatementMixin(AnalyzerState):
                 return None
             case ast.Continue() | ast.Break():
                 return None
+            case ast.Global(names=names):
+                self.global_names.update(names)
             case ast.FunctionDef(name=name) | ast.AsyncFunctionDef(name=name):
                 qual = self._nested_qualname(name)
                 env[name] = Value(func=qual) if qual else CLEAN
@@ -227,6 +230,10 @@ class StatementMixin(AnalyzerState):
                 add_step(v, step_at(self.path, at, f"assigned to `{target.id}`")) if v.labels else v
             )
             env[target.id] = stepped
+            if target.id in self.global_names and v.tainted:
+                # only tainted writes: a clean one changes nothing a reader reports
+                known = self.global_writes.get(target.id)
+                self.global_writes[target.id] = stepped if known is None else join(known, stepped)
             self.check_name_sinks(target.id, v, at)
         elif isinstance(target, ast.Attribute):
             key = dotted_name(target)
@@ -268,9 +275,11 @@ class StatementMixin(AnalyzerState):
                 elems = list(base.elems)
                 elems[idx.const] = v
                 env[key] = replace(base, elems=tuple(elems), _all=None)
-            elif v.tainted:
+            elif v.tainted or (idx.tainted and base.elems is None):
+                # a tainted key taints a mapping (iterating it yields the keys), not a list
+                keys = idx.all_labels() if base.elems is None else frozenset()
                 env[key] = Value(
-                    labels=merge_labels(base.all_labels(), v.all_labels()), type=base.type
+                    labels=merge_labels(base.all_labels(), v.all_labels(), keys), type=base.type
                 )
         elif isinstance(target, ast.Tuple | ast.List):
             starred = any(isinstance(e, ast.Starred) for e in target.elts)
