@@ -5,14 +5,16 @@ known callers are analysed again (bounded per function, so recursion terminates)
 run first (module-level values such as `app = Flask(...)` or `CMD = sys.argv[1]` are then visible
 to functions) and again at the end (module-level calls see the final summaries).
 
-A cache plugs in through `EngineHooks`: it seeds the summaries of unchanged functions, answers for
-a function whose callees' summaries are unchanged, and parses a file lazily when a function in it
-must be analysed again. With no hooks every function is analysed.
+A cache plugs in through `EngineHooks`: it seeds the summaries of unchanged functions and answers
+for a function whose callees' summaries are unchanged. With no hooks every function is analysed.
+A module indexed without its syntax tree (restored from the cache) is parsed through `parse`, the
+parse stage's callback, when one of its bodies must be analysed again.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -34,6 +36,10 @@ def module_key(module: ModuleInfo) -> str:
     return f"<module>:{module.name}"
 
 
+# gives a module restored from the cache its syntax tree; False when it cannot be parsed any more
+ParseHook = Callable[[ModuleInfo], bool]
+
+
 class EngineHooks(Protocol):
     def seed(self) -> dict[str, Summary]:
         """Summaries of unchanged functions, used until the function is analysed again."""
@@ -45,10 +51,6 @@ class EngineHooks(Protocol):
 
     def reuse(self, key: str, program: Program) -> AnalysisResult | None:
         """A cached result whose callee summaries still match, or None."""
-        ...
-
-    def ensure_ast(self, module: ModuleInfo) -> bool:
-        """Parse a cached module on demand (attaching nodes to its functions); False on failure."""
         ...
 
     def store(self, key: str, module: ModuleInfo, program: Program, result: AnalysisResult) -> None:
@@ -76,10 +78,13 @@ def _better(a: RawFinding, b: RawFinding) -> bool:
 
 
 class _Runner:
-    def __init__(self, program: Program, hooks: EngineHooks | None) -> None:
+    def __init__(
+        self, program: Program, hooks: EngineHooks | None, parse: ParseHook | None
+    ) -> None:
         self.program = program
         self.index = program.index
         self.hooks = hooks
+        self.parse = parse
         self.analyses = 0
         self.reused = 0
         self.failures: list[tuple[str, int | None, str]] = []
@@ -112,8 +117,8 @@ class _Runner:
             if cached is not None:
                 self.reused += 1
                 return cached
-            if module.tree is None and not hooks.ensure_ast(module):
-                return None
+        if module.tree is None and (self.parse is None or not self.parse(module)):
+            return None
         fn = self.index.functions.get(fn_qual) if fn_qual else None
         if fn_qual is not None and (fn is None or fn.node is None):
             return None
@@ -145,10 +150,11 @@ def run_engine(
     *,
     enabled_rules: frozenset[str] | None = None,
     hooks: EngineHooks | None = None,
+    parse: ParseHook | None = None,
 ) -> EngineResult:
     """Analyse every function and module body of `index` and collect the findings."""
     program = Program(index=index, models=models, mode=mode, enabled_rules=enabled_rules)
-    runner = _Runner(program, hooks)
+    runner = _Runner(program, hooks, parse)
     if hooks is not None:
         program.summaries.update(hooks.seed())
     results: dict[str, AnalysisResult] = {}
