@@ -59,6 +59,7 @@ class PredicateGuard:
     arg: int  # validated argument; -1 = the receiver of a method
     pattern_arg: int  # the regular expression's argument, or -1
     when_type: str = ""  # applies only when the validated value has this type tag
+    keyword: str = ""  # the validated argument when passed by keyword (`url=next`)
 
 
 @dataclass(slots=True)
@@ -148,6 +149,7 @@ def merge_guard_data(guards: GuardModels, data: Mapping[str, Any], check: ModelC
                 "pattern_arg": int,
                 "rules": list,
                 "when_type": str,
+                "keyword": str,
             },
             (),
         )
@@ -163,6 +165,7 @@ def merge_guard_data(guards: GuardModels, data: Mapping[str, Any], check: ModelC
             arg,
             pattern_arg,
             e.get("when_type", ""),
+            e.get("keyword", ""),
         )
         table = guards.by_name if name else guards.by_method
         table.setdefault(name or method, []).append(guard)

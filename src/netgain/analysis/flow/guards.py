@@ -36,6 +36,30 @@ def meet(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
     return a & b
 
 
+def _common(alternatives: list[Effects]) -> Effects:
+    """What holds whichever of the alternatives is the case: per variable, the rules every
+    alternative validates it for."""
+    if not alternatives or any(not a for a in alternatives):
+        return ()
+    merged: list[dict[str, frozenset[str]]] = []
+    for effects in alternatives:
+        rules: dict[str, frozenset[str]] = {}
+        for name, r in effects:
+            rules[name] = rules.get(name, frozenset()) | r
+        merged.append(rules)
+    out: list[tuple[str, frozenset[str]]] = []
+    for name, first in merged[0].items():
+        common = first
+        for other in merged[1:]:
+            if name not in other:
+                break
+            common = meet(common, other[name])
+        else:
+            if common:
+                out.append((name, common))
+    return tuple(out)
+
+
 class GuardMixin(AnalyzerState):
     """Recognise validation checks and calls that end a path."""
 
@@ -89,6 +113,20 @@ class GuardMixin(AnalyzerState):
                 validated[i] = rules
         self.return_validations.append(validated)
 
+    def remember_guard(self, target: ast.expr, value: ast.expr, env: Env) -> None:
+        """`ok = <check>`: keep the check's effects for a later `if ok:` (or forget them)."""
+        if not isinstance(target, ast.Name):
+            return
+        effects = (
+            self.guard_effects(value, env)
+            if isinstance(value, ast.Call | ast.Compare | ast.BoolOp | ast.UnaryOp)
+            else NONE
+        )
+        if effects[0] or effects[1]:
+            self.guard_vars[target.id] = effects
+        else:
+            self.guard_vars.pop(target.id, None)
+
     def guard_effects(self, test: ast.expr, env: Env) -> tuple[Effects, Effects]:
         """(validated when `test` is true, validated when it is false)."""
         match test:
@@ -96,15 +134,25 @@ class GuardMixin(AnalyzerState):
                 on_true, on_false = self.guard_effects(operand, env)
                 return on_false, on_true
             case ast.BoolOp(op=ast.And(), values=values):
-                # all parts hold when the test is true; which one failed is unknown
-                return tuple(e for v in values for e in self.guard_effects(v, env)[0]), ()
+                # true: every part held; false: one of them failed, so only what holds
+                # whichever failed
+                parts = [self.guard_effects(v, env) for v in values]
+                return tuple(e for p in parts for e in p[0]), _common([p[1] for p in parts])
             case ast.BoolOp(op=ast.Or(), values=values):
-                return (), tuple(e for v in values for e in self.guard_effects(v, env)[1])
+                parts = [self.guard_effects(v, env) for v in values]
+                return _common([p[0] for p in parts]), tuple(e for p in parts for e in p[1])
             case ast.Compare(left=left, ops=[op], comparators=[right]):
                 return self._compare(left, op, right, env)
             case ast.Call():
                 rejected = self.any_rejection(test, env)
                 return ((), rejected) if rejected else (self._predicate(test, env), ())
+            case ast.Name(id=var):
+                # `ok = is_safe_url(url=next, ...)` then `if ok:`
+                if var in self.guard_vars:
+                    return self.guard_vars[var]
+                # `if not next:` ... else: a falsy value ("", None) carries no content
+                found = env.get(var)
+                return ((), ((var, ALL_RULES),)) if found is not None and found.tainted else NONE
             case ast.Attribute():
                 # `if urlparse(u).netloc: abort()`: no host, so a path on this site
                 name = self._url_host_subject(test, env)
@@ -171,6 +219,10 @@ class GuardMixin(AnalyzerState):
                 target = func.value if guard.arg < 0 and isinstance(func, ast.Attribute) else None
                 if 0 <= guard.arg < len(call.args):
                     target = call.args[guard.arg]
+                elif guard.keyword:
+                    target = next(
+                        (kw.value for kw in call.keywords if kw.arg == guard.keyword), None
+                    )
                 if target is None:
                     continue
                 if guard.when_type and self.ev(target, env).type != guard.when_type:

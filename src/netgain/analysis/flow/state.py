@@ -110,6 +110,11 @@ class AnalyzerState:
         self.return_validations: list[dict[int, frozenset[str]]] = []
         self.global_names: set[str] = set()  # declared `global` in this body
         self.global_writes: Env = {}
+        # variables holding the result of a check (`ok = is_safe_url(...)`): its effects
+        self.guard_vars: dict[
+            str,
+            tuple[tuple[tuple[str, frozenset[str]], ...], tuple[tuple[str, frozenset[str]], ...]],
+        ] = {}
 
     # --- provided by ExpressionMixin --------------------------------------------------------
 
@@ -149,6 +154,9 @@ class AnalyzerState:
         raise NotImplementedError
 
     def raising_check(self, call: ast.expr, env: Env) -> None:
+        raise NotImplementedError
+
+    def remember_guard(self, target: ast.expr, value: ast.expr, env: Env) -> None:
         raise NotImplementedError
 
     def note_return(self, node: ast.expr | None, v: Value, env: Env) -> None:

@@ -57,6 +57,8 @@ class StatementMixin(AnalyzerState):
             case ast.Assign(targets=targets, value=value):
                 v = self.ev(value, env)
                 self.raising_check(value, env)
+                if len(targets) == 1:
+                    self.remember_guard(targets[0], value, env)
                 for t in targets:
                     self.assign(t, v, env, s)
             case ast.AnnAssign(target=target, value=value) if value is not None:
