@@ -35,7 +35,7 @@ from pathlib import Path
 from netgain.analysis.flow.state import AnalysisResult, Env, Program
 from netgain.analysis.index import ClassInfo, FunctionInfo, ModuleInfo, ProgramIndex
 from netgain.analysis.summaries import Summary
-from netgain.analysis.values import fast_pickle
+from netgain.analysis.values import fast_pickle, join
 
 CACHE_FORMAT = 8
 RACY_NS = 2_000_000_000  # files modified this recently are hashed again on the next scan
@@ -312,6 +312,20 @@ class ScanCache:
                     if cached.digest:
                         self._digests[id(summary)] = (summary, cached.digest)
         return seeded
+
+    def seed_global_writes(self) -> dict[str, Env]:
+        out: dict[str, Env] = {}
+        for rel, entry in self.entries.items():
+            if rel in self.dirty:
+                continue
+            for cached in entry.results.values():
+                writes = cached.result.global_writes
+                if writes:
+                    known = out.setdefault(entry.module.name, {})
+                    for name, value in writes.items():
+                        old = known.get(name)
+                        known[name] = value if old is None else join(old, value)
+        return out
 
     def cached_globals(self, module: ModuleInfo) -> Env | None:
         entry = self.entries.get(module.path)

@@ -45,6 +45,11 @@ class EngineHooks(Protocol):
         """Summaries of unchanged functions, used until the function is analysed again."""
         ...
 
+    def seed_global_writes(self) -> dict[str, Env]:
+        """`global NAME` writes of unchanged functions, per module, known before any analysis
+        (so a reader analysed early sees them, and a reused writer changes nothing)."""
+        ...
+
     def cached_globals(self, module: ModuleInfo) -> Env | None:
         """Module-level values of an unchanged module, or None to analyse its body."""
         ...
@@ -157,6 +162,8 @@ def run_engine(
     runner = _Runner(program, hooks, parse)
     if hooks is not None:
         program.summaries.update(hooks.seed())
+        for module_name, writes in hooks.seed_global_writes().items():
+            _merge_writes(program, module_name, writes)
     results: dict[str, AnalysisResult] = {}
     callers: dict[str, set[str]] = {}
     rounds: dict[str, int] = {}
