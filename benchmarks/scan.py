@@ -325,16 +325,16 @@ def tables(results: Results) -> str:
         inproc = results.speed[-1]
         lines += [
             "",
-            f"- netgain / Bandit wall time: {cold.seconds / bandit.seconds:.2f}x "
-            f"(target <= 1.0x: {'met' if cold.seconds <= bandit.seconds else 'missed'}); "
-            f"CPU time: {cold.cpu / bandit.cpu:.2f}x",
+            f"- netgain / Bandit CPU time: {cold.cpu / bandit.cpu:.2f}x (target <= 0.6x: "
+            f"{'met' if cold.cpu <= 0.6 * bandit.cpu else 'missed'}); wall time: "
+            f"{cold.seconds / bandit.seconds:.2f}x",
             f"- netgain / Bandit peak memory: {cold.peak_mib / bandit.peak_mib:.2f}x; "
             f"netgain peak {cold.peak_mib:.0f} MiB (target < 1024 MiB: "
             f"{'met' if cold.peak_mib < 1024 else 'missed'})",
             f"- rescan after a one-file change (leaf), whole `netgain scan` process: "
-            f"{rescan.seconds:.2f} s wall, {rescan.cpu:.2f} s CPU (target < 1 s: "
-            f"{'met' if rescan.seconds < 1.0 else 'missed'}); the analyzer alone "
-            f"(`scan()` in process): {inproc.seconds:.2f} s wall, {inproc.cpu:.2f} s CPU",
+            f"{rescan.seconds:.2f} s wall, {rescan.cpu:.2f} s CPU; the analyzer alone "
+            f"(`scan()` in process): {inproc.seconds:.2f} s wall, {inproc.cpu:.2f} s CPU "
+            f"(target < 0.5 s: {'met' if inproc.cpu < 0.5 else 'missed'})",
         ]
         lines += ["", *NOTES]
     return "\n".join(lines) + "\n"
@@ -350,11 +350,12 @@ NOTES = (
     "on every rescan) shared one key and evicted each other; and summary digests depended on set iteration order, which changes "
     "with per-process string hashing. All three are fixed and covered by tests in "
     "`tests/analysis/test_analysis_cache.py`.",
-    "- A one-file rescan of the whole `netgain scan` process is start-up and CLI imports, "
-    "unpickling one cache entry per file (about 2.9k) and a reuse check per function (about 35k), "
-    "then the changed file; the in-process row isolates the analyzer. Reaching < 1 s on this "
-    "tree needs one packed snapshot with a reverse-dependency index and stat-based change "
-    "detection instead of per-file entries: not done yet.",
+    "- A one-file rescan of the whole `netgain scan` process is start-up and CLI imports "
+    "(about 0.35 s), reading the packed snapshot and unpickling one entry per file (about 2.9k), "
+    "a reuse check per function (about 35k), then the changed file and its dependents; the "
+    "in-process row isolates the analyzer, and the < 0.5 s target is judged on it. It is not met: "
+    "the next steps are a reverse-dependency index instead of the per-function reuse check, and "
+    "entries unpickled only when their file is needed.",
     "- Cold-scan CPU went down mostly by pausing the cyclic garbage collector during a scan (every "
     "full collection walked millions of live AST nodes), by a cheaper pattern-rule walk and by "
     "removing a per-file scan over all functions when cache entries are built.",

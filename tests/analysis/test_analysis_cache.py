@@ -246,3 +246,27 @@ def test_same_size_edit_with_restored_mtime_is_seen(tmp_path: Path) -> None:
     again, stats = scan_with_stats([root], root=root, options=options)
     assert stats.files_unread == 0 and stats.files_parsed == 1
     assert _keys(first) == [("command-injection", "helpers.py", 5)] and _keys(again) == []
+
+
+def test_a_global_written_by_one_function_reaches_a_reader_after_a_rescan(tmp_path: Path) -> None:
+    """`global NAME` writes come with the writer's cached result: a rescan that reuses both the
+    writer and the reader still reports the flow, and so does one that re-analyses the reader."""
+    root = tmp_path / "src"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    state = root / "pkg" / "state.py"
+    state.write_text(
+        "import os\nimport sys\n\nCMD = None\n\n\ndef replay():\n    os.system(CMD)\n\n\n"
+        "def remember():\n    global CMD\n    CMD = sys.argv[1]\n",
+        encoding="utf-8",
+    )
+    (root / "pkg" / "other.py").write_text("def f():\n    return 1\n", encoding="utf-8")
+    options = ScanOptions(cache_dir=tmp_path / "cache", mode=EntryMode.WEB)
+    cold = scan([root], root=root, options=options)
+    assert _keys(cold) == [("command-injection", "pkg/state.py", 8)]
+    (root / "pkg" / "other.py").write_text("def f():\n    return 2\n", encoding="utf-8")
+    warm, stats = scan_with_stats([root], root=root, options=options)
+    assert stats.files_parsed == 1 and _keys(warm) == _keys(cold)
+    state.write_text(state.read_text(encoding="utf-8") + "\n\ndef g():\n    return 3\n", "utf-8")
+    changed = scan([root], root=root, options=options)
+    assert _keys(changed) == _keys(cold)

@@ -126,6 +126,30 @@ def test_mode_web_trusts_helper_parameters_library_does_not(tmp_path: Path) -> N
     assert json.loads(configured.stdout)["findings"] == []
 
 
+def test_low_confidence_library_findings_are_reported_but_do_not_fail_the_gate(
+    tmp_path: Path,
+) -> None:
+    """Library mode guesses that a public parameter is attacker input: the finding is shown at
+    low confidence and fails the run only when asked with --fail-on-confidence low."""
+    (tmp_path / "helper.py").write_text(HELPER, encoding="utf-8")
+    (tmp_path / "views.py").write_text(VIEWS, encoding="utf-8")
+    both = run_scan("helper.py", "views.py", "--format", "json", "--no-cache", cwd=tmp_path)
+    assert both.exit_code == 1, both.output  # the route's SQL injection is high confidence
+    only_library = run_scan("helper.py", "--no-cache", cwd=tmp_path)
+    assert only_library.exit_code == 0, only_library.output
+    assert "command-injection" in only_library.stdout
+    assert "1 at or above high with lower confidence not counted" in only_library.stdout
+    doc = json.loads(run_scan("helper.py", "--format", "json", "--no-cache", cwd=tmp_path).stdout)
+    assert doc["summary"]["below_confidence"] == 1 and doc["summary"]["failed"] is False
+    asked = run_scan("helper.py", "--fail-on-confidence", "low", "--no-cache", cwd=tmp_path)
+    assert asked.exit_code == 1, asked.output
+    (tmp_path / "netgain.toml").write_text("[scan]\nfail_on_confidence = 'low'\n", "utf-8")
+    configured = run_scan("helper.py", "--no-cache", cwd=tmp_path)
+    assert configured.exit_code == 1, configured.output
+    bad = run_scan("helper.py", "--fail-on-confidence", "sure", "--no-cache", cwd=tmp_path)
+    assert bad.exit_code == 2 and "unknown confidence 'sure'" in bad.output
+
+
 def test_cache_lives_under_the_repository_and_keeps_results(tmp_path: Path) -> None:
     repo = init_repo(tmp_path / "repo")
     (repo / "app").mkdir()

@@ -29,6 +29,7 @@ def test_every_packaged_file_is_valid_toml() -> None:
         "sanitizers.toml",
         "propagators.toml",
         "frameworks.toml",
+        "guards.toml",
     } == set(names)
     for _, text in builtin_model_texts():
         assert tomllib.loads(text)

@@ -241,7 +241,8 @@ def test_corrupt_analysis_cache_is_counted_and_rebuilt(tmp_path: Path) -> None:
     project.mkdir()
     (project / "app.py").write_text("import os\n\ndef run(cmd):\n    os.system(cmd)\n")
     (project / "calc.py").write_text("def calc(expr):\n    return eval(expr)\n")
-    clean = netgain("scan", str(project), "--format", "json")
+    gate = ("--format", "json", "--fail-on-confidence", "low")  # library mode: low confidence
+    clean = netgain("scan", str(project), *gate)
     assert clean.returncode == 1  # two findings at or above high
     (snapshot,) = (project / ".netgain" / "cache" / "scan").glob("*/snapshot-*.pickle")
     for damage in ("garbage", "truncated", "flipped"):
@@ -253,7 +254,7 @@ def test_corrupt_analysis_cache_is_counted_and_rebuilt(tmp_path: Path) -> None:
         else:
             data[len(data) // 3 : len(data) // 3 + 64] = bytes(64)
         snapshot.write_bytes(bytes(data))
-        rescan = netgain("scan", str(project), "--format", "json")
+        rescan = netgain("scan", str(project), *gate)
         assert rescan.returncode == clean.returncode, rescan.stderr
         report, expected = _json(rescan.stdout), _json(clean.stdout)
         assert report["findings"] == expected["findings"]

@@ -10,8 +10,11 @@ definitions, functions, classes), its module-level values, its pattern-rule hits
 function's analysis result together with digests of the callee summaries it was computed from.
 
 On a rescan, an unchanged file is not parsed; a function is re-analysed only when one of its
-callees' summaries changed (its file is then parsed on demand). So a one-file change redoes that
-file and the summaries that depend on it, not the tree.
+callees' summaries changed (its file is then parsed on demand, by the parse stage in
+`loading`). So a one-file change redoes that file and the summaries that depend on it, not the
+tree. The cache is consulted at two points of the one-way scan: when files are loaded (an entry
+instead of a parse) and when bodies are analysed (a result instead of an analysis); `save()`
+writes what changed at the end.
 
 The cache directory only ever holds netgain's own pickles (written atomically); an unreadable or
 foreign snapshot or entry is ignored and rebuilt. Unreadable (a damaged disk, a truncated copy
@@ -29,11 +32,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from netgain.analysis.dataflow import AnalysisResult, Env, Program
-from netgain.analysis.index import ClassInfo, FunctionInfo, ModuleInfo, ProgramIndex, collect_module
-from netgain.analysis.source import ParsedSource, parse_source
+from netgain.analysis.flow.state import AnalysisResult, Env, Program
+from netgain.analysis.index import ClassInfo, FunctionInfo, ModuleInfo, ProgramIndex
 from netgain.analysis.summaries import Summary
-from netgain.analysis.values import fast_pickle
+from netgain.analysis.values import fast_pickle, join
 
 CACHE_FORMAT = 8
 RACY_NS = 2_000_000_000  # files modified this recently are hashed again on the next scan
@@ -118,11 +120,9 @@ class ScanCache:
         self.entries: dict[str, FileEntry] = {}  # rel -> entry (cached or fresh)
         self.keys: dict[str, str] = {}  # rel -> entry key
         self.dirty: set[str] = set()
-        self.paths: dict[str, Path] = {}
         self.hits = 0
         self.misses = 0
         self.stat_hits = 0  # files whose stat matched the snapshot: not read, not hashed
-        self.lazy_parses = 0
         self._digests: dict[int, tuple[Summary, str]] = {}
         self._owners: dict[str, FileEntry] = {}  # result key -> entry holding it (see `seed`)
         self._unique: set[str] = set()  # files whose module name is theirs alone
@@ -157,7 +157,7 @@ class ScanCache:
         records: dict[str, _Record] = packed["files"]
         return records
 
-    def load(self, path: Path, rel: str) -> tuple[FileEntry | None, bytes | None]:
+    def lookup(self, path: Path, rel: str) -> tuple[FileEntry | None, bytes | None]:
         """The cached entry for this file (bytes None when unread), or (None, its bytes).
 
         Raises OSError when the file cannot be read; the caller reports it.
@@ -179,7 +179,6 @@ class ScanCache:
                 rel.encode() + b"\0" + self.context.encode() + b"\0" + data
             ).hexdigest()
         self.keys[rel] = key
-        self.paths[rel] = path
         trusted = sig if st.st_mtime_ns < self._racy_after else None
         self._sigs[rel] = trusted
         entry: object = None
@@ -219,14 +218,27 @@ class ScanCache:
             )
         return found
 
-    def fresh(self, parsed: ParsedSource, module: ModuleInfo, index: ProgramIndex) -> None:
-        """Start a new entry for a file that was parsed in this run."""
+    def start_entry(
+        self, rel: str, line_count: int, module: ModuleInfo, index: ProgramIndex
+    ) -> None:
+        """Start a new entry for a file parsed in this run (once it is indexed)."""
         functions = {q: index.functions[q] for q in index.function_names_of(module.name)}
         classes = {q: index.classes[q] for q in index.class_names_of(module.name)}
-        self.entries[parsed.path] = FileEntry(
-            parsed.path, parsed.line_count, module, functions, classes
-        )
-        self.dirty.add(parsed.path)
+        self.entries[rel] = FileEntry(rel, line_count, module, functions, classes)
+        self.dirty.add(rel)
+
+    def patterns(self, rel: str) -> list[PatternRecord] | None:
+        """The pattern-rule hits cached for an unchanged file, or None."""
+        entry = self.entries.get(rel)
+        if entry is None or rel in self.dirty:
+            return None
+        return entry.patterns
+
+    def store_patterns(self, rel: str, records: list[PatternRecord]) -> None:
+        entry = self.entries.get(rel)
+        if entry is not None:
+            entry.patterns = records
+            self.dirty.add(rel)
 
     def save(self) -> None:
         """Write the snapshot when an entry or a signature changed (entries without AST nodes,
@@ -301,6 +313,20 @@ class ScanCache:
                         self._digests[id(summary)] = (summary, cached.digest)
         return seeded
 
+    def seed_global_writes(self) -> dict[str, Env]:
+        out: dict[str, Env] = {}
+        for rel, entry in self.entries.items():
+            if rel in self.dirty:
+                continue
+            for cached in entry.results.values():
+                writes = cached.result.global_writes
+                if writes:
+                    known = out.setdefault(entry.module.name, {})
+                    for name, value in writes.items():
+                        old = known.get(name)
+                        known[name] = value if old is None else join(old, value)
+        return out
+
     def cached_globals(self, module: ModuleInfo) -> Env | None:
         entry = self.entries.get(module.path)
         if entry is None or module.path in self.dirty:
@@ -339,33 +365,6 @@ class ScanCache:
             fn = program.index.functions.get(key)
             module = program.index.modules.get(fn.module) if fn is not None else None
         return module.path if module is not None else None
-
-    def ensure_ast(self, module: ModuleInfo) -> bool:
-        """Parse a cached file and attach the fresh AST nodes to the existing index entries."""
-        if module.tree is not None:
-            return True
-        path = self.paths.get(module.path)
-        if path is None:
-            return False
-        try:
-            parsed = parse_source(module.path, path.read_bytes())
-        except OSError:
-            return False
-        if not isinstance(parsed, ParsedSource):
-            return False
-        self.lazy_parses += 1
-        scratch = ModuleInfo(module.name, module.path, module.is_package)
-        functions: dict[str, FunctionInfo] = {}
-        classes: dict[str, ClassInfo] = {}
-        collect_module(scratch, parsed.tree, functions, classes)
-        module.tree = parsed.tree
-        entry = self.entries.get(module.path)
-        for qual, fresh in functions.items():
-            known = entry.functions.get(qual) if entry is not None else None
-            if known is not None:
-                known.node = fresh.node
-                known.decorators = fresh.decorators
-        return True
 
     def store(self, key: str, module: ModuleInfo, program: Program, result: AnalysisResult) -> None:
         entry = self.entries.get(module.path)

@@ -5,14 +5,16 @@ known callers are analysed again (bounded per function, so recursion terminates)
 run first (module-level values such as `app = Flask(...)` or `CMD = sys.argv[1]` are then visible
 to functions) and again at the end (module-level calls see the final summaries).
 
-A cache plugs in through `EngineHooks`: it seeds the summaries of unchanged functions, answers for
-a function whose callees' summaries are unchanged, and parses a file lazily when a function in it
-must be analysed again. With no hooks every function is analysed.
+A cache plugs in through `EngineHooks`: it seeds the summaries of unchanged functions and answers
+for a function whose callees' summaries are unchanged. With no hooks every function is analysed.
+A module indexed without its syntax tree (restored from the cache) is parsed through `parse`, the
+parse stage's callback, when one of its bodies must be analysed again.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -22,7 +24,7 @@ from netgain.analysis.index import FunctionInfo, ModuleInfo, ProgramIndex
 from netgain.analysis.options import EntryMode
 from netgain.analysis.summaries import RawFinding, Summary
 from netgain.analysis.taint_models import TaintModels
-from netgain.analysis.values import Step
+from netgain.analysis.values import Step, join
 
 MAX_ROUNDS_PER_FUNCTION = 6
 _RANK = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
@@ -34,9 +36,18 @@ def module_key(module: ModuleInfo) -> str:
     return f"<module>:{module.name}"
 
 
+# gives a module restored from the cache its syntax tree; False when it cannot be parsed any more
+ParseHook = Callable[[ModuleInfo], bool]
+
+
 class EngineHooks(Protocol):
     def seed(self) -> dict[str, Summary]:
         """Summaries of unchanged functions, used until the function is analysed again."""
+        ...
+
+    def seed_global_writes(self) -> dict[str, Env]:
+        """`global NAME` writes of unchanged functions, per module, known before any analysis
+        (so a reader analysed early sees them, and a reused writer changes nothing)."""
         ...
 
     def cached_globals(self, module: ModuleInfo) -> Env | None:
@@ -45,10 +56,6 @@ class EngineHooks(Protocol):
 
     def reuse(self, key: str, program: Program) -> AnalysisResult | None:
         """A cached result whose callee summaries still match, or None."""
-        ...
-
-    def ensure_ast(self, module: ModuleInfo) -> bool:
-        """Parse a cached module on demand (attaching nodes to its functions); False on failure."""
         ...
 
     def store(self, key: str, module: ModuleInfo, program: Program, result: AnalysisResult) -> None:
@@ -76,10 +83,13 @@ def _better(a: RawFinding, b: RawFinding) -> bool:
 
 
 class _Runner:
-    def __init__(self, program: Program, hooks: EngineHooks | None) -> None:
+    def __init__(
+        self, program: Program, hooks: EngineHooks | None, parse: ParseHook | None
+    ) -> None:
         self.program = program
         self.index = program.index
         self.hooks = hooks
+        self.parse = parse
         self.analyses = 0
         self.reused = 0
         self.failures: list[tuple[str, int | None, str]] = []
@@ -102,16 +112,18 @@ class _Runner:
         return result
 
     def result_for(
-        self, key: str, module: ModuleInfo, fn_qual: str | None
+        self, key: str, module: ModuleInfo, fn_qual: str | None, *, fresh: bool = False
     ) -> AnalysisResult | None:
+        """The body's result: reused from the cache when its callees' summaries are unchanged,
+        unless `fresh` (a module global it may read was written since it was computed)."""
         hooks = self.hooks
         if hooks is not None:
-            cached = hooks.reuse(key, self.program)
+            cached = None if fresh else hooks.reuse(key, self.program)
             if cached is not None:
                 self.reused += 1
                 return cached
-            if module.tree is None and not hooks.ensure_ast(module):
-                return None
+        if module.tree is None and (self.parse is None or not self.parse(module)):
+            return None
         fn = self.index.functions.get(fn_qual) if fn_qual else None
         if fn_qual is not None and (fn is None or fn.node is None):
             return None
@@ -123,6 +135,19 @@ class _Runner:
         return result
 
 
+def _merge_writes(program: Program, module: str, writes: Env) -> bool:
+    """Join a function's `global NAME` assignments into the module's; True when that changed."""
+    known = program.global_writes.setdefault(module, {})
+    changed = False
+    for name, value in writes.items():
+        old = known.get(name)
+        new = value if old is None else join(old, value)
+        if old is None or new != old:
+            known[name] = new
+            changed = True
+    return changed
+
+
 def run_engine(
     index: ProgramIndex,
     models: TaintModels,
@@ -130,12 +155,15 @@ def run_engine(
     *,
     enabled_rules: frozenset[str] | None = None,
     hooks: EngineHooks | None = None,
+    parse: ParseHook | None = None,
 ) -> EngineResult:
     """Analyse every function and module body of `index` and collect the findings."""
     program = Program(index=index, models=models, mode=mode, enabled_rules=enabled_rules)
-    runner = _Runner(program, hooks)
+    runner = _Runner(program, hooks, parse)
     if hooks is not None:
         program.summaries.update(hooks.seed())
+        for module_name, writes in hooks.seed_global_writes().items():
+            _merge_writes(program, module_name, writes)
     results: dict[str, AnalysisResult] = {}
     callers: dict[str, set[str]] = {}
     rounds: dict[str, int] = {}
@@ -150,18 +178,30 @@ def run_engine(
     # functions of changed files first: their summaries are the ones that may differ
     ordered = sorted(index.functions.values(), key=lambda f: (f.node is None, f.module, f.lineno))
     queue: deque[str] = deque(fn.qualname for fn in ordered)
+    stale_globals: set[str] = set()  # queued again because a module global they read changed
     queued = set(queue)
     while queue:
         qual = queue.popleft()
         queued.discard(qual)
         fn = index.functions[qual]
         rounds[qual] = rounds.get(qual, 0) + 1
-        result = runner.result_for(qual, index.modules[fn.module], qual)
+        result = runner.result_for(
+            qual, index.modules[fn.module], qual, fresh=qual in stale_globals
+        )
+        stale_globals.discard(qual)
         if result is None:
             continue
         results[qual] = result
         for callee in result.callees:
             callers.setdefault(callee, set()).add(qual)
+        if result.global_writes and _merge_writes(program, fn.module, result.global_writes):
+            # a module global written here (`global NAME`) is read by the module's functions
+            # (`from m import NAME` elsewhere binds the value at import time): analyse them again
+            for reader in index.function_names_of(fn.module):
+                if reader not in queued and rounds.get(reader, 0) < MAX_ROUNDS_PER_FUNCTION:
+                    queue.append(reader)
+                    queued.add(reader)
+                    stale_globals.add(reader)
         old = program.summaries.get(qual)
         program.summaries[qual] = result.summary
         if old is result.summary:  # a reused result: its summary is the seeded one

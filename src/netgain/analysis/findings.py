@@ -35,6 +35,20 @@ class Confidence(StrEnum):
     MEDIUM = "medium"
     LOW = "low"
 
+    @property
+    def rank(self) -> int:
+        """Ordered for `--fail-on-confidence`: a finding counts when its rank is at least the
+        threshold's."""
+        return {"low": 0, "medium": 1, "high": 2}[self.value]
+
+    @classmethod
+    def parse(cls, text: str) -> Confidence:
+        try:
+            return cls(text.strip().lower())
+        except ValueError as exc:
+            names = ", ".join(c.value for c in cls)
+            raise ValueError(f"unknown confidence {text!r} (expected one of: {names})") from exc
+
 
 @dataclass(frozen=True, slots=True)
 class Location:

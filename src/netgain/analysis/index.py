@@ -250,6 +250,19 @@ class ProgramIndex:
         self.classes.update(classes)
         self._defined[module.name] = (list(functions), list(classes))
 
+    def attach_tree(self, module: ModuleInfo, tree: ast.Module) -> None:
+        """Give a module restored from the cache (indexed without an AST) its freshly parsed
+        tree, and its functions their nodes, keeping the index entries everyone already holds."""
+        scratch = ModuleInfo(module.name, module.path, module.is_package)
+        functions: dict[str, FunctionInfo] = {}
+        collect_module(scratch, tree, functions, {})
+        module.tree = tree
+        for qual, fresh in functions.items():
+            known = self.functions.get(qual)
+            if known is not None and known.module == module.name:
+                known.node = fresh.node
+                known.decorators = fresh.decorators
+
     def function_names_of(self, module: str) -> list[str]:
         """Qualified names of the functions (and methods) a module defines."""
         return self._defined.get(module, ([], []))[0]

@@ -1,8 +1,11 @@
 """`scan()`: the analyzer's entry point, from paths on disk to a `ScanResult`.
 
-Files are collected (directories recursively, `ScanOptions.exclude` honoured), parsed once
-(unparsable files are reported, never skipped silently), indexed as one program, analysed by the
-taint engine and the pattern rules, and turned into `Finding`s with snippets and full traces.
+One way through, each stage handing its output to the next: files are collected (directories
+recursively, `ScanOptions.exclude` honoured); loaded, the cache wrapping parsing (`loading`:
+unchanged files are restored instead, unparsable ones reported, never skipped silently); indexed
+as one program; analysed by the taint engine (the cache wrapping per-function results) and the
+pattern rules; and turned into `Finding`s with snippets and full traces. The cache is written
+last.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 
 import netgain.analysis.rules as _rules  # noqa: F401 - importing registers every rule
 from netgain.analysis.cache import CACHE_FORMAT, PatternRecord, ScanCache
-from netgain.analysis.engine import run_engine
+from netgain.analysis.engine import EngineResult, run_engine
 from netgain.analysis.findings import (
     Confidence,
     Finding,
@@ -27,13 +30,13 @@ from netgain.analysis.findings import (
     UnparsedFile,
 )
 from netgain.analysis.index import ModuleInfo, ProgramIndex
+from netgain.analysis.loading import Sources
 from netgain.analysis.options import ScanOptions
 from netgain.analysis.patterns import run_patterns
 from netgain.analysis.problems import Problem, ProblemLevel
 from netgain.analysis.rules.base import RuleMeta, all_rules, get_rule
-from netgain.analysis.source import ParsedSource, decode_source, parse_source
 from netgain.analysis.summaries import RawFinding
-from netgain.analysis.taint_models import default_models, load_models
+from netgain.analysis.taint_models import TaintModels, default_models, load_models
 from netgain.analysis.values import Step
 
 RECURSION_LIMIT = 6000  # deeply nested expressions in scanned code; pure-Python frames only
@@ -103,40 +106,7 @@ def _selected(meta: RuleMeta, options: ScanOptions) -> bool:
     return not (meta.id in options.ignore or meta.family in options.ignore)
 
 
-class _Lines:
-    """Source lines by path, decoded and split lazily (only files with findings ever are)."""
-
-    def __init__(self) -> None:
-        self.texts: dict[str, str] = {}
-        self.raw: dict[str, bytes] = {}  # files restored from the cache: decoded on demand
-        self.paths: dict[str, Path] = {}  # cached files not even read (stat unchanged)
-        self._split: dict[str, list[str]] = {}
-
-    def text(self, path: str) -> str:
-        found = self.texts.get(path)
-        if found is None:
-            data = self.raw.get(path)
-            if data is None and path in self.paths:
-                try:
-                    data = self.paths[path].read_bytes()
-                except OSError:
-                    data = None
-            try:
-                found = decode_source(data) if data is not None else ""
-            except (SyntaxError, LookupError, UnicodeDecodeError, ValueError):
-                found = ""
-            self.texts[path] = found
-        return found
-
-    def line(self, path: str, number: int) -> str:
-        lines = self._split.get(path)
-        if lines is None:
-            lines = self.text(path).splitlines()
-            self._split[path] = lines
-        return lines[number - 1].strip() if 1 <= number <= len(lines) else ""
-
-
-def _location(step: Step, lines: _Lines, mask: str | None = None) -> Location:
+def _location(step: Step, lines: Sources, mask: str | None = None) -> Location:
     snippet = lines.line(step.path, step.line)
     if mask and snippet:
         snippet = snippet.replace(mask, mask_secret(mask))
@@ -149,7 +119,7 @@ def mask_secret(secret: str) -> str:
     return secret[:keep] + "*" * max(4, min(len(secret) - keep, 12))
 
 
-def _taint_finding(raw: RawFinding, meta: RuleMeta, lines: _Lines) -> Finding:
+def _taint_finding(raw: RawFinding, meta: RuleMeta, lines: Sources) -> Finding:
     trace = [TraceStep(_location(s, lines), s.message) for s in raw.trace]
     src = raw.trace[0] if raw.trace else raw.sink
     origin = src.message.removeprefix("source: ")
@@ -175,7 +145,9 @@ ANALYZER_SOURCES = (
     "dataflow.py",
     "engine.py",
     "findings.py",
+    "guard_models.py",
     "index.py",
+    "loading.py",
     "options.py",
     "patterns.py",
     "problems.py",
@@ -185,7 +157,7 @@ ANALYZER_SOURCES = (
     "taint_models.py",
     "values.py",
 )
-ANALYZER_FOLDERS = ("rules", "models")
+ANALYZER_FOLDERS = ("flow", "rules", "models")
 
 
 def analyzer_source_files() -> list[Path]:
@@ -254,57 +226,88 @@ def scan_with_stats(
 def _scan_with_stats(
     paths: Sequence[Path], *, root: Path, options: ScanOptions
 ) -> tuple[ScanResult, ScanStats]:
-    result = ScanResult()
-    stats = ScanStats()
+    """One way through: collect -> parse (cached) -> index -> analyse -> findings."""
     models = load_models(options.extra_models) if options.extra_models else default_models()
     enabled = {m.id for m in all_rules() if _selected(m, options)}
     cache: ScanCache | None = None
     if options.cache_dir is not None:
         models_key = repr(sorted(options.extra_models.items())) if options.extra_models else ""
         cache = ScanCache(options.cache_dir, _context_digest(models_key, options, enabled))
-    files = collect_files(paths, root, options.exclude)
-    index = ProgramIndex()
-    lines = _Lines()
-    parsed_now: dict[str, ParsedSource] = {}
-    for path, rel in files:
-        try:
-            entry, data = cache.load(path, rel) if cache is not None else (None, None)
-            if entry is None and data is None:
-                data = path.read_bytes()
-        except OSError as exc:
-            result.unparsed.append(UnparsedFile(rel, f"cannot read: {exc.strerror or exc}", None))
-            continue
-        if entry is not None:
-            index.add_cached(entry.module, entry.functions, entry.classes)
-            if data is not None:
-                lines.raw[rel] = data
-            else:
-                lines.paths[rel] = path  # unchanged (stat) and unread: read only for snippets
-            result.files_scanned += 1
-            result.lines_scanned += entry.line_count
-            continue
-        parsed = parse_source(rel, data or b"")  # a miss always has its bytes
-        if isinstance(parsed, UnparsedFile):
-            result.unparsed.append(parsed)
-            continue
-        module = index.add_module(rel, parsed.tree)
-        stats.files_parsed += 1
-        parsed_now[rel] = parsed
-        lines.texts[rel] = parsed.text
-        result.files_scanned += 1
-        result.lines_scanned += parsed.line_count
-        if cache is not None:
-            cache.fresh(parsed, module, index)
-    index.finish()
 
+    files = collect_files(paths, root, options.exclude)
+    sources = Sources(cache)
+    sources.load(files)
+    index = _build_index(sources, cache)
+    engine = _analyse(index, models, options, enabled, cache, sources)
+    patterns = {
+        module.path: _pattern_records(index, module, sources, enabled, cache)
+        for module in sorted(index.modules.values(), key=lambda m: m.path)
+    }
+    result = _findings(engine, patterns, enabled, sources)
+
+    result.files_scanned = len(sources.files)
+    result.lines_scanned = sum(f.line_count for f in sources.files)
+    result.unparsed[:0] = sources.unparsed
+    stats = ScanStats(
+        files_parsed=sources.parsed,
+        lazy_parses=sources.lazy_parses,
+        functions_analysed=engine.analyses,
+        functions_reused=engine.reused,
+    )
+    if cache is not None:
+        cache.save()
+        result.problems.extend(Problem("cache", ProblemLevel.WARNING, m) for m in cache.problems)
+        stats.cache_hits, stats.files_unread = cache.hits, cache.stat_hits
+    return result, stats
+
+
+def _build_index(sources: Sources, cache: ScanCache | None) -> ProgramIndex:
+    """Index every loaded file as one program (cached files from their entries, without ASTs)."""
+    index = ProgramIndex()
+    for file in sources.files:
+        if file.cached is not None:
+            entry = file.cached
+            index.add_cached(entry.module, entry.functions, entry.classes)
+        elif file.parsed is not None:
+            module = index.add_module(file.rel, file.parsed.tree)
+            if cache is not None:
+                cache.start_entry(file.rel, file.parsed.line_count, module, index)
+    index.finish()
+    return index
+
+
+def _analyse(
+    index: ProgramIndex,
+    models: TaintModels,
+    options: ScanOptions,
+    enabled: set[str],
+    cache: ScanCache | None,
+    sources: Sources,
+) -> EngineResult:
+    """The taint engine over the whole program (deep nesting in scanned code is reported)."""
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, RECURSION_LIMIT))
     try:
-        engine = run_engine(
-            index, models, options.mode, enabled_rules=frozenset(enabled), hooks=cache
+        return run_engine(
+            index,
+            models,
+            options.mode,
+            enabled_rules=frozenset(enabled),
+            hooks=cache,
+            parse=lambda module: sources.ensure_tree(module, index),
         )
     finally:
         sys.setrecursionlimit(limit)
+
+
+def _findings(
+    engine: EngineResult,
+    patterns: dict[str, list[PatternRecord]],
+    enabled: set[str],
+    sources: Sources,
+) -> ScanResult:
+    """Taint flows and pattern hits as `Finding`s with snippets, sorted by place."""
+    result = ScanResult()
     result.unparsed.extend(
         UnparsedFile(path, reason, line) for path, line, reason in engine.failures
     )
@@ -312,49 +315,41 @@ def _scan_with_stats(
         meta = get_rule(raw.rule)
         if meta is None or raw.rule not in enabled:
             continue
-        result.findings.append(_taint_finding(raw, meta, lines))
-
-    for module in sorted(index.modules.values(), key=lambda m: m.path):
-        records = _pattern_records(index, module, lines, enabled, cache, parsed_now)
+        result.findings.append(_taint_finding(raw, meta, sources))
+    for path, records in patterns.items():
         for rec in records:
             meta = get_rule(rec.rule)
             if meta is None or rec.rule not in enabled:
                 continue
-            step = Step(module.path, rec.line, rec.column, rec.message)
+            step = Step(path, rec.line, rec.column, rec.message)
             result.findings.append(
                 Finding(
                     rule_id=meta.id,
                     message=rec.message,
                     severity=meta.severity,
                     confidence=Confidence(rec.confidence) if rec.confidence else meta.confidence,
-                    location=_location(step, lines, rec.mask),
+                    location=_location(step, sources, rec.mask),
                     cwe=meta.cwe,
                 )
             )
-    stats.functions_analysed, stats.functions_reused = engine.analyses, engine.reused
-    if cache is not None:
-        cache.save()
-        result.problems.extend(Problem("cache", ProblemLevel.WARNING, m) for m in cache.problems)
-        stats.cache_hits, stats.lazy_parses = cache.hits, cache.lazy_parses
-        stats.files_unread = cache.stat_hits
     result.findings.sort(
         key=lambda f: (f.location.path, f.location.line, f.location.column, f.rule_id)
     )
-    return result, stats
+    return result
 
 
 def _pattern_records(
     index: ProgramIndex,
     module: ModuleInfo,
-    lines: _Lines,
+    sources: Sources,
     enabled: set[str],
     cache: ScanCache | None,
-    parsed_now: dict[str, ParsedSource],
 ) -> list[PatternRecord]:
-    entry = cache.entries.get(module.path) if cache is not None else None
-    if entry is not None and entry.patterns is not None and module.path not in parsed_now:
-        return entry.patterns
-    if module.tree is None and (cache is None or not cache.ensure_ast(module)):
+    """A module's pattern-rule hits: cached for an unchanged file, else one walk of its tree."""
+    cached = cache.patterns(module.path) if cache is not None else None
+    if cached is not None:
+        return cached
+    if not sources.ensure_tree(module, index):
         return []
     records = [
         PatternRecord(
@@ -365,9 +360,8 @@ def _pattern_records(
             hit.confidence.value if hit.confidence else None,
             hit.mask,
         )
-        for hit in run_patterns(index, module, lines.text(module.path), lambda m: m.id in enabled)
+        for hit in run_patterns(index, module, sources.text(module.path), lambda m: m.id in enabled)
     ]
-    if entry is not None and cache is not None:
-        entry.patterns = records
-        cache.dirty.add(module.path)
+    if cache is not None:
+        cache.store_patterns(module.path, records)
     return records

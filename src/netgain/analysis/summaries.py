@@ -55,6 +55,9 @@ class Summary:
     # Leading elements of a returned list: the parameters and source labels flowing into each,
     # so `subprocess.run(build_argv(...))` can tell whether the program itself is tainted.
     return_head: tuple[tuple[frozenset[int], frozenset[Label]], ...] | None = None
+    # Parameters a predicate validates: every truthy return is reached only after a check on
+    # them (`def is_safe(name): return re.fullmatch(...) is not None`), with the rules cleared.
+    validates: tuple[tuple[int, frozenset[str]], ...] = ()
 
     def shape(self) -> tuple[object, ...]:
         """What callers depend on, without traces: the fixpoint compares shapes."""
@@ -75,6 +78,7 @@ class Summary:
                 (tuple(sorted(params)), frozenset(lb.key() for lb in sources))
                 for params, sources in self.return_head
             ),
+            self.validates,
         )
 
 
@@ -92,6 +96,7 @@ def _reduce_summary(self: Summary) -> tuple[object, tuple[object, ...]]:
         not (self.returns or self.sinks or self.source_returns or self.self_flows or self.extra)
         and self.return_type is None
         and self.return_head is None
+        and not self.validates
     ):
         return (_empty_summary, ())
     return (
@@ -104,6 +109,7 @@ def _reduce_summary(self: Summary) -> tuple[object, tuple[object, ...]]:
             self.return_type,
             self.extra,
             self.return_head,
+            self.validates,
         ),
     )
 

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from netgain.analysis.findings import Confidence
+from netgain.analysis.guard_models import GUARD_TABLES, GuardModels, merge_guard_data
 from netgain.errors import NetgainError
 from netgain.userpattern import PatternError, UserPattern, compile_pattern
 
@@ -71,6 +72,15 @@ class TypeModel:
 
 
 @dataclass(frozen=True, slots=True)
+class RouteOwnerModel:
+    """An untyped object whose decorators register routes, in a module importing `framework`."""
+
+    framework: str
+    decorators: frozenset[str]
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
 class NameSinkModel:
     rule: str
     pattern: UserPattern
@@ -87,6 +97,7 @@ class TaintModels:
     propagators: list[PropagatorModel] = field(default_factory=list)
     types: list[TypeModel] = field(default_factory=list)
     name_sinks: list[NameSinkModel] = field(default_factory=list)
+    route_owners: list[RouteOwnerModel] = field(default_factory=list)
     request_param_names: frozenset[str] = frozenset()
     request_annotations: frozenset[str] = frozenset()
     request_attributes: frozenset[str] = frozenset()
@@ -97,6 +108,7 @@ class TaintModels:
     safe_param_defaults: frozenset[str] = frozenset()
     session_store_rule: str = "trust-boundary-violation"
     html_return_rule: str = "xss"
+    guards: GuardModels = field(default_factory=GuardModels)
     # indexes, built by `index()`
     source_calls: dict[str, SourceModel] = field(default_factory=dict)
     source_reads: dict[str, SourceModel] = field(default_factory=dict)
@@ -255,15 +267,20 @@ def _name_or_method(check: _Checker, where: str, entry: Mapping[str, Any]) -> tu
     return name, method
 
 
-_TOP_KEYS = {"source", "sink", "sanitizer", "propagator", "type", "name_sink", "request", "routes"}
+_TOP_KEYS = {
+    "source", "sink", "sanitizer", "propagator", "type", "name_sink", "request", "routes",
+    "route_owner",
+}  # fmt: skip
 
 
 def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) -> None:
     """Validate one model document and add its entries to `models` (call `index()` afterwards)."""
     check = _Checker(origin)
     for key in data:
-        if key not in _TOP_KEYS:
-            raise check.fail(key, f"unknown table (allowed: {', '.join(sorted(_TOP_KEYS))})")
+        if key not in _TOP_KEYS and key not in GUARD_TABLES:
+            raise check.fail(
+                key, f"unknown table (allowed: {', '.join(sorted(_TOP_KEYS | GUARD_TABLES))})"
+            )
     for where, raw in _entries(check, data, "source"):
         e = check.table(
             where,
@@ -331,6 +348,20 @@ def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) 
                 check.choice(f"{where}.on", e["on"], ("call", "read", "method")),
             )
         )
+    for where, raw in _entries(check, data, "route_owner"):
+        e = check.table(
+            where,
+            raw,
+            {"framework": str, "decorators": list, "type": str},
+            ("framework", "decorators", "type"),
+        )
+        models.route_owners.append(
+            RouteOwnerModel(
+                e["framework"],
+                frozenset(check.str_list(f"{where}.decorators", e["decorators"])),
+                e["type"],
+            )
+        )
     for where, raw in _entries(check, data, "name_sink"):
         e = check.table(
             where,
@@ -395,6 +426,7 @@ def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) 
         models.safe_param_defaults |= frozenset(
             check.str_list("routes.safe_param_defaults", e.get("safe_param_defaults", []))
         )
+    merge_guard_data(models.guards, data, check)
 
 
 _BUILTIN_FILES = (
@@ -403,6 +435,7 @@ _BUILTIN_FILES = (
     "sanitizers.toml",
     "propagators.toml",
     "frameworks.toml",
+    "guards.toml",
 )
 
 

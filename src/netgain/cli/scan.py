@@ -9,6 +9,7 @@ reported after every output has been written).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -20,7 +21,7 @@ import typer
 from netgain.errors import NetgainError, UsageError
 
 if TYPE_CHECKING:
-    from netgain.analysis.findings import Severity
+    from netgain.analysis.findings import Confidence, Severity
     from netgain.analysis.options import EntryMode
     from netgain.report.scan_report import ScanReport
 
@@ -42,6 +43,7 @@ class ScanRequest:
     imports: list[Path] = field(default_factory=list)
     baseline: Path | None = None
     fail_on: Severity | None = None
+    fail_on_confidence: Confidence | None = None
     mode: EntryMode | None = None
     config: Path | None = None
     use_cache: bool = True
@@ -87,7 +89,7 @@ def run_scan(request: ScanRequest) -> ScanOutcome:
     import netgain.analysis.rules  # noqa: F401  (importing registers every rule)
     from netgain.analysis.baseline import apply_baseline, load_baseline
     from netgain.analysis.diff_filter import changed_lines_since, filter_to_changes
-    from netgain.analysis.findings import Severity
+    from netgain.analysis.findings import Confidence, Severity
     from netgain.analysis.options import EntryMode, ScanOptions
     from netgain.analysis.problems import Problem, ProblemLevel
     from netgain.analysis.rules.base import all_rules
@@ -132,6 +134,9 @@ def run_scan(request: ScanRequest) -> ScanOutcome:
         files_scanned=result.files_scanned,
         lines_scanned=result.lines_scanned,
         fail_on=request.fail_on or config.fail_on or Severity.HIGH,
+        fail_on_confidence=request.fail_on_confidence
+        or config.fail_on_confidence
+        or Confidence.MEDIUM,
         diff_base=request.diff_base,
         started=started,
     )
@@ -164,15 +169,14 @@ def run_scan(request: ScanRequest) -> ScanOutcome:
     return ScanOutcome(report, unreadable)
 
 
-def _fail_on(value: str | None) -> Severity | None:
-    from netgain.analysis.findings import Severity
-
+def _parsed[T](value: str | None, parse: Callable[[str], T], flag: str) -> T | None:
+    """A flag's value parsed, or a usage error naming the flag (exit 2)."""
     if value is None:
         return None
     try:
-        return Severity.parse(value)
+        return parse(value)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--fail-on") from exc
+        raise typer.BadParameter(str(exc), param_hint=flag) from exc
 
 
 def _write(path: Path, content: str) -> None:
@@ -207,6 +211,15 @@ def _scan_command(
             "--fail-on",
             metavar="SEVERITY",
             help="Exit 1 at or above: critical|high|medium|low|note (default high).",
+        ),
+    ] = None,
+    fail_on_confidence: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on-confidence",
+            metavar="LEVEL",
+            help="Count only findings of this confidence or more for --fail-on: "
+            "high|medium|low (default medium).",
         ),
     ] = None,
     imports: Annotated[
@@ -247,6 +260,7 @@ def _scan_command(
     from rich.text import Text
 
     from netgain.analysis.baseline import write_baseline as save_baseline
+    from netgain.analysis.findings import Confidence, Severity
     from netgain.analysis.options import EntryMode
     from netgain.analysis.problems import ProblemLevel
     from netgain.cli.output import console, err_console
@@ -266,7 +280,8 @@ def _scan_command(
         diff_base=diff,
         imports=list(imports or []),
         baseline=baseline,
-        fail_on=_fail_on(fail_on),
+        fail_on=_parsed(fail_on, Severity.parse, "--fail-on"),
+        fail_on_confidence=_parsed(fail_on_confidence, Confidence.parse, "--fail-on-confidence"),
         mode=entry_mode,
         config=config,
         use_cache=not no_cache,

@@ -6,12 +6,19 @@ code 2 through ConfigError.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
-from netgain.analysis.findings import Severity
+from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.options import EntryMode
 from netgain.config import RawConfig
 from netgain.errors import ConfigError
@@ -28,14 +35,22 @@ class ScanConfig(BaseModel):
     ignore: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
     fail_on: Severity | None = None
+    fail_on_confidence: Confidence | None = None
     models: dict[str, Any] = Field(default_factory=dict)
 
-    @field_validator("fail_on", mode="before")
+    @field_validator("fail_on", "fail_on_confidence", mode="before")
     @classmethod
-    def _severity(cls, value: Any) -> Any:
+    def _level(cls, value: Any, info: ValidationInfo) -> Any:
+        parse, expected = _LEVELS[info.field_name or ""]
         if isinstance(value, str):
-            return Severity.parse(value)
-        raise ValueError("must be a severity name such as 'high'")
+            return parse(value)
+        raise ValueError(f"must be {expected}")
+
+
+_LEVELS: dict[str, tuple[Callable[[str], object], str]] = {
+    "fail_on": (Severity.parse, "a severity name such as 'high'"),
+    "fail_on_confidence": (Confidence.parse, "a confidence: 'high', 'medium' or 'low'"),
+}
 
 
 def _line_of(raw: RawConfig, key: str) -> int | None:

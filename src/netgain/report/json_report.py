@@ -77,6 +77,8 @@ def to_dict(report: ScanReport) -> dict[str, Any]:
             "files_scanned": report.files_scanned,
             "lines_scanned": report.lines_scanned,
             "fail_on": str(report.fail_on),
+            "fail_on_confidence": str(report.fail_on_confidence),
+            "below_confidence": report.below_confidence,
             "failed": report.failed,
         },
     }

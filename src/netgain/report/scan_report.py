@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from netgain.analysis.findings import Finding, Severity, UnparsedFile
+from netgain.analysis.findings import Confidence, Finding, Severity, UnparsedFile
 from netgain.analysis.problems import Problem
 from netgain.analysis.rules.base import RuleMeta
 from netgain.analysis.sarif_import import ImportedRun
@@ -32,6 +32,9 @@ class ScanReport:
     files_scanned: int = 0
     lines_scanned: int = 0
     fail_on: Severity = Severity.HIGH
+    # Findings below this confidence are reported but do not fail the run: a library's public
+    # parameters treated as untrusted (library mode) are a guess, not evidence.
+    fail_on_confidence: Confidence = Confidence.MEDIUM
     diff_base: str | None = None
     outside_diff: int = 0
     baselined: int = 0
@@ -58,8 +61,20 @@ class ScanReport:
 
     @property
     def failed(self) -> bool:
-        """True when an active finding is at or above the `--fail-on` threshold."""
-        return any(f.severity >= self.fail_on for f in self.active)
+        """True when an active finding is at or above the `--fail-on` severity and the
+        `--fail-on-confidence` confidence."""
+        threshold = self.fail_on_confidence.rank
+        return any(
+            f.severity >= self.fail_on and f.confidence.rank >= threshold for f in self.active
+        )
+
+    @property
+    def below_confidence(self) -> int:
+        """Active findings at or above `--fail-on` that do not fail the run for low confidence."""
+        threshold = self.fail_on_confidence.rank
+        return sum(
+            1 for f in self.active if f.severity >= self.fail_on and f.confidence.rank < threshold
+        )
 
     def sorted_findings(self) -> list[Finding]:
         """Stable order for every format: file, line, column, rule."""

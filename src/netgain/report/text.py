@@ -11,7 +11,7 @@ import io
 from rich.console import Console
 from rich.text import Text
 
-from netgain.analysis.findings import Finding, Severity
+from netgain.analysis.findings import Confidence, Finding, Severity
 from netgain.report.scan_report import NETGAIN, ScanReport
 
 SEVERITY_STYLE = {
@@ -123,9 +123,19 @@ def summary_text(report: ScanReport) -> Text:
 
 def verdict_text(report: ScanReport) -> Text:
     """The gate's verdict on its own line (a newline inside a Text would be escaped as \\x0a)."""
+    threshold = f"{report.fail_on}"
+    if report.fail_on_confidence is not Confidence.LOW:
+        threshold += f" with {report.fail_on_confidence} confidence or more"
+    below = report.below_confidence
+    note = (
+        f" ({below} at or above {report.fail_on} with lower confidence not counted; "
+        "--fail-on-confidence low counts them)"
+        if below
+        else ""
+    )
     if report.failed:
-        return Text(f"FAILED: findings at or above {report.fail_on}", style="bold red")
-    return Text(f"PASSED: nothing at or above {report.fail_on}", style="bold green")
+        return Text(f"FAILED: findings at or above {threshold}{note}", style="bold red")
+    return Text(f"PASSED: nothing at or above {threshold}{note}", style="bold green")
 
 
 def render(report: ScanReport) -> str:

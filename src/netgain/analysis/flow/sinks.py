@@ -1,0 +1,178 @@
+"""Where labels end: sinks reached by a call, a name, the session store or a route's response.
+
+A label from a real source becomes a finding; a `param` label becomes a summary entry so that
+callers report it with their own arguments.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from netgain.analysis.flow.state import (
+    SESSION_TYPE,
+    AnalyzerState,
+    snake,
+    step_at,
+)
+from netgain.analysis.index import dotted_name
+from netgain.analysis.summaries import ParamSink, RawFinding
+from netgain.analysis.taint_models import SinkModel
+from netgain.analysis.values import (
+    CLEAN,
+    MAX_TRACE,
+    NOCONST,
+    Label,
+    Step,
+    Value,
+    head_of,
+    join,
+)
+
+
+def response_body(v: Value, node: ast.AST) -> Value | None:
+    """The part of a route's return value served as HTML, or None when it is serialised as JSON.
+
+    Flask (and Quart, Bottle) turn a returned dict or list into a JSON response; a returned
+    tuple is `(body, status[, headers])`.
+    """
+    value = node.value if isinstance(node, ast.Return) else None
+    if isinstance(value, ast.Tuple) and v.elems:
+        v, value = v.elems[0], value.elts[0] if value.elts else None
+    if v.keys is not None or isinstance(value, ast.Dict | ast.List | ast.DictComp | ast.ListComp):
+        return None
+    return v
+
+
+class SinkMixin(AnalyzerState):
+    """Report labels reaching sinks."""
+
+    def _rule_on(self, rule: str) -> bool:
+        enabled = self.p.enabled_rules
+        return enabled is None or rule in enabled
+
+    def report(self, rule: str, sink: Step, label: Label, sources: frozenset[str]) -> None:
+        """A label reaching a sink: a finding for a real source, a summary entry for a parameter."""
+        if label.is_clean_for(rule) or not self._rule_on(rule):
+            return
+        trace = (*label.trace, sink)
+        if len(trace) > MAX_TRACE + 1:
+            trace = trace[:1] + trace[-MAX_TRACE:]
+        if label.kind == "param":
+            key = (label.param, rule, label.cleaned, sink)
+            if key not in self.param_sinks:
+                self.param_sinks[key] = ParamSink(label.param, rule, sources, label.cleaned, trace)
+            return
+        if label.kind not in sources:
+            return
+        fkey = (rule, sink.line, sink.column)
+        old = self.findings.get(fkey)
+        if old is None or len(trace) < len(old.trace):
+            self.findings[fkey] = RawFinding(rule, sink, trace, label.confidence, label.kind)
+
+    def check_sink(
+        self,
+        rule: str,
+        sources: frozenset[str],
+        value: Value,
+        node: ast.AST,
+        what: str,
+        *,
+        first_element: bool = False,
+    ) -> None:
+        if first_element:
+            head = head_of(value)
+            if head is not None:
+                value = head[0] if head else CLEAN
+        labels = value.all_labels()
+        if not labels:
+            return
+        sink = step_at(self.path, node, f"reaches {what} ({rule})")
+        for label in labels:
+            self.report(rule, sink, label, sources)
+
+    def check_name_sinks(self, name: str, value: Value, node: ast.AST) -> None:
+        if not name or not value.tainted:
+            return
+        words = snake(name)
+        for ns in self.m.name_sinks:
+            if ns.pattern.search(words):
+                self.check_sink(ns.rule, ns.sources, value, node, f"`{name}`")
+
+    def apply_sink(
+        self,
+        sink: SinkModel,
+        node: ast.Call,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        receiver: Value | None,
+        name: str,
+        starred: bool,
+    ) -> None:
+        kw_nodes = {kw.arg: kw.value for kw in node.keywords if kw.arg}
+        for kw, expected in sink.when_keyword:
+            if not self._kw_matches(kwargs.get(kw), kw_nodes.get(kw), expected):
+                return
+        for kw, expected in sink.unless_keyword:
+            if self._kw_matches(kwargs.get(kw), kw_nodes.get(kw), expected):
+                return
+        if sink.receiver_attr:
+            func = node.func
+            if not (
+                isinstance(func, ast.Attribute)
+                and isinstance(func.value, ast.Attribute)
+                and func.value.attr == sink.receiver_attr
+            ):
+                return
+        values: list[Value] = []
+        for i in sink.args:
+            if i < len(args):
+                values.append(args[i])
+            elif starred and args:
+                values.append(args[-1])
+        values.extend(kwargs[k] for k in sink.keywords if k in kwargs)
+        if sink.receiver and receiver is not None:
+            values.append(receiver)
+        for v in values:
+            self.check_sink(
+                sink.rule, sink.sources, v, node, f"{name}()", first_element=sink.first_element
+            )
+
+    def _kw_matches(self, value: Value | None, node: ast.expr | None, expected: object) -> bool:
+        if value is None or node is None:
+            return False
+        if expected == "safe":
+            text = dotted_name(node)
+            return any(part in text for part in ("Safe", "BaseLoader"))
+        if expected == "entity-safe-parser":
+            return isinstance(node, ast.Call) and any(
+                kw.arg == "resolve_entities"
+                and isinstance(kw.value, ast.Constant)
+                and kw.value.value is False
+                for kw in node.keywords
+            )
+        return (
+            value.const is not NOCONST
+            and value.const == expected
+            and type(value.const) is type(expected)
+        )
+
+    def session_store(self, v: Value, at: ast.AST) -> None:
+        for sink in self.m.sinks_for(f"{SESSION_TYPE}.__setitem__", None):
+            self.check_sink(sink.rule, sink.sources, v, at, "the session store")
+
+    def returned(self, v: Value, node: ast.AST) -> None:
+        if self.html_route and v.tainted:
+            body = response_body(v, node)
+            if body is not None and body.tainted:
+                self.check_sink(
+                    self.m.html_return_rule,
+                    frozenset({"user"}),
+                    body,
+                    node,
+                    "an HTML response of a route",
+                )
+        for rule in self.name_sink_return:
+            for ns in self.m.name_sinks:
+                if ns.rule == rule and self.fn is not None:
+                    self.check_sink(rule, ns.sources, v, node, f"the result of {self.fn.name}()")
+        self.ret = v if self.ret is None else join(self.ret, v)
