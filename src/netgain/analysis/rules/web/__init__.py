@@ -1,7 +1,8 @@
-"""Web rules: path traversal, SSRF, XSS, open redirects, session trust boundaries."""
+"""Web rules: path traversal, SSRF, XSS, open redirects, session trust boundaries, error details."""
 
 from netgain.analysis.rules.web import (
     cookies,
+    exception_exposure,
     open_redirect,
     path_traversal,
     ssrf,
@@ -9,4 +10,12 @@ from netgain.analysis.rules.web import (
     xss,
 )
 
-__all__ = ["cookies", "open_redirect", "path_traversal", "ssrf", "trust_boundary", "xss"]
+__all__ = [
+    "cookies",
+    "exception_exposure",
+    "open_redirect",
+    "path_traversal",
+    "ssrf",
+    "trust_boundary",
+    "xss",
+]
