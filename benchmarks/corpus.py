@@ -93,24 +93,26 @@ CATEGORIES: dict[str, Category] = {
         ("B301", "B302", "B506", "B614", "B615"),
     ),
     "xxe": Category(
-        (611, 776, 827), ("xxe",), tuple(f"B{n}" for n in (*range(313, 321), 408, 409, 410))
+        (611, 776, 827),
+        ("xxe", "xml-entity-expansion"),
+        tuple(f"B{n}" for n in (*range(313, 321), 408, 409, 410)),
     ),
     "ldap-injection": Category((90,), ("ldap-injection",), ()),
     "xpath-injection": Category((643,), ("xpath-injection",), ()),
     "weak-crypto": Category(
         (327, 328, 326, 916, 759, 760),
-        ("weak-hash", "weak-cipher", "weak-password-hash"),
+        ("weak-hash", "weak-cipher", "weak-password-hash", "weak-key-size", "weak-tls-version"),
         ("B303", "B304", "B305", "B324", "B413", "B505"),
     ),
     "weak-randomness": Category((330, 338, 331), ("weak-randomness",), ("B311",)),
     "hardcoded-credentials": Category(
-        (798, 259, 321, 522), ("hardcoded-secret",), ("B105", "B106", "B107")
+        (798, 259, 321, 522), ("hardcoded-secret", "hardcoded-password"), ("B105", "B106", "B107")
     ),
     "cleartext-transmission": Category(
         (319, 523, 311), ("cleartext-credentials",), ("B312", "B321")
     ),
     "tls-verification": Category(
-        (295, 297), ("tls-verification-disabled",), ("B323", "B501", "B503", "B504", "B507")
+        (295, 297), ("tls-verification-disabled",), ("B323", "B501", "B507")
     ),
     "insecure-temp-file": Category((377, 379, 378), ("insecure-temp-file",), ("B108", "B306")),
     "exception-exposure": Category((209, 497), ("exception-exposure",), ()),
@@ -136,6 +138,7 @@ SEMGREP_RULE_CATEGORY: dict[str, str] = {
     "tainted-sql-string": "sql-injection",
     "tainted-url-host": "ssrf",
     "md5-used-as-password": "weak-crypto",
+    "tempfile-insecure": "insecure-temp-file",  # filed as correctness, without a CWE
 }
 
 
@@ -371,8 +374,20 @@ APP_LABELS: tuple[HandLabel, ...] = (
         "weak-crypto",
         True,
     ),
-    HandLabel("vulnerable-flask-app", "app/app.py", "''' % str(e)", "exception-exposure", True),
-    HandLabel("vulnerable-flask-app", "app/app.py", "''' % request.url", "code-injection", True),
+    HandLabel(
+        "vulnerable-flask-app",
+        "app/app.py",
+        "return render_template_string(template, dir=dir, help=help, locals=locals), 404",
+        "exception-exposure",
+        True,
+    ),
+    HandLabel(
+        "vulnerable-flask-app",
+        "app/app.py",
+        "return render_template_string(template, dir = dir, help = help, locals = locals),404",
+        "code-injection",
+        True,
+    ),
     HandLabel(
         "vulnerable-flask-app",
         "app/app.py",
@@ -402,6 +417,11 @@ ANNOTATION = re.compile(r"#\s*(ruleid|ok|todoruleid|todook)\s*:\s*([\w.\-]+(?:\s
 FLAW_KINDS = {"ruleid": True, "todoruleid": True, "ok": False, "todook": False}
 
 
+# Labels left out because they sit on an import statement (Semgrep audit rules that flag a
+# module being imported), per category; printed with the results.
+IMPORT_LABELS: dict[str, int] = defaultdict(int)
+
+
 class CorpusError(Exception):
     """A label or a source that cannot be used; the message names the file and line."""
 
@@ -411,7 +431,8 @@ class Label:
     source: str
     path: str  # relative to the source's checkout
     line: int
-    end: int  # last line of the labelled statement (the tolerance)
+    start: int  # first and last line of the labelled statement (the tolerance)
+    end: int
     category: str
     flaw: bool
 
@@ -455,7 +476,8 @@ def checkout(name: str, cache: Path, mirrors: Path) -> Path:
 
 def statement_spans(text: str) -> dict[int, int]:
     """First line -> last line of each statement starting there (compound statements: the
-    header only; decorators span to their `def`), the tolerance a finding must fall in."""
+    header only; decorators span to their `def`), the tolerance a finding must fall in.
+    Import statements map to 0: a label there names a library, not a flaw in a statement."""
     spans: dict[int, int] = {}
     try:
         tree = ast.parse(text)
@@ -463,6 +485,9 @@ def statement_spans(text: str) -> dict[int, int]:
         return spans
     for node in ast.walk(tree):
         if not isinstance(node, ast.stmt):
+            continue
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            spans[node.lineno] = 0
             continue
         body = getattr(node, "body", None)
         if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
@@ -473,6 +498,13 @@ def statement_spans(text: str) -> dict[int, int]:
         for decorator in getattr(node, "decorator_list", []):
             spans[decorator.lineno] = max(spans.get(decorator.lineno, end), end)
     return spans
+
+
+def enclosing(spans: dict[int, int], line: int) -> tuple[int, int]:
+    """The innermost statement span holding `line`: a label on an inner line of a multi-line
+    call (`key_size=1024,`) covers the whole call, whose first line is where tools report."""
+    start = max((s for s, e in spans.items() if s <= line <= e), default=line)
+    return start, max(spans.get(start, line), line)
 
 
 def _semgrep_rule_categories(yaml_path: Path) -> dict[str, str]:
@@ -529,9 +561,12 @@ def semgrep_labels(checkout_dir: Path) -> list[Label]:
                 category = rules.get(rule_id)
                 if category is None:
                     continue  # not a security rule this corpus scores
-                end = spans.get(target, target)
+                if spans.get(target) == 0:
+                    IMPORT_LABELS[category] += 1
+                    continue
+                start, end = enclosing(spans, target)
                 flaw = FLAW_KINDS[match.group(1)]
-                labels.append(Label("semgrep-rules", rel, target, end, category, flaw))
+                labels.append(Label("semgrep-rules", rel, target, start, end, category, flaw))
     return labels
 
 
@@ -551,9 +586,8 @@ def hand_labels(table: tuple[HandLabel, ...], dirs: dict[str, Path]) -> list[Lab
         if (nth == 0 and len(hits) != 1) or len(hits) < nth:
             raise CorpusError(f"{source}:{rel}: {needle!r} is on {len(hits)} lines, not {nth or 1}")
         line = hits[max(nth, 1) - 1]
-        # a label inside a multi-line statement extends to that statement's end
-        start = max((s for s in spans if s <= line and spans[s] >= line), default=line)
-        labels.append(Label(source, rel, line, spans.get(start, line), category, flaw))
+        start, end = enclosing(spans, line)
+        labels.append(Label(source, rel, line, start, end, category, flaw))
     return labels
 
 
@@ -591,6 +625,11 @@ def run_netgain(source: str, base: Path, scan_dir: str, out: Path, hits: Hits) -
         location = finding["location"]
         rel = _relative(report_root / location["path"], base)
         hits[(source, rel, category)].append((location["line"], location["line"]))
+        # the statements the flow passed through (source, assignments) count too: Semgrep
+        # reports a taint match from its first line, so its tests label the source line
+        for step in finding.get("trace") or []:
+            if _relative(report_root / step["path"], base) == rel:
+                hits[(source, rel, category)].append((step["line"], step["line"]))
     return seconds
 
 
@@ -638,7 +677,7 @@ def score(labels: list[Label], hits: dict[str, Hits]) -> dict[str, Score]:
             row.safe += 1
         for tool, tool_hits in hits.items():
             spans = tool_hits.get((label.source, label.path, label.category), [])
-            flagged = any(first <= label.end and last >= label.line for first, last in spans)
+            flagged = any(first <= label.end and last >= label.start for first, last in spans)
             if flagged and label.flaw:
                 row.tp[tool] += 1
             elif flagged:
@@ -712,6 +751,8 @@ def render(table: dict[str, Score], labels: list[Label], timings: dict[str, floa
         f"{'met' if youden >= 0.75 else 'missed'} ({youden:.2f})",
         "- target no category below Bandit: "
         + ("met" if not below else "missed (" + ", ".join(below) + ")"),
+        "- labels on import statements, left out (an import is not a flaw at a line): "
+        + (", ".join(f"{c} {n}" for c, n in sorted(IMPORT_LABELS.items())) or "none"),
         "- categories with only flaws or only look-alikes (not averaged): "
         + (", ".join(n for n, s in table.items() if not (s.flaws and s.safe)) or "none"),
         f"- wall time, all sources: netgain {timings['netgain']:.1f} s, Bandit "
@@ -773,7 +814,7 @@ def main() -> int:
                 **{k: getattr(label, k) for k in Label.__slots__},
                 **{
                     tool: any(
-                        a <= label.end and b >= label.line
+                        a <= label.end and b >= label.start
                         for a, b in tool_hits.get((label.source, label.path, label.category), [])
                     )
                     for tool, tool_hits in hits.items()
