@@ -116,7 +116,7 @@ CATEGORIES: dict[str, Category] = {
     ),
     "insecure-temp-file": Category((377, 379, 378), ("insecure-temp-file",), ("B108", "B306")),
     "exception-exposure": Category((209, 497), ("exception-exposure",), ()),
-    "redos": Category((1333, 730, 400), ("regex-injection",), ()),
+    "redos": Category((1333, 730, 400), ("regex-injection", "inefficient-regex"), ()),
     "debug-enabled": Category((489, 215, 11), ("debug-enabled",), ("B201",)),
     "csrf": Category((352,), ("csrf-disabled",), ()),
     "insecure-cookie": Category(
