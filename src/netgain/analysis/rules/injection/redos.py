@@ -9,9 +9,8 @@ unbounded repeat with nothing else required around it (`(a+)+`, `(\\w+\\s?)*`).
 from __future__ import annotations
 
 import ast
+import importlib
 import re
-import re._constants as sre
-import re._parser as sre_parse
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -60,6 +59,11 @@ INEFFICIENT_REGEX = rule_meta(
     - [OWASP: Regular expression Denial of Service](https://owasp.org/www-community/attacks/Regular_expression_Denial_of_Service_-_ReDoS)
     """,
 )
+
+# The standard library's own regex parser, so a pattern is read exactly as `re.compile` reads
+# it. Private modules without type stubs (the public `sre_parse` alias warns on import).
+sre_parse: Any = importlib.import_module("re._parser")
+sre: Any = importlib.import_module("re._constants")
 
 _RE_CALLS = frozenset(
     f"re.{fn}"
