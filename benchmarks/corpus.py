@@ -16,7 +16,7 @@ people's labels, scored the same way for both tools:
   hand, with the safe forms the same files show (`BANDIT_EXAMPLE_LABELS`).
 - Deliberately vulnerable web applications with documented flaws: fportantier/vulpy (a `bad/`
   and a `good/` version of one app: the fixed line in `good/` is the safe look-alike),
-  we45/Vulnerable-Flask-App and anxolerd/dvpwa (`APP_LABELS`).
+  we45/Vulnerable-Flask-App, anxolerd/dvpwa and adeyosemanputra/pygoat (`APP_LABELS`).
 
 A label is (file, line, category). Categories are CWE groups (`CATEGORIES`): each names the
 CWEs it covers, the netgain rules and the Bandit checks that report it. A tool flags a label
@@ -165,6 +165,11 @@ SOURCES: dict[str, Source] = {
         "we45/Vulnerable-Flask-App", "b6a4f97afd466e83e1f60781494252dec1c37039", ("app",)
     ),
     "dvpwa": Source("anxolerd/dvpwa", "a1d8f89fac2e57093189853c6527c2b01fc1d9c1", ("sqli",)),
+    "pygoat": Source(
+        "adeyosemanputra/pygoat",
+        "19d17cc8874861142b330636d068bbde54e86b85",
+        ("introduction", "dockerized_labs"),
+    ),
 }
 
 
@@ -411,6 +416,77 @@ APP_LABELS: tuple[HandLabel, ...] = (
         False,
     ),
     HandLabel("dvpwa", "sqli/app.py", "autoescape=False)", "xss", True),
+    # pygoat: the OWASP Top 10 labs its README and lab pages describe (flaws only).
+    HandLabel(
+        "pygoat", "introduction/views.py", "val=login.objects.raw(sql_query)", "sql-injection", True
+    ),
+    HandLabel(
+        "pygoat",
+        "introduction/views.py",
+        "user = sql_lab_table.objects.raw(sql_query)",
+        "sql-injection",
+        True,
+    ),
+    HandLabel(
+        "pygoat", "introduction/views.py", "admin = pickle.loads(token)", "deserialization", True
+    ),
+    HandLabel(
+        "pygoat",
+        "introduction/views.py",
+        "doc = parseString(request.body.decode('utf-8'), parser=parser)",
+        "xxe",
+        True,
+    ),
+    HandLabel(
+        "pygoat", "introduction/views.py", "process = subprocess.Popen(", "command-injection", True
+    ),
+    HandLabel("pygoat", "introduction/views.py", "output = eval(val)", "code-injection", True),
+    HandLabel(
+        "pygoat",
+        "introduction/views.py",
+        "data = yaml.load(file,yaml.Loader)",
+        "deserialization",
+        True,
+    ),
+    HandLabel(
+        "pygoat", "introduction/views.py", 'file = open(filename,"r")', "path-traversal", True
+    ),
+    HandLabel("pygoat", "introduction/views.py", "response = requests.get(url)", "ssrf", True),
+    HandLabel(
+        "pygoat",
+        "introduction/views.py",
+        "password = md5(password.encode()).hexdigest()",
+        "weak-crypto",
+        True,
+    ),
+    HandLabel(
+        "pygoat",
+        "introduction/views.py",
+        "return (''.join(random.choices(string.ascii_uppercase",
+        "weak-randomness",
+        True,
+    ),
+    HandLabel(
+        "pygoat",
+        "dockerized_labs/sensitive_data_exposure/dataexposure/views.py",
+        "return ''.join(random.choices(chars, k=16))",
+        "weak-randomness",
+        True,
+    ),
+    HandLabel(
+        "pygoat",
+        "dockerized_labs/insec_des_lab/main.py",
+        "user = pickle.loads(decoded_data)",
+        "deserialization",
+        True,
+    ),
+    HandLabel(
+        "pygoat",
+        "dockerized_labs/insec_des_lab/main.py",
+        'message=f"Error: {str(e)}")',
+        "exception-exposure",
+        True,
+    ),
 )
 
 ANNOTATION = re.compile(r"#\s*(ruleid|ok|todoruleid|todook)\s*:\s*([\w.\-]+(?:\s*,\s*[\w.\-]+)*)")
