@@ -679,8 +679,8 @@ def merge(labels: list[Label]) -> list[Label]:
 
 # --- tools --------------------------------------------------------------------------------
 
-# (source, path relative to the checkout, category) -> list of (first line, last line)
-Hits = dict[tuple[str, str, str], list[tuple[int, int]]]
+# (source, path relative to the checkout, category) -> (first line, last line, rule or test id)
+Hits = dict[tuple[str, str, str], list[tuple[int, int, str]]]
 
 
 def run_netgain(source: str, base: Path, scan_dir: str, out: Path, hits: Hits) -> float:
@@ -700,12 +700,13 @@ def run_netgain(source: str, base: Path, scan_dir: str, out: Path, hits: Hits) -
             continue
         location = finding["location"]
         rel = _relative(report_root / location["path"], base)
-        hits[(source, rel, category)].append((location["line"], location["line"]))
+        rule = finding["rule"]
+        hits[(source, rel, category)].append((location["line"], location["line"], rule))
         # the statements the flow passed through (source, assignments) count too: Semgrep
         # reports a taint match from its first line, so its tests label the source line
         for step in finding.get("trace") or []:
             if _relative(report_root / step["path"], base) == rel:
-                hits[(source, rel, category)].append((step["line"], step["line"]))
+                hits[(source, rel, category)].append((step["line"], step["line"], rule))
     return seconds
 
 
@@ -729,7 +730,7 @@ def run_bandit(source: str, base: Path, scan_dir: str, out: Path, hits: Hits) ->
             continue
         lines = result.get("line_range") or [result["line_number"]]
         rel = _relative(base / result["filename"], base)
-        hits[(source, rel, category)].append((min(lines), max(lines)))
+        hits[(source, rel, category)].append((min(lines), max(lines), str(result["test_id"])))
     return seconds
 
 
@@ -743,7 +744,19 @@ def _relative(path: Path, base: Path) -> str:
 # --- scoring ------------------------------------------------------------------------------
 
 
-def score(labels: list[Label], hits: dict[str, Hits]) -> dict[str, Score]:
+def flagged(label: Label, tool_hits: Hits, without: frozenset[str] = frozenset()) -> bool:
+    """Whether a tool reported the label's category inside the labelled statement (rules in
+    `without` left out, to measure what one rule adds)."""
+    spans = tool_hits.get((label.source, label.path, label.category), [])
+    return any(
+        first <= label.end and last >= label.start and rule not in without
+        for first, last, rule in spans
+    )
+
+
+def score(
+    labels: list[Label], hits: dict[str, Hits], without: frozenset[str] = frozenset()
+) -> dict[str, Score]:
     table: dict[str, Score] = defaultdict(Score)
     for label in labels:
         row = table[label.category]
@@ -752,11 +765,10 @@ def score(labels: list[Label], hits: dict[str, Hits]) -> dict[str, Score]:
         else:
             row.safe += 1
         for tool, tool_hits in hits.items():
-            spans = tool_hits.get((label.source, label.path, label.category), [])
-            flagged = any(first <= label.end and last >= label.start for first, last in spans)
-            if flagged and label.flaw:
+            found = flagged(label, tool_hits, without if tool == "netgain" else frozenset())
+            if found and label.flaw:
                 row.tp[tool] += 1
-            elif flagged:
+            elif found:
                 row.fp[tool] += 1
     return dict(sorted(table.items()))
 
@@ -837,6 +849,38 @@ def render(table: dict[str, Score], labels: list[Label], timings: dict[str, floa
     return "\n".join(lines) + "\n"
 
 
+# The rules added for issue 12; `effects` shows what each one changes.
+NEW_RULES = (
+    "insecure-temp-file", "hardcoded-password", "cleartext-credentials", "regex-injection",
+    "inefficient-regex", "exception-exposure", "xml-entity-expansion", "weak-key-size",
+    "weak-tls-version",
+)  # fmt: skip
+
+
+def effects(labels: list[Label], hits: dict[str, Hits], table: dict[str, Score]) -> str:
+    """Per new rule: the category it reports and the change in that category's TPR, FPR and
+    Youden, and in the average, against the same run with that rule's findings left out."""
+    lines = [
+        "Effect of each rule added for issue 12 (this run, against the same run without that "
+        "rule's findings):",
+        "",
+        "| rule | category | TPR | FPR | Youden | average Youden |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    full = summary(table)["netgain"]["youden_avg"] or 0.0
+    for rule in NEW_RULES:
+        category = NETGAIN_CATEGORY[rule]
+        before = score(labels, hits, frozenset({rule}))
+        avg = summary(before)["netgain"]["youden_avg"] or 0.0
+        now, then = table.get(category, Score()), before.get(category, Score())
+        cells = []
+        for metric in (Score.tpr, Score.fpr, Score.youden):
+            a, b = metric(then, "netgain"), metric(now, "netgain")
+            cells.append("n/a" if a is None or b is None else f"{a:.2f} → {b:.2f}")
+        lines.append(f"| {rule} | {category} | {' | '.join(cells)} | {avg:.2f} → {full:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
 def record(text: str, command: str) -> None:
     """Replace the `## security corpus` section of docs/BENCHMARKS.md, leaving the rest."""
     header = "## security corpus"
@@ -882,19 +926,13 @@ def main() -> int:
                 name, dirs[name], scan_dir, out / f"{stem}.bandit.json", hits["bandit"]
             )
     table = score(labels, hits)
-    text = render(table, labels, timings)
+    text = render(table, labels, timings) + "\n" + effects(labels, hits, table)
     print(text)
     if args.json:
         verdicts = [
             {
                 **{k: getattr(label, k) for k in Label.__slots__},
-                **{
-                    tool: any(
-                        a <= label.end and b >= label.start
-                        for a, b in tool_hits.get((label.source, label.path, label.category), [])
-                    )
-                    for tool, tool_hits in hits.items()
-                },
+                **{tool: flagged(label, tool_hits) for tool, tool_hits in hits.items()},
             }
             for label in labels
         ]
