@@ -28,7 +28,8 @@ CLEARTEXT_CREDENTIALS = rule_meta(
     ## What it does
     Flags a login over a protocol that sends the password in the clear: `.login()` on an
     `ftplib.FTP`, `smtplib.SMTP` / `LMTP` (unless `starttls()` was called on it before),
-    `imaplib.IMAP4` (unless `starttls()` came first), `poplib.POP3` `.user()` / `.pass_()` / `.apop()`
+    `imaplib.IMAP4` (unless `starttls()` came first), `ftplib.FTP(host, user, passwd)` (it logs in
+    from the constructor), `poplib.POP3` `.user()` / `.pass_()` / `.apop()`
     (unless `stls()` came first), a password written to a `telnetlib.Telnet` connection,
     `http://` or `ftp://` URLs that carry `user:password@`, and `auth=` credentials sent to an
     `http://` URL with requests or httpx. The client is recognised where the receiver was bound
@@ -190,6 +191,16 @@ def check_cleartext(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if not isinstance(node, ast.Call):
         return
     yield from _client_call(ctx, node)
+    if ctx.qualname(node) == "ftplib.FTP" and (
+        len(node.args) >= 2 or any(kw.arg in {"user", "passwd"} for kw in node.keywords)
+    ):
+        # FTP(host, user, passwd) logs in from the constructor
+        yield PatternHit(
+            CLEARTEXT_CREDENTIALS,
+            node,
+            "credentials sent over FTP in cleartext (ftplib.FTP(host, user, ...) logs in): "
+            "use ftplib.FTP_TLS",
+        )
     if node.args and ctx.keyword(node, "auth") is not None:
         url = ctx.const(node.args[0])
         if (
