@@ -86,7 +86,9 @@ CATEGORIES: dict[str, Category] = {
     "code-injection": Category((94, 95, 1336), ("code-injection",), ("B102", "B307", "B702")),
     "path-traversal": Category((22, 23, 36, 73), ("path-traversal",), ("B202",)),
     "ssrf": Category((918,), ("ssrf",), ("B310",)),
-    "xss": Category((79, 80, 116), ("xss",), ("B308", "B701", "B703", "B704")),
+    "xss": Category(
+        (79, 80, 116), ("xss", "autoescape-disabled"), ("B308", "B701", "B703", "B704")
+    ),
     "open-redirect": Category((601,), ("open-redirect",), ()),
     "deserialization": Category(
         (502,),
@@ -856,7 +858,7 @@ def render(table: dict[str, Score], labels: list[Label], timings: dict[str, floa
 NEW_RULES = (
     "insecure-temp-file", "hardcoded-password", "cleartext-credentials", "regex-injection",
     "inefficient-regex", "exception-exposure", "xml-entity-expansion", "weak-key-size",
-    "weak-tls-version",
+    "weak-tls-version", "autoescape-disabled",
 )  # fmt: skip
 
 

@@ -25,7 +25,7 @@ def test_the_rule_table_is_populated() -> None:
         "debug-enabled", "csrf-disabled", "missing-authorization", "permissive-cors",
         "insecure-temp-file", "hardcoded-password", "cleartext-credentials", "regex-injection",
         "inefficient-regex", "exception-exposure", "xml-entity-expansion", "weak-key-size",
-        "weak-tls-version",
+        "weak-tls-version", "autoescape-disabled",
     }  # fmt: skip
     assert expected <= ids, sorted(expected - ids)
 

@@ -1,6 +1,8 @@
-"""Web rules: path traversal, SSRF, XSS, open redirects, session trust boundaries, error details."""
+"""Web rules: path traversal, SSRF, XSS and autoescaping, open redirects, session trust boundaries,
+error details."""
 
 from netgain.analysis.rules.web import (
+    autoescape,
     cookies,
     exception_exposure,
     open_redirect,
@@ -11,6 +13,7 @@ from netgain.analysis.rules.web import (
 )
 
 __all__ = [
+    "autoescape",
     "cookies",
     "exception_exposure",
     "open_redirect",
