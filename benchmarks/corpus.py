@@ -553,37 +553,58 @@ def checkout(name: str, cache: Path, mirrors: Path) -> Path:
 # --- labels -------------------------------------------------------------------------------
 
 
-def statement_spans(text: str) -> dict[int, int]:
-    """First line -> last line of each statement starting there (compound statements: the
-    header only; decorators span to their `def`), the tolerance a finding must fall in.
-    Import statements map to 0: a label there names a library, not a flaw in a statement."""
-    spans: dict[int, int] = {}
+_CONTAINERS = (ast.Call, ast.Dict, ast.List, ast.Tuple, ast.Set)
+
+
+@dataclass(slots=True)
+class Spans:
+    """Where a label's tolerance comes from: the statements of a file (first line -> last line;
+    compound statements: the header only; decorators span to their `def`; imports map to 0)
+    and its multi-line calls and literals."""
+
+    statements: dict[int, int] = field(default_factory=dict)
+    containers: list[tuple[int, int]] = field(default_factory=list)
+
+    def is_import(self, line: int) -> bool:
+        return self.statements.get(line) == 0
+
+    def tolerance(self, line: int) -> tuple[int, int]:
+        """The labelled statement when the line starts one; for an inner line, the smallest
+        statement, call or literal holding it (`key_size=1024,` inside a call covers the call,
+        whose first line is where tools report; one entry of a long dictionary covers that
+        entry's dictionary, not its neighbours)."""
+        if self.statements.get(line):
+            return line, self.statements[line]
+        holders = [(s, e) for s, e in self.statements.items() if e and s <= line <= e]
+        holders += [(s, e) for s, e in self.containers if s <= line <= e]
+        return min(holders, key=lambda span: span[1] - span[0], default=(line, line))
+
+
+def statement_spans(text: str) -> Spans:
+    """The spans of one file (none when it does not parse: its labels get their own line)."""
+    spans = Spans()
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return spans
     for node in ast.walk(tree):
+        if isinstance(node, _CONTAINERS) and (node.end_lineno or node.lineno) > node.lineno:
+            spans.containers.append((node.lineno, node.end_lineno or node.lineno))
         if not isinstance(node, ast.stmt):
             continue
         if isinstance(node, ast.Import | ast.ImportFrom):
-            spans[node.lineno] = 0
+            spans.statements[node.lineno] = 0
             continue
         body = getattr(node, "body", None)
         if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
             end = max(node.lineno, body[0].lineno - 1)
         else:
             end = node.end_lineno or node.lineno
-        spans[node.lineno] = max(spans.get(node.lineno, end), end)
+        spans.statements[node.lineno] = max(spans.statements.get(node.lineno, end), end)
         for decorator in getattr(node, "decorator_list", []):
-            spans[decorator.lineno] = max(spans.get(decorator.lineno, end), end)
+            line = decorator.lineno
+            spans.statements[line] = max(spans.statements.get(line, end), end)
     return spans
-
-
-def enclosing(spans: dict[int, int], line: int) -> tuple[int, int]:
-    """The innermost statement span holding `line`: a label on an inner line of a multi-line
-    call (`key_size=1024,`) covers the whole call, whose first line is where tools report."""
-    start = max((s for s, e in spans.items() if s <= line <= e), default=line)
-    return start, max(spans.get(start, line), line)
 
 
 def _semgrep_rule_categories(yaml_path: Path) -> dict[str, str]:
@@ -640,10 +661,10 @@ def semgrep_labels(checkout_dir: Path) -> list[Label]:
                 category = rules.get(rule_id)
                 if category is None:
                     continue  # not a security rule this corpus scores
-                if spans.get(target) == 0:
+                if spans.is_import(target):
                     IMPORT_LABELS[category] += 1
                     continue
-                start, end = enclosing(spans, target)
+                start, end = spans.tolerance(target)
                 flaw = FLAW_KINDS[match.group(1)]
                 labels.append(Label("semgrep-rules", rel, target, start, end, category, flaw))
     return labels
@@ -652,7 +673,7 @@ def semgrep_labels(checkout_dir: Path) -> list[Label]:
 def hand_labels(table: tuple[HandLabel, ...], dirs: dict[str, Path]) -> list[Label]:
     """Resolve hand labels to lines; a text that matches no line or several is an error."""
     labels: list[Label] = []
-    texts: dict[Path, tuple[list[str], dict[int, int]]] = {}
+    texts: dict[Path, tuple[list[str], Spans]] = {}
     for source, rel, needle, category, flaw, nth in table:
         if category not in CATEGORIES:
             raise CorpusError(f"hand label {source}:{rel}: unknown category {category!r}")
@@ -665,7 +686,7 @@ def hand_labels(table: tuple[HandLabel, ...], dirs: dict[str, Path]) -> list[Lab
         if (nth == 0 and len(hits) != 1) or len(hits) < nth:
             raise CorpusError(f"{source}:{rel}: {needle!r} is on {len(hits)} lines, not {nth or 1}")
         line = hits[max(nth, 1) - 1]
-        start, end = enclosing(spans, line)
+        start, end = spans.tolerance(line)
         labels.append(Label(source, rel, line, start, end, category, flaw))
     return labels
 
@@ -902,6 +923,9 @@ NOTES = (
     "reports a flow from a source, so these stay missed. 95 CWE-319 labels come from Semgrep's "
     "insecure-transport rules, which flag every `http://` request; netgain reports credentials "
     "sent in cleartext, not plain HTTP.",
+    "- Semgrep's `ok:` means that one rule does not fire on the line. Two xss look-alikes are "
+    "`autoescape=False` lines marked ok for the rule about a *missing* autoescape argument (the "
+    "explicit False is another rule's flaw); they count as false positives here.",
     "- False positives in open-redirect and ssrf are validation the engine does not yet "
     "understand (netloc checks, allow-lists before the redirect): the guard semantics of "
     "issue 12 item 2.",

@@ -18,6 +18,7 @@ from benchmarks.corpus import (
     merge,
     score,
     semgrep_labels,
+    statement_spans,
 )
 
 RULES_YAML = """\
@@ -98,3 +99,23 @@ def test_a_line_labelled_flaw_and_look_alike_counts_as_a_flaw() -> None:
     flaw = Label("s", "f.py", 3, 3, 3, "xss", True)
     safe = Label("s", "f.py", 3, 3, 3, "xss", False)
     assert merge([safe, flaw]) == [flaw]
+
+
+def test_an_inner_line_is_held_by_its_smallest_call_or_literal() -> None:
+    spans = statement_spans(
+        "TEMPLATES = [\n"  # 1
+        "    {\n"  # 2
+        "        'a': 1,\n"  # 3
+        "    },\n"  # 4
+        "    {\n"  # 5
+        "        'autoescape': False,\n"  # 6
+        "    },\n"  # 7
+        "]\n"  # 8
+        "make(\n"  # 9
+        "    key_size=1024,\n"  # 10
+        ")\n"  # 11
+    )
+    assert spans.tolerance(1) == (1, 8)
+    assert spans.tolerance(2) == (2, 4)
+    assert spans.tolerance(6) == (5, 7)
+    assert spans.tolerance(10) == (9, 11)
