@@ -72,8 +72,10 @@ def check_weak_tls(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
         values = [*node.args, *(kw.value for kw in node.keywords)]
     elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         values = [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
-    elif isinstance(node, ast.Assign):
-        values = [node.value]
+    elif isinstance(node, ast.Assign) and all(
+        isinstance(t, ast.Name | ast.Attribute) for t in node.targets
+    ):
+        values = [node.value]  # not `table[ssl.PROTOCOL_TLSv1] = ...`: a mapping, not a choice
     for value in values:
         qual = _weak(ctx, value)
         if qual is not None:

@@ -31,7 +31,9 @@ CLEARTEXT_CREDENTIALS = rule_meta(
     `imaplib.IMAP4` (unless `starttls()` came first), `ftplib.FTP(host, user, passwd)` (it logs in
     from the constructor), `poplib.POP3` `.user()` / `.pass_()` / `.apop()`
     (unless `stls()` came first), a password written to a `telnetlib.Telnet` connection,
-    `http://` or `ftp://` URLs that carry `user:password@`, and `auth=` credentials sent to an
+    `http://` or `ftp://` URLs that carry `user:password@` (given to requests, httpx or urllib,
+    or kept in a variable; not in a header or a test's expected values), and `auth=` credentials
+    sent to an
     `http://` URL with requests or httpx. The client is recognised where the receiver was bound
     in the same function or module (`ftp = FTP(host)`, `with SMTP(host) as s:`) or when the
     call is chained onto the constructor. `FTP_TLS`, `SMTP_SSL`, `IMAP4_SSL` and `POP3_SSL` are
@@ -78,6 +80,7 @@ _HTTP_CLIENTS = frozenset(
     for lib in ("requests", "httpx")
     for verb in ("get", "post", "put", "patch", "delete", "head", "options", "request")
 )
+_URL_CLIENTS = _HTTP_CLIENTS | {"urllib.request.urlopen", "urllib.request.Request"}
 
 
 def _mentions_password(node: ast.AST) -> bool:
@@ -176,20 +179,34 @@ def _client_call(ctx: PatternContext, node: ast.Call) -> Iterator[PatternHit]:
     )
 
 
-@pattern_rule(CLEARTEXT_CREDENTIALS, ast.Call, ast.Constant)
+def _credential_url(node: ast.expr) -> Iterator[PatternHit]:
+    if (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and _CREDENTIAL_URL.match(node.value)
+    ):
+        scheme = node.value.split(":", 1)[0].lower()
+        yield PatternHit(
+            CLEARTEXT_CREDENTIALS,
+            node,
+            f"user:password in an {scheme}:// URL: sent in cleartext",
+            mask=node.value,
+        )
+
+
+@pattern_rule(CLEARTEXT_CREDENTIALS, ast.Call, ast.Assign)
 def check_cleartext(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
-    if isinstance(node, ast.Constant):
-        if isinstance(node.value, str) and _CREDENTIAL_URL.match(node.value):
-            scheme = node.value.split(":", 1)[0].lower()
-            yield PatternHit(
-                CLEARTEXT_CREDENTIALS,
-                node,
-                f"user:password in an {scheme}:// URL: sent in cleartext",
-                mask=node.value,
-            )
+    if isinstance(node, ast.Assign):
+        # a URL kept in a variable or constant for later use; not one stored in a header,
+        # a table or a test's expected values
+        if all(isinstance(t, ast.Name) for t in node.targets):
+            yield from _credential_url(node.value)
         return
     if not isinstance(node, ast.Call):
         return
+    if ctx.qualname(node) in _URL_CLIENTS:
+        for argument in [*node.args[:1], *(kw.value for kw in node.keywords if kw.arg == "url")]:
+            yield from _credential_url(argument)
     yield from _client_call(ctx, node)
     if ctx.qualname(node) == "ftplib.FTP" and (
         len(node.args) >= 2 or any(kw.arg in {"user", "passwd"} for kw in node.keywords)

@@ -28,7 +28,8 @@ HARDCODED_PASSWORD = rule_meta(
     ## What it does
     Flags a string literal bound to a password-like name (`password`, `passwd`, `pwd`,
     `passphrase`) as a parameter's default value (`def login(password="hunter2")`), as the other
-    side of a comparison (`if password == "admin123"`) or as a keyword argument
+    side of a comparison that decides something (`if password == "admin123"`, a `while` or
+    ternary test, a returned comparison; not an `assert` in a test) or as a keyword argument
     (`connect(password="root")`). Empty strings, placeholders (`changeme`, `<password>`, ...) and
     texts with spaces (messages) are not passwords; high-entropy values are reported by
     `hardcoded-secret` instead. The value is masked in every output.
@@ -100,7 +101,41 @@ def _defaults(node: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[tuple[st
             yield arg.arg, kw_default
 
 
-@pattern_rule(HARDCODED_PASSWORD, ast.FunctionDef, ast.AsyncFunctionDef, ast.Compare, ast.Call)
+def _conditions(node: ast.AST) -> list[ast.expr]:
+    """The expressions whose truth decides something: `if` / `while` / ternary tests and
+    returned values. An `assert` in a test is a check, not a back door, so it is not one."""
+    if isinstance(node, ast.If | ast.While | ast.IfExp):
+        return [node.test]
+    if isinstance(node, ast.Return) and node.value is not None:
+        return [node.value]
+    return []
+
+
+def _compared(test: ast.expr) -> Iterator[ast.Compare]:
+    """Comparisons of a condition, through `and` / `or` / `not`."""
+    if isinstance(test, ast.BoolOp):
+        for value in test.values:
+            yield from _compared(value)
+    elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        yield from _compared(test.operand)
+    elif (
+        isinstance(test, ast.Compare)
+        and len(test.comparators) == 1
+        and isinstance(test.ops[0], ast.Eq | ast.NotEq | ast.Is | ast.IsNot)
+    ):
+        yield test
+
+
+@pattern_rule(
+    HARDCODED_PASSWORD,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.If,
+    ast.While,
+    ast.IfExp,
+    ast.Return,
+    ast.Call,
+)
 def check_hardcoded_password(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     found: list[tuple[str, ast.expr, str]] = []
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -108,14 +143,14 @@ def check_hardcoded_password(ctx: PatternContext, node: ast.AST) -> Iterator[Pat
             value = _password_literal(default, high_entropy_too=True)
             if value is not None and _is_password_name(name):
                 found.append((f"default value of `{name}`", default, value))
-    elif isinstance(node, ast.Compare) and len(node.comparators) == 1:
-        if isinstance(node.ops[0], ast.Eq | ast.NotEq | ast.Is | ast.IsNot):
-            left, right = node.left, node.comparators[0]
+    for test in _conditions(node):
+        for compare in _compared(test):
+            left, right = compare.left, compare.comparators[0]
             for named, literal in ((left, right), (right, left)):
                 value = _password_literal(literal, high_entropy_too=False)
                 if value is not None and _is_password_name(_name_of(named)):
                     found.append((f"`{_name_of(named)}` compared with a literal", literal, value))
-    elif isinstance(node, ast.Call):
+    if isinstance(node, ast.Call):
         for kw in node.keywords:
             value = _password_literal(kw.value, high_entropy_too=False)
             if kw.arg and value is not None and _is_password_name(kw.arg):
