@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.rules.base import rule_meta
-from netgain.analysis.rules.registry import PatternContext, PatternHit, pattern_rule
+from netgain.analysis.rules.registry import PatternContext, PatternHit, last_name, pattern_rule
 
 WEAK_TLS_VERSION = rule_meta(
     id="weak-tls-version",
@@ -57,8 +57,13 @@ _WEAK = frozenset(
 )
 
 
+_WEAK_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in _WEAK)
+
+
 def _weak(ctx: PatternContext, node: ast.expr | None) -> str | None:
-    if isinstance(node, ast.Attribute | ast.Name):
+    # the last name first: resolving every argument of every call is what costs
+    last = last_name(node)
+    if last in _WEAK_NAMES and node is not None:
         qual = ctx.qualname(node)
         if qual in _WEAK:
             return qual

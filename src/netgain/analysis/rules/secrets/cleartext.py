@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.rules.base import rule_meta
-from netgain.analysis.rules.registry import PatternContext, PatternHit, pattern_rule
+from netgain.analysis.rules.registry import PatternContext, PatternHit, last_name, pattern_rule
 
 CLEARTEXT_CREDENTIALS = rule_meta(
     id="cleartext-credentials",
@@ -85,13 +85,7 @@ _URL_CLIENTS = _HTTP_CLIENTS | {"urllib.request.urlopen", "urllib.request.Reques
 
 def _mentions_password(node: ast.AST) -> bool:
     for sub in ast.walk(node):
-        name = (
-            sub.id
-            if isinstance(sub, ast.Name)
-            else sub.attr
-            if isinstance(sub, ast.Attribute)
-            else ""
-        )
+        name = last_name(sub)
         if name and _PASSWORD_NAME.search(name):
             return True
     return False
@@ -204,8 +198,12 @@ def check_cleartext(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
         return
     if not isinstance(node, ast.Call):
         return
-    if ctx.qualname(node) in _URL_CLIENTS:
-        for argument in [*node.args[:1], *(kw.value for kw in node.keywords if kw.arg == "url")]:
+    urls = [*node.args[:1], *(kw.value for kw in node.keywords if kw.arg == "url")]
+    with_at = any(
+        isinstance(u, ast.Constant) and isinstance(u.value, str) and "@" in u.value for u in urls
+    )
+    if with_at and ctx.qualname(node) in _URL_CLIENTS:
+        for argument in urls:
             yield from _credential_url(argument)
     yield from _client_call(ctx, node)
     if ctx.qualname(node) == "ftplib.FTP" and (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from netgain.analysis.rules.registry import PatternContext, PatternHit, pattern_rule
+from netgain.analysis.rules.registry import PatternContext, PatternHit, last_name, pattern_rule
 from netgain.analysis.rules.secrets.hardcoded import _PLACEHOLDER, HARDCODED_SECRET, looks_random
 
 _JWT = {"jwt.encode": 1, "jwt.decode": 1, "jwt.api_jwt.encode": 1, "jwt.api_jwt.decode": 1}
@@ -42,6 +42,10 @@ def _signing_target(target: ast.expr) -> str:
 @pattern_rule(HARDCODED_SECRET, ast.Call, ast.Assign)
 def check_signing_key(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.Call):
+        func = node.func
+        last = last_name(func)
+        if last not in {"encode", "decode"}:
+            return
         position = _JWT.get(ctx.qualname(node))
         if position is None:
             return
@@ -54,12 +58,11 @@ def check_signing_key(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit
         return
     if not isinstance(node, ast.Assign):
         return
-    value = _literal(ctx, node.value)
+    names = [name for name in map(_signing_target, node.targets) if name]
+    value = _literal(ctx, node.value) if names else None
     if value is None or _PLACEHOLDER.match(value) or looks_random(value):
         return  # random-looking values are reported by the named-secret check already
-    for target in node.targets:
-        name = _signing_target(target)
-        if name:
-            yield PatternHit(
-                HARDCODED_SECRET, node.value, f"hard-coded session signing key `{name}`", mask=value
-            )
+    for name in names:
+        yield PatternHit(
+            HARDCODED_SECRET, node.value, f"hard-coded session signing key `{name}`", mask=value
+        )

@@ -62,9 +62,9 @@ def check_autoescape(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]
         if ctx.is_const(ctx.keyword(node, "autoescape"), False) and ctx.qualname(node) in _JINJA:
             yield PatternHit(AUTOESCAPE_DISABLED, node, "Jinja2 template autoescaping turned off")
     elif isinstance(node, ast.Assign):
-        if ctx.is_const(node.value, False) and any(
+        if any(
             isinstance(t, ast.Attribute) and t.attr == "autoescape" for t in node.targets
-        ):
+        ) and ctx.is_const(node.value, False):
             yield PatternHit(AUTOESCAPE_DISABLED, node, "template autoescaping turned off")
     elif isinstance(node, ast.Dict):
         for key, value in zip(node.keys, node.values, strict=True):
