@@ -36,6 +36,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.sections import replace_section  # noqa: E402
 from netgain.analysis.options import EntryMode, ScanOptions  # noqa: E402
 from netgain.analysis.rules.base import all_rules, get_rule  # noqa: E402
 from netgain.analysis.scanner import scan, scan_with_stats  # noqa: E402
@@ -364,8 +365,6 @@ NOTES = (
 
 def record(text: str, command: str, load: str) -> None:
     """Replace the `## scan` section of docs/BENCHMARKS.md, leaving every other section alone."""
-    path = ROOT / "docs" / "BENCHMARKS.md"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     header = "## scan"
     body = (
         f"{header}\n\nRecorded with `{command}` on {time.strftime('%Y-%m-%d')} "
@@ -374,20 +373,7 @@ def record(text: str, command: str, load: str) -> None:
         "times vary with the machine; ratios are what to compare. Rescan rows run in order, "
         "each reusing the cache the previous run left.\n\n" + text
     )
-    lines = old.splitlines(keepends=True)
-    start = next((i for i, text in enumerate(lines) if text.rstrip() == header), None)
-    if start is None:
-        new = old.rstrip("\n") + "\n\n" + body
-    else:
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        new = (
-            "".join(lines[:start])
-            + body
-            + ("\n" + "".join(lines[end:]) if end < len(lines) else "")
-        )
-    path.write_text(new, encoding="utf-8")
+    replace_section(header, body)
 
 
 def main() -> int:

@@ -23,6 +23,9 @@ def test_the_rule_table_is_populated() -> None:
         "weak-hash", "weak-randomness", "weak-cipher", "hardcoded-secret", "jwt-unverified",
         "timing-unsafe-comparison", "weak-password-hash", "tls-verification-disabled",
         "debug-enabled", "csrf-disabled", "missing-authorization", "permissive-cors",
+        "insecure-temp-file", "hardcoded-password", "cleartext-credentials", "regex-injection",
+        "inefficient-regex", "exception-exposure", "xml-entity-expansion", "weak-key-size",
+        "weak-tls-version", "autoescape-disabled",
     }  # fmt: skip
     assert expected <= ids, sorted(expected - ids)
 

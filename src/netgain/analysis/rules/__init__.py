@@ -1,6 +1,6 @@
 """The rule families. Importing this package registers every rule in the central table."""
 
-from netgain.analysis.rules import auth, crypto, deserialization, injection, secrets, web
+from netgain.analysis.rules import auth, crypto, deserialization, files, injection, secrets, web
 from netgain.analysis.rules.base import DOC_SECTIONS, RuleMeta, all_rules, get_rule, rule_meta
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "auth",
     "crypto",
     "deserialization",
+    "files",
     "get_rule",
     "injection",
     "rule_meta",

@@ -120,3 +120,12 @@ class PatternContext:
 
 
 NOT_CONST = _NOT_CONST
+
+
+def last_name(node: ast.AST | None) -> str:
+    """`b` for `a.b` or `b`, "" otherwise: a cheap test before resolving a qualified name."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return ""

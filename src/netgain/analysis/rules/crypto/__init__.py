@@ -1,5 +1,11 @@
-"""Cryptography rules: weak hashes, ciphers and randomness."""
+"""Cryptography rules: weak hashes, ciphers, key sizes, TLS versions and randomness."""
 
-from netgain.analysis.rules.crypto import weak_cipher, weak_hash, weak_randomness
+from netgain.analysis.rules.crypto import (
+    weak_cipher,
+    weak_hash,
+    weak_key,
+    weak_randomness,
+    weak_tls,
+)
 
-__all__ = ["weak_cipher", "weak_hash", "weak_randomness"]
+__all__ = ["weak_cipher", "weak_hash", "weak_key", "weak_randomness", "weak_tls"]

@@ -19,8 +19,8 @@ WEAK_HASH = rule_meta(
     summary="Weak hash algorithm",
     doc="""
     ## What it does
-    Flags MD4, MD5 and SHA-1 (`hashlib.md5()`, `hashlib.sha1()`, `hashlib.new("md5")`,
-    PyCryptodome `MD5.new()`, `cryptography` `hashes.MD5()`/`SHA1()`), unless the call says
+    Flags MD2, MD4, MD5 and SHA-1 (`hashlib.md5()`, `hashlib.sha1()`, `hashlib.new("md5")`,
+    PyCryptodome `MD5.new()` / `MD2.new()` / `SHA.new()`, `cryptography` `hashes.MD5()`/`SHA1()`), unless the call says
     `usedforsecurity=False`.
 
     ## Why is this bad?
@@ -46,9 +46,9 @@ WEAK_HASH = rule_meta(
 
 _WEAK = {"md4", "md5", "sha1", "sha", "md5-sha1", "ripemd160"}
 _WEAK_CALLS = {
-    "hashlib.md5", "hashlib.sha1", "Crypto.Hash.MD5.new", "Crypto.Hash.SHA1.new", "Crypto.Hash.MD4.new",
-    "Cryptodome.Hash.MD5.new", "Cryptodome.Hash.SHA1.new", "cryptography.hazmat.primitives.hashes.MD5",
-    "cryptography.hazmat.primitives.hashes.SHA1",
+    "hashlib.md5", "hashlib.sha1",
+    *(f"{lib}.Hash.{alg}.new" for lib in ("Crypto", "Cryptodome") for alg in ("MD2", "MD4", "MD5", "SHA", "SHA1")),
+    "cryptography.hazmat.primitives.hashes.MD5", "cryptography.hazmat.primitives.hashes.SHA1",
 }  # fmt: skip
 
 
@@ -60,8 +60,8 @@ def check_weak_hash(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     algo: str | None = None
     if qual in _WEAK_CALLS:
         algo = qual.rsplit(".", 2)[-2] if qual.endswith(".new") else qual.rsplit(".", 1)[-1]
-    elif qual == "hashlib.new" and node.args:
-        name = ctx.const(node.args[0])
+    elif qual == "hashlib.new" and (node.args or ctx.keyword(node, "name") is not None):
+        name = ctx.const(ctx.keyword(node, "name") or node.args[0])
         if isinstance(name, str) and name.lower() in _WEAK:
             algo = name
     if algo is None:

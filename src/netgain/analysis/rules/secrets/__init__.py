@@ -1,5 +1,5 @@
 """Secret rules: credentials written into the code."""
 
-from netgain.analysis.rules.secrets import hardcoded
+from netgain.analysis.rules.secrets import cleartext, hardcoded, hardcoded_password, signing_key
 
-__all__ = ["hardcoded"]
+__all__ = ["cleartext", "hardcoded", "hardcoded_password", "signing_key"]

@@ -29,7 +29,10 @@ HARDCODED_SECRET = rule_meta(
     Flags string literals in a known credential format (AWS access keys `AKIA...`, GitHub tokens
     `ghp_...`, Slack tokens `xox...`, Stripe live keys `sk_live_...`, Google API keys, private key
     headers) wherever they appear, and high-entropy literals bound to secret-like names
-    (`password`, `secret`, `token`, `api_key`, ...). The secret is masked in every output.
+    (`password`, `secret`, `token`, `api_key`, ...). Keys that sign tokens and sessions are
+    reported whatever they look like: a literal passed as the key of `jwt.encode` /
+    `jwt.decode`, and a literal assigned to `app.secret_key` or `app.config["SECRET_KEY"]`
+    (placeholders such as `changeme` excepted). The secret is masked in every output.
 
     ## Why is this bad?
     Source code is copied, forked, logged and leaked; a credential in it is available to anyone

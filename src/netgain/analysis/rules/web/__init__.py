@@ -1,7 +1,10 @@
-"""Web rules: path traversal, SSRF, XSS, open redirects, session trust boundaries."""
+"""Web rules: path traversal, SSRF, XSS and autoescaping, open redirects, session trust boundaries,
+error details."""
 
 from netgain.analysis.rules.web import (
+    autoescape,
     cookies,
+    exception_exposure,
     open_redirect,
     path_traversal,
     ssrf,
@@ -9,4 +12,13 @@ from netgain.analysis.rules.web import (
     xss,
 )
 
-__all__ = ["cookies", "open_redirect", "path_traversal", "ssrf", "trust_boundary", "xss"]
+__all__ = [
+    "autoescape",
+    "cookies",
+    "exception_exposure",
+    "open_redirect",
+    "path_traversal",
+    "ssrf",
+    "trust_boundary",
+    "xss",
+]
