@@ -60,6 +60,7 @@ def run_check(
     record: bool = True,
     org_policy: str | None = None,
     imports: list[Path] | None = None,
+    fetch_code_scanning: bool = False,
 ) -> dict[str, Any]:
     """Everything `netgain check` does except printing; returns the decision document.
 
@@ -145,6 +146,21 @@ def run_check(
     timings["config"] = time.perf_counter() - t
     # other scanners' results: unreadable ones are problems, and their code stays not analysed
     sarifs = [import_sarif(path, root=ws.root) for path in imports or []]
+    scanning_problems: list[str] = []
+    if (
+        (fetch_code_scanning or os.environ.get("GITHUB_ACTIONS") == "true")
+        and os.environ.get("GITHUB_TOKEN")
+        and pr.repository
+        and pr.number
+    ):
+        from netgain.policy.code_scanning import fetch_code_scanning as fetch_scanning
+
+        try:
+            sarifs += fetch_scanning(
+                pr.repository, pr.number, head_sha, os.environ["GITHUB_TOKEN"], root=ws.root
+            )
+        except UsageError as exc:  # the code it would cover stays "not analysed"
+            scanning_problems.append(f"code scanning results not read: {exc}")
     t = time.perf_counter()
     report = run_ingest(ws, [head_sha], quiet=True)
     timings["ingest"] = time.perf_counter() - t
@@ -173,6 +189,7 @@ def run_check(
         imports=sarifs,
     )
     ctx.problems.extend(GitProblem("policy", n) for n in trusted.notices)
+    ctx.problems.extend(GitProblem("import", n) for n in scanning_problems)
     t = time.perf_counter()
     _add_risk(ws.root, ws.engine, report.repository_id, ctx, trusted.raw)
     timings["risk"] = time.perf_counter() - t
@@ -342,6 +359,12 @@ def register(app: typer.Typer) -> None:
             help="Other scanners' SARIF for the head (CodeQL, Semgrep, Bandit, ...): their "
             "findings on added lines count, and they cover the languages they analysed.",
         ),
+        fetch_code_scanning: bool = typer.Option(
+            False,
+            "--fetch-code-scanning",
+            help="Read the pull request's GitHub code-scanning analyses of the head "
+            "(GITHUB_TOKEN; on by default in GitHub Actions).",
+        ),
         org_policy: str | None = typer.Option(
             None,
             "--org-policy",
@@ -392,6 +415,7 @@ def register(app: typer.Typer) -> None:
             record=record,
             org_policy=org_policy,
             imports=imports,
+            fetch_code_scanning=fetch_code_scanning,
         )
         if fmt is CheckFormat.JSON:
             text = json.dumps(doc, indent=2, sort_keys=True, default=str) + "\n"

@@ -167,6 +167,13 @@ def parse_reviews(path: Path) -> list[Review]:
     return [_review(item, f"{path}: reviews[{i}]") for i, item in enumerate(data)]
 
 
+def check_repository(repository: str, number: int) -> None:
+    """Refuse names that would make an API path other than `/repos/OWNER/NAME/...`."""
+    parts = repository.split("/")
+    if not _REPOSITORY.match(repository) or {".", ".."} & set(parts) or number <= 0:
+        raise UsageError(f"not a GitHub repository and pull request: {repository!r} #{number}")
+
+
 def fetch_reviews(
     repository: str,
     number: int,
@@ -187,9 +194,7 @@ def fetch_reviews(
         "Accept": "application/vnd.github+json",
         "X-GitHub-Api-Version": "2022-11-28",
     }
-    parts = repository.split("/")
-    if not _REPOSITORY.match(repository) or {".", ".."} & set(parts) or number <= 0:
-        raise UsageError(f"not a GitHub repository and pull request: {repository!r} #{number}")
+    check_repository(repository, number)
     origin = httpx.URL(api)
     url: str | None = f"{api}/repos/{repository}/pulls/{number}/reviews?per_page=100"
     with httpx.Client(headers=headers, timeout=20.0, transport=transport) as client:
