@@ -191,3 +191,28 @@ def _drop_from_pack(repo: GitRepo, oid: str) -> None:
     for path in old_packs:
         path.unlink()
     assert oid not in repo.git("cat-file", "--batch-all-objects", "--batch-check=%(objectname)")
+
+
+def test_a_missing_blob_in_another_language_is_not_analysed_either(tmp_path: Path) -> None:
+    """A changed TypeScript file whose content a partial clone lacks holds the scan pending; a
+    missing image, or a missing file the change deleted, does not."""
+    origin = GitRepo(tmp_path / "origin")
+    generated = "".join(f"export const TABLE_{i} = {i};\n" for i in range(4000))  # ~120 KB
+    image = bytes(range(256)) * 400  # ~100 KB of data
+    origin.commit({"gen.ts": generated, "old.ts": generated, "app.py": "X = 1\n"}, "init")
+    origin.tag("v1")
+    origin.git("rm", "-q", "old.ts")
+    origin.commit(
+        {"gen.ts": generated + "export const EXTRA = 1;\n", "logo.png": image, "app.py": "X = 2\n"},
+        "grow",
+    )
+    clone = origin.clone(tmp_path / "clone", "--filter=blob:limit=50k")
+    proc = netgain(
+        "check", "--base", "v1", "--head", "HEAD", "--approved-by", "ada", "--format", "json",
+        cwd=clone.path, check=False,
+    )  # fmt: skip
+    doc = json.loads(proc.stdout)
+    assert doc["facts"]["unanalysed_files"] == ["gen.ts"], proc.stdout
+    scan_rule = next(r for r in doc["rules"] if r["name"] == "security-scan")
+    assert scan_rule["status"] == "pending"
+    assert "gen.ts: not analysed — its content is missing" in scan_rule["reason"]

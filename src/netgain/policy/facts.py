@@ -110,7 +110,7 @@ class ChangeContext:
     timings: dict[str, float] = field(default_factory=dict)
     problems: list[GitProblem] = field(default_factory=list)
     policy_files: list[str] = field(default_factory=list)  # see policy.trusted
-    not_analysed: list[str] = field(default_factory=list)  # changed source whose blob is missing
+    not_analysed: list[str] = field(default_factory=list)  # changed files whose blob is missing
     stale_approvals: list[StaleApproval] = field(default_factory=list)
     suppressions: list[ChangeSuppression] = field(default_factory=list)
     files: list[FileAnalysis] = field(default_factory=list)  # per changed file: analysed by whom
@@ -248,13 +248,13 @@ def gather(
         diffs, unreadable = diff_between_available(root, base, head, label, deleted=True)
         ctx.diffs = [d for d in diffs if not d.is_submodule]
         ctx.problems.extend(unreadable)
-        # a changed source file whose content is missing was not analysed: never "clean"
-        ctx.not_analysed = [
-            p.path for p in unreadable if p.path is not None and p.path.endswith((".py", ".pyi"))
-        ]
+        # a changed file whose content is missing was not read: whatever its language, the
+        # classification (_classify_files) decides whether it is code that holds the verdict
+        ctx.not_analysed = [p.path for p in unreadable if p.path is not None]
         ctx.unparsed.extend(
             UnparsedFile(path, "not analysed: its content is missing (partial clone?)", None)
             for path in ctx.not_analysed
+            if path.endswith((".py", ".pyi"))
         )
         if policy_files is not None:
             # a file whose content is missing still changed: it may be a policy file
@@ -378,10 +378,16 @@ def _imported_findings(ctx: ChangeContext, imports: list[SarifImport]) -> list[F
 def _classify_files(ctx: ChangeContext) -> None:
     """Who analysed each changed file (policy.analysed); scripts are recognised by `#!`."""
     paths = [d.path for d in ctx.diffs if d.status != "D"]
-    # a file whose content is missing has no diff, but it changed and nobody read it
-    paths += [p for p in ctx.not_analysed if p not in paths]
+    # a file whose content is missing has no diff, but if it is still at head, nobody read it
+    missing = [p for p in ctx.not_analysed if p not in paths]
+    if missing:
+        listed = git.run_git(ctx.root, "ls-tree", "-z", "--name-only", ctx.head, "--", *missing)
+        at_head = {p.decode("utf-8", "surrogateescape") for p in listed.split(b"\0") if p}
+        paths += [p for p in missing if p in at_head]
     unknown = [p for p in paths if classify(p).kind is FileKind.OTHER]
-    heads = {p: data[:256] for p, data in _read_head(ctx.root, ctx.head, unknown).items()}
+    heads = (
+        {p: d[:256] for p, d in _read_head(ctx.root, ctx.head, unknown).items()} if unknown else {}
+    )
     not_parsed = {
         u.path: f"could not be parsed: {u.reason}" + (f" (line {u.line})" if u.line else "")
         for u in ctx.unparsed
