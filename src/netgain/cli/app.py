@@ -49,6 +49,8 @@ COMMAND_MODULES = {
     "check": "check",
     "init": "init",
     "risk": "risk",
+    "serve": "serve",
+    "worker": "serve",
 }
 
 

@@ -1,0 +1,72 @@
+"""`netgain serve` and `netgain worker`: the GitHub App service (netgain.service, docs/deploy.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `netgain serve` and `netgain worker` to the root app."""
+
+    @app.command()
+    def serve(
+        host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+        port: int = typer.Option(8000, "--port", help="Port to listen on."),
+        data_dir: Path | None = typer.Option(
+            None,
+            "--data-dir",
+            help="Mirrors and the embedded store (default: $NETGAIN_SERVICE_DIR, else "
+            ".netgain/service).",
+        ),
+    ) -> None:
+        """The GitHub App webhook receiver, /healthz, /readyz and /metrics.
+
+        Without NETGAIN_DATABASE_URL it keeps everything in SQLite and runs jobs itself.
+        """
+        import uvicorn
+
+        from netgain.service.app import create_app
+        from netgain.service.queue import EmbeddedQueue
+        from netgain.service.runtime import open_runtime
+        from netgain.service.settings import from_env
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        runtime = open_runtime(from_env(data_dir=data_dir))
+        if isinstance(runtime.queue, EmbeddedQueue):
+            runtime.queue.start()
+        if runtime.procrastinate is not None:
+            runtime.procrastinate.open()
+        try:
+            uvicorn.run(
+                create_app(runtime.ctx, runtime.queue),
+                host=host,
+                port=port,
+                log_level="warning",
+                access_log=False,
+            )
+        finally:
+            if isinstance(runtime.queue, EmbeddedQueue):
+                runtime.queue.stop()
+            if runtime.procrastinate is not None:
+                runtime.procrastinate.close()
+
+    @app.command()
+    def worker(
+        concurrency: int = typer.Option(
+            1, "--concurrency", min=1, help="Jobs this process runs at once."
+        ),
+        data_dir: Path | None = typer.Option(
+            None, "--data-dir", help="Where the repository mirrors live (default: as serve)."
+        ),
+    ) -> None:
+        """Queue worker: runs checks and ingests from the PostgreSQL queue (any number of them)."""
+        from netgain.service.runtime import open_runtime, run_worker
+        from netgain.service.settings import from_env
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        runtime = open_runtime(from_env(data_dir=data_dir))
+        asyncio.run(run_worker(runtime, concurrency))

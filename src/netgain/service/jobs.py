@@ -1,0 +1,104 @@
+"""The job functions every queue runs: one entry point, dispatched on the task name."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+from netgain.service import events
+from netgain.service.context import ServiceContext
+
+
+def ingest_repository(ctx: ServiceContext, *, installation_id: int, repository: str) -> str:
+    """Incremental ingest of the default branch into the shared store (push, backfill)."""
+    from netgain.cli.history import open_workspace, run_ingest
+    from netgain.service import mirror
+
+    gh = ctx.github
+    info = gh.request(installation_id, "GET", f"/repos/{repository}").json()
+    branch = str(info["default_branch"])
+    path = mirror.fetch(
+        ctx.settings.mirrors,
+        repository,
+        web_url=ctx.settings.web_url,
+        token=gh.installation_token(installation_id),
+        refs=[f"refs/heads/{branch}"],
+    )
+    ws = open_workspace(path, ctx.settings.store_url)
+    try:
+        report = run_ingest(ws, [f"refs/heads/{branch}"], quiet=True)
+    finally:
+        ws.engine.dispose()
+    return f"ingested {repository} ({len(report.problems)} problem(s))"
+
+
+def forget_repository(ctx: ServiceContext, *, repository: str) -> str:
+    """A repository removed from the installation: its mirror (and token access) goes."""
+    from netgain.service.mirror import mirror_path
+
+    path = mirror_path(ctx.settings.mirrors, repository)
+    shutil.rmtree(path, ignore_errors=True)
+    return f"forgot {repository}"
+
+
+def check_merge_group(
+    ctx: ServiceContext, *, installation_id: int, repository: str, head_sha: str, base_sha: str
+) -> str:
+    """A merge queue's group: scan what the group adds; approvals were given on each pull request.
+
+    The group never waits on netgain: it gets a completed run. Approvals are per pull request
+    (each was gated on its own head before it could join the queue), so a pending verdict here
+    only lacks those approvals and passes; a blocking one (what the combination adds is blocked
+    whoever approves) fails the group.
+    """
+    from netgain.report.github_check import check_run
+    from netgain.service import mirror
+    from netgain.service.check_job import (
+        _gate,
+        _store_decision,
+        complete_check_run,
+        open_check_run,
+    )
+
+    run_id = open_check_run(ctx, installation_id, repository, head_sha)
+    try:
+        path = mirror.fetch(
+            ctx.settings.mirrors,
+            repository,
+            web_url=ctx.settings.web_url,
+            token=ctx.github.installation_token(installation_id),
+            refs=[],
+            want=[base_sha, head_sha],
+        )
+        doc = _gate(ctx, path, base_sha, head_sha, None, [], repository)
+    except Exception as exc:
+        complete_check_run(
+            ctx,
+            installation_id,
+            repository,
+            run_id,
+            {"conclusion": "failure", "output": {"title": "not analysed", "summary": str(exc)}},
+        )
+        raise
+    payload = check_run(doc, name=ctx.settings.check_name)
+    if doc["verdict"] == "pending":
+        payload["conclusion"] = "success"
+        payload["output"]["title"] = "merge group: approvals were given on each pull request"
+    complete_check_run(ctx, installation_id, repository, run_id, payload)
+    _store_decision(ctx, repository, None, head_sha, doc, payload["conclusion"], run_id)
+    return str(payload["conclusion"])
+
+
+def run_job(ctx: ServiceContext, task: str, args: dict[str, Any]) -> str:
+    """Run one job by task name (the same code under Procrastinate and the embedded queue)."""
+    from netgain.service.check_job import check_pull_request
+
+    if task == events.CHECK:
+        return check_pull_request(ctx, **args)
+    if task == events.INGEST:
+        return ingest_repository(ctx, **args)
+    if task == events.FORGET:
+        return forget_repository(ctx, **args)
+    if task == events.MERGE_GROUP:
+        return check_merge_group(ctx, **args)
+    raise ValueError(f"unknown task {task!r}")

@@ -1,0 +1,193 @@
+"""Where accepted deliveries put their jobs: Procrastinate on PostgreSQL, or the embedded queue.
+
+* `ProcrastinateQueue`: the real deployment. Locks (`repo:…`) keep one job per mirror at a time,
+  queueing locks (`pr:…`) keep one waiting check per pull request, retries and stalled-job
+  recovery come from Procrastinate.
+* `EmbeddedQueue`: no database server. Jobs are rows of the SQLite store, written in the same
+  transaction as the delivery record, and one thread of `netgain serve` runs them in order (so
+  one job at a time: the repository lock holds trivially). A job left `doing` by a process that
+  died is run again at the next start.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sqlalchemy import Connection, Engine, func, select, text
+
+from netgain.service.events import JobRequest
+from netgain.service.tables import embedded_jobs
+
+if TYPE_CHECKING:
+    import procrastinate
+
+log = logging.getLogger("netgain.service")
+
+MAX_ATTEMPTS = 3
+QUEUE = "netgain"
+
+
+class JobQueue(Protocol):
+    def defer(self, job: JobRequest, conn: Connection) -> int | None:
+        """Queue `job`; None when a job with its queueing lock is already waiting."""
+
+    def counts(self) -> dict[str, int]:
+        """Jobs by state (todo, doing, succeeded, failed, ...)."""
+
+
+def procrastinate_conninfo(url: str) -> str:
+    """libpq's URL for a SQLAlchemy one (`postgresql+psycopg://` -> `postgresql://`)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url).set(drivername="postgresql")
+    return parsed.render_as_string(hide_password=False)
+
+
+def build_procrastinate(
+    database_url: str, runner: Callable[[str, dict[str, Any]], str]
+) -> procrastinate.App:
+    """The Procrastinate app with one task per job kind, each calling `runner(task, args)`."""
+    import procrastinate
+
+    from netgain.service import events
+
+    app = procrastinate.App(
+        connector=procrastinate.PsycopgConnector(
+            conninfo=procrastinate_conninfo(database_url), min_size=1, max_size=4
+        )
+    )
+    retry = procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS, wait=2, exponential_wait=2)
+    for name in (events.CHECK, events.INGEST, events.FORGET, events.MERGE_GROUP):
+
+        def job(_name: str = name, **args: Any) -> str:
+            return runner(_name, args)
+
+        app.task(name=name, queue=QUEUE, retry=retry)(job)
+    return app
+
+
+class ProcrastinateQueue:
+    def __init__(self, app: procrastinate.App, engine: Engine) -> None:
+        self.app = app
+        self.engine = engine
+
+    def defer(self, job: JobRequest, conn: Connection) -> int | None:
+        from procrastinate.exceptions import AlreadyEnqueued
+
+        try:
+            return self.app.configure_task(
+                job.task, lock=job.lock, queueing_lock=job.queueing_lock, queue=QUEUE
+            ).defer(**job.args)
+        except AlreadyEnqueued:
+            return None
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT status::text, count(*) FROM procrastinate_jobs GROUP BY status")
+            ).all()
+        return {str(status): int(n) for status, n in rows}
+
+
+class EmbeddedQueue:
+    def __init__(self, engine: Engine, runner: Callable[[str, dict[str, Any]], str]) -> None:
+        self.engine = engine
+        self.runner = runner
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def defer(self, job: JobRequest, conn: Connection) -> int | None:
+        if job.queueing_lock is not None:
+            waiting = conn.execute(
+                select(embedded_jobs.c.id).where(
+                    embedded_jobs.c.queueing_lock == job.queueing_lock,
+                    embedded_jobs.c.status == "todo",
+                )
+            ).first()
+            if waiting is not None:
+                return None
+        result = conn.execute(
+            embedded_jobs.insert().values(
+                task=job.task,
+                args=json.dumps(job.args),
+                lock=job.lock,
+                queueing_lock=job.queueing_lock,
+                status="todo",
+                attempts=0,
+            )
+        )
+        self._wake.set()
+        key = result.inserted_primary_key
+        return int(key[0]) if key else None
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(embedded_jobs.c.status, func.count()).group_by(embedded_jobs.c.status)
+            ).all()
+        return {str(status): int(n) for status, n in rows}
+
+    def start(self) -> None:
+        """Requeue what a dead process left `doing`, then run jobs in a background thread."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                embedded_jobs.update()
+                .where(embedded_jobs.c.status == "doing")
+                .values(status="todo")
+            )
+        self._thread = threading.Thread(target=self._loop, name="netgain-jobs", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def run_pending(self) -> int:
+        """Run every waiting job now (in the caller's thread); returns how many ran."""
+        ran = 0
+        while self._run_one():
+            ran += 1
+        return ran
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            if not self._run_one():
+                self._wake.wait(1.0)
+                self._wake.clear()
+
+    def _run_one(self) -> bool:
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(embedded_jobs)
+                .where(embedded_jobs.c.status == "todo")
+                .order_by(embedded_jobs.c.id)
+                .limit(1)
+            ).first()
+            if row is None:
+                return False
+            conn.execute(
+                embedded_jobs.update()
+                .where(embedded_jobs.c.id == row.id)
+                .values(status="doing", attempts=row.attempts + 1)
+            )
+        status, error = "succeeded", None
+        try:
+            self.runner(row.task, json.loads(row.args))
+        except Exception as exc:  # a job's failure must not stop the queue
+            log.exception("job %s %s failed", row.id, row.task)
+            status = "todo" if row.attempts + 1 < MAX_ATTEMPTS else "failed"
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+        with self.engine.begin() as conn:
+            conn.execute(
+                embedded_jobs.update()
+                .where(embedded_jobs.c.id == row.id)
+                .values(status=status, error=error)
+            )
+        return True

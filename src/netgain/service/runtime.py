@@ -1,0 +1,95 @@
+"""Wiring for `netgain serve` and `netgain worker`: the store, the queue and the job runner."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine, inspect, text
+
+from netgain.errors import UsageError
+from netgain.service.context import ServiceContext, open_context
+from netgain.service.jobs import run_job
+from netgain.service.queue import QUEUE, EmbeddedQueue, ProcrastinateQueue, build_procrastinate
+from netgain.service.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    import procrastinate
+
+log = logging.getLogger("netgain.service")
+SCHEMA_LOCK = 0x6E6574_7167  # pg_advisory_xact_lock key for creating Procrastinate's schema
+
+
+@dataclass
+class Runtime:
+    ctx: ServiceContext
+    queue: EmbeddedQueue | ProcrastinateQueue
+    procrastinate: procrastinate.App | None = None
+
+
+def ensure_procrastinate_schema(app: procrastinate.App, engine: Engine) -> None:
+    """Create Procrastinate's tables once, whichever process starts first (advisory lock)."""
+    with engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+        if not inspect(conn).has_table("procrastinate_jobs"):
+            conn.exec_driver_sql(app.schema_manager.get_schema())
+
+
+def open_runtime(settings: ServiceSettings) -> Runtime:
+    ctx = open_context(settings)
+
+    def runner(task: str, args: dict[str, Any]) -> str:
+        result = run_job(ctx, task, args)
+        log.info("job %s %s: %s", task, args.get("repository"), result)
+        return result
+
+    if settings.embedded or settings.database_url is None:
+        return Runtime(ctx, EmbeddedQueue(ctx.engine, runner))
+    app = build_procrastinate(settings.database_url, runner)
+    ensure_procrastinate_schema(app, ctx.engine)
+    return Runtime(ctx, ProcrastinateQueue(app, ctx.engine), app)
+
+
+async def recover_stalled(app: procrastinate.App, settings: ServiceSettings) -> None:
+    """Put back in the queue the jobs of workers that stopped sending heartbeats (killed,
+    machine lost): another worker then runs them. Runs beside every worker; races are harmless
+    because a job already retried is no longer `doing`."""
+    while True:
+        await asyncio.sleep(settings.heartbeat_interval)
+        try:
+            stalled = await app.job_manager.get_stalled_jobs(
+                queue=QUEUE, seconds_since_heartbeat=settings.stalled_after
+            )
+            for job in stalled:
+                try:
+                    await app.job_manager.retry_job(job)
+                    log.warning("job %s of a stalled worker put back in the queue", job.id)
+                except Exception as exc:  # another worker retried it first
+                    log.debug("job %s already recovered: %s", job.id, exc)
+        except Exception as exc:  # the database restarting: try again next round
+            log.warning("stalled-job recovery skipped: %s", type(exc).__name__)
+
+
+async def run_worker(runtime: Runtime, concurrency: int) -> None:
+    """Run queue workers until SIGINT/SIGTERM (Procrastinate finishes running jobs first)."""
+    app = runtime.procrastinate
+    if app is None:
+        raise UsageError(
+            "netgain worker needs NETGAIN_DATABASE_URL=postgresql://...; "
+            "without it `netgain serve` runs the jobs itself"
+        )
+    settings = runtime.ctx.settings
+    async with app.open_async():
+        recovery = asyncio.create_task(recover_stalled(app, settings))
+        try:
+            await app.run_worker_async(
+                queues=[QUEUE],
+                concurrency=concurrency,
+                update_heartbeat_interval=settings.heartbeat_interval,
+                stalled_worker_timeout=settings.stalled_after,
+                install_signal_handlers=True,
+            )
+        finally:
+            recovery.cancel()

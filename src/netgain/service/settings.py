@@ -1,0 +1,107 @@
+"""Service settings from the environment; secrets from files (or, for development, the env).
+
+Everything that differs between github.com and a GitHub Enterprise Server (the API and web base
+URLs) is a setting, never a constant, so one build serves both.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from netgain.errors import UsageError
+
+DEFAULT_API = "https://api.github.com"
+DEFAULT_WEB = "https://github.com"
+
+
+class ServiceSettings(BaseModel):
+    """What `netgain serve` and `netgain worker` need; read once per process by `from_env`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    database_url: str | None = None  # None: the embedded SQLite store and in-process jobs
+    data_dir: Path = Path(".netgain/service")
+    app_id: str | None = None
+    private_key: SecretStr | None = None
+    webhook_secret: SecretStr | None = None
+    api_url: str = DEFAULT_API
+    web_url: str = DEFAULT_WEB
+    check_name: str = "netgain review gate"
+    max_body: int = Field(default=25 * 1024 * 1024, gt=0)  # GitHub caps payloads at 25 MB
+    # stalled-job recovery: a worker that sent no heartbeat for this long is considered dead
+    heartbeat_interval: float = Field(default=10.0, gt=0)
+    stalled_after: float = Field(default=30.0, gt=0)
+    http_retries: int = Field(default=4, ge=0)
+    http_backoff: float = Field(default=1.0, ge=0)
+    max_rate_limit_wait: float = Field(default=60.0, ge=0)
+
+    @property
+    def embedded(self) -> bool:
+        """No PostgreSQL URL: SQLite store and jobs run inside `netgain serve`."""
+        return not self.database_url or self.database_url.startswith("sqlite")
+
+    @property
+    def store_url(self) -> str:
+        """The netgain store (SQLAlchemy URL): the shared PostgreSQL, else SQLite in data_dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'netgain.db').resolve()}"
+
+    @property
+    def mirrors(self) -> Path:
+        return self.data_dir / "mirrors"
+
+    def require_app(self) -> tuple[str, str]:
+        """The app id and private key, or a clear error saying which setting is missing."""
+        if not self.app_id:
+            raise UsageError("NETGAIN_GITHUB_APP_ID is not set")
+        if self.private_key is None:
+            raise UsageError("NETGAIN_GITHUB_PRIVATE_KEY_FILE is not set")
+        return self.app_id, self.private_key.get_secret_value()
+
+
+def _secret(env: dict[str, str], name: str) -> SecretStr | None:
+    """`NAME_FILE` (a path, the recommended way) wins over `NAME` (the value itself)."""
+    path = env.get(f"{name}_FILE")
+    if path:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{name}_FILE={path}: cannot read: {exc}") from exc
+        return SecretStr(text.strip() if not text.startswith("-----") else text)
+    value = env.get(name)
+    return SecretStr(value) if value else None
+
+
+def from_env(env: dict[str, str] | None = None, **overrides: object) -> ServiceSettings:
+    """Read NETGAIN_* variables; `overrides` (command-line options) win."""
+    env = dict(os.environ) if env is None else env
+    values: dict[str, object] = {
+        "database_url": env.get("NETGAIN_DATABASE_URL") or None,
+        "app_id": env.get("NETGAIN_GITHUB_APP_ID") or None,
+        "private_key": _secret(env, "NETGAIN_GITHUB_PRIVATE_KEY"),
+        "webhook_secret": _secret(env, "NETGAIN_WEBHOOK_SECRET"),
+    }
+    optional = {
+        "data_dir": "NETGAIN_SERVICE_DIR",
+        "api_url": "NETGAIN_GITHUB_API_URL",
+        "web_url": "NETGAIN_GITHUB_WEB_URL",
+        "check_name": "NETGAIN_CHECK_NAME",
+        "heartbeat_interval": "NETGAIN_WORKER_HEARTBEAT",
+        "stalled_after": "NETGAIN_WORKER_STALLED_AFTER",
+        "http_backoff": "NETGAIN_GITHUB_BACKOFF",
+    }
+    for key, var in optional.items():
+        if env.get(var):
+            values[key] = env[var]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        settings = ServiceSettings.model_validate(values)
+    except ValueError as exc:
+        raise UsageError(f"service settings: {exc}") from exc
+    return settings.model_copy(
+        update={"api_url": settings.api_url.rstrip("/"), "web_url": settings.web_url.rstrip("/")}
+    )

@@ -1,0 +1,82 @@
+"""The service's own tables, beside the netgain store's (same database, separate metadata).
+
+They are created with `CREATE TABLE IF NOT EXISTS` semantics at start-up rather than through the
+store's Alembic chain: they belong to the service, which may run against a store another netgain
+version migrated, and dropping them loses nothing the store needs.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+)
+
+metadata = MetaData()
+
+# One row per X-GitHub-Delivery ever accepted: the key of webhook deduplication.
+deliveries = Table(
+    "service_deliveries",
+    metadata,
+    Column("delivery_id", String(100), primary_key=True),
+    Column("event", String(100), nullable=False),
+    Column("jobs", Integer, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# Each decision the service reported, for the dashboard and for "exactly once" accounting.
+decisions = Table(
+    "service_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("repository", String(300), nullable=False, index=True),
+    Column("number", Integer, nullable=True),
+    Column("head_sha", String(64), nullable=False),
+    Column("verdict", String(40), nullable=False),
+    Column("conclusion", String(40), nullable=False),
+    Column("check_run_id", BigInteger, nullable=True),
+    Column("document", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# The GitHub API budget each installation had left at its last response (for /metrics).
+rate_limits = Table(
+    "service_rate_limits",
+    metadata,
+    Column("installation_id", BigInteger, primary_key=True),
+    Column("remaining", Integer, nullable=False),
+    Column("reset_at", Integer, nullable=False),
+)
+
+# The embedded default's queue (SQLite, jobs run in-process by `netgain serve`).
+embedded_jobs = Table(
+    "service_embedded_jobs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("task", String(100), nullable=False),
+    Column("args", Text, nullable=False),
+    Column("lock", String(400), nullable=True),
+    Column("queueing_lock", String(400), nullable=True),
+    Column("status", String(20), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text, nullable=True),
+)
+
+
+def create_tables(engine: Engine) -> None:
+    """Create the service tables that do not exist yet (idempotent, safe to race)."""
+    from sqlalchemy.exc import IntegrityError, ProgrammingError
+
+    try:
+        metadata.create_all(engine, checkfirst=True)
+    except (IntegrityError, ProgrammingError):  # another process created them meanwhile
+        metadata.create_all(engine, checkfirst=True)

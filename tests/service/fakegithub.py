@@ -1,0 +1,385 @@
+"""A fake GitHub on loopback: the REST endpoints the service uses, in GitHub's response shapes,
+and the repositories served over real smart HTTP (`git http-backend`) behind token auth.
+
+State lives in this process; the service under test (in threads or in other processes) reaches
+it over TCP only. Hooks let a test stall a request (to kill a worker mid-job) or fail one.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import itertools
+import secrets
+import socket
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import jwt
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from tests.policy.payloads_util import load
+
+DOCS = "https://docs.github.com/rest"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _user(login: str) -> dict[str, Any]:
+    return {"login": login, "id": abs(hash(login)) % 10**7, "type": "User", "site_admin": False}
+
+
+@dataclass
+class FakeGitHub:
+    public_key: str
+    app_id: str
+    installation_id: int = 4242
+    repos: dict[str, Path] = field(default_factory=dict)  # full name -> git dir served
+    pulls: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+    reviews: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)
+    check_runs: dict[int, dict[str, Any]] = field(default_factory=dict)
+    check_run_updates: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    comments: dict[int, dict[str, Any]] = field(default_factory=dict)
+    review_requests: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
+    tokens: dict[str, float] = field(default_factory=dict)  # token -> expiry
+    token_grants: int = 0
+    git_requests: list[tuple[str, str]] = field(default_factory=list)  # (auth ok?, path)
+    stall: dict[str, threading.Event] = field(default_factory=dict)  # path prefix -> released
+    stalled: dict[str, threading.Event] = field(default_factory=dict)  # set when one arrived
+    fail: dict[str, list[int]] = field(default_factory=dict)  # path -> statuses to answer first
+    remaining: int = 5000
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+
+    # ---- test helpers -------------------------------------------------------------------
+    def add_pull(
+        self, repository: str, number: int, *, base: str, head: str, author: str
+    ) -> dict[str, Any]:
+        pull = copy.deepcopy(load("pull_request_opened.json")["pull_request"])
+        pull["number"], pull["state"] = number, "open"
+        pull["user"] = _user(author)
+        pull["base"]["sha"], pull["head"]["sha"] = base, head
+        pull["base"]["ref"] = "main"
+        pull["requested_reviewers"], pull["requested_teams"] = [], []
+        with self.lock:
+            self.pulls[(repository, number)] = pull
+            self.reviews.setdefault((repository, number), [])
+        return pull
+
+    def completed_runs(self, head: str) -> list[dict[str, Any]]:
+        return [
+            r
+            for r in self.check_runs.values()
+            if r["head_sha"] == head and r["status"] == "completed"
+        ]
+
+    # ---- plumbing -----------------------------------------------------------------------
+    def _headers(self) -> dict[str, str]:
+        with self.lock:
+            self.remaining -= 1
+            left = self.remaining
+        return {
+            "x-ratelimit-limit": "5000",
+            "x-ratelimit-remaining": str(left),
+            "x-ratelimit-reset": str(int(time.time()) + 3600),
+            "x-github-api-version-selected": "2022-11-28",
+        }
+
+    def _json(self, body: Any, status: int = 200) -> JSONResponse:
+        return JSONResponse(body, status_code=status, headers=self._headers())
+
+    def _error(self, status: int, message: str) -> JSONResponse:
+        return self._json(
+            {"message": message, "documentation_url": DOCS, "status": str(status)}, status
+        )
+
+    def _token_ok(self, request: Request) -> bool:
+        auth = request.headers.get("authorization", "")
+        scheme, _, value = auth.partition(" ")
+        if scheme.lower() not in ("token", "bearer"):
+            return False
+        with self.lock:
+            expiry = self.tokens.get(value)
+        return expiry is not None and expiry > time.time()
+
+    def _hooks(self, path: str) -> Response | None:
+        for prefix, released in list(self.stall.items()):
+            if path.startswith(prefix):
+                self.stalled.setdefault(prefix, threading.Event()).set()
+                released.wait(60)
+        with self.lock:
+            queued = self.fail.get(path)
+            status = queued.pop(0) if queued else None
+        if status is not None:
+            headers = {"retry-after": "0"} if status in (403, 429) else {}
+            return JSONResponse({"message": "injected"}, status_code=status, headers=headers)
+        return None
+
+    def _check_run_body(self, run: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": run["id"],
+            "node_id": f"CR_{run['id']}",
+            "head_sha": run["head_sha"],
+            "external_id": "",
+            "url": f"https://api.github.com/repos/{run['repository']}/check-runs/{run['id']}",
+            "html_url": f"https://github.com/{run['repository']}/runs/{run['id']}",
+            "status": run["status"],
+            "conclusion": run["conclusion"],
+            "started_at": run.get("started_at"),
+            "completed_at": run.get("completed_at"),
+            "output": {
+                "title": run["output"].get("title"),
+                "summary": run["output"].get("summary"),
+                "text": None,
+                "annotations_count": len(run["annotations"]),
+                "annotations_url": f"https://api.github.com/repos/{run['repository']}/check-runs/{run['id']}/annotations",
+            },
+            "name": run["name"],
+            "check_suite": {"id": 1},
+            "app": {"id": int(self.app_id), "slug": "netgain", "name": "netgain"},
+            "pull_requests": [],
+        }
+
+    # ---- endpoints ----------------------------------------------------------------------
+    async def access_tokens(self, request: Request) -> Response:
+        auth = request.headers.get("authorization", "")
+        if not auth.startswith("Bearer "):
+            return self._error(401, "A JSON web token could not be decoded")
+        try:
+            claims = jwt.decode(auth[7:], self.public_key, algorithms=["RS256"])
+        except jwt.PyJWTError:
+            return self._error(401, "A JSON web token could not be decoded")
+        if str(claims.get("iss")) != self.app_id or claims["exp"] - claims["iat"] > 600:
+            return self._error(401, "'Expiration time' claim ('exp') is too far in the future")
+        if int(request.path_params["installation"]) != self.installation_id:
+            return self._error(404, "Not Found")
+        token = "ghs_" + secrets.token_hex(18)
+        expires = datetime.now(UTC) + timedelta(hours=1)
+        with self.lock:
+            self.tokens[token] = expires.timestamp()
+            self.token_grants += 1
+        return self._json(
+            {
+                "token": token,
+                "expires_at": expires.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "permissions": {"checks": "write", "pull_requests": "write", "contents": "read"},
+                "repository_selection": "all",
+            },
+            201,
+        )
+
+    async def api(self, request: Request) -> Response:
+        path = request.url.path
+        hooked = await _in_thread(self._hooks, path)
+        if hooked is not None:
+            return hooked
+        if not self._token_ok(request):
+            return self._error(401, "Bad credentials")
+        body = await request.json() if request.method in ("POST", "PATCH") else None
+        parts = path.strip("/").split("/")  # repos/o/r/...
+        if parts[0] != "repos" or len(parts) < 3:
+            return self._error(404, "Not Found")
+        repository, rest, method = f"{parts[1]}/{parts[2]}", parts[3:], request.method
+        if repository not in self.repos:
+            return self._error(404, "Not Found")
+        with self.lock:
+            return self._route(repository, rest, method, body, request)
+
+    def _route(
+        self, repository: str, rest: list[str], method: str, body: Any, request: Request
+    ) -> Response:
+        if not rest and method == "GET":
+            return self._json({"full_name": repository, "default_branch": "main", "private": True})
+        if rest[:1] == ["pulls"] and len(rest) >= 2:
+            key = (repository, int(rest[1]))
+            if key not in self.pulls:
+                return self._error(404, "Not Found")
+            if len(rest) == 2 and method == "GET":
+                return self._json(self.pulls[key])
+            if rest[2:] == ["reviews"] and method == "GET":
+                return self._json(self.reviews[key])
+            if rest[2:] == ["requested_reviewers"] and method == "POST":
+                author = self.pulls[key]["user"]["login"]
+                if author in body.get("reviewers", []):
+                    return self._error(422, "Review cannot be requested from pull request author.")
+                self.review_requests.append((repository, key[1], body))
+                self.pulls[key]["requested_reviewers"] += [
+                    _user(u) for u in body.get("reviewers", [])
+                ]
+                return self._json(self.pulls[key], 201)
+        if rest[:1] == ["commits"] and rest[2:] == ["check-runs"] and method == "GET":
+            name = request.query_params.get("check_name")
+            runs = [
+                self._check_run_body(r)
+                for r in sorted(self.check_runs.values(), key=lambda r: -r["id"])
+                if r["repository"] == repository
+                and r["head_sha"] == rest[1]
+                and (name is None or r["name"] == name)
+            ]
+            return self._json({"total_count": len(runs), "check_runs": runs})
+        if rest == ["check-runs"] and method == "POST":
+            run_id = next(self._ids)
+            run = {
+                "id": run_id,
+                "repository": repository,
+                "annotations": [],
+                "output": {},
+                "conclusion": None,
+            }
+            run.update({k: body.get(k) for k in ("name", "head_sha", "status", "started_at")})
+            self.check_runs[run_id] = run
+            self.check_run_updates.append((run_id, body))
+            return self._json(self._check_run_body(run), 201)
+        if rest[:1] == ["check-runs"] and len(rest) == 2 and method == "PATCH":
+            run = self.check_runs.get(int(rest[1]))
+            if run is None:
+                return self._error(404, "Not Found")
+            output = body.get("output") or {}
+            if len(output.get("annotations") or []) > 50:
+                return self._error(422, "Only 50 annotations are allowed per request")
+            self.check_run_updates.append((run["id"], body))
+            for key in ("status", "conclusion", "started_at", "completed_at"):
+                if key in body:
+                    run[key] = body[key]
+            if body.get("status") == "in_progress":
+                run["conclusion"] = None
+            if output:
+                run["output"] = {k: v for k, v in output.items() if k != "annotations"}
+                run["annotations"] += output.get("annotations") or []
+            return self._json(self._check_run_body(run))
+        if rest[:1] == ["issues"] and rest[2:] == ["comments"]:
+            number = int(rest[1])
+            if method == "GET":
+                found = [
+                    c
+                    for c in self.comments.values()
+                    if c["repository"] == repository and c["number"] == number
+                ]
+                return self._json(
+                    [
+                        {k: v for k, v in c.items() if k not in ("repository", "number")}
+                        for c in found
+                    ]
+                )
+            comment_id = next(self._ids)
+            self.comments[comment_id] = {
+                "id": comment_id,
+                "repository": repository,
+                "number": number,
+                "body": body["body"],
+                "user": {"login": "netgain[bot]", "type": "Bot"},
+                "edits": 0,
+            }
+            return self._json({"id": comment_id, "body": body["body"]}, 201)
+        if rest[:2] == ["issues", "comments"] and method == "PATCH":
+            comment = self.comments[int(rest[2])]
+            comment["body"] = body["body"]
+            comment["edits"] += 1
+            return self._json({"id": comment["id"], "body": comment["body"]})
+        return self._error(404, "Not Found")
+
+    def git(self, request: Request, body: bytes) -> Response:
+        """Smart HTTP through `git http-backend` (CGI), behind x-access-token Basic auth."""
+        owner, name = request.path_params["owner"], request.path_params["name"]
+        repository = f"{owner}/{name}"
+        auth = request.headers.get("authorization", "")
+        ok = False
+        if auth.lower().startswith("basic "):
+            user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
+            with self.lock:
+                ok = user == "x-access-token" and self.tokens.get(password, 0) > time.time()
+        self.git_requests.append(("ok" if ok else "denied", request.url.path))
+        if not ok:
+            return Response("auth required", 401, {"WWW-Authenticate": 'Basic realm="GitHub"'})
+        if repository not in self.repos:
+            return Response("not found", 404)
+        env = {
+            "GIT_PROJECT_ROOT": str(self.repos[repository]),
+            "GIT_HTTP_EXPORT_ALL": "1",
+            "PATH_INFO": "/" + request.path_params["rest"],
+            "REQUEST_METHOD": request.method,
+            "QUERY_STRING": request.url.query,
+            "CONTENT_TYPE": request.headers.get("content-type", ""),
+            "CONTENT_LENGTH": str(len(body)),
+            "REMOTE_USER": "x-access-token",
+            "REMOTE_ADDR": "127.0.0.1",
+            "GIT_PROTOCOL": request.headers.get("git-protocol", ""),
+            "HTTP_CONTENT_ENCODING": request.headers.get("content-encoding", ""),
+            "PATH": "/usr/bin:/bin:/usr/local/bin",
+        }
+        out = subprocess.run(
+            ["git", "http-backend"], input=body, env=env, capture_output=True, check=True
+        ).stdout
+        head, _, payload = out.partition(b"\r\n\r\n")
+        if not _:
+            head, _, payload = out.partition(b"\n\n")
+        status, headers = 200, {}
+        for line in head.decode("latin-1").splitlines():
+            key, _, value = line.partition(":")
+            if key.lower() == "status":
+                status = int(value.strip().split()[0])
+            elif key:
+                headers[key] = value.strip()
+        return Response(payload, status, headers)
+
+    def asgi(self) -> Starlette:
+        async def git(request: Request) -> Response:
+            body = await request.body()
+            return await _in_thread(self.git, request, body)
+
+        return Starlette(
+            routes=[
+                Route(
+                    "/app/installations/{installation}/access_tokens",
+                    self.access_tokens,
+                    methods=["POST"],
+                ),
+                Route("/{owner}/{name}.git/{rest:path}", git, methods=["GET", "POST"]),
+                Route("/repos/{rest:path}", self.api, methods=["GET", "POST", "PATCH"]),
+            ]
+        )
+
+
+async def _in_thread(fn: Any, *args: Any) -> Any:
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(fn, *args)
+
+
+class Served:
+    """Run an ASGI app with uvicorn in a daemon thread on a free loopback port."""
+
+    def __init__(self, app: Any) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="error", lifespan="off"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> Served:
+        self.thread.start()
+        deadline = time.time() + 20
+        while not self.server.started:
+            if time.time() > deadline:
+                raise RuntimeError("server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
