@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import logging
+import threading
 from pathlib import Path
 
-from tests.service.conftest import World, embedded_service, signed
+import pytest
+
+from tests.service.conftest import REPOSITORY, World, embedded_service, signed
 
 
 def test_pull_request_gets_check_run_comment_and_reviewers(world: World, tmp_path: Path) -> None:
@@ -27,3 +32,94 @@ def test_pull_request_gets_check_run_comment_and_reviewers(world: World, tmp_pat
     assert "bob" not in requested
     assert requested, "routed reviewers are requested"
     assert gh.git_requests and all(ok == "ok" for ok, _ in gh.git_requests)
+
+
+def test_a_review_reevaluates_on_the_same_run_and_comment(world: World, tmp_path: Path) -> None:
+    runtime, client = embedded_service(world, tmp_path)
+    event = world.open_pull(7)
+    head = event["pull_request"]["head"]["sha"]
+    body, headers = signed("pull_request", event, "d-1")
+    client.post("/webhooks/github", content=body, headers=headers)
+    runtime.queue.run_pending()
+    asked = {login for _, _, req in world.github.review_requests for login in req["reviewers"]}
+    reviewer = sorted(asked)[0]
+    world.github.reviews[(REPOSITORY, 7)].append(
+        {
+            "id": 80,
+            "user": {"login": reviewer, "id": 1, "type": "User"},
+            "body": "",
+            "state": "COMMENTED",
+            "commit_id": head,
+            "submitted_at": "2024-01-02T00:00:00Z",
+        }
+    )
+    review = dict(event, action="submitted", review=world.github.reviews[(REPOSITORY, 7)][-1])
+    body, headers = signed("pull_request_review", review, "d-2")
+    assert client.post("/webhooks/github", content=body, headers=headers).status_code == 202
+    assert runtime.queue.run_pending() == 1
+    runs = [r for r in world.github.check_runs.values() if r["head_sha"] == head]
+    assert len(runs) == 1 and runs[0]["status"] == "completed"
+    comments = [c for c in world.github.comments.values() if c["number"] == 7]
+    assert len(comments) == 1
+    again = [login for _, _, req in world.github.review_requests[1:] for login in req["reviewers"]]
+    assert reviewer not in again  # already reviewed, and already asked
+
+
+def test_a_result_for_a_head_that_moved_on_is_dropped(world: World, tmp_path: Path) -> None:
+    runtime, client = embedded_service(world, tmp_path)
+    event = world.open_pull(7)
+    head = event["pull_request"]["head"]["sha"]
+    body, headers = signed("pull_request", event, "d-1")
+    client.post("/webhooks/github", content=body, headers=headers)
+    release = threading.Event()
+    world.github.stall[f"/repos/{REPOSITORY}/pulls/7/reviews"] = release
+    worker = threading.Thread(target=runtime.queue.run_pending)
+    worker.start()
+    world.github.stalled.setdefault(f"/repos/{REPOSITORY}/pulls/7/reviews", threading.Event()).wait(
+        30
+    )
+    world.github.pulls[(REPOSITORY, 7)]["head"]["sha"] = "f" * 40  # a push meanwhile
+    release.set()
+    worker.join(60)
+    (run,) = world.github.completed_runs(head)
+    assert run["conclusion"] == "neutral"
+    assert world.github.comments == {} and world.github.review_requests == []
+
+
+def test_the_token_never_reaches_config_logs_or_errors(
+    world: World, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    runtime, client = embedded_service(world, tmp_path)
+    event = world.open_pull(7)
+    body, headers = signed("pull_request", event, "d-1")
+    client.post("/webhooks/github", content=body, headers=headers)
+    with caplog.at_level(logging.DEBUG):
+        runtime.queue.run_pending()
+    (token,) = world.github.tokens
+    mirror = tmp_path / "svc" / "mirrors" / "octo-org" / "payments.git"
+    assert (mirror / "HEAD").is_file()
+    stored = b"".join(p.read_bytes() for p in mirror.rglob("*") if p.is_file())
+    assert token.encode() not in stored
+    assert base64.b64encode(f"x-access-token:{token}".encode()) not in stored
+
+    # the git server now refuses this repository: the job fails, saying so without the token
+    world.github.repos["octo-org/payments"] = tmp_path / "gone"
+    world.repo.checkout("feature")
+    newer = world.repo.commit({"src/app.py": "x = 1\n"}, "Change")
+    event = world.open_pull(7, head=newer)
+    body, headers = signed("pull_request", dict(event, action="synchronize"), "d-2")
+    client.post("/webhooks/github", content=body, headers=headers)
+    with caplog.at_level(logging.DEBUG):
+        runtime.queue.run_pending()
+    (run,) = world.github.completed_runs(newer)
+    assert run["conclusion"] == "failure" and "not analysed" in run["output"]["title"]
+    assert "git fetch" in run["output"]["summary"]
+    for secret in world.github.tokens:
+        assert secret not in run["output"]["summary"]
+        assert secret not in caplog.text
+    from sqlalchemy import text
+
+    with runtime.ctx.engine.connect() as conn:
+        errors = conn.execute(text("SELECT error FROM service_embedded_jobs")).scalars().all()
+    assert any(e and "git fetch" in e for e in errors)
+    assert not any(secret in (e or "") for e in errors for secret in world.github.tokens)
