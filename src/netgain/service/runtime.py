@@ -34,7 +34,13 @@ def ensure_procrastinate_schema(app: procrastinate.App, engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
         if not inspect(conn).has_table("procrastinate_jobs"):
-            conn.exec_driver_sql(app.schema_manager.get_schema())
+            # the driver's own cursor: without parameters psycopg leaves the `%` of the
+            # schema's SQL alone, where SQLAlchemy would read them as placeholders
+            raw = conn.connection.driver_connection
+            if raw is None:
+                raise RuntimeError("no PostgreSQL connection to create the queue schema")
+            with raw.cursor() as cursor:
+                cursor.execute(app.schema_manager.get_schema())
 
 
 def open_runtime(settings: ServiceSettings) -> Runtime:
