@@ -18,6 +18,7 @@ import pytest
 
 from tests.gitrepo import git_env
 from tests.history.conftest import NETGAIN
+from tests.pgserver import PostgresServer
 from tests.service.conftest import REPOSITORY, World, signed
 from tests.service.fakegithub import free_port
 
@@ -87,7 +88,7 @@ def _jobs(url: str) -> dict[str, int]:
         rows = conn.execute(
             "SELECT status::text, count(*) FROM procrastinate_jobs GROUP BY 1"
         ).fetchall()
-    return {status: n for status, n in rows}
+    return dict(rows)
 
 
 def _wait_done(processes: Processes, expected: int, timeout: float = 120) -> dict[str, int]:
@@ -177,3 +178,23 @@ def test_a_worker_killed_mid_job_is_replaced(world: World, processes: Processes)
         if i == run["id"] and u.get("status") == "completed"
     ]
     assert len(completions) == 1
+
+
+def test_postgres_restart_loses_nothing(
+    world: World, processes: Processes, postgres_server: PostgresServer
+) -> None:
+    base = processes.serve()
+    processes.start("worker1", "worker")
+    heads = _heads(world, 2)
+    with httpx.Client(base_url=base) as client:
+        body, headers = signed("pull_request", world.open_pull(1, head=heads[0]), "delivery-1")
+        assert client.post("/webhooks/github", content=body, headers=headers).status_code == 202
+        _wait_done(processes, 1)
+        postgres_server.restart()
+        again = client.post("/webhooks/github", content=body, headers=headers)
+        assert again.json()["outcome"] == "duplicate"  # recorded before the restart, still known
+        body, headers = signed("pull_request", world.open_pull(2, head=heads[1]), "delivery-2")
+        assert client.post("/webhooks/github", content=body, headers=headers).status_code == 202
+    assert _wait_done(processes, 2) == {"succeeded": 2}
+    for head in heads:
+        assert len(world.github.completed_runs(head)) == 1
