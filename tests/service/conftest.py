@@ -65,6 +65,8 @@ class World:
             "NETGAIN_GITHUB_WEB_URL": self.url,
             "NETGAIN_SERVICE_DIR": str(data_dir),
             "NETGAIN_GITHUB_BACKOFF": "0.01",
+            "NETGAIN_SLACK_WEBHOOK_URL": f"{self.url}/hooks/slack",
+            "NETGAIN_NOTIFY_WEBHOOK_URL": f"{self.url}/hooks/generic",
         }
         if database_url:
             env["NETGAIN_DATABASE_URL"] = database_url

@@ -61,6 +61,7 @@ class FakeGitHub:
     stalled: dict[str, threading.Event] = field(default_factory=dict)  # set when one arrived
     fail: dict[str, list[int]] = field(default_factory=dict)  # path -> statuses to answer first
     remaining: int = 5000
+    notifications: list[tuple[str, Any]] = field(default_factory=list)  # (hook name, JSON)
     lock: threading.RLock = field(default_factory=threading.RLock)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
@@ -340,8 +341,14 @@ class FakeGitHub:
             body = await request.body()
             return await _in_thread(self.git, request, body)
 
+        async def hook(request: Request) -> Response:
+            with self.lock:
+                self.notifications.append((request.path_params["name"], await request.json()))
+            return Response("ok")
+
         return Starlette(
             routes=[
+                Route("/hooks/{name}", hook, methods=["POST"]),
                 Route(
                     "/app/installations/{installation}/access_tokens",
                     self.access_tokens,

@@ -123,3 +123,19 @@ def test_the_token_never_reaches_config_logs_or_errors(
         errors = conn.execute(text("SELECT error FROM service_embedded_jobs")).scalars().all()
     assert any(e and "git fetch" in e for e in errors)
     assert not any(secret in (e or "") for e in errors for secret in world.github.tokens)
+
+
+def test_channels_hear_once_what_a_change_needs(world: World, tmp_path: Path) -> None:
+    runtime, client = embedded_service(world, tmp_path)
+    event = world.open_pull(7)
+    for delivery, action in (("d-1", "opened"), ("d-2", "labeled")):
+        body, headers = signed("pull_request", dict(event, action=action), delivery)
+        assert client.post("/webhooks/github", content=body, headers=headers).status_code == 202
+        runtime.queue.run_pending()
+    assert len(world.github.completed_runs(event["pull_request"]["head"]["sha"])) == 1
+    hooks = dict(world.github.notifications)
+    assert len(world.github.notifications) == 2  # one per channel: the second run changed nothing
+    assert "octo-org/payments#7 blocked, needs a senior, needs an owner" in hooks["slack"]["text"]
+    generic = hooks["generic"]
+    assert generic["verdict"] == "blocked" and generic["pull_request"] == 7
+    assert generic["url"].startswith(f"{world.url}/octo-org/payments/pull/7/checks?check_run_id=")

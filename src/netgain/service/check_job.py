@@ -275,5 +275,40 @@ def check_pull_request(
             json={"reviewers": users, "team_reviewers": teams},
         )
     conclusion = str(payload["conclusion"])
+    _notify(ctx, repository, number, head, doc, run_id)
     _store_decision(ctx, repository, number, head, doc, conclusion, run_id)
     return conclusion
+
+
+def _notify(
+    ctx: ServiceContext, repository: str, number: int, head: str, doc: dict[str, Any], run_id: int
+) -> None:
+    """Notify the channels when what the pull request needs changed since its last decision."""
+    from sqlalchemy import select
+
+    from netgain.service import notify
+    from netgain.service.tables import decisions
+
+    settings = ctx.settings
+    if settings.slack_webhook is None and settings.notify_webhook is None:
+        return
+    why = notify.reasons(doc)
+    with ctx.engine.connect() as conn:
+        previous = conn.execute(
+            select(decisions.c.document)
+            .where(decisions.c.repository == repository, decisions.c.number == number)
+            .order_by(decisions.c.id.desc())
+            .limit(1)
+        ).scalar()
+    if not why or (isinstance(previous, dict) and notify.reasons(previous) == why):
+        return
+    notify.send(
+        slack_url=settings.slack_webhook.get_secret_value() if settings.slack_webhook else None,
+        webhook_url=settings.notify_webhook.get_secret_value() if settings.notify_webhook else None,
+        repository=repository,
+        number=number,
+        head_sha=head,
+        verdict=str(doc.get("verdict")),
+        why=why,
+        url=f"{settings.web_url}/{repository}/pull/{number}/checks?check_run_id={run_id}",
+    )

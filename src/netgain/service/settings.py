@@ -30,6 +30,8 @@ class ServiceSettings(BaseModel):
     api_url: str = DEFAULT_API
     web_url: str = DEFAULT_WEB
     check_name: str = "netgain review gate"
+    slack_webhook: SecretStr | None = None  # Slack incoming webhook URL (it is a credential)
+    notify_webhook: SecretStr | None = None  # a generic JSON webhook
     max_body: int = Field(default=25 * 1024 * 1024, gt=0)  # GitHub caps payloads at 25 MB
     # stalled-job recovery: a worker that sent no heartbeat for this long is considered dead
     heartbeat_interval: float = Field(default=10.0, gt=0)
@@ -84,6 +86,8 @@ def from_env(env: dict[str, str] | None = None, **overrides: object) -> ServiceS
         "app_id": env.get("NETGAIN_GITHUB_APP_ID") or None,
         "private_key": _secret(env, "NETGAIN_GITHUB_PRIVATE_KEY"),
         "webhook_secret": _secret(env, "NETGAIN_WEBHOOK_SECRET"),
+        "slack_webhook": _secret(env, "NETGAIN_SLACK_WEBHOOK_URL"),
+        "notify_webhook": _secret(env, "NETGAIN_NOTIFY_WEBHOOK_URL"),
     }
     optional = {
         "data_dir": "NETGAIN_SERVICE_DIR",
