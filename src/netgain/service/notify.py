@@ -31,9 +31,9 @@ def reasons(doc: dict[str, Any]) -> list[str]:
         if rule.get("status") in ("skipped", "approved"):
             continue
         for req in rule.get("requirements", []):
-            if "design" in str(req.get("kind")) and not req.get("satisfied"):
-                if "needs a design document" not in found:
-                    found.append("needs a design document")
+            wanted = "design" in str(req.get("kind")) and not req.get("satisfied")
+            if wanted and "needs a design document" not in found:
+                found.append("needs a design document")
     return found
 
 
