@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -164,6 +165,7 @@ def main() -> None:
         for proc in procs:
             proc.wait(30)
         pg.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _load(

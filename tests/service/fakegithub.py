@@ -182,6 +182,47 @@ class FakeGitHub:
             201,
         )
 
+    async def installations(self, request: Request) -> Response:
+        auth = request.headers.get("authorization", "")
+        try:
+            jwt.decode(auth.removeprefix("Bearer "), self.public_key, algorithms=["RS256"])
+        except jwt.PyJWTError:
+            return self._error(401, "A JSON web token could not be decoded")
+        page = int(request.query_params.get("page", "1"))
+        items = [
+            {
+                "id": self.installation_id,
+                "account": {"login": "octo-org", "type": "Organization"},
+                "app_id": int(self.app_id),
+                "target_type": "Organization",
+            }
+        ]
+        return self._json(items if page == 1 else [])
+
+    async def installation_repositories(self, request: Request) -> Response:
+        if not self._token_ok(request):
+            return self._error(401, "Bad credentials")
+        per_page = int(request.query_params.get("per_page", "30"))
+        page = int(request.query_params.get("page", "1"))
+        names = sorted(self.repos)[(page - 1) * per_page : page * per_page]
+        repositories = [
+            {
+                "id": i,
+                "full_name": n,
+                "name": n.split("/")[1],
+                "private": True,
+                "default_branch": "main",
+            }
+            for i, n in enumerate(names)
+        ]
+        return self._json(
+            {
+                "total_count": len(self.repos),
+                "repository_selection": "all",
+                "repositories": repositories,
+            }
+        )
+
     async def api(self, request: Request) -> Response:
         path = request.url.path
         hooked = await _in_thread(self._hooks, path)
@@ -349,6 +390,10 @@ class FakeGitHub:
         return Starlette(
             routes=[
                 Route("/hooks/{name}", hook, methods=["POST"]),
+                Route("/app/installations", self.installations, methods=["GET"]),
+                Route(
+                    "/installation/repositories", self.installation_repositories, methods=["GET"]
+                ),
                 Route(
                     "/app/installations/{installation}/access_tokens",
                     self.access_tokens,

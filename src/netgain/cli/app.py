@@ -51,6 +51,7 @@ COMMAND_MODULES = {
     "risk": "risk",
     "serve": "serve",
     "worker": "serve",
+    "org": "serve",
 }
 
 

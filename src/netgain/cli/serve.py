@@ -10,7 +10,8 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    """Attach `netgain serve` and `netgain worker` to the root app."""
+    """Attach `netgain serve`, `netgain worker` and `netgain org` to the root app."""
+    app.add_typer(org_app, name="org")
 
     @app.command()
     def serve(
@@ -70,3 +71,37 @@ def register(app: typer.Typer) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         runtime = open_runtime(from_env(data_dir=data_dir))
         asyncio.run(run_worker(runtime, concurrency))
+
+
+org_app = typer.Typer(help="The GitHub App's installations (netgain service).")
+
+
+@org_app.command("sync")
+def org_sync(
+    installation: int | None = typer.Option(
+        None, "--installation", help="Only this installation id (default: every installation)."
+    ),
+    run: bool = typer.Option(
+        False,
+        "--run",
+        help="Embedded default only: run the queued backfills in this process now.",
+    ),
+    data_dir: Path | None = typer.Option(None, "--data-dir", help="As for serve."),
+) -> None:
+    """Queue a backfill (ingest, SZZ, risk training) of every repository the app can reach."""
+    from netgain.service.org_sync import sync
+    from netgain.service.queue import EmbeddedQueue
+    from netgain.service.runtime import open_runtime
+    from netgain.service.settings import from_env
+
+    runtime = open_runtime(from_env(data_dir=data_dir))
+    report = sync(runtime, installation)
+    typer.echo(
+        f"{report.repositories} repositories in {len(report.installations)} installation(s): "
+        f"{report.queued} backfill(s) queued, {report.already_waiting} already waiting"
+    )
+    if run:
+        if not isinstance(runtime.queue, EmbeddedQueue):
+            raise typer.BadParameter("--run is for the embedded default; workers run the queue")
+        typer.echo(f"{runtime.queue.run_pending()} job(s) run")
+    runtime.ctx.close()

@@ -70,12 +70,14 @@ def check_job(installation: int, repository: str, number: int, head_sha: str) ->
     )
 
 
-def ingest_job(installation: int, repository: str) -> JobRequest:
+def ingest_job(installation: int, repository: str, *, backfill: bool = False) -> JobRequest:
+    """Ingest (a push) or backfill (ingest, SZZ, risk training) of one repository."""
+    kind = "backfill" if backfill else "ingest"
     return JobRequest(
         INGEST,
-        {"installation_id": installation, "repository": repository},
+        {"installation_id": installation, "repository": repository, "backfill": backfill},
         lock=f"repo:{repository}",
-        queueing_lock=f"ingest:{repository}",
+        queueing_lock=f"{kind}:{repository}",
     )
 
 
@@ -161,7 +163,7 @@ def route(event: str, payload: Any) -> Routed:
         else:
             added = _repositories(payload, "repositories_added")
             removed = _repositories(payload, "repositories_removed")
-        jobs = [ingest_job(installation, name) for name in added]
+        jobs = [ingest_job(installation, name, backfill=True) for name in added]
         jobs += [JobRequest(FORGET, {"repository": name}, lock=f"repo:{name}") for name in removed]
         return Routed(jobs, ignored=None if jobs else f"{event} action {action!r}")
     return Routed(ignored=f"event {event!r} is not handled")

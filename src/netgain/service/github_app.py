@@ -142,6 +142,45 @@ class GitHubApp:
             installation_id=installation_id,
         )
 
+    def installations(self) -> list[int]:
+        """The ids of the app's installations (`GET /app/installations`, as the app)."""
+        ids: list[int] = []
+        page = 1
+        while True:
+            response = self._send(
+                "GET",
+                "/app/installations",
+                auth=f"Bearer {app_jwt(self.app_id, self._key)}",
+                installation_id=None,
+                params={"per_page": 100, "page": page},
+            )
+            items = response.json()
+            if not isinstance(items, list):
+                raise GitHubError("GET /app/installations: expected a JSON list")
+            ids += [int(i["id"]) for i in items if isinstance(i, dict) and "id" in i]
+            if len(items) < 100:
+                return ids
+            page += 1
+
+    def repositories(self, installation_id: int) -> list[str]:
+        """The full names of the repositories an installation can reach."""
+        names: list[str] = []
+        page = 1
+        while True:
+            body = self.request(
+                installation_id,
+                "GET",
+                "/installation/repositories",
+                params={"per_page": 100, "page": page},
+            ).json()
+            items = body.get("repositories") if isinstance(body, dict) else None
+            if not isinstance(items, list):
+                raise GitHubError("GET /installation/repositories: expected repositories")
+            names += [str(r["full_name"]) for r in items if isinstance(r, dict)]
+            if len(items) < 100:
+                return names
+            page += 1
+
     def paginate(
         self, installation_id: int, path: str, params: dict[str, Any] | None = None
     ) -> Iterator[Any]:

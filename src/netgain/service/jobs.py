@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import shutil
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from netgain.service import events
 from netgain.service.context import ServiceContext
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
-def ingest_repository(ctx: ServiceContext, *, installation_id: int, repository: str) -> str:
-    """Incremental ingest of the default branch into the shared store (push, backfill)."""
+
+def ingest_repository(
+    ctx: ServiceContext, *, installation_id: int, repository: str, backfill: bool = False
+) -> str:
+    """Incremental ingest of the default branch into the shared store (a push); with `backfill`
+    (an installation added the repository, `netgain org sync`) also SZZ labelling of the fixes
+    not analysed yet and training of the repository's risk model."""
     from netgain.cli.history import open_workspace, run_ingest
     from netgain.service import mirror
 
@@ -27,9 +35,24 @@ def ingest_repository(ctx: ServiceContext, *, installation_id: int, repository: 
     ws = open_workspace(path, ctx.settings.store_url)
     try:
         report = run_ingest(ws, [f"refs/heads/{branch}"], quiet=True)
+        trained = _label_and_train(ws.root, ws.engine, report.repository_id) if backfill else ""
     finally:
         ws.engine.dispose()
-    return f"ingested {repository} ({len(report.problems)} problem(s))"
+    return f"ingested {repository} ({len(report.problems)} problem(s)){trained}"
+
+
+def _label_and_train(root: Path, engine: Engine, repository_id: int) -> str:
+    """SZZ over the new fixes, then the risk model (saved in the mirror's .netgain)."""
+    from netgain.risk.service import MODEL_FILE, label_history
+    from netgain.risk.train import TooLittleHistoryError, train
+
+    labelled = label_history(root, engine, repository_id)
+    try:
+        model = train(labelled.data, 90.0)
+    except TooLittleHistoryError as exc:
+        return f"; {labelled.fixes} fix(es) labelled; no model: {exc}"
+    model.save(root / MODEL_FILE)
+    return f"; {labelled.fixes} fix(es) labelled; model {model.kind} trained"
 
 
 def forget_repository(ctx: ServiceContext, *, repository: str) -> str:

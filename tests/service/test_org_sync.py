@@ -1,0 +1,27 @@
+"""`netgain org sync` as a user runs it: every installed repository backfilled into the store."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from tests.gitrepo import git_env
+from tests.history.conftest import NETGAIN
+from tests.service.conftest import World
+
+
+def test_org_sync_backfills_every_installed_repository(world: World, tmp_path: Path) -> None:
+    env = git_env()
+    env.update(world.env(tmp_path / "svc"))
+    proc = subprocess.run(
+        [NETGAIN, "org", "sync", "--run"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "1 repositories in 1 installation(s): 1 backfill(s) queued" in proc.stdout
+    assert "1 job(s) run" in proc.stdout
+    with sqlite3.connect(tmp_path / "svc" / "netgain.db") as db:
+        commits = db.execute("SELECT count(*) FROM commits").fetchone()[0]
+        status = db.execute("SELECT status, error FROM service_embedded_jobs").fetchall()
+    assert status == [("succeeded", None)]
+    assert commits == len(world.repo.git("rev-list", "main").split())
