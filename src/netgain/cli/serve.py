@@ -95,7 +95,11 @@ def org_sync(
     from netgain.service.settings import from_env
 
     runtime = open_runtime(from_env(data_dir=data_dir))
-    report = sync(runtime, installation)
+    if runtime.procrastinate is not None:
+        with runtime.procrastinate.open():
+            report = sync(runtime, installation)
+    else:
+        report = sync(runtime, installation)
     typer.echo(
         f"{report.repositories} repositories in {len(report.installations)} installation(s): "
         f"{report.queued} backfill(s) queued, {report.already_waiting} already waiting"
