@@ -139,3 +139,39 @@ def test_channels_hear_once_what_a_change_needs(world: World, tmp_path: Path) ->
     generic = hooks["generic"]
     assert generic["verdict"] == "blocked" and generic["pull_request"] == 7
     assert generic["url"].startswith(f"{world.url}/octo-org/payments/pull/7/checks?check_run_id=")
+
+
+def _merge_group(world: World, head: str, ref: str) -> dict[str, object]:
+    world.repo.update_ref(f"refs/heads/{ref}", head)
+    return {
+        "action": "checks_requested",
+        "merge_group": {
+            "head_sha": head,
+            "head_ref": f"refs/heads/{ref}",
+            "base_sha": world.repo.git("rev-parse", "main"),
+            "base_ref": "refs/heads/main",
+            "head_commit": {"id": head, "message": "Merge queue"},
+        },
+        "repository": {"full_name": REPOSITORY, "default_branch": "main"},
+        "installation": {"id": world.github.installation_id},
+    }
+
+
+def test_merge_groups_never_wait_and_blocked_ones_fail(world: World, tmp_path: Path) -> None:
+    runtime, client = embedded_service(world, tmp_path)
+    blocked = world.repo.git("rev-parse", "feature")
+    world.repo.checkout("main")
+    world.repo.branch("clean")
+    world.repo.checkout("clean")
+    clean = world.repo.commit(
+        {"README.md": "# payments\n"}, "Document", author=("Ada", "ada@example.com")
+    )
+    for n, head in enumerate((blocked, clean)):
+        event = _merge_group(world, head, f"gh-readonly-queue/main/pr-{n}-{head[:8]}")
+        body, headers = signed("merge_group", event, f"mg-{n}")
+        assert client.post("/webhooks/github", content=body, headers=headers).status_code == 202
+    assert runtime.queue.run_pending() == 2
+    (failed,) = world.github.completed_runs(blocked)
+    assert failed["conclusion"] == "failure"
+    (passed,) = world.github.completed_runs(clean)
+    assert passed["conclusion"] == "success", passed["output"]

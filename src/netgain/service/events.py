@@ -112,7 +112,9 @@ def _rerequested(payload: dict[str, Any], key: str) -> Routed:
 
 
 def _repositories(payload: dict[str, Any], key: str) -> list[str]:
-    items = payload.get(key) or []
+    items = payload.get(key)
+    if items is None:
+        return []
     if not isinstance(items, list):
         raise MalformedPayloadError(f"payload field {key} must be list")
     return [_field(item, "full_name", kind=str) for item in items]
@@ -153,6 +155,7 @@ def route(event: str, payload: Any) -> Routed:
             "repository": repository,
             "head_sha": _field(group, "head_sha", kind=str),
             "base_sha": _field(group, "base_sha", kind=str),
+            "head_ref": _field(group, "head_ref", kind=str),
         }
         return Routed([JobRequest(MERGE_GROUP, args, lock=f"repo:{repository}")])
     if event in {"installation", "installation_repositories"}:

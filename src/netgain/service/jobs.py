@@ -65,7 +65,13 @@ def forget_repository(ctx: ServiceContext, *, repository: str) -> str:
 
 
 def check_merge_group(
-    ctx: ServiceContext, *, installation_id: int, repository: str, head_sha: str, base_sha: str
+    ctx: ServiceContext,
+    *,
+    installation_id: int,
+    repository: str,
+    head_sha: str,
+    base_sha: str,
+    head_ref: str,
 ) -> str:
     """A merge queue's group: scan what the group adds; approvals were given on each pull request.
 
@@ -90,7 +96,7 @@ def check_merge_group(
             repository,
             web_url=ctx.settings.web_url,
             token=ctx.github.installation_token(installation_id),
-            refs=[],
+            refs=[head_ref],
             want=[base_sha, head_sha],
         )
         doc = _gate(ctx, path, base_sha, head_sha, None, [], repository)
@@ -115,7 +121,9 @@ def check_merge_group(
 def run_job(ctx: ServiceContext, task: str, args: dict[str, Any]) -> str:
     """Run one job by task name (the same code under Procrastinate and the embedded queue)."""
     from netgain.service.check_job import check_pull_request
+    from netgain.service.mirror import check_name
 
+    check_name(str(args.get("repository")))  # API paths and mirror paths are built from it
     if task == events.CHECK:
         return check_pull_request(ctx, **args)
     if task == events.INGEST:
