@@ -1,0 +1,155 @@
+"""Calls and name references on the added lines of a parsed file, with their argument nodes.
+
+Only nodes whose lines intersect the added lines are visited, so a one-line change in a large
+file costs one pass over the nodes it touches. Comments are skipped and string literals yield no
+names (only code inside an interpolation does), so neither can trigger a signal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from netgain.analysis.polyglot.grammars import Grammar
+from netgain.analysis.polyglot.imports import qualify, text
+
+# Declarations that name the file's own package or namespace: not a use of it.
+_OWN_NAMES = frozenset(
+    {"package_clause", "package_declaration", "namespace_definition", "namespace_declaration",
+     "file_scoped_namespace_declaration", "module", "internal_module"}
+)  # fmt: skip
+_SKIP = frozenset({"comment", "line_comment", "block_comment", "heredoc_body"})
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """A call (`arguments` set) or a reference to a name chain such as `Jwts.builder`."""
+
+    line: int
+    end: int
+    chain: tuple[str, ...] | None  # None when the callee is not a plain name chain
+    method: str  # the last name: the method called or member read
+    arguments: tuple[Node, ...] | None
+
+
+def _lines(node: Node) -> tuple[int, int]:
+    return node.start_point[0] + 1, node.end_point[0] + 1
+
+
+def chain(grammar: Grammar, node: Node | None) -> tuple[str, ...] | None:
+    """`a.b.C` as ("a", "b", "C") for member/scope chains of plain names, else None."""
+    if node is None:
+        return None
+    kind = node.type
+    if kind in ("parenthesized_expression", "argument"):
+        inner = node.named_children
+        return chain(grammar, inner[-1]) if inner else None
+    if kind in {"generic_name", "generic_type"}:
+        first = node.named_children[0] if node.named_children else None
+        return chain(grammar, first)
+    if kind in grammar.names:
+        name = qualify(text(node).removeprefix("global::"))
+        return tuple(name.split(".")) if name else None
+    if kind in grammar.members:
+        obj_field, member_field = grammar.members[kind]
+        if not obj_field:
+            parts: list[str] = []
+            for child in node.named_children:
+                sub = chain(grammar, child)
+                if sub is None:
+                    return None
+                parts.extend(sub)
+            return tuple(parts) or None
+        obj = chain(grammar, node.child_by_field_name(obj_field))
+        member = node.child_by_field_name(member_field)
+        if obj is None or member is None:
+            return None
+        return (*obj, text(member))
+    if kind == "call" and node.child_by_field_name("arguments") is None:  # Ruby `a.b`
+        receiver = node.child_by_field_name("receiver")
+        method = node.child_by_field_name("method")
+        base = chain(grammar, receiver) if receiver is not None else ()
+        if base is None or method is None:
+            return None
+        return (*base, text(method))
+    return None
+
+
+def _callee(grammar: Grammar, node: Node) -> tuple[tuple[str, ...] | None, str, Node | None]:
+    """(name chain of the callee, method name, arguments node) of a call node."""
+    callee_field, args_field = grammar.calls[node.type]
+    args = node.child_by_field_name(args_field) if args_field else None
+    if not callee_field:  # PHP `new X(...)`: the class is the first named child
+        named = [c for c in node.named_children if c.type != "arguments"]
+        args = next((c for c in node.named_children if c.type == "arguments"), None)
+        callee = named[0] if named else None
+        names = chain(grammar, callee)
+        return names, names[-1] if names else "", args
+    target = node.child_by_field_name(callee_field)
+    method_field = grammar.method_field.get(node.type)
+    if method_field:
+        method = text(node.child_by_field_name(method_field))
+        if target is None:
+            return (method,), method, args
+        base = chain(grammar, target)
+        return (None if base is None else (*base, method)), method, args
+    names = chain(grammar, target)
+    if names is not None:
+        return names, names[-1], args
+    # `f().g(...)`: the method is the member name of a member access that is no plain chain
+    if target is not None and target.type in grammar.members:
+        member = grammar.members[target.type][1]
+        return None, text(target.child_by_field_name(member)) if member else "", args
+    return None, "", args
+
+
+def arguments(node: Node | None) -> tuple[Node, ...]:
+    """The argument expressions (unwrapping PHP's and C#'s `argument` nodes)."""
+    if node is None:
+        return ()
+    out = []
+    for child in node.named_children:
+        inner = (
+            child.named_children[-1] if child.type == "argument" and child.named_children else child
+        )
+        if inner.type not in _SKIP:
+            out.append(inner)
+    return tuple(out)
+
+
+def uses(grammar: Grammar, root: Node, added: set[int]) -> Iterator[Use]:
+    """Calls and outermost name chains that start or end on an added line."""
+    if not added:
+        return
+    low, high = min(added), max(added)
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, is_callee = stack.pop()
+        start, end = _lines(node)
+        if end < low or start > high or node.type in _SKIP:
+            continue
+        if not any(n in added for n in range(start, end + 1)):
+            continue
+        kind = node.type
+        children = list(node.children)
+        if kind in grammar.calls:
+            names, method, args = _callee(grammar, node)
+            callee_end = node.start_point[0] + 1
+            if args is not None:
+                callee_end = max(callee_end, args.start_point[0] + 1)
+            yield Use(start, callee_end, names, method, arguments(args))
+            callee_field = grammar.calls[kind][0]
+            callee = node.child_by_field_name(callee_field) if callee_field else None
+            stack.extend((c, c == callee and names is not None) for c in reversed(children))
+            continue
+        if is_callee:
+            continue  # a plain name chain, already reported as the call's name
+        if kind in grammar.names or kind in grammar.members:
+            names = chain(grammar, node)
+            parent = node.parent
+            if names is not None and (parent is None or parent.type not in _OWN_NAMES):
+                yield Use(start, end, names, names[-1], None)
+                continue
+        stack.extend((c, False) for c in reversed(children))

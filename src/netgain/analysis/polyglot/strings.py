@@ -1,0 +1,80 @@
+"""Is an argument a string built in code, and what literal text does it hold?
+
+Raw SQL is a signal when a query method receives text assembled at run time: a template literal
+or interpolated string with substitutions, a concatenation with a string literal, or a format
+call (`String.format`, `fmt.Sprintf`, `sprintf`, `string.Format`) with a literal format and
+arguments. A plain literal, with or without placeholders, is parameterised SQL and not built.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from netgain.analysis.polyglot.extract import arguments, chain
+from netgain.analysis.polyglot.grammars import Grammar
+from netgain.analysis.polyglot.imports import text
+
+# A statement, not a keyword: "delete" in "/api/delete/${id}" is not SQL.
+SQL_STATEMENT = re.compile(
+    r"\b(select\b[\s\S]+?\bfrom|insert\s+into|update\b[\s\S]+?\bset|delete\s+from|"
+    r"create\s+(table|index|view)|drop\s+(table|index|view)|alter\s+table|merge\s+into|"
+    r"truncate\s+table|exec(ute)?\s+\w)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StringShape:
+    built: bool  # assembled at run time
+    how: str  # "template", "concatenation", "format:<callee>", "literal"
+    literal: str  # the literal text it contains (for the SQL test)
+
+
+def _unwrap(node: Node) -> Node:
+    while node.type in ("parenthesized_expression", "argument") and node.named_children:
+        node = node.named_children[-1]
+    return node
+
+
+def shape(grammar: Grammar, node: Node, formats: frozenset[str]) -> StringShape | None:
+    """The shape of `node` if it is string-valued as far as syntax shows, else None."""
+    node = _unwrap(node)
+    if node.type in grammar.strings:
+        interpolated = any(c.type in grammar.interpolations for c in node.named_children)
+        return StringShape(interpolated, "interpolation" if interpolated else "literal", text(node))
+    concat_type, operators = grammar.concat
+    if node.type == concat_type:
+        operator = node.child_by_field_name("operator")
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if operator is None or text(operator) not in operators or left is None or right is None:
+            return None
+        sides = [shape(grammar, left, formats), shape(grammar, right, formats)]
+        known = [s for s in sides if s is not None]
+        if not known:
+            return None
+        how = "format:%" if text(operator) == "%" else "concatenation"
+        built = any(s is None or s.built for s in sides)  # "a" + "b" is a constant
+        return StringShape(built, how, " ".join(s.literal for s in known))
+    if node.type in grammar.calls:
+        callee_field, args_field = grammar.calls[node.type]
+        method_field = grammar.method_field.get(node.type)
+        target = node.child_by_field_name(callee_field) if callee_field else None
+        names = chain(grammar, target)
+        if method_field:
+            method = text(node.child_by_field_name(method_field))
+            names = (method,) if target is None else (None if names is None else (*names, method))
+            if target is not None and method == "formatted":  # Java "...".formatted(x)
+                inner = shape(grammar, target, formats)
+                if inner is not None and not inner.built:
+                    return StringShape(True, "format:formatted", inner.literal)
+        args = arguments(node.child_by_field_name(args_field) if args_field else None)
+        if names is None or ".".join(names) not in formats or len(args) < 2:
+            return None
+        first = shape(grammar, args[0], formats)
+        if first is None:
+            return None
+        return StringShape(True, f"format:{'.'.join(names)}", first.literal)
+    return None

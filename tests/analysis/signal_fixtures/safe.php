@@ -1,0 +1,16 @@
+<?php
+namespace App\Http\Controllers;
+
+// $pdo->query("SELECT * FROM users WHERE id = $id"); JWT::encode($p, $k)
+class UserController
+{
+    public function show($pdo, $id)
+    {
+        $doc = "use Firebase\JWT\JWT; password_hash(\$x) and \$_SESSION";
+        $stmt = $pdo->prepare("SELECT * FROM users WHERE id = ?");
+        $stmt->execute([$id]);
+        $label = "user $id";
+        $rows = DB::select('SELECT * FROM users WHERE id = ?', [$id]);
+        return $rows;
+    }
+}

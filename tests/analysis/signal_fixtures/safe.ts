@@ -1,0 +1,12 @@
+// jwt.sign(payload) and db.query(`SELECT * FROM t WHERE id = ${id}`) in a comment
+import { sign } from "./local-signing";
+const doc = "call jwt.sign() or require('jsonwebtoken') and stripe.charges.create()";
+
+export async function list(db: Pool, id: string, api: Client) {
+  const rows = await db.query("SELECT * FROM users WHERE id = $1", [id]);
+  const text = `SELECT * FROM users WHERE id = ${id}`.length;
+  await api.get(`/api/delete/${id}`);
+  const signed = sign(id);
+  const total = "a" + "b";
+  return db.query(`SELECT count(*) FROM users`);
+}
