@@ -70,6 +70,7 @@ def test_raw_sql_detail_names_how_the_text_was_built() -> None:
         "SqlCommand(concatenation)",
         "db.Users.FromSqlRaw(interpolation)",
         "db.Database.ExecuteSqlRaw(format:string.Format)",
+        "SqlCommand(concatenation in sql)",  # built a line before, in a local variable
     }
 
 

@@ -11,6 +11,8 @@ public class UsersController : Controller
         var users = db.Users.FromSqlRaw("SELECT * FROM Users WHERE Name = {0}", id);
         var same = db.Users.FromSqlInterpolated($"SELECT * FROM Users WHERE Name = {id}");
         var label = $"user {id}";
+        var sql = "SELECT * FROM Users WHERE Name = @name";
+        var cmd = new SqlCommand(sql, conn);
         return Ok(users);
     }
 }

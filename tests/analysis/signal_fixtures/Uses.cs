@@ -16,6 +16,8 @@ public class AuthController : Controller
         db.Users.FromSqlRaw($"SELECT * FROM Users WHERE Name = '{id}'"); // expect: raw_sql
         db.Database.ExecuteSqlRaw(string.Format("DELETE FROM Users WHERE Id = {0}", id)); // expect: raw_sql
         var service = new ChargeService(); // expect: payments
+        var sql = "SELECT * FROM Users WHERE Name = '" + id + "'";
+        var reader = new SqlCommand(sql, conn); // expect: raw_sql
         return Ok();
     }
 }

@@ -14,6 +14,8 @@ class Uses {
     jdbc.queryForList(String.format("SELECT name FROM users WHERE id = %s", id)); // expect: raw_sql
     req.getSession().setAttribute("user", id); // expect: session
     Stripe.apiKey = key; // expect: payments
+    String query = "SELECT * FROM user_data WHERE last_name = '" + id + "'";
+    stmt.executeQuery(query); // expect: raw_sql
     return t;
   }
 }

@@ -13,4 +13,6 @@ func Find(db *sql.DB, id string) {
 	msg := fmt.Sprintf("SELECT * FROM users WHERE id = '%s'", id)
 	fmt.Println(msg, rows)
 	db.QueryRow(`SELECT name FROM users WHERE id = ?`, id)
+	q := "SELECT * FROM users WHERE name = $1"
+	db.Query(q, id)
 }

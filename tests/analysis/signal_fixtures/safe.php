@@ -1,5 +1,5 @@
 <?php
-namespace App\Http\Controllers;
+namespace App\Http\Controllers\Auth;
 
 // $pdo->query("SELECT * FROM users WHERE id = $id"); JWT::encode($p, $k)
 class UserController
@@ -11,6 +11,8 @@ class UserController
         $stmt->execute([$id]);
         $label = "user $id";
         $rows = DB::select('SELECT * FROM users WHERE id = ?', [$id]);
+        $sql = "SELECT * FROM users WHERE name = ?";
+        $again = $pdo->prepare($sql);
         return $rows;
     }
 }

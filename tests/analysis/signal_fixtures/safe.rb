@@ -8,5 +8,12 @@ class UsersController < ApplicationController
     User.find_by_sql(["SELECT * FROM users WHERE name = ?", params[:name]])
     label = "user #{params[:name]}"
     items.select { |i| i.active? }
+    sql = "SELECT * FROM users WHERE name = $1"
+    ActiveRecord::Base.connection.exec_query(sql, "q", [name])
+    config.assets.digest = true
+    jwt = params[:token]
+    verify_access!(jwt)
+    expected = digest(body)
+    Rails.cache.fetch(key).session
   end
 end

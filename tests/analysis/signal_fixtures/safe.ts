@@ -8,5 +8,9 @@ export async function list(db: Pool, id: string, api: Client) {
   await api.get(`/api/delete/${id}`);
   const signed = sign(id);
   const total = "a" + "b";
+  square.setAttribute("x", 2); // an unbound local named like a payment SDK
+
+  const sql = "SELECT * FROM users WHERE name = $1";
+  await db.query(sql, [name]);
   return db.query(`SELECT count(*) FROM users`);
 }

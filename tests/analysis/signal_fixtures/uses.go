@@ -19,5 +19,7 @@ func Login(db *sql.DB, id string) {
 	stripe.Key = key // expect: payments
 	rows, _ := db.Query(fmt.Sprintf("SELECT * FROM users WHERE id = '%s'", id)) // expect: raw_sql
 	db.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = "+id) // expect: raw_sql
+	q := "SELECT * FROM users WHERE name = '" + id + "'"
+	db.Query(q) // expect: raw_sql
 	_, _, _, _ = tok, sum, hash, store
 }

@@ -19,6 +19,9 @@ class AuthController
         $more = mysqli_query($conn, "SELECT * FROM orders WHERE user = '" . $id . "'"); // expect: raw_sql
         $users = DB::select(sprintf("SELECT * FROM users WHERE id = %d", $id)); // expect: raw_sql
         $q = DB::table('users')->whereRaw("name = '" . $request->name . "'")->get(); // expect: raw_sql
+        $sql = "SELECT * FROM users WHERE name = '" . $request->name . "'";
+        $sql .= " AND active = 1";
+        $found = $pdo->query($sql); // expect: raw_sql
         return $token;
     }
 }

@@ -13,5 +13,7 @@ class SessionsController < ApplicationController
     User.find_by_sql("SELECT * FROM users WHERE name = '#{params[:name]}'") # expect: raw_sql
     User.where("name = '#{params[:name]}'") # expect: raw_sql
     ActiveRecord::Base.connection.execute("DELETE FROM users WHERE id = " + params[:id]) # expect: raw_sql
+    sql = "SELECT * FROM users WHERE name = '" + params[:name] + "'"
+    ActiveRecord::Base.connection.exec_query(sql) # expect: raw_sql
   end
 end

@@ -1,7 +1,7 @@
 """Signal definitions per language, read from `polyglot/data/<language>.toml`.
 
 Each family lists `apis` (qualified-name prefixes: modules, packages, namespaces, classes, as the
-language spells them), optional `members` (method or property names that count on any
+language spells them), optional `imports` (names that count on import lines only), optional `members` (method or property names that count on any
 receiver, kept for names specific enough) and `history`, the POSIX ERE that `git log -G` uses to
 ask whether an author wrote such code before. `[raw_sql]` names the query methods and format
 functions of the language's drivers and ORMs. Family names are the ones `analysis.signals`
@@ -24,6 +24,7 @@ class FamilyDef:
     apis: tuple[str, ...]
     members: frozenset[str]
     history: str
+    imports: tuple[str, ...] = ()  # count on import lines only (Ruby's lowercase `require` names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,11 @@ class LanguageDefs:
     name: str
     families: dict[str, FamilyDef]
     raw_sql: RawSqlDef
+    # Whether a name no import binds can still be an API: yes where fully qualified names and
+    # global constants are the norm (Java, C#, PHP, Ruby); no in JavaScript and Go, where an
+    # unbound `square` is a local variable (except the listed `globals`, e.g. Web Crypto).
+    resolve_unbound: bool = True
+    globals: frozenset[str] = frozenset()
 
 
 class DefinitionError(ValueError):
@@ -70,6 +76,7 @@ def load(stem: str) -> LanguageDefs:
             _strings(table, "apis", where),
             frozenset(_strings(table, "members", where)),
             history,
+            _strings(table, "imports", where),
         )
     sql = data.get("raw_sql", {})
     return LanguageDefs(
@@ -81,6 +88,8 @@ def load(stem: str) -> LanguageDefs:
             frozenset(_strings(sql, "raw_methods", where)),
             frozenset(_strings(sql, "format_functions", where)),
         ),
+        bool(data.get("resolve_unbound", True)),
+        frozenset(_strings(data, "globals", where)),
     )
 
 

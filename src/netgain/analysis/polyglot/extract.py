@@ -7,6 +7,7 @@ names (only code inside an interpolation does), so neither can trigger a signal.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -119,21 +120,49 @@ def arguments(node: Node | None) -> tuple[Node, ...]:
     return tuple(out)
 
 
+def touches(added: list[int], start: int, end: int) -> bool:
+    """Whether the sorted line numbers `added` hold one in start..end."""
+    at = bisect_left(added, start)
+    return at < len(added) and added[at] <= end
+
+
+def _name_children(grammar: Grammar, node: Node) -> set[int]:
+    """Ids of the children that only *name* something (a method, a member, a declared
+    package): visiting them alone would read `x.digest` as a use of `digest`."""
+    kind = node.type
+    skip: set[int] = set()
+    fields: list[str] = []
+    if kind in grammar.calls:
+        fields.append(grammar.method_field.get(kind, ""))
+    if kind in grammar.members:
+        fields.append(grammar.members[kind][1])
+    for name in fields:
+        child = node.child_by_field_name(name) if name else None
+        if child is not None:
+            skip.add(child.id)
+    if kind in _OWN_NAMES:
+        declared = node.child_by_field_name("name")
+        if declared is not None:
+            skip.add(declared.id)
+        elif kind in ("package_clause", "package_declaration"):
+            skip.update(c.id for c in node.children)
+    return skip
+
+
 def uses(grammar: Grammar, root: Node, added: set[int]) -> Iterator[Use]:
-    """Calls and outermost name chains that start or end on an added line."""
-    if not added:
+    """Calls and outermost name chains on lines that intersect the added lines."""
+    lines = sorted(added)
+    if not lines:
         return
-    low, high = min(added), max(added)
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, is_callee = stack.pop()
         start, end = _lines(node)
-        if end < low or start > high or node.type in _SKIP:
-            continue
-        if not any(n in added for n in range(start, end + 1)):
+        if node.type in _SKIP or not touches(lines, start, end):
             continue
         kind = node.type
-        children = list(node.children)
+        skip = _name_children(grammar, node)
+        children = [c for c in node.children if c.id not in skip]
         if kind in grammar.calls:
             names, method, args = _callee(grammar, node)
             callee_end = node.start_point[0] + 1
@@ -148,8 +177,7 @@ def uses(grammar: Grammar, root: Node, added: set[int]) -> Iterator[Use]:
             continue  # a plain name chain, already reported as the call's name
         if kind in grammar.names or kind in grammar.members:
             names = chain(grammar, node)
-            parent = node.parent
-            if names is not None and (parent is None or parent.type not in _OWN_NAMES):
+            if names is not None:
                 yield Use(start, end, names, names[-1], None)
                 continue
         stack.extend((c, False) for c in reversed(children))

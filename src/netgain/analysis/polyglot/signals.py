@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from netgain.analysis.polyglot.definitions import LanguageDefs, load
-from netgain.analysis.polyglot.extract import Use, uses
+from netgain.analysis.polyglot.extract import Use, touches, uses
 from netgain.analysis.polyglot.grammars import GRAMMARS, Grammar, grammar_for, parser
 from netgain.analysis.polyglot.imports import Imports, read_imports
-from netgain.analysis.polyglot.strings import SQL_STATEMENT, shape
+from netgain.analysis.polyglot.strings import SQL_STATEMENT, shape, through_variable
 from netgain.analysis.signals import Signal
 
 
@@ -35,23 +35,29 @@ def _matches(name: str, prefix: str) -> bool:
     return name == prefix or name.startswith((prefix + ".", prefix + "/"))
 
 
-def _candidates(names: tuple[str, ...], imports: Imports) -> list[tuple[str, str | None]]:
+def _candidates(
+    names: tuple[str, ...], imports: Imports, defs: LanguageDefs
+) -> list[tuple[str, str | None]]:
     """(qualified name, namespace it was guessed from or None) for a name chain."""
     head, rest = names[0], names[1:]
     bound = imports.bindings.get(head)
     if bound is not None:
         return [(".".join((bound, *rest)), None)]
     joined = ".".join(names)
-    return [(joined, None)] + [(f"{ns}.{joined}", ns) for ns in imports.namespaces]
+    guesses: list[tuple[str, str | None]] = [(f"{ns}.{joined}", ns) for ns in imports.namespaces]
+    if defs.resolve_unbound or head in defs.globals:
+        return [(joined, None), *guesses]
+    return guesses
 
 
 def _api_families(
-    defs: LanguageDefs, candidates: Iterable[tuple[str, str | None]]
+    defs: LanguageDefs, candidates: Iterable[tuple[str, str | None]], *, on_import: bool = False
 ) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for name, namespace in candidates:
         for family in defs.families.values():
-            for prefix in family.apis:
+            prefixes = (*family.apis, *family.imports) if on_import else family.apis
+            for prefix in prefixes:
                 # through a namespace-wide import, only an API listed *inside* the namespace
                 # counts: `using System.Security.Cryptography;` does not make every call crypto
                 if namespace is not None and (
@@ -77,7 +83,9 @@ def _raw_sql(grammar: Grammar, defs: LanguageDefs, use: Use) -> tuple[str, int] 
     if not wanted:
         return None
     for argument in use.arguments:
-        found = shape(grammar, argument, sql.format_functions)
+        found = shape(grammar, argument, sql.format_functions) or through_variable(
+            grammar, argument, sql.format_functions
+        )
         if found is None or not found.built:
             continue
         if method in sql.fragment_methods or SQL_STATEMENT.search(found.literal):
@@ -108,28 +116,31 @@ def signals_in(path: str, data: bytes, added: set[int]) -> tuple[list[Signal], N
     if tree.root_node.has_error:
         line = _first_error(tree.root_node)
         problem = NotParsed(path, f"{key} syntax error: signals may be incomplete", line)
-    imports = read_imports(grammar.name, tree.root_node)
+    imports = read_imports(grammar.name, tree)
+    lines = sorted(added)
     found: dict[tuple[str, int], Signal] = {}
 
     def add(family: str, line: int, detail: str) -> None:
         found.setdefault((family, line), Signal(family, path, line, detail))
 
     for imported in imports.lines:
-        if any(n in added for n in range(imported.line, imported.end + 1)):
-            for family_name, _name in _api_families(defs, [(imported.module, None)]):
+        if touches(lines, imported.line, imported.end):
+            for family_name, _name in _api_families(
+                defs, [(imported.module, None)], on_import=True
+            ):
                 add(family_name, imported.line, f"import {imported.module}")
     for use in uses(grammar, tree.root_node, added):
-        on_added = any(n in added for n in range(use.line, use.end + 1))
+        on_added = touches(lines, use.line, use.end)
         call = "()" if use.arguments is not None else ""
         if on_added and use.chain is not None:
-            for family_name, name in _api_families(defs, _candidates(use.chain, imports)):
+            for family_name, name in _api_families(defs, _candidates(use.chain, imports, defs)):
                 add(family_name, use.line, f"{name}{call}")
         if on_added:
             for family in defs.families.values():
                 if use.method in family.members:
                     add(family.name, use.line, f"{'.'.join(use.chain or (use.method,))}{call}")
         sql = _raw_sql(grammar, defs, use)
-        if sql is not None and any(n in added for n in range(use.line, sql[1] + 1)):
+        if sql is not None and touches(lines, use.line, sql[1]):
             add("raw_sql", use.line, sql[0])
     return sorted(found.values(), key=lambda s: (s.line, s.family)), problem
 

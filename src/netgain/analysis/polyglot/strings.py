@@ -78,3 +78,81 @@ def shape(grammar: Grammar, node: Node, formats: frozenset[str]) -> StringShape 
             return None
         return StringShape(True, f"format:{'.'.join(names)}", first.literal)
     return None
+
+
+# Nodes that bound a local variable's life: the search for its assignments stops there.
+_SCOPES = frozenset(
+    {"function_declaration", "function_expression", "arrow_function", "method_definition",
+     "generator_function_declaration", "method_declaration", "constructor_declaration",
+     "lambda_expression", "func_literal", "method", "singleton_method", "function_definition",
+     "anonymous_function", "local_function_statement", "anonymous_method_expression", "do_block",
+     "block"}
+)  # fmt: skip
+_ASSIGNMENTS: dict[str, tuple[str, str]] = {
+    "variable_declarator": ("name", "value"),
+    "var_spec": ("name", "value"),
+    "const_spec": ("name", "value"),
+    "assignment_expression": ("left", "right"),
+    "augmented_assignment_expression": ("left", "right"),
+    "assignment": ("left", "right"),
+    "operator_assignment": ("left", "right"),
+    "assignment_statement": ("left", "right"),
+    "short_var_declaration": ("left", "right"),
+}
+_VARIABLES = frozenset({"identifier", "variable_name"})
+
+
+def _first(node: Node | None) -> Node | None:
+    """The first expression of Go's `expression_list` (`q := "..." + x`), else the node."""
+    if node is not None and node.type == "expression_list" and node.named_children:
+        return node.named_children[0]
+    return node
+
+
+def _value(node: Node, value_field: str) -> Node | None:
+    value = node.child_by_field_name(value_field)
+    if value is None and node.type == "variable_declarator":  # C#: `name = <expr>` unnamed
+        named = node.named_children
+        value = named[-1] if len(named) > 1 else None
+    return _first(value)
+
+
+def through_variable(grammar: Grammar, node: Node, formats: frozenset[str]) -> StringShape | None:
+    """The shape of the text a local variable holds when `node` reads it.
+
+    Code that runs SQL rarely builds it inside the call: `query = "SELECT ... " + id` comes a
+    line earlier. Every assignment to the variable before `node` in the same function counts
+    (`sql += " AND id = " + id` builds it too). One level only: a variable assigned from another
+    variable is not followed.
+    """
+    node = _unwrap(node)
+    if node.type not in _VARIABLES:
+        return None
+    name = text(node)
+    scope = node.parent
+    while scope is not None and scope.type not in _SCOPES:
+        scope = scope.parent
+    if scope is None:
+        return None
+    shapes: list[StringShape] = []
+    stack = [scope]
+    while stack:
+        current = stack.pop()
+        if current.start_byte >= node.start_byte:
+            continue
+        fields = _ASSIGNMENTS.get(current.type)
+        if fields is not None:
+            target = _first(current.child_by_field_name(fields[0]))
+            value = _value(current, fields[1])
+            if target is not None and value is not None and text(target) == name:
+                found = shape(grammar, value, formats)
+                if found is not None:
+                    shapes.append(found)
+        stack.extend(current.children)
+    if not shapes:
+        return None
+    return StringShape(
+        any(s.built for s in shapes),
+        next((s.how for s in shapes if s.built), "literal") + f" in {name}",
+        " ".join(s.literal for s in shapes),
+    )
