@@ -16,6 +16,9 @@ class Uses {
     Stripe.apiKey = key; // expect: payments
     String query = "SELECT * FROM user_data WHERE last_name = '" + id + "'";
     stmt.executeQuery(query); // expect: raw_sql
+    try (Statement inner = connection.createStatement()) {
+      inner.executeQuery(query); // expect: raw_sql
+    }
     return t;
   }
 }

@@ -80,13 +80,13 @@ def shape(grammar: Grammar, node: Node, formats: frozenset[str]) -> StringShape 
     return None
 
 
-# Nodes that bound a local variable's life: the search for its assignments stops there.
+# Functions bound a local variable's life: its assignments are searched there (not only in
+# the enclosing block: `query = ...; try (...) { stmt.executeQuery(query); }`).
 _SCOPES = frozenset(
     {"function_declaration", "function_expression", "arrow_function", "method_definition",
      "generator_function_declaration", "method_declaration", "constructor_declaration",
      "lambda_expression", "func_literal", "method", "singleton_method", "function_definition",
-     "anonymous_function", "local_function_statement", "anonymous_method_expression", "do_block",
-     "block"}
+     "anonymous_function", "local_function_statement", "anonymous_method_expression", "do_block"}
 )  # fmt: skip
 _ASSIGNMENTS: dict[str, tuple[str, str]] = {
     "variable_declarator": ("name", "value"),
