@@ -1,6 +1,6 @@
 """Code signals across languages on real repositories, side by side with `git grep -E`.
 
-    .venv/bin/python benchmarks/signals_languages.py REPO... [--sample 40] [--seed 1]
+    .venv/bin/python benchmarks/signals_languages.py REPO... [--sample 20] [--seed 1]
 
 Each REPO is a git directory (a bare mirror is fine). Every JavaScript/TypeScript, Java, Go,
 Ruby, PHP and C# file at HEAD is read as if all its lines were added (the worst case for one
@@ -9,7 +9,7 @@ for, `git grep -E` of the same families' regexes (the `history` regexes of polyg
 first-use also uses), runs over the same tree in the same process tree. Prints per language:
 files, files that did not parse cleanly, files with no parser (templates), signals per family,
 grep's matching lines, the time of each and their ratio; then a random sample of signals with
-their source line for a hand check of precision.
+their source line (per language) for a hand check of precision.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def run(repo: Path, sample: list[tuple[Signal, str, str]]) -> list[dict[str, obj
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("repos", nargs="+", type=Path)
-    parser.add_argument("--sample", type=int, default=40)
+    parser.add_argument("--sample", type=int, default=20, help="signals per language")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     sample: list[tuple[Signal, str, str]] = []
@@ -142,11 +142,16 @@ def main() -> None:
             f"{ours / grep if grep else float('nan'):.1f}x |"
         )
     rng = random.Random(args.seed)
-    print(
-        f"\nsample of {min(args.sample, len(sample))} signals (of {len(sample)}) for a hand check:"
-    )
-    for signal, repo, line in rng.sample(sample, min(args.sample, len(sample))):
-        print(f"- {repo} {signal.path}:{signal.line} [{signal.family}] {signal.detail} :: {line}")
+    by_language: dict[str, list[tuple[Signal, str, str]]] = defaultdict(list)
+    for item in sample:
+        by_language[classify(item[0].path).language].append(item)
+    for language, items in sorted(by_language.items()):
+        chosen = rng.sample(items, min(args.sample, len(items)))
+        print(f"\n{language}: {len(chosen)} of {len(items)} signals for a hand check")
+        for signal, repo, line in chosen:
+            print(
+                f"- {repo} {signal.path}:{signal.line} [{signal.family}] {signal.detail} :: {line}"
+            )
 
 
 if __name__ == "__main__":

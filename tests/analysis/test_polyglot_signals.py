@@ -137,3 +137,16 @@ def test_definitions_name_known_families_and_history_regexes_compile() -> None:
 )
 def test_go_import_paths_bind_their_package_name(path: str, name: str) -> None:
     assert go_package_name(path) == name
+
+
+def test_deep_nesting_neither_crashes_nor_hides_a_signal() -> None:
+    """Hostile input: thousands of concatenations or parentheses stay on the heap, not the stack."""
+    terms = " + ".join(["x"] * 5000)
+    code = b'db.query("SELECT * FROM t WHERE a = " + ' + terms.encode() + b");\n"
+    signals, problem = signals_in("a.js", code, {1})
+    assert problem is None
+    assert [(s.family, s.detail) for s in signals] == [("raw_sql", "db.query(concatenation)")]
+    wrapped = "(" * 3000 + "jwt" + ")" * 3000
+    code = f'import jwt from "jsonwebtoken";\n{wrapped}.sign(x);\n'.encode()
+    signals, _ = signals_in("a.js", code, {2})
+    assert [(s.family, s.detail) for s in signals] == [("jwt", "jsonwebtoken.sign()")]

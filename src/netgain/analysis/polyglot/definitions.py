@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from netgain.analysis.languages import extensions
+from netgain.analysis.polyglot.grammars import GRAMMARS
 from netgain.analysis.signals import FAMILIES
 
 
@@ -95,9 +97,6 @@ def load(stem: str) -> LanguageDefs:
 
 def history(language: str, family: str) -> tuple[str, tuple[str, ...]] | None:
     """(`git log -G` regex, pathspecs) for `family` in `language`, or None if not defined here."""
-    from netgain.analysis.languages import extensions
-    from netgain.analysis.polyglot.grammars import GRAMMARS
-
     grammar = GRAMMARS.get(language)
     if grammar is None:
         return None

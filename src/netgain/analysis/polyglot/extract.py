@@ -39,42 +39,58 @@ def _lines(node: Node) -> tuple[int, int]:
     return node.start_point[0] + 1, node.end_point[0] + 1
 
 
-def chain(grammar: Grammar, node: Node | None) -> tuple[str, ...] | None:
+# Nested scope names (Java `a.b.C` types, PHP `A::B`) deeper than this are not followed; member
+# chains and concatenations are walked in a loop, so no input depth exhausts the stack.
+MAX_DEPTH = 100
+
+
+def chain(grammar: Grammar, node: Node | None, depth: int = 0) -> tuple[str, ...] | None:
     """`a.b.C` as ("a", "b", "C") for member/scope chains of plain names, else None."""
-    if node is None:
-        return None
-    kind = node.type
-    if kind in ("parenthesized_expression", "argument"):
-        inner = node.named_children
-        return chain(grammar, inner[-1]) if inner else None
-    if kind in {"generic_name", "generic_type"}:
-        first = node.named_children[0] if node.named_children else None
-        return chain(grammar, first)
-    if kind in grammar.names:
-        name = qualify(text(node).removeprefix("global::"))
-        return tuple(name.split(".")) if name else None
-    if kind in grammar.members:
-        obj_field, member_field = grammar.members[kind]
-        if not obj_field:
-            parts: list[str] = []
-            for child in node.named_children:
-                sub = chain(grammar, child)
-                if sub is None:
+    reversed_parts: list[str] = []
+    while node is not None:
+        kind = node.type
+        if kind in ("parenthesized_expression", "argument"):
+            inner = node.named_children
+            node = inner[-1] if inner else None
+            continue
+        if kind in {"generic_name", "generic_type"}:
+            node = node.named_children[0] if node.named_children else None
+            continue
+        if kind in grammar.names:
+            name = qualify(text(node).removeprefix("global::"))
+            if not name:
+                return None
+            reversed_parts.extend(reversed(name.split(".")))
+            return tuple(reversed(reversed_parts))
+        if kind in grammar.members:
+            obj_field, member_field = grammar.members[kind]
+            if not obj_field:  # a scope name of names: rare and shallow, recursion is bounded
+                if depth > MAX_DEPTH:
                     return None
-                parts.extend(sub)
-            return tuple(parts) or None
-        obj = chain(grammar, node.child_by_field_name(obj_field))
-        member = node.child_by_field_name(member_field)
-        if obj is None or member is None:
-            return None
-        return (*obj, text(member))
-    if kind == "call" and node.child_by_field_name("arguments") is None:  # Ruby `a.b`
-        receiver = node.child_by_field_name("receiver")
-        method = node.child_by_field_name("method")
-        base = chain(grammar, receiver) if receiver is not None else ()
-        if base is None or method is None:
-            return None
-        return (*base, text(method))
+                parts: list[str] = []
+                for child in node.named_children:
+                    sub = chain(grammar, child, depth + 1)
+                    if sub is None:
+                        return None
+                    parts.extend(sub)
+                reversed_parts.extend(reversed(parts))
+                return tuple(reversed(reversed_parts)) or None
+            member = node.child_by_field_name(member_field)
+            if member is None:
+                return None
+            reversed_parts.append(text(member))
+            node = node.child_by_field_name(obj_field)
+            continue
+        if kind == "call" and node.child_by_field_name("arguments") is None:  # Ruby `a.b`
+            method = node.child_by_field_name("method")
+            if method is None:
+                return None
+            reversed_parts.append(text(method))
+            node = node.child_by_field_name("receiver")
+            if node is None:
+                return tuple(reversed(reversed_parts))
+            continue
+        return None
     return None
 
 

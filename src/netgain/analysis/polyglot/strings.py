@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from netgain.analysis.polyglot.extract import arguments, chain
+from netgain.analysis.polyglot.extract import MAX_DEPTH, arguments, chain
 from netgain.analysis.polyglot.grammars import Grammar
 from netgain.analysis.polyglot.imports import text
 
@@ -33,29 +33,55 @@ class StringShape:
     literal: str  # the literal text it contains (for the SQL test)
 
 
+def _operands(grammar: Grammar, node: Node) -> tuple[list[Node], str] | None:
+    """The operands of a chain of string joins (`a + b + c`), flattened in a loop, in order."""
+    concat_type, operators = grammar.concat
+    out: list[Node] = []
+    how = "concatenation"
+    stack = [node]
+    while stack:
+        current = _unwrap(stack.pop())
+        if current.type != concat_type:
+            out.append(current)
+            continue
+        operator = current.child_by_field_name("operator")
+        left, right = current.child_by_field_name("left"), current.child_by_field_name("right")
+        if operator is None or text(operator) not in operators or left is None or right is None:
+            if current is node:
+                return None
+            out.append(current)  # another operator inside the chain: an opaque operand
+            continue
+        if text(operator) == "%":
+            how = "format:%"
+        stack.extend((right, left))  # left is popped first: source order
+    return out, how
+
+
 def _unwrap(node: Node) -> Node:
     while node.type in ("parenthesized_expression", "argument") and node.named_children:
         node = node.named_children[-1]
     return node
 
 
-def shape(grammar: Grammar, node: Node, formats: frozenset[str]) -> StringShape | None:
+def shape(
+    grammar: Grammar, node: Node, formats: frozenset[str], depth: int = 0
+) -> StringShape | None:
     """The shape of `node` if it is string-valued as far as syntax shows, else None."""
+    if depth > MAX_DEPTH:  # format calls nested this deep: hostile input, do not descend
+        return StringShape(True, "nested", "")
     node = _unwrap(node)
     if node.type in grammar.strings:
         interpolated = any(c.type in grammar.interpolations for c in node.named_children)
         return StringShape(interpolated, "interpolation" if interpolated else "literal", text(node))
-    concat_type, operators = grammar.concat
-    if node.type == concat_type:
-        operator = node.child_by_field_name("operator")
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        if operator is None or text(operator) not in operators or left is None or right is None:
+    if node.type == grammar.concat[0]:
+        operands = _operands(grammar, node)
+        if operands is None:
             return None
-        sides = [shape(grammar, left, formats), shape(grammar, right, formats)]
+        nodes, how = operands
+        sides = [shape(grammar, n, formats, depth + 1) for n in nodes]
         known = [s for s in sides if s is not None]
         if not known:
             return None
-        how = "format:%" if text(operator) == "%" else "concatenation"
         built = any(s is None or s.built for s in sides)  # "a" + "b" is a constant
         return StringShape(built, how, " ".join(s.literal for s in known))
     if node.type in grammar.calls:
@@ -67,13 +93,13 @@ def shape(grammar: Grammar, node: Node, formats: frozenset[str]) -> StringShape 
             method = text(node.child_by_field_name(method_field))
             names = (method,) if target is None else (None if names is None else (*names, method))
             if target is not None and method == "formatted":  # Java "...".formatted(x)
-                inner = shape(grammar, target, formats)
+                inner = shape(grammar, target, formats, depth + 1)
                 if inner is not None and not inner.built:
                     return StringShape(True, "format:formatted", inner.literal)
         args = arguments(node.child_by_field_name(args_field) if args_field else None)
         if names is None or ".".join(names) not in formats or len(args) < 2:
             return None
-        first = shape(grammar, args[0], formats)
+        first = shape(grammar, args[0], formats, depth + 1)
         if first is None:
             return None
         return StringShape(True, f"format:{'.'.join(names)}", first.literal)
