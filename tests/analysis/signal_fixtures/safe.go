@@ -15,4 +15,7 @@ func Find(db *sql.DB, id string) {
 	db.QueryRow(`SELECT name FROM users WHERE id = ?`, id)
 	q := "SELECT * FROM users WHERE name = $1"
 	db.Query(q, id)
+	pattern := "%" + id + "%"
+	db.Where("name LIKE ?", pattern).Find(&users)
+	db.Where("name LIKE ?", "%"+id+"%").Find(&users)
 }

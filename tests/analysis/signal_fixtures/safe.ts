@@ -2,6 +2,10 @@
 import { sign } from "./local-signing";
 const doc = "call jwt.sign() or require('jsonwebtoken') and stripe.charges.create()";
 
+export function encrypt(value: string): string {
+  return value;
+}
+
 export async function list(db: Pool, id: string, api: Client) {
   const rows = await db.query("SELECT * FROM users WHERE id = $1", [id]);
   const text = `SELECT * FROM users WHERE id = ${id}`.length;

@@ -16,11 +16,6 @@ from tree_sitter import Node
 from netgain.analysis.polyglot.grammars import Grammar
 from netgain.analysis.polyglot.imports import qualify, text
 
-# Declarations that name the file's own package or namespace: not a use of it.
-_OWN_NAMES = frozenset(
-    {"package_clause", "package_declaration", "namespace_definition", "namespace_declaration",
-     "file_scoped_namespace_declaration", "module", "internal_module"}
-)  # fmt: skip
 _SKIP = frozenset({"comment", "line_comment", "block_comment", "heredoc_body"})
 
 
@@ -156,12 +151,14 @@ def _name_children(grammar: Grammar, node: Node) -> set[int]:
         child = node.child_by_field_name(name) if name else None
         if child is not None:
             skip.add(child.id)
-    if kind in _OWN_NAMES:
+    if kind in ("package_clause", "package_declaration"):
+        skip.update(c.id for c in node.children)
+    elif kind not in grammar.members and kind not in grammar.calls:
+        # what a declaration or a named argument calls itself (`function encrypt()`,
+        # `hash: $hash`, `namespace App\Auth`) is not a use of an API of that name
         declared = node.child_by_field_name("name")
         if declared is not None:
             skip.add(declared.id)
-        elif kind in ("package_clause", "package_declaration"):
-            skip.update(c.id for c in node.children)
     return skip
 
 

@@ -79,16 +79,18 @@ def _raw_sql(grammar: Grammar, defs: LanguageDefs, use: Use) -> tuple[str, int] 
     label = ".".join(use.chain) if use.chain else method
     if method in sql.raw_methods:
         return f"{label}()", use.end
-    wanted = method in sql.query_methods or method in sql.fragment_methods
-    if not wanted:
+    fragment = method in sql.fragment_methods
+    if not fragment and method not in sql.query_methods:
         return None
-    for argument in use.arguments:
+    # a clause method's SQL is its first argument; the rest are bound values, which may well
+    # be built strings (`Where("name LIKE ?", "%" + q + "%")` is parameterised)
+    for argument in use.arguments[:1] if fragment else use.arguments:
         found = shape(grammar, argument, sql.format_functions) or through_variable(
             grammar, argument, sql.format_functions
         )
         if found is None or not found.built:
             continue
-        if method in sql.fragment_methods or SQL_STATEMENT.search(found.literal):
+        if fragment or SQL_STATEMENT.search(found.literal):
             return f"{label}({found.how})", argument.end_point[0] + 1
     return None
 
