@@ -121,8 +121,9 @@ def test_definitions_name_known_families_and_history_regexes_compile() -> None:
         for family in defs.families.values():
             assert family.apis or family.members or family.name == "raw_sql"
             re.compile(family.history)
-    regex, paths = history("TypeScript", "jwt") or ("", ())
+    group, regex, paths = history("TypeScript", "jwt") or ("", "", ())
     assert "jsonwebtoken" in regex and "*.ts" in paths and "*.tsx" in paths
+    assert group == "javascript" and "*.js" in paths  # one history for JS and TS
     assert history("Kotlin", "jwt") is None
 
 

@@ -105,3 +105,15 @@ def test_a_file_that_does_not_parse_is_reported_in_every_output(tmp_path: Path) 
     assert "jwt" in doc["facts"]["signals"]  # the parts that parsed still count
     assert "code signals: src/lib/broken.ts:2: TypeScript syntax error" in render_text(doc)
     assert "not fully read for code signals" in render_markdown(doc)
+
+
+def test_jwt_written_in_javascript_before_is_not_a_first_in_typescript(tmp_path: Path) -> None:
+    repo = base_repo(tmp_path / "r")
+    old = 'const jwt = require("jsonwebtoken");\nmodule.exports = (t) => jwt.verify(t, "k");\n'
+    repo.commit({"legacy/verify.js": old}, "verify tokens", author=BOB)
+    repo.git("branch", "-f", "base")
+    repo.branch("feature")
+    repo.commit({"src/lib/tokens.ts": TOKENS_TS}, "token helper", author=BOB)
+    doc = check(repo, tmp_path, "")
+    assert "jwt" in doc["facts"]["signals"]
+    assert doc["facts"]["author"]["first_signals"] == []

@@ -168,15 +168,16 @@ def first_use(
 
     def searches(family: str) -> list[tuple[str, str, tuple[str, ...]]]:
         """(cache key, regex, pathspecs) per language the family is used in."""
-        out: list[tuple[str, str, tuple[str, ...]]] = []
+        out: dict[str, tuple[str, str, tuple[str, ...]]] = {}
         for language in sorted((languages or {}).get(family, ("Python",))):
             if language == "Python":  # the key predates other languages: kept for old caches
-                out.append((f"{identity}|{family}", FAMILIES[family].history_regex, ("*.py",)))
+                out["python"] = (f"{identity}|{family}", FAMILIES[family].history_regex, ("*.py",))
                 continue
             found = history(language, family)
             if found is not None:
-                out.append((f"{identity}|{family}|{language}", *found))
-        return out
+                group, regex, paths = found
+                out[group] = (f"{identity}|{family}|{group}", regex, paths)
+        return list(out.values())
 
     def first_in_some_language(family: str) -> bool:
         return any(not used(*search) for search in searches(family))

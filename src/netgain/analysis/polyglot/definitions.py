@@ -16,7 +16,7 @@ from functools import cache
 from importlib.resources import files
 
 from netgain.analysis.languages import extensions
-from netgain.analysis.polyglot.grammars import GRAMMARS
+from netgain.analysis.polyglot.grammars import GRAMMARS, LANGUAGES
 from netgain.analysis.signals import FAMILIES
 
 
@@ -95,12 +95,18 @@ def load(stem: str) -> LanguageDefs:
     )
 
 
-def history(language: str, family: str) -> tuple[str, tuple[str, ...]] | None:
-    """(`git log -G` regex, pathspecs) for `family` in `language`, or None if not defined here."""
+def history(language: str, family: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """(group, `git log -G` regex, pathspecs) for `family` in `language`, or None.
+
+    Languages that share a data file share a history: a TypeScript author who wrote
+    `require("jsonwebtoken")` in JavaScript before is not new to JWT (group "javascript").
+    """
     grammar = GRAMMARS.get(language)
     if grammar is None:
         return None
     found = load(grammar.name).families.get(family)
     if found is None:
         return None
-    return found.history, tuple(f"*{ext}" for ext in extensions(language))
+    languages = sorted({k for k, g in GRAMMARS.items() if g.name == grammar.name} & LANGUAGES)
+    paths = tuple(f"*{ext}" for name in languages for ext in extensions(name))
+    return grammar.name, found.history, paths
