@@ -6,6 +6,7 @@ from pathlib import Path
 
 from netgain.cli.check import render_text
 from netgain.report.markdown import render_markdown
+from tests.gitrepo import GitRepo
 from tests.policy.scenario import ADA, BOB, CLAUDE, base_repo
 from tests.policy.test_check import check, rule, validate_document
 
@@ -29,6 +30,19 @@ func Find(db *sql.DB, name string) (*sql.Rows, error) {
 \treturn db.Query(fmt.Sprintf("SELECT * FROM users WHERE name = '%s'", name))
 }
 """
+
+
+def _change_after(
+    tmp_path: Path, before: tuple[str, str, tuple[str, str]], change: tuple[str, str]
+) -> GitRepo:
+    """base = the layout plus `before` (path, text, author); feature adds `change` by Bob."""
+    repo = base_repo(tmp_path / "r")
+    path, text, author = before
+    repo.commit({path: text}, "earlier work", author=author)
+    repo.git("branch", "-f", "base")
+    repo.branch("feature")
+    repo.commit({change[0]: change[1]}, "the change", author=BOB)
+    return repo
 
 
 def test_typescript_jwt_outside_any_zone_path_gets_the_auth_zone_gate(tmp_path: Path) -> None:
@@ -66,12 +80,9 @@ def test_the_same_names_in_a_comment_and_a_string_get_no_zone(tmp_path: Path) ->
 
 
 def test_first_raw_sql_in_go_is_per_author_and_language(tmp_path: Path) -> None:
-    repo = base_repo(tmp_path / "r")
     # Ada wrote string-built SQL in Go before; Bob only ever wrote Python
-    repo.commit({"store/old.go": GO_QUERY.replace("Find", "Old")}, "old query", author=ADA)
-    repo.git("branch", "-f", "base")
-    repo.branch("feature")
-    repo.commit({"store/users.go": GO_QUERY}, "user lookup", author=BOB)
+    old = ("store/old.go", GO_QUERY.replace("Find", "Old"), ADA)
+    repo = _change_after(tmp_path, old, ("store/users.go", GO_QUERY))
     doc = check(repo, tmp_path, "")
     validate_document(doc)
     assert [(s["family"], s["line"]) for s in doc["signals"]] == [("raw_sql", 9)]
@@ -108,12 +119,8 @@ def test_a_file_that_does_not_parse_is_reported_in_every_output(tmp_path: Path) 
 
 
 def test_jwt_written_in_javascript_before_is_not_a_first_in_typescript(tmp_path: Path) -> None:
-    repo = base_repo(tmp_path / "r")
     old = 'const jwt = require("jsonwebtoken");\nmodule.exports = (t) => jwt.verify(t, "k");\n'
-    repo.commit({"legacy/verify.js": old}, "verify tokens", author=BOB)
-    repo.git("branch", "-f", "base")
-    repo.branch("feature")
-    repo.commit({"src/lib/tokens.ts": TOKENS_TS}, "token helper", author=BOB)
+    repo = _change_after(tmp_path, ("legacy/verify.js", old, BOB), ("src/lib/tokens.ts", TOKENS_TS))
     doc = check(repo, tmp_path, "")
     assert "jwt" in doc["facts"]["signals"]
     assert doc["facts"]["author"]["first_signals"] == []
