@@ -67,6 +67,10 @@ def test_imported_sarif_for_the_head_covers_and_counts(tmp_path: Path) -> None:
     doc = check(repo, tmp_path, "", approved_by=["carol"], imports=[clean])
     validate_document(doc)
     assert rule(doc, "security-scan")["status"] == "approved"
+    # the endpoint's string-built SQL is Bob's first raw SQL here: a senior looks too
+    assert [(s["family"], s["line"]) for s in doc["signals"]] == [("raw_sql", 2)]
+    assert rule(doc, "first-use-review")["status"] == "pending"
+    doc = check(repo, tmp_path, "", approved_by=["carol", "sam"], imports=[clean])
     assert doc["verdict"] == "approved"
     users = next(f for f in doc["files"] if f["path"] == "src/api/users.ts")
     assert users["analysed_by"] == ["Semgrep OSS"]

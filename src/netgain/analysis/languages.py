@@ -144,6 +144,11 @@ _VERSION_SUFFIX = re.compile(r"[\d.]+$")
 LANGUAGES = frozenset(_CODE)
 
 
+def extensions(language: str) -> tuple[str, ...]:
+    """The file extensions of `language` (as named in `LANGUAGES`), e.g. (".go",)."""
+    return _CODE.get(language, ())
+
+
 def interpreter_language(head: bytes) -> str | None:
     """The language a `#!` line names (`#!/usr/bin/env python3` is Python), or None."""
     match = _SHEBANG.match(head[:256])

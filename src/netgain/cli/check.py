@@ -284,6 +284,9 @@ def render_text(doc: dict[str, Any]) -> str:
     for f in doc["files"]:
         if f.get("reason"):
             lines.append(f"not analysed: {f['path']} ({f['language']}): {f['reason']}")
+    for u in doc.get("unparsed_for_signals", []):
+        where = f"{u['path']}:{u['line']}" if u["line"] else u["path"]
+        lines.append(f"code signals: {where}: {u['reason']}")
     if doc["policy_files_changed"]:
         lines.append(
             f"policy changed by this change: read from {doc['policy']['read_from']}; changed: "

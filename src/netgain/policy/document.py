@@ -91,6 +91,9 @@ def build_document(ctx: ChangeContext, decision: Decision, policy: Policy) -> di
         "unparsed_files": [
             {"path": u.path, "reason": u.reason, "line": u.line} for u in ctx.unparsed
         ],
+        "unparsed_for_signals": [
+            {"path": u.path, "reason": u.reason, "line": u.line} for u in ctx.unparsed_for_signals
+        ],
         "files": [f.to_dict() for f in ctx.files],
         "imported": [
             {

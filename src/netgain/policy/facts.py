@@ -25,6 +25,9 @@ from netgain.analysis.findings import Finding, Severity, UnparsedFile
 from netgain.analysis.index import module_name_for
 from netgain.analysis.languages import FileKind, classify
 from netgain.analysis.options import ScanOptions
+from netgain.analysis.polyglot.grammars import LANGUAGES as SIGNAL_LANGUAGES
+from netgain.analysis.polyglot.signals import NotParsed
+from netgain.analysis.polyglot.signals import find_signals as find_polyglot_signals
 from netgain.analysis.sarif_coverage import RunCoverage, run_coverage
 from netgain.analysis.sarif_import import SarifImport
 from netgain.analysis.scanner import scan
@@ -101,6 +104,7 @@ class ChangeContext:
     findings: list[Finding] = field(default_factory=list)
     unparsed: list[UnparsedFile] = field(default_factory=list)
     signals: list[Signal] = field(default_factory=list)
+    unparsed_for_signals: list[NotParsed] = field(default_factory=list)  # other languages
     zones: dict[str, ZoneHit] = field(default_factory=dict)
     design_docs: list[DesignDocCheck] = field(default_factory=list)
     coverage: DiffCoverage | None = None
@@ -326,6 +330,14 @@ def gather(
         _classify_files(ctx)
     with ctx.stage("signals"):
         ctx.signals, _unparsed = find_signals(sources, ctx.added) if sources else ([], [])
+        other = [p for p in ctx.added if classify(p).language in SIGNAL_LANGUAGES]
+        if other:
+            found, ctx.unparsed_for_signals = find_polyglot_signals(
+                _read_head(root, head, other), ctx.added
+            )
+            ctx.signals = sorted(
+                ctx.signals + found, key=lambda s: (s.path, s.line, s.family, s.detail)
+            )
     with ctx.stage("zones"):
         _zones(ctx, policy)
     with ctx.stage("familiarity"):
@@ -341,6 +353,7 @@ def gather(
             {s.family for s in ctx.signals},
             ctx.author_emails,
             cache_file=cache_dir / "familiarity.json" if cache_dir is not None else None,
+            languages=_signal_languages(ctx.signals),
         )
     with ctx.stage("design_docs"):
         ctx.design_docs = check_design_docs(
@@ -351,6 +364,14 @@ def gather(
             ctx.coverage = diff_coverage(coverage, ctx.added)
     ctx.facts = _facts(ctx, policy, author)
     return ctx
+
+
+def _signal_languages(signals: list[Signal]) -> dict[str, set[str]]:
+    """Family -> the languages this change uses it in (each has its own history regex)."""
+    out: dict[str, set[str]] = {}
+    for signal in signals:
+        out.setdefault(signal.family, set()).add(classify(signal.path).language or "Python")
+    return out
 
 
 def _imported_findings(ctx: ChangeContext, imports: list[SarifImport]) -> list[Finding]:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from netgain import git
+from netgain.analysis.polyglot.definitions import history
 from netgain.analysis.signals import FAMILIES
 from netgain.atomic import write_atomic
 from netgain.git.model import FileDiff, GitProblem
@@ -145,8 +146,14 @@ def first_use(
     emails: Sequence[str],
     *,
     cache_file: Path | None = None,
+    languages: Mapping[str, Iterable[str]] | None = None,
 ) -> list[str]:
     """The API families whose history regex never appears in the author's earlier commits.
+
+    `languages` maps a family to the languages this change uses it in (default: Python). Each
+    language has its own regex and file patterns (analysis.polyglot data); a family is a first
+    use when the author never wrote it before in one of those languages: a TypeScript author's
+    first raw SQL in Go is new ground too.
 
     With `cache_file`, answers are remembered per (identity, family): a first use found stays
     valid for every later change that contains it, and "not found up to commit T" means only the
@@ -159,8 +166,24 @@ def first_use(
     cache = _load_cache(cache_file)
     identity = "|".join(sorted(e.lower() for e in emails))
 
-    def used(family: str) -> bool:
-        entry = cache.get(f"{identity}|{family}") or {}
+    def searches(family: str) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(cache key, regex, pathspecs) per language the family is used in."""
+        out: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+        for language in sorted((languages or {}).get(family, ("Python",))):
+            if language == "Python":  # the key predates other languages: kept for old caches
+                out["python"] = (f"{identity}|{family}", FAMILIES[family].history_regex, ("*.py",))
+                continue
+            found = history(language, family)
+            if found is not None:
+                group, regex, paths = found
+                out[group] = (f"{identity}|{family}|{group}", regex, paths)
+        return list(out.values())
+
+    def first_in_some_language(family: str) -> bool:
+        return any(not used(*search) for search in searches(family))
+
+    def used(key: str, regex: str, pathspecs: tuple[str, ...]) -> bool:
+        entry = cache.get(key) or {}
         found = entry.get("found")
         if isinstance(found, str) and _is_ancestor(repo, found, base):
             return True
@@ -176,21 +199,19 @@ def first_use(
             "--max-count=1",
             "--format=%H",
             "-E",
-            f"-G{FAMILIES[family].history_regex}",
+            f"-G{regex}",
             *authors,
             "--",
-            "*.py",
+            *pathspecs,
         )
         sha = out.decode().strip() or None
-        cache[f"{identity}|{family}"] = (
-            {"found": sha} if sha else {"searched": [*searched[-4:], base]}
-        )
+        cache[key] = {"found": sha} if sha else {"searched": [*searched[-4:], base]}
         return sha is not None
 
     with ThreadPoolExecutor(max_workers=4, thread_name_prefix="pickaxe") as pool:
-        results = list(pool.map(used, wanted))
+        results = list(pool.map(first_in_some_language, wanted))
     _save_cache(cache_file, cache)
-    return [f for f, was_used in zip(wanted, results, strict=True) if not was_used]
+    return [f for f, first in zip(wanted, results, strict=True) if first]
 
 
 def _is_ancestor(repo: Path, sha: str, base: str) -> bool:

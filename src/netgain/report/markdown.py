@@ -122,6 +122,10 @@ def render_markdown(doc: dict[str, Any]) -> str:
     if doc["unparsed_files"]:
         lines.append(f"- {len(doc['unparsed_files'])} changed file(s) could not be parsed:")
         lines += [f"  - `{_esc(u['path'])}`: {_esc(u['reason'])}" for u in doc["unparsed_files"]]
+    for_signals = doc.get("unparsed_for_signals", [])
+    if for_signals:
+        lines.append(f"- {len(for_signals)} changed file(s) not fully read for code signals:")
+        lines += [f"  - `{_esc(u['path'])}`: {_esc(u['reason'])}" for u in for_signals]
     missing = [f for f in doc.get("files", []) if f.get("reason")]
     if missing:
         lines.append(f"- ⏳ {len(missing)} changed code file(s) not analysed:")
