@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from netgain.store.finding_models import ExternalFinding, ExternalFindingLink
-from tests.findings.shop import FINDINGS_CSV, build_shop
+from tests.findings.shop import DAY, FILES, FINDINGS_CSV, build_shop
+from tests.gitrepo import BASE_EPOCH
 from tests.history.conftest import netgain
 
 
@@ -202,3 +204,61 @@ def test_metrics_count_reported_findings_by_provenance(tmp_path: Path) -> None:
     assert high["by_provenance"]["human"] == 1
     assert [f["id"] for f in origins["listed"]] == ["BB-77"]
     assert origins["listed"][0]["cause"] == c["human2"]
+
+
+def test_a_fix_merged_as_a_pull_request_is_analysed_through_its_commits(tmp_path: Path) -> None:
+    """Advisory fixes are often merged as one PR whose merge commit alone cites the advisory:
+    SZZ runs from the commits the merge brought in, not from the merge."""
+    repo, c = build_shop(tmp_path / "shop")
+    repo.branch("ghsa")
+    repo.checkout("ghsa")
+    safe = FILES.replace("path = ", "target = ").replace("open(path)", "open(target)")
+    safe = safe.replace(
+        "    target = os.path.join(base, name)\n",
+        "    target = os.path.join(base, os.path.basename(name))\n",
+    )
+    fix = repo.commit(
+        {"files.py": safe}, "keep report names inside base", date=BASE_EPOCH + 30 * DAY
+    )
+    repo.checkout("main")
+    merge = repo.merge(
+        "ghsa", "Merge pull request from GHSA-abcd-2345-wxyz", date=BASE_EPOCH + 31 * DAY
+    )
+    findings = tmp_path / "advisory.csv"
+    findings.write_text(
+        "id,title,severity,file,line,found_at\n"
+        "GHSA-abcd-2345-wxyz,Path traversal in reports,high,files.py,5,2024-01-29\n"
+    )
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    netgain("findings", "import", str(findings), "--db", url, cwd=repo.path)
+    [row] = _rows(tmp_path / "store.db").values()
+    [fix_link] = [x for x in row.links if x.role == "fix"]
+    assert fix_link.commit_sha == fix and merge[:12] in fix_link.detail
+    assert (row.link_method, _primary(row)) == ("szz", c["ai2"])
+
+
+@pytest.mark.parametrize("also_changes_app", [False, True])
+def test_blame_looks_past_a_formatting_commit(tmp_path: Path, also_changes_app: bool) -> None:
+    """A formatter touched line 6 after it was written: the finding is the writer's, as SZZ would
+    say, not the formatter's; also when the same commit changed another file for real (what it
+    did to the reported file is what counts)."""
+    repo, c = build_shop(tmp_path / "shop")
+    repo.git("checkout", "-q", "-B", "main", c["fix"])  # drop the day-20 refactor
+    other = (
+        {"app.py": "import db\n\n\ndef health():\n    return 'down'\n"} if also_changes_app else {}
+    )
+    style = repo.commit(
+        {"files.py": FILES.replace("open(path)", "open(path,)"), **other},
+        "style: run the formatter",
+        date=BASE_EPOCH + 12 * DAY,
+    )
+    findings = tmp_path / "f.csv"
+    findings.write_text(
+        "id,title,severity,file,line,found_at\nBB-77,Traversal,high,files.py,5-6,2024-01-15\n"
+    )
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    netgain("findings", "import", str(findings), "--db", url, cwd=repo.path)
+    [row] = _rows(tmp_path / "store.db").values()
+    assert _causes(row) == {c["human2"]: "blame"}
+    assert style not in _causes(row)
+    assert "past 1 formatting/mass-edit/move commit(s)" in row.links[0].detail

@@ -3,12 +3,14 @@
 In order, per finding:
 
 1. Its fix: the commits the file names (`fixed_by`: shas or `#PR`) and the commits whose message
-   cites the finding's id or one of its aliases (a CVE or GHSA id, a bounty report id).
+   cites the finding's id or one of its aliases (a CVE or GHSA id, a bounty report id). A merge
+   stands for the commits it brought in (security fixes are often merged as one pull request).
 2. With a fix: SZZ from the fix (netgain's variant), keeping candidates written on or before the
    date found (a later commit cannot have introduced what was already reported).
 3. Without a fix, or when SZZ from it keeps no candidate: blame of the reported lines at the last
    first-parent commit on or before the date found, so code changed since does not hide the
-   change that was live when the finding was reported.
+   change that was live when the finding was reported. Like SZZ, blame looks past commits that
+   changed lines without changing behaviour (formatting runs, mass edits, moves).
 4. Otherwise the finding stays unlinked with its reason: an endpoint with no file and no fix, a
    date before the first commit, a file or lines that did not exist at that commit.
 
@@ -35,12 +37,18 @@ from netgain.git.runner import GitProblemError
 from netgain.incidents.link import CommitResolver
 from netgain.store.finding_models import ExternalFinding, ExternalFindingLink
 from netgain.store.models import Commit
-from netgain.szz import SzzResult, find_inducing
+from netgain.szz import DEFAULT_VARIANT, SzzResult, find_inducing, get_variant
 from netgain.szz.blame_ranges import BlameOptions, blame_ranges
+from netgain.szz.changes import load_changes, load_commit_info
+from netgain.szz.core import LARGE_COMMIT_FILES
+from netgain.szz.lines import normalize_format
+from netgain.szz.meta import MetaKind, classify
 from netgain.szz.persist import store_results
 
+MAX_MERGED = 50  # a merged fix branch longer than this is a release merge, not a fix
 MIN_TOKEN = 5  # shorter ids (or ids without a letter) are too likely to occur by chance
-BLAME = BlameOptions(ignore_whitespace=True, follow_moves=True)
+MAX_ROUNDS = 3  # re-blames past meta commits, as SZZ does
+SKIP = get_variant(DEFAULT_VARIANT).skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +130,7 @@ def link_findings(
         )
     ]
     fixes = {f.id: _fixes(f, resolver, messages, report) for f in findings}
+    _unfold_merges(root, fixes)
     all_fixes = sorted({link.sha for links in fixes.values() for link in links})
     szz: dict[str, SzzResult] = {}
     if all_fixes:
@@ -198,6 +207,46 @@ def _fixes(
     return sorted(found.values(), key=lambda link: link.sha)
 
 
+def _unfold_merges(root: Path, fixes: dict[int, list[_Link]]) -> None:
+    """Replace a merge among the fixes by the commits it brought in.
+
+    Security fixes are often merged as one pull request ("Merge pull request from GHSA-..."):
+    the merge is what cites the advisory, but SZZ analyses the commits that changed the code
+    (a merge has no change of its own to blame from).
+    """
+    shas = sorted({link.sha for links in fixes.values() for link in links})
+    if not shas:
+        return
+    out = git.run_git(root, "rev-list", "--no-walk", "--parents", *shas)
+    merges = {
+        parts[0]: parts[1]
+        for parts in (line.split() for line in out.decode("ascii", "replace").splitlines())
+        if len(parts) > 2
+    }
+    brought: dict[str, list[str]] = {}
+    for merge, first_parent in merges.items():
+        listed = git.run_git(
+            root,
+            "rev-list",
+            "--no-merges",
+            f"--max-count={MAX_MERGED + 1}",
+            f"{first_parent}..{merge}",
+        )
+        commits = listed.decode("ascii", "replace").split()
+        if 0 < len(commits) <= MAX_MERGED:
+            brought[merge] = commits
+    for finding_id, links in fixes.items():
+        unfolded: dict[str, _Link] = {}
+        for link in links:
+            if link.sha not in brought:
+                unfolded.setdefault(link.sha, link)
+                continue
+            for sha in brought[link.sha]:
+                detail = f"brought in by merge {link.sha[:12]} ({link.detail})"
+                unfolded.setdefault(sha, _Link(sha, "fix", link.method, 0, detail[:500]))
+        fixes[finding_id] = sorted(unfolded.values(), key=lambda x: x.sha)
+
+
 def _szz_causes(
     finding: ExternalFinding, fixes: list[_Link], szz: dict[str, SzzResult]
 ) -> tuple[list[_Link], str]:
@@ -269,6 +318,46 @@ class _BlameAt:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._revs: dict[datetime, str | None] = {}
+        self._kinds: dict[str, set[MetaKind]] = {}
+        self._formatted: dict[tuple[str, str], bool] = {}
+
+    def _meta(self, shas: set[str]) -> set[str]:
+        """Of `shas`, the commits SZZ's default variant looks past (formatting runs, mass
+        edits, moves, ...): blame landing on them names who last touched a line, not who wrote
+        what the finding is about."""
+        new = shas - set(self._kinds)
+        if new:
+            infos = load_commit_info(self.root, new)
+            loaded = load_changes(self.root, infos, max_files=LARGE_COMMIT_FILES, old_text=False)
+            for sha in new:
+                changes = loaded.get(sha)
+                found = classify(changes, large_files=LARGE_COMMIT_FILES) if changes else set()
+                self._kinds[sha] = found
+        return {sha for sha in shas if self._kinds[sha] & SKIP}
+
+    def _reformatted(self, sha: str, path: str) -> bool:
+        """Whether `sha` only reformatted `path` (line breaks, quotes, trailing commas).
+
+        SZZ classifies whole commits, and a formatter run over the whole project is "large"
+        before it is "formatting" (its text is not even read); what matters to this finding is
+        what the commit did to this one file.
+        """
+        key = (sha, path)
+        if key not in self._formatted:
+            out = git.run_git(
+                self.root, "show", "--format=", "-U0", "--no-color", "--no-ext-diff",
+                "--no-textconv", "--no-renames", sha, "--", path,
+            )  # fmt: skip
+            removed, added = [], []
+            for raw in out.decode("utf-8", "replace").splitlines():
+                if raw.startswith("-") and not raw.startswith("---"):
+                    removed.append(raw[1:])
+                elif raw.startswith("+") and not raw.startswith("+++"):
+                    added.append(raw[1:])
+            self._formatted[key] = bool(removed) and normalize_format(
+                "".join(removed)
+            ) == normalize_format("".join(added))
+        return self._formatted[key]
 
     def revision(self, moment: datetime) -> str | None:
         if moment not in self._revs:
@@ -290,13 +379,23 @@ class _BlameAt:
             return [], f"no commit on or before the date found ({found_at.date().isoformat()})"
         end = finding.end_line or finding.start_line
         wanted = list(range(finding.start_line, min(end, finding.start_line + 500) + 1))
+        ignored: set[str] = set()
         try:
-            blamed = blame_ranges(self.root, rev, finding.path, wanted, BLAME)
+            for _ in range(MAX_ROUNDS + 1):
+                options = BlameOptions(True, True, tuple(sorted(ignored)))
+                blamed = blame_ranges(self.root, rev, finding.path, wanted, options)
+                meta = self._meta({b.sha for b in blamed})
+                meta |= {b.sha for b in blamed if self._reformatted(b.sha, b.orig_path)}
+                meta -= ignored
+                if not meta:
+                    break
+                ignored |= meta
         except (GitError, GitProblemError) as exc:
             message = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
             return [], f"not blamable at {rev[:12]}: {finding.path}: {message}"
         if not blamed:
             return [], f"not blamable at {rev[:12]}: {finding.path} has no line {wanted[0]}"
+        past = f", past {len(ignored)} formatting/mass-edit/move commit(s)" if ignored else ""
         counts: Counter[str] = Counter(b.sha for b in blamed)
         lines: dict[str, list[int]] = defaultdict(list)
         for b in blamed:
@@ -308,7 +407,7 @@ class _BlameAt:
                 "cause",
                 "blame",
                 n,
-                f"{finding.path}:{','.join(map(str, lines[sha]))} at {rev[:12]}",
+                f"{finding.path}:{','.join(map(str, lines[sha]))} at {rev[:12]}{past}",
                 weight=n,
             )
             for sha, n in sorted(counts.items(), key=lambda kv: order[kv[0]])
