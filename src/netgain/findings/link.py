@@ -33,6 +33,8 @@ from sqlalchemy.orm import Session
 
 from netgain import git
 from netgain.errors import GitError
+from netgain.findings.cosmetic import Reformats
+from netgain.git import BlameLine
 from netgain.git.runner import GitProblemError
 from netgain.incidents.link import CommitResolver
 from netgain.store.finding_models import ExternalFinding, ExternalFindingLink
@@ -41,7 +43,6 @@ from netgain.szz import DEFAULT_VARIANT, SzzResult, find_inducing, get_variant
 from netgain.szz.blame_ranges import BlameOptions, blame_ranges
 from netgain.szz.changes import load_changes, load_commit_info
 from netgain.szz.core import LARGE_COMMIT_FILES
-from netgain.szz.lines import normalize_format
 from netgain.szz.meta import MetaKind, classify
 from netgain.szz.persist import store_results
 
@@ -319,7 +320,18 @@ class _BlameAt:
         self.root = root
         self._revs: dict[datetime, str | None] = {}
         self._kinds: dict[str, set[MetaKind]] = {}
-        self._formatted: dict[tuple[str, str], bool] = {}
+        self._reformats = Reformats(root)
+
+    def _reformats_only(self, blamed: list[BlameLine]) -> set[str]:
+        """Commits whose every blamed line they only reformatted (`netgain.findings.cosmetic`)."""
+        lines: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for b in blamed:
+            lines[(b.sha, b.orig_path)].add(b.orig_line)
+        touched: dict[str, bool] = {}
+        for (sha, path), numbers in lines.items():
+            only = self._reformats.only_reformatted(sha, path, numbers)
+            touched[sha] = touched.get(sha, True) and only
+        return {sha for sha, only in touched.items() if only}
 
     def _meta(self, shas: set[str]) -> set[str]:
         """Of `shas`, the commits SZZ's default variant looks past (formatting runs, mass
@@ -334,30 +346,6 @@ class _BlameAt:
                 found = classify(changes, large_files=LARGE_COMMIT_FILES) if changes else set()
                 self._kinds[sha] = found
         return {sha for sha in shas if self._kinds[sha] & SKIP}
-
-    def _reformatted(self, sha: str, path: str) -> bool:
-        """Whether `sha` only reformatted `path` (line breaks, quotes, trailing commas).
-
-        SZZ classifies whole commits, and a formatter run over the whole project is "large"
-        before it is "formatting" (its text is not even read); what matters to this finding is
-        what the commit did to this one file.
-        """
-        key = (sha, path)
-        if key not in self._formatted:
-            out = git.run_git(
-                self.root, "show", "--format=", "-U0", "--no-color", "--no-ext-diff",
-                "--no-textconv", "--no-renames", sha, "--", path,
-            )  # fmt: skip
-            removed, added = [], []
-            for raw in out.decode("utf-8", "replace").splitlines():
-                if raw.startswith("-") and not raw.startswith("---"):
-                    removed.append(raw[1:])
-                elif raw.startswith("+") and not raw.startswith("+++"):
-                    added.append(raw[1:])
-            self._formatted[key] = bool(removed) and normalize_format(
-                "".join(removed)
-            ) == normalize_format("".join(added))
-        return self._formatted[key]
 
     def revision(self, moment: datetime) -> str | None:
         if moment not in self._revs:
@@ -385,7 +373,7 @@ class _BlameAt:
                 options = BlameOptions(True, True, tuple(sorted(ignored)))
                 blamed = blame_ranges(self.root, rev, finding.path, wanted, options)
                 meta = self._meta({b.sha for b in blamed})
-                meta |= {b.sha for b in blamed if self._reformatted(b.sha, b.orig_path)}
+                meta |= self._reformats_only(blamed)
                 meta -= ignored
                 if not meta:
                     break
