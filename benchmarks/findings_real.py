@@ -117,6 +117,25 @@ def reported_lines(repo: Path, fix: str, path: str) -> tuple[int, int]:
     return first_insert, first_insert
 
 
+def at_date_found(repo: Path, fix: str, path: str, found: str) -> tuple[int, int]:
+    """The reported lines as they stood at the date found (what a tester saw deployed): the
+    fix's lines at its parent, found by their text in the last first-parent commit on or before
+    that date (a fix written on a branch may start from another revision)."""
+    start, end = reported_lines(repo, fix, path)
+    parent = git(repo, "show", f"{fix}^:{path}").splitlines()
+    rev = git(repo, "rev-list", "-1", "--first-parent", f"--before={found}T23:59:59Z", "HEAD")
+    text = git(repo, "show", f"{rev.strip()}:{path}").splitlines()
+    for context in (3, 1, 0):  # the lines with their neighbours, so a blank line is not misplaced
+        first = max(1, start - context)
+        block = parent[first - 1 : end + context]
+        if not any(line.strip() for line in block):
+            continue
+        places = [i for i in range(len(text) - len(block) + 1) if text[i : i + len(block)] == block]
+        if len(places) == 1:
+            return places[0] + 1 + (start - first), places[0] + 1 + (end - first)
+    raise LookupError(f"{fix[:12]}: its lines of {path} are not in {rev.strip()[:12]}")
+
+
 def write_findings(
     repos: dict[str, Path], mode: str, out: Path
 ) -> list[tuple[Advisory, str, int, int, str]]:
@@ -132,9 +151,13 @@ def write_findings(
                 continue
             repo = repos[adv.repo]
             fix = git(repo, "rev-parse", adv.fix).strip()
-            start, end = reported_lines(repo, fix, adv.path)
             written = datetime.fromisoformat(git(repo, "log", "-1", "--format=%aI", fix).strip())
             found = (written - timedelta(days=1)).date().isoformat()
+            try:
+                start, end = at_date_found(repo, fix, adv.path, found)
+            except LookupError as exc:
+                print(f"  skipped {adv.ghsa}: {exc}")
+                continue
             ident = {"report": f"REPORT-{index + 1:03d}"}.get(mode, adv.ghsa)
             writer.writerow(
                 [ident, adv.title, adv.cwe, adv.severity, adv.path, start, end, found,
