@@ -109,6 +109,7 @@ def test_a_library_with_nothing_imported_fills_what_git_can_answer(tmp_path: Pat
         "incidents": "empty",
         "defect_density": "filled",
         "vulnerability_density": "empty",
+        "reported_findings": "empty",
         "rework": "filled",
         "review": "empty",
         "risk": status["risk"],  # depends on how much labelled history the model needs

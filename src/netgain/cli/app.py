@@ -43,6 +43,7 @@ COMMAND_MODULES = {
     "scan": "scan",
     "szz": "szz",
     "incidents": "incidents",
+    "findings": "findings",
     "prs": "prs",
     "metrics": "metrics",
     "report": "report",

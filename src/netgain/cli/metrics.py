@@ -3,7 +3,7 @@ per period and per AI-share bucket, each comparison with its sample size and 95%
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +20,19 @@ from netgain.metrics.collect import collect
 from netgain.metrics.inputs import GROUPS
 
 
-def parse_since(value: str | None) -> datetime | None:
+def parse_since(
+    value: str | None, option: str = "--since", *, end_of_day: bool = False
+) -> datetime | None:
+    """An ISO date or date-time option; naive times are UTC. With `end_of_day`, a date alone
+    means the end of that day (an `--until` that includes its last day)."""
     if not value:
         return None
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise UsageError(f"--since {value!r}: use an ISO date such as 2024-01-31") from exc
+        raise UsageError(f"{option} {value!r}: use an ISO date such as 2024-01-31") from exc
+    if end_of_day and len(value.strip()) == 10:
+        moment = datetime.combine(moment.date(), time(23, 59, 59, 999999))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -160,6 +166,7 @@ def _print(doc: dict[str, Any]) -> None:
             f"ai/human {fmt_estimate(q['ratio_ai_human'], False)}",
             highlight=False,
         )
+    print_reported(quality["reported_findings"])
     rework = doc["rework"]
     if "status" in rework:
         console.print(f"rework: {rework['status']}", highlight=False)
@@ -231,6 +238,35 @@ def _print(doc: dict[str, Any]) -> None:
     print_sections(doc["sections"])
     for note in doc["notes"][:20]:
         warn(note)
+
+
+def print_reported(family: dict[str, Any]) -> None:
+    """Findings reported after the merge: density by provenance, and where criticals came from."""
+    if "status" in family:
+        console.print(f"reported findings: {family['status']}", highlight=False, markup=False)
+        return
+    sources = ", ".join(f"{s} {n}" for s, n in family["by_source"].items())
+    d = family["density"]["all"]
+    console.print(
+        f"reported findings ({sources}; {family['linked']} traced, {family['unlinked']} "
+        f"unlinked) per 1,000 added lines: ai {fmt_estimate(d['ai'], False)}; "
+        f"human {fmt_estimate(d['human'], False)}; unknown {fmt_estimate(d['unknown'], False)}; "
+        f"ai/human {fmt_estimate(d['ratio_ai_human'], False)}",
+        highlight=False,
+        markup=False,
+    )
+    origins = family["origins"]
+    for severity in ("critical", "high"):
+        counts = origins["by_severity"].get(severity)
+        if not counts:
+            continue
+        buckets = ", ".join(f"{g} {n}" for g, n in counts["by_bucket"].items() if n)
+        console.print(
+            f"  {counts['findings']} {severity} found since {origins['since'] or 'the start'} "
+            f"came from changes with AI share: {buckets}",
+            highlight=False,
+            markup=False,
+        )
 
 
 def print_sections(sections: dict[str, dict[str, Any]]) -> None:

@@ -62,22 +62,23 @@ def _problem(p: ImportProblem) -> dict[str, Any]:
     return {"file": p.file, "line": p.line, "message": p.message, "id": p.record_id}
 
 
-def _clean(value: Any) -> Any:
+def clean_value(value: Any) -> Any:
     """Valid Unicode everywhere (PostgreSQL rejects NUL and lone surrogates in text and JSON)."""
     if isinstance(value, str):
         return storable(value)
     if isinstance(value, list):
-        return [_clean(v) for v in value]
+        return [clean_value(v) for v in value]
     if isinstance(value, dict):
-        return {storable(str(k)): _clean(v) for k, v in value.items()}
+        return {storable(str(k)): clean_value(v) for k, v in value.items()}
     return value
 
 
 def _values(record: IncidentRecord) -> dict[str, Any]:
-    return {name: _clean(getattr(record, name)) for name in _FIELDS}
+    return {name: clean_value(getattr(record, name)) for name in _FIELDS}
 
 
-def _same(a: Any, b: Any) -> bool:
+def same_value(a: Any, b: Any) -> bool:
+    """Whether a stored value equals a newly read one (so a re-import counts it unchanged)."""
     if isinstance(a, datetime) and isinstance(b, datetime):
         # SQLite returns naive datetimes for timezone-aware columns; compare in UTC.
         a = a if a.tzinfo else a.replace(tzinfo=UTC)
@@ -130,7 +131,7 @@ def import_records(
             )
             session.add(row)
             report.inserted += 1
-        elif all(_same(getattr(row, k), v) for k, v in values.items()):
+        elif all(same_value(getattr(row, k), v) for k, v in values.items()):
             report.unchanged += 1
         else:
             for k, v in values.items():

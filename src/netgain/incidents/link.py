@@ -85,7 +85,7 @@ class _Link:
     detail: str
 
 
-class _Resolver:
+class CommitResolver:
     """Commit references (full or short ids, `#N` pull requests) to full commit ids."""
 
     def __init__(self, root: Path, session: Session, repository_id: int) -> None:
@@ -143,7 +143,7 @@ def link_incidents(
     report = LinkReport(incidents=len(incidents))
     if not incidents:
         return report
-    resolver = _Resolver(root, session, repository_id)
+    resolver = CommitResolver(root, session, repository_id)
     by_token: dict[Token, list[str]] = defaultdict(list)
     messages: dict[str, str] = {}
     for sha, message in session.execute(
@@ -193,7 +193,7 @@ def link_incidents(
 
 def _direct_links(
     inc: Incident,
-    resolver: _Resolver,
+    resolver: CommitResolver,
     by_token: dict[Token, list[str]],
     messages: dict[str, str],
     patterns: Sequence[str],

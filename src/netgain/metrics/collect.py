@@ -31,12 +31,14 @@ from netgain.metrics.inputs import (
     Dataset,
     Incident,
     PullRequest,
+    ReportedFinding,
     SurvivingLines,
 )
 from netgain.metrics.origins import feature_origins, merge_commits, pull_request_origins
 from netgain.metrics.review_export import read_review_exports
 from netgain.metrics.rework_history import measure_rework
 from netgain.policy.record import DECISIONS_FILE, read_decisions
+from netgain.store.finding_models import ExternalFinding, ExternalFindingLink
 from netgain.store.models import Attribution, FileChange
 from netgain.store.models import Commit as CommitRow
 from netgain.store.outcome_models import Feature, IncidentLink, SzzLink, SzzRun
@@ -134,6 +136,40 @@ def load_incidents(engine: Engine, repository_id: int) -> list[Incident] | None:
                 causes=tuple(sorted(links[row.id]["cause"])),
                 fixes=tuple(sorted(links[row.id]["fix"])),
                 evidence=tuple(sorted(links[row.id]["evidence"])),
+            )
+            for row in rows
+        ]
+
+
+def load_reported_findings(engine: Engine, repository_id: int) -> list[ReportedFinding] | None:
+    """Findings reported after the merge, each with its primary cause; None when none was
+    imported (not the same as a clean report)."""
+    with Session(engine) as session:
+        rows = session.scalars(
+            select(ExternalFinding).where(ExternalFinding.repository_id == repository_id)
+        ).all()
+        if not rows:
+            return None
+        causes = dict(
+            session.execute(
+                select(ExternalFindingLink.finding_id, ExternalFindingLink.commit_sha).where(
+                    ExternalFindingLink.repository_id == repository_id,
+                    ExternalFindingLink.role == "cause",
+                    ExternalFindingLink.is_primary.is_(True),
+                )
+            ).all()
+        )
+        return [
+            ReportedFinding(
+                id=row.external_id,
+                source=row.source,
+                severity=row.severity,
+                found_at=_aware(row.found_at) or datetime.now(UTC),
+                cause=causes.get(row.id),
+                method=row.link_method if row.id in causes else None,
+                reason=row.link_reason if row.id not in causes else "",
+                title=row.title,
+                cwe=row.cwe,
             )
             for row in rows
         ]
@@ -302,6 +338,7 @@ def collect(
         incidents=load_incidents(engine, repository_id),
         inducing=load_inducing(engine, repository_id),
         pull_requests=load_pull_requests(engine, repository_id),
+        reported=load_reported_findings(engine, repository_id),
     )
     features = feature_origins(engine, repository_id)
     # Typed changes that are all fixes or chores say nothing about how many features shipped.

@@ -17,6 +17,7 @@ from netgain.metrics.items import WorkItem, build_items
 from netgain.metrics.net import net_productivity
 from netgain.metrics.outcomes import by_group, dora, incidents_by_period, incidents_per_item
 from netgain.metrics.policy_outcomes import decision_time, policy_outcomes
+from netgain.metrics.reported import reported_findings
 from netgain.metrics.review import NO_REVIEW_DATA, pr_class, review_hours, review_load
 from netgain.metrics.rework import rework
 from netgain.metrics.sections import attach_sources, sections
@@ -46,6 +47,7 @@ def filter_since(data: Dataset, since: datetime | None) -> Dataset:
         rework=None if data.rework is None else [f for f in data.rework if keep(f.date)],
         rework_note=data.rework_note,
         surviving=data.surviving,
+        reported=data.reported,
         deployments=None if data.deployments is None else [d for d in data.deployments if keep(d)],
         notes=list(data.notes),
         risk=data.risk,
@@ -160,11 +162,17 @@ def compute_metrics(
     *,
     by: str = "week",
     since: datetime | None = None,
+    until: datetime | None = None,
     repository: str = "",
 ) -> dict[str, Any]:
-    """Every metric family; a family without its data carries a `status` saying what is missing."""
+    """Every metric family; a family without its data carries a `status` saying what is missing.
+
+    `until` ends the window of the reported findings' origins (which starts at `since`); the
+    other families run to the newest data.
+    """
     if by not in ("week", "month"):
         raise ValueError(f"unknown period {by!r}: use week or month")
+    all_changes = data.changes
     data = filter_since(data, since)
     items = build_items(data)
     throughput = throughput_by_period(data.changes, items, data.pull_requests, by, config)
@@ -275,6 +283,7 @@ def compute_metrics(
             if data.rework is not None
             else (data.rework_note or "not measured"),
             "vulnerability_scan": "present" if data.surviving is not None else "not run",
+            "reported_findings": None if data.reported is None else len(data.reported),
             "deployments": None if data.deployments is None else len(data.deployments),
             "policy_decisions": None if data.decisions is None else len(data.decisions),
         },
@@ -287,6 +296,11 @@ def compute_metrics(
             "vulnerability_density": vulnerability_density(data.surviving, config)
             if data.surviving is not None
             else {"status": "no scan"},
+            "reported_findings": reported_findings(
+                data.reported, all_changes, data.changes, config, since=since, until=until
+            )
+            if data.reported is not None
+            else {"status": "no reported findings"},
         },
         "rework": rework_doc
         if rework_doc is not None

@@ -17,16 +17,12 @@ from netgain.metrics.inputs import PROVENANCE_KINDS, Change, SurvivingLines
 from netgain.metrics.stats import ratio_between, ratio_of_sums
 
 
-def defect_density(
-    changes: Sequence[Change], inducing: dict[str, int], config: MetricsConfig
+def per_provenance(
+    pairs: dict[str, list[tuple[float, float]]], config: MetricsConfig
 ) -> dict[str, Any]:
-    """Bug-introducing changes per 1,000 added lines, per provenance kind, and AI / human."""
+    """Each provenance kind's events per 1,000 lines (ratio of sums over `(events, lines)` units)
+    and the AI / human ratio: the figures every density family reports, computed one way."""
     kw = {"seed": config.bootstrap_seed, "iterations": config.bootstrap_iterations}
-    pairs: dict[str, list[tuple[float, float]]] = {k: [] for k in PROVENANCE_KINDS}
-    for c in changes:
-        if c.lines_added <= 0:
-            continue
-        pairs[c.provenance].append((1.0 if inducing.get(c.sha) else 0.0, float(c.lines_added)))
     out: dict[str, Any] = {
         kind: ratio_of_sums(values, min_sample=config.min_sample, scale=1000.0, **kw).to_dict()
         for kind, values in pairs.items()
@@ -34,26 +30,32 @@ def defect_density(
     out["ratio_ai_human"] = ratio_between(
         pairs["ai"], pairs["human"], min_sample=config.min_sample, **kw
     ).to_dict()
+    return out
+
+
+def defect_density(
+    changes: Sequence[Change], inducing: dict[str, int], config: MetricsConfig
+) -> dict[str, Any]:
+    """Bug-introducing changes per 1,000 added lines, per provenance kind, and AI / human."""
+    pairs: dict[str, list[tuple[float, float]]] = {k: [] for k in PROVENANCE_KINDS}
+    for c in changes:
+        if c.lines_added <= 0:
+            continue
+        pairs[c.provenance].append((1.0 if inducing.get(c.sha) else 0.0, float(c.lines_added)))
+    out = per_provenance(pairs, config)
     out["unit"] = "bug-introducing changes per 1,000 added lines"
     return out
 
 
 def vulnerability_density(surviving: SurvivingLines, config: MetricsConfig) -> dict[str, Any]:
     """Findings per 1,000 surviving lines per provenance kind (files as bootstrap units)."""
-    kw = {"seed": config.bootstrap_seed, "iterations": config.bootstrap_iterations}
     pairs: dict[str, list[tuple[float, float]]] = {k: [] for k in PROVENANCE_KINDS}
     for counts in surviving.files.values():
         for kind in PROVENANCE_KINDS:
             lines = counts.get(f"{kind}_lines", 0)
             if lines > 0:
                 pairs[kind].append((float(counts.get(f"{kind}_findings", 0)), float(lines)))
-    out: dict[str, Any] = {
-        kind: ratio_of_sums(values, min_sample=config.min_sample, scale=1000.0, **kw).to_dict()
-        for kind, values in pairs.items()
-    }
-    out["ratio_ai_human"] = ratio_between(
-        pairs["ai"], pairs["human"], min_sample=config.min_sample, **kw
-    ).to_dict()
+    out = per_provenance(pairs, config)
     out["lines"] = dict(surviving.lines)
     out["findings"] = dict(surviving.findings)
     out["scanned_files"] = surviving.scanned_files

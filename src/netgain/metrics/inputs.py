@@ -94,6 +94,25 @@ class Incident:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportedFinding:
+    """A security finding reported after the merge (pentest, bounty, external SARIF).
+
+    `cause` is the introducing change it was traced to (its primary cause), None when it could
+    not be traced (`reason` says why).
+    """
+
+    id: str
+    source: str
+    severity: str | None
+    found_at: datetime
+    cause: str | None = None
+    method: str | None = None
+    reason: str = ""
+    title: str = ""
+    cwe: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Review:
     """One submitted review; `hours` is the reviewer's time when the export has it."""
 
@@ -168,6 +187,8 @@ class Dataset:
     rework: list[LineFate] | None = None
     rework_note: str = ""
     surviving: SurvivingLines | None = None
+    # Findings reported after the merge (netgain findings import); None when none was imported.
+    reported: list[ReportedFinding] | None = None
     deployments: list[datetime] | None = None
     notes: list[str] = field(default_factory=list)
     # The risk section (netgain.risk.summary): evaluate's figures, or {'status': why not}.

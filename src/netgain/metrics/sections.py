@@ -29,6 +29,10 @@ FILL_DEPLOYMENTS = (
 FILL_INCIDENTS = "run `netgain incidents import FILE` (PagerDuty, Jira, GitHub issues or CSV)"
 FILL_SZZ = "run `netgain incidents import FILE`: incidents name their fixes, SZZ follows them"
 FILL_SCAN = "pass `--scan PATH` (scans the Python files under PATH, blames each finding)"
+FILL_REPORTED = (
+    "run `netgain findings import FILE --source pentest|bounty` (CSV, JSON or SARIF; "
+    "docs/findings.md)"
+)
 FILL_REVIEWS = "pass `--reviews FILE` (GitHub's list-reviews JSON per PR)"
 FILL_RISK = "run `netgain risk train`"
 FILL_POLICY = "run `netgain check` in CI: every decision is recorded in .netgain/decisions.jsonl"
@@ -95,6 +99,7 @@ def attach_sources(doc: dict[str, Any]) -> None:
     families = {
         "defect_density": doc["quality"]["defect_density"],
         "vulnerability_density": doc["quality"]["vulnerability_density"],
+        "reported_findings": doc["quality"]["reported_findings"],
         "rework": doc["rework"],
         "deployments": doc["dora"]["deployment_frequency"],
         "lead_time": doc["dora"]["lead_time_hours"],
@@ -145,6 +150,21 @@ def _features_entry(data: Dataset) -> dict[str, Any]:
             f"count is a lower bound: {FILL_FEATURES.removeprefix('run ')}",
         )
     return _entry("Features", FILLED, source, None)
+
+
+def _reported_entry(data: Dataset) -> dict[str, Any]:
+    title = "Findings reported after the merge"
+    if data.reported is None:
+        return _entry(title, EMPTY, None, FILL_REPORTED)
+    sources = sorted({f.source for f in data.reported})
+    traced = sum(1 for f in data.reported if f.cause is not None)
+    return _entry(
+        title,
+        FILLED,
+        f"import: {_count(len(data.reported), 'finding')} ({', '.join(sources)}), "
+        f"{traced} traced to the change that introduced them",
+        None,
+    )
 
 
 def _risk_entry(risk: dict[str, Any]) -> dict[str, Any]:
@@ -247,6 +267,7 @@ def sections(data: Dataset, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
         if data.surviving is not None
         else _entry("Vulnerability density", EMPTY, None, FILL_SCAN)
     )
+    out["reported_findings"] = _reported_entry(data)
     rework = doc["rework"]
     if "status" not in rework:
         out["rework"] = _entry("Rework", FILLED, rework_source(rework), None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+import netgain.store.finding_models
 import netgain.store.metrics_models
 import netgain.store.outcome_models
 import netgain.store.risk_models  # noqa: F401
