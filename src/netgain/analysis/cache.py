@@ -387,6 +387,7 @@ def _strip_module(module: ModuleInfo) -> ModuleInfo:
         dict(module.imports),
         dict(module.definitions),
         None,
+        {scope: dict(names) for scope, names in module.scoped_imports.items()},
     )
 
 

@@ -51,7 +51,7 @@ class CallMixin(AnalyzerState):
             g = self.global_value(func.id)
             if g is not None and g.func:
                 return g.func, None, None
-            return self.index.qualify(self.module, func.id) or func.id, None, None
+            return self.index.qualify(self.module, func.id, self.scope) or func.id, None, None
         if isinstance(func, ast.Attribute):
             key = dotted_name(func)
             head = key.split(".", 1)[0] if key else ""
@@ -61,7 +61,7 @@ class CallMixin(AnalyzerState):
                 and self.global_value(head) is None
                 and not isinstance(func.value, ast.Call)
             ):
-                qual = self.index.qualify(self.module, key)
+                qual = self.index.qualify(self.module, key, self.scope)
                 if qual is not None:
                     if qual in self.index.functions and not self.index.functions[qual].is_method:
                         return qual, None, func.attr

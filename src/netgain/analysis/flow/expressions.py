@@ -326,7 +326,7 @@ class ExpressionMixin(AnalyzerState):
         g = self.global_value(name)
         if g is not None:
             return g
-        qual = self.index.qualify(self.module, name)
+        qual = self.index.qualify(self.module, name, self.scope)
         if qual is None:
             return CLEAN
         modeled = self._resolved_value(qual, node)
@@ -342,7 +342,7 @@ class ExpressionMixin(AnalyzerState):
             return env[key]
         head = key.split(".", 1)[0] if key else ""
         if key and head not in env and not isinstance(node.value, ast.Call):
-            qual = self.index.qualify(self.module, key)
+            qual = self.index.qualify(self.module, key, self.scope)
             if qual is not None:
                 modeled = self._resolved_value(qual, node)
                 if modeled is not None:

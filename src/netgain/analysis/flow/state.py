@@ -96,6 +96,7 @@ class AnalyzerState:
         self.index = program.index
         self.module = module
         self.fn = fn
+        self.scope = fn.qualname if fn is not None else None  # whose imports names resolve by
         self.path = module.path
         self.findings: dict[tuple[str, int, int], RawFinding] = {}
         self.param_sinks: dict[tuple[int, str, frozenset[str], Step], ParamSink] = {}

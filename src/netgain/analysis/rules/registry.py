@@ -65,6 +65,7 @@ class PatternContext:
     class_stack: list[ast.ClassDef] = field(default_factory=list)
     module_consts: dict[str, object] = field(default_factory=dict)
     _names: dict[int, str] = field(default_factory=dict, repr=False)
+    _scopes: dict[int, str] = field(default_factory=dict, repr=False)
 
     @property
     def path(self) -> str:
@@ -80,9 +81,21 @@ class PatternContext:
         found = self._names.get(key)
         if found is None:
             dotted = dotted_name(node.func if isinstance(node, ast.Call) else node)
-            found = self.index.qualify(self.module, dotted) or dotted
+            found = self.index.qualify(self.module, dotted, self._scope()) or dotted
             self._names[key] = found
         return found
+
+    def _scope(self) -> str | None:
+        """The qualified name of the enclosing function, when the module imports inside
+        functions (the only case where a name's meaning depends on where it is used)."""
+        if not self.module.scoped_imports or not self.function_stack:
+            return None
+        if not self._scopes:
+            for qual in self.index.function_names_of(self.module.name):
+                fn = self.index.functions.get(qual)
+                if fn is not None and fn.node is not None:
+                    self._scopes[id(fn.node)] = qual
+        return self._scopes.get(id(self.function_stack[-1]))
 
     def keyword(self, call: ast.Call, name: str) -> ast.expr | None:
         for kw in call.keywords:
