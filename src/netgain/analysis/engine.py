@@ -30,6 +30,11 @@ MAX_ROUNDS_PER_FUNCTION = 6
 _RANK = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
 _EMPTY_SHAPE = Summary().shape()
 
+# Sinks where a public parameter is the library's interface rather than evidence of input: a
+# wrapper around `git` takes refs and paths and passes them on as arguments by design. Library
+# mode reports these only from a request, never from a parameter with no caller.
+CALLER_CHOSEN_RULES = frozenset({"argument-injection"})
+
 
 def module_key(module: ModuleInfo) -> str:
     """The result key of a module body (functions use their qualified name)."""
@@ -239,7 +244,11 @@ def run_engine(
             if not fn.public:
                 continue
             for ps in result.summary.sinks:
-                if (fn.is_method and ps.param == 0) or "user" not in ps.sources:
+                if (
+                    (fn.is_method and ps.param == 0)
+                    or "user" not in ps.sources
+                    or ps.rule in CALLER_CHOSEN_RULES
+                ):
                     continue
                 first = ps.trace[0]
                 entry = Step(

@@ -38,7 +38,20 @@ from netgain.analysis.values import (
     head_of,
     join,
     merge_labels,
+    sanitize,
 )
+
+# Rules about how a value starts: a string whose first characters are a constant (`"--url=" +
+# url`, `f"refs/{name}"`) cannot be read as an option, whatever follows. A prefix made only of
+# dashes fixes nothing (`"-" + "-upload-pack=..."` is an option).
+FIXED_START_RULES = frozenset({"argument-injection"})
+
+
+def fixes_start(prefix: object) -> bool:
+    """Whether a constant prefix keeps a built string from starting with `-`."""
+    if isinstance(prefix, bytes):
+        return bool(prefix.strip(b"-"))
+    return isinstance(prefix, str) and bool(prefix.strip("-"))
 
 
 class ExpressionMixin(AnalyzerState):
@@ -118,11 +131,15 @@ class ExpressionMixin(AnalyzerState):
                     return Value(labels=merge_labels(a.labels, b.labels), elems=a.elems + b.elems)
                 if isinstance(op, ast.Add) and head_of(a):
                     return replace(combine([a, b]), head=head_of(a))
+                if isinstance(op, ast.Add) and fixes_start(a.const):
+                    return sanitize(combine([a, b]), FIXED_START_RULES)
                 return combine([a, b], type_=a.type if isinstance(op, ast.Div) else None)
             case ast.JoinedStr(values=values):
                 parts = [self.ev(v, env) for v in values]
                 if all(isinstance(p.const, str) for p in parts):
                     return const_value("".join(str(p.const) for p in parts))
+                if parts and fixes_start(parts[0].const):
+                    return sanitize(combine(parts), FIXED_START_RULES)
                 return combine(parts)
             case ast.FormattedValue(value=value, format_spec=spec):
                 v = self.ev(value, env)

@@ -180,6 +180,7 @@ class AnalyzerState:
         what: str,
         *,
         first_element: bool = False,
+        option_elements: bool = False,
     ) -> None:
         raise NotImplementedError
 
