@@ -34,7 +34,7 @@ from pathlib import Path
 
 from netgain.analysis.flow.state import AnalysisResult, Env, Program
 from netgain.analysis.index import ClassInfo, FunctionInfo, ModuleInfo, ProgramIndex
-from netgain.analysis.summaries import Summary
+from netgain.analysis.summaries import EMPTY_SUMMARY, RawFinding, Summary
 from netgain.analysis.values import fast_pickle, join
 
 CACHE_FORMAT = 8
@@ -75,9 +75,56 @@ def _canonical(obj: object) -> str:
 @fast_pickle
 @dataclass(slots=True)
 class CachedResult:
-    result: AnalysisResult
+    """One body's analysis result as the cache keeps it.
+
+    What every rescan needs of an unchanged body (its findings, callees, `global` writes, the
+    digest of its summary and of its callees' summaries) is stored as it is; the summary itself,
+    the bulk of an entry, stays pickled until a re-analysed caller or library mode asks for it.
+    Unpickling all ~35k summaries of a large tree was most of a one-file rescan.
+    """
+
     deps: dict[str, str]  # callee qualname -> summary digest when this result was computed
-    digest: str = ""  # digest of `result.summary` (so a rescan need not recompute it)
+    digest: str  # digest of the summary (so a rescan need not recompute it)
+    findings: list[RawFinding]
+    callees: set[str]
+    global_writes: Env
+    has_sinks: bool  # the summary has parameter sinks (library mode reports uncalled ones)
+    summary_blob: bytes = b""  # the pickled summary (filled when the entry is saved)
+    _summary: Summary | None = None
+
+    @classmethod
+    def of(cls, result: AnalysisResult, deps: dict[str, str], digest: str) -> CachedResult:
+        return cls(
+            deps,
+            digest,
+            result.findings,
+            result.callees,
+            result.global_writes,
+            bool(result.summary.sinks),
+            _summary=result.summary,
+        )
+
+    @property
+    def summary(self) -> Summary:
+        found = self._summary
+        if found is None and not self.summary_blob:
+            return EMPTY_SUMMARY  # module bodies, and functions no caller learns anything from
+        if found is None:
+            # netgain: ignore[insecure-deserialization] netgain's own cache, written by this process
+            found = pickle.loads(self.summary_blob)  # noqa: S301 - netgain's own cache file
+            if not isinstance(found, Summary):
+                raise TypeError("a cached summary is not a Summary")
+            self._summary = found
+        return found
+
+    @property
+    def result(self) -> AnalysisResult:
+        return AnalysisResult(self.summary, self.findings, self.callees, self.global_writes)
+
+    def freeze(self) -> None:
+        """Pickle the summary for the snapshot (once: a reused result keeps its bytes)."""
+        if not self.summary_blob and self._summary is not None and self._summary != EMPTY_SUMMARY:
+            self.summary_blob = pickle.dumps(self._summary, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 @fast_pickle
@@ -125,6 +172,11 @@ class ScanCache:
         self.stat_hits = 0  # files whose stat matched the snapshot: not read, not hashed
         self._digests: dict[int, tuple[Summary, str]] = {}
         self._owners: dict[str, FileEntry] = {}  # result key -> entry holding it (see `seed`)
+        self._settled: dict[str, str] = {}  # unchanged function -> digest of its cached summary
+        self._dependents: dict[str, list[str]] | None = None  # see `_reverse_index`
+        self._defined: set[str] = set()  # callees that were scanned functions when cached
+        self._previous: dict[str, str] = {}  # changed files' functions -> their cached digest
+        self._previous_unknown = False  # a changed file's previous entry could not be read
         self._unique: set[str] = set()  # files whose module name is theirs alone
         # a file modified this recently may change again within one mtime tick without its
         # stat changing ("racy clean" in git's words): its signature is not trusted next time
@@ -192,6 +244,8 @@ class ScanCache:
                 self._bad_entries += 1
         if not isinstance(entry, FileEntry) or entry.rel != rel:
             self.misses += 1
+            if record is not None and record[1] != key:
+                self._remember_previous(record[2])
             self._records.pop(rel, None)
             return None, data if data is not None else path.read_bytes()
         if record is not None and record[0] != trusted:
@@ -249,6 +303,8 @@ class ScanCache:
             key = self.keys.get(rel)
             if entry is None or key is None:
                 continue
+            for cached in entry.results.values():
+                cached.freeze()
             stripped = FileEntry(
                 rel=entry.rel,
                 line_count=entry.line_count,
@@ -291,8 +347,25 @@ class ScanCache:
         self._digests[id(summary)] = (summary, value)
         return value
 
-    def seed(self) -> dict[str, Summary]:
-        seeded: dict[str, Summary] = {}
+    def _remember_previous(self, blob: bytes) -> None:
+        """The summary digests a changed file's functions had when it was cached: a function
+        whose summary comes out the same needs none of its callers checked again."""
+        try:
+            # netgain: ignore[insecure-deserialization] netgain's own cache, written by this process
+            old = pickle.loads(blob)  # noqa: S301 - netgain's own cache file
+        except _PICKLE_ERRORS:
+            old = None
+        if not isinstance(old, FileEntry):
+            self._previous_unknown = True
+            return
+        for key, cached in old.results.items():
+            if not key.startswith("<module>:"):
+                self._previous[key] = cached.digest
+
+    def seed(self) -> dict[str, str]:
+        """The summary digests of unchanged functions ("settled": their cached results stand
+        until a callee's summary changes)."""
+        settled = self._settled
         # key -> entry, so `reuse()` need not resolve each key's module through the index; only
         # for modules whose name no other scanned file shares (a `.py` beside its `.pyi`)
         names: dict[str, int] = {}
@@ -307,11 +380,78 @@ class ScanCache:
                 continue
             for key, cached in entry.results.items():
                 if not key.startswith("<module>:"):
-                    summary = cached.result.summary
-                    seeded[key] = summary
-                    if cached.digest:
-                        self._digests[id(summary)] = (summary, cached.digest)
-        return seeded
+                    settled[key] = cached.digest
+        return settled
+
+    def _reverse_index(self) -> dict[str, list[str]]:
+        """callee -> the settled bodies computed from its summary; built on first need (a
+        rescan whose changed functions keep their summaries never needs it)."""
+        if self._dependents is None:
+            dependents: dict[str, list[str]] = {}
+            defined = self._defined
+            for rel, entry in self.entries.items():
+                if rel in self.dirty:
+                    continue
+                for key, cached in entry.results.items():
+                    for callee, digest in cached.deps.items():
+                        if digest != "-":
+                            defined.add(callee)
+                        found = dependents.get(callee)
+                        if found is None:
+                            dependents[callee] = [key]
+                        else:
+                            found.append(key)
+            self._dependents = dependents
+        return self._dependents
+
+    def settled(self, key: str) -> CachedResult | None:
+        """The cached result of an unchanged body, without checking its callees."""
+        entry = self._owners.get(key)
+        if entry is None:
+            module_path = self._path_of_settled(key)
+            entry = self.entries.get(module_path) if module_path else None
+        return entry.results.get(key) if entry is not None else None
+
+    def summary(self, qual: str) -> Summary | None:
+        """The summary of a settled function, unpickled on first use."""
+        if qual not in self._settled:
+            return None
+        cached = self.settled(qual)
+        return cached.summary if cached is not None else None
+
+    def dependents(self, callee: str) -> list[str]:
+        """Cached bodies computed from `callee`'s summary (to check again when it changed)."""
+        return self._reverse_index().get(callee, [])
+
+    def previous_digest(self, qual: str) -> str:
+        """The digest of a function's summary before this run ("-": not known then)."""
+        return self._settled.get(qual) or self._previous.get(qual, "-")
+
+    def orphaned(self, index: ProgramIndex) -> list[str]:
+        """Callees of cached bodies that were scanned functions and are gone (a changed file no
+        longer defines them, a file was deleted or left out of this scan): their dependents
+        must be checked again."""
+        gone = [q for q, d in self._previous.items() if d != "-" and q not in index.functions]
+        unseen = any(rel not in self.keys for rel in self._records)
+        if unseen or self._previous_unknown:
+            self._reverse_index()
+            gone.extend(c for c in self._defined if c not in index.functions)
+        return gone
+
+    def still_valid(self, key: str, program: Program) -> bool:
+        cached = self.settled(key)
+        return cached is not None and all(
+            self.current_digest(callee, program) == digest for callee, digest in cached.deps.items()
+        )
+
+    def current_digest(self, callee: str, program: Program) -> str:
+        summary = program.summaries.get(callee)
+        if summary is None:
+            return self._settled.get(callee, "-")
+        known = self._digests.get(id(summary))
+        if known is not None and known[0] is summary:
+            return known[1]
+        return self.digest(summary)
 
     def seed_global_writes(self) -> dict[str, Env]:
         out: dict[str, Env] = {}
@@ -319,7 +459,7 @@ class ScanCache:
             if rel in self.dirty:
                 continue
             for cached in entry.results.values():
-                writes = cached.result.global_writes
+                writes = cached.global_writes
                 if writes:
                     known = out.setdefault(entry.module.name, {})
                     for name, value in writes.items():
@@ -343,20 +483,18 @@ class ScanCache:
         cached = entry.results.get(key)
         if cached is None:
             return None
-        summaries, memo = program.summaries, self._digests
-        for callee, digest in cached.deps.items():  # inlined `digest()`: 35k calls per rescan
-            summary = summaries.get(callee)
-            if summary is None:
-                current = "-"
-            else:
-                known = memo.get(id(summary))
-                current = known[1] if known is not None and known[0] is summary else ""
-                current = current or self.digest(summary)
-            if current != digest:
+        for callee, digest in cached.deps.items():
+            if self.current_digest(callee, program) != digest:
                 return None
         if key.startswith("<module>:"):
             program.globals[entry.module.name] = entry.globals or {}
         return cached.result
+
+    def _path_of_settled(self, key: str) -> str | None:
+        for entry in self.entries.values():  # a module name shared by two files: rare
+            if key in entry.results and entry.rel not in self.dirty:
+                return entry.rel
+        return None
 
     def _path_of(self, key: str, program: Program) -> str | None:
         if key.startswith("<module>:"):
@@ -370,8 +508,8 @@ class ScanCache:
         entry = self.entries.get(module.path)
         if entry is None:
             return
-        deps = {callee: self.digest(program.summaries.get(callee)) for callee in result.callees}
-        entry.results[key] = CachedResult(result, deps, self.digest(result.summary))
+        deps = {callee: self.current_digest(callee, program) for callee in result.callees}
+        entry.results[key] = CachedResult.of(result, deps, self.digest(result.summary))
         if module.path in self._unique:
             self._owners[key] = entry
         if key.startswith("<module>:"):

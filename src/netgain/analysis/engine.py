@@ -14,7 +14,7 @@ parse stage's callback, when one of its bodies must be analysed again.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -45,9 +45,55 @@ def module_key(module: ModuleInfo) -> str:
 ParseHook = Callable[[ModuleInfo], bool]
 
 
+class BodyResult(Protocol):
+    """What the engine reads of a body's result once the fixpoint is reached (a fresh
+    `AnalysisResult` or a settled result from the cache)."""
+
+    @property
+    def findings(self) -> list[RawFinding]: ...
+
+    @property
+    def callees(self) -> set[str]: ...
+
+    @property
+    def summary(self) -> Summary: ...
+
+    @property
+    def has_sinks(self) -> bool: ...
+
+
 class EngineHooks(Protocol):
-    def seed(self) -> dict[str, Summary]:
-        """Summaries of unchanged functions, used until the function is analysed again."""
+    def seed(self) -> dict[str, str]:
+        """Digests of the summaries of unchanged functions: their cached results stand
+        ("settled") until a callee's summary changes, and are not visited otherwise."""
+        ...
+
+    def settled(self, key: str) -> BodyResult | None:
+        """The cached result of a settled body."""
+        ...
+
+    def summary(self, qual: str) -> Summary | None:
+        """A settled function's summary, loaded when a re-analysed caller needs it."""
+        ...
+
+    def dependents(self, callee: str) -> list[str]:
+        """Cached bodies computed from `callee`'s summary (the reverse-dependency index)."""
+        ...
+
+    def previous_digest(self, qual: str) -> str:
+        """The digest of a function's summary before this run ("-" when it is new)."""
+        ...
+
+    def orphaned(self, index: ProgramIndex) -> list[str]:
+        """Callees of cached bodies that no longer exist in the scanned code."""
+        ...
+
+    def current_digest(self, callee: str, program: Program) -> str:
+        """The digest of a callee's summary as the program knows it now."""
+        ...
+
+    def still_valid(self, key: str, program: Program) -> bool:
+        """Whether a settled body's callees all have the summaries it was computed from."""
         ...
 
     def seed_global_writes(self) -> dict[str, Env]:
@@ -153,6 +199,24 @@ def _merge_writes(program: Program, module: str, writes: Env) -> bool:
     return changed
 
 
+def _enqueue(
+    keys: Iterable[str],
+    index: ProgramIndex,
+    queue: deque[str],
+    queued: set[str],
+    rounds: dict[str, int],
+) -> None:
+    """Queue functions to visit again (module bodies are all checked at the end anyway)."""
+    for key in keys:
+        if (
+            key not in queued
+            and key in index.functions
+            and rounds.get(key, 0) < MAX_ROUNDS_PER_FUNCTION
+        ):
+            queue.append(key)
+            queued.add(key)
+
+
 def run_engine(
     index: ProgramIndex,
     models: TaintModels,
@@ -165,8 +229,10 @@ def run_engine(
     """Analyse every function and module body of `index` and collect the findings."""
     program = Program(index=index, models=models, mode=mode, enabled_rules=enabled_rules)
     runner = _Runner(program, hooks, parse)
+    settled: dict[str, str] = {}
     if hooks is not None:
-        program.summaries.update(hooks.seed())
+        settled = dict(hooks.seed())
+        program.summary_loader = hooks.summary
         for module_name, writes in hooks.seed_global_writes().items():
             _merge_writes(program, module_name, writes)
     results: dict[str, AnalysisResult] = {}
@@ -180,20 +246,36 @@ def run_engine(
         elif module.tree is not None:
             runner.analyze(module, None)
 
-    # functions of changed files first: their summaries are the ones that may differ
-    ordered = sorted(index.functions.values(), key=lambda f: (f.node is None, f.module, f.lineno))
+    # functions of changed files first: their summaries are the ones that may differ. Settled
+    # functions (unchanged, with a cached result) are visited only when a callee's summary
+    # changed or a module global they read was written (the reverse-dependency index).
+    ordered = sorted(
+        (f for f in index.functions.values() if f.qualname not in settled),
+        key=lambda f: (f.node is None, f.module, f.lineno),
+    )
     queue: deque[str] = deque(fn.qualname for fn in ordered)
     stale_globals: set[str] = set()  # queued again because a module global they read changed
     queued = set(queue)
+    if hooks is not None:
+        for gone in hooks.orphaned(index):
+            _enqueue(hooks.dependents(gone), index, queue, queued, rounds)
     while queue:
         qual = queue.popleft()
         queued.discard(qual)
         fn = index.functions[qual]
         rounds[qual] = rounds.get(qual, 0) + 1
+        if (
+            hooks is not None
+            and qual in settled
+            and qual not in stale_globals
+            and hooks.still_valid(qual, program)
+        ):
+            continue  # a dependent whose callees' summaries are as cached: it stays settled
         result = runner.result_for(
-            qual, index.modules[fn.module], qual, fresh=qual in stale_globals
+            qual, index.modules[fn.module], qual, fresh=qual in stale_globals or qual in settled
         )
         stale_globals.discard(qual)
+        settled.pop(qual, None)
         if result is None:
             continue
         results[qual] = result
@@ -208,14 +290,15 @@ def run_engine(
                     queued.add(reader)
                     stale_globals.add(reader)
         old = program.summaries.get(qual)
+        before = hooks.previous_digest(qual) if hooks is not None and old is None else ""
         program.summaries[qual] = result.summary
         if old is result.summary:  # a reused result: its summary is the seeded one
             continue
-        if old is None or old.shape() != result.summary.shape():
-            for caller in callers.get(qual, ()):
-                if caller not in queued and rounds.get(caller, 0) < MAX_ROUNDS_PER_FUNCTION:
-                    queue.append(caller)
-                    queued.add(caller)
+        if old is not None and old.shape() == result.summary.shape():
+            continue
+        _enqueue(callers.get(qual, ()), index, queue, queued, rounds)
+        if hooks is not None and before != hooks.current_digest(qual, program):
+            _enqueue(hooks.dependents(qual), index, queue, queued, rounds)
 
     findings: dict[tuple[str, str, int, int], RawFinding] = {}
 
@@ -225,6 +308,13 @@ def run_engine(
         if old is None or _better(f, old):
             findings[key] = f
 
+    bodies: dict[str, BodyResult] = dict(results)
+    if hooks is not None:
+        for qual in settled:
+            kept = hooks.settled(qual)
+            if kept is not None:
+                bodies[qual] = kept
+                runner.reused += 1
     called: set[str] = set(callers)
     for module in modules:
         top = runner.result_for(module_key(module), module, None)
@@ -233,17 +323,18 @@ def run_engine(
         for f in top.findings:
             add(f)
         called.update(top.callees)
-    for result in results.values():
-        for f in result.findings:
+    for body in bodies.values():
+        called.update(body.callees)
+        for f in body.findings:
             add(f)
     if mode is EntryMode.LIBRARY:
-        for qual, result in results.items():
-            if not result.summary.sinks or qual in called:
+        for qual, body in bodies.items():
+            if not body.has_sinks or qual in called:
                 continue
             fn = index.functions[qual]
             if not fn.public:
                 continue
-            for ps in result.summary.sinks:
+            for ps in body.summary.sinks:
                 if (
                     (fn.is_method and ps.param == 0)
                     or "user" not in ps.sources
@@ -267,7 +358,7 @@ def run_engine(
             findings.values(), key=lambda f: (f.sink.path, f.sink.line, f.sink.column, f.rule)
         ),
         summaries=program.summaries,
-        callees={q: r.callees for q, r in results.items()},
+        callees={q: r.callees for q, r in bodies.items()},
         analyses=runner.analyses,
         reused=runner.reused,
         failures=sorted(set(runner.failures), key=lambda f: (f[0], f[1] or 0)),

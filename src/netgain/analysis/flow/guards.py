@@ -309,7 +309,7 @@ class GuardMixin(AnalyzerState):
 
     def _helper_validation(self, qual: str, call: ast.Call, env: Env) -> Effects:
         """A call to a scanned function whose summary says which parameters it validates."""
-        summary = self.p.summaries.get(qual) if qual else None
+        summary = self.p.summary_of(qual) if qual else None
         if summary is None or not summary.validates:
             return ()
         fn = self.index.functions.get(qual)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from netgain.analysis.index import FunctionInfo, ModuleInfo, ProgramIndex
@@ -40,6 +40,17 @@ class Program:
     # values functions assign to module globals (`global NAME`), per module, joined
     global_writes: dict[str, Env] = field(default_factory=dict)
     enabled_rules: frozenset[str] | None = None  # None = all
+    # the summary of a function settled from the cache, loaded on first use (see `summary_of`)
+    summary_loader: Callable[[str], Summary | None] | None = None
+
+    def summary_of(self, qual: str) -> Summary | None:
+        """A function's summary as known now: computed in this run, or a cached one."""
+        found = self.summaries.get(qual)
+        if found is None and self.summary_loader is not None:
+            found = self.summary_loader(qual)
+            if found is not None:
+                self.summaries[qual] = found
+        return found
 
 
 @fast_pickle
@@ -49,6 +60,10 @@ class AnalysisResult:
     findings: list[RawFinding]
     callees: set[str]
     global_writes: Env = field(default_factory=dict)  # `global NAME` assignments of the body
+
+    @property
+    def has_sinks(self) -> bool:
+        return bool(self.summary.sinks)
 
 
 def snake(name: str) -> str:
