@@ -9,10 +9,13 @@ what the rest of the program needs from the file without parsing it: its index (
 definitions, functions, classes), its module-level values, its pattern-rule hits, and each
 function's analysis result together with digests of the callee summaries it was computed from.
 
-On a rescan, an unchanged file is not parsed; a function is re-analysed only when one of its
-callees' summaries changed (its file is then parsed on demand, by the parse stage in
-`loading`). So a one-file change redoes that file and the summaries that depend on it, not the
-tree. The cache is consulted at two points of the one-way scan: when files are loaded (an entry
+On a rescan, an unchanged file is not parsed and its bodies are "settled": the engine does not
+visit them. When a changed file's function comes out with a different summary (or is gone, or
+newly defined), a reverse-dependency index (callee -> cached bodies computed from it, built
+only then) names the bodies to check again; one whose callees' digests differ from those it
+was computed from is re-analysed (its file parsed on demand, by the parse stage in `loading`).
+So a one-file change redoes that file and what depends on its summaries, not the tree, and
+an entry's per-body results stay pickled unless one of its bodies is checked. The cache is consulted at two points of the one-way scan: when files are loaded (an entry
 instead of a parse) and when bodies are analysed (a result instead of an analysis); `save()`
 writes what changed at the end.
 
@@ -37,7 +40,7 @@ from netgain.analysis.index import ClassInfo, FunctionInfo, ModuleInfo, ProgramI
 from netgain.analysis.summaries import EMPTY_SUMMARY, RawFinding, Summary
 from netgain.analysis.values import fast_pickle, join
 
-CACHE_FORMAT = 8
+CACHE_FORMAT = 9
 RACY_NS = 2_000_000_000  # files modified this recently are hashed again on the next scan
 
 # (size, mtime_ns, ctime_ns, inode) or None when untrusted, content key, pickled `FileEntry`
@@ -75,18 +78,15 @@ def _canonical(obj: object) -> str:
 @fast_pickle
 @dataclass(slots=True)
 class CachedResult:
-    """One body's analysis result as the cache keeps it.
+    """One body's analysis result as the cache keeps it (inside its file's `detail`).
 
-    What every rescan needs of an unchanged body (its findings, callees, `global` writes, the
-    digest of its summary and of its callees' summaries) is stored as it is; the summary itself,
-    the bulk of an entry, stays pickled until a re-analysed caller or library mode asks for it.
-    Unpickling all ~35k summaries of a large tree was most of a one-file rescan.
+    The summary, the bulk of a result, stays pickled until a re-analysed caller or library
+    mode asks for it; an empty one is not stored.
     """
 
     deps: dict[str, str]  # callee qualname -> summary digest when this result was computed
     digest: str  # digest of the summary (so a rescan need not recompute it)
     findings: list[RawFinding]
-    callees: set[str]
     global_writes: Env
     has_sinks: bool  # the summary has parameter sinks (library mode reports uncalled ones)
     summary_blob: bytes = b""  # the pickled summary (filled when the entry is saved)
@@ -98,11 +98,14 @@ class CachedResult:
             deps,
             digest,
             result.findings,
-            result.callees,
             result.global_writes,
             bool(result.summary.sinks),
             _summary=result.summary,
         )
+
+    @property
+    def callees(self) -> set[str]:
+        return set(self.deps)  # the dependencies are exactly the callees
 
     @property
     def summary(self) -> Summary:
@@ -141,14 +144,99 @@ class PatternRecord:
 @fast_pickle
 @dataclass(slots=True)
 class FileEntry:
+    """A file's index, pattern hits and analysis results.
+
+    What every rescan needs of an unchanged file is stored as it is: the summary digests of its
+    functions, the findings, callees and `global` writes of all its bodies, which functions
+    have parameter sinks. The per-body results (callee digests, summaries) and module-level
+    values stay pickled in `detail` until a body of this file must be checked or a re-analysed
+    caller reads them: unpickling them for every file was most of a one-file rescan.
+    """
+
     rel: str
     line_count: int
     module: ModuleInfo
     functions: dict[str, FunctionInfo]
     classes: dict[str, ClassInfo]
     patterns: list[PatternRecord] | None = None
-    results: dict[str, CachedResult] = field(default_factory=dict)
-    globals: Env | None = None
+    digests: dict[str, str] = field(default_factory=dict)  # function key -> summary digest
+    findings: list[RawFinding] = field(default_factory=list)  # of every body
+    callees: frozenset[str] = frozenset()  # of every body
+    sinks: tuple[str, ...] = ()  # functions whose summary has parameter sinks
+    global_writes: Env | None = None  # `global NAME` writes of its functions, joined
+    detail: bytes = b""  # pickled (results, module-level values)
+    _results: dict[str, CachedResult] | None = None
+    _globals: Env | None = None
+
+    @classmethod
+    def fresh(
+        cls,
+        rel: str,
+        line_count: int,
+        module: ModuleInfo,
+        functions: dict[str, FunctionInfo],
+        classes: dict[str, ClassInfo],
+    ) -> FileEntry:
+        return cls(rel, line_count, module, functions, classes, _results={})
+
+    @property
+    def results(self) -> dict[str, CachedResult]:
+        results = self._results
+        if results is None:
+            results = self._load_detail()
+        return results
+
+    @property
+    def globals(self) -> Env | None:
+        if self._results is None:
+            self._load_detail()
+        return self._globals
+
+    def set_globals(self, values: Env) -> None:
+        self._globals = values
+
+    def _load_detail(self) -> dict[str, CachedResult]:
+        results: object = {}
+        values: object = None
+        try:
+            # netgain: ignore[insecure-deserialization] netgain's own cache, written by this process
+            results, values = pickle.loads(self.detail) if self.detail else ({}, None)  # noqa: S301
+        except (*_PICKLE_ERRORS, ValueError):
+            results, values = {}, None
+        loaded: dict[str, CachedResult] = results if isinstance(results, dict) else {}
+        self._results = loaded
+        self._globals = values if isinstance(values, dict) else None
+        return loaded
+
+    def packed(self) -> FileEntry:
+        """The entry as the snapshot stores it: overview fields filled in from the results,
+        results and module-level values pickled into `detail`, no syntax trees."""
+        results = self.results
+        for cached in results.values():
+            cached.freeze()
+        findings: list[RawFinding] = []
+        callees: set[str] = set()
+        writes: Env = {}
+        for cached in results.values():
+            findings.extend(cached.findings)
+            callees.update(cached.deps)
+            for name, value in cached.global_writes.items():
+                old = writes.get(name)
+                writes[name] = value if old is None else join(old, value)
+        return FileEntry(
+            rel=self.rel,
+            line_count=self.line_count,
+            module=_strip_module(self.module),
+            functions={q: _strip_function(f) for q, f in self.functions.items()},
+            classes=self.classes,
+            patterns=self.patterns,
+            digests={k: c.digest for k, c in results.items() if not k.startswith("<module>:")},
+            findings=findings,
+            callees=frozenset(callees),
+            sinks=tuple(k for k, c in results.items() if c.has_sinks),
+            global_writes=writes or None,
+            detail=pickle.dumps((results, self.globals), protocol=pickle.HIGHEST_PROTOCOL),
+        )
 
 
 class ScanCache:
@@ -166,7 +254,8 @@ class ScanCache:
         self.context = context
         self.entries: dict[str, FileEntry] = {}  # rel -> entry (cached or fresh)
         self.keys: dict[str, str] = {}  # rel -> entry key
-        self.dirty: set[str] = set()
+        self.dirty: set[str] = set()  # entries to write again
+        self.fresh: set[str] = set()  # files parsed in this run (new or changed): not settled
         self.hits = 0
         self.misses = 0
         self.stat_hits = 0  # files whose stat matched the snapshot: not read, not hashed
@@ -177,6 +266,8 @@ class ScanCache:
         self._defined: set[str] = set()  # callees that were scanned functions when cached
         self._previous: dict[str, str] = {}  # changed files' functions -> their cached digest
         self._previous_unknown = False  # a changed file's previous entry could not be read
+        self._by_module: dict[str, FileEntry] = {}  # unchanged module name -> its entry
+        self._shared: list[FileEntry] = []  # unchanged entries whose module name is not unique
         self._unique: set[str] = set()  # files whose module name is theirs alone
         # a file modified this recently may change again within one mtime tick without its
         # stat changing ("racy clean" in git's words): its signature is not trusted next time
@@ -278,13 +369,14 @@ class ScanCache:
         """Start a new entry for a file parsed in this run (once it is indexed)."""
         functions = {q: index.functions[q] for q in index.function_names_of(module.name)}
         classes = {q: index.classes[q] for q in index.class_names_of(module.name)}
-        self.entries[rel] = FileEntry(rel, line_count, module, functions, classes)
+        self.entries[rel] = FileEntry.fresh(rel, line_count, module, functions, classes)
         self.dirty.add(rel)
+        self.fresh.add(rel)
 
     def patterns(self, rel: str) -> list[PatternRecord] | None:
         """The pattern-rule hits cached for an unchanged file, or None."""
         entry = self.entries.get(rel)
-        if entry is None or rel in self.dirty:
+        if entry is None or rel in self.fresh:
             return None
         return entry.patterns
 
@@ -303,20 +395,8 @@ class ScanCache:
             key = self.keys.get(rel)
             if entry is None or key is None:
                 continue
-            for cached in entry.results.values():
-                cached.freeze()
-            stripped = FileEntry(
-                rel=entry.rel,
-                line_count=entry.line_count,
-                module=_strip_module(entry.module),
-                functions={q: _strip_function(f) for q, f in entry.functions.items()},
-                classes=entry.classes,
-                patterns=entry.patterns,
-                results=entry.results,
-                globals=entry.globals,
-            )
             try:
-                blob = pickle.dumps(stripped, protocol=pickle.HIGHEST_PROTOCOL)
+                blob = pickle.dumps(entry.packed(), protocol=pickle.HIGHEST_PROTOCOL)
             except (pickle.PicklingError, RecursionError, TypeError):
                 self._records.pop(rel, None)
                 continue
@@ -358,30 +438,41 @@ class ScanCache:
         if not isinstance(old, FileEntry):
             self._previous_unknown = True
             return
-        for key, cached in old.results.items():
-            if not key.startswith("<module>:"):
-                self._previous[key] = cached.digest
+        self._previous.update(old.digests)
 
     def seed(self) -> dict[str, str]:
         """The summary digests of unchanged functions ("settled": their cached results stand
         until a callee's summary changes)."""
         settled = self._settled
-        # key -> entry, so `reuse()` need not resolve each key's module through the index; only
-        # for modules whose name no other scanned file shares (a `.py` beside its `.pyi`)
+        # key -> entry, so a key's entry is found without resolving its module; only for
+        # modules whose name no other scanned file shares (a `.py` beside its `.pyi`)
         names: dict[str, int] = {}
         for entry in self.entries.values():
             names[entry.module.name] = names.get(entry.module.name, 0) + 1
         owners = self._owners
         for rel, entry in self.entries.items():
-            if names[entry.module.name] == 1:
+            unique = names[entry.module.name] == 1
+            if unique:
                 self._unique.add(rel)
-                owners.update(dict.fromkeys(entry.results, entry))
-            if rel in self.dirty:
+            if rel in self.fresh:
                 continue
-            for key, cached in entry.results.items():
-                if not key.startswith("<module>:"):
-                    settled[key] = cached.digest
+            if not unique:
+                self._shared.append(entry)
+            if unique:
+                owners.update(dict.fromkeys(entry.digests, entry))
+                owners[f"<module>:{entry.module.name}"] = entry
+                self._by_module[entry.module.name] = entry
+            settled.update(entry.digests)
         return settled
+
+    def _entry_of(self, key: str) -> FileEntry | None:
+        """The unchanged entry holding a body's cached result."""
+        entry = self._owners.get(key)
+        if entry is None:
+            for other in self._shared:  # a module name shared by two files: rare
+                if key in other.digests or key == f"<module>:{other.module.name}":
+                    return other
+        return entry
 
     def _reverse_index(self) -> dict[str, list[str]]:
         """callee -> the settled bodies computed from its summary; built on first need (a
@@ -390,7 +481,7 @@ class ScanCache:
             dependents: dict[str, list[str]] = {}
             defined = self._defined
             for rel, entry in self.entries.items():
-                if rel in self.dirty:
+                if rel in self.fresh:
                     continue
                 for key, cached in entry.results.items():
                     for callee, digest in cached.deps.items():
@@ -406,10 +497,7 @@ class ScanCache:
 
     def settled(self, key: str) -> CachedResult | None:
         """The cached result of an unchanged body, without checking its callees."""
-        entry = self._owners.get(key)
-        if entry is None:
-            module_path = self._path_of_settled(key)
-            entry = self.entries.get(module_path) if module_path else None
+        entry = self._entry_of(key)
         return entry.results.get(key) if entry is not None else None
 
     def summary(self, qual: str) -> Summary | None:
@@ -418,6 +506,33 @@ class ScanCache:
             return None
         cached = self.settled(qual)
         return cached.summary if cached is not None else None
+
+    def settled_modules(self) -> set[str]:
+        """Modules whose body's cached result stands (unchanged files)."""
+        return {e.module.name for rel, e in self.entries.items() if rel not in self.fresh}
+
+    def settled_view(self, touched: set[str]) -> tuple[list[RawFinding], set[str], list[str]]:
+        """Findings, callees and functions with parameter sinks of every settled body, except
+        the `touched` ones (analysed or checked again in this run, reported by the engine)."""
+        touched_entries = {id(e) for e in map(self._entry_of, touched) if e is not None}
+        findings: list[RawFinding] = []
+        callees: set[str] = set()
+        sinks: list[str] = []
+        for rel, entry in self.entries.items():
+            if rel in self.fresh:
+                continue
+            if id(entry) not in touched_entries:
+                findings.extend(entry.findings)
+                callees.update(entry.callees)
+                sinks.extend(entry.sinks)
+                continue
+            for key, cached in entry.results.items():
+                if key not in touched:
+                    findings.extend(cached.findings)
+                    callees.update(cached.deps)
+                    if cached.has_sinks:
+                        sinks.append(key)
+        return findings, callees, sinks
 
     def dependents(self, callee: str) -> list[str]:
         """Cached bodies computed from `callee`'s summary (to check again when it changed)."""
@@ -456,28 +571,25 @@ class ScanCache:
     def seed_global_writes(self) -> dict[str, Env]:
         out: dict[str, Env] = {}
         for rel, entry in self.entries.items():
-            if rel in self.dirty:
+            if rel in self.fresh or not entry.global_writes:
                 continue
-            for cached in entry.results.values():
-                writes = cached.global_writes
-                if writes:
-                    known = out.setdefault(entry.module.name, {})
-                    for name, value in writes.items():
-                        old = known.get(name)
-                        known[name] = value if old is None else join(old, value)
+            known = out.setdefault(entry.module.name, {})
+            for name, value in entry.global_writes.items():
+                old = known.get(name)
+                known[name] = value if old is None else join(old, value)
         return out
 
-    def cached_globals(self, module: ModuleInfo) -> Env | None:
+    def has_cached_globals(self, module: ModuleInfo) -> bool:
         entry = self.entries.get(module.path)
-        if entry is None or module.path in self.dirty:
-            return None
-        return entry.globals
+        return entry is not None and module.path not in self.fresh
+
+    def module_globals(self, module: str) -> Env | None:
+        """The module-level values of an unchanged module, unpickled on first use."""
+        entry = self._by_module.get(module)
+        return (entry.globals or {}) if entry is not None else None
 
     def reuse(self, key: str, program: Program) -> AnalysisResult | None:
-        entry = self._owners.get(key)
-        if entry is None:
-            module_path = self._path_of(key, program)
-            entry = self.entries.get(module_path) if module_path else None
+        entry = self._entry_of(key)
         if entry is None:
             return None
         cached = entry.results.get(key)
@@ -490,20 +602,6 @@ class ScanCache:
             program.globals[entry.module.name] = entry.globals or {}
         return cached.result
 
-    def _path_of_settled(self, key: str) -> str | None:
-        for entry in self.entries.values():  # a module name shared by two files: rare
-            if key in entry.results and entry.rel not in self.dirty:
-                return entry.rel
-        return None
-
-    def _path_of(self, key: str, program: Program) -> str | None:
-        if key.startswith("<module>:"):
-            module = program.index.modules.get(key.removeprefix("<module>:"))
-        else:
-            fn = program.index.functions.get(key)
-            module = program.index.modules.get(fn.module) if fn is not None else None
-        return module.path if module is not None else None
-
     def store(self, key: str, module: ModuleInfo, program: Program, result: AnalysisResult) -> None:
         entry = self.entries.get(module.path)
         if entry is None:
@@ -511,9 +609,9 @@ class ScanCache:
         deps = {callee: self.current_digest(callee, program) for callee in result.callees}
         entry.results[key] = CachedResult.of(result, deps, self.digest(result.summary))
         if module.path in self._unique:
-            self._owners[key] = entry
+            self._owners[key] = entry  # a body analysed twice in this run may reuse its result
         if key.startswith("<module>:"):
-            entry.globals = program.globals.get(module.name, {})
+            entry.set_globals(program.globals.get(module.name, {}))
         self.dirty.add(module.path)
 
 

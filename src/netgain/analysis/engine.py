@@ -68,10 +68,6 @@ class EngineHooks(Protocol):
         ("settled") until a callee's summary changes, and are not visited otherwise."""
         ...
 
-    def settled(self, key: str) -> BodyResult | None:
-        """The cached result of a settled body."""
-        ...
-
     def summary(self, qual: str) -> Summary | None:
         """A settled function's summary, loaded when a re-analysed caller needs it."""
         ...
@@ -101,8 +97,20 @@ class EngineHooks(Protocol):
         (so a reader analysed early sees them, and a reused writer changes nothing)."""
         ...
 
-    def cached_globals(self, module: ModuleInfo) -> Env | None:
-        """Module-level values of an unchanged module, or None to analyse its body."""
+    def has_cached_globals(self, module: ModuleInfo) -> bool:
+        """Whether an unchanged module's module-level values are cached (else: analyse it)."""
+        ...
+
+    def module_globals(self, module: str) -> Env | None:
+        """An unchanged module's module-level values, loaded when a body reads them."""
+        ...
+
+    def settled_modules(self) -> set[str]:
+        """Modules whose body's cached result stands."""
+        ...
+
+    def settled_view(self, touched: set[str]) -> tuple[list[RawFinding], set[str], list[str]]:
+        """Findings, callees and functions with parameter sinks of the settled bodies."""
         ...
 
     def reuse(self, key: str, program: Program) -> AnalysisResult | None:
@@ -205,10 +213,13 @@ def _enqueue(
     queue: deque[str],
     queued: set[str],
     rounds: dict[str, int],
+    recheck: set[str] | None = None,
 ) -> None:
-    """Queue functions to visit again (module bodies are all checked at the end anyway)."""
+    """Queue functions to visit again; module bodies go to `recheck` (checked at the end)."""
     for key in keys:
-        if (
+        if recheck is not None and key.startswith("<module>:"):
+            recheck.add(key)
+        elif (
             key not in queued
             and key in index.functions
             and rounds.get(key, 0) < MAX_ROUNDS_PER_FUNCTION
@@ -233,6 +244,7 @@ def run_engine(
     if hooks is not None:
         settled = dict(hooks.seed())
         program.summary_loader = hooks.summary
+        program.globals_loader = hooks.module_globals
         for module_name, writes in hooks.seed_global_writes().items():
             _merge_writes(program, module_name, writes)
     results: dict[str, AnalysisResult] = {}
@@ -240,10 +252,9 @@ def run_engine(
     rounds: dict[str, int] = {}
     modules = sorted(index.modules.values(), key=lambda m: m.name)
     for module in modules:
-        cached = hooks.cached_globals(module) if hooks is not None else None
-        if cached is not None:
-            program.globals[module.name] = cached
-        elif module.tree is not None:
+        if hooks is not None and hooks.has_cached_globals(module):
+            continue  # its module-level values are loaded when a body reads them
+        if module.tree is not None:
             runner.analyze(module, None)
 
     # functions of changed files first: their summaries are the ones that may differ. Settled
@@ -256,9 +267,10 @@ def run_engine(
     queue: deque[str] = deque(fn.qualname for fn in ordered)
     stale_globals: set[str] = set()  # queued again because a module global they read changed
     queued = set(queue)
+    recheck: set[str] = set()  # settled module bodies a changed summary may affect
     if hooks is not None:
         for gone in hooks.orphaned(index):
-            _enqueue(hooks.dependents(gone), index, queue, queued, rounds)
+            _enqueue(hooks.dependents(gone), index, queue, queued, rounds, recheck)
     while queue:
         qual = queue.popleft()
         queued.discard(qual)
@@ -298,7 +310,7 @@ def run_engine(
             continue
         _enqueue(callers.get(qual, ()), index, queue, queued, rounds)
         if hooks is not None and before != hooks.current_digest(qual, program):
-            _enqueue(hooks.dependents(qual), index, queue, queued, rounds)
+            _enqueue(hooks.dependents(qual), index, queue, queued, rounds, recheck)
 
     findings: dict[tuple[str, str, int, int], RawFinding] = {}
 
@@ -308,35 +320,46 @@ def run_engine(
         if old is None or _better(f, old):
             findings[key] = f
 
-    bodies: dict[str, BodyResult] = dict(results)
-    if hooks is not None:
-        for qual in settled:
-            kept = hooks.settled(qual)
-            if kept is not None:
-                bodies[qual] = kept
-                runner.reused += 1
+    # module bodies: those of unchanged files stand unless a callee they used changed
+    settled_modules = hooks.settled_modules() if hooks is not None else set()
+    touched: set[str] = set(results)
     called: set[str] = set(callers)
     for module in modules:
-        top = runner.result_for(module_key(module), module, None)
+        key = module_key(module)
+        if module.name in settled_modules and key not in recheck:
+            continue
+        touched.add(key)
+        top = runner.result_for(key, module, None)
         if top is None:
             continue
         for f in top.findings:
             add(f)
         called.update(top.callees)
-    for body in bodies.values():
-        called.update(body.callees)
-        for f in body.findings:
+    # with a library's parameters as input: functions with parameter sinks and no caller
+    uncalled: list[tuple[str, BodyResult | None]] = []
+    for qual, result in results.items():
+        called.update(result.callees)
+        for f in result.findings:
             add(f)
+        if result.has_sinks:
+            uncalled.append((qual, result))
+    if hooks is not None:
+        kept_findings, kept_callees, kept_sinks = hooks.settled_view(touched)
+        kept_modules = sum(1 for m in settled_modules if f"<module>:{m}" not in touched)
+        runner.reused += len(settled) + kept_modules
+        for f in kept_findings:
+            add(f)
+        called.update(kept_callees)
+        uncalled.extend((qual, None) for qual in kept_sinks)
     if mode is EntryMode.LIBRARY:
-        for qual, body in bodies.items():
-            if not body.has_sinks or qual in called:
+        for qual, body in uncalled:
+            owner = index.functions.get(qual)
+            if qual in called or owner is None or not owner.public:
                 continue
-            fn = index.functions[qual]
-            if not fn.public:
-                continue
-            for ps in body.summary.sinks:
+            summary = body.summary if body is not None else program.summary_of(qual)
+            for ps in summary.sinks if summary is not None else ():
                 if (
-                    (fn.is_method and ps.param == 0)
+                    (owner.is_method and ps.param == 0)
                     or "user" not in ps.sources
                     or ps.rule in CALLER_CHOSEN_RULES
                 ):
@@ -358,7 +381,7 @@ def run_engine(
             findings.values(), key=lambda f: (f.sink.path, f.sink.line, f.sink.column, f.rule)
         ),
         summaries=program.summaries,
-        callees={q: r.callees for q, r in bodies.items()},
+        callees={q: r.callees for q, r in results.items()},
         analyses=runner.analyses,
         reused=runner.reused,
         failures=sorted(set(runner.failures), key=lambda f: (f[0], f[1] or 0)),

@@ -302,17 +302,17 @@ class ExpressionMixin(AnalyzerState):
             mod, _, name = target.rpartition(".")
             mod_info = self.index.modules.get(mod)
             if mod_info is not None:
-                found = self.p.globals.get(mod_info.name, {}).get(name)
+                found = self.p.globals_of(mod_info.name).get(name)
                 if found is not None:
                     return found
                 again = mod_info.imports.get(name)
                 if again:
                     m2, _, n2 = again.rpartition(".")
-                    return self.p.globals.get(m2, {}).get(n2)
+                    return self.p.globals_of(m2).get(n2)
         return None
 
     def _module_value(self, module: str, name: str) -> Value | None:
-        found = self.p.globals.get(module, {}).get(name)
+        found = self.p.globals_of(module).get(name)
         writes = self.p.global_writes.get(module)
         written = writes.get(name) if writes else None
         if written is None:

@@ -43,6 +43,18 @@ class Program:
     # the summary of a function settled from the cache, loaded on first use (see `summary_of`)
     summary_loader: Callable[[str], Summary | None] | None = None
 
+    # the module-level values of a module settled from the cache, loaded on first use
+    globals_loader: Callable[[str], Env | None] | None = None
+
+    def globals_of(self, module: str) -> Env:
+        """A module's module-level values: from its body's analysis, or cached."""
+        found = self.globals.get(module)
+        if found is None and self.globals_loader is not None:
+            found = self.globals_loader(module)
+            if found is not None:
+                self.globals[module] = found
+        return found or {}
+
     def summary_of(self, qual: str) -> Summary | None:
         """A function's summary as known now: computed in this run, or a cached one."""
         found = self.summaries.get(qual)
