@@ -112,7 +112,7 @@ CATEGORIES: dict[str, Category] = {
         (798, 259, 321, 522), ("hardcoded-secret", "hardcoded-password"), ("B105", "B106", "B107")
     ),
     "cleartext-transmission": Category(
-        (319, 523, 311), ("cleartext-credentials",), ("B312", "B321")
+        (319, 523, 311), ("cleartext-credentials", "insecure-transport"), ("B312", "B321")
     ),
     "tls-verification": Category(
         (295, 297), ("tls-verification-disabled",), ("B323", "B501", "B507")
@@ -879,7 +879,7 @@ def render(table: dict[str, Score], labels: list[Label], timings: dict[str, floa
 NEW_RULES = (
     "insecure-temp-file", "hardcoded-password", "cleartext-credentials", "regex-injection",
     "inefficient-regex", "exception-exposure", "xml-entity-expansion", "weak-key-size",
-    "weak-tls-version", "autoescape-disabled",
+    "weak-tls-version", "autoescape-disabled", "insecure-transport", "argument-injection",
 )  # fmt: skip
 
 

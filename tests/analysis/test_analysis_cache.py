@@ -270,3 +270,94 @@ def test_a_global_written_by_one_function_reaches_a_reader_after_a_rescan(tmp_pa
     state.write_text(state.read_text(encoding="utf-8") + "\n\ndef g():\n    return 3\n", "utf-8")
     changed = scan([root], root=root, options=options)
     assert _keys(changed) == _keys(cold)
+
+
+def test_removing_a_callee_re_analyses_its_callers_in_unchanged_files(tmp_path: Path) -> None:
+    # the callers' files are unchanged and settled; only the reverse-dependency index says that
+    # their results were computed from a summary that no longer exists
+    root = tmp_path / "src"
+    root.mkdir()
+    _tree(root, modules=3)
+    options = ScanOptions(cache_dir=tmp_path / "cache")
+    scan([root], root=root, options=options)
+    helpers = root / "pkg" / "helpers.py"
+    helpers.write_text(
+        "import os\n\n\ndef run(cmd):\n    os.system(cmd)\n\n\nfrom os.path import normpath as ident\n",
+        encoding="utf-8",
+    )
+    result, stats = scan_with_stats([root], root=root, options=options)
+    assert stats.files_parsed == 1 and stats.lazy_parses == 3  # the three callers' files
+    assert _keys(result) == _keys(scan([root], root=root, options=ScanOptions()))
+
+
+def _package(tmp_path: Path) -> Path:
+    """An empty package `pkg` under a new scan root."""
+    root = tmp_path / "src"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    return root
+
+
+def test_a_new_definition_of_a_called_name_reaches_settled_callers(tmp_path: Path) -> None:
+    # callers resolved `pkg.helpers.clean` to nothing scanned before; once it is defined (as a
+    # pass-through) their flow into `run` changes
+    root = _package(tmp_path)
+    helpers = root / "pkg" / "helpers.py"
+    helpers.write_text("import os\n\n\ndef run(cmd):\n    os.system(cmd)\n", encoding="utf-8")
+    (root / "pkg" / "app.py").write_text(
+        "import sys\nfrom pkg import helpers\n\n\ndef main():\n"
+        "    helpers.run(helpers.clean(sys.argv[1]))\n",
+        encoding="utf-8",
+    )
+    options = ScanOptions(cache_dir=tmp_path / "cache")
+    first = scan([root], root=root, options=options)
+    helpers.write_text(
+        helpers.read_text(encoding="utf-8") + "\n\ndef clean(value):\n    return 'fixed'\n",
+        encoding="utf-8",
+    )
+    result, stats = scan_with_stats([root], root=root, options=options)
+    assert stats.lazy_parses == 1  # app.py, settled until its callee appeared
+    assert _keys(result) == _keys(scan([root], root=root, options=ScanOptions()))
+    assert _keys(first) != _keys(result)
+
+
+def test_library_findings_of_settled_functions_survive_a_rescan(tmp_path: Path) -> None:
+    # an uncalled public function's parameter sink is reported from its cached summary
+    root = tmp_path / "src"
+    root.mkdir()
+    _tree(root, modules=2)
+    (root / "pkg" / "api.py").write_text(
+        "import pickle\n\n\ndef load(blob):\n    return pickle.loads(blob)\n", encoding="utf-8"
+    )
+    options = ScanOptions(mode=EntryMode.LIBRARY, cache_dir=tmp_path / "cache")
+    cold = scan([root], root=root, options=options)
+    leaf = root / "pkg" / "m1.py"
+    leaf.write_text(leaf.read_text(encoding="utf-8") + "\n# touched\n", encoding="utf-8")
+    warm, stats = scan_with_stats([root], root=root, options=options)
+    assert stats.files_parsed == 1
+    assert ("insecure-deserialization", "pkg/api.py", 5) in _keys(warm)
+    assert _shown(warm) == _shown(cold)
+
+
+def test_findings_of_a_file_whose_other_function_is_re_analysed_are_kept(tmp_path: Path) -> None:
+    # app.py is unchanged; one of its functions is re-analysed because the helper it calls
+    # changed, and the findings of its other functions (cached) must stay in the report
+    root = _package(tmp_path)
+    helpers = root / "pkg" / "helpers.py"
+    helpers.write_text("def ident(x):\n    return x\n", encoding="utf-8")
+    (root / "pkg" / "app.py").write_text(
+        "import os\nimport pickle\nimport sys\nfrom pkg.helpers import ident\n\n\n"
+        "def main():\n    os.system(ident(sys.argv[1]))\n\n\n"
+        "def other():\n    os.system(sys.argv[2])\n\n\n"
+        "def load(blob):\n    return pickle.loads(blob)\n",
+        encoding="utf-8",
+    )
+    options = ScanOptions(mode=EntryMode.LIBRARY, cache_dir=tmp_path / "cache")
+    scan([root], root=root, options=options)
+    helpers.write_text("def ident(x):\n    return 'fixed'\n", encoding="utf-8")
+    result, stats = scan_with_stats([root], root=root, options=options)
+    assert stats.lazy_parses == 1
+    cold = scan([root], root=root, options=ScanOptions(mode=EntryMode.LIBRARY))
+    assert _keys(result) == _keys(cold)
+    assert ("command-injection", "pkg/app.py", 12) in _keys(result)
+    assert ("insecure-deserialization", "pkg/app.py", 16) in _keys(result)

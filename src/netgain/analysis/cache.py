@@ -9,10 +9,13 @@ what the rest of the program needs from the file without parsing it: its index (
 definitions, functions, classes), its module-level values, its pattern-rule hits, and each
 function's analysis result together with digests of the callee summaries it was computed from.
 
-On a rescan, an unchanged file is not parsed; a function is re-analysed only when one of its
-callees' summaries changed (its file is then parsed on demand, by the parse stage in
-`loading`). So a one-file change redoes that file and the summaries that depend on it, not the
-tree. The cache is consulted at two points of the one-way scan: when files are loaded (an entry
+On a rescan, an unchanged file is not parsed and its bodies are "settled": the engine does not
+visit them. When a changed file's function comes out with a different summary (or is gone, or
+newly defined), a reverse-dependency index (callee -> cached bodies computed from it, built
+only then) names the bodies to check again; one whose callees' digests differ from those it
+was computed from is re-analysed (its file parsed on demand, by the parse stage in `loading`).
+So a one-file change redoes that file and what depends on its summaries, not the tree, and
+an entry's per-body results stay pickled unless one of its bodies is checked. The cache is consulted at two points of the one-way scan: when files are loaded (an entry
 instead of a parse) and when bodies are analysed (a result instead of an analysis); `save()`
 writes what changed at the end.
 
@@ -34,10 +37,10 @@ from pathlib import Path
 
 from netgain.analysis.flow.state import AnalysisResult, Env, Program
 from netgain.analysis.index import ClassInfo, FunctionInfo, ModuleInfo, ProgramIndex
-from netgain.analysis.summaries import Summary
+from netgain.analysis.summaries import EMPTY_SUMMARY, RawFinding, Summary
 from netgain.analysis.values import fast_pickle, join
 
-CACHE_FORMAT = 8
+CACHE_FORMAT = 9
 RACY_NS = 2_000_000_000  # files modified this recently are hashed again on the next scan
 
 # (size, mtime_ns, ctime_ns, inode) or None when untrusted, content key, pickled `FileEntry`
@@ -75,9 +78,56 @@ def _canonical(obj: object) -> str:
 @fast_pickle
 @dataclass(slots=True)
 class CachedResult:
-    result: AnalysisResult
+    """One body's analysis result as the cache keeps it (inside its file's `detail`).
+
+    The summary, the bulk of a result, stays pickled until a re-analysed caller or library
+    mode asks for it; an empty one is not stored.
+    """
+
     deps: dict[str, str]  # callee qualname -> summary digest when this result was computed
-    digest: str = ""  # digest of `result.summary` (so a rescan need not recompute it)
+    digest: str  # digest of the summary (so a rescan need not recompute it)
+    findings: list[RawFinding]
+    global_writes: Env
+    has_sinks: bool  # the summary has parameter sinks (library mode reports uncalled ones)
+    summary_blob: bytes = b""  # the pickled summary (filled when the entry is saved)
+    _summary: Summary | None = None
+
+    @classmethod
+    def of(cls, result: AnalysisResult, deps: dict[str, str], digest: str) -> CachedResult:
+        return cls(
+            deps,
+            digest,
+            result.findings,
+            result.global_writes,
+            bool(result.summary.sinks),
+            _summary=result.summary,
+        )
+
+    @property
+    def callees(self) -> set[str]:
+        return set(self.deps)  # the dependencies are exactly the callees
+
+    @property
+    def summary(self) -> Summary:
+        found = self._summary
+        if found is None and not self.summary_blob:
+            return EMPTY_SUMMARY  # module bodies, and functions no caller learns anything from
+        if found is None:
+            # netgain: ignore[insecure-deserialization] netgain's own cache, written by this process
+            found = pickle.loads(self.summary_blob)  # noqa: S301 - netgain's own cache file
+            if not isinstance(found, Summary):
+                raise TypeError("a cached summary is not a Summary")
+            self._summary = found
+        return found
+
+    @property
+    def result(self) -> AnalysisResult:
+        return AnalysisResult(self.summary, self.findings, self.callees, self.global_writes)
+
+    def freeze(self) -> None:
+        """Pickle the summary for the snapshot (once: a reused result keeps its bytes)."""
+        if not self.summary_blob and self._summary is not None and self._summary != EMPTY_SUMMARY:
+            self.summary_blob = pickle.dumps(self._summary, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 @fast_pickle
@@ -94,14 +144,99 @@ class PatternRecord:
 @fast_pickle
 @dataclass(slots=True)
 class FileEntry:
+    """A file's index, pattern hits and analysis results.
+
+    What every rescan needs of an unchanged file is stored as it is: the summary digests of its
+    functions, the findings, callees and `global` writes of all its bodies, which functions
+    have parameter sinks. The per-body results (callee digests, summaries) and module-level
+    values stay pickled in `detail` until a body of this file must be checked or a re-analysed
+    caller reads them: unpickling them for every file was most of a one-file rescan.
+    """
+
     rel: str
     line_count: int
     module: ModuleInfo
     functions: dict[str, FunctionInfo]
     classes: dict[str, ClassInfo]
     patterns: list[PatternRecord] | None = None
-    results: dict[str, CachedResult] = field(default_factory=dict)
-    globals: Env | None = None
+    digests: dict[str, str] = field(default_factory=dict)  # function key -> summary digest
+    findings: list[RawFinding] = field(default_factory=list)  # of every body
+    callees: frozenset[str] = frozenset()  # of every body
+    sinks: tuple[str, ...] = ()  # functions whose summary has parameter sinks
+    global_writes: Env | None = None  # `global NAME` writes of its functions, joined
+    detail: bytes = b""  # pickled (results, module-level values)
+    _results: dict[str, CachedResult] | None = None
+    _globals: Env | None = None
+
+    @classmethod
+    def fresh(
+        cls,
+        rel: str,
+        line_count: int,
+        module: ModuleInfo,
+        functions: dict[str, FunctionInfo],
+        classes: dict[str, ClassInfo],
+    ) -> FileEntry:
+        return cls(rel, line_count, module, functions, classes, _results={})
+
+    @property
+    def results(self) -> dict[str, CachedResult]:
+        results = self._results
+        if results is None:
+            results = self._load_detail()
+        return results
+
+    @property
+    def globals(self) -> Env | None:
+        if self._results is None:
+            self._load_detail()
+        return self._globals
+
+    def set_globals(self, values: Env) -> None:
+        self._globals = values
+
+    def _load_detail(self) -> dict[str, CachedResult]:
+        results: object = {}
+        values: object = None
+        try:
+            # netgain: ignore[insecure-deserialization] netgain's own cache, written by this process
+            results, values = pickle.loads(self.detail) if self.detail else ({}, None)  # noqa: S301
+        except (*_PICKLE_ERRORS, ValueError):
+            results, values = {}, None
+        loaded: dict[str, CachedResult] = results if isinstance(results, dict) else {}
+        self._results = loaded
+        self._globals = values if isinstance(values, dict) else None
+        return loaded
+
+    def packed(self) -> FileEntry:
+        """The entry as the snapshot stores it: overview fields filled in from the results,
+        results and module-level values pickled into `detail`, no syntax trees."""
+        results = self.results
+        for cached in results.values():
+            cached.freeze()
+        findings: list[RawFinding] = []
+        callees: set[str] = set()
+        writes: Env = {}
+        for cached in results.values():
+            findings.extend(cached.findings)
+            callees.update(cached.deps)
+            for name, value in cached.global_writes.items():
+                old = writes.get(name)
+                writes[name] = value if old is None else join(old, value)
+        return FileEntry(
+            rel=self.rel,
+            line_count=self.line_count,
+            module=_strip_module(self.module),
+            functions={q: _strip_function(f) for q, f in self.functions.items()},
+            classes=self.classes,
+            patterns=self.patterns,
+            digests={k: c.digest for k, c in results.items() if not k.startswith("<module>:")},
+            findings=findings,
+            callees=frozenset(callees),
+            sinks=tuple(k for k, c in results.items() if c.has_sinks),
+            global_writes=writes or None,
+            detail=pickle.dumps((results, self.globals), protocol=pickle.HIGHEST_PROTOCOL),
+        )
 
 
 class ScanCache:
@@ -119,12 +254,20 @@ class ScanCache:
         self.context = context
         self.entries: dict[str, FileEntry] = {}  # rel -> entry (cached or fresh)
         self.keys: dict[str, str] = {}  # rel -> entry key
-        self.dirty: set[str] = set()
+        self.dirty: set[str] = set()  # entries to write again
+        self.fresh: set[str] = set()  # files parsed in this run (new or changed): not settled
         self.hits = 0
         self.misses = 0
         self.stat_hits = 0  # files whose stat matched the snapshot: not read, not hashed
         self._digests: dict[int, tuple[Summary, str]] = {}
         self._owners: dict[str, FileEntry] = {}  # result key -> entry holding it (see `seed`)
+        self._settled: dict[str, str] = {}  # unchanged function -> digest of its cached summary
+        self._dependents: dict[str, list[str]] | None = None  # see `_reverse_index`
+        self._defined: set[str] = set()  # callees that were scanned functions when cached
+        self._previous: dict[str, str] = {}  # changed files' functions -> their cached digest
+        self._previous_unknown = False  # a changed file's previous entry could not be read
+        self._by_module: dict[str, FileEntry] = {}  # unchanged module name -> its entry
+        self._shared: list[FileEntry] = []  # unchanged entries whose module name is not unique
         self._unique: set[str] = set()  # files whose module name is theirs alone
         # a file modified this recently may change again within one mtime tick without its
         # stat changing ("racy clean" in git's words): its signature is not trusted next time
@@ -192,6 +335,8 @@ class ScanCache:
                 self._bad_entries += 1
         if not isinstance(entry, FileEntry) or entry.rel != rel:
             self.misses += 1
+            if record is not None and record[1] != key:
+                self._remember_previous(record[2])
             self._records.pop(rel, None)
             return None, data if data is not None else path.read_bytes()
         if record is not None and record[0] != trusted:
@@ -224,13 +369,14 @@ class ScanCache:
         """Start a new entry for a file parsed in this run (once it is indexed)."""
         functions = {q: index.functions[q] for q in index.function_names_of(module.name)}
         classes = {q: index.classes[q] for q in index.class_names_of(module.name)}
-        self.entries[rel] = FileEntry(rel, line_count, module, functions, classes)
+        self.entries[rel] = FileEntry.fresh(rel, line_count, module, functions, classes)
         self.dirty.add(rel)
+        self.fresh.add(rel)
 
     def patterns(self, rel: str) -> list[PatternRecord] | None:
         """The pattern-rule hits cached for an unchanged file, or None."""
         entry = self.entries.get(rel)
-        if entry is None or rel in self.dirty:
+        if entry is None or rel in self.fresh:
             return None
         return entry.patterns
 
@@ -249,18 +395,8 @@ class ScanCache:
             key = self.keys.get(rel)
             if entry is None or key is None:
                 continue
-            stripped = FileEntry(
-                rel=entry.rel,
-                line_count=entry.line_count,
-                module=_strip_module(entry.module),
-                functions={q: _strip_function(f) for q, f in entry.functions.items()},
-                classes=entry.classes,
-                patterns=entry.patterns,
-                results=entry.results,
-                globals=entry.globals,
-            )
             try:
-                blob = pickle.dumps(stripped, protocol=pickle.HIGHEST_PROTOCOL)
+                blob = pickle.dumps(entry.packed(), protocol=pickle.HIGHEST_PROTOCOL)
             except (pickle.PicklingError, RecursionError, TypeError):
                 self._records.pop(rel, None)
                 continue
@@ -291,91 +427,191 @@ class ScanCache:
         self._digests[id(summary)] = (summary, value)
         return value
 
-    def seed(self) -> dict[str, Summary]:
-        seeded: dict[str, Summary] = {}
-        # key -> entry, so `reuse()` need not resolve each key's module through the index; only
-        # for modules whose name no other scanned file shares (a `.py` beside its `.pyi`)
+    def _remember_previous(self, blob: bytes) -> None:
+        """The summary digests a changed file's functions had when it was cached: a function
+        whose summary comes out the same needs none of its callers checked again."""
+        try:
+            # netgain: ignore[insecure-deserialization] netgain's own cache, written by this process
+            old = pickle.loads(blob)  # noqa: S301 - netgain's own cache file
+        except _PICKLE_ERRORS:
+            old = None
+        if not isinstance(old, FileEntry):
+            self._previous_unknown = True
+            return
+        self._previous.update(old.digests)
+
+    def seed(self) -> dict[str, str]:
+        """The summary digests of unchanged functions ("settled": their cached results stand
+        until a callee's summary changes)."""
+        settled = self._settled
+        # key -> entry, so a key's entry is found without resolving its module; only for
+        # modules whose name no other scanned file shares (a `.py` beside its `.pyi`)
         names: dict[str, int] = {}
         for entry in self.entries.values():
             names[entry.module.name] = names.get(entry.module.name, 0) + 1
         owners = self._owners
         for rel, entry in self.entries.items():
-            if names[entry.module.name] == 1:
+            unique = names[entry.module.name] == 1
+            if unique:
                 self._unique.add(rel)
-                owners.update(dict.fromkeys(entry.results, entry))
-            if rel in self.dirty:
+            if rel in self.fresh:
+                continue
+            if not unique:
+                self._shared.append(entry)
+            if unique:
+                owners.update(dict.fromkeys(entry.digests, entry))
+                owners[f"<module>:{entry.module.name}"] = entry
+                self._by_module[entry.module.name] = entry
+            settled.update(entry.digests)
+        return settled
+
+    def _entry_of(self, key: str) -> FileEntry | None:
+        """The unchanged entry holding a body's cached result."""
+        entry = self._owners.get(key)
+        if entry is None:
+            for other in self._shared:  # a module name shared by two files: rare
+                if key in other.digests or key == f"<module>:{other.module.name}":
+                    return other
+        return entry
+
+    def _reverse_index(self) -> dict[str, list[str]]:
+        """callee -> the settled bodies computed from its summary; built on first need (a
+        rescan whose changed functions keep their summaries never needs it)."""
+        if self._dependents is None:
+            dependents: dict[str, list[str]] = {}
+            defined = self._defined
+            for rel, entry in self.entries.items():
+                if rel in self.fresh:
+                    continue
+                for key, cached in entry.results.items():
+                    for callee, digest in cached.deps.items():
+                        if digest != "-":
+                            defined.add(callee)
+                        found = dependents.get(callee)
+                        if found is None:
+                            dependents[callee] = [key]
+                        else:
+                            found.append(key)
+            self._dependents = dependents
+        return self._dependents
+
+    def settled(self, key: str) -> CachedResult | None:
+        """The cached result of an unchanged body, without checking its callees."""
+        entry = self._entry_of(key)
+        return entry.results.get(key) if entry is not None else None
+
+    def summary(self, qual: str) -> Summary | None:
+        """The summary of a settled function, unpickled on first use."""
+        if qual not in self._settled:
+            return None
+        cached = self.settled(qual)
+        return cached.summary if cached is not None else None
+
+    def settled_modules(self) -> set[str]:
+        """Modules whose body's cached result stands (unchanged files)."""
+        return {e.module.name for rel, e in self.entries.items() if rel not in self.fresh}
+
+    def settled_view(self, touched: set[str]) -> tuple[list[RawFinding], set[str], list[str]]:
+        """Findings, callees and functions with parameter sinks of every settled body, except
+        the `touched` ones (analysed or checked again in this run, reported by the engine)."""
+        touched_entries = {id(e) for e in map(self._entry_of, touched) if e is not None}
+        findings: list[RawFinding] = []
+        callees: set[str] = set()
+        sinks: list[str] = []
+        for rel, entry in self.entries.items():
+            if rel in self.fresh:
+                continue
+            if id(entry) not in touched_entries:
+                findings.extend(entry.findings)
+                callees.update(entry.callees)
+                sinks.extend(entry.sinks)
                 continue
             for key, cached in entry.results.items():
-                if not key.startswith("<module>:"):
-                    summary = cached.result.summary
-                    seeded[key] = summary
-                    if cached.digest:
-                        self._digests[id(summary)] = (summary, cached.digest)
-        return seeded
+                if key not in touched:
+                    findings.extend(cached.findings)
+                    callees.update(cached.deps)
+                    if cached.has_sinks:
+                        sinks.append(key)
+        return findings, callees, sinks
+
+    def dependents(self, callee: str) -> list[str]:
+        """Cached bodies computed from `callee`'s summary (to check again when it changed)."""
+        return self._reverse_index().get(callee, [])
+
+    def previous_digest(self, qual: str) -> str:
+        """The digest of a function's summary before this run ("-": not known then)."""
+        return self._settled.get(qual) or self._previous.get(qual, "-")
+
+    def orphaned(self, index: ProgramIndex) -> list[str]:
+        """Callees of cached bodies that were scanned functions and are gone (a changed file no
+        longer defines them, a file was deleted or left out of this scan): their dependents
+        must be checked again."""
+        gone = [q for q, d in self._previous.items() if d != "-" and q not in index.functions]
+        unseen = any(rel not in self.keys for rel in self._records)
+        if unseen or self._previous_unknown:
+            self._reverse_index()
+            gone.extend(c for c in self._defined if c not in index.functions)
+        return gone
+
+    def still_valid(self, key: str, program: Program) -> bool:
+        cached = self.settled(key)
+        return cached is not None and all(
+            self.current_digest(callee, program) == digest for callee, digest in cached.deps.items()
+        )
+
+    def current_digest(self, callee: str, program: Program) -> str:
+        summary = program.summaries.get(callee)
+        if summary is None:
+            return self._settled.get(callee, "-")
+        known = self._digests.get(id(summary))
+        if known is not None and known[0] is summary:
+            return known[1]
+        return self.digest(summary)
 
     def seed_global_writes(self) -> dict[str, Env]:
         out: dict[str, Env] = {}
         for rel, entry in self.entries.items():
-            if rel in self.dirty:
+            if rel in self.fresh or not entry.global_writes:
                 continue
-            for cached in entry.results.values():
-                writes = cached.result.global_writes
-                if writes:
-                    known = out.setdefault(entry.module.name, {})
-                    for name, value in writes.items():
-                        old = known.get(name)
-                        known[name] = value if old is None else join(old, value)
+            known = out.setdefault(entry.module.name, {})
+            for name, value in entry.global_writes.items():
+                old = known.get(name)
+                known[name] = value if old is None else join(old, value)
         return out
 
-    def cached_globals(self, module: ModuleInfo) -> Env | None:
+    def has_cached_globals(self, module: ModuleInfo) -> bool:
         entry = self.entries.get(module.path)
-        if entry is None or module.path in self.dirty:
-            return None
-        return entry.globals
+        return entry is not None and module.path not in self.fresh
+
+    def module_globals(self, module: str) -> Env | None:
+        """The module-level values of an unchanged module, unpickled on first use."""
+        entry = self._by_module.get(module)
+        return (entry.globals or {}) if entry is not None else None
 
     def reuse(self, key: str, program: Program) -> AnalysisResult | None:
-        entry = self._owners.get(key)
-        if entry is None:
-            module_path = self._path_of(key, program)
-            entry = self.entries.get(module_path) if module_path else None
+        entry = self._entry_of(key)
         if entry is None:
             return None
         cached = entry.results.get(key)
         if cached is None:
             return None
-        summaries, memo = program.summaries, self._digests
-        for callee, digest in cached.deps.items():  # inlined `digest()`: 35k calls per rescan
-            summary = summaries.get(callee)
-            if summary is None:
-                current = "-"
-            else:
-                known = memo.get(id(summary))
-                current = known[1] if known is not None and known[0] is summary else ""
-                current = current or self.digest(summary)
-            if current != digest:
+        for callee, digest in cached.deps.items():
+            if self.current_digest(callee, program) != digest:
                 return None
         if key.startswith("<module>:"):
             program.globals[entry.module.name] = entry.globals or {}
         return cached.result
 
-    def _path_of(self, key: str, program: Program) -> str | None:
-        if key.startswith("<module>:"):
-            module = program.index.modules.get(key.removeprefix("<module>:"))
-        else:
-            fn = program.index.functions.get(key)
-            module = program.index.modules.get(fn.module) if fn is not None else None
-        return module.path if module is not None else None
-
     def store(self, key: str, module: ModuleInfo, program: Program, result: AnalysisResult) -> None:
         entry = self.entries.get(module.path)
         if entry is None:
             return
-        deps = {callee: self.digest(program.summaries.get(callee)) for callee in result.callees}
-        entry.results[key] = CachedResult(result, deps, self.digest(result.summary))
+        deps = {callee: self.current_digest(callee, program) for callee in result.callees}
+        entry.results[key] = CachedResult.of(result, deps, self.digest(result.summary))
         if module.path in self._unique:
-            self._owners[key] = entry
+            self._owners[key] = entry  # a body analysed twice in this run may reuse its result
         if key.startswith("<module>:"):
-            entry.globals = program.globals.get(module.name, {})
+            entry.set_globals(program.globals.get(module.name, {}))
         self.dirty.add(module.path)
 
 
@@ -387,6 +623,7 @@ def _strip_module(module: ModuleInfo) -> ModuleInfo:
         dict(module.imports),
         dict(module.definitions),
         None,
+        {scope: dict(names) for scope, names in module.scoped_imports.items()},
     )
 
 

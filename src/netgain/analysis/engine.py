@@ -14,7 +14,7 @@ parse stage's callback, when one of its bodies must be analysed again.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -30,6 +30,11 @@ MAX_ROUNDS_PER_FUNCTION = 6
 _RANK = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
 _EMPTY_SHAPE = Summary().shape()
 
+# Sinks where a public parameter is the library's interface rather than evidence of input: a
+# wrapper around `git` takes refs and paths and passes them on as arguments by design. Library
+# mode reports these only from a request, never from a parameter with no caller.
+CALLER_CHOSEN_RULES = frozenset({"argument-injection"})
+
 
 def module_key(module: ModuleInfo) -> str:
     """The result key of a module body (functions use their qualified name)."""
@@ -40,9 +45,51 @@ def module_key(module: ModuleInfo) -> str:
 ParseHook = Callable[[ModuleInfo], bool]
 
 
+class BodyResult(Protocol):
+    """What the engine reads of a body's result once the fixpoint is reached (a fresh
+    `AnalysisResult` or a settled result from the cache)."""
+
+    @property
+    def findings(self) -> list[RawFinding]: ...
+
+    @property
+    def callees(self) -> set[str]: ...
+
+    @property
+    def summary(self) -> Summary: ...
+
+    @property
+    def has_sinks(self) -> bool: ...
+
+
 class EngineHooks(Protocol):
-    def seed(self) -> dict[str, Summary]:
-        """Summaries of unchanged functions, used until the function is analysed again."""
+    def seed(self) -> dict[str, str]:
+        """Digests of the summaries of unchanged functions: their cached results stand
+        ("settled") until a callee's summary changes, and are not visited otherwise."""
+        ...
+
+    def summary(self, qual: str) -> Summary | None:
+        """A settled function's summary, loaded when a re-analysed caller needs it."""
+        ...
+
+    def dependents(self, callee: str) -> list[str]:
+        """Cached bodies computed from `callee`'s summary (the reverse-dependency index)."""
+        ...
+
+    def previous_digest(self, qual: str) -> str:
+        """The digest of a function's summary before this run ("-" when it is new)."""
+        ...
+
+    def orphaned(self, index: ProgramIndex) -> list[str]:
+        """Callees of cached bodies that no longer exist in the scanned code."""
+        ...
+
+    def current_digest(self, callee: str, program: Program) -> str:
+        """The digest of a callee's summary as the program knows it now."""
+        ...
+
+    def still_valid(self, key: str, program: Program) -> bool:
+        """Whether a settled body's callees all have the summaries it was computed from."""
         ...
 
     def seed_global_writes(self) -> dict[str, Env]:
@@ -50,8 +97,20 @@ class EngineHooks(Protocol):
         (so a reader analysed early sees them, and a reused writer changes nothing)."""
         ...
 
-    def cached_globals(self, module: ModuleInfo) -> Env | None:
-        """Module-level values of an unchanged module, or None to analyse its body."""
+    def has_cached_globals(self, module: ModuleInfo) -> bool:
+        """Whether an unchanged module's module-level values are cached (else: analyse it)."""
+        ...
+
+    def module_globals(self, module: str) -> Env | None:
+        """An unchanged module's module-level values, loaded when a body reads them."""
+        ...
+
+    def settled_modules(self) -> set[str]:
+        """Modules whose body's cached result stands."""
+        ...
+
+    def settled_view(self, touched: set[str]) -> tuple[list[RawFinding], set[str], list[str]]:
+        """Findings, callees and functions with parameter sinks of the settled bodies."""
         ...
 
     def reuse(self, key: str, program: Program) -> AnalysisResult | None:
@@ -148,6 +207,27 @@ def _merge_writes(program: Program, module: str, writes: Env) -> bool:
     return changed
 
 
+def _enqueue(
+    keys: Iterable[str],
+    index: ProgramIndex,
+    queue: deque[str],
+    queued: set[str],
+    rounds: dict[str, int],
+    recheck: set[str] | None = None,
+) -> None:
+    """Queue functions to visit again; module bodies go to `recheck` (checked at the end)."""
+    for key in keys:
+        if recheck is not None and key.startswith("<module>:"):
+            recheck.add(key)
+        elif (
+            key not in queued
+            and key in index.functions
+            and rounds.get(key, 0) < MAX_ROUNDS_PER_FUNCTION
+        ):
+            queue.append(key)
+            queued.add(key)
+
+
 def run_engine(
     index: ProgramIndex,
     models: TaintModels,
@@ -160,8 +240,11 @@ def run_engine(
     """Analyse every function and module body of `index` and collect the findings."""
     program = Program(index=index, models=models, mode=mode, enabled_rules=enabled_rules)
     runner = _Runner(program, hooks, parse)
+    settled: dict[str, str] = {}
     if hooks is not None:
-        program.summaries.update(hooks.seed())
+        settled = dict(hooks.seed())
+        program.summary_loader = hooks.summary
+        program.globals_loader = hooks.module_globals
         for module_name, writes in hooks.seed_global_writes().items():
             _merge_writes(program, module_name, writes)
     results: dict[str, AnalysisResult] = {}
@@ -169,26 +252,42 @@ def run_engine(
     rounds: dict[str, int] = {}
     modules = sorted(index.modules.values(), key=lambda m: m.name)
     for module in modules:
-        cached = hooks.cached_globals(module) if hooks is not None else None
-        if cached is not None:
-            program.globals[module.name] = cached
-        elif module.tree is not None:
+        if hooks is not None and hooks.has_cached_globals(module):
+            continue  # its module-level values are loaded when a body reads them
+        if module.tree is not None:
             runner.analyze(module, None)
 
-    # functions of changed files first: their summaries are the ones that may differ
-    ordered = sorted(index.functions.values(), key=lambda f: (f.node is None, f.module, f.lineno))
+    # functions of changed files first: their summaries are the ones that may differ. Settled
+    # functions (unchanged, with a cached result) are visited only when a callee's summary
+    # changed or a module global they read was written (the reverse-dependency index).
+    ordered = sorted(
+        (f for f in index.functions.values() if f.qualname not in settled),
+        key=lambda f: (f.node is None, f.module, f.lineno),
+    )
     queue: deque[str] = deque(fn.qualname for fn in ordered)
     stale_globals: set[str] = set()  # queued again because a module global they read changed
     queued = set(queue)
+    recheck: set[str] = set()  # settled module bodies a changed summary may affect
+    if hooks is not None:
+        for gone in hooks.orphaned(index):
+            _enqueue(hooks.dependents(gone), index, queue, queued, rounds, recheck)
     while queue:
         qual = queue.popleft()
         queued.discard(qual)
         fn = index.functions[qual]
         rounds[qual] = rounds.get(qual, 0) + 1
+        if (
+            hooks is not None
+            and qual in settled
+            and qual not in stale_globals
+            and hooks.still_valid(qual, program)
+        ):
+            continue  # a dependent whose callees' summaries are as cached: it stays settled
         result = runner.result_for(
-            qual, index.modules[fn.module], qual, fresh=qual in stale_globals
+            qual, index.modules[fn.module], qual, fresh=qual in stale_globals or qual in settled
         )
         stale_globals.discard(qual)
+        settled.pop(qual, None)
         if result is None:
             continue
         results[qual] = result
@@ -203,14 +302,15 @@ def run_engine(
                     queued.add(reader)
                     stale_globals.add(reader)
         old = program.summaries.get(qual)
+        before = hooks.previous_digest(qual) if hooks is not None and old is None else ""
         program.summaries[qual] = result.summary
         if old is result.summary:  # a reused result: its summary is the seeded one
             continue
-        if old is None or old.shape() != result.summary.shape():
-            for caller in callers.get(qual, ()):
-                if caller not in queued and rounds.get(caller, 0) < MAX_ROUNDS_PER_FUNCTION:
-                    queue.append(caller)
-                    queued.add(caller)
+        if old is not None and old.shape() == result.summary.shape():
+            continue
+        _enqueue(callers.get(qual, ()), index, queue, queued, rounds)
+        if hooks is not None and before != hooks.current_digest(qual, program):
+            _enqueue(hooks.dependents(qual), index, queue, queued, rounds, recheck)
 
     findings: dict[tuple[str, str, int, int], RawFinding] = {}
 
@@ -220,26 +320,49 @@ def run_engine(
         if old is None or _better(f, old):
             findings[key] = f
 
+    # module bodies: those of unchanged files stand unless a callee they used changed
+    settled_modules = hooks.settled_modules() if hooks is not None else set()
+    touched: set[str] = set(results)
     called: set[str] = set(callers)
     for module in modules:
-        top = runner.result_for(module_key(module), module, None)
+        key = module_key(module)
+        if module.name in settled_modules and key not in recheck:
+            continue
+        touched.add(key)
+        top = runner.result_for(key, module, None)
         if top is None:
             continue
         for f in top.findings:
             add(f)
         called.update(top.callees)
-    for result in results.values():
+    # with a library's parameters as input: functions with parameter sinks and no caller
+    uncalled: list[tuple[str, BodyResult | None]] = []
+    for qual, result in results.items():
+        called.update(result.callees)
         for f in result.findings:
             add(f)
+        if result.has_sinks:
+            uncalled.append((qual, result))
+    if hooks is not None:
+        kept_findings, kept_callees, kept_sinks = hooks.settled_view(touched)
+        kept_modules = sum(1 for m in settled_modules if f"<module>:{m}" not in touched)
+        runner.reused += len(settled) + kept_modules
+        for f in kept_findings:
+            add(f)
+        called.update(kept_callees)
+        uncalled.extend((qual, None) for qual in kept_sinks)
     if mode is EntryMode.LIBRARY:
-        for qual, result in results.items():
-            if not result.summary.sinks or qual in called:
+        for qual, body in uncalled:
+            owner = index.functions.get(qual)
+            if qual in called or owner is None or not owner.public:
                 continue
-            fn = index.functions[qual]
-            if not fn.public:
-                continue
-            for ps in result.summary.sinks:
-                if (fn.is_method and ps.param == 0) or "user" not in ps.sources:
+            summary = body.summary if body is not None else program.summary_of(qual)
+            for ps in summary.sinks if summary is not None else ():
+                if (
+                    (owner.is_method and ps.param == 0)
+                    or "user" not in ps.sources
+                    or ps.rule in CALLER_CHOSEN_RULES
+                ):
                     continue
                 first = ps.trace[0]
                 entry = Step(

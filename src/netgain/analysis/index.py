@@ -65,6 +65,10 @@ class ModuleInfo:
     imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified target
     definitions: dict[str, str] = field(default_factory=dict)  # top-level name -> qualname
     tree: ast.Module | None = field(default=None, repr=False)
+    # imports made inside a function body: function qualname -> local name -> target. Two
+    # functions may bind one name to different modules (`from xml.etree import ElementTree` in
+    # one, `from defusedxml.etree import ElementTree` in the other); each sees its own.
+    scoped_imports: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def module_name_for(rel_path: str) -> tuple[str, bool]:
@@ -100,31 +104,22 @@ def collect_module(
     """Fill `module` with its imports and definitions and add its functions/classes to the tables."""
     module.tree = tree
 
-    def add_imports(node: ast.Import | ast.ImportFrom) -> None:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    module.imports[alias.asname] = alias.name
-                else:
-                    top = alias.name.split(".")[0]
-                    module.imports.setdefault(top, top)
+    def add_imports(node: ast.Import | ast.ImportFrom, scope: str | None) -> None:
+        bound = _imported_names(module, node)
+        if scope is None:
+            module.imports.update(bound)
             return
-        source = (
-            _resolve_relative(module, node.level, node.module)
-            if node.level
-            else (node.module or "")
-        )
-        for alias in node.names:
-            if alias.name == "*":
-                continue
-            module.imports[alias.asname or alias.name] = (
-                f"{source}.{alias.name}" if source else alias.name
-            )
+        # a function's own imports: its scope first, and the module table only as a fallback
+        # for code that does not know its scope (a module-level import of the name wins)
+        module.scoped_imports.setdefault(scope, {}).update(bound)
+        for name, target in bound.items():
+            module.imports.setdefault(name, target)
 
     def visit_body(body: list[ast.stmt], prefix: str, cls: str | None, nested: bool) -> None:
+        scope = prefix if nested and cls is None else None
         for stmt in body:
             if isinstance(stmt, ast.Import | ast.ImportFrom):
-                add_imports(stmt)
+                add_imports(stmt, scope)
             elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
                 qual = f"{prefix}.{stmt.name}"
                 if not nested and cls is None:
@@ -144,11 +139,31 @@ def collect_module(
             else:
                 for child in ast.iter_child_nodes(stmt):
                     if isinstance(child, ast.Import | ast.ImportFrom):
-                        add_imports(child)
+                        add_imports(child, scope)
                 for block in _sub_blocks(stmt):
                     visit_body(block, prefix, cls, nested)
 
     visit_body(tree.body, module.name, None, False)
+
+
+def _imported_names(module: ModuleInfo, node: ast.Import | ast.ImportFrom) -> dict[str, str]:
+    """Local name -> qualified target for the names one import statement binds."""
+    bound: dict[str, str] = {}
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                bound[alias.asname] = alias.name
+            else:
+                top = alias.name.split(".")[0]
+                bound[top] = module.imports.get(top, top) if top not in bound else bound[top]
+        return bound
+    source = (
+        _resolve_relative(module, node.level, node.module) if node.level else (node.module or "")
+    )
+    for alias in node.names:
+        if alias.name != "*":
+            bound[alias.asname or alias.name] = f"{source}.{alias.name}" if source else alias.name
+    return bound
 
 
 def _sub_blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
@@ -279,10 +294,19 @@ class ProgramIndex:
             if module is not None:
                 cls.bases = [self.qualify(module, b) or b for b in cls.bases]
 
-    def qualify(self, module: ModuleInfo, dotted: str) -> str | None:
-        """The canonical qualified name of a dotted name used in `module` (None if it is local)."""
+    def qualify(self, module: ModuleInfo, dotted: str, scope: str | None = None) -> str | None:
+        """The canonical qualified name of a dotted name used in `module` (None if it is local);
+        `scope` is the qualified name of the function the name is used in, whose own imports
+        (and those of the functions around it) come first."""
         if not dotted:
             return None
+        if scope is not None and module.scoped_imports:
+            head, _, rest = dotted.partition(".")
+            while scope.startswith(module.name + "."):
+                target = module.scoped_imports.get(scope, {}).get(head)
+                if target is not None:
+                    return self.canonical(f"{target}.{rest}" if rest else target)
+                scope = scope.rpartition(".")[0]
         key = (module.name, dotted)
         if key in self._memo:
             return self._memo[key]

@@ -43,6 +43,9 @@ class SinkModel:
     keywords: tuple[str, ...]
     receiver: bool
     first_element: bool
+    # for argument lists: the elements after the program, up to a `--` separator, are read as
+    # options when they start with `-` (argument injection)
+    option_elements: bool
     when_keyword: tuple[tuple[str, object], ...]
     unless_keyword: tuple[tuple[str, object], ...]
     receiver_attr: str
@@ -296,7 +299,7 @@ def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) 
     for where, raw in _entries(check, data, "sink"):
         allowed: dict[str, type | tuple[type, ...]] = {
             "rule": str, "name": str, "method": str, "args": list, "keywords": list, "receiver": bool,
-            "first_element": bool, "when_keyword": dict, "unless_keyword": dict, "receiver_attr": str,
+            "first_element": bool, "option_elements": bool, "when_keyword": dict, "unless_keyword": dict, "receiver_attr": str,
             "sources": list, "description": str,
         }  # fmt: skip
         e = check.table(where, raw, allowed, ("rule",))
@@ -314,6 +317,7 @@ def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) 
             SinkModel(
                 rule=e["rule"], name=name, method=method, args=args, keywords=keywords,
                 receiver=e.get("receiver", False), first_element=e.get("first_element", False),
+                option_elements=e.get("option_elements", False),
                 when_keyword=tuple(sorted(e.get("when_keyword", {}).items())),
                 unless_keyword=tuple(sorted(e.get("unless_keyword", {}).items())),
                 receiver_attr=e.get("receiver_attr", ""), sources=sources, description=e.get("description", ""),

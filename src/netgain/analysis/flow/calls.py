@@ -51,7 +51,7 @@ class CallMixin(AnalyzerState):
             g = self.global_value(func.id)
             if g is not None and g.func:
                 return g.func, None, None
-            return self.index.qualify(self.module, func.id) or func.id, None, None
+            return self.index.qualify(self.module, func.id, self.scope) or func.id, None, None
         if isinstance(func, ast.Attribute):
             key = dotted_name(func)
             head = key.split(".", 1)[0] if key else ""
@@ -61,7 +61,7 @@ class CallMixin(AnalyzerState):
                 and self.global_value(head) is None
                 and not isinstance(func.value, ast.Call)
             ):
-                qual = self.index.qualify(self.module, key)
+                qual = self.index.qualify(self.module, key, self.scope)
                 if qual is not None:
                     if qual in self.index.functions and not self.index.functions[qual].is_method:
                         return qual, None, func.attr
@@ -85,6 +85,14 @@ class CallMixin(AnalyzerState):
 
     def call(self, node: ast.Call, env: Env) -> Value:
         qual, receiver, method = self._callee(node.func, env)
+        if (
+            qual
+            and qual not in self.index.functions
+            and qual.rpartition(".")[0] in self.index.modules
+        ):
+            # a name of a scanned module that defines no such function (yet): a dependency all
+            # the same, so that a rescan after the module defines it analyses this body again
+            self.callees.add(qual)
         args = [self.ev(a, env) for a in node.args]
         starred = any(isinstance(a, ast.Starred) for a in node.args)
         kwargs: dict[str, Value] = {}
@@ -304,7 +312,7 @@ class CallMixin(AnalyzerState):
             fn_q = qual
         fn = self.index.functions[fn_q]
         self.callees.add(fn_q)
-        summary = self.p.summaries.get(fn_q, EMPTY_SUMMARY)
+        summary = self.p.summary_of(fn_q) or EMPTY_SUMMARY
         bound: dict[int, Value] = {}
         offset = 0
         if fn.is_method and (receiver is not None or cls_type is not None):

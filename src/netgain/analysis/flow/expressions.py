@@ -38,7 +38,20 @@ from netgain.analysis.values import (
     head_of,
     join,
     merge_labels,
+    sanitize,
 )
+
+# Rules about how a value starts: a string whose first characters are a constant (`"--url=" +
+# url`, `f"refs/{name}"`) cannot be read as an option, whatever follows. A prefix made only of
+# dashes fixes nothing (`"-" + "-upload-pack=..."` is an option).
+FIXED_START_RULES = frozenset({"argument-injection"})
+
+
+def fixes_start(prefix: object) -> bool:
+    """Whether a constant prefix keeps a built string from starting with `-`."""
+    if isinstance(prefix, bytes):
+        return bool(prefix.strip(b"-"))
+    return isinstance(prefix, str) and bool(prefix.strip("-"))
 
 
 class ExpressionMixin(AnalyzerState):
@@ -118,11 +131,15 @@ class ExpressionMixin(AnalyzerState):
                     return Value(labels=merge_labels(a.labels, b.labels), elems=a.elems + b.elems)
                 if isinstance(op, ast.Add) and head_of(a):
                     return replace(combine([a, b]), head=head_of(a))
+                if isinstance(op, ast.Add) and fixes_start(a.const):
+                    return sanitize(combine([a, b]), FIXED_START_RULES)
                 return combine([a, b], type_=a.type if isinstance(op, ast.Div) else None)
             case ast.JoinedStr(values=values):
                 parts = [self.ev(v, env) for v in values]
                 if all(isinstance(p.const, str) for p in parts):
                     return const_value("".join(str(p.const) for p in parts))
+                if parts and fixes_start(parts[0].const):
+                    return sanitize(combine(parts), FIXED_START_RULES)
                 return combine(parts)
             case ast.FormattedValue(value=value, format_spec=spec):
                 v = self.ev(value, env)
@@ -285,17 +302,17 @@ class ExpressionMixin(AnalyzerState):
             mod, _, name = target.rpartition(".")
             mod_info = self.index.modules.get(mod)
             if mod_info is not None:
-                found = self.p.globals.get(mod_info.name, {}).get(name)
+                found = self.p.globals_of(mod_info.name).get(name)
                 if found is not None:
                     return found
                 again = mod_info.imports.get(name)
                 if again:
                     m2, _, n2 = again.rpartition(".")
-                    return self.p.globals.get(m2, {}).get(n2)
+                    return self.p.globals_of(m2).get(n2)
         return None
 
     def _module_value(self, module: str, name: str) -> Value | None:
-        found = self.p.globals.get(module, {}).get(name)
+        found = self.p.globals_of(module).get(name)
         writes = self.p.global_writes.get(module)
         written = writes.get(name) if writes else None
         if written is None:
@@ -326,7 +343,7 @@ class ExpressionMixin(AnalyzerState):
         g = self.global_value(name)
         if g is not None:
             return g
-        qual = self.index.qualify(self.module, name)
+        qual = self.index.qualify(self.module, name, self.scope)
         if qual is None:
             return CLEAN
         modeled = self._resolved_value(qual, node)
@@ -342,7 +359,7 @@ class ExpressionMixin(AnalyzerState):
             return env[key]
         head = key.split(".", 1)[0] if key else ""
         if key and head not in env and not isinstance(node.value, ast.Call):
-            qual = self.index.qualify(self.module, key)
+            qual = self.index.qualify(self.module, key, self.scope)
             if qual is not None:
                 modeled = self._resolved_value(qual, node)
                 if modeled is not None:

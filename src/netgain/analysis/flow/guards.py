@@ -65,7 +65,7 @@ class GuardMixin(AnalyzerState):
 
     def no_return(self, call: ast.Call) -> bool:
         dotted = dotted_name(call.func)
-        qual = self.index.qualify(self.module, dotted) if dotted else None
+        qual = self.index.qualify(self.module, dotted, self.scope) if dotted else None
         return (qual or dotted) in self.m.guards.exits
 
     def apply_guard(self, env: Env, effects: Effects) -> None:
@@ -309,7 +309,7 @@ class GuardMixin(AnalyzerState):
 
     def _helper_validation(self, qual: str, call: ast.Call, env: Env) -> Effects:
         """A call to a scanned function whose summary says which parameters it validates."""
-        summary = self.p.summaries.get(qual) if qual else None
+        summary = self.p.summary_of(qual) if qual else None
         if summary is None or not summary.validates:
             return ()
         fn = self.index.functions.get(qual)
@@ -340,7 +340,7 @@ class GuardMixin(AnalyzerState):
         dotted = dotted_name(func)
         if not dotted:
             return ""
-        return self.index.qualify(self.module, dotted) or dotted
+        return self.index.qualify(self.module, dotted, self.scope) or dotted
 
     def _subject(self, node: ast.expr, env: Env, *, exact: bool = False) -> str | None:
         """The tainted variable a check is about: `x` in `x`, `x.lower()`, `realpath(join(B, x))`.
@@ -368,7 +368,7 @@ class GuardMixin(AnalyzerState):
     def _is_module_call(self, func: ast.Attribute) -> bool:
         """`os.path.realpath(x)` is a function of a module, not a method called on a value."""
         dotted = dotted_name(func)
-        return bool(dotted) and self.index.qualify(self.module, dotted) is not None
+        return bool(dotted) and self.index.qualify(self.module, dotted, self.scope) is not None
 
     def _mentions_tainted(self, node: ast.expr, env: Env) -> bool:
         for sub in ast.walk(node):

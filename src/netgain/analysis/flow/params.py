@@ -43,7 +43,7 @@ class ParamsMixin(AnalyzerState):
         annotations = self._param_annotations(node)
         for i, name in enumerate(fn.params):
             ann = annotations.get(name)
-            ann_q = (self.index.qualify(self.module, ann) or ann) if ann else None
+            ann_q = (self.index.qualify(self.module, ann, self.scope) or ann) if ann else None
             if (
                 ann and (ann in self.m.request_annotations or ann_q in self.m.request_annotations)
             ) or (
@@ -64,7 +64,8 @@ class ParamsMixin(AnalyzerState):
                 dq = dotted_name(default) if default is not None else ""
                 if dq and (
                     dq in self.m.safe_param_defaults
-                    or (self.index.qualify(self.module, dq) or "") in self.m.safe_param_defaults
+                    or (self.index.qualify(self.module, dq, self.scope) or "")
+                    in self.m.safe_param_defaults
                 ):
                     env[name] = CLEAN
                     continue

@@ -24,6 +24,7 @@ from netgain.analysis.values import (
     Label,
     Step,
     Value,
+    combine,
     head_of,
     join,
 )
@@ -41,6 +42,21 @@ def response_body(v: Value, node: ast.AST) -> Value | None:
     if v.keys is not None or isinstance(value, ast.Dict | ast.List | ast.DictComp | ast.ListComp):
         return None
     return v
+
+
+def option_arguments(argv: Value) -> Value:
+    """The elements of an argument list a program may read as options: those after the program
+    (element 0) and before a `--` separator. Only known elements count: a list whose
+    structure is not known is not judged (which element an input lands in is what matters)."""
+    head = head_of(argv)
+    if head is None:
+        return CLEAN
+    options: list[Value] = []
+    for element in head[1:]:
+        if element.const == "--":
+            break
+        options.append(element)
+    return combine(options)
 
 
 class SinkMixin(AnalyzerState):
@@ -78,11 +94,14 @@ class SinkMixin(AnalyzerState):
         what: str,
         *,
         first_element: bool = False,
+        option_elements: bool = False,
     ) -> None:
         if first_element:
             head = head_of(value)
             if head is not None:
                 value = head[0] if head else CLEAN
+        elif option_elements:
+            value = option_arguments(value)
         labels = value.all_labels()
         if not labels:
             return
@@ -134,7 +153,13 @@ class SinkMixin(AnalyzerState):
             values.append(receiver)
         for v in values:
             self.check_sink(
-                sink.rule, sink.sources, v, node, f"{name}()", first_element=sink.first_element
+                sink.rule,
+                sink.sources,
+                v,
+                node,
+                f"{name}()",
+                first_element=sink.first_element,
+                option_elements=sink.option_elements,
             )
 
     def _kw_matches(self, value: Value | None, node: ast.expr | None, expected: object) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from netgain.analysis.index import FunctionInfo, ModuleInfo, ProgramIndex
@@ -40,6 +40,29 @@ class Program:
     # values functions assign to module globals (`global NAME`), per module, joined
     global_writes: dict[str, Env] = field(default_factory=dict)
     enabled_rules: frozenset[str] | None = None  # None = all
+    # the summary of a function settled from the cache, loaded on first use (see `summary_of`)
+    summary_loader: Callable[[str], Summary | None] | None = None
+
+    # the module-level values of a module settled from the cache, loaded on first use
+    globals_loader: Callable[[str], Env | None] | None = None
+
+    def globals_of(self, module: str) -> Env:
+        """A module's module-level values: from its body's analysis, or cached."""
+        found = self.globals.get(module)
+        if found is None and self.globals_loader is not None:
+            found = self.globals_loader(module)
+            if found is not None:
+                self.globals[module] = found
+        return found or {}
+
+    def summary_of(self, qual: str) -> Summary | None:
+        """A function's summary as known now: computed in this run, or a cached one."""
+        found = self.summaries.get(qual)
+        if found is None and self.summary_loader is not None:
+            found = self.summary_loader(qual)
+            if found is not None:
+                self.summaries[qual] = found
+        return found
 
 
 @fast_pickle
@@ -49,6 +72,10 @@ class AnalysisResult:
     findings: list[RawFinding]
     callees: set[str]
     global_writes: Env = field(default_factory=dict)  # `global NAME` assignments of the body
+
+    @property
+    def has_sinks(self) -> bool:
+        return bool(self.summary.sinks)
 
 
 def snake(name: str) -> str:
@@ -96,6 +123,7 @@ class AnalyzerState:
         self.index = program.index
         self.module = module
         self.fn = fn
+        self.scope = fn.qualname if fn is not None else None  # whose imports names resolve by
         self.path = module.path
         self.findings: dict[tuple[str, int, int], RawFinding] = {}
         self.param_sinks: dict[tuple[int, str, frozenset[str], Step], ParamSink] = {}
@@ -179,6 +207,7 @@ class AnalyzerState:
         what: str,
         *,
         first_element: bool = False,
+        option_elements: bool = False,
     ) -> None:
         raise NotImplementedError
 

@@ -65,6 +65,8 @@ class PatternContext:
     class_stack: list[ast.ClassDef] = field(default_factory=list)
     module_consts: dict[str, object] = field(default_factory=dict)
     _names: dict[int, str] = field(default_factory=dict, repr=False)
+    _scopes: dict[int, str] = field(default_factory=dict, repr=False)
+    _locals: dict[int, dict[str, object]] = field(default_factory=dict, repr=False)
 
     @property
     def path(self) -> str:
@@ -80,9 +82,21 @@ class PatternContext:
         found = self._names.get(key)
         if found is None:
             dotted = dotted_name(node.func if isinstance(node, ast.Call) else node)
-            found = self.index.qualify(self.module, dotted) or dotted
+            found = self.index.qualify(self.module, dotted, self._scope()) or dotted
             self._names[key] = found
         return found
+
+    def _scope(self) -> str | None:
+        """The qualified name of the enclosing function, when the module imports inside
+        functions (the only case where a name's meaning depends on where it is used)."""
+        if not self.module.scoped_imports or not self.function_stack:
+            return None
+        if not self._scopes:
+            for qual in self.index.function_names_of(self.module.name):
+                fn = self.index.functions.get(qual)
+                if fn is not None and fn.node is not None:
+                    self._scopes[id(fn.node)] = qual
+        return self._scopes.get(id(self.function_stack[-1]))
 
     def keyword(self, call: ast.Call, name: str) -> ast.expr | None:
         for kw in call.keywords:
@@ -99,16 +113,62 @@ class PatternContext:
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, ast.Name):
-            return self.module_consts.get(node.id, _NOT_CONST)
+            local = self._local_consts().get(node.id, _NOT_CONST)
+            return local if local is not _NOT_CONST else self.module_consts.get(node.id, _NOT_CONST)
         if not isinstance(node, _LITERAL_NODES):
             return _NOT_CONST
         try:
             return ast.literal_eval(node)
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
             pass
-        if isinstance(node, ast.Name) and node.id in self.module_consts:
-            return self.module_consts[node.id]
+        return self._container(node)
+
+    def _container(self, node: ast.expr) -> object:
+        """A list, tuple, set or dict display whose items are constants through names
+        (`{"verify_signature": flag}` with `flag = False` earlier in the function)."""
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            items = [self.const(e) for e in node.elts]
+            if any(i is _NOT_CONST for i in items):
+                return _NOT_CONST
+            return {ast.List: list, ast.Tuple: tuple}.get(type(node), list)(items)
+        if isinstance(node, ast.Dict):
+            keys = [self.const(k) for k in node.keys]
+            values = [self.const(v) for v in node.values]
+            if any(x is _NOT_CONST for x in (*keys, *values)):
+                return _NOT_CONST
+            try:
+                return dict(zip(keys, values, strict=True))
+            except TypeError:  # an unhashable key
+                return _NOT_CONST
         return _NOT_CONST
+
+    def _local_consts(self) -> dict[str, object]:
+        """Names the enclosing function binds once, to a constant (`opts = {...}` then
+        `decode(..., options=opts)`); parameters and names bound twice are not constants."""
+        fn = self.function
+        if fn is None:
+            return {}
+        found = self._locals.get(id(fn))
+        if found is None:
+            found = {}
+            self._locals[id(fn)] = found  # before evaluating: a self-reference finds nothing
+            counts: dict[str, int] = {}
+            assigned: dict[str, ast.expr] = {}
+            params = {a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)}
+            for sub in _own_nodes(fn):
+                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store | ast.Del):
+                    counts[sub.id] = counts.get(sub.id, 0) + 1
+                elif isinstance(sub, ast.Assign) and len(sub.targets) == 1:
+                    target = sub.targets[0]
+                    if isinstance(target, ast.Name):
+                        assigned[target.id] = sub.value
+            # in source order: a constant may be built from one bound before it
+            for name, value in sorted(assigned.items(), key=lambda kv: kv[1].lineno):
+                if counts.get(name) == 1 and name not in params:
+                    const = self.const(value)
+                    if const is not _NOT_CONST:
+                        found[name] = const
+        return found
 
     def is_const(self, node: ast.expr | None, value: object) -> bool:
         c = self.const(node)
@@ -120,6 +180,19 @@ class PatternContext:
 
 
 NOT_CONST = _NOT_CONST
+
+
+def _own_nodes(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
+    """The nodes of a function's body, not those of functions and classes nested in it."""
+    stack: list[ast.AST] = list(fn.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(
+                child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+            ):
+                stack.append(child)
 
 
 def last_name(node: ast.AST | None) -> str:

@@ -23,8 +23,10 @@ WEAK_TLS_VERSION = rule_meta(
     connection's protocol: passed to a call (`ssl.wrap_socket(ssl_version=ssl.PROTOCOL_TLSv1)`,
     `SSL.Context(SSL.SSLv3_METHOD)`), given as a parameter's default, or assigned
     (`context.minimum_version = ssl.TLSVersion.TLSv1`). `ssl` and pyOpenSSL (`OpenSSL.SSL`,
-    including `SSLv23_METHOD`, which still allows SSLv3) are covered; comparisons with these
-    constants are not reported.
+    including `SSLv23_METHOD`, which still allows SSLv3, and OpenSSL's method constants read
+    from any other module named `SSL` outside the scanned code) are covered; comparisons with
+    these constants are not reported. `ssl.wrap_socket(sock)` without a protocol is reported
+    too: removed in Python 3.12, it checks neither the certificate nor the host name.
 
     ## Why is this bad?
     These versions have practical attacks (POODLE, BEAST, downgrade attacks) and are disabled
@@ -58,6 +60,10 @@ _WEAK = frozenset(
 
 
 _WEAK_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in _WEAK)
+# OpenSSL's method constants keep their names in every binding that exposes them as a module
+# `SSL` (pyOpenSSL's `OpenSSL.SSL`, its vendored and misspelt imports such as
+# `from pyOpenSSL import SSL`): the name alone says which protocol is chosen.
+_OPENSSL_METHODS = frozenset(n for n in _WEAK_NAMES if n.endswith("_METHOD"))
 
 
 def _weak(ctx: PatternContext, node: ast.expr | None) -> str | None:
@@ -67,7 +73,27 @@ def _weak(ctx: PatternContext, node: ast.expr | None) -> str | None:
         qual = ctx.qualname(node)
         if qual in _WEAK:
             return qual
+        owner, _, _ = qual.rpartition(".")
+        if (
+            last in _OPENSSL_METHODS
+            and owner.rpartition(".")[2] == "SSL"
+            and owner not in ctx.index.modules  # not a module of the scanned tree
+            and qual not in ctx.index.classes
+        ):
+            return qual
     return None
+
+
+def _legacy_wrap_socket(ctx: PatternContext, call: ast.Call) -> bool:
+    """`ssl.wrap_socket(sock)` without a protocol: deprecated since 3.7 and removed in 3.12, it
+    builds a context that verifies neither the certificate (`cert_reqs=CERT_NONE`) nor the
+    host name, and negotiates whatever the OpenSSL build still allows."""
+    return (
+        last_name(call.func) == "wrap_socket"
+        and ctx.qualname(call) == "ssl.wrap_socket"
+        and ctx.keyword(call, "ssl_version") is None
+        and len(call.args) < 6  # ssl_version is the sixth positional parameter
+    )
 
 
 @pattern_rule(WEAK_TLS_VERSION, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign)
@@ -75,6 +101,13 @@ def check_weak_tls(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     values: list[ast.expr] = []
     if isinstance(node, ast.Call):
         values = [*node.args, *(kw.value for kw in node.keywords)]
+        if _legacy_wrap_socket(ctx, node):
+            yield PatternHit(
+                WEAK_TLS_VERSION,
+                node,
+                "ssl.wrap_socket() checks neither certificate nor host name and is removed in "
+                "Python 3.12: use ssl.create_default_context().wrap_socket(sock, server_hostname=...)",
+            )
     elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         values = [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
     elif isinstance(node, ast.Assign) and all(

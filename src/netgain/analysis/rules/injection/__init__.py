@@ -1,5 +1,5 @@
 """Injection rules: untrusted data reaching an interpreter (SQL, shell, Python, LDAP, XPath, regular expressions)."""
 
-from netgain.analysis.rules.injection import code, command, ldap, redos, regex, sql, xpath
+from netgain.analysis.rules.injection import argument, code, command, ldap, redos, regex, sql, xpath
 
-__all__ = ["code", "command", "ldap", "redos", "regex", "sql", "xpath"]
+__all__ = ["argument", "code", "command", "ldap", "redos", "regex", "sql", "xpath"]

@@ -1,5 +1,11 @@
 """Secret rules: credentials written into the code."""
 
-from netgain.analysis.rules.secrets import cleartext, hardcoded, hardcoded_password, signing_key
+from netgain.analysis.rules.secrets import (
+    cleartext,
+    hardcoded,
+    hardcoded_password,
+    signing_key,
+    transport,
+)
 
-__all__ = ["cleartext", "hardcoded", "hardcoded_password", "signing_key"]
+__all__ = ["cleartext", "hardcoded", "hardcoded_password", "signing_key", "transport"]

@@ -91,7 +91,7 @@ def _mentions_password(node: ast.AST) -> bool:
     return False
 
 
-def _binding(ctx: PatternContext, name: str, before: int) -> tuple[ast.AST | None, str]:
+def client_binding(ctx: PatternContext, name: str, before: int) -> tuple[ast.AST | None, str]:
     """The constructor call last bound to `name` before line `before` in the enclosing scope,
     and the client class it names ("" when `name` is bound otherwise)."""
     scope: ast.AST | None = ctx.function or ctx.module.tree
@@ -152,7 +152,7 @@ def _client_call(ctx: PatternContext, node: ast.Call) -> Iterator[PatternHit]:
         qual = ctx.qualname(receiver)
         name = ""
     elif isinstance(receiver, ast.Name):
-        binding, qual = _binding(ctx, receiver.id, node.lineno)
+        binding, qual = client_binding(ctx, receiver.id, node.lineno)
         if binding is None:
             return
         name, bound_line = receiver.id, getattr(binding, "lineno", 0)
