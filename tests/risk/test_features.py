@@ -134,3 +134,33 @@ def test_score_cli_reports_the_same_features(
     assert out["features"]["lt"] == 5 and out["features"]["nuc"] == 2
     assert 0.0 <= out["risk"] <= 1.0 and out["tier"] in {"low", "medium", "high"}
     assert "default" in out["model"] and "no trained model" in out["notice"]
+
+
+def test_size_and_test_counts_follow_each_paths_kind_when_paths_recur() -> None:
+    """The extractor remembers each path's kind; every commit's counts still follow path_kind.
+
+    Paths recur with different line counts, a path is renamed into a test folder, and test,
+    code and other files mix in one commit: the size-by-kind and test-count features must equal
+    what path_kind and TEST_PATH give for that commit alone.
+    """
+    from netgain.risk.features import SIZE_BY_KIND, ChangeRecord, FeatureExtractor, FileTouch
+    from netgain.risk.paths import TEST_PATH, path_kind
+
+    changes = [
+        [FileTouch("src/app.py", 10, 0), FileTouch("README.md", 3, 1)],
+        [FileTouch("src/app.py", 2, 5), FileTouch("tests/test_app.py", 7, 0)],
+        [FileTouch("tests/test_app.py", 1, 1), FileTouch("docs/conf.py", 4, 0)],
+        [FileTouch("tests/app.py", 0, 0, old_path="src/app.py"), FileTouch("README.md", 0, 2)],
+        [FileTouch("src/app.py", 5, None), FileTouch("img.png", None, None)],
+    ]
+    extractor = FeatureExtractor()
+    for number, files in enumerate(changes):
+        change = ChangeRecord(f"{number:040d}", "a@x", 1_700_000_000.0 + number, "m", files)
+        row = as_dict(extractor.push(change))
+        expected = dict.fromkeys(SIZE_BY_KIND, 0.0)
+        for f in files:
+            kind = path_kind(f.path)
+            expected[f"la_{kind}"] += f.added or 0
+            expected[f"ld_{kind}"] += f.deleted or 0
+        assert {name: row[name] for name in SIZE_BY_KIND} == expected, number
+        assert row["tests"] == sum(1 for f in files if TEST_PATH.search(f.path)), number

@@ -7,7 +7,6 @@ import sys
 
 import typer
 
-from netgain import __version__
 from netgain.errors import NetgainError
 
 app = typer.Typer(
@@ -21,6 +20,10 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        # Imported here: resolving the version reads the package metadata (importlib.metadata,
+        # about 60 ms), which only --version needs.
+        from netgain import __version__
+
         typer.echo(f"netgain {__version__}")
         raise typer.Exit(0)
 

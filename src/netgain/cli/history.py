@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
@@ -22,10 +22,12 @@ from netgain.errors import UsageError
 from netgain.history import IngestReport, ingest_repository
 from netgain.history.missing import BLOBLESS_HINT, blobless
 from netgain.history.queries import load_problems, load_provenance, summarize
-from netgain.history.share import ShareResult, compute_share
 from netgain.provenance import MarkerRule, marker_rules
 from netgain.store.engine import open_store
 from netgain.store.written import WrittenCommit
+
+if TYPE_CHECKING:
+    from netgain.history.share import ShareResult
 
 DB_HELP = "Database URL (default: $NETGAIN_DATABASE_URL, else SQLite at REPO/.netgain/netgain.db)."
 
@@ -186,6 +188,8 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """AI share of the lines introduced in a range that survive at its end (blame-based)."""
+        from netgain.history.share import compute_share  # pathspec: not on ingest's path
+
         ws = open_workspace(repo, db)
         base, head = _split_range(ws.root, rev_range)
         report = run_ingest(ws, [head], quiet=as_json)
