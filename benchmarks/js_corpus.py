@@ -1,15 +1,26 @@
 """JavaScript / TypeScript taint corpus: netgain and Semgrep OSS on Semgrep's labelled rule tests.
 
     .venv/bin/python benchmarks/js_corpus.py [--cache DIR] [--mirrors DIR] [--semgrep PATH]
-                                             [--record] [--json FILE]
+                                             [--codeql DIR] [--record] [--json FILE]
 
-Labels: every JavaScript / TypeScript test file of semgrep/semgrep-rules (pinned commit) whose
+Two labelled sources, scored apart:
+
+Semgrep's tests. Every JavaScript / TypeScript test file of semgrep/semgrep-rules (pinned commit) whose
 rule's CWE is one of the injection classes netgain models for JS/TS (SQL 89, OS command 78,
 code 94/95, path 22/73, open redirect 601). `// ruleid: RULE` marks a flaw and `// ok: RULE` a
 safe look-alike on the next code line (or at the end of the line); `// todoruleid:` (Semgrep's
 own misses) counts as a flaw and `// todook:` (Semgrep's own false alarms) as safe. Left out,
 and listed: client-side code (`javascript/browser/`: DOM sources, not server handlers) and the
 rules whose CWE tag names no data flow (`EXCLUDED_RULES`).
+
+CodeQL's tests (`--codeql DIR`): files of github/codeql's JavaScript query tests
+(`CODEQL_FILES`, each at the commit given), laid out in DIR as `CWE-NNN/NAME`; the category is
+the folder's CWE. A line is a flaw when its comment starts with `$ Alert`, `$ MISSING: Alert`
+(CodeQL's own misses), `NOT OK` or `BAD`, safe when it starts with `OK`, `GOOD` or
+`$ SPURIOUS` / `$ TODO-SPURIOUS` (CodeQL's own false alarms); the comment is at the end of the
+line or alone on the line before. These labels were written for CodeQL, not for either tool.
+Reproduce the folder from a clone of github/codeql:
+`git -C codeql show COMMIT:javascript/ql/test/query-tests/Security/CWE-NNN/.../NAME`.
 
 Scoring, as benchmarks/corpus.py does for Python: a tool flags a label when it reports a
 finding of the label's category on the labelled statement (all lines of a multi-line
@@ -18,7 +29,7 @@ count at their sink and at each step of their trace (Semgrep's taint rules repor
 or the string building, so its tests label those lines). Per category: TPR, FPR, Youden =
 TPR - FPR; the headline averages Youden over categories with both flaws and look-alikes.
 
-Caveat: these are Semgrep's own tests, written with its rules; Semgrep passes most of them
+Caveat: Semgrep's tests were written with its rules; Semgrep passes most of them
 by construction (its `todoruleid` / `todook` labels are where it does not). Many of its audit
 rules treat any function parameter as untrusted; netgain, like CodeQL's default threat model,
 starts flows at request data (route handlers' `req`, Koa's `ctx`, Next.js route arguments,
@@ -74,6 +85,26 @@ EXCLUDED_RULES = {
 ANNOTATION = re.compile(r"//\s*(ruleid|ok|todoruleid|todook)\s*:\s*([\w.\-]+(?:\s*,\s*[\w.\-]+)*)")
 FLAW_KINDS = {"ruleid": True, "todoruleid": True, "ok": False, "todook": False}
 TOOLS = ("netgain", "semgrep")
+# github/codeql JavaScript query tests: (folder/name here, path under Security/, commit)
+CODEQL_FILES = (
+    ("CWE-089/mysql.js", "CWE-089/untyped/mysql.js", "708408a45841d90d4d7b70a6aa3982b6259e4fd7"),
+    ("CWE-078/child_process-test.js", "CWE-078/CommandInjection/child_process-test.js",
+     "09b4250b570611824e194af42995e7acca575a91"),
+    ("CWE-094/express.js", "CWE-094/CodeInjection/express.js",
+     "04b28c511887675a89992697e8f204d7092ffbeb"),
+    ("CWE-022/TaintedPath.js", "CWE-022/TaintedPath/TaintedPath.js",
+     "0be13e45f24946a906c4a3258c21d2ffc379442e"),
+    ("CWE-022/tainted-sendFile.js", "CWE-022/TaintedPath/tainted-sendFile.js",
+     "2f5de5cf55195755fcca5b5db67e7445b7aefe87"),
+    ("CWE-601/express.js", "CWE-601/ServerSideUrlRedirect/express.js",
+     "1f1c09af020e3af71007d75d3de8c4a26c9152da"),
+    ("CWE-601/koa.js", "CWE-601/ServerSideUrlRedirect/koa.js",
+     "3a86b718737dca97da4a71afb4dae5d075a28656"),
+)  # fmt: skip
+CODEQL_MARK = re.compile(
+    r"//\s*(?:(?P<safe>\$\s*(?:TODO-)?SPURIOUS|OK\b|GOOD\b)"
+    r"|(?P<flaw>\$\s*(?:MISSING:\s*)?Alert|NOT OK\b|BAD\b))"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +147,9 @@ def statement_span(data: bytes, rel: str, line: int) -> tuple[int, int]:
         first, last = node.start_point[0] + 1, node.end_point[0] + 1
         if last < line or first > line:
             continue
+        if first == line and node.type == "if_statement":  # the condition and its branch
+            branch = node.child_by_field_name("consequence")
+            return (line, branch.end_point[0] + 1 if branch is not None else line)
         if first == line and node.type.endswith(("statement", "declaration")):
             has_body = any(c.type == "statement_block" for c in _descendants(node) if c is not node)
             return (line, line) if has_body else (first, last)
@@ -157,7 +191,7 @@ def collect(checkout_dir: Path) -> tuple[list[Label], list[Path], list[Path]]:
 def file_labels(checkout_dir: Path, path: Path, rules: dict[str, str]) -> list[Label]:
     data = path.read_bytes()
     lines = data.decode("utf-8", "replace").splitlines()
-    rel = str(path.relative_to(checkout_dir))
+    rel = "semgrep-rules/" + str(path.relative_to(checkout_dir))
     out: list[Label] = []
     for index, line in enumerate(lines):
         match = ANNOTATION.search(line)
@@ -179,11 +213,45 @@ def file_labels(checkout_dir: Path, path: Path, rules: dict[str, str]) -> list[L
             category = rules.get(rule_id)
             if category is None:
                 continue
-            start, end = statement_span(data, rel, target)
+            start, end = statement_span(data, path.name, target)
             out.append(
                 Label(rel, target, start, end, category, FLAW_KINDS[match.group(1)], rule_id)
             )
     return out
+
+
+def codeql_labels(folder: Path) -> tuple[list[Label], list[Path]]:
+    """Labels of CodeQL's test comments (see the module docstring) in the files present."""
+    labels: list[Label] = []
+    files: list[Path] = []
+    for here, _origin, _commit in CODEQL_FILES:
+        path = folder / here
+        if not path.exists():
+            continue
+        files.append(path)
+        category = CWE_CATEGORY[int(here.split("/")[0].removeprefix("CWE-"))]
+        data = path.read_bytes()
+        lines = data.decode("utf-8", "replace").splitlines()
+        for index, line in enumerate(lines):
+            comment = line.find("//")
+            if comment < 0:
+                continue
+            match = CODEQL_MARK.match(line, comment)
+            if match is None:
+                continue
+            target = index + 1
+            if not line[:comment].strip():
+                target = next(
+                    (j + 1 for j in range(index + 1, len(lines))
+                     if lines[j].strip() and not lines[j].lstrip().startswith("//")),
+                    0,
+                )  # fmt: skip
+            if not target:
+                continue
+            start, end = statement_span(data, here, target)
+            rel = f"codeql/{here}"
+            labels.append(Label(rel, target, start, end, category, bool(match.group("flaw")), "-"))
+    return labels, files
 
 
 def run_netgain(work: Path, hits: Hits) -> float:
@@ -202,7 +270,10 @@ def run_netgain(work: Path, hits: Hits) -> float:
         if category is None:
             continue
         path = finding["location"]["path"].removeprefix("corpus/")
-        hits[(path, category)].append((finding["location"]["line"],) * 2)
+        location = finding["location"]
+        hits[(path, category)].append(
+            (location["line"], location.get("end_line") or location["line"])
+        )
         for step in finding.get("trace") or []:
             if step["path"].removeprefix("corpus/") == path:
                 hits[(path, category)].append((step["line"],) * 2)
@@ -261,7 +332,7 @@ def _rate(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
-def render(table: dict[str, Score], timings: dict[str, float], tools: list[str]) -> str:
+def render(table: dict[str, Score], tools: list[str]) -> str:
     header = "| category | flaws | look-alikes | " + " | ".join(
         f"{t} TPR | {t} FPR | {t} Youden" for t in tools
     )
@@ -280,11 +351,10 @@ def render(table: dict[str, Score], timings: dict[str, float], tools: list[str])
         fp = sum(r.fp[tool] for r in table.values())
         flaws = sum(r.flaws for r in table.values())
         safe = sum(r.safe for r in table.values())
-        cells += [f"{tp / flaws:.2f} pooled", f"{fp / safe:.2f} pooled", f"**{_rate(mean)}**"]
+        tpr = _rate(tp / flaws if flaws else None)
+        fpr = _rate(fp / safe if safe else None)
+        cells += [f"{tpr} pooled", f"{fpr} pooled", f"**{_rate(mean)}**"]
     lines.append("| " + " | ".join(cells) + " |")
-    times = ", ".join(f"{tool} {timings[tool]:.1f} s" for tool in tools)
-    lines.append("")
-    lines.append(f"Wall time on the corpus (child processes, one after the other): {times}.")
     return "\n".join(lines)
 
 
@@ -316,54 +386,77 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS)
     parser.add_argument("--semgrep", type=Path, default=DEFAULT_SEMGREP)
+    parser.add_argument("--codeql", type=Path, help="folder of CodeQL test files (CODEQL_FILES)")
     parser.add_argument("--record", action="store_true", help="write docs/BENCHMARKS.md")
     parser.add_argument("--json", type=Path, help="write the scores as JSON here")
     args = parser.parse_args()
     checkout_dir = checkout("semgrep-rules", args.cache, args.mirrors)
     labels, files, rule_files = collect(checkout_dir)
+    copies = {f"semgrep-rules/{p.relative_to(checkout_dir)}": p for p in files}
+    codeql: list[Label] = []
+    if args.codeql is not None:
+        codeql, codeql_files = codeql_labels(args.codeql)
+        copies |= {f"codeql/{p.relative_to(args.codeql)}": p for p in codeql_files}
     tools = ["netgain"] + (["semgrep"] if args.semgrep.exists() else [])
     hits: dict[str, Hits] = {tool: defaultdict(list) for tool in tools}
     timings: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="netgain-js-corpus-") as tmp:
         work = Path(tmp)
-        for path in files:
-            target = work / "corpus" / path.relative_to(checkout_dir)
+        for rel, path in copies.items():
+            target = work / "corpus" / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
         timings["netgain"] = run_netgain(work, hits["netgain"])
         if "semgrep" in tools:
             timings["semgrep"] = run_semgrep(work, args.semgrep, rule_files, hits["semgrep"])
-    table = score(labels, hits)
-    text = render(table, timings, tools)
-    rules = per_rule(labels, hits, tools)
-    print(f"{len(files)} test files, {len(rule_files)} rule files, {len(labels)} labels")
+    sections = [("Semgrep's rule tests", labels)] + (
+        [("CodeQL's query tests", codeql)] if codeql else []
+    )
+    out: list[str] = [
+        f"{len(copies)} files, {len(rule_files)} Semgrep rule files, "
+        f"{len(labels) + len(codeql)} labels; wall time on all of them (child processes, one "
+        "after the other): " + ", ".join(f"{t} {timings[t]:.1f} s" for t in tools) + "."
+    ]
+    scores: dict[str, dict[str, dict[str, object]]] = {}
+    for title, part in sections:
+        table = score(part, hits)
+        out += [f"\n### {title}\n", render(table, tools)]
+        scores[title] = {k: {"flaws": v.flaws, "safe": v.safe, "tp": v.tp, "fp": v.fp}
+                         for k, v in table.items()}  # fmt: skip
+    out += ["\n### Flaws found per Semgrep rule\n", per_rule(labels, hits, tools)]
+    text = "\n".join(out)
     print(text)
-    print()
-    print(rules)
     if "semgrep" not in tools:
         print(f"\nSemgrep not found at {args.semgrep}: install it with "
               "`python3 -m venv /tmp/semgrep-venv && /tmp/semgrep-venv/bin/pip install semgrep`")  # fmt: skip
     if args.json is not None:
-        args.json.write_text(
-            json.dumps({k: {"flaws": v.flaws, "safe": v.safe, "tp": v.tp, "fp": v.fp}
-                        for k, v in table.items()}, indent=2),
-            encoding="utf-8",
-        )  # fmt: skip
+        args.json.write_text(json.dumps(scores, indent=2), encoding="utf-8")
     if args.record:
-        record(text, rules, len(files), len(labels))
+        record(text)
     return 0
 
 
-def record(text: str, rules: str, files: int, labels: int) -> None:
+def record(text: str) -> None:
     body = (
         f"{SECTION}\n\n"
-        "`.venv/bin/python benchmarks/js_corpus.py --record` (Semgrep OSS from "
-        "`/tmp/semgrep-venv`, `--semgrep PATH` elsewhere). Corpus: semgrep/semgrep-rules@157ae47, "
-        f"{files} JavaScript/TypeScript rule tests of the injection classes, {labels} labelled "
-        "lines (see the script's docstring for what is left out and how lines are matched).\n\n"
-        f"{text}\n\n{rules}\n"
+        "`.venv/bin/python benchmarks/js_corpus.py --codeql DIR --record` (Semgrep OSS "
+        f"{_semgrep_version()} from `/tmp/semgrep-venv`, offline with the local rules). Corpora: "
+        "semgrep/semgrep-rules@157ae47 (JavaScript/TypeScript rule tests of the injection "
+        "classes) and seven github/codeql JavaScript query-test files (`CODEQL_FILES`); what "
+        "is left out and how lines are matched is in the script's docstring.\n\n"
+        f"{text}\n"
     )
     replace_section(SECTION, body)
+
+
+def _semgrep_version() -> str:
+    try:
+        done = subprocess.run(
+            [str(DEFAULT_SEMGREP), "--version"], capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return "?"
+    return done.stdout.strip() or "?"
 
 
 if __name__ == "__main__":

@@ -325,6 +325,79 @@ export async function POST(request: Request) {
 """,
         {("sql-injection", 5), ("sql-injection", 6), ("open-redirect", 7), ("open-redirect", 11)},
     ),
+    "guards-on-either-side-and-lookups": (
+        """\
+app.get("/r", (req, res) => {
+  const target = req.query.target;
+  if (target === "/home" || target === "/account") res.redirect(target);
+  if (target === "/home" || isReady()) res.redirect(target);
+  if (SAFE_TARGETS.hasOwnProperty(target)) res.redirect(target);
+  if (target in SAFE_TARGETS) res.redirect(target);
+  if (SAFE_TARGETS[target] !== undefined) res.redirect(target);
+  if (isLocalUrl(target)) res.redirect(target);
+  res.redirect(target);
+});
+""",
+        {("open-redirect", 4), ("open-redirect", 9)},
+    ),
+    "falsy-values-and-replacements": (
+        """\
+const fs = require("fs");
+app.get("/f", (req, res) => {
+  let name = req.query.name;
+  if (name) {
+    name = name.replace(/\\.\\./g, "");
+  }
+  fs.readFileSync(name);
+  const id = req.query.id.replace(/[^a-zA-Z0-9_-]/g, "");
+  db.query("SELECT * FROM t WHERE id = '" + id + "'");
+  const raw = req.query.raw.replace(/'/g, "");
+  db.query("SELECT * FROM t WHERE raw = '" + raw + "'");
+});
+""",
+        {("sql-injection", 11)},
+    ),
+    "prefix-check-needs-a-normalised-path": (
+        """\
+const fs = require("fs");
+const path = require("path");
+app.get("/f", (req, res) => {
+  const raw = req.query.file;
+  if (raw.startsWith("/srv/files/")) fs.readFileSync(raw);
+  const full = path.resolve("/srv/files", req.query.file);
+  if (full.startsWith("/srv/files/")) fs.readFileSync(full);
+});
+""",
+        {("path-traversal", 5)},
+    ),
+    "redirects-built-in-steps": (
+        """\
+app.get("/r", (req, res) => {
+  let url = "/teams/" + req.params.team + "/";
+  url += "?" + req.query.qs;
+  res.header("Location", url);
+  res.redirect(["index.html?section=", req.query.section].join(""));
+  res.redirect([req.query.page, "?section=", req.query.section].join(""));
+  res.redirect("users/" + req.params.user);
+  res.redirect("u" + req.params.user);
+  res.redirect("//" + req.params.user);
+});
+""",
+        {("open-redirect", 6), ("open-redirect", 8), ("open-redirect", 9)},
+    ),
+    "shell-programs-and-sendfile-root": (
+        """\
+const cp = require("child_process");
+app.get("/x", (req, res) => {
+  cp.execFile("/bin/bash", ["-c", req.query.cmd]);
+  cp.spawn("cmd.exe", ["/C", "dir"].concat(req.query.dir));
+  cp.execFile("git", ["log", req.query.ref]);
+  res.sendFile(req.query.f, { root: req.query.dir });
+  res.sendFile(req.query.f, { root: __dirname + "/public" });
+});
+""",
+        {("command-injection", 3), ("command-injection", 4), ("path-traversal", 6)},
+    ),
     # --- not sources: a CLI's arguments, constants, a function's own parameters alone
     "no-request-no-finding": (
         """\
@@ -384,3 +457,17 @@ exports.handler = async (event, context) => {
 };
 """
     assert flows(code, "lambda.js") == {("sql-injection", 2), ("code-injection", 3)}
+
+
+def test_a_lookup_by_client_data_returns_stored_data() -> None:
+    code = """\
+app.post("/avatar", async (req, res) => {
+  const user = sessions.get(req.cookies.token);
+  await fs.writeFile(`uploads/${user.id}.png`, req.body.image);
+  const row = await User.findByPk(req.params.id);
+  res.redirect(row.homepage);
+  const q = new URL(req.url).searchParams.get("q");
+  await db.query("SELECT * FROM t WHERE q = '" + q + "'");
+});
+"""
+    assert flows(code, "a.js") == {("sql-injection", 7)}

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from tree_sitter import Node
 
-from netgain.analysis.js.guards import Refinement, key_of, refine
+from netgain.analysis.js.guards import NORMALISED, Refinement, key_of, refine
 from netgain.analysis.js.models import JsModels, Sink
 from netgain.analysis.js.syntax import (
     FUNCTION_TYPES,
@@ -61,7 +61,7 @@ _SCALAR_OPERATORS = frozenset(
     }
 )  # fmt: skip
 # a constant prefix that fixes a redirect's origin: "/path", "https://host/"
-_SAFE_REDIRECT_PREFIX = re.compile(r"^(/[^/\\]|https?://[^/?#\\]+[/?#])")
+_SAFE_REDIRECT_PREFIX = re.compile(r"^(/[^/\\]|[^/\\:?#]+/|[^/\\:?#]*[?#]|https?://[^/?#\\]+[/?#])")
 _OPEN_REDIRECT = frozenset({"open-redirect"})
 _LOOPS = frozenset({"for_statement", "while_statement", "do_statement", "for_in_statement"})
 
@@ -71,6 +71,7 @@ class RawJsFinding:
     rule: str
     sink: Step
     trace: tuple[Step, ...]
+    end_line: int  # the sink call's last line
 
 
 @dataclass(slots=True)
@@ -98,6 +99,7 @@ class FileAnalysis:
         self.summaries: dict[tuple[int, int], Summary | None] = {}
         self.handled: set[tuple[int, int, tuple[str | None, ...]]] = set()
         self.depth = 0
+        self.sink_ends: dict[tuple[int, int], int] = {}  # sink (line, column) -> last line
 
     def step(self, node: Node, message: str) -> Step:
         row, col = node.start_point
@@ -106,7 +108,8 @@ class FileAnalysis:
     def report(self, rule: str, sink: Step, trace: tuple[Step, ...]) -> None:
         source = trace[0] if trace else sink
         key = (rule, sink.line, sink.column, source.line, source.column)
-        self.findings.setdefault(key, RawJsFinding(rule, sink, trace))
+        end = self.sink_ends.get((sink.line, sink.column), sink.line)
+        self.findings.setdefault(key, RawJsFinding(rule, sink, trace, end))
 
     def run_module(self, root: Node) -> None:
         FunctionRun(self, {}).block(list(root.named_children))
@@ -270,8 +273,11 @@ class FunctionRun:
             if key is None:
                 continue
             value = self.expr(target)
-            if value.taint is not None:
-                self.env[key] = replace(value, taint=value.taint.cleaned(rules))
+            if value.taint is None:
+                continue
+            if NORMALISED in rules and NORMALISED not in value.taint.clean:
+                continue  # a prefix check on a path that may still hold ".."
+            self.env[key] = replace(value, taint=value.taint.cleaned(rules - {NORMALISED}))
 
     def _loop(self, node: Node) -> None:
         before = dict(self.env)
@@ -500,7 +506,10 @@ class FunctionRun:
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if left is None or right is None:
                 return EMPTY
-            result = join(self.expr(left), self.expr(right))
+            op = node.child_by_field_name("operator")
+            parts = [self.expr(left), self.expr(right)]
+            plus = op is not None and text(op) == "+="
+            result = self._concat(parts) if plus else join_all(parts)
             self.bind(left, result)
             return result
         if kind == "member_expression":
@@ -680,15 +689,28 @@ class FunctionRun:
             moved = join_taints(args)
             if moved is not None:  # rows.push(x): rows now holds x
                 self.env[obj_key] = replace(receiver, taint=join_taint(receiver.taint, moved))
+        if method == "join" and fn.type == "member_expression":
+            elements = _array_elements(fn.child_by_field_name("object"))
+            if elements is not None:  # ["/a?x=", q].join("") is "/a?x=" + q
+                return self._concat([self.expr(e) for e in elements])
+        if method in ("replace", "replaceAll") and receiver is not None:
+            cleaned = _replacement_cleans(arg_nodes)
+            if cleaned and receiver.taint is not None:
+                return tainted(receiver.taint.cleaned(cleaned))
         rules = self.models.sanitizer_rules(qname, method, receiver_text)
         if rules:
             taint = join_taints(args)
             return tainted(taint.cleaned(rules) if taint is not None else None)
         if qname == "util.promisify" and args:
             return args[0]
+        if qname in self.models.guards.normalisers:
+            taint = join_taints(args)
+            return tainted(taint.cleaned(frozenset({NORMALISED})) if taint is not None else None)
         if callee.func is not None:
             return self._apply_summary(node, callee, args)
         if receiver is not None and method in _SCALAR_METHODS:
+            return EMPTY
+        if receiver is not None and receiver.taint is None and method in self.models.lookups:
             return EMPTY
         parts = args if receiver is None else [receiver, *args]
         return tainted(join_taints([p for p in parts if p.func is None]))
@@ -900,6 +922,7 @@ class FunctionRun:
                 if taint is None or not taint.dirty_for(sink.rule):
                     continue
                 step = self.file.step(node, f"sink: {_source_text(fn)}()")
+                self.file.sink_ends[(step.line, step.column)] = node.end_point[0] + 1
                 if taint.trace:
                     self.file.report(sink.rule, step, taint.trace)
                 for index in taint.params:
@@ -910,14 +933,18 @@ class FunctionRun:
     ) -> list[Value]:
         """The argument values a sink must not receive tainted."""
         objects = [object_keys(unwrap(a)) for a in arg_nodes if unwrap(a).type == "object"]
-        if sink.unless_option and any(sink.unless_option in keys for keys in objects):
-            return []
+        for keys in objects:
+            option = keys.get(sink.unless_option or "")
+            if option is not None and self.expr(option).taint is None:
+                return []  # res.sendFile(p, { root }) confines p to root
         if sink.header is not None:
             first = string_value(arg_nodes[0]) if arg_nodes else None
             if first is None or first.lower() != sink.header:
                 return []
         positions = list(sink.args)
-        if sink.shell_args and any(
+        program = args[0].text if args else None
+        by_shell = program is not None and program.rsplit("/", 1)[-1] in sink.shell_programs
+        if by_shell or any(
             "shell" in keys and text(keys["shell"]) not in ("false", "undefined", "null")
             for keys in objects
         ):
@@ -946,3 +973,34 @@ def _source_text(node: Node) -> str:
     """Short source text for trace messages (one line, at most 60 characters)."""
     raw = " ".join(text(node).split())
     return raw if len(raw) <= 60 else raw[:57] + "..."
+
+
+def _array_elements(node: Node | None) -> list[Node] | None:
+    if node is None or unwrap(node).type != "array":
+        return None
+    return [c for c in unwrap(node).named_children if c.type != "comment"]
+
+
+_WORD_CLASS = re.compile(r"^\[\^[\w\\-]*\]\+?$")  # [^a-zA-Z0-9_-]: all but word characters
+_DOTS = re.compile(r"\\\.\\\.|\\\.\{2\}")
+
+
+def _replacement_cleans(args: list[Node]) -> frozenset[str]:
+    """What `s.replace(/pattern/g, "")` removes for good: `..` (path traversal), or everything
+    outside a class of word characters (every rule)."""
+    if len(args) < 2 or unwrap(args[0]).type != "regex":
+        return frozenset()
+    regex = unwrap(args[0])
+    pattern = regex.child_by_field_name("pattern")
+    flags = regex.child_by_field_name("flags")
+    replacement = string_value(args[1])
+    if pattern is None or flags is None or "g" not in text(flags) or replacement is None:
+        return frozenset()
+    if "." in replacement or "/" in replacement:
+        return frozenset()
+    source = text(pattern)
+    if _WORD_CLASS.match(source) and "." not in source and "/" not in source:
+        return frozenset({"*"})
+    if _DOTS.search(source):
+        return frozenset({"path-traversal"})
+    return frozenset()

@@ -22,6 +22,10 @@ from netgain.analysis.js.syntax import arguments, string_value, text, unwrap
 from netgain.analysis.js.values import EVERY_RULE
 
 PATH_RULE = "path-traversal"
+# a pseudo-rule in `Taint.clean`: the value went through a path normaliser (`path.resolve`), so
+# a prefix check on it confines it; `refine` asks for it with the path rule
+NORMALISED = "~normalised"
+PREFIX_CHECK = frozenset({PATH_RULE, NORMALISED})
 Refinement = list[tuple[Node, frozenset[str]]]
 CallName = Callable[[Node], str | None]  # a callee's qualified name in the current scope
 
@@ -87,6 +91,32 @@ def _membership(receiver: Node, arg: Node, truth: bool, guards: Guards) -> Refin
     return []
 
 
+def _both(a: Refinement, b: Refinement) -> Refinement:
+    """What two alternatives both validate: a key checked on either path, for the rules both
+    checks clear (`x === "a" || x === "b"`)."""
+    rules_b: dict[str | None, frozenset[str]] = {key_of(n): r for n, r in b}
+    out: Refinement = []
+    for node, rules in a:
+        shared = rules & rules_b.get(key_of(node), frozenset())
+        if shared:
+            out.append((node, shared))
+    return out
+
+
+def _lookup_index(node: Node) -> Node | None:
+    """`k` in `TABLE[k]`, a lookup in a fixed table."""
+    node = unwrap(node)
+    if node.type != "subscript_expression":
+        return None
+    index = node.child_by_field_name("index")
+    return index if index is not None and key_of(index) is not None else None
+
+
+def _is_nothing(node: Node) -> bool:
+    """`undefined`, `null`, `void 0`: what a lookup of a missing key gives."""
+    return text(unwrap(node)).replace(" ", "") in ("undefined", "null", "void0", "void(0)")
+
+
 _NOT_FOUND = {("===", "-1"), ("==", "-1"), ("<", "0")}
 _FOUND = {("!==", "-1"), ("!=", "-1"), (">", "-1"), (">=", "0")}
 
@@ -102,6 +132,8 @@ def refine(cond: Node, truth: bool, guards: Guards, call_name: CallName) -> Refi
         return _binary(cond, truth, guards, call_name)
     if kind == "call_expression":
         return _call(cond, truth, guards, call_name)
+    if not truth and key_of(cond) is not None:  # a falsy value ("", undefined) carries nothing
+        return [(cond, _ALL)]
     return []
 
 
@@ -113,11 +145,20 @@ def _binary(cond: Node, truth: bool, guards: Guards, call_name: CallName) -> Ref
     op = text(op_node)
     if (op == "&&" and truth) or (op == "||" and not truth):
         return refine(left, truth, guards, call_name) + refine(right, truth, guards, call_name)
+    if op in ("||", "&&"):  # either side may hold: what both sides validate
+        return _both(
+            refine(left, truth, guards, call_name), refine(right, truth, guards, call_name)
+        )
+    if op == "in" and truth and key_of(left) is not None:  # `name in ALLOWED`
+        return [(left, _ALL)]
     if op in ("===", "==", "!==", "!="):
         equal = truth if op in ("===", "==") else not truth
         for a, b in ((left, right), (right, left)):
             if equal and string_value(b) is not None and key_of(a) is not None:
                 return [(a, _ALL)]
+            index = _lookup_index(a)
+            if index is not None and _is_nothing(b) and not equal:  # ALLOWED[k] != undefined
+                return [(index, _ALL)]
     found = (op, text(right).replace(" ", ""))
     if found in _NOT_FOUND or found in _FOUND:
         contains = _contains(left, guards)
@@ -141,7 +182,7 @@ def _call(cond: Node, truth: bool, guards: Guards, call_name: CallName) -> Refin
             return []
         method = text(prop)
         if method in guards.prefix_methods and truth and key_of(obj) is not None:
-            return [(obj, _PATH)]
+            return [(obj, PREFIX_CHECK)]
         pattern = _regex_pattern(obj) if method == "test" else None
         if pattern is not None:
             if truth and _is_allow_list_regex(pattern):
@@ -151,5 +192,9 @@ def _call(cond: Node, truth: bool, guards: Guards, call_name: CallName) -> Refin
             return []
     name = call_name(fn)
     if (name in guards.functions and truth) or (name in guards.rejecting_functions and not truth):
+        return [(args[0], _ALL)]
+    short = (name or "").rsplit(".", 1)[-1]
+    named = guards.predicate_pattern
+    if truth and named is not None and named.search(short) and key_of(args[0]) is not None:
         return [(args[0], _ALL)]
     return []

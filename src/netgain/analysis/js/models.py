@@ -60,6 +60,7 @@ class Sink:
     strings_only: frozenset[str] = frozenset()
     unless_option: str | None = None
     header: str | None = None
+    shell_programs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,8 @@ class Guards:
     membership_methods: frozenset[str]
     traversal_markers: frozenset[str]
     prefix_methods: frozenset[str]
+    normalisers: frozenset[str] = frozenset()
+    predicate_pattern: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +107,7 @@ class JsModels:
     sanitizers: tuple[Sanitizer, ...]
     guards: Guards
     to_receiver: frozenset[str] = frozenset()
+    lookups: frozenset[str] = frozenset()
 
     def sanitizer_rules(
         self, qname: str | None, method: str | None, receiver_text: str | None
@@ -229,6 +233,7 @@ def parse_models(text: str, source: str = "models.toml") -> JsModels:
             strings_only=frozenset(t.words("strings_only")),
             unless_option=t.optional_text("unless_option"),
             header=t.optional_text("header"),
+            shell_programs=frozenset(t.words("shell_programs")),
         )
         for t in _entries(source, data, "sink")
     )
@@ -243,6 +248,8 @@ def parse_models(text: str, source: str = "models.toml") -> JsModels:
         membership_methods=frozenset(g.words("membership_methods")),
         traversal_markers=frozenset(g.words("traversal_markers")),
         prefix_methods=frozenset(g.words("prefix_methods")),
+        normalisers=frozenset(g.words("normalisers")),
+        predicate_pattern=g.pattern("predicate_pattern"),
     )
     propagators = _Table(source, "propagators", data.get("propagators", {}))
     role_lists = (
@@ -256,7 +263,13 @@ def parse_models(text: str, source: str = "models.toml") -> JsModels:
             if name not in roles and name != "response":
                 raise JsModelError(f"{source}: handlers name the unknown role {name!r}")
     return JsModels(
-        roles, handlers, sinks, sanitizers, guards, frozenset(propagators.words("to_receiver"))
+        roles,
+        handlers,
+        sinks,
+        sanitizers,
+        guards,
+        frozenset(propagators.words("to_receiver")),
+        frozenset(propagators.words("lookups")),
     )
 
 

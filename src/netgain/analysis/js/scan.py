@@ -83,9 +83,9 @@ def scan_js(
     return result
 
 
-def _location(step: Step, lines: list[str]) -> Location:
+def _location(step: Step, lines: list[str], end_line: int | None = None) -> Location:
     snippet = lines[step.line - 1].strip() if 0 < step.line <= len(lines) else ""
-    return Location(step.path, step.line, step.column, snippet=snippet)
+    return Location(step.path, step.line, step.column, end_line=end_line, snippet=snippet)
 
 
 def _finding(raw: RawJsFinding, lines: list[str]) -> Finding:
@@ -99,7 +99,7 @@ def _finding(raw: RawJsFinding, lines: list[str]) -> Finding:
         message=f"{meta.summary}: {origin} flows to line {raw.sink.line}",
         severity=meta.severity,
         confidence=meta.confidence,
-        location=_location(raw.sink, lines),
+        location=_location(raw.sink, lines, raw.end_line),
         cwe=meta.cwe,
         trace=trace,
     )
