@@ -115,3 +115,39 @@ def test_a_malformed_models_file_names_the_key(text: str, message: str) -> None:
     with pytest.raises(JsModelError, match=r"custom\.toml") as error:
         parse_models(text, "custom.toml")
     assert message in str(error.value)
+
+
+def test_a_reasoned_javascript_suppression_applies(project: Path) -> None:
+    route = ROUTE.replace(
+        "  const out = execSync(",
+        "  // netgain: ignore[command-injection] the file name is checked by the upload proxy\n"
+        "  const out = execSync(",
+    )
+    route += 'const s = "# netgain: ignore[sql-injection] inside a string";\n'
+    route += "db.query(`x ${s}`); /* netgain: ignore[sql-injection] */\n"
+    (project / "src" / "server.ts").write_text(route, encoding="utf-8")
+    result = run_scan(project, "--format", "json", "--no-cache")
+    assert result.exit_code == 0, result.output
+    doc = _json(result.stdout)
+    [finding] = doc["findings"]
+    assert finding["suppressed"]["reason"] == "the file name is checked by the upload proxy"
+    problems = [p["message"] for p in doc["problems"]]
+    assert any("has no reason" in m for m in problems)  # the reasonless block comment
+
+
+def test_javascript_suppression_comments_come_from_the_syntax_tree() -> None:
+    from netgain.analysis.suppressions import parse_suppressions
+
+    text = (
+        'const s = "// netgain: ignore[sql-injection] not a comment";\n'
+        "run(s); // netgain: ignore[sql-injection] trailing, reviewed\n"
+        "/* netgain: ignore[xss, open-redirect] block */\n"
+        "go();\n"
+    )
+    found = [
+        (i.line, i.target, sorted(i.rule_ids), i.reason) for i in parse_suppressions(text, "a.ts")
+    ]
+    assert found == [
+        (2, 2, ["sql-injection"], "trailing, reviewed"),
+        (3, 4, ["open-redirect", "xss"], "block"),
+    ]

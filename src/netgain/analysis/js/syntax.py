@@ -75,6 +75,24 @@ def first_error_line(tree: Tree) -> int | None:
     return root.start_point[0] + 1
 
 
+def js_comments(source: str, path: str) -> list[tuple[int, int, str]]:
+    """(line, column, text) of every comment of a JavaScript / TypeScript source (1-based line,
+    0-based column in characters, as Python's tokenize gives them)."""
+    data = source.encode("utf-8", "surrogatepass")
+    lines = data.split(b"\n")
+    out: list[tuple[int, int, str]] = []
+    stack = [parse(data, path).root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "comment":
+            row, byte_col = node.start_point
+            prefix = lines[row][:byte_col] if row < len(lines) else b""
+            out.append((row + 1, len(prefix.decode("utf-8", "replace")), text(node)))
+        else:
+            stack.extend(node.children)
+    return sorted(out)
+
+
 def text(node: Node) -> str:
     return (node.text or b"").decode("utf-8", "replace")
 
