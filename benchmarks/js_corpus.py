@@ -50,7 +50,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -254,11 +254,13 @@ def codeql_labels(folder: Path) -> tuple[list[Label], list[Path]]:
     return labels, files
 
 
-def run_netgain(work: Path, hits: Hits) -> float:
+def run_netgain(
+    work: Path, hits: Hits, target: str = "corpus", found: Counter[str] | None = None
+) -> float:
     out = work / "netgain.json"
     start = time.perf_counter()
     subprocess.run(
-        [NETGAIN, "scan", "corpus", "--format", "json", "--output", str(out), "--no-cache"],
+        [NETGAIN, "scan", target, "--format", "json", "--output", str(out), "--no-cache"],
         cwd=work,
         capture_output=True,
         check=False,
@@ -269,18 +271,27 @@ def run_netgain(work: Path, hits: Hits) -> float:
         category = NETGAIN_CATEGORY.get(finding["rule"])
         if category is None:
             continue
-        path = finding["location"]["path"].removeprefix("corpus/")
+        path = finding["location"]["path"].removeprefix(f"{target}/")
+        if found is not None:
+            found[category] += 1
         location = finding["location"]
         hits[(path, category)].append(
             (location["line"], location.get("end_line") or location["line"])
         )
         for step in finding.get("trace") or []:
-            if step["path"].removeprefix("corpus/") == path:
+            if step["path"].removeprefix(f"{target}/") == path:
                 hits[(path, category)].append((step["line"],) * 2)
     return seconds
 
 
-def run_semgrep(work: Path, semgrep: Path, rule_files: list[Path], hits: Hits) -> float:
+def run_semgrep(
+    work: Path,
+    semgrep: Path,
+    rule_files: list[Path],
+    hits: Hits,
+    target: str = "corpus",
+    found: Counter[str] | None = None,
+) -> float:
     categories: dict[str, str] = {}
     for yaml_path in rule_files:
         categories.update(rule_categories(yaml_path))
@@ -290,7 +301,7 @@ def run_semgrep(work: Path, semgrep: Path, rule_files: list[Path], hits: Hits) -
     subprocess.run(
         [
             str(semgrep), "scan", "--metrics=off", "--disable-version-check", "--no-git-ignore",
-            *configs, "--json", "--output", str(out), "corpus",
+            *configs, "--json", "--output", str(out), target,
         ],
         cwd=work,
         capture_output=True,
@@ -302,7 +313,9 @@ def run_semgrep(work: Path, semgrep: Path, rule_files: list[Path], hits: Hits) -
         category = categories.get(str(result["check_id"]).rsplit(".", 1)[-1])
         if category is None:
             continue
-        path = str(result["path"]).removeprefix("corpus/")
+        path = str(result["path"]).removeprefix(f"{target}/")
+        if found is not None:
+            found[category] += 1
         hits[(path, category)].append((result["start"]["line"], result["end"]["line"]))
     return seconds
 
@@ -381,12 +394,39 @@ def per_rule(labels: list[Label], hits: dict[str, Hits], tools: list[str]) -> st
     return "\n".join(lines)
 
 
+def apps(paths: list[Path], tools: list[str], semgrep: Path, rule_files: list[Path]) -> str:
+    """Findings per category and wall time of each tool on whole applications (unlabelled:
+    what a user would see, and how long it takes)."""
+    rows = ["| application (commit) | tool | " + " | ".join(CATEGORIES) + " | seconds |",
+            "| --- | --- |" + " --- |" * (len(CATEGORIES) + 1)]  # fmt: skip
+    for path in paths:
+        commit = subprocess.run(
+            ["git", "-C", str(path), "rev-parse", "--short=10", "HEAD"],
+            capture_output=True, text=True, check=False,
+        ).stdout.strip()  # fmt: skip
+        for tool in tools:
+            found: Counter[str] = Counter()
+            if tool == "netgain":
+                seconds = run_netgain(path.parent, defaultdict(list), path.name, found)
+            else:
+                seconds = run_semgrep(
+                    path.parent, semgrep, rule_files, defaultdict(list), path.name, found
+                )
+            counts = " | ".join(str(found[c]) for c in CATEGORIES)
+            rows.append(f"| {path.name} ({commit}) | {tool} | {counts} | {seconds:.1f} |")
+    return "\n".join(rows)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--mirrors", type=Path, default=DEFAULT_MIRRORS)
     parser.add_argument("--semgrep", type=Path, default=DEFAULT_SEMGREP)
     parser.add_argument("--codeql", type=Path, help="folder of CodeQL test files (CODEQL_FILES)")
+    parser.add_argument(
+        "--app", type=Path, action="append", default=[],
+        help="also scan this application checkout with both tools (findings and time)",
+    )  # fmt: skip
     parser.add_argument("--record", action="store_true", help="write docs/BENCHMARKS.md")
     parser.add_argument("--json", type=Path, help="write the scores as JSON here")
     args = parser.parse_args()
@@ -423,6 +463,8 @@ def main() -> int:
         out += [f"\n### {title}\n", render(table, tools)]
         scores[title] = {k: {"flaws": v.flaws, "safe": v.safe, "tp": v.tp, "fp": v.fp}
                          for k, v in table.items()}  # fmt: skip
+    if args.app:
+        out += ["\n### Applications\n", apps(args.app, tools, args.semgrep, rule_files)]
     out += ["\n### Flaws found per Semgrep rule\n", per_rule(labels, hits, tools)]
     text = "\n".join(out)
     print(text)

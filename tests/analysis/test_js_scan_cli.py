@@ -151,3 +151,20 @@ def test_javascript_suppression_comments_come_from_the_syntax_tree() -> None:
         (2, 2, ["sql-injection"], "trailing, reviewed"),
         (3, 4, ["open-redirect", "xss"], "block"),
     ]
+
+
+def test_long_chains_are_analysed_and_absurd_nesting_is_reported(tmp_path: Path) -> None:
+    chain = " + ".join(['"a"'] * 1500)
+    (tmp_path / "long.js").write_text(
+        f'app.get("/", (req, res) => db.query({chain} + req.query.x));\n', encoding="utf-8"
+    )
+    (tmp_path / "nested.js").write_text(
+        "x = " + "[" * 20000 + "1" + "]" * 20000 + ";\n", encoding="utf-8"
+    )
+    doc = _json(run_scan(tmp_path, "--format", "json", "--no-cache").stdout)
+    assert [(f["rule"], f["location"]["path"]) for f in doc["findings"]] == [
+        ("sql-injection", "long.js")
+    ]
+    assert [(u["path"], u["reason"]) for u in doc["unparsed"]] == [
+        ("nested.js", "nested too deeply to analyse")
+    ]

@@ -15,6 +15,7 @@ import hashlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -241,7 +242,8 @@ def _scan_with_stats(
 
     collected = collect_files(paths, root, options.exclude)
     files = [f for f in collected if not is_js_path(f[1])]
-    js = scan_js([f for f in collected if is_js_path(f[1])], enabled=enabled.__contains__)
+    with _deep_recursion():  # long `"a" + "b" + ...` chains in scanned code
+        js = scan_js([f for f in collected if is_js_path(f[1])], enabled=enabled.__contains__)
     sources = Sources(cache)
     sources.load(files)
     index = _build_index(sources, cache)
@@ -292,9 +294,7 @@ def _analyse(
     sources: Sources,
 ) -> EngineResult:
     """The taint engine over the whole program (deep nesting in scanned code is reported)."""
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, RECURSION_LIMIT))
-    try:
+    with _deep_recursion():
         return run_engine(
             index,
             models,
@@ -303,6 +303,15 @@ def _analyse(
             hooks=cache,
             parse=lambda module: sources.ensure_tree(module, index),
         )
+
+
+@contextmanager
+def _deep_recursion() -> Iterator[None]:
+    """Room for deeply nested expressions in scanned code; beyond it a file is reported."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, RECURSION_LIMIT))
+    try:
+        yield
     finally:
         sys.setrecursionlimit(limit)
 
