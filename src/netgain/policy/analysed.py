@@ -1,9 +1,10 @@
 """Per changed file: was it analysed, and by what? The gate never approves what nobody read.
 
-netgain analyses Python, JavaScript and TypeScript itself. Code in another language counts as analysed only when an
-imported SARIF run for this head covers its language (analysis.sarif_coverage); a file netgain
-could not parse, or whose content is missing from a partial clone, is not analysed either. Configuration, documentation, data and markup are not code and never hold the verdict
-back. Deleted files need no analysis.
+netgain analyses Python, JavaScript and TypeScript itself. Code in another language counts as
+analysed only when an imported SARIF run for this head covers its language
+(analysis.sarif_coverage); a file netgain could not parse, or whose content is missing from a
+partial clone, is not analysed either. Configuration, documentation, data and markup are not
+code and never hold the verdict back. Deleted files need no analysis.
 """
 
 from __future__ import annotations
