@@ -3,8 +3,7 @@
 Each stage is timed (`ChangeContext.timings`) so that `netgain check` can show where time goes:
 diff, provenance (blame-based share of the lines the change introduces), scan (the analyzer on the
 changed Python, JavaScript and TypeScript files at head, findings narrowed to added lines),
-signals, zones, familiarity,
-design documents and coverage. Work is proportional to the change, not to the repository.
+signals, zones, familiarity, design documents and coverage. Work is proportional to the change, not to the repository.
 """
 
 from __future__ import annotations
