@@ -398,6 +398,28 @@ app.get("/x", (req, res) => {
 """,
         {("command-injection", 3), ("command-injection", 4), ("path-traversal", 6)},
     ),
+    "nestjs-parameter-decorators": (
+        """\
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from "@nestjs/common";
+import { exec } from "child_process";
+@Controller("users")
+export class UsersController {
+  constructor(private readonly dataSource: DataSource) {}
+  @Get(":id")
+  async find(@Param("id") id: string, @Query() query: SearchDto) {
+    return this.dataSource.query(`SELECT * FROM u WHERE id = ${id} AND n = '${query.name}'`);
+  }
+  @Post("run")
+  run(@Body() body: RunDto, @Req() req: Request, @Res() res, other: string) {
+    exec("echo " + body.msg);
+    exec("echo " + other);
+    res.redirect(req.query.next);
+    return this.dataSource.query("SELECT * FROM u WHERE id = $1", [body.id]);
+  }
+}
+""",
+        {("sql-injection", 8), ("command-injection", 12), ("open-redirect", 14)},
+    ),
     # --- not sources: a CLI's arguments, constants, a function's own parameters alone
     "no-request-no-finding": (
         """\

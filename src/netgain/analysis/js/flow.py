@@ -813,7 +813,7 @@ class FunctionRun:
             if params is not None:
                 value = params[index] if index < len(params) else Value(taint=_param(index))
             elif roles is not None and index < len(roles) and roles[index] is not None:
-                value = self.role_value(roles[index], pattern)
+                value = self.role_value(roles[index], param)
             else:
                 value = Value(taint=_param(index))
             run.bind(pattern, value)
@@ -836,7 +836,10 @@ class FunctionRun:
             pattern, type_text = _param_pattern(param)
             pname = _pattern_name(pattern)
             bare_type = type_text.split("<", 1)[0].strip()
-            if pname in handlers.request_param_names or bare_type in handlers.request_param_types:
+            decorated = [handlers.param_decorators.get(d) for d in _decorators(param)]
+            if any(decorated):  # NestJS: @Query() q, @Body() dto, @Req() req
+                roles.append(next(r for r in decorated if r))
+            elif pname in handlers.request_param_names or bare_type in handlers.request_param_types:
                 roles.append(handlers.request_roles[0])
             elif bare_type in handlers.koa_param_types or (
                 self.file.koa and pname in handlers.koa_param_names
@@ -963,6 +966,20 @@ class FunctionRun:
             else:
                 out.append(value)
         return out
+
+
+def _decorators(param: Node) -> list[str]:
+    """The names of a parameter's decorators (`@Query("id") id` -> ["Query"])."""
+    names: list[str] = []
+    for child in param.children:
+        if child.type != "decorator":
+            continue
+        inner = next((c for c in child.named_children if c.type != "comment"), None)
+        if inner is not None and inner.type == "call_expression":
+            inner = inner.child_by_field_name("function")
+        if inner is not None:
+            names.append(text(inner).rsplit(".", 1)[-1])
+    return names
 
 
 def _param(index: int) -> Taint:

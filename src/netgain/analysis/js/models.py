@@ -86,6 +86,7 @@ class Handlers:
     request_param_types: frozenset[str]
     koa_param_names: frozenset[str]
     koa_param_types: frozenset[str]
+    param_decorators: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +223,7 @@ def parse_models(text: str, source: str = "models.toml") -> JsModels:
         request_param_types=frozenset(h.words("request_param_types")),
         koa_param_names=frozenset(h.words("koa_param_names")),
         koa_param_types=frozenset(h.words("koa_param_types")),
+        param_decorators=h.mapping("param_decorators"),
     )
     sinks = tuple(
         Sink(
@@ -252,12 +254,13 @@ def parse_models(text: str, source: str = "models.toml") -> JsModels:
         predicate_pattern=g.pattern("predicate_pattern"),
     )
     propagators = _Table(source, "propagators", data.get("propagators", {}))
-    role_lists = (
+    role_lists: tuple[tuple[str, ...], ...] = (
         handlers.request_roles,
         handlers.koa_roles,
         handlers.app_router_roles,
         handlers.exported_handler_roles,
     )
+    role_lists += (tuple(handlers.param_decorators.values()),)
     for role_list in role_lists:
         for name in role_list:
             if name not in roles and name != "response":
