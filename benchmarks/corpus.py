@@ -520,8 +520,9 @@ class Label:
 class Score:
     flaws: int = 0
     safe: int = 0
-    tp: dict[str, int] = field(default_factory=lambda: {"netgain": 0, "bandit": 0})
-    fp: dict[str, int] = field(default_factory=lambda: {"netgain": 0, "bandit": 0})
+    # per tool; benchmarks/js_corpus.py scores other tools with the same class
+    tp: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    fp: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def tpr(self, tool: str) -> float | None:
         return self.tp[tool] / self.flaws if self.flaws else None

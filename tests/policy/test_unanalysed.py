@@ -1,4 +1,8 @@
-"""The gate never approves code nobody analysed: other languages wait for imported SARIF."""
+"""The gate never approves code nobody analysed: other languages wait for imported SARIF.
+
+netgain analyses Python, JavaScript and TypeScript itself; Go stands for the languages it does
+not analyse.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,9 @@ from tests.policy.scenario import BOB, base_repo
 from tests.policy.test_check import check, rule, validate_document
 
 ENDPOINT = (
-    "export async function user(req, res) {\n"
-    "  const rows = await db.query(`SELECT * FROM users WHERE id = ${req.params.id}`);\n"
-    "  res.json(rows);\n"
+    "func User(w http.ResponseWriter, r *http.Request) {\n"
+    '  rows, _ := db.Query("SELECT * FROM users WHERE id = " + r.URL.Query().Get("id"))\n'
+    "  json.NewEncoder(w).Encode(rows)\n"
     "}\n"
 )
 
@@ -34,35 +38,35 @@ def _sarif(path: Path, head: str, results: list[dict[str, Any]], rule_id: str) -
     return path
 
 
-def _ts_change(tmp_path: Path) -> GitRepo:
+def _go_change(tmp_path: Path) -> GitRepo:
     repo = base_repo(tmp_path / "r")
     repo.branch("feature")
     repo.commit(
-        {"src/api/users.ts": ENDPOINT, "README.md": "# docs\n", "config.yaml": "a: 1\n"},
+        {"src/api/users.go": ENDPOINT, "README.md": "# docs\n", "config.yaml": "a: 1\n"},
         "users endpoint",
         author=BOB,
     )
     return repo
 
 
-def test_a_typescript_change_is_not_approved_unread(tmp_path: Path) -> None:
-    repo = _ts_change(tmp_path)
+def test_a_go_change_is_not_approved_unread(tmp_path: Path) -> None:
+    repo = _go_change(tmp_path)
     doc = check(repo, tmp_path, "", approved_by=["carol"])
     validate_document(doc)
     scan = rule(doc, "security-scan")
     assert scan["status"] == "pending"
-    assert "src/api/users.ts: not analysed — netgain does not analyse TypeScript" in scan["reason"]
+    assert "src/api/users.go: not analysed — netgain does not analyse Go" in scan["reason"]
     assert doc["verdict"] == "pending"
-    assert doc["facts"]["unanalysed_files"] == ["src/api/users.ts"]
-    assert doc["facts"]["unanalysed_languages"] == ["TypeScript"]
+    assert doc["facts"]["unanalysed_files"] == ["src/api/users.go"]
+    assert doc["facts"]["unanalysed_languages"] == ["Go"]
     kinds = {f["path"]: f["kind"] for f in doc["files"]}
     assert kinds["README.md"] == "docs" and kinds["config.yaml"] == "config"
 
 
 def test_imported_sarif_for_the_head_covers_and_counts(tmp_path: Path) -> None:
-    repo = _ts_change(tmp_path)
+    repo = _go_change(tmp_path)
     head = repo.git("rev-parse", "HEAD").strip()
-    rule_id = "typescript.express.security.sql-injection"
+    rule_id = "go.lang.security.audit.database.string-formatted-query"
     clean = _sarif(tmp_path / "clean.sarif", head, [], rule_id)
     doc = check(repo, tmp_path, "", approved_by=["carol"], imports=[clean])
     validate_document(doc)
@@ -72,7 +76,7 @@ def test_imported_sarif_for_the_head_covers_and_counts(tmp_path: Path) -> None:
     assert rule(doc, "first-use-review")["status"] == "pending"
     doc = check(repo, tmp_path, "", approved_by=["carol", "sam"], imports=[clean])
     assert doc["verdict"] == "approved"
-    users = next(f for f in doc["files"] if f["path"] == "src/api/users.ts")
+    users = next(f for f in doc["files"] if f["path"] == "src/api/users.go")
     assert users["analysed_by"] == ["Semgrep OSS"]
 
     finding = {
@@ -82,7 +86,7 @@ def test_imported_sarif_for_the_head_covers_and_counts(tmp_path: Path) -> None:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": "src/api/users.ts"},
+                    "artifactLocation": {"uri": "src/api/users.go"},
                     "region": {"startLine": 2},
                 }
             }
@@ -95,9 +99,9 @@ def test_imported_sarif_for_the_head_covers_and_counts(tmp_path: Path) -> None:
 
 
 def test_results_for_another_revision_or_language_do_not_cover(tmp_path: Path) -> None:
-    repo = _ts_change(tmp_path)
+    repo = _go_change(tmp_path)
     head = repo.git("rev-parse", "HEAD").strip()
-    stale = _sarif(tmp_path / "stale.sarif", "0" * 40, [], "typescript.x.y")
+    stale = _sarif(tmp_path / "stale.sarif", "0" * 40, [], "go.x.y")
     doc = check(repo, tmp_path, "", approved_by=["carol"], imports=[stale])
     assert rule(doc, "security-scan")["status"] == "pending"
     assert "not the head" in " ".join(p["message"] for p in doc["problems"])

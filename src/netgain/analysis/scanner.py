@@ -15,6 +15,7 @@ import hashlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from netgain.analysis.findings import (
     UnparsedFile,
 )
 from netgain.analysis.index import ModuleInfo, ProgramIndex
+from netgain.analysis.js.scan import scan_js
+from netgain.analysis.js.syntax import JS_SUFFIXES, is_js_path
 from netgain.analysis.loading import Sources
 from netgain.analysis.options import ScanOptions
 from netgain.analysis.patterns import run_patterns
@@ -41,6 +44,7 @@ from netgain.analysis.values import Step
 
 RECURSION_LIMIT = 6000  # deeply nested expressions in scanned code; pure-Python frames only
 _SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages"})
+SCANNED_SUFFIXES = (".py", ".pyi", *JS_SUFFIXES)  # Python, and JavaScript / TypeScript
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -53,7 +57,8 @@ def _relative(path: Path, root: Path) -> str:
 def collect_files(
     paths: Sequence[Path], root: Path, exclude: Sequence[str] = ()
 ) -> list[tuple[Path, str]]:
-    """(absolute path, POSIX path relative to root) of every Python file to scan, sorted, unique."""
+    """(absolute path, POSIX path relative to root) of every Python, JavaScript and TypeScript
+    file to scan, sorted, unique."""
     spec = None
     if exclude:
         from netgain.globs import gitignore_spec  # pathspec costs ~15 ms: only with excludes
@@ -76,7 +81,7 @@ def collect_files(
                     continue
                 child = None if rel_dir is None else f"{rel_dir}/{entry.name}".lstrip("/")
                 yield from walk(entry.path, child)
-            elif entry.name.endswith((".py", ".pyi")) and entry.is_file():
+            elif entry.name.endswith(SCANNED_SUFFIXES) and entry.is_file():
                 file = Path(entry.path)
                 if rel_dir is None or entry.is_symlink():
                     yield file, _relative(file, root)
@@ -157,7 +162,7 @@ ANALYZER_SOURCES = (
     "taint_models.py",
     "values.py",
 )
-ANALYZER_FOLDERS = ("flow", "rules", "models")
+ANALYZER_FOLDERS = ("flow", "rules", "models", "js")
 
 
 def analyzer_source_files() -> list[Path]:
@@ -195,7 +200,8 @@ class ScanStats:
 
 
 def scan(paths: Sequence[Path], *, root: Path, options: ScanOptions) -> ScanResult:
-    """Scan Python files under `paths`; locations are POSIX paths relative to `root`.
+    """Scan Python, JavaScript and TypeScript files under `paths`; locations are POSIX paths
+    relative to `root`.
 
     Never imports or executes the scanned code. Unparsable files are listed in
     `ScanResult.unparsed` with the reason and line. With `options.cache_dir`, unchanged files
@@ -234,7 +240,10 @@ def _scan_with_stats(
         models_key = repr(sorted(options.extra_models.items())) if options.extra_models else ""
         cache = ScanCache(options.cache_dir, _context_digest(models_key, options, enabled))
 
-    files = collect_files(paths, root, options.exclude)
+    collected = collect_files(paths, root, options.exclude)
+    files = [f for f in collected if not is_js_path(f[1])]
+    with _deep_recursion():  # long `"a" + "b" + ...` chains in scanned code
+        js = scan_js([f for f in collected if is_js_path(f[1])], enabled=enabled.__contains__)
     sources = Sources(cache)
     sources.load(files)
     index = _build_index(sources, cache)
@@ -243,11 +252,11 @@ def _scan_with_stats(
         module.path: _pattern_records(index, module, sources, enabled, cache)
         for module in sorted(index.modules.values(), key=lambda m: m.path)
     }
-    result = _findings(engine, patterns, enabled, sources)
+    result = _findings(engine, patterns, enabled, sources, js.findings)
 
-    result.files_scanned = len(sources.files)
-    result.lines_scanned = sum(f.line_count for f in sources.files)
-    result.unparsed[:0] = sources.unparsed
+    result.files_scanned = len(sources.files) + js.files
+    result.lines_scanned = sum(f.line_count for f in sources.files) + js.lines
+    result.unparsed[:0] = sources.unparsed + js.unparsed
     stats = ScanStats(
         files_parsed=sources.parsed,
         lazy_parses=sources.lazy_parses,
@@ -285,9 +294,7 @@ def _analyse(
     sources: Sources,
 ) -> EngineResult:
     """The taint engine over the whole program (deep nesting in scanned code is reported)."""
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, RECURSION_LIMIT))
-    try:
+    with _deep_recursion():
         return run_engine(
             index,
             models,
@@ -296,6 +303,15 @@ def _analyse(
             hooks=cache,
             parse=lambda module: sources.ensure_tree(module, index),
         )
+
+
+@contextmanager
+def _deep_recursion() -> Iterator[None]:
+    """Room for deeply nested expressions in scanned code; beyond it a file is reported."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, RECURSION_LIMIT))
+    try:
+        yield
     finally:
         sys.setrecursionlimit(limit)
 
@@ -305,9 +321,10 @@ def _findings(
     patterns: dict[str, list[PatternRecord]],
     enabled: set[str],
     sources: Sources,
+    js_findings: list[Finding],
 ) -> ScanResult:
     """Taint flows and pattern hits as `Finding`s with snippets, sorted by place."""
-    result = ScanResult()
+    result = ScanResult(findings=list(js_findings))
     result.unparsed.extend(
         UnparsedFile(path, reason, line) for path, line, reason in engine.failures
     )

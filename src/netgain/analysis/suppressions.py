@@ -1,4 +1,5 @@
-"""Inline suppressions: `# netgain: ignore[RULE-ID] reason`.
+"""Inline suppressions: `# netgain: ignore[RULE-ID] reason` (`// netgain: ignore[...]` or
+`/* netgain: ignore[...] */` in JavaScript and TypeScript).
 
 A suppression must say why. One without a reason does not suppress anything and is reported as a
 note-level problem, so that "make the scanner quiet" never passes review unnoticed. The comment
@@ -16,12 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netgain.analysis.findings import Finding
+from netgain.analysis.js.syntax import is_js_path, js_comments
 from netgain.analysis.problems import Problem, ProblemLevel
 from netgain.analysis.source import read_text_inside
 from netgain.text import split_lines
 
 _MARKER = re.compile(
-    r"#\s*netgain\s*:\s*ignore\s*\[(?P<ids>[^\]]*)\](?P<reason>.*)$", re.IGNORECASE
+    r"(?:#|//|/\*)\s*netgain\s*:\s*ignore\s*\[(?P<ids>[^\]]*)\](?P<reason>.*?)(?:\*/)?$",
+    re.IGNORECASE,
 )
 # Separators people put between the bracket and the reason: `ignore[x] -- reason`, `ignore[x]: why`.
 _REASON_LEAD = " \t:;,-\u2013\u2014"
@@ -61,11 +64,16 @@ def _comments(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def parse_suppressions(text: str) -> list[InlineSuppression]:
-    """Every `# netgain: ignore[...]` comment in a source text, reasons included (possibly empty)."""
+def parse_suppressions(text: str, path: str = "") -> list[InlineSuppression]:
+    """Every `# netgain: ignore[...]` comment in a source text, reasons included (possibly empty).
+
+    `path` decides the comment syntax: a JavaScript / TypeScript file's comments come from its
+    syntax tree (a `#` or `//` inside a string is never one).
+    """
     lines = split_lines(text)
     result: list[InlineSuppression] = []
-    for number, column, comment in _comments(text):
+    comments = js_comments(text, path) if is_js_path(path) else _comments(text)
+    for number, column, comment in comments:
         match = _MARKER.search(comment)
         if match is None:
             continue
@@ -106,7 +114,7 @@ def apply_inline_suppressions(findings: Iterable[Finding], root: Path) -> list[P
         text = read_text_inside(root, path)
         if text is None or "netgain" not in text:
             continue
-        parsed = parse_suppressions(text)
+        parsed = parse_suppressions(text, path)
         for item in parsed:
             if not item.reason:
                 problems.append(

@@ -1,4 +1,4 @@
-"""`netgain scan`: security findings for Python code, imported SARIF, suppressions and baselines.
+"""`netgain scan`: security findings for Python, JavaScript and TypeScript code, imported SARIF, suppressions and baselines.
 
 The command is a thin shell: `run_scan` builds a ScanReport (reusable by `netgain check`) and the
 formats in `netgain.report` render it. Exit codes: 0 nothing active at or above `--fail-on`, 1
@@ -256,7 +256,8 @@ def _scan_command(
         bool, typer.Option("--no-cache", help="Do not read or write the analysis cache.")
     ] = False,
 ) -> None:
-    """Find security flaws in Python code (and merge other scanners' SARIF)."""
+    """Find security flaws in Python, JavaScript and TypeScript code (and merge other scanners'
+    SARIF)."""
     from rich.text import Text
 
     from netgain.analysis.baseline import write_baseline as save_baseline

@@ -1,10 +1,10 @@
 """Per changed file: was it analysed, and by what? The gate never approves what nobody read.
 
-netgain analyses Python itself. Code in another language counts as analysed only when an
-imported SARIF run for this head covers its language (analysis.sarif_coverage); a Python file
-netgain could not parse, or whose content is missing from a partial clone, is not analysed
-either. Configuration, documentation, data and markup are not code and never hold the verdict
-back. Deleted files need no analysis.
+netgain analyses Python, JavaScript and TypeScript itself. Code in another language counts as
+analysed only when an imported SARIF run for this head covers its language
+(analysis.sarif_coverage); a file netgain could not parse, or whose content is missing from a
+partial clone, is not analysed either. Configuration, documentation, data and markup are not
+code and never hold the verdict back. Deleted files need no analysis.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from netgain.analysis.js.syntax import JS_SUFFIXES
 from netgain.analysis.languages import FileKind, classify
 from netgain.analysis.sarif_coverage import RunCoverage
 
-NETGAIN_LANGUAGES = frozenset({"Python"})
-NETGAIN_SUFFIXES = (".py", ".pyi")  # what the analyzer reads; a `#!python` script is not one
+NETGAIN_LANGUAGES = frozenset({"Python", "JavaScript", "TypeScript"})
+# what the analyzer reads; a `#!python` or `#!node` script without the suffix is not one
+NETGAIN_SUFFIXES = (".py", ".pyi", *JS_SUFFIXES)
 
 
 @dataclass(slots=True)
@@ -55,7 +57,7 @@ def classify_changed(
     """Classify each changed, non-deleted path.
 
     `heads` holds the first bytes of files without a known extension (their `#!` line);
-    `not_parsed` maps the Python files netgain could not analyse to the reason (a syntax error,
+    `not_parsed` maps the files netgain could not analyse to the reason (a syntax error,
     content missing); `imported` is the coverage of each imported SARIF run.
     """
     out: list[FileAnalysis] = []
@@ -89,7 +91,8 @@ def _why_not(
             "not this head"
         )
     if language in NETGAIN_LANGUAGES:
-        return f"netgain analyses {language} only in .py / .pyi files"
+        suffixes = " / ".join(s for s in NETGAIN_SUFFIXES if classify(f"x{s}").language == language)
+        return f"netgain analyses {language} only in {suffixes} files"
     return f"netgain does not analyse {language}: import CodeQL or Semgrep SARIF for this head"
 
 

@@ -2,8 +2,8 @@
 
 Each stage is timed (`ChangeContext.timings`) so that `netgain check` can show where time goes:
 diff, provenance (blame-based share of the lines the change introduces), scan (the analyzer on the
-changed Python files at head, findings narrowed to added lines), signals, zones, familiarity,
-design documents and coverage. Work is proportional to the change, not to the repository.
+changed Python, JavaScript and TypeScript files at head, findings narrowed to added lines),
+signals, zones, familiarity, design documents and coverage. Work is proportional to the change, not to the repository.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from netgain.git.model import FileDiff, GitProblem
 from netgain.git.partial import diff_between_available
 from netgain.history.queries import CommitProvenance
 from netgain.history.share import ShareResult, compute_share
-from netgain.policy.analysed import FileAnalysis, classify_changed, unanalysed
+from netgain.policy.analysed import NETGAIN_SUFFIXES, FileAnalysis, classify_changed, unanalysed
 from netgain.policy.codeowners import SEARCH_ORDER, Codeowners, load_codeowners
 from netgain.policy.coverage import CoverageReport, DiffCoverage, diff_coverage
 from netgain.policy.designdoc import DesignDocCheck, check_design_docs
@@ -258,7 +258,7 @@ def gather(
         ctx.unparsed.extend(
             UnparsedFile(path, "not analysed: its content is missing (partial clone?)", None)
             for path in ctx.not_analysed
-            if path.endswith((".py", ".pyi"))
+            if path.endswith(NETGAIN_SUFFIXES)
         )
         if policy_files is not None:
             # a file whose content is missing still changed: it may be a policy file
@@ -303,9 +303,10 @@ def gather(
             jobs=os.cpu_count() or 1,
         )
         ctx.problems.extend(ctx.share.problems)
-    py_paths = [p for p in ctx.added if p.endswith((".py", ".pyi"))]
+    scanned = [p for p in ctx.added if p.endswith(NETGAIN_SUFFIXES)]
     with ctx.stage("read"):
-        sources = _read_head(root, head, py_paths) if py_paths else {}
+        sources = _read_head(root, head, scanned) if scanned else {}
+        py_sources = {p: d for p, d in sources.items() if p.endswith((".py", ".pyi"))}
         owners_files = (
             [policy.people.codeowners] if policy.people.codeowners else list(SEARCH_ORDER)
         )
@@ -315,7 +316,7 @@ def gather(
     with ctx.stage("scan"):
         findings: list[Finding] = []
         if sources:
-            context = _imported_modules(root, head, sources)
+            context = _imported_modules(root, head, py_sources)
             findings, unparsed, problems = _scan_changed(sources | context, scan_options)
             ctx.problems.extend(GitProblem("scan", p) for p in problems)
             # an unparsable imported (unchanged) file is not this change's problem to report
@@ -329,7 +330,7 @@ def gather(
         _review_suppressions(ctx, policy, on_added, sources)
         _classify_files(ctx)
     with ctx.stage("signals"):
-        ctx.signals, _unparsed = find_signals(sources, ctx.added) if sources else ([], [])
+        ctx.signals, _unparsed = find_signals(py_sources, ctx.added) if py_sources else ([], [])
         other = [p for p in ctx.added if classify(p).language in SIGNAL_LANGUAGES]
         if other:
             found, ctx.unparsed_for_signals = find_polyglot_signals(

@@ -68,7 +68,7 @@ def suppressed_in_change(
             continue
         if path not in parsed:
             text = sources.get(path, b"").decode("utf-8", "replace")
-            parsed[path] = parse_suppressions(text)
+            parsed[path] = parse_suppressions(text, path)
         item = next((i for i in parsed[path] if covers(i, finding)), None)
         start = finding.location.line
         end = max(start, finding.location.end_line or start)

@@ -1,4 +1,4 @@
-"""Code injection (CWE-94): untrusted data evaluated as Python."""
+"""Code injection (CWE-94): untrusted data evaluated as Python or JavaScript."""
 
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.rules.base import rule_meta
@@ -10,10 +10,12 @@ CODE_INJECTION = rule_meta(
     cwe=(94, 95),
     severity=Severity.CRITICAL,
     confidence=Confidence.HIGH,
-    summary="Python code evaluated from untrusted input",
+    summary="Code evaluated from untrusted input",
     doc="""
     ## What it does
-    Follows untrusted data into `eval`, `exec` and `compile`.
+    Follows untrusted data into `eval`, `exec` and `compile` (Python) and into `eval`,
+    `Function`, `vm.runIn*Context`, `new vm.Script` and string `setTimeout` (JavaScript and
+    TypeScript).
 
     ## Why is this bad?
     Evaluating input runs whatever the sender wrote, with the full power of the process:
