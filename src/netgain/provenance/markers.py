@@ -177,6 +177,9 @@ class _ProvenanceSection(BaseModel):
     builtin_markers: bool = True
     markers: list[_RuleSpec] = []
     bots: list[_BotSpec] = []
+    # read by the review gate (netgain.policy.schema.ProvenanceGate), not by the marker table
+    unknown_as: Literal["unknown", "ai"] = "unknown"
+    trust_human_claims: bool = False
 
 
 def _format_validation_error(exc: ValidationError, prefix: str) -> str:
