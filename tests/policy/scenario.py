@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -86,10 +87,31 @@ def base_repo(path: Path, *, policy: str = POLICY) -> GitRepo:
     return repo
 
 
+HUMAN_KEY = "h_0a1b2c3d4e5f60"
+
+
+def human_note(path: str, lines: int) -> str:
+    """A git-ai note attesting every line of `path` to a known human (line-level human evidence)."""
+    meta = {
+        "schema_version": "authorship/3.0.0",
+        "base_commit_sha": "d" * 40,
+        "prompts": {},
+        "humans": {HUMAN_KEY: {"author": "Bob Builder <bob@example.com>"}},
+    }
+    return f"{path}\n  {HUMAN_KEY} 1-{lines}\n---\n{json.dumps(meta)}"
+
+
 def ai_auth_change(repo: GitRepo, *, adr: str | None = None) -> None:
-    """A mostly-AI change to src/auth on a feature branch; `adr` = None | "human" | "ai"."""
+    """A mostly-AI change to src/auth on a feature branch.
+
+    `adr`: None; "human" (a design document with git-ai human evidence); "unmarked" (one with no
+    evidence at all); "ai" (one with a Claude trailer).
+    """
     repo.branch("feature")
     if adr == "human":
+        sha = repo.commit({"docs/adr/0001-tokens.md": ADR}, "ADR: tokens", author=BOB)
+        repo.notes_add("refs/notes/ai", sha, human_note("docs/adr/0001-tokens.md", 4))
+    elif adr == "unmarked":
         repo.commit({"docs/adr/0001-tokens.md": ADR}, "ADR: tokens", author=BOB)
     elif adr == "ai":
         repo.commit({"docs/adr/0001-tokens.md": ADR}, "ADR: tokens" + CLAUDE, author=BOB)

@@ -167,9 +167,11 @@ def test_author_cannot_approve_their_own_change(tmp_path: Path) -> None:
 def test_sql_injection_blocked_whatever_the_ai_share(tmp_path: Path) -> None:
     repo = base_repo(tmp_path / "r")
     repo.branch("feature")
-    repo.commit({"src/users.py": SQL_CODE}, "User lookup", author=BOB)  # human, no AI markers
+    repo.commit({"src/users.py": SQL_CODE}, "User lookup", author=BOB)  # no AI markers
     doc = check(repo, tmp_path, "", approved_by=["carol", "sam", "ada"])
-    assert doc["facts"]["ai_share"] == 0.0
+    assert doc["facts"]["measured_ai_share"] == 0.0
+    # unmarked raw SQL is in a design-doc zone, where lines without evidence count as AI
+    assert doc["facts"]["ai_share"] == 1.0 and doc["facts"]["unknown_share"] == 1.0
     assert doc["verdict"] == "blocked"
     scan_rule = rule(doc, "security-scan")
     assert scan_rule["status"] == "blocked"

@@ -248,6 +248,8 @@ ZONE_CASES = [
      "zones.auth: signals no longer include jwt", 'signals = ["jwt", "session", "password"]'),
     ("design doc off", "design_doc = true", "design_doc = false",
      "zones.auth: design_doc turned off", 'design_doc = true\ndescription = "stricter"'),
+    ("unknown counted as human in the zone", "design_doc = true", 'design_doc = true\nunknown_as = "unknown"',
+     "zones.auth: unknown_as turned from ai to unknown", 'design_doc = true\nunknown_as = "ai"'),
     ("owners extended", 'owners = ["@security"]', 'owners = ["@security", "bob"]',
      "zones.auth: owners changed from sec1, sec2 to bob, sec1, sec2",
      'owners = ["sec2", "sec1@corp.example"]'),
@@ -277,6 +279,8 @@ DOC_CASES = [
      "design_docs: max_ai_share raised from 0.1 to 0.3", "max_ai_share = 0.05"),
     ("human evidence off", "require_human_evidence = true", "require_human_evidence = false",
      "design_docs: require_human_evidence turned off", "require_human_evidence = true\nurls = []"),
+    ("unknown counted as human", "max_ai_share = 0.1", 'max_ai_share = 0.1\nunknown_as = "unknown"',
+     "design_docs: unknown_as turned from ai to unknown", 'max_ai_share = 0.1\nunknown_as = "ai"'),
 ]  # fmt: skip
 
 

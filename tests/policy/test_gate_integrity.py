@@ -251,9 +251,12 @@ def test_explicit_policy_inside_the_repository_is_read_at_base(tmp_path: Path) -
 
 
 def test_a_suppression_added_by_the_change_does_not_clear_the_scan(tmp_path: Path) -> None:
-    repo = base_repo(tmp_path / "r", policy=SECURITY_POLICY)
+    # the author declares the change human and the policy trusts that claim, so raw SQL (the
+    # data_access zone) needs no design document: only the suppression is left to decide on
+    policy = SECURITY_POLICY + "\n[provenance]\ntrust_human_claims = true\n"
+    repo = base_repo(tmp_path / "r", policy=policy)
     repo.branch("feature")
-    repo.commit({"src/users.py": SUPPRESSED_SQL}, "Users", author=BOB)
+    repo.commit({"src/users.py": SUPPRESSED_SQL}, "Users\n\nAI-Assisted: none", author=BOB)
     code, text, doc = cli_check(repo, "--approved-by", "carol", "--approved-by", "sam")
     assert code == 1  # sam is a senior, but the policy defines a security role
     scan = rule(doc, "security-scan")

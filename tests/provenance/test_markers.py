@@ -188,6 +188,182 @@ POSITIVE: list[tuple[str, dict[str, Any], str, str | None]] = [
         "factory",
         None,
     ),
+    (
+        "claude github app author",
+        {"author": Identity("claude[bot]", "209825114+claude[bot]@users.noreply.github.com")},
+        "claude-code",
+        None,
+    ),
+    (
+        "a renamed bot is found by its numeric id",
+        {"author": Identity("claude-v2[bot]", "209825114+claude-v2[bot]@users.noreply.github.com")},
+        "claude-code",
+        None,
+    ),
+    (
+        "codex connector co-author",
+        {
+            "trailers": [
+                (
+                    "Co-authored-by",
+                    "chatgpt-codex-connector[bot] "
+                    "<199175422+chatgpt-codex-connector[bot]@users.noreply.github.com>",
+                )
+            ]
+        },
+        "codex",
+        None,
+    ),
+    (
+        "gemini code assist suggestion co-author",
+        {
+            "trailers": [
+                (
+                    "Co-authored-by",
+                    "gemini-code-assist[bot] "
+                    "<176961590+gemini-code-assist[bot]@users.noreply.github.com>",
+                )
+            ]
+        },
+        "gemini-code-assist",
+        None,
+    ),
+    (
+        "amazon q bot author",
+        {
+            "author": Identity(
+                "amazon-q-developer[bot]",
+                "208079219+amazon-q-developer[bot]@users.noreply.github.com",
+            )
+        },
+        "amazon-q",
+        None,
+    ),
+    (
+        "cline bot, id-less legacy address",
+        {"author": Identity("cline[bot]", "cline[bot]@users.noreply.github.com")},
+        "cline",
+        None,
+    ),
+    (
+        "continue bot co-author",
+        {
+            "trailers": [
+                ("Co-authored-by", "Continue <230936708+continue[bot]@users.noreply.github.com>")
+            ]
+        },
+        "continue",
+        None,
+    ),
+    (
+        "cody bot author",
+        {
+            "author": Identity(
+                "sourcegraph-cody[bot]", "201248094+sourcegraph-cody[bot]@users.noreply.github.com"
+            )
+        },
+        "cody",
+        None,
+    ),
+    (
+        "jetbrains ai bot author",
+        {
+            "author": Identity(
+                "jetbrains-ai[bot]", "220155983+jetbrains-ai[bot]@users.noreply.github.com"
+            )
+        },
+        "jetbrains-ai",
+        None,
+    ),
+    (
+        "assisted-by, kernel AGENT:MODEL form",
+        {"trailers": [("Assisted-by", "Claude:claude-opus-4-6")]},
+        "claude-code",
+        "claude-opus-4-6",
+    ),
+    (
+        "assisted-by naming the agent, model and analysis tools",
+        {"trailers": [("Assisted-by", "Codex:gpt-5-4 coccinelle sparse")]},
+        "codex",
+        "gpt-5-4",
+    ),
+    (
+        "assisted-by naming a product",
+        {"trailers": [("Assisted-by", "GitHub Copilot")]},
+        "copilot",
+        None,
+    ),
+    (
+        "replit agent checkpoint",
+        {
+            "trailers": [
+                ("Replit-Commit-Author", "Agent"),
+                ("Replit-Commit-Session-Id", "5e5ec4ea-3b62-4fbd-8ff5-a1174ccc19b4"),
+            ]
+        },
+        "replit-agent",
+        None,
+    ),
+    (
+        "entire checkpoint",
+        {"trailers": [("Entire-Checkpoint", "a3b2c1d4e5f6")]},
+        "entire",
+        None,
+    ),
+    (
+        "amp thread trailer alone",
+        {
+            "trailers": [
+                (
+                    "Amp-Thread-ID",
+                    "https://ampcode.com/threads/T-019cb9fe-b11b-753f-99e7-8ecc52b73ec4",
+                )
+            ]
+        },
+        "amp",
+        None,
+    ),
+    (
+        "opencode footer with model",
+        {"message": "Fix\n\n🤖 Generated with [opencode](https://opencode.ai) (gpt-5)"},
+        "opencode",
+        "gpt-5",
+    ),
+    (
+        "claude code committing as the author, model named",
+        {"author": Identity("Claude Opus 5 (1M context)", "noreply@anthropic.com")},
+        "claude-code",
+        "Claude Opus 5",
+    ),
+    (
+        "claude[bot] co-author with a misconfigured id keeps its login",
+        {
+            "trailers": [
+                ("Co-authored-by", "claude[bot] <41898282+claude[bot]@users.noreply.github.com>")
+            ]
+        },
+        "claude-code",
+        None,
+    ),
+    ("ai-assisted naming a product", {"trailers": [("AI-assisted", "Codex")]}, "codex", None),
+    (
+        "claude-generated-by with a usage note",
+        {"trailers": [("Claude-Generated-By", "Claude Code (cli/claude-opus-4-5=100%)")]},
+        "claude-code",
+        "cli/claude-opus-4-5=100%",
+    ),
+    (
+        "assisted-by a vendor and model",
+        {"trailers": [("Assisted-by", "OpenAI GPT-5.4")]},
+        "openai",
+        "GPT-5.4",
+    ),
+    (
+        "opencode co-author",
+        {"trailers": [("Co-Authored-By", "opencode <noreply@opencode.ai>")]},
+        "opencode",
+        None,
+    ),
     ("roo code author", {"author": Identity("Roomote", "roomote@roocode.com")}, "roo-code", None),
     (
         "roo code co-author",
@@ -250,6 +426,73 @@ NEGATIVE: list[tuple[str, dict[str, Any]]] = [
         {"trailers": [("Co-authored-by", "Aider Smith <aider.smith@example.com>")]},
     ),
     ("a human named Devin", {"author": Identity("Devin Smith", "devin@example.com")}),
+    (
+        "a person's noreply address with a bot's id but no plus",
+        {"author": Identity("Ann", "209825114@users.noreply.github.com")},
+    ),
+    (
+        "a person whose noreply id merely starts like a bot's",
+        {"author": Identity("Ann", "2098251140+ann@users.noreply.github.com")},
+    ),
+    (
+        "github-actions id with a claude[bot] name is the actions bot, not claude",
+        {
+            "trailers": [
+                ("Co-authored-by", "x <41898282+github-actions[bot]@users.noreply.github.com>")
+            ]
+        },
+    ),
+    (
+        "a bot id reviewing, not co-authoring",
+        {
+            "trailers": [
+                (
+                    "Reviewed-by",
+                    "gemini-code-assist[bot] "
+                    "<176961590+gemini-code-assist[bot]@users.noreply.github.com>",
+                )
+            ]
+        },
+    ),
+    (
+        "assisted-by a person",
+        {"trailers": [("Assisted-by", "Claude Dupont <claude.dupont@example.com>")]},
+    ),
+    ("assisted-by a person named Claude, no address", {"trailers": [("Assisted-by", "Claude")]}),
+    ("assisted-by a link", {"trailers": [("Assisted-by", "https://example.com/help")]}),
+    ("replit deployment is not code", {"trailers": [("Replit-Commit-Author", "Deployment")]}),
+    (
+        "a person at anthropic is not claude",
+        {"author": Identity("Ashwin Bhat", "ashwin@anthropic.com")},
+    ),
+    (
+        "a release robot of an AI project is not AI-written code",
+        {"author": Identity("gemini-cli-robot", "gemini-cli-robot@google.com")},
+    ),
+    (
+        "a disclosure sentence in a trailer block is prose",
+        {
+            "trailers": [
+                ("Disclosure", "This commit was made with the assistance of AI (ampcode.com)")
+            ]
+        },
+    ),
+    ("ai-assisted yes without a tool", {"trailers": [("AI-assisted", "yes, partly")]}),
+    (
+        "prose about assisted-by and entire trailers",
+        {
+            "message": "Docs\n\nWe add Assisted-by: Claude:claude-opus-4-6 and an\n"
+            "Entire-Checkpoint: a3b2c1d4e5f6 trailer when an agent helped."
+        },
+    ),
+    (
+        "opencode footer quoted in prose",
+        {"message": "Docs\n\nStrip 'Generated with [opencode](https://opencode.ai)' from commits"},
+    ),
+    (
+        "amp thread link in prose",
+        {"message": "Fix\n\nSee https://ampcode.com/threads/T-1234 for the discussion."},
+    ),
     (
         "copilot named in a non-coauthor trailer",
         {"trailers": [("Suggested-by", "Copilot <175728472+Copilot@users.noreply.github.com>")]},
@@ -388,3 +631,55 @@ def test_marker_rules_can_drop_the_builtin_table() -> None:
     assert len(marker_rules({"markers": [team]})) == len(RULES) + 1
     only_team = marker_rules({"builtin_markers": False, "markers": [team]})
     assert [r.tool for r in only_team] == ["bot"]
+
+
+def test_every_builtin_rule_names_its_source() -> None:
+    assert [rule.pattern for rule in RULES if not rule.source] == []
+
+
+def test_prose_mentions_in_a_real_repo_are_not_evidence(tmp_path: Path) -> None:
+    """git parses the trailer block: a quoted trailer in prose never counts, a real one does."""
+    repo = GitRepo(tmp_path)
+    repo.write("a.txt", "1\n")
+    prose = repo.commit(
+        "Document disclosure\n\nAssisted-by: Claude:claude-opus-4-6\n"
+        "is the kernel's trailer; Replit writes Replit-Commit-Author: Agent."
+    )
+    repo.write("a.txt", "1\n2\n")
+    real = repo.commit(
+        "Add line\n\nBody.\n\nAssisted-by: Claude:claude-opus-4-6\n"
+        "Co-authored-by: gemini-code-assist[bot] "
+        "<176961590+gemini-code-assist[bot]@users.noreply.github.com>"
+    )
+    assert detect_commit_markers(repo.read_commit(prose), RULES) == []
+    evidence = detect_commit_markers(repo.read_commit(real), RULES)
+    assert sorted((e.tool, e.model) for e in evidence) == [
+        ("claude-code", "claude-opus-4-6"),
+        ("gemini-code-assist", None),
+    ]
+
+
+def test_team_bot_accounts_are_matched_by_id() -> None:
+    rules = marker_rules({"bots": [{"tool": "our-agent", "id": 424242, "login": "our-agent[bot]"}]})
+    renamed = make_commit(author=Identity("x[bot]", "424242+x[bot]@users.noreply.github.com"))
+    evidence = detect_commit_markers(renamed, rules)
+    assert [(e.kind, e.tool) for e in evidence] == [("team-marker", "our-agent")]
+
+
+@pytest.mark.parametrize(
+    ("bot", "fragment"),
+    [
+        ({"tool": "x", "id": 0, "login": "x[bot]"}, "provenance.bots[0].id"),
+        ({"tool": "x", "id": 5, "login": "x y"}, "provenance.bots[0].login"),
+    ],
+)
+def test_team_bot_errors_name_the_key(bot: dict[str, Any], fragment: str) -> None:
+    with pytest.raises(ConfigError, match=fragment.replace("[", r"\[").replace("]", r"\]")):
+        load_team_markers({"bots": [bot]})
+
+
+def test_ai_assisted_none_is_a_declared_human_claim() -> None:
+    evidence = detect_commit_markers(make_commit(trailers=[("AI-Assisted", "none")]), RULES)
+    assert [(e.kind, e.tool, e.author) for e in evidence] == [
+        ("commit-marker", None, AuthorKind.HUMAN)
+    ]

@@ -18,6 +18,7 @@ from netgain.incidents.settings import load_settings
 from netgain.metrics import compute_metrics, metrics_config
 from netgain.metrics.collect import collect
 from netgain.metrics.inputs import GROUPS
+from netgain.metrics.provenance_coverage import team_members
 
 
 def parse_since(
@@ -82,7 +83,50 @@ def metrics_document(
     )
     if report.shallow:
         data.notes.append("shallow clone: history is truncated")
+    data.teams = _teams(raw.section("people"))
     return compute_metrics(data, config, by=by, since=start, repository=str(ws.root))
+
+
+def _print_coverage(section: dict[str, Any] | None) -> None:
+    """Provenance coverage of the repository and each team (no per-person rows)."""
+    if not section:
+        return
+    rows = [("repository", section["repository"])]
+    if "status" not in section["by_team"]:
+        rows += list(section["by_team"].items())
+    for scope, row in rows:
+        cov = row["provenance_coverage"]
+        evidence = row["evidence"]
+        console.print(
+            f"provenance coverage ({scope}): "
+            + ("-" if cov is None else f"{cov:.0%}")
+            + f" of {row['lines']} lines (line {evidence['line']}, commit {evidence['commit']}"
+            + f", declared human {evidence['declared_human']}, none {evidence['none']});"
+            + f" AI share rests on {row['ai_share_rests_on']} evidence"
+        )
+
+
+def _teams(people: dict[str, Any]) -> dict[str, set[str]] | None:
+    """Team -> member git identities from `[people]` (teams of logins, aliases to emails).
+
+    Read leniently: the policy loader is the one that validates `[people]`; entries of the
+    wrong shape are skipped here rather than failing the metrics.
+    """
+    teams = people.get("teams")
+    if not isinstance(teams, dict) or not teams:
+        return None
+    aliases = people.get("aliases") if isinstance(people.get("aliases"), dict) else {}
+    clean_teams = {
+        str(t): [m for m in v if isinstance(m, str)]
+        for t, v in teams.items()
+        if isinstance(v, list)
+    }
+    clean_aliases = {
+        str(k): [m for m in v if isinstance(m, str)]
+        for k, v in (aliases or {}).items()
+        if isinstance(v, list)
+    }
+    return team_members(clean_teams, clean_aliases) or None
 
 
 def fmt_estimate(est: dict[str, Any] | None, percent: bool = True) -> str:
@@ -127,6 +171,7 @@ def _print(doc: dict[str, Any]) -> None:
             _net(p["net_productivity"]["net_features"]),
         )
     console.print(table)
+    _print_coverage(doc.get("provenance"))
     buckets = Table(
         title="by AI-share bucket (unknown provenance is its own group)", title_justify="left"
     )

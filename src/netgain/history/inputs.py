@@ -13,6 +13,7 @@ from pathlib import Path
 
 from netgain import git
 from netgain.git.model import GitProblem
+from netgain.history.trace_match import TraceMatch, match_traces
 from netgain.provenance import (
     AuthorshipNote,
     NoteFormatError,
@@ -35,6 +36,7 @@ class ProvenanceInputs:
     traces: dict[str, list[TraceRecord]] = field(default_factory=dict)
     problems: list[GitProblem] = field(default_factory=list)
     notes_tip: str | None = None
+    trace_match: TraceMatch | None = None  # how trace records were tied to commits
 
     def traces_for(self, sha: str) -> list[TraceRecord]:
         """Trace records for `sha`, also when a record names it by an abbreviated revision."""
@@ -84,5 +86,10 @@ def collect_inputs(repo: Path, head: str | None) -> ProvenanceInputs:
         parsed, warnings = parse_trace_lines(blob, f"{TRACE_NOTES_REF} note for {sha[:12]}")
         records.extend(parsed)
         inputs.problems.extend(GitProblem("bad-trace", str(w), sha=sha) for w in warnings)
+    if head is not None and records:
+        matched = match_traces(repo, head, records)
+        records = matched.records
+        inputs.problems.extend(matched.problems)
+        inputs.trace_match = matched
     inputs.traces = {rev: list(recs) for rev, recs in index_by_revision(records).items()}
     return inputs

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from netgain import git
 from netgain.errors import GitError
@@ -26,18 +26,48 @@ from netgain.history.queries import CommitProvenance
 from netgain.text import storable
 
 Classification = tuple[str, str | None]  # (ai | human | unknown, tool)
+# The evidence a classification rests on: a line-level source (git-ai note, Agent Trace), a
+# commit-level one (markers), a commit-level human *claim* (the author's own "no AI" marker:
+# declared-human, which a gate may decline to trust), or none.
+EvidenceLevel = Literal["line", "commit", "claim", "none"]
 
 
 @dataclass(slots=True)
 class FileShare:
+    """Surviving lines of one file by author kind, and by the evidence class they rest on.
+
+    `line_evidence + commit_evidence` is the number of lines with evidence (coverage);
+    `declared_human` counts the human lines that rest only on the author's own claim (they are
+    part of `human` and of `commit_evidence`).
+    """
+
     path: str
     ai: int = 0
     human: int = 0
     unknown: int = 0
+    line_evidence: int = 0
+    commit_evidence: int = 0
+    declared_human: int = 0
 
     @property
     def total(self) -> int:
         return self.ai + self.human + self.unknown
+
+    def count(self, kind: str, level: EvidenceLevel) -> None:
+        """Add one line of `kind` whose attribution rests on `level`."""
+        if kind == "ai":
+            self.ai += 1
+        elif kind == "human":
+            self.human += 1
+        else:
+            self.unknown += 1
+            return
+        if level == "line":
+            self.line_evidence += 1
+        elif level in ("commit", "claim"):
+            self.commit_evidence += 1
+            if level == "claim" and kind == "human":
+                self.declared_human += 1
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -47,6 +77,11 @@ class FileShare:
             "human_lines": self.human,
             "unknown_lines": self.unknown,
             "ai_share": self.ai / self.total if self.total else None,
+            "evidence": {
+                "line": self.line_evidence,
+                "commit": self.commit_evidence,
+                "declared_human": self.declared_human,
+            },
         }
 
 
@@ -79,6 +114,23 @@ class ShareResult:
     def total(self) -> int:
         return self.ai + self.human + self.unknown
 
+    @property
+    def line_evidence(self) -> int:
+        return sum(f.line_evidence for f in self.files)
+
+    @property
+    def commit_evidence(self) -> int:
+        return sum(f.commit_evidence for f in self.files)
+
+    @property
+    def declared_human(self) -> int:
+        return sum(f.declared_human for f in self.files)
+
+    @property
+    def coverage(self) -> float | None:
+        """Share of the lines with line- or commit-level evidence (None without lines)."""
+        return (self.line_evidence + self.commit_evidence) / self.total if self.total else None
+
     def to_dict(self) -> dict[str, Any]:
         known = self.ai + self.human
         return {
@@ -90,6 +142,13 @@ class ShareResult:
             "ai_share": self.ai / self.total if self.total else None,
             "ai_share_of_attributed": self.ai / known if known else None,
             "by_tool": dict(sorted(self.by_tool.items())),
+            "provenance_coverage": self.coverage,
+            "unknown_share": self.unknown / self.total if self.total else None,
+            "evidence": {
+                "line": self.line_evidence,
+                "commit": self.commit_evidence,
+                "declared_human": self.declared_human,
+            },
             "files": [f.to_dict() for f in sorted(self.files, key=lambda f: f.path)],
             "boundary_lines": self.boundary_lines,
             "skipped_binary_files": [storable(p) for p in self.skipped_binary],
@@ -160,23 +219,31 @@ class LineClassifier:
         return cached
 
     def classify(self, line: BlameLine) -> Classification:
+        kind, tool, _level = self.classify_with_evidence(line)
+        return (kind, tool)
+
+    def classify_with_evidence(self, line: BlameLine) -> tuple[str, str | None, EvidenceLevel]:
+        """`classify` plus the evidence class the answer rests on (see EvidenceLevel)."""
         prov = self.provenance.get(line.sha)
         if prov is None:
-            return ("unknown", None)
+            return ("unknown", None, "none")
         if prov.level == "line":
             starts, ranges = self._file_ranges(prov, line.orig_path)
             index = bisect.bisect_right(starts, line.orig_line) - 1
             if index >= 0 and line.orig_line <= int(ranges[index][1]):
                 kind = str(ranges[index][2])
-                return (kind, ranges[index][3] if kind == "ai" else None)
-            return ("unknown", None)
+                if kind not in ("ai", "human"):
+                    return ("unknown", None, "none")
+                return (kind, ranges[index][3] if kind == "ai" else None, "line")
+            return ("unknown", None, "none")
         if prov.level == "commit":
             # counts can be 0 when the commit's blobs are missing: its tools still say AI
             if prov.ai > 0 or (prov.tools and not prov.human):
-                return ("ai", prov.tools[0] if prov.tools else None)
+                return ("ai", prov.tools[0] if prov.tools else None, "commit")
             if prov.human > 0:
-                return ("human", None)
-        return ("unknown", None)
+                # commit-level human evidence is a marker in the message the author wrote
+                return ("human", None, "claim")
+        return ("unknown", None, "none")
 
 
 def _all_files(repo: Path, head: str) -> tuple[list[str], list[str]]:
@@ -268,14 +335,10 @@ def compute_share(
             if line.boundary:
                 result.boundary_lines += 1
                 continue
-            kind, tool = classifier.classify(line)
+            kind, tool, level = classifier.classify_with_evidence(line)
+            share.count(kind, level)
             if kind == "ai":
-                share.ai += 1
                 result.by_tool[tool or "unknown-tool"] += 1
-            elif kind == "human":
-                share.human += 1
-            else:
-                share.unknown += 1
         if share.total:
             result.files.append(share)
     return result

@@ -84,12 +84,13 @@ def load_changes(engine: Engine, repository_id: int, config: MetricsConfig) -> l
                 Attribution.ai_lines,
                 Attribution.human_lines,
                 Attribution.unknown_lines,
+                Attribution.level,
             )
             .outerjoin(Attribution, Attribution.commit_id == CommitRow.id)
             .where(CommitRow.repository_id == repository_id, CommitRow.is_merge.is_(False))
         ).all()
     changes = []
-    for cid, sha, name, email, when, added, ai, human, unknown in rows:
+    for cid, sha, name, email, when, added, ai, human, unknown, level in rows:
         identity = f"{name} <{email}>"
         changes.append(
             Change(
@@ -103,6 +104,7 @@ def load_changes(engine: Engine, repository_id: int, config: MetricsConfig) -> l
                 is_feature=sha in features,
                 is_bot=any(marker in identity for marker in config.bot_authors),
                 files=tuple(files.get(cid, ())),
+                level=level or "none",
             )
         )
     changes.sort(key=lambda c: (c.date, c.sha))

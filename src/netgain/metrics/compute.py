@@ -17,6 +17,7 @@ from netgain.metrics.items import WorkItem, build_items
 from netgain.metrics.net import net_productivity
 from netgain.metrics.outcomes import by_group, dora, incidents_by_period, incidents_per_item
 from netgain.metrics.policy_outcomes import decision_time, policy_outcomes
+from netgain.metrics.provenance_coverage import coverage_section
 from netgain.metrics.reported import reported_findings
 from netgain.metrics.review import NO_REVIEW_DATA, pr_class, review_hours, review_load
 from netgain.metrics.rework import rework
@@ -328,6 +329,7 @@ def compute_metrics(
                 config,
             ),
         },
+        "provenance": coverage_section(data.changes, data.teams),
         "risky_files": _risky_files(data, items),
         "risk": data.risk if data.risk is not None else {"status": "not computed"},
         "policy": policy_outcomes(data.decisions, by, config),

@@ -33,6 +33,7 @@ class Change:
     is_feature: bool = False
     is_bot: bool = False
     files: tuple[str, ...] = ()
+    level: str = "none"  # evidence class of its attribution: line | commit | none
 
     @property
     def attributed(self) -> int:
@@ -201,6 +202,8 @@ class Dataset:
     features_known: bool = True
     # Where each input came from, for the document's `sections` (see netgain.metrics.sections).
     origins: dict[str, Any] = field(default_factory=dict)
+    # Team -> git identities of its members (policy [people]); None: no teams defined.
+    teams: dict[str, set[str]] | None = None
 
 
 def period_key(moment: datetime, by: str) -> str:

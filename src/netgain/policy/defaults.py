@@ -2,7 +2,8 @@
 
 It implements the three practices of docs/policy.md: tiered review (more than half AI-written
 needs a senior and a clean scan), architectural checkpoints (AI changes to auth, payments or data
-access need a human-written design document and an owner), and a clean security scan for every
+access need a human-written design document and an owner; there, lines without evidence count as
+AI, so removing a trailer does not avoid the checkpoint), and a clean security scan for every
 change whatever its AI share, and an owner's approval for a change to the gate's own
 configuration. Each section missing from a team's file falls back to this one.
 """
@@ -20,6 +21,14 @@ roles = { senior = [] }
 # Connect git identities (history, blame) to logins: login = [emails or names]
 aliases = {}
 # codeowners = ".github/CODEOWNERS"   # default: GitHub's search order
+
+# How gates count added lines without AI-authorship evidence (docs/policy.md, "Missing evidence"):
+# "unknown" keeps them out of change.ai_share, "ai" counts them. Zones with design_doc = true
+# count them as AI unless the zone sets unknown_as = "unknown". An author's own "no AI" marker
+# (`AI-Assisted: none`) is human in figures; it lifts a gate only with trust_human_claims = true.
+[provenance]
+unknown_as = "unknown"
+trust_human_claims = false
 
 # Architectural checkpoints: gitignore-style path globs and/or code signals found in the added
 # lines (raw_sql, jwt, session, password, crypto, payments). Owners default to CODEOWNERS.
@@ -48,6 +57,8 @@ paths = ["docs/adr/**/*.md", "docs/design/**/*.md", "docs/rfcs/**/*.md"]
 urls = []
 max_ai_share = 0.1
 require_human_evidence = false
+# a document's lines without evidence count as AI: it must carry human evidence to count
+unknown_as = "ai"
 
 # Rules: a CEL condition over `change` (facts listed in docs/policy.md) and what it requires.
 [[rules]]

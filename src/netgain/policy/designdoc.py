@@ -98,6 +98,7 @@ def check_design_docs(
     provenance_for: Callable[[list[str]], dict[str, CommitProvenance]],
     *,
     repository: str | None = None,
+    trust_human_claims: bool = False,
 ) -> list[DesignDocCheck]:
     """Check every link of `body`; `provenance_for(shas)` loads the attribution of commits."""
     checks: list[DesignDocCheck] = []
@@ -108,7 +109,9 @@ def check_design_docs(
             if path in seen_paths:
                 continue
             seen_paths.add(path)
-            checks.append(_check_file(repo, head, link, path, config, provenance_for))
+            checks.append(
+                _check_file(repo, head, link, path, config, provenance_for, trust_human_claims)
+            )
         elif urlparse(link).scheme in ("http", "https") and url_matches(config.urls, link):
             checks.append(
                 DesignDocCheck(
@@ -125,6 +128,7 @@ def _check_file(
     path: str,
     config: DesignDocs,
     provenance_for: Callable[[list[str]], dict[str, CommitProvenance]],
+    trust_human_claims: bool = False,
 ) -> DesignDocCheck:
     if git.read_blob(repo, head, path) is None:
         return DesignDocCheck(link, "repository", path, False, f"{path} does not exist at head")
@@ -134,6 +138,9 @@ def _check_file(
     ai, human, unknown = result.ai, result.human, result.unknown
     total = ai + human + unknown
     check = DesignDocCheck(link, "repository", path, False, "", ai, human, unknown)
+    # as the gate counts them: without evidence (or on the author's untrusted claim) is AI
+    claimed = 0 if trust_human_claims else result.declared_human
+    counted_ai = ai + (unknown + claimed if config.unknown_as == "ai" else 0)
     if result.problems:
         check.reason = f"cannot attribute {path}: {result.problems[0].message}"
     elif total == 0:
@@ -142,6 +149,13 @@ def _check_file(
         check.reason = (
             f"{path} is AI-written ({ai} of {total} lines by AI, more than "
             f"{config.max_ai_share:.0%}): an AI-written design document does not count"
+        )
+    elif counted_ai / total > config.max_ai_share:
+        only_claimed = f", {claimed} human only by the author's claim" if claimed else ""
+        check.reason = (
+            f"{path} lacks human evidence ({unknown} of {total} lines without evidence"
+            f'{only_claimed}; [design_docs] unknown_as = "ai"): a design document counts '
+            "when its lines carry human evidence (git-ai notes, Agent Trace human ranges)"
         )
     elif config.require_human_evidence and human * 2 <= total:
         check.reason = (

@@ -36,7 +36,7 @@ from netgain.analysis.suppressions import apply_inline_suppressions
 from netgain.git.model import FileDiff, GitProblem
 from netgain.git.partial import diff_between_available
 from netgain.history.queries import CommitProvenance
-from netgain.history.share import ShareResult, compute_share
+from netgain.history.share import FileShare, ShareResult, compute_share
 from netgain.policy.analysed import NETGAIN_SUFFIXES, FileAnalysis, classify_changed, unanalysed
 from netgain.policy.codeowners import SEARCH_ORDER, Codeowners, load_codeowners
 from netgain.policy.coverage import CoverageReport, DiffCoverage, diff_coverage
@@ -78,6 +78,10 @@ class ZoneHit:
     reasons: list[str] = field(default_factory=list)  # "path src/auth/x.py", "signal jwt at a.py:3"
     files: set[str] = field(default_factory=set)
     ai_lines: int = 0
+    unknown_lines: int = 0
+    # ai_lines plus the lines without AI evidence the gate counts as AI here (`unknown_as`)
+    gate_ai_lines: int = 0
+    unknown_as: str = "unknown"
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -85,6 +89,9 @@ class ZoneHit:
             "reasons": self.reasons,
             "files": sorted(self.files),
             "ai_lines": self.ai_lines,
+            "unknown_lines": self.unknown_lines,
+            "gate_ai_lines": self.gate_ai_lines,
+            "unknown_as": self.unknown_as,
         }
 
 
@@ -358,7 +365,13 @@ def gather(
         )
     with ctx.stage("design_docs"):
         ctx.design_docs = check_design_docs(
-            root, head, pr.body, policy.design_docs, provenance_for, repository=pr.repository
+            root,
+            head,
+            pr.body,
+            policy.design_docs,
+            provenance_for,
+            repository=pr.repository,
+            trust_human_claims=policy.provenance.trust_human_claims,
         )
     with ctx.stage("coverage"):
         if coverage is not None:
@@ -455,8 +468,37 @@ def _zones(ctx: ChangeContext, policy: Policy) -> None:
                     f"signal {signal.family} ({signal.detail}) at {signal.path}:{signal.line}"
                 )
         if hit.files:
-            hit.ai_lines = sum(share_by_file[p].ai for p in hit.files if p in share_by_file)
+            shares = [share_by_file[p] for p in sorted(hit.files) if p in share_by_file]
+            hit.unknown_as = zone.effective_unknown_as(policy.provenance.unknown_as)
+            hit.ai_lines = sum(f.ai for f in shares)
+            hit.unknown_lines = sum(f.unknown for f in shares)
+            hit.gate_ai_lines = sum(
+                _gate_ai(f, hit.unknown_as, policy.provenance.trust_human_claims) for f in shares
+            )
             ctx.zones[name] = hit
+
+
+def _gate_ai(share: FileShare, unknown_as: str, trust_claims: bool) -> int:
+    """Lines of one file the gate counts as AI: AI evidence, plus, where unknown counts as AI,
+    the unknown lines and the human lines that rest only on the author's untrusted claim."""
+    if unknown_as != "ai":
+        return share.ai
+    return share.ai + share.unknown + (0 if trust_claims else share.declared_human)
+
+
+def _file_unknown_as(path: str, ctx: ChangeContext, policy: Policy) -> str:
+    """ "ai" when any zone holding `path` counts unknown as AI, else the global setting."""
+    for hit in ctx.zones.values():
+        if path in hit.files and hit.unknown_as == "ai":
+            return "ai"
+    return policy.provenance.unknown_as
+
+
+def gate_ai_lines(ctx: ChangeContext, policy: Policy) -> int:
+    """Added lines the gate counts as AI (`change.ai_share`'s numerator), see docs/policy.md."""
+    trust = policy.provenance.trust_human_claims
+    files = ctx.share.files if ctx.share else []
+    return sum(_gate_ai(f, _file_unknown_as(f.path, ctx, policy), trust) for f in files)
 
 
 def _author_facts(ctx: ChangeContext, existing: list[str], commits_before: int) -> AuthorFacts:
@@ -488,7 +530,9 @@ def _facts(ctx: ChangeContext, policy: Policy, author: AuthorFacts) -> Facts:
         findings.max_severity = str(max(f.severity for f in ctx.findings))
     findings.cwes = sorted({c for f in ctx.findings for c in f.cwe})
     findings.rules = sorted({f.rule_id for f in ctx.findings})
-    ai_zones = sorted(n for n, z in ctx.zones.items() if z.ai_lines > 0)
+    ai_zones = sorted(n for n, z in ctx.zones.items() if z.gate_ai_lines > 0)
+    gate_ai = gate_ai_lines(ctx, policy)
+    evidenced = share.line_evidence + share.commit_evidence if share else 0
     tests = [p for p in paths if is_test_path(p)]
     ratio = ctx.coverage.ratio if ctx.coverage is not None else None
     return Facts(
@@ -497,8 +541,15 @@ def _facts(ctx: ChangeContext, policy: Policy, author: AuthorFacts) -> Facts:
         ai_lines=ai,
         human_lines=human,
         unknown_lines=unknown,
-        ai_share=float(ai / total) if total else 0.0,
+        ai_share=float(gate_ai / total) if total else 0.0,
+        measured_ai_share=float(ai / total) if total else 0.0,
         ai_share_of_attributed=float(ai / (ai + human)) if ai + human else 0.0,
+        provenance_coverage=float(evidenced / total) if total else 1.0,
+        unknown_share=float(unknown / total) if total else 0.0,
+        line_evidence_lines=share.line_evidence if share else 0,
+        commit_evidence_lines=share.commit_evidence if share else 0,
+        declared_human_lines=share.declared_human if share else 0,
+        unknown_as_ai_lines=gate_ai - ai,
         tools=sorted(share.by_tool) if share else [],
         lines_added=sum(d.added_count for d in ctx.diffs),
         lines_removed=sum(d.removed_count for d in ctx.diffs),

@@ -8,13 +8,15 @@ rules and the approval tree are `netgain.policy.floor_rules`. The others:
   which only blocks a rule when it comes from someone eligible. Aliases the floor gives a login
   stay that login's alone, and a `codeowners` path the floor sets stays. New teams, roles and
   aliases are free.
-* zones: every floor zone keeps its paths and signals (more may be added), `design_doc`, and its
+* zones: every floor zone keeps its paths and signals (more may be added), `design_doc`, its
+  `unknown_as = "ai"` (explicit or by being a design-doc zone), and its
   owners (resolved to the same logins; none stays none, i.e. CODEOWNERS). A `zone_owners`
   approval accepts an owner of *any* zone the change touches, so when a floor rule asks for one,
   a zone the repository adds or widens must have explicit owners who own every floor zone with
   explicit owners; otherwise its owners could approve a change for a floor zone it also touches.
 * design_docs: `paths` and `urls` not extended (more would count as a design document),
-  `max_ai_share` not raised, `require_human_evidence` not turned off.
+  `max_ai_share` not raised, `require_human_evidence` not turned off, `unknown_as` not turned
+  from "ai" to "unknown".
 * gate: `policy_change_approval` not turned off (with the floor's rules, reported as their
   `policy-change` rule gone), `policy_files` not reduced, the same gate roles (they accept suppressions
   and approve policy changes no CODEOWNERS entry covers).
@@ -107,6 +109,10 @@ def _zones(floor: Floor, policy: Policy) -> list[Loosening]:
         if wanted.design_doc and not zone.design_doc:
             loc = ("zones", name, "design_doc")
             found.append(Loosening(loc, subject, "design_doc turned off", loc))
+        elif wanted.effective_unknown_as("unknown") == "ai" != zone.effective_unknown_as("unknown"):
+            loc = ("zones", name, "unknown_as")
+            what = "unknown_as turned from ai to unknown (lines without evidence would pass)"
+            found.append(Loosening(loc, subject, what, loc))
         old = before.owner_logins(wanted.owners) if wanted.owners else None
         new = after.owner_logins(zone.owners) if zone.owners else None
         if old != new:
@@ -157,6 +163,10 @@ def _design_docs(wanted: DesignDocs, docs: DesignDocs) -> list[Loosening]:
     if wanted.require_human_evidence and not docs.require_human_evidence:
         loc = ("design_docs", "require_human_evidence")
         found.append(Loosening(loc, "design_docs", "require_human_evidence turned off", loc))
+    if wanted.unknown_as == "ai" and docs.unknown_as != "ai":
+        loc = ("design_docs", "unknown_as")
+        what = "unknown_as turned from ai to unknown (a document without evidence would count)"
+        found.append(Loosening(loc, "design_docs", what, loc))
     return found
 
 

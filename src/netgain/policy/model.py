@@ -48,8 +48,17 @@ class Facts:
     ai_lines: int = 0
     human_lines: int = 0
     unknown_lines: int = 0
-    ai_share: float = 0.0  # ai / all added lines that survive at head (unknown counts in the total)
+    # share of the added lines surviving at head the gate counts as AI: AI evidence, plus lines
+    # without evidence where `[provenance] unknown_as` (global or the zone's) is "ai"
+    ai_share: float = 0.0
+    measured_ai_share: float = 0.0  # ai / all added lines (unknown counts in the total, as unknown)
     ai_share_of_attributed: float = 0.0  # ai / (ai + human)
+    provenance_coverage: float = 1.0  # share of added lines with line- or commit-level evidence
+    unknown_share: float = 0.0  # share of added lines without evidence
+    line_evidence_lines: int = 0  # lines attributed by git-ai notes / Agent Trace
+    commit_evidence_lines: int = 0  # lines attributed by commit markers (claims included)
+    declared_human_lines: int = 0  # human only by the author's own claim (`AI-Assisted: none`)
+    unknown_as_ai_lines: int = 0  # lines without AI evidence that the gate counts as AI
     tools: list[str] = field(default_factory=list)
     lines_added: int = 0
     lines_removed: int = 0
@@ -63,7 +72,8 @@ class Facts:
     tests_changed: bool = False
     test_files: int = 0
     zones: list[str] = field(default_factory=list)
-    ai_zones: list[str] = field(default_factory=list)  # zones whose touched code has AI lines
+    # zones whose touched code has AI lines (as the gate counts them, see ai_share)
+    ai_zones: list[str] = field(default_factory=list)
     design_doc_zones: list[str] = field(default_factory=list)  # ai_zones that need a design doc
     signals: list[str] = field(default_factory=list)  # API families used on added lines
     findings: FindingFacts = field(default_factory=FindingFacts)

@@ -51,6 +51,25 @@ class People(_Model):
         return {k: [m.strip() for m in v if m.strip()] for k, v in value.items()}
 
 
+UnknownAs = Literal["unknown", "ai"]
+# the keys of `[provenance]` the gate reads; the rest of the section belongs to the marker table
+PROVENANCE_GATE_KEYS = ("unknown_as", "trust_human_claims")
+
+
+class ProvenanceGate(_Model):
+    """How the gate treats lines without evidence and the author's own "no AI" claims.
+
+    unknown_as: "unknown" keeps unattributed lines out of the AI count (`change.ai_share`);
+        "ai" counts them as AI. Zones override it (design-doc zones default to "ai").
+    trust_human_claims: an `AI-Assisted: none`-style marker is declared-human in figures
+        either way; only with True does it count as human evidence in a zone whose unknown
+        lines count as AI.
+    """
+
+    unknown_as: UnknownAs = "unknown"
+    trust_human_claims: bool = False
+
+
 class Zone(_Model):
     """An architectural checkpoint: paths (gitignore globs) and/or code signals."""
 
@@ -59,6 +78,15 @@ class Zone(_Model):
     signals: list[str] = Field(default_factory=list)
     owners: list[str] = Field(default_factory=list)  # logins or @teams; default: CODEOWNERS
     design_doc: bool = False  # an AI-generated change here needs a linked design document
+    # how the gate counts lines without evidence here; None: "ai" in a design_doc zone, else
+    # the global `[provenance] unknown_as`
+    unknown_as: UnknownAs | None = None
+
+    def effective_unknown_as(self, default: UnknownAs) -> UnknownAs:
+        """The zone's own setting; a design-doc zone treats unknown as AI unless it says so."""
+        if self.unknown_as is not None:
+            return self.unknown_as
+        return "ai" if self.design_doc else default
 
     @field_validator("signals")
     @classmethod
@@ -84,6 +112,9 @@ class DesignDocs(_Model):
     urls: list[str] = Field(default_factory=list)  # glob-like URL patterns, `*` matches anything
     max_ai_share: float = Field(0.1, ge=0.0, le=1.0)  # share of the doc's lines AI may have written
     require_human_evidence: bool = False  # True: most lines must be attested human, not unknown
+    # lines of a design document without evidence count as AI ("ai", the default: a document
+    # must carry human evidence) or stay unknown ("unknown": only AI evidence disqualifies it)
+    unknown_as: UnknownAs = "ai"
 
 
 class Approval(_Model):
@@ -191,6 +222,7 @@ class Policy(_Model):
     approval: ApprovalTree | None = None
     routing: Routing = Field(default_factory=lambda: Routing.model_validate({}))
     gate: Gate = Field(default_factory=Gate)
+    provenance: ProvenanceGate = Field(default_factory=ProvenanceGate)
     source: str | None = None  # file the policy came from; None = built-in default
     defaulted: tuple[str, ...] = ()  # sections taken from the built-in default
 
@@ -259,6 +291,9 @@ def policy_from_config(raw: RawConfig) -> Policy:
         elif section in defaults:
             data[section] = defaults[section]
             defaulted.append(section)
+    provenance = raw.data.get("provenance")
+    if isinstance(provenance, dict):
+        data["provenance"] = {k: v for k, v in provenance.items() if k in PROVENANCE_GATE_KEYS}
     try:
         policy = Policy.model_validate(data)
     except ValidationError as exc:

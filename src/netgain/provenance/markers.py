@@ -44,8 +44,12 @@ class MarkerRule:
         pattern: an RE2 regular expression (Python syntax without look-around or
             backreferences); anchor it, the match is a search.
         model_group: name of a group in `pattern` whose text is the model, if any.
+        tool_group: name of a group in `pattern` whose text names the tool (canonicalised);
+            `tool` is credited when the group is empty. For trailers such as `Assisted-by:
+            AGENT:MODEL` whose agent is any tool.
         kind: AI, or HUMAN for team markers that positively attest human authorship.
         team: True for rules declared in netgain.toml (evidence kind "team-marker").
+        source: where the rule comes from (a public document or repository), for audits.
     """
 
     tool: str | None
@@ -54,6 +58,8 @@ class MarkerRule:
     model_group: str | None = None
     kind: AuthorKind = AuthorKind.AI
     team: bool = False
+    tool_group: str | None = None
+    source: str | None = None
 
     @property
     def regex(self) -> UserPattern:
@@ -69,8 +75,10 @@ class _RuleSpec(BaseModel):
     field: MarkerField
     pattern: str
     model_group: str | None = None
+    tool_group: str | None = None
     kind: Literal["ai", "human"] = "ai"
     note: str | None = None
+    source: str | None = None
 
     @field_validator("pattern")
     @classmethod
@@ -87,12 +95,10 @@ class _RuleSpec(BaseModel):
     def _consistent(self) -> _RuleSpec:
         if self.kind == "ai" and not (self.tool and self.tool.strip()):
             raise ValueError("tool is required for an AI marker (kind = 'ai')")
-        if self.model_group is not None:
-            groups = compile_pattern(self.pattern, ignore_case=True).groupindex
-            if self.model_group not in groups:
-                raise ValueError(
-                    f"model_group {self.model_group!r} is not a named group of the pattern"
-                )
+        groups = compile_pattern(self.pattern, ignore_case=True).groupindex
+        for key, group in (("model_group", self.model_group), ("tool_group", self.tool_group)):
+            if group is not None and group not in groups:
+                raise ValueError(f"{key} {group!r} is not a named group of the pattern")
         return self
 
     def to_rule(self, *, team: bool) -> MarkerRule:
@@ -103,7 +109,64 @@ class _RuleSpec(BaseModel):
             model_group=self.model_group,
             kind=AuthorKind(self.kind),
             team=team,
+            tool_group=self.tool_group,
+            source=self.source,
         )
+
+
+_NOREPLY = r"@users\.noreply\.github\.com>"
+
+
+class _BotSpec(BaseModel):
+    """A GitHub App bot account of an AI tool: `ID+login@users.noreply.github.com`.
+
+    GitHub derives the noreply address from the account's numeric id, which never changes, so
+    matching on the id finds the bot after a rename; the id-less legacy address and the exact
+    `login` as a name are matched too. Becomes an author rule and a `Co-authored-by:` rule.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tool: str
+    id: int
+    login: str
+    source: str | None = None
+    note: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value <= 0:
+            raise ValueError("id must be a positive integer")
+        return value
+
+    @field_validator("login")
+    @classmethod
+    def _plain_login(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*(?:\[bot\])?", value):
+            raise ValueError("login must be a GitHub login, optionally ending in [bot]")
+        return value
+
+    def to_rules(self, *, team: bool) -> list[MarkerRule]:
+        login = re.escape(self.login)
+        address = rf"<(?:{self.id}\+[^@<>\s]+|{login}){_NOREPLY}"
+        identity = rf"^{login}\s*<|{address}\s*$"
+        if not self.login.endswith("[bot]"):
+            identity = rf"{address}\s*$"  # a plain name may be a person's: the address only
+        tool = canonical_tool(self.tool)
+        coauthor = rf"^co-authored-by:[^<]*{address}\s*$"
+        if self.login.endswith("[bot]"):
+            coauthor += rf"|^co-authored-by:\s*{login}\s*<"
+        return [
+            MarkerRule(tool, "author", identity, team=team, source=self.source),
+            MarkerRule(
+                tool,
+                "trailer",
+                coauthor,
+                team=team,
+                source=self.source,
+            ),
+        ]
 
 
 class _ProvenanceSection(BaseModel):
@@ -113,6 +176,10 @@ class _ProvenanceSection(BaseModel):
 
     builtin_markers: bool = True
     markers: list[_RuleSpec] = []
+    bots: list[_BotSpec] = []
+    # read by the review gate (netgain.policy.schema.ProvenanceGate), not by the marker table
+    unknown_as: Literal["unknown", "ai"] = "unknown"
+    trust_human_claims: bool = False
 
 
 def _format_validation_error(exc: ValidationError, prefix: str) -> str:
@@ -135,6 +202,12 @@ def _builtin_rules() -> tuple[MarkerRule, ...]:
             rules.append(_RuleSpec.model_validate(raw).to_rule(team=False))
         except ValidationError as exc:  # pragma: no cover - the shipped table is tested
             detail = _format_validation_error(exc, f"marker[{index}]")
+            raise RuntimeError(f"netgain/provenance/markers.toml: {detail}") from exc
+    for index, raw in enumerate(data.get("bot", [])):
+        try:
+            rules.extend(_BotSpec.model_validate(raw).to_rules(team=False))
+        except ValidationError as exc:  # pragma: no cover - the shipped table is tested
+            detail = _format_validation_error(exc, f"bot[{index}]")
             raise RuntimeError(f"netgain/provenance/markers.toml: {detail}") from exc
     return tuple(rules)
 
@@ -161,6 +234,11 @@ def load_team_markers(
         field = "trailer"
         pattern = "^AI-Assisted: none"
 
+        [[provenance.bots]]        # a GitHub App of the team's own agent
+        tool = "our-agent"
+        id = 123456789
+        login = "our-agent[bot]"
+
     Raises:
         ConfigError: naming the file (when given) and the offending key.
     """
@@ -172,7 +250,10 @@ def load_team_markers(
             line = config_line(Path(source), ("provenance", *exc.errors()[0]["loc"]))
             where = f"{source}:{line}: " if line else f"{source}: "
         raise ConfigError(where + _format_validation_error(exc, "provenance")) from exc
-    return [spec.to_rule(team=True) for spec in parsed.markers]
+    rules = [spec.to_rule(team=True) for spec in parsed.markers]
+    for bot in parsed.bots:
+        rules.extend(bot.to_rules(team=True))
+    return rules
 
 
 def marker_rules(
@@ -203,11 +284,16 @@ def _targets(commit: Commit, field: MarkerField) -> Iterable[tuple[str, str]]:
                 yield stripped, "body line"
 
 
-def _model_of(rule: MarkerRule, match: PatternMatch) -> str | None:
-    if rule.model_group is None:
+def _group_text(group: str | None, match: PatternMatch) -> str | None:
+    if group is None:
         return None
-    value = match.group(rule.model_group)
+    value = match.group(group)
     return value.strip() or None if value else None
+
+
+def _tool_of(rule: MarkerRule, match: PatternMatch) -> str | None:
+    named = _group_text(rule.tool_group, match)
+    return canonical_tool(named) if named else rule.tool
 
 
 @lru_cache(maxsize=16)
@@ -301,14 +387,15 @@ def detect_commit_markers(commit: Commit, rules: Sequence[MarkerRule]) -> list[E
                 continue
             seen.add((index, text))
             kind: EvidenceKind = "team-marker" if rule.team else "commit-marker"
-            who = f"{rule.tool} marker" if rule.tool else "human marker"
+            tool = _tool_of(rule, match)
+            who = f"{tool} marker" if tool else "human marker"
             if rule.team:
                 who = f"team {who} /{rule.pattern}/"
             found.append(
                 Evidence(
                     kind=kind,
-                    tool=rule.tool if rule.kind is AuthorKind.AI else None,
-                    model=_model_of(rule, match),
+                    tool=tool if rule.kind is AuthorKind.AI else None,
+                    model=_group_text(rule.model_group, match),
                     detail=f"{label} {text!r} ({who})",
                     author=rule.kind,
                 )
