@@ -49,6 +49,7 @@ COMMAND_MODULES = {
     "check": "check",
     "init": "init",
     "risk": "risk",
+    "policy": "policy",
 }
 
 
