@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from netgain.policy.defaults import STARTER_POLICY
 from tests.gitrepo import GitRepo
@@ -36,6 +37,10 @@ def total(values: list[float]) -> float:
 def average(values: list[float]) -> float:
     return total(values) / len(values)
 """
+
+SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[2] / "src/netgain/replay/replay.schema.json").read_text()
+)
 
 # a policy whose only senior rule looks at one file: it escalates PR #2 and nothing the default does
 PATHS_POLICY = """\
@@ -91,7 +96,8 @@ def build(path: Path) -> tuple[GitRepo, dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def replayed(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, str]]:
+def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
+    """The planted repository (ingested, incident imported), the policies' folder, the shas."""
     tmp = tmp_path_factory.mktemp("replay")
     repo, c = build(tmp / "repo")
     (tmp / "default.toml").write_text(STARTER_POLICY)
@@ -103,6 +109,12 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], 
     )
     netgain("ingest", cwd=repo.path)
     netgain("incidents", "import", str(incidents), "--no-szz", cwd=repo.path)
+    return repo.path, tmp, c
+
+
+@pytest.fixture(scope="module")
+def replayed(planted: tuple[Path, Path, dict[str, str]]) -> tuple[dict[str, Any], dict[str, str]]:
+    root, tmp, c = planted
     proc = netgain(
         "policy",
         "replay",
@@ -112,9 +124,11 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], 
         str(tmp / "paths.toml"),
         "--json",
         "--per-change",
-        cwd=repo.path,
+        cwd=root,
     )
-    return json.loads(proc.stdout), c
+    doc = json.loads(proc.stdout)
+    Draft202012Validator(SCHEMA).validate(doc)
+    return doc, c
 
 
 def test_every_mainline_step_is_one_change(replayed: tuple[dict[str, Any], dict[str, str]]) -> None:
@@ -179,6 +193,30 @@ def test_outcomes_caught_and_missed(replayed: tuple[dict[str, Any], dict[str, st
     assert doc["sources"]["incidents"] == "imported"
     # seven changes are below the minimum sample: rates say so rather than print a number
     assert default["catch_rate"]["incidents"]["status"] == "insufficient data"
+
+
+def test_review_timelines_cost_the_escalations(planted: tuple[Path, Path, dict[str, str]]) -> None:
+    root, tmp, _c = planted
+    export = tmp / "reviews.json"
+    export.write_text(
+        json.dumps(
+            [
+                {"number": 1, "reviews": [{"reviewer": "sam", "hours": 1.0}]},
+                {"number": 2, "reviews": [{"reviewer": "ola", "hours": 3.0}]},
+            ]
+        )
+    )
+    args = ["policy", "replay", "--no-szz", "--json", "--reviews", str(export)]
+    doc = json.loads(netgain(*args, "--policy", str(tmp / "default.toml"), cwd=root).stdout)
+    Draft202012Validator(SCHEMA).validate(doc)
+    default = doc["policies"][0]
+    # PR #1 at its own 1.0 h; PR #3 and PR #4 at the mean of the export (2.0 h)
+    assert default["senior_hours"] == 1.0 + 2.0 + 2.0 and default["owner_hours"] == 2.0
+    assert default["hours_basis"] == {
+        "mean of the exported review timelines": 3,
+        "pull request's review timeline": 1,
+    }
+    assert doc["sources"]["review_hours"] == "review export"
 
 
 def test_text_output_names_every_policy(tmp_path: Path) -> None:
