@@ -98,6 +98,15 @@ def change_row(
     for c in changes:
         if c.time < first and c.sha not in shas:
             extractor.record(c)
+    record = fold_change(inside, findings, coverage)
+    return extractor.features(record), record
+
+
+def fold_change(
+    inside: list[ChangeRecord], findings: int | None = None, coverage: float | None = None
+) -> ChangeRecord:
+    """The commits of one change folded into one record (files summed, API families joined,
+    the newest commit's author and message), so a pull request is scored as the change it is."""
     merged: dict[str, FileTouch] = {}
     for c in inside:
         for f in c.files:
@@ -126,7 +135,7 @@ def change_row(
     known = [c.apis for c in inside if c.apis is not None]
     record.apis = tuple(sorted({a for apis in known for a in apis})) if known else None
     record.findings, record.coverage = findings, coverage
-    return extractor.features(record), record
+    return record
 
 
 def tiers(section: dict[str, Any], source: str = "netgain.toml") -> dict[str, float]:

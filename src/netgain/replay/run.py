@@ -1,0 +1,204 @@
+"""Evaluating policies on merged changes with the gate's own code, as of each merge.
+
+Each change's facts are gathered once (`netgain.policy.facts.gather`: provenance from the store,
+the scan of the head with the scan cache, zones, familiarity, design documents) per distinct set of
+fact-defining sections (people, zones, design documents, gate): policies that differ only in their
+rules share one gathering. Risk comes from `netgain.replay.risk` (one pass over the stored history).
+Every policy is then decided by `netgain.policy.evaluate.decide`, so the replay cannot drift from
+what `netgain check` would have said. Reviews are not part of the facts: a replayed change has no
+approvals, so a rule that applies is `pending` (it would have asked for its reviewers), and the
+tier a change needs is read from the rules that applied, whatever their status.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from netgain.analysis.findings import Severity
+from netgain.analysis.options import ScanOptions
+from netgain.config import RawConfig
+from netgain.history.queries import CommitProvenance
+from netgain.policy.evaluate import Decision, decide
+from netgain.policy.facts import ChangeContext, gather
+from netgain.policy.github import PullRequest
+from netgain.policy.schema import Policy
+from netgain.policy.trusted import TrustedConfig, policy_files_changed
+from netgain.replay.changes import MergedChange
+from netgain.replay.outcomes import LaterOutcomes
+from netgain.replay.risk import HistoryScorer
+
+# the sections a change's facts depend on; policies equal in these share one gathering
+FACT_SECTIONS = ("people", "zones", "design_docs", "gate")
+VULNERABILITY_SEVERITY = Severity.MEDIUM
+SENIOR, OWNER, DESIGN_DOC = "senior", "owner", "design_doc"
+
+
+@dataclass(frozen=True, slots=True)
+class NamedPolicy:
+    name: str
+    policy: Policy
+    source: str  # the file, or "built-in default"
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyVerdict:
+    """What one policy would have required of one change."""
+
+    verdict: str  # approved | pending | blocked (no approvals exist in a replay)
+    tiers: frozenset[str]  # rule tiers of the rules that applied, plus design_doc
+    approvals: dict[str, int]  # tier -> approvals its applicable rules need (the most of any)
+    errors: tuple[str, ...] = ()  # rules whose condition failed (they apply: fail closed)
+
+    @property
+    def escalated(self) -> bool:
+        """Sent to a senior or an owner, or stopped by a failing check: not let through."""
+        return bool(self.tiers & {SENIOR, OWNER}) or self.verdict == "blocked"
+
+
+@dataclass(slots=True)
+class ReplayedChange:
+    change: MergedChange
+    ai_share: float = 0.0
+    risk: float | None = None
+    risk_tier: str = ""
+    vulnerabilities: int = 0  # findings at or above VULNERABILITY_SEVERITY on its added lines
+    unparsed: int = 0
+    incidents: int = 0
+    defects: int = 0
+    verdicts: dict[str, PolicyVerdict] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # gather's stage timings
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.change.id,
+            "pull_request": self.change.pull_request,
+            "base": self.change.base,
+            "head": self.change.head,
+            "merged_at": self.change.merged_at.isoformat(),
+            "ai_share": round(self.ai_share, 4),
+            "risk": self.risk,
+            "risk_tier": self.risk_tier,
+            "vulnerabilities": self.vulnerabilities,
+            "unparsed_files": self.unparsed,
+            "incidents": self.incidents,
+            "defects": self.defects,
+            "policies": {
+                name: {
+                    "verdict": v.verdict,
+                    "tiers": sorted(v.tiers),
+                    "escalated": v.escalated,
+                    "errors": list(v.errors),
+                }
+                for name, v in self.verdicts.items()
+            },
+            "problems": self.problems,
+        }
+
+
+@dataclass(slots=True)
+class ReplayInputs:
+    """Everything the replay reads besides the changes and the policies."""
+
+    root: Path
+    raw: RawConfig
+    provenance_for: Callable[[list[str]], dict[str, CommitProvenance]]
+    scan_options: ScanOptions
+    outcomes: LaterOutcomes
+    scorer: HistoryScorer | None
+    cache_dir: Path | None = None
+
+
+def policy_verdict(policy: Policy, decision: Decision) -> PolicyVerdict:
+    """The tiers a decision required: every rule that applied (not skipped) with its tier."""
+    tiers: set[str] = set()
+    approvals: dict[str, int] = {}
+    errors: list[str] = []
+    by_name = {r.name: r for r in policy.rules}
+    for result in decision.rules:
+        if result.status == "skipped":
+            continue
+        rule = by_name[result.name]
+        if result.status == "error":
+            errors.append(result.name)
+        if rule.design_doc:
+            tiers.add(DESIGN_DOC)
+        if rule.tier:
+            tiers.add(rule.tier)
+            needed = max((a.count for a in rule.approvals), default=0)
+            approvals[rule.tier] = max(approvals.get(rule.tier, 0), needed)
+    return PolicyVerdict(decision.verdict, frozenset(tiers), approvals, tuple(errors))
+
+
+def _fact_key(policy: Policy) -> str:
+    return json.dumps(policy.model_dump(mode="json", include=set(FACT_SECTIONS)), sort_keys=True)
+
+
+def _gather(change: MergedChange, policy: Policy, inputs: ReplayInputs) -> ChangeContext:
+    trusted = TrustedConfig(inputs.raw, policy, "replay")
+    pr = PullRequest(
+        number=change.pull_request,
+        title=change.title,
+        body=change.body,
+        head_sha=change.head,
+        base_sha=change.base,
+    )
+    return gather(
+        inputs.root,
+        change.base,
+        change.head,
+        policy,
+        pr,
+        provenance_for=inputs.provenance_for,
+        scan_options=inputs.scan_options,
+        cache_dir=inputs.cache_dir,
+        policy_files=lambda diffs: policy_files_changed(
+            inputs.root, change.base, change.head, diffs, trusted
+        ),
+    )
+
+
+def replay_change(
+    change: MergedChange, policies: list[NamedPolicy], inputs: ReplayInputs
+) -> ReplayedChange:
+    """Every policy's verdict on one change, and what the change later caused."""
+    started = time.perf_counter()
+    out = ReplayedChange(change)
+    touched = (*change.shas, change.head)
+    out.incidents = inputs.outcomes.incidents_of(touched)
+    out.defects = inputs.outcomes.defects_of(touched)
+    contexts: dict[str, ChangeContext] = {}
+    risk: dict[str, Any] | None = None
+    for named in policies:
+        key = _fact_key(named.policy)
+        ctx = contexts.get(key)
+        if ctx is None:
+            ctx = contexts[key] = _gather(change, named.policy, inputs)
+            if len(contexts) == 1:
+                out.ai_share = ctx.facts.ai_share
+                out.vulnerabilities = sum(
+                    1 for f in ctx.findings if f.severity >= VULNERABILITY_SEVERITY
+                )
+                out.unparsed = len(ctx.unparsed)
+                out.problems += [f"{p.kind}: {p.message}" for p in ctx.problems[:5]]
+                began = time.perf_counter()
+                if inputs.scorer is not None:
+                    scanned = any(p.endswith((".py", ".pyi")) for p in ctx.added)
+                    risk = inputs.scorer.score(change.shas, len(ctx.findings) if scanned else None)
+                if risk is not None:
+                    out.risk, out.risk_tier = risk["risk"], risk["tier"]
+                ctx.timings["risk"] = time.perf_counter() - began
+            ctx.facts.risk, ctx.facts.risk_tier = out.risk, out.risk_tier
+            for stage, seconds in ctx.timings.items():
+                out.stages[stage] = out.stages.get(stage, 0.0) + seconds
+        began = time.perf_counter()
+        out.verdicts[named.name] = policy_verdict(named.policy, decide(named.policy, ctx, {}))
+        out.stages["decide"] = out.stages.get("decide", 0.0) + time.perf_counter() - began
+    out.seconds = time.perf_counter() - started
+    return out
