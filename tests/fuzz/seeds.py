@@ -151,6 +151,11 @@ BASELINES = (
         indent=2,
     ).encode(),
 )
+# Code in the six languages the signal layer parses: the per-language fixtures (uses and safe
+# look-alikes), so mutations start from imports, query calls and built strings.
+_SIGNAL_FIXTURES = Path(__file__).resolve().parents[1] / "analysis" / "signal_fixtures"
+CODE_SOURCES = tuple(p.read_bytes() for p in sorted(_SIGNAL_FIXTURES.iterdir()))
+
 SUPPRESSED_SOURCES = (
     b"import os\n\n"
     b"def run(cmd):\n"

@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from netgain.analysis.baseline import load_baseline
+from netgain.analysis.polyglot.signals import signals_in
 from netgain.analysis.sarif_import import import_sarif
 from netgain.analysis.suppressions import apply_inline_suppressions, parse_suppressions
 from netgain.config import load_config
@@ -153,6 +154,21 @@ def _json_file(filename: str, read: Callable[[Path], object]) -> Callable[[bytes
             names_file(str(exc), str(path), line="not valid JSON" in str(exc))
 
     return run
+
+
+def run_code_signals(data: bytes, workdir: Path) -> None:
+    """The same bytes as each language the signal layer reads, every line added."""
+    del workdir
+    last = line_count(data)
+    for name in ("a.ts", "a.tsx", "a.js", "A.java", "a.go", "a.rb", "a.php", "A.cs"):
+        signals, problem = signals_in(name, data, set(range(1, last + 1)))
+        for signal in signals:
+            check(signal.path == name, f"{signal} names another file")
+            line_in(signal.line, last, signal)
+        if problem is not None:
+            check(problem.path == name, f"{problem} names another file")
+            if problem.line is not None:
+                line_in(problem.line, last, problem)
 
 
 def run_suppressions(data: bytes, workdir: Path) -> None:
@@ -303,6 +319,7 @@ TARGETS: dict[str, Target] = {
             "baseline", "analysis", "json", seeds.BASELINES, _json_file("b.json", load_baseline)
         ),
         Target("suppressions", "analysis", "text", seeds.SUPPRESSED_SOURCES, run_suppressions),
+        Target("code-signals", "analysis", "text", seeds.CODE_SOURCES, run_code_signals),
         Target("incidents-csv", "incidents", "csv", seeds.CSV_GENERIC, _incidents("csv", "i.csv")),
         Target(
             "incidents-pagerduty",

@@ -216,3 +216,5 @@ def test_a_missing_blob_in_another_language_is_not_analysed_either(tmp_path: Pat
     scan_rule = next(r for r in doc["rules"] if r["name"] == "security-scan")
     assert scan_rule["status"] == "pending"
     assert "gen.ts: not analysed — its content is missing" in scan_rule["reason"]
+    # nor were its code signals searched, and the document says so
+    assert [(u["path"], u["line"]) for u in doc["unparsed_for_signals"]] == [("gen.ts", None)]

@@ -339,10 +339,17 @@ def gather(
     with ctx.stage("signals"):
         ctx.signals, _unparsed = find_signals(py_sources, ctx.added) if py_sources else ([], [])
         other = [p for p in ctx.added if classify(p).language in SIGNAL_LANGUAGES]
-        if other:
-            found, ctx.unparsed_for_signals = find_polyglot_signals(
-                _read_head(root, head, other), ctx.added
-            )
+        texts = _read_head(root, head, other) if other else {}
+        found, ctx.unparsed_for_signals = find_polyglot_signals(texts, ctx.added)
+        # a changed file still at head whose content a partial clone lacks was not searched
+        at_head = {f.path for f in ctx.files}
+        unread = {p for p in ctx.not_analysed if p in at_head} | (set(other) - set(texts))
+        ctx.unparsed_for_signals += [
+            NotParsed(p, "content missing (partial clone?): signals not searched", None)
+            for p in sorted(unread)
+            if classify(p).language in SIGNAL_LANGUAGES
+        ]
+        if found:
             ctx.signals = sorted(
                 ctx.signals + found, key=lambda s: (s.path, s.line, s.family, s.detail)
             )

@@ -11,6 +11,8 @@ export async function list(db: Pool, id: string, api: Client) {
   const text = `SELECT * FROM users WHERE id = ${id}`.length;
   await api.get(`/api/delete/${id}`);
   const signed = sign(id);
+  const agent = req.headers["user-agent"];
+  const session = db.session; // a database session, not the user's
   const total = "a" + "b";
   square.setAttribute("x", 2); // an unbound local named like a payment SDK
 

@@ -12,6 +12,7 @@ export async function login(req: Request, db: Pool, id: string) {
   await knex("users").whereRaw("name = " + name); // expect: raw_sql
   await prisma.$queryRawUnsafe(query); // expect: raw_sql
   const stripe = new Stripe(key); // expect: payments
+  req.session.userId = id; // expect: session
   const sql = "SELECT * FROM users WHERE name = '" + name + "'";
   await db.query(sql); // expect: raw_sql
   return token;

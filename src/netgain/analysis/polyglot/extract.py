@@ -30,10 +30,6 @@ class Use:
     arguments: tuple[Node, ...] | None
 
 
-def _lines(node: Node) -> tuple[int, int]:
-    return node.start_point[0] + 1, node.end_point[0] + 1
-
-
 # Nested scope names (Java `a.b.C` types, PHP `A::B`) deeper than this are not followed; member
 # chains and concatenations are walked in a loop, so no input depth exhausts the stack.
 MAX_DEPTH = 100
@@ -163,27 +159,32 @@ def _name_children(grammar: Grammar, node: Node) -> set[int]:
 
 
 def uses(grammar: Grammar, root: Node, added: set[int]) -> Iterator[Use]:
-    """Calls and outermost name chains on lines that intersect the added lines."""
+    """Calls and outermost name chains on lines that intersect the added lines.
+
+    Only named nodes are visited (punctuation and keywords never name an API), and the line
+    test is a range check when the added lines are contiguous (a new file).
+    """
     lines = sorted(added)
     if not lines:
         return
+    low, high = lines[0], lines[-1]
+    contiguous = high - low + 1 == len(lines)
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, is_callee = stack.pop()
-        start, end = _lines(node)
-        if node.type in _SKIP or not touches(lines, start, end):
-            continue
         kind = node.type
-        skip = _name_children(grammar, node)
-        children = [c for c in node.children if c.id not in skip]
+        if kind in _SKIP:
+            continue
+        start, end = node.start_point[0] + 1, node.end_point[0] + 1
+        if end < low or start > high or not (contiguous or touches(lines, start, end)):
+            continue
         if kind in grammar.calls:
             names, method, args = _callee(grammar, node)
-            callee_end = node.start_point[0] + 1
-            if args is not None:
-                callee_end = max(callee_end, args.start_point[0] + 1)
+            callee_end = start if args is None else max(start, args.start_point[0] + 1)
             yield Use(start, callee_end, names, method, arguments(args))
             callee_field = grammar.calls[kind][0]
             callee = node.child_by_field_name(callee_field) if callee_field else None
+            children = _children(grammar, node)
             stack.extend((c, c == callee and names is not None) for c in reversed(children))
             continue
         if is_callee:
@@ -193,4 +194,11 @@ def uses(grammar: Grammar, root: Node, added: set[int]) -> Iterator[Use]:
             if names is not None:
                 yield Use(start, end, names, names[-1], None)
                 continue
-        stack.extend((c, False) for c in reversed(children))
+        if node.named_child_count:
+            stack.extend((c, False) for c in reversed(_children(grammar, node)))
+
+
+def _children(grammar: Grammar, node: Node) -> list[Node]:
+    skip = _name_children(grammar, node)
+    children = node.named_children
+    return [c for c in children if c.id not in skip] if skip else children
