@@ -99,14 +99,15 @@ def _early_log(repo: Path, db: str | None, all_refs: bool) -> Iterator[EarlyLog 
     new SQLite file qualifies (an existing store may exclude commits it already holds, which is
     only known once it is open; a PostgreSQL store is never assumed empty). If the ingest then
     needs another log (the store turned out to hold commits, HEAD moved) the early process is
-    killed unread. Any failure here only means no early start: the ingest reports it.
+    killed unread. Any failure here only means no early start: the ingest reports it. Not with
+    `--all`: resolving every ref twice (here and in the ingest) costs a git call per ref.
     """
     early: EarlyLog | None = None
     try:
-        root = git.repo_root(repo) if repo.exists() else None
+        root = git.repo_root(repo) if repo.exists() and not all_refs else None
         if root is not None and _new_sqlite_file(database_url(root, db)):
-            revs = git.all_ref_names(root) if all_refs else ["HEAD"]
-            early = start_early_log(root, [s for s in (git.rev_parse(root, r) for r in revs) if s])
+            head = git.rev_parse(root, "HEAD")
+            early = start_early_log(root, [head] if head else [])
     except (NetgainError, OSError):
         early = None
     try:
