@@ -60,8 +60,10 @@ def test_public_api_is_pinned() -> None:
 
 def test_key_signatures() -> None:
     params = inspect.signature(git.iter_commits).parameters
-    assert list(params) == ["repo", "revs", "exclude", "problems", "oldest_first"]
+    assert list(params) == ["repo", "revs", "exclude", "problems", "oldest_first", "early"]
     assert params["exclude"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert params["early"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert params["early"].default is None  # a log started ahead (netgain.git.log.EarlyLog)
     assert list(inspect.signature(git.blame_file).parameters) == [
         "repo",
         "rev",

@@ -7,27 +7,30 @@ ingest), so they work in a repository that was never ingested.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
-from sqlalchemy import Engine
 
 from netgain import git
 from netgain.cli.output import console, emit_json, err_console, progress, warn
 from netgain.config import RawConfig, database_url, ensure_state_dir, load_config
-from netgain.errors import UsageError
-from netgain.history import IngestReport, ingest_repository
-from netgain.history.missing import BLOBLESS_HINT, blobless
-from netgain.history.queries import load_problems, load_provenance, summarize
-from netgain.provenance import MarkerRule, marker_rules
-from netgain.store.engine import open_store
-from netgain.store.written import WrittenCommit
+from netgain.errors import NetgainError, UsageError
+from netgain.git.log import EarlyLog, start_early_log
 
+# SQLAlchemy, the store, provenance (pydantic) and the ingest itself are imported where they are
+# used: `netgain ingest` starts git's log before paying for them (see `_early_log`).
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from netgain.history import IngestReport
     from netgain.history.share import ShareResult
+    from netgain.provenance import MarkerRule
+    from netgain.store.written import WrittenCommit
 
 DB_HELP = "Database URL (default: $NETGAIN_DATABASE_URL, else SQLite at REPO/.netgain/netgain.db)."
 
@@ -41,12 +44,18 @@ class Workspace:
 
     def use_config(self, config: RawConfig) -> None:
         """Read markers and risk settings from `config` (the gate passes the base revision's)."""
+        from netgain.provenance import marker_rules
+
         self.config = config
         self.markers = marker_rules(config.section("provenance"), config.source)
 
 
 def open_workspace(repo: Path, db: str | None) -> Workspace:
     """Resolve the repository, its configuration and the store behind it."""
+    from netgain.history.missing import BLOBLESS_HINT, blobless
+    from netgain.provenance import marker_rules
+    from netgain.store.engine import open_store
+
     if not repo.exists():
         raise UsageError(f"{repo}: no such directory")
     root = git.repo_root(repo)
@@ -71,7 +80,48 @@ def _risk_features(
     update_features(engine, repository_id, root, config, written)
 
 
-def run_ingest(ws: Workspace, revs: list[str], *, quiet: bool) -> IngestReport:
+def _new_sqlite_file(url: str) -> bool:
+    """True for a SQLite store whose file does not exist yet (everything will be new)."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return False
+    name = url[len(prefix) :].split("?", 1)[0]
+    return bool(name) and name != ":memory:" and not Path(name).exists()
+
+
+@contextmanager
+def _early_log(repo: Path, db: str | None, all_refs: bool) -> Iterator[EarlyLog | None]:
+    """Start git's log of the whole history before the store is opened, when the store is new.
+
+    Why: importing the store and ingest modules and creating a new store's schema take about
+    half a second before the first commit is read; for a store that does not exist yet every
+    reachable commit will be read, so git can start at once and work on the other core. Only a
+    new SQLite file qualifies (an existing store may exclude commits it already holds, which is
+    only known once it is open; a PostgreSQL store is never assumed empty). If the ingest then
+    needs another log (the store turned out to hold commits, HEAD moved) the early process is
+    killed unread. Any failure here only means no early start: the ingest reports it. Not with
+    `--all`: resolving every ref twice (here and in the ingest) costs a git call per ref.
+    """
+    early: EarlyLog | None = None
+    try:
+        root = git.repo_root(repo) if repo.exists() and not all_refs else None
+        if root is not None and _new_sqlite_file(database_url(root, db)):
+            head = git.rev_parse(root, "HEAD")
+            early = start_early_log(root, [head] if head else [])
+    except (NetgainError, OSError):
+        early = None
+    try:
+        yield early
+    finally:
+        if early is not None:
+            early.close()
+
+
+def run_ingest(
+    ws: Workspace, revs: list[str], *, quiet: bool, early: EarlyLog | None = None
+) -> IngestReport:
+    from netgain.history import ingest_repository
+
     with progress(enabled=None if not quiet else False) as bar:
         task = bar.add_task("ingesting commits", total=None)
         written: list[WrittenCommit] = []  # what the feature pass needs, kept from the write
@@ -85,6 +135,7 @@ def run_ingest(ws: Workspace, revs: list[str], *, quiet: bool) -> IngestReport:
                 engine, repository_id, root, ws.config, written
             ),
             written=written,
+            early=early,
         )
     if report.shallow:
         warn("shallow clone: history is truncated, figures cover the commits present only")
@@ -115,9 +166,10 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print a JSON report."),
     ) -> None:
         """Store the repository's history and AI provenance (incremental and resumable)."""
-        ws = open_workspace(repo, db)
-        revs = git.all_ref_names(ws.root) if all_refs else ["HEAD"]
-        report = run_ingest(ws, revs, quiet=as_json)
+        with _early_log(repo, db, all_refs) as early:
+            ws = open_workspace(repo, db)
+            revs = git.all_ref_names(ws.root) if all_refs else ["HEAD"]
+            report = run_ingest(ws, revs, quiet=as_json, early=early)
         data = report.to_dict()
         if as_json:
             emit_json(data)
@@ -140,6 +192,8 @@ def register(app: typer.Typer) -> None:
         limit: int = typer.Option(0, "--limit", help="Show at most N commits in the table."),
     ) -> None:
         """Per-commit AI attribution: ai / human / unknown added lines, tools, evidence."""
+        from netgain.history.queries import load_provenance, summarize
+
         ws = open_workspace(repo, db)
         args = rev_range or ["HEAD"]
         shas = git.rev_list(ws.root, args)
@@ -188,7 +242,8 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """AI share of the lines introduced in a range that survive at its end (blame-based)."""
-        from netgain.history.share import compute_share  # pathspec: not on ingest's path
+        from netgain.history.queries import load_provenance
+        from netgain.history.share import compute_share
 
         ws = open_workspace(repo, db)
         base, head = _split_range(ws.root, rev_range)
@@ -225,6 +280,8 @@ def _range_problems(ws: Workspace, report: IngestReport, shas: set[str]) -> list
     A commit read once with a missing blob keeps its unknown line counts: every later listing of
     it must say so, not only the run that first met the problem.
     """
+    from netgain.history.queries import load_problems
+
     problems: list[dict[str, Any]] = list(report.to_dict()["problems"])
     seen = {(p["kind"], p["sha"], p["path"], p["message"]) for p in problems}
     for stored in load_problems(ws.engine, report.repository_id):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,12 +31,15 @@ from netgain.git.model import Commit, FileStat, GitProblem, Identity
 from netgain.git.paths import decode_path
 from netgain.git.repo import is_partial_clone
 from netgain.git.runner import (
+    GitStream,
     exit_text,
     git_stream,
+    open_git_stream,
     prefetch_chunks,
     problem_from_stderr,
     read_chunks,
     run_git,
+    widen_pipe,
 )
 from netgain.git.trailers import parse_trailers
 
@@ -75,6 +79,58 @@ def _log_args(oldest_first: bool) -> list[str]:
     return args
 
 
+def _numstat_log_args(oldest_first: bool, rev_args: Sequence[str]) -> tuple[str, ...]:
+    """The arguments of the one `git log` that streams commits with their numstat."""
+    return (*_log_args(oldest_first), "--numstat", "-M", *rev_args, "--")
+
+
+class EarlyLog:
+    """A `git log` started before its reader was ready, adopted by `iter_commits` if it fits.
+
+    Why: a first ingest spends its first half second importing modules and creating the store,
+    and only then learns which commits to read. For a store that does not exist yet the answer
+    is known up front (every commit reachable from the heads), so git can start walking and
+    diffing on the other core meanwhile; its output waits in the pipe (1 MiB where the kernel
+    allows, after which git simply blocks). `iter_commits` takes the process only when the
+    arguments it would use are exactly the ones this one was started with (same repository,
+    heads, nothing excluded, not a partial clone); otherwise `close` kills it unread.
+    """
+
+    def __init__(self, repo: Path, stream: GitStream) -> None:
+        self.repo = Path(repo)
+        self.process = stream.proc
+        self.adopted = False
+        self._stream: GitStream | None = stream
+
+    def take(self, repo: Path, args: Sequence[str]) -> GitStream | None:
+        """The running process if it was started with `args` in `repo` (only once), else None."""
+        stream = self._stream
+        if stream is None or Path(repo) != self.repo or stream.args != tuple(args):
+            return None
+        self._stream = None
+        self.adopted = True
+        return stream
+
+    def close(self) -> None:
+        """Kill and reap the process unless `take` handed it over."""
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+
+def start_early_log(repo: Path, heads: Sequence[str]) -> EarlyLog | None:
+    """Start the `git log` that `iter_commits(repo, heads)` would run (nothing excluded).
+
+    None when there is nothing to read or the repository is a partial clone (whose commits are
+    read by a different, checked path). The caller must `close()` the result.
+    """
+    if not heads or is_partial_clone(repo):
+        return None
+    stream = open_git_stream(repo, *_numstat_log_args(True, _rev_args(heads, ())))
+    widen_pipe(stream.stdout.fileno())
+    return EarlyLog(repo, stream)
+
+
 def iter_commits(
     repo: Path,
     revs: Sequence[str],
@@ -82,6 +138,7 @@ def iter_commits(
     exclude: Sequence[str] = (),
     problems: list[GitProblem] | None = None,
     oldest_first: bool = True,
+    early: EarlyLog | None = None,
 ) -> Iterator[Commit]:
     """Stream the commits reachable from `revs` and not from `exclude`, with numstat and trailers.
 
@@ -93,6 +150,8 @@ def iter_commits(
             (undecodable text, bad date, missing blobs); nothing is ever skipped silently.
         oldest_first: Parents before children (`--topo-order --reverse`); False gives git's
             default newest-first order.
+        early: A `git log` already started (`start_early_log`); used when its arguments are
+            the ones this call needs, else left to its owner to close.
 
     Yields:
         Commits; merge commits carry no file stats.
@@ -105,7 +164,7 @@ def iter_commits(
     if not rev_args:
         return
     grafted = shallow_commits(repo)
-    for commit in _iter_commits(repo, rev_args, oldest_first, sink):
+    for commit in _iter_commits(repo, rev_args, oldest_first, sink, early):
         if commit.sha in grafted:
             # The clone was cut here: git shows this commit without parents, so its numstat is
             # the whole tree "added". Those lines were not written by this commit.
@@ -135,14 +194,19 @@ def shallow_commits(repo: Path) -> frozenset[str]:
 
 
 def _iter_commits(
-    repo: Path, rev_args: list[str], oldest_first: bool, sink: list[GitProblem]
+    repo: Path,
+    rev_args: list[str],
+    oldest_first: bool,
+    sink: list[GitProblem],
+    early: EarlyLog | None,
 ) -> Iterator[Commit]:
     if is_partial_clone(repo):
         yield from _iter_checked(repo, rev_args, oldest_first, sink, set())
         return
     seen: set[str] = set()
     held: Commit | None = None  # a commit is only final once the next one (or a clean exit) shows
-    with git_stream(repo, *_log_args(oldest_first), "--numstat", "-M", *rev_args, "--") as stream:
+    args = _numstat_log_args(oldest_first, rev_args)
+    with _log_stream(repo, args, early) as stream:
         for commit in _parse_log_stream(prefetch_chunks(stream.stdout), sink):
             if held is not None:
                 seen.add(held.sha)
@@ -160,6 +224,18 @@ def _iter_commits(
     # A blob is missing although this is no partial clone (a corrupt or grafted repository):
     # finish with the checked path, which reports the affected commits instead of dying.
     yield from _iter_checked(repo, rev_args, oldest_first, sink, seen)
+
+
+@contextmanager
+def _log_stream(repo: Path, args: Sequence[str], early: EarlyLog | None) -> Iterator[GitStream]:
+    """The early process when it runs exactly `args`, else a new one; reaped on exit."""
+    stream = early.take(repo, args) if early is not None else None
+    if stream is None:
+        stream = open_git_stream(repo, *args)
+    try:
+        yield stream
+    finally:
+        stream.close()
 
 
 def _log_failed(repo: Path, code: int, err: str) -> GitError:

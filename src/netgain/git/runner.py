@@ -306,6 +306,41 @@ class GitStream:
         if code not in ok_codes:
             raise error_from(self.args, code, self.stderr_text().encode())
 
+    def close(self) -> None:
+        """Reap the process (killed first if still running) and close its pipes and stderr."""
+        proc = self.proc
+        if proc.poll() is None:
+            proc.kill()
+        for stream in (proc.stdin, proc.stdout):
+            if stream is not None:
+                with suppress(OSError):  # BrokenPipe flushing stdin of a dead process
+                    stream.close()
+        proc.wait()
+        self._stderr.close()
+
+
+def open_git_stream(
+    repo: Path | str,
+    *args: str,
+    stdin: int | IO[bytes] | None = subprocess.DEVNULL,
+    buffered: bool = False,
+) -> GitStream:
+    """Start git with stdout as a pipe; the caller must `close()` it (git_stream does)."""
+    err = tempfile.TemporaryFile()  # noqa: SIM115 - closed by GitStream.close
+    try:
+        proc = subprocess.Popen(
+            git_command(repo, *args),
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            env=_env(),
+            bufsize=-1 if buffered else 0,
+        )
+    except BaseException:
+        err.close()
+        raise
+    return GitStream(proc, err, args)
+
 
 @contextmanager
 def git_stream(
@@ -319,25 +354,11 @@ def git_stream(
     On exit the process is always reaped (killed first if the caller stopped reading early), so a
     generator abandoned half-way leaves no zombie or open pipe behind.
     """
-    with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(
-            git_command(repo, *args),
-            stdin=stdin,
-            stdout=subprocess.PIPE,
-            stderr=err,
-            env=_env(),
-            bufsize=-1 if buffered else 0,
-        )
-        try:
-            yield GitStream(proc, err, args)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            for stream in (proc.stdin, proc.stdout):
-                if stream is not None:
-                    with suppress(OSError):  # BrokenPipe flushing stdin of a dead process
-                        stream.close()
-            proc.wait()
+    stream = open_git_stream(repo, *args, stdin=stdin, buffered=buffered)
+    try:
+        yield stream
+    finally:
+        stream.close()
 
 
 # A pipe this large lets git run about half a second ahead of a reader that pauses (Linux allows

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from netgain import git
 from netgain.gcpause import fewer_collections
+from netgain.git.log import EarlyLog
 from netgain.git.model import Commit, GitProblem, LineRange
 from netgain.history.inputs import ProvenanceInputs, collect_inputs
 from netgain.provenance import MarkerRule, attribute_commit
@@ -341,6 +342,7 @@ def ingest_repository(
     on_commit: ProgressCallback | None = None,
     after_write: AfterWrite | None = None,
     written: list[WrittenCommit] | None = None,
+    early: EarlyLog | None = None,
 ) -> IngestReport:
     """Bring the store up to date with the history reachable from `revs`.
 
@@ -348,9 +350,11 @@ def ingest_repository(
     derived table left behind by a killed run (or created by a newer migration) catches up.
     `written`, when given, receives every non-merge commit this run stored (before
     `after_write` runs), so the hook can use them instead of reading them back.
+    `early` is a `git log` the caller started before the store was open (a new store): read
+    when it is exactly the log this run needs, else left to the caller to close.
     """
     with fewer_collections():
-        return _ingest(repo_path, engine, revs, markers, on_commit, after_write, written)
+        return _ingest(repo_path, engine, revs, markers, on_commit, after_write, written, early)
 
 
 def _ingest(
@@ -361,6 +365,7 @@ def _ingest(
     on_commit: ProgressCallback | None,
     after_write: AfterWrite | None,
     written: list[WrittenCommit] | None,
+    early: EarlyLog | None,
 ) -> IngestReport:
     root = git.repo_root(repo_path)
     shallow = git.is_shallow(root)
@@ -380,7 +385,8 @@ def _ingest(
     inputs = collect_inputs(root, heads[0])
     report.problems.extend(inputs.problems)
     writer = _BatchWriter(engine, root, repository_id, inputs, markers, known, report, written)
-    for commit in git.iter_commits(root, heads, exclude=exclude, problems=report.problems):
+    commits = git.iter_commits(root, heads, exclude=exclude, problems=report.problems, early=early)
+    for commit in commits:
         report.commits_seen += 1
         writer.add(commit)
         if on_commit is not None:
