@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 import threading
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,29 @@ def test_merge_groups_never_wait_and_blocked_ones_fail(world: World, tmp_path: P
     assert failed["conclusion"] == "failure"
     (passed,) = world.github.completed_runs(clean)
     assert passed["conclusion"] == "success", passed["output"]
+
+
+# analysed code with a SQL injection per function (never run)
+VULNERABLE_QUERY = (
+    "\n\ndef find_N(conn: sqlite3.Connection, name: str) -> list:\n"
+    "    return conn.execute(\"SELECT * FROM t_N WHERE name = '%s'\" % name).fetchall()\n"
+)
+
+
+def test_more_than_fifty_annotations_go_in_batches(world: World, tmp_path: Path) -> None:
+    runtime, client = embedded_service(world, tmp_path)
+    world.repo.checkout("main")
+    world.repo.branch("many")
+    world.repo.checkout("many")
+    functions = "".join(VULNERABLE_QUERY.replace("_N", f"_{i}") for i in range(60))
+    head = world.repo.commit({"src/queries.py": "import sqlite3" + functions}, "Add queries")
+    event = world.open_pull(8, head=head)
+    body, headers = signed("pull_request", event, "d-many")
+    client.post("/webhooks/github", content=body, headers=headers)
+    assert runtime.queue.run_pending() == 1
+    (run,) = world.github.completed_runs(head)
+    titles = Counter(a["title"] for a in run["annotations"] if a["path"] == "src/queries.py")
+    # each query is a finding and, as raw SQL, a data-access zone signal
+    assert titles == {"sql-injection (high, CWE-89)": 60, "zone data_access: raw_sql": 60}
+    patches = [u for i, u in world.github.check_run_updates if i == run["id"] and "output" in u]
+    assert [len(u["output"].get("annotations", [])) for u in patches] == [50, 50, 20]
