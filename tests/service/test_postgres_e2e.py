@@ -35,7 +35,13 @@ class Processes:
     def env(self, name: str) -> dict[str, str]:
         env = git_env()
         env.update(self.world.env(self.tmp / name, self.url))
-        env.update({"NETGAIN_WORKER_HEARTBEAT": "0.5", "NETGAIN_WORKER_STALLED_AFTER": "2"})
+        env.update(
+            {
+                "NETGAIN_WORKER_HEARTBEAT": "0.5",
+                "NETGAIN_WORKER_STALLED_AFTER": "2",
+                "NETGAIN_CHECK_DELAY": "0.3",  # through Procrastinate's schedule_in
+            }
+        )
         return env
 
     def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:

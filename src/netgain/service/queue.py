@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -80,7 +81,11 @@ class ProcrastinateQueue:
 
         try:
             return self.app.configure_task(
-                job.task, lock=job.lock, queueing_lock=job.queueing_lock, queue=QUEUE
+                job.task,
+                lock=job.lock,
+                queueing_lock=job.queueing_lock,
+                queue=QUEUE,
+                schedule_in={"seconds": job.delay} if job.delay else None,
             ).defer(**job.args)
         except AlreadyEnqueued:
             return None
@@ -119,6 +124,7 @@ class EmbeddedQueue:
                 queueing_lock=job.queueing_lock,
                 status="todo",
                 attempts=0,
+                run_after=time.time() + job.delay,
             )
         )
         self._wake.set()
@@ -166,7 +172,7 @@ class EmbeddedQueue:
         with self.engine.begin() as conn:
             row = conn.execute(
                 select(embedded_jobs)
-                .where(embedded_jobs.c.status == "todo")
+                .where(embedded_jobs.c.status == "todo", embedded_jobs.c.run_after <= time.time())
                 .order_by(embedded_jobs.c.id)
                 .limit(1)
             ).first()

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Engine,
+    Float,
     Integer,
     MetaData,
     String,
@@ -68,6 +69,7 @@ embedded_jobs = Table(
     Column("queueing_lock", String(400), nullable=True),
     Column("status", String(20), nullable=False, index=True),
     Column("attempts", Integer, nullable=False, default=0),
+    Column("run_after", Float, nullable=False, default=0.0),
     Column("error", Text, nullable=True),
 )
 
