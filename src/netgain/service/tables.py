@@ -58,6 +58,15 @@ rate_limits = Table(
     Column("reset_at", Integer, nullable=False),
 )
 
+# Ids of the check runs and sticky comments the service created (netgain.service.remembered).
+github_ids = Table(
+    "service_github_ids",
+    metadata,
+    Column("kind", String(20), primary_key=True),
+    Column("key", String(500), primary_key=True),
+    Column("github_id", BigInteger, nullable=False),
+)
+
 # The embedded default's queue (SQLite, jobs run in-process by `netgain serve`).
 embedded_jobs = Table(
     "service_embedded_jobs",
