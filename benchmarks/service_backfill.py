@@ -145,7 +145,8 @@ def run_once(
             with psycopg.connect(conninfo) as conn:
                 rows = dict(
                     conn.execute(
-                        "SELECT status::text, count(*) FROM procrastinate_jobs GROUP BY 1"
+                        "SELECT status::text, count(*) FROM procrastinate_jobs "
+                        "WHERE task_name <> 'prune_service_tables' GROUP BY 1"
                     ).fetchall()
                 )
             if not rows.get("todo") and not rows.get("doing"):

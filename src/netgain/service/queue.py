@@ -30,6 +30,7 @@ log = logging.getLogger("netgain.service")
 
 MAX_ATTEMPTS = 3
 QUEUE = "netgain"
+PRUNE = "prune_service_tables"
 
 
 class JobQueue(Protocol):
@@ -48,11 +49,21 @@ def procrastinate_conninfo(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+KEEP_JOBS_HOURS = 24 * 7  # finished jobs stay visible (and countable) for a week
+
+
 def build_procrastinate(
-    database_url: str, runner: Callable[[str, dict[str, Any]], str]
+    database_url: str,
+    runner: Callable[[str, dict[str, Any]], str],
+    prune: Callable[[], int] | None = None,
 ) -> procrastinate.App:
-    """The Procrastinate app with one task per job kind, each calling `runner(task, args)`."""
+    """The Procrastinate app with one task per job kind, each calling `runner(task, args)`, and
+    an hourly clean-up: succeeded jobs older than a week, and `prune()` (old delivery ids)."""
+    import asyncio
+
     import procrastinate
+    from procrastinate import builtin_tasks
+    from procrastinate.job_context import JobContext
 
     from netgain.service import events
 
@@ -68,6 +79,14 @@ def build_procrastinate(
             return runner(_name, args)
 
         app.task(name=name, queue=QUEUE, retry=retry)(job)
+
+    @app.periodic(cron="17 * * * *", periodic_id="prune")
+    @app.task(name=PRUNE, queue=QUEUE, pass_context=True)
+    async def prune_tables(context: JobContext, timestamp: int) -> None:
+        await builtin_tasks.remove_old_jobs(context, max_hours=KEEP_JOBS_HOURS, queue=QUEUE)
+        if prune is not None:
+            await asyncio.to_thread(prune)
+
     return app
 
 
@@ -93,7 +112,11 @@ class ProcrastinateQueue:
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:
             rows = conn.execute(
-                text("SELECT status::text, count(*) FROM procrastinate_jobs GROUP BY status")
+                text(
+                    "SELECT status::text, count(*) FROM procrastinate_jobs "
+                    "WHERE task_name <> :housekeeping GROUP BY status"
+                ),
+                {"housekeeping": PRUNE},
             ).all()
         return {str(status): int(n) for status, n in rows}
 
@@ -139,8 +162,13 @@ class EmbeddedQueue:
         return {str(status): int(n) for status, n in rows}
 
     def start(self) -> None:
-        """Requeue what a dead process left `doing`, then run jobs in a background thread."""
+        """Requeue what a dead process left `doing`, forget old delivery ids and finished jobs,
+        then run jobs in a background thread."""
+        from netgain.service.intake import prune_deliveries
+
+        prune_deliveries(self.engine)
         with self.engine.begin() as conn:
+            conn.execute(embedded_jobs.delete().where(embedded_jobs.c.status == "succeeded"))
             conn.execute(
                 embedded_jobs.update()
                 .where(embedded_jobs.c.status == "doing")
