@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -136,6 +137,7 @@ def main() -> None:
         app_server.__exit__()
         runtime.queue.stop()
         runtime.ctx.close()
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
