@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -95,6 +96,11 @@ def _keys(tmp: Path) -> str:
     )
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_once(
     pg: PostgresServer, fake_url: str, tmp: Path, workers: int, repos: int
 ) -> dict[str, float]:
@@ -122,6 +128,7 @@ def run_once(
         raise SystemExit(f"netgain org sync failed:\n{sync.stderr}")
     print(f"  {sync.stdout.strip()}")
     load_before = os.getloadavg()[0]
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     procs = [
         subprocess.Popen(
@@ -138,7 +145,8 @@ def run_once(
             with psycopg.connect(conninfo) as conn:
                 rows = dict(
                     conn.execute(
-                        "SELECT status::text, count(*) FROM procrastinate_jobs GROUP BY 1"
+                        "SELECT status::text, count(*) FROM procrastinate_jobs "
+                        "WHERE task_name <> 'prune_service_tables' GROUP BY 1"
                     ).fetchall()
                 )
             if not rows.get("todo") and not rows.get("doing"):
@@ -153,7 +161,10 @@ def run_once(
             proc.terminate()
         for proc in procs:
             proc.wait(30)
+    cpu = _children_cpu() - cpu_before  # the workers and their git processes, once waited for
     return {
+        "cpu_seconds": cpu,
+        "cpu_per_repo": cpu / repos,
         "workers": workers,
         "wall_seconds": wall,
         "repos_per_second": repos / wall,
@@ -192,6 +203,7 @@ def main() -> None:
                     f"  {result['wall_seconds']:.1f} s, {result['repos_per_second']:.2f} repos/s, "
                     f"{result['succeeded']} succeeded, {result['failed']} failed, "
                     f"{result['commits']} commits, {result['szz_links']} SZZ links, "
+                    f"CPU {result['cpu_seconds']:.0f} s ({result['cpu_per_repo']:.2f} s a repository), "
                     f"load {result['load_before']:.1f} -> {result['load_after']:.1f}"
                 )
         one = results[0]["wall_seconds"]

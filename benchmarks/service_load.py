@@ -233,7 +233,8 @@ def _load(
         with psycopg.connect(conninfo) as conn:
             rows = dict(
                 conn.execute(
-                    "SELECT status::text, count(*) FROM procrastinate_jobs GROUP BY 1"
+                    "SELECT status::text, count(*) FROM procrastinate_jobs "
+                    "WHERE task_name <> 'prune_service_tables' GROUP BY 1"
                 ).fetchall()
             )
         if not rows.get("todo") and not rows.get("doing"):
@@ -242,7 +243,10 @@ def _load(
     drain = time.perf_counter() - drain_start
     with psycopg.connect(conninfo) as conn:
         attempts = dict(
-            conn.execute("SELECT attempts, count(*) FROM procrastinate_jobs GROUP BY 1").fetchall()
+            conn.execute(
+                "SELECT attempts, count(*) FROM procrastinate_jobs "
+                "WHERE task_name <> 'prune_service_tables' GROUP BY 1"
+            ).fetchall()
         )
         deliveries = conn.execute("SELECT count(*) FROM service_deliveries").fetchone()
     completions: Counter[int] = Counter(

@@ -135,9 +135,11 @@ class Client:
 _SERVED: list[tuple[Served, Runtime, Client]] = []
 
 
-def embedded_service(world: World, tmp_path: Path) -> tuple[Runtime, Client]:
+def embedded_service(
+    world: World, tmp_path: Path, env: dict[str, str] | None = None
+) -> tuple[Runtime, Client]:
     """The service's app and embedded queue (jobs run when the test calls run_pending)."""
-    runtime = open_runtime(world.settings(tmp_path / "svc"))
+    runtime = open_runtime(from_env(world.env(tmp_path / "svc") | (env or {})))
     assert isinstance(runtime.queue, EmbeddedQueue)
     served = Served(create_app(runtime.ctx, runtime.queue)).__enter__()
     client = Client(served)

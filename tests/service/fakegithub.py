@@ -61,6 +61,7 @@ class FakeGitHub:
     stalled: dict[str, threading.Event] = field(default_factory=dict)  # set when one arrived
     fail: dict[str, list[int]] = field(default_factory=dict)  # path -> statuses to answer first
     remaining: int = 5000
+    calls: list[tuple[str, str]] = field(default_factory=list)  # (method, path) of API calls
     notifications: list[tuple[str, Any]] = field(default_factory=list)  # (hook name, JSON)
     lock: threading.RLock = field(default_factory=threading.RLock)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
@@ -235,6 +236,7 @@ class FakeGitHub:
         if parts[0] != "repos" or len(parts) < 3:
             return self._error(404, "Not Found")
         repository, rest, method = f"{parts[1]}/{parts[2]}", parts[3:], request.method
+        self.calls.append((method, path))
         if repository not in self.repos:
             return self._error(404, "Not Found")
         with self.lock:
@@ -327,7 +329,9 @@ class FakeGitHub:
             }
             return self._json({"id": comment_id, "body": body["body"]}, 201)
         if rest[:2] == ["issues", "comments"] and method == "PATCH":
-            comment = self.comments[int(rest[2])]
+            comment = self.comments.get(int(rest[2]))
+            if comment is None:
+                return self._error(404, "Not Found")
             comment["body"] = body["body"]
             comment["edits"] += 1
             return self._json({"id": comment["id"], "body": comment["body"]})

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import logging
 import threading
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from netgain.service.check_job import STICKY_MARKER
 from tests.service.conftest import REPOSITORY, World, embedded_service, signed
 
 
@@ -55,6 +57,7 @@ def test_a_review_reevaluates_on_the_same_run_and_comment(world: World, tmp_path
     )
     review = dict(event, action="submitted", review=world.github.reviews[(REPOSITORY, 7)][-1])
     body, headers = signed("pull_request_review", review, "d-2")
+    first_calls = len(world.github.calls)
     assert client.post("/webhooks/github", content=body, headers=headers).status_code == 202
     assert runtime.queue.run_pending() == 1
     runs = [r for r in world.github.check_runs.values() if r["head_sha"] == head]
@@ -62,6 +65,9 @@ def test_a_review_reevaluates_on_the_same_run_and_comment(world: World, tmp_path
     comments = [c for c in world.github.comments.values() if c["number"] == 7]
     assert len(comments) == 1
     again = [login for _, _, req in world.github.review_requests[1:] for login in req["reviewers"]]
+    # the run and the comment are remembered: no search for either the second time
+    second = [call for call in world.github.calls[first_calls:] if call[0] == "GET"]
+    assert not [path for _, path in second if "check-runs" in path or "comments" in path]
     assert reviewer not in again  # already reviewed, and already asked
 
 
@@ -175,3 +181,42 @@ def test_merge_groups_never_wait_and_blocked_ones_fail(world: World, tmp_path: P
     assert failed["conclusion"] == "failure"
     (passed,) = world.github.completed_runs(clean)
     assert passed["conclusion"] == "success", passed["output"]
+
+
+# analysed code with a SQL injection per function (never run)
+VULNERABLE_QUERY = (
+    "\n\ndef find_N(conn: sqlite3.Connection, name: str) -> list:\n"
+    "    return conn.execute(\"SELECT * FROM t_N WHERE name = '%s'\" % name).fetchall()\n"
+)
+
+
+def test_more_than_fifty_annotations_go_in_batches(world: World, tmp_path: Path) -> None:
+    runtime, client = embedded_service(world, tmp_path)
+    world.repo.checkout("main")
+    world.repo.branch("many")
+    world.repo.checkout("many")
+    functions = "".join(VULNERABLE_QUERY.replace("_N", f"_{i}") for i in range(60))
+    head = world.repo.commit({"src/queries.py": "import sqlite3" + functions}, "Add queries")
+    event = world.open_pull(8, head=head)
+    body, headers = signed("pull_request", event, "d-many")
+    client.post("/webhooks/github", content=body, headers=headers)
+    assert runtime.queue.run_pending() == 1
+    (run,) = world.github.completed_runs(head)
+    titles = Counter(a["title"] for a in run["annotations"] if a["path"] == "src/queries.py")
+    # each query is a finding and, as raw SQL, a data-access zone signal
+    assert titles == {"sql-injection (high, CWE-89)": 60, "zone data_access: raw_sql": 60}
+    patches = [u for i, u in world.github.check_run_updates if i == run["id"] and "output" in u]
+    assert [len(u["output"].get("annotations", [])) for u in patches] == [50, 50, 20]
+
+
+def test_a_deleted_sticky_comment_is_posted_again(world: World, tmp_path: Path) -> None:
+    runtime, client = embedded_service(world, tmp_path)
+    event = world.open_pull(7)
+    for delivery, action in (("d-1", "opened"), ("d-2", "labeled")):
+        if delivery == "d-2":
+            world.github.comments.clear()  # someone deleted netgain's comment
+        body, headers = signed("pull_request", dict(event, action=action), delivery)
+        client.post("/webhooks/github", content=body, headers=headers)
+        assert runtime.queue.run_pending() == 1
+    (comment,) = world.github.comments.values()
+    assert comment["number"] == 7 and STICKY_MARKER in comment["body"]

@@ -35,7 +35,13 @@ class Processes:
     def env(self, name: str) -> dict[str, str]:
         env = git_env()
         env.update(self.world.env(self.tmp / name, self.url))
-        env.update({"NETGAIN_WORKER_HEARTBEAT": "0.5", "NETGAIN_WORKER_STALLED_AFTER": "2"})
+        env.update(
+            {
+                "NETGAIN_WORKER_HEARTBEAT": "0.5",
+                "NETGAIN_WORKER_STALLED_AFTER": "2",
+                "NETGAIN_CHECK_DELAY": "0.3",  # through Procrastinate's schedule_in
+            }
+        )
         return env
 
     def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
@@ -86,7 +92,8 @@ def processes(world: World, tmp_path: Path, postgres_url: str) -> Iterator[Proce
 def _jobs(url: str) -> dict[str, int]:
     with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as conn:
         rows = conn.execute(
-            "SELECT status::text, count(*) FROM procrastinate_jobs GROUP BY 1"
+            "SELECT status::text, count(*) FROM procrastinate_jobs "
+            "WHERE task_name <> 'prune_service_tables' GROUP BY 1"
         ).fetchall()
     return dict(rows)
 
@@ -103,7 +110,12 @@ def _wait_done(processes: Processes, expected: int, timeout: float = 120) -> dic
             return jobs
         time.sleep(0.2)
     logs = "\n".join(p.read_text()[-3000:] for p in processes.tmp.glob("*.log"))
-    raise AssertionError(f"jobs not done: {_jobs(processes.url)}\n{logs}")
+    with psycopg.connect(processes.url.replace("postgresql+psycopg", "postgresql")) as conn:
+        rows = conn.execute(
+            "SELECT id, task_name, status::text, scheduled_at, lock, queueing_lock, attempts "
+            "FROM procrastinate_jobs ORDER BY id"
+        ).fetchall()
+    raise AssertionError(f"jobs not done: {rows}\n{logs}")
 
 
 def _heads(world: World, count: int) -> list[str]:
@@ -184,7 +196,7 @@ def test_postgres_restart_loses_nothing(
     world: World, processes: Processes, postgres_server: PostgresServer
 ) -> None:
     base = processes.serve()
-    processes.start("worker1", "worker")
+    worker = processes.start("worker1", "worker")
     heads = _heads(world, 2)
     with httpx.Client(base_url=base) as client:
         body, headers = signed("pull_request", world.open_pull(1, head=heads[0]), "delivery-1")
@@ -198,3 +210,5 @@ def test_postgres_restart_loses_nothing(
     assert _wait_done(processes, 2) == {"succeeded": 2}
     for head in heads:
         assert len(world.github.completed_runs(head)) == 1
+    assert worker.poll() is None, "the worker survived the restart"
+    assert processes.procs[0].poll() is None, "serve survived the restart"

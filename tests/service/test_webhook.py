@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from netgain.service.signature import sign, verify
@@ -109,3 +110,16 @@ def test_push_to_default_branch_ingests(world: World, tmp_path: Path) -> None:
     with runtime.ctx.engine.connect() as conn:
         commits = conn.execute(text("SELECT count(*) FROM commits")).scalar_one()
     assert commits == len(world.repo.git("rev-list", "main").split())
+
+
+def test_a_check_delay_merges_a_burst_into_one_job(world: World, tmp_path: Path) -> None:
+    runtime, client = embedded_service(world, tmp_path, {"NETGAIN_CHECK_DELAY": "4"})
+    event = world.open_pull(7)
+    for delivery, action in (("d-1", "opened"), ("d-2", "labeled"), ("d-3", "edited")):
+        body, headers = signed("pull_request", dict(event, action=action), delivery)
+        assert client.post("/webhooks/github", content=body, headers=headers).status_code == 202
+    assert runtime.queue.run_pending() == 0  # not yet due
+    assert runtime.queue.counts() == {"todo": 1}
+    time.sleep(4.1)
+    assert runtime.queue.run_pending() == 1
+    assert len(world.github.completed_runs(event["pull_request"]["head"]["sha"])) == 1

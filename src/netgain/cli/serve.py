@@ -9,6 +9,14 @@ from pathlib import Path
 import typer
 
 
+def _logging() -> None:
+    """INFO for netgain and the queue; httpx stays at WARNING because its request lines carry
+    URLs that are credentials themselves (a Slack incoming webhook)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def register(app: typer.Typer) -> None:
     """Attach `netgain serve`, `netgain worker` and `netgain org` to the root app."""
     app.add_typer(org_app, name="org")
@@ -35,7 +43,7 @@ def register(app: typer.Typer) -> None:
         from netgain.service.runtime import open_runtime
         from netgain.service.settings import from_env
 
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        _logging()
         runtime = open_runtime(from_env(data_dir=data_dir))
         if isinstance(runtime.queue, EmbeddedQueue):
             runtime.queue.start()
@@ -68,7 +76,7 @@ def register(app: typer.Typer) -> None:
         from netgain.service.runtime import open_runtime, run_worker
         from netgain.service.settings import from_env
 
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        _logging()
         runtime = open_runtime(from_env(data_dir=data_dir))
         asyncio.run(run_worker(runtime, concurrency))
 

@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import time
+from dataclasses import replace
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -33,6 +34,7 @@ def create_app(ctx: ServiceContext, queue: JobQueue) -> FastAPI:
     metrics = ServiceMetrics(ctx.engine, queue.counts)
     secret = ctx.settings.webhook_secret
     limit = ctx.settings.max_body
+    delay = ctx.settings.check_delay
 
     def answer(status: int, event: str, outcome: str, **body: Any) -> JSONResponse:
         metrics.deliveries.labels(event=event, outcome=outcome).inc()
@@ -78,7 +80,10 @@ def create_app(ctx: ServiceContext, queue: JobQueue) -> FastAPI:
             return answer(400, label, "malformed", detail=str(exc)[:200])
         if not routed.jobs:
             return answer(200, label, "ignored", reason=routed.ignored)
-        done = await run_in_threadpool(accept, ctx.engine, queue, delivery, event, routed.jobs)
+        jobs = [
+            replace(job, delay=delay) if job.task == events.CHECK else job for job in routed.jobs
+        ]
+        done = await run_in_threadpool(accept, ctx.engine, queue, delivery, event, jobs)
         if done.duplicate:
             return answer(200, label, "duplicate")
         return answer(202, label, "queued", queued=done.queued, coalesced=done.coalesced)

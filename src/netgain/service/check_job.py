@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from netgain.service.context import ServiceContext
+from netgain.service.github_app import GitHubError
+from netgain.service.remembered import forget, recall, remember
 
 log = logging.getLogger("netgain.service")
 
@@ -31,6 +33,17 @@ def open_check_run(ctx: ServiceContext, installation: int, repository: str, head
     retried or re-requested job never leaves a second run on the same head."""
     gh = ctx.github
     name = ctx.settings.check_name
+    key = f"{repository}@{head}#{name}"
+    body = {"status": "in_progress", "started_at": _now()}
+    stored = recall(ctx.engine, "check_run", key)
+    if stored is not None:
+        try:
+            gh.request(installation, "PATCH", f"/repos/{repository}/check-runs/{stored}", json=body)
+            return stored
+        except GitHubError as exc:
+            if exc.status != 404:
+                raise
+            forget(ctx.engine, "check_run", key)
     found = gh.request(
         installation,
         "GET",
@@ -38,18 +51,19 @@ def open_check_run(ctx: ServiceContext, installation: int, repository: str, head
         params={"check_name": name, "filter": "latest"},
     ).json()
     runs = [r for r in found.get("check_runs", []) if isinstance(r, dict) and r.get("name") == name]
-    body = {"status": "in_progress", "started_at": _now()}
     if runs:
         run_id = int(runs[0]["id"])
         gh.request(installation, "PATCH", f"/repos/{repository}/check-runs/{run_id}", json=body)
-        return run_id
-    created = gh.request(
-        installation,
-        "POST",
-        f"/repos/{repository}/check-runs",
-        json={"name": name, "head_sha": head, **body},
-    ).json()
-    return int(created["id"])
+    else:
+        created = gh.request(
+            installation,
+            "POST",
+            f"/repos/{repository}/check-runs",
+            json={"name": name, "head_sha": head, **body},
+        ).json()
+        run_id = int(created["id"])
+    remember(ctx.engine, "check_run", key, run_id)
+    return run_id
 
 
 def complete_check_run(
@@ -87,19 +101,33 @@ def upsert_sticky_comment(
     body = f"{STICKY_MARKER}\n{markdown}"
     if len(body) > MAX_COMMENT:
         body = body[: MAX_COMMENT - 60] + "\n\n(truncated: see the check run)\n"
+    key = f"{repository}#{number}"
+    stored = recall(ctx.engine, "comment", key)
+    if stored is not None:
+        try:
+            path = f"/repos/{repository}/issues/comments/{stored}"
+            gh.request(installation, "PATCH", path, json={"body": body})
+            return
+        except GitHubError as exc:
+            if exc.status != 404:
+                raise
+            forget(ctx.engine, "comment", key)  # deleted by someone: find or post it again
     for comment in gh.paginate(installation, f"/repos/{repository}/issues/{number}/comments"):
         if isinstance(comment, dict) and STICKY_MARKER in str(comment.get("body") or ""):
+            comment_id = int(comment["id"])
             if comment.get("body") != body:
                 gh.request(
                     installation,
                     "PATCH",
-                    f"/repos/{repository}/issues/comments/{int(comment['id'])}",
+                    f"/repos/{repository}/issues/comments/{comment_id}",
                     json={"body": body},
                 )
+            remember(ctx.engine, "comment", key, comment_id)
             return
-    gh.request(
+    posted = gh.request(
         installation, "POST", f"/repos/{repository}/issues/{number}/comments", json={"body": body}
-    )
+    ).json()
+    remember(ctx.engine, "comment", key, int(posted["id"]))
 
 
 def reviewers_to_request(

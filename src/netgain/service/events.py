@@ -33,6 +33,7 @@ class JobRequest:
     args: dict[str, Any]
     lock: str | None = None
     queueing_lock: str | None = None
+    delay: float = 0.0  # seconds before the job may run
 
 
 @dataclass(slots=True)

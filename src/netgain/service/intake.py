@@ -9,6 +9,7 @@ rolls back, so the delivery is not remembered and GitHub's redelivery can queue 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -42,3 +43,16 @@ def accept(
     except IntegrityError:
         return Accepted(duplicate=True, queued=0, coalesced=0)
     return Accepted(duplicate=False, queued=queued, coalesced=coalesced)
+
+
+# GitHub redelivers a delivery for 3 days at most; a month keeps a wide margin
+KEEP_DELIVERIES = timedelta(days=30)
+
+
+def prune_deliveries(engine: Engine, now: datetime | None = None) -> int:
+    """Forget delivery ids too old to be redelivered; returns how many were removed."""
+    cutoff = (now or datetime.now(UTC)) - KEEP_DELIVERIES
+    with engine.begin() as conn:
+        return int(
+            conn.execute(deliveries.delete().where(deliveries.c.received_at < cutoff)).rowcount
+        )

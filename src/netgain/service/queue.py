@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -29,6 +30,7 @@ log = logging.getLogger("netgain.service")
 
 MAX_ATTEMPTS = 3
 QUEUE = "netgain"
+PRUNE = "prune_service_tables"
 
 
 class JobQueue(Protocol):
@@ -47,11 +49,21 @@ def procrastinate_conninfo(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+KEEP_JOBS_HOURS = 24 * 7  # finished jobs stay visible (and countable) for a week
+
+
 def build_procrastinate(
-    database_url: str, runner: Callable[[str, dict[str, Any]], str]
+    database_url: str,
+    runner: Callable[[str, dict[str, Any]], str],
+    prune: Callable[[], int] | None = None,
 ) -> procrastinate.App:
-    """The Procrastinate app with one task per job kind, each calling `runner(task, args)`."""
+    """The Procrastinate app with one task per job kind, each calling `runner(task, args)`, and
+    an hourly clean-up: succeeded jobs older than a week, and `prune()` (old delivery ids)."""
+    import asyncio
+
     import procrastinate
+    from procrastinate import builtin_tasks
+    from procrastinate.job_context import JobContext
 
     from netgain.service import events
 
@@ -67,6 +79,14 @@ def build_procrastinate(
             return runner(_name, args)
 
         app.task(name=name, queue=QUEUE, retry=retry)(job)
+
+    @app.periodic(cron="17 * * * *", periodic_id="prune")
+    @app.task(name=PRUNE, queue=QUEUE, pass_context=True)
+    async def prune_tables(context: JobContext, timestamp: int) -> None:
+        await builtin_tasks.remove_old_jobs(context, max_hours=KEEP_JOBS_HOURS, queue=QUEUE)
+        if prune is not None:
+            await asyncio.to_thread(prune)
+
     return app
 
 
@@ -80,7 +100,11 @@ class ProcrastinateQueue:
 
         try:
             return self.app.configure_task(
-                job.task, lock=job.lock, queueing_lock=job.queueing_lock, queue=QUEUE
+                job.task,
+                lock=job.lock,
+                queueing_lock=job.queueing_lock,
+                queue=QUEUE,
+                schedule_in={"seconds": job.delay} if job.delay else None,
             ).defer(**job.args)
         except AlreadyEnqueued:
             return None
@@ -88,7 +112,11 @@ class ProcrastinateQueue:
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:
             rows = conn.execute(
-                text("SELECT status::text, count(*) FROM procrastinate_jobs GROUP BY status")
+                text(
+                    "SELECT status::text, count(*) FROM procrastinate_jobs "
+                    "WHERE task_name <> :housekeeping GROUP BY status"
+                ),
+                {"housekeeping": PRUNE},
             ).all()
         return {str(status): int(n) for status, n in rows}
 
@@ -119,6 +147,7 @@ class EmbeddedQueue:
                 queueing_lock=job.queueing_lock,
                 status="todo",
                 attempts=0,
+                run_after=time.time() + job.delay,
             )
         )
         self._wake.set()
@@ -133,8 +162,13 @@ class EmbeddedQueue:
         return {str(status): int(n) for status, n in rows}
 
     def start(self) -> None:
-        """Requeue what a dead process left `doing`, then run jobs in a background thread."""
+        """Requeue what a dead process left `doing`, forget old delivery ids and finished jobs,
+        then run jobs in a background thread."""
+        from netgain.service.intake import prune_deliveries
+
+        prune_deliveries(self.engine)
         with self.engine.begin() as conn:
+            conn.execute(embedded_jobs.delete().where(embedded_jobs.c.status == "succeeded"))
             conn.execute(
                 embedded_jobs.update()
                 .where(embedded_jobs.c.status == "doing")
@@ -166,7 +200,7 @@ class EmbeddedQueue:
         with self.engine.begin() as conn:
             row = conn.execute(
                 select(embedded_jobs)
-                .where(embedded_jobs.c.status == "todo")
+                .where(embedded_jobs.c.status == "todo", embedded_jobs.c.run_after <= time.time())
                 .order_by(embedded_jobs.c.id)
                 .limit(1)
             ).first()

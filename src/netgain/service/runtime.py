@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,7 @@ from sqlalchemy import Engine, inspect, text
 
 from netgain.errors import UsageError
 from netgain.service.context import ServiceContext, open_context
+from netgain.service.intake import prune_deliveries
 from netgain.service.jobs import run_job
 from netgain.service.queue import QUEUE, EmbeddedQueue, ProcrastinateQueue, build_procrastinate
 from netgain.service.settings import ServiceSettings
@@ -53,7 +55,9 @@ def open_runtime(settings: ServiceSettings) -> Runtime:
 
     if settings.embedded or settings.database_url is None:
         return Runtime(ctx, EmbeddedQueue(ctx.engine, runner))
-    app = build_procrastinate(settings.database_url, runner)
+    app = build_procrastinate(
+        settings.database_url, runner, prune=lambda: prune_deliveries(ctx.engine)
+    )
     ensure_procrastinate_schema(app, ctx.engine)
     return Runtime(ctx, ProcrastinateQueue(app, ctx.engine), app)
 
@@ -79,7 +83,14 @@ async def recover_stalled(app: procrastinate.App, settings: ServiceSettings) -> 
 
 
 async def run_worker(runtime: Runtime, concurrency: int) -> None:
-    """Run queue workers until SIGINT/SIGTERM (Procrastinate finishes running jobs first)."""
+    """Run queue workers until SIGINT/SIGTERM (running jobs are finished first).
+
+    Procrastinate stops a worker whose database connection broke (a PostgreSQL restart or
+    fail-over): this loop then reconnects and starts a new one, so `netgain worker` processes
+    survive the database going away and coming back; nothing queued is lost meanwhile.
+    """
+    import signal
+
     app = runtime.procrastinate
     if app is None:
         raise UsageError(
@@ -87,15 +98,40 @@ async def run_worker(runtime: Runtime, concurrency: int) -> None:
             "without it `netgain serve` runs the jobs itself"
         )
     settings = runtime.ctx.settings
-    async with app.open_async():
-        recovery = asyncio.create_task(recover_stalled(app, settings))
+    stop = asyncio.Event()
+    running: asyncio.Task[None] | None = None
+
+    def request_stop() -> None:
+        stop.set()
+        if running is not None:
+            running.cancel()  # the worker finishes its running jobs, then returns
+
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, request_stop)
+    while not stop.is_set():
         try:
-            await app.run_worker_async(
-                queues=[QUEUE],
-                concurrency=concurrency,
-                update_heartbeat_interval=settings.heartbeat_interval,
-                stalled_worker_timeout=settings.stalled_after,
-                install_signal_handlers=True,
-            )
-        finally:
-            recovery.cancel()
+            async with app.open_async():
+                recovery = asyncio.create_task(recover_stalled(app, settings))
+                running = asyncio.create_task(
+                    app.run_worker_async(
+                        queues=[QUEUE],
+                        concurrency=concurrency,
+                        update_heartbeat_interval=settings.heartbeat_interval,
+                        stalled_worker_timeout=settings.stalled_after,
+                        install_signal_handlers=False,
+                    )
+                )
+                try:
+                    await running
+                except asyncio.CancelledError:
+                    if not stop.is_set():
+                        raise
+                finally:
+                    recovery.cancel()
+                    running = None
+        except Exception as exc:  # the database is unreachable: try again shortly
+            log.warning("worker lost the queue (%s); reconnecting", type(exc).__name__)
+        if not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=2.0)

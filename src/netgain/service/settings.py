@@ -32,6 +32,9 @@ class ServiceSettings(BaseModel):
     check_name: str = "netgain review gate"
     slack_webhook: SecretStr | None = None  # Slack incoming webhook URL (it is a credential)
     notify_webhook: SecretStr | None = None  # a generic JSON webhook
+    # check jobs wait this long before they run, so that a burst of pushes, labels and reviews
+    # on one pull request becomes one check (the queueing lock merges what arrives meanwhile)
+    check_delay: float = Field(default=0.0, ge=0)
     max_body: int = Field(default=25 * 1024 * 1024, gt=0)  # GitHub caps payloads at 25 MB
     # stalled-job recovery: a worker that sent no heartbeat for this long is considered dead
     heartbeat_interval: float = Field(default=10.0, gt=0)
@@ -97,6 +100,7 @@ def from_env(env: dict[str, str] | None = None, **overrides: object) -> ServiceS
         "heartbeat_interval": "NETGAIN_WORKER_HEARTBEAT",
         "stalled_after": "NETGAIN_WORKER_STALLED_AFTER",
         "http_backoff": "NETGAIN_GITHUB_BACKOFF",
+        "check_delay": "NETGAIN_CHECK_DELAY",
     }
     for key, var in optional.items():
         if env.get(var):

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Engine,
+    Float,
     Integer,
     MetaData,
     String,
@@ -57,6 +58,15 @@ rate_limits = Table(
     Column("reset_at", Integer, nullable=False),
 )
 
+# Ids of the check runs and sticky comments the service created (netgain.service.remembered).
+github_ids = Table(
+    "service_github_ids",
+    metadata,
+    Column("kind", String(20), primary_key=True),
+    Column("key", String(500), primary_key=True),
+    Column("github_id", BigInteger, nullable=False),
+)
+
 # The embedded default's queue (SQLite, jobs run in-process by `netgain serve`).
 embedded_jobs = Table(
     "service_embedded_jobs",
@@ -68,6 +78,7 @@ embedded_jobs = Table(
     Column("queueing_lock", String(400), nullable=True),
     Column("status", String(20), nullable=False, index=True),
     Column("attempts", Integer, nullable=False, default=0),
+    Column("run_after", Float, nullable=False, default=0.0),
     Column("error", Text, nullable=True),
 )
 
