@@ -148,3 +148,39 @@ def test_copilot_user_days_give_an_estimate_kept_apart(tmp_path: Path) -> None:
     # never mixed into measured figures
     assert doc["provenance"]["repository"] == plain["provenance"]["repository"]
     assert any(f"{path}:4" in n for n in doc["notes"])
+
+
+def test_fetching_cursor_pages_saves_an_importable_file(tmp_path: Path) -> None:
+    import base64
+
+    import httpx
+    import pytest
+
+    from netgain.errors import UsageError
+    from netgain.metrics.tool_telemetry import fetch_cursor_commits, read_cursor_commits
+
+    shas = [f"{i:040x}" for i in range(1, 4)]
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        page = int(request.url.params["page"])
+        chunk = [cursor_item(s, "dev@example.com", 1, 1, 1) for s in shas[(page - 1) * 2 :][:2]]
+        return httpx.Response(
+            200, json={"items": chunk, "totalCount": 3, "page": page, "pageSize": 2}
+        )
+
+    out = fetch_cursor_commits(
+        "key_abc", tmp_path / "c.json", start="7d", transport=httpx.MockTransport(handler)
+    )
+    records, notes = read_cursor_commits([out])
+    assert [r.commit_hash for r in records] == shas and notes == []
+    assert [r.url.params["page"] for r in seen] == ["1", "2"]
+    assert seen[0].url.path == "/analytics/ai-code/commits"
+    assert seen[0].url.params["startDate"] == "7d"
+    expected = "Basic " + base64.b64encode(b"key_abc:").decode()
+    assert seen[0].headers["authorization"] == expected
+
+    refused = httpx.MockTransport(lambda _r: httpx.Response(401, json={"error": "Unauthorized"}))
+    with pytest.raises(UsageError, match="HTTP 401"):
+        fetch_cursor_commits("bad", tmp_path / "d.json", transport=refused)

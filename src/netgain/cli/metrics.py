@@ -3,6 +3,7 @@ per period and per AI-share bucket, each comparison with its sample size and 95%
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from netgain.metrics.tool_telemetry import (
     MAX_NOTES,
     apply_cursor,
     copilot_estimate,
+    fetch_cursor_commits,
     read_copilot_days,
     read_cursor_commits,
 )
@@ -54,6 +56,7 @@ def metrics_document(
     szz: bool = True,
     cursor_commits: Sequence[Path] = (),
     copilot_metrics: Sequence[Path] = (),
+    fetch_cursor: bool = False,
 ) -> dict[str, Any]:
     """Ingest (incrementally), collect every source and compute the metrics document.
 
@@ -90,6 +93,8 @@ def metrics_document(
     people = raw.section("people")
     data.teams = _teams(people)
     cursor_summary = None
+    if fetch_cursor:
+        cursor_commits = [*cursor_commits, _fetch_cursor(ws.root, since)]
     if cursor_commits:
         records, notes = read_cursor_commits(cursor_commits)
         data.notes.extend(notes[:MAX_NOTES])
@@ -139,6 +144,16 @@ def _print_coverage(section: dict[str, Any] | None) -> None:
             f"{fmt_estimate(estimated['repository'])} of committed lines "
             f"({estimated['users_matched_to_commits']} of {estimated['users']} users matched)"
         )
+
+
+def _fetch_cursor(root: Path, since: str | None) -> Path:
+    """Fetch Cursor's AI commit metrics with $CURSOR_API_KEY into .netgain/ (an import file)."""
+    key = os.environ.get("CURSOR_API_KEY", "").strip()
+    if not key:
+        raise UsageError("--fetch-cursor needs CURSOR_API_KEY (a Cursor Admin API key)")
+    target = root / ".netgain" / "cursor-ai-commits.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return fetch_cursor_commits(key, target, start=since or "90d")
 
 
 def _string_lists(value: Any) -> dict[str, list[str]]:
@@ -389,6 +404,12 @@ def register(app: typer.Typer) -> None:
         copilot_metrics: list[Path] = typer.Option(
             [], "--copilot-metrics", metavar="FILE", help=COPILOT_HELP
         ),
+        fetch_cursor: bool = typer.Option(
+            False,
+            "--fetch-cursor",
+            help="Fetch Cursor's AI commit metrics with $CURSOR_API_KEY (since --since, else "
+            "90 days) and import them like --cursor-commits.",
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the metrics document as JSON."),
     ) -> None:
         """Net-productivity metrics: throughput vs incidents, quality, rework, review load."""
@@ -406,6 +427,7 @@ def register(app: typer.Typer) -> None:
             szz=szz,
             cursor_commits=cursor_commits,
             copilot_metrics=copilot_metrics,
+            fetch_cursor=fetch_cursor,
         )
         if as_json:
             emit_json(doc)

@@ -23,18 +23,22 @@ An entry that cannot be read is a note naming its file and line; the rest is use
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netgain.incidents.jsonpos import iter_array
 from netgain.incidents.records import read_export_text
 from netgain.jsoninput import JsonInputError, loads
 from netgain.metrics.inputs import Change
 from netgain.metrics.stats import ratio_of_sums
+
+if TYPE_CHECKING:
+    import httpx
 
 MIN_ABBREV = 7
 MAX_NOTES = 20
@@ -256,3 +260,65 @@ def copilot_estimate(
             for team, members in sorted(teams.items())
         }
     return section
+
+
+CURSOR_API = "https://api.cursor.com"
+CURSOR_PAGE_SIZE = 1000  # the documented maximum
+MAX_CURSOR_PAGES = 500
+
+
+def fetch_cursor_commits(
+    api_key: str,
+    dest: Path,
+    *,
+    start: str = "30d",
+    api: str = CURSOR_API,
+    transport: httpx.BaseTransport | None = None,
+) -> Path:
+    """Page through Cursor's AI commit metrics and save them as one importable JSON file.
+
+    Basic authentication with the API key as the user name (Cursor's Admin API convention);
+    `startDate` takes an ISO date or relative days such as "30d". The file has the API's own
+    shape (`{"items": [...], "totalCount", "page", "pageSize"}`), so it reads like an export.
+
+    Raises:
+        UsageError: the API refuses the key or answers with something other than JSON pages.
+    """
+    import httpx
+
+    from netgain.errors import UsageError
+
+    items: list[Any] = []
+    total = 0
+    with httpx.Client(
+        base_url=api, auth=(api_key, ""), timeout=30.0, transport=transport
+    ) as client:
+        for page in range(1, MAX_CURSOR_PAGES + 1):
+            response = client.get(
+                "/analytics/ai-code/commits",
+                params={
+                    "startDate": start,
+                    "endDate": "now",
+                    "page": page,
+                    "pageSize": CURSOR_PAGE_SIZE,
+                },
+            )
+            if response.status_code != 200:
+                raise UsageError(
+                    f"Cursor AI code tracking API: HTTP {response.status_code} on page {page}"
+                )
+            try:
+                body = response.json()
+            except ValueError as exc:
+                raise UsageError(f"Cursor AI code tracking API: page {page} is not JSON") from exc
+            if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+                raise UsageError(f"Cursor AI code tracking API: page {page} has no 'items' list")
+            items.extend(body["items"])
+            total = int(body.get("totalCount") or 0)
+            if not body["items"] or len(items) >= total:
+                break
+    dest.write_text(
+        json.dumps({"items": items, "totalCount": total, "page": 1, "pageSize": len(items)}),
+        encoding="utf-8",
+    )
+    return dest
