@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
+from netgain.cli.check import render_text
 from netgain.errors import ConfigError
 from netgain.policy.schema import load_policy
+from netgain.report.markdown import render_markdown
 from tests.policy.scenario import ADR, AUTH_CODE, BOB, ai_auth_change, base_repo, human_note
 from tests.policy.test_check import check, rule, validate_document
 
@@ -53,6 +55,10 @@ def test_unmarked_auth_change_needs_the_senior_and_a_design_document(tmp_path: P
         "none": AUTH_LINES,
     }
     validate_document(doc)
+    text, markdown = render_text(doc), render_markdown(doc)
+    assert "AI share: 0%" in text and "provenance coverage 0%" in text
+    assert "counted as AI by the gate: 100%" in text
+    assert "Counted as AI by the gate: **100%**" in markdown
 
 
 def test_unmarked_change_elsewhere_needs_neither(tmp_path: Path) -> None:

@@ -255,9 +255,15 @@ def render_text(doc: dict[str, Any]) -> str:
         f"verdict: {doc['verdict'].upper()}",
         f"policy: {doc['policy']['source'] or 'built-in default'} "
         f"(read from {doc['policy']['read_from'] or 'the working tree'})",
-        f"AI share: {prov['ai_share']:.0%} (ai {prov['ai_lines']} / human {prov['human_lines']} / "
-        f"unknown {prov['unknown_lines']})",
+        f"AI share: {prov.get('measured_ai_share', prov['ai_share']):.0%} (ai "
+        f"{prov['ai_lines']} / human {prov['human_lines']} / unknown {prov['unknown_lines']}); "
+        f"provenance coverage {prov.get('provenance_coverage', 0.0):.0%}",
     ]
+    if prov.get("unknown_as_ai_lines"):
+        lines.append(
+            f"counted as AI by the gate: {prov['ai_share']:.0%} ({prov['unknown_as_ai_lines']} "
+            "lines without AI evidence where unknown_as = ai)"
+        )
     for zone in doc["zones"]:
         lines.append(f"zone {zone['zone']}: " + "; ".join(zone["reasons"][:3]))
     author = doc["facts"]["author"]

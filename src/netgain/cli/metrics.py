@@ -3,6 +3,8 @@ per period and per AI-share bucket, each comparison with its sample size and 95%
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,14 @@ from netgain.metrics import compute_metrics, metrics_config
 from netgain.metrics.collect import collect
 from netgain.metrics.inputs import GROUPS
 from netgain.metrics.provenance_coverage import team_members
+from netgain.metrics.tool_telemetry import (
+    MAX_NOTES,
+    apply_cursor,
+    copilot_estimate,
+    fetch_cursor_commits,
+    read_copilot_days,
+    read_cursor_commits,
+)
 
 
 def parse_since(
@@ -50,6 +60,9 @@ def metrics_document(
     deployments: Path | None = None,
     decisions: Path | None = None,
     szz: bool = True,
+    cursor_commits: Sequence[Path] = (),
+    copilot_metrics: Sequence[Path] = (),
+    fetch_cursor: bool = False,
 ) -> dict[str, Any]:
     """Ingest (incrementally), collect every source and compute the metrics document.
 
@@ -83,8 +96,28 @@ def metrics_document(
     )
     if report.shallow:
         data.notes.append("shallow clone: history is truncated")
-    data.teams = _teams(raw.section("people"))
-    return compute_metrics(data, config, by=by, since=start, repository=str(ws.root))
+    people = raw.section("people")
+    data.teams = _teams(people)
+    cursor_summary = None
+    if fetch_cursor:
+        cursor_commits = [*cursor_commits, _fetch_cursor(ws.root, since)]
+    if cursor_commits:
+        records, notes = read_cursor_commits(cursor_commits)
+        data.notes.extend(notes[:MAX_NOTES])
+        data.changes, cursor_summary = apply_cursor(data.changes, records)
+    doc = compute_metrics(data, config, by=by, since=start, repository=str(ws.root))
+    section = doc["provenance"]
+    section["cursor"] = cursor_summary or {"status": "not imported (--cursor-commits FILE)"}
+    if copilot_metrics:
+        days, notes = read_copilot_days(copilot_metrics)
+        doc["notes"].extend(notes[:MAX_NOTES])
+        aliases, teams = _people_maps(people)
+        section["estimated"] = copilot_estimate(
+            data.changes, days, aliases, teams, min_sample=config.min_sample
+        )
+    else:
+        section["estimated"] = {"status": "not imported (--copilot-metrics FILE)"}
+    return doc
 
 
 def _print_coverage(section: dict[str, Any] | None) -> None:
@@ -104,29 +137,51 @@ def _print_coverage(section: dict[str, Any] | None) -> None:
             + f", declared human {evidence['declared_human']}, none {evidence['none']});"
             + f" AI share rests on {row['ai_share_rests_on']} evidence"
         )
+    cursor = section.get("cursor") or {}
+    if "commits_attributed" in cursor:
+        console.print(
+            f"cursor AI code tracking: {cursor['commits_attributed']} commits attributed "
+            f"(commit-level evidence), {cursor['records_without_commit']} records without a commit"
+        )
+    estimated = section.get("estimated") or {}
+    if "repository" in estimated:
+        console.print(
+            "copilot, estimated (not in the AI share): "
+            f"{fmt_estimate(estimated['repository'])} of committed lines "
+            f"({estimated['users_matched_to_commits']} of {estimated['users']} users matched)"
+        )
+
+
+def _fetch_cursor(root: Path, since: str | None) -> Path:
+    """Fetch Cursor's AI commit metrics with $CURSOR_API_KEY into .netgain/ (an import file)."""
+    key = os.environ.get("CURSOR_API_KEY", "").strip()
+    if not key:
+        raise UsageError("--fetch-cursor needs CURSOR_API_KEY (a Cursor Admin API key)")
+    target = root / ".netgain" / "cursor-ai-commits.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return fetch_cursor_commits(key, target, start=since or "90d")
+
+
+def _string_lists(value: Any) -> dict[str, list[str]]:
+    if not isinstance(value, dict):
+        return {}
+    return {
+        str(k): [m for m in v if isinstance(m, str)]
+        for k, v in value.items()
+        if isinstance(v, list)
+    }
+
+
+def _people_maps(people: dict[str, Any]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(aliases, teams) of `[people]`, read leniently: the policy loader validates `[people]`;
+    entries of the wrong shape are skipped here rather than failing the metrics."""
+    return _string_lists(people.get("aliases")), _string_lists(people.get("teams"))
 
 
 def _teams(people: dict[str, Any]) -> dict[str, set[str]] | None:
-    """Team -> member git identities from `[people]` (teams of logins, aliases to emails).
-
-    Read leniently: the policy loader is the one that validates `[people]`; entries of the
-    wrong shape are skipped here rather than failing the metrics.
-    """
-    teams = people.get("teams")
-    if not isinstance(teams, dict) or not teams:
-        return None
-    aliases = people.get("aliases") if isinstance(people.get("aliases"), dict) else {}
-    clean_teams = {
-        str(t): [m for m in v if isinstance(m, str)]
-        for t, v in teams.items()
-        if isinstance(v, list)
-    }
-    clean_aliases = {
-        str(k): [m for m in v if isinstance(m, str)]
-        for k, v in (aliases or {}).items()
-        if isinstance(v, list)
-    }
-    return team_members(clean_teams, clean_aliases) or None
+    """Team -> member git identities from `[people]` (teams of logins, aliases to emails)."""
+    aliases, teams = _people_maps(people)
+    return team_members(teams, aliases) or None if teams else None
 
 
 def fmt_estimate(est: dict[str, Any] | None, percent: bool = True) -> str:
@@ -340,6 +395,14 @@ def _net(value: float | None) -> str:
 
 
 SCAN_HELP = "Also scan Python files under PATH and compute vulnerability density by blame."
+CURSOR_HELP = (
+    "Cursor AI code tracking export (GET /analytics/ai-code/commits JSON): per-commit Tab, "
+    "Composer and non-AI lines become commit-level evidence (repeatable)"
+)
+COPILOT_HELP = (
+    "GitHub Copilot usage metrics, user-day NDJSON report (or a JSON array): an estimated "
+    "per-team share with an interval, never mixed into measured AI shares (repeatable)"
+)
 REVIEWS_HELP = (
     "Review export for review load: GitHub list-reviews JSON or netgain's PR list "
     "(docs/metrics.md); repeatable."
@@ -371,6 +434,18 @@ def register(app: typer.Typer) -> None:
         scan: list[str] = typer.Option([], "--scan", metavar="PATH", help=SCAN_HELP),
         rework: bool = typer.Option(True, "--rework/--no-rework", help=REWORK_HELP),
         szz: bool = typer.Option(True, "--szz/--no-szz", help=SZZ_HELP),
+        cursor_commits: list[Path] = typer.Option(
+            [], "--cursor-commits", metavar="FILE", help=CURSOR_HELP
+        ),
+        copilot_metrics: list[Path] = typer.Option(
+            [], "--copilot-metrics", metavar="FILE", help=COPILOT_HELP
+        ),
+        fetch_cursor: bool = typer.Option(
+            False,
+            "--fetch-cursor",
+            help="Fetch Cursor's AI commit metrics with $CURSOR_API_KEY (since --since, else "
+            "90 days) and import them like --cursor-commits.",
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the metrics document as JSON."),
     ) -> None:
         """Net-productivity metrics: throughput vs incidents, quality, rework, review load."""
@@ -386,6 +461,9 @@ def register(app: typer.Typer) -> None:
             deployments=deployments,
             decisions=decisions,
             szz=szz,
+            cursor_commits=cursor_commits,
+            copilot_metrics=copilot_metrics,
+            fetch_cursor=fetch_cursor,
         )
         if as_json:
             emit_json(doc)

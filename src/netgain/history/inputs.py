@@ -13,6 +13,7 @@ from pathlib import Path
 
 from netgain import git
 from netgain.git.model import GitProblem
+from netgain.history.carry import CarryResult, carry_notes
 from netgain.history.trace_match import TraceMatch, match_traces
 from netgain.provenance import (
     AuthorshipNote,
@@ -37,6 +38,7 @@ class ProvenanceInputs:
     problems: list[GitProblem] = field(default_factory=list)
     notes_tip: str | None = None
     trace_match: TraceMatch | None = None  # how trace records were tied to commits
+    carry: CarryResult | None = None  # notes carried across squash / rebase merges
 
     def traces_for(self, sha: str) -> list[TraceRecord]:
         """Trace records for `sha`, also when a record names it by an abbreviated revision."""
@@ -72,6 +74,13 @@ def collect_inputs(repo: Path, head: str | None) -> ProvenanceInputs:
             else:
                 blobs[ref.removeprefix(LEGACY_PREFIX)] = data
         _parse_notes(blobs, LEGACY_PREFIX, inputs)
+
+    if head is not None and inputs.notes:
+        carried = carry_notes(repo, head, inputs.notes)
+        for sha, note in carried.notes.items():
+            inputs.notes.setdefault(sha, note)
+        inputs.problems.extend(carried.problems)
+        inputs.carry = carried
 
     records: list[TraceRecord] = []
     if head is not None:

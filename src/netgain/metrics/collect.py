@@ -105,6 +105,8 @@ def load_changes(engine: Engine, repository_id: int, config: MetricsConfig) -> l
                 is_bot=any(marker in identity for marker in config.bot_authors),
                 files=tuple(files.get(cid, ())),
                 level=level or "none",
+                # commit-level human evidence is a marker the author wrote: a claim
+                declared_human=(human or 0) if level == "commit" else 0,
             )
         )
     changes.sort(key=lambda c: (c.date, c.sha))

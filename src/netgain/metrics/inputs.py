@@ -34,6 +34,7 @@ class Change:
     is_bot: bool = False
     files: tuple[str, ...] = ()
     level: str = "none"  # evidence class of its attribution: line | commit | none
+    declared_human: int = 0  # human lines resting only on the author's own claim (markers)
 
     @property
     def attributed(self) -> int:

@@ -29,7 +29,7 @@ def coverage_of(changes: Sequence[Change]) -> dict[str, Any]:
             line += attributed
         elif change.level == "commit":
             commit += attributed
-            declared += change.human_lines
+            declared += change.declared_human
     total = line + commit + unknown
     return {
         "lines": total,

@@ -28,6 +28,11 @@ REQUIREMENTS = ("senior_review", "design_doc", "owner_approval")
 FAILING = ("blocked", "disapproved", "error", "pending")
 
 
+def _measured_share(provenance: dict[str, Any]) -> Any:
+    """The evidence-only AI share of a decision document (the gate's share before issue 15)."""
+    return provenance.get("measured_ai_share", provenance.get("ai_share"))
+
+
 def _requires(rule: dict[str, Any]) -> list[str]:
     """What an applicable rule demanded of the change, in the report's three categories.
 
@@ -78,7 +83,9 @@ def decision_record(doc: dict[str, Any], *, recorded_at: datetime | None = None)
         "author": doc.get("author"),
         "verdict": doc.get("verdict"),
         "passed": doc.get("verdict") == "approved",
-        "ai_share": (doc.get("provenance") or {}).get("ai_share"),
+        # measured by evidence (older documents have only the gate's ai_share)
+        "ai_share": _measured_share(doc.get("provenance") or {}),
+        "gate_ai_share": (doc.get("provenance") or {}).get("ai_share"),
         "risk": facts.get("risk"),
         "risk_tier": facts.get("risk_tier") or None,
         "tiers": list(doc.get("tiers") or []),

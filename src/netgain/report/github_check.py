@@ -67,9 +67,9 @@ def check_run(doc: dict[str, Any], *, name: str = "netgain review gate") -> dict
     summary = render_markdown(doc)
     if len(summary) > MAX_SUMMARY:
         summary = summary[: MAX_SUMMARY - 40] + "\n\n(truncated: see the JSON output)\n"
-    title = f"{doc['verdict']}: AI share {doc['provenance']['ai_share']:.0%}, " + (
-        f"{len(doc['findings'])} new finding(s)"
-    )
+    prov = doc["provenance"]
+    share = prov.get("measured_ai_share", prov["ai_share"])
+    title = f"{doc['verdict']}: AI share {share:.0%}, " + (f"{len(doc['findings'])} new finding(s)")
     return {
         "name": name,
         "head_sha": doc["head"],

@@ -83,11 +83,24 @@ def render_markdown(doc: dict[str, Any]) -> str:
     tools = ", ".join(f"{_esc(k)} ({v})" for k, v in prov["by_tool"].items()) or "none"
     lines += [
         "### AI share",
-        f"**{_pct(prov['ai_share'])}** of {total} added lines written by AI "
-        f"(ai {prov['ai_lines']} / human {prov['human_lines']} / unknown {prov['unknown_lines']}); "
-        f"tools: {tools}",
+        f"**{_pct(prov.get('measured_ai_share', prov['ai_share']))}** of {total} added lines "
+        f"written by AI (ai {prov['ai_lines']} / human {prov['human_lines']} / unknown "
+        f"{prov['unknown_lines']}); tools: {tools}",
         "",
     ]
+    if "provenance_coverage" in prov:
+        lines += [
+            f"Provenance coverage: {_pct(prov['provenance_coverage'])} of the added lines carry "
+            "line- or commit-level evidence; the rest is unknown, never human.",
+            "",
+        ]
+    if prov.get("unknown_as_ai_lines"):
+        lines += [
+            f"Counted as AI by the gate: **{_pct(prov['ai_share'])}** "
+            f"({prov['unknown_as_ai_lines']} lines without AI evidence in zones where "
+            '`unknown_as = "ai"`).',
+            "",
+        ]
     lines.append("### Zones")
     if doc["zones"]:
         for zone in doc["zones"]:
