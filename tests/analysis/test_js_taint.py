@@ -420,6 +420,29 @@ export class UsersController {
 """,
         {("sql-injection", 8), ("command-injection", 12), ("open-redirect", 14)},
     ),
+    "nestjs-redirect-decorator": (
+        """\
+@Controller()
+export class DocsController {
+  @Get("docs")
+  @Redirect("https://docs.example.com", 302)
+  docs(@Query("version") version: string) {
+    if (version) {
+      return { url: version };
+    }
+  }
+  @Get("v")
+  @Redirect("https://docs.example.com", 302)
+  pinned(@Query("version") version: string) {
+    return { url: `https://docs.example.com/${version}/` };
+  }
+  plain(@Query("to") to: string) {
+    return { url: to };
+  }
+}
+""",
+        {("open-redirect", 7)},
+    ),
     # --- not sources: a CLI's arguments, constants, a function's own parameters alone
     "no-request-no-finding": (
         """\

@@ -87,6 +87,7 @@ class Handlers:
     koa_param_names: frozenset[str]
     koa_param_types: frozenset[str]
     param_decorators: dict[str, str] = field(default_factory=dict)
+    redirect_decorators: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +225,7 @@ def parse_models(text: str, source: str = "models.toml") -> JsModels:
         koa_param_names=frozenset(h.words("koa_param_names")),
         koa_param_types=frozenset(h.words("koa_param_types")),
         param_decorators=h.mapping("param_decorators"),
+        redirect_decorators=frozenset(h.words("redirect_decorators")),
     )
     sinks = tuple(
         Sink(
