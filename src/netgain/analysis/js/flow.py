@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
 
 from tree_sitter import Node
 
@@ -854,6 +855,10 @@ class FunctionRun:
         handlers = self.models.handlers
         if exported and name in handlers.app_router_exports:
             return list(handlers.app_router_roles)
+        if exported and name in handlers.exported_roles:
+            return [handlers.exported_roles[name]]
+        if exported and self._is_page_component(fnode):
+            return [handlers.page_role]
         roles: list[str | None] = []
         for param in _params(fnode):
             pattern, type_text = _param_pattern(param)
@@ -864,6 +869,8 @@ class FunctionRun:
                 roles.append(next(r for r in decorated if r))
             elif pname in handlers.request_param_names or bare_type in handlers.request_param_types:
                 roles.append(handlers.request_roles[0])
+            elif bare_type in handlers.param_types:
+                roles.append(handlers.param_types[bare_type])
             elif bare_type in handlers.koa_param_types or (
                 self.file.koa and pname in handlers.koa_param_names
             ):
@@ -875,6 +882,19 @@ class FunctionRun:
         if exported and name in handlers.exported_handler_names:
             return list(handlers.exported_handler_roles)
         return None
+
+    def _is_page_component(self, fnode: Node) -> bool:
+        """`export default function Page({ searchParams })` in a Next.js page file."""
+        handlers = self.models.handlers
+        stem = PurePosixPath(self.file.path).name.split(".", 1)[0]
+        params = _params(fnode)
+        if stem not in handlers.page_files or not params:
+            return False
+        pattern = _param_pattern(params[0])[0]
+        if pattern.type != "object_pattern":
+            return False
+        keys = {text(c.child_by_field_name("key") or c) for c in pattern.named_children}
+        return bool(keys & handlers.page_prop_keys)
 
     def _apply_summary(self, node: Node, callee: Value, args: list[Value]) -> Value:
         fnode = callee.func
