@@ -478,6 +478,36 @@ def main() -> int:
     return 0
 
 
+NOTES = """\
+Reading the figures:
+
+- Semgrep's tests were written with its rules, so Semgrep passes them by construction (its
+  `todoruleid` / `todook` labels are the exceptions). Most of netgain's misses there are audit
+  rules that treat any function parameter as untrusted (`detect-child-process`,
+  `detect-non-literal-fs-filename`, `path-join-resolve-traversal`, `sequelize-raw-query`,
+  `node-mysql-sqli`, `shelljs-exec-injection`), rules that flag a constant (`spawn-shell-true`),
+  a vm context holding client data (`express-vm-injection`, `vm2-context-injection`) and APIs
+  netgain does not model (Deno, `require` of a variable, bluebird, thenify).
+- CodeQL's labels were written for neither tool. Semgrep runs the registry rules of the same
+  classes. netgain misses there: a shell chosen through a variable, argument arrays built
+  element by element, `node -e`, node-pty, WebSocket messages, `send(req, path)`, and
+  `path.basename(p)` (CodeQL counts it as still tainted, netgain as a path sanitizer); its false
+  alarms: `res.sendFile("data/" + p)` (Express's `send` rejects `..` without a root) and the
+  last segment of a split path.
+- Applications are unlabelled: counts of findings, to show noise and reach. netgain finds
+  DVNA's documented SQL injection, command injection and open redirect and NodeGoat's three
+  `eval`s and open redirect; it misses DVNA's `mathjs.eval` (not modelled) and Juice Shop's
+  server-side template injection (a username read back from the database: second-order flows
+  are not followed). 11 of netgain's 13 Juice Shop SQL findings are in its
+  `data/static/codefixes/` snippet files (reported as not fully parsed). Express's 5 are
+  four redirects to the `Referer` header in its examples and `res.location(req.query.q)` in a
+  test. The two RealWorld apps (Prisma,
+  TypeORM) have none.
+- Wall times are of whole runs as child processes on a shared 2-core machine; compare the
+  ratio, not the seconds.
+"""
+
+
 def record(text: str) -> None:
     body = (
         f"{SECTION}\n\n"
@@ -485,8 +515,11 @@ def record(text: str) -> None:
         f"{_semgrep_version()} from `/tmp/semgrep-venv`, offline with the local rules). Corpora: "
         "semgrep/semgrep-rules@157ae47 (JavaScript/TypeScript rule tests of the injection "
         "classes) and seven github/codeql JavaScript query-test files (`CODEQL_FILES`); what "
-        "is left out and how lines are matched is in the script's docstring.\n\n"
-        f"{text}\n"
+        "is left out and how lines are matched is in the script's docstring. Applications: "
+        "`--app` checkouts of juice-shop/juice-shop, OWASP/NodeGoat, appsecco/dvna, "
+        "expressjs/express, gothinkster/node-express-realworld-example-app and "
+        "lujakob/nestjs-realworld-example-app at the commits shown.\n\n"
+        f"{text}\n\n{NOTES}"
     )
     replace_section(SECTION, body)
 

@@ -13,6 +13,7 @@ from netgain.analysis.js.scan import analyse_source
 
 
 def flows(code: str, path: str = "app.ts") -> set[tuple[str, int]]:
+    """(rule, sink line) of every flow netgain reports in `code` read as the file `path`."""
     return {(f.rule, f.sink.line) for f in analyse_source(code.encode(), path)}
 
 
@@ -420,6 +421,29 @@ export class UsersController {
 """,
         {("sql-injection", 8), ("command-injection", 12), ("open-redirect", 14)},
     ),
+    "nestjs-redirect-decorator": (
+        """\
+@Controller()
+export class DocsController {
+  @Get("docs")
+  @Redirect("https://docs.example.com", 302)
+  docs(@Query("version") version: string) {
+    if (version) {
+      return { url: version };
+    }
+  }
+  @Get("v")
+  @Redirect("https://docs.example.com", 302)
+  pinned(@Query("version") version: string) {
+    return { url: `https://docs.example.com/${version}/` };
+  }
+  plain(@Query("to") to: string) {
+    return { url: to };
+  }
+}
+""",
+        {("open-redirect", 7)},
+    ),
     # --- not sources: a CLI's arguments, constants, a function's own parameters alone
     "no-request-no-finding": (
         """\
@@ -493,3 +517,33 @@ app.post("/avatar", async (req, res) => {
 });
 """
     assert flows(code, "a.js") == {("sql-injection", 7)}
+
+
+def test_nextjs_pages_server_props_and_server_actions() -> None:
+    page = """\
+export default async function Page({ searchParams }: { searchParams: { q?: string } }) {
+  const rows = await sql.query(`SELECT * FROM posts WHERE title LIKE '%${searchParams.q}%'`);
+  return <List rows={rows} />;
+}
+"""
+    assert flows(page, "app/posts/page.tsx") == {("sql-injection", 2)}
+    assert flows(page, "src/components/list.tsx") == set()  # not a page: a plain component
+    props = """\
+export async function getServerSideProps(context) {
+  const { id } = context.query;
+  const rows = await pool.query("SELECT * FROM t WHERE id = " + id);
+  const ua = context.req.headers["user-agent"];
+  await pool.query(`INSERT INTO visits (ua) VALUES ('${ua}')`);
+  return { props: { rows } };
+}
+"""
+    assert flows(props, "pages/t.js") == {("sql-injection", 3), ("sql-injection", 5)}
+    action = """\
+"use server";
+export async function rename(formData: FormData) {
+  const name = formData.get("name");
+  await db.execute(`UPDATE users SET name = '${name}'`);
+  await db.execute("UPDATE users SET name = ?", [name]);
+}
+"""
+    assert flows(action, "app/actions.ts") == {("sql-injection", 4)}

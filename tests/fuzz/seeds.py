@@ -164,6 +164,19 @@ SUPPRESSED_SOURCES = (
     b"    query = 'SELECT %s' % cmd\n"
     b"    x = 1  # netgain: ignore[secrets]\n",
 )
+JS_SOURCES = (
+    b'import { exec } from "child_process";\n'
+    b'app.get("/u", async (req, res) => {\n'
+    b"  const { id, name } = req.query;\n"
+    b"  await db.query(`SELECT * FROM u WHERE id = ${id}`, [name]);\n"
+    b"  if (!ALLOWED.includes(name)) return res.status(400).end(); // netgain: ignore[x] y\n"
+    b'  exec("ls " + name);\n'
+    b"});\n",
+    b"export async function GET(request: Request, { params }) {\n"
+    b'  const q = new URL(request.url).searchParams.get("q") ?? "";\n'
+    b"  return redirect(`/${q}` + params.slug);\n"
+    b"}\n",
+)
 EVENTS = _read(
     PAYLOADS / "pull_request_opened.json", PAYLOADS / "pull_request_review_submitted.json"
 )

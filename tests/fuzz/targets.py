@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from netgain.analysis.baseline import load_baseline
+from netgain.analysis.js.scan import scan_js
 from netgain.analysis.polyglot.signals import signals_in
 from netgain.analysis.sarif_import import import_sarif
 from netgain.analysis.suppressions import apply_inline_suppressions, parse_suppressions
@@ -178,6 +179,22 @@ def run_suppressions(data: bytes, workdir: Path) -> None:
         check(item.target in (item.line, item.line + 1), f"bad target: {item}")
 
 
+def run_js_taint(data: bytes, workdir: Path) -> None:
+    """A TypeScript file through the JS/TS analysis: it never crashes; a broken file is reported
+    with a line of the file; findings point into the file."""
+    path = _write(workdir, "route.ts", data)
+    result = scan_js([(path, "route.ts")], enabled=lambda rule: True)
+    last = line_count(data)
+    for unparsed in result.unparsed:
+        check(unparsed.path == "route.ts", f"unparsed names another file: {unparsed}")
+        if unparsed.line is not None:
+            line_in(unparsed.line, last, unparsed)
+    for finding in result.findings:
+        line_in(finding.location.line, last, finding)
+        for step in finding.trace:
+            line_in(step.location.line, last, step)
+
+
 # --- incidents and exports ----------------------------------------------------------------------
 
 
@@ -320,6 +337,7 @@ TARGETS: dict[str, Target] = {
         ),
         Target("suppressions", "analysis", "text", seeds.SUPPRESSED_SOURCES, run_suppressions),
         Target("code-signals", "analysis", "text", seeds.CODE_SOURCES, run_code_signals),
+        Target("js-taint", "analysis", "text", seeds.JS_SOURCES, run_js_taint),
         Target("incidents-csv", "incidents", "csv", seeds.CSV_GENERIC, _incidents("csv", "i.csv")),
         Target(
             "incidents-pagerduty",

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
 
 from tree_sitter import Node
 
@@ -168,6 +169,7 @@ class FunctionRun:
         self.env = env
         self.summary = Summary()
         self.name_hint: tuple[str, bool] | None = None  # the name a function value is bound to
+        self.redirect = False  # a handler whose returned `{ url }` is a redirect target
 
     # ----------------------------------------------------------------------------- statements
 
@@ -193,6 +195,8 @@ class FunctionRun:
             values = [self.expr(c) for c in node.named_children if c.type != "comment"]
             if kind == "return_statement" and values:
                 self.summary.returns = join_taint(self.summary.returns, values[0].taint)
+                if self.redirect:  # NestJS @Redirect(): the returned { url } is where it goes
+                    self._redirect_return(node, values[0])
             return True
         elif kind == "statement_block":
             return self.block(list(node.named_children))
@@ -334,14 +338,25 @@ class FunctionRun:
 
     def _class(self, node: Node) -> None:
         body = node.child_by_field_name("body")
+        decorators: list[str] = []
         for member in body.named_children if body is not None else []:
+            if member.type == "decorator":  # a method's decorators precede it in the class body
+                decorators.append(_decorator_name(member))
+                continue
             if member.type == "method_definition":
                 name = member.child_by_field_name("name")
-                self.function(member, name=text(name) if name is not None else "", exported=False)
+                redirect = any(d in self.models.handlers.redirect_decorators for d in decorators)
+                self.function(
+                    member,
+                    name=text(name) if name is not None else "",
+                    exported=False,
+                    redirect=redirect,
+                )
             elif member.type in ("field_definition", "public_field_definition"):
                 value = member.child_by_field_name("value")
                 if value is not None:
                     self.expr(value)
+            decorators = []
 
     def _export(self, node: Node) -> None:
         decl = node.child_by_field_name("declaration")
@@ -715,6 +730,13 @@ class FunctionRun:
         parts = args if receiver is None else [receiver, *args]
         return tainted(join_taints([p for p in parts if p.func is None]))
 
+    def _redirect_return(self, node: Node, value: Value) -> None:
+        url = value.prop("url")
+        taint = url.taint if url is not None else None
+        if taint is not None and taint.trace and taint.dirty_for("open-redirect"):
+            step = self.file.step(node, "sink: @Redirect() handler returns { url }")
+            self.file.report("open-redirect", step, taint.trace)
+
     def _new(self, node: Node) -> Value:
         ctor = node.child_by_field_name("constructor")
         arg_nodes = arguments(node.child_by_field_name("arguments"))
@@ -797,6 +819,7 @@ class FunctionRun:
         exported: bool,
         params: list[Value] | None = None,
         record: bool = True,
+        redirect: bool = False,
     ) -> Value:
         """Analyse a function body in a copy of this scope; returns the function as a value.
 
@@ -807,6 +830,7 @@ class FunctionRun:
         closure = dict(self.env)
         run = FunctionRun(self.file, closure)
         run.env["this"] = Value(qname="this")
+        run.redirect = redirect
         roles = self._param_roles(fnode, name, exported) if params is None else None
         for index, param in enumerate(_params(fnode)):
             pattern, _type = _param_pattern(param)
@@ -831,6 +855,10 @@ class FunctionRun:
         handlers = self.models.handlers
         if exported and name in handlers.app_router_exports:
             return list(handlers.app_router_roles)
+        if exported and name in handlers.exported_roles:
+            return [handlers.exported_roles[name]]
+        if exported and self._is_page_component(fnode):
+            return [handlers.page_role]
         roles: list[str | None] = []
         for param in _params(fnode):
             pattern, type_text = _param_pattern(param)
@@ -841,6 +869,8 @@ class FunctionRun:
                 roles.append(next(r for r in decorated if r))
             elif pname in handlers.request_param_names or bare_type in handlers.request_param_types:
                 roles.append(handlers.request_roles[0])
+            elif bare_type in handlers.param_types:
+                roles.append(handlers.param_types[bare_type])
             elif bare_type in handlers.koa_param_types or (
                 self.file.koa and pname in handlers.koa_param_names
             ):
@@ -852,6 +882,19 @@ class FunctionRun:
         if exported and name in handlers.exported_handler_names:
             return list(handlers.exported_handler_roles)
         return None
+
+    def _is_page_component(self, fnode: Node) -> bool:
+        """`export default function Page({ searchParams })` in a Next.js page file."""
+        handlers = self.models.handlers
+        stem = PurePosixPath(self.file.path).name.split(".", 1)[0]
+        params = _params(fnode)
+        if stem not in handlers.page_files or not params:
+            return False
+        pattern = _param_pattern(params[0])[0]
+        if pattern.type != "object_pattern":
+            return False
+        keys = {text(c.child_by_field_name("key") or c) for c in pattern.named_children}
+        return bool(keys & handlers.page_prop_keys)
 
     def _apply_summary(self, node: Node, callee: Value, args: list[Value]) -> Value:
         fnode = callee.func
@@ -970,16 +1013,14 @@ class FunctionRun:
 
 def _decorators(param: Node) -> list[str]:
     """The names of a parameter's decorators (`@Query("id") id` -> ["Query"])."""
-    names: list[str] = []
-    for child in param.children:
-        if child.type != "decorator":
-            continue
-        inner = next((c for c in child.named_children if c.type != "comment"), None)
-        if inner is not None and inner.type == "call_expression":
-            inner = inner.child_by_field_name("function")
-        if inner is not None:
-            names.append(text(inner).rsplit(".", 1)[-1])
-    return names
+    return [_decorator_name(c) for c in param.children if c.type == "decorator"]
+
+
+def _decorator_name(decorator: Node) -> str:
+    inner = next((c for c in decorator.named_children if c.type != "comment"), None)
+    if inner is not None and inner.type == "call_expression":
+        inner = inner.child_by_field_name("function")
+    return text(inner).rsplit(".", 1)[-1] if inner is not None else ""
 
 
 def _param(index: int) -> Taint:

@@ -87,6 +87,12 @@ class Handlers:
     koa_param_names: frozenset[str]
     koa_param_types: frozenset[str]
     param_decorators: dict[str, str] = field(default_factory=dict)
+    exported_roles: dict[str, str] = field(default_factory=dict)
+    page_files: frozenset[str] = frozenset()
+    page_prop_keys: frozenset[str] = frozenset()
+    page_role: str = ""
+    param_types: dict[str, str] = field(default_factory=dict)  # parameter type -> role
+    redirect_decorators: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +230,12 @@ def parse_models(text: str, source: str = "models.toml") -> JsModels:
         koa_param_names=frozenset(h.words("koa_param_names")),
         koa_param_types=frozenset(h.words("koa_param_types")),
         param_decorators=h.mapping("param_decorators"),
+        exported_roles=h.mapping("exported_roles"),
+        page_files=frozenset(h.words("page_files")),
+        page_prop_keys=frozenset(h.words("page_prop_keys")),
+        page_role=h.text("page_role", ""),
+        param_types=h.mapping("param_types"),
+        redirect_decorators=frozenset(h.words("redirect_decorators")),
     )
     sinks = tuple(
         Sink(
@@ -260,7 +272,12 @@ def parse_models(text: str, source: str = "models.toml") -> JsModels:
         handlers.app_router_roles,
         handlers.exported_handler_roles,
     )
-    role_lists += (tuple(handlers.param_decorators.values()),)
+    role_lists += (
+        tuple(handlers.param_decorators.values()),
+        tuple(handlers.exported_roles.values()),
+        tuple(handlers.param_types.values()),
+        (handlers.page_role,) if handlers.page_role else (),
+    )
     for role_list in role_lists:
         for name in role_list:
             if name not in roles and name != "response":
