@@ -159,7 +159,13 @@ def test_metrics_count_reported_findings_by_provenance(tmp_path: Path) -> None:
     findings = tmp_path / "pentest.csv"
     findings.write_text(FINDINGS_CSV)
     url = f"sqlite:///{tmp_path / 'store.db'}"
-    netgain("findings", "import", str(findings), "--db", url, cwd=repo.path, check=False)
+    text_import = netgain(
+        "findings", "import", str(findings), "--db", url, cwd=repo.path, check=False
+    )
+    assert text_import.returncode == 1
+    rejected = " ".join(text_import.stderr.split())
+    assert f"{findings}:6: severity: 'urgent' is not one of" in rejected
+    assert "(finding PT-2024-002)" in rejected
 
     doc = json.loads(
         netgain("metrics", "--db", url, "--no-rework", "--no-szz", "--json", cwd=repo.path).stdout
@@ -178,6 +184,12 @@ def test_metrics_count_reported_findings_by_provenance(tmp_path: Path) -> None:
     assert doc["sections"]["reported_findings"]["status"] == "filled"
     text = netgain("metrics", "--db", url, "--no-rework", "--no-szz", cwd=repo.path).stdout
     assert "reported findings (bounty 2, pentest 3; 2 traced, 3 unlinked)" in " ".join(text.split())
+
+    html = tmp_path / "report.html"
+    netgain("report", "--db", url, "--no-rework", "--no-szz", "-o", str(html), cwd=repo.path)
+    page = html.read_text()
+    assert 'id="chart-reported"' in page
+    assert "<tr><td>critical</td><td>2</td>" in " ".join(page.split()).replace("> <", "><")
 
     origins = json.loads(
         netgain(
