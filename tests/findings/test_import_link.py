@@ -274,3 +274,43 @@ def test_blame_looks_past_a_formatting_commit(tmp_path: Path, also_changes_app: 
     assert _causes(row) == {c["human2"]: "blame"}
     assert style not in _causes(row)
     assert "past 1 formatting/mass-edit/move commit(s)" in row.links[0].detail
+
+
+def test_sarif_findings_are_traced_like_the_others(tmp_path: Path) -> None:
+    repo, c = build_shop(tmp_path / "shop")
+    sarif = tmp_path / "dast.sarif"
+    result = {
+        "ruleId": "sql-injection",
+        "level": "error",
+        "message": {"text": "User input reaches a SQL query"},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": "app.py"},
+                    "region": {"startLine": 13},
+                }
+            }
+        ],
+    }
+    log = {
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "pentest-kit"}}, "results": [result]}],
+    }
+    sarif.write_text(json.dumps(log))
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    undated = netgain(
+        "findings", "import", str(sarif), "--db", url, "--json", cwd=repo.path, check=False
+    )
+    assert undated.returncode == 1
+    assert "no date found" in json.loads(undated.stdout)["imports"][0]["problems"][0]["message"]
+    for _ in range(2):  # the derived key makes the second import a no-op
+        doc = json.loads(
+            netgain(
+                "findings", "import", str(sarif), "--found-at", "2024-01-08", "--db", url, "--json",
+                cwd=repo.path,
+            ).stdout
+        )  # fmt: skip
+    assert doc["imports"][0]["unchanged"] == 1
+    [row] = _rows(tmp_path / "store.db").values()
+    assert (row.severity, row.path, row.start_line, row.key_derived) == ("high", "app.py", 13, True)
+    assert (row.link_method, _primary(row)) == ("blame", c["ai"])

@@ -92,7 +92,7 @@ def import_command(
         default_source = parse_source(source, "--source")
     except RecordError as exc:
         raise UsageError(str(exc)) from None
-    when = parse_since(found_at, "--found-at")
+    when = parse_since(found_at, "--found-at", end_of_day=True)
     ws = open_workspace(repo, db)
     reads = [
         read_findings(f, fmt, source=default_source, root=ws.root, found_at=when) for f in files
