@@ -22,7 +22,8 @@ def _rows(db: Path) -> dict[str, ExternalFinding]:
         rows = session.scalars(select(ExternalFinding)).all()
         for row in rows:
             _ = row.links  # load before the session closes
-        return {r.external_id: r for r in rows}
+    engine.dispose()
+    return {r.external_id: r for r in rows}
 
 
 def _causes(row: ExternalFinding) -> dict[str, str]:
@@ -89,6 +90,7 @@ def test_import_traces_each_finding_and_reimport_changes_nothing(tmp_path: Path)
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(ExternalFinding)) == 5
         links = session.scalar(select(func.count()).select_from(ExternalFindingLink))
+    engine.dispose()
     assert links == sum(len(r.links) for r in rows.values())
 
 

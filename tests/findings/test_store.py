@@ -39,6 +39,7 @@ def test_import_is_idempotent_in_each_store(tmp_path: Path, store_url: str) -> N
             .join(ExternalFindingLink)
             .where(ExternalFindingLink.is_primary.is_(True))
         ).all()
+    engine.dispose()  # no pooled PostgreSQL connection left for the garbage collector
     assert dict(primary) == {"PT-2024-001": c["ai"], "BB-77": c["human2"], "NUL-1": c["ai"]}
     metrics = json.loads(
         netgain(
