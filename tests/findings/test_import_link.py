@@ -22,7 +22,8 @@ def _rows(db: Path) -> dict[str, ExternalFinding]:
         rows = session.scalars(select(ExternalFinding)).all()
         for row in rows:
             _ = row.links  # load before the session closes
-        return {r.external_id: r for r in rows}
+    engine.dispose()
+    return {r.external_id: r for r in rows}
 
 
 def _causes(row: ExternalFinding) -> dict[str, str]:
@@ -89,6 +90,7 @@ def test_import_traces_each_finding_and_reimport_changes_nothing(tmp_path: Path)
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(ExternalFinding)) == 5
         links = session.scalar(select(func.count()).select_from(ExternalFindingLink))
+    engine.dispose()
     assert links == sum(len(r.links) for r in rows.values())
 
 
@@ -159,7 +161,13 @@ def test_metrics_count_reported_findings_by_provenance(tmp_path: Path) -> None:
     findings = tmp_path / "pentest.csv"
     findings.write_text(FINDINGS_CSV)
     url = f"sqlite:///{tmp_path / 'store.db'}"
-    netgain("findings", "import", str(findings), "--db", url, cwd=repo.path, check=False)
+    text_import = netgain(
+        "findings", "import", str(findings), "--db", url, cwd=repo.path, check=False
+    )
+    assert text_import.returncode == 1
+    rejected = " ".join(text_import.stderr.split())
+    assert f"{findings}:6: severity: 'urgent' is not one of" in rejected
+    assert "(finding PT-2024-002)" in rejected
 
     doc = json.loads(
         netgain("metrics", "--db", url, "--no-rework", "--no-szz", "--json", cwd=repo.path).stdout
@@ -178,6 +186,12 @@ def test_metrics_count_reported_findings_by_provenance(tmp_path: Path) -> None:
     assert doc["sections"]["reported_findings"]["status"] == "filled"
     text = netgain("metrics", "--db", url, "--no-rework", "--no-szz", cwd=repo.path).stdout
     assert "reported findings (bounty 2, pentest 3; 2 traced, 3 unlinked)" in " ".join(text.split())
+
+    html = tmp_path / "report.html"
+    netgain("report", "--db", url, "--no-rework", "--no-szz", "-o", str(html), cwd=repo.path)
+    page = html.read_text()
+    assert 'id="chart-reported"' in page
+    assert "<tr><td>critical</td><td>2</td>" in " ".join(page.split()).replace("> <", "><")
 
     origins = json.loads(
         netgain(
@@ -262,3 +276,43 @@ def test_blame_looks_past_a_formatting_commit(tmp_path: Path, also_changes_app: 
     assert _causes(row) == {c["human2"]: "blame"}
     assert style not in _causes(row)
     assert "past 1 formatting/mass-edit/move commit(s)" in row.links[0].detail
+
+
+def test_sarif_findings_are_traced_like_the_others(tmp_path: Path) -> None:
+    repo, c = build_shop(tmp_path / "shop")
+    sarif = tmp_path / "dast.sarif"
+    result = {
+        "ruleId": "sql-injection",
+        "level": "error",
+        "message": {"text": "User input reaches a SQL query"},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": "app.py"},
+                    "region": {"startLine": 13},
+                }
+            }
+        ],
+    }
+    log = {
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "pentest-kit"}}, "results": [result]}],
+    }
+    sarif.write_text(json.dumps(log))
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    undated = netgain(
+        "findings", "import", str(sarif), "--db", url, "--json", cwd=repo.path, check=False
+    )
+    assert undated.returncode == 1
+    assert "no date found" in json.loads(undated.stdout)["imports"][0]["problems"][0]["message"]
+    for _ in range(2):  # the derived key makes the second import a no-op
+        doc = json.loads(
+            netgain(
+                "findings", "import", str(sarif), "--found-at", "2024-01-08", "--db", url, "--json",
+                cwd=repo.path,
+            ).stdout
+        )  # fmt: skip
+    assert doc["imports"][0]["unchanged"] == 1
+    [row] = _rows(tmp_path / "store.db").values()
+    assert (row.severity, row.path, row.start_line, row.key_derived) == ("high", "app.py", 13, True)
+    assert (row.link_method, _primary(row)) == ("blame", c["ai"])

@@ -22,6 +22,7 @@ from netgain.metrics import (
     LineFate,
     MetricsConfig,
     PullRequest,
+    ReportedFinding,
     Review,
     SurvivingLines,
     compute_metrics,
@@ -48,6 +49,7 @@ CHART_IDS = {
     "chart-cfr",
     "chart-defects",
     "chart-vulns",
+    "chart-reported",
     "chart-rework",
     "chart-review",
     "chart-risky",
@@ -156,6 +158,18 @@ def full_document() -> dict[str, Any]:
         surviving=surviving,
         decisions=gate_decisions(),
         deployments=[T0 + timedelta(days=d, hours=15) for d in range(0, 60, 4)],
+        reported=[
+            ReportedFinding(
+                f"PT-{k}",
+                ("pentest", "bounty")[k % 2],
+                ("critical", "high", "medium")[k % 3],
+                T0 + timedelta(days=40 + k),
+                changes[k * 3].sha if k % 7 else None,
+                "blame" if k % 7 else None,
+                "" if k % 7 else "endpoint only: no file",
+            )
+            for k in range(40)
+        ],
     )
     return compute_metrics(
         data, MetricsConfig(bootstrap_iterations=200), by="week", repository="demo"
@@ -303,7 +317,7 @@ def test_day_one_report_says_where_each_figure_comes_from(tmp_path: Path) -> Non
     rows = re.findall(
         r'<tr data-section="([a-z_]+)" data-status="([a-z]+)"[^>]*>(.*?)</tr>', dom, re.S
     )
-    assert len(rows) == 13
+    assert len(rows) == 14
     for key, status, cells in rows:
         if status == "empty":
             assert "to fill this:" in cells, key

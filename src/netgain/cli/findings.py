@@ -24,7 +24,7 @@ from netgain.errors import UsageError
 from netgain.findings import FORMATS, SEVERITIES, import_findings, link_findings, read_findings
 from netgain.findings.records import parse_source
 from netgain.history.ingest import get_repository
-from netgain.incidents.records import RecordError
+from netgain.incidents.records import ImportProblem, RecordError
 from netgain.metrics import metrics_config
 from netgain.metrics.collect import load_changes, load_reported_findings
 from netgain.metrics.inputs import GROUPS, PROVENANCE_KINDS
@@ -65,6 +65,13 @@ def _print_link(link: dict[str, Any]) -> None:
         )
 
 
+def _where(problem: ImportProblem) -> str:
+    """`file:line: message (finding ID)`; SARIF problems name their JSON path in the message."""
+    who = f" (finding {problem.record_id})" if problem.record_id else ""
+    line = f"{problem.line}:" if problem.line else ""
+    return f"{problem.file}:{line} {problem.message}{who}"
+
+
 @app.command("import")
 def import_command(
     files: list[Path] = typer.Argument(..., help="Findings files (CSV, JSON or SARIF)."),
@@ -85,7 +92,7 @@ def import_command(
         default_source = parse_source(source, "--source")
     except RecordError as exc:
         raise UsageError(str(exc)) from None
-    when = parse_since(found_at, "--found-at")
+    when = parse_since(found_at, "--found-at", end_of_day=True)
     ws = open_workspace(repo, db)
     reads = [
         read_findings(f, fmt, source=default_source, root=ws.root, found_at=when) for f in files
@@ -111,9 +118,13 @@ def import_command(
                 soft_wrap=True,
             )
             for p in i.problems:
-                err_console.print(f"  rejected {p}", highlight=False, markup=False, soft_wrap=True)
+                err_console.print(
+                    f"  rejected {_where(p)}", highlight=False, markup=False, soft_wrap=True
+                )
             for p in i.warnings[:20]:
-                err_console.print(f"  warning {p}", highlight=False, markup=False, soft_wrap=True)
+                err_console.print(
+                    f"  warning {_where(p)}", highlight=False, markup=False, soft_wrap=True
+                )
         if link:
             _print_link(payload["linking"])
     if rejected:

@@ -32,24 +32,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from netgain import git
-from netgain.errors import GitError
-from netgain.findings.cosmetic import Reformats
-from netgain.git import BlameLine
-from netgain.git.runner import GitProblemError
+from netgain.findings.blame_at import BlameAtDate, Blamed
 from netgain.incidents.link import CommitResolver
 from netgain.store.finding_models import ExternalFinding, ExternalFindingLink
 from netgain.store.models import Commit
-from netgain.szz import DEFAULT_VARIANT, SzzResult, find_inducing, get_variant
-from netgain.szz.blame_ranges import BlameOptions, blame_ranges
-from netgain.szz.changes import load_changes, load_commit_info
-from netgain.szz.core import LARGE_COMMIT_FILES
-from netgain.szz.meta import MetaKind, classify
+from netgain.szz import SzzResult, find_inducing
 from netgain.szz.persist import store_results
 
 MAX_MERGED = 50  # a merged fix branch longer than this is a release merge, not a fix
 MIN_TOKEN = 5  # shorter ids (or ids without a letter) are too likely to occur by chance
-MAX_ROUNDS = 3  # re-blames past meta commits, as SZZ does
-SKIP = get_variant(DEFAULT_VARIANT).skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,17 +128,19 @@ def link_findings(
     if all_fixes:
         szz = {r.fix: r for r in find_inducing(root, all_fixes, jobs=jobs)}
         store_results(session, repository_id, szz.values())
-    blame_at = _BlameAt(root)
     ids = [f.id for f in findings]
     session.execute(delete(ExternalFindingLink).where(ExternalFindingLink.finding_id.in_(ids)))
     now = datetime.now(UTC)
+    traced = {f.id: _szz_causes(f, fixes[f.id], szz) for f in findings}
+    blamed = BlameAtDate(root, jobs=jobs).trace([f for f in findings if not traced[f.id][0]])
     for finding in findings:
         links = list(fixes[finding.id])
         report.with_fix += bool(links)
-        causes, reason = _szz_causes(finding, links, szz)
+        causes, reason = traced[finding.id]
         if not causes:
-            causes, blame_reason = blame_at.causes(finding)
-            reason = "; ".join(r for r in (reason, blame_reason) if r)
+            by_blame = blamed[finding.id]
+            causes = _blame_causes(finding, by_blame)
+            reason = "; ".join(r for r in (reason, by_blame.reason) if r)
         primary = _primary(causes)
         for link in links + causes:
             session.add(
@@ -313,91 +306,23 @@ def _newer(a: datetime | None, b: datetime | None) -> bool:
     return a is not None and b is not None and a.astimezone(UTC) > b.astimezone(UTC)
 
 
-class _BlameAt:
-    """Blame of reported lines at the last first-parent commit on or before a date."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._revs: dict[datetime, str | None] = {}
-        self._kinds: dict[str, set[MetaKind]] = {}
-        self._reformats = Reformats(root)
-
-    def _reformats_only(self, blamed: list[BlameLine]) -> set[str]:
-        """Commits whose every blamed line they only reformatted (`netgain.findings.cosmetic`)."""
-        lines: dict[tuple[str, str], set[int]] = defaultdict(set)
-        for b in blamed:
-            lines[(b.sha, b.orig_path)].add(b.orig_line)
-        touched: dict[str, bool] = {}
-        for (sha, path), numbers in lines.items():
-            only = self._reformats.only_reformatted(sha, path, numbers)
-            touched[sha] = touched.get(sha, True) and only
-        return {sha for sha, only in touched.items() if only}
-
-    def _meta(self, shas: set[str]) -> set[str]:
-        """Of `shas`, the commits SZZ's default variant looks past (formatting runs, mass
-        edits, moves, ...): blame landing on them names who last touched a line, not who wrote
-        what the finding is about."""
-        new = shas - set(self._kinds)
-        if new:
-            infos = load_commit_info(self.root, new)
-            loaded = load_changes(self.root, infos, max_files=LARGE_COMMIT_FILES, old_text=False)
-            for sha in new:
-                changes = loaded.get(sha)
-                found = classify(changes, large_files=LARGE_COMMIT_FILES) if changes else set()
-                self._kinds[sha] = found
-        return {sha for sha in shas if self._kinds[sha] & SKIP}
-
-    def revision(self, moment: datetime) -> str | None:
-        if moment not in self._revs:
-            stamp = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            out = git.run_git(
-                self.root, "rev-list", "-1", "--first-parent", f"--before={stamp}", "HEAD"
-            )
-            self._revs[moment] = out.decode("ascii", "replace").strip() or None
-        return self._revs[moment]
-
-    def causes(self, finding: ExternalFinding) -> tuple[list[_Link], str]:
-        if finding.path is None or finding.start_line is None:
-            return [], "endpoint only: no file and line to blame and no fix commit found"
-        found_at = _aware(finding.found_at)
-        if found_at is None:  # the column is NOT NULL; kept for a hand-edited store
-            return [], "no date found"
-        rev = self.revision(found_at)
-        if rev is None:
-            return [], f"no commit on or before the date found ({found_at.date().isoformat()})"
-        end = finding.end_line or finding.start_line
-        wanted = list(range(finding.start_line, min(end, finding.start_line + 500) + 1))
-        ignored: set[str] = set()
-        try:
-            for _ in range(MAX_ROUNDS + 1):
-                options = BlameOptions(True, True, tuple(sorted(ignored)))
-                blamed = blame_ranges(self.root, rev, finding.path, wanted, options)
-                meta = self._meta({b.sha for b in blamed})
-                meta |= self._reformats_only(blamed)
-                meta -= ignored
-                if not meta:
-                    break
-                ignored |= meta
-        except (GitError, GitProblemError) as exc:
-            message = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-            return [], f"not blamable at {rev[:12]}: {finding.path}: {message}"
-        if not blamed:
-            return [], f"not blamable at {rev[:12]}: {finding.path} has no line {wanted[0]}"
-        past = f", past {len(ignored)} formatting/mass-edit/move commit(s)" if ignored else ""
-        counts: Counter[str] = Counter(b.sha for b in blamed)
-        lines: dict[str, list[int]] = defaultdict(list)
-        for b in blamed:
-            lines[b.sha].append(b.final_line)
-        order = {sha: i for i, sha in enumerate(dict.fromkeys(b.sha for b in blamed))}
-        causes = [
-            _Link(
-                sha,
-                "cause",
-                "blame",
-                n,
-                f"{finding.path}:{','.join(map(str, lines[sha]))} at {rev[:12]}{past}",
-                weight=n,
-            )
-            for sha, n in sorted(counts.items(), key=lambda kv: order[kv[0]])
-        ]
-        return causes, ""
+def _blame_causes(finding: ExternalFinding, blamed: Blamed) -> list[_Link]:
+    """One cause per commit blame gave reported lines to, weighted by their number."""
+    if blamed.rev is None:
+        return []
+    past = (
+        f", past {blamed.looked_past} formatting/mass-edit/move commit(s)"
+        if blamed.looked_past
+        else ""
+    )
+    return [
+        _Link(
+            sha,
+            "cause",
+            "blame",
+            len(numbers),
+            f"{finding.path}:{','.join(map(str, numbers))} at {blamed.rev[:12]}{past}",
+            weight=len(numbers),
+        )
+        for sha, numbers in blamed.lines.items()
+    ]

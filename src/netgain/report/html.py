@@ -142,6 +142,17 @@ def charts(doc: dict[str, Any]) -> dict[str, Markup]:
             if "status" in family
             else svg.intervals(chart_id, title, _kind_rows(family), family["unit"])
         )
+    reported = quality["reported_findings"]
+    out["reported_findings"] = (
+        svg.empty_chart("chart-reported", "Findings reported after the merge", reported["status"])
+        if "status" in reported
+        else svg.intervals(
+            "chart-reported",
+            "Findings reported after the merge",
+            _kind_rows(reported["density"]["all"]),
+            reported["density"]["unit"],
+        )
+    )
     rework = doc["rework"]
     out["rework"] = (
         svg.empty_chart("chart-rework", "Rework", rework["status"])
