@@ -14,10 +14,12 @@ from tests.gitrepo import GitRepo
 from tests.policy.scenario import BOB, base_repo
 from tests.policy.test_check import check, rule, validate_document
 
+# A command built from the request: a flaw, but in no sensitive zone (string-built SQL would also
+# put the change in the data-access zone through Go's raw-SQL signal, tested elsewhere).
 ENDPOINT = (
-    "func User(w http.ResponseWriter, r *http.Request) {\n"
-    '  rows, _ := db.Query("SELECT * FROM users WHERE id = " + r.URL.Query().Get("id"))\n'
-    "  json.NewEncoder(w).Encode(rows)\n"
+    "func Run(w http.ResponseWriter, r *http.Request) {\n"
+    '  out, _ := exec.Command("sh", "-c", r.URL.Query().Get("cmd")).Output()\n'
+    "  w.Write(out)\n"
     "}\n"
 )
 
@@ -66,15 +68,12 @@ def test_a_go_change_is_not_approved_unread(tmp_path: Path) -> None:
 def test_imported_sarif_for_the_head_covers_and_counts(tmp_path: Path) -> None:
     repo = _go_change(tmp_path)
     head = repo.git("rev-parse", "HEAD").strip()
-    rule_id = "go.lang.security.audit.database.string-formatted-query"
+    rule_id = "go.lang.security.audit.dangerous-exec-command"
     clean = _sarif(tmp_path / "clean.sarif", head, [], rule_id)
     doc = check(repo, tmp_path, "", approved_by=["carol"], imports=[clean])
     validate_document(doc)
     assert rule(doc, "security-scan")["status"] == "approved"
-    # the endpoint's string-built SQL is Bob's first raw SQL here: a senior looks too
-    assert [(s["family"], s["line"]) for s in doc["signals"]] == [("raw_sql", 2)]
-    assert rule(doc, "first-use-review")["status"] == "pending"
-    doc = check(repo, tmp_path, "", approved_by=["carol", "sam"], imports=[clean])
+    assert doc["signals"] == []
     assert doc["verdict"] == "approved"
     users = next(f for f in doc["files"] if f["path"] == "src/api/users.go")
     assert users["analysed_by"] == ["Semgrep OSS"]
@@ -82,7 +81,7 @@ def test_imported_sarif_for_the_head_covers_and_counts(tmp_path: Path) -> None:
     finding = {
         "ruleId": rule_id,
         "level": "error",
-        "message": {"text": "SQL built from request input"},
+        "message": {"text": "command built from request input"},
         "locations": [
             {
                 "physicalLocation": {
