@@ -229,3 +229,23 @@ def test_text_output_names_every_policy(tmp_path: Path) -> None:
         "policy", "replay", "--policy", str(tmp_path / "nope.toml"), cwd=repo.path, check=False
     )
     assert missing.returncode == 2 and "nope.toml: no such file" in missing.stderr
+
+
+def test_window_and_last(planted: tuple[Path, Path, dict[str, str]]) -> None:
+    root, _tmp, c = planted
+    args = ["policy", "replay", "--no-szz", "--json", "--per-change"]
+    doc = json.loads(netgain(*args, "--last", "2", cwd=root).stdout)
+    assert [row["head"] for row in doc["per_change"]] == [c["fix1"], c["fix2"]]
+    empty = json.loads(netgain(*args, "--since", "2999-01-01", cwd=root).stdout)
+    Draft202012Validator(SCHEMA).validate(empty)
+    assert empty["changes"] == 0 and empty["policies"][0]["tiers"]["senior"] == 0
+    assert empty["timings"]["seconds_per_change"] is None
+
+
+def test_a_broken_policy_is_refused_with_file_and_line(tmp_path: Path) -> None:
+    repo, _c = build(tmp_path / "repo")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[rules]]\nname = "x"\nif = "change.ai_shar > 1"\n')
+    proc = netgain("policy", "replay", "--policy", str(bad), cwd=repo.path, check=False)
+    assert proc.returncode == 2
+    assert f"{bad}:3: rules[0].if: CEL: unknown fact" in proc.stderr

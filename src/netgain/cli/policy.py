@@ -329,4 +329,4 @@ def register(app: typer.Typer) -> None:
             return
         _print(doc)
 
-    app.add_typer(group)
+    app.add_typer(group, name="policy")

@@ -193,6 +193,11 @@ def replay_change(
                     risk = inputs.scorer.score(change.shas, len(ctx.findings) if scanned else None)
                 if risk is not None:
                     out.risk, out.risk_tier = risk["risk"], risk["tier"]
+                elif inputs.scorer is not None:
+                    out.problems.append(
+                        "risk: not computed: none of the change's commits is in the store "
+                        "(a merge that brought in no new commit?)"
+                    )
                 ctx.timings["risk"] = time.perf_counter() - began
             ctx.facts.risk, ctx.facts.risk_tier = out.risk, out.risk_tier
             for stage, seconds in ctx.timings.items():

@@ -1,0 +1,148 @@
+"""Policy replay on a real history: the trade-off table, and the time per change against the
+alternative a user has today (a script running `netgain check` on each merged change, once per
+policy), in one process tree on the same machine.
+
+    python benchmarks/replay.py REPO [--since DATE] [--policy FILE]... [--sample N]
+
+REPO is an ingested clone (`netgain ingest REPO`). Without --policy, the candidates in
+benchmarks/replay_policies/ are replayed (default.toml first: the baseline). The sample of the N
+most recent changes is also run through `netgain check` per policy: its seconds per change give
+the ratio, and its tiers must equal the replay's (the replay reuses the gate's code; a mismatch is
+printed and makes the exit status 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+NETGAIN = str(Path(sys.executable).with_name("netgain"))
+POLICIES = Path(__file__).resolve().parent / "replay_policies"
+ORDER = ("default", "risk-high", "risk-tiers", "risk-only")
+
+
+def run_json(args: list[str], cwd: Path) -> tuple[Any, float]:
+    began = time.perf_counter()
+    proc = subprocess.run(
+        [NETGAIN, *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=7200
+    )
+    elapsed = time.perf_counter() - began
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"netgain {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
+    return json.loads(proc.stdout), elapsed
+
+
+def fmt_rate(est: dict[str, Any]) -> str:
+    if est["value"] is None:
+        return f"n={est['n']} insufficient"
+    return f"{est['value']:.0%} [{est['low']:.0%}-{est['high']:.0%}] n={est['n']}"
+
+
+def table(doc: dict[str, Any]) -> None:
+    print(
+        f"{'policy':<11} {'senior':>6} {'owner':>5} {'peer-only':>9} {'senior h':>8} "
+        f"{'cut':>5} {'defects c/m':>11} {'incidents c/m':>13} {'vulns c/m':>9}  "
+        "defect catch rate (Wilson 95%)"
+    )
+    for row in doc["policies"]:
+        t, c, m = row["tiers"], row["caught"], row["missed"]
+        cut = row["against_first"]["senior_reviews_cut"]
+        print(
+            f"{row['name']:<11} {t['senior']:>6} {t['owner']:>5} {t['peer_only']:>9} "
+            f"{row['senior_hours']:>8.1f} {'-' if cut is None else f'{cut:.0%}':>5} "
+            f"{c['defects']:>5}/{m['defects']:<5} {c['incidents']:>6}/{m['incidents']:<6} "
+            f"{c['vulnerabilities']:>4}/{m['vulnerabilities']:<4}  "
+            f"{fmt_rate(row['catch_rate']['defects'])}"
+        )
+
+
+def check_tiers(doc: dict[str, Any]) -> set[str]:
+    tiers: set[str] = set()
+    for rule in doc["rules"]:
+        if rule["status"] == "skipped":
+            continue
+        if rule["tier"]:
+            tiers.add(rule["tier"])
+        if any(r["kind"] == "design_doc" for r in rule["requirements"]):
+            tiers.add("design_doc")
+    return tiers
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("repo", type=Path)
+    parser.add_argument("--since")
+    parser.add_argument("--policy", action="append", type=Path)
+    parser.add_argument("--sample", type=int, default=5)
+    parser.add_argument("--replay-json", type=Path, help="reuse a replay document (--per-change)")
+    args = parser.parse_args()
+    policies = args.policy or [POLICIES / f"{name}.toml" for name in ORDER]
+    if args.replay_json:
+        doc, wall = json.loads(args.replay_json.read_text()), None
+    else:
+        cmd = ["policy", "replay", "--json", "--per-change"]
+        cmd += ["--since", args.since] if args.since else []
+        for p in policies:
+            cmd += ["--policy", str(p)]
+        doc, wall = run_json(cmd, args.repo)
+    print(
+        f"{args.repo}: {doc['replayed']} of {doc['changes']} merged changes "
+        f"({doc['window']['first_merge']} to {doc['window']['last_merge']}), "
+        f"{doc['pull_requests']} pull requests; incidents: {doc['sources']['incidents']}; "
+        f"defects: SZZ over {doc['sources']['szz']['fix_commits']} fix commits; "
+        f"risk model: {doc['sources']['risk_model']}"
+    )
+    ai_heavy = sum(1 for c in doc.get("per_change", []) if c["ai_share"] > 0.5)
+    print(f"changes more than half AI-written: {ai_heavy}")
+    table(doc)
+    per_replay = doc["timings"]["seconds_per_change"]
+    print(
+        f"replay: {per_replay:.3f} s per change for {len(doc['policies'])} policies "
+        + (f"(wall {wall:.0f} s)" if wall is not None else "")
+    )
+    sample = doc.get("per_change", [])[-args.sample :] if args.sample else []
+    if not sample:
+        return 0
+    mismatches = 0
+    spent = 0.0
+    for change in sample:
+        for policy in policies:
+            name = policy.stem
+            check, elapsed = run_json(
+                [
+                    "check",
+                    "--base",
+                    change["base"],
+                    "--head",
+                    change["head"],
+                    "--policy",
+                    str(policy),
+                    "--format",
+                    "json",
+                    "--no-record",
+                ],
+                args.repo,
+            )
+            spent += elapsed
+            want = set(change["policies"][name]["tiers"])
+            if check_tiers(check) != want:
+                mismatches += 1
+                print(
+                    f"tier mismatch {change['id']} {name}: check {check_tiers(check)} replay {want}"
+                )
+    per_check = spent / len(sample)
+    print(
+        f"netgain check per change, {len(policies)} policies: {per_check:.3f} s over "
+        f"{len(sample)} changes; replay is {per_check / per_replay:.1f}x faster; "
+        f"tier mismatches: {mismatches}"
+    )
+    return 1 if mismatches else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
