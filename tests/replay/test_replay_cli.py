@@ -152,18 +152,20 @@ def test_default_policy_tiers(replayed: tuple[dict[str, Any], dict[str, str]]) -
     assert tiers[c["pr1"]] == ["peer", "senior"]  # more than half AI-written
     assert tiers[c["pr3"]] == ["design_doc", "owner", "peer", "senior"]  # AI code in zone auth
     assert "senior" in tiers[c["pr4"]]  # the author's first raw SQL here
+    # unmarked raw SQL is in the data-access zone, where lines without evidence count as AI
+    assert {"design_doc", "owner"} <= set(tiers[c["pr4"]])
     for human in ("push", "pr2", "fix1", "fix2"):
         assert tiers[c[human]] == ["peer"], human
     # every other tier a rule names is counted too (`peer`: the rule every change meets)
     assert default["tiers"] == {
         "senior": 3,
-        "owner": 1,
-        "design_doc": 1,
+        "owner": 2,
+        "design_doc": 2,
         "peer_only": 4,
         "peer": 7,
     }
     # no review export: one review per escalation at the [metrics] weight, labelled so
-    assert default["senior_hours"] == 1.5 and default["owner_hours"] == 0.5
+    assert default["senior_hours"] == 1.5 and default["owner_hours"] == 1.0
     assert list(default["hours_basis"]) == [
         "[metrics] review_hours_per_review weight (not measured)"
     ]
@@ -210,10 +212,10 @@ def test_review_timelines_cost_the_escalations(planted: tuple[Path, Path, dict[s
     doc = json.loads(netgain(*args, "--policy", str(tmp / "default.toml"), cwd=root).stdout)
     Draft202012Validator(SCHEMA).validate(doc)
     default = doc["policies"][0]
-    # PR #1 at its own 1.0 h; PR #3 and PR #4 at the mean of the export (2.0 h)
-    assert default["senior_hours"] == 1.0 + 2.0 + 2.0 and default["owner_hours"] == 2.0
+    # PR #1 at its own 1.0 h; PR #3 and PR #4 (seniors and owners) at the export's mean (2.0 h)
+    assert default["senior_hours"] == 1.0 + 2.0 + 2.0 and default["owner_hours"] == 2.0 + 2.0
     assert default["hours_basis"] == {
-        "mean of the exported review timelines": 3,
+        "mean of the exported review timelines": 4,
         "pull request's review timeline": 1,
     }
     assert doc["sources"]["review_hours"] == "review export"
