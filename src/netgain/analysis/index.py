@@ -117,11 +117,25 @@ def collect_module(
 
     def visit_body(body: list[ast.stmt], prefix: str, cls: str | None, nested: bool) -> None:
         scope = prefix if nested and cls is None else None
-        for stmt in body:
+        # A def that a later one of the same name rebinds still runs its decorators (a view
+        # registered by `@app.route`, a property getter before its setter, `@f.register`
+        # implementations all named `_`): it is analysed under `name@line`, and the name
+        # resolves to the last definition, as it does at run time.
+        last_def = {
+            s.name: i
+            for i, s in enumerate(body)
+            if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        for position, stmt in enumerate(body):
             if isinstance(stmt, ast.Import | ast.ImportFrom):
                 add_imports(stmt, scope)
             elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-                qual = f"{prefix}.{stmt.name}"
+                shadowed = last_def[stmt.name] != position
+                qual = f"{prefix}.{stmt.name}" + (f"@{stmt.lineno}" if shadowed else "")
+                if shadowed:
+                    functions[qual] = _function_info(stmt, qual, module.name, cls, nested)
+                    visit_body(stmt.body, qual, None, True)
+                    continue
                 if not nested and cls is None:
                     module.definitions[stmt.name] = qual
                 functions[qual] = _function_info(stmt, qual, module.name, cls, nested)
