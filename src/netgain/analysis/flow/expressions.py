@@ -116,7 +116,10 @@ class ExpressionMixin(AnalyzerState):
             case ast.Call(
                 func=ast.Attribute(value=ast.Constant(value=str(template)), attr="format")
             ):
-                return _fixed(self.call(node, env), format_prefix(template, "{"))
+                built = self.call(node, env)
+                if "{" not in template and "}" not in template:
+                    return const_value(template)  # no placeholder: the arguments are not used
+                return _fixed(built, format_prefix(template, "{"))
             case ast.Call():
                 return self.call(node, env)
             case ast.BinOp(left=left, op=op, right=right):

@@ -1,9 +1,9 @@
 """What a constant start fixes about a string built from input.
 
 A string whose first characters are a constant keeps them whatever the input adds: after
-`"--url=" + url` it cannot be read as an option; after `"https://api.example.com/" + name` the
-host is fixed, so the request cannot be sent elsewhere (server-side request forgery) and a
-redirect cannot leave the site; after `"/account/" + tab` likewise, the browser stays on the
+`"--url=" + url` it cannot be read as an option; after `"https://www.example.com/" + name` the
+host is fixed, so a redirect cannot leave the site (a request to it can still reach the host's
+other endpoints: that stays server-side request forgery); after `"/account/" + tab` likewise, the browser stays on the
 site. The rules a prefix clears are returned so the built value carries them as cleaned.
 """
 
@@ -17,7 +17,9 @@ _FIXED_HOST = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\@]+[/?#]")
 _SITE_PATH = re.compile(r"^/[^/\\]")
 _NONE: frozenset[str] = frozenset()
 _OPTION = frozenset({"argument-injection"})
-_HOST = frozenset({"argument-injection", "ssrf", "open-redirect"})
+# Not server-side request forgery: input that chooses the path on a fixed host still reaches
+# other endpoints of that host (often an internal service), "partial SSRF", reported as SSRF.
+_HOST = frozenset({"argument-injection", "open-redirect"})
 _PATH = frozenset({"argument-injection", "open-redirect"})
 
 

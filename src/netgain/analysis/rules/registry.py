@@ -66,7 +66,9 @@ class PatternContext:
     module_consts: dict[str, object] = field(default_factory=dict)
     _names: dict[int, str] = field(default_factory=dict, repr=False)
     _scopes: dict[int, str] = field(default_factory=dict, repr=False)
-    _locals: dict[int, dict[str, object]] = field(default_factory=dict, repr=False)
+    _locals: dict[int, dict[str, list[tuple[int, object]]]] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def path(self) -> str:
@@ -113,7 +115,7 @@ class PatternContext:
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, ast.Name):
-            local = self._local_consts().get(node.id, _NOT_CONST)
+            local = self._local_const(node)
             return local if local is not _NOT_CONST else self.module_consts.get(node.id, _NOT_CONST)
         if not isinstance(node, _LITERAL_NODES):
             return _NOT_CONST
@@ -142,33 +144,56 @@ class PatternContext:
                 return _NOT_CONST
         return _NOT_CONST
 
-    def _local_consts(self) -> dict[str, object]:
-        """Names the enclosing function binds once, to a constant (`opts = {...}` then
-        `decode(..., options=opts)`); parameters and names bound twice are not constants."""
+    def _local_const(self, node: ast.Name) -> object:
+        """The constant a name holds where it is read, when the enclosing function binds it
+        only in straight-line statements of its own body (`opts = {...}` then
+        `decode(..., options=opts)`, also when `opts` is bound again further down): the last
+        binding before the read. Parameters, and names bound in a branch, a loop, a `with` or
+        by any other statement, are not constants."""
         fn = self.function
         if fn is None:
-            return {}
-        found = self._locals.get(id(fn))
-        if found is None:
-            found = {}
-            self._locals[id(fn)] = found  # before evaluating: a self-reference finds nothing
-            counts: dict[str, int] = {}
-            assigned: dict[str, ast.expr] = {}
-            params = {a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)}
-            for sub in _own_nodes(fn):
-                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store | ast.Del):
-                    counts[sub.id] = counts.get(sub.id, 0) + 1
-                elif isinstance(sub, ast.Assign) and len(sub.targets) == 1:
-                    target = sub.targets[0]
-                    if isinstance(target, ast.Name):
-                        assigned[target.id] = sub.value
-            # in source order: a constant may be built from one bound before it
-            for name, value in sorted(assigned.items(), key=lambda kv: kv[1].lineno):
-                if counts.get(name) == 1 and name not in params:
-                    const = self.const(value)
-                    if const is not _NOT_CONST:
-                        found[name] = const
-        return found
+            return _NOT_CONST
+        table = self._locals.get(id(fn))
+        if table is None:
+            table = self._locals[
+                id(fn)
+            ] = {}  # filled in source order: a binding may use an earlier one
+            self._bind_locals(fn, table)
+        best: object = _NOT_CONST
+        for line, value in table.get(node.id, ()):
+            if line >= node.lineno:
+                break
+            best = value
+        return best
+
+    def _bind_locals(
+        self,
+        fn: ast.FunctionDef | ast.AsyncFunctionDef,
+        table: dict[str, list[tuple[int, object]]],
+    ) -> None:
+        stores: dict[str, int] = {}
+        for sub in _own_nodes(fn):
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store | ast.Del):
+                stores[sub.id] = stores.get(sub.id, 0) + 1
+        straight: dict[str, list[ast.Assign]] = {}
+        for stmt in fn.body:
+            if (
+                isinstance(stmt, ast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)
+            ):
+                straight.setdefault(stmt.targets[0].id, []).append(stmt)
+        params = {a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)}
+        eligible = {
+            name
+            for name, binds in straight.items()
+            if len(binds) == stores.get(name) and name not in params
+        }
+        for stmt in fn.body:  # source order
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target = stmt.targets[0]
+                if isinstance(target, ast.Name) and target.id in eligible:
+                    table.setdefault(target.id, []).append((stmt.lineno, self.const(stmt.value)))
 
     def is_const(self, node: ast.expr | None, value: object) -> bool:
         c = self.const(node)
