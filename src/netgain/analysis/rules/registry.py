@@ -175,25 +175,29 @@ class PatternContext:
         for sub in _own_nodes(fn):
             if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store | ast.Del):
                 stores[sub.id] = stores.get(sub.id, 0) + 1
-        straight: dict[str, list[ast.Assign]] = {}
-        for stmt in fn.body:
+        # a binding counts when it is the name's only one (wherever it is: `url = ...` inside a
+        # `with` block), or when every binding of the name is a top-level statement
+        top_level = {id(stmt) for stmt in fn.body}
+        binds: dict[str, list[ast.Assign]] = {}
+        for sub in _own_nodes(fn):
             if (
-                isinstance(stmt, ast.Assign)
-                and len(stmt.targets) == 1
-                and isinstance(stmt.targets[0], ast.Name)
+                isinstance(sub, ast.Assign)
+                and len(sub.targets) == 1
+                and isinstance(sub.targets[0], ast.Name)
             ):
-                straight.setdefault(stmt.targets[0].id, []).append(stmt)
+                binds.setdefault(sub.targets[0].id, []).append(sub)
         params = {a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)}
-        eligible = {
-            name
-            for name, binds in straight.items()
-            if len(binds) == stores.get(name) and name not in params
-        }
-        for stmt in fn.body:  # source order
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-                target = stmt.targets[0]
-                if isinstance(target, ast.Name) and target.id in eligible:
-                    table.setdefault(target.id, []).append((stmt.lineno, self.const(stmt.value)))
+        chosen: list[ast.Assign] = []
+        for name, found in binds.items():
+            if name in params or len(found) != stores.get(name):
+                continue
+            if len(found) == 1 or all(id(b) in top_level for b in found):
+                chosen.extend(found)
+        for stmt in sorted(chosen, key=lambda b: (b.lineno, b.col_offset)):  # source order
+            target = stmt.targets[0]
+            if isinstance(target, ast.Name):
+                line = 0 if len(binds[target.id]) == 1 else stmt.lineno
+                table.setdefault(target.id, []).append((line, self.const(stmt.value)))
 
     def is_const(self, node: ast.expr | None, value: object) -> bool:
         c = self.const(node)
