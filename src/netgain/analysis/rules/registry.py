@@ -66,6 +66,10 @@ class PatternContext:
     module_consts: dict[str, object] = field(default_factory=dict)
     _names: dict[int, str] = field(default_factory=dict, repr=False)
     _scopes: dict[int, str] = field(default_factory=dict, repr=False)
+    _read_locals: bool = field(default=False, repr=False)
+    # what a rule notes while the walk goes by, for nodes it meets later in the same module
+    # (the walk is in source order: a binding is seen before the calls that use it)
+    notes: dict[object, str] = field(default_factory=dict, repr=False)
     _locals: dict[int, dict[str, list[tuple[int, object]]]] = field(
         default_factory=dict, repr=False
     )
@@ -115,8 +119,11 @@ class PatternContext:
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, ast.Name):
-            local = self._local_const(node)
-            return local if local is not _NOT_CONST else self.module_consts.get(node.id, _NOT_CONST)
+            if self._read_locals:
+                local = self._local_const(node)
+                if local is not _NOT_CONST:
+                    return local
+            return self.module_consts.get(node.id, _NOT_CONST)
         if not isinstance(node, _LITERAL_NODES):
             return _NOT_CONST
         try:
@@ -124,6 +131,16 @@ class PatternContext:
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
             pass
         return self._container(node)
+
+    def const_here(self, node: ast.expr | None) -> object:
+        """`const`, also reading names the enclosing function binds to constants before the
+        read (see `_local_const`). Only for rules whose values are usually bound to a name
+        first (options dicts, URLs): reading a function's bindings costs a walk of its body."""
+        self._read_locals = True
+        try:
+            return self.const(node)
+        finally:
+            self._read_locals = False
 
     def _container(self, node: ast.expr) -> object:
         """A list, tuple, set or dict display whose items are constants through names
