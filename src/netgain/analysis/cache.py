@@ -32,6 +32,7 @@ import os
 import pickle
 import sys
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,11 +41,13 @@ from netgain.analysis.index import ClassInfo, FunctionInfo, ModuleInfo, ProgramI
 from netgain.analysis.summaries import EMPTY_SUMMARY, RawFinding, Summary
 from netgain.analysis.values import fast_pickle, join
 
-CACHE_FORMAT = 9
+CACHE_FORMAT = 10
 RACY_NS = 2_000_000_000  # files modified this recently are hashed again on the next scan
 
 # (size, mtime_ns, ctime_ns, inode) or None when untrusted, content key, pickled `FileEntry`
-_Record = tuple[tuple[int, int, int, int] | None, str, bytes]
+# ... and the CRC-32 of the pickled entry: an entry's results stay pickled inside it until they
+# are needed, so damage there would surface in the middle of an analysis; it is found here
+_Record = tuple[tuple[int, int, int, int] | None, str, bytes, int]
 _PICKLE_ERRORS = (
     pickle.UnpicklingError,
     EOFError,
@@ -239,6 +242,11 @@ class FileEntry:
         )
 
 
+def _intact(record: _Record) -> bool:
+    """Whether a record's entry has the checksum it was written with."""
+    return len(record) == 4 and zlib.crc32(record[2]) == record[3]
+
+
 class ScanCache:
     """One packed snapshot under `directory`, valid for one analysis context (`context` digest).
 
@@ -326,21 +334,25 @@ class ScanCache:
         self._sigs[rel] = trusted
         entry: object = None
         if record is not None and record[1] == key:
-            try:
-                # netgain: ignore[insecure-deserialization] netgain's own cache, written by this process
-                entry = pickle.loads(record[2])  # noqa: S301 - netgain's own cache file
-            except _PICKLE_ERRORS:
-                entry = None
+            if _intact(record):
+                try:
+                    # netgain: ignore[insecure-deserialization] netgain's own cache, written by this process
+                    entry = pickle.loads(record[2])  # noqa: S301 - netgain's own cache file
+                except _PICKLE_ERRORS:
+                    entry = None
             if not isinstance(entry, FileEntry):
                 self._bad_entries += 1
         if not isinstance(entry, FileEntry) or entry.rel != rel:
             self.misses += 1
             if record is not None and record[1] != key:
-                self._remember_previous(record[2])
+                if _intact(record):
+                    self._remember_previous(record[2])
+                else:
+                    self._previous_unknown = True
             self._records.pop(rel, None)
             return None, data if data is not None else path.read_bytes()
         if record is not None and record[0] != trusted:
-            self._records[rel] = (trusted, key, record[2])
+            self._records[rel] = (trusted, key, record[2], record[3])
             self._changed = True
         self.hits += 1
         self.entries[rel] = entry
@@ -400,7 +412,7 @@ class ScanCache:
             except (pickle.PicklingError, RecursionError, TypeError):
                 self._records.pop(rel, None)
                 continue
-            self._records[rel] = (self._sigs.get(rel), key, blob)
+            self._records[rel] = (self._sigs.get(rel), key, blob, zlib.crc32(blob))
             self._changed = True
         if not self._changed:
             return

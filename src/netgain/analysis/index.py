@@ -117,11 +117,25 @@ def collect_module(
 
     def visit_body(body: list[ast.stmt], prefix: str, cls: str | None, nested: bool) -> None:
         scope = prefix if nested and cls is None else None
-        for stmt in body:
+        # A def that a later one of the same name rebinds still runs its decorators (a view
+        # registered by `@app.route`, a property getter before its setter, `@f.register`
+        # implementations all named `_`): it is analysed under `name@line`, and the name
+        # resolves to the last definition, as it does at run time.
+        last_def = {
+            s.name: i
+            for i, s in enumerate(body)
+            if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        for position, stmt in enumerate(body):
             if isinstance(stmt, ast.Import | ast.ImportFrom):
                 add_imports(stmt, scope)
             elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
-                qual = f"{prefix}.{stmt.name}"
+                shadowed = last_def[stmt.name] != position
+                qual = f"{prefix}.{stmt.name}" + (f"@{stmt.lineno}" if shadowed else "")
+                if shadowed:
+                    functions[qual] = _function_info(stmt, qual, module.name, cls, nested)
+                    visit_body(stmt.body, qual, None, True)
+                    continue
                 if not nested and cls is None:
                     module.definitions[stmt.name] = qual
                 functions[qual] = _function_info(stmt, qual, module.name, cls, nested)
@@ -235,6 +249,7 @@ class ProgramIndex:
     functions: dict[str, FunctionInfo] = field(default_factory=dict)
     classes: dict[str, ClassInfo] = field(default_factory=dict)
     _memo: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
+    _scoped_names: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     # qualified names defined by each module (so the cache need not scan every function per file)
     _defined: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict, repr=False)
 
@@ -244,6 +259,7 @@ class ProgramIndex:
             name = rel_path.removesuffix(".py").replace("/", ".")
         info = ModuleInfo(name, rel_path, is_package)
         self._memo.clear()
+        self._scoped_names.clear()
         functions: dict[str, FunctionInfo] = {}
         classes: dict[str, ClassInfo] = {}
         collect_module(info, tree, functions, classes)
@@ -259,6 +275,7 @@ class ProgramIndex:
     ) -> None:
         """Add a module restored from the cache (no AST; parsed on demand)."""
         self._memo.clear()
+        self._scoped_names.clear()
         self.modules[module.name] = module
         self.by_path[module.path] = module
         self.functions.update(functions)
@@ -289,6 +306,7 @@ class ProgramIndex:
     def finish(self) -> None:
         """Resolve class bases to qualified names once every module is known."""
         self._memo.clear()
+        self._scoped_names.clear()
         for cls in self.classes.values():
             module = self.modules.get(cls.module)
             if module is not None:
@@ -302,7 +320,12 @@ class ProgramIndex:
             return None
         if scope is not None and module.scoped_imports:
             head, _, rest = dotted.partition(".")
-            while scope.startswith(module.name + "."):
+            names = self._scoped_names.get(module.name)
+            if names is None:
+                names = frozenset(n for table in module.scoped_imports.values() for n in table)
+                self._scoped_names[module.name] = names
+            prefix = module.name + "."
+            while head in names and scope.startswith(prefix):
                 target = module.scoped_imports.get(scope, {}).get(head)
                 if target is not None:
                     return self.canonical(f"{target}.{rest}" if rest else target)

@@ -20,6 +20,7 @@ from netgain.analysis.flow.folding import (
     UNARY,
     safe_fold,
 )
+from netgain.analysis.flow.prefix import format_prefix, rules_fixed_by
 from netgain.analysis.flow.state import (
     REQUEST_TYPE,
     SESSION_TYPE,
@@ -41,17 +42,11 @@ from netgain.analysis.values import (
     sanitize,
 )
 
-# Rules about how a value starts: a string whose first characters are a constant (`"--url=" +
-# url`, `f"refs/{name}"`) cannot be read as an option, whatever follows. A prefix made only of
-# dashes fixes nothing (`"-" + "-upload-pack=..."` is an option).
-FIXED_START_RULES = frozenset({"argument-injection"})
 
-
-def fixes_start(prefix: object) -> bool:
-    """Whether a constant prefix keeps a built string from starting with `-`."""
-    if isinstance(prefix, bytes):
-        return bool(prefix.strip(b"-"))
-    return isinstance(prefix, str) and bool(prefix.strip("-"))
+def _fixed(value: Value, prefix: object) -> Value:
+    """`value` (built after the constant `prefix`) cleaned for what the prefix fixes."""
+    rules = rules_fixed_by(prefix)
+    return sanitize(value, rules) if rules and value.tainted else value
 
 
 class ExpressionMixin(AnalyzerState):
@@ -118,6 +113,13 @@ class ExpressionMixin(AnalyzerState):
                     if isinstance(base.const, str | bytes | tuple) and isinstance(idx.const, int):
                         return const_value(safe_fold(operator.getitem, base.const, idx.const))
                 return Value(labels=base.all_labels()) if base.tainted else CLEAN
+            case ast.Call(
+                func=ast.Attribute(value=ast.Constant(value=str(template)), attr="format")
+            ):
+                built = self.call(node, env)
+                if "{" not in template and "}" not in template:
+                    return const_value(template)  # no placeholder: the arguments are not used
+                return _fixed(built, format_prefix(template, "{"))
             case ast.Call():
                 return self.call(node, env)
             case ast.BinOp(left=left, op=op, right=right):
@@ -131,15 +133,17 @@ class ExpressionMixin(AnalyzerState):
                     return Value(labels=merge_labels(a.labels, b.labels), elems=a.elems + b.elems)
                 if isinstance(op, ast.Add) and head_of(a):
                     return replace(combine([a, b]), head=head_of(a))
-                if isinstance(op, ast.Add) and fixes_start(a.const):
-                    return sanitize(combine([a, b]), FIXED_START_RULES)
+                if isinstance(op, ast.Add) and isinstance(a.const, str | bytes):
+                    return _fixed(combine([a, b]), a.const)
+                if isinstance(op, ast.Mod) and isinstance(a.const, str):
+                    return _fixed(combine([a, b]), format_prefix(a.const, "%"))
                 return combine([a, b], type_=a.type if isinstance(op, ast.Div) else None)
             case ast.JoinedStr(values=values):
                 parts = [self.ev(v, env) for v in values]
                 if all(isinstance(p.const, str) for p in parts):
                     return const_value("".join(str(p.const) for p in parts))
-                if parts and fixes_start(parts[0].const):
-                    return sanitize(combine(parts), FIXED_START_RULES)
+                if parts and isinstance(parts[0].const, str):
+                    return _fixed(combine(parts), parts[0].const)
                 return combine(parts)
             case ast.FormattedValue(value=value, format_spec=spec):
                 v = self.ev(value, env)

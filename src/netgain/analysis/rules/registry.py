@@ -66,7 +66,13 @@ class PatternContext:
     module_consts: dict[str, object] = field(default_factory=dict)
     _names: dict[int, str] = field(default_factory=dict, repr=False)
     _scopes: dict[int, str] = field(default_factory=dict, repr=False)
-    _locals: dict[int, dict[str, object]] = field(default_factory=dict, repr=False)
+    _read_locals: bool = field(default=False, repr=False)
+    # what a rule notes while the walk goes by, for nodes it meets later in the same module
+    # (the walk is in source order: a binding is seen before the calls that use it)
+    notes: dict[object, str] = field(default_factory=dict, repr=False)
+    _locals: dict[int, dict[str, list[tuple[int, object]]]] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def path(self) -> str:
@@ -113,8 +119,11 @@ class PatternContext:
         if isinstance(node, ast.Constant):
             return node.value
         if isinstance(node, ast.Name):
-            local = self._local_consts().get(node.id, _NOT_CONST)
-            return local if local is not _NOT_CONST else self.module_consts.get(node.id, _NOT_CONST)
+            if self._read_locals:
+                local = self._local_const(node)
+                if local is not _NOT_CONST:
+                    return local
+            return self.module_consts.get(node.id, _NOT_CONST)
         if not isinstance(node, _LITERAL_NODES):
             return _NOT_CONST
         try:
@@ -122,6 +131,16 @@ class PatternContext:
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
             pass
         return self._container(node)
+
+    def const_here(self, node: ast.expr | None) -> object:
+        """`const`, also reading names the enclosing function binds to constants before the
+        read (see `_local_const`). Only for rules whose values are usually bound to a name
+        first (options dicts, URLs): reading a function's bindings costs a walk of its body."""
+        self._read_locals = True
+        try:
+            return self.const(node)
+        finally:
+            self._read_locals = False
 
     def _container(self, node: ast.expr) -> object:
         """A list, tuple, set or dict display whose items are constants through names
@@ -142,33 +161,60 @@ class PatternContext:
                 return _NOT_CONST
         return _NOT_CONST
 
-    def _local_consts(self) -> dict[str, object]:
-        """Names the enclosing function binds once, to a constant (`opts = {...}` then
-        `decode(..., options=opts)`); parameters and names bound twice are not constants."""
+    def _local_const(self, node: ast.Name) -> object:
+        """The constant a name holds where it is read, when the enclosing function binds it
+        only in straight-line statements of its own body (`opts = {...}` then
+        `decode(..., options=opts)`, also when `opts` is bound again further down): the last
+        binding before the read. Parameters, and names bound in a branch, a loop, a `with` or
+        by any other statement, are not constants."""
         fn = self.function
         if fn is None:
-            return {}
-        found = self._locals.get(id(fn))
-        if found is None:
-            found = {}
-            self._locals[id(fn)] = found  # before evaluating: a self-reference finds nothing
-            counts: dict[str, int] = {}
-            assigned: dict[str, ast.expr] = {}
-            params = {a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)}
-            for sub in _own_nodes(fn):
-                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store | ast.Del):
-                    counts[sub.id] = counts.get(sub.id, 0) + 1
-                elif isinstance(sub, ast.Assign) and len(sub.targets) == 1:
-                    target = sub.targets[0]
-                    if isinstance(target, ast.Name):
-                        assigned[target.id] = sub.value
-            # in source order: a constant may be built from one bound before it
-            for name, value in sorted(assigned.items(), key=lambda kv: kv[1].lineno):
-                if counts.get(name) == 1 and name not in params:
-                    const = self.const(value)
-                    if const is not _NOT_CONST:
-                        found[name] = const
-        return found
+            return _NOT_CONST
+        table = self._locals.get(id(fn))
+        if table is None:
+            table = self._locals[
+                id(fn)
+            ] = {}  # filled in source order: a binding may use an earlier one
+            self._bind_locals(fn, table)
+        best: object = _NOT_CONST
+        for line, value in table.get(node.id, ()):
+            if line >= node.lineno:
+                break
+            best = value
+        return best
+
+    def _bind_locals(
+        self,
+        fn: ast.FunctionDef | ast.AsyncFunctionDef,
+        table: dict[str, list[tuple[int, object]]],
+    ) -> None:
+        stores: dict[str, int] = {}
+        for sub in _own_nodes(fn):
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store | ast.Del):
+                stores[sub.id] = stores.get(sub.id, 0) + 1
+        # a binding counts when it is the name's only one (wherever it is: `url = ...` inside a
+        # `with` block), or when every binding of the name is a top-level statement
+        top_level = {id(stmt) for stmt in fn.body}
+        binds: dict[str, list[ast.Assign]] = {}
+        for sub in _own_nodes(fn):
+            if (
+                isinstance(sub, ast.Assign)
+                and len(sub.targets) == 1
+                and isinstance(sub.targets[0], ast.Name)
+            ):
+                binds.setdefault(sub.targets[0].id, []).append(sub)
+        params = {a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)}
+        chosen: list[ast.Assign] = []
+        for name, found in binds.items():
+            if name in params or len(found) != stores.get(name):
+                continue
+            if len(found) == 1 or all(id(b) in top_level for b in found):
+                chosen.extend(found)
+        for stmt in sorted(chosen, key=lambda b: (b.lineno, b.col_offset)):  # source order
+            target = stmt.targets[0]
+            if isinstance(target, ast.Name):
+                line = 0 if len(binds[target.id]) == 1 else stmt.lineno
+                table.setdefault(target.id, []).append((line, self.const(stmt.value)))
 
     def is_const(self, node: ast.expr | None, value: object) -> bool:
         c = self.const(node)

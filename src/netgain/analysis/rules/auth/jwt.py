@@ -78,7 +78,7 @@ def check_jwt(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
         and qual.startswith(("jwt.", "jose."))
     ):
         return
-    options = ctx.const(ctx.keyword(node, "options"))
+    options = ctx.const_here(ctx.keyword(node, "options"))
     if isinstance(options, dict) and options.get("verify_signature") is False:
         yield PatternHit(
             JWT_UNVERIFIED,

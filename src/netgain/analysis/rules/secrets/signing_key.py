@@ -19,7 +19,8 @@ _SIGNING_NAMES = frozenset({"secret_key", "jwt_secret_key", "secret_key_hmac"})
 
 
 def _literal(ctx: PatternContext, node: ast.expr | None) -> str | None:
-    value = ctx.const(node)
+    # a key is often bound to a name first (`secret = "..."` then `jwt.encode(p, secret)`)
+    value = ctx.const_here(node)
     return value if isinstance(value, str) and value else None
 
 

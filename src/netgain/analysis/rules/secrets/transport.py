@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.rules.base import rule_meta
 from netgain.analysis.rules.registry import PatternContext, PatternHit, last_name, pattern_rule
-from netgain.analysis.rules.secrets.cleartext import client_binding
 
 INSECURE_TRANSPORT = rule_meta(
     id="insecure-transport",
@@ -103,7 +102,7 @@ def _cleartext(url: object) -> str | None:
 
 def _url_value(ctx: PatternContext, node: ast.expr | None) -> object:
     """A constant URL: the value itself, or the default of the parameter it names."""
-    value = ctx.const(node)
+    value = ctx.const_here(node)
     fn = ctx.function
     if isinstance(value, str) or not isinstance(node, ast.Name) or fn is None:
         return value
@@ -132,7 +131,8 @@ def _client(ctx: PatternContext, call: ast.Call) -> tuple[str, int] | None:
         if isinstance(receiver, ast.Call):
             owner = ctx.qualname(receiver)
         elif isinstance(receiver, ast.Name):
-            owner = client_binding(ctx, receiver.id, call.lineno)[1]
+            # noted when the walk passed its binding: no search of the function per `.get()`
+            owner = ctx.notes.get((_NOTE, id(ctx.function), receiver.id), "")
         else:
             owner = ""
         if name in _CLIENTS.get(owner, ()):
@@ -140,6 +140,33 @@ def _client(ctx: PatternContext, call: ast.Call) -> tuple[str, int] | None:
     qual = ctx.qualname(call)
     position = _FUNCTIONS.get(qual)
     return (qual, position) if position is not None else None
+
+
+_NOTE = "insecure-transport:client"
+_CLIENT_CLASSES = frozenset(q.rsplit(".", 1)[-1] for q in _CLIENTS)
+
+
+@pattern_rule(INSECURE_TRANSPORT, ast.Assign, ast.With, ast.AsyncWith)
+def note_clients(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
+    """Remember names bound to a client object (`session = requests.Session()`, `with
+    OpenerDirector() as od`) for the calls made through them further down."""
+    pairs: list[tuple[ast.expr, ast.expr | None]] = []
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        pairs.append((node.value, node.targets[0]))
+    elif isinstance(node, ast.With | ast.AsyncWith):
+        pairs.extend((item.context_expr, item.optional_vars) for item in node.items)
+    for value, target in pairs:
+        if isinstance(target, ast.Name):
+            key = (_NOTE, id(ctx.function), target.id)
+            client = ""
+            if isinstance(value, ast.Call) and last_name(value.func) in _CLIENT_CLASSES:
+                qual = ctx.qualname(value)
+                client = qual if qual in _CLIENTS else ""
+            if client:
+                ctx.notes[key] = client
+            else:
+                ctx.notes.pop(key, None)  # rebound to something else
+    return iter(())
 
 
 @pattern_rule(INSECURE_TRANSPORT, ast.Call)
