@@ -68,10 +68,9 @@ def run_check(
     policy outcomes; a failure to write it is a problem in the document, never a changed verdict.
     """
     from netgain import git
-    from netgain.analysis.options import EntryMode, ScanOptions
     from netgain.analysis.sarif_import import import_sarif
     from netgain.cli.history import open_workspace, run_ingest
-    from netgain.cli.scan_config import load_scan_config
+    from netgain.cli.scan_config import gate_scan_options, load_scan_config
     from netgain.git.model import GitProblem
     from netgain.history.queries import load_provenance
     from netgain.policy.coverage import parse_coverage
@@ -164,14 +163,7 @@ def run_check(
     t = time.perf_counter()
     report = run_ingest(ws, [head_sha], quiet=True)
     timings["ingest"] = time.perf_counter() - t
-    options = ScanOptions(
-        mode=scan_config.mode or EntryMode.LIBRARY,
-        select=frozenset(scan_config.select),
-        ignore=frozenset(scan_config.ignore),
-        extra_models=dict(scan_config.models),
-        cache_dir=ws.root / ".netgain" / "cache" / "scan",
-        exclude=tuple(scan_config.exclude),
-    )
+    options = gate_scan_options(scan_config, ws.root)
     ctx = gather(
         ws.root,
         base_sha,

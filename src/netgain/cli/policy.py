@@ -81,8 +81,7 @@ def replay_document(
 ) -> dict[str, Any]:
     """Everything `netgain policy replay` does except printing; returns the replay document."""
     from netgain import git
-    from netgain.analysis.options import EntryMode, ScanOptions
-    from netgain.cli.scan_config import load_scan_config
+    from netgain.cli.scan_config import gate_scan_options, load_scan_config
     from netgain.history.queries import load_provenance
     from netgain.incidents.settings import load_settings
     from netgain.metrics.collect import load_changes, load_incidents, load_inducing
@@ -133,14 +132,7 @@ def replay_document(
         root=ws.root,
         raw=raw,
         provenance_for=lambda shas: load_provenance(ws.engine, rid, shas),
-        scan_options=ScanOptions(
-            mode=scan_config.mode or EntryMode.LIBRARY,
-            select=frozenset(scan_config.select),
-            ignore=frozenset(scan_config.ignore),
-            extra_models=dict(scan_config.models),
-            cache_dir=ws.root / ".netgain" / "cache" / "scan",
-            exclude=tuple(scan_config.exclude),
-        ),
+        scan_options=gate_scan_options(scan_config, ws.root),
         outcomes=outcomes,
         scorer=scorer,
         cache_dir=ws.root / ".netgain" / "cache",

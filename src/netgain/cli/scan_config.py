@@ -7,6 +7,7 @@ code 2 through ConfigError.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from pydantic import (
@@ -19,7 +20,7 @@ from pydantic import (
 )
 
 from netgain.analysis.findings import Confidence, Severity
-from netgain.analysis.options import EntryMode
+from netgain.analysis.options import EntryMode, ScanOptions
 from netgain.config import RawConfig
 from netgain.errors import ConfigError
 from netgain.toml_lines import line_of
@@ -77,6 +78,20 @@ def load_scan_config(raw: RawConfig) -> ScanConfig:
         if first["type"] == "extra_forbidden":
             message = "unknown key (expected one of: " + ", ".join(ScanConfig.model_fields) + ")"
         raise ConfigError(f"{where}: [{table_name}] {key}: {message}") from exc
+
+
+def gate_scan_options(scan_config: ScanConfig, root: Path) -> ScanOptions:
+    """The scan options of the gate (`check`, `policy replay`): the team's `[scan]` table, library
+    mode unless it says otherwise (a change's parameters are not attacker input by default), and
+    the repository's shared analysis cache, so the two commands never judge a change differently."""
+    return ScanOptions(
+        mode=scan_config.mode or EntryMode.LIBRARY,
+        select=frozenset(scan_config.select),
+        ignore=frozenset(scan_config.ignore),
+        extra_models=dict(scan_config.models),
+        cache_dir=root / ".netgain" / "cache" / "scan",
+        exclude=tuple(scan_config.exclude),
+    )
 
 
 def check_rule_names(
