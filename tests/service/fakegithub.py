@@ -63,6 +63,8 @@ class FakeGitHub:
     remaining: int = 5000
     calls: list[tuple[str, str]] = field(default_factory=list)  # (method, path) of API calls
     notifications: list[tuple[str, Any]] = field(default_factory=list)  # (hook name, JSON)
+    # code scanning: repository -> analyses (GitHub's listing shape, plus "sarif": the log)
+    analyses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
@@ -264,6 +266,8 @@ class FakeGitHub:
                     _user(u) for u in body.get("reviewers", [])
                 ]
                 return self._json(self.pulls[key], 201)
+        if rest[:2] == ["code-scanning", "analyses"] and method == "GET":
+            return self._code_scanning(repository, rest[2:], request)
         if rest[:1] == ["commits"] and rest[2:] == ["check-runs"] and method == "GET":
             name = request.query_params.get("check_name")
             runs = [
@@ -336,6 +340,25 @@ class FakeGitHub:
             comment["edits"] += 1
             return self._json({"id": comment["id"], "body": comment["body"]})
         return self._error(404, "Not Found")
+
+    def _code_scanning(self, repository: str, rest: list[str], request: Request) -> Response:
+        """GET /repos/R/code-scanning/analyses[?ref=] and /analyses/ID as SARIF, as GitHub answers:
+        404 "no analysis found" when the repository has none."""
+        found = self.analyses.get(repository, [])
+        if not found:
+            return self._error(404, "no analysis found")
+        if not rest:
+            ref = request.query_params.get("ref")
+            listing = [
+                {k: v for k, v in a.items() if k != "sarif"}
+                for a in found
+                if ref is None or a["ref"] == ref
+            ]
+            return self._json(listing)
+        match = [a for a in found if str(a["id"]) == rest[0]]
+        if not match or "sarif" not in request.headers.get("accept", ""):
+            return self._error(404, "Not Found")
+        return self._json(match[0]["sarif"])
 
     def git(self, request: Request, body: bytes) -> Response:
         """Smart HTTP through `git http-backend` (CGI), behind x-access-token Basic auth."""

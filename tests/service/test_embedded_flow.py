@@ -220,3 +220,91 @@ def test_a_deleted_sticky_comment_is_posted_again(world: World, tmp_path: Path) 
         assert runtime.queue.run_pending() == 1
     (comment,) = world.github.comments.values()
     assert comment["number"] == 7 and STICKY_MARKER in comment["body"]
+
+
+GO_ENDPOINT = (
+    "func Run(w http.ResponseWriter, r *http.Request) {\n"
+    '  out, _ := exec.Command("sh", "-c", r.URL.Query().Get("cmd")).Output()\n'
+    "  w.Write(out)\n"
+    "}\n"
+)
+
+
+def _go_pull(world: World, number: int) -> dict[str, object]:
+    """A pull request that adds Go, which netgain does not analyse itself."""
+    world.repo.branch("go-feature", "main")
+    world.repo.checkout("go-feature")
+    world.repo.commit(
+        {"src/api/run.go": GO_ENDPOINT}, "run endpoint", author=("Bob Builder", "bob@example.com")
+    )
+    return world.open_pull(number, head=world.repo.head())
+
+
+def _analysis(head: str, number: int, results: list[dict[str, object]]) -> dict[str, object]:
+    """One code-scanning analysis as GitHub lists it, with the SARIF it serves for it."""
+    rule = "go/command-line-injection"
+    return {
+        "id": 501,
+        "ref": f"refs/pull/{number}/head",
+        "commit_sha": head,
+        "analysis_key": ".github/workflows/codeql.yml:analyze",
+        "environment": "{}",
+        "category": ".github/workflows/codeql.yml:analyze/language:go",
+        "error": "",
+        "created_at": "2024-01-02T00:00:00Z",
+        "results_count": len(results),
+        "rules_count": 1,
+        "url": "https://api.github.com/repos/acme/api/code-scanning/analyses/501",
+        "sarif_id": "6c81cd8e-b078-4ac3-a3be-1dad7dbd0b53",
+        "tool": {"name": "CodeQL", "guid": None, "version": "2.19.0"},
+        "deletable": True,
+        "warning": "",
+        "sarif": {
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {"driver": {"name": "CodeQL", "rules": [{"id": rule}]}},
+                    "versionControlProvenance": [{"repositoryUri": "x", "revisionId": head}],
+                    "results": results,
+                }
+            ],
+        },
+    }
+
+
+def test_code_scanning_results_judge_what_netgain_does_not_read(
+    world: World, tmp_path: Path
+) -> None:
+    runtime, client = embedded_service(world, tmp_path)
+    event = _go_pull(world, 9)
+    head = str(event["pull_request"]["head"]["sha"])  # type: ignore[index]
+    body, headers = signed("pull_request", event, "d-go-1")
+    client.post("/webhooks/github", content=body, headers=headers)
+    assert runtime.queue.run_pending() == 1
+    # no analysis on GitHub: the Go file is not analysed, so the gate cannot approve it
+    (run,) = world.github.completed_runs(head)
+    assert run["conclusion"] == "action_required"
+    assert "src/api/run.go: not analysed" in run["output"]["summary"]
+
+    finding = {
+        "ruleId": "go/command-line-injection",
+        "level": "error",
+        "message": {"text": "This command depends on a user-provided value."},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": "src/api/run.go"},
+                    "region": {"startLine": 2},
+                }
+            }
+        ],
+    }
+    world.github.analyses[REPOSITORY] = [_analysis(head, 9, [finding])]
+    rerun = dict(event, action="synchronize")
+    body, headers = signed("pull_request", rerun, "d-go-2")
+    client.post("/webhooks/github", content=body, headers=headers)
+    assert runtime.queue.run_pending() == 1
+    run = next(r for r in world.github.check_runs.values() if r["head_sha"] == head)
+    assert run["conclusion"] == "failure"
+    assert any(a["path"] == "src/api/run.go" for a in run["annotations"]), run["annotations"]
+    assert "not analysed" not in run["output"]["summary"]

@@ -61,6 +61,8 @@ def run_check(
     org_policy: str | None = None,
     imports: list[Path] | None = None,
     fetch_code_scanning: bool = False,
+    github_token: str | None = None,
+    github_api: str | None = None,
 ) -> dict[str, Any]:
     """Everything `netgain check` does except printing; returns the decision document.
 
@@ -146,17 +148,21 @@ def run_check(
     # other scanners' results: unreadable ones are problems, and their code stays not analysed
     sarifs = [import_sarif(path, root=ws.root) for path in imports or []]
     scanning_problems: list[str] = []
+    # the service passes its installation token (and a GitHub Enterprise Server API); Actions and
+    # people running the CLI pass GITHUB_TOKEN
+    token = github_token or os.environ.get("GITHUB_TOKEN")
     if (
         (fetch_code_scanning or os.environ.get("GITHUB_ACTIONS") == "true")
-        and os.environ.get("GITHUB_TOKEN")
+        and token
         and pr.repository
         and pr.number
     ):
         from netgain.policy.code_scanning import fetch_code_scanning as fetch_scanning
+        from netgain.policy.github import API
 
         try:
             sarifs += fetch_scanning(
-                pr.repository, pr.number, head_sha, os.environ["GITHUB_TOKEN"], root=ws.root
+                pr.repository, pr.number, head_sha, token, root=ws.root, api=github_api or API
             )
         except UsageError as exc:  # the code it would cover stays "not analysed"
             scanning_problems.append(f"code scanning results not read: {exc}")

@@ -192,8 +192,14 @@ def _gate(
     pull: dict[str, Any] | None,
     reviews: list[Any],
     repository: str,
+    token: str | None = None,
 ) -> dict[str, Any]:
-    """`netgain check` itself (netgain.cli.check.run_check) on the mirror, policy from the base."""
+    """`netgain check` itself (netgain.cli.check.run_check) on the mirror, policy from the base.
+
+    With the installation token, the pull request's code-scanning analyses of this head (CodeQL,
+    or any SARIF uploaded to GitHub) are read as imported results, as the Action does: changed
+    code in languages netgain does not analyse is then judged instead of left "not analysed".
+    """
     from netgain.cli.check import run_check
 
     with tempfile.TemporaryDirectory(prefix="netgain-job-") as tmp:
@@ -222,6 +228,9 @@ def _gate(
             db=ctx.settings.store_url,
             fetch_reviews=False,
             record=False,
+            fetch_code_scanning=token is not None and pull is not None,
+            github_token=token,
+            github_api=ctx.settings.api_url,
         )
 
 
@@ -254,7 +263,7 @@ def check_pull_request(
             want=[base, head],
         )
         reviews = list(gh.paginate(installation_id, f"/repos/{repository}/pulls/{number}/reviews"))
-        doc = _gate(ctx, path, base, head, pull, reviews, repository)
+        doc = _gate(ctx, path, base, head, pull, reviews, repository, token)
     except Exception as exc:
         complete_check_run(
             ctx,
