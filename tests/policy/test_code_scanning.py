@@ -104,3 +104,21 @@ def test_an_api_failure_is_a_usage_error_not_a_crash(tmp_path: Path) -> None:
         )
     with pytest.raises(UsageError, match="not a GitHub repository"):
         fetch_code_scanning("acme/../x", 7, HEAD, "t0ken", root=tmp_path)
+
+
+def test_no_analysis_yet_is_an_empty_listing_but_other_404s_fail(tmp_path: Path) -> None:
+    def none_yet(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, json={"message": "no analysis found"})
+
+    found = fetch_code_scanning(
+        "acme/shop", 7, HEAD, "t0ken", root=tmp_path, transport=httpx.MockTransport(none_yet)
+    )
+    assert found == []
+
+    def missing(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404, json={"message": "Not Found"})
+
+    with pytest.raises(UsageError, match="HTTP 404"):
+        fetch_code_scanning(
+            "acme/shop", 7, HEAD, "t0ken", root=tmp_path, transport=httpx.MockTransport(missing)
+        )

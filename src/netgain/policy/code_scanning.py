@@ -40,9 +40,21 @@ def _get(client: httpx.Client, url: str, accept: str, token: str) -> Any:
         response = client.get(url, headers=_headers(token, accept))
     except httpx.HTTPError as exc:
         raise UsageError(f"GitHub API {url}: {exc}") from exc
+    if response.status_code == 404 and _no_analysis(response):
+        return []  # GitHub's answer for a repository or ref that has no analyses yet
     if response.status_code != 200:
         raise UsageError(f"GitHub API {url}: HTTP {response.status_code}")
     return response.json()
+
+
+def _no_analysis(response: httpx.Response) -> bool:
+    """GitHub answers 404 `{"message": "no analysis found"}` when nothing was uploaded: that is an
+    empty listing (the code stays "not analysed"), not a failure to read one."""
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and str(body.get("message", "")).lower() == "no analysis found"
 
 
 def head_analyses(analyses: Any, head: str) -> list[dict[str, Any]]:
