@@ -86,6 +86,7 @@ def check_merge_group(
         _gate,
         _store_decision,
         complete_check_run,
+        not_analysed,
         open_check_run,
     )
 
@@ -102,11 +103,7 @@ def check_merge_group(
         doc = _gate(ctx, path, base_sha, head_sha, None, [], repository)
     except Exception as exc:
         complete_check_run(
-            ctx,
-            installation_id,
-            repository,
-            run_id,
-            {"conclusion": "failure", "output": {"title": "not analysed", "summary": str(exc)}},
+            ctx, installation_id, repository, run_id, not_analysed(repository, head_sha, exc)
         )
         raise
     payload = check_run(doc, name=ctx.settings.check_name)

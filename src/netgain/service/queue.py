@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection, Engine, func, select, text
 
+from netgain.service.context import CURRENT_JOB
 from netgain.service.events import JobRequest
 from netgain.service.tables import embedded_jobs
 
@@ -75,10 +76,14 @@ def build_procrastinate(
     retry = procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS, wait=2, exponential_wait=2)
     for name in (events.CHECK, events.INGEST, events.FORGET, events.MERGE_GROUP):
 
-        def job(_name: str = name, **args: Any) -> str:
-            return runner(_name, args)
+        def job(context: JobContext, /, _name: str = name, **args: Any) -> str:
+            token = CURRENT_JOB.set(str(context.job.id))
+            try:
+                return runner(_name, args)
+            finally:
+                CURRENT_JOB.reset(token)
 
-        app.task(name=name, queue=QUEUE, retry=retry)(job)
+        app.task(name=name, queue=QUEUE, retry=retry, pass_context=True)(job)
 
     @app.periodic(cron="17 * * * *", periodic_id="prune")
     @app.task(name=PRUNE, queue=QUEUE, pass_context=True)
@@ -212,12 +217,15 @@ class EmbeddedQueue:
                 .values(status="doing", attempts=row.attempts + 1)
             )
         status, error = "succeeded", None
+        token = CURRENT_JOB.set(str(row.id))
         try:
             self.runner(row.task, json.loads(row.args))
         except Exception as exc:  # a job's failure must not stop the queue
             log.exception("job %s %s failed", row.id, row.task)
             status = "todo" if row.attempts + 1 < MAX_ATTEMPTS else "failed"
             error = f"{type(exc).__name__}: {exc}"[:2000]
+        finally:
+            CURRENT_JOB.reset(token)
         with self.engine.begin() as conn:
             conn.execute(
                 embedded_jobs.update()
