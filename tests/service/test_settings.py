@@ -39,3 +39,5 @@ def test_postgres_url_selects_the_queue_and_bad_values_are_named(tmp_path: Path)
         from_env({"NETGAIN_GITHUB_PRIVATE_KEY_FILE": str(tmp_path / "missing.pem")})
     with pytest.raises(UsageError, match="stalled_after"):
         from_env({"NETGAIN_WORKER_STALLED_AFTER": "soon"})
+    with pytest.raises(UsageError, match="keep_jobs_days"):
+        from_env({"NETGAIN_KEEP_JOBS_DAYS": "0"})

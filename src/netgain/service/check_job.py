@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from netgain.service.context import ServiceContext
+from netgain.service.context import CURRENT_JOB, ServiceContext
 from netgain.service.github_app import GitHubError
 from netgain.service.remembered import forget, recall, remember
 
@@ -91,6 +91,20 @@ def complete_check_run(
 
 def _fail_output(title: str, summary: str) -> dict[str, Any]:
     return {"conclusion": "failure", "output": {"title": title, "summary": summary}}
+
+
+def not_analysed(repository: str, head: str, exc: Exception) -> dict[str, Any]:
+    """The failed check run's output: a generic message and the job id, never the exception
+    text (it can show server paths, hosts or git's output to everyone who can read the pull
+    request); the detail goes to the service's log under the same job id."""
+    job = CURRENT_JOB.get() or "unknown"
+    log.error("job %s: %s@%s not analysed: %s: %s", job, repository, head, type(exc).__name__, exc)
+    return _fail_output(
+        "not analysed: netgain could not finish the check",
+        "The check failed before a decision, so nothing is approved. "
+        f"Ask the netgain operators to look up job {job} in the service's log; "
+        "re-run the check once it is fixed.",
+    )
 
 
 def upsert_sticky_comment(
@@ -270,10 +284,7 @@ def check_pull_request(
             installation_id,
             repository,
             run_id,
-            _fail_output(
-                "not analysed: netgain could not finish the check",
-                f"The check failed before a decision, so nothing is approved: {exc}",
-            ),
+            not_analysed(repository, head, exc),
         )
         raise
     current = gh.request(installation_id, "GET", f"/repos/{repository}/pulls/{number}").json()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,11 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from netgain.service.github_app import GitHubApp, RateLimit
+
+
+# The queue's id of the job running in this thread/task: a failure's public summary names it
+# instead of the exception text, which may show server paths (the detail goes to the log).
+CURRENT_JOB: ContextVar[str | None] = ContextVar("netgain_current_job", default=None)
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,12 +55,14 @@ def _label_and_train(root: Path, engine: Engine, repository_id: int) -> str:
 
 
 def forget_repository(ctx: ServiceContext, *, repository: str) -> str:
-    """A repository removed from the installation: its mirror (and token access) goes."""
-    from netgain.service.mirror import mirror_path
+    """A repository removed from the installation: its history, decisions and mirror go."""
+    from netgain.service.forget import forget_repository as forget
 
-    path = mirror_path(ctx.settings.mirrors, repository)
-    shutil.rmtree(path, ignore_errors=True)
-    return f"forgot {repository}"
+    done = forget(ctx.engine, ctx.settings.mirrors, repository)
+    return (
+        f"forgot {repository} ({done.histories} stored history, {done.decisions} decision(s), "
+        f"{done.github_ids} remembered id(s))"
+    )
 
 
 def check_merge_group(
@@ -86,6 +87,7 @@ def check_merge_group(
         _gate,
         _store_decision,
         complete_check_run,
+        not_analysed,
         open_check_run,
     )
 
@@ -102,11 +104,7 @@ def check_merge_group(
         doc = _gate(ctx, path, base_sha, head_sha, None, [], repository)
     except Exception as exc:
         complete_check_run(
-            ctx,
-            installation_id,
-            repository,
-            run_id,
-            {"conclusion": "failure", "output": {"title": "not analysed", "summary": str(exc)}},
+            ctx, installation_id, repository, run_id, not_analysed(repository, head_sha, exc)
         )
         raise
     payload = check_run(doc, name=ctx.settings.check_name)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection, Engine, func, select, text
 
+from netgain.service.context import CURRENT_JOB
 from netgain.service.events import JobRequest
 from netgain.service.tables import embedded_jobs
 
@@ -49,16 +50,19 @@ def procrastinate_conninfo(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-KEEP_JOBS_HOURS = 24 * 7  # finished jobs stay visible (and countable) for a week
+KEEP_JOBS_HOURS = 24 * 7  # finished jobs stay visible (and countable) for a week by default
+HOUSEKEEPING_EVERY = 3600.0  # seconds between the embedded queue's housekeeping rounds
 
 
 def build_procrastinate(
     database_url: str,
     runner: Callable[[str, dict[str, Any]], str],
-    prune: Callable[[], int] | None = None,
+    prune: Callable[[], object] | None = None,
+    keep_jobs_hours: int = KEEP_JOBS_HOURS,
 ) -> procrastinate.App:
     """The Procrastinate app with one task per job kind, each calling `runner(task, args)`, and
-    an hourly clean-up: succeeded jobs older than a week, and `prune()` (old delivery ids)."""
+    an hourly clean-up: finished jobs (succeeded, failed, cancelled, aborted) older than
+    `keep_jobs_hours`, and `prune()` (old delivery ids and decision documents)."""
     import asyncio
 
     import procrastinate
@@ -75,15 +79,26 @@ def build_procrastinate(
     retry = procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS, wait=2, exponential_wait=2)
     for name in (events.CHECK, events.INGEST, events.FORGET, events.MERGE_GROUP):
 
-        def job(_name: str = name, **args: Any) -> str:
-            return runner(_name, args)
+        def job(context: JobContext, /, _name: str = name, **args: Any) -> str:
+            token = CURRENT_JOB.set(str(context.job.id))
+            try:
+                return runner(_name, args)
+            finally:
+                CURRENT_JOB.reset(token)
 
-        app.task(name=name, queue=QUEUE, retry=retry)(job)
+        app.task(name=name, queue=QUEUE, retry=retry, pass_context=True)(job)
 
     @app.periodic(cron="17 * * * *", periodic_id="prune")
     @app.task(name=PRUNE, queue=QUEUE, pass_context=True)
     async def prune_tables(context: JobContext, timestamp: int) -> None:
-        await builtin_tasks.remove_old_jobs(context, max_hours=KEEP_JOBS_HOURS, queue=QUEUE)
+        await builtin_tasks.remove_old_jobs(
+            context,
+            max_hours=keep_jobs_hours,
+            queue=QUEUE,
+            remove_failed=True,
+            remove_cancelled=True,
+            remove_aborted=True,
+        )
         if prune is not None:
             await asyncio.to_thread(prune)
 
@@ -122,9 +137,16 @@ class ProcrastinateQueue:
 
 
 class EmbeddedQueue:
-    def __init__(self, engine: Engine, runner: Callable[[str, dict[str, Any]], str]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        runner: Callable[[str, dict[str, Any]], str],
+        prune: Callable[[], object] | None = None,
+    ) -> None:
         self.engine = engine
         self.runner = runner
+        self.prune = prune
+        self._pruned_at = 0.0
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -162,11 +184,9 @@ class EmbeddedQueue:
         return {str(status): int(n) for status, n in rows}
 
     def start(self) -> None:
-        """Requeue what a dead process left `doing`, forget old delivery ids and finished jobs,
-        then run jobs in a background thread."""
-        from netgain.service.intake import prune_deliveries
-
-        prune_deliveries(self.engine)
+        """Requeue what a dead process left `doing`, run the housekeeping (then hourly) and
+        forget finished jobs, then run jobs in a background thread."""
+        self._housekeeping()
         with self.engine.begin() as conn:
             conn.execute(embedded_jobs.delete().where(embedded_jobs.c.status == "succeeded"))
             conn.execute(
@@ -190,8 +210,18 @@ class EmbeddedQueue:
             ran += 1
         return ran
 
+    def _housekeeping(self) -> None:
+        self._pruned_at = time.monotonic()
+        if self.prune is not None:
+            try:
+                self.prune()
+            except Exception:  # housekeeping must never stop the queue
+                log.exception("housekeeping failed")
+
     def _loop(self) -> None:
         while not self._stop.is_set():
+            if time.monotonic() - self._pruned_at >= HOUSEKEEPING_EVERY:
+                self._housekeeping()
             if not self._run_one():
                 self._wake.wait(1.0)
                 self._wake.clear()
@@ -212,12 +242,15 @@ class EmbeddedQueue:
                 .values(status="doing", attempts=row.attempts + 1)
             )
         status, error = "succeeded", None
+        token = CURRENT_JOB.set(str(row.id))
         try:
             self.runner(row.task, json.loads(row.args))
         except Exception as exc:  # a job's failure must not stop the queue
             log.exception("job %s %s failed", row.id, row.task)
             status = "todo" if row.attempts + 1 < MAX_ATTEMPTS else "failed"
             error = f"{type(exc).__name__}: {exc}"[:2000]
+        finally:
+            CURRENT_JOB.reset(token)
         with self.engine.begin() as conn:
             conn.execute(
                 embedded_jobs.update()

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, inspect, text
 
 from netgain.errors import UsageError
 from netgain.service.context import ServiceContext, open_context
-from netgain.service.intake import prune_deliveries
+from netgain.service.housekeeping import Pruned, prune_service_tables
 from netgain.service.jobs import run_job
 from netgain.service.queue import QUEUE, EmbeddedQueue, ProcrastinateQueue, build_procrastinate
 from netgain.service.settings import ServiceSettings
@@ -53,10 +53,13 @@ def open_runtime(settings: ServiceSettings) -> Runtime:
         log.info("job %s %s: %s", task, args.get("repository"), result)
         return result
 
+    def prune() -> Pruned:
+        return prune_service_tables(ctx.engine, settings)
+
     if settings.embedded or settings.database_url is None:
-        return Runtime(ctx, EmbeddedQueue(ctx.engine, runner))
+        return Runtime(ctx, EmbeddedQueue(ctx.engine, runner, prune))
     app = build_procrastinate(
-        settings.database_url, runner, prune=lambda: prune_deliveries(ctx.engine)
+        settings.database_url, runner, prune=prune, keep_jobs_hours=settings.keep_jobs_days * 24
     )
     ensure_procrastinate_schema(app, ctx.engine)
     return Runtime(ctx, ProcrastinateQueue(app, ctx.engine), app)

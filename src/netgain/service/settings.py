@@ -42,6 +42,10 @@ class ServiceSettings(BaseModel):
     http_retries: int = Field(default=4, ge=0)
     http_backoff: float = Field(default=1.0, ge=0)
     max_rate_limit_wait: float = Field(default=60.0, ge=0)
+    # retention of the hourly housekeeping: decision documents (0 keeps them forever) and
+    # finished queue jobs (succeeded, failed, cancelled)
+    keep_decisions_days: int = Field(default=90, ge=0)
+    keep_jobs_days: int = Field(default=7, ge=1)
 
     @property
     def embedded(self) -> bool:
@@ -101,6 +105,8 @@ def from_env(env: dict[str, str] | None = None, **overrides: object) -> ServiceS
         "stalled_after": "NETGAIN_WORKER_STALLED_AFTER",
         "http_backoff": "NETGAIN_GITHUB_BACKOFF",
         "check_delay": "NETGAIN_CHECK_DELAY",
+        "keep_decisions_days": "NETGAIN_KEEP_DECISIONS_DAYS",
+        "keep_jobs_days": "NETGAIN_KEEP_JOBS_DAYS",
     }
     for key, var in optional.items():
         if env.get(var):
