@@ -74,8 +74,8 @@ def send(
         )
     for target, body in posts:
         try:
-            # the operator configured this URL; nothing from the change chooses it
-            response = httpx.post(target, json=body, timeout=10.0)  # netgain: ignore[ssrf]
+            # netgain: ignore[ssrf] the operator configured this URL; no delivery chooses it
+            response = httpx.post(target, json=body, timeout=10.0)
             response.raise_for_status()
             sent += 1
         except httpx.HTTPError as exc:
