@@ -36,11 +36,14 @@ def review(login: str, state: str, body: str, commit_id: str, n: int) -> dict[st
     }
 
 
-def run(tmp: Path, body: str, reviews: list[tuple[str, str, str]]) -> dict[str, Any]:
-    """`netgain check` of an unmarked auth change linking an unmarked ADR, with these reviews."""
+def run(
+    tmp: Path, body: str, reviews: list[tuple[str, str, str]], reviewed_at: str = "HEAD"
+) -> dict[str, Any]:
+    """`netgain check` of an unmarked auth change linking an unmarked ADR, with these reviews
+    (given on the commit `reviewed_at`)."""
     repo = base_repo(tmp / "r")
     ai_auth_change(repo, adr="unmarked")
-    head = repo.git("rev-parse", "HEAD")
+    head = repo.git("rev-parse", reviewed_at)
     path = tmp / "reviews.json"
     items = [review(who, state, text, head, i) for i, (who, state, text) in enumerate(reviews)]
     path.write_text(json.dumps(items), encoding="utf-8")
@@ -94,6 +97,13 @@ def test_only_standing_approvals_from_eligible_reviewers_attest(tmp_path: Path) 
             ("ada", "CHANGES_REQUESTED", "wait"),  # ada's approval no longer stands
         ],
     )
+    [adr] = doc["design_documents"]
+    assert not adr["accepted"] and adr["attested_by"] == []
+
+
+def test_an_attestation_given_before_the_diff_moved_is_stale(tmp_path: Path) -> None:
+    # sam attested when the branch held only the ADR; the auth code came later
+    doc = run(tmp_path, f"Design: {DOC}", [("sam", "APPROVED", ATTEST)], reviewed_at="HEAD~1")
     [adr] = doc["design_documents"]
     assert not adr["accepted"] and adr["attested_by"] == []
 
