@@ -146,3 +146,14 @@ def test_metrics_fetch_copilot_imports_the_reports(
     # 28 days asked, 27 without a report: each noted (the first MAX_NOTES of them)
     assert len([r for r in seen if r.url.host == "api.github.com"]) == 28
     assert any("no report for" in n for n in doc["notes"])
+
+
+def test_a_bad_owner_is_refused_before_any_work(tmp_path: Path) -> None:
+    from tests.history.conftest import netgain
+    from tests.metrics.test_tool_telemetry import setup
+
+    repo, _shas = setup(tmp_path)
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    proc = netgain("metrics", "--db", db, "--fetch-copilot", "a/b", cwd=repo.path, check=False)
+    assert proc.returncode != 0 and "use ORG or enterprise:SLUG" in proc.stderr
+    assert not (tmp_path / "n.db").exists()  # refused before the ingest

@@ -74,6 +74,12 @@ def metrics_document(
     if by not in ("week", "month"):
         raise UsageError(f"--by {by!r}: use week or month")
     start = parse_since(since)
+    if fetch_copilot:  # refuse a bad owner or a missing token before the (long) ingest
+        from netgain.metrics.copilot_api import report_path
+
+        report_path(fetch_copilot)
+        if not os.environ.get("GITHUB_TOKEN", "").strip():
+            raise UsageError("--fetch-copilot needs GITHUB_TOKEN (Copilot metrics read access)")
     ws = open_workspace(repo, db)
     raw = load_config(ws.root)
     config = metrics_config(raw.section("metrics"), raw.source)
@@ -175,9 +181,7 @@ def _fetch_copilot(root: Path, owner: str, start: datetime | None) -> tuple[Path
     """
     from netgain.metrics.copilot_api import fetch_copilot_days
 
-    token = os.environ.get("GITHUB_TOKEN", "").strip()
-    if not token:
-        raise UsageError("--fetch-copilot needs GITHUB_TOKEN (Copilot metrics read access)")
+    token = os.environ["GITHUB_TOKEN"].strip()  # checked before the ingest
     last = datetime.now(UTC).date() - timedelta(days=1)
     first = start.date() if start is not None else last - timedelta(days=27)
     first = max(first, last - timedelta(days=365))
