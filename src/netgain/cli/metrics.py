@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,7 @@ def metrics_document(
     cursor_commits: Sequence[Path] = (),
     copilot_metrics: Sequence[Path] = (),
     fetch_cursor: bool = False,
+    fetch_copilot: str | None = None,
 ) -> dict[str, Any]:
     """Ingest (incrementally), collect every source and compute the metrics document.
 
@@ -73,6 +74,12 @@ def metrics_document(
     if by not in ("week", "month"):
         raise UsageError(f"--by {by!r}: use week or month")
     start = parse_since(since)
+    if fetch_copilot:  # refuse a bad owner or a missing token before the (long) ingest
+        from netgain.metrics.copilot_api import report_path
+
+        report_path(fetch_copilot)
+        if not os.environ.get("GITHUB_TOKEN", "").strip():
+            raise UsageError("--fetch-copilot needs GITHUB_TOKEN (Copilot metrics read access)")
     ws = open_workspace(repo, db)
     raw = load_config(ws.root)
     config = metrics_config(raw.section("metrics"), raw.source)
@@ -108,8 +115,13 @@ def metrics_document(
     doc = compute_metrics(data, config, by=by, since=start, repository=str(ws.root))
     section = doc["provenance"]
     section["cursor"] = cursor_summary or {"status": "not imported (--cursor-commits FILE)"}
+    fetch_notes: list[str] = []
+    if fetch_copilot:
+        fetched, fetch_notes = _fetch_copilot(ws.root, fetch_copilot, start)
+        copilot_metrics = [*copilot_metrics, fetched]
     if copilot_metrics:
         days, notes = read_copilot_days(copilot_metrics)
+        doc["notes"].extend(fetch_notes[:MAX_NOTES])
         doc["notes"].extend(notes[:MAX_NOTES])
         aliases, teams = _people_maps(people)
         section["estimated"] = copilot_estimate(
@@ -160,6 +172,22 @@ def _fetch_cursor(root: Path, since: str | None) -> Path:
     target = root / ".netgain" / "cursor-ai-commits.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     return fetch_cursor_commits(key, target, start=since or "90d")
+
+
+def _fetch_copilot(root: Path, owner: str, start: datetime | None) -> tuple[Path, list[str]]:
+    """Fetch Copilot user-day reports with $GITHUB_TOKEN into .netgain/ (an import file).
+
+    From `--since` (else 28 days back) to yesterday: today's report is not generated yet.
+    """
+    from netgain.metrics.copilot_api import fetch_copilot_days
+
+    token = os.environ["GITHUB_TOKEN"].strip()  # checked before the ingest
+    last = datetime.now(UTC).date() - timedelta(days=1)
+    first = start.date() if start is not None else last - timedelta(days=27)
+    first = max(first, last - timedelta(days=365))
+    target = root / ".netgain" / "copilot-users.ndjson"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return fetch_copilot_days(token, owner, target, first=first, last=last)
 
 
 def _string_lists(value: Any) -> dict[str, list[str]]:
@@ -446,6 +474,13 @@ def register(app: typer.Typer) -> None:
             help="Fetch Cursor's AI commit metrics with $CURSOR_API_KEY (since --since, else "
             "90 days) and import them like --cursor-commits.",
         ),
+        fetch_copilot: str | None = typer.Option(
+            None,
+            "--fetch-copilot",
+            metavar="ORG|enterprise:SLUG",
+            help="Fetch Copilot user-day usage reports with $GITHUB_TOKEN (since --since, else "
+            "28 days, to yesterday) and import them like --copilot-metrics.",
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the metrics document as JSON."),
     ) -> None:
         """Net-productivity metrics: throughput vs incidents, quality, rework, review load."""
@@ -464,6 +499,7 @@ def register(app: typer.Typer) -> None:
             cursor_commits=cursor_commits,
             copilot_metrics=copilot_metrics,
             fetch_cursor=fetch_cursor,
+            fetch_copilot=fetch_copilot,
         )
         if as_json:
             emit_json(doc)

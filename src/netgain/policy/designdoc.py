@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -45,6 +45,10 @@ class DesignDocCheck:
     ai_lines: int = 0
     human_lines: int = 0
     unknown_lines: int = 0
+    # rejected only for its authorship evidence (AI-written or without human evidence): a
+    # reviewer's attestation (policy.attestation) can make it count
+    attestable: bool = False
+    attested_by: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -53,6 +57,7 @@ class DesignDocCheck:
             "path": self.path,
             "accepted": self.accepted,
             "reason": self.reason,
+            "attested_by": self.attested_by,
             "lines": {
                 "ai": self.ai_lines,
                 "human": self.human_lines,
@@ -146,11 +151,13 @@ def _check_file(
     elif total == 0:
         check.reason = f"{path} is empty"
     elif ai / total > config.max_ai_share:
+        check.attestable = True
         check.reason = (
             f"{path} is AI-written ({ai} of {total} lines by AI, more than "
             f"{config.max_ai_share:.0%}): an AI-written design document does not count"
         )
     elif counted_ai / total > config.max_ai_share:
+        check.attestable = True
         only_claimed = f", {claimed} human only by the author's claim" if claimed else ""
         check.reason = (
             f"{path} lacks human evidence ({unknown} of {total} lines without evidence"
@@ -158,6 +165,7 @@ def _check_file(
             "when its lines carry human evidence (git-ai notes, Agent Trace human ranges)"
         )
     elif config.require_human_evidence and human * 2 <= total:
+        check.attestable = True
         check.reason = (
             f"{path}: only {human} of {total} lines carry human-authorship evidence "
             "(require_human_evidence = true)"

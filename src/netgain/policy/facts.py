@@ -38,6 +38,7 @@ from netgain.git.partial import diff_between_available
 from netgain.history.queries import CommitProvenance
 from netgain.history.share import FileShare, ShareResult, compute_share
 from netgain.policy.analysed import NETGAIN_SUFFIXES, FileAnalysis, classify_changed, unanalysed
+from netgain.policy.attestation import apply_attestations, attesters
 from netgain.policy.codeowners import SEARCH_ORDER, Codeowners, load_codeowners
 from netgain.policy.coverage import CoverageReport, DiffCoverage, diff_coverage
 from netgain.policy.designdoc import DesignDocCheck, check_design_docs
@@ -379,6 +380,15 @@ def gather(
             provenance_for,
             repository=pr.repository,
             trust_human_claims=policy.provenance.trust_human_claims,
+        )
+        apply_attestations(
+            ctx.design_docs,
+            pr.reviews,
+            ctx.standing_states(invalidate_on_push=True),
+            attesters(
+                Directory(policy, ctx.codeowners), {n: z.files for n, z in ctx.zones.items()}
+            ),
+            login,
         )
     with ctx.stage("coverage"):
         if coverage is not None:

@@ -32,6 +32,7 @@ class Review:
     state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING
     commit_id: str | None = None
     submitted_at: str | None = None
+    body: str = ""  # the review's text (design-document attestations are read from it)
 
 
 @dataclass(slots=True)
@@ -101,11 +102,13 @@ def _review(item: Any, where: str) -> Review:
         raise UsageError(f"{where}: a review needs user.login and state")
     commit = item.get("commit_id")
     submitted = item.get("submitted_at")
+    body = item.get("body")
     return Review(
         login,
         state.upper(),
         commit if isinstance(commit, str) else None,
         submitted if isinstance(submitted, str) else None,
+        body if isinstance(body, str) else "",
     )
 
 
