@@ -1,0 +1,189 @@
+"""The review brief: where a senior's or an owner's attention pays off in one change.
+
+Seniors read every line of every AI pull request; the gate already knows which lines carry the
+risk. This module ranks the change's added lines from the facts `gather` collected and the
+decision `decide` made, without reading anything again: lines on a taint path (with the trace),
+lines in sensitive zones, the author's first use of an API family, files the author never
+touched, and large blocks in mostly AI-written files. Each added line counts once, under its most
+important reason (a later run may span lines listed above, to keep a function in one item);
+everything else is summarised as low attention.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netgain.policy.evaluate import Decision
+from netgain.policy.facts import ChangeContext
+
+BRIEF_TIERS = ("senior", "owner")  # the tiers whose reviewers get a brief
+AI_BLOCK_LINES = 10  # a run of added lines this long in a mostly AI-written file is "large"
+AI_FILE_SHARE = 0.5  # a file is mostly AI-written above this share of its added lines
+
+# the order of attention: a lower rank comes first
+RANKS = {"taint": 0, "zone": 1, "first_use": 2, "new_to_author": 3, "ai_block": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class BriefItem:
+    """Added lines `path:line-end_line` worth a reviewer's attention, and why."""
+
+    kind: str  # a key of RANKS
+    path: str
+    line: int
+    end_line: int
+    why: str
+    trace: tuple[str, ...] = ()  # "path:line: message" per taint step, source first
+
+
+@dataclass(slots=True)
+class Brief:
+    """The ranked items, or why no brief is needed; the rest of the diff as low attention."""
+
+    needed: bool
+    reason: str
+    items: list[BriefItem] = field(default_factory=list)
+    low_attention: dict[str, int] = field(default_factory=dict)  # path -> added lines left
+    lines_in_brief: int = 0  # added lines the items cover, taint trace steps included
+
+
+def brief_tiers(decision: Decision) -> list[str]:
+    """Why the change goes to a senior or an owner: one line per applicable rule of such a tier."""
+    return [
+        f"{r.tier} review required by rule {r.name} ({r.status})"
+        for r in decision.rules
+        if r.tier in BRIEF_TIERS and r.status != "skipped"
+    ]
+
+
+def build_brief(ctx: ChangeContext, decision: Decision) -> Brief:
+    """Rank the added lines of the change in `ctx` for the reviewers `decision` asks for."""
+    reasons = brief_tiers(decision)
+    if not reasons:
+        return Brief(
+            needed=False,
+            reason="no rule sends this change to a senior or an owner "
+            f"({', '.join(sorted({r.tier for r in decision.rules if r.tier})) or 'no tiers'} "
+            "considered): a peer review of the whole diff is enough",
+        )
+    ranker = _Ranker(ctx)
+    ranker.taint()
+    ranker.zones()
+    ranker.first_use()
+    ranker.new_to_author()
+    ranker.ai_blocks()
+    low = {
+        path: len(lines - ranker.covered.get(path, set()))
+        for path, lines in sorted(ctx.added.items())
+    }
+    return Brief(
+        needed=True,
+        reason="; ".join(reasons),
+        items=sorted(ranker.items, key=lambda i: RANKS[i.kind]),  # stable within a kind
+        low_attention={p: n for p, n in low.items() if n},
+        lines_in_brief=sum(len(lines) for lines in ranker.covered.values()),
+    )
+
+
+def runs(lines: set[int]) -> list[tuple[int, int]]:
+    """Contiguous (first, last) runs of `lines`, in order."""
+    out: list[tuple[int, int]] = []
+    for n in sorted(lines):
+        if out and out[-1][1] == n - 1:
+            out[-1] = (out[-1][0], n)
+        else:
+            out.append((n, n))
+    return out
+
+
+class _Ranker:
+    """Collects items kind by kind; a line already in the brief is never listed again."""
+
+    def __init__(self, ctx: ChangeContext) -> None:
+        self.ctx = ctx
+        self.items: list[BriefItem] = []
+        self.covered: dict[str, set[int]] = {}
+
+    def _take(self, kind: str, path: str, lines: set[int], why: str) -> None:
+        """List the lines of `lines` not yet in the brief, one item per run.
+
+        A run may span lines listed above (a zone file around its taint lines): one item for a
+        function body reads better than five fragments, and the counts stay per line.
+        """
+        done = self.covered.setdefault(path, set())
+        wanted = lines & self.ctx.added.get(path, set())
+        fresh = wanted - done
+        for first, last in runs(
+            wanted | (done & set(range(min(wanted, default=0), max(wanted, default=0) + 1)))
+        ):
+            span = set(range(first, last + 1))
+            if span & fresh:
+                trimmed = sorted(span & fresh)
+                self.items.append(BriefItem(kind, path, trimmed[0], trimmed[-1], why))
+        done.update(fresh)
+
+    def taint(self) -> None:
+        findings = sorted(
+            self.ctx.findings,
+            key=lambda f: (-int(f.severity), f.location.path, f.location.line),
+        )
+        for f in findings:
+            on_added = {(p, n) for p, n in f.lines() if n in self.ctx.added.get(p, set())} - {
+                (p, n) for p, ns in self.covered.items() for n in ns
+            }
+            if not on_added:
+                continue
+            trace = tuple(f"{s.location.path}:{s.location.line}: {s.message}" for s in f.trace)
+            sink = (f.location.path, f.location.line)
+            path, line = sink if sink in on_added else min(on_added)
+            self.items.append(
+                BriefItem(
+                    "taint",
+                    path,
+                    line,
+                    line,
+                    f"{f.severity} {f.rule_id}: {f.message}",
+                    trace,
+                )
+            )
+            for p, n in on_added:
+                self.covered.setdefault(p, set()).add(n)
+
+    def zones(self) -> None:
+        for name, hit in sorted(self.ctx.zones.items()):
+            for signal in self.ctx.signals:
+                reason = f"signal {signal.family} ({signal.detail}) at {signal.path}:{signal.line}"
+                if reason in hit.reasons:
+                    why = f"zone {name}: {signal.family} ({signal.detail})"
+                    self._take("zone", signal.path, {signal.line}, why)
+            for path in sorted(hit.files):
+                if any(r.startswith(f"path {path} matches") for r in hit.reasons):
+                    why = f"zone {name}: the file is in the zone (lines not listed above)"
+                    self._take("zone", path, self.ctx.added.get(path, set()), why)
+
+    def first_use(self) -> None:
+        author = self.ctx.facts.author
+        who = author.login or "the author"
+        for signal in self.ctx.signals:
+            if signal.family in author.first_signals:
+                why = f"first use of {signal.family} ({signal.detail}) by {who} in this repository"
+                self._take("first_use", signal.path, {signal.line}, why)
+
+    def new_to_author(self) -> None:
+        author = self.ctx.facts.author
+        who = author.login or "the author"
+        for path in author.files_new_to_author:
+            why = f"{who} has never changed this file before"
+            self._take("new_to_author", path, self.ctx.added.get(path, set()), why)
+
+    def ai_blocks(self) -> None:
+        for share in self.ctx.share.files if self.ctx.share else []:
+            if not share.total or share.ai / share.total <= AI_FILE_SHARE:
+                continue
+            why = (
+                f"large added block in a file whose added lines are {share.ai / share.total:.0%} "
+                "AI-written"
+            )
+            for first, last in runs(self.ctx.added.get(share.path, set())):
+                if last - first + 1 >= AI_BLOCK_LINES:
+                    self._take("ai_block", share.path, set(range(first, last + 1)), why)

@@ -1,0 +1,121 @@
+"""The review brief (`netgain check --brief`) on real repositories: what a senior reads first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from netgain.policy.brief import Brief, build_brief, runs
+from netgain.policy.evaluate import Decision
+from netgain.policy.facts import ChangeContext
+from tests.gitrepo import GitRepo
+from tests.history.conftest import netgain
+from tests.policy.payloads_util import write
+from tests.policy.scenario import BOB, CLAUDE, SQL_CODE, ai_auth_change, base_repo, pr_event
+from tests.policy.test_check import check
+
+
+def brief_for(repo: GitRepo, tmp: Path) -> tuple[Brief, dict[str, Any]]:
+    """Run the gate on base..HEAD and build the brief from what it gathered and decided."""
+    briefs: list[Brief] = []
+
+    def keep(ctx: ChangeContext, decision: Decision) -> None:
+        briefs.append(build_brief(ctx, decision))
+
+    doc = check(repo, tmp, record=False, on_decision=keep)
+    [brief] = briefs
+    return brief, doc
+
+
+def ai_auth_and_sql(tmp: Path) -> GitRepo:
+    repo = base_repo(tmp / "r")
+    ai_auth_change(repo)
+    repo.commit({"src/users.py": SQL_CODE}, "User lookup" + CLAUDE, author=BOB)
+    return repo
+
+
+def test_taint_line_comes_first_with_its_trace_then_zone_lines(tmp_path: Path) -> None:
+    repo = ai_auth_and_sql(tmp_path)
+    brief, doc = brief_for(repo, tmp_path)
+    assert brief.needed and "senior review required by rule tiered-review" in brief.reason
+    first = brief.items[0]
+    assert (first.kind, first.path, first.line) == ("taint", "src/users.py", 6)
+    assert "sql-injection" in first.why
+    assert first.trace and first.trace[-1].startswith("src/users.py:6:")
+    assert first.trace[0].startswith("src/users.py:4:")  # the `name` parameter, the source
+    kinds = [i.kind for i in brief.items]
+    assert kinds == sorted(
+        kinds, key=["taint", "zone", "first_use", "new_to_author", "ai_block"].index
+    )
+    zone_items = [i for i in brief.items if i.kind == "zone"]
+    assert zone_items and all("zone auth" in i.why for i in zone_items)
+    assert {i.path for i in zone_items} == {"src/auth/tokens.py"}
+    # the jwt lines first, then the rest of the zone file in one run around them
+    assert [(i.line, i.end_line) for i in zone_items] == [(3, 3), (10, 10), (14, 14), (1, 19)]
+    # each added line counts once: in the brief or low attention, never both
+    # 7 added lines; the sink (6) and the source on the trace (4) are in the brief
+    assert brief.low_attention["src/users.py"] == 5
+    assert brief.lines_in_brief == doc["facts"]["lines_added"] - sum(brief.low_attention.values())
+    assert doc["verdict"] == "blocked"  # the brief changes nothing in the decision
+
+
+def test_large_ai_block_and_files_new_to_the_author(tmp_path: Path) -> None:
+    repo = base_repo(tmp_path / "r")
+    repo.branch("feature")
+    helpers = "".join(f"def f{i}(x: int) -> int:\n    return x + {i}\n" for i in range(8))
+    # src/auth/__init__.py was only ever changed by Ada: Bob has never touched it
+    repo.commit(
+        {"src/util.py": helpers, "src/auth/__init__.py": '"""Auth package, documented."""\n'},
+        "Helpers" + CLAUDE,
+        author=BOB,
+    )
+    brief, _ = brief_for(repo, tmp_path)
+    assert brief.needed
+    blocks = [i for i in brief.items if i.kind == "ai_block"]
+    assert [(b.path, b.line, b.end_line) for b in blocks] == [("src/util.py", 1, 16)]
+    # the auth file is a zone line first: it is listed once, under its most important reason
+    assert [i.kind for i in brief.items if i.path == "src/auth/__init__.py"] == ["zone"]
+
+
+def test_cli_prints_the_brief_and_writes_it_to_a_file(tmp_path: Path) -> None:
+    repo = ai_auth_and_sql(tmp_path)
+    event = write(tmp_path / "event.json", pr_event(repo))
+    proc = netgain(
+        "check", "--event", str(event), "--brief", "--no-record", cwd=repo.path, check=False
+    )
+    assert proc.returncode == 1, proc.stderr  # blocked, as without --brief
+    text = proc.stdout
+    assert text.startswith("## Review brief")
+    assert "1. `src/users.py:6` (on a taint path)" in text
+    assert "   - src/users.py:4:" in text
+    assert text.index("taint path") < text.index("sensitive zone")
+    out = tmp_path / "brief.md"
+    proc = netgain(
+        "check",
+        "--event",
+        str(event),
+        "--brief-output",
+        str(out),
+        "--no-record",
+        cwd=repo.path,
+        check=False,
+    )
+    assert out.read_text(encoding="utf-8") == text
+    assert proc.stdout.startswith("verdict: BLOCKED")  # the decision prints as usual
+
+
+def test_human_docs_only_change_needs_no_brief(tmp_path: Path) -> None:
+    repo = base_repo(tmp_path / "r")
+    repo.branch("feature")
+    repo.commit({"docs/guide.md": "# Guide\n\nRun `make`.\n"}, "Write a guide", author=BOB)
+    event = write(tmp_path / "event.json", pr_event(repo))
+    proc = netgain(
+        "check", "--event", str(event), "--brief", "--no-record", cwd=repo.path, check=False
+    )
+    assert proc.stdout.startswith("## Review brief\n\nNo brief needed: no rule sends this change")
+    assert "peer" in proc.stdout
+
+
+def test_runs_groups_contiguous_lines() -> None:
+    assert runs({5, 1, 2, 3, 9, 10}) == [(1, 3), (5, 5), (9, 10)]
+    assert runs(set()) == []
