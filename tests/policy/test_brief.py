@@ -11,7 +11,7 @@ from netgain.policy.facts import ChangeContext
 from tests.gitrepo import GitRepo
 from tests.history.conftest import netgain
 from tests.policy.payloads_util import write
-from tests.policy.scenario import BOB, CLAUDE, SQL_CODE, ai_auth_change, base_repo, pr_event
+from tests.policy.scenario import ADA, BOB, CLAUDE, SQL_CODE, ai_auth_change, base_repo, pr_event
 from tests.policy.test_check import check
 
 
@@ -119,3 +119,25 @@ def test_human_docs_only_change_needs_no_brief(tmp_path: Path) -> None:
 def test_runs_groups_contiguous_lines() -> None:
     assert runs({5, 1, 2, 3, 9, 10}) == [(1, 3), (5, 5), (9, 10)]
     assert runs(set()) == []
+
+
+def test_hunks_of_a_file_new_to_the_author_make_one_item(tmp_path: Path) -> None:
+    """The shape seen on pallets/itsdangerous: a contributor's first change to a module, in
+    several hunks, adding the repository's first hmac call (a first use of crypto)."""
+    repo = base_repo(tmp_path / "r")
+    body = "".join(f"def f{i}(x: bytes) -> bytes:\n    return x\n\n\n" for i in range(6))
+    repo.commit({"src/sign.py": "import hmac\n\n\n" + body}, "Signing module", author=ADA)
+    repo.git("branch", "-f", "base")
+    repo.branch("feature")
+    lines = ("import hmac\n\n\n" + body).splitlines(keepends=True)
+    lines[4] = "    return x + b'1'\n"  # inside f0
+    lines[16] = "    return hmac.new(x, b'', 'sha256').digest()\n"  # inside f3
+    lines[24] = "    return x[::-1]\n"  # inside f5
+    repo.commit({"src/sign.py": "".join(lines)}, "Sign with hmac", author=BOB)
+    brief, _ = brief_for(repo, tmp_path)
+    assert brief.needed and "first-use-review" in brief.reason
+    assert [(i.kind, i.line, i.end_line) for i in brief.items] == [
+        ("first_use", 17, 17),
+        ("new_to_author", 5, 25),
+    ]
+    assert "bob has never changed this file before (2 lines: 5, 25)" in brief.items[1].why

@@ -170,11 +170,18 @@ class _Ranker:
                 self._take("first_use", signal.path, {signal.line}, why)
 
     def new_to_author(self) -> None:
+        """One item per file: on real histories a file's hunks otherwise flood the brief."""
         author = self.ctx.facts.author
         who = author.login or "the author"
         for path in author.files_new_to_author:
-            why = f"{who} has never changed this file before"
-            self._take("new_to_author", path, self.ctx.added.get(path, set()), why)
+            done = self.covered.setdefault(path, set())
+            fresh = self.ctx.added.get(path, set()) - done
+            if not fresh:
+                continue
+            spans = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in runs(fresh))
+            why = f"{who} has never changed this file before ({len(fresh)} lines: {spans})"
+            self.items.append(BriefItem("new_to_author", path, min(fresh), max(fresh), why))
+            done.update(fresh)
 
     def ai_blocks(self) -> None:
         for share in self.ctx.share.files if self.ctx.share else []:
