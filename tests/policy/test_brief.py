@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from netgain.policy.brief import Brief, build_brief, runs
+from netgain.policy.brief import RANKS, Brief, build_brief, runs
 from netgain.policy.evaluate import Decision
 from netgain.policy.facts import ChangeContext
 from tests.gitrepo import GitRepo
@@ -15,14 +15,14 @@ from tests.policy.scenario import ADA, BOB, CLAUDE, SQL_CODE, ai_auth_change, ba
 from tests.policy.test_check import check
 
 
-def brief_for(repo: GitRepo, tmp: Path) -> tuple[Brief, dict[str, Any]]:
+def brief_for(repo: GitRepo, tmp: Path, **options: Any) -> tuple[Brief, dict[str, Any]]:
     """Run the gate on base..HEAD and build the brief from what it gathered and decided."""
     briefs: list[Brief] = []
 
     def keep(ctx: ChangeContext, decision: Decision) -> None:
         briefs.append(build_brief(ctx, decision))
 
-    doc = check(repo, tmp, record=False, on_decision=keep)
+    doc = check(repo, tmp, record=False, on_decision=keep, **options)
     [brief] = briefs
     return brief, doc
 
@@ -44,9 +44,7 @@ def test_taint_line_comes_first_with_its_trace_then_zone_lines(tmp_path: Path) -
     assert first.trace and first.trace[-1].startswith("src/users.py:6:")
     assert first.trace[0].startswith("src/users.py:4:")  # the `name` parameter, the source
     kinds = [i.kind for i in brief.items]
-    assert kinds == sorted(
-        kinds, key=["taint", "zone", "first_use", "new_to_author", "ai_block"].index
-    )
+    assert kinds == sorted(kinds, key=RANKS.__getitem__)
     zone_items = [i for i in brief.items if i.kind == "zone"]
     assert zone_items and all("zone auth" in i.why for i in zone_items)
     assert {i.path for i in zone_items} == {"src/auth/tokens.py"}
@@ -141,3 +139,18 @@ def test_hunks_of_a_file_new_to_the_author_make_one_item(tmp_path: Path) -> None
         ("new_to_author", 5, 25),
     ]
     assert "bob has never changed this file before (2 lines: 5, 25)" in brief.items[1].why
+
+
+def test_added_lines_no_test_runs_come_after_first_uses(tmp_path: Path) -> None:
+    repo = base_repo(tmp_path / "r")
+    repo.commit({"src/calc.py": "def add(a, b):\n    return a + b\n"}, "Calc", author=BOB)
+    repo.git("branch", "-f", "base")
+    repo.branch("feature")
+    calc = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"
+    repo.commit({"src/calc.py": calc}, "Sub" + CLAUDE, author=BOB)
+    lcov = tmp_path / "lcov.info"
+    lcov.write_text("SF:src/calc.py\nDA:1,1\nDA:2,1\nDA:5,1\nDA:6,0\nend_of_record\n")
+    brief, _ = brief_for(repo, tmp_path, coverage=lcov)
+    assert brief.needed  # mostly AI-written: the senior tier
+    assert [(i.kind, i.line, i.end_line) for i in brief.items] == [("uncovered", 6, 6)]
+    assert brief.low_attention == {"src/calc.py": 3}  # the blank lines and the covered `def`

@@ -3,10 +3,10 @@
 Seniors read every line of every AI pull request; the gate already knows which lines carry the
 risk. This module ranks the change's added lines from the facts `gather` collected and the
 decision `decide` made, without reading anything again: lines on a taint path (with the trace),
-lines in sensitive zones, the author's first use of an API family, files the author never
-touched, and large blocks in mostly AI-written files. Each added line counts once, under its most
-important reason (a later run may span lines listed above, to keep a function in one item);
-everything else is summarised as low attention.
+lines in sensitive zones, the author's first use of an API family, added code no test runs
+(when coverage is given), files the author never touched, and large blocks in mostly AI-written
+files. Each added line counts once, under its most important reason (a later run may span lines
+listed above, to keep a function in one item); everything else is summarised as low attention.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ AI_BLOCK_LINES = 10  # a run of added lines this long in a mostly AI-written fil
 AI_FILE_SHARE = 0.5  # a file is mostly AI-written above this share of its added lines
 
 # the order of attention: a lower rank comes first
-RANKS = {"taint": 0, "zone": 1, "first_use": 2, "new_to_author": 3, "ai_block": 4}
+RANKS = {"taint": 0, "zone": 1, "first_use": 2, "uncovered": 3, "new_to_author": 4, "ai_block": 5}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +70,7 @@ def build_brief(ctx: ChangeContext, decision: Decision) -> Brief:
     ranker.taint()
     ranker.zones()
     ranker.first_use()
+    ranker.uncovered()
     ranker.new_to_author()
     ranker.ai_blocks()
     low = {
@@ -168,6 +169,13 @@ class _Ranker:
             if signal.family in author.first_signals:
                 why = f"first use of {signal.family} ({signal.detail}) by {who} in this repository"
                 self._take("first_use", signal.path, {signal.line}, why)
+
+    def uncovered(self) -> None:
+        """Added executable lines the `--coverage` report says no test ran."""
+        if self.ctx.coverage is None:
+            return
+        for path, lines in sorted(self.ctx.coverage.uncovered.items()):
+            self._take("uncovered", path, set(lines), "no test runs this added line (--coverage)")
 
     def new_to_author(self) -> None:
         """One item per file: on real histories a file's hunks otherwise flood the brief."""

@@ -8,6 +8,7 @@ TITLES = {
     "taint": "on a taint path",
     "zone": "in a sensitive zone",
     "first_use": "author's first use of an API family",
+    "uncovered": "not covered by tests",
     "new_to_author": "in a file the author never touched",
     "ai_block": "large AI-written block",
 }
