@@ -43,6 +43,11 @@ def test_taint_line_comes_first_with_its_trace_then_zone_lines(tmp_path: Path) -
     assert "sql-injection" in first.why
     assert first.trace and first.trace[-1].startswith("src/users.py:6:")
     assert first.trace[0].startswith("src/users.py:4:")  # the `name` parameter, the source
+    # the lesser reasons for the same line stay with it
+    assert first.also == [
+        "zone data_access: raw_sql (cur.execute(binop))",
+        "first use of raw_sql (cur.execute(binop)) by bob in this repository",
+    ]
     kinds = [i.kind for i in brief.items]
     assert kinds == sorted(kinds, key=RANKS.__getitem__)
     zone_items = [i for i in brief.items if i.kind == "zone"]
@@ -87,6 +92,7 @@ def test_cli_prints_the_brief_and_writes_it_to_a_file(tmp_path: Path) -> None:
     assert "1. `src/users.py:6` (on a taint path)" in text
     assert "   - src/users.py:4:" in text
     assert text.index("taint path") < text.index("sensitive zone")
+    assert "   - also: first use of jwt (import jwt) by bob in this repository" in text
     out = tmp_path / "brief.md"
     proc = netgain(
         "check",
@@ -100,6 +106,19 @@ def test_cli_prints_the_brief_and_writes_it_to_a_file(tmp_path: Path) -> None:
     )
     assert out.read_text(encoding="utf-8") == text
     assert proc.stdout.startswith("verdict: BLOCKED")  # the decision prints as usual
+    proc = netgain(
+        "check",
+        "--event",
+        str(event),
+        "--brief-output",
+        str(tmp_path / "no" / "brief.md"),
+        "--no-record",
+        cwd=repo.path,
+        check=False,
+    )
+    assert (
+        proc.returncode == 2 and "--brief-output" in proc.stderr and "Traceback" not in proc.stderr
+    )
 
 
 def test_human_docs_only_change_needs_no_brief(tmp_path: Path) -> None:

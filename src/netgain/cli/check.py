@@ -457,7 +457,10 @@ def register(app: typer.Typer) -> None:
             on_decision=write_brief if brief or brief_output is not None else None,
         )
         if brief_output is not None:
-            brief_output.write_text("".join(briefs), encoding="utf-8")
+            try:
+                brief_output.write_text("".join(briefs), encoding="utf-8")
+            except OSError as exc:
+                raise UsageError(f"--brief-output {brief_output}: {exc.strerror}") from exc
         if fmt is CheckFormat.JSON:
             text = json.dumps(doc, indent=2, sort_keys=True, default=str) + "\n"
         elif fmt is CheckFormat.MARKDOWN:

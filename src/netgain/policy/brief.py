@@ -24,7 +24,7 @@ AI_FILE_SHARE = 0.5  # a file is mostly AI-written above this share of its added
 RANKS = {"taint": 0, "zone": 1, "first_use": 2, "uncovered": 3, "new_to_author": 4, "ai_block": 5}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BriefItem:
     """Added lines `path:line-end_line` worth a reviewer's attention, and why."""
 
@@ -34,6 +34,8 @@ class BriefItem:
     end_line: int
     why: str
     trace: tuple[str, ...] = ()  # "path:line: message" per taint step, source first
+    # lesser reasons for the same line (a first use on a line already listed for its zone)
+    also: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -114,6 +116,8 @@ class _Ranker:
         done = self.covered.setdefault(path, set())
         wanted = lines & self.ctx.added.get(path, set())
         fresh = wanted - done
+        if len(wanted) == 1 and not fresh:  # one line listed above: keep this reason too
+            self._also(path, min(wanted), why)
         for first, last in runs(
             wanted | (done & set(range(min(wanted, default=0), max(wanted, default=0) + 1)))
         ):
@@ -122,6 +126,13 @@ class _Ranker:
                 trimmed = sorted(span & fresh)
                 self.items.append(BriefItem(kind, path, trimmed[0], trimmed[-1], why))
         done.update(fresh)
+
+    def _also(self, path: str, line: int, why: str) -> None:
+        for item in self.items:
+            if item.path == path and item.line <= line <= item.end_line:
+                if why != item.why and why not in item.also:
+                    item.also.append(why)
+                return
 
     def taint(self) -> None:
         findings = sorted(

@@ -33,6 +33,7 @@ def render_brief(brief: Brief) -> str:
     for n, item in enumerate(brief.items, 1):
         out.append(f"{n}. {_where(item)} ({TITLES[item.kind]}): {item.why}")
         out.extend(f"   - {step}" for step in item.trace)
+        out.extend(f"   - also: {why}" for why in item.also)
     if not brief.items:
         out.append("No added line is on a taint path, in a zone or otherwise flagged.")
     if brief.low_attention:
