@@ -46,7 +46,7 @@ def test_taint_line_comes_first_with_its_trace_then_zone_lines(tmp_path: Path) -
     # the lesser reasons for the same line stay with it
     assert first.also == [
         "zone data_access: raw_sql (cur.execute(binop))",
-        "first use of raw_sql (cur.execute(binop)) by bob in this repository",
+        "first use of raw_sql by bob in this repository",
     ]
     kinds = [i.kind for i in brief.items]
     assert kinds == sorted(kinds, key=RANKS.__getitem__)
@@ -92,7 +92,7 @@ def test_cli_prints_the_brief_and_writes_it_to_a_file(tmp_path: Path) -> None:
     assert "1. `src/users.py:6` (on a taint path)" in text
     assert "   - src/users.py:4:" in text
     assert text.index("taint path") < text.index("sensitive zone")
-    assert "   - also: first use of jwt (import jwt) by bob in this repository" in text
+    assert "   - also: first use of jwt by bob in this repository" in text
     out = tmp_path / "brief.md"
     proc = netgain(
         "check",
@@ -173,3 +173,20 @@ def test_added_lines_no_test_runs_come_after_first_uses(tmp_path: Path) -> None:
     assert brief.needed  # mostly AI-written: the senior tier
     assert [(i.kind, i.line, i.end_line) for i in brief.items] == [("uncovered", 6, 6)]
     assert brief.low_attention == {"src/calc.py": 3}  # the blank lines and the covered `def`
+
+
+def test_several_signals_on_one_line_make_one_item(tmp_path: Path) -> None:
+    """The shape seen on miguelgrinberg/microblog: `from flask_login import a, b, c` is one line
+    with several session signals; it is one item, not one per imported name."""
+    repo = base_repo(tmp_path / "r")
+    ai_auth_change(repo)
+    views = (
+        "from flask_login import current_user, login_user, logout_user\n\n\n"
+        "def out() -> None:\n    logout_user()\n"
+    )
+    repo.commit({"src/views.py": views}, "Views" + CLAUDE, author=BOB)
+    brief, _ = brief_for(repo, tmp_path)
+    [first] = [i for i in brief.items if i.path == "src/views.py" and i.line == 1]
+    assert first.kind == "zone"
+    assert first.why.startswith("zone auth: session (import flask_login.current_user, ")
+    assert first.also == ["first use of session by bob in this repository"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from netgain.analysis.signals import Signal
 from netgain.policy.evaluate import Decision
 from netgain.policy.facts import ChangeContext
 
@@ -99,6 +100,22 @@ def runs(lines: set[int]) -> list[tuple[int, int]]:
     return out
 
 
+def by_line(signals: list[Signal]) -> dict[tuple[str, int], dict[str, list[str]]]:
+    """(path, line) -> family -> details: one reason per line, since a real line often holds
+    several signals (`from flask_login import current_user, login_user`)."""
+    grouped: dict[tuple[str, int], dict[str, list[str]]] = {}
+    for sig in signals:
+        details = grouped.setdefault((sig.path, sig.line), {}).setdefault(sig.family, [])
+        if sig.detail not in details:
+            details.append(sig.detail)
+    return grouped
+
+
+def describe(families: dict[str, list[str]]) -> str:
+    """ "session (a, b); password (c)" """
+    return "; ".join(f"{family} ({', '.join(details)})" for family, details in families.items())
+
+
 class _Ranker:
     """Collects items kind by kind; a line already in the brief is never listed again."""
 
@@ -107,9 +124,12 @@ class _Ranker:
         self.items: list[BriefItem] = []
         self.covered: dict[str, set[int]] = {}
 
-    def _take(self, kind: str, path: str, lines: set[int], why: str) -> None:
+    def _take(
+        self, kind: str, path: str, lines: set[int], why: str, short: str | None = None
+    ) -> None:
         """List the lines of `lines` not yet in the brief, one item per run.
 
+        A single line already listed keeps `short` (else `why`) as a lesser reason of its item.
         A run may span lines listed above (a zone file around its taint lines): one item for a
         function body reads better than five fragments, and the counts stay per line.
         """
@@ -117,7 +137,7 @@ class _Ranker:
         wanted = lines & self.ctx.added.get(path, set())
         fresh = wanted - done
         if len(wanted) == 1 and not fresh:  # one line listed above: keep this reason too
-            self._also(path, min(wanted), why)
+            self._also(path, min(wanted), short or why)
         for first, last in runs(
             wanted | (done & set(range(min(wanted, default=0), max(wanted, default=0) + 1)))
         ):
@@ -163,11 +183,13 @@ class _Ranker:
 
     def zones(self) -> None:
         for name, hit in sorted(self.ctx.zones.items()):
-            for signal in self.ctx.signals:
-                reason = f"signal {signal.family} ({signal.detail}) at {signal.path}:{signal.line}"
-                if reason in hit.reasons:
-                    why = f"zone {name}: {signal.family} ({signal.detail})"
-                    self._take("zone", signal.path, {signal.line}, why)
+            in_zone = [
+                sig
+                for sig in self.ctx.signals
+                if f"signal {sig.family} ({sig.detail}) at {sig.path}:{sig.line}" in hit.reasons
+            ]
+            for (path, line), families in by_line(in_zone).items():
+                self._take("zone", path, {line}, f"zone {name}: {describe(families)}")
             for path in sorted(hit.files):
                 if any(r.startswith(f"path {path} matches") for r in hit.reasons):
                     why = f"zone {name}: the file is in the zone (lines not listed above)"
@@ -176,10 +198,15 @@ class _Ranker:
     def first_use(self) -> None:
         author = self.ctx.facts.author
         who = author.login or "the author"
-        for signal in self.ctx.signals:
-            if signal.family in author.first_signals:
-                why = f"first use of {signal.family} ({signal.detail}) by {who} in this repository"
-                self._take("first_use", signal.path, {signal.line}, why)
+        firsts = [s for s in self.ctx.signals if s.family in author.first_signals]
+        for (path, line), families in by_line(firsts).items():
+            self._take(
+                "first_use",
+                path,
+                {line},
+                f"first use of {describe(families)} by {who} in this repository",
+                short=f"first use of {', '.join(families)} by {who} in this repository",
+            )
 
     def uncovered(self) -> None:
         """Added executable lines the `--coverage` report says no test ran."""
