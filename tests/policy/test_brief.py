@@ -8,6 +8,7 @@ from typing import Any
 from netgain.policy.brief import RANKS, Brief, build_brief, runs
 from netgain.policy.evaluate import Decision
 from netgain.policy.facts import ChangeContext
+from netgain.report.brief import render_brief
 from tests.gitrepo import GitRepo
 from tests.history.conftest import netgain
 from tests.policy.payloads_util import write
@@ -190,3 +191,18 @@ def test_several_signals_on_one_line_make_one_item(tmp_path: Path) -> None:
     assert first.kind == "zone"
     assert first.why.startswith("zone auth: session (import flask_login.current_user, ")
     assert first.also == ["first use of session by bob in this repository"]
+
+
+def test_files_nothing_analysed_are_named_before_the_items(tmp_path: Path) -> None:
+    """The ranking cannot speak for code nobody scanned: the brief says so first."""
+    repo = base_repo(tmp_path / "r")
+    ai_auth_change(repo)
+    broken = "def broken(:\n    pass\n"
+    go = 'package api\n\nfunc Hello() string { return "hi" }\n'
+    repo.commit({"src/broken.py": broken, "src/api/users.go": go}, "More" + CLAUDE, author=BOB)
+    brief, _ = brief_for(repo, tmp_path)
+    assert brief.needed
+    paths = [entry.split(":")[0] for entry in brief.not_analysed]
+    assert "src/broken.py" in paths and "src/api/users.go" in paths
+    text = render_brief(brief)
+    assert text.index("### Not analysed") < text.index("1. `")

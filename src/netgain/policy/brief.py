@@ -48,6 +48,9 @@ class Brief:
     items: list[BriefItem] = field(default_factory=list)
     low_attention: dict[str, int] = field(default_factory=dict)  # path -> added lines left
     lines_in_brief: int = 0  # added lines the items cover, taint trace steps included
+    # changed files nothing analysed, or whose signals were not searched: the ranking cannot
+    # speak for them, so the reviewer must read them whatever the items say
+    not_analysed: list[str] = field(default_factory=list)
 
 
 def brief_tiers(decision: Decision) -> list[str]:
@@ -86,7 +89,17 @@ def build_brief(ctx: ChangeContext, decision: Decision) -> Brief:
         items=sorted(ranker.items, key=lambda i: RANKS[i.kind]),  # stable within a kind
         low_attention={p: n for p, n in low.items() if n},
         lines_in_brief=sum(len(lines) for lines in ranker.covered.values()),
+        not_analysed=not_analysed(ctx),
     )
+
+
+def not_analysed(ctx: ChangeContext) -> list[str]:
+    """ "path: reason" for changed files the scan or the signal search could not read."""
+    out = [f"{f.path}: {f.reason}" for f in ctx.files if f.reason]
+    for u in ctx.unparsed_for_signals:
+        where = f"{u.path}:{u.line}" if u.line else u.path
+        out.append(f"{where}: code signals: {u.reason}")
+    return out
 
 
 def runs(lines: set[int]) -> list[tuple[int, int]]:

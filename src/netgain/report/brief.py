@@ -30,6 +30,11 @@ def render_brief(brief: Brief) -> str:
         f"({low} more are low attention)."
     )
     out.append("")
+    if brief.not_analysed:
+        out += ["### Not analysed: read these in full", ""]
+        out += [f"- {entry}" for entry in brief.not_analysed]
+        out.append("")
+    out += ["### Read first", ""]
     for n, item in enumerate(brief.items, 1):
         out.append(f"{n}. {_where(item)} ({TITLES[item.kind]}): {item.why}")
         out.extend(f"   - {step}" for step in item.trace)
