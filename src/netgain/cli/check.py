@@ -10,14 +10,19 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from netgain.errors import UsageError
 from netgain.jsoninput import JsonInputError, loads
+
+if TYPE_CHECKING:
+    from netgain.policy.evaluate import Decision
+    from netgain.policy.facts import ChangeContext
 
 DB_HELP = "Database URL (default: $NETGAIN_DATABASE_URL, else SQLite at REPO/.netgain/netgain.db)."
 
@@ -63,8 +68,12 @@ def run_check(
     fetch_code_scanning: bool = False,
     github_token: str | None = None,
     github_api: str | None = None,
+    on_decision: Callable[[ChangeContext, Decision], None] | None = None,
 ) -> dict[str, Any]:
     """Everything `netgain check` does except printing; returns the decision document.
+
+    `on_decision` sees the gathered context and the decision (the review brief uses it) without
+    changing the document.
 
     With `record`, the decision is appended to REPO/.netgain/decisions.jsonl for the report's
     policy outcomes; a failure to write it is a problem in the document, never a changed verdict.
@@ -195,6 +204,8 @@ def run_check(
     decision = decide(policy, ctx, latest_states(pr.reviews))
     route(decision, ctx, policy, load)
     timings["decide"] = time.perf_counter() - t
+    if on_decision is not None:
+        on_decision(ctx, decision)
     ctx.timings = timings | ctx.timings
     ctx.timings["total"] = time.perf_counter() - started
     ctx.problems[:0] = report.problems
@@ -400,10 +411,30 @@ def register(app: typer.Typer) -> None:
             "--record/--no-record",
             help="Append the decision to .netgain/decisions.jsonl (the report's policy outcomes).",
         ),
+        brief: bool = typer.Option(
+            False,
+            "--brief",
+            help="Print a Markdown review brief (what a senior or owner should read first) "
+            "instead of the decision; the decision still goes to --output.",
+        ),
+        brief_output: Path | None = typer.Option(
+            None,
+            "--brief-output",
+            metavar="FILE",
+            help="Write the review brief to FILE (implies --brief; the decision prints as usual).",
+        ),
         repo: Path = typer.Option(Path(), "--repo", "-C", help="Repository (default: current)."),
         db: str | None = typer.Option(None, "--db", help=DB_HELP),
     ) -> None:
         """The review gate: AI share, zones, findings, policy decision and who must review."""
+        briefs: list[str] = []
+
+        def write_brief(ctx: ChangeContext, decision: Decision) -> None:
+            from netgain.policy.brief import build_brief
+            from netgain.report.brief import render_brief
+
+            briefs.append(render_brief(build_brief(ctx, decision)))
+
         doc = run_check(
             repo=repo,
             base=base,
@@ -423,7 +454,13 @@ def register(app: typer.Typer) -> None:
             org_policy=org_policy,
             imports=imports,
             fetch_code_scanning=fetch_code_scanning,
+            on_decision=write_brief if brief or brief_output is not None else None,
         )
+        if brief_output is not None:
+            try:
+                brief_output.write_text("".join(briefs), encoding="utf-8")
+            except OSError as exc:
+                raise UsageError(f"--brief-output {brief_output}: {exc.strerror}") from exc
         if fmt is CheckFormat.JSON:
             text = json.dumps(doc, indent=2, sort_keys=True, default=str) + "\n"
         elif fmt is CheckFormat.MARKDOWN:
@@ -438,6 +475,8 @@ def register(app: typer.Typer) -> None:
             text = render_text(doc)
         if output is not None:
             output.write_text(text, encoding="utf-8")
-        else:
+        if brief and brief_output is None:
+            typer.echo("".join(briefs), nl=False)
+        elif output is None:
             typer.echo(text, nl=False)
         raise typer.Exit(doc["exit_code"])
