@@ -316,3 +316,36 @@ def test_code_scanning_results_judge_what_netgain_does_not_read(
     assert run["conclusion"] == "failure"
     assert any(a["path"] == "src/api/run.go" for a in run["annotations"]), run["annotations"]
     assert "not analysed" not in run["output"]["summary"]
+
+
+def test_senior_reviews_get_the_review_brief_in_comment_and_check_run(
+    world: World, tmp_path: Path
+) -> None:
+    runtime, client = embedded_service(world, tmp_path)
+    event = world.open_pull(7)  # AI-written auth code and a SQL injection: seniors and owners
+    head = event["pull_request"]["head"]["sha"]
+    body, headers = signed("pull_request", event, "d-brief-1")
+    client.post("/webhooks/github", content=body, headers=headers)
+    assert runtime.queue.run_pending() == 1
+    (run,) = world.github.completed_runs(head)
+    (comment,) = [c for c in world.github.comments.values() if c["number"] == 7]
+    for text in (run["output"]["summary"], comment["body"]):
+        brief = text.split("<summary>Review brief</summary>", 1)
+        assert len(brief) == 2, text[-400:]
+        # the verdict stays on top; the brief's first item is the taint sink in src/db.py
+        assert "netgain review gate" in brief[0] or "verdict" in brief[0].lower()
+        first = next(line for line in brief[1].splitlines() if line.startswith("1. "))
+        assert "src/db.py" in first and "taint path" in first
+
+
+def test_a_change_no_senior_must_read_gets_no_brief(world: World, tmp_path: Path) -> None:
+    runtime, client = embedded_service(world, tmp_path)
+    event = _go_pull(world, 9)
+    head = str(event["pull_request"]["head"]["sha"])  # type: ignore[index]
+    body, headers = signed("pull_request", event, "d-brief-2")
+    client.post("/webhooks/github", content=body, headers=headers)
+    assert runtime.queue.run_pending() == 1
+    (run,) = world.github.completed_runs(head)
+    (comment,) = [c for c in world.github.comments.values() if c["number"] == 9]
+    assert "Review brief" not in run["output"]["summary"]
+    assert "Review brief" not in comment["body"]

@@ -45,3 +45,11 @@ def render_brief(brief: Brief) -> str:
         out += ["", "### Low attention", ""]
         out += [f"- `{path}`: {lines} added line(s)" for path, lines in brief.low_attention.items()]
     return "\n".join(out) + "\n"
+
+
+def append_brief(markdown: str, brief: str | None) -> str:
+    """The decision's Markdown with the review brief folded under it (PR comment, check run): the
+    verdict stays on top, and a reviewer opens the brief when the change is theirs to read."""
+    if not brief:
+        return markdown
+    return f"{markdown.rstrip()}\n\n<details open>\n<summary>Review brief</summary>\n\n{brief}\n</details>\n"

@@ -60,11 +60,16 @@ def build_annotations(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def check_run(doc: dict[str, Any], *, name: str = "netgain review gate") -> dict[str, Any]:
-    """The check-run body plus `annotation_batches` (lists of at most 50 annotations)."""
+def check_run(
+    doc: dict[str, Any], *, name: str = "netgain review gate", brief: str | None = None
+) -> dict[str, Any]:
+    """The check-run body plus `annotation_batches` (lists of at most 50 annotations); a review
+    brief, when the gate asks a senior or an owner, follows the decision in the summary."""
+    from netgain.report.brief import append_brief
+
     notes = build_annotations(doc)
     batches = [notes[i : i + BATCH] for i in range(0, len(notes), BATCH)] or [[]]
-    summary = render_markdown(doc)
+    summary = append_brief(render_markdown(doc), brief)
     if len(summary) > MAX_SUMMARY:
         summary = summary[: MAX_SUMMARY - 40] + "\n\n(truncated: see the JSON output)\n"
     prov = doc["provenance"]

@@ -12,11 +12,15 @@ import logging
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netgain.service.context import CURRENT_JOB, ServiceContext
 from netgain.service.github_app import GitHubError
 from netgain.service.remembered import forget, recall, remember
+
+if TYPE_CHECKING:
+    from netgain.policy.evaluate import Decision
+    from netgain.policy.facts import ChangeContext
 
 log = logging.getLogger("netgain.service")
 
@@ -207,14 +211,24 @@ def _gate(
     reviews: list[Any],
     repository: str,
     token: str | None = None,
-) -> dict[str, Any]:
-    """`netgain check` itself (netgain.cli.check.run_check) on the mirror, policy from the base.
+) -> tuple[dict[str, Any], str | None]:
+    """`netgain check` itself (netgain.cli.check.run_check) on the mirror, policy from the base,
+    and the review brief when a senior or an owner must review (None otherwise).
 
     With the installation token, the pull request's code-scanning analyses of this head (CodeQL,
     or any SARIF uploaded to GitHub) are read as imported results, as the Action does: changed
     code in languages netgain does not analyse is then judged instead of left "not analysed".
     """
     from netgain.cli.check import run_check
+    from netgain.policy.brief import build_brief
+    from netgain.report.brief import render_brief
+
+    briefs: list[str] = []
+
+    def keep_brief(gathered: ChangeContext, decision: Decision) -> None:
+        brief = build_brief(gathered, decision)
+        if brief.needed:
+            briefs.append(render_brief(brief))
 
     with tempfile.TemporaryDirectory(prefix="netgain-job-") as tmp:
         event = reviews_file = None
@@ -226,7 +240,7 @@ def _gate(
             )
             reviews_file = Path(tmp) / "reviews.json"
             reviews_file.write_text(json.dumps(reviews), encoding="utf-8")
-        return run_check(
+        doc = run_check(
             repo=mirror,
             base=base,
             head=head,
@@ -245,7 +259,9 @@ def _gate(
             fetch_code_scanning=token is not None and pull is not None,
             github_token=token,
             github_api=ctx.settings.api_url,
+            on_decision=keep_brief,
         )
+    return doc, ("".join(briefs) or None)
 
 
 def check_pull_request(
@@ -277,7 +293,7 @@ def check_pull_request(
             want=[base, head],
         )
         reviews = list(gh.paginate(installation_id, f"/repos/{repository}/pulls/{number}/reviews"))
-        doc = _gate(ctx, path, base, head, pull, reviews, repository, token)
+        doc, brief = _gate(ctx, path, base, head, pull, reviews, repository, token)
     except Exception as exc:
         complete_check_run(
             ctx,
@@ -304,11 +320,13 @@ def check_pull_request(
             },
         )
         return "stale"
-    payload = check_run(doc, name=ctx.settings.check_name)
+    payload = check_run(doc, name=ctx.settings.check_name, brief=brief)
     complete_check_run(ctx, installation_id, repository, run_id, payload)
+    from netgain.report.brief import append_brief
     from netgain.report.markdown import render_markdown
 
-    upsert_sticky_comment(ctx, installation_id, repository, number, render_markdown(doc))
+    comment = append_brief(render_markdown(doc), brief)
+    upsert_sticky_comment(ctx, installation_id, repository, number, comment)
     author = (pull.get("user") or {}).get("login")
     reviewed = {str(r["user"]["login"]) for r in reviews if isinstance(r, dict) and r.get("user")}
     requested = {

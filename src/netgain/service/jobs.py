@@ -101,7 +101,7 @@ def check_merge_group(
             refs=[head_ref],
             want=[base_sha, head_sha],
         )
-        doc = _gate(ctx, path, base_sha, head_sha, None, [], repository)
+        doc, _brief = _gate(ctx, path, base_sha, head_sha, None, [], repository)
     except Exception as exc:
         complete_check_run(
             ctx, installation_id, repository, run_id, not_analysed(repository, head_sha, exc)
