@@ -23,6 +23,7 @@ from netgain.service.context import ServiceContext
 from netgain.service.intake import accept
 from netgain.service.metrics import ServiceMetrics
 from netgain.service.queue import JobQueue
+from netgain.service.web.mount import mount
 
 log = logging.getLogger("netgain.service")
 _DELIVERY = re.compile(r"^[A-Za-z0-9\-]{1,100}$")
@@ -31,6 +32,8 @@ _EVENT = re.compile(r"^[a-z_]{1,64}$")
 
 def create_app(ctx: ServiceContext, queue: JobQueue) -> FastAPI:
     app = FastAPI(title="netgain", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.ctx = ctx
+    mount(app)
     metrics = ServiceMetrics(ctx.engine, queue.counts)
     secret = ctx.settings.webhook_secret
     limit = ctx.settings.max_body

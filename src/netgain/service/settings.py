@@ -46,6 +46,8 @@ class ServiceSettings(BaseModel):
     # finished queue jobs (succeeded, failed, cancelled)
     keep_decisions_days: int = Field(default=90, ge=0)
     keep_jobs_days: int = Field(default=7, ge=1)
+    # the organisations' own file: teams, privacy, incident routes (netgain.service.org_config)
+    org_config: Path | None = None
 
     @property
     def embedded(self) -> bool:
@@ -107,6 +109,7 @@ def from_env(env: dict[str, str] | None = None, **overrides: object) -> ServiceS
         "check_delay": "NETGAIN_CHECK_DELAY",
         "keep_decisions_days": "NETGAIN_KEEP_DECISIONS_DAYS",
         "keep_jobs_days": "NETGAIN_KEEP_JOBS_DAYS",
+        "org_config": "NETGAIN_ORG_CONFIG",
     }
     for key, var in optional.items():
         if env.get(var):

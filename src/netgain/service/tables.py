@@ -87,6 +87,8 @@ def create_tables(engine: Engine) -> None:
     """Create the service tables that do not exist yet (idempotent, safe to race)."""
     from sqlalchemy.exc import IntegrityError, ProgrammingError
 
+    import netgain.service.access_tables  # noqa: F401  (registers its tables on `metadata`)
+
     try:
         metadata.create_all(engine, checkfirst=True)
     except (IntegrityError, ProgrammingError):  # another process created them meanwhile
