@@ -123,7 +123,9 @@ CATEGORIES: dict[str, Category] = {
     "debug-enabled": Category((489, 215, 11), ("debug-enabled",), ("B201",)),
     "csrf": Category((352,), ("csrf-disabled",), ()),
     "insecure-cookie": Category(
-        (614, 1004, 1275), ("insecure-cookie", "cookie-without-httponly"), ()
+        (614, 1004, 1275),
+        ("insecure-cookie", "cookie-without-httponly", "cookie-samesite-none"),
+        (),
     ),
     "permissive-cors": Category((942, 346), ("permissive-cors",), ()),
     "jwt-unverified": Category((347, 287), ("jwt-unverified",), ()),
