@@ -87,7 +87,9 @@ CATEGORIES: dict[str, Category] = {
     "path-traversal": Category((22, 23, 36, 73), ("path-traversal",), ("B202",)),
     "ssrf": Category((918,), ("ssrf",), ("B310",)),
     "xss": Category(
-        (79, 80, 116), ("xss", "autoescape-disabled"), ("B308", "B701", "B703", "B704")
+        (79, 80, 116),
+        ("xss", "autoescape-disabled", "unescaped-template"),
+        ("B308", "B701", "B703", "B704"),
     ),
     "open-redirect": Category((601,), ("open-redirect",), ()),
     "deserialization": Category(
