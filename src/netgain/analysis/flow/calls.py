@@ -16,6 +16,7 @@ from netgain.analysis.flow.folding import (
     PURE_STR_METHODS,
     safe_call,
 )
+from netgain.analysis.flow.shell import shell_command
 from netgain.analysis.flow.state import (
     REQUEST_TYPE,
     SESSION_TYPE,
@@ -25,6 +26,7 @@ from netgain.analysis.flow.state import (
 )
 from netgain.analysis.index import dotted_name
 from netgain.analysis.summaries import EMPTY_SUMMARY
+from netgain.analysis.taint_models import DEFAULT_SINK_SOURCES
 from netgain.analysis.values import (
     CLEAN,
     MAX_TRACE,
@@ -141,6 +143,12 @@ class CallMixin(AnalyzerState):
             qual, method if qual is None or qual not in self.index.functions else None
         ):
             self.apply_sink(sink, node, args, kwargs, receiver, name, starred)
+        if not starred:
+            script = shell_command(qual, method, args)
+            if script is not None:
+                self.check_sink(
+                    "command-injection", DEFAULT_SINK_SOURCES, script, node, "a shell's -c command"
+                )
 
         type_ = (self.m.type_of_call(qual) if qual else None) or (
             self.m.types_on_method.get(method) if method else None
