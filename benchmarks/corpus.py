@@ -87,7 +87,9 @@ CATEGORIES: dict[str, Category] = {
     "path-traversal": Category((22, 23, 36, 73), ("path-traversal",), ("B202",)),
     "ssrf": Category((918,), ("ssrf",), ("B310",)),
     "xss": Category(
-        (79, 80, 116), ("xss", "autoescape-disabled"), ("B308", "B701", "B703", "B704")
+        (79, 80, 116),
+        ("xss", "autoescape-disabled", "unescaped-template"),
+        ("B308", "B701", "B703", "B704"),
     ),
     "open-redirect": Category((601,), ("open-redirect",), ()),
     "deserialization": Category(
@@ -109,7 +111,9 @@ CATEGORIES: dict[str, Category] = {
     ),
     "weak-randomness": Category((330, 338, 331), ("weak-randomness",), ("B311",)),
     "hardcoded-credentials": Category(
-        (798, 259, 321, 522), ("hardcoded-secret", "hardcoded-password"), ("B105", "B106", "B107")
+        (798, 259, 321, 522),
+        ("hardcoded-secret", "hardcoded-password", "credentials-in-jwt"),
+        ("B105", "B106", "B107"),
     ),
     "cleartext-transmission": Category(
         (319, 523, 311), ("cleartext-credentials", "insecure-transport"), ("B312", "B321")
@@ -119,11 +123,15 @@ CATEGORIES: dict[str, Category] = {
     ),
     "insecure-temp-file": Category((377, 379, 378), ("insecure-temp-file",), ("B108", "B306")),
     "exception-exposure": Category((209, 497), ("exception-exposure",), ()),
-    "redos": Category((1333, 730, 400), ("regex-injection", "inefficient-regex"), ()),
+    "redos": Category(
+        (1333, 730, 400), ("regex-injection", "inefficient-regex", "api-without-rate-limit"), ()
+    ),
     "debug-enabled": Category((489, 215, 11), ("debug-enabled",), ("B201",)),
     "csrf": Category((352,), ("csrf-disabled",), ()),
     "insecure-cookie": Category(
-        (614, 1004, 1275), ("insecure-cookie", "cookie-without-httponly"), ()
+        (614, 1004, 1275),
+        ("insecure-cookie", "cookie-without-httponly", "cookie-samesite-none"),
+        (),
     ),
     "permissive-cors": Category((942, 346), ("permissive-cors",), ()),
     "jwt-unverified": Category((347, 287), ("jwt-unverified",), ()),

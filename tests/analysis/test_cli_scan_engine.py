@@ -196,3 +196,34 @@ def test_select_and_ignore_from_config(tmp_path: Path) -> None:
     assert rules() == []
     config.write_text("[scan]\nignore = ['command-injection']\n", encoding="utf-8")
     assert rules() == []
+
+
+BUILT_SQL = (
+    "import sqlite3\n\n"
+    "from flask import Flask, request\n\n"
+    "app = Flask(__name__)\n"
+    "db = sqlite3.connect('app.db')\n\n\n"
+    "def archive():\n"
+    '    db.execute("DELETE FROM events WHERE day < \'" + RETENTION_DAY + "\'")\n\n\n'
+    "@app.route('/find')\n"
+    "def find():\n"
+    "    db.execute(\"SELECT * FROM t WHERE a = '\" + request.args['a'] + \"'\")\n"
+    "    return 'ok'\n"
+)
+
+
+def test_sql_built_from_unknown_text_is_low_confidence_and_input_wins(tmp_path: Path) -> None:
+    """SQL built from a value of unknown origin is an audit finding at low confidence: shown,
+    not failing the gate by default; the same shape built from request input stays high."""
+    (tmp_path / "app.py").write_text(BUILT_SQL, encoding="utf-8")
+    result = run_scan("app.py", "--mode", "web", "--format", "json", "--no-cache", cwd=tmp_path)
+    doc = json.loads(result.stdout)
+    found = sorted((f["location"]["line"], f["rule"], f["confidence"]) for f in doc["findings"])
+    assert found == [(10, "sql-injection", "low"), (15, "sql-injection", "high")]
+    assert result.exit_code == 1  # the request flow
+    (tmp_path / "app.py").write_text(
+        BUILT_SQL.split("\n\n\n@app", maxsplit=1)[0] + "\n", encoding="utf-8"
+    )
+    audit_only = run_scan("app.py", "--mode", "web", "--no-cache", cwd=tmp_path)
+    assert audit_only.exit_code == 0, audit_only.output
+    assert "sql-injection" in audit_only.stdout

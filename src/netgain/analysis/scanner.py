@@ -30,6 +30,7 @@ from netgain.analysis.findings import (
     TraceStep,
     UnparsedFile,
 )
+from netgain.analysis.flow.sqltext import BUILT_QUERY
 from netgain.analysis.index import ModuleInfo, ProgramIndex
 from netgain.analysis.js.scan import scan_js
 from netgain.analysis.js.syntax import JS_SUFFIXES, is_js_path
@@ -129,6 +130,11 @@ def _taint_finding(raw: RawFinding, meta: RuleMeta, lines: Sources) -> Finding:
     src = raw.trace[0] if raw.trace else raw.sink
     origin = src.message.removeprefix("source: ")
     message = f"{meta.summary}: {origin} flows to line {raw.sink.line}"
+    if raw.source_kind == BUILT_QUERY:
+        message = (
+            f"SQL text built from a value of unknown origin is run at line {raw.sink.line}: "
+            "pass the value as a query parameter, or confirm it is not input"
+        )
     return Finding(
         rule_id=meta.id,
         message=message,

@@ -130,6 +130,8 @@ class TaintModels:
     type_call_prefixes: list[tuple[str, str]] = field(default_factory=list)
     types_on_read: dict[str, str] = field(default_factory=dict)
     types_on_method: dict[str, str] = field(default_factory=dict)
+    # top-level modules the sinks and sanitizers are named in (`pickle` for `pickle.loads`)
+    sink_modules: frozenset[str] = frozenset()
 
     def index(self) -> TaintModels:
         self.source_calls = {
@@ -167,7 +169,16 @@ class TaintModels:
         ]
         self.types_on_read = {t.name: t.type for t in self.types if t.on == "read"}
         self.types_on_method = {t.name: t.type for t in self.types if t.on == "method"}
+        self.sink_modules = frozenset(
+            n.split(".", 1)[0]
+            for n in (*self.sinks_by_name, *(p for p, _ in self.sinks_by_prefix))
+            if "." in n
+        ) | frozenset(n.split(".", 1)[0] for n in self.sanitizers_by_name if "." in n)
         return self
+
+    def knows_module(self, head: str) -> bool:
+        """Whether some sink or sanitizer is named in the top-level module `head`."""
+        return head in self.sink_modules
 
     def source_for_call(self, qualname: str) -> SourceModel | None:
         found = self.source_calls.get(qualname)

@@ -16,6 +16,7 @@ from netgain.analysis.flow.folding import (
     PURE_STR_METHODS,
     safe_call,
 )
+from netgain.analysis.flow.shell import shell_command
 from netgain.analysis.flow.state import (
     REQUEST_TYPE,
     SESSION_TYPE,
@@ -25,6 +26,7 @@ from netgain.analysis.flow.state import (
 )
 from netgain.analysis.index import dotted_name
 from netgain.analysis.summaries import EMPTY_SUMMARY
+from netgain.analysis.taint_models import DEFAULT_SINK_SOURCES
 from netgain.analysis.values import (
     CLEAN,
     MAX_TRACE,
@@ -61,7 +63,7 @@ class CallMixin(AnalyzerState):
                 and self.global_value(head) is None
                 and not isinstance(func.value, ast.Call)
             ):
-                qual = self.index.qualify(self.module, key, self.scope)
+                qual = self.index.qualify(self.module, key, self.scope) or self._free_name(key)
                 if qual is not None:
                     if qual in self.index.functions and not self.index.functions[qual].is_method:
                         return qual, None, func.attr
@@ -82,6 +84,21 @@ class CallMixin(AnalyzerState):
             return None, receiver, func.attr
         value = self.ev(func, env)
         return value.func, value if value.tainted else None, None
+
+    def _free_name(self, dotted: str) -> str | None:
+        """`pickle.loads` where nothing in the module binds `pickle` (no import, definition,
+        local or `global`): a name only a star import or the runtime can provide, read as the
+        module it names. Only calls into modules the taint models know are resolved this way,
+        so an unknown free name stays unknown."""
+        head = dotted.partition(".")[0]
+        if (
+            head in self.module.imports
+            or head in self.module.definitions
+            or head in self.global_names
+            or head in self.locals_funcs
+        ):
+            return None
+        return dotted if self.m.knows_module(head) else None
 
     def call(self, node: ast.Call, env: Env) -> Value:
         qual, receiver, method = self._callee(node.func, env)
@@ -126,6 +143,12 @@ class CallMixin(AnalyzerState):
             qual, method if qual is None or qual not in self.index.functions else None
         ):
             self.apply_sink(sink, node, args, kwargs, receiver, name, starred)
+        if not starred:
+            script = shell_command(qual, method, args)
+            if script is not None:
+                self.check_sink(
+                    "command-injection", DEFAULT_SINK_SOURCES, script, node, "a shell's -c command"
+                )
 
         type_ = (self.m.type_of_call(qual) if qual else None) or (
             self.m.types_on_method.get(method) if method else None

@@ -21,6 +21,12 @@ from netgain.analysis.flow.folding import (
     safe_fold,
 )
 from netgain.analysis.flow.prefix import format_prefix, rules_fixed_by
+from netgain.analysis.flow.sqltext import (
+    looks_like_sql,
+    mark_built_query,
+    only_numeric_placeholders,
+    unknown_text,
+)
 from netgain.analysis.flow.state import (
     REQUEST_TYPE,
     SESSION_TYPE,
@@ -119,6 +125,10 @@ class ExpressionMixin(AnalyzerState):
                 built = self.call(node, env)
                 if "{" not in template and "}" not in template:
                     return const_value(template)  # no placeholder: the arguments are not used
+                if looks_like_sql(template) and built.const is NOCONST:
+                    used = [*node.args, *(kw.value for kw in node.keywords)]
+                    if any(unknown_text(self.ev(u, env), u) for u in used):
+                        built = mark_built_query(built, self.path, node)
                 return _fixed(built, format_prefix(template, "{"))
             case ast.Call():
                 return self.call(node, env)
@@ -134,17 +144,33 @@ class ExpressionMixin(AnalyzerState):
                 if isinstance(op, ast.Add) and head_of(a):
                     return replace(combine([a, b]), head=head_of(a))
                 if isinstance(op, ast.Add) and isinstance(a.const, str | bytes):
-                    return _fixed(combine([a, b]), a.const)
+                    built = combine([a, b])
+                    if looks_like_sql(a.const) and unknown_text(b, right):
+                        built = mark_built_query(built, self.path, node)
+                    return _fixed(built, a.const)
                 if isinstance(op, ast.Mod) and isinstance(a.const, str):
-                    return _fixed(combine([a, b]), format_prefix(a.const, "%"))
+                    built = combine([a, b])
+                    if (
+                        looks_like_sql(a.const)
+                        and not only_numeric_placeholders(a.const)
+                        and unknown_text(b, right)
+                    ):
+                        built = mark_built_query(built, self.path, node)
+                    return _fixed(built, format_prefix(a.const, "%"))
                 return combine([a, b], type_=a.type if isinstance(op, ast.Div) else None)
             case ast.JoinedStr(values=values):
                 parts = [self.ev(v, env) for v in values]
                 if all(isinstance(p.const, str) for p in parts):
                     return const_value("".join(str(p.const) for p in parts))
+                built = combine(parts)
+                text = "".join(p.const for p in parts if isinstance(p.const, str))
+                if looks_like_sql(text) and any(
+                    unknown_text(p, v) for p, v in zip(parts, values, strict=True)
+                ):
+                    built = mark_built_query(built, self.path, node)
                 if parts and isinstance(parts[0].const, str):
-                    return _fixed(combine(parts), parts[0].const)
-                return combine(parts)
+                    return _fixed(built, parts[0].const)
+                return built
             case ast.FormattedValue(value=value, format_spec=spec):
                 v = self.ev(value, env)
                 if spec is not None:

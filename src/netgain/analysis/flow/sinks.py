@@ -25,6 +25,7 @@ from netgain.analysis.values import (
     Step,
     Value,
     combine,
+    confidence_rank,
     head_of,
     join,
 )
@@ -82,7 +83,12 @@ class SinkMixin(AnalyzerState):
             return
         fkey = (rule, sink.line, sink.column)
         old = self.findings.get(fkey)
-        if old is None or len(trace) < len(old.trace):
+        # the surest origin wins (a request parameter over the low-confidence `built-query`
+        # mark on the same string), then the shortest trace
+        if old is None or (confidence_rank(label.confidence), -len(trace)) > (
+            confidence_rank(old.confidence),
+            -len(old.trace),
+        ):
             self.findings[fkey] = RawFinding(rule, sink, trace, label.confidence, label.kind)
 
     def check_sink(

@@ -15,6 +15,7 @@ from netgain.analysis.flow.folding import (
     BINOPS,
     safe_fold,
 )
+from netgain.analysis.flow.sqltext import looks_like_sql, mark_built_query, unknown_text
 from netgain.analysis.flow.state import (
     LOOP_ROUNDS,
     MAX_CLOSURE_DEPTH,
@@ -82,6 +83,13 @@ class StatementMixin(AnalyzerState):
                         if const is NOCONST
                         else replace(combine([old, new]), const=const)
                     )
+                    if (
+                        isinstance(op, ast.Add)
+                        and const is NOCONST
+                        and looks_like_sql(old.const)
+                        and unknown_text(new, value)
+                    ):
+                        v = mark_built_query(v, self.path, s)
                 self.assign(target, v, env, s)
             case ast.Return(value=value):
                 v = self.ev(value, env) if value is not None else CLEAN

@@ -73,6 +73,7 @@ class PatternContext:
     _locals: dict[int, dict[str, list[tuple[int, object]]]] = field(
         default_factory=dict, repr=False
     )
+    _bound: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @property
     def path(self) -> str:
@@ -215,6 +216,25 @@ class PatternContext:
             if isinstance(target, ast.Name):
                 line = 0 if len(binds[target.id]) == 1 else stmt.lineno
                 table.setdefault(target.id, []).append((line, self.const(stmt.value)))
+
+    def bound_here(self, name: str) -> bool:
+        """Whether the enclosing function binds `name` itself (a parameter or an assignment):
+        then `name.attr` is that local object, not a module of the same name. Computed once
+        per function, and only for the rules that ask (a walk of the body)."""
+        fn = self.function
+        if fn is None:
+            return False
+        names = self._bound.get(id(fn))
+        if names is None:
+            a = fn.args
+            params = [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]
+            names = frozenset(p.arg for p in params if p is not None) | frozenset(
+                sub.id
+                for sub in _own_nodes(fn)
+                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store)
+            )
+            self._bound[id(fn)] = names
+        return name in names
 
     def is_const(self, node: ast.expr | None, value: object) -> bool:
         c = self.const(node)

@@ -6,9 +6,22 @@ from netgain.analysis.rules.auth import (
     csrf,
     debug,
     jwt,
+    jwt_payload,
     password_storage,
+    rate_limit,
     timing,
     tls,
 )
 
-__all__ = ["authorization", "cors", "csrf", "debug", "jwt", "password_storage", "timing", "tls"]
+__all__ = [
+    "authorization",
+    "cors",
+    "csrf",
+    "debug",
+    "jwt",
+    "jwt_payload",
+    "password_storage",
+    "rate_limit",
+    "timing",
+    "tls",
+]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.index import dotted_name
 from netgain.analysis.rules.base import rule_meta
-from netgain.analysis.rules.registry import PatternContext, PatternHit, pattern_rule
+from netgain.analysis.rules.registry import PatternContext, PatternHit, last_name, pattern_rule
 
 CSRF_DISABLED = rule_meta(
     id="csrf-disabled",
@@ -21,9 +21,12 @@ CSRF_DISABLED = rule_meta(
     doc="""
     ## What it does
     Flags views exempted from CSRF protection (Django `@csrf_exempt`, Flask-WTF
-    `@csrf.exempt`) unless they only accept safe methods (`@require_GET`, `@require_safe`,
-    `methods=["GET"]`), and configurations that switch it off (`WTF_CSRF_ENABLED = False`,
-    `app.config["WTF_CSRF_ENABLED"] = False`).
+    `@csrf.exempt`, Pyramid `@view_config(require_csrf=False)` or `check_origin=False`)
+    unless they only accept safe methods (`@require_GET`, `@require_safe`, `methods=["GET"]`),
+    and configurations that switch it off (`WTF_CSRF_ENABLED = False` as a module setting, a
+    config attribute or item, or in `config.update(...)` / `config.from_mapping(...)`; Pyramid
+    `config.set_default_csrf_options(require_csrf=False)`). A configuration call that also sets
+    `TESTING=True` is a test configuration and is not reported.
 
     ## Why is this bad?
     A state-changing endpoint without CSRF protection can be triggered by any page the user
@@ -92,6 +95,8 @@ def check_csrf(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
             key = (
                 target.id
                 if isinstance(target, ast.Name)
+                else target.attr
+                if isinstance(target, ast.Attribute)
                 else ctx.const(target.slice)
                 if isinstance(target, ast.Subscript)
                 else None
@@ -103,13 +108,34 @@ def check_csrf(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
                     "WTF_CSRF_ENABLED = False disables CSRF protection for every form",
                 )
         return
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "update"
-    ) and ctx.is_const(ctx.keyword(node, "WTF_CSRF_ENABLED"), False):
-        yield PatternHit(
-            CSRF_DISABLED,
-            node,
-            "WTF_CSRF_ENABLED=False disables CSRF protection for every form",
-        )
+    if isinstance(node, ast.Call):
+        yield from _config_call(ctx, node)
+
+
+# Calls that set configuration from keywords: Flask's `config.update` / `config.from_mapping`.
+_CONFIG_SETTERS = {"update", "from_mapping"}
+# Pyramid: per-view options (`@view_config`, `config.add_view`) and the global default.
+_PYRAMID_VIEW = {"view_config", "add_view"}
+_PYRAMID_CSRF_OPTIONS = ("require_csrf", "check_origin")
+
+
+def _config_call(ctx: PatternContext, node: ast.Call) -> Iterator[PatternHit]:
+    name = last_name(node.func)
+    if name in _CONFIG_SETTERS:
+        if ctx.is_const(ctx.keyword(node, "WTF_CSRF_ENABLED"), False) and not ctx.is_const(
+            ctx.keyword(node, "TESTING"), True
+        ):
+            yield PatternHit(
+                CSRF_DISABLED,
+                node,
+                "WTF_CSRF_ENABLED=False disables CSRF protection for every form",
+            )
+        return
+    if name in _PYRAMID_VIEW or name == "set_default_csrf_options":
+        for option in _PYRAMID_CSRF_OPTIONS:
+            value = ctx.keyword(node, option)
+            if ctx.is_const(value, False) and value is not None:
+                where = "every view" if name == "set_default_csrf_options" else "this view"
+                yield PatternHit(
+                    CSRF_DISABLED, value, f"{option}=False turns off CSRF checks for {where}"
+                )

@@ -20,7 +20,9 @@ DEBUG_ENABLED = rule_meta(
     doc="""
     ## What it does
     Flags `app.run(debug=True)` and `app.debug = True` on Flask-like applications,
-    `app.config["DEBUG"] = True`, and `DEBUG = True` in a Django settings module.
+    `app.config["DEBUG"] = True` (also through `config.update(...)` / `from_mapping(...)`),
+    `app.config["ENV"] = "development"` (which turns debug mode on in Flask before 2.3), and
+    `DEBUG = True` in a Django settings module.
 
     ## Why is this bad?
     The Werkzeug debugger executes arbitrary Python from the browser; Django's debug pages leak
@@ -44,6 +46,19 @@ DEBUG_ENABLED = rule_meta(
 )
 
 
+_DEVELOPMENT_ENV = "application config ENV set to 'development', which turns debug mode on"
+
+
+def _config_item(ctx: PatternContext, target: ast.expr, key: str) -> bool:
+    """`<something>.config["KEY"]` as an assignment target."""
+    return (
+        isinstance(target, ast.Subscript)
+        and ctx.is_const(target.slice, key)
+        and isinstance(target.value, ast.Attribute)
+        and target.value.attr == "config"
+    )
+
+
 @pattern_rule(DEBUG_ENABLED, ast.Call, ast.Assign)
 def check_debug(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.Call):
@@ -54,8 +69,20 @@ def check_debug(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
             and ctx.is_const(ctx.keyword(node, "debug"), True)
         ):
             yield PatternHit(DEBUG_ENABLED, node, "application served with debug=True")
+        elif isinstance(func, ast.Attribute) and func.attr in ("update", "from_mapping"):
+            if ctx.is_const(ctx.keyword(node, "DEBUG"), True):
+                yield PatternHit(DEBUG_ENABLED, node, "application config DEBUG set to True")
+            elif ctx.is_const(ctx.keyword(node, "ENV"), "development"):
+                yield PatternHit(DEBUG_ENABLED, node, _DEVELOPMENT_ENV)
         return
-    if not isinstance(node, ast.Assign) or not ctx.is_const(node.value, True):
+    if not isinstance(node, ast.Assign):
+        return
+    if ctx.is_const(node.value, "development") and any(
+        _config_item(ctx, t, "ENV") for t in node.targets
+    ):
+        yield PatternHit(DEBUG_ENABLED, node, _DEVELOPMENT_ENV)
+        return
+    if not ctx.is_const(node.value, True):
         return
     for target in node.targets:
         if (
@@ -64,12 +91,7 @@ def check_debug(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
             and not (isinstance(target.value, ast.Name) and target.value.id == "self")
         ):
             yield PatternHit(DEBUG_ENABLED, node, "application debug flag set to True")
-        elif (
-            isinstance(target, ast.Subscript)
-            and ctx.is_const(target.slice, "DEBUG")
-            and isinstance(target.value, ast.Attribute)
-            and target.value.attr == "config"
-        ):
+        elif _config_item(ctx, target, "DEBUG"):
             yield PatternHit(DEBUG_ENABLED, node, "application config DEBUG set to True")
         elif (
             isinstance(target, ast.Name)

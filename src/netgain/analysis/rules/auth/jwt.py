@@ -22,7 +22,8 @@ JWT_UNVERIFIED = rule_meta(
     Flags PyJWT and python-jose calls that skip signature verification
     (`options={"verify_signature": False}`, `verify=False`), accept the `none` algorithm
     (`algorithms=["none"]`), or read claims without verification (`get_unverified_claims`,
-    `get_unverified_header` used as identity).
+    `get_unverified_header` used as identity). When the options dict is written to a local
+    name first, the finding is on that statement (where verification is switched off).
 
     ## Why is this bad?
     Without the signature check, anyone can write a token with any claims (`"admin": true`,
@@ -62,6 +63,28 @@ def _has_none(value: object) -> bool:
     return False
 
 
+def _binding(ctx: PatternContext, options: ast.expr | None, call: ast.Call) -> ast.Assign | None:
+    """The statement that wrote the options dict (`opts = {"verify_signature": False}`) when
+    the decode call gets it through a local name: the finding goes where the check is switched
+    off, which is the line to change."""
+    fn = ctx.function
+    if fn is None or not isinstance(options, ast.Name):
+        return None
+    found: ast.Assign | None = None
+    for stmt in fn.body:
+        if stmt.lineno >= call.lineno:
+            break
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and stmt.targets[0].id == options.id
+            and isinstance(stmt.value, ast.Dict)
+        ):
+            found = stmt
+    return found
+
+
 @pattern_rule(JWT_UNVERIFIED, ast.Call)
 def check_jwt(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if not isinstance(node, ast.Call):
@@ -78,12 +101,19 @@ def check_jwt(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
         and qual.startswith(("jwt.", "jose."))
     ):
         return
-    options = ctx.const_here(ctx.keyword(node, "options"))
+    options_node = ctx.keyword(node, "options")
+    options = ctx.const_here(options_node)
     if isinstance(options, dict) and options.get("verify_signature") is False:
+        binding = _binding(ctx, options_node, node)
         yield PatternHit(
             JWT_UNVERIFIED,
-            node,
-            "JWT decoded with verify_signature=False: any forged token is accepted",
+            binding or node,
+            "JWT decoded with verify_signature=False: any forged token is accepted"
+            + (
+                f" (these options are passed to the decode on line {node.lineno})"
+                if binding
+                else ""
+            ),
         )
         return
     if ctx.is_const(ctx.keyword(node, "verify"), False):

@@ -20,8 +20,10 @@ TLS_VERIFICATION_DISABLED = rule_meta(
     doc="""
     ## What it does
     Flags `verify=False` on `requests`/`httpx` calls and clients, `ssl=False` on aiohttp,
-    `ssl._create_unverified_context()`, `cert_reqs=ssl.CERT_NONE` / `cert_reqs="CERT_NONE"`,
+    `ssl._create_unverified_context()` (called, or installed process-wide as
+    `ssl._create_default_https_context`), `cert_reqs=ssl.CERT_NONE` / `"CERT_NONE"` / `"NONE"`,
     `context.verify_mode = ssl.CERT_NONE` and `context.check_hostname = False`.
+    `CERT_OPTIONAL` is not reported: on the client side it verifies like `CERT_REQUIRED`.
 
     ## Why is this bad?
     Without certificate checks anyone on the network path can impersonate the server, read
@@ -44,11 +46,22 @@ TLS_VERIFICATION_DISABLED = rule_meta(
 )
 
 _HTTP_PREFIXES = ("requests.", "httpx.", "urllib3.", "aiohttp.")
+_UNVERIFIED_FACTORIES = ("ssl._create_unverified_context", "ssl._create_stdlib_context")
 
 
 @pattern_rule(TLS_VERIFICATION_DISABLED, ast.Call, ast.Assign)
 def check_tls(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.Assign):
+        if ctx.qualname(node.value) in _UNVERIFIED_FACTORIES and any(
+            isinstance(t, ast.Attribute) and t.attr == "_create_default_https_context"
+            for t in node.targets
+        ):
+            yield PatternHit(
+                TLS_VERIFICATION_DISABLED,
+                node,
+                "the default HTTPS context of the whole process accepts any certificate",
+            )
+            return
         for target in node.targets:
             if (
                 isinstance(target, ast.Attribute)
@@ -74,7 +87,7 @@ def check_tls(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if not isinstance(node, ast.Call):
         return
     qual = ctx.qualname(node)
-    if qual in ("ssl._create_unverified_context", "ssl._create_stdlib_context"):
+    if qual in _UNVERIFIED_FACTORIES:
         yield PatternHit(
             TLS_VERIFICATION_DISABLED,
             node,
@@ -109,7 +122,9 @@ def check_tls(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
         return
     cert_reqs = ctx.keyword(node, "cert_reqs")
     if cert_reqs is not None and (
-        ctx.qualname(cert_reqs) == "ssl.CERT_NONE" or ctx.is_const(cert_reqs, "CERT_NONE")
+        ctx.qualname(cert_reqs) == "ssl.CERT_NONE"
+        or ctx.is_const(cert_reqs, "CERT_NONE")
+        or ctx.is_const(cert_reqs, "NONE")  # urllib3 reads "NONE" as ssl.CERT_NONE
     ):
         yield PatternHit(
             TLS_VERIFICATION_DISABLED, node, "cert_reqs=CERT_NONE accepts any certificate"

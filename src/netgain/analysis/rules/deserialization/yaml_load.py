@@ -21,7 +21,8 @@ UNSAFE_YAML_LOAD = rule_meta(
     ## What it does
     Flags `yaml.load` without a safe loader (`Loader=yaml.SafeLoader`/`CSafeLoader`/`BaseLoader`),
     and `yaml.unsafe_load` / `yaml.load(..., Loader=yaml.UnsafeLoader)`, regardless of where the
-    data comes from.
+    data comes from; and ruamel.yaml's `YAML(typ="unsafe")`. A `yaml.load` on a local object
+    (`yaml = YAML(typ="rt")`, ruamel's round-trip loader) is that object's method, not PyYAML's.
 
     ## Why is this bad?
     The full and unsafe loaders build arbitrary Python objects (`!!python/object/apply`), so a
@@ -52,6 +53,20 @@ def check_yaml_load(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if not isinstance(node, ast.Call):
         return
     qual = ctx.qualname(node)
+    if qual == "YAML" or (qual.startswith("ruamel.") and qual.endswith(".YAML")):
+        if ctx.is_const(ctx.keyword(node, "typ"), "unsafe"):
+            yield PatternHit(
+                UNSAFE_YAML_LOAD,
+                node,
+                "ruamel.yaml YAML(typ='unsafe') constructs arbitrary objects",
+            )
+        return
+    if (
+        isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and ctx.bound_here(node.func.value.id)
+    ):
+        return  # `yaml = YAML(); yaml.load(...)`: a local loader object, not the PyYAML module
     if qual in ("yaml.unsafe_load", "yaml.unsafe_load_all"):
         yield PatternHit(UNSAFE_YAML_LOAD, node, f"{qual}() constructs arbitrary Python objects")
         return

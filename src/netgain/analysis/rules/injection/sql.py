@@ -18,6 +18,13 @@ SQL_INJECTION = rule_meta(
     `executemany`, `executescript`, SQLAlchemy `text()` / `execute()`, Django `raw()`, `extra()`
     and `RawSQL`, and pandas `read_sql`.
 
+    SQL text built by string operations (`+`, `%`, `str.format`, f-strings) from a value whose
+    origin the analysis cannot see (a module global set elsewhere, an attribute, the result of
+    an unmodelled call) is reported too, at low confidence, as a place to look: it does not
+    fail `scan` or `check` unless `--fail-on-confidence low` is asked. The query methods of
+    asyncpg and pg8000 (`fetch`, `fetchrow`, `fetchval`, `run`, `cursor`) are only judged this
+    way. Numbers (`%d`, `int(...)`) and constants are not text of unknown origin.
+
     ## Why is this bad?
     Text concatenated into SQL is parsed as SQL: a value such as `' OR 1=1 --` changes the query,
     leaking or destroying data. Escaping by hand is easy to get wrong.

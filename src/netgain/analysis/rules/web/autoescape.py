@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.rules.base import rule_meta
-from netgain.analysis.rules.registry import PatternContext, PatternHit, pattern_rule
+from netgain.analysis.rules.registry import PatternContext, PatternHit, last_name, pattern_rule
 
 AUTOESCAPE_DISABLED = rule_meta(
     id="autoescape-disabled",
@@ -72,3 +72,81 @@ def check_autoescape(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]
                 yield PatternHit(
                     AUTOESCAPE_DISABLED, value, "template context or options turn autoescaping off"
                 )
+
+
+UNESCAPED_TEMPLATE = rule_meta(
+    id="unescaped-template",
+    name="TemplateRenderedWithoutEscaping",
+    family="web",
+    cwe=(79, 116),
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    summary="Values rendered into a template that Flask does not escape",
+    doc="""
+    ## What it does
+    Flags Flask's `render_template(name, **values)` when the template's file name does not end
+    in an extension Flask autoescapes (`.html`, `.htm`, `.xml`, `.xhtml`, `.svg`) and values
+    are passed to it: `.txt`, `.email`, `.j2`, `.jinja2`, no extension at all. The extension is
+    read from a constant name or the constant end of a built one (`template + ".txt"`,
+    `"%s.txt" % style`). A template rendered without values is not reported.
+
+    ## Why is this bad?
+    Flask turns autoescaping on by file extension only. Whatever a `.txt` or `.j2` template
+    prints is inserted as written, so a value that reaches it from a request is markup when
+    the result is served as a page (reflected or stored XSS).
+
+    ## Example
+    ```python
+    return render_template("profile.txt", name=request.args["name"])
+    ```
+
+    ## Use instead
+    Name templates served as HTML `*.html`, or escape in the template (`{{ name | e }}`), or
+    serve plain text with `Content-Type: text/plain`.
+
+    ## References
+    - [CWE-79: Cross-site Scripting](https://cwe.mitre.org/data/definitions/79.html)
+    - [Flask docs: controlling autoescaping](https://flask.palletsprojects.com/en/stable/templating/#controlling-autoescaping)
+    """,
+)
+
+_FLASK_RENDER = frozenset({"flask.render_template", "flask.templating.render_template"})
+# What Flask's `select_jinja_autoescape` escapes (`.svg` since Flask 2.3).
+_ESCAPED_SUFFIXES = (".html", ".htm", ".xml", ".xhtml", ".svg")
+
+
+def _template_suffix(ctx: PatternContext, name: ast.expr) -> str | None:
+    """The constant end of a template name, or None when it is not known."""
+    value = ctx.const(name)
+    if isinstance(value, str):
+        return value
+    if isinstance(name, ast.BinOp) and isinstance(name.op, ast.Add):
+        tail = ctx.const(name.right)
+        return tail if isinstance(tail, str) and "." in tail else None
+    if isinstance(name, ast.BinOp) and isinstance(name.op, ast.Mod):
+        template = ctx.const(name.left)
+        return template if isinstance(template, str) and "." in template else None
+    if (
+        isinstance(name, ast.Call)
+        and isinstance(name.func, ast.Attribute)
+        and name.func.attr == "format"
+    ):
+        template = ctx.const(name.func.value)
+        return template if isinstance(template, str) and "." in template else None
+    return None
+
+
+@pattern_rule(UNESCAPED_TEMPLATE, ast.Call)
+def check_unescaped_template(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
+    if not isinstance(node, ast.Call) or not node.args or not (node.keywords or node.args[1:]):
+        return
+    if last_name(node.func) != "render_template" or ctx.qualname(node) not in _FLASK_RENDER:
+        return
+    suffix = _template_suffix(ctx, node.args[0])
+    if suffix is None or suffix.lower().endswith(_ESCAPED_SUFFIXES):
+        return
+    yield PatternHit(
+        UNESCAPED_TEMPLATE,
+        node,
+        "values rendered into a template Flask does not autoescape (by its file extension)",
+    )

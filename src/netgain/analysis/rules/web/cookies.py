@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.rules.base import rule_meta
-from netgain.analysis.rules.registry import PatternContext, PatternHit, pattern_rule
+from netgain.analysis.rules.registry import PatternContext, PatternHit, last_name, pattern_rule
 
 _COOKIE_DOC_REFS = "- [OWASP Session Management Cheat Sheet: cookies](https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html#cookies)"
 
@@ -21,8 +21,10 @@ INSECURE_COOKIE = rule_meta(
     summary="Cookie set without the Secure flag",
     doc=f"""
     ## What it does
-    Flags `response.set_cookie(...)` calls without `secure=True`, and the framework settings
-    `SESSION_COOKIE_SECURE = False` / `CSRF_COOKIE_SECURE = False`.
+    Flags `response.set_cookie(...)` calls without `secure=True`, Pyramid's auth-ticket cookie
+    helpers (`AuthTktCookieHelper`, `AuthTktAuthenticationPolicy`, whose `secure` defaults to
+    False) without `secure=True`, and the framework settings `SESSION_COOKIE_SECURE = False` /
+    `CSRF_COOKIE_SECURE = False`.
 
     ## Why is this bad?
     Without `Secure` the browser also sends the cookie over plain HTTP, where anyone on the
@@ -54,8 +56,8 @@ COOKIE_WITHOUT_HTTPONLY = rule_meta(
     summary="Cookie set without the HttpOnly flag",
     doc=f"""
     ## What it does
-    Flags `response.set_cookie(...)` calls without `httponly=True`, and the settings
-    `SESSION_COOKIE_HTTPONLY = False`.
+    Flags `response.set_cookie(...)` calls and Pyramid's auth-ticket cookie helpers without
+    `httponly=True`, and the settings `SESSION_COOKIE_HTTPONLY = False`.
 
     ## Why is this bad?
     Scripts can read a cookie without `HttpOnly`: one XSS bug is then enough to steal the
@@ -78,42 +80,100 @@ COOKIE_WITHOUT_HTTPONLY = rule_meta(
 )
 
 
+COOKIE_SAMESITE_NONE = rule_meta(
+    id="cookie-samesite-none",
+    name="CookieSameSiteTurnedOff",
+    family="web",
+    cwe=(1275,),
+    severity=Severity.LOW,
+    confidence=Confidence.MEDIUM,
+    summary="Cookie set with SameSite explicitly turned off",
+    doc=f"""
+    ## What it does
+    Flags cookies whose SameSite attribute is written as off: `samesite=None` or
+    `samesite="None"` in `set_cookie(...)` and in Pyramid's auth-ticket helpers (whose default
+    is `Lax`), and `SESSION_COOKIE_SAMESITE = None` / `"None"` settings. A cookie that leaves
+    the argument out is not reported: that is the framework's default, not a choice.
+
+    ## Why is this bad?
+    With SameSite off the browser attaches the cookie to requests that other sites trigger
+    (forms, images, scripts), which is what cross-site request forgery needs.
+
+    ## Example
+    ```python
+    resp.set_cookie("session", token, secure=True, httponly=True, samesite=None)
+    ```
+
+    ## Use instead
+    ```python
+    resp.set_cookie("session", token, secure=True, httponly=True, samesite="Lax")
+    ```
+
+    ## References
+    - [CWE-1275: Sensitive Cookie with Improper SameSite Attribute](https://cwe.mitre.org/data/definitions/1275.html)
+    {_COOKIE_DOC_REFS}
+    """,
+)
+
+# Pyramid's auth-ticket cookie: `secure` and `httponly` default to False, `samesite` to "Lax".
+_AUTH_TICKET_HELPERS = ("AuthTktCookieHelper", "AuthTktAuthenticationPolicy")
+_SAMESITE_SETTINGS = ("SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE")
+
+
 @pattern_rule(INSECURE_COOKIE, ast.Call, ast.Assign)
 def check_cookie_flags(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.Assign):
-        if not ctx.is_const(node.value, False):
-            return
-        for target in node.targets:
-            key = (
-                target.id
-                if isinstance(target, ast.Name)
-                else ctx.const(target.slice)
-                if isinstance(target, ast.Subscript)
-                else None
-            )
-            if key in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
-                yield PatternHit(
-                    INSECURE_COOKIE, node, f"{key} = False sends the cookie over plain HTTP"
-                )
-            elif key in ("SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_HTTPONLY"):
-                yield PatternHit(
-                    COOKIE_WITHOUT_HTTPONLY, node, f"{key} = False exposes the cookie to scripts"
-                )
+        yield from _cookie_settings(ctx, node)
         return
-    if (
-        not isinstance(node, ast.Call)
-        or not isinstance(node.func, ast.Attribute)
-        or node.func.attr != "set_cookie"
-    ):
+    if not isinstance(node, ast.Call):
         return
     if any(kw.arg is None for kw in node.keywords):
         return  # **options: flags unknown
+    helper = last_name(node.func) in _AUTH_TICKET_HELPERS
+    if not helper and not (isinstance(node.func, ast.Attribute) and node.func.attr == "set_cookie"):
+        return
+    what = "auth-ticket cookie" if helper else "cookie"
     if not ctx.is_const(ctx.keyword(node, "secure"), True) and not _dynamic(ctx, node, "secure"):
-        yield PatternHit(INSECURE_COOKIE, node, "cookie set without secure=True")
+        yield PatternHit(INSECURE_COOKIE, node, f"{what} set without secure=True")
     if not ctx.is_const(ctx.keyword(node, "httponly"), True) and not _dynamic(
         ctx, node, "httponly"
     ):
-        yield PatternHit(COOKIE_WITHOUT_HTTPONLY, node, "cookie set without httponly=True")
+        yield PatternHit(COOKIE_WITHOUT_HTTPONLY, node, f"{what} set without httponly=True")
+    samesite = ctx.keyword(node, "samesite")
+    if samesite is not None and _samesite_off(ctx, samesite):
+        yield PatternHit(COOKIE_SAMESITE_NONE, node, f"{what} set with SameSite turned off")
+
+
+def _cookie_settings(ctx: PatternContext, node: ast.Assign) -> Iterator[PatternHit]:
+    """Framework settings that turn a cookie flag off for every session or CSRF cookie."""
+    for target in node.targets:
+        key = (
+            target.id
+            if isinstance(target, ast.Name)
+            else ctx.const(target.slice)
+            if isinstance(target, ast.Subscript)
+            else None
+        )
+        if key in _SAMESITE_SETTINGS and _samesite_off(ctx, node.value):
+            yield PatternHit(
+                COOKIE_SAMESITE_NONE, node, f"{key} = None sends the cookie cross-site"
+            )
+        if not ctx.is_const(node.value, False):
+            continue
+        if key in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+            yield PatternHit(
+                INSECURE_COOKIE, node, f"{key} = False sends the cookie over plain HTTP"
+            )
+        elif key in ("SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_HTTPONLY"):
+            yield PatternHit(
+                COOKIE_WITHOUT_HTTPONLY, node, f"{key} = False exposes the cookie to scripts"
+            )
+
+
+def _samesite_off(ctx: PatternContext, value: ast.expr) -> bool:
+    """`None` written out, or the string "None" (which sends `SameSite=None`)."""
+    found = ctx.const(value)
+    return found is None or (isinstance(found, str) and found.lower() == "none")
 
 
 def _dynamic(ctx: PatternContext, node: ast.Call, name: str) -> bool:
@@ -123,3 +183,4 @@ def _dynamic(ctx: PatternContext, node: ast.Call, name: str) -> bool:
 
 
 pattern_rule(COOKIE_WITHOUT_HTTPONLY, ast.Call, ast.Assign)(check_cookie_flags)
+pattern_rule(COOKIE_SAMESITE_NONE, ast.Call, ast.Assign)(check_cookie_flags)
