@@ -276,3 +276,25 @@ def test_pagination_that_leaves_the_api_host_is_refused(tmp_path: Path) -> None:
         fetch_ai_review(
             REPO, [7], "t0ken", tmp_path / "ai.json", transport=httpx.MockTransport(handler)
         )
+
+
+def test_the_report_shows_the_ai_review_table(tmp_path: Path) -> None:
+    repo, first, final = history(tmp_path)
+    path = exports(tmp_path, first, final)
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    target = tmp_path / "report.html"
+    netgain(
+        "report",
+        "--db",
+        db,
+        "--no-rework",
+        "--ai-review",
+        str(path),
+        "-o",
+        str(target),
+        cwd=repo.path,
+    )
+    html = target.read_text(encoding="utf-8")
+    assert "Is AI review worth it?" in html
+    assert '<tr data-reviewer="coderabbit"><td>coderabbit</td><td>3</td><td>1</td>' in html
+    assert "<td>2/3 (" in html  # led to a change
