@@ -161,3 +161,23 @@ def test_a_record_naming_the_holding_commit_still_counts(tmp_path: Path) -> None
     repo.commit({TRACES: jsonl(record)}, "Traces", date=BASE_EPOCH + 2 * HOUR)
     commits = by_sha(netgain_json("provenance", "HEAD", cwd=repo.path))
     assert commits[holder]["added"]["ai"] == 3
+
+
+def test_trace_files_beside_the_reference_file_are_read(tmp_path: Path) -> None:
+    """The spec leaves storage open: a writer that splits files per session keeps them in
+    `.agent-trace/`; a `.jsonl` elsewhere in the tree is not a trace store."""
+    repo = GitRepo(tmp_path / "svc")
+    base = repo.commit({"README.md": "svc\n"}, "Start", date=BASE_EPOCH)
+    edit = BASE_EPOCH + HOUR
+    holder = repo.commit(
+        {
+            "src/a.py": numbered("a", 1, 5),
+            "src/b.py": numbered("b", 1, 4),
+            ".agent-trace/sessions/5b1e.jsonl": jsonl(claude_edit(base, "src/a.py", 1, 5, edit)),
+            "data/traces.jsonl": jsonl(claude_edit(base, "src/b.py", 1, 4, edit + 5)),
+        },
+        "Add a and b",
+        date=edit + HOUR,
+    )
+    commits = by_sha(netgain_json("provenance", "HEAD", cwd=repo.path))
+    assert commits[holder]["added"] == {"ai": 5, "human": 0, "unknown": 4 + 2}

@@ -69,6 +69,8 @@ def run_check(
     github_token: str | None = None,
     github_api: str | None = None,
     on_decision: Callable[[ChangeContext, Decision], None] | None = None,
+    cursor_commits: list[Path] | None = None,
+    fetch_cursor: bool = False,
 ) -> dict[str, Any]:
     """Everything `netgain check` does except printing; returns the decision document.
 
@@ -83,7 +85,7 @@ def run_check(
     from netgain.cli.history import open_workspace, run_ingest
     from netgain.cli.scan_config import gate_scan_options, load_scan_config
     from netgain.git.model import GitProblem
-    from netgain.history.queries import load_provenance
+    from netgain.history.queries import CommitProvenance, load_provenance
     from netgain.policy.coverage import parse_coverage
     from netgain.policy.document import build_document
     from netgain.policy.evaluate import decide
@@ -179,13 +181,27 @@ def run_check(
     report = run_ingest(ws, [head_sha], quiet=True)
     timings["ingest"] = time.perf_counter() - t
     options = gate_scan_options(scan_config, ws.root)
+
+    def stored(shas: list[str]) -> dict[str, CommitProvenance]:
+        return load_provenance(ws.engine, report.repository_id, shas)
+
+    provenance_for: Callable[[list[str]], dict[str, CommitProvenance]] = stored
+
+    cursor_summary: dict[str, Any] | None = None
+    if cursor_commits or fetch_cursor:
+        from netgain.cli.check_cursor import cursor_loader
+
+        provenance_for, cursor_summary, cursor_problems = cursor_loader(
+            ws.root, base_sha, head_sha, cursor_commits or [], fetch_cursor, provenance_for
+        )
+        scanning_problems += cursor_problems
     ctx = gather(
         ws.root,
         base_sha,
         head_sha,
         policy,
         pr,
-        provenance_for=lambda shas: load_provenance(ws.engine, report.repository_id, shas),
+        provenance_for=provenance_for,
         scan_options=options,
         author_login=author,
         coverage=cov,
@@ -212,6 +228,8 @@ def run_check(
     ws.engine.dispose()
     doc = build_document(ctx, decision, policy)
     doc["policy"]["read_from"] = trusted.read_from
+    if cursor_summary is not None:
+        doc["provenance"]["imports"] = {"cursor": cursor_summary}
     if record:
         _record(ws.root, doc)
     return doc
@@ -423,6 +441,19 @@ def register(app: typer.Typer) -> None:
             metavar="FILE",
             help="Write the review brief to FILE (implies --brief; the decision prints as usual).",
         ),
+        cursor_commits: list[Path] = typer.Option(
+            [],
+            "--cursor-commits",
+            metavar="FILE",
+            help="Cursor AI code tracking export (GET /analytics/ai-code/commits JSON): exact "
+            "per-commit Tab / Composer / non-AI lines for commits without line-level evidence.",
+        ),
+        fetch_cursor: bool = typer.Option(
+            False,
+            "--fetch-cursor",
+            help="Fetch Cursor's AI commit metrics (last 90 days) with $CURSOR_API_KEY and use "
+            "them like --cursor-commits.",
+        ),
         repo: Path = typer.Option(Path(), "--repo", "-C", help="Repository (default: current)."),
         db: str | None = typer.Option(None, "--db", help=DB_HELP),
     ) -> None:
@@ -455,6 +486,8 @@ def register(app: typer.Typer) -> None:
             imports=imports,
             fetch_code_scanning=fetch_code_scanning,
             on_decision=write_brief if brief or brief_output is not None else None,
+            cursor_commits=cursor_commits,
+            fetch_cursor=fetch_cursor,
         )
         if brief_output is not None:
             try:

@@ -12,6 +12,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from netgain import git
 from netgain.cli.history import DB_HELP, open_workspace, run_ingest
 from netgain.cli.output import console, emit_json, warn
 from netgain.config import load_config
@@ -64,6 +65,8 @@ def metrics_document(
     copilot_metrics: Sequence[Path] = (),
     fetch_cursor: bool = False,
     fetch_copilot: str | None = None,
+    ai_review: Sequence[Path] = (),
+    fetch_ai_review: str | None = None,
 ) -> dict[str, Any]:
     """Ingest (incrementally), collect every source and compute the metrics document.
 
@@ -129,7 +132,76 @@ def metrics_document(
         )
     else:
         section["estimated"] = {"status": "not imported (--copilot-metrics FILE)"}
+    if fetch_ai_review:
+        ai_review = [*ai_review, _fetch_ai_review(ws.root, fetch_ai_review, data)]
+    if ai_review:
+        doc["ai_review"] = _ai_review(ws, report.repository_id, data, ai_review, config)
+    else:
+        doc["ai_review"] = {
+            "status": "not imported (--ai-review FILE: GitHub's pulls/N/comments and "
+            "pulls/N/reviews JSON; or --fetch-ai-review OWNER/REPO)"
+        }
     return doc
+
+
+def _fetch_ai_review(root: Path, repository: str, data: Any) -> Path:
+    """The review comments and reviews of every known pull request, with $GITHUB_TOKEN."""
+    from netgain.metrics.ai_review_api import fetch_ai_review
+
+    token = os.environ.get("GITHUB_TOKEN", "").strip()
+    if not token:
+        raise UsageError("--fetch-ai-review needs GITHUB_TOKEN (pull request read access)")
+    numbers = [pr.number for pr in data.pull_requests or []]
+    return fetch_ai_review(repository, numbers, token, root / ".netgain" / "ai-review.json")
+
+
+def _ai_review(
+    ws: Any, repository_id: int, data: Any, paths: Sequence[Path], config: Any
+) -> dict[str, Any]:
+    """The `ai_review` section: what each review bot's comments led to (docs/metrics.md)."""
+    from netgain.metrics.ai_review import ai_review_section, finding_lines, load_szz_lines
+    from netgain.metrics.ai_review_export import read_ai_review_exports
+    from netgain.metrics.review_bots import builtin_bots
+
+    export = read_ai_review_exports(paths, builtin_bots())
+    landed = {pr.number: pr.commits for pr in data.pull_requests or []}
+    head = git.rev_parse(ws.root, "HEAD") or "HEAD"
+    touched = {c.path for c in export.comments}
+    findings, problems = finding_lines(ws.root, head, touched)
+    section = ai_review_section(
+        ws.root,
+        export,
+        landed,
+        szz_lines=load_szz_lines(ws.engine, repository_id),
+        findings=findings,
+        min_sample=config.min_sample,
+    )
+    section["notes"] += problems[:MAX_NOTES]
+    return section
+
+
+def _rate_text(rate: dict[str, Any]) -> str:
+    return f"{rate['hits']}/{rate['lines']} lines ({fmt_estimate(rate)})"
+
+
+def _print_ai_review(section: dict[str, Any] | None) -> None:
+    """Per reviewer: comments that led to a change, defects on commented lines and the rest."""
+    if not section or "reviewers" not in section:
+        return
+    for row in section["reviewers"]:
+        changed = row["led_to_change"]
+        line = (
+            f"AI review, {row['reviewer']}: {row['comments']} comments on "
+            f"{row['pull_requests']} PRs; {changed['hits']} of {changed['lines']} line comments "
+            "led to a change"
+        )
+        defects = row["defects"]
+        if "commented" in defects:
+            line += (
+                f"; defects on commented lines {_rate_text(defects['commented'])}, "
+                f"elsewhere {_rate_text(defects['not_commented'])}"
+            )
+        console.print(line)
 
 
 def _print_coverage(section: dict[str, Any] | None) -> None:
@@ -255,6 +327,7 @@ def _print(doc: dict[str, Any]) -> None:
         )
     console.print(table)
     _print_coverage(doc.get("provenance"))
+    _print_ai_review(doc.get("ai_review"))
     buckets = Table(
         title="by AI-share bucket (unknown provenance is its own group)", title_justify="left"
     )
@@ -481,6 +554,21 @@ def register(app: typer.Typer) -> None:
             help="Fetch Copilot user-day usage reports with $GITHUB_TOKEN (since --since, else "
             "28 days, to yesterday) and import them like --copilot-metrics.",
         ),
+        ai_review: list[Path] = typer.Option(
+            [],
+            "--ai-review",
+            metavar="FILE",
+            help="Review comments and reviews as GitHub returns them (GET /repos/O/R/pulls/N/"
+            "comments and /reviews; gh api --paginate pages): what each AI review bot's comments "
+            "led to.",
+        ),
+        fetch_ai_review: str | None = typer.Option(
+            None,
+            "--fetch-ai-review",
+            metavar="OWNER/REPO",
+            help="Fetch the review comments and reviews of every known pull request with "
+            "$GITHUB_TOKEN and use them like --ai-review.",
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the metrics document as JSON."),
     ) -> None:
         """Net-productivity metrics: throughput vs incidents, quality, rework, review load."""
@@ -500,6 +588,8 @@ def register(app: typer.Typer) -> None:
             copilot_metrics=copilot_metrics,
             fetch_cursor=fetch_cursor,
             fetch_copilot=fetch_copilot,
+            ai_review=ai_review,
+            fetch_ai_review=fetch_ai_review,
         )
         if as_json:
             emit_json(doc)

@@ -47,6 +47,13 @@ def register(app: typer.Typer) -> None:
         scan: list[str] = typer.Option([], "--scan", metavar="PATH", help=SCAN_HELP),
         rework: bool = typer.Option(True, "--rework/--no-rework", help=REWORK_HELP),
         szz: bool = typer.Option(True, "--szz/--no-szz", help=SZZ_HELP),
+        ai_review: list[Path] = typer.Option(
+            [],
+            "--ai-review",
+            metavar="FILE",
+            help="Review comments and reviews as GitHub returns them (pulls/N/comments and "
+            "/reviews JSON): what each AI review bot's comments led to.",
+        ),
         as_json: bool = typer.Option(
             False, "--json", help="Print the path and the document as JSON."
         ),
@@ -66,6 +73,7 @@ def register(app: typer.Typer) -> None:
             deployments=deployments,
             decisions=decisions,
             szz=szz,
+            ai_review=ai_review,
         )
         target = output or Path(doc["repository"]) / ".netgain" / "report.html"
         path = write_html(doc, target)

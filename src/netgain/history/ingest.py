@@ -233,6 +233,7 @@ class _BatchWriter:
                 note=self.inputs.notes.get(commit.sha),
                 traces=self.inputs.traces_for(commit.sha),
                 markers=self.markers,
+                checkpoint=self.inputs.checkpoint_for(commit),
             )
             self.report.problems.extend(
                 GitProblem("bad-evidence", str(w), sha=commit.sha) for w in result.warnings

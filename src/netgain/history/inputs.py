@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from netgain import git
-from netgain.git.model import GitProblem
+from netgain.git.model import Commit, GitProblem
 from netgain.history.carry import CarryResult, carry_notes
+from netgain.history.entire_branch import read_checkpoints
 from netgain.history.trace_match import TraceMatch, match_traces
 from netgain.provenance import (
     AuthorshipNote,
@@ -24,10 +25,12 @@ from netgain.provenance import (
     parse_trace_lines,
     traces_for_commit,
 )
+from netgain.provenance.entire import CheckpointCounts, checkpoint_ids, trailer_counts
 
 NOTES_REF = "refs/notes/ai"
 LEGACY_PREFIX = "refs/ai/authorship/"
 TRACE_NOTES_REF = "refs/notes/agent-trace"
+TRACE_DIR = ".agent-trace/"
 TRACE_FILE = ".agent-trace/traces.jsonl"
 
 
@@ -39,6 +42,15 @@ class ProvenanceInputs:
     notes_tip: str | None = None
     trace_match: TraceMatch | None = None  # how trace records were tied to commits
     carry: CarryResult | None = None  # notes carried across squash / rebase merges
+    checkpoints: dict[str, CheckpointCounts] = field(default_factory=dict)  # Entire, by id
+
+    def checkpoint_for(self, commit: Commit) -> CheckpointCounts | None:
+        """Entire's counts for `commit`: its checkpoint on the branch, else its trailer."""
+        for checkpoint_id in checkpoint_ids(commit):
+            found = self.checkpoints.get(checkpoint_id)
+            if found is not None:
+                return found
+        return trailer_counts(commit)
 
     def traces_for(self, sha: str) -> list[TraceRecord]:
         """Trace records for `sha`, also when a record names it by an abbreviated revision."""
@@ -58,6 +70,18 @@ def _parse_notes(blobs: dict[str, bytes], source: str, inputs: ProvenanceInputs)
             inputs.problems.append(
                 GitProblem("bad-note", f"{source} note for {sha[:12]}: {exc}", sha=sha)
             )
+
+
+def _trace_files(repo: Path, head: str) -> list[str]:
+    """Every `*.jsonl` under `.agent-trace/` at `head`: the reference file comes first.
+
+    The specification leaves storage open; writers that rotate or split the file per session
+    keep it in the same directory.
+    """
+    listing = git.run_git(repo, "ls-tree", "-r", "-z", "--name-only", head, "--", TRACE_DIR)
+    found = [git.decode_path(p) for p in listing.split(b"\0") if p]
+    files = [p for p in found if p.endswith(".jsonl")]
+    return sorted(files, key=lambda p: (p != TRACE_FILE, p))
 
 
 def collect_inputs(repo: Path, head: str | None) -> ProvenanceInputs:
@@ -84,13 +108,14 @@ def collect_inputs(repo: Path, head: str | None) -> ProvenanceInputs:
 
     records: list[TraceRecord] = []
     if head is not None:
-        data = git.read_blob(repo, head, TRACE_FILE)
-        if data is not None:
-            parsed, warnings = parse_trace_lines(data, f"{TRACE_FILE}@{head[:12]}")
-            records.extend(parsed)
-            inputs.problems.extend(
-                GitProblem("bad-trace", str(w), sha=w.sha, path=TRACE_FILE) for w in warnings
-            )
+        for trace_file in _trace_files(repo, head):
+            data = git.read_blob(repo, head, trace_file)
+            if data is not None:
+                parsed, warnings = parse_trace_lines(data, f"{trace_file}@{head[:12]}")
+                records.extend(parsed)
+                inputs.problems.extend(
+                    GitProblem("bad-trace", str(w), sha=w.sha, path=trace_file) for w in warnings
+                )
     for sha, blob in git.read_notes(repo, TRACE_NOTES_REF).items():
         parsed, warnings = parse_trace_lines(blob, f"{TRACE_NOTES_REF} note for {sha[:12]}")
         records.extend(parsed)
@@ -101,4 +126,6 @@ def collect_inputs(repo: Path, head: str | None) -> ProvenanceInputs:
         inputs.problems.extend(matched.problems)
         inputs.trace_match = matched
     inputs.traces = {rev: list(recs) for rev, recs in index_by_revision(records).items()}
+    inputs.checkpoints, checkpoint_problems = read_checkpoints(repo)
+    inputs.problems.extend(checkpoint_problems)
     return inputs

@@ -23,6 +23,7 @@ from netgain.git.model import BlameLine, GitProblem
 from netgain.globs import matches
 from netgain.history.missing import RangeFiles, range_files_checked
 from netgain.history.queries import CommitProvenance
+from netgain.provenance.model import COUNTED_EVIDENCE
 from netgain.text import storable
 
 Classification = tuple[str, str | None]  # (ai | human | unknown, tool)
@@ -218,6 +219,15 @@ class LineClassifier:
             self._ranges[key] = cached
         return cached
 
+    def counted(self, sha: str) -> CommitProvenance | None:
+        """The commit's provenance when it rests on counts that name no line (apportioned)."""
+        prov = self.provenance.get(sha)
+        if prov is None or prov.level != "commit":
+            return None
+        if any(e.get("kind") in COUNTED_EVIDENCE for e in prov.evidence):
+            return prov
+        return None
+
     def classify(self, line: BlameLine) -> Classification:
         kind, tool, _level = self.classify_with_evidence(line)
         return (kind, tool)
@@ -311,6 +321,8 @@ def compute_share(
             result.unavailable.append(problem.path)
             result.problems.append(problem)
     classifier = LineClassifier(provenance)
+    shares: dict[str, FileShare] = {}
+    counted: dict[str, Counter[str]] = {}  # sha -> path -> surviving lines of a counted commit
     selected = [p for p in listing.text if wanted(p)]
     for path, first_try in git.blame_files(
         repo,
@@ -330,15 +342,61 @@ def compute_share(
             result.problems.append(blamed)
             result.unavailable.append(path)
             continue
-        share = FileShare(path)
+        share = shares.setdefault(path, FileShare(path))
         for line in blamed:
             if line.boundary:
                 result.boundary_lines += 1
+                continue
+            if classifier.counted(line.sha) is not None:
+                counted.setdefault(line.sha, Counter())[path] += 1
                 continue
             kind, tool, level = classifier.classify_with_evidence(line)
             share.count(kind, level)
             if kind == "ai":
                 result.by_tool[tool or "unknown-tool"] += 1
-        if share.total:
-            result.files.append(share)
+    for sha, per_file in counted.items():
+        prov = classifier.counted(sha)
+        if prov is not None:
+            apportion(prov, per_file, shares, result.by_tool)
+    result.files = [share for _path, share in sorted(shares.items()) if share.total]
     return result
+
+
+def apportion(
+    prov: CommitProvenance,
+    per_file: Counter[str],
+    shares: dict[str, FileShare],
+    by_tool: Counter[str],
+) -> None:
+    """Split a counted commit's surviving lines in proportion to its ai / human / unknown counts.
+
+    The counts (an Entire checkpoint, Cursor's AI code tracking) say how many of the commit's
+    lines each author wrote, not which: the surviving lines get the same proportions. Cumulative
+    rounding over the files in path order keeps every file's lines and the commit's total exact.
+    """
+    total = prov.ai + prov.human + prov.unknown
+    if total <= 0:
+        for path, lines in per_file.items():
+            shares[path].unknown += lines
+        return
+    seen = ai_before = known_before = 0
+    tool = prov.tools[0] if prov.tools else "unknown-tool"
+    # human counts written by the author's own tooling (an Entire checkpoint) are a claim;
+    # counts fetched from the vendor by the organisation (Cursor) are measured
+    claimed = any(e.get("kind") == "session-record" for e in prov.evidence)
+    for path in sorted(per_file):
+        seen += per_file[path]
+        ai_upto = (seen * prov.ai + total // 2) // total
+        known_upto = (seen * (prov.ai + prov.human) + total // 2) // total
+        share = shares[path]
+        ai = ai_upto - ai_before
+        human = (known_upto - ai_upto) - (known_before - ai_before)
+        share.ai += ai
+        share.human += human
+        share.commit_evidence += ai + human
+        if claimed:
+            share.declared_human += human
+        share.unknown += per_file[path] - ai - human
+        if ai:
+            by_tool[tool] += ai
+        ai_before, known_before = ai_upto, known_upto

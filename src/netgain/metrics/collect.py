@@ -179,6 +179,18 @@ def load_reported_findings(engine: Engine, repository_id: int) -> list[ReportedF
         ]
 
 
+def szz_variant(session: Session, repository_id: int) -> str | None:
+    """The SZZ variant the metrics read: the preferred one when it ran; None when none ran."""
+    variants = set(
+        session.scalars(
+            select(SzzRun.variant).where(SzzRun.repository_id == repository_id).distinct()
+        )
+    )
+    if not variants:
+        return None
+    return SZZ_PREFERRED if SZZ_PREFERRED in variants else sorted(variants)[0]
+
+
 def load_inducing(engine: Engine, repository_id: int) -> dict[str, int] | None:
     """inducing sha -> number of distinct fixes, from the preferred SZZ variant when it ran.
 
@@ -186,14 +198,9 @@ def load_inducing(engine: Engine, repository_id: int) -> dict[str, int] | None:
     empty map), not a missing source.
     """
     with Session(engine) as session:
-        variants = set(
-            session.scalars(
-                select(SzzRun.variant).where(SzzRun.repository_id == repository_id).distinct()
-            )
-        )
-        if not variants:
+        variant = szz_variant(session, repository_id)
+        if variant is None:
             return None
-        variant = SZZ_PREFERRED if SZZ_PREFERRED in variants else sorted(variants)[0]
         rows = session.execute(
             select(SzzLink.fix_sha, SzzLink.inducing_sha).where(
                 SzzLink.repository_id == repository_id, SzzLink.variant == variant

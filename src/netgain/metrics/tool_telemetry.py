@@ -31,6 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from netgain.history.queries import CommitProvenance
 from netgain.incidents.jsonpos import iter_array
 from netgain.incidents.records import read_export_text
 from netgain.jsoninput import JsonInputError, loads
@@ -184,15 +185,65 @@ def apply_cursor(
             )
         )
         matched += 1
-    summary = {
+    summary = _cursor_summary(len(commits), matched, skipped)
+    summary["records_without_commit"] = len({c.commit_hash for c in commits} - used)
+    return out, summary
+
+
+def _cursor_summary(records: int, matched: int, kept: int) -> dict[str, Any]:
+    return {
         "evidence": "commit",
         "source": "Cursor AI code tracking (per-commit Tab / Composer / non-AI lines)",
-        "records": len(commits),
+        "records": records,
         "commits_attributed": matched,
-        "commits_with_line_evidence_kept": skipped,
-        "records_without_commit": len({c.commit_hash for c in commits} - used),
+        "commits_with_line_evidence_kept": kept,
     }
-    return out, summary
+
+
+def cursor_provenance(
+    provenance: Mapping[str, CommitProvenance], commits: Sequence[CursorCommit]
+) -> tuple[dict[str, CommitProvenance], dict[str, Any]]:
+    """The change's commit provenance with Cursor's exact counts, for `netgain check`.
+
+    The same rule as `apply_cursor`: a commit with line-level evidence keeps it; any other
+    commit Cursor covers gets ai = Tab + Composer and human = non-AI lines, clamped to the lines
+    git counts for it, as commit-level evidence (`tool-telemetry`) that `share` apportions over
+    its surviving lines. The human lines are measured by the editor and fetched from Cursor by
+    the organisation, so they are human evidence, not the author's claim.
+    """
+    by_prefix = {record.commit_hash[:MIN_ABBREV]: record for record in commits}
+    out: dict[str, CommitProvenance] = {}
+    matched = kept = 0
+    for sha, prov in provenance.items():
+        item = by_prefix.get(sha[:MIN_ABBREV])
+        if item is None or not sha.startswith(item.commit_hash) or prov.is_merge:
+            out[sha] = prov
+            continue
+        if prov.level == "line":
+            kept += 1
+            out[sha] = prov
+            continue
+        added = prov.ai + prov.human + prov.unknown
+        ai = min(item.tab + item.composer, added)
+        human = min(item.non_ai, added - ai)
+        evidence = {
+            "kind": "tool-telemetry",
+            "tool": "cursor",
+            "model": None,
+            "detail": f"Cursor AI code tracking ({item.where}): Tab {item.tab}, Composer "
+            f"{item.composer}, non-AI {item.non_ai} of {item.total} lines",
+        }
+        out[sha] = replace(
+            prov,
+            ai=ai,
+            human=human,
+            unknown=added - ai - human,
+            level="commit",
+            tools=["cursor"] if ai else [],
+            evidence=[evidence, *prov.evidence],
+        )
+        matched += 1
+    return out, _cursor_summary(len(commits), matched, kept)
 
 
 def _identities(login: str, aliases: Mapping[str, Sequence[str]]) -> set[str]:

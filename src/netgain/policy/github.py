@@ -10,6 +10,7 @@ Payloads are hostile input: anything malformed is a `UsageError` naming the file
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -198,28 +199,43 @@ def fetch_reviews(
         "X-GitHub-Api-Version": "2022-11-28",
     }
     check_repository(repository, number)
-    origin = httpx.URL(api)
-    url: str | None = f"{api}/repos/{repository}/pulls/{number}/reviews?per_page=100"
+    url = f"{api}/repos/{repository}/pulls/{number}/reviews?per_page=100"
     with httpx.Client(headers=headers, timeout=20.0, transport=transport) as client:
-        while url:
-            try:
-                # the host is fixed (the API); `next` links are checked to stay on it below
-                response = client.get(url)  # netgain: ignore[ssrf] host fixed, links checked
-            except httpx.HTTPError as exc:
-                raise UsageError(f"GitHub API {url}: {exc}") from exc
-            if response.status_code != 200:
-                raise UsageError(f"GitHub API {url}: HTTP {response.status_code}")
-            page = response.json()
-            if not isinstance(page, list):
-                raise UsageError(f"GitHub API {url}: expected a list of reviews")
-            reviews.extend(_review(item, url) for item in page)
-            url = response.links.get("next", {}).get("url")
-            if url is not None:
-                following = httpx.URL(url)
-                if (following.scheme, following.host) != (origin.scheme, origin.host):
-                    # the token must never travel to a host a response names
-                    raise UsageError(f"GitHub API pagination left {origin.host}: {url}")
+        for page_url, page in list_pages(client, api, url, "reviews"):
+            reviews.extend(_review(item, page_url) for item in page)
     return reviews
+
+
+def list_pages(
+    client: httpx.Client, api: str, url: str, what: str
+) -> Iterator[tuple[str, list[Any]]]:
+    """(url, items) of every page of a list endpoint, following `Link: next` on the API host.
+
+    Raises:
+        UsageError: an HTTP error, a page that is not a list, or a `next` link to another host
+            (the token must never travel to a host a response names).
+    """
+    import httpx
+
+    origin = httpx.URL(api)
+    following: str | None = url
+    while following:
+        try:
+            # the host is fixed (the API); `next` links are checked to stay on it below
+            response = client.get(following)  # netgain: ignore[ssrf] host fixed, links checked
+        except httpx.HTTPError as exc:
+            raise UsageError(f"GitHub API {following}: {exc}") from exc
+        if response.status_code != 200:
+            raise UsageError(f"GitHub API {following}: HTTP {response.status_code}")
+        page = response.json()
+        if not isinstance(page, list):
+            raise UsageError(f"GitHub API {following}: expected a list of {what}")
+        yield following, page
+        following = response.links.get("next", {}).get("url")
+        if following is not None:
+            target = httpx.URL(following)
+            if (target.scheme, target.host) != (origin.scheme, origin.host):
+                raise UsageError(f"GitHub API pagination left {origin.host}: {following}")
 
 
 def latest_states(reviews: list[Review]) -> dict[str, str]:

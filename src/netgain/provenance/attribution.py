@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from netgain.git.model import Commit, LineRange
 from netgain.provenance.agent_trace import TraceRecord
+from netgain.provenance.entire import CheckpointCounts
 from netgain.provenance.gitai import AuthorshipNote
 from netgain.provenance.markers import MarkerRule, detect_commit_markers, tool_for_branch
 from netgain.provenance.model import (
@@ -300,6 +301,80 @@ def _commit_level(
         result.by_tool = [ToolShare(tool, total, models)]
 
 
+def _is_other_ai_marker(evidence: Evidence) -> bool:
+    """An AI marker other than Entire's own trailers (which only say a session was captured)."""
+    own = evidence.detail.lower().startswith("trailer 'entire-")
+    return evidence.author is AuthorKind.AI and evidence.kind != "pr-metadata" and not own
+
+
+def _counted_level(
+    commit: Commit,
+    result: CommitAttribution,
+    added: Mapping[str, Sequence[LineRange]] | None,
+    checkpoint: CheckpointCounts,
+    markers_found: Sequence[Evidence],
+) -> bool:
+    """Entire's measured counts: agent lines AI, a single session's human lines declared-human.
+
+    Returns False (nothing set) when no session measured this commit: the markers decide.
+    """
+    if added is not None:
+        total = sum(count(runs) for runs in _added_ranges(commit, added).values())
+    else:
+        total = _numstat_total(commit)
+    sessions = [s for s in checkpoint.sessions if s.measured and s.agrees_with(total)]
+    if not sessions:
+        counted = ", ".join(str(s.total_committed) for s in checkpoint.sessions)
+        result.warnings.append(
+            ProvenanceWarning(
+                "entire",
+                f"checkpoint {checkpoint.checkpoint_id} ({checkpoint.source}) counts {counted} "
+                f"committed lines, the commit adds {total} (or measured nothing): not used",
+                sha=commit.sha,
+            )
+        )
+        return False
+    usable = CheckpointCounts(checkpoint.checkpoint_id, tuple(sessions), checkpoint.source)
+    ai = min(usable.agent_lines, total)
+    human_measured = usable.human_lines
+    human = min(human_measured, total - ai) if human_measured is not None else 0
+    if human and any(_is_other_ai_marker(e) for e in markers_found):
+        # the commit's own AI marker contradicts the claim that a human wrote these lines
+        result.warnings.append(
+            ProvenanceWarning(
+                "entire",
+                f"checkpoint {checkpoint.checkpoint_id} counts {human} human lines but the commit "
+                "carries an AI marker; those lines left unknown",
+                sha=commit.sha,
+            )
+        )
+        human = 0
+    result.counts = LineCounts(ai=ai, human=human, unknown=total - ai - human)
+    result.level = "commit"
+    tool = usable.tool
+    result.commit_tool = tool
+    result.commit_kind = AuthorKind.AI if ai else AuthorKind.UNKNOWN
+    if ai:
+        result.by_tool = [ToolShare(tool, ai)]
+    human_text = (
+        f"{human_measured} by the human"
+        if human_measured is not None
+        else f"human lines not separable over {len(sessions)} sessions"
+    )
+    result.evidence.insert(
+        0,
+        Evidence(
+            "session-record",
+            tool,
+            None,
+            f"Entire checkpoint {checkpoint.checkpoint_id or '?'} ({checkpoint.source}): "
+            f"{usable.agent_lines} lines by the agent, {human_text}, of "
+            f"{max(s.total_committed for s in sessions)} committed",
+        ),
+    )
+    return True
+
+
 def attribute_commit(
     commit: Commit,
     *,
@@ -308,6 +383,7 @@ def attribute_commit(
     traces: Sequence[TraceRecord] = (),
     markers: Sequence[MarkerRule],
     pr: Sequence[Evidence] = (),
+    checkpoint: CheckpointCounts | None = None,
 ) -> CommitAttribution:
     """Attribute the lines `commit` added.
 
@@ -319,6 +395,8 @@ def attribute_commit(
         traces: Agent Trace records; those whose revision is not this commit are ignored.
         markers: marker rules (built-in and team).
         pr: pull-request evidence (see `pr_metadata_evidence`), the weakest source.
+        checkpoint: a session-capture tool's measured counts for the commit (Entire): beats
+            markers, beaten by line-level evidence.
 
     Returns:
         The attribution, with every piece of evidence found and any warnings.
@@ -351,7 +429,7 @@ def attribute_commit(
         return _finish(result)
     if note is not None or usable_traces:
         _line_level(commit, result, added, note, usable_traces)
-    else:
+    elif checkpoint is None or not _counted_level(commit, result, added, checkpoint, markers_found):
         _commit_level(commit, result, added, markers_found, pr)
     return _finish(result)
 

@@ -13,8 +13,18 @@ from typing import Any, Literal, NamedTuple
 from netgain.git.model import LineRange
 
 EvidenceKind = Literal[
-    "git-ai-note", "git-ai-legacy", "agent-trace", "commit-marker", "team-marker", "pr-metadata"
+    "git-ai-note",
+    "git-ai-legacy",
+    "agent-trace",
+    "session-record",
+    "tool-telemetry",
+    "commit-marker",
+    "team-marker",
+    "pr-metadata",
 ]
+# Commit-level evidence with exact counts that name no line (an Entire checkpoint, Cursor's AI
+# code tracking): a commit's surviving lines are split in proportion to the counts.
+COUNTED_EVIDENCE: frozenset[str] = frozenset({"session-record", "tool-telemetry"})
 AttributionLevel = Literal["line", "commit", "none"]
 
 
