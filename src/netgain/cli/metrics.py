@@ -64,6 +64,7 @@ def metrics_document(
     copilot_metrics: Sequence[Path] = (),
     fetch_cursor: bool = False,
     fetch_copilot: str | None = None,
+    adoption_date: str | None = None,
 ) -> dict[str, Any]:
     """Ingest (incrementally), collect every source and compute the metrics document.
 
@@ -74,6 +75,7 @@ def metrics_document(
     if by not in ("week", "month"):
         raise UsageError(f"--by {by!r}: use week or month")
     start = parse_since(since)
+    adoption = parse_since(adoption_date, "--adoption-date")
     if fetch_copilot:  # refuse a bad owner or a missing token before the (long) ingest
         from netgain.metrics.copilot_api import report_path
 
@@ -112,7 +114,9 @@ def metrics_document(
         records, notes = read_cursor_commits(cursor_commits)
         data.notes.extend(notes[:MAX_NOTES])
         data.changes, cursor_summary = apply_cursor(data.changes, records)
-    doc = compute_metrics(data, config, by=by, since=start, repository=str(ws.root))
+    doc = compute_metrics(
+        data, config, by=by, since=start, repository=str(ws.root), adoption_date=adoption
+    )
     section = doc["provenance"]
     section["cursor"] = cursor_summary or {"status": "not imported (--cursor-commits FILE)"}
     fetch_notes: list[str] = []
@@ -437,6 +441,14 @@ REVIEWS_HELP = (
 )
 DECISIONS_HELP = "Review-gate decision log (default: REPO/.netgain/decisions.jsonl)."
 DEPLOYMENTS_HELP = "CSV of deployments (sha, deployed_at[, environment]) for deployment frequency."
+BOARD_HELP = (
+    "Only the board answer: throughput against the pre-AI baseline (interrupted time series), "
+    "net gain after downstream cost, the weights and adjusted AI-vs-human quality."
+)
+ADOPTION_HELP = (
+    "The week AI was adopted, when the history carries no AI evidence to find it "
+    "(default: found from the AI share of added lines)."
+)
 REWORK_HELP = "Measure rework from the history (kept per change once its window has closed)."
 SZZ_HELP = "Run SZZ on fix commits no run analysed yet, within [metrics] szz_seconds."
 
@@ -481,6 +493,10 @@ def register(app: typer.Typer) -> None:
             help="Fetch Copilot user-day usage reports with $GITHUB_TOKEN (since --since, else "
             "28 days, to yesterday) and import them like --copilot-metrics.",
         ),
+        board: bool = typer.Option(False, "--board", help=BOARD_HELP),
+        adoption_date: str | None = typer.Option(
+            None, "--adoption-date", metavar="DATE", help=ADOPTION_HELP
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the metrics document as JSON."),
     ) -> None:
         """Net-productivity metrics: throughput vs incidents, quality, rework, review load."""
@@ -500,7 +516,18 @@ def register(app: typer.Typer) -> None:
             copilot_metrics=copilot_metrics,
             fetch_cursor=fetch_cursor,
             fetch_copilot=fetch_copilot,
+            adoption_date=adoption_date,
         )
+        if board:
+            from netgain.report.board_text import board_lines
+
+            answer = {"repository": doc["repository"], **doc["board"]}
+            if as_json:
+                emit_json(answer)
+                return
+            for line in board_lines(answer):
+                console.print(line, highlight=False, markup=False)
+            return
         if as_json:
             emit_json(doc)
             return
