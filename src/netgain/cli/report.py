@@ -8,6 +8,7 @@ import typer
 
 from netgain.cli.history import DB_HELP
 from netgain.cli.metrics import (
+    ADOPTION_HELP,
     DECISIONS_HELP,
     DEPLOYMENTS_HELP,
     REVIEWS_HELP,
@@ -47,6 +48,9 @@ def register(app: typer.Typer) -> None:
         scan: list[str] = typer.Option([], "--scan", metavar="PATH", help=SCAN_HELP),
         rework: bool = typer.Option(True, "--rework/--no-rework", help=REWORK_HELP),
         szz: bool = typer.Option(True, "--szz/--no-szz", help=SZZ_HELP),
+        adoption_date: str | None = typer.Option(
+            None, "--adoption-date", metavar="DATE", help=ADOPTION_HELP
+        ),
         as_json: bool = typer.Option(
             False, "--json", help="Print the path and the document as JSON."
         ),
@@ -66,6 +70,7 @@ def register(app: typer.Typer) -> None:
             deployments=deployments,
             decisions=decisions,
             szz=szz,
+            adoption_date=adoption_date,
         )
         target = output or Path(doc["repository"]) / ".netgain" / "report.html"
         path = write_html(doc, target)
