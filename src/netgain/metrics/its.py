@@ -67,9 +67,14 @@ def _refuse(reason: str, **extra: Any) -> dict[str, Any]:
     return {"status": INSUFFICIENT, "reason": reason, **extra}
 
 
-def _interval(triple: tuple[float, float, float] | None) -> dict[str, float | None]:
+def _interval(triple: tuple[float, float, float] | None) -> dict[str, Any]:
     if triple is None:
-        return {"value": None, "low": None, "high": None}
+        return {
+            "value": None,
+            "low": None,
+            "high": None,
+            "status": "the pre-AI trend is at or below zero there: no relative change",
+        }
     value, low, high = triple
     return {"value": value, "low": low, "high": high}
 
