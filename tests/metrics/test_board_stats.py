@@ -236,3 +236,21 @@ def test_weights_are_measured_where_the_records_have_them_and_flagged_elsewhere(
     assert w.basis["hours_per_feature"]["basis"] == "configured"
     assert w.basis["rework_hours_per_kloc"]["basis"] == "guessed"
     assert w.basis["rework_hours_per_kloc"]["quantity"] == "rework not measured"
+
+
+def test_weeks_before_a_year_without_changes_are_not_the_baseline() -> None:
+    """One commit with a wrong clock (2001 in a 2023 history) must not add 1,000 empty weeks."""
+    changes = [_change(i, ai=False, day=i, author="dev", lines=10, zone="src") for i in range(60)]
+    stray = Change(
+        sha="f" * 40,
+        author="dev",
+        date=datetime(2001, 2, 1, tzinfo=UTC),
+        lines_added=5,
+        ai_lines=0,
+        human_lines=5,
+        unknown_lines=0,
+    )
+    data = Dataset(changes=[stray, *changes])
+    doc = board(data, build_items(data), MetricsConfig())
+    assert doc["weeks"]["first"] == "2023-W01"  # T0 is Monday 2023-01-02
+    assert doc["weeks"]["count"] == 8

@@ -30,6 +30,7 @@ from netgain.metrics.stats import INSUFFICIENT, difference_of_means, mean
 from netgain.metrics.weights import Weights, board_weights
 
 SCHEMA = "netgain.board/1"
+DORMANT_WEEKS = 52  # a gap this long without any change restarts the series after it
 
 
 def _weekly_costs(
@@ -100,7 +101,25 @@ def weekly_series(
             "net_features": row["features"] - cost / weights.hours_per_feature,
         }
         weeks.append(Week(key, period_start(key), values, ai[key], attributed[key]))
-    return weeks, missing
+    return weeks[_after_dormancy(weeks) :], missing
+
+
+def _after_dormancy(weeks: Sequence[Week]) -> int:
+    """Index of the first week after the last run of DORMANT_WEEKS weeks without any change.
+
+    A project asleep for a year (or one commit with a wrong clock, such as a 2001 author date in
+    a 2022 repository) is not a baseline: the regression would fit decades of empty weeks.
+    """
+    start = 0
+    run = 0
+    for index, week in enumerate(weeks):
+        if week.values["changes"] or week.values["items"]:
+            if run >= DORMANT_WEEKS:
+                start = index
+            run = 0
+        else:
+            run += 1
+    return start
 
 
 def _adoption(
@@ -249,7 +268,8 @@ def board(
             "first": weeks[0].key if weeks else None,
             "last": weeks[-1].key if weeks else None,
             "count": len(weeks),
-            "left_out": "the first and the last week of the history (partial)",
+            "left_out": "the first and the last week of the history (partial), and every week "
+            f"before the last gap of {DORMANT_WEEKS} or more weeks without a change",
             "window_weeks": WINDOW_WEEKS,
             "min_weeks": MIN_WEEKS,
         },
