@@ -3,18 +3,26 @@ alternative a user has today (a script running `netgain check` on each merged ch
 policy), in one process tree on the same machine.
 
     python benchmarks/replay.py REPO [--since DATE] [--policy FILE]... [--sample N]
+    python benchmarks/replay.py REPO --speed N [--jobs J]
 
 REPO is an ingested clone (`netgain ingest REPO`). Without --policy, the candidates in
 benchmarks/replay_policies/ are replayed (default.toml first: the baseline). The sample of the N
 most recent changes is also run through `netgain check` per policy: its seconds per change give
 the ratio, and its tiers must equal the replay's (the replay reuses the gate's code; a mismatch is
 printed and makes the exit status 1).
+
+`--speed N` measures the replay itself over the N most recent changes, in one process tree: in
+this process (`-j 1`, no stored facts: the replay as it was before workers and stored facts),
+in J worker processes without stored facts, a first run that stores the facts, and a second run
+from them (what replaying a new draft policy costs). Every mode must give the same per-change
+verdicts; a difference is printed and makes the exit status 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -73,6 +81,43 @@ def check_tiers(doc: dict[str, Any]) -> set[str]:
     return tiers
 
 
+def speed(args: argparse.Namespace, policies: list[Path]) -> int:
+    base = ["policy", "replay", "--json", "--per-change", "--no-szz", "--last", str(args.speed)]
+    for p in policies:
+        base += ["--policy", str(p)]
+    store = args.repo / ".netgain" / "cache" / "replay"
+    if store.exists():
+        shutil.rmtree(store)
+    modes = [
+        ("in process, gathered (before)", ["-j", "1", "--no-stored-facts"]),
+        (f"{args.jobs} workers, gathered", ["-j", str(args.jobs), "--no-stored-facts"]),
+        (f"{args.jobs} workers, storing facts", ["-j", str(args.jobs)]),
+        ("from stored facts (a new draft)", ["-j", str(args.jobs)]),
+    ]
+    first: list[Any] | None = None
+    differ = 0
+    rows = []
+    for name, extra in modes:
+        doc, wall = run_json([*base, *extra], args.repo)
+        if first is None:
+            first = doc["per_change"]
+        elif doc["per_change"] != first:
+            differ += 1
+            print(f"{name}: per-change verdicts differ from the first mode")
+        t = doc["timings"]
+        rows.append((name, doc["replayed"], t["replay_seconds"], wall, t["stored_facts"]["reused"]))
+    before = rows[0][2]
+    print(
+        f"{'mode':<34} {'changes':>7} {'replay s':>9} {'s/change':>9} {'wall s':>7} {'reused':>6} {'speed-up':>8}"
+    )
+    for name, n, replay_s, wall, reused in rows:
+        print(
+            f"{name:<34} {n:>7} {replay_s:>9.1f} {replay_s / max(1, n):>9.3f} {wall:>7.1f} "
+            f"{reused:>6} {before / max(replay_s, 1e-9):>7.1f}x"
+        )
+    return 1 if differ else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("repo", type=Path)
@@ -80,8 +125,12 @@ def main() -> int:
     parser.add_argument("--policy", action="append", type=Path)
     parser.add_argument("--sample", type=int, default=5)
     parser.add_argument("--replay-json", type=Path, help="reuse a replay document (--per-change)")
+    parser.add_argument("--speed", type=int, help="measure replay modes over the last N changes")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes for --speed")
     args = parser.parse_args()
     policies = args.policy or [POLICIES / f"{name}.toml" for name in ORDER]
+    if args.speed:
+        return speed(args, policies)
     if args.replay_json:
         doc, wall = json.loads(args.replay_json.read_text()), None
     else:

@@ -252,3 +252,27 @@ def test_a_broken_policy_is_refused_with_file_and_line(tmp_path: Path) -> None:
     proc = netgain("policy", "replay", "--policy", str(bad), cwd=repo.path, check=False)
     assert proc.returncode == 2
     assert f"{bad}:3: rules[0].if: CEL: unknown fact" in proc.stderr
+
+
+def test_worker_processes_and_stored_facts_change_no_verdict(
+    planted: tuple[Path, Path, dict[str, str]],
+) -> None:
+    """-j 2 (spawned workers) and a replay from stored facts give exactly the in-process,
+    freshly gathered result; the second replay gathers nothing."""
+    root, tmp, _c = planted
+    args = ["policy", "replay", "--no-szz", "--json", "--per-change"]
+    args += ["--policy", str(tmp / "default.toml"), "--policy", str(tmp / "paths.toml")]
+    fresh = json.loads(netgain(*args, "-j", "1", "--no-stored-facts", cwd=root).stdout)
+    # seven changes; the two policies share their fact sections: one gathering per change
+    assert fresh["timings"]["stored_facts"] == {"used": False, "gatherings": 7, "reused": 0}
+    parallel = json.loads(netgain(*args, "-j", "2", "--no-stored-facts", cwd=root).stdout)
+    assert parallel["timings"]["jobs"] == 2
+    assert parallel["per_change"] == fresh["per_change"]
+    assert parallel["policies"] == fresh["policies"]
+    netgain(*args, "-j", "2", cwd=root)  # stores every change's facts (if not stored yet)
+    stored = json.loads(netgain(*args, "-j", "2", cwd=root).stdout)
+    Draft202012Validator(SCHEMA).validate(stored)
+    assert stored["timings"]["stored_facts"] == {"used": True, "gatherings": 7, "reused": 7}
+    assert stored["per_change"] == fresh["per_change"]
+    assert stored["policies"] == fresh["policies"]
+    assert "scan" not in stored["timings"]["stages"]  # nothing was gathered again

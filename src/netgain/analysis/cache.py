@@ -59,6 +59,7 @@ _PICKLE_ERRORS = (
     KeyError,
     MemoryError,
 )
+PICKLE_ERRORS = _PICKLE_ERRORS  # what reading any of netgain's own cache pickles may raise
 
 
 def summary_digest(summary: Summary | None) -> str:

@@ -67,6 +67,7 @@ def metrics_document(
     fetch_copilot: str | None = None,
     ai_review: Sequence[Path] = (),
     fetch_ai_review: str | None = None,
+    adoption_date: str | None = None,
 ) -> dict[str, Any]:
     """Ingest (incrementally), collect every source and compute the metrics document.
 
@@ -77,6 +78,7 @@ def metrics_document(
     if by not in ("week", "month"):
         raise UsageError(f"--by {by!r}: use week or month")
     start = parse_since(since)
+    adoption = parse_since(adoption_date, "--adoption-date")
     if fetch_copilot:  # refuse a bad owner or a missing token before the (long) ingest
         from netgain.metrics.copilot_api import report_path
 
@@ -115,7 +117,9 @@ def metrics_document(
         records, notes = read_cursor_commits(cursor_commits)
         data.notes.extend(notes[:MAX_NOTES])
         data.changes, cursor_summary = apply_cursor(data.changes, records)
-    doc = compute_metrics(data, config, by=by, since=start, repository=str(ws.root))
+    doc = compute_metrics(
+        data, config, by=by, since=start, repository=str(ws.root), adoption_date=adoption
+    )
     section = doc["provenance"]
     section["cursor"] = cursor_summary or {"status": "not imported (--cursor-commits FILE)"}
     fetch_notes: list[str] = []
@@ -510,6 +514,14 @@ REVIEWS_HELP = (
 )
 DECISIONS_HELP = "Review-gate decision log (default: REPO/.netgain/decisions.jsonl)."
 DEPLOYMENTS_HELP = "CSV of deployments (sha, deployed_at[, environment]) for deployment frequency."
+BOARD_HELP = (
+    "Only the board answer: throughput against the pre-AI baseline (interrupted time series), "
+    "net gain after downstream cost, the weights and adjusted AI-vs-human quality."
+)
+ADOPTION_HELP = (
+    "The week AI was adopted, when the history carries no AI evidence to find it "
+    "(default: found from the AI share of added lines)."
+)
 REWORK_HELP = "Measure rework from the history (kept per change once its window has closed)."
 SZZ_HELP = "Run SZZ on fix commits no run analysed yet, within [metrics] szz_seconds."
 
@@ -569,6 +581,10 @@ def register(app: typer.Typer) -> None:
             help="Fetch the review comments and reviews of every known pull request with "
             "$GITHUB_TOKEN and use them like --ai-review.",
         ),
+        board: bool = typer.Option(False, "--board", help=BOARD_HELP),
+        adoption_date: str | None = typer.Option(
+            None, "--adoption-date", metavar="DATE", help=ADOPTION_HELP
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the metrics document as JSON."),
     ) -> None:
         """Net-productivity metrics: throughput vs incidents, quality, rework, review load."""
@@ -590,7 +606,18 @@ def register(app: typer.Typer) -> None:
             fetch_copilot=fetch_copilot,
             ai_review=ai_review,
             fetch_ai_review=fetch_ai_review,
+            adoption_date=adoption_date,
         )
+        if board:
+            from netgain.report.board_text import board_lines
+
+            answer = {"repository": doc["repository"], **doc["board"]}
+            if as_json:
+                emit_json(answer)
+                return
+            for line in board_lines(answer):
+                console.print(line, highlight=False, markup=False)
+            return
         if as_json:
             emit_json(doc)
             return

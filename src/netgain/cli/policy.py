@@ -8,6 +8,7 @@ each policy (`netgain.replay`) and prints the trade-off table or the JSON docume
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,15 @@ from rich.table import Table
 from netgain.cli.history import DB_HELP, open_workspace, run_ingest
 from netgain.cli.metrics import REVIEWS_HELP, SZZ_HELP, fmt_estimate, parse_since
 from netgain.cli.output import console, emit_json, progress, warn
-from netgain.errors import NetgainError, UsageError
+from netgain.errors import UsageError
 
 SCHEMA_VERSION = 1
 MAX_LISTED = 50  # changes listed by name when they could not be replayed
+
+
+def default_jobs() -> int:
+    """One worker per CPU, at most 8: each worker also runs git, which wants a core too."""
+    return max(1, min(8, os.cpu_count() or 1))
 
 
 def _policies(root: Path, paths: list[Path]) -> list[Any]:
@@ -78,6 +84,8 @@ def replay_document(
     quiet: bool,
     per_change: bool = False,
     limit: int | None = None,
+    jobs: int = 1,
+    stored_facts: bool = True,
 ) -> dict[str, Any]:
     """Everything `netgain policy replay` does except printing; returns the replay document."""
     from netgain import git
@@ -89,9 +97,11 @@ def replay_document(
     from netgain.metrics.derive import recover_from_git, szz_on_fixes
     from netgain.metrics.review_export import read_review_exports
     from netgain.replay.changes import merged_changes
+    from netgain.replay.facts_cache import FactsCache, code_digest
     from netgain.replay.outcomes import LaterOutcomes
+    from netgain.replay.parallel import WorkerSpec, replay_all
     from netgain.replay.risk import HistoryScorer
-    from netgain.replay.run import ReplayedChange, ReplayInputs, replay_change
+    from netgain.replay.run import ReplayedChange, ReplayInputs
     from netgain.replay.summary import ReviewHours, compare_to_first, summarise_policy
     from netgain.risk.feature_store import scoring_changes
     from netgain.risk.service import repository_model, tiers
@@ -136,20 +146,41 @@ def replay_document(
         outcomes=outcomes,
         scorer=scorer,
         cache_dir=ws.root / ".netgain" / "cache",
+        facts=FactsCache.open(ws.root / ".netgain" / "cache" / "replay", raw.data, code_digest())
+        if stored_facts
+        else None,
     )
     # oldest first commit first: the risk pass then never restarts
     changes.sort(key=lambda c: (scorer.first_time(c.shas) or c.merged_at.timestamp(), c.head))
     replayed: list[ReplayedChange] = []
     failed: list[dict[str, str]] = []
     replay_started = time.perf_counter()
+
+    def spec() -> WorkerSpec:
+        return WorkerSpec(
+            store_url=ws.engine.url.render_as_string(hide_password=False),
+            repository_id=rid,
+            root=ws.root,
+            raw=raw,
+            scan_options=inputs.scan_options,
+            outcomes=outcomes,
+            scorer=scorer,
+            cache_dir=inputs.cache_dir,
+            facts=inputs.facts,
+            policies=tuple(policies),
+        )
+
     with progress(enabled=None if not quiet else False) as bar:
         task = bar.add_task("replaying merged changes", total=len(changes))
-        for change in changes:
-            try:
-                replayed.append(replay_change(change, policies, inputs))
-            except (NetgainError, OSError, ValueError, UnicodeError) as exc:
-                failed.append({"id": change.id, "head": change.head, "reason": str(exc)})
+        results: list[Any] = [None] * len(changes)
+        for index, result in replay_all(changes, policies, inputs, jobs=jobs, spec=spec):
+            results[index] = result
             bar.advance(task)
+    for result in results:  # in the changes' order, however the workers finished
+        if isinstance(result, ReplayedChange):
+            replayed.append(result)
+        else:
+            failed.append(result)
     replay_seconds = time.perf_counter() - replay_started
     ws.engine.dispose()
     hours = ReviewHours.from_exports(exported, config.review_hours_per_review)
@@ -189,6 +220,12 @@ def replay_document(
             "total_seconds": round(time.perf_counter() - started, 2),
             "replay_seconds": round(replay_seconds, 2),
             "seconds_per_change": round(replay_seconds / len(changes), 4) if changes else None,
+            "jobs": jobs,
+            "stored_facts": {
+                "used": stored_facts,
+                "gatherings": sum(c.gathered for c in replayed),
+                "reused": sum(c.reused for c in replayed),
+            },
             "stages": _stage_totals(replayed),
         },
     }
@@ -302,6 +339,20 @@ def register(app: typer.Typer) -> None:
         last: int | None = typer.Option(
             None, "--last", metavar="N", min=1, help="Only the N most recent changes."
         ),
+        jobs: int = typer.Option(
+            default_jobs(),
+            "--jobs",
+            "-j",
+            min=1,
+            metavar="N",
+            help="Worker processes (default: the CPU count, at most 8). 1 replays in this process.",
+        ),
+        stored_facts: bool = typer.Option(
+            True,
+            "--stored-facts/--no-stored-facts",
+            help="Reuse the facts an earlier replay gathered for a change (same commits, "
+            "configuration, provenance and netgain build); --no-stored-facts gathers again.",
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the replay document as JSON."),
     ) -> None:
         """Replay policies over every merged change: tiers, review hours, outcomes caught."""
@@ -315,6 +366,8 @@ def register(app: typer.Typer) -> None:
             quiet=as_json,
             per_change=per_change,
             limit=last,
+            jobs=jobs,
+            stored_facts=stored_facts,
         )
         if as_json:
             emit_json(doc)

@@ -8,6 +8,7 @@ import typer
 
 from netgain.cli.history import DB_HELP
 from netgain.cli.metrics import (
+    ADOPTION_HELP,
     DECISIONS_HELP,
     DEPLOYMENTS_HELP,
     REVIEWS_HELP,
@@ -54,6 +55,9 @@ def register(app: typer.Typer) -> None:
             help="Review comments and reviews as GitHub returns them (pulls/N/comments and "
             "/reviews JSON): what each AI review bot's comments led to.",
         ),
+        adoption_date: str | None = typer.Option(
+            None, "--adoption-date", metavar="DATE", help=ADOPTION_HELP
+        ),
         as_json: bool = typer.Option(
             False, "--json", help="Print the path and the document as JSON."
         ),
@@ -74,6 +78,7 @@ def register(app: typer.Typer) -> None:
             decisions=decisions,
             szz=szz,
             ai_review=ai_review,
+            adoption_date=adoption_date,
         )
         target = output or Path(doc["repository"]) / ".netgain" / "report.html"
         path = write_html(doc, target)

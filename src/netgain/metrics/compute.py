@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from netgain.metrics.board import board
 from netgain.metrics.config import MetricsConfig
 from netgain.metrics.density import defect_density, vulnerability_density
 from netgain.metrics.inputs import GROUPS, Change, Dataset, period_key, period_range, period_start
@@ -165,11 +166,13 @@ def compute_metrics(
     since: datetime | None = None,
     until: datetime | None = None,
     repository: str = "",
+    adoption_date: datetime | None = None,
 ) -> dict[str, Any]:
     """Every metric family; a family without its data carries a `status` saying what is missing.
 
     `until` ends the window of the reported findings' origins (which starts at `since`); the
-    other families run to the newest data.
+    other families run to the newest data. `adoption_date` overrides the board's AI adoption
+    week found in the data (netgain.metrics.board).
     """
     if by not in ("week", "month"):
         raise ValueError(f"unknown period {by!r}: use week or month")
@@ -335,6 +338,7 @@ def compute_metrics(
         "policy": policy_outcomes(data.decisions, by, config),
         "notes": list(data.notes),
     }
+    doc["board"] = board(data, items, config, adoption_date=adoption_date)
     doc["sections"] = sections(data, doc)
     attach_sources(doc)
     return doc

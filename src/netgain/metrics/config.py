@@ -29,6 +29,8 @@ class MetricsConfig:
     review_hours_per_review: float = 0.5  # used when the PR export has no review durations
     review_weight: float = 1.0  # multiplier on review hours in the net-productivity cost
     ai_heavy_share: float = 0.5  # a PR is AI-heavy from this AI share up
+    # the board's AI adoption week: the AI share of added lines stays at or above this from then
+    ai_adoption_share: float = 0.1
     senior_reviewers: tuple[str, ...] = ()  # logins or emails counted as senior reviewers
     bot_authors: tuple[str, ...] = ("[bot]",)  # author substrings excluded from adoption
     extra: dict[str, Any] = field(default_factory=dict)
@@ -85,4 +87,6 @@ def metrics_config(section: dict[str, Any], source: Path | None = None) -> Metri
         raise ConfigError(f"{where} hours_per_feature must be greater than 0")
     if not 0 < values.get("ai_heavy_share", 0.5) <= 1:
         raise ConfigError(f"{where} ai_heavy_share must be in (0, 1]")
+    if not 0 < values.get("ai_adoption_share", 0.1) <= 1:
+        raise ConfigError(f"{where} ai_adoption_share must be in (0, 1]")
     return MetricsConfig(**values)

@@ -228,3 +228,28 @@ def ratio_between(
         return insufficient(n, "bootstrap")
     low, high = _percentiles(replicates)
     return Estimate((a_num / a_den) / (b_num / b_den), low, high, n, "bootstrap")
+
+
+def difference_of_means(
+    before: Sequence[float],
+    after: Sequence[float],
+    *,
+    min_sample: int,
+    seed: int = DEFAULT_SEED,
+    iterations: int = DEFAULT_ITERATIONS,
+) -> Estimate:
+    """mean(after) - mean(before), each group resampled independently (percentile bootstrap).
+
+    For quantities that can be negative (net features after downstream cost), where a ratio
+    means nothing. `n` is the smaller group size.
+    """
+    n = min(len(before), len(after))
+    if n < max(1, min_sample):
+        return insufficient(n, "bootstrap")
+    rng = _rng(seed)
+    a = _resampled_totals(_blocks([(float(v), 1.0) for v in before], rng), rng, iterations)
+    b = _resampled_totals(_blocks([(float(v), 1.0) for v in after], rng), rng, iterations)
+    replicates = b[:, 0] / b[:, 1] - a[:, 0] / a[:, 1]
+    low, high = _percentiles(replicates)
+    value = float(np.mean(after)) - float(np.mean(before))
+    return Estimate(value, low, high, n, "bootstrap", float(sum(after)), float(sum(before)))

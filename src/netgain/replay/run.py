@@ -29,6 +29,7 @@ from netgain.policy.github import PullRequest
 from netgain.policy.schema import Policy
 from netgain.policy.trusted import TrustedConfig, policy_files_changed
 from netgain.replay.changes import MergedChange
+from netgain.replay.facts_cache import FactsCache
 from netgain.replay.outcomes import LaterOutcomes
 from netgain.replay.risk import HistoryScorer
 
@@ -74,6 +75,8 @@ class ReplayedChange:
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)  # gather's stage timings
+    gathered: int = 0  # fact gatherings done for it
+    reused: int = 0  # fact gatherings read from the stored facts instead
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +116,7 @@ class ReplayInputs:
     outcomes: LaterOutcomes
     scorer: HistoryScorer | None
     cache_dir: Path | None = None
+    facts: FactsCache | None = None  # stored facts of earlier replays (netgain.replay.facts_cache)
 
 
 def policy_verdict(policy: Policy, decision: Decision) -> PolicyVerdict:
@@ -136,11 +140,41 @@ def policy_verdict(policy: Policy, decision: Decision) -> PolicyVerdict:
     return PolicyVerdict(decision.verdict, frozenset(tiers), approvals, tuple(errors))
 
 
-def _fact_key(policy: Policy) -> str:
+def fact_key(policy: Policy) -> str:
+    """Policies with equal fact-defining sections share one gathering (and stored facts)."""
     return json.dumps(policy.model_dump(mode="json", include=set(FACT_SECTIONS)), sort_keys=True)
 
 
-def _gather(change: MergedChange, policy: Policy, inputs: ReplayInputs) -> ChangeContext:
+def _gather(
+    change: MergedChange, policy: Policy, inputs: ReplayInputs, key: str
+) -> tuple[ChangeContext, bool]:
+    """The change's facts for `policy`, and whether they came from the stored facts."""
+    facts = inputs.facts
+    if facts is not None:
+        began = time.perf_counter()
+        stored = facts.load(change.base, change.head, key, inputs.provenance_for)
+        if stored is not None:
+            stored.timings = {"stored_facts": time.perf_counter() - began}
+            return stored, True
+    read: dict[str, Any] = {}
+
+    def provenance_for(shas: list[str]) -> dict[str, CommitProvenance]:
+        rows = inputs.provenance_for(shas)
+        read.update(shas=list(shas), rows=rows)
+        return rows
+
+    ctx = _gather_now(change, policy, inputs, provenance_for)
+    if facts is not None and read:
+        facts.store(change.base, change.head, key, read["shas"], read["rows"], ctx)
+    return ctx, False
+
+
+def _gather_now(
+    change: MergedChange,
+    policy: Policy,
+    inputs: ReplayInputs,
+    provenance_for: Callable[[list[str]], dict[str, CommitProvenance]],
+) -> ChangeContext:
     trusted = TrustedConfig(inputs.raw, policy, "replay")
     pr = PullRequest(
         number=change.pull_request,
@@ -155,7 +189,7 @@ def _gather(change: MergedChange, policy: Policy, inputs: ReplayInputs) -> Chang
         change.head,
         policy,
         pr,
-        provenance_for=inputs.provenance_for,
+        provenance_for=provenance_for,
         scan_options=inputs.scan_options,
         cache_dir=inputs.cache_dir,
         policy_files=lambda diffs: policy_files_changed(
@@ -176,10 +210,13 @@ def replay_change(
     contexts: dict[str, ChangeContext] = {}
     risk: dict[str, Any] | None = None
     for named in policies:
-        key = _fact_key(named.policy)
+        key = fact_key(named.policy)
         ctx = contexts.get(key)
         if ctx is None:
-            ctx = contexts[key] = _gather(change, named.policy, inputs)
+            ctx, reused = _gather(change, named.policy, inputs, key)
+            contexts[key] = ctx
+            out.gathered += 1
+            out.reused += reused
             if len(contexts) == 1:
                 out.ai_share = ctx.facts.ai_share
                 out.vulnerabilities = sum(

@@ -17,7 +17,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from netgain import __version__
-from netgain.report import svg
+from netgain.report import board_text, svg
+from netgain.report.board_section import board_charts
 from netgain.report.policy_section import policy_charts
 from netgain.report.risk_section import risk_charts
 
@@ -188,6 +189,7 @@ def charts(doc: dict[str, Any]) -> dict[str, Markup]:
         [(r["path"], float(r["score"])) for r in doc["risky_files"]],
         "risk score",
     )
+    out.update(board_charts(doc))
     out.update(risk_charts(doc))
     out.update(policy_charts(doc))
     return out
@@ -210,6 +212,8 @@ def render_html(doc: dict[str, Any], *, generated_at: datetime | None = None) ->
         version=__version__,
         generated_at=(generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
         fmt=_fmt_estimate,
+        interval=board_text.interval,
+        refusal=board_text.refusal,
     )
 
 

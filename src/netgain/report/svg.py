@@ -269,3 +269,70 @@ def _legend(items: Sequence[tuple[str, str]]) -> str:
         )
         x += 24 + 7 * len(name)
     return "".join(out)
+
+
+def series_with_fit(
+    chart_id: str,
+    title: str,
+    labels: Sequence[str],
+    bars: Sequence[float],
+    fitted: Sequence[float],
+    counterfactual: Sequence[float],
+    split: int,
+    unit: str,
+) -> Markup:
+    """An interrupted time series: weekly bars, the fitted segments (solid), the pre-period trend
+    carried past the split (dashed: what would have happened without the change) and a vertical
+    line at the split."""
+    if not labels:
+        return empty_chart(chart_id, title, "no weeks to show")
+    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
+    step = (WIDTH - PAD_LEFT - PAD_RIGHT) / len(labels)
+    top = max([*bars, *fitted, *counterfactual, 1.0])
+
+    def y(value: float) -> float:
+        return HEIGHT - PAD_BOTTOM - plot_h * max(0.0, value) / top
+
+    body = _y_axis(top, PAD_LEFT - 6, COLORS["bar"], "end")
+    for i, value in enumerate(bars):
+        x = PAD_LEFT + step * i + step * 0.15
+        body.append(
+            f'<rect data-mark="bar" x="{x:.1f}" y="{y(value):.1f}" width="{step * 0.7:.1f}" '
+            f'height="{HEIGHT - PAD_BOTTOM - y(value):.1f}" fill="{COLORS["bar"]}" opacity="0.55">'
+            f"<title>{escape(labels[i])}: {_fmt(value)} {escape(unit)}</title></rect>"
+        )
+
+    def line(values: Sequence[float], start: int, stop: int, extra: str) -> str:
+        points = " ".join(
+            f"{PAD_LEFT + step * (i + 0.5):.1f},{y(values[i]):.1f}" for i in range(start, stop)
+        )
+        return f'<polyline data-mark="line" points="{points}" fill="none" {extra}/>'
+
+    solid = f'stroke="{COLORS["line"]}" stroke-width="2.5"'
+    body.append(line(fitted, 0, split, solid))
+    body.append(line(fitted, split, len(labels), solid))
+    body.append(
+        line(
+            counterfactual,
+            max(0, split - 1),
+            len(labels),
+            f'stroke="{COLORS["senior"]}" stroke-width="2" stroke-dasharray="6 4"',
+        )
+    )
+    x_split = PAD_LEFT + step * split
+    body.append(
+        f'<line data-mark="split" x1="{x_split:.1f}" x2="{x_split:.1f}" y1="{PAD_TOP}" '
+        f'y2="{HEIGHT - PAD_BOTTOM}" stroke="{COLORS["ai"]}" stroke-width="1.5"/>'
+    )
+    body += _x_labels(labels, step)
+    body.append(
+        _legend(
+            [
+                (unit, COLORS["bar"]),
+                ("fitted", COLORS["line"]),
+                ("pre-AI trend", COLORS["senior"]),
+                ("AI adoption", COLORS["ai"]),
+            ]
+        )
+    )
+    return _svg(chart_id, title, body)
