@@ -53,12 +53,18 @@ class Brief:
     not_analysed: list[str] = field(default_factory=list)
 
 
+def asks_senior_or_owner(tier: str | None, status: str) -> bool:
+    """True for an applicable rule (not skipped) of the senior or owner tier: its reviewers get a
+    brief. The decision document's rules carry the same two fields, so the Action decides alike."""
+    return tier in BRIEF_TIERS and status != "skipped"
+
+
 def brief_tiers(decision: Decision) -> list[str]:
     """Why the change goes to a senior or an owner: one line per applicable rule of such a tier."""
     return [
         f"{r.tier} review required by rule {r.name} ({r.status})"
         for r in decision.rules
-        if r.tier in BRIEF_TIERS and r.status != "skipped"
+        if asks_senior_or_owner(r.tier, r.status)
     ]
 
 
