@@ -313,3 +313,30 @@ def author_commit_count(repo: Path, base: str, emails: Sequence[str]) -> int:
         base,
     )
     return int(out.strip() or 0)
+
+
+REVIEW_TRAILERS = ("Reviewed-by", "Approved-by")
+
+
+def commit_authors_and_reviewers(repo: Path, revs: str, path: str) -> list[tuple[str, list[str]]]:
+    """Per commit to `path` in `revs` (newest first): the author email (lower-cased) and the
+    values of its `Reviewed-by:`/`Approved-by:` trailers, the review evidence git keeps."""
+    keys = ",".join(f"key={k}" for k in REVIEW_TRAILERS)
+    out = git.run_git(
+        repo,
+        "--literal-pathspecs",
+        "log",
+        revs,
+        "--no-merges",
+        f"--format=%x01%ae%x00%(trailers:{keys},valueonly,separator=%x1f)",
+        "--",
+        path,
+    ).decode("utf-8", "replace")
+    commits: list[tuple[str, list[str]]] = []
+    for record in out.split("\x01"):
+        if not record.strip():
+            continue
+        email, _, trailers = record.partition("\x00")
+        values = [t.strip() for t in trailers.split("\x1f") if t.strip()]
+        commits.append((email.strip().lower(), values))
+    return commits
