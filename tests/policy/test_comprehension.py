@@ -188,20 +188,27 @@ def test_read_checklist_normalises_and_ignores_unticked() -> None:
     assert got.ticked == [ITEMS[0]] and got.missing == [ITEMS[1]] and not got.satisfied
 
 
-def test_comprehension_risk_of_ai_code_whose_author_left(tmp_path: Path) -> None:
-    """Carol (a contractor, new to the code) had an agent write src/auth/tokens.py, then left;
-    Sam since edited it, reviewed by Ada. Bob's change to it shows that risk."""
-    start = 1_700_000_000
-    repo = GitRepo(tmp_path / "r")
+START = 1_700_000_000
+
+
+def carols_tokens(tmp: Path, when: int) -> GitRepo:
+    """A repository whose src/auth/tokens.py an agent wrote for Carol at `when`."""
+    repo = GitRepo(tmp / "r")
     repo.commit(
         {"netgain.toml": COMPREHENSION_POLICY, ".github/CODEOWNERS": "/src/auth/ @ada\n"},
         "policy",
         author=ADA,
-        date=start,
+        date=START,
     )
-    repo.commit(
-        {"src/auth/tokens.py": AUTH_CODE}, "tokens" + CLAUDE, author=CAROL, date=start + DAY
-    )
+    repo.commit({"src/auth/tokens.py": AUTH_CODE}, "tokens" + CLAUDE, author=CAROL, date=when)
+    return repo
+
+
+def test_comprehension_risk_of_ai_code_whose_author_left(tmp_path: Path) -> None:
+    """Carol (a contractor, new to the code) had an agent write src/auth/tokens.py, then left;
+    Sam since edited it, reviewed by Ada. Bob's change to it shows that risk."""
+    start = START + DAY
+    repo = carols_tokens(tmp_path, start)
     edited = AUTH_CODE.replace("SECRET_ENV", "SECRET_NAME")
     repo.commit(
         {"src/auth/tokens.py": edited},
@@ -231,3 +238,30 @@ def test_comprehension_risk_of_ai_code_whose_author_left(tmp_path: Path) -> None
     ]
     assert risk["risk"] == ["author-left", "author-unfamiliar"]
     assert (risk["touched_since"], risk["reviewed_since"]) == (1, 1)
+
+
+def test_markdown_and_text_show_comprehension(tmp_path: Path) -> None:
+    """The PR comment names the reviewer of record, the boxes still to tick and the risky file."""
+    from netgain.cli.check import render_text
+    from netgain.report.markdown import render_markdown
+
+    start = START
+    repo = carols_tokens(tmp_path, start)
+    repo.commit({"README.md": "# service\n"}, "readme", author=ADA, date=start + 99 * DAY)
+    repo.git("branch", "base")
+    repo.branch("feature")
+    repo.commit(
+        {"src/auth/tokens.py": AUTH_CODE + "\nLEEWAY = 30\n"},
+        "leeway",
+        author=BOB,
+        date=start + 100 * DAY,
+    )
+    doc = run(repo, tmp_path, f"- [x] {ITEMS[0]}\n")
+    markdown = render_markdown(doc)
+    section = markdown.split("### Comprehension\n", 1)[1].split("###", 1)[0]
+    assert "- Reviewer of record: none yet (none yet: awaiting an approval for rule" in section
+    assert f"  - [ ] {ITEMS[1]}" in section and ITEMS[0] not in section
+    assert "`src/auth/tokens.py`: 19 of 19 lines AI-written by carol@example.com" in section
+    assert "⚠️ author-left, author-unfamiliar" in section
+    text = render_text(doc)
+    assert "comprehension risk: src/auth/tokens.py: author-left, author-unfamiliar" in text

@@ -47,7 +47,9 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 TIER_ORDER = ("owner", "senior")  # reviewer of record: these tiers first, then any approval
 
 
-def _norm_item(text: str) -> str:
+def normalise_item(text: str) -> str:
+    """A checklist item as compared (PR ticks, the floor): case, runs of spaces and a final
+    full stop do not matter."""
     return " ".join(text.lower().split()).rstrip(".;:!")
 
 
@@ -84,9 +86,9 @@ def read_checklist(body: str, items: Sequence[str]) -> Checklist:
             continue
         match = None if fenced else _TICKED.match(line)
         if match:
-            ticked_lines.add(_norm_item(match.group(1)))
-    ticked = [item for item in items if _norm_item(item) in ticked_lines]
-    missing = [item for item in items if _norm_item(item) not in ticked_lines]
+            ticked_lines.add(normalise_item(match.group(1)))
+    ticked = [item for item in items if normalise_item(item) in ticked_lines]
+    missing = [item for item in items if normalise_item(item) not in ticked_lines]
     return Checklist(list(items), ticked, missing)
 
 

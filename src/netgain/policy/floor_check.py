@@ -28,6 +28,7 @@ rules and the approval tree are `netgain.policy.floor_rules`. The others:
 from __future__ import annotations
 
 from netgain.policy.codeowners import Codeowners
+from netgain.policy.comprehension import normalise_item
 from netgain.policy.floor import Floor, Loosening
 from netgain.policy.floor_rules import rule_loosenings
 from netgain.policy.people import Directory, norm
@@ -177,8 +178,8 @@ def _design_docs(wanted: DesignDocs, docs: DesignDocs) -> list[Loosening]:
 
 def _comprehension(wanted: Comprehension, got: Comprehension) -> list[Loosening]:
     found: list[Loosening] = []
-    have = {" ".join(item.lower().split()) for item in got.checklist}
-    dropped = [item for item in wanted.checklist if " ".join(item.lower().split()) not in have]
+    have = {normalise_item(item) for item in got.checklist}
+    dropped = [item for item in wanted.checklist if normalise_item(item) not in have]
     if dropped:
         loc = ("comprehension", "checklist")
         what = f"checklist drops {'; '.join(dropped)}"
