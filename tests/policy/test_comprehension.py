@@ -265,3 +265,23 @@ def test_markdown_and_text_show_comprehension(tmp_path: Path) -> None:
     assert "⚠️ author-left, author-unfamiliar" in section
     text = render_text(doc)
     assert "comprehension risk: src/auth/tokens.py: author-left, author-unfamiliar" in text
+
+
+def test_the_changes_own_policy_edit_does_not_lift_the_checklist_or_the_predating(
+    tmp_path: Path,
+) -> None:
+    """The change turns author_attests and must_predate_change off in its own netgain.toml and
+    adds its ADR: the gate reads the policy at base, so neither takes effect."""
+    repo = base_repo(tmp_path / "r", policy=COMPREHENSION_POLICY)
+    repo.branch("feature")
+    loosened = COMPREHENSION_POLICY.replace("author_attests = true", "author_attests = false")
+    loosened = loosened.replace("must_predate_change = true", "must_predate_change = false")
+    sha = repo.commit({DOC: ADR, "netgain.toml": loosened}, "ADR and policy", author=ADA)
+    repo.notes_add("refs/notes/ai", sha, human_note(DOC, 4))
+    repo.commit({"src/auth/tokens.py": AUTH_CODE}, "Add token helpers" + CLAUDE, author=BOB)
+    doc = run(repo, tmp_path, f"Design: {DOC}\n", [("ada", "LGTM")])
+    assert doc["policy_files_changed"] == ["netgain.toml"]
+    assert not requirement(doc, "author_attestation")["satisfied"]
+    [adr] = doc["design_documents"]
+    assert not adr["accepted"] and "did not exist before" in adr["reason"]
+    assert doc["verdict"] == "blocked"
