@@ -38,6 +38,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -148,13 +149,15 @@ def brief_then(brief: Brief, rest: list[Line]) -> list[Line]:
 
 @dataclass
 class Tally:
-    """Pooled hits in the top 20% per ordering, over one set of changes."""
+    """Hits in the top 20% per ordering over one set of changes: pooled over lines, and the
+    mean of the per-change recalls (so one large change cannot carry the figure)."""
 
     changes: int = 0
     changes_with_targets: int = 0
     lines: int = 0
     targets: int = 0
     hits: dict[str, int] = field(default_factory=dict)
+    recalls: dict[str, list[float]] = field(default_factory=dict)
 
     def add(self, orders: dict[str, list[Line]], targets: set[Line]) -> None:
         self.changes += 1
@@ -166,7 +169,9 @@ class Tally:
         self.targets += len(targets)
         k = math.ceil(TOP * n)
         for name, order in orders.items():
-            self.hits[name] = self.hits.get(name, 0) + len(set(order[:k]) & targets)
+            found = len(set(order[:k]) & targets)
+            self.hits[name] = self.hits.get(name, 0) + found
+            self.recalls.setdefault(name, []).append(found / len(targets))
 
 
 def wilson(hits: int, n: int) -> tuple[float, float]:
@@ -229,11 +234,38 @@ def show(label: str, t: Tally) -> list[str]:
         hits = t.hits.get(name, 0)
         low, high = wilson(hits, t.targets)
         share = hits / t.targets if t.targets else 0.0
+        recalls = t.recalls.get(name, [])
+        mean = sum(recalls) / len(recalls) if recalls else 0.0
         rows.append(
             f"    {name:<15} Effort@20% recall {share:6.1%} ({hits}/{t.targets}) "
-            f"[{low:.0%}-{high:.0%}]"
+            f"[{low:.0%}-{high:.0%}]; per-change mean {mean:6.1%}"
         )
     return rows
+
+
+def dump(
+    path: Path, changes: list[Change], defects: dict[str, set[Line]], findings: dict[str, set[Line]]
+) -> None:
+    """Per change: added lines, brief lines, and each target's rank under each ordering."""
+    rows = []
+    for change in changes:
+        orders = orders_of(change)
+        added = {(p, n) for p, lines in change.added.items() for n in lines}
+        row: dict[str, Any] = {
+            "sha": change.sha,
+            "needed": change.needed,
+            "added": len(added),
+            "brief_lines": change.brief.lines_in_brief,
+            "kinds": sorted({i.kind for i in change.brief.items}),
+        }
+        for label, targets in (("defects", defects), ("findings", findings)):
+            wanted = targets.get(change.sha, set()) & added
+            row[label] = {
+                name: sorted(i for i, key in enumerate(order) if key in wanted)
+                for name, order in orders.items()
+            }
+        rows.append(row)
+    path.write_text(json.dumps(rows, indent=1), encoding="utf-8")
 
 
 def main() -> None:
@@ -242,6 +274,7 @@ def main() -> None:
     parser.add_argument("--skip", type=int, default=150)
     parser.add_argument("--commits", type=int, default=120)
     parser.add_argument("--no-findings", action="store_true", help="Skip the HEAD scan.")
+    parser.add_argument("--json", type=Path, help="Write per-change line orders' hits here.")
     args = parser.parse_args()
     totals: dict[str, list[Change]] = {}
     all_defects: dict[str, set[Line]] = {}
@@ -255,6 +288,8 @@ def main() -> None:
         totals[str(repo)] = changes
         all_defects |= defects
         all_findings |= findings
+        if args.json is not None:
+            dump(args.json.with_suffix(f".{repo.name}.json"), changes, defects, findings)
         print(
             f"{repo.name}: {len(changes)} commits ({shas[-1][:8]}..{shas[0][:8]}), "
             f"{fixes} fix commits analysed by SZZ, {scanned} findings at HEAD, "
@@ -266,7 +301,7 @@ def main() -> None:
             + show("SZZ defect lines, briefed commits", tally(needed, defects))
             + show("finding lines, all commits", tally(changes, findings))
         ):
-            print(line)
+            print(line, flush=True)
     everything = [c for cs in totals.values() for c in cs]
     print("all repositories:")
     for line in (
