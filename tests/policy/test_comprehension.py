@@ -285,3 +285,19 @@ def test_the_changes_own_policy_edit_does_not_lift_the_checklist_or_the_predatin
     [adr] = doc["design_documents"]
     assert not adr["accepted"] and "did not exist before" in adr["reason"]
     assert doc["verdict"] == "blocked"
+
+
+def test_url_dates_from_dated_patterns_only() -> None:
+    from datetime import date
+
+    from netgain.policy.globs import url_date, url_matches
+
+    patterns = ["https://wiki.acme.dev/rfc/{date}-*", "https://notion.so/*"]
+    assert url_matches(patterns, "https://wiki.acme.dev/rfc/2026/11/03-tokens")
+    assert url_date(patterns, "https://wiki.acme.dev/rfc/20261103-tokens") == (
+        True,
+        date(2026, 11, 3),
+    )
+    assert url_date(patterns, "https://notion.so/tokens-2020-01-01") == (False, None)
+    assert url_date(patterns, "https://wiki.acme.dev/rfc/2026-13-45-x") == (True, None)
+    assert not url_matches(patterns, "https://wiki.acme.dev/rfc/tokens")
