@@ -20,6 +20,7 @@ import argparse
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,17 +44,12 @@ def commits(repo: Path, n: int) -> list[str]:
     return [c for c in out.split() if c]
 
 
-def one(repo: Path, sha: str) -> tuple[Brief, float, float]:
-    """The brief for sha^..sha, the brief's own time and the whole check's time."""
-    kept: list[tuple[Brief, float]] = []
-
-    def hook(ctx: ChangeContext, decision: Decision) -> None:
-        t = time.perf_counter()
-        brief = build_brief(ctx, decision)
-        render_brief(brief)
-        kept.append((brief, time.perf_counter() - t))
-
-    options: dict[str, Any] = {
+def check_options(
+    repo: Path, sha: str, hook: Callable[[ChangeContext, Decision], None]
+) -> dict[str, Any]:
+    """`run_check` arguments for the commit `sha` against its first parent, with `hook` seeing
+    what the gate gathered and decided; nothing is recorded."""
+    return {
         "repo": repo,
         "base": f"{sha}^",
         "head": sha,
@@ -71,8 +67,20 @@ def one(repo: Path, sha: str) -> tuple[Brief, float, float]:
         "record": False,
         "on_decision": hook,
     }
+
+
+def one(repo: Path, sha: str) -> tuple[Brief, float, float]:
+    """The brief for sha^..sha, the brief's own time and the whole check's time."""
+    kept: list[tuple[Brief, float]] = []
+
+    def hook(ctx: ChangeContext, decision: Decision) -> None:
+        t = time.perf_counter()
+        brief = build_brief(ctx, decision)
+        render_brief(brief)
+        kept.append((brief, time.perf_counter() - t))
+
     t = time.perf_counter()
-    run_check(**options)
+    run_check(**check_options(repo, sha, hook))
     total = time.perf_counter() - t
     [(brief, spent)] = kept
     return brief, spent, total

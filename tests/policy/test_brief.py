@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from netgain.policy.brief import RANKS, Brief, build_brief, runs
+from netgain.policy.brief import RANKS, Brief, brief_order, build_brief, runs
 from netgain.policy.evaluate import Decision
 from netgain.policy.facts import ChangeContext
 from netgain.report.brief import render_brief
@@ -61,6 +61,10 @@ def test_taint_line_comes_first_with_its_trace_then_zone_lines(tmp_path: Path) -
     assert brief.low_attention["src/users.py"] == 5
     assert brief.lines_in_brief == doc["facts"]["lines_added"] - sum(brief.low_attention.values())
     assert doc["verdict"] == "blocked"  # the brief changes nothing in the decision
+    # the reading order Effort@20% measures: the sink, its source, then the zone's jwt lines
+    order = brief_order(brief)
+    assert order[:3] == [("src/users.py", 6), ("src/users.py", 4), ("src/auth/tokens.py", 3)]
+    assert len(order) == len(set(order)) == brief.lines_in_brief
 
 
 def test_large_ai_block_and_files_new_to_the_author(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from netgain import git
 from netgain.policy.familiarity import file_history, first_use
 from tests.gitrepo import GitRepo
-from tests.policy.scenario import ADA, BOB
+from tests.policy.scenario import ADA, BOB, SAM
 
 SQL = 'def q(cur):\n    cur.execute("SELECT 1")\n'
 
@@ -58,3 +58,41 @@ def test_file_history_counts_files_and_folders(tmp_path: Path) -> None:
     assert history.commits["src/auth/"] == {"ada@example.com": 1, "bob@example.com": 1}
     assert history.touched_by("src/app.py", ["BOB@example.com"]) == 1
     assert git.rev_parse(repo.path, "HEAD") == repo.head()
+
+
+def test_file_history_follows_renames(tmp_path: Path) -> None:
+    """Ada wrote auth.py; Bob moved it twice. Her commits under the earlier names count for the
+    file, and the commits of a new file that later reuses an old name do not."""
+    body = "".join(f"def f{i}() -> int:\n    return {i}\n\n\n" for i in range(12))
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"auth.py": body}, "auth", author=ADA)
+    repo.commit({"auth.py": body + "X = 1\n"}, "auth 2", author=ADA)
+    repo.commit({"auth.py": None, "src/auth.py": body + "X = 1\n"}, "move", author=BOB)
+    repo.commit({"src/auth.py": None, "src/auth/tokens.py": body + "X = 2\n"}, "move", author=BOB)
+    repo.commit({"auth.py": "print('a new file')\n"}, "reuse the name", author=SAM)
+    history = file_history(repo.path, repo.head(), ["src/auth/tokens.py", "auth.py"])
+    assert history.commits["src/auth/tokens.py"] == {"ada@example.com": 2, "bob@example.com": 2}
+    assert history.touched_by("src/auth/tokens.py", ["ada@example.com"]) == 2
+    # the path itself keeps its whole history, as before (renames only add earlier names)
+    assert history.commits["auth.py"] == {
+        "ada@example.com": 2,
+        "bob@example.com": 1,
+        "sam@example.com": 1,
+    }
+
+
+def test_renamed_file_is_not_new_to_its_author(tmp_path: Path) -> None:
+    """The gate's `author.files_new_to_author` (and the brief's item) follows renames too."""
+    from tests.history.conftest import netgain
+
+    body = "".join(f"def f{i}() -> int:\n    return {i}\n\n\n" for i in range(12))
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"lib.py": body}, "lib", author=BOB)
+    repo.commit({"lib.py": None, "pkg/lib.py": body}, "move", author=ADA)
+    base = repo.head()
+    repo.commit({"pkg/lib.py": body + "Y = 1\n"}, "extend", author=BOB)
+    result = netgain(
+        "check", "--base", base, "--head", "HEAD", "--format", "json", cwd=repo.path, check=False
+    )
+    doc = json.loads(result.stdout)
+    assert doc["facts"]["author"]["files_new_to_author"] == [], doc["facts"]["author"]

@@ -42,6 +42,13 @@ DESIGN_DOCS = """\
 paths = ["docs/adr/**/*.md", "docs/design/**/*.md"]
 max_ai_share = 0.1
 require_human_evidence = true
+must_predate_change = true
+owner_approval = true
+"""
+
+COMPREHENSION = """\
+[comprehension]
+checklist = ["I can explain every changed line"]
 """
 
 RULES = """\
@@ -67,6 +74,7 @@ name = "tested"
 if = "change.lines_added > 50"
 tests_changed = true
 min_diff_coverage = 0.8
+author_attests = true
 invalidate_on_push = true
 
 [[rules]]
@@ -89,7 +97,7 @@ GATE = """\
 policy_files = ["ci/**"]
 """
 
-FLOOR = "\n".join([PEOPLE, ZONES, DESIGN_DOCS, GATE, RULES, TREE])
+FLOOR = "\n".join([PEOPLE, ZONES, DESIGN_DOCS, COMPREHENSION, GATE, RULES, TREE])
 
 
 def _apply(tmp_path: Path, repo_text: str | None, floor_text: str = FLOOR) -> Policy:
@@ -138,6 +146,8 @@ RULE_CASES = [
      "rules[3] 'tested': tests_changed turned off", "tests_changed = true\nscan_clean = \"high\"\nmin"),
     ("coverage lowered", "min_diff_coverage = 0.8", "min_diff_coverage = 0.5",
      "rules[3] 'tested': min_diff_coverage 0.8 lowered to 0.5", "min_diff_coverage = 0.9"),
+    ("attestation off", "author_attests = true", "author_attests = false",
+     "rules[3] 'tested': author_attests turned off", "author_attests = true\ndesign_doc = true"),
     ("push invalidation off", "invalidate_on_push = true", "invalidate_on_push = false",
      "rules[3] 'tested': invalidate_on_push turned off", "invalidate_on_push = true\ndesign_doc = true"),
     ("author approves", "approvals = [{ count = 1 }]",
@@ -279,8 +289,21 @@ DOC_CASES = [
      "design_docs: max_ai_share raised from 0.1 to 0.3", "max_ai_share = 0.05"),
     ("human evidence off", "require_human_evidence = true", "require_human_evidence = false",
      "design_docs: require_human_evidence turned off", "require_human_evidence = true\nurls = []"),
+    ("predating off", "must_predate_change = true", "must_predate_change = false",
+     "design_docs: must_predate_change turned off", "must_predate_change = true\nurls = []"),
+    ("owner approval off", "owner_approval = true", "owner_approval = false",
+     "design_docs: owner_approval turned off", "owner_approval = true\nurls = []"),
     ("unknown counted as human", "max_ai_share = 0.1", 'max_ai_share = 0.1\nunknown_as = "unknown"',
      "design_docs: unknown_as turned from ai to unknown", 'max_ai_share = 0.1\nunknown_as = "ai"'),
+]  # fmt: skip
+
+
+COMPREHENSION_CASES = [
+    ("checklist item dropped", 'checklist = ["I can explain every changed line"]',
+     'checklist = ["I read it"]', "comprehension: checklist drops I can explain every changed line",
+     'checklist = ["I can explain every  changed line.", "I read it"]'),
+    ("reviewer of record off", "[comprehension]", "[comprehension]\nreviewer_of_record = false",
+     "comprehension: reviewer_of_record turned off", "[comprehension]\nreviewer_of_record = true"),
 ]  # fmt: skip
 
 
@@ -300,6 +323,7 @@ CASES = [
     *((PEOPLE, *case) for case in PEOPLE_CASES),
     *((ZONES, *case) for case in ZONE_CASES),
     *((DESIGN_DOCS, *case) for case in DOC_CASES),
+    *((COMPREHENSION, *case) for case in COMPREHENSION_CASES),
 ]
 
 

@@ -331,6 +331,16 @@ def render_text(doc: dict[str, Any]) -> str:
         lines.append(
             f"design doc {d['link']}: {'accepted' if d['accepted'] else 'rejected'}: {d['reason']}"
         )
+    comprehension = doc.get("comprehension") or {}
+    record = comprehension.get("reviewer_of_record")
+    if record is not None:
+        lines.append(f"reviewer of record: {record['login'] or 'none yet'} ({record['reason']})")
+    for f in comprehension.get("files", []):
+        if f["risk"]:
+            lines.append(
+                f"comprehension risk: {f['path']}: {', '.join(f['risk'])} ({f['ai_lines']} AI "
+                f"lines; touched since by {f['touched_since']}, reviewed by {f['reviewed_since']})"
+            )
     lines.append("rules:")
     for rule in doc["rules"]:
         lines.append(f"  {rule['status']:<11} {rule['name']}: {rule['reason']}")

@@ -16,9 +16,9 @@ the head's diff has since moved past is stale: the document may have changed).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from netgain.policy.designdoc import DesignDocCheck
+from netgain.policy.designdoc import DesignDocCheck, doc_names
 from netgain.policy.github import Review
 from netgain.policy.people import Directory, norm
 
@@ -33,7 +33,12 @@ def attested_targets(body: str) -> set[str]:
 
 def attesters(people: Directory, zone_files: dict[str, Iterable[str]]) -> set[str]:
     """Who may attest: owners of the touched design-doc zones and the `senior` role."""
-    out = set(people.role(ATTESTER_ROLE))
+    return set(people.role(ATTESTER_ROLE)) | zone_owner_logins(people, zone_files)
+
+
+def zone_owner_logins(people: Directory, zone_files: Mapping[str, Iterable[str]]) -> set[str]:
+    """Owners of the touched design-doc zones: the zone's `owners`, else CODEOWNERS of its files."""
+    out: set[str] = set()
     for name, files in zone_files.items():
         zone = people.policy.zones[name]
         if not zone.design_doc:
@@ -44,13 +49,6 @@ def attesters(people: Directory, zone_files: dict[str, Iterable[str]]) -> set[st
             for path in files:
                 out |= people.owner_logins(people.codeowners.owners_of(path))
     return out
-
-
-def _names(check: DesignDocCheck) -> set[str]:
-    names = {check.link}
-    if check.path is not None:
-        names |= {check.path, "/" + check.path, "./" + check.path}
-    return names
 
 
 def apply_attestations(
@@ -66,7 +64,7 @@ def apply_attestations(
     for check in checks:
         if check.accepted or not check.attestable:
             continue
-        names = _names(check)
+        names = doc_names(check)
         who = sorted(
             {
                 norm(r.login)

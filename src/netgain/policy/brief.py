@@ -37,6 +37,9 @@ class BriefItem:
     trace: tuple[str, ...] = ()  # "path:line: message" per taint step, source first
     # lesser reasons for the same line (a first use on a line already listed for its zone)
     also: list[str] = field(default_factory=list)
+    # the added lines this item puts in the brief, in reading order (a taint item's trace steps
+    # may sit in other files): what the Effort@20% measurement reads, never rendered
+    taken: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -53,12 +56,18 @@ class Brief:
     not_analysed: list[str] = field(default_factory=list)
 
 
+def asks_senior_or_owner(tier: str | None, status: str) -> bool:
+    """True for an applicable rule (not skipped) of the senior or owner tier: its reviewers get a
+    brief. The decision document's rules carry the same two fields, so the Action decides alike."""
+    return tier in BRIEF_TIERS and status != "skipped"
+
+
 def brief_tiers(decision: Decision) -> list[str]:
     """Why the change goes to a senior or an owner: one line per applicable rule of such a tier."""
     return [
         f"{r.tier} review required by rule {r.name} ({r.status})"
         for r in decision.rules
-        if r.tier in BRIEF_TIERS and r.status != "skipped"
+        if asks_senior_or_owner(r.tier, r.status)
     ]
 
 
@@ -72,6 +81,12 @@ def build_brief(ctx: ChangeContext, decision: Decision) -> Brief:
             f"({', '.join(sorted({r.tier for r in decision.rules if r.tier})) or 'no tiers'} "
             "considered): a peer review of the whole diff is enough",
         )
+    return rank_change(ctx, "; ".join(reasons))
+
+
+def rank_change(ctx: ChangeContext, reason: str = "") -> Brief:
+    """The ranking itself, whatever the decision: `build_brief` once a senior or an owner must
+    review, and the Effort@20% measurement on every change of a history."""
     ranker = _Ranker(ctx)
     ranker.taint()
     ranker.zones()
@@ -85,12 +100,24 @@ def build_brief(ctx: ChangeContext, decision: Decision) -> Brief:
     }
     return Brief(
         needed=True,
-        reason="; ".join(reasons),
+        reason=reason,
         items=sorted(ranker.items, key=lambda i: RANKS[i.kind]),  # stable within a kind
         low_attention={p: n for p, n in low.items() if n},
         lines_in_brief=sum(len(lines) for lines in ranker.covered.values()),
         not_analysed=not_analysed(ctx),
     )
+
+
+def brief_order(brief: Brief) -> list[tuple[str, int]]:
+    """The added lines the brief's items put first, in the order a reviewer reads them."""
+    seen: set[tuple[str, int]] = set()
+    out: list[tuple[str, int]] = []
+    for item in brief.items:
+        for key in item.taken:
+            if key not in seen:
+                seen.add(key)
+                out.append(key)
+    return out
 
 
 def not_analysed(ctx: ChangeContext) -> list[str]:
@@ -157,7 +184,9 @@ class _Ranker:
             span = set(range(first, last + 1))
             if span & fresh:
                 trimmed = sorted(span & fresh)
-                self.items.append(BriefItem(kind, path, trimmed[0], trimmed[-1], why))
+                item = BriefItem(kind, path, trimmed[0], trimmed[-1], why)
+                item.taken = [(path, n) for n in trimmed]
+                self.items.append(item)
         done.update(fresh)
 
     def _also(self, path: str, line: int, why: str) -> None:
@@ -181,6 +210,7 @@ class _Ranker:
             trace = tuple(f"{s.location.path}:{s.location.line}: {s.message}" for s in f.trace)
             sink = (f.location.path, f.location.line)
             path, line = sink if sink in on_added else min(on_added)
+            taken = [(path, line), *sorted(on_added - {(path, line)})]
             self.items.append(
                 BriefItem(
                     "taint",
@@ -189,6 +219,7 @@ class _Ranker:
                     line,
                     f"{f.severity} {f.rule_id}: {f.message}",
                     trace,
+                    taken=taken,
                 )
             )
             for p, n in on_added:
@@ -239,7 +270,9 @@ class _Ranker:
                 continue
             spans = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in runs(fresh))
             why = f"{who} has never changed this file before ({len(fresh)} lines: {spans})"
-            self.items.append(BriefItem("new_to_author", path, min(fresh), max(fresh), why))
+            item = BriefItem("new_to_author", path, min(fresh), max(fresh), why)
+            item.taken = [(path, n) for n in sorted(fresh)]
+            self.items.append(item)
             done.update(fresh)
 
     def ai_blocks(self) -> None:

@@ -49,6 +49,9 @@ class DesignDocCheck:
     # reviewer's attestation (policy.attestation) can make it count
     attestable: bool = False
     attested_by: list[str] = field(default_factory=list)
+    # [design_docs] must_predate_change / owner_approval (policy.docorigin): how it was checked
+    predates: str | None = None
+    owner_approved_by: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -58,12 +61,22 @@ class DesignDocCheck:
             "accepted": self.accepted,
             "reason": self.reason,
             "attested_by": self.attested_by,
+            "predates": self.predates,
+            "owner_approved_by": self.owner_approved_by,
             "lines": {
                 "ai": self.ai_lines,
                 "human": self.human_lines,
                 "unknown": self.unknown_lines,
             },
         }
+
+
+def doc_names(check: DesignDocCheck) -> set[str]:
+    """The ways a review may name the document: the link as written, or its repository path."""
+    names = {check.link}
+    if check.path is not None:
+        names |= {check.path, "/" + check.path, "./" + check.path}
+    return names
 
 
 def extract_links(body: str) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from netgain.git.model import GitProblem
+from netgain.policy.comprehension import reviewer_of_record
 from netgain.policy.evaluate import Decision
 from netgain.policy.facts import ChangeContext
 from netgain.policy.schema import Policy
@@ -18,6 +19,24 @@ SCHEMA_VERSION = 1
 
 def _problem(p: GitProblem) -> dict[str, Any]:
     return {"kind": p.kind, "message": storable(p.message), "path": p.path, "sha": p.sha}
+
+
+def comprehension_section(ctx: ChangeContext, decision: Decision, policy: Policy) -> dict[str, Any]:
+    """Who owns the understanding of the change (docs/policy.md "Comprehension ownership")."""
+    zones = sorted(n for n in ctx.zones if policy.zones[n].design_doc)
+    required = any(
+        r.status != "skipped" and (rule := policy.rule(r.name)) is not None and rule.author_attests
+        for r in decision.rules
+    )
+    record = None
+    if zones and policy.comprehension.reviewer_of_record:
+        record = reviewer_of_record(decision, ctx.author_login).to_dict()
+    return {
+        "design_doc_zones": zones,
+        "checklist": ctx.checklist.to_dict(required) if ctx.checklist is not None else None,
+        "reviewer_of_record": record,
+        "files": [r.to_dict() for r in ctx.comprehension_risk],
+    }
 
 
 def build_document(ctx: ChangeContext, decision: Decision, policy: Policy) -> dict[str, Any]:
@@ -117,6 +136,7 @@ def build_document(ctx: ChangeContext, decision: Decision, policy: Policy) -> di
             for r in ctx.imported
         ],
         "design_documents": [d.to_dict() for d in ctx.design_docs],
+        "comprehension": comprehension_section(ctx, decision, policy),
         "coverage": None
         if ctx.coverage is None
         else {

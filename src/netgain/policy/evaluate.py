@@ -4,8 +4,8 @@ skipped / error with its reasons, combined through the and / or approval tree (a
 * `skipped`: the rule's condition is false for this change.
 * `pending`: its checks pass but approvals are missing, or changed code was not analysed (a
   language netgain does not analyse without imported results, a file it could not parse or read).
-* `blocked`: a check fails (a finding at or above `scan_clean`, no valid design document, diff
-  coverage too low, no tests changed).
+* `blocked`: a check fails (a finding at or above `scan_clean`, no valid design document, the
+  author's comprehension checklist not ticked, diff coverage too low, no tests changed).
 * `disapproved`: a reviewer whose approval the rule needs requested changes.
 * `error`: the condition could not be evaluated on these facts (the rule fails closed).
 
@@ -31,7 +31,9 @@ ORDER = ["approved", "pending", "blocked", "disapproved", "error"]  # best to wo
 class Requirement:
     """One requirement of one rule, and how the change stands against it."""
 
-    kind: str  # approvals | scan_clean | analysed | design_doc | diff_coverage | tests_changed
+    # approvals | scan_clean | analysed | design_doc | author_attestation | diff_coverage |
+    # tests_changed
+    kind: str
     satisfied: bool
     detail: str
     count: int = 0
@@ -236,6 +238,8 @@ def _checks(rule: Rule, ctx: ChangeContext) -> list[Requirement]:
             if rejected:
                 detail += f" (rejected: {rejected})"
         out.append(Requirement("design_doc", bool(accepted), detail))
+    if rule.author_attests:
+        out.append(_author_attestation(ctx))
     if rule.min_diff_coverage is not None:
         if ctx.coverage is None:
             out.append(Requirement("diff_coverage", False, "no coverage report given (--coverage)"))
@@ -262,6 +266,27 @@ def _checks(rule: Rule, ctx: ChangeContext) -> list[Requirement]:
             )
         )
     return out
+
+
+def _author_attestation(ctx: ChangeContext) -> Requirement:
+    """The author's comprehension checklist (policy.comprehension): the PR description's ticks
+    satisfy this requirement and no other."""
+    checklist = ctx.checklist
+    if checklist is None:
+        return Requirement("author_attestation", False, "the PR description was not read")
+    if checklist.satisfied:
+        return Requirement(
+            "author_attestation",
+            True,
+            f"the author ticked all {len(checklist.items)} comprehension checklist item(s)",
+        )
+    missing = "; ".join(f"[ ] {item}" for item in checklist.missing)
+    return Requirement(
+        "author_attestation",
+        False,
+        f"the author has not ticked {len(checklist.missing)} of {len(checklist.items)} "
+        f"comprehension checklist item(s) in the PR description: {missing}",
+    )
 
 
 def evaluate_rule(

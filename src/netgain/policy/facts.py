@@ -40,8 +40,16 @@ from netgain.history.share import FileShare, ShareResult, compute_share
 from netgain.policy.analysed import NETGAIN_SUFFIXES, FileAnalysis, classify_changed, unanalysed
 from netgain.policy.attestation import apply_attestations, attesters
 from netgain.policy.codeowners import SEARCH_ORDER, Codeowners, load_codeowners
+from netgain.policy.comprehension import Checklist, FileRisk, file_risks, read_checklist
 from netgain.policy.coverage import CoverageReport, DiffCoverage, diff_coverage
 from netgain.policy.designdoc import DesignDocCheck, check_design_docs
+from netgain.policy.docorigin import (
+    check_owner_approval,
+    check_predates,
+    document_owners,
+    fork_point,
+    login_of,
+)
 from netgain.policy.familiarity import (
     FileHistory,
     author_commit_count,
@@ -115,6 +123,8 @@ class ChangeContext:
     unparsed_for_signals: list[NotParsed] = field(default_factory=list)  # other languages
     zones: dict[str, ZoneHit] = field(default_factory=dict)
     design_docs: list[DesignDocCheck] = field(default_factory=list)
+    checklist: Checklist | None = None  # the PR description against [comprehension] checklist
+    comprehension_risk: list[FileRisk] = field(default_factory=list)
     coverage: DiffCoverage | None = None
     history: FileHistory = field(default_factory=FileHistory)
     codeowners: Codeowners = field(default_factory=Codeowners)
@@ -390,11 +400,47 @@ def gather(
             ),
             login,
         )
+        _design_doc_origin(ctx, policy, login)
+    with ctx.stage("comprehension"):
+        ctx.checklist = read_checklist(pr.body, policy.comprehension.checklist)
+        zone_files: dict[str, list[str]] = {}
+        for name, hit in sorted(ctx.zones.items()):
+            if policy.zones[name].design_doc:
+                for path in sorted(hit.files):
+                    zone_files.setdefault(path, []).append(name)
+        if zone_files:
+            ctx.comprehension_risk = file_risks(
+                root, base, zone_files, provenance_for, policy.comprehension
+            )
     with ctx.stage("coverage"):
         if coverage is not None:
             ctx.coverage = diff_coverage(coverage, ctx.added)
     ctx.facts = _facts(ctx, policy, author)
     return ctx
+
+
+def _design_doc_origin(ctx: ChangeContext, policy: Policy, login: str | None) -> None:
+    """`[design_docs] must_predate_change` and `owner_approval` (policy.docorigin): both only
+    reject documents the authorship checks accepted."""
+    config = policy.design_docs
+    if not (config.must_predate_change or config.owner_approval):
+        return
+    fork, fork_date = fork_point(ctx.root, ctx.base, ctx.head)
+    if config.must_predate_change:
+        check_predates(ctx.design_docs, ctx.root, fork, fork_date, config)
+    if config.owner_approval:
+        people = Directory(policy, ctx.codeowners)
+        zone_files = {n: z.files for n, z in ctx.zones.items()}
+        check_owner_approval(
+            ctx.design_docs,
+            ctx.root,
+            fork,
+            lambda check: document_owners(people, zone_files, check),
+            lambda email: login_of(people, email),
+            ctx.pr.reviews,
+            ctx.standing_states(invalidate_on_push=True),
+            login,
+        )
 
 
 def _signal_languages(signals: list[Signal]) -> dict[str, set[str]]:

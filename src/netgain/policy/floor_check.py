@@ -15,8 +15,10 @@ rules and the approval tree are `netgain.policy.floor_rules`. The others:
   a zone the repository adds or widens must have explicit owners who own every floor zone with
   explicit owners; otherwise its owners could approve a change for a floor zone it also touches.
 * design_docs: `paths` and `urls` not extended (more would count as a design document),
-  `max_ai_share` not raised, `require_human_evidence` not turned off, `unknown_as` not turned
-  from "ai" to "unknown".
+  `max_ai_share` not raised, `require_human_evidence`, `must_predate_change` and
+  `owner_approval` not turned off, `unknown_as` not turned from "ai" to "unknown".
+* comprehension: every floor checklist item kept (more may be added), `reviewer_of_record` not
+  turned off.
 * gate: `policy_change_approval` not turned off (with the floor's rules, reported as their
   `policy-change` rule gone), `policy_files` not reduced, the same gate roles (they accept suppressions
   and approve policy changes no CODEOWNERS entry covers).
@@ -26,10 +28,11 @@ rules and the approval tree are `netgain.policy.floor_rules`. The others:
 from __future__ import annotations
 
 from netgain.policy.codeowners import Codeowners
+from netgain.policy.comprehension import normalise_item
 from netgain.policy.floor import Floor, Loosening
 from netgain.policy.floor_rules import rule_loosenings
 from netgain.policy.people import Directory, norm
-from netgain.policy.schema import DesignDocs, Policy
+from netgain.policy.schema import Comprehension, DesignDocs, Policy
 from netgain.toml_lines import KeyPath
 
 
@@ -44,6 +47,8 @@ def loosenings(floor: Floor, policy: Policy) -> list[Loosening]:
         found += _design_docs(floor.policy.design_docs, policy.design_docs)
     if floor.sets("gate"):
         found += _gate(floor, policy)
+    if floor.sets("comprehension"):
+        found += _comprehension(floor.policy.comprehension, policy.comprehension)
     return found
 
 
@@ -160,13 +165,28 @@ def _design_docs(wanted: DesignDocs, docs: DesignDocs) -> list[Loosening]:
         loc = ("design_docs", "max_ai_share")
         what = f"max_ai_share raised from {wanted.max_ai_share} to {docs.max_ai_share}"
         found.append(Loosening(loc, "design_docs", what, loc))
-    if wanted.require_human_evidence and not docs.require_human_evidence:
-        loc = ("design_docs", "require_human_evidence")
-        found.append(Loosening(loc, "design_docs", "require_human_evidence turned off", loc))
+    for key in ("require_human_evidence", "must_predate_change", "owner_approval"):
+        if getattr(wanted, key) and not getattr(docs, key):
+            loc = ("design_docs", key)
+            found.append(Loosening(loc, "design_docs", f"{key} turned off", loc))
     if wanted.unknown_as == "ai" and docs.unknown_as != "ai":
         loc = ("design_docs", "unknown_as")
         what = "unknown_as turned from ai to unknown (a document without evidence would count)"
         found.append(Loosening(loc, "design_docs", what, loc))
+    return found
+
+
+def _comprehension(wanted: Comprehension, got: Comprehension) -> list[Loosening]:
+    found: list[Loosening] = []
+    have = {normalise_item(item) for item in got.checklist}
+    dropped = [item for item in wanted.checklist if normalise_item(item) not in have]
+    if dropped:
+        loc = ("comprehension", "checklist")
+        what = f"checklist drops {'; '.join(dropped)}"
+        found.append(Loosening(loc, "comprehension", what, loc))
+    if wanted.reviewer_of_record and not got.reviewer_of_record:
+        loc = ("comprehension", "reviewer_of_record")
+        found.append(Loosening(loc, "comprehension", "reviewer_of_record turned off", loc))
     return found
 
 

@@ -6,7 +6,7 @@ gate's built-in `policy-change` rule is one of the floor's unless the floor turn
 * its condition the same or provably wider (`netgain.policy.implication`), and exactly the same
   for a rule the floor only requires as one alternative of an `any_of` that the repository keeps:
   there a rule applying more often can satisfy the `any_of` where the floor's would not;
-* `scan_clean` the same or a lower severity; `design_doc`, `tests_changed`,
+* `scan_clean` the same or a lower severity; `design_doc`, `tests_changed`, `author_attests`,
   `changes_requested_blocks` and `invalidate_on_push` not turned off; `author_can_approve` not
   turned on; `min_diff_coverage` the same or higher;
 * every floor approval requirement kept with the same eligible people (users, teams, roles, zone
@@ -34,7 +34,13 @@ from netgain.toml_lines import KeyPath
 
 # A tree in canonical form: ("rule", name) or (kind, sorted children).
 Tree = tuple[Any, ...]
-_TURNED_OFF = ("design_doc", "tests_changed", "changes_requested_blocks", "invalidate_on_push")
+_TURNED_OFF = (
+    "design_doc",
+    "tests_changed",
+    "author_attests",
+    "changes_requested_blocks",
+    "invalidate_on_push",
+)
 
 
 def rule_loosenings(floor: Floor, policy: Policy) -> list[Loosening]:

@@ -26,6 +26,10 @@ class Directory:
                 if "@" in alias:
                     self._email_to_login[alias.lower()] = norm(login)
 
+    def login_of_email(self, email: str) -> str | None:
+        """The login `[people] aliases` gives a git email, if any."""
+        return self._email_to_login.get(email.strip().lower())
+
     def team(self, name: str) -> set[str]:
         """Members of a `[people.teams]` team (`@org/team` falls back to the slug)."""
         members = self.policy.people.teams.get(name.removeprefix("@"))

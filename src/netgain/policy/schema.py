@@ -3,7 +3,8 @@
 Sections (each optional; a missing section takes the built-in default of `netgain.policy.defaults`):
 `[people]` teams, roles and git-identity aliases; `[zones.NAME]` architectural checkpoints;
 `[design_docs]` what counts as a linked design document; `[[rules]]` the review rules;
-`[approval]` how rules combine (and / or tree); `[routing]` reviewer suggestions.
+`[approval]` how rules combine (and / or tree); `[routing]` reviewer suggestions;
+`[comprehension]` the author's checklist, the reviewer of record and comprehension risk.
 
 Every error names the file, the line and the key, and maps to exit code 2 (ConfigError).
 """
@@ -23,7 +24,16 @@ from netgain.config import RawConfig, load_config
 from netgain.errors import ConfigError
 from netgain.toml_lines import KeyPath, line_of
 
-POLICY_SECTIONS = ("people", "zones", "design_docs", "rules", "approval", "routing", "gate")
+POLICY_SECTIONS = (
+    "people",
+    "zones",
+    "design_docs",
+    "rules",
+    "approval",
+    "routing",
+    "gate",
+    "comprehension",
+)
 # Sections other capabilities own: accepted here, validated by their owners.
 OTHER_SECTIONS = frozenset(
     {"scan", "provenance", "risk", "szz", "incidents", "metrics", "store", "report", "server"}
@@ -115,6 +125,33 @@ class DesignDocs(_Model):
     # lines of a design document without evidence count as AI ("ai", the default: a document
     # must carry human evidence) or stay unknown ("unknown": only AI evidence disqualifies it)
     unknown_as: UnknownAs = "ai"
+    # design before code: a repository document must exist at the change's fork point (the
+    # merge base of base and head, before its first commit); an external one must be dated (a
+    # `{date}` URL pattern) on or before the fork point's commit date
+    must_predate_change: bool = False
+    # an owner (of the touched design-doc zones, or CODEOWNERS of the document) approved it: wrote
+    # a commit to it, is named in an `Approved-by:`/`Reviewed-by:` trailer of one (history at the
+    # fork point), or approves this change with `netgain: design-doc-approved <doc>`
+    owner_approval: bool = False
+
+
+DEFAULT_CHECKLIST = (
+    "I have read the design document this change follows",
+    "I can explain what every changed line in the design-doc zone does and why",
+    "I know how this change fails and how to roll it back",
+)
+
+
+class Comprehension(_Model):
+    """Who owns the understanding of code in design-doc zones (docs/policy.md "Comprehension")."""
+
+    # items the author ticks (`- [x] item`) in the PR description for a rule with
+    # `author_attests = true`; matched ignoring case and runs of spaces
+    checklist: list[str] = Field(default_factory=lambda: list(DEFAULT_CHECKLIST), min_length=1)
+    reviewer_of_record: bool = True  # name one accountable reviewer in the decision
+    left_after_days: int = Field(90, ge=1)  # an author with no commit this long before base left
+    # an author "barely knew the area" with fewer earlier commits than this to the zone's files
+    familiar_commits: int = Field(2, ge=1)
 
 
 class Approval(_Model):
@@ -142,6 +179,9 @@ class Rule(_Model):
     design_doc: bool = False
     min_diff_coverage: float | None = Field(None, ge=0.0, le=1.0)
     tests_changed: bool = False
+    # the author ticks every `[comprehension] checklist` item in the PR description; the ticks
+    # satisfy this requirement only, never another rule or requirement
+    author_attests: bool = False
     author_can_approve: bool = False
     changes_requested_blocks: bool = True  # a required reviewer's "request changes" disapproves
     # an approval counts only for the diff it was given on: a later push that changes the
@@ -223,6 +263,7 @@ class Policy(_Model):
     routing: Routing = Field(default_factory=lambda: Routing.model_validate({}))
     gate: Gate = Field(default_factory=Gate)
     provenance: ProvenanceGate = Field(default_factory=ProvenanceGate)
+    comprehension: Comprehension = Field(default_factory=lambda: Comprehension.model_validate({}))
     source: str | None = None  # file the policy came from; None = built-in default
     defaulted: tuple[str, ...] = ()  # sections taken from the built-in default
 

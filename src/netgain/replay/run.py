@@ -2,7 +2,7 @@
 
 Each change's facts are gathered once (`netgain.policy.facts.gather`: provenance from the store,
 the scan of the head with the scan cache, zones, familiarity, design documents) per distinct set of
-fact-defining sections (people, zones, design documents, gate): policies that differ only in their
+fact-defining sections (people, zones, design documents, gate, comprehension): policies that differ only in their
 rules share one gathering. Risk comes from `netgain.replay.risk` (one pass over the stored history).
 Every policy is then decided by `netgain.policy.evaluate.decide`, so the replay cannot drift from
 what `netgain check` would have said. Reviews are not part of the facts: a replayed change has no
@@ -34,7 +34,7 @@ from netgain.replay.outcomes import LaterOutcomes
 from netgain.replay.risk import HistoryScorer
 
 # the sections a change's facts depend on; policies equal in these share one gathering
-FACT_SECTIONS = ("people", "zones", "design_docs", "gate")
+FACT_SECTIONS = ("people", "zones", "design_docs", "gate", "comprehension")
 VULNERABILITY_SEVERITY = Severity.MEDIUM
 SENIOR, OWNER, DESIGN_DOC = "senior", "owner", "design_doc"
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from netgain.policy.brief import Brief, BriefItem
+from typing import Any
+
+from netgain.policy.brief import Brief, BriefItem, asks_senior_or_owner
+from netgain.report.markdown import render_markdown
 
 TITLES = {
     "taint": "on a taint path",
@@ -53,3 +56,11 @@ def append_brief(markdown: str, brief: str | None) -> str:
     if not brief:
         return markdown
     return f"{markdown.rstrip()}\n\n<details open>\n<summary>Review brief</summary>\n\n{brief}\n</details>\n"
+
+
+def comment_with_brief(doc: dict[str, Any], brief: str | None) -> str:
+    """The PR comment from a decision document and the `--brief-output` text (the GitHub Action):
+    the brief follows the decision only when an applicable rule asks a senior or an owner, as in
+    the service's sticky comment; any other change's comment is the decision alone."""
+    wanted = any(asks_senior_or_owner(r.get("tier"), str(r["status"])) for r in doc["rules"])
+    return append_brief(render_markdown(doc), brief if wanted else None)

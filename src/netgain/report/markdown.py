@@ -69,6 +69,40 @@ def _integrity(doc: dict[str, Any], lines: list[str]) -> None:
     lines.append("")
 
 
+def _comprehension(section: dict[str, Any] | None, lines: list[str]) -> None:
+    """Who owns the understanding of a design-doc-zone change (docs/policy.md)."""
+    if not section or not section["design_doc_zones"]:
+        return
+    lines.append("### Comprehension")
+    record = section["reviewer_of_record"]
+    if record is not None:
+        who = f"@{_esc(record['login'])}" if record["login"] else "none yet"
+        lines.append(f"- Reviewer of record: {who} ({_esc(record['reason'])})")
+    checklist = section["checklist"]
+    if checklist is not None and checklist["required"]:
+        if checklist["satisfied"]:
+            lines.append(f"- Author's checklist: all {len(checklist['items'])} item(s) ticked")
+        else:
+            lines.append("- Author's checklist, still to tick in the description:")
+            lines += [f"  - [ ] {_esc(item)}" for item in checklist["missing"]]
+    for f in section["files"]:
+        if not f["ai_lines"]:
+            continue
+        authors = ", ".join(
+            f"{_esc(a['email'])} ({a['ai_lines']} lines"
+            + ("; left" if a["left"] else "")
+            + f"; {a['earlier_commits_in_area']} earlier commit(s) here)"
+            for a in f["ai_authors"]
+        )
+        risk = f" ⚠️ {', '.join(f['risk'])}" if f["risk"] else ""
+        lines.append(
+            f"- `{_esc(f['path'])}`: {f['ai_lines']} of {f['lines']} lines AI-written by "
+            f"{authors}; touched since by {f['touched_since']}, reviewed by "
+            f"{f['reviewed_since']}{risk}"
+        )
+    lines.append("")
+
+
 def render_markdown(doc: dict[str, Any]) -> str:
     """The Markdown comment for one decision document (see netgain.policy.document)."""
     verdict = doc["verdict"]
@@ -156,6 +190,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
             mark = "✅" if d["accepted"] else "❌"
             lines.append(f"- {mark} {_code(d['link'])}: {_esc(d['reason'])}")
         lines.append("")
+    _comprehension(doc.get("comprehension"), lines)
     _integrity(doc, lines)
     lines.append("### Rules")
     _tree(doc["tree"], 0, lines)
