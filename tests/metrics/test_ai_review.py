@@ -186,6 +186,7 @@ def test_what_each_bot_comment_led_to(tmp_path: Path) -> None:
     )
     section = json.loads(out.stdout)["ai_review"]
     rows = by_reviewer(section)
+    assert json.loads(out.stdout)["sections"]["ai_review"]["status"] == "filled"
     assert list(rows) == ["coderabbit", "copilot-review", "human reviewers"]
 
     rabbit = rows["coderabbit"]
@@ -220,7 +221,9 @@ def test_without_an_export_the_section_says_how_to_fill_it(tmp_path: Path) -> No
     repo, _first, _final = history(tmp_path)
     db = f"sqlite:///{tmp_path / 'n.db'}"
     out = netgain("metrics", "--db", db, "--json", "--no-rework", "--no-szz", cwd=repo.path)
-    assert "--ai-review FILE" in json.loads(out.stdout)["ai_review"]["status"]
+    doc = json.loads(out.stdout)
+    assert "--ai-review FILE" in doc["ai_review"]["status"]
+    assert doc["sections"]["ai_review"]["status"] == "empty"
 
 
 def test_bots_are_matched_by_id_and_copilots_login_only_as_a_bot() -> None:
