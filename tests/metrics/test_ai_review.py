@@ -339,3 +339,15 @@ def test_a_merged_pr_line_changed_after_the_comment_did_not_land_as_commented(
     assert rabbit["comments_on_landed_lines"] == 1  # only `result = 0` landed as commented
     assert rabbit["lines"]["commented"] == 1
     assert rabbit["defects"] == {"status": "not measured"}
+
+
+def test_left_side_and_file_level_comments_name_no_landed_line(tmp_path: Path) -> None:
+    first = "a" * 40
+    left = {**comment(1, CODERABBIT, first, 4, 4), "side": "LEFT"}
+    whole_file = {**comment(2, CODERABBIT, first, None, 1), "subject_type": "file"}
+    ranged = comment(3, CODERABBIT, first, 12, 12, start=10)
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps([left, whole_file, ranged]), encoding="utf-8")
+    export = read_ai_review_exports([path], builtin_bots())
+    spans = [(c.first_line, c.last_line, c.outdated) for c in export.comments]
+    assert spans == [(None, None, False), (None, None, False), (10, 12, False)]
