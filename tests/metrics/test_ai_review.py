@@ -186,6 +186,7 @@ def test_what_each_bot_comment_led_to(tmp_path: Path) -> None:
     )
     section = json.loads(out.stdout)["ai_review"]
     rows = by_reviewer(section)
+    assert json.loads(out.stdout)["sections"]["ai_review"]["status"] == "filled"
     assert list(rows) == ["coderabbit", "copilot-review", "human reviewers"]
 
     rabbit = rows["coderabbit"]
@@ -220,7 +221,9 @@ def test_without_an_export_the_section_says_how_to_fill_it(tmp_path: Path) -> No
     repo, _first, _final = history(tmp_path)
     db = f"sqlite:///{tmp_path / 'n.db'}"
     out = netgain("metrics", "--db", db, "--json", "--no-rework", "--no-szz", cwd=repo.path)
-    assert "--ai-review FILE" in json.loads(out.stdout)["ai_review"]["status"]
+    doc = json.loads(out.stdout)
+    assert "--ai-review FILE" in doc["ai_review"]["status"]
+    assert doc["sections"]["ai_review"]["status"] == "empty"
 
 
 def test_bots_are_matched_by_id_and_copilots_login_only_as_a_bot() -> None:
@@ -298,3 +301,53 @@ def test_the_report_shows_the_ai_review_table(tmp_path: Path) -> None:
     assert "Is AI review worth it?" in html
     assert '<tr data-reviewer="coderabbit"><td>coderabbit</td><td>3</td><td>1</td>' in html
     assert "<td>2/3 (" in html  # led to a change
+
+
+def test_a_merged_pr_line_changed_after_the_comment_did_not_land_as_commented(
+    tmp_path: Path,
+) -> None:
+    """Merge commits keep every PR commit: the commented line still stands in the commit that
+    first added it, though the PR changed it before merging."""
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"README.md": "shop\n"}, "Start", date=BASE_EPOCH)
+    repo.branch("feature")
+    first = repo.commit({"src/app.py": APP}, "Add run and total", date=BASE_EPOCH + DAY)
+    repo.commit(
+        {"src/app.py": APP.replace("result += item", "result = result + item")},
+        "Address review",
+        date=BASE_EPOCH + DAY + 3600,
+    )
+    repo.checkout("main")
+    repo.merge("feature", "Merge pull request #7 from acme/feature", date=BASE_EPOCH + 2 * DAY)
+    path = tmp_path / "pr7.json"
+    changed, kept = comment(1, CODERABBIT, first, None, 12), comment(2, CODERABBIT, first, 10, 10)
+    path.write_text(json.dumps([changed, kept]), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    out = netgain(
+        "metrics",
+        "--db",
+        db,
+        "--json",
+        "--no-rework",
+        "--no-szz",
+        "--ai-review",
+        str(path),
+        cwd=repo.path,
+    )
+    rabbit = by_reviewer(json.loads(out.stdout)["ai_review"])["coderabbit"]
+    assert rabbit["led_to_change"]["hits"] == 1
+    assert rabbit["comments_on_landed_lines"] == 1  # only `result = 0` landed as commented
+    assert rabbit["lines"]["commented"] == 1
+    assert rabbit["defects"] == {"status": "not measured"}
+
+
+def test_left_side_and_file_level_comments_name_no_landed_line(tmp_path: Path) -> None:
+    first = "a" * 40
+    left = {**comment(1, CODERABBIT, first, 4, 4), "side": "LEFT"}
+    whole_file = {**comment(2, CODERABBIT, first, None, 1), "subject_type": "file"}
+    ranged = comment(3, CODERABBIT, first, 12, 12, start=10)
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps([left, whole_file, ranged]), encoding="utf-8")
+    export = read_ai_review_exports([path], builtin_bots())
+    spans = [(c.first_line, c.last_line, c.outdated) for c in export.comments]
+    assert spans == [(None, None, False), (None, None, False), (10, 12, False)]

@@ -114,6 +114,7 @@ def test_a_library_with_nothing_imported_fills_what_git_can_answer(tmp_path: Pat
         "review": "empty",
         "risk": status["risk"],  # depends on how much labelled history the model needs
         "policy": "empty",
+        "ai_review": "empty",
     }
     # Where each figure came from.
     assert sections["throughput"]["source"] == "git: 7 non-merge commits (1 merge not counted)"

@@ -138,12 +138,31 @@ def metrics_document(
         section["estimated"] = {"status": "not imported (--copilot-metrics FILE)"}
     if fetch_ai_review:
         ai_review = [*ai_review, _fetch_ai_review(ws.root, fetch_ai_review, data)]
+    title = "Is AI review worth it?"
     if ai_review:
-        doc["ai_review"] = _ai_review(ws, report.repository_id, data, ai_review, config)
+        doc["ai_review"] = found = _ai_review(ws, report.repository_id, data, ai_review, config)
+        bots = sum(r["comments"] for r in found["reviewers"] if r["bot"])
+        source = (
+            f"import: {found['comments_read']} review comments ({bots} top-level from AI review "
+            f"bots), {found['reviews_read']} reviews"
+        )
+        doc["sections"]["ai_review"] = {
+            "title": title,
+            "status": "filled" if bots else "partial",
+            "source": source,
+            "fill": None if bots else "no comment in the export is from a known AI review bot",
+        }
     else:
-        doc["ai_review"] = {
-            "status": "not imported (--ai-review FILE: GitHub's pulls/N/comments and "
-            "pulls/N/reviews JSON; or --fetch-ai-review OWNER/REPO)"
+        fill = (
+            "pass `--ai-review FILE` (GitHub's pulls/N/comments and pulls/N/reviews JSON) or "
+            "`--fetch-ai-review OWNER/REPO`"
+        )
+        doc["ai_review"] = {"status": f"not imported: {fill}"}
+        doc["sections"]["ai_review"] = {
+            "title": title,
+            "status": "empty",
+            "source": None,
+            "fill": fill,
         }
     return doc
 

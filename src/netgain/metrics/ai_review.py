@@ -165,18 +165,28 @@ def _landed_lines(repo: _Repo, shas: Sequence[str]) -> dict[LineKey, str]:
     return out
 
 
-def _locate(comment: InlineComment, repo: _Repo, landed: Mapping[LineKey, str]) -> set[LineKey]:
-    """The landed lines a comment was about, found by text (see the module docstring)."""
+def _locate(
+    comment: InlineComment, repo: _Repo, landed: Mapping[LineKey, str], end: str | None
+) -> set[LineKey]:
+    """The landed lines a comment was about, found by text (see the module docstring).
+
+    With merged (not squashed) commits, a line the PR changed later still stands in the commit
+    that first added it: a text the PR's end no longer holds did not land as commented.
+    """
     if comment.original_commit is None or comment.first_line is None or comment.last_line is None:
         return set()
     text = repo.lines(comment.original_commit, comment.path)
     if text is None:
         return set()
+    final = repo.lines(end, comment.path) if end is not None else None
+    still = {line.strip() for line in final} if final is not None else None
     found: set[LineKey] = set()
     for n in range(comment.first_line, comment.last_line + 1):
         if n > len(text) or not text[n - 1].strip():
             continue
         wanted = text[n - 1].strip()
+        if still is not None and wanted not in still:
+            continue
         same = [k for k, t in landed.items() if k[1] == comment.path and t == wanted]
         if same:
             found.add(min(same, key=lambda k: (abs(k[2] - n), k)))
@@ -243,7 +253,7 @@ def ai_review_section(
         changed, method = _led_to_change(comment, lines, repo, ends[comment.pr])
         tally.changed += changed
         tally.methods[method] += 1
-        located = _locate(comment, repo, landed[comment.pr])
+        located = _locate(comment, repo, landed[comment.pr], ends[comment.pr])
         tally.landed_comments += bool(located)
         tally.commented |= located
     bots = []
