@@ -242,10 +242,11 @@ def record(engine: Engine, recorded: Recorded) -> int:
         )
 
 
-def record_delivery(ctx: ServiceContext, event: str, payload: Any) -> int:
-    """Parse and store one verified GitHub delivery's feed rows; returns how many were new.
+def record_delivery(ctx: ServiceContext, event: str, payload: Any) -> tuple[int, int]:
+    """Parse and store one verified GitHub delivery's feed rows: (rows found, rows new).
 
     Raises:
         PayloadError: the event is one the feeds read, and a field it always has is missing.
     """
-    return record(ctx.engine, parse(event, payload, ctx.settings.production_environments))
+    found = parse(event, payload, ctx.settings.production_environments)
+    return len(found.events) + len(found.deployments), record(ctx.engine, found)

@@ -60,9 +60,9 @@ def parse_event(
     if event_type not in ISSUE_EVENTS:
         return JiraEvent(event_type, occurred, None, None, (), None, None, False)
     issue = get(payload, "issue", dict)
-    key = get(issue, "key", str)
-    fields = get(issue, "fields", dict)
-    issue_type = get(fields, "issuetype.name", str, required=False)
+    key = get(issue, "key", str, at="issue")
+    fields = get(issue, "fields", dict, at="issue")
+    issue_type = get(fields, "issuetype.name", str, required=False, at="issue.fields")
     labels = {str(label).lower() for label in fields.get("labels") or [] if isinstance(label, str)}
     is_incident = (issue_type or "").lower() in {t.lower() for t in incident_types} or bool(
         labels & {label.lower() for label in incident_labels}
@@ -80,7 +80,7 @@ def parse_event(
         key,
         issue_type,
         _names(fields.get("components")),
-        get(fields, "project.key", str, required=False),
+        get(fields, "project.key", str, required=False, at="issue.fields"),
         record,
         feature and not is_incident,
     )

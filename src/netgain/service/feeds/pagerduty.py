@@ -19,6 +19,8 @@ from typing import Any
 from netgain.incidents.records import IncidentRecord
 from netgain.service.feeds.payload import PayloadError, get, time_of
 
+D = "event.data"  # where the incident sits, for error messages
+
 
 @dataclass(frozen=True, slots=True)
 class PagerDutyEvent:
@@ -34,27 +36,27 @@ def parse_event(payload: Any) -> PagerDutyEvent:
     if not isinstance(payload, dict):
         raise PayloadError("payload must be a JSON object")
     event = get(payload, "event", dict)
-    event_id = get(event, "id", str)
-    event_type = get(event, "event_type", str)
-    occurred = time_of(event, "occurred_at", required=False)
-    data = get(event, "data", dict)
+    event_id = get(event, "id", str, at="event")
+    event_type = get(event, "event_type", str, at="event")
+    occurred = time_of(event, "occurred_at", required=False, at="event")
+    data = get(event, "data", dict, at="event")
     if not event_type.startswith("incident.") or data.get("type") != "incident":
         return PagerDutyEvent(event_id, event_type, occurred, None, None)
-    number = get(data, "number", int)
-    service = get(data, "service.summary", str, required=False)
-    status = get(data, "status", str, required=False)
+    number = get(data, "number", int, at=D)
+    service = get(data, "service.summary", str, required=False, at=D)
+    status = get(data, "status", str, required=False, at=D)
     resolved = status == "resolved"
-    priority = get(data, "priority.summary", str, required=False)
-    urgency = get(data, "urgency", str, required=False)
+    priority = get(data, "priority.summary", str, required=False, at=D)
+    urgency = get(data, "urgency", str, required=False, at=D)
     record = IncidentRecord(
         external_id=str(number),
-        title=get(data, "title", str, required=False) or "",
+        title=get(data, "title", str, required=False, at=D) or "",
         severity=priority or urgency,
         service=service,
         status=status,
-        started_at=time_of(data, "created_at", required=False),
+        started_at=time_of(data, "created_at", required=False, at=D),
         resolved_at=(occurred if resolved else None),
-        url=get(data, "html_url", str, required=False),
+        url=get(data, "html_url", str, required=False, at=D),
         labels=[f"urgency:{urgency}"] if urgency else [],
         raw={"event": event},
     )

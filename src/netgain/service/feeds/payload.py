@@ -13,10 +13,15 @@ class PayloadError(ValueError):
     """A signed payload without a field its event always has (named in the message)."""
 
 
-def get(obj: Any, path: str, kind: type | tuple[type, ...], *, required: bool = True) -> Any:
-    """`obj["a"]["b"]` for path "a.b", checked to be of `kind` (None when absent and optional)."""
+def get(
+    obj: Any, path: str, kind: type | tuple[type, ...], *, required: bool = True, at: str = ""
+) -> Any:
+    """`obj["a"]["b"]` for path "a.b", checked to be of `kind` (None when absent and optional);
+    `at` is where `obj` sits in the payload, for the error message ("event.data")."""
+    keys = path.split(".")
+    path = f"{at}.{path}" if at else path
     value = obj
-    for key in path.split("."):
+    for key in keys:
         if not isinstance(value, dict) or value.get(key) is None:
             if required:
                 raise PayloadError(f"payload has no {path}")
@@ -29,13 +34,13 @@ def get(obj: Any, path: str, kind: type | tuple[type, ...], *, required: bool = 
     return value
 
 
-def time_of(obj: Any, path: str, *, required: bool = True) -> datetime | None:
+def time_of(obj: Any, path: str, *, required: bool = True, at: str = "") -> datetime | None:
     """An ISO 8601 time field (checked like `get`)."""
-    text = get(obj, path, str, required=required)
+    text = get(obj, path, str, required=required, at=at)
     if text is None:
         return None
     try:
-        return parse_time(text, path)
+        return parse_time(text, f"{at}.{path}" if at else path)
     except RecordError as exc:
         raise PayloadError(str(exc)) from None
 
