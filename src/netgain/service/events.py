@@ -16,6 +16,7 @@ CHECK = "check_pull_request"
 INGEST = "ingest_repository"
 FORGET = "forget_repository"
 MERGE_GROUP = "check_merge_group"
+PULL_COMMITS = "record_pull_request_commits"  # netgain.service.feeds: the first-commit stage
 
 PULL_REQUEST_ACTIONS = frozenset(
     {"opened", "synchronize", "reopened", "ready_for_review", "edited", "labeled", "unlabeled"}
@@ -99,6 +100,14 @@ def _pull_request(payload: dict[str, Any]) -> Routed:
     )
 
 
+def _merged(payload: dict[str, Any]) -> Routed:
+    """A merged pull request: read its commits (their author dates start its cycle time)."""
+    repository = _field(payload, "repository", "full_name", kind=str)
+    number = _field(payload, "pull_request", "number", kind=int)
+    args = {"installation_id": _installation(payload), "repository": repository, "number": number}
+    return Routed([JobRequest(PULL_COMMITS, args, queueing_lock=f"commits:{repository}#{number}")])
+
+
 def _rerequested(payload: dict[str, Any], key: str) -> Routed:
     suite = _field(payload, key, kind=dict)
     repository = _field(payload, "repository", "full_name", kind=str)
@@ -129,6 +138,8 @@ def route(event: str, payload: Any) -> Routed:
     if event == "ping":
         return Routed(ignored="ping")
     if event == "pull_request":
+        if action == "closed" and _field(payload, "pull_request", kind=dict).get("merged"):
+            return _merged(payload)
         if action not in PULL_REQUEST_ACTIONS:
             return Routed(ignored=f"pull_request action {action!r}")
         return _pull_request(payload)
