@@ -252,6 +252,8 @@ class FakeGitHub:
     ) -> Response:
         if not rest and method == "GET":
             return self._json({"full_name": repository, "default_branch": "main", "private": True})
+        if rest[:1] == ["commits"] and len(rest) == 2 and method == "GET":
+            return self._commit(repository, rest[1])
         if rest == ["pulls"] and method == "GET":
             return self._pull_list(repository, request)
         if rest[:1] == ["issues"] and rest[2:] == ["timeline"] and method == "GET":
@@ -361,6 +363,28 @@ class FakeGitHub:
             url = request.url.replace(query="&".join(f"{k}={v}" for k, v in query.items()))
             response.headers["link"] = f'<{url}>; rel="next"'
         return response
+
+    def _commit(self, repository: str, ref: str) -> Response:
+        """GET /repos/R/commits/REF (a sha, branch or tag name): the commit, as GitHub answers."""
+        done = subprocess.run(
+            [
+                "git",
+                "--git-dir",
+                str(self.repos[repository]),
+                "rev-parse",
+                "--verify",
+                "-q",
+                f"{ref}^{{commit}}",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0 or ref.startswith("-"):
+            return self._error(422, f"No commit found for SHA: {ref}")
+        sha = done.stdout.strip()
+        url = f"https://api.github.com/repos/{repository}/commits/{sha}"
+        return self._json({"sha": sha, "node_id": "C_kwDO", "url": url, "parents": []})
 
     def _pull_list(self, repository: str, request: Request) -> Response:
         """GET /repos/R/pulls?state=...: newest first, as GitHub sorts by default (created)."""

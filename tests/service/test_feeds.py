@@ -304,17 +304,39 @@ def test_production_deployments_and_releases_only(world: World, tmp_path: Path) 
         )
         body, headers = signed("release", payload, f"d-rel-{ident}")
         client.post("/webhooks/github", content=body, headers=headers)
-    with runtime.ctx.engine.connect() as conn:
-        rows = conn.execute(
-            select(deployments.c.source, deployments.c.external_id, deployments.c.sha).order_by(
-                deployments.c.id
-            )
-        ).all()
-    assert rows == [
+
+    def stored() -> list[tuple[str, str, str | None]]:
+        with runtime.ctx.engine.connect() as conn:
+            rows = conn.execute(
+                select(deployments.c.source, deployments.c.external_id, deployments.c.sha).order_by(
+                    deployments.c.id
+                )
+            ).all()
+        return [tuple(r) for r in rows]
+
+    assert stored() == [
         ("deployment", "603", shas["head"]),
         ("deployment", "604", shas["head"]),
         ("release", "1", shas["head"]),
     ]
+    # GitHub's release payload names a branch, not a commit (octokit/webhooks examples): the
+    # tag is resolved by a job through the API
+    world.repo.tag("v2.0", shas["payments"])
+    payload = release_published(
+        REPOSITORY,
+        install,
+        release_id=3,
+        tag="v2.0",
+        target="main",
+        published_at="2026-03-01T14:00:00Z",
+    )
+    body, headers = signed("release", payload, "d-rel-3")
+    answer = client.post("/webhooks/github", content=body, headers=headers)
+    assert answer.status_code == 202 and answer.json()["outcome"] == "queued"
+    assert stored()[-1] == ("release", "3", None)
+    assert runtime.queue.run_pending() == 2  # release 1 (sha in its payload) and release 3
+    assert runtime.queue.counts() == {"succeeded": 3}  # and the ingest
+    assert stored()[-1] == ("release", "3", shas["payments"])
     bad = deployment_status(
         REPOSITORY,
         install,

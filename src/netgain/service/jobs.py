@@ -150,6 +150,10 @@ def run_job(ctx: ServiceContext, task: str, args: dict[str, Any]) -> str:
         return forget_repository(ctx, **args)
     if task == events.MERGE_GROUP:
         return check_merge_group(ctx, **args)
+    if task == events.RELEASE_COMMIT:
+        from netgain.service.feeds.backfill import resolve_release_commit
+
+        return resolve_release_commit(ctx, **args)
     if task == events.PULL_COMMITS:
         from netgain.service.feeds.backfill import record_pull_commits
 

@@ -10,10 +10,14 @@ missing, and running it twice changes nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import select, update
 
 from netgain.service.context import ServiceContext
 from netgain.service.feeds.github import (
@@ -25,8 +29,10 @@ from netgain.service.feeds.github import (
     review_row,
     timeline_row,
 )
+from netgain.service.feeds.tables import deployments
 
 DEFAULT_LIMIT = 500
+_SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +78,29 @@ def record_pull_commits(
     rows = Recorded(events=_rows(items, commit_row, repository.lower(), number))
     new = record(ctx.engine, rows)
     return f"{repository}#{number}: {len(rows.events)} commit(s), {new} new"
+
+
+def resolve_release_commit(
+    ctx: ServiceContext, *, installation_id: int, repository: str, release_id: int, tag: str
+) -> str:
+    """The commit a published release's tag names (`GET /repos/{o}/{r}/commits/{tag}`), stored
+    on its deployment row: the release payload names a branch or a tag, never the commit."""
+    row = (
+        deployments.c.repository == repository.lower(),
+        deployments.c.source == "release",
+        deployments.c.external_id == str(release_id),
+    )
+    with ctx.engine.connect() as conn:
+        known = conn.execute(select(deployments.c.sha).where(*row)).scalar_one_or_none()
+    if known is not None:
+        return f"{repository} release {tag}: {known[:12]} (named by the payload)"
+    path = f"/repos/{repository}/commits/{quote(tag, safe='')}"
+    sha = ctx.github.request(installation_id, "GET", path).json().get("sha")
+    if not isinstance(sha, str) or not _SHA.match(sha):
+        raise ValueError(f"{path}: no commit id in the answer")
+    with ctx.engine.begin() as conn:
+        conn.execute(update(deployments).where(*row).values(sha=sha))
+    return f"{repository} release {tag}: {sha[:12]}"
 
 
 Convert = Callable[[str, int, dict[str, Any]], dict[str, Any] | None]
