@@ -92,6 +92,8 @@ def store_incident(
                 if last is not None and last > when:
                     out.append(Stored(target.repository, row.id, "stale"))
                     continue
+                if values["started_at"] is None:  # an event that does not say: keep the start
+                    values["started_at"] = _aware(row.started_at)
                 kept = _aware(row.resolved_at)
                 if kept is not None and values["resolved_at"] is not None:
                     values["resolved_at"] = min(kept, values["resolved_at"])
