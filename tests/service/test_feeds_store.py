@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -23,10 +25,12 @@ from netgain.store.outcome_models import IncidentLink
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
-def _engine(url: str) -> Engine:
-    engine = open_store(url)
+@pytest.fixture
+def engine(store_url: str) -> Iterator[Engine]:
+    engine = open_store(store_url)
     create_tables(engine)
-    return engine
+    yield engine
+    engine.dispose()
 
 
 def _history(engine: Engine) -> tuple[int, dict[str, str]]:
@@ -59,8 +63,7 @@ def _history(engine: Engine) -> tuple[int, dict[str, str]]:
         return repo.id, shas
 
 
-def test_incident_upsert_and_path_links(store_url: str) -> None:
-    engine = _engine(store_url)
+def test_incident_upsert_and_path_links(engine: Engine) -> None:
     repository_id, shas = _history(engine)
     target = Target("acme/mono", repository_id, "services/payments/")
     early = Deployment(T0 + timedelta(minutes=30), shas["a"], "deployment to production")
@@ -97,8 +100,7 @@ def test_incident_upsert_and_path_links(store_url: str) -> None:
         assert session.scalar(select(func.count()).select_from(IncidentLink)) == 1
 
 
-def test_feed_rows_are_written_once_and_load_back(store_url: str) -> None:
-    engine = _engine(store_url)
+def test_feed_rows_are_written_once_and_load_back(engine: Engine) -> None:
     repository_id, shas = _history(engine)
     rows = github.Recorded(
         events=[

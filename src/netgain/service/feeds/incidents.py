@@ -87,6 +87,7 @@ def store_incident(
                 )
                 session.add(row)
                 outcome = "inserted"
+                moved = True
             else:
                 last = _last_event(row.raw)
                 if last is not None and last > when:
@@ -99,6 +100,7 @@ def store_incident(
                     values["resolved_at"] = min(kept, values["resolved_at"])
                 if record.body:
                     values["body"] = clean_value(record.body)
+                moved = not same_value(row.started_at, values["started_at"])
                 changed = not all(same_value(getattr(row, k), v) for k, v in values.items())
                 for k, v in values.items():
                     setattr(row, k, v)
@@ -108,7 +110,8 @@ def store_incident(
                 outcome = "updated" if changed else "unchanged"
             session.flush()
             links = 0
-            if target.path is not None:
+            # the links depend on the start only: an update that keeps it keeps them
+            if target.path is not None and (outcome == "inserted" or moved):
                 links = link_by_path(
                     session, row, target, deployments.get(target.repository_id, [])
                 )
