@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -173,3 +174,28 @@ def test_feed_rows_are_written_once_and_load_back(engine: Engine) -> None:
         ("acme/mono", "blocked", "ann")
     ]
     assert [r.reviewer for r in inputs.reviews] == ["bob"]
+
+
+def test_path_links_come_from_the_mirror_when_there_is_one(engine: Engine, tmp_path: Path) -> None:
+    from tests.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "mono")
+    old = repo.commit({"services/payments/a.py": "1\n"}, "a")
+    repo.commit({"web/ui.py": "1\n"}, "b")
+    new = repo.commit({"services/payments/b.py": "1\n"}, "c")
+    repository_id, _ = _history(engine)  # the store knows other commits: git must answer
+    target = Target("acme/mono", repository_id, "services/payments/")
+    deploys = [
+        Deployment(T0 + timedelta(hours=1), old, "deployment to production"),
+        Deployment(T0 + timedelta(hours=2), new, "deployment to production"),
+    ]
+    record = IncidentRecord(external_id="7", started_at=T0 + timedelta(hours=3))
+    mirrors = tmp_path / "mirrors"
+    (mirrors / "acme").mkdir(parents=True)
+    (mirrors / "acme" / "mono.git").symlink_to(repo.path / ".git")
+    stored = store_incident(
+        engine, "pagerduty", record, None, [target], {repository_id: deploys}, mirrors
+    )
+    assert [s.links for s in stored] == [1]
+    with Session(engine) as session:
+        assert [link.commit_sha for link in session.scalars(select(IncidentLink))] == [new]

@@ -230,7 +230,9 @@ def _store(
     with ctx.engine.connect() as conn:
         found = stored_deployments(conn, [t.repository for t in routing.targets])
     deploys = {t.repository_id: found.get(t.repository.lower(), []) for t in routing.targets}
-    stored = store_incident(ctx.engine, source, record, occurred_at, routing.targets, deploys)
+    stored = store_incident(
+        ctx.engine, source, record, occurred_at, routing.targets, deploys, ctx.settings.mirrors
+    )
     fresh = [s for s in stored if s.outcome != "stale"]
     outcome = "stored" if fresh else "stale"
     detail = ", ".join(f"{s.repository}: {s.outcome}" for s in stored)
