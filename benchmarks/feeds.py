@@ -31,6 +31,7 @@ import argparse
 import json
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -77,16 +78,49 @@ T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 SERVICES = ("payments", "search", "web", "auth")
 
 
-def _history(engine: Any, mirrors: Path, commits: int) -> int:
+def _mirror(mirrors: Path, commits: int) -> list[tuple[str, str, str]]:
+    """A monorepo mirror of `commits` commits (git fast-import), one file each under one of
+    four services: [(sha, parent, path)] oldest first."""
     rng = random.Random(7)
+    mirror = mirrors / "acme" / "mono.git"
+    mirror.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", "--bare", str(mirror)], check=True)
+    stream: list[str] = []
+    paths: list[str] = []
+    for i in range(commits):
+        path = f"services/{rng.choice(SERVICES)}/m{i % 50}.py"
+        paths.append(path)
+        data = f"v = {i}\n"
+        stamp = int((T0 + timedelta(minutes=10 * i)).timestamp())
+        stream += [
+            "commit refs/heads/main",
+            f"mark :{i + 1}",
+            f"author a <a@acme.example> {stamp} +0000",
+            f"committer a <a@acme.example> {stamp} +0000",
+            "data 6",
+            "change",
+            f"M 100644 inline {path}",
+            f"data {len(data)}",
+            data,
+        ]
+    marks = mirrors / "marks"
+    subprocess.run(
+        ["git", f"--git-dir={mirror}", "fast-import", "--quiet", f"--export-marks={marks}"],
+        input="\n".join(stream).encode(),
+        check=True,
+    )
+    sha_of = dict(line.split() for line in marks.read_text().splitlines())
+    shas = [sha_of[f":{i + 1}"] for i in range(commits)]
+    return [(sha, shas[i - 1] if i else "", paths[i]) for i, sha in enumerate(shas)]
+
+
+def _history(engine: Any, mirrors: Path, commits: int) -> int:
+    history = _mirror(mirrors, commits)
     with Session(engine) as session, session.begin():
         repo = Repository(root_path=str((mirrors / "acme" / "mono.git").resolve()), created_at=T0)
         session.add(repo)
         session.flush()
-        parent = ""
-        shas: list[str] = []
-        for i in range(commits):
-            sha = f"{i:040x}"
+        for i, (sha, parent, path) in enumerate(history):
             when = T0 + timedelta(minutes=10 * i)
             commit = Commit(
                 repository_id=repo.id,
@@ -104,29 +138,28 @@ def _history(engine: Any, mirrors: Path, commits: int) -> int:
             )
             session.add(commit)
             session.flush()
-            service = rng.choice(SERVICES)
-            session.add(
-                FileChange(
-                    commit_id=commit.id, path=f"services/{service}/m{i % 50}.py", added=3, deleted=1
-                )
-            )
-            parent = sha
-            shas.append(sha)
+            session.add(FileChange(commit_id=commit.id, path=path, added=1, deleted=0))
         repo_id = repo.id
     with engine.begin() as conn:
-        for n, index in enumerate((commits // 2, commits - 1)):
+        # two production deployments: the last ships the newest 10% of the history
+        for n, index in enumerate((commits * 9 // 10, commits - 1)):
             conn.execute(
                 deployments.insert().values(
                     repository="acme/mono",
                     source="deployment",
                     external_id=str(n),
-                    sha=shas[index],
+                    sha=history[index][0],
                     ref="main",
                     environment="production",
                     deployed_at=T0 + timedelta(minutes=10 * index + 5),
                 )
             )
     return int(repo_id)
+
+
+def _without_mirror(mirrors: Path) -> None:
+    """The store's graph instead of git: what linking costs before the mirror exists."""
+    shutil.rmtree(mirrors / "acme" / "mono.git")
 
 
 def _percentiles(latencies: list[float]) -> dict[str, float]:
@@ -169,12 +202,14 @@ def _send(
     }
 
 
-def _pagerduty_requests(deliveries: int) -> list[tuple[str, str, bytes, dict[str, str]]]:
+def _pagerduty_requests(
+    deliveries: int, first: int = 0
+) -> list[tuple[str, str, bytes, dict[str, str]]]:
     rng = random.Random(11)
     out: list[tuple[str, str, bytes, dict[str, str]]] = []
     incidents = deliveries // 2
-    for number in range(1, incidents + 1):
-        start = T0 + timedelta(days=10, minutes=number)
+    for number in range(first + 1, first + incidents + 1):
+        start = T0 + timedelta(days=30, minutes=number)
         for kind, status, at in (
             ("triggered", "triggered", start),
             ("resolved", "resolved", start + timedelta(minutes=30)),
@@ -276,6 +311,9 @@ def intake(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                 "pagerduty": _send(served.url, pd, args.clients),
                 "github_review": _send(served.url, reviews, args.clients),
             }
+            _without_mirror(runtime.ctx.settings.mirrors)
+            later = _pagerduty_requests(args.deliveries, first=args.deliveries)
+            results["pagerduty_no_mirror"] = _send(served.url, later, args.clients)
         with runtime.ctx.engine.connect() as conn:
             from sqlalchemy import func
 
@@ -475,7 +513,7 @@ def _print(result: dict[str, Any]) -> None:
     intake_ = result.get("intake")
     if intake_:
         floor = intake_["floor"]
-        for name in ("floor", "pagerduty", "github_review"):
+        for name in ("floor", "pagerduty", "pagerduty_no_mirror", "github_review"):
             r = intake_[name]
             print(
                 f"{name:14} {r['per_s']:8.1f}/s  p50 {r['p50_ms']:7.1f} ms ({r['p50_ms'] / floor['p50_ms']:5.1f}x floor)"
