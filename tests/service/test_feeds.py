@@ -351,3 +351,29 @@ def test_production_deployments_and_releases_only(world: World, tmp_path: Path) 
     assert answer.status_code == 400 and "deployment.sha" in answer.json()["detail"]
     with runtime.ctx.engine.connect() as conn:
         assert conn.execute(select(Commit.sha).where(Commit.sha == shas["payments"])).scalar()
+
+
+def test_housekeeping_forgets_old_event_ids_but_keeps_unrouted_events(
+    world: World, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from netgain.service.housekeeping import prune_service_tables
+
+    runtime, client, _ = ingested(world, tmp_path)
+    for event_id, service in (("ev-a", "payments-api"), ("ev-b", "nowhere")):
+        payload = pagerduty_incident(
+            event_id,
+            "incident.triggered",
+            number=len(event_id) + ord(event_id[-1]),
+            status="triggered",
+            created_at="2026-03-02T09:00:00Z",
+            occurred_at="2026-03-02T09:00:00Z",
+            service=service,
+        )
+        assert post_pd(client, payload).status_code == 202
+    later = datetime.now(UTC) + timedelta(days=31)
+    assert prune_service_tables(runtime.ctx.engine, runtime.ctx.settings, later).feed_events == 1
+    with runtime.ctx.engine.connect() as conn:
+        kept = conn.execute(select(feed_events.c.event_id, feed_events.c.outcome)).all()
+    assert kept == [("ev-b", "unrouted")]
