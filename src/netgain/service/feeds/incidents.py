@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.orm import Session
 
 from netgain.git import GitProblemError, run_git
@@ -175,22 +175,23 @@ def link_by_path(
     if touched is None:
         touched = _window_store(session, target, before, last)
     now = datetime.now(UTC)
-    for sha in touched[:MAX_PATH_LINKS]:
-        session.add(
-            IncidentLink(
-                incident_id=incident.id,
-                repository_id=target.repository_id,
-                commit_sha=sha,
-                role="cause",
-                evidence="deployment",
-                rank=RANKS["deployment"],
-                detail=f"{ROUTE_DETAIL}{target.path}: {last.label} at "
-                f"{last.deployed_at.isoformat()}",
-                resolved=True,
-                created_at=now,
-            )
-        )
-    session.flush()
+    detail = f"{ROUTE_DETAIL}{target.path}: {last.label} at {last.deployed_at.isoformat()}"
+    rows = [
+        {
+            "incident_id": incident.id,
+            "repository_id": target.repository_id,
+            "commit_sha": sha,
+            "role": "cause",
+            "evidence": "deployment",
+            "rank": RANKS["deployment"],
+            "detail": detail,
+            "resolved": True,
+            "created_at": now,
+        }
+        for sha in touched[:MAX_PATH_LINKS]
+    ]
+    if rows:  # one executemany, not an ORM object per link
+        session.execute(insert(IncidentLink), rows)
     return min(len(touched), MAX_PATH_LINKS)
 
 
