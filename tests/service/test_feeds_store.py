@@ -21,7 +21,7 @@ from netgain.service.feeds.timelines import load_inputs
 from netgain.service.tables import create_tables, decisions
 from netgain.store.engine import open_store
 from netgain.store.models import Commit, FileChange, Repository
-from netgain.store.outcome_models import IncidentLink
+from netgain.store.outcome_models import Incident, IncidentLink
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -199,3 +199,50 @@ def test_path_links_come_from_the_mirror_when_there_is_one(engine: Engine, tmp_p
     assert [s.links for s in stored] == [1]
     with Session(engine) as session:
         assert [link.commit_sha for link in session.scalars(select(IncidentLink))] == [new]
+
+
+def test_two_events_of_a_new_incident_at_once_store_one_row(engine: Engine) -> None:
+    import threading
+
+    repository_id, _ = _history(engine)
+    target = Target("acme/mono", repository_id, None)
+    start = T0 + timedelta(hours=4)
+    events = [
+        (IncidentRecord(external_id=str(n), status="triggered", started_at=start), start)
+        for n in range(20)
+    ] + [
+        (
+            IncidentRecord(
+                external_id=str(n),
+                status="resolved",
+                started_at=start,
+                resolved_at=start + timedelta(hours=1),
+            ),
+            start + timedelta(hours=1),
+        )
+        for n in range(20)
+    ]
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def deliver(half: list[tuple[IncidentRecord, datetime]]) -> None:
+        for record, when in half:
+            try:
+                barrier.wait(timeout=30)
+                store_incident(engine, "pagerduty", record, when, [target], {})
+            except BaseException as exc:
+                errors.append(exc)
+
+    threads = [
+        threading.Thread(target=deliver, args=(events[:20],)),
+        threading.Thread(target=deliver, args=(events[20:],)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == []
+    with Session(engine) as session:
+        rows = list(session.scalars(select(Incident)))
+    assert len(rows) == 20
+    assert {row.status for row in rows} == {"resolved"}  # the newest event won every race

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from netgain.git import GitProblemError, run_git
@@ -61,69 +62,87 @@ def store_incident(
     deployments: dict[int, list[Deployment]],
     mirrors: Path | None = None,
 ) -> list[Stored]:
-    """Upsert the incident into each target repository (one transaction) and link by path."""
+    """Upsert the incident into each target repository (one transaction) and link by path.
+
+    Two events of one new incident can arrive at once (PagerDuty sends `triggered` and
+    `acknowledged` within a second): the insert runs in a savepoint, and the loser of the race
+    reads the winner's row locked (`FOR UPDATE` on PostgreSQL) and applies its event as an
+    update, so the newest event still wins and nothing answers 500."""
     out: list[Stored] = []
     now = datetime.now(UTC)
     key = storable(record.external_id)
     when = (occurred_at or now).astimezone(UTC)
     with Session(engine) as session, session.begin():
         for target in targets:
-            row = session.scalars(
-                select(Incident).where(
-                    Incident.repository_id == target.repository_id,
-                    Incident.source == source,
-                    Incident.external_id == key,
-                )
-            ).one_or_none()
+            where = (
+                Incident.repository_id == target.repository_id,
+                Incident.source == source,
+                Incident.external_id == key,
+            )
             values = {name: clean_value(getattr(record, name)) for name in _FIELDS}
             feed = {"occurred_at": when.isoformat(), "path": target.path}
             raw = clean_value(record.raw) | {"netgain_feed": feed}
+            locked = select(Incident).where(*where).with_for_update()
+            row = session.scalars(locked).one_or_none()
+            inserted = False
             if row is None:
-                row = Incident(
-                    repository_id=target.repository_id,
-                    source=source,
-                    external_id=key,
-                    imported_at=now,
-                    updated_at=now,
-                    body=clean_value(record.body),
-                    raw=raw,
-                    caused_by=[],
-                    fixed_by=[],
-                    **values,
-                )
-                session.add(row)
-                outcome = "inserted"
-                moved = True
-            else:
+                try:
+                    with session.begin_nested():
+                        row = Incident(
+                            repository_id=target.repository_id,
+                            source=source,
+                            external_id=key,
+                            imported_at=now,
+                            updated_at=now,
+                            body=clean_value(record.body),
+                            raw=raw,
+                            caused_by=[],
+                            fixed_by=[],
+                            **values,
+                        )
+                        session.add(row)
+                        session.flush()
+                    inserted = True
+                except IntegrityError:  # another delivery inserted it meanwhile
+                    row = session.scalars(locked).one()
+            outcome, moved = "inserted", True
+            if not inserted:
                 last = _last_event(row.raw)
                 if last is not None and last > when:
                     out.append(Stored(target.repository, row.id, "stale"))
                     continue
-                if values["started_at"] is None:  # an event that does not say: keep the start
-                    values["started_at"] = _aware(row.started_at)
-                kept = _aware(row.resolved_at)
-                if kept is not None and values["resolved_at"] is not None:
-                    values["resolved_at"] = min(kept, values["resolved_at"])
-                if record.body:
-                    values["body"] = clean_value(record.body)
-                moved = not same_value(row.started_at, values["started_at"])
-                changed = not all(same_value(getattr(row, k), v) for k, v in values.items())
-                for k, v in values.items():
-                    setattr(row, k, v)
-                row.raw = raw
-                if changed:
-                    row.updated_at = now
-                outcome = "updated" if changed else "unchanged"
+                outcome, moved = _update(row, values, record, raw, now)
             session.flush()
             links = 0
             # the links depend on the start only: an update that keeps it keeps them
-            if target.path is not None and (outcome == "inserted" or moved):
+            if target.path is not None and moved:
                 mirror = _mirror(mirrors, target.repository)
                 links = link_by_path(
                     session, row, target, deployments.get(target.repository_id, []), mirror
                 )
             out.append(Stored(target.repository, row.id, outcome, links))
     return out
+
+
+def _update(
+    row: Incident, values: dict[str, Any], record: IncidentRecord, raw: Any, now: datetime
+) -> tuple[str, bool]:
+    """Apply a newer event to a stored incident: (outcome, whether its start moved)."""
+    if values["started_at"] is None:  # an event that does not say: keep the start
+        values["started_at"] = _aware(row.started_at)
+    kept = _aware(row.resolved_at)
+    if kept is not None and values["resolved_at"] is not None:
+        values["resolved_at"] = min(kept, values["resolved_at"])
+    if record.body:
+        values["body"] = clean_value(record.body)
+    moved = not same_value(row.started_at, values["started_at"])
+    changed = not all(same_value(getattr(row, k), v) for k, v in values.items())
+    for k, v in values.items():
+        setattr(row, k, v)
+    row.raw = raw
+    if changed:
+        row.updated_at = now
+    return ("updated" if changed else "unchanged"), moved
 
 
 def _last_event(raw: Any) -> datetime | None:
