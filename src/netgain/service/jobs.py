@@ -37,7 +37,27 @@ def ingest_repository(
         trained = _label_and_train(ws.root, ws.engine, report.repository_id) if backfill else ""
     finally:
         ws.engine.dispose()
-    return f"ingested {repository} ({len(report.problems)} problem(s)){trained}"
+    fed = _apply_feeds(ctx, report.repository_id)
+    if backfill:  # the pull requests closed before the webhooks flowed
+        from netgain.service.feeds.backfill import backfill_timelines
+
+        done = backfill_timelines(ctx, installation_id, repository)
+        fed += f"; timelines: {done.pull_requests} pull request(s), {done.new} new event(s)"
+    return f"ingested {repository} ({len(report.problems)} problem(s)){trained}{fed}"
+
+
+def _apply_feeds(ctx: ServiceContext, repository_id: int) -> str:
+    """What the feeds kept for later: feature issues naming new commits, and incidents whose
+    repository was not ingested until now (netgain.service.feeds)."""
+    from netgain.service.feeds.features import reapply_issue_types
+    from netgain.service.feeds.router import replay_pending
+
+    marked = reapply_issue_types(ctx.engine, repository_id)
+    replayed = replay_pending(ctx)
+    parts = [f"{marked} feature commit(s)"] * bool(marked) + [f"{replayed} incident(s)"] * bool(
+        replayed
+    )
+    return f"; feeds: {', '.join(parts)}" if parts else ""
 
 
 def _label_and_train(root: Path, engine: Engine, repository_id: int) -> str:
@@ -130,4 +150,12 @@ def run_job(ctx: ServiceContext, task: str, args: dict[str, Any]) -> str:
         return forget_repository(ctx, **args)
     if task == events.MERGE_GROUP:
         return check_merge_group(ctx, **args)
+    if task == events.RELEASE_COMMIT:
+        from netgain.service.feeds.backfill import resolve_release_commit
+
+        return resolve_release_commit(ctx, **args)
+    if task == events.PULL_COMMITS:
+        from netgain.service.feeds.backfill import record_pull_commits
+
+        return record_pull_commits(ctx, **args)
     raise ValueError(f"unknown task {task!r}")

@@ -13,3 +13,6 @@ from netgain.service import problems
 
 def mount(app: FastAPI) -> None:
     problems.install(app)
+    from netgain.service.feeds.router import router as feeds_router
+
+    app.include_router(feeds_router)
