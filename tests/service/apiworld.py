@@ -246,3 +246,13 @@ def _incident(engine: Engine, full_name: str, mirrors: Path, cause: str) -> None
                 created_at=now,
             )
         )
+
+
+def api_app(world: Seeded) -> Any:
+    """The service's FastAPI app over the seeded store (no queue thread, no GitHub)."""
+    from netgain.service.app import create_app
+    from netgain.service.context import ServiceContext
+    from netgain.service.queue import EmbeddedQueue
+
+    ctx = ServiceContext(world.settings, world.engine)
+    return create_app(ctx, EmbeddedQueue(world.engine, lambda task, args: ""))
