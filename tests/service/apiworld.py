@@ -70,15 +70,26 @@ def _secret(path: Path) -> GitRepo:
 
 
 def _ingest(work: GitRepo, mirrors: Path, full_name: str, store_url: str) -> str:
-    from netgain.cli.history import open_workspace, run_ingest
-    from netgain.incidents.settings import IncidentSettings
-    from netgain.metrics.derive import recover_from_git
-
     owner, name = full_name.split("/")
     mirror = mirrors / owner / f"{name}.git"
     mirror.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         ["git", "clone", "-q", "--bare", str(work.path), str(mirror)],
+        check=True,
+        env=git_env(),
+        capture_output=True,
+    )
+    return ingest_mirror(work, mirror, store_url)
+
+
+def ingest_mirror(work: GitRepo, mirror: Path, store_url: str) -> str:
+    """Ingest the mirror as the service's ingest job does (after fetching `work`'s main)."""
+    from netgain.cli.history import open_workspace, run_ingest
+    from netgain.incidents.settings import IncidentSettings
+    from netgain.metrics.derive import recover_from_git
+
+    subprocess.run(
+        ["git", "-C", str(mirror), "fetch", "-q", str(work.path), "+main:main"],
         check=True,
         env=git_env(),
         capture_output=True,
