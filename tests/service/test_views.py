@@ -168,7 +168,7 @@ def test_overview_reads_rollups_exactly_and_a_new_ingest_refreshes_them(
     from sqlalchemy import select
 
     from netgain.service.tables import rollup_state
-    from netgain.service.views.overview import overview_sql, plan
+    from netgain.service.views.overview import Plan, overview_sql, plan
     from tests.gitrepo import GitRepo
     from tests.service.apiworld import CLAUDE, ingest_mirror
 
@@ -178,8 +178,10 @@ def test_overview_reads_rollups_exactly_and_a_new_ingest_refreshes_them(
     alice = _who(world, world.alice_token)
     # whole months (January, February) from the rollup, the ends from the commits
     window = Window(datetime(2023, 12, 15, tzinfo=UTC), datetime(2024, 3, 10, tzinfo=UTC))
-    months, edges = plan(window)
-    assert months == ("2024-01", "2024-03") and len(edges) == 2
+    parts = plan(window)
+    assert parts.months == ("2024-01", "2024-03")
+    assert parts.days == [("2023-12-15", "2024-01-01"), ("2024-03-01", "2024-03-10")]
+    assert parts.commits == []
     before = overview.overview(views, alice, "acme", window)
     assert before.changes == 6 and before.by_bucket["75-100"].changes == 3
     with world.engine.connect() as conn:
@@ -194,9 +196,14 @@ def test_overview_reads_rollups_exactly_and_a_new_ingest_refreshes_them(
     ingest_mirror(work, world.settings.mirrors / "acme" / "api.git", world.settings.store_url)
     after = overview.overview(views, alice, "acme", Window())
     assert after.changes == 7 and after.by_bucket["75-100"].changes == 4
-    # a window inside one month reads the commits only, and agrees with the direct aggregate
+    # a window inside one month reads day rows and, for its partial first day, the commits;
+    # it agrees with the direct aggregate
     inside = Window(datetime(2024, 1, 1, 0, 2, tzinfo=UTC), datetime(2024, 1, 31, tzinfo=UTC))
-    assert plan(inside)[0] is None
+    assert plan(inside) == Plan(
+        None,
+        [("2024-01-02", "2024-01-31")],
+        [Window(datetime(2024, 1, 1, 0, 2, tzinfo=UTC), datetime(2024, 1, 2, tzinfo=UTC))],
+    )
     with world.engine.connect() as conn:
         expected = sum(r[2] for r in conn.execute(overview_sql(world.engine, [1, 2], inside)))
     assert 0 < overview.overview(views, alice, "acme", inside).changes == expected < 7
@@ -272,3 +279,40 @@ def test_repository_document_is_the_cli_document(tmp_path: Path) -> None:
     api = metrics_views.repository_metrics(views, who, "acme/lib", Window()).document
     assert api is not None and api["sources"]["deployments"] == 2
     assert _differences(cli, json.loads(json.dumps(api, default=str))) == []
+
+
+def test_every_window_of_the_overview_is_exact(world: Seeded) -> None:
+    """Month rows, day rows and edge commits together equal the aggregate over the commits, for
+    windows that start and end anywhere (minutes, days, months apart)."""
+    from hypothesis import example, given, settings
+    from hypothesis import strategies as st
+
+    from netgain.service.catalog import catalog
+    from netgain.service.views.overview import monthly_sums, overview_sql
+
+    ids = [e.repository_id for e in catalog(world.engine, world.settings.mirrors)]
+    moments = st.datetimes(
+        min_value=datetime(2023, 11, 1), max_value=datetime(2024, 3, 1), timezones=st.just(UTC)
+    )
+
+    def at(day: int, minute: int, month: int = 1, year: int = 2024) -> datetime:
+        return datetime(year, month, day, 0, minute, tzinfo=UTC)
+
+    @given(since=st.none() | moments, until=st.none() | moments)
+    @example(since=at(1, 2), until=at(1, 4))  # inside the seeded minutes
+    @example(since=at(31, 0, 12, 2023), until=at(1, 3))  # across a month, partial day
+    @example(since=at(31, 0, 12, 2023), until=at(5, 0))  # day rows hold the seeded day
+    @example(since=at(1, 3), until=None)
+    @example(since=None, until=at(1, 3))
+    @example(since=at(15, 0, 12, 2023), until=at(2, 0, 2))  # days and a whole month
+    @settings(max_examples=40, deadline=None, database=None)
+    def check(since: datetime | None, until: datetime | None) -> None:
+        if since is not None and until is not None and since >= until:
+            return
+        window = Window(since, until)
+        with world.engine.connect() as conn:
+            direct = sorted(tuple(r) for r in conn.execute(overview_sql(world.engine, ids, window)))
+        summed = sorted((m, b, *v) for (m, b), v in monthly_sums(world.engine, ids, window).items())
+        assert summed == direct
+
+    check()

@@ -83,14 +83,15 @@ embedded_jobs = Table(
 )
 
 
-# The organisation overview's monthly rollup of commits per repository and AI-share bucket
+# The organisation overview's rollup of commits per repository, month or day, and AI-share bucket
 # (netgain.service.views.rollup): sums that a new ingest run invalidates, so that the overview
 # of a million commits reads a few thousand rows. Derived data: dropping it loses nothing.
 commit_rollups = Table(
     "service_commit_rollups",
     metadata,
     Column("repository_id", Integer, primary_key=True),
-    Column("month", String(7), primary_key=True),  # YYYY-MM of the author date, UTC
+    Column("grain", String(1), primary_key=True),  # M: month rows, D: day rows
+    Column("period", String(10), primary_key=True),  # YYYY-MM or YYYY-MM-DD (author date, UTC)
     Column("bucket", String(8), primary_key=True),
     Column("changes", BigInteger, nullable=False),
     Column("lines_added", BigInteger, nullable=False),

@@ -11,8 +11,9 @@ latest decision per pull request and the incidents.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, case, func, literal, select
@@ -54,10 +55,13 @@ def bucket_expression() -> ColumnElement[Any]:
     )
 
 
-def month_expression(engine: Engine, column: Any) -> ColumnElement[Any]:
+def period_expression(engine: Engine, column: Any, grain: str = "M") -> ColumnElement[Any]:
+    """YYYY-MM (grain M) or YYYY-MM-DD (grain D) of a stored time, in UTC."""
     if engine.dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
-    return func.strftime("%Y-%m", column)
+        return func.to_char(
+            func.timezone("UTC", column), "YYYY-MM" if grain == "M" else "YYYY-MM-DD"
+        )
+    return func.strftime("%Y-%m" if grain == "M" else "%Y-%m-%d", column)
 
 
 def _within(column: Any, since: datetime | None, until: datetime | None) -> list[Any]:
@@ -72,12 +76,22 @@ def _within(column: Any, since: datetime | None, until: datetime | None) -> list
 
 
 def commit_aggregate(
-    engine: Engine, ids: Sequence[int], bounds: list[Any], *, per_repository: bool = False
+    engine: Engine,
+    ids: Sequence[int],
+    bounds: list[Any],
+    *,
+    per_repository: bool = False,
+    grain: str = "M",
 ) -> Any:
-    """(repository,) month, bucket -> changes, lines added, ai, human, unknown lines."""
-    month = month_expression(engine, Commit.author_date).label("month")
+    """(repository, grain,) period, bucket -> changes, lines added, ai, human, unknown lines;
+    the period is the month (grain M) or the day (grain D)."""
+    period = period_expression(engine, Commit.author_date, grain).label("period")
     bucket = bucket_expression().label("bucket")
-    keys: list[Any] = [Commit.repository_id, month, bucket] if per_repository else [month, bucket]
+    keys: list[Any] = (
+        [Commit.repository_id, literal(grain), period, bucket]
+        if per_repository
+        else [period, bucket]
+    )
     return (
         select(
             *keys,
@@ -108,35 +122,79 @@ def _next_month(start: datetime) -> datetime:
     return datetime(start.year + start.month // 12, start.month % 12 + 1, 1, tzinfo=UTC)
 
 
-def plan(window: Window) -> tuple[tuple[str | None, str | None] | None, list[Window]]:
-    """Whole months to read from the rollup (first inclusive, end exclusive, YYYY-MM; None when
-    open), and the windows to read from the commits (the partial months at the ends)."""
-    first = None
-    if window.since is not None:
-        start = _month_start(window.since)
-        first = start if start == window.since else _next_month(start)
-    end = None if window.until is None else _month_start(window.until)
-    if first is not None and end is not None and first >= end:
-        return None, [window]  # no whole month inside: the commits only
-    edges = []
-    if window.since is not None and first is not None and window.since < first:
-        edges.append(Window(window.since, first))
-    if window.until is not None and end is not None and end < window.until:
-        edges.append(Window(end, window.until))
-    months = (
-        None if first is None else first.strftime("%Y-%m"),
-        None if end is None else end.strftime("%Y-%m"),
+def _day_start(moment: datetime) -> datetime:
+    moment = moment.astimezone(UTC)
+    return datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where each part of a time range is read from: month rows, day rows, or the commits."""
+
+    months: tuple[str | None, str | None] | None  # first (incl.), end (excl.), None: open
+    days: list[tuple[str, str]] = field(default_factory=list)
+    commits: list[Window] = field(default_factory=list)
+
+
+def _ceil(
+    moment: datetime,
+    start: Callable[[datetime], datetime],
+    step: Callable[[datetime], datetime],
+) -> datetime:
+    floor = start(moment)
+    return floor if floor == moment else step(floor)
+
+
+def _split_days(since: datetime, until: datetime, plan: Plan) -> None:
+    """[since, until) within partial months: whole days from day rows, the rest from commits."""
+    first, end = _ceil(since, _day_start, lambda d: d + timedelta(days=1)), _day_start(until)
+    if first >= end:
+        plan.commits.append(Window(since, until))
+        return
+    plan.days.append((first.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")))
+    if since < first:
+        plan.commits.append(Window(since, first))
+    if end < until:
+        plan.commits.append(Window(end, until))
+
+
+def plan(window: Window) -> Plan:
+    """Whole months from the month rows; the partial months at the ends from day rows, and the
+    partial days at the ends from the commits."""
+    since, until = window.since, window.until
+    first = None if since is None else _ceil(since, _month_start, _next_month)
+    end = None if until is None else _month_start(until)
+    if (
+        since is not None
+        and until is not None
+        and first is not None
+        and end is not None
+        and first >= end
+    ):
+        out = Plan(None)  # no whole month inside
+        _split_days(since, until, out)
+        return out
+    out = Plan(
+        (
+            None if first is None else first.strftime("%Y-%m"),
+            None if end is None else end.strftime("%Y-%m"),
+        )
     )
-    return months, edges
+    if since is not None and first is not None and since < first:
+        _split_days(since, first, out)
+    if until is not None and end is not None and end < until:
+        _split_days(end, until, out)
+    return out
 
 
 def monthly_sums(engine: Engine, ids: Sequence[int], window: Window) -> dict[tuple[str, str], Sums]:
     """(month, bucket) -> sums over the window, exact, from the rollups and the edge commits."""
     refresh(engine, ids)
-    months, edges = plan(window)
-    queries = [overview_sql(engine, ids, edge) for edge in edges]
-    if months is not None:
-        queries.append(rolled_up(ids, *months))
+    parts = plan(window)
+    queries = [overview_sql(engine, ids, edge) for edge in parts.commits]
+    queries += [rolled_up(ids, "D", first, end) for first, end in parts.days]
+    if parts.months is not None:
+        queries.append(rolled_up(ids, "M", *parts.months))
     out: dict[tuple[str, str], Sums] = {}
     with engine.connect() as conn:
         for query in queries:
