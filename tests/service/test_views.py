@@ -3,6 +3,8 @@ the SQL overview agreeing with the metrics document, keyset pages that neither s
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,11 +20,22 @@ from netgain.service.views.context import ViewContext
 from netgain.service.views.scope import Window
 from tests.service.apiworld import SECRET_NAME, Seeded, seed
 
+_DATABASES = itertools.count()
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Seeded]:
+    """The seeded store in SQLite (the embedded default) and in the real PostgreSQL server."""
     data_dir = tmp_path_factory.mktemp("views") / "svc"
-    return seed(data_dir, from_env({"NETGAIN_SERVICE_DIR": str(data_dir)}))
+    env = {"NETGAIN_SERVICE_DIR": str(data_dir)}
+    if request.param == "postgres":
+        server = request.getfixturevalue("postgres_server")
+        env["NETGAIN_DATABASE_URL"] = server.create_database(f"views_{next(_DATABASES)}")
+    seeded = seed(data_dir, from_env(env))
+    yield seeded
+    seeded.engine.dispose()
 
 
 def _views(world: Seeded) -> ViewContext:
