@@ -329,3 +329,30 @@ def test_every_window_of_the_overview_is_exact(world: Seeded) -> None:
         assert summed == direct
 
     check()
+
+
+def test_a_gate_run_without_decision_is_counted_not_dropped(tmp_path: Path) -> None:
+    from netgain.service.tables import decisions as decisions_table
+
+    data_dir = tmp_path / "svc"
+    world = seed(data_dir, from_env({"NETGAIN_SERVICE_DIR": str(data_dir)}))
+    with world.engine.begin() as conn:
+        conn.execute(
+            decisions_table.insert().values(
+                repository="acme/web",
+                number=3,
+                head_sha=world.heads["acme/web"],
+                verdict="error",
+                conclusion="failure",
+                document={"conclusion": "failure", "output": {"title": "not analysed"}},
+                created_at=datetime(2024, 1, 1, 2, tzinfo=UTC),
+            )
+        )
+    views = _views(world)
+    alice = _who(world, world.alice_token)
+    doc = metrics_views.repository_metrics(views, alice, "acme/web", Window()).document
+    assert doc is not None
+    assert "policy decisions: 1 gate run(s) ended without a decision" in doc["notes"]
+    pr = changes.pull_request(views, alice, "acme/web", 3)
+    assert pr.decisions[0].not_analysed and pr.decisions[0].verdict == "error"
+    assert overview.overview(views, alice, "acme", Window()).decisions["error"] == 1

@@ -3,6 +3,7 @@ reasons, findings with traces, who was asked to review), newest first, a page at
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -180,9 +181,10 @@ def commit(views: ViewContext, principal: Principal, full_name: str, sha: str) -
             )
         )
     risk = None
-    for record in _records(views, entry.full_name):
-        if record.head_sha == row.sha and record.risk is not None:
-            risk = record.risk
+    for record in _decision_rows(views, entry.full_name, head=row.sha):  # newest first
+        risk = decision_summary(record).risk
+        if risk is not None:
+            break
     base = _commit(entry.full_name, row)
     return CommitDetail(
         **base.model_dump(),
@@ -275,18 +277,23 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def _decision_rows(views: ViewContext, full_name: str, number: int | None = None) -> list[Any]:
+def _decision_rows(
+    views: ViewContext,
+    full_name: str,
+    *,
+    numbers: Sequence[int] | None = None,
+    head: str | None = None,
+) -> list[Any]:
+    """The repository's decisions, newest first: of these pull requests, or of this head."""
     query = select(decisions_table).where(
         func.lower(decisions_table.c.repository) == full_name.lower()
     )
-    if number is not None:
-        query = query.where(decisions_table.c.number == number)
+    if numbers is not None:
+        query = query.where(decisions_table.c.number.in_(numbers))
+    if head is not None:
+        query = query.where(decisions_table.c.head_sha == head)
     with views.engine.connect() as conn:
         return list(conn.execute(query.order_by(decisions_table.c.id.desc())).all())
-
-
-def _records(views: ViewContext, full_name: str) -> list[Decision]:
-    return [decision_summary(r) for r in _decision_rows(views, full_name)]
 
 
 def decisions(
@@ -313,17 +320,28 @@ def decisions(
     return Page[Decision](items=[decision_summary(r) for r in shown], next_cursor=next_cursor)
 
 
-def _pull_provenance(views: ViewContext, repository_id: int, shas: list[str]) -> Provenance:
-    if not shas:
-        return provenance_of(0, 0, 0, "none", [], [])
-    with views.engine.connect() as conn:
-        rows = conn.execute(
-            _commit_query().where(
-                CommitRow.repository_id == repository_id,
-                CommitRow.sha.in_(shas),
-                CommitRow.is_merge.is_(False),
-            )
-        ).all()
+def _pull_provenance(
+    views: ViewContext, repository_id: int, pulls: Sequence[Sequence[str]]
+) -> list[Provenance]:
+    """Each pull request's provenance from its commits (one query for the whole page)."""
+    wanted = sorted({sha for shas in pulls for sha in shas})
+    rows: dict[str, Any] = {}
+    if wanted:
+        with views.engine.connect() as conn:
+            rows = {
+                row.sha: row
+                for row in conn.execute(
+                    _commit_query().where(
+                        CommitRow.repository_id == repository_id,
+                        CommitRow.sha.in_(wanted),
+                        CommitRow.is_merge.is_(False),
+                    )
+                )
+            }
+    return [_summed([rows[s] for s in dict.fromkeys(shas) if s in rows]) for shas in pulls]
+
+
+def _summed(rows: Sequence[Any]) -> Provenance:
     ai = human = unknown = 0
     levels: set[str] = set()
     tools: set[str] = set()
@@ -363,9 +381,11 @@ def pull_requests(
         ).all()
     shown, next_cursor = cut("pulls", rows, page, lambda last: [int(last.number)])
     latest: dict[int, Decision] = {}
-    for record in _records(views, entry.full_name):
-        if record.number is not None:
-            latest.setdefault(record.number, record)
+    for record in _decision_rows(views, entry.full_name, numbers=[r.number for r in shown]):
+        latest.setdefault(int(record.number), decision_summary(record))
+    provenances = _pull_provenance(
+        views, entry.repository_id, [list(r.commit_shas or []) for r in shown]
+    )
     items = [
         PullRequest(
             repository=entry.full_name,
@@ -374,10 +394,10 @@ def pull_requests(
             merged_at=utc(row.merged_at),
             author_email=row.author_email,
             commits=len(row.commit_shas or []),
-            provenance=_pull_provenance(views, entry.repository_id, list(row.commit_shas or [])),
+            provenance=provenance,
             decision=latest.get(row.number),
         )
-        for row in shown
+        for row, provenance in zip(shown, provenances, strict=True)
     ]
     return Page[PullRequest](items=items, next_cursor=next_cursor)
 
@@ -396,7 +416,7 @@ def pull_request(
                 PullRequestRow.number == number,
             )
         ).first()
-    judged = _decision_rows(views, entry.full_name, number)
+    judged = _decision_rows(views, entry.full_name, numbers=[number])
     if row is None and not judged:
         raise Problem(404, "no such pull request")
     shas = list(row.commit_shas or []) if row is not None else []
@@ -407,7 +427,7 @@ def pull_request(
         merged_at=utc(row.merged_at) if row is not None else None,
         author_email=row.author_email if row is not None else None,
         commits=len(shas),
-        provenance=_pull_provenance(views, entry.repository_id, shas),
+        provenance=_pull_provenance(views, entry.repository_id, [shas])[0],
         decision=decision_summary(judged[0]) if judged else None,
         commit_shas=shas,
         labels=list(row.labels or []) if row is not None else [],

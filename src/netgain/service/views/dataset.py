@@ -42,9 +42,12 @@ from netgain.store.risk_models import RiskEvaluation
 REWORK_NOT_YET = "not measured yet (`netgain metrics` measures it and keeps it in the store)"
 
 
-def stored_decisions(engine: Engine, full_name: str) -> list[dict[str, Any]] | None:
+def stored_decisions(
+    engine: Engine, full_name: str, notes: list[str] | None = None
+) -> list[dict[str, Any]] | None:
     """The gate's decision records for the repository (the latest per change range, as the
-    decision log keeps them), from the documents the service reported; None when none."""
+    decision log keeps them), from the documents the service reported; None when none. Runs
+    that ended without a decision ("not analysed") are counted in `notes`."""
     with engine.connect() as conn:
         rows = conn.execute(
             select(decisions_table.c.document, decisions_table.c.created_at)
@@ -52,11 +55,15 @@ def stored_decisions(engine: Engine, full_name: str) -> list[dict[str, Any]] | N
             .order_by(decisions_table.c.id)
         ).all()
     latest: dict[tuple[str, str], dict[str, Any]] = {}
+    undecided = 0
     for document, created_at in rows:
         if not isinstance(document, dict) or "verdict" not in document:
-            continue  # a failed check run's output, not a decision
+            undecided += 1  # a failed check run's output, not a decision
+            continue
         record = decision_record(document, recorded_at=utc(created_at))
         latest[(str(record["base"]), str(record["head"]))] = record
+    if undecided and notes is not None:
+        notes.append(f"policy decisions: {undecided} gate run(s) ended without a decision")
     if not latest:
         return None
     return sorted(latest.values(), key=decision_time)
@@ -144,8 +151,8 @@ def load_dataset(
         inducing=load_inducing(engine, repository_id),
         pull_requests=load_pull_requests(engine, repository_id),
         reported=load_reported_findings(engine, repository_id),
-        decisions=stored_decisions(engine, full_name),
     )
+    data.decisions = stored_decisions(engine, full_name, data.notes)
     features = feature_origins(engine, repository_id)
     data.features_known = any(
         counts["commit_features"] or counts["pr_features"] for counts in features.values()
