@@ -43,6 +43,7 @@ ROUTES = [
     "/api/v1/orgs/acme",
     "/api/v1/orgs/acme/overview",
     "/api/v1/orgs/acme/repositories",
+    "/api/v1/orgs/acme/decisions",
     "/api/v1/orgs/acme/metrics",
     "/api/v1/orgs/acme/me/metrics",
     "/api/v1/repos/acme/web",
@@ -80,6 +81,9 @@ def test_a_repository_outside_the_grant_is_not_found(client: httpx.Client, world
     assert [r["full_name"] for r in carol["items"]] == ["acme/web"]
     overview = client.get("/api/v1/orgs/acme/overview", headers=_as(world.carol_token)).json()
     assert overview["repositories"] == 1
+    decided = client.get("/api/v1/orgs/acme/decisions", headers=_as(world.alice_token)).json()
+    assert {d["repository"] for d in decided["items"]} == {"acme/web"}
+    assert len(decided["items"]) == 3 and SECRET_NAME not in str(decided)
     secret = client.get(
         "/api/v1/orgs/acme/metrics",
         params={"repository": SECRET_NAME},
@@ -166,8 +170,12 @@ def test_pull_request_page_of_the_api(client: httpx.Client, world: Seeded) -> No
 def test_the_api_serves_its_own_schema(client: httpx.Client) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
-    expected = {p.replace("acme/web", "{owner}/{name}") for p in ROUTES[5:]}
-    expected = {p.replace("/pulls/1", "/pulls/{number}") for p in expected}
+    expected = {
+        p.replace("/repos/acme/web", "/repos/{owner}/{name}")
+        .replace("/orgs/acme", "/orgs/{org}")
+        .replace("/pulls/1", "/pulls/{number}")
+        for p in ROUTES
+    }
     assert set(schema["paths"]) >= expected
     assert all(p.startswith("/api/v1/") for p in schema["paths"])
     for path, item in schema["paths"].items():

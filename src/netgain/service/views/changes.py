@@ -28,7 +28,7 @@ from netgain.service.views.models import (
     Rule,
 )
 from netgain.service.views.pagination import cut, decode_cursor, key_part
-from netgain.service.views.scope import Window, repository_entry
+from netgain.service.views.scope import Window, org_entries, repository_entry
 from netgain.service.views.times import utc
 from netgain.store.models import Attribution, FileChange
 from netgain.store.models import Commit as CommitRow
@@ -307,10 +307,29 @@ def decisions(
 ) -> Page[Decision]:
     """Every decision the gate reported for the repository, newest first."""
     entry = repository_entry(views.engine, views.mirrors, principal, full_name)
+    return _decision_page(views, [entry.full_name], window, cursor, limit)
+
+
+def org_decisions(
+    views: ViewContext,
+    principal: Principal,
+    org: str,
+    window: Window,
+    *,
+    cursor: str | None,
+    limit: int,
+) -> Page[Decision]:
+    """Every decision on the organisation's readable repositories, newest first."""
+    entries = org_entries(views.engine, views.mirrors, principal, org)
+    return _decision_page(views, [e.full_name for e in entries], window, cursor, limit)
+
+
+def _decision_page(
+    views: ViewContext, names: list[str], window: Window, cursor: str | None, limit: int
+) -> Page[Decision]:
     page = decode_cursor("decisions", cursor, limit)
-    query = select(decisions_table).where(
-        func.lower(decisions_table.c.repository) == entry.full_name.lower()
-    )
+    repository = func.lower(decisions_table.c.repository)
+    query = select(decisions_table).where(repository.in_([n.lower() for n in names]))
     query = _windowed(query, decisions_table.c.created_at, window)
     if page.after is not None:
         query = query.where(decisions_table.c.id < key_part(page.after, 0, int))

@@ -95,6 +95,15 @@ def org_repositories(
     return tagged(request, page)
 
 
+@router.get("/orgs/{org}/decisions", response_model=Page[Decision], responses=OK)
+def org_decisions(request: Request, caller: Caller, org: Org, query: params.Listing) -> Response:
+    """The review gate's decisions on every readable repository, newest first."""
+    page = changes.org_decisions(
+        _views(request), caller, org, query.window, cursor=query.cursor, limit=query.limit
+    )
+    return tagged(request, page)
+
+
 @router.get("/orgs/{org}/metrics", response_model=Metrics, responses=OK)
 def org_metrics(request: Request, caller: Caller, org: Org, query: params.Scoped) -> Response:
     """The `netgain metrics --json` document over the combined records of the organisation's
