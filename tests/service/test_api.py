@@ -46,6 +46,7 @@ ROUTES = [
     "/api/v1/orgs/acme/decisions",
     "/api/v1/orgs/acme/metrics",
     "/api/v1/orgs/acme/me/metrics",
+    "/api/v1/orgs/acme/people/alice/metrics",
     "/api/v1/repos/acme/web",
     "/api/v1/repos/acme/web/metrics",
     "/api/v1/repos/acme/web/commits",
@@ -174,6 +175,7 @@ def test_the_api_serves_its_own_schema(client: httpx.Client) -> None:
         p.replace("/repos/acme/web", "/repos/{owner}/{name}")
         .replace("/orgs/acme", "/orgs/{org}")
         .replace("/pulls/1", "/pulls/{number}")
+        .replace("/people/alice", "/people/{person}")
         for p in ROUTES
     }
     assert set(schema["paths"]) >= expected
@@ -183,3 +185,24 @@ def test_the_api_serves_its_own_schema(client: httpx.Client) -> None:
         assert "application/json" in get["responses"]["200"]["content"], path
         assert PROBLEM_JSON in get["responses"]["404"]["content"], path
     assert client.get("/openapi.json").status_code == 404  # the app's own stays off
+
+
+def test_a_persons_figures_are_theirs_and_their_admins(client: httpx.Client, world: Seeded) -> None:
+    from sqlalchemy import select
+
+    from netgain.service.access_tables import audit_log
+
+    path = "/api/v1/orgs/acme/people/alice/metrics"
+    own = client.get(path, headers=_as(world.alice_token)).json()
+    assert own["scope"] == "person" and own["document"]["sources"]["changes"] == 4
+    me = client.get("/api/v1/orgs/acme/me/metrics", headers=_as(world.alice_token)).json()
+    assert me["document"]["sources"] == own["document"]["sources"]
+    _problem(client.get(path, headers=_as(world.carol_token)), 404)  # a member: not theirs
+    _problem(
+        client.get("/api/v1/orgs/acme/people/nobody/metrics", headers=_as(world.carol_token)), 404
+    )
+    by_admin = client.get(path, headers=_as(world.dana_token)).json()
+    assert by_admin["document"]["sources"] == own["document"]["sources"]  # alice's emails too
+    with world.engine.connect() as conn:
+        rows = conn.execute(select(audit_log.c.action, audit_log.c.target)).all()
+    assert ("person.metrics.read", "alice") in [tuple(r) for r in rows]

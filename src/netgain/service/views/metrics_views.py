@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, select
+
 from netgain.metrics.compute import compute_metrics
 from netgain.metrics.inputs import Dataset
 from netgain.metrics.provenance_coverage import team_members
-from netgain.service.access import Principal
+from netgain.service.access import Principal, audit
+from netgain.service.access_tables import users
 from netgain.service.catalog import CatalogEntry
 from netgain.service.org_config import OrgSettings
 from netgain.service.problems import Problem
@@ -128,24 +131,67 @@ def own_metrics(
 ) -> Metrics:
     """The caller's own figures (their changes, by their login and verified emails): a person
     sees their own, unless the organisation turned that off (privacy.people = "none")."""
+    identities = {principal.login, *principal.emails}
+    return _person(views, principal, org, principal.login, identities, window, by)
+
+
+def person_metrics(
+    views: ViewContext,
+    principal: Principal,
+    org: str,
+    person: str,
+    window: Window,
+    by: str = "week",
+) -> Metrics:
+    """One person's figures, by login or commit email: for that person and the organisation's
+    admins only (anyone else gets the 404 of a person that does not exist). An admin looking at
+    someone else's figures is recorded in the audit log."""
+    org_entries(views.engine, views.mirrors, principal, org)  # 404 for an invisible org first
+    if not principal.is_self(person) and not principal.is_admin(org):
+        raise Problem(404, "no such person")
+    identities = {person.lower(), *known_identities(views, person)}
+    if not principal.is_self(person):
+        audit(views.engine, principal.actor, "person.metrics.read", org=org, target=person)
+    return _person(views, principal, org, person, identities, window, by)
+
+
+def known_identities(views: ViewContext, person: str) -> set[str]:
+    """The login and emails of the signed-in user with this login, if there is one."""
+    with views.engine.connect() as conn:
+        row = conn.execute(
+            select(users.c.login, users.c.emails).where(func.lower(users.c.login) == person.lower())
+        ).first()
+    if row is None:
+        return set()
+    return {str(row.login).lower(), *(str(e).lower() for e in row.emails or ())}
+
+
+def _person(
+    views: ViewContext,
+    principal: Principal,
+    org: str,
+    name: str,
+    identities: set[str],
+    window: Window,
+    by: str,
+) -> Metrics:
     entries = org_entries(views.engine, views.mirrors, principal, org)
     settings = views.orgs.for_org(org)
     scope = [e.full_name for e in entries]
     if settings.privacy.people != "self":
         return Metrics(
-            scope="self",
-            name=principal.login,
+            scope="person",
+            name=name,
             repositories=scope,
             since=window.since,
             until=window.until,
             withheld="the organisation shows no per-person figures (privacy.people = none)",
             document=None,
         )
-    identities = {principal.login, *principal.emails}
     data = of_people(combine(_datasets(views, entries, by)), identities)
-    data_doc = _document(views, data, window, by, f"{org.lower()}/self", settings)
-    data_doc["provenance"].pop("by_team", None)  # the person's own figures, not their teams'
-    return _metrics("self", principal.login, scope, window, data_doc)
+    doc = _document(views, data, window, by, f"{org.lower()}/person:{name}", settings)
+    doc["provenance"].pop("by_team", None)  # the person's own figures, not their teams'
+    return _metrics("person", name, scope, window, doc)
 
 
 def _chosen(entries: list[CatalogEntry], names: list[str] | None) -> list[CatalogEntry]:

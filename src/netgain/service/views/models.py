@@ -171,7 +171,7 @@ class Risk(View):
 class Metrics(View):
     """The `netgain metrics --json` document over a scope, or why it is withheld."""
 
-    scope: str = Field(description="repository, organisation, team or self")
+    scope: str = Field(description="repository, organisation, team or person")
     name: str
     repositories: list[str]
     since: datetime | None

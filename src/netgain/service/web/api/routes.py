@@ -45,6 +45,7 @@ Org = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A
 Owner = Org
 Name = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._-]+$")]
 Team = Annotated[str, Path(min_length=1, max_length=100)]
+Person = Annotated[str, Path(min_length=1, max_length=254)]
 Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Sha = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[0-9a-fA-F]+$")]
 OK: dict[int | str, dict[str, Any]] = {
@@ -129,6 +130,17 @@ def team_metrics(
 def own_metrics(request: Request, caller: Caller, org: Org, query: params.Periods) -> Response:
     """The caller's own figures (a person sees their own)."""
     view = metrics_views.own_metrics(_views(request), caller, org, query.window, query.by)
+    return tagged(request, view)
+
+
+@router.get("/orgs/{org}/people/{person}/metrics", response_model=Metrics, responses=OK)
+def person_metrics(
+    request: Request, caller: Caller, org: Org, person: Person, query: params.Periods
+) -> Response:
+    """One person's figures (login or commit email): for that person and admins only."""
+    view = metrics_views.person_metrics(
+        _views(request), caller, org, person, query.window, query.by
+    )
     return tagged(request, view)
 
 
