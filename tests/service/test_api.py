@@ -82,6 +82,12 @@ def test_a_repository_outside_the_grant_is_not_found(client: httpx.Client, world
     assert [r["full_name"] for r in carol["items"]] == ["acme/web"]
     overview = client.get("/api/v1/orgs/acme/overview", headers=_as(world.carol_token)).json()
     assert overview["repositories"] == 1
+    narrowed = client.get(
+        "/api/v1/orgs/acme/overview",
+        params={"repository": "acme/api"},
+        headers=_as(world.alice_token),
+    ).json()
+    assert narrowed["repositories"] == 1 and narrowed["changes"] == 2
     decided = client.get("/api/v1/orgs/acme/decisions", headers=_as(world.alice_token)).json()
     assert {d["repository"] for d in decided["items"]} == {"acme/web"}
     assert len(decided["items"]) == 3 and SECRET_NAME not in str(decided)

@@ -162,6 +162,8 @@ def test_team_and_own_figures_follow_privacy(world: Seeded, tmp_path: Path) -> N
     alice = _who(world, world.alice_token)
     withheld = metrics_views.team_metrics(views, alice, "acme", "auth", Window())
     assert withheld.document is None and withheld.withheld and "5" in withheld.withheld
+    hidden = overview.overview(views, alice, "acme", Window(), team="auth")
+    assert hidden.withheld == withheld.withheld and hidden.changes == 0 and not hidden.periods
     five = ["bob@example.com", "a@x", "b@x", "c@x", "d@x"]
     views = ViewContext(
         world.engine,
@@ -170,6 +172,14 @@ def test_team_and_own_figures_follow_privacy(world: Seeded, tmp_path: Path) -> N
     )
     team = metrics_views.team_metrics(views, alice, "acme", "auth", Window()).document
     assert team is not None and team["sources"]["changes"] == 4  # bob's four commits
+    fast = overview.overview(views, alice, "acme", Window(), team="AUTH")
+    assert fast.team == "auth" and fast.changes == 4 and fast.incidents == 1  # bob's docs commit
+    for group in GROUPS:
+        assert fast.by_bucket[group].changes == team["by_bucket"][group]["changes"]
+    web = overview.overview(views, alice, "acme", Window(), repositories=["acme/web"], team="auth")
+    assert web.repositories == 1 and web.changes == 2
+    with pytest.raises(Problem):
+        overview.overview(views, alice, "acme", Window(), team="nope")
     own = metrics_views.own_metrics(views, alice, "acme", Window()).document
     assert own is not None and own["sources"]["changes"] == 4  # alice's verified email is bob's
     assert "by_team" not in own["provenance"]

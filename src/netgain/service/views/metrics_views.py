@@ -25,7 +25,7 @@ from netgain.service.views.combine import combine
 from netgain.service.views.context import ViewContext
 from netgain.service.views.dataset import load_dataset, of_people, within
 from netgain.service.views.models import Metrics
-from netgain.service.views.scope import Window, org_entries, repository_entry
+from netgain.service.views.scope import Window, chosen, org_entries, repository_entry, team_of
 
 PERIODS = ("week", "month")
 NOT_IMPORTED = "not imported (the service reads no tool telemetry yet)"
@@ -84,7 +84,7 @@ def org_metrics(
 ) -> Metrics:
     """The organisation's document over the combined records of its readable repositories
     (optionally only those named in `repositories`)."""
-    entries = _chosen(org_entries(views.engine, views.mirrors, principal, org), repositories)
+    entries = chosen(org_entries(views.engine, views.mirrors, principal, org), repositories)
     data = combine(_datasets(views, entries, by))
     doc = _document(views, data, window, by, org.lower(), views.orgs.for_org(org))
     return _metrics("organisation", org.lower(), [e.full_name for e in entries], window, doc)
@@ -101,24 +101,19 @@ def team_metrics(
 ) -> Metrics:
     """A team's document: the changes its members authored across the readable repositories.
     Withheld (with the reason) for a team smaller than the privacy setting's minimum group."""
-    entries = _chosen(org_entries(views.engine, views.mirrors, principal, org), repositories)
+    entries = chosen(org_entries(views.engine, views.mirrors, principal, org), repositories)
     settings = views.orgs.for_org(org)
-    names = {t.lower(): t for t in settings.teams}
-    if team.lower() not in names:
-        raise Problem(404, "no such team")
-    name = names[team.lower()]
-    identities = team_members({name: settings.teams[name]}, {})[name]
+    group = team_of(settings, team)
+    name, identities = group.name, set(group.identities)
     scope = [e.full_name for e in entries]
-    minimum = settings.privacy.min_group
-    if len(identities) < minimum:
-        reason = f"team-level figures are shown for groups of at least {minimum} people"
+    if group.withheld is not None:
         return Metrics(
             scope="team",
             name=name,
             repositories=scope,
             since=window.since,
             until=window.until,
-            withheld=reason,
+            withheld=group.withheld,
             document=None,
         )
     data = of_people(combine(_datasets(views, entries, by)), identities)
@@ -192,21 +187,6 @@ def _person(
     doc = _document(views, data, window, by, f"{org.lower()}/person:{name}", settings)
     doc["provenance"].pop("by_team", None)  # the person's own figures, not their teams'
     return _metrics("person", name, scope, window, doc)
-
-
-def _chosen(entries: list[CatalogEntry], names: list[str] | None) -> list[CatalogEntry]:
-    """Narrow to the named repositories; a name the caller may not read is a 404."""
-    if not names:
-        return entries
-    by_name = {e.full_name.lower(): e for e in entries}
-    chosen = []
-    for name in names:
-        entry = by_name.get(name.lower())
-        if entry is None:
-            raise Problem(404, "no such repository")
-        if entry not in chosen:
-            chosen.append(entry)
-    return chosen
 
 
 def _metrics(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, case, func, literal, select
+from sqlalchemy import ColumnElement, Engine, and_, case, func, literal, select
 from sqlalchemy.dialects.postgresql import distinct_on
 
 from netgain.metrics.inputs import GROUPS, UNKNOWN
@@ -25,9 +25,9 @@ from netgain.service.tables import decisions as decisions_table
 from netgain.service.views.context import ViewContext
 from netgain.service.views.models import Overview, OverviewBucket, OverviewPeriod
 from netgain.service.views.rollup import refresh, rolled_up
-from netgain.service.views.scope import Window, org_entries
+from netgain.service.views.scope import Window, chosen, org_entries, team_of
 from netgain.store.models import Attribution, Commit
-from netgain.store.outcome_models import Incident
+from netgain.store.outcome_models import Incident, IncidentLink
 
 Sums = list[int]  # changes, lines added, ai, human, unknown
 
@@ -206,59 +206,126 @@ def monthly_sums(engine: Engine, ids: Sequence[int], window: Window) -> dict[tup
     return out
 
 
-def overview(views: ViewContext, principal: Principal, org: str, window: Window) -> Overview:
-    entries = org_entries(views.engine, views.mirrors, principal, org)
+def overview(
+    views: ViewContext,
+    principal: Principal,
+    org: str,
+    window: Window,
+    *,
+    repositories: list[str] | None = None,
+    team: str | None = None,
+) -> Overview:
+    """The headline figures of the readable repositories (or those named). For a team: the
+    commits its members authored and the incidents traced to them, read from the commits (the
+    rollups are per repository, not per author); withheld below the privacy minimum."""
+    entries = chosen(org_entries(views.engine, views.mirrors, principal, org), repositories)
     ids = [e.repository_id for e in entries]
-    names = [e.full_name for e in entries]
-    buckets = {g: [0, 0] for g in GROUPS}
-    months: dict[str, Sums] = {}
-    totals: Sums = [0, 0, 0, 0, 0]
-    verdicts: dict[str, int] = {}
-    incidents = 0
-    if ids:
-        for (month, bucket), sums in monthly_sums(views.engine, ids, window).items():
-            buckets[bucket][0] += sums[0]
-            buckets[bucket][1] += sums[1]
-            per = months.setdefault(month, [0, 0, 0, 0, 0])
-            for i, value in enumerate(sums):
-                per[i] += value
-                totals[i] += value
-        with views.engine.connect() as conn:
-            incidents = int(
-                conn.execute(
-                    select(func.count()).where(
-                        Incident.repository_id.in_(ids),
-                        *_within(Incident.started_at, window.since, window.until),
-                    )
-                ).scalar_one()
-            )
-        verdicts = _verdicts(views, names, window)  # its own connection: not nested (SQLite)
-    return Overview(
+    group = None if team is None else team_of(views.orgs.for_org(org), team)
+    out = Overview(
         org=org.lower(),
+        team=None if group is None else group.name,
         since=window.since,
         until=window.until,
         repositories=len(entries),
-        changes=totals[0],
-        lines_added=totals[1],
-        ai_lines=totals[2],
-        human_lines=totals[3],
-        unknown_lines=totals[4],
-        ai_share=_share(totals[2], totals),
-        unknown_share=_share(totals[4], totals),
-        by_bucket={g: OverviewBucket(changes=v[0], lines_added=v[1]) for g, v in buckets.items()},
-        periods=[
-            OverviewPeriod(
-                period=m,
-                changes=v[0],
-                ai_lines=v[2],
-                human_lines=v[3],
-                unknown_lines=v[4],
-                ai_share=_share(v[2], v),
+        withheld=None if group is None else group.withheld,
+    )
+    if not ids or out.withheld is not None:
+        return out
+    if group is None:
+        sums = monthly_sums(views.engine, ids, window)
+        incidents = _incidents(views.engine, ids, window)
+        verdicts = _verdicts(views, [e.full_name for e in entries], window)
+        notes: list[str] = []
+    else:
+        authors = sorted(group.identities)
+        sums = _author_sums(views.engine, ids, window, authors)
+        incidents = _incidents(views.engine, ids, window, authors)
+        verdicts = {}
+        notes = ["gate decisions are not split by team (the overview of the organisation has them)"]
+    return _filled(out, sums, incidents, verdicts, notes)
+
+
+def _author_sums(
+    engine: Engine, ids: Sequence[int], window: Window, authors: list[str]
+) -> dict[tuple[str, str], Sums]:
+    bounds = _within(Commit.author_date, window.since, window.until)
+    bounds.append(func.lower(Commit.author_email).in_(authors))
+    out: dict[tuple[str, str], Sums] = {}
+    with engine.connect() as conn:
+        for month, bucket, *values in conn.execute(commit_aggregate(engine, ids, bounds)):
+            out[(str(month), str(bucket))] = [int(v or 0) for v in values]
+    return out
+
+
+def _incidents(
+    engine: Engine, ids: Sequence[int], window: Window, authors: list[str] | None = None
+) -> int:
+    """Incidents in the window; with `authors`, those traced to a commit one of them wrote."""
+    where = [
+        Incident.repository_id.in_(ids),
+        *_within(Incident.started_at, window.since, window.until),
+    ]
+    if authors is not None:
+        caused = (
+            select(IncidentLink.incident_id)
+            .join(
+                Commit,
+                and_(
+                    Commit.repository_id == IncidentLink.repository_id,
+                    Commit.sha == IncidentLink.commit_sha,
+                ),
             )
-            for m, v in sorted(months.items())
-        ],
-        decisions=verdicts,
-        incidents=incidents,
+            .where(IncidentLink.role == "cause", func.lower(Commit.author_email).in_(authors))
+        )
+        where.append(Incident.id.in_(caused))
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).where(*where)).scalar_one())
+
+
+def _filled(
+    out: Overview,
+    sums: dict[tuple[str, str], Sums],
+    incidents: int,
+    verdicts: dict[str, int],
+    notes: list[str],
+) -> Overview:
+    buckets = {g: [0, 0] for g in GROUPS}
+    months: dict[str, Sums] = {}
+    totals: Sums = [0, 0, 0, 0, 0]
+    for (month, bucket), values in sums.items():
+        buckets[bucket][0] += values[0]
+        buckets[bucket][1] += values[1]
+        per = months.setdefault(month, [0, 0, 0, 0, 0])
+        for i, value in enumerate(values):
+            per[i] += value
+            totals[i] += value
+    return out.model_copy(
+        update={
+            "changes": totals[0],
+            "lines_added": totals[1],
+            "ai_lines": totals[2],
+            "human_lines": totals[3],
+            "unknown_lines": totals[4],
+            "ai_share": _share(totals[2], totals),
+            "unknown_share": _share(totals[4], totals),
+            "by_bucket": {
+                g: OverviewBucket(changes=v[0], lines_added=v[1]) for g, v in buckets.items()
+            },
+            "periods": [
+                OverviewPeriod(
+                    period=m,
+                    changes=v[0],
+                    ai_lines=v[2],
+                    human_lines=v[3],
+                    unknown_lines=v[4],
+                    ai_share=_share(v[2], v),
+                )
+                for m, v in sorted(months.items())
+            ],
+            "decisions": verdicts,
+            "incidents": incidents,
+            "notes": notes,
+        }
     )
 
 

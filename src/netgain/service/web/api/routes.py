@@ -72,15 +72,12 @@ def get_org(request: Request, caller: Caller, org: Org) -> Response:
 
 
 @router.get("/orgs/{org}/overview", response_model=Overview, responses=OK)
-def org_overview(
-    request: Request,
-    caller: Caller,
-    org: Org,
-    since: params.Since = None,
-    until: params.Until = None,
-) -> Response:
-    """Headline figures of every readable repository, aggregated by the database."""
-    view = overview.overview(_views(request), caller, org, params.window(since, until))
+def org_overview(request: Request, caller: Caller, org: Org, query: params.Overviewed) -> Response:
+    """Headline figures of every readable repository (or those named), aggregated by the
+    database; for a team, of the commits its members wrote."""
+    view = overview.overview(
+        _views(request), caller, org, query.window, repositories=query.repository, team=query.team
+    )
     return tagged(request, view)
 
 
