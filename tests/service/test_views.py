@@ -23,7 +23,9 @@ from tests.service.apiworld import SECRET_NAME, Seeded, seed
 _DATABASES = itertools.count()
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Seeded]:
@@ -342,27 +344,44 @@ def test_every_window_of_the_overview_is_exact(world: Seeded) -> None:
 
 
 def test_a_gate_run_without_decision_is_counted_not_dropped(tmp_path: Path) -> None:
+    """A run that ended without a decision and a malformed document are counted in the notes
+    and shown as not analysed; a document with odd requirement values is shown as it is."""
     from netgain.service.tables import decisions as decisions_table
 
     data_dir = tmp_path / "svc"
     world = seed(data_dir, from_env({"NETGAIN_SERVICE_DIR": str(data_dir)}))
-    with world.engine.begin() as conn:
-        conn.execute(
-            decisions_table.insert().values(
-                repository="acme/web",
-                number=3,
-                head_sha=world.heads["acme/web"],
-                verdict="error",
-                conclusion="failure",
-                document={"conclusion": "failure", "output": {"title": "not analysed"}},
-                created_at=datetime(2024, 1, 1, 2, tzinfo=UTC),
+    odd = {
+        "verdict": "approved",
+        "facts": [],
+        "rules": [{"name": "r", "requirements": [{"kind": 5, "satisfied": "yes", "count": 2}]}],
+    }
+    for number, verdict, document in (
+        (3, "error", {"conclusion": "failure", "output": {"title": "not analysed"}}),
+        (4, "blocked", {"verdict": "blocked", "rules": "oops", "tiers": 5}),
+        (5, "approved", odd),
+    ):
+        with world.engine.begin() as conn:
+            conn.execute(
+                decisions_table.insert().values(
+                    repository="acme/web",
+                    number=number,
+                    head_sha=f"{number:040x}",
+                    verdict=verdict,
+                    conclusion="failure",
+                    document=document,
+                    created_at=datetime(2024, 1, 1, 2, tzinfo=UTC),
+                )
             )
-        )
     views = _views(world)
     alice = _who(world, world.alice_token)
     doc = metrics_views.repository_metrics(views, alice, "acme/web", Window()).document
     assert doc is not None
-    assert "policy decisions: 1 gate run(s) ended without a decision" in doc["notes"]
+    assert "policy decisions: 2 gate run(s) ended without a readable decision" in doc["notes"]
     pr = changes.pull_request(views, alice, "acme/web", 3)
     assert pr.decisions[0].not_analysed and pr.decisions[0].verdict == "error"
+    malformed = changes.pull_request(views, alice, "acme/web", 4).decisions[0]
+    assert malformed.not_analysed and malformed.rules == [] and malformed.reasons == []
+    shown = changes.pull_request(views, alice, "acme/web", 5).decisions[0]
+    requirement = shown.rules[0].requirements[0]
+    assert not shown.not_analysed and requirement.kind == "5" and requirement.satisfied is None
     assert overview.overview(views, alice, "acme", Window()).decisions["error"] == 1

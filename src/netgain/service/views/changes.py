@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 
 from netgain.metrics.inputs import share_bucket
-from netgain.policy.record import decision_record
 from netgain.service.access import Principal
 from netgain.service.problems import Problem
 from netgain.service.tables import decisions as decisions_table
 from netgain.service.views.context import ViewContext
+from netgain.service.views.dataset import readable_record
 from netgain.service.views.models import (
     Commit,
     CommitDetail,
@@ -202,10 +202,23 @@ def _float(value: Any) -> float | None:
 
 
 def _requirements(rule: dict[str, Any]) -> list[Requirement]:
+    """A rule's requirements; the documented fields typed, the rest passed through as JSON."""
     out = []
-    for req in rule.get("requirements") or []:
-        if isinstance(req, dict):
-            out.append(Requirement.model_validate(req))
+    for req in _dicts(rule.get("requirements")):
+        satisfied = req.get("satisfied")
+        extra = {
+            k: v
+            for k, v in req.items()
+            if isinstance(k, str) and k not in ("kind", "satisfied", "detail")
+        }
+        out.append(
+            Requirement(
+                kind=_text(req.get("kind")),
+                satisfied=satisfied if isinstance(satisfied, bool) else None,
+                detail=_text(req.get("detail")),
+                **extra,
+            )
+        )
     return out
 
 
@@ -225,15 +238,14 @@ def decision_detail(row: Any) -> DecisionDetail:
         provenance=_mapping(document.get("provenance")),
         reviewers=_dicts(document.get("reviewers")),
         unparsed_files=_dicts(document.get("unparsed_files")),
-        not_analysed="verdict" not in document,
+        not_analysed=readable_record(document, utc(row.created_at) or row.created_at) is None,
     )
 
 
 def _decision_fields(row: Any) -> dict[str, Any]:
     document = _mapping(row.document)
     decided = utc(row.created_at) or row.created_at
-    analysed = "verdict" in document
-    record = decision_record(document, recorded_at=decided) if analysed else {}
+    record = readable_record(document, decided) or {}
     rules = [
         Rule(
             name=_text(r.get("name")),
@@ -243,8 +255,7 @@ def _decision_fields(row: Any) -> dict[str, Any]:
             condition=_text(r.get("condition")),
             requirements=_requirements(r),
         )
-        for r in document.get("rules") or []
-        if isinstance(r, dict)
+        for r in _dicts(document.get("rules"))
     ]
     fields: dict[str, Any] = {
         "id": int(row.id),
@@ -255,7 +266,7 @@ def _decision_fields(row: Any) -> dict[str, Any]:
         "conclusion": row.conclusion,
         "decided_at": decided,
         "rules": rules,
-        "reasons": [str(t) for t in document.get("tiers") or []],
+        "reasons": [str(t) for t in _list(document.get("tiers"))],
         "requires": list(record.get("requires") or []),
         "failed_rules": [str(n) for n in record.get("failed_rules") or []],
         "ai_share": _float(record.get("ai_share")),
@@ -271,6 +282,10 @@ def _text(value: Any) -> str | None:
 
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,26 @@ from netgain.store.risk_models import RiskEvaluation
 REWORK_NOT_YET = "not measured yet (`netgain metrics` measures it and keeps it in the store)"
 
 
+def readable_record(document: Any, at: datetime) -> dict[str, Any] | None:
+    """The decision record of a stored gate document, or None when the document is not a
+    decision (a run that ended without one) or is malformed (another netgain version, a hand
+    edit): the parts the record reads must have the shapes `netgain check` writes."""
+    if not isinstance(document, dict) or not isinstance(document.get("verdict"), str):
+        return None
+    rules = document.get("rules")
+    if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
+        return None
+    for key in ("facts", "provenance"):
+        if not isinstance(document.get(key) or {}, dict):
+            return None
+    if not isinstance(document.get("tiers") or [], list):
+        return None
+    try:
+        return decision_record(document, recorded_at=at)
+    except (TypeError, AttributeError, ValueError):
+        return None
+
+
 def stored_decisions(
     engine: Engine, full_name: str, notes: list[str] | None = None
 ) -> list[dict[str, Any]] | None:
@@ -57,13 +78,13 @@ def stored_decisions(
     latest: dict[tuple[str, str], dict[str, Any]] = {}
     undecided = 0
     for document, created_at in rows:
-        if not isinstance(document, dict) or "verdict" not in document:
-            undecided += 1  # a failed check run's output, not a decision
+        record = readable_record(document, utc(created_at) or created_at)
+        if record is None:
+            undecided += 1  # a failed check run's output, or not a decision document
             continue
-        record = decision_record(document, recorded_at=utc(created_at))
         latest[(str(record["base"]), str(record["head"]))] = record
     if undecided and notes is not None:
-        notes.append(f"policy decisions: {undecided} gate run(s) ended without a decision")
+        notes.append(f"policy decisions: {undecided} gate run(s) ended without a readable decision")
     if not latest:
         return None
     return sorted(latest.values(), key=decision_time)
