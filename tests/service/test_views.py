@@ -385,3 +385,36 @@ def test_a_gate_run_without_decision_is_counted_not_dropped(tmp_path: Path) -> N
     requirement = shown.rules[0].requirements[0]
     assert not shown.not_analysed and requirement.kind == "5" and requirement.satisfied is None
     assert overview.overview(views, alice, "acme", Window()).decisions["error"] == 1
+
+
+def test_a_rollup_table_of_another_version_is_rebuilt(tmp_path: Path) -> None:
+    """Found on a store an earlier build had used: the month-only rollup table (no `grain`)
+    made every overview fail, and then, rebuilt alone, left a state that vouched for rows that
+    were gone (the overview counted one repository of two). Derived tables of another shape are
+    dropped and recreated together."""
+    from sqlalchemy import inspect, text
+
+    from netgain.service.tables import create_tables
+    from netgain.store.engine import open_store
+
+    engine = open_store(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE TABLE service_commit_rollups (repository_id INTEGER, month VARCHAR(7), "
+                "bucket VARCHAR(8), changes BIGINT, PRIMARY KEY (repository_id, month, bucket))"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TABLE service_rollup_state (repository_id INTEGER PRIMARY KEY, "
+                "run_id INTEGER, complete INTEGER NOT NULL, refreshed_at DATETIME NOT NULL)"
+            )
+        )
+        conn.execute(text("INSERT INTO service_rollup_state VALUES (1, 1, 1, '2024-01-01')"))
+    create_tables(engine)
+    columns = {c["name"] for c in inspect(engine).get_columns("service_commit_rollups")}
+    assert {"grain", "period"} <= columns and "month" not in columns
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM service_rollup_state")).scalar() == 0
+    engine.dispose()

@@ -121,3 +121,26 @@ def create_tables(engine: Engine) -> None:
         metadata.create_all(engine, checkfirst=True)
     except (IntegrityError, ProgrammingError):  # another process created them meanwhile
         metadata.create_all(engine, checkfirst=True)
+    _rebuild_derived(engine)
+
+
+DERIVED = (commit_rollups, rollup_state)
+
+
+def _rebuild_derived(engine: Engine) -> None:
+    """Drop and recreate the derived tables when one has columns that are not this version's
+    (created by another netgain version): they hold only what can be recomputed, and
+    `create_all` never alters an existing table. All of them together: the rollup state
+    vouches for the rollup rows, and must not outlive them."""
+    from sqlalchemy import inspect
+
+    inspector = inspect(engine)
+    if all(
+        {c["name"] for c in inspector.get_columns(table.name)} == set(table.c.keys())
+        for table in DERIVED
+    ):
+        return
+    with engine.begin() as conn:
+        for table in DERIVED:
+            table.drop(conn, checkfirst=True)
+            table.create(conn)
