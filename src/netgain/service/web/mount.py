@@ -9,7 +9,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from netgain.service import problems
+from netgain.service.web import dashboard
 
 
 def mount(app: FastAPI) -> None:
     problems.install(app)
+    app.include_router(dashboard.router)
