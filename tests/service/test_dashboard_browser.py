@@ -17,6 +17,8 @@ from tests.service.cdp import CHROMIUM, Browser
 from tests.service.conftest import World
 from tests.service.dashboard_world import ORG, DashboardWorld, dashboard_world
 
+# the test repository's commits are dated 2024-01-01; its decision is reported today
+SPAN = "?since=2023-12-01&until=2030-12-31"
 PAGES = {
     "overview": f"/dashboard/{ORG}",
     "repository": f"/dashboard/{ORG}/repos/payments",
@@ -91,7 +93,7 @@ def test_every_page_renders_clean_in_chromium(dash: DashboardWorld, browser: Bro
     for width, height in ((1280, 900), (390, 844)):
         browser.viewport(width, height)
         for section, path in PAGES.items():
-            browser.open(dash.url + path)
+            browser.open(dash.url + path + SPAN)
             assert browser.js("location.pathname") == path, section
             assert_clean_accessible_page(browser, section)
             assert_screenshot(browser, width)
@@ -121,6 +123,52 @@ def test_pull_request_page_explains_the_decision(dash: DashboardWorld, browser: 
     assert "lines added" in risk and "files changed" in risk
     history = browser.js("document.querySelectorAll('[data-table=\"history\"] tbody tr').length")
     assert history == 1
+
+
+def test_overview_draws_the_organisation_figures(dash: DashboardWorld, browser: Browser) -> None:
+    cookie = dash.session_for("alice", {ORG: access.Grant("member", None)})
+    browser.set_cookie(dash.url, access.SESSION_COOKIE, cookie)
+    browser.viewport(1280, 900)
+    browser.open(dash.url + PAGES["overview"] + SPAN)
+    assert_clean_accessible_page(browser, "overview")
+    figure = "document.querySelector('[data-figure=\"{}\"]').textContent"
+    assert browser.js(figure.format("repositories")) == "1"
+    assert int(browser.js(figure.format("changes"))) >= 3
+    assert browser.js(figure.format("ai-share")).endswith("%")
+    assert "1 blocked" in browser.js("document.querySelector('.cards').textContent")
+    drawn = browser.js(
+        "[...document.querySelectorAll('svg.chart')].filter("
+        "s => s.querySelector('[data-mark]')).map(s => s.id)"
+    )
+    assert {"chart-throughput", "chart-ai-share", "chart-policy-decisions"} <= set(drawn)
+    # the text equivalent of a drawn chart carries its figures
+    policy = browser.js(
+        "document.querySelector('#fig-chart-policy-rules [data-text-equivalent]').textContent"
+    )
+    assert "security-scan: 1" in policy
+    # teams only of at least privacy.min_group people: "payments" (5+), never "tiny" (2)
+    teams = browser.js(
+        "[...document.querySelectorAll('[data-table=\"teams\"] tbody tr td:first-child')]"
+        ".map(td => td.textContent.trim())"
+    )
+    assert teams == ["payments"]
+    link = browser.js("document.querySelector('[data-table=\"teams\"] a').search")
+    assert "team=payments" in link and "since=2023-12-01" in link
+    pulls = browser.js("document.querySelector('[data-table=\"pulls\"] tbody').textContent")
+    assert "octo-org/payments#7" in pulls and "blocked" in pulls
+
+
+def test_a_team_below_the_privacy_minimum_is_withheld(
+    dash: DashboardWorld, browser: Browser
+) -> None:
+    cookie = dash.session_for("alice", {ORG: access.Grant("member", None)})
+    browser.set_cookie(dash.url, access.SESSION_COOKIE, cookie)
+    browser.viewport(1280, 900)
+    browser.open(dash.url + PAGES["overview"] + SPAN + "&team=tiny")
+    assert_clean_accessible_page(browser, "overview")
+    withheld = browser.js("document.querySelector('[data-withheld]').textContent")
+    assert "at least 5" in withheld
+    assert browser.js("document.querySelectorAll('svg.chart[id=\"chart-throughput\"]').length") == 0
 
 
 def test_keyboard_reaches_the_skip_link_first(dash: DashboardWorld, browser: Browser) -> None:

@@ -49,10 +49,18 @@ class Chart:
     empty: str | None
 
 
-def chart(chart_id: str, title: str, svg_markup: Markup) -> Chart:
-    """Wrap a chart of `netgain.report.svg`: every mark carries a `<title>` with its exact
-    figure, so the text equivalent is those titles in order (or the reason it is empty)."""
+_SVG_ID = re.compile(r'<svg class="chart" id="([^"]*)" role="img" aria-label="([^"]*)"')
+
+
+def chart(svg_markup: Markup) -> Chart:
+    """Wrap a chart of `netgain.report.svg` (its id and title are its own attributes): every
+    mark carries a `<title>` with its exact figure, so the text equivalent is those titles in
+    order, plus the rows without enough data, or the reason the chart is empty."""
     text = str(svg_markup)
+    head = _SVG_ID.search(text)
+    if head is None:
+        raise ValueError("not a netgain.report.svg chart")
+    chart_id, title = html.unescape(head.group(1)), html.unescape(head.group(2))
     empty = _EMPTY.search(text)
     lines = [html.unescape(t) for t in _TITLE.findall(text)]
     lines += [f"{html.unescape(label)}: insufficient data" for label in _INSUFFICIENT.findall(text)]

@@ -26,7 +26,12 @@ BASE = "/dashboard"
 
 
 def sign_in_redirect(request: Request) -> RedirectResponse:
-    """303 to sign-in, coming back to this page (path and query of this site only)."""
+    """303 to sign-in, coming back to this page (path and query of this site only).
+
+    Only a browser is redirected: a script (one that sent an `Authorization` header, say a
+    revoked token, or that does not ask for HTML) gets the API's 401 problem instead."""
+    if request.headers.get("authorization") or "text/html" not in request.headers.get("accept", ""):
+        raise Problem(401, "sign in or send an API token")
     target = request.url.path
     if request.url.query:
         target += "?" + request.url.query
@@ -62,6 +67,10 @@ class OrgScope:
     def link(self, path: str = "") -> str:
         """A dashboard URL in this organisation keeping the current filters."""
         return f"{BASE}/{quote(self.org)}{path}{self.filters.query()}"
+
+    def team_link(self, team: str) -> str:
+        """The overview narrowed to one team (the other filters kept)."""
+        return f"{BASE}/{quote(self.org)}{self.filters.query(team=team)}"
 
     def repo_link(self, full_name: str, suffix: str = "") -> str:
         """A repository's page (or a page under it): the repository is in the path, so the
