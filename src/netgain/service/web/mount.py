@@ -15,3 +15,6 @@ from netgain.service.web import dashboard
 def mount(app: FastAPI) -> None:
     problems.install(app)
     app.include_router(dashboard.router)
+    from netgain.service.feeds.router import router as feeds_router
+
+    app.include_router(feeds_router)
