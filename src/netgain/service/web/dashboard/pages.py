@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from netgain.report import svg
 from netgain.report.html import charts
 from netgain.service.context import ServiceContext
+from netgain.service.feeds.figures import OrgFlow, org_flow
 from netgain.service.views.context import ViewContext
 from netgain.service.views.metrics_views import org_metrics, repository_metrics, team_metrics
 from netgain.service.views.models import Metrics
@@ -115,13 +117,160 @@ def repository(ctx: ServiceContext, scope: OrgScope, full_name: str) -> dict[str
     }
 
 
+def _withheld_team(scope: OrgScope) -> str | None:
+    """Why a team filter shows nothing: a team smaller than `privacy.min_group` would show
+    the figures of a handful of named people (the API withholds its metrics the same way)."""
+    team = scope.filters.team
+    if team is None:
+        return None
+    minimum = scope.settings.privacy.min_group
+    if len({m.lower() for m in scope.settings.teams.get(team, [])}) < minimum:
+        return f"team-level figures are shown for groups of at least {minimum} people"
+    return None
+
+
+def _flow(ctx: ServiceContext, scope: OrgScope) -> OrgFlow:
+    start, end = scope.filters.window()
+    return org_flow(
+        ctx,
+        scope.principal,
+        scope.org,
+        repositories=scope.selected,
+        team=scope.filters.team,
+        since=start,
+        until=end,
+    )
+
+
+def _groups(found: dict[str, Any]) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+    """(shown groups, withheld group names) of a `by_team` / `by_tier` mapping whose withheld
+    entries are the reason string."""
+    shown = [(k, v) for k, v in sorted(found.items()) if isinstance(v, dict)]
+    withheld = sorted(k for k, v in found.items() if not isinstance(v, dict))
+    return shown, withheld
+
+
+def _own_or_all(scope: OrgScope, people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The person rows the computation let through (the viewer's own, or all for an admin),
+    sorted by name: never ranked."""
+    return sorted(people, key=lambda p: str(p.get("reviewer") or p.get("person") or ""))
+
+
 def review_load(ctx: ServiceContext, scope: OrgScope) -> dict[str, Any]:
-    return {}
+    withheld = _withheld_team(scope)
+    if withheld:
+        return {"withheld": withheld}
+    load = _flow(ctx, scope).review_load.to_dict()
+    tiers, tiers_withheld = _groups(load["by_tier"])
+    teams, teams_withheld = _groups(load["by_team"])
+    charts_ = [
+        chart(
+            svg.horizontal_bars(
+                "chart-review-tiers",
+                "Review hours by seniority tier",
+                [(tier, float(v["hours"])) for tier, v in tiers],
+                "hours",
+            )
+        ),
+        chart(
+            svg.horizontal_bars(
+                "chart-review-teams",
+                "Review hours by team",
+                [(team, float(v["hours"])) for team, v in teams],
+                "hours",
+            )
+        ),
+    ]
+    return {
+        "load": load,
+        "tiers": tiers,
+        "tiers_withheld": tiers_withheld,
+        "teams": teams,
+        "teams_withheld": teams_withheld,
+        "people": _own_or_all(scope, load["people"]),
+        "charts": charts_,
+    }
+
+
+STAGE_LABELS = {
+    "coding": "first commit → pull request opened",
+    "pickup": "opened → first review",
+    "review": "first review → approval",
+    "merge": "approval → merge",
+    "deploy": "merge → deployment",
+}
+
+
+def _stage_rows(stages: dict[str, Any]) -> list[svg.Interval]:
+    return [
+        svg.Interval(
+            stage,
+            figures.get("median_hours"),
+            figures.get("low"),
+            figures.get("high"),
+            int(figures.get("n") or 0),
+        )
+        for stage, figures in stages.items()
+        if isinstance(figures, dict)
+    ]
 
 
 def bottleneck(ctx: ServiceContext, scope: OrgScope) -> dict[str, Any]:
-    return {}
+    withheld = _withheld_team(scope)
+    if withheld:
+        return {"withheld": withheld}
+    flow = _flow(ctx, scope).flow.to_dict()
+    teams, teams_withheld = _groups(flow["by_team"])
+    return {
+        "flow": flow,
+        "stage_labels": STAGE_LABELS,
+        "teams": teams,
+        "teams_withheld": teams_withheld,
+        "charts": [
+            chart(
+                svg.intervals(
+                    "chart-stages",
+                    "Median hours per stage, with 95% intervals",
+                    _stage_rows(flow["stages"]),
+                    "hours (median)",
+                )
+            )
+        ],
+    }
+
+
+CREDIT_KINDS = (
+    ("reviews", "reviews done", "#3b7dd8"),
+    ("blocked_caught", "blocked changes caught", "#a40e26"),
+    ("findings_caught", "findings caught in review", "#8a4600"),
+    ("design_documents", "design documents written", "#116329"),
+)
 
 
 def validation_credit(ctx: ServiceContext, scope: OrgScope) -> dict[str, Any]:
-    return {}
+    withheld = _withheld_team(scope)
+    if withheld:
+        return {"withheld": withheld}
+    credit = _flow(ctx, scope).validation.to_dict()
+    teams, teams_withheld = _groups(credit["by_team"])
+    people = [{"person": who, **figures} for who, figures in sorted(credit["people"].items())]
+    return {
+        "credit": credit,
+        "kinds": CREDIT_KINDS,
+        "teams": teams,
+        "teams_withheld": teams_withheld,
+        "people": people,
+        "charts": [
+            chart(
+                svg.stacked_bars(
+                    "chart-credit-teams",
+                    "Validation work by team",
+                    [team for team, _ in teams],
+                    [
+                        (label, color, [float(v[key]) for _, v in teams])
+                        for key, label, color in CREDIT_KINDS
+                    ],
+                )
+            )
+        ],
+    }
