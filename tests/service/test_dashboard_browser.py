@@ -141,6 +141,9 @@ def test_pull_request_page_explains_the_decision(dash: DashboardWorld, browser: 
     assert "commit-level" in evidence
     risk = browser.js("document.querySelector('[data-table=\"risk-facts\"]').textContent")
     assert "lines added" in risk and "files changed" in risk
+    # the model's own reasons travel in the decision document (risk_reasons)
+    reasons = first_cells(browser, "risk-reasons")
+    assert reasons, "the risk model named no reason"
     history = browser.js("document.querySelectorAll('[data-table=\"history\"] tbody tr').length")
     assert history == 1
 

@@ -156,10 +156,7 @@ class PullRequestView:
 
     @property
     def risk_reasons(self) -> list[dict[str, Any]]:
-        risk = self.doc.get("risk")
-        if isinstance(risk, dict) and isinstance(risk.get("reasons"), list):
-            return [r for r in risk["reasons"] if isinstance(r, dict)]
-        return []
+        return self._list("risk_reasons")
 
 
 def _int(value: object) -> int:
