@@ -71,9 +71,17 @@ def _metrics(views: ViewContext, scope: OrgScope, window: Window) -> Metrics:
     repositories = [scope.filters.repository] if scope.filters.repository else None
     if scope.filters.team:
         return team_metrics(
-            views, principal, scope.org, scope.filters.team, window, repositories=repositories
+            views,
+            principal,
+            scope.org,
+            scope.filters.team,
+            window,
+            by=scope.filters.period,
+            repositories=repositories,
         )
-    return org_metrics(views, principal, scope.org, window, repositories=repositories)
+    return org_metrics(
+        views, principal, scope.org, window, by=scope.filters.period, repositories=repositories
+    )
 
 
 def _sections(doc: dict[str, Any] | None) -> dict[str, list[Chart]]:
@@ -106,7 +114,7 @@ def overview(ctx: ServiceContext, scope: OrgScope) -> dict[str, Any]:
 def repository(ctx: ServiceContext, scope: OrgScope, full_name: str) -> dict[str, Any]:
     views = ViewContext.of(ctx)
     window = window_of(scope)
-    metrics = repository_metrics(views, scope.principal, full_name, window)
+    metrics = repository_metrics(views, scope.principal, full_name, window, by=scope.filters.period)
     doc = metrics.document
     return {
         "repository": full_name,

@@ -28,6 +28,39 @@ RISK_FACTS = (
     ("test_files", "test files changed"),
 )
 
+# the risk model's features (netgain.risk.features) in words, for its ranked reasons
+FEATURE_WORDS = {
+    "ns": "subsystems touched",
+    "nd": "directories touched",
+    "nf": "files touched",
+    "entropy": "spread of the change (bits)",
+    "la": "lines added",
+    "ld": "lines deleted",
+    "lt": "size of the touched files before",
+    "fix": "is a bug fix",
+    "ndev": "earlier authors of the touched files",
+    "age": "days since the touched files last changed",
+    "nuc": "earlier changes to the touched files",
+    "exp": "the author's earlier commits",
+    "rexp": "the author's recent commits",
+    "sexp": "the author's commits to these subsystems",
+    "ai_share": "AI share",
+    "ai_tool": "an AI tool is named",
+    "familiarity": "share of touched files the author changed before",
+    "tests": "test files touched",
+    "la_code": "code lines added",
+    "ld_code": "code lines deleted",
+    "la_test": "test lines added",
+    "ld_test": "test lines deleted",
+    "la_other": "other lines added (docs, configuration)",
+    "ld_other": "other lines deleted",
+    "api_new": "libraries the author never imported before",
+    "api_familiarity": "share of imported libraries the author used before",
+    "zones": "sensitive zones touched",
+    "findings": "security findings",
+    "coverage": "diff coverage",
+}
+
 
 @dataclass
 class DecisionRow:
@@ -156,7 +189,10 @@ class PullRequestView:
 
     @property
     def risk_reasons(self) -> list[dict[str, Any]]:
-        return self._list("risk_reasons")
+        return [
+            {**r, "words": FEATURE_WORDS.get(str(r.get("feature")), str(r.get("feature")))}
+            for r in self._list("risk_reasons")
+        ]
 
 
 def _int(value: object) -> int:
