@@ -7,10 +7,13 @@ and the result lands in `service_decisions` as in production.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import Engine
 
 from netgain.service import access
 from netgain.service.runtime import Runtime
@@ -143,3 +146,45 @@ def seed_timelines(dash: DashboardWorld, count: int = 22) -> datetime:
         )
         send("pull_request", merged)
     return start
+
+
+def record_decision(
+    engine: Engine, mirror: Path, repository: str, number: int, base: str, head: str, db: str
+) -> dict[str, Any]:
+    """`netgain check` on a mirror's range, stored as the service stores the decision it
+    reports (its check job does the same with the pull request's event and reviews)."""
+    from netgain.cli.check import run_check
+    from netgain.service.tables import decisions
+
+    doc = run_check(
+        repo=mirror,
+        base=base,
+        head=head,
+        event=None,
+        reviews=None,
+        author=None,
+        approved_by=[],
+        pr_body=None,
+        coverage=None,
+        policy_path=None,
+        review_load=None,
+        labels=[],
+        db=db,
+        fetch_reviews=False,
+        record=False,
+        fetch_code_scanning=False,
+        github_token=None,
+    )
+    with engine.begin() as conn:
+        conn.execute(
+            decisions.insert().values(
+                repository=repository,
+                number=number,
+                head_sha=head,
+                verdict=doc["verdict"],
+                conclusion="success" if doc["verdict"] == "approved" else "failure",
+                check_run_id=number,
+                document=json.loads(json.dumps(doc, default=str)),
+            )
+        )
+    return doc
