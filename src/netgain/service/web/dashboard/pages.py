@@ -8,6 +8,7 @@ applies the display rules (charts with text equivalents, people only as teams of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from netgain.report import svg
@@ -19,6 +20,7 @@ from netgain.service.views.metrics_views import org_metrics, repository_metrics,
 from netgain.service.views.models import Metrics
 from netgain.service.views.overview import overview as overview_figures
 from netgain.service.views.scope import Window
+from netgain.service.web.dashboard.cache import DOCUMENTS, data_version
 from netgain.service.web.dashboard.pull_request import recent_pull_requests
 from netgain.service.web.dashboard.render import Chart, chart
 from netgain.service.web.dashboard.scope import OrgScope
@@ -66,22 +68,41 @@ def _team_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _metrics(views: ViewContext, scope: OrgScope, window: Window) -> Metrics:
     """The organisation's document, or the team's when the filter names one (withheld for a
-    team below the privacy minimum)."""
+    team below the privacy minimum); reused while its inputs are unchanged (`cache`)."""
     principal = scope.principal
     repositories = [scope.filters.repository] if scope.filters.repository else None
-    if scope.filters.team:
-        return team_metrics(
-            views,
-            principal,
-            scope.org,
-            scope.filters.team,
-            window,
-            by=scope.filters.period,
-            repositories=repositories,
-        )
-    return org_metrics(
-        views, principal, scope.org, window, by=scope.filters.period, repositories=repositories
+    team = scope.filters.team
+    by = scope.filters.period
+
+    def compute() -> Metrics:
+        if team:
+            return team_metrics(
+                views, principal, scope.org, team, window, by=by, repositories=repositories
+            )
+        return org_metrics(views, principal, scope.org, window, by=by, repositories=repositories)
+
+    return _cached(views, scope, window, ("team", team) if team else ("org",), compute)
+
+
+def _cached(
+    views: ViewContext,
+    scope: OrgScope,
+    window: Window,
+    kind: tuple[str | None, ...],
+    compute: Callable[[], Metrics],
+) -> Metrics:
+    key = (
+        str(views.engine.url),
+        kind,
+        scope.org,
+        tuple(sorted(scope.selected)),
+        window.since,
+        window.until,
+        scope.filters.period,
+        scope.settings.model_dump_json(),
+        data_version(views.engine),
     )
+    return DOCUMENTS.get(key, compute)
 
 
 def _sections(doc: dict[str, Any] | None) -> dict[str, list[Chart]]:
@@ -114,7 +135,15 @@ def overview(ctx: ServiceContext, scope: OrgScope) -> dict[str, Any]:
 def repository(ctx: ServiceContext, scope: OrgScope, full_name: str) -> dict[str, Any]:
     views = ViewContext.of(ctx)
     window = window_of(scope)
-    metrics = repository_metrics(views, scope.principal, full_name, window, by=scope.filters.period)
+    metrics = _cached(
+        views,
+        scope,
+        window,
+        ("repository", full_name),
+        lambda: repository_metrics(
+            views, scope.principal, full_name, window, by=scope.filters.period
+        ),
+    )
     doc = metrics.document
     return {
         "repository": full_name,
