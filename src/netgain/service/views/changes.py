@@ -3,6 +3,7 @@ reasons, findings with traces, who was asked to review), newest first, a page at
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +27,7 @@ from netgain.service.views.models import (
     Requirement,
     Rule,
 )
-from netgain.service.views.pagination import decode_cursor, encode_cursor, key_part
+from netgain.service.views.pagination import cut, decode_cursor, key_part
 from netgain.service.views.scope import Window, repository_entry
 from netgain.service.views.times import utc
 from netgain.store.models import Attribution, FileChange
@@ -128,12 +129,12 @@ def commits(
     query = query.order_by(CommitRow.author_date.desc(), CommitRow.id.desc()).limit(page.limit + 1)
     with views.engine.connect() as conn:
         rows = conn.execute(query).all()
-    shown = rows[: page.limit]
-    next_cursor = None
-    if len(rows) > page.limit:
-        last = shown[-1]
-        stamp = (utc(last.author_date) or last.author_date).isoformat()
-        next_cursor = encode_cursor("commits", [stamp, int(last.id)])
+    shown, next_cursor = cut(
+        "commits",
+        rows,
+        page,
+        lambda last: [(utc(last.author_date) or last.author_date).isoformat(), int(last.id)],
+    )
     return Page[Commit](items=[_commit(entry.full_name, r) for r in shown], next_cursor=next_cursor)
 
 
@@ -180,9 +181,10 @@ def commit(views: ViewContext, principal: Principal, full_name: str, sha: str) -
             )
         )
     risk = None
-    for record in _records(views, entry.full_name):
-        if record.head_sha == row.sha and record.risk is not None:
-            risk = record.risk
+    for record in _decision_rows(views, entry.full_name, head=row.sha):  # newest first
+        risk = decision_summary(record).risk
+        if risk is not None:
+            break
     base = _commit(entry.full_name, row)
     return CommitDetail(
         **base.model_dump(),
@@ -207,10 +209,28 @@ def _requirements(rule: dict[str, Any]) -> list[Requirement]:
     return out
 
 
-def decision_view(row: Any, *, detail: bool = False) -> Decision | DecisionDetail:
-    """A stored decision document as the API shows it (the record the decision log keeps, with
+def decision_summary(row: Any) -> Decision:
+    """A stored decision document as the API lists it (the record the decision log keeps, with
     each rule's reason and requirements from the full document)."""
-    document: dict[str, Any] = row.document if isinstance(row.document, dict) else {}
+    return Decision(**_decision_fields(row))
+
+
+def decision_detail(row: Any) -> DecisionDetail:
+    """A decision with what the pull request page shows: findings with their traces, the gate's
+    provenance figures, who was asked to review, and whether the gate finished at all."""
+    document = _mapping(row.document)
+    return DecisionDetail(
+        **_decision_fields(row),
+        findings=_dicts(document.get("findings")),
+        provenance=_mapping(document.get("provenance")),
+        reviewers=_dicts(document.get("reviewers")),
+        unparsed_files=_dicts(document.get("unparsed_files")),
+        not_analysed="verdict" not in document,
+    )
+
+
+def _decision_fields(row: Any) -> dict[str, Any]:
+    document = _mapping(row.document)
     decided = utc(row.created_at) or row.created_at
     analysed = "verdict" in document
     record = decision_record(document, recorded_at=decided) if analysed else {}
@@ -242,16 +262,7 @@ def decision_view(row: Any, *, detail: bool = False) -> Decision | DecisionDetai
         "risk": _float(record.get("risk")),
         "risk_tier": _text(record.get("risk_tier")),
     }
-    if not detail:
-        return Decision(**fields)
-    return DecisionDetail(
-        **fields,
-        findings=_dicts(document.get("findings")),
-        provenance=_mapping(document.get("provenance")),
-        reviewers=_dicts(document.get("reviewers")),
-        unparsed_files=_dicts(document.get("unparsed_files")),
-        not_analysed=not analysed,
-    )
+    return fields
 
 
 def _text(value: Any) -> str | None:
@@ -266,22 +277,23 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def _decision_rows(views: ViewContext, full_name: str, number: int | None = None) -> list[Any]:
+def _decision_rows(
+    views: ViewContext,
+    full_name: str,
+    *,
+    numbers: Sequence[int] | None = None,
+    head: str | None = None,
+) -> list[Any]:
+    """The repository's decisions, newest first: of these pull requests, or of this head."""
     query = select(decisions_table).where(
         func.lower(decisions_table.c.repository) == full_name.lower()
     )
-    if number is not None:
-        query = query.where(decisions_table.c.number == number)
+    if numbers is not None:
+        query = query.where(decisions_table.c.number.in_(numbers))
+    if head is not None:
+        query = query.where(decisions_table.c.head_sha == head)
     with views.engine.connect() as conn:
         return list(conn.execute(query.order_by(decisions_table.c.id.desc())).all())
-
-
-def _records(views: ViewContext, full_name: str) -> list[Decision]:
-    return [_plain(decision_view(r)) for r in _decision_rows(views, full_name)]
-
-
-def _plain(view: Decision | DecisionDetail) -> Decision:
-    return view
 
 
 def decisions(
@@ -304,25 +316,32 @@ def decisions(
         query = query.where(decisions_table.c.id < key_part(page.after, 0, int))
     with views.engine.connect() as conn:
         rows = conn.execute(query.order_by(decisions_table.c.id.desc()).limit(page.limit + 1)).all()
-    shown = rows[: page.limit]
-    more = len(rows) > page.limit
-    return Page[Decision](
-        items=[_plain(decision_view(r)) for r in shown],
-        next_cursor=encode_cursor("decisions", [int(shown[-1].id)]) if more else None,
-    )
+    shown, next_cursor = cut("decisions", rows, page, lambda last: [int(last.id)])
+    return Page[Decision](items=[decision_summary(r) for r in shown], next_cursor=next_cursor)
 
 
-def _pull_provenance(views: ViewContext, repository_id: int, shas: list[str]) -> Provenance:
-    if not shas:
-        return provenance_of(0, 0, 0, "none", [], [])
-    with views.engine.connect() as conn:
-        rows = conn.execute(
-            _commit_query().where(
-                CommitRow.repository_id == repository_id,
-                CommitRow.sha.in_(shas),
-                CommitRow.is_merge.is_(False),
-            )
-        ).all()
+def _pull_provenance(
+    views: ViewContext, repository_id: int, pulls: Sequence[Sequence[str]]
+) -> list[Provenance]:
+    """Each pull request's provenance from its commits (one query for the whole page)."""
+    wanted = sorted({sha for shas in pulls for sha in shas})
+    rows: dict[str, Any] = {}
+    if wanted:
+        with views.engine.connect() as conn:
+            rows = {
+                row.sha: row
+                for row in conn.execute(
+                    _commit_query().where(
+                        CommitRow.repository_id == repository_id,
+                        CommitRow.sha.in_(wanted),
+                        CommitRow.is_merge.is_(False),
+                    )
+                )
+            }
+    return [_summed([rows[s] for s in dict.fromkeys(shas) if s in rows]) for shas in pulls]
+
+
+def _summed(rows: Sequence[Any]) -> Provenance:
     ai = human = unknown = 0
     levels: set[str] = set()
     tools: set[str] = set()
@@ -360,11 +379,13 @@ def pull_requests(
         rows = conn.execute(
             query.order_by(PullRequestRow.number.desc()).limit(page.limit + 1)
         ).all()
-    shown = rows[: page.limit]
+    shown, next_cursor = cut("pulls", rows, page, lambda last: [int(last.number)])
     latest: dict[int, Decision] = {}
-    for record in _records(views, entry.full_name):
-        if record.number is not None:
-            latest.setdefault(record.number, record)
+    for record in _decision_rows(views, entry.full_name, numbers=[r.number for r in shown]):
+        latest.setdefault(int(record.number), decision_summary(record))
+    provenances = _pull_provenance(
+        views, entry.repository_id, [list(r.commit_shas or []) for r in shown]
+    )
     items = [
         PullRequest(
             repository=entry.full_name,
@@ -373,16 +394,12 @@ def pull_requests(
             merged_at=utc(row.merged_at),
             author_email=row.author_email,
             commits=len(row.commit_shas or []),
-            provenance=_pull_provenance(views, entry.repository_id, list(row.commit_shas or [])),
+            provenance=provenance,
             decision=latest.get(row.number),
         )
-        for row in shown
+        for row, provenance in zip(shown, provenances, strict=True)
     ]
-    more = len(rows) > page.limit
-    return Page[PullRequest](
-        items=items,
-        next_cursor=encode_cursor("pulls", [int(shown[-1].number)]) if more else None,
-    )
+    return Page[PullRequest](items=items, next_cursor=next_cursor)
 
 
 def pull_request(
@@ -399,11 +416,8 @@ def pull_request(
                 PullRequestRow.number == number,
             )
         ).first()
-    details = [
-        decision_view(r, detail=True) for r in _decision_rows(views, entry.full_name, number)
-    ]
-    full = [d for d in details if isinstance(d, DecisionDetail)]
-    if row is None and not full:
+    judged = _decision_rows(views, entry.full_name, numbers=[number])
+    if row is None and not judged:
         raise Problem(404, "no such pull request")
     shas = list(row.commit_shas or []) if row is not None else []
     return PullRequestDetail(
@@ -413,9 +427,9 @@ def pull_request(
         merged_at=utc(row.merged_at) if row is not None else None,
         author_email=row.author_email if row is not None else None,
         commits=len(shas),
-        provenance=_pull_provenance(views, entry.repository_id, shas),
-        decision=_plain(full[0]) if full else None,
+        provenance=_pull_provenance(views, entry.repository_id, [shas])[0],
+        decision=decision_summary(judged[0]) if judged else None,
         commit_shas=shas,
         labels=list(row.labels or []) if row is not None else [],
-        decisions=full,
+        decisions=[decision_detail(r) for r in judged],
     )

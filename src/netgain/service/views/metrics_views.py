@@ -25,6 +25,7 @@ from netgain.service.views.models import Metrics
 from netgain.service.views.scope import Window, org_entries, repository_entry
 
 PERIODS = ("week", "month")
+NOT_IMPORTED = "not imported (the service reads no tool telemetry yet)"
 
 
 def _document(
@@ -32,9 +33,13 @@ def _document(
 ) -> dict[str, Any]:
     data = within(data, window)
     data.teams = _visible_teams(settings) or None
-    return compute_metrics(
+    doc = compute_metrics(
         data, views.metrics, by=by, since=window.since, until=window.until, repository=name
     )
+    # the CLI's tool-telemetry imports (Cursor, Copilot) are files given to `netgain metrics`
+    doc["provenance"].setdefault("cursor", {"status": NOT_IMPORTED})
+    doc["provenance"].setdefault("estimated", {"status": NOT_IMPORTED})
+    return doc
 
 
 def _visible_teams(settings: OrgSettings) -> dict[str, set[str]]:
@@ -43,18 +48,25 @@ def _visible_teams(settings: OrgSettings) -> dict[str, set[str]]:
     return {t: ids for t, ids in members.items() if len(ids) >= settings.privacy.min_group}
 
 
-def _datasets(views: ViewContext, entries: list[CatalogEntry]) -> list[tuple[str, Dataset]]:
-    return [
-        (e.full_name, load_dataset(views.engine, e.repository_id, e.full_name, views.metrics))
-        for e in entries
-    ]
+def _load(views: ViewContext, entry: CatalogEntry, by: str) -> Dataset:
+    owner, _, name = entry.full_name.partition("/")
+    mirror = views.mirrors / owner / f"{name}.git"
+    return load_dataset(
+        views.engine, entry.repository_id, entry.full_name, views.metrics, mirror, by
+    )
+
+
+def _datasets(
+    views: ViewContext, entries: list[CatalogEntry], by: str
+) -> list[tuple[str, Dataset]]:
+    return [(e.full_name, _load(views, e, by)) for e in entries]
 
 
 def repository_metrics(
     views: ViewContext, principal: Principal, full_name: str, window: Window, by: str = "week"
 ) -> Metrics:
     entry = repository_entry(views.engine, views.mirrors, principal, full_name)
-    data = load_dataset(views.engine, entry.repository_id, entry.full_name, views.metrics)
+    data = _load(views, entry, by)
     doc = _document(views, data, window, by, entry.full_name, views.orgs.for_org(entry.org))
     return _metrics("repository", entry.full_name, [entry.full_name], window, doc)
 
@@ -70,7 +82,7 @@ def org_metrics(
     """The organisation's document over the combined records of its readable repositories
     (optionally only those named in `repositories`)."""
     entries = _chosen(org_entries(views.engine, views.mirrors, principal, org), repositories)
-    data = combine(_datasets(views, entries))
+    data = combine(_datasets(views, entries, by))
     doc = _document(views, data, window, by, org.lower(), views.orgs.for_org(org))
     return _metrics("organisation", org.lower(), [e.full_name for e in entries], window, doc)
 
@@ -106,7 +118,7 @@ def team_metrics(
             withheld=reason,
             document=None,
         )
-    data = of_people(combine(_datasets(views, entries)), identities)
+    data = of_people(combine(_datasets(views, entries, by)), identities)
     doc = _document(views, data, window, by, f"{org.lower()}/team:{name}", settings)
     return _metrics("team", name, scope, window, doc)
 
@@ -130,7 +142,7 @@ def own_metrics(
             document=None,
         )
     identities = {principal.login, *principal.emails}
-    data = of_people(combine(_datasets(views, entries)), identities)
+    data = of_people(combine(_datasets(views, entries, by)), identities)
     data_doc = _document(views, data, window, by, f"{org.lower()}/self", settings)
     data_doc["provenance"].pop("by_team", None)  # the person's own figures, not their teams'
     return _metrics("self", principal.login, scope, window, data_doc)
