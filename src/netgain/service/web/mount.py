@@ -13,3 +13,6 @@ from netgain.service import problems
 
 def mount(app: FastAPI) -> None:
     problems.install(app)
+    from netgain.service.web.auth.routes import router as auth_router
+
+    app.include_router(auth_router)
