@@ -58,7 +58,7 @@ SiteFactory = Callable[..., Site]
 def make_site(tmp_path: Path) -> Iterator[SiteFactory]:
     opened: list[Site] = []
 
-    def make(**env: str) -> Site:
+    def make(peer: str = "testclient", **env: str) -> Site:
         base = {
             "NETGAIN_SERVICE_DIR": str(tmp_path / f"svc{len(opened)}"),
             "NETGAIN_PUBLIC_URL": PUBLIC_URL,
@@ -66,7 +66,7 @@ def make_site(tmp_path: Path) -> Iterator[SiteFactory]:
         runtime = open_runtime(from_env(base | env))
         assert isinstance(runtime.queue, EmbeddedQueue)
         app = create_app(runtime.ctx, runtime.queue)
-        client = TestClient(app, base_url=PUBLIC_URL, follow_redirects=False)
+        client = TestClient(app, base_url=PUBLIC_URL, follow_redirects=False, client=(peer, 50000))
         site = Site(client, runtime.ctx, runtime)
         opened.append(site)
         return site
