@@ -1,0 +1,236 @@
+"""The access test of issue 14: every route of the app (the OpenAPI schema's and every page of
+`app.routes`), called as an anonymous user, as an admin of another organisation (session and
+token) and with a revoked token of the organisation itself, answers 401, 403 or 404 (or, for a
+browser page, a redirect to sign-in) — with nothing of that organisation in the body, and with
+the same status as for an organisation that does not exist (existence is not confirmed).
+
+Routes are enumerated from the app at collection time, so routes added later are tested without
+touching this file; their path parameters are filled from the seeded data by name
+(`routes.value_for`). A known hole in a route is an entry in KNOWN_HOLES (a strict xfail with
+its reason), never a deletion.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from netgain.service import access
+from netgain.service.app import create_app
+from netgain.service.runtime import Runtime, open_runtime
+from netgain.service.settings import from_env
+from netgain.service.web.auth import csrf_token
+from tests.service.web.conftest import PUBLIC_URL
+from tests.service.web.routes import (
+    STATE_CHANGING,
+    Endpoint,
+    body_for,
+    endpoints,
+    fill,
+    operation,
+    query_for,
+)
+from tests.service.web.seed import ABSENT, ALPHA, VICTIM, Org, Seeded, seed
+
+# Routes anyone may call: they show no organisation's data (checked below all the same).
+PUBLIC = {
+    "GET /healthz",
+    "GET /readyz",
+    "GET /metrics",
+    "POST /webhooks/github",  # authenticated by the webhook signature, not by a user
+    "GET /auth/login",
+    "GET /auth/github/login",
+    "GET /auth/github/callback",
+    "GET /auth/oidc/login",
+    "GET /auth/oidc/callback",
+    "GET /auth/proxy/login",
+}
+# Routes about the caller themselves: anonymous callers get 401, anyone signed in their own data.
+SELF = {"GET /auth/me", "POST /auth/logout"}
+# Routes whose state changes are not cookie-authenticated (no CSRF token expected).
+NOT_CSRF_EXPOSED = {"POST /webhooks/github"}
+KNOWN_HOLES: dict[str, str] = {}
+REFUSED = {401, 403, 404}
+REDIRECTS = {302, 303, 307}
+
+
+def _enumerate() -> tuple[list[Endpoint], dict[str, Any]]:
+    with tempfile.TemporaryDirectory() as scratch:
+        runtime = open_runtime(from_env({"NETGAIN_SERVICE_DIR": scratch}))
+        try:
+            app = create_app(runtime.ctx, runtime.queue)
+            return endpoints(app), app.openapi()
+        finally:
+            runtime.ctx.close()
+
+
+ENDPOINTS, SCHEMA = _enumerate()
+
+
+def _params(selected: list[Endpoint]) -> list[Any]:
+    return [
+        pytest.param(
+            e,
+            id=e.id,
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_HOLES[e.id])]
+            if e.id in KNOWN_HOLES
+            else [],
+        )
+        for e in selected
+    ]
+
+
+@dataclass
+class World:
+    app: FastAPI
+    runtime: Runtime
+    seeded: Seeded
+
+    def client(self, *, cookie: str | None = None) -> TestClient:
+        client = TestClient(self.app, base_url=PUBLIC_URL, follow_redirects=False)
+        if cookie:
+            client.cookies.set(access.SESSION_COOKIE, cookie, domain="testserver.local")
+        return client
+
+    def session(self, org: Org) -> tuple[str, str]:
+        """A fresh session of `org`'s admin: (cookie, CSRF token)."""
+        engine = self.runtime.ctx.engine
+        cookie, _ = access.open_session(engine, self.seeded.admin_ids[org.name])
+        return cookie, csrf_token(access.principal_from_session(engine, cookie))
+
+    def token(self, org: Org) -> str:
+        engine = self.runtime.ctx.engine
+        return access.issue_token(
+            engine, user_id=self.seeded.admin_ids[org.name], org=org.name, scope="admin", name="t"
+        )
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    base = tmp_path_factory.mktemp("access")
+    runtime = open_runtime(
+        from_env(
+            {
+                "NETGAIN_SERVICE_DIR": str(base / "svc"),
+                "NETGAIN_PUBLIC_URL": PUBLIC_URL,
+                "NETGAIN_WEBHOOK_SECRET": "access-test-webhook-secret",
+            }
+        )
+    )
+    seeded = seed(runtime.ctx, base / "work")
+    app = create_app(runtime.ctx, runtime.queue)
+    yield World(app, runtime, seeded)
+    runtime.ctx.close()
+
+
+def _call(
+    client: TestClient, endpoint: Endpoint, org: Org, world: World, headers: dict[str, str]
+) -> Any:
+    op = operation(SCHEMA, endpoint)
+    return client.request(
+        endpoint.method,
+        fill(endpoint, org, world.seeded),
+        params=query_for(op, org, world.seeded),
+        json=body_for(SCHEMA, op) if endpoint.method in STATE_CHANGING else None,
+        headers=headers,
+    )
+
+
+def _leaks(body: str, org: Org) -> list[str]:
+    text = body.lower()
+    return [s for s in org.secrets if s.lower() in text]
+
+
+def _to_sign_in(answer: Any) -> bool:
+    location = answer.headers.get("location", "")
+    return answer.status_code in REDIRECTS and location.removeprefix(PUBLIC_URL).startswith(
+        "/auth/"
+    )
+
+
+def test_the_enumeration_covers_the_schema() -> None:
+    """Every operation of the OpenAPI schema is among the enumerated routes."""
+    enumerated = {e.id for e in ENDPOINTS}
+    for path, operations in SCHEMA.get("paths", {}).items():
+        for method in operations:
+            assert f"{method.upper()} {path}" in enumerated
+    assert {"GET /api/v1/orgs/{org}/tokens", "GET /auth/me"} <= enumerated
+
+
+@pytest.mark.parametrize("endpoint", _params(ENDPOINTS))
+def test_outsiders_see_nothing(world: World, endpoint: Endpoint) -> None:
+    outsider_cookie, outsider_csrf = world.session(ALPHA)
+    callers = {
+        "anonymous": (world.client(), {}),
+        "revoked token": (
+            world.client(),
+            {"Authorization": f"Bearer {world.seeded.revoked_token}"},
+        ),
+        "other org's session": (
+            world.client(cookie=outsider_cookie),
+            {"X-CSRF-Token": outsider_csrf},
+        ),
+        "other org's token": (world.client(), {"Authorization": f"Bearer {world.token(ALPHA)}"}),
+    }
+    problems = []
+    for who, (client, headers) in callers.items():
+        with client:
+            answer = _call(client, endpoint, VICTIM, world, headers)
+            if endpoint.id in SELF and who.startswith("other org"):
+                answer_absent = None
+            else:
+                answer_absent = _call(client, endpoint, ABSENT, world, headers)
+        leaked = _leaks(answer.text, VICTIM)
+        if leaked:
+            problems.append(f"{who}: {answer.status_code} shows {leaked}")
+        if answer.status_code >= 500:
+            problems.append(f"{who}: server error {answer.status_code}")
+        if endpoint.id in PUBLIC:
+            continue
+        anonymous = who in ("anonymous", "revoked token")
+        if endpoint.id in SELF and not anonymous:
+            continue
+        if answer.status_code not in REFUSED and not (anonymous and _to_sign_in(answer)):
+            problems.append(f"{who}: answered {answer.status_code}")
+        if answer_absent is not None and answer_absent.status_code != answer.status_code:
+            problems.append(
+                f"{who}: {answer.status_code} here but {answer_absent.status_code} for an "
+                "organisation that does not exist (confirms it exists)"
+            )
+    assert not problems, "\n".join(problems)
+
+
+STATEFUL = [e for e in ENDPOINTS if e.method in STATE_CHANGING and e.id not in NOT_CSRF_EXPOSED]
+
+
+@pytest.mark.parametrize("endpoint", _params(STATEFUL))
+def test_state_changes_need_the_csrf_token(world: World, endpoint: Endpoint) -> None:
+    """Even the organisation's own admin, signed in with a cookie, is refused without the token
+    (a cross-site form would be exactly that request)."""
+    cookie, _ = world.session(VICTIM)
+    with world.client(cookie=cookie) as client:
+        answer = _call(client, endpoint, VICTIM, world, {})
+    assert answer.status_code == 403, answer.text
+    assert "csrf" in answer.text.lower()
+
+
+def test_the_owner_does_see_the_seeded_data(world: World) -> None:
+    """The control: the seeded organisation's admin is answered with its data, so the refusals
+    above are refusals and not an empty store."""
+    cookie, _ = world.session(VICTIM)
+    shown = []
+    with world.client(cookie=cookie) as client:
+        for endpoint in ENDPOINTS:
+            if endpoint.method != "GET" or endpoint.id in PUBLIC or "{" not in endpoint.path:
+                continue
+            answer = _call(client, endpoint, VICTIM, world, {})
+            assert answer.status_code < 500, f"{endpoint.id}: {answer.status_code}"
+            if answer.status_code == 200 and _leaks(answer.text, VICTIM):
+                shown.append(endpoint.id)
+    assert "GET /api/v1/orgs/{org}/tokens" in shown and "GET /api/v1/orgs/{org}/audit" in shown
