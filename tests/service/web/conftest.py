@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 from netgain.service import access
 from netgain.service.app import create_app
 from netgain.service.context import ServiceContext
-from netgain.service.queue import EmbeddedQueue
 from netgain.service.runtime import Runtime, open_runtime
 from netgain.service.settings import from_env
 from tests.service.conftest import KeyPair
@@ -64,7 +63,6 @@ def make_site(tmp_path: Path) -> Iterator[SiteFactory]:
             "NETGAIN_PUBLIC_URL": PUBLIC_URL,
         }
         runtime = open_runtime(from_env(base | env))
-        assert isinstance(runtime.queue, EmbeddedQueue)
         app = create_app(runtime.ctx, runtime.queue)
         client = TestClient(app, base_url=PUBLIC_URL, follow_redirects=False, client=(peer, 50000))
         site = Site(client, runtime.ctx, runtime)
