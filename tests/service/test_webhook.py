@@ -49,7 +49,7 @@ def test_hostile_deliveries_queue_nothing(world: World, tmp_path: Path) -> None:
         == 400
     )
 
-    unknown = signed("deployment_status", {"action": "created"}, "d-4")
+    unknown = signed("watch", {"action": "started"}, "d-4")  # an event nothing reads
     response = client.post("/webhooks/github", content=unknown[0], headers=unknown[1])
     assert response.status_code == 200 and response.json()["outcome"] == "ignored"
 

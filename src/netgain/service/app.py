@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from netgain.service import events, signature
 from netgain.service.context import ServiceContext
+from netgain.service.feeds import github as feed_github
 from netgain.service.intake import accept
 from netgain.service.metrics import ServiceMetrics
 from netgain.service.queue import JobQueue
@@ -81,7 +82,20 @@ def create_app(ctx: ServiceContext, queue: JobQueue) -> FastAPI:
             routed = events.route(event, payload)
         except (ValueError, RecursionError) as exc:  # JSONDecodeError and MalformedPayloadError
             return answer(400, label, "malformed", detail=str(exc)[:200])
+        try:  # the feeds' part (timelines, deployments) never blocks the check's jobs
+            found, recorded = await run_in_threadpool(
+                feed_github.record_delivery, ctx, event, payload
+            )
+        except ValueError as exc:
+            if not routed.jobs:
+                return answer(400, label, "malformed", detail=str(exc)[:200])
+            log.warning("webhook %s: feed not recorded: %s", label, exc)
+            found = recorded = 0
         if not routed.jobs:
+            if recorded:
+                return answer(202, label, "recorded", recorded=recorded)
+            if found:  # every row of it is stored already: a redelivery
+                return answer(200, label, "duplicate")
             return answer(200, label, "ignored", reason=routed.ignored)
         jobs = [
             replace(job, delay=delay) if job.task == events.CHECK else job for job in routed.jobs

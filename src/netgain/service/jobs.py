@@ -37,7 +37,22 @@ def ingest_repository(
         trained = _label_and_train(ws.root, ws.engine, report.repository_id) if backfill else ""
     finally:
         ws.engine.dispose()
-    return f"ingested {repository} ({len(report.problems)} problem(s)){trained}"
+    fed = _apply_feeds(ctx, report.repository_id)
+    return f"ingested {repository} ({len(report.problems)} problem(s)){trained}{fed}"
+
+
+def _apply_feeds(ctx: ServiceContext, repository_id: int) -> str:
+    """What the feeds kept for later: feature issues naming new commits, and incidents whose
+    repository was not ingested until now (netgain.service.feeds)."""
+    from netgain.service.feeds.features import reapply_issue_types
+    from netgain.service.feeds.router import replay_pending
+
+    marked = reapply_issue_types(ctx.engine, repository_id)
+    replayed = replay_pending(ctx)
+    parts = [f"{marked} feature commit(s)"] * bool(marked) + [f"{replayed} incident(s)"] * bool(
+        replayed
+    )
+    return f"; feeds: {', '.join(parts)}" if parts else ""
 
 
 def _label_and_train(root: Path, engine: Engine, repository_id: int) -> str:

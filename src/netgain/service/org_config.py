@@ -9,6 +9,10 @@ One TOML file (`NETGAIN_ORG_CONFIG`), one `[orgs.<login>]` table per organisatio
     min_group = 5          # figures about people only for groups at least this large
     people = "self"        # "self": a person sees their own figures (and admins see all)
 
+    [orgs.acme.seniority]  # review load and waiting-on-seniors (netgain.metrics.flow)
+    senior = ["carol"]
+    owner = ["dave"]
+
     [[orgs.acme.incident_routes]]
     service = "payments-api"        # PagerDuty service name (or Jira component)
     repository = "acme/monorepo"
@@ -60,12 +64,28 @@ class GroupGrant(BaseModel):
     repositories: list[str] | None = None
 
 
+class Seniority(BaseModel):
+    """Who counts as senior / owner for review load and waiting-on-seniors (logins or emails)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    senior: list[str] = Field(default_factory=list)
+    owner: list[str] = Field(default_factory=list)
+
+    def tiers(self) -> dict[str, str]:
+        """Identity (lower case) -> "owner" or "senior" (owner wins for someone in both)."""
+        out = {who.lower(): "senior" for who in self.senior}
+        out.update({who.lower(): "owner" for who in self.owner})
+        return out
+
+
 class OrgSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     teams: dict[str, list[str]] = Field(default_factory=dict)
     privacy: Privacy = Privacy()
     incident_routes: list[IncidentRoute] = Field(default_factory=list)
+    seniority: Seniority = Seniority()
     oidc_groups: dict[str, Literal["member", "admin"] | GroupGrant] = Field(default_factory=dict)
 
     def group_grants(self, groups: set[str]) -> list[GroupGrant]:

@@ -80,6 +80,13 @@ class ServiceSettings(BaseModel):
     @property
     def proxy_sign_in(self) -> bool:
         return bool(self.proxy_user_header and self.proxy_trusted)
+    # continuous data (netgain.service.feeds): the senders' signing secrets, which Jira issues
+    # are incidents, and which GitHub deployment environments are production
+    pagerduty_secret: SecretStr | None = None
+    jira_secret: SecretStr | None = None
+    jira_incident_types: tuple[str, ...] = ("Incident",)
+    jira_incident_labels: tuple[str, ...] = ("incident",)
+    production_environments: tuple[str, ...] = ("production", "prod")
 
     @property
     def embedded(self) -> bool:
@@ -131,7 +138,17 @@ def from_env(env: dict[str, str] | None = None, **overrides: object) -> ServiceS
         "notify_webhook": _secret(env, "NETGAIN_NOTIFY_WEBHOOK_URL"),
         "github_client_secret": _secret(env, "NETGAIN_GITHUB_CLIENT_SECRET"),
         "oidc_client_secret": _secret(env, "NETGAIN_OIDC_CLIENT_SECRET"),
+        "pagerduty_secret": _secret(env, "NETGAIN_PAGERDUTY_SECRET"),
+        "jira_secret": _secret(env, "NETGAIN_JIRA_SECRET"),
     }
+    lists = {
+        "jira_incident_types": "NETGAIN_JIRA_INCIDENT_TYPES",
+        "jira_incident_labels": "NETGAIN_JIRA_INCIDENT_LABELS",
+        "production_environments": "NETGAIN_PRODUCTION_ENVIRONMENTS",
+    }
+    for key, var in lists.items():
+        if env.get(var):
+            values[key] = tuple(v.strip() for v in env[var].split(",") if v.strip())
     optional = {
         "data_dir": "NETGAIN_SERVICE_DIR",
         "api_url": "NETGAIN_GITHUB_API_URL",

@@ -88,6 +88,7 @@ def create_tables(engine: Engine) -> None:
     from sqlalchemy.exc import IntegrityError, ProgrammingError
 
     import netgain.service.access_tables  # noqa: F401  (registers its tables on `metadata`)
+    from netgain.service.feeds import tables as _feeds  # noqa: F401  (the feeds tables)
 
     try:
         metadata.create_all(engine, checkfirst=True)

@@ -82,6 +82,15 @@ def _record(issue: dict[str, Any], line: int, base: str | None) -> IncidentRecor
     return record
 
 
+def issue_record(issue: dict[str, Any]) -> IncidentRecord:
+    """One Jira issue (as the REST API and Jira's webhooks send it) as an incident record.
+
+    Raises:
+        RecordError: a field is missing or of the wrong type (the message names it).
+    """
+    return _record(issue, 0, _base_url(issue))
+
+
 def _base_url(issue: dict[str, Any]) -> str | None:
     self_url = issue.get("self")
     if isinstance(self_url, str) and "/rest/api/" in self_url:

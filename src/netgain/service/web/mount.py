@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from netgain.service import problems
+from netgain.service.web import dashboard
 
 
 def mount(app: FastAPI) -> None:
@@ -16,3 +17,7 @@ def mount(app: FastAPI) -> None:
     from netgain.service.web.auth.routes import router as auth_router
 
     app.include_router(auth_router)
+    app.include_router(dashboard.router)
+    from netgain.service.feeds.router import router as feeds_router
+
+    app.include_router(feeds_router)

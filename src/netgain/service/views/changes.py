@@ -1,0 +1,421 @@
+"""Changes: commits with their provenance, pull requests with their gate decisions (rules and
+reasons, findings with traces, who was asked to review), newest first, a page at a time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+
+from netgain.metrics.inputs import share_bucket
+from netgain.policy.record import decision_record
+from netgain.service.access import Principal
+from netgain.service.problems import Problem
+from netgain.service.tables import decisions as decisions_table
+from netgain.service.views.context import ViewContext
+from netgain.service.views.models import (
+    Commit,
+    CommitDetail,
+    Decision,
+    DecisionDetail,
+    Page,
+    Provenance,
+    PullRequest,
+    PullRequestDetail,
+    Requirement,
+    Rule,
+)
+from netgain.service.views.pagination import decode_cursor, encode_cursor, key_part
+from netgain.service.views.scope import Window, repository_entry
+from netgain.service.views.times import utc
+from netgain.store.models import Attribution, FileChange
+from netgain.store.models import Commit as CommitRow
+from netgain.store.outcome_models import PullRequest as PullRequestRow
+
+
+def provenance_of(
+    ai: int, human: int, unknown: int, level: str, tools: list[str], models: list[str]
+) -> Provenance:
+    total = ai + human + unknown
+    return Provenance(
+        ai_lines=ai,
+        human_lines=human,
+        unknown_lines=unknown,
+        ai_share=ai / total if total else None,
+        bucket=share_bucket(ai, human, unknown),
+        evidence=level,
+        tools=tools,
+        models=models,
+    )
+
+
+def _commit_query() -> Select[*tuple[Any, ...]]:
+    query: Select[*tuple[Any, ...]] = select(
+        CommitRow.id,
+        CommitRow.sha,
+        CommitRow.subject,
+        CommitRow.author_email,
+        CommitRow.author_date,
+        CommitRow.lines_added,
+        CommitRow.lines_deleted,
+        CommitRow.files_changed,
+        Attribution.ai_lines,
+        Attribution.human_lines,
+        Attribution.unknown_lines,
+        Attribution.level,
+        Attribution.tools,
+        Attribution.models,
+    ).outerjoin(Attribution, Attribution.commit_id == CommitRow.id)
+    return query
+
+
+def _commit(repository: str, row: Any) -> Commit:
+    attributed = row.ai_lines is not None
+    return Commit(
+        repository=repository,
+        sha=row.sha,
+        subject=row.subject,
+        author_email=row.author_email,
+        author_date=utc(row.author_date) or row.author_date,
+        lines_added=row.lines_added,
+        lines_deleted=row.lines_deleted,
+        files_changed=row.files_changed,
+        provenance=provenance_of(
+            row.ai_lines or 0,
+            row.human_lines or 0,
+            row.unknown_lines if attributed else row.lines_added,
+            row.level or "none",
+            list(row.tools or []),
+            list(row.models or []),
+        ),
+    )
+
+
+def stored_bound(moment: datetime) -> datetime:
+    """A bound as the store compares it: in UTC (SQLite keeps UTC text and drops the zone of a
+    parameter, so a bound in another zone would compare wrong there)."""
+    from datetime import UTC
+
+    return moment.astimezone(UTC)
+
+
+def commits(
+    views: ViewContext,
+    principal: Principal,
+    full_name: str,
+    window: Window,
+    *,
+    cursor: str | None,
+    limit: int,
+) -> Page[Commit]:
+    """Non-merge commits, newest first (author date, then id), within the window."""
+    entry = repository_entry(views.engine, views.mirrors, principal, full_name)
+    page = decode_cursor("commits", cursor, limit)
+    query = _commit_query().where(
+        CommitRow.repository_id == entry.repository_id, CommitRow.is_merge.is_(False)
+    )
+    query = _windowed(query, CommitRow.author_date, window)
+    if page.after is not None:
+        moment = _cursor_time(key_part(page.after, 0, str))
+        last_id = key_part(page.after, 1, int)
+        query = query.where(
+            or_(
+                CommitRow.author_date < moment,
+                and_(CommitRow.author_date == moment, CommitRow.id < last_id),
+            )
+        )
+    query = query.order_by(CommitRow.author_date.desc(), CommitRow.id.desc()).limit(page.limit + 1)
+    with views.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    shown = rows[: page.limit]
+    next_cursor = None
+    if len(rows) > page.limit:
+        last = shown[-1]
+        stamp = (utc(last.author_date) or last.author_date).isoformat()
+        next_cursor = encode_cursor("commits", [stamp, int(last.id)])
+    return Page[Commit](items=[_commit(entry.full_name, r) for r in shown], next_cursor=next_cursor)
+
+
+def _cursor_time(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise Problem(400, "cursor: not a cursor of this listing") from exc
+    return stored_bound(utc(moment) or moment)
+
+
+def _windowed(
+    query: Select[*tuple[Any, ...]], column: Any, window: Window
+) -> Select[*tuple[Any, ...]]:
+    if window.since is not None:
+        query = query.where(column >= stored_bound(window.since))
+    if window.until is not None:
+        query = query.where(column < stored_bound(window.until))
+    return query
+
+
+def commit(views: ViewContext, principal: Principal, full_name: str, sha: str) -> CommitDetail:
+    entry = repository_entry(views.engine, views.mirrors, principal, full_name)
+    if not 4 <= len(sha) <= 64 or any(c not in "0123456789abcdefABCDEF" for c in sha):
+        raise Problem(404, "no such commit")
+    with views.engine.connect() as conn:
+        rows = conn.execute(
+            _commit_query()
+            .add_columns(CommitRow.message, Attribution.evidence)
+            .where(
+                CommitRow.repository_id == entry.repository_id,
+                CommitRow.sha.startswith(sha.lower()),
+            )
+            .limit(2)
+        ).all()
+        if len(rows) != 1:
+            raise Problem(404, "no such commit" if not rows else "ambiguous commit prefix")
+        row = rows[0]
+        files = list(
+            conn.scalars(
+                select(FileChange.path)
+                .where(FileChange.commit_id == row.id)
+                .order_by(FileChange.id)
+            )
+        )
+    risk = None
+    for record in _records(views, entry.full_name):
+        if record.head_sha == row.sha and record.risk is not None:
+            risk = record.risk
+    base = _commit(entry.full_name, row)
+    return CommitDetail(
+        **base.model_dump(),
+        message=row.message,
+        files=files,
+        provenance_evidence=list(row.evidence or []),
+        risk=risk,
+    )
+
+
+def _float(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _requirements(rule: dict[str, Any]) -> list[Requirement]:
+    out = []
+    for req in rule.get("requirements") or []:
+        if isinstance(req, dict):
+            out.append(Requirement.model_validate(req))
+    return out
+
+
+def decision_view(row: Any, *, detail: bool = False) -> Decision | DecisionDetail:
+    """A stored decision document as the API shows it (the record the decision log keeps, with
+    each rule's reason and requirements from the full document)."""
+    document: dict[str, Any] = row.document if isinstance(row.document, dict) else {}
+    decided = utc(row.created_at) or row.created_at
+    analysed = "verdict" in document
+    record = decision_record(document, recorded_at=decided) if analysed else {}
+    rules = [
+        Rule(
+            name=_text(r.get("name")),
+            status=_text(r.get("status")),
+            reason=_text(r.get("reason")),
+            tier=_text(r.get("tier")),
+            condition=_text(r.get("condition")),
+            requirements=_requirements(r),
+        )
+        for r in document.get("rules") or []
+        if isinstance(r, dict)
+    ]
+    fields: dict[str, Any] = {
+        "id": int(row.id),
+        "repository": row.repository,
+        "number": row.number,
+        "head_sha": row.head_sha,
+        "verdict": row.verdict,
+        "conclusion": row.conclusion,
+        "decided_at": decided,
+        "rules": rules,
+        "reasons": [str(t) for t in document.get("tiers") or []],
+        "requires": list(record.get("requires") or []),
+        "failed_rules": [str(n) for n in record.get("failed_rules") or []],
+        "ai_share": _float(record.get("ai_share")),
+        "risk": _float(record.get("risk")),
+        "risk_tier": _text(record.get("risk_tier")),
+    }
+    if not detail:
+        return Decision(**fields)
+    return DecisionDetail(
+        **fields,
+        findings=_dicts(document.get("findings")),
+        provenance=_mapping(document.get("provenance")),
+        reviewers=_dicts(document.get("reviewers")),
+        unparsed_files=_dicts(document.get("unparsed_files")),
+        not_analysed=not analysed,
+    )
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _decision_rows(views: ViewContext, full_name: str, number: int | None = None) -> list[Any]:
+    query = select(decisions_table).where(
+        func.lower(decisions_table.c.repository) == full_name.lower()
+    )
+    if number is not None:
+        query = query.where(decisions_table.c.number == number)
+    with views.engine.connect() as conn:
+        return list(conn.execute(query.order_by(decisions_table.c.id.desc())).all())
+
+
+def _records(views: ViewContext, full_name: str) -> list[Decision]:
+    return [_plain(decision_view(r)) for r in _decision_rows(views, full_name)]
+
+
+def _plain(view: Decision | DecisionDetail) -> Decision:
+    return view
+
+
+def decisions(
+    views: ViewContext,
+    principal: Principal,
+    full_name: str,
+    window: Window,
+    *,
+    cursor: str | None,
+    limit: int,
+) -> Page[Decision]:
+    """Every decision the gate reported for the repository, newest first."""
+    entry = repository_entry(views.engine, views.mirrors, principal, full_name)
+    page = decode_cursor("decisions", cursor, limit)
+    query = select(decisions_table).where(
+        func.lower(decisions_table.c.repository) == entry.full_name.lower()
+    )
+    query = _windowed(query, decisions_table.c.created_at, window)
+    if page.after is not None:
+        query = query.where(decisions_table.c.id < key_part(page.after, 0, int))
+    with views.engine.connect() as conn:
+        rows = conn.execute(query.order_by(decisions_table.c.id.desc()).limit(page.limit + 1)).all()
+    shown = rows[: page.limit]
+    more = len(rows) > page.limit
+    return Page[Decision](
+        items=[_plain(decision_view(r)) for r in shown],
+        next_cursor=encode_cursor("decisions", [int(shown[-1].id)]) if more else None,
+    )
+
+
+def _pull_provenance(views: ViewContext, repository_id: int, shas: list[str]) -> Provenance:
+    if not shas:
+        return provenance_of(0, 0, 0, "none", [], [])
+    with views.engine.connect() as conn:
+        rows = conn.execute(
+            _commit_query().where(
+                CommitRow.repository_id == repository_id,
+                CommitRow.sha.in_(shas),
+                CommitRow.is_merge.is_(False),
+            )
+        ).all()
+    ai = human = unknown = 0
+    levels: set[str] = set()
+    tools: set[str] = set()
+    models: set[str] = set()
+    for row in rows:
+        attributed = row.ai_lines is not None
+        ai += row.ai_lines or 0
+        human += row.human_lines or 0
+        unknown += row.unknown_lines if attributed else row.lines_added
+        levels.add(row.level or "none")
+        tools.update(row.tools or [])
+        models.update(row.models or [])
+    level = next((lv for lv in ("line", "commit") if lv in levels), "none")
+    return provenance_of(ai, human, unknown, level, sorted(tools), sorted(models))
+
+
+def pull_requests(
+    views: ViewContext,
+    principal: Principal,
+    full_name: str,
+    window: Window,
+    *,
+    cursor: str | None,
+    limit: int,
+) -> Page[PullRequest]:
+    """Pull requests by number, newest first, with their AI share and latest gate decision.
+    The window applies to the merge time (unmerged ones only without a window)."""
+    entry = repository_entry(views.engine, views.mirrors, principal, full_name)
+    page = decode_cursor("pulls", cursor, limit)
+    query = select(PullRequestRow).where(PullRequestRow.repository_id == entry.repository_id)
+    query = _windowed(query, PullRequestRow.merged_at, window)
+    if page.after is not None:
+        query = query.where(PullRequestRow.number < key_part(page.after, 0, int))
+    with views.engine.connect() as conn:
+        rows = conn.execute(
+            query.order_by(PullRequestRow.number.desc()).limit(page.limit + 1)
+        ).all()
+    shown = rows[: page.limit]
+    latest: dict[int, Decision] = {}
+    for record in _records(views, entry.full_name):
+        if record.number is not None:
+            latest.setdefault(record.number, record)
+    items = [
+        PullRequest(
+            repository=entry.full_name,
+            number=row.number,
+            title=row.title,
+            merged_at=utc(row.merged_at),
+            author_email=row.author_email,
+            commits=len(row.commit_shas or []),
+            provenance=_pull_provenance(views, entry.repository_id, list(row.commit_shas or [])),
+            decision=latest.get(row.number),
+        )
+        for row in shown
+    ]
+    more = len(rows) > page.limit
+    return Page[PullRequest](
+        items=items,
+        next_cursor=encode_cursor("pulls", [int(shown[-1].number)]) if more else None,
+    )
+
+
+def pull_request(
+    views: ViewContext, principal: Principal, full_name: str, number: int
+) -> PullRequestDetail:
+    """One pull request: why it was approved or blocked, rule by rule, at every head the gate
+    judged; its AI share with evidence; the gate's findings with traces; its risk. A pull request
+    the gate judged but the store has not ingested yet (still open) is shown from its decisions."""
+    entry = repository_entry(views.engine, views.mirrors, principal, full_name)
+    with views.engine.connect() as conn:
+        row = conn.execute(
+            select(PullRequestRow).where(
+                PullRequestRow.repository_id == entry.repository_id,
+                PullRequestRow.number == number,
+            )
+        ).first()
+    details = [
+        decision_view(r, detail=True) for r in _decision_rows(views, entry.full_name, number)
+    ]
+    full = [d for d in details if isinstance(d, DecisionDetail)]
+    if row is None and not full:
+        raise Problem(404, "no such pull request")
+    shas = list(row.commit_shas or []) if row is not None else []
+    return PullRequestDetail(
+        repository=entry.full_name,
+        number=number,
+        title=row.title if row is not None else "",
+        merged_at=utc(row.merged_at) if row is not None else None,
+        author_email=row.author_email if row is not None else None,
+        commits=len(shas),
+        provenance=_pull_provenance(views, entry.repository_id, shas),
+        decision=_plain(full[0]) if full else None,
+        commit_shas=shas,
+        labels=list(row.labels or []) if row is not None else [],
+        decisions=full,
+    )
