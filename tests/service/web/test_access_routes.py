@@ -51,12 +51,24 @@ PUBLIC = {
     "GET /auth/oidc/callback",
     "GET /auth/proxy/login",
 }
-# Routes about the caller themselves: anonymous callers get 401, anyone signed in their own data.
-SELF = {"GET /auth/me", "POST /auth/logout"}
-# Routes whose state changes are not cookie-authenticated (no CSRF token expected).
-NOT_CSRF_EXPOSED = {"POST /webhooks/github"}
+# Whole families of public routes: signed deliveries of other systems, and the dashboard's
+# stylesheet and script.
+PUBLIC_PREFIXES = ("POST /webhooks/", "GET /dashboard/static/")
+# Routes about the caller themselves: anonymous callers get 401, anyone signed in their own data
+# (the dashboard's index lists, or redirects to, the caller's own organisations).
+SELF = {"GET /auth/me", "POST /auth/logout", "GET /dashboard", "GET /dashboard/"}
+# Routes whose state changes are not cookie-authenticated (no CSRF token expected): webhooks,
+# authenticated by their senders' signatures.
+NOT_CSRF_EXPOSED_PREFIXES = ("POST /webhooks/",)
 KNOWN_HOLES: dict[str, str] = {}
 REFUSED = {401, 403, 404}
+BROWSER = {"Accept": "text/html,application/xhtml+xml"}
+
+
+def _public(endpoint: Endpoint) -> bool:
+    return endpoint.id in PUBLIC or endpoint.id.startswith(PUBLIC_PREFIXES)
+
+
 REDIRECTS = {302, 303, 307}
 
 
@@ -120,6 +132,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                 "NETGAIN_SERVICE_DIR": str(base / "svc"),
                 "NETGAIN_PUBLIC_URL": PUBLIC_URL,
                 "NETGAIN_WEBHOOK_SECRET": "access-test-webhook-secret",
+                "NETGAIN_PAGERDUTY_SECRET": "access-test-pagerduty-secret",
+                "NETGAIN_JIRA_SECRET": "access-test-jira-secret",
             }
         )
     )
@@ -168,6 +182,7 @@ def test_outsiders_see_nothing(world: World, endpoint: Endpoint) -> None:
     outsider_cookie, outsider_csrf = world.session(ALPHA)
     callers = {
         "anonymous": (world.client(), {}),
+        "anonymous browser": (world.client(), BROWSER),
         "revoked token": (
             world.client(),
             {"Authorization": f"Bearer {world.seeded.revoked_token}"},
@@ -191,9 +206,9 @@ def test_outsiders_see_nothing(world: World, endpoint: Endpoint) -> None:
             problems.append(f"{who}: {answer.status_code} shows {leaked}")
         if answer.status_code >= 500:
             problems.append(f"{who}: server error {answer.status_code}")
-        if endpoint.id in PUBLIC:
+        if _public(endpoint):
             continue
-        anonymous = who in ("anonymous", "revoked token")
+        anonymous = who in ("anonymous", "anonymous browser", "revoked token")
         if endpoint.id in SELF and not anonymous:
             continue
         if answer.status_code not in REFUSED and not (anonymous and _to_sign_in(answer)):
@@ -206,7 +221,11 @@ def test_outsiders_see_nothing(world: World, endpoint: Endpoint) -> None:
     assert not problems, "\n".join(problems)
 
 
-STATEFUL = [e for e in ENDPOINTS if e.method in STATE_CHANGING and e.id not in NOT_CSRF_EXPOSED]
+STATEFUL = [
+    e
+    for e in ENDPOINTS
+    if e.method in STATE_CHANGING and not e.id.startswith(NOT_CSRF_EXPOSED_PREFIXES)
+]
 
 
 @pytest.mark.parametrize("endpoint", _params(STATEFUL))
@@ -221,16 +240,21 @@ def test_state_changes_need_the_csrf_token(world: World, endpoint: Endpoint) -> 
 
 
 def test_the_owner_does_see_the_seeded_data(world: World) -> None:
-    """The control: the seeded organisation's admin is answered with its data, so the refusals
-    above are refusals and not an empty store."""
+    """The control: each organisation page or API route answers the organisation's own admin,
+    and most with its data, so the refusals above are refusals and not an empty store."""
     cookie, _ = world.session(VICTIM)
-    shown = []
+    answered, shown = [], []
     with world.client(cookie=cookie) as client:
         for endpoint in ENDPOINTS:
-            if endpoint.method != "GET" or endpoint.id in PUBLIC or "{" not in endpoint.path:
+            if endpoint.method != "GET" or _public(endpoint) or "{org}" not in endpoint.path:
                 continue
-            answer = _call(client, endpoint, VICTIM, world, {})
+            answer = _call(client, endpoint, VICTIM, world, BROWSER)
             assert answer.status_code < 500, f"{endpoint.id}: {answer.status_code}"
-            if answer.status_code == 200 and _leaks(answer.text, VICTIM):
-                shown.append(endpoint.id)
+            if answer.status_code == 200:
+                answered.append(endpoint.id)
+                if _leaks(answer.text, VICTIM):
+                    shown.append(endpoint.id)
+    asked = [e.id for e in ENDPOINTS if e.method == "GET" and "{org}" in e.path and not _public(e)]
+    assert sorted(answered) == sorted(asked)
     assert "GET /api/v1/orgs/{org}/tokens" in shown and "GET /api/v1/orgs/{org}/audit" in shown
+    assert len(shown) >= len(asked) // 2, shown
