@@ -80,6 +80,7 @@ class ServiceSettings(BaseModel):
     @property
     def proxy_sign_in(self) -> bool:
         return bool(self.proxy_user_header and self.proxy_trusted)
+
     # continuous data (netgain.service.feeds): the senders' signing secrets, which Jira issues
     # are incidents, and which GitHub deployment environments are production
     pagerduty_secret: SecretStr | None = None

@@ -14,6 +14,7 @@ Endpoints and shapes: docs.github.com/rest/users/users#get-the-authenticated-use
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,8 @@ from typing import Any
 import httpx
 
 from netgain.service.access import Grant, Role
+
+log = logging.getLogger("netgain.service.auth")
 
 PER_PAGE = 100
 MAX_PAGES = 50  # 5,000 installations or repositories: beyond that, the rest is not granted
@@ -173,6 +176,13 @@ def _role(api: _UserApi, owner: str, account_type: object, login: str) -> Role |
     if account_type == "User":
         return "admin" if owner.lower() == login.lower() else "member"
     response = api.get(f"/user/memberships/orgs/{owner}")
+    if response.status_code == 403:
+        log.warning(
+            "sign-in: GitHub refused /user/memberships/orgs/%s (403): give the app the "
+            "organisation permission Members: read, or nobody sees %s",
+            owner,
+            owner,
+        )
     if response.status_code != 200:
         return None  # 404: not a member (an outside collaborator, or membership hidden)
     body = _json(response)
