@@ -90,6 +90,7 @@ class FakeGitHub:
     app_repositories: set[str] = field(default_factory=set)  # installed, beyond served ones
     oauth_codes: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> login, uri
     user_tokens: dict[str, str] = field(default_factory=dict)  # ghu_ token -> login
+    members_permission: bool = True  # the app's organisation permission Members: read
     lock: threading.RLock = field(default_factory=threading.RLock)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
@@ -494,6 +495,8 @@ class FakeGitHub:
                 }
             )
         if parts[:3] == ["user", "memberships", "orgs"] and len(parts) == 4:
+            if not self.members_permission:
+                return self._error(403, "Resource not accessible by integration")
             org = parts[3]
             if org not in person.memberships:
                 return self._error(404, "Not Found")

@@ -191,3 +191,13 @@ def test_not_configured_is_404(make_site: SiteFactory) -> None:
     site = make_site()
     assert site.client.get("/auth/github/login").status_code == 404
     assert site.client.get("/auth/login").status_code == 404
+
+
+def test_without_the_members_permission_nobody_sees_the_org(
+    github_site: GitHubSite, caplog: pytest.LogCaptureFixture
+) -> None:
+    site, fake = github_site
+    fake.members_permission = False
+    assert _sign_in(site, fake, "olga").status_code == 303
+    assert site.client.get("/auth/me").json()["orgs"] == []
+    assert "Members: read" in caplog.text
