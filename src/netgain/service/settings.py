@@ -189,7 +189,6 @@ def from_env(env: dict[str, str] | None = None, **overrides: object) -> ServiceS
             "api_url": settings.api_url.rstrip("/"),
             "web_url": settings.web_url.rstrip("/"),
             "public_url": settings.public_url.rstrip("/"),
-            "oidc_issuer": settings.oidc_issuer.rstrip("/") if settings.oidc_issuer else None,
         }
     )
 

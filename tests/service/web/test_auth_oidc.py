@@ -29,11 +29,13 @@ payments = ["dana@acme.example"]
 """
 
 
-@pytest.fixture
-def oidc() -> Iterator[FakeOidc]:
+@pytest.fixture(params=["", "/"], ids=["issuer", "issuer-with-slash"])
+def oidc(request: pytest.FixtureRequest) -> Iterator[FakeOidc]:
+    """The provider; its issuer with and without a trailing slash (Auth0 issues
+    "https://TENANT.auth0.com/", Okta, Keycloak and Google none): compared exactly either way."""
     provider = FakeOidc()
     served = Served(provider.asgi())
-    provider.issuer = served.url
+    provider.issuer = served.url + request.param
     with served:
         yield provider
 

@@ -60,7 +60,9 @@ class OidcClient:
         with self._lock:
             if self._provider is not None and time.monotonic() - self._provider[0] < DISCOVERY_TTL:
                 return self._provider[1]
-        body = _get_json(http, f"{self.issuer}/.well-known/openid-configuration")
+        # the issuer is compared exactly as configured (Auth0's ends with "/", most do not);
+        # the discovery document lives under it either way (OpenID Connect Discovery §4)
+        body = _get_json(http, f"{self.issuer.rstrip('/')}/.well-known/openid-configuration")
         if body.get("issuer") != self.issuer:
             raise SignInError("the provider's discovery document names another issuer")
         try:
