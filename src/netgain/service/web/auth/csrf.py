@@ -14,6 +14,7 @@ import hashlib
 import hmac
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from netgain.service.access import SESSION_COOKIE, Principal
 from netgain.service.problems import Problem
@@ -70,7 +71,9 @@ async def check_csrf(request: Request) -> None:
     origin = request.headers.get("origin")
     if origin and origin.rstrip("/") != ctx.settings.public_url:
         raise Problem(403, "cross-site request refused")
-    principal = principal_from_session(ctx.engine, request.cookies[SESSION_COOKIE])
+    principal = await run_in_threadpool(
+        principal_from_session, ctx.engine, request.cookies[SESSION_COOKIE]
+    )
     if principal is None:
         return  # an expired or unknown cookie is an anonymous caller: the route answers 401
     if not csrf_valid(principal, await submitted_token(request)):
