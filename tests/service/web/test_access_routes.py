@@ -54,9 +54,17 @@ PUBLIC = {
 # Whole families of public routes: signed deliveries of other systems, and the dashboard's
 # stylesheet and script.
 PUBLIC_PREFIXES = ("POST /webhooks/", "GET /dashboard/static/")
-# Routes about the caller themselves: anonymous callers get 401, anyone signed in their own data
-# (the dashboard's index lists, or redirects to, the caller's own organisations).
-SELF = {"GET /auth/me", "POST /auth/logout", "GET /dashboard", "GET /dashboard/"}
+# Routes about the caller themselves: anonymous callers get 401 (or a browser the sign-in page),
+# anyone signed in their own data. Every route without a path parameter is one (it names no
+# organisation: `GET /api/v1/orgs` lists the caller's, the dashboard's index redirects to them);
+# these are the ones with parameters that are about the caller anyway.
+SELF: set[str] = set()
+
+
+def _own(endpoint: Endpoint) -> bool:
+    return endpoint.id in SELF or "{" not in endpoint.path
+
+
 # Routes whose state changes are not cookie-authenticated (no CSRF token expected): webhooks,
 # authenticated by their senders' signatures.
 NOT_CSRF_EXPOSED_PREFIXES = ("POST /webhooks/",)
@@ -197,7 +205,7 @@ def test_outsiders_see_nothing(world: World, endpoint: Endpoint) -> None:
     for who, (client, headers) in callers.items():
         with client:
             answer = _call(client, endpoint, VICTIM, world, headers)
-            if endpoint.id in SELF and who.startswith("other org"):
+            if _own(endpoint) and who.startswith("other org"):
                 answer_absent = None
             else:
                 answer_absent = _call(client, endpoint, ABSENT, world, headers)
@@ -209,7 +217,7 @@ def test_outsiders_see_nothing(world: World, endpoint: Endpoint) -> None:
         if _public(endpoint):
             continue
         anonymous = who in ("anonymous", "anonymous browser", "revoked token")
-        if endpoint.id in SELF and not anonymous:
+        if _own(endpoint) and not anonymous:
             continue
         if answer.status_code not in REFUSED and not (anonymous and _to_sign_in(answer)):
             problems.append(f"{who}: answered {answer.status_code}")
@@ -239,22 +247,32 @@ def test_state_changes_need_the_csrf_token(world: World, endpoint: Endpoint) -> 
     assert "csrf" in answer.text.lower()
 
 
+# Organisation routes the seeded data cannot make answer 200 for its own admin (each with why);
+# every other one must, so that its refusals above are refusals and not an empty store.
+OWNER_NOT_ANSWERED: dict[str, str] = {}
+
+
 def test_the_owner_does_see_the_seeded_data(world: World) -> None:
     """The control: each organisation page or API route answers the organisation's own admin,
-    and most with its data, so the refusals above are refusals and not an empty store."""
+    the token and audit routes with the seeded strings."""
     cookie, _ = world.session(VICTIM)
     answered, shown = [], []
+    asked = [
+        e
+        for e in ENDPOINTS
+        if e.method == "GET"
+        and not _public(e)
+        and ("{org}" in e.path or "{owner}" in e.path)
+        and e.id not in OWNER_NOT_ANSWERED
+    ]
     with world.client(cookie=cookie) as client:
-        for endpoint in ENDPOINTS:
-            if endpoint.method != "GET" or _public(endpoint) or "{org}" not in endpoint.path:
-                continue
+        for endpoint in asked:
             answer = _call(client, endpoint, VICTIM, world, BROWSER)
             assert answer.status_code < 500, f"{endpoint.id}: {answer.status_code}"
-            if answer.status_code == 200:
+            if answer.status_code in (200, 304):
                 answered.append(endpoint.id)
                 if _leaks(answer.text, VICTIM):
                     shown.append(endpoint.id)
-    asked = [e.id for e in ENDPOINTS if e.method == "GET" and "{org}" in e.path and not _public(e)]
-    assert sorted(answered) == sorted(asked)
+    missing = sorted({e.id for e in asked} - set(answered))
+    assert not missing, f"not answered for the organisation's own admin: {missing}"
     assert "GET /api/v1/orgs/{org}/tokens" in shown and "GET /api/v1/orgs/{org}/audit" in shown
-    assert len(shown) >= len(asked) // 2, shown
