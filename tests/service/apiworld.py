@@ -70,15 +70,26 @@ def _secret(path: Path) -> GitRepo:
 
 
 def _ingest(work: GitRepo, mirrors: Path, full_name: str, store_url: str) -> str:
-    from netgain.cli.history import open_workspace, run_ingest
-    from netgain.incidents.settings import IncidentSettings
-    from netgain.metrics.derive import recover_from_git
-
     owner, name = full_name.split("/")
     mirror = mirrors / owner / f"{name}.git"
     mirror.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         ["git", "clone", "-q", "--bare", str(work.path), str(mirror)],
+        check=True,
+        env=git_env(),
+        capture_output=True,
+    )
+    return ingest_mirror(work, mirror, store_url)
+
+
+def ingest_mirror(work: GitRepo, mirror: Path, store_url: str) -> str:
+    """Ingest the mirror as the service's ingest job does (after fetching `work`'s main)."""
+    from netgain.cli.history import open_workspace, run_ingest
+    from netgain.incidents.settings import IncidentSettings
+    from netgain.metrics.derive import recover_from_git
+
+    subprocess.run(
+        ["git", "-C", str(mirror), "fetch", "-q", str(work.path), "+main:main"],
         check=True,
         env=git_env(),
         capture_output=True,
@@ -246,3 +257,13 @@ def _incident(engine: Engine, full_name: str, mirrors: Path, cause: str) -> None
                 created_at=now,
             )
         )
+
+
+def api_app(world: Seeded) -> Any:
+    """The service's FastAPI app over the seeded store (no queue thread, no GitHub)."""
+    from netgain.service.app import create_app
+    from netgain.service.context import ServiceContext
+    from netgain.service.queue import EmbeddedQueue
+
+    ctx = ServiceContext(world.settings, world.engine)
+    return create_app(ctx, EmbeddedQueue(world.engine, lambda task, args: ""))

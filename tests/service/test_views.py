@@ -160,3 +160,43 @@ def test_team_and_own_figures_follow_privacy(world: Seeded, tmp_path: Path) -> N
     own = metrics_views.own_metrics(views, alice, "acme", Window()).document
     assert own is not None and own["sources"]["changes"] == 4  # alice's verified email is bob's
     assert "by_team" not in own["provenance"]
+
+
+def test_overview_reads_rollups_exactly_and_a_new_ingest_refreshes_them(
+    tmp_path: Path,
+) -> None:
+    from sqlalchemy import select
+
+    from netgain.service.tables import rollup_state
+    from netgain.service.views.overview import overview_sql, plan
+    from tests.gitrepo import GitRepo
+    from tests.service.apiworld import CLAUDE, ingest_mirror
+
+    data_dir = tmp_path / "svc"
+    world = seed(data_dir, from_env({"NETGAIN_SERVICE_DIR": str(data_dir)}))
+    views = _views(world)
+    alice = _who(world, world.alice_token)
+    # whole months (January, February) from the rollup, the ends from the commits
+    window = Window(datetime(2023, 12, 15, tzinfo=UTC), datetime(2024, 3, 10, tzinfo=UTC))
+    months, edges = plan(window)
+    assert months == ("2024-01", "2024-03") and len(edges) == 2
+    before = overview.overview(views, alice, "acme", window)
+    assert before.changes == 6 and before.by_bucket["75-100"].changes == 3
+    with world.engine.connect() as conn:
+        assert len(conn.execute(select(rollup_state)).all()) == 2
+        direct = conn.execute(overview_sql(world.engine, [1, 2], window)).all()
+    assert sum(row[2] for row in direct) == before.changes
+    # a commit arrives by the next ingest run: the rollup notices and is recomputed
+    work = GitRepo(data_dir.parent / "work" / "api", init=False)
+    work.commit(
+        {"more.py": "A = 1\nB = 2\n"}, "feat: more" + CLAUDE, author=("B", "bob@example.com")
+    )
+    ingest_mirror(work, world.settings.mirrors / "acme" / "api.git", world.settings.store_url)
+    after = overview.overview(views, alice, "acme", Window())
+    assert after.changes == 7 and after.by_bucket["75-100"].changes == 4
+    # a window inside one month reads the commits only, and agrees with the direct aggregate
+    inside = Window(datetime(2024, 1, 1, 0, 2, tzinfo=UTC), datetime(2024, 1, 31, tzinfo=UTC))
+    assert plan(inside)[0] is None
+    with world.engine.connect() as conn:
+        expected = sum(r[2] for r in conn.execute(overview_sql(world.engine, [1, 2], inside)))
+    assert 0 < overview.overview(views, alice, "acme", inside).changes == expected < 7

@@ -83,6 +83,33 @@ embedded_jobs = Table(
 )
 
 
+# The organisation overview's monthly rollup of commits per repository and AI-share bucket
+# (netgain.service.views.rollup): sums that a new ingest run invalidates, so that the overview
+# of a million commits reads a few thousand rows. Derived data: dropping it loses nothing.
+commit_rollups = Table(
+    "service_commit_rollups",
+    metadata,
+    Column("repository_id", Integer, primary_key=True),
+    Column("month", String(7), primary_key=True),  # YYYY-MM of the author date, UTC
+    Column("bucket", String(8), primary_key=True),
+    Column("changes", BigInteger, nullable=False),
+    Column("lines_added", BigInteger, nullable=False),
+    Column("ai_lines", BigInteger, nullable=False),
+    Column("human_lines", BigInteger, nullable=False),
+    Column("unknown_lines", BigInteger, nullable=False),
+)
+
+# Which ingest run each repository's rollup rows were computed after.
+rollup_state = Table(
+    "service_rollup_state",
+    metadata,
+    Column("repository_id", Integer, primary_key=True),
+    Column("run_id", Integer, nullable=True),
+    Column("complete", Integer, nullable=False),  # 1 when that run had finished
+    Column("refreshed_at", DateTime(timezone=True), nullable=False),
+)
+
+
 def create_tables(engine: Engine) -> None:
     """Create the service tables that do not exist yet (idempotent, safe to race)."""
     from sqlalchemy.exc import IntegrityError, ProgrammingError

@@ -8,7 +8,7 @@ from netgain.service.access import Principal
 from netgain.service.catalog import CatalogEntry
 from netgain.service.views.context import ViewContext
 from netgain.service.views.models import Organisation, Page, Repository
-from netgain.service.views.pagination import decode_cursor, encode_cursor, key_part
+from netgain.service.views.pagination import cut, decode_cursor, key_part
 from netgain.service.views.scope import org_entries, repository_entry, visible_orgs
 from netgain.service.views.times import utc
 from netgain.store.models import Commit, IngestRun
@@ -40,13 +40,8 @@ def repositories(
     if page.after is not None:
         after = key_part(page.after, 0, str)
         entries = [e for e in entries if e.full_name.lower() > after]
-    chosen = entries[: page.limit]
-    items = _describe(views, chosen)
-    more = len(entries) > page.limit
-    return Page[Repository](
-        items=items,
-        next_cursor=encode_cursor("repositories", [chosen[-1].full_name.lower()]) if more else None,
-    )
+    chosen, next_cursor = cut("repositories", entries, page, lambda e: [e.full_name.lower()])
+    return Page[Repository](items=_describe(views, chosen), next_cursor=next_cursor)
 
 
 def repository(views: ViewContext, principal: Principal, full_name: str) -> Repository:

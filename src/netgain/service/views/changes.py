@@ -26,7 +26,7 @@ from netgain.service.views.models import (
     Requirement,
     Rule,
 )
-from netgain.service.views.pagination import decode_cursor, encode_cursor, key_part
+from netgain.service.views.pagination import cut, decode_cursor, key_part
 from netgain.service.views.scope import Window, repository_entry
 from netgain.service.views.times import utc
 from netgain.store.models import Attribution, FileChange
@@ -128,12 +128,12 @@ def commits(
     query = query.order_by(CommitRow.author_date.desc(), CommitRow.id.desc()).limit(page.limit + 1)
     with views.engine.connect() as conn:
         rows = conn.execute(query).all()
-    shown = rows[: page.limit]
-    next_cursor = None
-    if len(rows) > page.limit:
-        last = shown[-1]
-        stamp = (utc(last.author_date) or last.author_date).isoformat()
-        next_cursor = encode_cursor("commits", [stamp, int(last.id)])
+    shown, next_cursor = cut(
+        "commits",
+        rows,
+        page,
+        lambda last: [(utc(last.author_date) or last.author_date).isoformat(), int(last.id)],
+    )
     return Page[Commit](items=[_commit(entry.full_name, r) for r in shown], next_cursor=next_cursor)
 
 
@@ -207,10 +207,28 @@ def _requirements(rule: dict[str, Any]) -> list[Requirement]:
     return out
 
 
-def decision_view(row: Any, *, detail: bool = False) -> Decision | DecisionDetail:
-    """A stored decision document as the API shows it (the record the decision log keeps, with
+def decision_summary(row: Any) -> Decision:
+    """A stored decision document as the API lists it (the record the decision log keeps, with
     each rule's reason and requirements from the full document)."""
-    document: dict[str, Any] = row.document if isinstance(row.document, dict) else {}
+    return Decision(**_decision_fields(row))
+
+
+def decision_detail(row: Any) -> DecisionDetail:
+    """A decision with what the pull request page shows: findings with their traces, the gate's
+    provenance figures, who was asked to review, and whether the gate finished at all."""
+    document = _mapping(row.document)
+    return DecisionDetail(
+        **_decision_fields(row),
+        findings=_dicts(document.get("findings")),
+        provenance=_mapping(document.get("provenance")),
+        reviewers=_dicts(document.get("reviewers")),
+        unparsed_files=_dicts(document.get("unparsed_files")),
+        not_analysed="verdict" not in document,
+    )
+
+
+def _decision_fields(row: Any) -> dict[str, Any]:
+    document = _mapping(row.document)
     decided = utc(row.created_at) or row.created_at
     analysed = "verdict" in document
     record = decision_record(document, recorded_at=decided) if analysed else {}
@@ -242,16 +260,7 @@ def decision_view(row: Any, *, detail: bool = False) -> Decision | DecisionDetai
         "risk": _float(record.get("risk")),
         "risk_tier": _text(record.get("risk_tier")),
     }
-    if not detail:
-        return Decision(**fields)
-    return DecisionDetail(
-        **fields,
-        findings=_dicts(document.get("findings")),
-        provenance=_mapping(document.get("provenance")),
-        reviewers=_dicts(document.get("reviewers")),
-        unparsed_files=_dicts(document.get("unparsed_files")),
-        not_analysed=not analysed,
-    )
+    return fields
 
 
 def _text(value: Any) -> str | None:
@@ -277,11 +286,7 @@ def _decision_rows(views: ViewContext, full_name: str, number: int | None = None
 
 
 def _records(views: ViewContext, full_name: str) -> list[Decision]:
-    return [_plain(decision_view(r)) for r in _decision_rows(views, full_name)]
-
-
-def _plain(view: Decision | DecisionDetail) -> Decision:
-    return view
+    return [decision_summary(r) for r in _decision_rows(views, full_name)]
 
 
 def decisions(
@@ -304,12 +309,8 @@ def decisions(
         query = query.where(decisions_table.c.id < key_part(page.after, 0, int))
     with views.engine.connect() as conn:
         rows = conn.execute(query.order_by(decisions_table.c.id.desc()).limit(page.limit + 1)).all()
-    shown = rows[: page.limit]
-    more = len(rows) > page.limit
-    return Page[Decision](
-        items=[_plain(decision_view(r)) for r in shown],
-        next_cursor=encode_cursor("decisions", [int(shown[-1].id)]) if more else None,
-    )
+    shown, next_cursor = cut("decisions", rows, page, lambda last: [int(last.id)])
+    return Page[Decision](items=[decision_summary(r) for r in shown], next_cursor=next_cursor)
 
 
 def _pull_provenance(views: ViewContext, repository_id: int, shas: list[str]) -> Provenance:
@@ -360,7 +361,7 @@ def pull_requests(
         rows = conn.execute(
             query.order_by(PullRequestRow.number.desc()).limit(page.limit + 1)
         ).all()
-    shown = rows[: page.limit]
+    shown, next_cursor = cut("pulls", rows, page, lambda last: [int(last.number)])
     latest: dict[int, Decision] = {}
     for record in _records(views, entry.full_name):
         if record.number is not None:
@@ -378,11 +379,7 @@ def pull_requests(
         )
         for row in shown
     ]
-    more = len(rows) > page.limit
-    return Page[PullRequest](
-        items=items,
-        next_cursor=encode_cursor("pulls", [int(shown[-1].number)]) if more else None,
-    )
+    return Page[PullRequest](items=items, next_cursor=next_cursor)
 
 
 def pull_request(
@@ -399,11 +396,8 @@ def pull_request(
                 PullRequestRow.number == number,
             )
         ).first()
-    details = [
-        decision_view(r, detail=True) for r in _decision_rows(views, entry.full_name, number)
-    ]
-    full = [d for d in details if isinstance(d, DecisionDetail)]
-    if row is None and not full:
+    judged = _decision_rows(views, entry.full_name, number)
+    if row is None and not judged:
         raise Problem(404, "no such pull request")
     shas = list(row.commit_shas or []) if row is not None else []
     return PullRequestDetail(
@@ -414,8 +408,8 @@ def pull_request(
         author_email=row.author_email if row is not None else None,
         commits=len(shas),
         provenance=_pull_provenance(views, entry.repository_id, shas),
-        decision=_plain(full[0]) if full else None,
+        decision=decision_summary(judged[0]) if judged else None,
         commit_shas=shas,
         labels=list(row.labels or []) if row is not None else [],
-        decisions=full,
+        decisions=[decision_detail(r) for r in judged],
     )

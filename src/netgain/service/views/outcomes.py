@@ -10,7 +10,7 @@ from sqlalchemy import select
 from netgain.service.access import Principal
 from netgain.service.views.context import ViewContext
 from netgain.service.views.models import Incident, Page, ReportedFinding, Risk
-from netgain.service.views.pagination import decode_cursor, encode_cursor, key_part
+from netgain.service.views.pagination import cut, decode_cursor, key_part
 from netgain.service.views.scope import Window, repository_entry
 from netgain.service.views.times import utc
 from netgain.store.finding_models import ExternalFinding, ExternalFindingLink
@@ -42,7 +42,7 @@ def incidents(
             for r in conn.execute(query.order_by(IncidentRow.id.desc())).all()
             if window.holds(utc(r.started_at))
         ]
-        shown = rows[: page.limit]
+        shown, next_cursor = cut("incidents", rows, page, lambda last: [int(last.id)])
         links: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         if shown:
             for incident_id, sha, role in conn.execute(
@@ -66,11 +66,7 @@ def incidents(
         )
         for r in shown
     ]
-    more = len(rows) > page.limit
-    return Page[Incident](
-        items=items,
-        next_cursor=encode_cursor("incidents", [int(shown[-1].id)]) if more else None,
-    )
+    return Page[Incident](items=items, next_cursor=next_cursor)
 
 
 def reported_findings(
@@ -95,7 +91,7 @@ def reported_findings(
             for r in conn.execute(query.order_by(ExternalFinding.id.desc())).all()
             if window.holds(utc(r.found_at))
         ]
-        shown = rows[: page.limit]
+        shown, next_cursor = cut("findings", rows, page, lambda last: [int(last.id)])
         causes: dict[int, str] = {}
         if shown:
             causes = {
@@ -124,11 +120,7 @@ def reported_findings(
         )
         for r in shown
     ]
-    more = len(rows) > page.limit
-    return Page[ReportedFinding](
-        items=items,
-        next_cursor=encode_cursor("findings", [int(shown[-1].id)]) if more else None,
-    )
+    return Page[ReportedFinding](items=items, next_cursor=next_cursor)
 
 
 def risk(views: ViewContext, principal: Principal, full_name: str) -> Risk:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,3 +62,13 @@ def key_part[T](key: list[Any], index: int, kind: type[T]) -> T:
     if kind is str and isinstance(value, str):
         return value  # type: ignore[return-value]
     raise Problem(400, "cursor: not a cursor of this listing")
+
+
+def cut[T](
+    listing: str, rows: Sequence[T], page: PageRequest, key: Callable[[T], list[Any]]
+) -> tuple[list[T], str | None]:
+    """The page's rows out of up to `limit + 1` fetched, and the cursor after its last row when
+    more exist (fetching one extra row tells whether there is a next page without a count)."""
+    shown = list(rows[: page.limit])
+    more = len(rows) > page.limit
+    return shown, encode_cursor(listing, key(shown[-1])) if more and shown else None

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from netgain.service import problems
 from netgain.service.web import dashboard
+from netgain.service.web import api
 
 
 def mount(app: FastAPI) -> None:
@@ -21,3 +22,4 @@ def mount(app: FastAPI) -> None:
     from netgain.service.feeds.router import router as feeds_router
 
     app.include_router(feeds_router)
+    app.include_router(api.router)
