@@ -64,6 +64,17 @@ ABSENT = Org(
 )
 
 
+def org_config() -> str:
+    """Each organisation's team: its admin, its commit author's email and four teammates (the
+    privacy minimum is five people), and a group mapping."""
+    parts = []
+    for org in (ALPHA, VICTIM):
+        members = [org.login, org.email, *(f"{org.login}-mate{i}" for i in range(4))]
+        listed = ", ".join(f'"{m}"' for m in members)
+        parts.append(f'[orgs.{org.name}.teams]\n"{org.team}" = [{listed}]\n')
+    return "\n".join(parts)
+
+
 @dataclass
 class Seeded:
     head: dict[str, str]  # org name -> head commit of its repository

@@ -36,10 +36,11 @@ from tests.service.web.routes import (
     operation,
     query_for,
 )
-from tests.service.web.seed import ABSENT, ALPHA, VICTIM, Org, Seeded, seed
+from tests.service.web.seed import ABSENT, ALPHA, VICTIM, Org, Seeded, org_config, seed
 
 # Routes anyone may call: they show no organisation's data (checked below all the same).
 PUBLIC = {
+    "GET /api/v1/openapi.json",  # the API's schema: routes, not data
     "GET /healthz",
     "GET /readyz",
     "GET /metrics",
@@ -134,11 +135,13 @@ class World:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     base = tmp_path_factory.mktemp("access")
+    (base / "org.toml").write_text(org_config(), encoding="utf-8")
     runtime = open_runtime(
         from_env(
             {
                 "NETGAIN_SERVICE_DIR": str(base / "svc"),
                 "NETGAIN_PUBLIC_URL": PUBLIC_URL,
+                "NETGAIN_ORG_CONFIG": str(base / "org.toml"),
                 "NETGAIN_WEBHOOK_SECRET": "access-test-webhook-secret",
                 "NETGAIN_PAGERDUTY_SECRET": "access-test-pagerduty-secret",
                 "NETGAIN_JIRA_SECRET": "access-test-jira-secret",

@@ -9,8 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from netgain.service import problems
-from netgain.service.web import dashboard
-from netgain.service.web import api
+from netgain.service.web import api, dashboard
 
 
 def mount(app: FastAPI) -> None:
