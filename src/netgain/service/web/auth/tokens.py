@@ -9,8 +9,8 @@ and revocation is in the audit log, which org admins read here.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Literal, overload
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
@@ -22,10 +22,23 @@ from netgain.service.access import Principal
 from netgain.service.access_tables import api_tokens, audit_log, users
 from netgain.service.context import ServiceContext
 from netgain.service.problems import Problem
+from netgain.service.web.api.problem_schema import ERRORS as API_ERRORS
 from netgain.service.web.auth.csrf import check_csrf
 from netgain.service.web.deps import require_org, require_principal, service_context
 
-router = APIRouter(prefix="/api/v1/orgs/{org}", tags=["tokens"], dependencies=[Depends(check_csrf)])
+ERRORS = API_ERRORS | {
+    403: {
+        **API_ERRORS[401],
+        "description": "Forbidden: a state change without the session's CSRF token, a token "
+        "creating a token, an admin token or the audit log asked by a non-admin",
+    }
+}
+router = APIRouter(
+    prefix="/api/v1/orgs/{org}",
+    tags=["tokens"],
+    dependencies=[Depends(check_csrf)],
+    responses=ERRORS,
+)
 Context = Annotated[ServiceContext, Depends(service_context)]
 Caller = Annotated[Principal, Depends(require_principal)]
 OrgName = Annotated[str, Field(max_length=100)]
@@ -69,6 +82,18 @@ class AuditPage(BaseModel):
     next_before: int | None = Field(description="Pass as `before` for older entries.")
 
 
+@overload
+def _utc(moment: datetime) -> datetime: ...
+@overload
+def _utc(moment: None) -> None: ...
+def _utc(moment: datetime | None) -> datetime | None:
+    """SQLite gives naive datetimes back; every stored time is UTC, and RFC 3339 (the schema's
+    date-time) wants the offset."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
 def _tokens(engine: Engine, org: str, token_id: int | None = None) -> list[TokenInfo]:
     query = (
         select(api_tokens, users.c.login)
@@ -87,9 +112,9 @@ def _tokens(engine: Engine, org: str, token_id: int | None = None) -> list[Token
             name=row.name,
             scope=row.scope,
             created_by=row.login,
-            created_at=row.created_at,
-            last_used_at=row.last_used_at,
-            revoked_at=row.revoked_at,
+            created_at=_utc(row.created_at),
+            last_used_at=_utc(row.last_used_at),
+            revoked_at=_utc(row.revoked_at),
         )
         for row in rows
     ]
@@ -176,7 +201,12 @@ def read_audit(
         rows = conn.execute(query.limit(limit + 1)).all()
     entries = [
         AuditEntry(
-            id=r.id, at=r.at, actor=r.actor, action=r.action, target=r.target, detail=r.detail or {}
+            id=r.id,
+            at=_utc(r.at),
+            actor=r.actor,
+            action=r.action,
+            target=r.target,
+            detail=r.detail or {},
         )
         for r in rows[:limit]
     ]
