@@ -75,12 +75,25 @@ def org_config() -> str:
     return "\n".join(parts)
 
 
+# A second repository of the victim organisation, the only one its restricted member may read.
+OPEN_REPO = Org(
+    VICTIM.name,
+    "open-repo-pl3",
+    "mona-member",
+    "mona@zeta-victim.example",
+    "Olive Openly",
+    "mona-token",
+    "open-team",
+)
+
+
 @dataclass
 class Seeded:
     head: dict[str, str]  # org name -> head commit of its repository
     admin_ids: dict[str, int]
     revoked_token: str  # a token of the victim's admin, revoked
     token_ids: dict[str, int]
+    restricted_member: int  # a member of the victim organisation who reads OPEN_REPO only
 
 
 def _ingest(ctx: ServiceContext, work: Path, org: Org) -> str:
@@ -145,8 +158,19 @@ def seed(ctx: ServiceContext, work: Path) -> Seeded:
     revoked = access.issue_token(
         engine, user_id=admin_ids[VICTIM.name], org=VICTIM.name, scope="admin", name="revoked-qq"
     )
+    _ingest(ctx, work / "open", OPEN_REPO)
+    member = access.upsert_user(
+        engine,
+        provider="github",
+        subject="gh-mona",
+        login=OPEN_REPO.login,
+        emails=[OPEN_REPO.email],
+    )
+    access.replace_grants(
+        engine, member, {VICTIM.name: access.Grant("member", frozenset({OPEN_REPO.full_name}))}
+    )
     victim_token = access.principal_from_token(engine, revoked)
     assert victim_token is not None and victim_token.token_id is not None
     access.revoke_token(engine, victim_token.token_id)
     token_ids[VICTIM.name] = victim_token.token_id
-    return Seeded(head, admin_ids, revoked, token_ids)
+    return Seeded(head, admin_ids, revoked, token_ids, member)

@@ -36,7 +36,16 @@ from tests.service.web.routes import (
     operation,
     query_for,
 )
-from tests.service.web.seed import ABSENT, ALPHA, VICTIM, Org, Seeded, org_config, seed
+from tests.service.web.seed import (
+    ABSENT,
+    ALPHA,
+    OPEN_REPO,
+    VICTIM,
+    Org,
+    Seeded,
+    org_config,
+    seed,
+)
 
 # Routes anyone may call: they show no organisation's data (checked below all the same).
 PUBLIC = {
@@ -248,6 +257,43 @@ def test_state_changes_need_the_csrf_token(world: World, endpoint: Endpoint) -> 
         answer = _call(client, endpoint, VICTIM, world, {})
     assert answer.status_code == 403, answer.text
     assert "csrf" in answer.text.lower()
+
+
+REPOSITORY_SECRETS = [VICTIM.repo, VICTIM.author]
+
+
+@pytest.mark.parametrize("endpoint", _params([e for e in ENDPOINTS if e.method == "GET"]))
+def test_a_member_sees_only_the_repositories_they_read(world: World, endpoint: Endpoint) -> None:
+    """A member of the organisation who may read another of its repositories: every page of the
+    organisation answers without the unreadable repository's name or its authors, and the
+    repository's own routes are refused like a repository that does not exist."""
+    engine = world.runtime.ctx.engine
+    cookie, _ = access.open_session(engine, world.seeded.restricted_member)
+    with world.client(cookie=cookie) as client:
+        answer = _call(client, endpoint, VICTIM, world, BROWSER)
+        absent = _call(client, endpoint, ABSENT, world, BROWSER)
+    text = answer.text.lower()
+    leaked = [s for s in REPOSITORY_SECRETS if s.lower() in text]
+    assert not leaked, f"{answer.status_code} shows {leaked}"
+    assert answer.status_code < 500
+    if "{name}" in endpoint.path and not _public(endpoint):
+        assert answer.status_code in REFUSED
+        assert answer.status_code == absent.status_code
+
+
+def test_the_restricted_member_does_read_their_repository(world: World) -> None:
+    """Its control: the readable repository's page shows it."""
+    engine = world.runtime.ctx.engine
+    cookie, _ = access.open_session(engine, world.seeded.restricted_member)
+    routes = [
+        e for e in ENDPOINTS if e.method == "GET" and e.path.endswith("{name}") and not _public(e)
+    ]
+    assert len(routes) >= 2, routes  # the dashboard's repository page and the API's
+    with world.client(cookie=cookie) as client:
+        for endpoint in routes:
+            answer = _call(client, endpoint, OPEN_REPO, world, BROWSER)
+            assert answer.status_code == 200, f"{endpoint.id}: {answer.status_code}"
+            assert OPEN_REPO.repo in answer.text
 
 
 # Organisation routes the seeded data cannot make answer 200 for its own admin (each with why);
