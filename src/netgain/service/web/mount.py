@@ -14,6 +14,9 @@ from netgain.service.web import api, dashboard
 
 def mount(app: FastAPI) -> None:
     problems.install(app)
+    from netgain.service.web.auth.routes import router as auth_router
+
+    app.include_router(auth_router)
     app.include_router(dashboard.router)
     from netgain.service.feeds.router import router as feeds_router
 
