@@ -119,3 +119,46 @@ def test_static_files_are_the_packaged_ones_only(dash: DashboardWorld) -> None:
         assert client.get("/dashboard/static/dashboard.js").status_code == 200
         for name in ("..%2Fscope.py", "scope.py", ".hidden.css", "missing.css"):
             assert client.get(f"/dashboard/static/{name}").status_code == 404, name
+
+
+def test_hostile_and_malformed_decisions_render_as_text(dash: DashboardWorld) -> None:
+    """A decision document describes a hostile repository: its strings stay text, and fields of
+    the wrong shape are reported as unreadable instead of failing the page."""
+    from sqlalchemy import select
+
+    from netgain.service.tables import decisions
+
+    hostile = "<script>alert(1)</script>"
+    engine = dash.runtime.ctx.engine
+    with engine.begin() as conn:
+        row = conn.execute(select(decisions)).first()
+        assert row is not None
+        doc = dict(row.document)
+        doc["rules"] = [
+            {"name": hostile, "status": "blocked", "reason": hostile, "requirements": "x"}
+        ]
+        doc["findings"] = [
+            {
+                "rule_id": hostile,
+                "path": f"src/{hostile}.py",
+                "line": 1,
+                "message": hostile,
+                "trace": [{"path": hostile, "line": 2, "message": hostile}],
+            }
+        ]
+        doc["reviewers"] = {"not": "a list"}
+        doc["provenance"] = "broken"
+        values = {k: v for k, v in row._mapping.items() if k != "id"}
+        conn.execute(decisions.insert().values(**{**values, "number": 9, "document": doc}))
+        conn.execute(decisions.insert().values(**{**values, "number": 10, "document": [1, 2]}))
+    cookie = dash.session_for("alice", {ORG: access.Grant("member", None)})
+    with _as(dash, cookie, **BROWSER) as client:
+        page = client.get(f"/dashboard/{ORG}/repos/payments/pull/9")
+        assert page.status_code == 200
+        assert hostile not in page.text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+        assert 'data-unreadable="2"' in page.text  # reviewers and provenance
+        not_a_document = client.get(f"/dashboard/{ORG}/repos/payments/pull/10")
+        assert not_a_document.status_code == 200 and 'data-unreadable="1"' in not_a_document.text
+        overview = client.get(f"/dashboard/{ORG}?range=all")
+        assert overview.status_code == 200 and hostile not in overview.text

@@ -61,6 +61,10 @@ FEATURE_WORDS = {
     "coverage": "diff coverage",
 }
 
+# the document's fields the page reads, by the shape they must have
+LIST_FIELDS = ("rules", "findings", "reviewers", "files", "unparsed_files", "risk_reasons", "tiers")
+DICT_FIELDS = ("provenance", "facts")
+
 
 @dataclass
 class DecisionRow:
@@ -80,21 +84,21 @@ class PullRequestView:
     history: list[DecisionRow]
     unreadable: list[str] = field(default_factory=list)  # fields the document lacked
 
+    def __post_init__(self) -> None:
+        for key in LIST_FIELDS:
+            if self.doc.get(key) is not None and not isinstance(self.doc[key], list):
+                self.unreadable.append(key)
+        for key in DICT_FIELDS:
+            if self.doc.get(key) is not None and not isinstance(self.doc[key], dict):
+                self.unreadable.append(key)
+
     def _list(self, key: str) -> list[dict[str, Any]]:
         value = self.doc.get(key)
-        if not isinstance(value, list):
-            if value is not None:
-                self.unreadable.append(key)
-            return []
-        return [item for item in value if isinstance(item, dict)]
+        return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
     def _dict(self, key: str) -> dict[str, Any]:
         value = self.doc.get(key)
-        if not isinstance(value, dict):
-            if value is not None:
-                self.unreadable.append(key)
-            return {}
-        return value
+        return value if isinstance(value, dict) else {}
 
     @property
     def verdict(self) -> str:
@@ -102,7 +106,15 @@ class PullRequestView:
 
     @property
     def rules(self) -> list[dict[str, Any]]:
-        return self._list("rules")
+        return [
+            {**rule, "requirements": _dicts(rule.get("requirements"))}
+            for rule in self._list("rules")
+        ]
+
+    @property
+    def tiers(self) -> list[str]:
+        value = self.doc.get("tiers")
+        return [str(t) for t in value] if isinstance(value, list) else []
 
     @property
     def findings(self) -> list[dict[str, Any]]:
@@ -193,6 +205,10 @@ class PullRequestView:
             {**r, "words": FEATURE_WORDS.get(str(r.get("feature")), str(r.get("feature")))}
             for r in self._list("risk_reasons")
         ]
+
+
+def _dicts(value: object) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _int(value: object) -> int:
