@@ -170,6 +170,9 @@ def test_overview_draws_the_organisation_figures(dash: DashboardWorld, browser: 
     # teams only of at least privacy.min_group people: "payments" (5+), never "tiny" (2)
     teams = first_cells(browser, "teams")
     assert teams == ["payments"]
+    adoption = browser.js("document.querySelector('[data-adoption]').textContent")
+    # the test history has fewer than 5 authors: no per-team adoption counts of so few people
+    assert adoption == "fewer than 5 active engineers", adoption
     link = browser.js("document.querySelector('[data-table=\"teams\"] a').search")
     assert "team=payments" in link and "since=2023-12-01" in link
     pulls = browser.js("document.querySelector('[data-table=\"pulls\"] tbody').textContent")

@@ -66,6 +66,43 @@ def _team_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _adoption(doc: dict[str, Any] | None, min_group: int) -> dict[str, Any] | None:
+    """The latest period's AI adoption of a team document (who used AI at all, whose work was at
+    least half AI), only when that period had at least `min_group` active engineers."""
+    for period in reversed((doc or {}).get("periods") or []):
+        adoption = period.get("adoption") if isinstance(period, dict) else None
+        if isinstance(adoption, dict) and adoption.get("active_engineers"):
+            if int(adoption["active_engineers"]) < min_group:
+                return None
+            return {"period": period.get("period"), **adoption}
+    return None
+
+
+def _with_adoption(
+    views: ViewContext, scope: OrgScope, window: Window, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    repositories = [scope.filters.repository] if scope.filters.repository else None
+
+    def of_team(team: str) -> Callable[[], Metrics]:
+        return lambda: team_metrics(
+            views,
+            scope.principal,
+            scope.org,
+            team,
+            window,
+            by=scope.filters.period,
+            repositories=repositories,
+        )
+
+    out = []
+    for row in rows:
+        team = str(row["team"])
+        metrics = _cached(views, scope, window, ("team", team), of_team(team))
+        minimum = scope.settings.privacy.min_group
+        out.append({**row, "adoption": _adoption(metrics.document, minimum)})
+    return out
+
+
 def _metrics(views: ViewContext, scope: OrgScope, window: Window) -> Metrics:
     """The organisation's document, or the team's when the filter names one (withheld for a
     team below the privacy minimum); reused while its inputs are unchanged (`cache`)."""
@@ -126,7 +163,7 @@ def overview(ctx: ServiceContext, scope: OrgScope) -> dict[str, Any]:
         "figures": figures,
         "metrics": metrics,
         "doc": doc,
-        "teams_shown": _team_rows(doc) if doc else [],
+        "teams_shown": _with_adoption(views, scope, window, _team_rows(doc) if doc else []),
         "pulls": _pulls(ctx, scope, scope.selected, 20),
         **_sections(doc),
     }
