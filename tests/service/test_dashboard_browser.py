@@ -285,3 +285,12 @@ def test_an_admin_sees_every_person_in_name_order(dash: DashboardWorld, browser:
     assert_screenshot(browser, 390)
     people = first_cells(browser, "people")
     assert people == sorted(people) and {"alice", "sam"} <= set(people)
+
+
+def test_an_unknown_page_is_a_page_too(dash: DashboardWorld, browser: Browser) -> None:
+    sign_in(dash, browser, width=390)
+    browser.open(dash.url + f"/dashboard/{ORG}/repos/nothing/pull/1")
+    assert_clean_accessible_page(browser, "error")
+    assert browser.js("document.body.dataset.status") == "404"
+    assert browser.js("document.querySelector('main a').getAttribute('href')") == "/dashboard"
+    assert_screenshot(browser, 390)
