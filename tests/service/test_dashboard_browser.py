@@ -170,6 +170,12 @@ def test_overview_draws_the_organisation_figures(dash: DashboardWorld, browser: 
     # teams only of at least privacy.min_group people: "payments" (5+), never "tiny" (2)
     teams = first_cells(browser, "teams")
     assert teams == ["payments"]
+    buckets = first_cells(browser, "outcomes-by-bucket")
+    assert buckets == ["0-25%", "25-50%", "50-75%", "75-100%", "unknown"]
+    outcome = browser.js(
+        "document.querySelector('[data-table=\"outcomes-by-bucket\"] tbody tr').textContent"
+    )
+    assert "no incident data" in outcome  # no incidents imported: said, not zero
     adoption = browser.js("document.querySelector('[data-adoption]').textContent")
     # the test history has fewer than 5 authors: no per-team adoption counts of so few people
     assert adoption == "fewer than 5 active engineers", adoption
