@@ -81,3 +81,18 @@ def test_without_teams_the_section_says_what_would_fill_it(tmp_path: Path) -> No
     netgain("report", "--db", db, "--output", str(out), "--no-rework", cwd=repo.path)
     html = out.read_text(encoding="utf-8")
     assert "Provenance coverage" in html and 'data-scope="repository"' in html
+
+
+def test_a_since_bound_keeps_the_teams() -> None:
+    """`compute_metrics(..., since=...)` narrows the records but keeps who is in which team
+    (a window used to drop the teams, and every team figure with them)."""
+    from datetime import UTC, datetime
+
+    from netgain.metrics import Change, Dataset, MetricsConfig, compute_metrics
+
+    when = datetime(2024, 3, 1, tzinfo=UTC)
+    data = Dataset(changes=[Change("a" * 40, "ada@example.com", when, 10, 0, 6, 4)])
+    data.teams = {"core": {"ada@example.com"}}
+    doc = compute_metrics(data, MetricsConfig(), since=datetime(2024, 1, 1, tzinfo=UTC))
+    section = doc["provenance"]
+    assert section["by_team"]["core"] == section["repository"]

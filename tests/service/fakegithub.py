@@ -15,10 +15,12 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import jwt
 import uvicorn
@@ -40,6 +42,19 @@ def free_port() -> int:
 
 def _user(login: str) -> dict[str, Any]:
     return {"login": login, "id": abs(hash(login)) % 10**7, "type": "User", "site_admin": False}
+
+
+@dataclass
+class Person:
+    """A GitHub user as the sign-in endpoints see them."""
+
+    id: int
+    name: str | None = None
+    email: str | None = None  # the public profile email (null when hidden)
+    emails: list[tuple[str, bool]] = field(default_factory=list)  # (address, verified)
+    memberships: dict[str, tuple[str, str]] = field(default_factory=dict)  # org -> state, role
+    readable: set[str] = field(default_factory=set)  # repositories they can pull
+    emails_allowed: bool = True  # whether the app has the "email addresses" permission
 
 
 @dataclass
@@ -68,6 +83,17 @@ class FakeGitHub:
     notifications: list[tuple[str, Any]] = field(default_factory=list)  # (hook name, JSON)
     # code scanning: repository -> analyses (GitHub's listing shape, plus "sarif": the log)
     analyses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # sign-in (the GitHub App's OAuth web flow): people by login, the app's OAuth client, the
+    # person the authorize page approves as, codes and user-to-server tokens handed out
+    people: dict[str, Person] = field(default_factory=dict)
+    oauth_client: tuple[str, str] = ("Iv23liFakeClientId", "fake-client-secret")
+    approve_as: str | None = None
+    installations_by_account: dict[str, int] = field(default_factory=dict)  # login -> id
+    account_types: dict[str, str] = field(default_factory=dict)  # login -> Organization | User
+    app_repositories: set[str] = field(default_factory=set)  # installed, beyond served ones
+    oauth_codes: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> login, uri
+    user_tokens: dict[str, str] = field(default_factory=dict)  # ghu_ token -> login
+    members_permission: bool = True  # the app's organisation permission Members: read
     lock: threading.RLock = field(default_factory=threading.RLock)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
@@ -415,6 +441,153 @@ class FakeGitHub:
             return self._error(404, "Not Found")
         return self._json(match[0]["sarif"])
 
+    # ---- sign-in: OAuth web flow and the user-to-server endpoints -------------------------
+    def _account_installations(self) -> dict[str, int]:
+        return self.installations_by_account or {"octo-org": self.installation_id}
+
+    def _installed(self, account: str) -> list[str]:
+        names = set(self.repos) | self.app_repositories
+        return sorted(n for n in names if n.split("/")[0].lower() == account.lower())
+
+    def _can_read(self, login: str, repository: str) -> bool:
+        person = self.people[login]
+        owner = repository.split("/", maxsplit=1)[0]
+        state, role = person.memberships.get(owner, ("", ""))
+        own = owner.lower() == login.lower()
+        return own or (state == "active" and role == "admin") or repository in person.readable
+
+    async def authorize(self, request: Request) -> Response:
+        """The authorize page, approved at once as `approve_as`: back to the redirect URI."""
+        query = request.query_params
+        if query.get("client_id") != self.oauth_client[0] or self.approve_as is None:
+            return Response("unknown application", 404)
+        code = secrets.token_hex(10)
+        uri = query.get("redirect_uri", "")
+        with self.lock:
+            self.oauth_codes[code] = (self.approve_as, uri)
+        target = f"{uri}?{urlencode({'code': code, 'state': query.get('state', '')})}"
+        return Response(status_code=302, headers={"location": target})
+
+    async def oauth_token(self, request: Request) -> Response:
+        """POST /login/oauth/access_token: errors come back with 200 and an `error` field."""
+        form = dict(urllib.parse.parse_qsl((await request.body()).decode()))
+        if (form.get("client_id"), form.get("client_secret")) != self.oauth_client:
+            return JSONResponse(_oauth_error("incorrect_client_credentials"))
+        with self.lock:
+            found = self.oauth_codes.pop(form.get("code", ""), None)
+        if found is None:
+            return JSONResponse(_oauth_error("bad_verification_code"))
+        login, uri = found
+        if form.get("redirect_uri") and form["redirect_uri"] != uri:
+            return JSONResponse(_oauth_error("redirect_uri_mismatch"))
+        token = "ghu_" + secrets.token_hex(18)
+        with self.lock:
+            self.user_tokens[token] = login
+        return JSONResponse(
+            {
+                "access_token": token,
+                "expires_in": 28800,
+                "refresh_token": "ghr_" + secrets.token_hex(30),
+                "refresh_token_expires_in": 15811200,
+                "scope": "",
+                "token_type": "bearer",
+            }
+        )
+
+    def _user_of(self, request: Request) -> str | None:
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() not in ("token", "bearer"):
+            return None
+        with self.lock:
+            return self.user_tokens.get(value)
+
+    async def user_api(self, request: Request) -> Response:
+        login = self._user_of(request)
+        path = request.url.path
+        self.calls.append((request.method, path))
+        if login is None:
+            return self._error(401, "Bad credentials")
+        person = self.people[login]
+        parts = path.strip("/").split("/")
+        page = int(request.query_params.get("page", "1"))
+        per_page = int(request.query_params.get("per_page", "30"))
+        window = slice((page - 1) * per_page, page * per_page)
+        if parts == ["user"]:
+            return self._json(_profile(login, person))
+        if parts == ["user", "emails"]:
+            if not person.emails_allowed:
+                return self._error(403, "Resource not accessible by integration")
+            return self._json(
+                [
+                    {"email": e, "verified": v, "primary": i == 0, "visibility": "private"}
+                    for i, (e, v) in enumerate(person.emails)
+                ][window]
+            )
+        if parts == ["user", "installations"]:
+            reachable = [
+                (account, number)
+                for account, number in sorted(self._account_installations().items())
+                if account in person.memberships
+                or any(self._can_read(login, r) for r in self._installed(account))
+            ]
+            return self._json(
+                {
+                    "total_count": len(reachable),
+                    "installations": [self._installation(a, n) for a, n in reachable[window]],
+                }
+            )
+        if parts[:2] == ["user", "installations"] and parts[3:] == ["repositories"]:
+            accounts = {n: a for a, n in self._account_installations().items()}
+            account = accounts.get(int(parts[2]))
+            if account is None:
+                return self._error(404, "Not Found")
+            names = [r for r in self._installed(account) if self._can_read(login, r)]
+            return self._json(
+                {
+                    "total_count": len(names),
+                    "repository_selection": "all",
+                    "repositories": [_repository(n, i) for i, n in enumerate(names)][window],
+                }
+            )
+        if parts[:3] == ["user", "memberships", "orgs"] and len(parts) == 4:
+            if not self.members_permission:
+                return self._error(403, "Resource not accessible by integration")
+            org = parts[3]
+            if org not in person.memberships:
+                return self._error(404, "Not Found")
+            state, role = person.memberships[org]
+            return self._json(
+                {
+                    "url": f"https://api.github.com/orgs/{org}/memberships/{login}",
+                    "state": state,
+                    "role": role,
+                    "organization_url": f"https://api.github.com/orgs/{org}",
+                    "organization": {"login": org, "id": abs(hash(org)) % 10**7},
+                    "user": _user(login),
+                }
+            )
+        return self._error(404, "Not Found")
+
+    def _installation(self, account: str, number: int) -> dict[str, Any]:
+        kind = self.account_types.get(account, "Organization")
+        return {
+            "id": number,
+            "account": {"login": account, "id": abs(hash(account)) % 10**7, "type": kind},
+            "access_tokens_url": f"https://api.github.com/app/installations/{number}/access_tokens",
+            "repositories_url": "https://api.github.com/installation/repositories",
+            "html_url": f"https://github.com/organizations/{account}/settings/installations/{number}",
+            "app_id": int(self.app_id),
+            "app_slug": "netgain",
+            "target_id": abs(hash(account)) % 10**7,
+            "target_type": kind,
+            "permissions": {"checks": "write", "contents": "read", "pull_requests": "write"},
+            "events": ["pull_request", "push"],
+            "repository_selection": "all",
+            "single_file_name": None,
+            "created_at": "2026-01-05T10:00:00Z",
+            "updated_at": "2026-01-05T10:00:00Z",
+        }
+
     def git(self, request: Request, body: bytes) -> Response:
         """Smart HTTP through `git http-backend` (CGI), behind x-access-token Basic auth."""
         owner, name = request.path_params["owner"], request.path_params["name"]
@@ -481,10 +654,63 @@ class FakeGitHub:
                     self.access_tokens,
                     methods=["POST"],
                 ),
+                Route("/login/oauth/authorize", self.authorize, methods=["GET"]),
+                Route("/login/oauth/access_token", self.oauth_token, methods=["POST"]),
+                Route("/user", self.user_api, methods=["GET"]),
+                Route("/user/{rest:path}", self.user_api, methods=["GET"]),
                 Route("/{owner}/{name}.git/{rest:path}", git, methods=["GET", "POST"]),
                 Route("/repos/{rest:path}", self.api, methods=["GET", "POST", "PATCH"]),
             ]
         )
+
+
+def _oauth_error(error: str) -> dict[str, str]:
+    descriptions = {
+        "incorrect_client_credentials": "The client_id and/or client_secret passed are incorrect.",
+        "bad_verification_code": "The code passed is incorrect or expired.",
+        "redirect_uri_mismatch": "The redirect_uri MUST match the registered callback URL for this application.",
+    }
+    return {
+        "error": error,
+        "error_description": descriptions[error],
+        "error_uri": "https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors/",
+    }
+
+
+def _profile(login: str, person: Person) -> dict[str, Any]:
+    """GET /user (the fields netgain reads, plus enough of the rest to be recognisable)."""
+    return {
+        "login": login,
+        "id": person.id,
+        "node_id": f"U_{person.id}",
+        "avatar_url": f"https://avatars.githubusercontent.com/u/{person.id}?v=4",
+        "type": "User",
+        "site_admin": False,
+        "name": person.name,
+        "company": None,
+        "email": person.email,
+        "created_at": "2020-01-01T00:00:00Z",
+    }
+
+
+def _repository(full_name: str, number: int) -> dict[str, Any]:
+    owner, name = full_name.split("/")
+    return {
+        "id": 7000 + number,
+        "node_id": f"R_{number}",
+        "name": name,
+        "full_name": full_name,
+        "private": True,
+        "owner": {"login": owner, "type": "Organization"},
+        "default_branch": "main",
+        "permissions": {
+            "admin": False,
+            "maintain": False,
+            "push": False,
+            "triage": False,
+            "pull": True,
+        },
+    }
 
 
 async def _in_thread(fn: Any, *args: Any) -> Any:

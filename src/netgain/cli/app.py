@@ -56,6 +56,7 @@ COMMAND_MODULES = {
     "serve": "serve",
     "worker": "serve",
     "org": "serve",
+    "token": "token",
     "policy": "policy",
 }
 

@@ -56,6 +56,9 @@ def register(app: typer.Typer) -> None:
                 port=port,
                 log_level="warning",
                 access_log=False,
+                # the peer address stays the TCP peer's: the trusted-proxy sign-in compares it
+                # with NETGAIN_PROXY_TRUSTED, and X-Forwarded-For is written by whoever connects
+                proxy_headers=False,
             )
         finally:
             if isinstance(runtime.queue, EmbeddedQueue):

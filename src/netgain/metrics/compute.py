@@ -59,6 +59,7 @@ def filter_since(data: Dataset, since: datetime | None) -> Dataset:
         shipped_at=data.shipped_at,
         features_known=data.features_known,
         origins=data.origins,
+        teams=data.teams,
     )
 
 

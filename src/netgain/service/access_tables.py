@@ -95,3 +95,18 @@ audit_log = Table(
     Column("target", Text, nullable=True),
     Column("detail", JSON, nullable=False, default=dict),
 )
+
+# A sign-in under way (GitHub or OIDC): the pre-session cookie's hash, the `state` the provider
+# must send back, the OIDC nonce and PKCE verifier, and where to go afterwards. Single use and
+# short-lived: the callback deletes the row whatever happens.
+login_attempts = Table(
+    "service_login_attempts",
+    metadata,
+    Column("cookie_hash", String(64), primary_key=True),
+    Column("provider", String(20), nullable=False),
+    Column("state", String(100), nullable=False),
+    Column("nonce", String(100), nullable=True),
+    Column("code_verifier", String(200), nullable=True),
+    Column("next_path", Text, nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)

@@ -18,6 +18,11 @@ One TOML file (`NETGAIN_ORG_CONFIG`), one `[orgs.<login>]` table per organisatio
     repository = "acme/monorepo"
     path = "services/payments/"     # optional: a monorepo path prefix
 
+    [orgs.acme.oidc_groups]         # identity-provider groups (OIDC claim, proxy header)
+    "eng-leads" = "admin"           # org-wide admin
+    "engineering" = "member"        # org-wide member
+    "payments-team" = { role = "member", repositories = ["acme/payments"] }
+
 It is the organisation's file, read by the service at start-up, never taken from a repository
 under analysis (a pull request cannot change who sees what).
 """
@@ -49,6 +54,16 @@ class IncidentRoute(BaseModel):
     path: str | None = None
 
 
+class GroupGrant(BaseModel):
+    """What an identity-provider group gives in one organisation: a role, and either every
+    repository (`repositories` absent) or the listed "owner/name" ones."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: Literal["member", "admin"] = "member"
+    repositories: list[str] | None = None
+
+
 class Seniority(BaseModel):
     """Who counts as senior / owner for review load and waiting-on-seniors (logins or emails)."""
 
@@ -71,6 +86,16 @@ class OrgSettings(BaseModel):
     privacy: Privacy = Privacy()
     incident_routes: list[IncidentRoute] = Field(default_factory=list)
     seniority: Seniority = Seniority()
+    oidc_groups: dict[str, Literal["member", "admin"] | GroupGrant] = Field(default_factory=dict)
+
+    def group_grants(self, groups: set[str]) -> list[GroupGrant]:
+        """The grants of the groups a person is in (group names compare exactly: identity
+        providers treat them as opaque strings)."""
+        found = []
+        for group, grant in self.oidc_groups.items():
+            if group in groups:
+                found.append(GroupGrant(role=grant) if isinstance(grant, str) else grant)
+        return found
 
     def teams_of(self, identities: set[str]) -> list[str]:
         """The teams any of these identities (logins, emails) belongs to."""

@@ -48,6 +48,39 @@ class ServiceSettings(BaseModel):
     keep_jobs_days: int = Field(default=7, ge=1)
     # the organisations' own file: teams, privacy, incident routes (netgain.service.org_config)
     org_config: Path | None = None
+    # sign-in (netgain.service.web.auth, docs/access.md). The public URL is where browsers reach
+    # the service: redirect URIs are built from it and the session cookie is `Secure` when it is
+    # https. GitHub sign-in uses the GitHub App's own OAuth client id and secret.
+    public_url: str = "http://127.0.0.1:8000"
+    github_client_id: str | None = None
+    github_client_secret: SecretStr | None = None
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None  # None: a public client (PKCE only)
+    oidc_scopes: str = "openid profile email groups"
+    oidc_groups_claim: str = "groups"
+    # trusted reverse-proxy sign-in: off unless both the header and the proxy addresses are set
+    proxy_user_header: str | None = None
+    proxy_email_header: str | None = None
+    proxy_groups_header: str | None = None
+    proxy_trusted: tuple[str, ...] = ()
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.lower().startswith("https://")
+
+    @property
+    def github_sign_in(self) -> bool:
+        return bool(self.github_client_id and self.github_client_secret)
+
+    @property
+    def oidc_sign_in(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
+    @property
+    def proxy_sign_in(self) -> bool:
+        return bool(self.proxy_user_header and self.proxy_trusted)
+
     # continuous data (netgain.service.feeds): the senders' signing secrets, which Jira issues
     # are incidents, and which GitHub deployment environments are production
     pagerduty_secret: SecretStr | None = None
@@ -104,6 +137,8 @@ def from_env(env: dict[str, str] | None = None, **overrides: object) -> ServiceS
         "webhook_secret": _secret(env, "NETGAIN_WEBHOOK_SECRET"),
         "slack_webhook": _secret(env, "NETGAIN_SLACK_WEBHOOK_URL"),
         "notify_webhook": _secret(env, "NETGAIN_NOTIFY_WEBHOOK_URL"),
+        "github_client_secret": _secret(env, "NETGAIN_GITHUB_CLIENT_SECRET"),
+        "oidc_client_secret": _secret(env, "NETGAIN_OIDC_CLIENT_SECRET"),
         "pagerduty_secret": _secret(env, "NETGAIN_PAGERDUTY_SECRET"),
         "jira_secret": _secret(env, "NETGAIN_JIRA_SECRET"),
     }
@@ -127,15 +162,59 @@ def from_env(env: dict[str, str] | None = None, **overrides: object) -> ServiceS
         "keep_decisions_days": "NETGAIN_KEEP_DECISIONS_DAYS",
         "keep_jobs_days": "NETGAIN_KEEP_JOBS_DAYS",
         "org_config": "NETGAIN_ORG_CONFIG",
+        "public_url": "NETGAIN_PUBLIC_URL",
+        "github_client_id": "NETGAIN_GITHUB_CLIENT_ID",
+        "oidc_issuer": "NETGAIN_OIDC_ISSUER",
+        "oidc_client_id": "NETGAIN_OIDC_CLIENT_ID",
+        "oidc_scopes": "NETGAIN_OIDC_SCOPES",
+        "oidc_groups_claim": "NETGAIN_OIDC_GROUPS_CLAIM",
+        "proxy_user_header": "NETGAIN_PROXY_USER_HEADER",
+        "proxy_email_header": "NETGAIN_PROXY_EMAIL_HEADER",
+        "proxy_groups_header": "NETGAIN_PROXY_GROUPS_HEADER",
     }
     for key, var in optional.items():
         if env.get(var):
             values[key] = env[var]
+    trusted = env.get("NETGAIN_PROXY_TRUSTED", "")
+    if trusted.strip():
+        values["proxy_trusted"] = tuple(a.strip() for a in trusted.split(",") if a.strip())
     values.update({k: v for k, v in overrides.items() if v is not None})
     try:
         settings = ServiceSettings.model_validate(values)
     except ValueError as exc:
         raise UsageError(f"service settings: {exc}") from exc
+    _check_sign_in(settings)
     return settings.model_copy(
-        update={"api_url": settings.api_url.rstrip("/"), "web_url": settings.web_url.rstrip("/")}
+        update={
+            "api_url": settings.api_url.rstrip("/"),
+            "web_url": settings.web_url.rstrip("/"),
+            "public_url": settings.public_url.rstrip("/"),
+        }
     )
+
+
+def _check_sign_in(settings: ServiceSettings) -> None:
+    """Half-configured sign-in is refused at start-up, not discovered at the first login: a proxy
+    header without trusted addresses would let anyone who reaches the port name themselves."""
+    if bool(settings.proxy_user_header) != bool(settings.proxy_trusted):
+        raise UsageError(
+            "NETGAIN_PROXY_USER_HEADER and NETGAIN_PROXY_TRUSTED must be set together "
+            "(the header is believed only from the trusted proxy addresses)"
+        )
+    if settings.proxy_trusted:
+        from ipaddress import ip_network
+
+        for address in settings.proxy_trusted:
+            try:
+                ip_network(address, strict=False)
+            except ValueError as exc:
+                raise UsageError(f"NETGAIN_PROXY_TRUSTED: {address!r} is not an address") from exc
+    if bool(settings.github_client_id) != bool(settings.github_client_secret):
+        raise UsageError(
+            "NETGAIN_GITHUB_CLIENT_ID and NETGAIN_GITHUB_CLIENT_SECRET_FILE must be set together"
+        )
+    if bool(settings.oidc_issuer) != bool(settings.oidc_client_id):
+        raise UsageError("NETGAIN_OIDC_ISSUER and NETGAIN_OIDC_CLIENT_ID must be set together")
+    for name, url in (("NETGAIN_PUBLIC_URL", settings.public_url),):
+        if not url.lower().startswith(("http://", "https://")):
+            raise UsageError(f"{name} must be an http(s) URL: {url!r}")

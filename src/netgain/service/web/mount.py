@@ -9,12 +9,15 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from netgain.service import problems
-from netgain.service.web import api
+from netgain.service.web import api, dashboard
 
 
 def mount(app: FastAPI) -> None:
-    problems.install(app)
     from netgain.service.feeds.router import router as feeds_router
+    from netgain.service.web.auth.routes import router as auth_router
 
+    problems.install(app)
+    app.include_router(auth_router)
+    app.include_router(dashboard.router)
     app.include_router(feeds_router)
     app.include_router(api.router)

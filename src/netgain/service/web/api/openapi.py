@@ -21,8 +21,11 @@ schema_router = APIRouter()
 def api_schema() -> dict[str, Any]:
     """Built once (the routes do not change while the service runs), from an app holding only
     the API's routes: the service's webhooks, health checks and pages are not in the contract."""
+    from netgain.service.web.auth.tokens import router as tokens_router  # (it imports the API's)
+
     only_api = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     only_api.include_router(router)
+    only_api.include_router(tokens_router)  # API tokens and the audit log (web.auth)
     routes = only_api.routes
     schema = get_openapi(
         title="netgain API",
