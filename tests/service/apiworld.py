@@ -34,6 +34,7 @@ class Seeded:
     alice_token: str  # acme member, every repository
     carol_token: str  # acme member, acme/web only
     eve_token: str  # member of `other` only
+    dana_token: str  # admin of acme
     revoked_token: str
     alice_id: int
 
@@ -203,6 +204,8 @@ def seed(data_dir: Path, settings: ServiceSettings) -> Seeded:
     access.replace_grants(engine, carol, {"acme": access.Grant("member", frozenset({"acme/web"}))})
     eve = access.upsert_user(engine, provider="github", subject="2", login="eve")
     access.replace_grants(engine, eve, {"other": access.Grant("admin", None)})
+    dana = access.upsert_user(engine, provider="github", subject="4", login="dana")
+    access.replace_grants(engine, dana, {"acme": access.Grant("admin", None)})
     revoked = access.issue_token(engine, user_id=alice, org="acme", scope="read", name="old")
     from sqlalchemy import select
 
@@ -218,6 +221,7 @@ def seed(data_dir: Path, settings: ServiceSettings) -> Seeded:
         alice_token=access.issue_token(engine, user_id=alice, org="acme", scope="read", name="t"),
         carol_token=access.issue_token(engine, user_id=carol, org="acme", scope="read", name="t"),
         eve_token=access.issue_token(engine, user_id=eve, org="other", scope="read", name="t"),
+        dana_token=access.issue_token(engine, user_id=dana, org="acme", scope="admin", name="t"),
         revoked_token=revoked,
         alice_id=alice,
     )

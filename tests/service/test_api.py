@@ -43,8 +43,10 @@ ROUTES = [
     "/api/v1/orgs/acme",
     "/api/v1/orgs/acme/overview",
     "/api/v1/orgs/acme/repositories",
+    "/api/v1/orgs/acme/decisions",
     "/api/v1/orgs/acme/metrics",
     "/api/v1/orgs/acme/me/metrics",
+    "/api/v1/orgs/acme/people/alice/metrics",
     "/api/v1/repos/acme/web",
     "/api/v1/repos/acme/web/metrics",
     "/api/v1/repos/acme/web/commits",
@@ -80,6 +82,15 @@ def test_a_repository_outside_the_grant_is_not_found(client: httpx.Client, world
     assert [r["full_name"] for r in carol["items"]] == ["acme/web"]
     overview = client.get("/api/v1/orgs/acme/overview", headers=_as(world.carol_token)).json()
     assert overview["repositories"] == 1
+    narrowed = client.get(
+        "/api/v1/orgs/acme/overview",
+        params={"repository": "acme/api"},
+        headers=_as(world.alice_token),
+    ).json()
+    assert narrowed["repositories"] == 1 and narrowed["changes"] == 2
+    decided = client.get("/api/v1/orgs/acme/decisions", headers=_as(world.alice_token)).json()
+    assert {d["repository"] for d in decided["items"]} == {"acme/web"}
+    assert len(decided["items"]) == 3 and SECRET_NAME not in str(decided)
     secret = client.get(
         "/api/v1/orgs/acme/metrics",
         params={"repository": SECRET_NAME},
@@ -166,8 +177,13 @@ def test_pull_request_page_of_the_api(client: httpx.Client, world: Seeded) -> No
 def test_the_api_serves_its_own_schema(client: httpx.Client) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
-    expected = {p.replace("acme/web", "{owner}/{name}") for p in ROUTES[5:]}
-    expected = {p.replace("/pulls/1", "/pulls/{number}") for p in expected}
+    expected = {
+        p.replace("/repos/acme/web", "/repos/{owner}/{name}")
+        .replace("/orgs/acme", "/orgs/{org}")
+        .replace("/pulls/1", "/pulls/{number}")
+        .replace("/people/alice", "/people/{person}")
+        for p in ROUTES
+    }
     assert set(schema["paths"]) >= expected
     assert all(p.startswith("/api/v1/") for p in schema["paths"])
     for path, item in schema["paths"].items():
@@ -175,3 +191,24 @@ def test_the_api_serves_its_own_schema(client: httpx.Client) -> None:
         assert "application/json" in get["responses"]["200"]["content"], path
         assert PROBLEM_JSON in get["responses"]["404"]["content"], path
     assert client.get("/openapi.json").status_code == 404  # the app's own stays off
+
+
+def test_a_persons_figures_are_theirs_and_their_admins(client: httpx.Client, world: Seeded) -> None:
+    from sqlalchemy import select
+
+    from netgain.service.access_tables import audit_log
+
+    path = "/api/v1/orgs/acme/people/alice/metrics"
+    own = client.get(path, headers=_as(world.alice_token)).json()
+    assert own["scope"] == "person" and own["document"]["sources"]["changes"] == 4
+    me = client.get("/api/v1/orgs/acme/me/metrics", headers=_as(world.alice_token)).json()
+    assert me["document"]["sources"] == own["document"]["sources"]
+    _problem(client.get(path, headers=_as(world.carol_token)), 404)  # a member: not theirs
+    _problem(
+        client.get("/api/v1/orgs/acme/people/nobody/metrics", headers=_as(world.carol_token)), 404
+    )
+    by_admin = client.get(path, headers=_as(world.dana_token)).json()
+    assert by_admin["document"]["sources"] == own["document"]["sources"]  # alice's emails too
+    with world.engine.connect() as conn:
+        rows = conn.execute(select(audit_log.c.action, audit_log.c.target)).all()
+    assert ("person.metrics.read", "alice") in [tuple(r) for r in rows]

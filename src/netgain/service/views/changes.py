@@ -3,17 +3,18 @@ reasons, findings with traces, who was asked to review), newest first, a page at
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 
 from netgain.metrics.inputs import share_bucket
-from netgain.policy.record import decision_record
 from netgain.service.access import Principal
 from netgain.service.problems import Problem
 from netgain.service.tables import decisions as decisions_table
 from netgain.service.views.context import ViewContext
+from netgain.service.views.dataset import readable_record
 from netgain.service.views.models import (
     Commit,
     CommitDetail,
@@ -27,7 +28,7 @@ from netgain.service.views.models import (
     Rule,
 )
 from netgain.service.views.pagination import cut, decode_cursor, key_part
-from netgain.service.views.scope import Window, repository_entry
+from netgain.service.views.scope import Window, org_entries, repository_entry
 from netgain.service.views.times import utc
 from netgain.store.models import Attribution, FileChange
 from netgain.store.models import Commit as CommitRow
@@ -180,9 +181,10 @@ def commit(views: ViewContext, principal: Principal, full_name: str, sha: str) -
             )
         )
     risk = None
-    for record in _records(views, entry.full_name):
-        if record.head_sha == row.sha and record.risk is not None:
-            risk = record.risk
+    for record in _decision_rows(views, entry.full_name, head=row.sha):  # newest first
+        risk = decision_summary(record).risk
+        if risk is not None:
+            break
     base = _commit(entry.full_name, row)
     return CommitDetail(
         **base.model_dump(),
@@ -200,10 +202,23 @@ def _float(value: Any) -> float | None:
 
 
 def _requirements(rule: dict[str, Any]) -> list[Requirement]:
+    """A rule's requirements; the documented fields typed, the rest passed through as JSON."""
     out = []
-    for req in rule.get("requirements") or []:
-        if isinstance(req, dict):
-            out.append(Requirement.model_validate(req))
+    for req in _dicts(rule.get("requirements")):
+        satisfied = req.get("satisfied")
+        extra = {
+            k: v
+            for k, v in req.items()
+            if isinstance(k, str) and k not in ("kind", "satisfied", "detail")
+        }
+        out.append(
+            Requirement(
+                kind=_text(req.get("kind")),
+                satisfied=satisfied if isinstance(satisfied, bool) else None,
+                detail=_text(req.get("detail")),
+                **extra,
+            )
+        )
     return out
 
 
@@ -223,15 +238,14 @@ def decision_detail(row: Any) -> DecisionDetail:
         provenance=_mapping(document.get("provenance")),
         reviewers=_dicts(document.get("reviewers")),
         unparsed_files=_dicts(document.get("unparsed_files")),
-        not_analysed="verdict" not in document,
+        not_analysed=readable_record(document, utc(row.created_at) or row.created_at) is None,
     )
 
 
 def _decision_fields(row: Any) -> dict[str, Any]:
     document = _mapping(row.document)
     decided = utc(row.created_at) or row.created_at
-    analysed = "verdict" in document
-    record = decision_record(document, recorded_at=decided) if analysed else {}
+    record = readable_record(document, decided) or {}
     rules = [
         Rule(
             name=_text(r.get("name")),
@@ -241,8 +255,7 @@ def _decision_fields(row: Any) -> dict[str, Any]:
             condition=_text(r.get("condition")),
             requirements=_requirements(r),
         )
-        for r in document.get("rules") or []
-        if isinstance(r, dict)
+        for r in _dicts(document.get("rules"))
     ]
     fields: dict[str, Any] = {
         "id": int(row.id),
@@ -253,7 +266,7 @@ def _decision_fields(row: Any) -> dict[str, Any]:
         "conclusion": row.conclusion,
         "decided_at": decided,
         "rules": rules,
-        "reasons": [str(t) for t in document.get("tiers") or []],
+        "reasons": [str(t) for t in _list(document.get("tiers"))],
         "requires": list(record.get("requires") or []),
         "failed_rules": [str(n) for n in record.get("failed_rules") or []],
         "ai_share": _float(record.get("ai_share")),
@@ -271,22 +284,31 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _dicts(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def _decision_rows(views: ViewContext, full_name: str, number: int | None = None) -> list[Any]:
+def _decision_rows(
+    views: ViewContext,
+    full_name: str,
+    *,
+    numbers: Sequence[int] | None = None,
+    head: str | None = None,
+) -> list[Any]:
+    """The repository's decisions, newest first: of these pull requests, or of this head."""
     query = select(decisions_table).where(
         func.lower(decisions_table.c.repository) == full_name.lower()
     )
-    if number is not None:
-        query = query.where(decisions_table.c.number == number)
+    if numbers is not None:
+        query = query.where(decisions_table.c.number.in_(numbers))
+    if head is not None:
+        query = query.where(decisions_table.c.head_sha == head)
     with views.engine.connect() as conn:
         return list(conn.execute(query.order_by(decisions_table.c.id.desc())).all())
-
-
-def _records(views: ViewContext, full_name: str) -> list[Decision]:
-    return [decision_summary(r) for r in _decision_rows(views, full_name)]
 
 
 def decisions(
@@ -300,10 +322,29 @@ def decisions(
 ) -> Page[Decision]:
     """Every decision the gate reported for the repository, newest first."""
     entry = repository_entry(views.engine, views.mirrors, principal, full_name)
+    return _decision_page(views, [entry.full_name], window, cursor, limit)
+
+
+def org_decisions(
+    views: ViewContext,
+    principal: Principal,
+    org: str,
+    window: Window,
+    *,
+    cursor: str | None,
+    limit: int,
+) -> Page[Decision]:
+    """Every decision on the organisation's readable repositories, newest first."""
+    entries = org_entries(views.engine, views.mirrors, principal, org)
+    return _decision_page(views, [e.full_name for e in entries], window, cursor, limit)
+
+
+def _decision_page(
+    views: ViewContext, names: list[str], window: Window, cursor: str | None, limit: int
+) -> Page[Decision]:
     page = decode_cursor("decisions", cursor, limit)
-    query = select(decisions_table).where(
-        func.lower(decisions_table.c.repository) == entry.full_name.lower()
-    )
+    repository = func.lower(decisions_table.c.repository)
+    query = select(decisions_table).where(repository.in_([n.lower() for n in names]))
     query = _windowed(query, decisions_table.c.created_at, window)
     if page.after is not None:
         query = query.where(decisions_table.c.id < key_part(page.after, 0, int))
@@ -313,17 +354,28 @@ def decisions(
     return Page[Decision](items=[decision_summary(r) for r in shown], next_cursor=next_cursor)
 
 
-def _pull_provenance(views: ViewContext, repository_id: int, shas: list[str]) -> Provenance:
-    if not shas:
-        return provenance_of(0, 0, 0, "none", [], [])
-    with views.engine.connect() as conn:
-        rows = conn.execute(
-            _commit_query().where(
-                CommitRow.repository_id == repository_id,
-                CommitRow.sha.in_(shas),
-                CommitRow.is_merge.is_(False),
-            )
-        ).all()
+def _pull_provenance(
+    views: ViewContext, repository_id: int, pulls: Sequence[Sequence[str]]
+) -> list[Provenance]:
+    """Each pull request's provenance from its commits (one query for the whole page)."""
+    wanted = sorted({sha for shas in pulls for sha in shas})
+    rows: dict[str, Any] = {}
+    if wanted:
+        with views.engine.connect() as conn:
+            rows = {
+                row.sha: row
+                for row in conn.execute(
+                    _commit_query().where(
+                        CommitRow.repository_id == repository_id,
+                        CommitRow.sha.in_(wanted),
+                        CommitRow.is_merge.is_(False),
+                    )
+                )
+            }
+    return [_summed([rows[s] for s in dict.fromkeys(shas) if s in rows]) for shas in pulls]
+
+
+def _summed(rows: Sequence[Any]) -> Provenance:
     ai = human = unknown = 0
     levels: set[str] = set()
     tools: set[str] = set()
@@ -363,9 +415,11 @@ def pull_requests(
         ).all()
     shown, next_cursor = cut("pulls", rows, page, lambda last: [int(last.number)])
     latest: dict[int, Decision] = {}
-    for record in _records(views, entry.full_name):
-        if record.number is not None:
-            latest.setdefault(record.number, record)
+    for record in _decision_rows(views, entry.full_name, numbers=[r.number for r in shown]):
+        latest.setdefault(int(record.number), decision_summary(record))
+    provenances = _pull_provenance(
+        views, entry.repository_id, [list(r.commit_shas or []) for r in shown]
+    )
     items = [
         PullRequest(
             repository=entry.full_name,
@@ -374,10 +428,10 @@ def pull_requests(
             merged_at=utc(row.merged_at),
             author_email=row.author_email,
             commits=len(row.commit_shas or []),
-            provenance=_pull_provenance(views, entry.repository_id, list(row.commit_shas or [])),
+            provenance=provenance,
             decision=latest.get(row.number),
         )
-        for row in shown
+        for row, provenance in zip(shown, provenances, strict=True)
     ]
     return Page[PullRequest](items=items, next_cursor=next_cursor)
 
@@ -396,7 +450,7 @@ def pull_request(
                 PullRequestRow.number == number,
             )
         ).first()
-    judged = _decision_rows(views, entry.full_name, number)
+    judged = _decision_rows(views, entry.full_name, numbers=[number])
     if row is None and not judged:
         raise Problem(404, "no such pull request")
     shas = list(row.commit_shas or []) if row is not None else []
@@ -407,7 +461,7 @@ def pull_request(
         merged_at=utc(row.merged_at) if row is not None else None,
         author_email=row.author_email if row is not None else None,
         commits=len(shas),
-        provenance=_pull_provenance(views, entry.repository_id, shas),
+        provenance=_pull_provenance(views, entry.repository_id, [shas])[0],
         decision=decision_summary(judged[0]) if judged else None,
         commit_shas=shas,
         labels=list(row.labels or []) if row is not None else [],

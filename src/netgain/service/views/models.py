@@ -171,7 +171,7 @@ class Risk(View):
 class Metrics(View):
     """The `netgain metrics --json` document over a scope, or why it is withheld."""
 
-    scope: str = Field(description="repository, organisation, team or self")
+    scope: str = Field(description="repository, organisation, team or person")
     name: str
     repositories: list[str]
     since: datetime | None
@@ -200,17 +200,24 @@ class Overview(View):
     """The organisation overview's headline figures, computed in the database."""
 
     org: str
+    team: str | None = Field(default=None, description="the team the figures are about, if any")
     since: datetime | None
     until: datetime | None
     repositories: int
-    changes: int
-    lines_added: int
-    ai_lines: int
-    human_lines: int
-    unknown_lines: int
-    ai_share: float | None
-    unknown_share: float | None
-    by_bucket: dict[str, OverviewBucket]
-    periods: list[OverviewPeriod]
-    decisions: dict[str, int] = Field(description="gate decisions by verdict")
-    incidents: int
+    withheld: str | None = Field(
+        default=None, description="why no figures are given (privacy: a team too small)"
+    )
+    changes: int = 0
+    lines_added: int = 0
+    ai_lines: int = 0
+    human_lines: int = 0
+    unknown_lines: int = 0
+    ai_share: float | None = None
+    unknown_share: float | None = None
+    by_bucket: dict[str, OverviewBucket] = Field(default_factory=dict)
+    periods: list[OverviewPeriod] = Field(default_factory=list)
+    decisions: dict[str, int] = Field(
+        default_factory=dict, description="the latest gate decision per pull request, by verdict"
+    )
+    incidents: int = 0
+    notes: list[str] = Field(default_factory=list)

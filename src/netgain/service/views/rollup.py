@@ -1,15 +1,16 @@
-"""Monthly rollups of the commits, per repository and AI-share bucket, kept fresh by ingest runs.
+"""Rollups of the commits per repository, month or day, and AI-share bucket, kept fresh by
+ingest runs.
 
 The overview of 200 repositories and a million commits cannot scan a million rows per request
 within a second on a modest server; the monthly sums per (repository, month, bucket) are a few
-thousand rows. History is append-only (an ingest inserts commits with their attribution and never
+thousand rows, and the daily ones serve the partial months at the ends of a time range. History is append-only (an ingest inserts commits with their attribution and never
 rewrites them), so a repository's rollup stays exact until its next ingest run: the rollup records
 the run it was computed after, and is recomputed when a newer run exists or that run had not
 finished. A request never trusts a stale rollup: it refreshes what is stale first.
 
-A time range that does not fall on month boundaries reads the rollup for the whole months inside
-it and the commits themselves for the partial months at its ends (through the index on
-repository and author date), so every window is exact.
+A time range reads the month rows for the whole months inside it, the day rows for the whole
+days of the partial months at its ends, and the commits themselves only for the partial days
+(through the index on repository and author date), so every window is exact.
 """
 
 from __future__ import annotations
@@ -18,11 +19,23 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, and_, func, insert, select
+from sqlalchemy import ColumnElement, Engine, and_, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from netgain.service.tables import commit_rollups, rollup_state
 from netgain.store.models import IngestRun
+
+COLUMNS = [
+    "repository_id",
+    "grain",
+    "period",
+    "bucket",
+    "changes",
+    "lines_added",
+    "ai_lines",
+    "human_lines",
+    "unknown_lines",
+]
 
 
 def _runs(engine: Engine, ids: Sequence[int]) -> dict[int, tuple[int, bool]]:
@@ -73,27 +86,22 @@ def refresh(engine: Engine, ids: Sequence[int]) -> int:
     if not todo:
         return 0
     repos = sorted(todo)
-    query = commit_aggregate(engine, repos, [], per_repository=True)
+    days = commit_aggregate(engine, repos, [], per_repository=True, grain="D")
+    c = commit_rollups.c
+    month = func.substr(c.period, 1, 7)
+    sums = [c.changes, c.lines_added, c.ai_lines, c.human_lines, c.unknown_lines]
+    months = (
+        select(c.repository_id, literal("M"), month, c.bucket, *[func.sum(x) for x in sums])
+        .where(c.repository_id.in_(repos), c.grain == "D")
+        .group_by(c.repository_id, month, c.bucket)
+    )
     at = datetime.now(UTC)
     try:
         with engine.begin() as conn:
             conn.execute(commit_rollups.delete().where(commit_rollups.c.repository_id.in_(repos)))
             conn.execute(rollup_state.delete().where(rollup_state.c.repository_id.in_(repos)))
-            conn.execute(
-                insert(commit_rollups).from_select(
-                    [
-                        "repository_id",
-                        "month",
-                        "bucket",
-                        "changes",
-                        "lines_added",
-                        "ai_lines",
-                        "human_lines",
-                        "unknown_lines",
-                    ],
-                    query,
-                )
-            )
+            for query in (days, months):  # the months are summed from the days
+                conn.execute(insert(commit_rollups).from_select(COLUMNS, query))
             conn.execute(
                 insert(rollup_state),
                 [
@@ -111,18 +119,19 @@ def refresh(engine: Engine, ids: Sequence[int]) -> int:
     return len(repos)
 
 
-def rolled_up(ids: Sequence[int], first: str | None, end: str | None) -> Any:
-    """(month, bucket) sums over the whole months from `first` (inclusive) to `end` (exclusive),
-    YYYY-MM, None for open-ended."""
+def rolled_up(ids: Sequence[int], grain: str, first: str | None, end: str | None) -> Any:
+    """(month, bucket) sums of the `grain` rows (M or D) from period `first` (inclusive) to `end`
+    (exclusive), None for open-ended."""
     c = commit_rollups.c
-    bounds: list[ColumnElement[bool]] = [c.repository_id.in_(ids)]
+    bounds: list[ColumnElement[bool]] = [c.repository_id.in_(ids), c.grain == grain]
     if first is not None:
-        bounds.append(c.month >= first)
+        bounds.append(c.period >= first)
     if end is not None:
-        bounds.append(c.month < end)
+        bounds.append(c.period < end)
+    month = func.substr(c.period, 1, 7)
     return (
         select(
-            c.month,
+            month,
             c.bucket,
             func.sum(c.changes),
             func.sum(c.lines_added),
@@ -131,5 +140,5 @@ def rolled_up(ids: Sequence[int], first: str | None, end: str | None) -> Any:
             func.sum(c.unknown_lines),
         )
         .where(and_(*bounds))
-        .group_by(c.month, c.bucket)
+        .group_by(month, c.bucket)
     )

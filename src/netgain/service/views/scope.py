@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from netgain.service.access import Principal
 from netgain.service.catalog import CatalogEntry, catalog
+from netgain.service.org_config import OrgSettings
 from netgain.service.problems import Problem
 
 
@@ -73,3 +74,43 @@ def repository_entry(
         if entry.full_name.lower() == full_name.lower():
             return entry
     raise Problem(404, "no such repository")
+
+
+def chosen(entries: list[CatalogEntry], names: list[str] | None) -> list[CatalogEntry]:
+    """Narrow to the named repositories; a name the caller may not read is a 404."""
+    if not names:
+        return entries
+    by_name = {e.full_name.lower(): e for e in entries}
+    out: list[CatalogEntry] = []
+    for name in names:
+        entry = by_name.get(name.lower())
+        if entry is None:
+            raise Problem(404, "no such repository")
+        if entry not in out:
+            out.append(entry)
+    return out
+
+
+@dataclass(frozen=True)
+class Team:
+    name: str
+    identities: frozenset[str]  # lower-cased logins and commit emails
+    withheld: str | None  # why its figures are not shown (privacy.min_group), or None
+
+
+def team_of(settings: OrgSettings, team: str) -> Team:
+    """The organisation's team by name (any case); 404 for a team its file does not name."""
+    from netgain.metrics.provenance_coverage import team_members
+
+    names = {t.lower(): t for t in settings.teams}
+    if team.lower() not in names:
+        raise Problem(404, "no such team")
+    name = names[team.lower()]
+    identities = team_members({name: settings.teams[name]}, {})[name]
+    minimum = settings.privacy.min_group
+    withheld = (
+        f"team-level figures are shown for groups of at least {minimum} people"
+        if len(identities) < minimum
+        else None
+    )
+    return Team(name, frozenset(identities), withheld)

@@ -71,16 +71,32 @@ Listing = Annotated[ListQuery, Depends()]
 
 
 @dataclass(frozen=True)
-class PeriodQuery:
-    """A metrics document's query: its time range and period."""
+class RangeQuery:
+    """A time range."""
 
     since: Since = None
     until: Until = None
-    by: Period = "week"
 
     @property
     def window(self) -> Window:
         return window(self.since, self.until)
+
+
+@dataclass(frozen=True)
+class PeriodQuery(RangeQuery):
+    """A metrics document's query: its time range and period."""
+
+    by: Period = "week"
+
+
+@dataclass(frozen=True)
+class OverviewQuery(RangeQuery):
+    """The overview's query: a time range, which repositories, and optionally one team."""
+
+    repository: Repositories = None
+    team: Annotated[
+        str | None, Query(max_length=100, description="only the commits this team's members wrote")
+    ] = None
 
 
 @dataclass(frozen=True)
@@ -91,4 +107,5 @@ class ScopeQuery(PeriodQuery):
 
 
 Periods = Annotated[PeriodQuery, Depends()]
+Overviewed = Annotated[OverviewQuery, Depends()]
 Scoped = Annotated[ScopeQuery, Depends()]

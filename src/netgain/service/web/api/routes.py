@@ -45,6 +45,7 @@ Org = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A
 Owner = Org
 Name = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._-]+$")]
 Team = Annotated[str, Path(min_length=1, max_length=100)]
+Person = Annotated[str, Path(min_length=1, max_length=254)]
 Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Sha = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[0-9a-fA-F]+$")]
 OK: dict[int | str, dict[str, Any]] = {
@@ -71,15 +72,12 @@ def get_org(request: Request, caller: Caller, org: Org) -> Response:
 
 
 @router.get("/orgs/{org}/overview", response_model=Overview, responses=OK)
-def org_overview(
-    request: Request,
-    caller: Caller,
-    org: Org,
-    since: params.Since = None,
-    until: params.Until = None,
-) -> Response:
-    """Headline figures of every readable repository, aggregated by the database."""
-    view = overview.overview(_views(request), caller, org, params.window(since, until))
+def org_overview(request: Request, caller: Caller, org: Org, query: params.Overviewed) -> Response:
+    """Headline figures of every readable repository (or those named), aggregated by the
+    database; for a team, of the commits its members wrote."""
+    view = overview.overview(
+        _views(request), caller, org, query.window, repositories=query.repository, team=query.team
+    )
     return tagged(request, view)
 
 
@@ -92,6 +90,15 @@ def org_repositories(
     limit: params.Limit = params.DEFAULT_PAGE,
 ) -> Response:
     page = catalog_views.repositories(_views(request), caller, org, cursor=cursor, limit=limit)
+    return tagged(request, page)
+
+
+@router.get("/orgs/{org}/decisions", response_model=Page[Decision], responses=OK)
+def org_decisions(request: Request, caller: Caller, org: Org, query: params.Listing) -> Response:
+    """The review gate's decisions on every readable repository, newest first."""
+    page = changes.org_decisions(
+        _views(request), caller, org, query.window, cursor=query.cursor, limit=query.limit
+    )
     return tagged(request, page)
 
 
@@ -120,6 +127,17 @@ def team_metrics(
 def own_metrics(request: Request, caller: Caller, org: Org, query: params.Periods) -> Response:
     """The caller's own figures (a person sees their own)."""
     view = metrics_views.own_metrics(_views(request), caller, org, query.window, query.by)
+    return tagged(request, view)
+
+
+@router.get("/orgs/{org}/people/{person}/metrics", response_model=Metrics, responses=OK)
+def person_metrics(
+    request: Request, caller: Caller, org: Org, person: Person, query: params.Periods
+) -> Response:
+    """One person's figures (login or commit email): for that person and admins only."""
+    view = metrics_views.person_metrics(
+        _views(request), caller, org, person, query.window, query.by
+    )
     return tagged(request, view)
 
 
