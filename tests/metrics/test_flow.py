@@ -196,3 +196,14 @@ def test_validation_credit() -> None:
     assert not compute_validation_credit(
         reviews, decisions, authors=authors, teams={}, audience=nobody
     ).people
+
+
+def test_median_interval_from_order_statistics() -> None:
+    from netgain.metrics.flow import summarise
+
+    values = [float(v) for v in range(1, 101)]  # 1..100
+    found = summarise(values, min_sample=20)
+    # ranks 50 -+ 1.96 * 10 / 2 = 40.2 .. 59.8 -> the 40th and 60th values
+    assert (found.median, found.low, found.high) == (50.5, 40.0, 60.0)
+    assert found.p90 is not None and abs(found.p90 - 90.1) < 1e-9
+    assert summarise(values[:19], min_sample=20).median is None

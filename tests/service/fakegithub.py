@@ -69,6 +69,9 @@ class FakeGitHub:
     check_run_updates: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     comments: dict[int, dict[str, Any]] = field(default_factory=dict)
     review_requests: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
+    # the timeline backfill: issue timeline events and commits of each pull request
+    timelines: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)
+    pull_commits: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)
     tokens: dict[str, float] = field(default_factory=dict)  # token -> expiry
     token_grants: int = 0
     git_requests: list[tuple[str, str]] = field(default_factory=list)  # (auth ok?, path)
@@ -275,6 +278,14 @@ class FakeGitHub:
     ) -> Response:
         if not rest and method == "GET":
             return self._json({"full_name": repository, "default_branch": "main", "private": True})
+        if rest[:1] == ["commits"] and len(rest) == 2 and method == "GET":
+            return self._commit(repository, rest[1])
+        if rest == ["pulls"] and method == "GET":
+            return self._pull_list(repository, request)
+        if rest[:1] == ["issues"] and rest[2:] == ["timeline"] and method == "GET":
+            return self._page(self.timelines.get((repository, int(rest[1])), []), request)
+        if rest[:1] == ["pulls"] and rest[2:] == ["commits"] and method == "GET":
+            return self._page(self.pull_commits.get((repository, int(rest[1])), []), request)
         if rest[:1] == ["pulls"] and len(rest) >= 2:
             key = (repository, int(rest[1]))
             if key not in self.pulls:
@@ -366,6 +377,50 @@ class FakeGitHub:
             comment["edits"] += 1
             return self._json({"id": comment["id"], "body": comment["body"]})
         return self._error(404, "Not Found")
+
+    def _page(self, items: list[dict[str, Any]], request: Request) -> Response:
+        """One page of a list endpoint, with GitHub's `Link: <...>; rel="next"` when more follow."""
+        per_page = int(request.query_params.get("per_page", "30"))
+        page = int(request.query_params.get("page", "1"))
+        chunk = items[(page - 1) * per_page : page * per_page]
+        response = self._json(chunk)
+        if page * per_page < len(items):
+            query = dict(request.query_params) | {"page": str(page + 1)}
+            url = request.url.replace(query="&".join(f"{k}={v}" for k, v in query.items()))
+            response.headers["link"] = f'<{url}>; rel="next"'
+        return response
+
+    def _commit(self, repository: str, ref: str) -> Response:
+        """GET /repos/R/commits/REF (a sha, branch or tag name): the commit, as GitHub answers."""
+        done = subprocess.run(
+            [
+                "git",
+                "--git-dir",
+                str(self.repos[repository]),
+                "rev-parse",
+                "--verify",
+                "-q",
+                f"{ref}^{{commit}}",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0 or ref.startswith("-"):
+            return self._error(422, f"No commit found for SHA: {ref}")
+        sha = done.stdout.strip()
+        url = f"https://api.github.com/repos/{repository}/commits/{sha}"
+        return self._json({"sha": sha, "node_id": "C_kwDO", "url": url, "parents": []})
+
+    def _pull_list(self, repository: str, request: Request) -> Response:
+        """GET /repos/R/pulls?state=...: newest first, as GitHub sorts by default (created)."""
+        state = request.query_params.get("state", "open")
+        found = [
+            pull
+            for (repo, _), pull in sorted(self.pulls.items(), key=lambda kv: -kv[0][1])
+            if repo == repository and state in ("all", pull["state"])
+        ]
+        return self._page(found, request)
 
     def _code_scanning(self, repository: str, rest: list[str], request: Request) -> Response:
         """GET /repos/R/code-scanning/analyses[?ref=] and /analyses/ID as SARIF, as GitHub answers:

@@ -105,3 +105,25 @@ def test_installations_backfill_added_and_forget_removed() -> None:
 def test_malformed_payloads_name_the_field(event: str, payload: Any) -> None:
     with pytest.raises(events.MalformedPayloadError):
         events.route(event, payload)
+
+
+def test_merged_pull_requests_and_releases_ask_for_their_commits() -> None:
+    merged = _pr("closed")
+    merged["pull_request"].update(state="closed", merged=True)
+    [job] = events.route("pull_request", merged).jobs
+    assert (
+        job.task == events.PULL_COMMITS and job.args["number"] == merged["pull_request"]["number"]
+    )
+    unmerged = _pr("closed")
+    unmerged["pull_request"].update(state="closed", merged=False)
+    assert events.route("pull_request", unmerged).jobs == []
+    release = {
+        "action": "published",
+        "release": {"id": 5, "tag_name": "v1.0", "prerelease": False, "draft": False},
+        "repository": {"full_name": "acme/api"},
+        "installation": {"id": 1},
+    }
+    [job] = events.route("release", release).jobs
+    assert job.task == events.RELEASE_COMMIT and job.args["tag"] == "v1.0"
+    release["release"]["prerelease"] = True
+    assert events.route("release", release).jobs == []

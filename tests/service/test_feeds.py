@@ -14,7 +14,6 @@ from netgain.store.models import Commit
 from netgain.store.outcome_models import Feature, Incident, IncidentLink
 from tests.service.conftest import REPOSITORY, Client, World, embedded_service, signed
 from tests.service.feedpayloads import (
-    JIRA_SECRET,
     PD_SECRET,
     deployment_status,
     jira_issue,
@@ -24,58 +23,7 @@ from tests.service.feedpayloads import (
     pd_signed,
     release_published,
 )
-
-ROUTES = """
-[[orgs.octo-org.incident_routes]]
-service = "payments-api"
-repository = "octo-org/payments"
-path = "services/payments"
-
-[[orgs.octo-org.incident_routes]]
-component = "Checkout"
-repository = "octo-org/payments"
-"""
-MAR_1 = 1772352000  # 2026-03-01T08:00:00Z
-
-
-def ingested(
-    world: World, tmp_path: Path, routes: str = ROUTES
-) -> tuple[Runtime, Client, dict[str, str]]:
-    """The service with feeds configured and the repository ingested, main carrying one change
-    under services/payments/ and one elsewhere (the monorepo case)."""
-    config = tmp_path / "org.toml"
-    config.write_text(routes, encoding="utf-8")
-    secrets = tmp_path / "secrets"
-    (secrets / "pd").write_text(PD_SECRET, encoding="utf-8")
-    (secrets / "jira").write_text(JIRA_SECRET, encoding="utf-8")
-    env = {
-        "NETGAIN_ORG_CONFIG": str(config),
-        "NETGAIN_PAGERDUTY_SECRET_FILE": str(secrets / "pd"),
-        "NETGAIN_JIRA_SECRET_FILE": str(secrets / "jira"),
-    }
-    repo = world.repo
-    repo.git("checkout", "-q", "main")
-    shas = {
-        "payments": repo.commit(
-            {"services/payments/charge.py": "def charge():\n    return 1\n"},
-            "Speed up charging (PAY-12)",
-            date=MAR_1,
-        ),
-        "web": repo.commit({"web/ui.py": "x = 1\n"}, "Restyle the page", date=MAR_1 + 60),
-    }
-    runtime, client = embedded_service(world, tmp_path, env)
-    push = {
-        "ref": "refs/heads/main",
-        "after": repo.head(),
-        "repository": {"full_name": REPOSITORY, "default_branch": "main"},
-        "installation": {"id": world.github.installation_id},
-    }
-    body, headers = signed("push", push, "d-push")
-    assert client.post("/webhooks/github", content=body, headers=headers).status_code == 202
-    assert runtime.queue.run_pending() == 1
-    assert runtime.queue.counts() == {"succeeded": 1}
-    shas["head"] = repo.head()
-    return runtime, client, shas
+from tests.service.feedworld import ROUTES, ingested
 
 
 def post_pd(client: Client, payload: dict[str, Any]) -> Any:
@@ -356,17 +304,39 @@ def test_production_deployments_and_releases_only(world: World, tmp_path: Path) 
         )
         body, headers = signed("release", payload, f"d-rel-{ident}")
         client.post("/webhooks/github", content=body, headers=headers)
-    with runtime.ctx.engine.connect() as conn:
-        rows = conn.execute(
-            select(deployments.c.source, deployments.c.external_id, deployments.c.sha).order_by(
-                deployments.c.id
-            )
-        ).all()
-    assert rows == [
+
+    def stored() -> list[tuple[str, str, str | None]]:
+        with runtime.ctx.engine.connect() as conn:
+            rows = conn.execute(
+                select(deployments.c.source, deployments.c.external_id, deployments.c.sha).order_by(
+                    deployments.c.id
+                )
+            ).all()
+        return [tuple(r) for r in rows]
+
+    assert stored() == [
         ("deployment", "603", shas["head"]),
         ("deployment", "604", shas["head"]),
         ("release", "1", shas["head"]),
     ]
+    # GitHub's release payload names a branch, not a commit (octokit/webhooks examples): the
+    # tag is resolved by a job through the API
+    world.repo.tag("v2.0", shas["payments"])
+    payload = release_published(
+        REPOSITORY,
+        install,
+        release_id=3,
+        tag="v2.0",
+        target="main",
+        published_at="2026-03-01T14:00:00Z",
+    )
+    body, headers = signed("release", payload, "d-rel-3")
+    answer = client.post("/webhooks/github", content=body, headers=headers)
+    assert answer.status_code == 202 and answer.json()["outcome"] == "queued"
+    assert stored()[-1] == ("release", "3", None)
+    assert runtime.queue.run_pending() == 2  # release 1 (sha in its payload) and release 3
+    assert runtime.queue.counts() == {"succeeded": 3}  # and the ingest
+    assert stored()[-1] == ("release", "3", shas["payments"])
     bad = deployment_status(
         REPOSITORY,
         install,
@@ -381,3 +351,29 @@ def test_production_deployments_and_releases_only(world: World, tmp_path: Path) 
     assert answer.status_code == 400 and "deployment.sha" in answer.json()["detail"]
     with runtime.ctx.engine.connect() as conn:
         assert conn.execute(select(Commit.sha).where(Commit.sha == shas["payments"])).scalar()
+
+
+def test_housekeeping_forgets_old_event_ids_but_keeps_unrouted_events(
+    world: World, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from netgain.service.housekeeping import prune_service_tables
+
+    runtime, client, _ = ingested(world, tmp_path)
+    for event_id, service in (("ev-a", "payments-api"), ("ev-b", "nowhere")):
+        payload = pagerduty_incident(
+            event_id,
+            "incident.triggered",
+            number=len(event_id) + ord(event_id[-1]),
+            status="triggered",
+            created_at="2026-03-02T09:00:00Z",
+            occurred_at="2026-03-02T09:00:00Z",
+            service=service,
+        )
+        assert post_pd(client, payload).status_code == 202
+    later = datetime.now(UTC) + timedelta(days=31)
+    assert prune_service_tables(runtime.ctx.engine, runtime.ctx.settings, later).feed_events == 1
+    with runtime.ctx.engine.connect() as conn:
+        kept = conn.execute(select(feed_events.c.event_id, feed_events.c.outcome)).all()
+    assert kept == [("ev-b", "unrouted")]

@@ -16,6 +16,8 @@ CHECK = "check_pull_request"
 INGEST = "ingest_repository"
 FORGET = "forget_repository"
 MERGE_GROUP = "check_merge_group"
+PULL_COMMITS = "record_pull_request_commits"  # netgain.service.feeds: the first-commit stage
+RELEASE_COMMIT = "resolve_release_commit"  # netgain.service.feeds: which commit a release ships
 
 PULL_REQUEST_ACTIONS = frozenset(
     {"opened", "synchronize", "reopened", "ready_for_review", "edited", "labeled", "unlabeled"}
@@ -99,6 +101,30 @@ def _pull_request(payload: dict[str, Any]) -> Routed:
     )
 
 
+def _merged(payload: dict[str, Any]) -> Routed:
+    """A merged pull request: read its commits (their author dates start its cycle time)."""
+    repository = _field(payload, "repository", "full_name", kind=str)
+    number = _field(payload, "pull_request", "number", kind=int)
+    args = {"installation_id": _installation(payload), "repository": repository, "number": number}
+    return Routed([JobRequest(PULL_COMMITS, args, queueing_lock=f"commits:{repository}#{number}")])
+
+
+def _release(payload: dict[str, Any]) -> Routed:
+    """A published release names a tag, not a commit: a job asks GitHub which commit it is."""
+    release = _field(payload, "release", kind=dict)
+    if release.get("prerelease") or release.get("draft"):
+        return Routed(ignored="pre-release or draft")
+    repository = _field(payload, "repository", "full_name", kind=str)
+    args = {
+        "installation_id": _installation(payload),
+        "repository": repository,
+        "release_id": _field(release, "id", kind=int),
+        "tag": _field(release, "tag_name", kind=str),
+    }
+    lock = f"release:{repository}#{args['release_id']}"
+    return Routed([JobRequest(RELEASE_COMMIT, args, queueing_lock=lock)])
+
+
 def _rerequested(payload: dict[str, Any], key: str) -> Routed:
     suite = _field(payload, key, kind=dict)
     repository = _field(payload, "repository", "full_name", kind=str)
@@ -129,6 +155,8 @@ def route(event: str, payload: Any) -> Routed:
     if event == "ping":
         return Routed(ignored="ping")
     if event == "pull_request":
+        if action == "closed" and _field(payload, "pull_request", kind=dict).get("merged"):
+            return _merged(payload)
         if action not in PULL_REQUEST_ACTIONS:
             return Routed(ignored=f"pull_request action {action!r}")
         return _pull_request(payload)
@@ -136,6 +164,8 @@ def route(event: str, payload: Any) -> Routed:
         if action not in REVIEW_ACTIONS:
             return Routed(ignored=f"pull_request_review action {action!r}")
         return _pull_request(payload)
+    if event == "release" and action in ("published", "released"):
+        return _release(payload)
     if event in {"check_run", "check_suite"}:
         if action != "rerequested":
             return Routed(ignored=f"{event} action {action!r}")

@@ -7,6 +7,9 @@
   ingested commits, attributions and SZZ labels are untouched. A pull request re-checked after
   its last decision expired notifies its channels once more, which is a reminder, not a loss.
 
+* Feed events (PagerDuty, Jira) older than the same month, except those kept `unrouted` for a
+  later replay: their ids only deduplicate redeliveries, which come within hours.
+
 Finished queue jobs are pruned by the queue itself (`netgain.service.queue`).
 """
 
@@ -26,6 +29,7 @@ from netgain.service.tables import decisions
 class Pruned:
     deliveries: int
     decisions: int
+    feed_events: int = 0
 
 
 def prune_decisions(engine: Engine, keep_days: int, now: datetime | None = None) -> int:
@@ -41,7 +45,10 @@ def prune_service_tables(
     engine: Engine, settings: ServiceSettings, now: datetime | None = None
 ) -> Pruned:
     """One housekeeping round over the service tables (safe to run from several processes)."""
+    from netgain.service.feeds.router import prune_feed_events
+
     return Pruned(
         deliveries=prune_deliveries(engine, now),
         decisions=prune_decisions(engine, settings.keep_decisions_days, now),
+        feed_events=prune_feed_events(engine, now),
     )

@@ -40,6 +40,11 @@ def ingest_repository(
     finally:
         ws.engine.dispose()
     fed = _apply_feeds(ctx, report.repository_id)
+    if backfill:  # the pull requests closed before the webhooks flowed
+        from netgain.service.feeds.backfill import backfill_timelines
+
+        done = backfill_timelines(ctx, installation_id, repository)
+        fed += f"; timelines: {done.pull_requests} pull request(s), {done.new} new event(s)"
     return f"ingested {repository} ({len(report.problems)} problem(s)){trained}{fed}"
 
 
@@ -147,4 +152,12 @@ def run_job(ctx: ServiceContext, task: str, args: dict[str, Any]) -> str:
         return forget_repository(ctx, **args)
     if task == events.MERGE_GROUP:
         return check_merge_group(ctx, **args)
+    if task == events.RELEASE_COMMIT:
+        from netgain.service.feeds.backfill import resolve_release_commit
+
+        return resolve_release_commit(ctx, **args)
+    if task == events.PULL_COMMITS:
+        from netgain.service.feeds.backfill import record_pull_commits
+
+        return record_pull_commits(ctx, **args)
     raise ValueError(f"unknown task {task!r}")

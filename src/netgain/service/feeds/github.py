@@ -67,7 +67,8 @@ def _login(obj: Any, path: str) -> str | None:
     return login
 
 
-def _opened(repository: str, pr: dict[str, Any]) -> dict[str, Any]:
+def opened_row(repository: str, pr: dict[str, Any]) -> dict[str, Any]:
+    """The "opened" event of a pull request object (webhook or REST listing)."""
     number = get(pr, "number", int)
     return _event(
         repository,
@@ -87,7 +88,7 @@ def _opened(repository: str, pr: dict[str, Any]) -> dict[str, Any]:
 def _pull_request(repository: str, action: Any, payload: dict[str, Any]) -> list[dict[str, Any]]:
     pr = get(payload, "pull_request", dict)
     number = get(pr, "number", int)
-    rows = [_opened(repository, pr)]
+    rows = [opened_row(repository, pr)]
     updated = time_of(pr, "updated_at", required=False) or rows[0]["at"]
     if action == "ready_for_review":
         rows.append(
@@ -117,18 +118,7 @@ def _pull_request(repository: str, action: Any, payload: dict[str, Any]) -> list
         )
     elif action == "closed":
         if pr.get("merged") or pr.get("merged_at"):
-            merged = required_time(pr, "merged_at")
-            rows.append(
-                _event(
-                    repository,
-                    number,
-                    "merged",
-                    "merged",
-                    _login(pr, "merged_by.login"),
-                    merged,
-                    merge_sha=get(pr, "merge_commit_sha", str, required=False),
-                )
-            )
+            rows.append(merged_row(repository, pr))
         else:
             closed = time_of(pr, "closed_at", required=False) or updated
             rows.append(
@@ -142,6 +132,62 @@ def _pull_request(repository: str, action: Any, payload: dict[str, Any]) -> list
                 )
             )
     return rows
+
+
+def merged_row(repository: str, pr: dict[str, Any]) -> dict[str, Any]:
+    """The "merged" event of a merged pull request object (webhook or REST listing)."""
+    return _event(
+        repository,
+        get(pr, "number", int),
+        "merged",
+        "merged",
+        _login(pr, "merged_by.login"),
+        required_time(pr, "merged_at"),
+        merge_sha=get(pr, "merge_commit_sha", str, required=False),
+    )
+
+
+def timeline_row(repository: str, number: int, item: dict[str, Any]) -> dict[str, Any] | None:
+    """A review request or a ready-for-review from `GET /issues/N/timeline` (others: None)."""
+    kind = item.get("event")
+    if kind not in ("review_requested", "ready_for_review"):
+        return None
+    at = required_time(item, "created_at")
+    if kind == "ready_for_review":
+        return _event(
+            repository,
+            number,
+            f"ready:{at.isoformat()}",
+            "ready_for_review",
+            _login(item, "actor.login"),
+            at,
+        )
+    who = _login(item, "requested_reviewer.login") or (
+        "team:" + str(get(item, "requested_team.slug", str))
+    )
+    return _event(
+        repository,
+        number,
+        f"requested:{who}:{at.isoformat()}",
+        "review_requested",
+        who,
+        at,
+        by=_login(item, "review_requester.login"),
+    )
+
+
+def commit_row(repository: str, number: int, item: dict[str, Any]) -> dict[str, Any]:
+    """A commit of `GET /pulls/N/commits`, dated by its author date (the first-commit stage)."""
+    sha = get(item, "sha", str)
+    return _event(
+        repository,
+        number,
+        f"commit:{sha}",
+        "commit",
+        _login(item, "author.login"),
+        required_time(item, "commit.author.date"),
+        sha=sha,
+    )
 
 
 def review_row(repository: str, number: int, review: dict[str, Any]) -> dict[str, Any] | None:
@@ -214,7 +260,7 @@ def parse(event: str, payload: Any, production: tuple[str, ...] = DEFAULT_PRODUC
         out.events = _pull_request(repository, action, payload)
     elif event == "pull_request_review" and action == "submitted":
         pr = get(payload, "pull_request", dict)
-        out.events = [_opened(repository, pr)]
+        out.events = [opened_row(repository, pr)]
         row = review_row(repository, get(pr, "number", int), get(payload, "review", dict))
         out.events += [row] if row else []
     elif event == "deployment_status":

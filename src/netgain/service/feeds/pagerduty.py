@@ -54,7 +54,9 @@ def parse_event(payload: Any) -> PagerDutyEvent:
         severity=priority or urgency,
         service=service,
         status=status,
-        started_at=time_of(data, "created_at", required=False, at=D),
+        # some deliveries omit data.created_at (go-pagerduty's fixture): a trigger starts it
+        started_at=time_of(data, "created_at", required=False, at=D)
+        or (occurred if event_type == "incident.triggered" else None),
         resolved_at=(occurred if resolved else None),
         url=get(data, "html_url", str, required=False, at=D),
         labels=[f"urgency:{urgency}"] if urgency else [],

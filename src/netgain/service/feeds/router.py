@@ -14,7 +14,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -230,7 +230,9 @@ def _store(
     with ctx.engine.connect() as conn:
         found = stored_deployments(conn, [t.repository for t in routing.targets])
     deploys = {t.repository_id: found.get(t.repository.lower(), []) for t in routing.targets}
-    stored = store_incident(ctx.engine, source, record, occurred_at, routing.targets, deploys)
+    stored = store_incident(
+        ctx.engine, source, record, occurred_at, routing.targets, deploys, ctx.settings.mirrors
+    )
     fresh = [s for s in stored if s.outcome != "stale"]
     outcome = "stored" if fresh else "stale"
     detail = ", ".join(f"{s.repository}: {s.outcome}" for s in stored)
@@ -254,3 +256,19 @@ def replay_pending(ctx: ServiceContext) -> int:
             done = apply_jira(ctx, event_id, payload, replay=True)
         applied += done.outcome == "stored"
     return applied
+
+
+KEEP_FEED_EVENTS = timedelta(days=30)
+
+
+def prune_feed_events(engine: Engine, now: datetime | None = None) -> int:
+    """Forget event ids older than a month (senders retry within hours); `unrouted` events stay
+    until a route applies them."""
+    cutoff = (now or datetime.now(UTC)) - KEEP_FEED_EVENTS
+    with engine.begin() as conn:
+        done = conn.execute(
+            feed_events.delete().where(
+                feed_events.c.received_at < cutoff, feed_events.c.outcome != "unrouted"
+            )
+        )
+        return int(done.rowcount)

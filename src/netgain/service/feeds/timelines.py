@@ -161,9 +161,12 @@ def load_inputs(
     reviews submitted in it, and the gate decisions of those pull requests."""
     out = FlowInputs()
     by_name = {e.full_name.lower(): e for e in entries}
-    pulls = _pulls(conn, list(by_name))
+    grouped: dict[str, dict[int, _Pull]] = defaultdict(dict)
+    for (repository, number), pull in _pulls(conn, list(by_name)).items():
+        if pull.opened is not None:
+            grouped[repository][number] = pull
     for name, entry in by_name.items():
-        mine = {n: p for (r, n), p in pulls.items() if r == name and p.opened is not None}
+        mine = grouped.get(name, {})
         if not mine:
             continue
         stored = _store_commits(conn, entry.repository_id, list(mine))

@@ -23,7 +23,7 @@ def insert_new(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -
         stmt = sqlite.insert(table).on_conflict_do_nothing()
     else:  # pragma: no cover - the service runs on these two
         raise RuntimeError(f"unsupported database {conn.dialect.name}")
-    new = 0
-    for row in rows:
-        new += conn.execute(stmt.values(**row)).rowcount or 0
-    return new
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT .. ON CONFLICT here
+    key = next(iter(table.primary_key.columns))
+    stmt = stmt.returning(key)
+    return sum(len(conn.execute(stmt.values(**row)).all()) for row in rows)
