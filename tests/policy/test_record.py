@@ -71,6 +71,30 @@ def test_record_names_what_applicable_rules_required() -> None:
     assert record["recorded_at"] == "2024-03-01T00:00:00+00:00"
 
 
+def test_fields_of_the_wrong_shape_are_left_out_not_fatal() -> None:
+    """A stored document from another version, or a hand-concatenated log: a field of another
+    shape gives an empty value instead of an exception that loses every record after it."""
+    doc = {
+        "verdict": "blocked",
+        "rules": [
+            "not a rule",
+            {"name": "r", "status": "blocked", "tier": "senior", "requirements": "x"},
+            {
+                "name": "s",
+                "status": "pending",
+                "requirements": [{"kind": "approvals", "eligible_from": "role senior"}],
+            },
+        ],
+        "provenance": "broken",
+        "facts": [],
+        "tiers": "one string",
+    }
+    record = decision_record(doc)
+    assert [r["name"] for r in record["rules"]] == ["r", "s"]
+    assert record["requires"] == ["senior_review"] and record["failed_rules"] == ["r", "s"]
+    assert record["ai_share"] is None and record["risk"] is None and record["tiers"] == []
+
+
 def test_log_keeps_the_latest_decision_per_range_and_reports_corrupt_lines(tmp_path: Path) -> None:
     log = tmp_path / ".netgain" / "decisions.jsonl"
     assert read_decisions(log) is None  # never recorded: a missing source, not an empty one

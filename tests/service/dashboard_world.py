@@ -7,12 +7,18 @@ and the result lands in `service_decisions` as in production.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
 
 from netgain.service import access
 from netgain.service.runtime import Runtime
-from tests.service.conftest import Client, World, embedded_service, signed
+from tests.policy.payloads_util import pull_request_event, review_event
+from tests.service.conftest import REPOSITORY, Client, World, embedded_service, signed
 
 ORG = "octo-org"
 OTHER_ORG = "rival-org"
@@ -24,6 +30,9 @@ tiny = ["alice", "frank"]
 
 [orgs.octo-org.privacy]
 min_group = 5
+
+[orgs.octo-org.seniority]
+senior = ["sam"]
 """
 
 
@@ -61,3 +70,121 @@ def dashboard_world(world: World, tmp_path: Path) -> DashboardWorld:
     assert response.status_code == 202, response.text
     assert runtime.queue.run_pending() == 1
     return DashboardWorld(world, runtime, client, 7)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class _Deliveries:
+    """Signed webhooks of one test, each with its own delivery id."""
+
+    def __init__(self, dash: DashboardWorld) -> None:
+        self.dash = dash
+        self.sent = 0
+
+    def __call__(self, event: str, payload: dict[str, Any]) -> None:
+        self.sent += 1
+        payload["repository"]["full_name"] = REPOSITORY
+        payload["repository"]["name"] = REPOSITORY.split("/")[1]
+        payload["installation"] = {"id": self.dash.world.github.installation_id}
+        body, headers = signed(event, payload, f"flow-{self.sent}")
+        response = self.dash.client.post("/webhooks/github", content=body, headers=headers)
+        assert response.status_code in (200, 202), response.text
+
+
+def seed_timelines(dash: DashboardWorld, count: int = 22) -> datetime:
+    """`count` merged pull requests through the service's own webhooks (opened, a review
+    request to the senior, reviews, merged): the pull request timelines the feeds record.
+    The check jobs they queue are never run: the flow figures need only the events. Returns
+    the time of the first one."""
+    send = _Deliveries(dash)
+    base = dash.world.repo.git("rev-parse", "main")
+    head = dash.world.repo.git("rev-parse", "feature")
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=20)
+    team = ["bob", "carol", "dave", "erin", "alice"]  # the "payments" team, minus its alias
+    for k in range(count):
+        number = 100 + k
+        author = team[k % len(team)]
+        opened = start + timedelta(hours=6 * k)
+        event = pull_request_event(
+            base_sha=base, head_sha=head, body="", author=author, number=number
+        )
+        pr = event["pull_request"]
+        pr["created_at"] = pr["updated_at"] = _stamp(opened)
+        send("pull_request", event)
+        asked = dict(
+            event,
+            action="review_requested",
+            requested_reviewer={"login": "sam", "id": 77, "type": "User"},
+            sender={"login": author, "id": 5, "type": "User"},
+        )
+        asked["pull_request"] = dict(pr, updated_at=_stamp(opened + timedelta(hours=1)))
+        send("pull_request", asked)
+        peers = [r for r in team if r != author][: 1 + k % 4]
+        for i, reviewer in enumerate([*peers, "sam"]):
+            review = review_event(
+                base_sha=base,
+                head_sha=head,
+                body="",
+                reviewer=reviewer,
+                state="approved" if reviewer == "sam" else "commented",
+            )
+            review["pull_request"]["number"] = number
+            review["pull_request"]["user"]["login"] = author
+            review["review"]["id"] = 10_000 * number + i
+            review["review"]["submitted_at"] = _stamp(opened + timedelta(hours=2 + i + k % 4))
+            send("pull_request_review", review)
+        merged = dict(event, action="closed")
+        merged["pull_request"] = dict(
+            pr,
+            state="closed",
+            merged=True,
+            merged_at=_stamp(opened + timedelta(hours=9 + k % 5)),
+            merge_commit_sha=head,
+            merged_by={"login": "sam", "id": 77, "type": "User"},
+        )
+        send("pull_request", merged)
+    return start
+
+
+def record_decision(
+    engine: Engine, mirror: Path, repository: str, number: int, base: str, head: str, db: str
+) -> dict[str, Any]:
+    """`netgain check` on a mirror's range, stored as the service stores the decision it
+    reports (its check job does the same with the pull request's event and reviews)."""
+    from netgain.cli.check import run_check
+    from netgain.service.tables import decisions
+
+    doc = run_check(
+        repo=mirror,
+        base=base,
+        head=head,
+        event=None,
+        reviews=None,
+        author=None,
+        approved_by=[],
+        pr_body=None,
+        coverage=None,
+        policy_path=None,
+        review_load=None,
+        labels=[],
+        db=db,
+        fetch_reviews=False,
+        record=False,
+        fetch_code_scanning=False,
+        github_token=None,
+    )
+    with engine.begin() as conn:
+        conn.execute(
+            decisions.insert().values(
+                repository=repository,
+                number=number,
+                head_sha=head,
+                verdict=doc["verdict"],
+                conclusion="success" if doc["verdict"] == "approved" else "failure",
+                check_run_id=number,
+                document=json.loads(json.dumps(doc, default=str)),
+            )
+        )
+    return doc

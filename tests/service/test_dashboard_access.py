@@ -45,8 +45,13 @@ def test_a_member_of_another_organisation_sees_nothing(dash: DashboardWorld) -> 
         for path in PAGES:
             response = client.get(path + SPAN)
             assert response.status_code == 404, path
-            assert response.headers["content-type"].startswith("application/problem+json")
+            assert response.headers["content-type"].startswith("text/html")  # a page, for a browser
+            assert 'data-status="404"' in response.text
             assert "payments" not in response.text and "sql-injection" not in response.text
+    with _as(dash, cookie) as script:  # not asking for HTML: the problem document
+        response = script.get(PAGES[1])
+        assert response.status_code == 404
+        assert response.headers["content-type"].startswith("application/problem+json")
 
 
 def test_a_member_limited_to_other_repositories(dash: DashboardWorld) -> None:
@@ -75,7 +80,7 @@ def test_the_repository_filter_and_pages_for_a_reader(dash: DashboardWorld) -> N
         assert client.get(f"/dashboard/{ORG}/repos/nothing").status_code == 404
         assert client.get(f"/dashboard/{ORG}?team=nobody").status_code == 404
         bad = client.get(f"/dashboard/{ORG}?since=yesterday&until=2024-01-01")
-        assert bad.status_code == 400 and "'since'" in bad.json()["detail"]
+        assert bad.status_code == 400 and "query parameter &#39;since&#39;" in bad.text
         assert client.get(f"/dashboard/{ORG}?range=forever").status_code == 400
         assert client.get(f"/dashboard/{ORG}?since=2024-02-01&until=2024-01-01").status_code == 400
 
@@ -119,3 +124,46 @@ def test_static_files_are_the_packaged_ones_only(dash: DashboardWorld) -> None:
         assert client.get("/dashboard/static/dashboard.js").status_code == 200
         for name in ("..%2Fscope.py", "scope.py", ".hidden.css", "missing.css"):
             assert client.get(f"/dashboard/static/{name}").status_code == 404, name
+
+
+def test_hostile_and_malformed_decisions_render_as_text(dash: DashboardWorld) -> None:
+    """A decision document describes a hostile repository: its strings stay text, and fields of
+    the wrong shape are reported as unreadable instead of failing the page."""
+    from sqlalchemy import select
+
+    from netgain.service.tables import decisions
+
+    hostile = "<script>alert(1)</script>"
+    engine = dash.runtime.ctx.engine
+    with engine.begin() as conn:
+        row = conn.execute(select(decisions)).first()
+        assert row is not None
+        doc = dict(row.document)
+        doc["rules"] = [
+            {"name": hostile, "status": "blocked", "reason": hostile, "requirements": "x"}
+        ]
+        doc["findings"] = [
+            {
+                "rule_id": hostile,
+                "path": f"src/{hostile}.py",
+                "line": 1,
+                "message": hostile,
+                "trace": [{"path": hostile, "line": 2, "message": hostile}],
+            }
+        ]
+        doc["reviewers"] = {"not": "a list"}
+        doc["provenance"] = "broken"
+        values = {k: v for k, v in row._mapping.items() if k != "id"}
+        conn.execute(decisions.insert().values(**{**values, "number": 9, "document": doc}))
+        conn.execute(decisions.insert().values(**{**values, "number": 10, "document": [1, 2]}))
+    cookie = dash.session_for("alice", {ORG: access.Grant("member", None)})
+    with _as(dash, cookie, **BROWSER) as client:
+        page = client.get(f"/dashboard/{ORG}/repos/payments/pull/9")
+        assert page.status_code == 200
+        assert hostile not in page.text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+        assert 'data-unreadable="2"' in page.text  # reviewers and provenance
+        not_a_document = client.get(f"/dashboard/{ORG}/repos/payments/pull/10")
+        assert not_a_document.status_code == 200 and 'data-unreadable="1"' in not_a_document.text
+        overview = client.get(f"/dashboard/{ORG}?range=all")
+        assert overview.status_code == 200 and hostile not in overview.text

@@ -15,7 +15,7 @@ from netgain.service import access
 from tests.report.test_html_browser import _png_pixels
 from tests.service.cdp import CHROMIUM, Browser
 from tests.service.conftest import World
-from tests.service.dashboard_world import ORG, DashboardWorld, dashboard_world
+from tests.service.dashboard_world import ORG, DashboardWorld, dashboard_world, seed_timelines
 
 # the test repository's commits are dated 2024-01-01; its decision is reported today
 SPAN = "?since=2023-12-01&until=2030-12-31"
@@ -43,6 +43,28 @@ def browser(tmp_path: Path) -> Iterator[Browser]:
 @pytest.fixture
 def dash(world: World, tmp_path: Path) -> DashboardWorld:
     return dashboard_world(world, tmp_path)
+
+
+def sign_in(
+    dash: DashboardWorld,
+    browser: Browser,
+    login: str = "alice",
+    role: access.Role = "member",
+    width: int = 1280,
+) -> None:
+    """The browser holds a real session of `login` (every repository of the organisation)."""
+    cookie = dash.session_for(login, {ORG: access.Grant(role, None)})
+    browser.set_cookie(dash.url, access.SESSION_COOKIE, cookie)
+    browser.viewport(width, 900 if width > 600 else 844)
+
+
+def first_cells(browser: Browser, table: str) -> list[str]:
+    return list(
+        browser.js(
+            f"[...document.querySelectorAll('[data-table=\"{table}\"] tbody tr td:first-child')]"
+            ".map(td => td.textContent.trim())"
+        )
+    )
 
 
 def assert_clean_accessible_page(browser: Browser, section: str) -> str:
@@ -88,8 +110,8 @@ def assert_screenshot(browser: Browser, width: int) -> None:
 
 
 def test_every_page_renders_clean_in_chromium(dash: DashboardWorld, browser: Browser) -> None:
-    cookie = dash.session_for("alice", {ORG: access.Grant("member", None)})
-    browser.set_cookie(dash.url, access.SESSION_COOKIE, cookie)
+    seed_timelines(dash)
+    sign_in(dash, browser)
     for width, height in ((1280, 900), (390, 844)):
         browser.viewport(width, height)
         for section, path in PAGES.items():
@@ -100,9 +122,7 @@ def test_every_page_renders_clean_in_chromium(dash: DashboardWorld, browser: Bro
 
 
 def test_pull_request_page_explains_the_decision(dash: DashboardWorld, browser: Browser) -> None:
-    cookie = dash.session_for("alice", {ORG: access.Grant("member", None)})
-    browser.set_cookie(dash.url, access.SESSION_COOKIE, cookie)
-    browser.viewport(1280, 900)
+    sign_in(dash, browser)
     browser.open(dash.url + PAGES["pull"])
     assert_clean_accessible_page(browser, "pull")
     assert "blocked" in browser.js("document.querySelector('h1').textContent")
@@ -121,14 +141,15 @@ def test_pull_request_page_explains_the_decision(dash: DashboardWorld, browser: 
     assert "commit-level" in evidence
     risk = browser.js("document.querySelector('[data-table=\"risk-facts\"]').textContent")
     assert "lines added" in risk and "files changed" in risk
+    # the model's own reasons travel in the decision document (risk_reasons)
+    reasons = first_cells(browser, "risk-reasons")
+    assert reasons, "the risk model named no reason"
     history = browser.js("document.querySelectorAll('[data-table=\"history\"] tbody tr').length")
     assert history == 1
 
 
 def test_overview_draws_the_organisation_figures(dash: DashboardWorld, browser: Browser) -> None:
-    cookie = dash.session_for("alice", {ORG: access.Grant("member", None)})
-    browser.set_cookie(dash.url, access.SESSION_COOKIE, cookie)
-    browser.viewport(1280, 900)
+    sign_in(dash, browser)
     browser.open(dash.url + PAGES["overview"] + SPAN)
     assert_clean_accessible_page(browser, "overview")
     figure = "document.querySelector('[data-figure=\"{}\"]').textContent"
@@ -147,11 +168,17 @@ def test_overview_draws_the_organisation_figures(dash: DashboardWorld, browser: 
     )
     assert "security-scan: 1" in policy
     # teams only of at least privacy.min_group people: "payments" (5+), never "tiny" (2)
-    teams = browser.js(
-        "[...document.querySelectorAll('[data-table=\"teams\"] tbody tr td:first-child')]"
-        ".map(td => td.textContent.trim())"
-    )
+    teams = first_cells(browser, "teams")
     assert teams == ["payments"]
+    buckets = first_cells(browser, "outcomes-by-bucket")
+    assert buckets == ["0-25%", "25-50%", "50-75%", "75-100%", "unknown"]
+    outcome = browser.js(
+        "document.querySelector('[data-table=\"outcomes-by-bucket\"] tbody tr').textContent"
+    )
+    assert "no incident data" in outcome  # no incidents imported: said, not zero
+    adoption = browser.js("document.querySelector('[data-adoption]').textContent")
+    # the test history has fewer than 5 authors: no per-team adoption counts of so few people
+    assert adoption == "fewer than 5 active engineers", adoption
     link = browser.js("document.querySelector('[data-table=\"teams\"] a').search")
     assert "team=payments" in link and "since=2023-12-01" in link
     pulls = browser.js("document.querySelector('[data-table=\"pulls\"] tbody').textContent")
@@ -161,9 +188,7 @@ def test_overview_draws_the_organisation_figures(dash: DashboardWorld, browser: 
 def test_a_team_below_the_privacy_minimum_is_withheld(
     dash: DashboardWorld, browser: Browser
 ) -> None:
-    cookie = dash.session_for("alice", {ORG: access.Grant("member", None)})
-    browser.set_cookie(dash.url, access.SESSION_COOKIE, cookie)
-    browser.viewport(1280, 900)
+    sign_in(dash, browser)
     browser.open(dash.url + PAGES["overview"] + SPAN + "&team=tiny")
     assert_clean_accessible_page(browser, "overview")
     withheld = browser.js("document.querySelector('[data-withheld]').textContent")
@@ -172,9 +197,7 @@ def test_a_team_below_the_privacy_minimum_is_withheld(
 
 
 def test_keyboard_reaches_the_skip_link_first(dash: DashboardWorld, browser: Browser) -> None:
-    cookie = dash.session_for("alice", {ORG: access.Grant("member", None)})
-    browser.set_cookie(dash.url, access.SESSION_COOKIE, cookie)
-    browser.viewport(1280, 900)
+    sign_in(dash, browser)
     browser.open(dash.url + PAGES["overview"])
     browser.press_tab()
     assert browser.js("document.activeElement.className") == "skip"
@@ -186,9 +209,7 @@ def test_keyboard_reaches_the_skip_link_first(dash: DashboardWorld, browser: Bro
 
 
 def test_filters_live_in_the_url(dash: DashboardWorld, browser: Browser) -> None:
-    cookie = dash.session_for("alice", {ORG: access.Grant("member", None)})
-    browser.set_cookie(dash.url, access.SESSION_COOKIE, cookie)
-    browser.viewport(1280, 900)
+    sign_in(dash, browser)
     query = "?range=30d&team=payments&repository=octo-org%2Fpayments"
     browser.open(dash.url + PAGES["overview"] + query)
     assert_clean_accessible_page(browser, "overview")
@@ -224,3 +245,58 @@ def test_anonymous_browser_is_sent_to_sign_in(dash: DashboardWorld, browser: Bro
         assert browser.js("new URLSearchParams(location.search).get('next')") == (
             path + "?range=30d"
         )
+
+
+def test_flow_pages_show_team_figures_and_only_ones_own_person_row(
+    dash: DashboardWorld, browser: Browser
+) -> None:
+    seed_timelines(dash)
+    sign_in(dash, browser, "dave")
+
+    browser.open(dash.url + PAGES["bottleneck"])
+    assert_clean_accessible_page(browser, "bottleneck")
+    figure = "document.querySelector('[data-figure=\"{}\"]').textContent.trim()"
+    assert browser.js(figure.format("merged")) == "22"
+    assert browser.js(figure.format("bottleneck")) in {"coding", "pickup", "review", "merge"}
+    assert browser.js(figure.format("senior-wait")).endswith("%")
+    stages = browser.js(
+        "[...document.querySelectorAll('#chart-stages [data-mark=\"point\"]')].length"
+    )
+    assert stages >= 3  # pickup, review and merge have 22 values each
+    teams = browser.js("document.querySelector('[data-table=\"teams\"] tbody').textContent")
+    assert "payments" in teams and "tiny" not in teams
+
+    browser.open(dash.url + PAGES["review-load"])
+    assert_clean_accessible_page(browser, "review-load")
+    assert int(browser.js(figure.format("reviews"))) == sum(
+        2 + k % 4 for k in range(22)
+    )  # peers plus the senior, per pull request
+    tiers = browser.js("document.querySelector('[data-table=\"tiers\"] tbody').textContent")
+    assert "senior" in tiers and "withheld" in tiers  # one senior: fewer than 5
+    people = first_cells(browser, "people")
+    assert people == ["dave"], "a member sees only their own row"
+
+    browser.open(dash.url + PAGES["credit"])
+    assert_clean_accessible_page(browser, "credit")
+    assert browser.js("document.querySelector('#chart-credit-teams [data-mark]') !== null")
+    people = first_cells(browser, "people")
+    assert people == ["dave"]
+
+
+def test_an_admin_sees_every_person_in_name_order(dash: DashboardWorld, browser: Browser) -> None:
+    seed_timelines(dash)
+    sign_in(dash, browser, "olga", "admin", width=390)
+    browser.open(dash.url + PAGES["review-load"])
+    assert_clean_accessible_page(browser, "review-load")
+    assert_screenshot(browser, 390)
+    people = first_cells(browser, "people")
+    assert people == sorted(people) and {"alice", "sam"} <= set(people)
+
+
+def test_an_unknown_page_is_a_page_too(dash: DashboardWorld, browser: Browser) -> None:
+    sign_in(dash, browser, width=390)
+    browser.open(dash.url + f"/dashboard/{ORG}/repos/nothing/pull/1")
+    assert_clean_accessible_page(browser, "error")
+    assert browser.js("document.body.dataset.status") == "404"
+    assert browser.js("document.querySelector('main a').getAttribute('href')") == "/dashboard"
+    assert_screenshot(browser, 390)

@@ -254,6 +254,7 @@ def _add_risk(root: Path, engine: Any, repository_id: int, ctx: Any, config: Any
     )
     if result is not None:
         ctx.facts.risk, ctx.facts.risk_tier = result["risk"], result["tier"]
+        ctx.risk_reasons = list(result.get("reasons") or [])
     ctx.problems.extend(GitProblem("risk", n) for n in notices)
 
 

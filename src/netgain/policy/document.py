@@ -130,6 +130,7 @@ def build_document(ctx: ChangeContext, decision: Decision, policy: Policy) -> di
         "tiers": decision.tiers,
         "reviewers": reviewers,
         "facts": ctx.facts.to_dict(),
+        "risk_reasons": ctx.risk_reasons,
         "codeowners": {
             "path": ctx.codeowners.path,
             "problems": [{"line": p.line, "message": p.message} for p in ctx.codeowners.problems],

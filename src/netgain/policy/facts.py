@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from netgain import git
 from netgain.analysis.findings import Finding, Severity, UnparsedFile
@@ -123,6 +124,8 @@ class ChangeContext:
     problems: list[GitProblem] = field(default_factory=list)
     policy_files: list[str] = field(default_factory=list)  # see policy.trusted
     not_analysed: list[str] = field(default_factory=list)  # changed files whose blob is missing
+    # the risk model's reasons for facts.risk: the features that moved it most (netgain.risk)
+    risk_reasons: list[dict[str, Any]] = field(default_factory=list)
     stale_approvals: list[StaleApproval] = field(default_factory=list)
     suppressions: list[ChangeSuppression] = field(default_factory=list)
     files: list[FileAnalysis] = field(default_factory=list)  # per changed file: analysed by whom

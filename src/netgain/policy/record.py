@@ -33,6 +33,16 @@ def _measured_share(provenance: dict[str, Any]) -> Any:
     return provenance.get("measured_ai_share", provenance.get("ai_share"))
 
 
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    """The mappings of a list field; nothing for a field of another shape (a record file is
+    concatenated by hand, a stored document may come from another version)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _requires(rule: dict[str, Any]) -> list[str]:
     """What an applicable rule demanded of the change, in the report's three categories.
 
@@ -45,13 +55,14 @@ def _requires(rule: dict[str, Any]) -> list[str]:
         found.add("senior_review")
     if tier == "owner":
         found.add("owner_approval")
-    for req in rule.get("requirements") or []:
+    for req in _dicts(rule.get("requirements")):
         kind = req.get("kind")
         if kind == "design_doc":
             found.add("design_doc")
         if kind != "approvals":
             continue
-        for source in req.get("eligible_from") or []:
+        sources = req.get("eligible_from")
+        for source in sources if isinstance(sources, list) else []:
             text = str(source)
             if text.startswith("role senior"):
                 found.add("senior_review")
@@ -62,8 +73,8 @@ def _requires(rule: dict[str, Any]) -> list[str]:
 
 def decision_record(doc: dict[str, Any], *, recorded_at: datetime | None = None) -> dict[str, Any]:
     """The record kept for one `netgain check` document (schema in docs/policy.md)."""
-    rules = []
-    for rule in doc.get("rules") or []:
+    rules: list[dict[str, Any]] = []
+    for rule in _dicts(doc.get("rules")):
         applicable = rule.get("status") != "skipped"
         rules.append(
             {
@@ -73,7 +84,9 @@ def decision_record(doc: dict[str, Any], *, recorded_at: datetime | None = None)
                 "requires": _requires(rule) if applicable else [],
             }
         )
-    facts = doc.get("facts") or {}
+    facts = _mapping(doc.get("facts"))
+    provenance = _mapping(doc.get("provenance"))
+    tiers = doc.get("tiers")
     return {
         "schema": RECORD_SCHEMA,
         "recorded_at": (recorded_at or datetime.now(UTC)).isoformat(),
@@ -84,11 +97,11 @@ def decision_record(doc: dict[str, Any], *, recorded_at: datetime | None = None)
         "verdict": doc.get("verdict"),
         "passed": doc.get("verdict") == "approved",
         # measured by evidence (older documents have only the gate's ai_share)
-        "ai_share": _measured_share(doc.get("provenance") or {}),
-        "gate_ai_share": (doc.get("provenance") or {}).get("ai_share"),
+        "ai_share": _measured_share(provenance),
+        "gate_ai_share": provenance.get("ai_share"),
         "risk": facts.get("risk"),
         "risk_tier": facts.get("risk_tier") or None,
-        "tiers": list(doc.get("tiers") or []),
+        "tiers": [str(t) for t in tiers] if isinstance(tiers, list) else [],
         "rules": rules,
         "requires": [r for r in REQUIREMENTS if any(r in x["requires"] for x in rules)],
         "failed_rules": [x["name"] for x in rules if x["status"] in FAILING],

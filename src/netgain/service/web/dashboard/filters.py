@@ -16,6 +16,8 @@ from starlette.datastructures import QueryParams
 from netgain.service.problems import Problem
 
 RANGES = {"30d": 30, "90d": 90, "180d": 180, "365d": 365}
+ALL = "all"  # the whole history: from 1970 (git's epoch) to today
+EPOCH = date(1970, 1, 1)
 DEFAULT_RANGE = "90d"
 _MAX_PARAM = 200
 
@@ -35,6 +37,8 @@ class Filters:
         today = today or datetime.now(UTC).date()
         if self.range == "custom" and self.since and self.until:
             first, last = self.since, self.until
+        elif self.range == ALL:
+            first, last = EPOCH, today
         else:
             last = today
             first = today - timedelta(days=RANGES.get(self.range, RANGES[DEFAULT_RANGE]) - 1)
@@ -43,10 +47,19 @@ class Filters:
             datetime.combine(last + timedelta(days=1), time.min, UTC),
         )
 
+    @property
+    def period(self) -> str:
+        """Chart periods: weeks up to half a year, months beyond (a long history in weeks
+        draws hundreds of hairline bars and unreadable labels)."""
+        start, end = self.window()
+        return "week" if (end - start).days <= 186 else "month"
+
     def describe(self) -> str:
         """The filters in words, for the page's heading (what the figures cover)."""
         if self.range == "custom" and self.since and self.until:
             span = f"{self.since.isoformat()} to {self.until.isoformat()}"
+        elif self.range == ALL:
+            span = "the whole history"
         else:
             span = f"the last {RANGES.get(self.range, RANGES[DEFAULT_RANGE])} days"
         parts = [span]
@@ -113,13 +126,13 @@ def parse_filters(params: QueryParams) -> Filters:
             raise Problem(400, "a custom range needs both 'since' and 'until'")
         if since > until:
             raise Problem(400, "'since' is after 'until'")
-        if (until - since).days > 3660:
-            raise Problem(400, "a custom range covers at most ten years")
+        if since.year < 1970 or until.year > 9998:
+            raise Problem(400, "a custom range lies between 1970 and 9998")
         preset = "custom"
     elif preset is None:
         preset = DEFAULT_RANGE
-    elif preset not in RANGES:
-        raise Problem(400, f"query parameter 'range' must be one of {', '.join(RANGES)}")
+    elif preset not in RANGES and preset != ALL:
+        raise Problem(400, f"query parameter 'range' must be one of {', '.join(RANGES)}, {ALL}")
     return Filters(
         range=preset,
         since=since,

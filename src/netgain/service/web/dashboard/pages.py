@@ -8,15 +8,19 @@ applies the display rules (charts with text equivalents, people only as teams of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from netgain.report import svg
 from netgain.report.html import charts
 from netgain.service.context import ServiceContext
+from netgain.service.feeds.figures import OrgFlow, org_flow
 from netgain.service.views.context import ViewContext
 from netgain.service.views.metrics_views import org_metrics, repository_metrics, team_metrics
 from netgain.service.views.models import Metrics
 from netgain.service.views.overview import overview as overview_figures
 from netgain.service.views.scope import Window
+from netgain.service.web.dashboard.cache import DOCUMENTS, data_version
 from netgain.service.web.dashboard.pull_request import recent_pull_requests
 from netgain.service.web.dashboard.render import Chart, chart
 from netgain.service.web.dashboard.scope import OrgScope
@@ -62,16 +66,80 @@ def _team_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _adoption(doc: dict[str, Any] | None, min_group: int) -> dict[str, Any] | None:
+    """The latest period's AI adoption of a team document (who used AI at all, whose work was at
+    least half AI), only when that period had at least `min_group` active engineers."""
+    for period in reversed((doc or {}).get("periods") or []):
+        adoption = period.get("adoption") if isinstance(period, dict) else None
+        if isinstance(adoption, dict) and adoption.get("active_engineers"):
+            if int(adoption["active_engineers"]) < min_group:
+                return None
+            return {"period": period.get("period"), **adoption}
+    return None
+
+
+def _with_adoption(
+    views: ViewContext, scope: OrgScope, window: Window, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    repositories = [scope.filters.repository] if scope.filters.repository else None
+
+    def of_team(team: str) -> Callable[[], Metrics]:
+        return lambda: team_metrics(
+            views,
+            scope.principal,
+            scope.org,
+            team,
+            window,
+            by=scope.filters.period,
+            repositories=repositories,
+        )
+
+    out = []
+    for row in rows:
+        team = str(row["team"])
+        metrics = _cached(views, scope, window, ("team", team), of_team(team))
+        minimum = scope.settings.privacy.min_group
+        out.append({**row, "adoption": _adoption(metrics.document, minimum)})
+    return out
+
+
 def _metrics(views: ViewContext, scope: OrgScope, window: Window) -> Metrics:
     """The organisation's document, or the team's when the filter names one (withheld for a
-    team below the privacy minimum)."""
+    team below the privacy minimum); reused while its inputs are unchanged (`cache`)."""
     principal = scope.principal
     repositories = [scope.filters.repository] if scope.filters.repository else None
-    if scope.filters.team:
-        return team_metrics(
-            views, principal, scope.org, scope.filters.team, window, repositories=repositories
-        )
-    return org_metrics(views, principal, scope.org, window, repositories=repositories)
+    team = scope.filters.team
+    by = scope.filters.period
+
+    def compute() -> Metrics:
+        if team:
+            return team_metrics(
+                views, principal, scope.org, team, window, by=by, repositories=repositories
+            )
+        return org_metrics(views, principal, scope.org, window, by=by, repositories=repositories)
+
+    return _cached(views, scope, window, ("team", team) if team else ("org",), compute)
+
+
+def _cached(
+    views: ViewContext,
+    scope: OrgScope,
+    window: Window,
+    kind: tuple[str | None, ...],
+    compute: Callable[[], Metrics],
+) -> Metrics:
+    key = (
+        str(views.engine.url),
+        kind,
+        scope.org,
+        tuple(sorted(scope.selected)),
+        window.since,
+        window.until,
+        scope.filters.period,
+        scope.settings.model_dump_json(),
+        data_version(views.engine),
+    )
+    return DOCUMENTS.get(key, compute)
 
 
 def _sections(doc: dict[str, Any] | None) -> dict[str, list[Chart]]:
@@ -95,7 +163,7 @@ def overview(ctx: ServiceContext, scope: OrgScope) -> dict[str, Any]:
         "figures": figures,
         "metrics": metrics,
         "doc": doc,
-        "teams_shown": _team_rows(doc) if doc else [],
+        "teams_shown": _with_adoption(views, scope, window, _team_rows(doc) if doc else []),
         "pulls": _pulls(ctx, scope, scope.selected, 20),
         **_sections(doc),
     }
@@ -104,7 +172,15 @@ def overview(ctx: ServiceContext, scope: OrgScope) -> dict[str, Any]:
 def repository(ctx: ServiceContext, scope: OrgScope, full_name: str) -> dict[str, Any]:
     views = ViewContext.of(ctx)
     window = window_of(scope)
-    metrics = repository_metrics(views, scope.principal, full_name, window)
+    metrics = _cached(
+        views,
+        scope,
+        window,
+        ("repository", full_name),
+        lambda: repository_metrics(
+            views, scope.principal, full_name, window, by=scope.filters.period
+        ),
+    )
     doc = metrics.document
     return {
         "repository": full_name,
@@ -115,13 +191,160 @@ def repository(ctx: ServiceContext, scope: OrgScope, full_name: str) -> dict[str
     }
 
 
+def _withheld_team(scope: OrgScope) -> str | None:
+    """Why a team filter shows nothing: a team smaller than `privacy.min_group` would show
+    the figures of a handful of named people (the API withholds its metrics the same way)."""
+    team = scope.filters.team
+    if team is None:
+        return None
+    minimum = scope.settings.privacy.min_group
+    if len({m.lower() for m in scope.settings.teams.get(team, [])}) < minimum:
+        return f"team-level figures are shown for groups of at least {minimum} people"
+    return None
+
+
+def _flow(ctx: ServiceContext, scope: OrgScope) -> OrgFlow:
+    start, end = scope.filters.window()
+    return org_flow(
+        ctx,
+        scope.principal,
+        scope.org,
+        repositories=scope.selected,
+        team=scope.filters.team,
+        since=start,
+        until=end,
+    )
+
+
+def _groups(found: dict[str, Any]) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+    """(shown groups, withheld group names) of a `by_team` / `by_tier` mapping whose withheld
+    entries are the reason string."""
+    shown = [(k, v) for k, v in sorted(found.items()) if isinstance(v, dict)]
+    withheld = sorted(k for k, v in found.items() if not isinstance(v, dict))
+    return shown, withheld
+
+
+def _own_or_all(scope: OrgScope, people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The person rows the computation let through (the viewer's own, or all for an admin),
+    sorted by name: never ranked."""
+    return sorted(people, key=lambda p: str(p.get("reviewer") or p.get("person") or ""))
+
+
 def review_load(ctx: ServiceContext, scope: OrgScope) -> dict[str, Any]:
-    return {}
+    withheld = _withheld_team(scope)
+    if withheld:
+        return {"withheld": withheld}
+    load = _flow(ctx, scope).review_load.to_dict()
+    tiers, tiers_withheld = _groups(load["by_tier"])
+    teams, teams_withheld = _groups(load["by_team"])
+    charts_ = [
+        chart(
+            svg.horizontal_bars(
+                "chart-review-tiers",
+                "Review hours by seniority tier",
+                [(tier, float(v["hours"])) for tier, v in tiers],
+                "hours",
+            )
+        ),
+        chart(
+            svg.horizontal_bars(
+                "chart-review-teams",
+                "Review hours by team",
+                [(team, float(v["hours"])) for team, v in teams],
+                "hours",
+            )
+        ),
+    ]
+    return {
+        "load": load,
+        "tiers": tiers,
+        "tiers_withheld": tiers_withheld,
+        "teams": teams,
+        "teams_withheld": teams_withheld,
+        "people": _own_or_all(scope, load["people"]),
+        "charts": charts_,
+    }
+
+
+STAGE_LABELS = {
+    "coding": "first commit → pull request opened",
+    "pickup": "opened → first review",
+    "review": "first review → approval",
+    "merge": "approval → merge",
+    "deploy": "merge → deployment",
+}
+
+
+def _stage_rows(stages: dict[str, Any]) -> list[svg.Interval]:
+    return [
+        svg.Interval(
+            stage,
+            figures.get("median_hours"),
+            figures.get("low"),
+            figures.get("high"),
+            int(figures.get("n") or 0),
+        )
+        for stage, figures in stages.items()
+        if isinstance(figures, dict)
+    ]
 
 
 def bottleneck(ctx: ServiceContext, scope: OrgScope) -> dict[str, Any]:
-    return {}
+    withheld = _withheld_team(scope)
+    if withheld:
+        return {"withheld": withheld}
+    flow = _flow(ctx, scope).flow.to_dict()
+    teams, teams_withheld = _groups(flow["by_team"])
+    return {
+        "flow": flow,
+        "stage_labels": STAGE_LABELS,
+        "teams": teams,
+        "teams_withheld": teams_withheld,
+        "charts": [
+            chart(
+                svg.intervals(
+                    "chart-stages",
+                    "Median hours per stage, with 95% intervals",
+                    _stage_rows(flow["stages"]),
+                    "hours (median)",
+                )
+            )
+        ],
+    }
+
+
+CREDIT_KINDS = (
+    ("reviews", "reviews done", "#3b7dd8"),
+    ("blocked_caught", "blocked changes caught", "#a40e26"),
+    ("findings_caught", "findings caught in review", "#8a4600"),
+    ("design_documents", "design documents written", "#116329"),
+)
 
 
 def validation_credit(ctx: ServiceContext, scope: OrgScope) -> dict[str, Any]:
-    return {}
+    withheld = _withheld_team(scope)
+    if withheld:
+        return {"withheld": withheld}
+    credit = _flow(ctx, scope).validation.to_dict()
+    teams, teams_withheld = _groups(credit["by_team"])
+    people = [{"person": who, **figures} for who, figures in sorted(credit["people"].items())]
+    return {
+        "credit": credit,
+        "kinds": CREDIT_KINDS,
+        "teams": teams,
+        "teams_withheld": teams_withheld,
+        "people": people,
+        "charts": [
+            chart(
+                svg.stacked_bars(
+                    "chart-credit-teams",
+                    "Validation work by team",
+                    [team for team, _ in teams],
+                    [
+                        (label, color, [float(v[key]) for _, v in teams])
+                        for key, label, color in CREDIT_KINDS
+                    ],
+                )
+            )
+        ],
+    }

@@ -28,6 +28,43 @@ RISK_FACTS = (
     ("test_files", "test files changed"),
 )
 
+# the risk model's features (netgain.risk.features) in words, for its ranked reasons
+FEATURE_WORDS = {
+    "ns": "subsystems touched",
+    "nd": "directories touched",
+    "nf": "files touched",
+    "entropy": "spread of the change (bits)",
+    "la": "lines added",
+    "ld": "lines deleted",
+    "lt": "size of the touched files before",
+    "fix": "is a bug fix",
+    "ndev": "earlier authors of the touched files",
+    "age": "days since the touched files last changed",
+    "nuc": "earlier changes to the touched files",
+    "exp": "the author's earlier commits",
+    "rexp": "the author's recent commits",
+    "sexp": "the author's commits to these subsystems",
+    "ai_share": "AI share",
+    "ai_tool": "an AI tool is named",
+    "familiarity": "share of touched files the author changed before",
+    "tests": "test files touched",
+    "la_code": "code lines added",
+    "ld_code": "code lines deleted",
+    "la_test": "test lines added",
+    "ld_test": "test lines deleted",
+    "la_other": "other lines added (docs, configuration)",
+    "ld_other": "other lines deleted",
+    "api_new": "libraries the author never imported before",
+    "api_familiarity": "share of imported libraries the author used before",
+    "zones": "sensitive zones touched",
+    "findings": "security findings",
+    "coverage": "diff coverage",
+}
+
+# the document's fields the page reads, by the shape they must have
+LIST_FIELDS = ("rules", "findings", "reviewers", "files", "unparsed_files", "risk_reasons", "tiers")
+DICT_FIELDS = ("provenance", "facts")
+
 
 @dataclass
 class DecisionRow:
@@ -47,21 +84,21 @@ class PullRequestView:
     history: list[DecisionRow]
     unreadable: list[str] = field(default_factory=list)  # fields the document lacked
 
+    def __post_init__(self) -> None:
+        for key in LIST_FIELDS:
+            if self.doc.get(key) is not None and not isinstance(self.doc[key], list):
+                self.unreadable.append(key)
+        for key in DICT_FIELDS:
+            if self.doc.get(key) is not None and not isinstance(self.doc[key], dict):
+                self.unreadable.append(key)
+
     def _list(self, key: str) -> list[dict[str, Any]]:
         value = self.doc.get(key)
-        if not isinstance(value, list):
-            if value is not None:
-                self.unreadable.append(key)
-            return []
-        return [item for item in value if isinstance(item, dict)]
+        return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
     def _dict(self, key: str) -> dict[str, Any]:
         value = self.doc.get(key)
-        if not isinstance(value, dict):
-            if value is not None:
-                self.unreadable.append(key)
-            return {}
-        return value
+        return value if isinstance(value, dict) else {}
 
     @property
     def verdict(self) -> str:
@@ -69,7 +106,15 @@ class PullRequestView:
 
     @property
     def rules(self) -> list[dict[str, Any]]:
-        return self._list("rules")
+        return [
+            {**rule, "requirements": _dicts(rule.get("requirements"))}
+            for rule in self._list("rules")
+        ]
+
+    @property
+    def tiers(self) -> list[str]:
+        value = self.doc.get("tiers")
+        return [str(t) for t in value] if isinstance(value, list) else []
 
     @property
     def findings(self) -> list[dict[str, Any]]:
@@ -156,10 +201,14 @@ class PullRequestView:
 
     @property
     def risk_reasons(self) -> list[dict[str, Any]]:
-        risk = self.doc.get("risk")
-        if isinstance(risk, dict) and isinstance(risk.get("reasons"), list):
-            return [r for r in risk["reasons"] if isinstance(r, dict)]
-        return []
+        return [
+            {**r, "words": FEATURE_WORDS.get(str(r.get("feature")), str(r.get("feature")))}
+            for r in self._list("risk_reasons")
+        ]
+
+
+def _dicts(value: object) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _int(value: object) -> int:

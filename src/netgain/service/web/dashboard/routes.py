@@ -7,11 +7,12 @@ route writes anything: the dashboard only reads, so it has no form that changes 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
 
 from netgain.service.context import ServiceContext
 from netgain.service.problems import Problem
@@ -28,7 +29,28 @@ from netgain.service.web.dashboard.scope import (
 )
 from netgain.service.web.deps import service_context
 
-router = APIRouter(prefix=BASE, include_in_schema=False)
+
+class DashboardRoute(APIRoute):
+    """A browser that asked for a page gets its error as a page (same status, the problem's
+    generic detail, nothing else); scripts keep the RFC 9457 problem, and 401 stays a problem
+    (browsers are redirected to sign-in before any route could raise it)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except Problem as exc:
+                if exc.status == 401 or "text/html" not in request.headers.get("accept", ""):
+                    raise
+                context = {"status": exc.status, "title": exc.title, "detail": exc.detail}
+                return page("error.html.j2", context, status=exc.status)
+
+        return route
+
+
+router = APIRouter(prefix=BASE, include_in_schema=False, route_class=DashboardRoute)
 
 
 def _common(request: Request, scope: OrgScope, section: str, question: str) -> dict[str, Any]:
