@@ -276,24 +276,28 @@ def test_a_member_sees_only_the_repositories_they_read(world: World, endpoint: E
     leaked = [s for s in REPOSITORY_SECRETS if s.lower() in text]
     assert not leaked, f"{answer.status_code} shows {leaked}"
     assert answer.status_code < 500
-    if "{name}" in endpoint.path and not _public(endpoint):
+    if ("{name}" in endpoint.path or "{person}" in endpoint.path) and not _public(endpoint):
+        # another repository, or another person's own figures (the member is no admin)
         assert answer.status_code in REFUSED
         assert answer.status_code == absent.status_code
 
 
 def test_the_restricted_member_does_read_their_repository(world: World) -> None:
-    """Its control: the readable repository's page shows it."""
+    """Its control: the readable repository's pages show it, and their own figures answer."""
     engine = world.runtime.ctx.engine
     cookie, _ = access.open_session(engine, world.seeded.restricted_member)
     routes = [
-        e for e in ENDPOINTS if e.method == "GET" and e.path.endswith("{name}") and not _public(e)
+        e
+        for e in ENDPOINTS
+        if e.method == "GET" and e.path.endswith(("{name}", "{person}/metrics")) and not _public(e)
     ]
     assert len(routes) >= 2, routes  # the dashboard's repository page and the API's
     with world.client(cookie=cookie) as client:
         for endpoint in routes:
             answer = _call(client, endpoint, OPEN_REPO, world, BROWSER)
             assert answer.status_code == 200, f"{endpoint.id}: {answer.status_code}"
-            assert OPEN_REPO.repo in answer.text
+            if "{name}" in endpoint.path:
+                assert OPEN_REPO.repo in answer.text
 
 
 # Organisation routes the seeded data cannot make answer 200 for its own admin (each with why);
