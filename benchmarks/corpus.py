@@ -88,7 +88,7 @@ CATEGORIES: dict[str, Category] = {
     "ssrf": Category((918,), ("ssrf",), ("B310",)),
     "xss": Category(
         (79, 80, 116),
-        ("xss", "autoescape-disabled", "unescaped-template"),
+        ("xss", "autoescape-disabled", "unescaped-template", "format-html-built-template"),
         ("B308", "B701", "B703", "B704"),
     ),
     "open-redirect": Category((601,), ("open-redirect",), ()),
@@ -106,7 +106,14 @@ CATEGORIES: dict[str, Category] = {
     "xpath-injection": Category((643,), ("xpath-injection",), ()),
     "weak-crypto": Category(
         (327, 328, 326, 916, 759, 760),
-        ("weak-hash", "weak-cipher", "weak-password-hash", "weak-key-size", "weak-tls-version"),
+        (
+            "weak-hash",
+            "weak-cipher",
+            "weak-password-hash",
+            "weak-key-size",
+            "weak-tls-version",
+            "secret-key-as-hashids-salt",
+        ),
         ("B303", "B304", "B305", "B324", "B413", "B505"),
     ),
     "weak-randomness": Category((330, 338, 331), ("weak-randomness",), ("B311",)),
