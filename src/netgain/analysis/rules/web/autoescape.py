@@ -27,7 +27,8 @@ AUTOESCAPE_DISABLED = rule_meta(
     doc="""
     ## What it does
     Flags templates set to render without HTML escaping: `autoescape=False` given to
-    `jinja2.Environment`, `jinja2.sandbox.SandboxedEnvironment` or `jinja2.Template`; an
+    `jinja2.Environment`, `jinja2.sandbox.SandboxedEnvironment`, `jinja2.Template` or
+    `aiohttp_jinja2.setup` (which builds the environment from its keywords); an
     `autoescape` attribute set to `False` (`app.jinja_env.autoescape = False`); and a dictionary
     entry `"autoescape": False` (a Django template context, or the `OPTIONS` of `TEMPLATES` in
     settings). An environment that leaves `autoescape` out is not reported: Jinja2's default is
@@ -57,8 +58,9 @@ AUTOESCAPE_DISABLED = rule_meta(
     """,
 )
 
+# `aiohttp_jinja2.setup(app, **kwargs)` passes its keywords on to `jinja2.Environment`.
 _JINJA = frozenset(
-    {"jinja2.Environment", "jinja2.Template", "jinja2.sandbox.SandboxedEnvironment", "jinja2.environment.Environment"}
+    {"jinja2.Environment", "jinja2.Template", "jinja2.sandbox.SandboxedEnvironment", "jinja2.environment.Environment", "aiohttp_jinja2.setup"}
 )  # fmt: skip
 
 
