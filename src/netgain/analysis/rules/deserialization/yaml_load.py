@@ -46,6 +46,8 @@ UNSAFE_YAML_LOAD = rule_meta(
 )
 
 _SAFE = ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader")
+_UNSAFE = ("yaml.unsafe_load", "yaml.unsafe_load_all")
+_LOADERS = ("yaml.load", "yaml.load_all")
 
 
 @pattern_rule(UNSAFE_YAML_LOAD, ast.Call)
@@ -61,16 +63,16 @@ def check_yaml_load(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
                 "ruamel.yaml YAML(typ='unsafe') constructs arbitrary objects",
             )
         return
+    if qual not in _UNSAFE and qual not in _LOADERS:
+        return
     if (
         isinstance(node.func, ast.Attribute)
         and isinstance(node.func.value, ast.Name)
         and ctx.bound_here(node.func.value.id)
     ):
         return  # `yaml = YAML(); yaml.load(...)`: a local loader object, not the PyYAML module
-    if qual in ("yaml.unsafe_load", "yaml.unsafe_load_all"):
+    if qual in _UNSAFE:
         yield PatternHit(UNSAFE_YAML_LOAD, node, f"{qual}() constructs arbitrary Python objects")
-        return
-    if qual not in ("yaml.load", "yaml.load_all"):
         return
     loader = ctx.keyword(node, "Loader") or (node.args[1] if len(node.args) > 1 else None)
     if loader is not None and ctx.qualname(loader).rsplit(".", 1)[-1] in _SAFE:

@@ -36,7 +36,9 @@ INEFFICIENT_REGEX = rule_meta(
     `(\\w+\\s?)*`. A required separator between the repetitions (`(\\s*,\\s*\\w+)*`) and
     possessive or atomic forms (`(a++)+`, `(?>a+)+`) do not backtrack this way and are not
     reported. Overlapping alternatives (`(a|a)*`) are not detected, and a pattern that does
-    not compile is not judged (running it raises before any input is read).
+    not compile is not judged (running it raises before any input is read), nor is a pattern
+    compiled into a name that is never used to match (`p = re.compile(...)` followed only by
+    reads of `p.pattern` or `p.flags` until `p` is bound again).
 
     ## Why is this bad?
     On a string that almost matches, the engine tries every way of splitting it between the
@@ -128,15 +130,67 @@ def catastrophic(pattern: str) -> bool:
     return _nested_repeat(list(parsed.data), parsed.state)
 
 
-@pattern_rule(INEFFICIENT_REGEX, ast.Call)
+_MATCHING = frozenset(
+    {"match", "search", "fullmatch", "findall", "finditer", "sub", "subn", "split", "scanner"}
+)
+_DECIDED = "inefficient-regex:decided"
+
+
+def _never_matched(ctx: PatternContext, stmt: ast.Assign, name: str) -> bool:
+    """`name = re.compile(...)` as a statement of the module or function body, whose later
+    uses (until `name` is bound again) are all attribute reads or calls of methods that do not
+    run the pattern on text. Passed on, returned or matched: it may be matched."""
+    tree = ctx.module.tree
+    body = ctx.function.body if ctx.function is not None else tree.body if tree else []
+    if stmt not in body:
+        return False
+    uses = 0
+    for later in body[body.index(stmt) + 1 :]:
+        rebinds = isinstance(later, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in later.targets
+        )
+        read: ast.AST = later.value if rebinds and isinstance(later, ast.Assign) else later
+        attrs = {
+            id(sub.value): sub.attr
+            for sub in ast.walk(read)
+            if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name)
+        }
+        for sub in ast.walk(read):
+            if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Load):
+                uses += 1
+                if attrs.get(id(sub), "") in _MATCHING or id(sub) not in attrs:
+                    return False
+        if rebinds:
+            break
+    return uses > 0
+
+
+@pattern_rule(INEFFICIENT_REGEX, ast.Call, ast.Assign)
 def check_inefficient_regex(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
-    if not isinstance(node, ast.Call) or ctx.qualname(node) not in _RE_CALLS:
+    if isinstance(node, ast.Assign):
+        call = node.value
+        if (
+            isinstance(call, ast.Call)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and _is_catastrophic_call(ctx, call)
+            and _never_matched(ctx, node, node.targets[0].id)
+        ):
+            ctx.notes[(_DECIDED, id(call))] = "never matched"
         return
-    pattern_node = ctx.keyword(node, "pattern") or (node.args[0] if node.args else None)
-    pattern = ctx.const(pattern_node)
-    if isinstance(pattern, str) and catastrophic(pattern):
+    if not isinstance(node, ast.Call) or (_DECIDED, id(node)) in ctx.notes:
+        return
+    if _is_catastrophic_call(ctx, node):
         yield PatternHit(
             INEFFICIENT_REGEX,
             node,
             "nested unbounded repeats backtrack exponentially on almost-matching input",
         )
+
+
+def _is_catastrophic_call(ctx: PatternContext, node: ast.Call) -> bool:
+    if ctx.qualname(node) not in _RE_CALLS:
+        return False
+    pattern_node = ctx.keyword(node, "pattern") or (node.args[0] if node.args else None)
+    pattern = ctx.const(pattern_node)
+    return isinstance(pattern, str) and catastrophic(pattern)

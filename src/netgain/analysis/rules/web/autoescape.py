@@ -8,7 +8,13 @@ from collections.abc import Iterator
 
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.rules.base import rule_meta
-from netgain.analysis.rules.registry import PatternContext, PatternHit, last_name, pattern_rule
+from netgain.analysis.rules.registry import (
+    NOT_CONST,
+    PatternContext,
+    PatternHit,
+    last_name,
+    pattern_rule,
+)
 
 AUTOESCAPE_DISABLED = rule_meta(
     id="autoescape-disabled",
@@ -21,7 +27,8 @@ AUTOESCAPE_DISABLED = rule_meta(
     doc="""
     ## What it does
     Flags templates set to render without HTML escaping: `autoescape=False` given to
-    `jinja2.Environment`, `jinja2.sandbox.SandboxedEnvironment` or `jinja2.Template`; an
+    `jinja2.Environment`, `jinja2.sandbox.SandboxedEnvironment`, `jinja2.Template` or
+    `aiohttp_jinja2.setup` (which builds the environment from its keywords); an
     `autoescape` attribute set to `False` (`app.jinja_env.autoescape = False`); and a dictionary
     entry `"autoescape": False` (a Django template context, or the `OPTIONS` of `TEMPLATES` in
     settings). An environment that leaves `autoescape` out is not reported: Jinja2's default is
@@ -51,8 +58,9 @@ AUTOESCAPE_DISABLED = rule_meta(
     """,
 )
 
+# `aiohttp_jinja2.setup(app, **kwargs)` passes its keywords on to `jinja2.Environment`.
 _JINJA = frozenset(
-    {"jinja2.Environment", "jinja2.Template", "jinja2.sandbox.SandboxedEnvironment", "jinja2.environment.Environment"}
+    {"jinja2.Environment", "jinja2.Template", "jinja2.sandbox.SandboxedEnvironment", "jinja2.environment.Environment", "aiohttp_jinja2.setup"}
 )  # fmt: skip
 
 
@@ -150,3 +158,78 @@ def check_unescaped_template(ctx: PatternContext, node: ast.AST) -> Iterator[Pat
         node,
         "values rendered into a template Flask does not autoescape (by its file extension)",
     )
+
+
+FORMAT_HTML_BUILT = rule_meta(
+    id="format-html-built-template",
+    name="FormatHtmlTemplateBuiltAtRunTime",
+    family="web",
+    cwe=(79,),
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    summary="format_html() given a template built from values, which it does not escape",
+    doc="""
+    ## What it does
+    Flags Django's `format_html(template, ...)` when `template` itself is built with an
+    f-string, `%`, `str.format` or `+` from something that is not a constant. Only the
+    arguments after the template are escaped; whatever was put into the template first is
+    inserted as markup.
+
+    ## Why is this bad?
+    `format_html` exists to escape values, and reads as safe in review; a template built
+    beforehand silently skips that escaping for exactly the values that were interpolated.
+
+    ## Example
+    ```python
+    format_html(f"<b>{name}</b>")
+    ```
+
+    ## Use instead
+    ```python
+    format_html("<b>{}</b>", name)
+    ```
+
+    ## References
+    - [CWE-79: Cross-site Scripting](https://cwe.mitre.org/data/definitions/79.html)
+    - [Django docs: format_html](https://docs.djangoproject.com/en/stable/ref/utils/#django.utils.html.format_html)
+    """,
+)
+
+_FORMAT_HTML = frozenset({"django.utils.html.format_html", "format_html"})
+
+
+def _built_from_values(ctx: PatternContext, node: ast.expr) -> bool:
+    """A string expression built at run time from a part that is not a constant."""
+    if ctx.const(node) is not NOT_CONST:
+        return False
+    if isinstance(node, ast.JoinedStr):
+        return any(
+            isinstance(v, ast.FormattedValue) and ctx.const(v.value) is NOT_CONST
+            for v in node.values
+        )
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod | ast.Add):
+        return ctx.const(node.left) is NOT_CONST or ctx.const(node.right) is NOT_CONST
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+        and isinstance(ctx.const(node.func.value), str)
+    ):
+        return any(
+            ctx.const(a) is NOT_CONST for a in [*node.args, *(k.value for k in node.keywords)]
+        )
+    return False
+
+
+@pattern_rule(FORMAT_HTML_BUILT, ast.Call)
+def check_format_html(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
+    if not isinstance(node, ast.Call) or not node.args or last_name(node.func) != "format_html":
+        return
+    if ctx.qualname(node) not in _FORMAT_HTML:
+        return
+    if _built_from_values(ctx, node.args[0]):
+        yield PatternHit(
+            FORMAT_HTML_BUILT,
+            node,
+            "format_html() template built from values: what was interpolated is not escaped",
+        )
