@@ -65,7 +65,7 @@ def board_lines(board: dict[str, Any]) -> list[str]:
         )
     else:
         out.append(f"AI adoption: {refusal(adoption)}")
-    out.append("Throughput against the pre-AI baseline (segmented regression, Newey-West):")
+    out.append("Throughput against the pre-AI baseline (segmented regression, AR(1) errors, HC3):")
     for name, its in board["throughput"].items():
         out.extend(throughput_lines(name, its))
     net = board["net_gain"]
