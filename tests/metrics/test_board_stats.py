@@ -272,3 +272,16 @@ def test_the_interval_stays_calibrated_with_autocorrelated_weeks() -> None:
         _, low, high = fit.interval("level_change")
         covered += low <= 5.0 <= high
     assert 0.88 <= covered / runs <= 0.99
+
+
+def test_a_baseline_the_line_cannot_describe_is_flagged() -> None:
+    """A burst, then a quiet year (simonw/llm's shape): the pre-AI line falls below zero by the
+    adoption, so the level change is measured against a negative counterfactual: said so."""
+    values = [50.0] * 6 + [1.0, 0.0] * 17 + [12.0, 20.0, 5.0, 13.0, 9.0, 3.0, 5.0, 21.0]
+    result = interrupted_series(_weeks(values), "items", 40, **KW)
+    assert result["status"] == "ok"
+    assert result["baseline_level"]["value"] < 0
+    assert result["relative_level_change"]["value"] is None
+    assert "does not describe this baseline" in result["warnings"][0]
+    flat = interrupted_series(_weeks(_series(12, 0.0)), "items", 30, **KW)
+    assert flat["warnings"] == []

@@ -123,8 +123,16 @@ def interrupted_series(
         iterations=iterations,
     )
     horizon = len(after) - 1
+    warnings = []
+    if fit.coef[0] <= 0:
+        warnings.append(
+            "the pre-AI linear trend predicts no throughput at all by the adoption week: a "
+            "straight line does not describe this baseline (a burst, then quiet weeks?); read the "
+            "before/after comparison and the weekly series rather than the level change"
+        )
     return {
         "status": "ok",
+        "warnings": warnings,
         **sizes,
         "mean_before": mean_before,
         "mean_after": mean_after,
