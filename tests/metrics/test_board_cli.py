@@ -5,11 +5,18 @@ a flat history's interval covers 0, and a short history says insufficient data."
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from jsonschema import Draft202012Validator
+
 from benchmarks.board_history import make_board_history
 from tests.history.conftest import netgain, netgain_json
+
+SCHEMA = json.loads(
+    (Path(__file__).parents[2] / "src/netgain/metrics/board.schema.json").read_text()
+)
 
 
 def _adoption_week(epoch: int) -> str:
@@ -20,6 +27,7 @@ def _adoption_week(epoch: int) -> str:
 def test_a_planted_jump_is_found_at_the_planted_week(tmp_path: Path) -> None:
     made = make_board_history(tmp_path / "r", weeks=60, adopt=30, rate=10, jump=12, seed=4)
     doc = netgain_json("metrics", "--board", "--no-szz", cwd=tmp_path / "r")
+    Draft202012Validator(SCHEMA).validate(doc)
     assert doc["schema"] == "netgain.board/1"
     assert doc["adoption"]["status"] == "ok"
     assert doc["adoption"]["week"] == _adoption_week(made.adopt_week_start)
@@ -63,5 +71,6 @@ def test_a_short_history_says_insufficient_data(tmp_path: Path) -> None:
     assert "items: insufficient data: 4 complete week(s) before the adoption and 4 after" in out
     assert "needs 8 on each side" in out
     doc = netgain_json("metrics", "--board", "--no-szz", cwd=tmp_path / "r")
+    Draft202012Validator(SCHEMA).validate(doc)
     assert doc["throughput"]["items"]["status"] == "insufficient data"
     assert "level_change" not in doc["throughput"]["items"]

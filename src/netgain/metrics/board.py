@@ -3,7 +3,7 @@
 One page, four figures, each with its sample size or "insufficient data" and the reason:
 
 1. throughput against the repository's own pre-AI baseline (`netgain.metrics.its`: weekly
-   series, AI adoption week found in the data, segmented regression with Newey-West intervals);
+   series, AI adoption week found in the data, segmented regression with AR(1)-robust intervals);
 2. net gain after downstream cost: net features per week after the adoption minus before, with
    a bootstrap interval over weeks (seeded: the same data gives the same interval);
 3. the weights behind it, measured where the records have them (`netgain.metrics.weights`);

@@ -7,8 +7,9 @@ regression (Wagner et al. 2002):
     y_t = b0 + b1 (t - t0) + b2 D_t + b3 (t - t0) D_t        D_t = 1 from the adoption week t0
 
 b0 is the pre-AI trend's level at adoption (the counterfactual), b2 the level change at adoption,
-b3 the change in weekly slope; the relative level change is b2 / b0 (delta method). Errors are
-Newey-West, because weekly counts are autocorrelated.
+b3 the change in weekly slope; the relative level change is b2 / b0 (delta method). Weekly counts
+are autocorrelated: the errors are AR(1) (Prais-Winsten) with HC3 standard errors
+(netgain.metrics.regression says why not Newey-West).
 
 The adoption week is read from the data, not asked for: the first week whose AI share of added
 lines is at least `threshold` and from which the cumulative AI share never falls below it again
@@ -25,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from netgain.metrics.regression import Fit, ols
+from netgain.metrics.regression import Fit, prais_winsten
 from netgain.metrics.stats import INSUFFICIENT, Estimate, ratio_between
 
 MIN_WEEKS = 8  # weeks needed on each side of the adoption for a segmented regression
@@ -85,7 +86,7 @@ def segmented_fit(values: Sequence[float], adoption: int) -> Fit | None:
     after = (t >= 0).astype(np.float64)
     x = np.column_stack([np.ones_like(t), t, after, t * after])
     y = np.asarray(values, dtype=np.float64)
-    return ols(x, y, ("level", "trend", "level_change", "trend_change"), errors="newey-west")
+    return prais_winsten(x, y, ("level", "trend", "level_change", "trend_change"))
 
 
 def interrupted_series(
@@ -122,8 +123,16 @@ def interrupted_series(
         iterations=iterations,
     )
     horizon = len(after) - 1
+    warnings = []
+    if fit.coef[0] <= 0:
+        warnings.append(
+            "the pre-AI linear trend predicts no throughput at all by the adoption week: a "
+            "straight line does not describe this baseline (a burst, then quiet weeks?); read the "
+            "before/after comparison and the weekly series rather than the level change"
+        )
     return {
         "status": "ok",
+        "warnings": warnings,
         **sizes,
         "mean_before": mean_before,
         "mean_after": mean_after,

@@ -7,10 +7,18 @@ statsmodels is a heavy dependency for them:
 
 * **HC1** (White, with the n/(n-k) small-sample factor) for independent units of unequal variance
   (changes in the quality regression);
-* **Newey-West** (Bartlett kernel, lag `floor(4 (n/100)^(2/9))`) for a time series (weeks in the
-  interrupted time series): it also allows the errors of nearby weeks to be correlated.
+* **Newey-West** (Bartlett kernel, lag `floor(4 (n/100)^(2/9))`) for a time series: it also
+  allows the errors of nearby weeks to be correlated;
+* **Prais-Winsten** (AR(1) feasible GLS, iterated) with HC3 errors on the transformed regression,
+  which the interrupted time series uses. Newey-West is biased low at a year of weeks for a
+  coefficient with high leverage, such as the level change at a segment boundary: on 400 planted
+  60-week series its 95% interval covered the truth 87-88% of the time, with independent errors
+  as with AR(1) errors. Prais-Winsten models the autocorrelation instead of averaging it out, and
+  HC3 (residuals divided by 1 - leverage) corrects the high-leverage bias; the same simulations
+  covered 94% (independent Poisson counts), 93% (AR(1) 0.3 on Poisson) and 91.5% (AR(1) 0.5).
 
-Intervals use Student's t with n - k degrees of freedom, which matters for a 20-week baseline.
+Intervals use Student's t with the residual degrees of freedom, which matters for a 20-week
+baseline.
 """
 
 from __future__ import annotations
@@ -120,3 +128,33 @@ def ols(
     cov = xtx_inv @ meat @ xtx_inv * (n / (n - k))
     sd = float(np.sqrt(resid @ resid / (n - k)))
     return Fit(tuple(names), coef, cov, n, n - k, label, sd)
+
+
+def prais_winsten(x: Array, y: Array, names: Sequence[str], *, iterations: int = 5) -> Fit | None:
+    """Least squares with AR(1) errors (Prais-Winsten, rho from the residuals, iterated) and
+    HC3 standard errors on the transformed regression; None when the design is degenerate."""
+    n, k = x.shape
+    if n <= k + 1 or np.linalg.matrix_rank(x) < k:
+        return None
+    coef = np.linalg.lstsq(x, y, rcond=None)[0]
+    rho = 0.0
+    xs, ys = x, y
+    for _ in range(iterations):
+        resid = y - x @ coef
+        denom = float(resid @ resid)
+        rho = float(np.clip(resid[1:] @ resid[:-1] / denom, -0.95, 0.95)) if denom > 0 else 0.0
+        scale = math.sqrt(1 - rho * rho)
+        ys = np.concatenate([[scale * y[0]], y[1:] - rho * y[:-1]])
+        xs = np.vstack([scale * x[0], x[1:] - rho * x[:-1]])
+        coef = np.linalg.lstsq(xs, ys, rcond=None)[0]
+    if np.linalg.matrix_rank(xs) < k:
+        return None
+    xtx_inv = np.linalg.inv(xs.T @ xs)
+    resid = ys - xs @ coef
+    leverage = np.einsum("ij,jk,ik->i", xs, xtx_inv, xs)
+    adjusted = resid / np.clip(1 - leverage, 1e-6, None)
+    scores = xs * adjusted[:, None]
+    cov = xtx_inv @ (scores.T @ scores) @ xtx_inv
+    dof = n - k - 1
+    sd = float(np.sqrt(resid @ resid / dof))
+    return Fit(tuple(names), coef, cov, n, dof, f"Prais-Winsten AR(1) rho={rho:.2f}, HC3", sd)

@@ -37,13 +37,20 @@ def throughput_lines(name: str, its: dict[str, Any]) -> list[str]:
         if ratio.get("value") is not None
         else refusal(ratio)
     )
+    relative = its["relative_level_change"]
+    relative_text = (
+        f"{interval(relative, percent=True)} of the pre-AI trend"
+        if relative.get("value") is not None
+        else "no relative change: the pre-AI trend is at or below zero there"
+    )
     return [
         f"  {name} ({its['unit']}): {its['mean_before']:.1f} before, {its['mean_after']:.1f} "
         f"after ({ratio_text}; {its['weeks_before']} + {its['weeks_after']} weeks)",
         f"    level change at adoption {interval(its['level_change'])} per week "
-        f"({interval(its['relative_level_change'], percent=True)} of the pre-AI trend), "
+        f"({relative_text}), "
         f"slope change {interval(its['trend_change_per_week'])} per week per week; "
         f"gap to the pre-AI trend at the end {interval(its['relative_change_at_end'], percent=True)}",
+        *(f"    warning: {w}" for w in its.get("warnings", [])),
     ]
 
 
@@ -65,7 +72,7 @@ def board_lines(board: dict[str, Any]) -> list[str]:
         )
     else:
         out.append(f"AI adoption: {refusal(adoption)}")
-    out.append("Throughput against the pre-AI baseline (segmented regression, Newey-West):")
+    out.append("Throughput against the pre-AI baseline (segmented regression, AR(1) errors, HC3):")
     for name, its in board["throughput"].items():
         out.extend(throughput_lines(name, its))
     net = board["net_gain"]

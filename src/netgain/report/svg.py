@@ -8,6 +8,7 @@ period labels and file paths come from the repository, which is hostile input.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -82,8 +83,8 @@ def _y_axis(top: float, x: float, color: str, anchor: str) -> list[str]:
     return out
 
 
-def _x_labels(labels: Sequence[str], step_x: float) -> list[str]:
-    every = max(1, len(labels) // 12)
+def _x_labels(labels: Sequence[str], step_x: float, every: int | None = None) -> list[str]:
+    every = every or max(1, len(labels) // 12)
     out = []
     for i, label in enumerate(labels):
         if i % every:
@@ -324,7 +325,8 @@ def series_with_fit(
         f'<line data-mark="split" x1="{x_split:.1f}" x2="{x_split:.1f}" y1="{PAD_TOP}" '
         f'y2="{HEIGHT - PAD_BOTTOM}" stroke="{COLORS["ai"]}" stroke-width="1.5"/>'
     )
-    body += _x_labels(labels, step)
+    # week keys are long ("2024-W07"): at most eight labels, so they never overlap
+    body += _x_labels(labels, step, max(1, math.ceil(len(labels) / 8)))
     body.append(
         _legend(
             [
