@@ -1,7 +1,8 @@
 """Effort@20% recall of the review brief on real histories: does reading the brief's top 20% of
 added lines find the lines that later turned out defective?
 
-    .venv/bin/python benchmarks/brief_effort.py CLONE... [--skip 150] [--commits 120]
+    .venv/bin/python benchmarks/brief_effort.py CLONE... [--skip 150] [--commits 120] [--json OUT]
+    .venv/bin/python benchmarks/brief_effort.py --pool OUT.REPO.json...
 
 Each CLONE is a clone of a public repository (`netgain ingest CLONE` first, or it is ingested
 here). For every non-merge commit in the window (the COMMITS commits before the newest SKIP, so
@@ -21,7 +22,9 @@ as bug-introducing (`szz_links.inducing_lines`). Finding lines are the lines of 
 findings at the clone's HEAD (sink and trace) that `git blame` gives to a commit of the window, at
 the line the commit wrote. Effort@20% recall is the share of those lines that fall in the first
 ceil(20%) of the commit's added lines, pooled over the window (each line counts once), with a
-Wilson 95% interval; a random order is expected to reach 20%.
+Wilson 95% interval, and the mean of the per-change recalls (one large change cannot carry it);
+a random order is expected to reach 20%. `--json OUT` writes, per repository, each change's target
+ranks under each order; `--pool` sums such dumps into one figure.
 
 Reported twice: over every commit of the window (the ranking as if every change got a brief),
 and over the commits the default policy sends to a senior or an owner (those that get one).
@@ -268,14 +271,47 @@ def dump(
     path.write_text(json.dumps(rows, indent=1), encoding="utf-8")
 
 
+def pool(paths: list[Path]) -> None:
+    """The figures over several repositories' `--json` dumps, as if run together."""
+    rows = [row for path in paths for row in json.loads(path.read_text(encoding="utf-8"))]
+    for label in ("defects", "findings"):
+        for subset, chosen in (
+            ("all commits", rows),
+            ("briefed commits", [r for r in rows if r["needed"]]),
+        ):
+            t = Tally()
+            for row in chosen:
+                t.changes += 1
+                t.lines += row["added"]
+                ranks = row[label]
+                n = len(ranks["brief"])
+                if not n:
+                    continue
+                t.changes_with_targets += 1
+                t.targets += n
+                k = math.ceil(TOP * row["added"])
+                for name in ORDERS:
+                    found = sum(1 for i in ranks[name] if i < k)
+                    t.hits[name] = t.hits.get(name, 0) + found
+                    t.recalls.setdefault(name, []).append(found / n)
+            for line in show(f"{label}, {subset}", t):
+                print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("repos", type=Path, nargs="+")
+    parser.add_argument("repos", type=Path, nargs="*")
     parser.add_argument("--skip", type=int, default=150)
     parser.add_argument("--commits", type=int, default=120)
     parser.add_argument("--no-findings", action="store_true", help="Skip the HEAD scan.")
     parser.add_argument("--json", type=Path, help="Write per-change line orders' hits here.")
+    parser.add_argument(
+        "--pool", type=Path, nargs="+", help="Pool earlier --json dumps instead of running."
+    )
     args = parser.parse_args()
+    if args.pool:
+        pool(args.pool)
+        return
     totals: dict[str, list[Change]] = {}
     all_defects: dict[str, set[Line]] = {}
     all_findings: dict[str, set[Line]] = {}

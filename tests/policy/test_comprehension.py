@@ -301,3 +301,20 @@ def test_url_dates_from_dated_patterns_only() -> None:
     assert url_date(patterns, "https://notion.so/tokens-2020-01-01") == (False, None)
     assert url_date(patterns, "https://wiki.acme.dev/rfc/2026-13-45-x") == (True, None)
     assert not url_matches(patterns, "https://wiki.acme.dev/rfc/tokens")
+
+
+def test_ai_code_in_the_root_commit_has_no_earlier_history(tmp_path: Path) -> None:
+    """An agent wrote the zone file in the repository's first commit: no parent to read."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit(
+        {"netgain.toml": COMPREHENSION_POLICY, "src/auth/tokens.py": AUTH_CODE},
+        "start" + CLAUDE,
+        author=CAROL,
+        date=START,
+    )
+    repo.git("branch", "base")
+    repo.branch("feature")
+    repo.commit({"src/auth/tokens.py": AUTH_CODE + "\nX = 1\n"}, "x", author=BOB, date=START + DAY)
+    [risk] = run(repo, tmp_path, "")["comprehension"]["files"]
+    assert risk["ai_authors"][0]["earlier_commits_in_area"] == 0
+    assert risk["ai_authors"][0]["left"] is False  # the base commit is hers

@@ -218,6 +218,9 @@ def _since(repo: Path, first_ai: str, base: str, path: str) -> tuple[set[str], s
 
 
 def _earlier_commits(repo: Path, sha: str, email: str, folder: str) -> int:
+    """`email`'s commits to `folder` before `sha` (none before a root commit)."""
+    if not git.run_git(repo, "rev-list", "--parents", "-n1", sha).split()[1:]:
+        return 0
     out = git.run_git(
         repo,
         "--literal-pathspecs",
