@@ -240,6 +240,8 @@ LABELS = {
     "repository",
     "provenance.cursor",
     "provenance.estimated",
+    "ai_review.status",
+    "sections.ai_review.fill",
     "quality.defect_density.source",
     "sections.defect_density.source",
     "risk.cached",

@@ -29,6 +29,7 @@ from netgain.service.views.scope import Window, chosen, org_entries, repository_
 
 PERIODS = ("week", "month")
 NOT_IMPORTED = "not imported (the service reads no tool telemetry yet)"
+NOT_IMPORTED_REVIEWS = "not imported (the service reads no review-comment exports yet)"
 
 
 def _document(
@@ -42,6 +43,17 @@ def _document(
     # the CLI's tool-telemetry imports (Cursor, Copilot) are files given to `netgain metrics`
     doc["provenance"].setdefault("cursor", {"status": NOT_IMPORTED})
     doc["provenance"].setdefault("estimated", {"status": NOT_IMPORTED})
+    # likewise the review-comment exports of `netgain metrics --ai-review`
+    doc.setdefault("ai_review", {"status": NOT_IMPORTED_REVIEWS})
+    doc["sections"].setdefault(
+        "ai_review",
+        {
+            "title": "Is AI review worth it?",
+            "status": "empty",
+            "source": None,
+            "fill": NOT_IMPORTED_REVIEWS,
+        },
+    )
     return doc
 
 
