@@ -7,6 +7,7 @@ the web layer speaks in organisations and repositories and asks the access model
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,17 +26,18 @@ class CatalogEntry:
         return self.full_name.split("/", 1)[0]
 
 
-def name_of(mirrors: Path, root_path: str) -> str | None:
+def name_of(mirrors: Path, root_path: str, *, resolved: bool = False) -> str | None:
     """ "owner/name" of a stored root path under `mirrors`, or None for anything else (a store
-    shared with CLI runs holds other histories; they are not the service's to show)."""
-    base = mirrors.resolve()
-    path = Path(root_path)
-    try:
-        relative = path.relative_to(base)
-    except ValueError:
+    shared with CLI runs holds other histories; they are not the service's to show).
+    `resolved`: `mirrors` is already resolved (a caller naming many paths resolves it once)."""
+    base = mirrors if resolved else mirrors.resolve()
+    # string operations, not PurePath.relative_to: the catalog names every stored repository on
+    # every request, and the stored root paths are absolute and normalised already
+    prefix = str(base).rstrip(os.sep) + os.sep
+    if not root_path.startswith(prefix):
         return None
-    parts = relative.parts
-    if len(parts) != 2 or not parts[1].endswith(".git"):
+    parts = root_path[len(prefix) :].split(os.sep)  # noqa: PTH206 (see above)
+    if len(parts) != 2 or not parts[0] or not parts[1].endswith(".git") or parts[1] == ".git":
         return None
     return f"{parts[0]}/{parts[1][: -len('.git')]}"
 
@@ -45,8 +47,9 @@ def catalog(engine: Engine, mirrors: Path) -> list[CatalogEntry]:
     with engine.connect() as conn:
         rows = conn.execute(select(Repository.id, Repository.root_path)).all()
     entries: dict[str, CatalogEntry] = {}
+    base = mirrors.resolve()
     for repository_id, root_path in rows:
-        name = name_of(mirrors, root_path)
+        name = name_of(base, root_path, resolved=True)
         if name is not None:
             entries.setdefault(name.lower(), CatalogEntry(name, int(repository_id)))
     return sorted(entries.values(), key=lambda e: e.full_name.lower())

@@ -16,10 +16,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, or_
+from sqlalchemy import Engine, delete, or_, select
 
 from netgain.errors import NetgainError
-from netgain.service.tables import decisions, github_ids
+from netgain.service.tables import commit_rollups, decisions, github_ids, rollup_state
 from netgain.store.models import Repository
 
 
@@ -46,6 +46,9 @@ def forget_stored(engine: Engine, repository: str, keys: set[str]) -> Forgotten:
     """Delete the repository's history (store rows under `keys`) and service rows, in one
     transaction: a crash leaves either all of it or none (the job is then retried)."""
     with engine.begin() as conn:
+        ids = select(Repository.id).where(Repository.root_path.in_(keys))
+        conn.execute(commit_rollups.delete().where(commit_rollups.c.repository_id.in_(ids)))
+        conn.execute(rollup_state.delete().where(rollup_state.c.repository_id.in_(ids)))
         histories = conn.execute(delete(Repository).where(Repository.root_path.in_(keys)))
         decided = conn.execute(decisions.delete().where(decisions.c.repository == repository))
         remembered = conn.execute(

@@ -20,6 +20,7 @@ def ingest_repository(
     not analysed yet and training of the repository's risk model."""
     from netgain.cli.history import open_workspace, run_ingest
     from netgain.service import mirror
+    from netgain.service.views.rollup import refresh as refresh_rollups
 
     gh = ctx.github
     info = gh.request(installation_id, "GET", f"/repos/{repository}").json()
@@ -34,6 +35,7 @@ def ingest_repository(
     ws = open_workspace(path, ctx.settings.store_url)
     try:
         report = run_ingest(ws, [f"refs/heads/{branch}"], quiet=True)
+        refresh_rollups(ws.engine, [report.repository_id])  # the overview reads them warm
         trained = _label_and_train(ws.root, ws.engine, report.repository_id) if backfill else ""
     finally:
         ws.engine.dispose()

@@ -83,6 +83,34 @@ embedded_jobs = Table(
 )
 
 
+# The organisation overview's rollup of commits per repository, month or day, and AI-share bucket
+# (netgain.service.views.rollup): sums that a new ingest run invalidates, so that the overview
+# of a million commits reads a few thousand rows. Derived data: dropping it loses nothing.
+commit_rollups = Table(
+    "service_commit_rollups",
+    metadata,
+    Column("repository_id", Integer, primary_key=True),
+    Column("grain", String(1), primary_key=True),  # M: month rows, D: day rows
+    Column("period", String(10), primary_key=True),  # YYYY-MM or YYYY-MM-DD (author date, UTC)
+    Column("bucket", String(8), primary_key=True),
+    Column("changes", BigInteger, nullable=False),
+    Column("lines_added", BigInteger, nullable=False),
+    Column("ai_lines", BigInteger, nullable=False),
+    Column("human_lines", BigInteger, nullable=False),
+    Column("unknown_lines", BigInteger, nullable=False),
+)
+
+# Which ingest run each repository's rollup rows were computed after.
+rollup_state = Table(
+    "service_rollup_state",
+    metadata,
+    Column("repository_id", Integer, primary_key=True),
+    Column("run_id", Integer, nullable=True),
+    Column("complete", Integer, nullable=False),  # 1 when that run had finished
+    Column("refreshed_at", DateTime(timezone=True), nullable=False),
+)
+
+
 def create_tables(engine: Engine) -> None:
     """Create the service tables that do not exist yet (idempotent, safe to race)."""
     from sqlalchemy.exc import IntegrityError, ProgrammingError
@@ -94,3 +122,26 @@ def create_tables(engine: Engine) -> None:
         metadata.create_all(engine, checkfirst=True)
     except (IntegrityError, ProgrammingError):  # another process created them meanwhile
         metadata.create_all(engine, checkfirst=True)
+    _rebuild_derived(engine)
+
+
+DERIVED = (commit_rollups, rollup_state)
+
+
+def _rebuild_derived(engine: Engine) -> None:
+    """Drop and recreate the derived tables when one has columns that are not this version's
+    (created by another netgain version): they hold only what can be recomputed, and
+    `create_all` never alters an existing table. All of them together: the rollup state
+    vouches for the rollup rows, and must not outlive them."""
+    from sqlalchemy import inspect
+
+    inspector = inspect(engine)
+    if all(
+        {c["name"] for c in inspector.get_columns(table.name)} == set(table.c.keys())
+        for table in DERIVED
+    ):
+        return
+    with engine.begin() as conn:
+        for table in DERIVED:
+            table.drop(conn, checkfirst=True)
+            table.create(conn)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from netgain.service import problems
+from netgain.service.web import api
 
 
 def mount(app: FastAPI) -> None:
@@ -16,3 +17,4 @@ def mount(app: FastAPI) -> None:
     from netgain.service.feeds.router import router as feeds_router
 
     app.include_router(feeds_router)
+    app.include_router(api.router)

@@ -1,0 +1,202 @@
+"""The metrics document per repository, organisation, team and person (their own), computed by
+`netgain.metrics.compute_metrics` over the store's records.
+
+Organisation and team figures come from the combined records of their repositories
+(`netgain.service.views.combine`). Figures about people follow the organisation's privacy
+setting: a team only when it has at least `privacy.min_group` members, a person's own figures
+only for that person and the organisation's admins, and never a list of people.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from netgain.metrics.compute import compute_metrics
+from netgain.metrics.inputs import Dataset
+from netgain.metrics.provenance_coverage import team_members
+from netgain.service.access import Principal, audit
+from netgain.service.access_tables import users
+from netgain.service.catalog import CatalogEntry
+from netgain.service.org_config import OrgSettings
+from netgain.service.problems import Problem
+from netgain.service.views.combine import combine
+from netgain.service.views.context import ViewContext
+from netgain.service.views.dataset import load_dataset, of_people, within
+from netgain.service.views.models import Metrics
+from netgain.service.views.scope import Window, chosen, org_entries, repository_entry, team_of
+
+PERIODS = ("week", "month")
+NOT_IMPORTED = "not imported (the service reads no tool telemetry yet)"
+
+
+def _document(
+    views: ViewContext, data: Dataset, window: Window, by: str, name: str, settings: OrgSettings
+) -> dict[str, Any]:
+    data = within(data, window)
+    data.teams = _visible_teams(settings) or None
+    doc = compute_metrics(
+        data, views.metrics, by=by, since=window.since, until=window.until, repository=name
+    )
+    # the CLI's tool-telemetry imports (Cursor, Copilot) are files given to `netgain metrics`
+    doc["provenance"].setdefault("cursor", {"status": NOT_IMPORTED})
+    doc["provenance"].setdefault("estimated", {"status": NOT_IMPORTED})
+    return doc
+
+
+def _visible_teams(settings: OrgSettings) -> dict[str, set[str]]:
+    """Teams large enough to be shown (privacy.min_group), as git identities."""
+    members = team_members(settings.teams, {})
+    return {t: ids for t, ids in members.items() if len(ids) >= settings.privacy.min_group}
+
+
+def _load(views: ViewContext, entry: CatalogEntry, by: str) -> Dataset:
+    owner, _, name = entry.full_name.partition("/")
+    mirror = views.mirrors / owner / f"{name}.git"
+    return load_dataset(
+        views.engine, entry.repository_id, entry.full_name, views.metrics, mirror, by
+    )
+
+
+def _datasets(
+    views: ViewContext, entries: list[CatalogEntry], by: str
+) -> list[tuple[str, Dataset]]:
+    return [(e.full_name, _load(views, e, by)) for e in entries]
+
+
+def repository_metrics(
+    views: ViewContext, principal: Principal, full_name: str, window: Window, by: str = "week"
+) -> Metrics:
+    entry = repository_entry(views.engine, views.mirrors, principal, full_name)
+    data = _load(views, entry, by)
+    doc = _document(views, data, window, by, entry.full_name, views.orgs.for_org(entry.org))
+    return _metrics("repository", entry.full_name, [entry.full_name], window, doc)
+
+
+def org_metrics(
+    views: ViewContext,
+    principal: Principal,
+    org: str,
+    window: Window,
+    by: str = "week",
+    repositories: list[str] | None = None,
+) -> Metrics:
+    """The organisation's document over the combined records of its readable repositories
+    (optionally only those named in `repositories`)."""
+    entries = chosen(org_entries(views.engine, views.mirrors, principal, org), repositories)
+    data = combine(_datasets(views, entries, by))
+    doc = _document(views, data, window, by, org.lower(), views.orgs.for_org(org))
+    return _metrics("organisation", org.lower(), [e.full_name for e in entries], window, doc)
+
+
+def team_metrics(
+    views: ViewContext,
+    principal: Principal,
+    org: str,
+    team: str,
+    window: Window,
+    by: str = "week",
+    repositories: list[str] | None = None,
+) -> Metrics:
+    """A team's document: the changes its members authored across the readable repositories.
+    Withheld (with the reason) for a team smaller than the privacy setting's minimum group."""
+    entries = chosen(org_entries(views.engine, views.mirrors, principal, org), repositories)
+    settings = views.orgs.for_org(org)
+    group = team_of(settings, team)
+    name, identities = group.name, set(group.identities)
+    scope = [e.full_name for e in entries]
+    if group.withheld is not None:
+        return Metrics(
+            scope="team",
+            name=name,
+            repositories=scope,
+            since=window.since,
+            until=window.until,
+            withheld=group.withheld,
+            document=None,
+        )
+    data = of_people(combine(_datasets(views, entries, by)), identities)
+    doc = _document(views, data, window, by, f"{org.lower()}/team:{name}", settings)
+    return _metrics("team", name, scope, window, doc)
+
+
+def own_metrics(
+    views: ViewContext, principal: Principal, org: str, window: Window, by: str = "week"
+) -> Metrics:
+    """The caller's own figures (their changes, by their login and verified emails): a person
+    sees their own, unless the organisation turned that off (privacy.people = "none")."""
+    identities = {principal.login, *principal.emails}
+    return _person(views, principal, org, principal.login, identities, window, by)
+
+
+def person_metrics(
+    views: ViewContext,
+    principal: Principal,
+    org: str,
+    person: str,
+    window: Window,
+    by: str = "week",
+) -> Metrics:
+    """One person's figures, by login or commit email: for that person and the organisation's
+    admins only (anyone else gets the 404 of a person that does not exist). An admin looking at
+    someone else's figures is recorded in the audit log."""
+    org_entries(views.engine, views.mirrors, principal, org)  # 404 for an invisible org first
+    if not principal.is_self(person) and not principal.is_admin(org):
+        raise Problem(404, "no such person")
+    identities = {person.lower(), *known_identities(views, person)}
+    if not principal.is_self(person):
+        audit(views.engine, principal.actor, "person.metrics.read", org=org, target=person)
+    return _person(views, principal, org, person, identities, window, by)
+
+
+def known_identities(views: ViewContext, person: str) -> set[str]:
+    """The login and emails of the signed-in user with this login, if there is one."""
+    with views.engine.connect() as conn:
+        row = conn.execute(
+            select(users.c.login, users.c.emails).where(func.lower(users.c.login) == person.lower())
+        ).first()
+    if row is None:
+        return set()
+    return {str(row.login).lower(), *(str(e).lower() for e in row.emails or ())}
+
+
+def _person(
+    views: ViewContext,
+    principal: Principal,
+    org: str,
+    name: str,
+    identities: set[str],
+    window: Window,
+    by: str,
+) -> Metrics:
+    entries = org_entries(views.engine, views.mirrors, principal, org)
+    settings = views.orgs.for_org(org)
+    scope = [e.full_name for e in entries]
+    if settings.privacy.people != "self":
+        return Metrics(
+            scope="person",
+            name=name,
+            repositories=scope,
+            since=window.since,
+            until=window.until,
+            withheld="the organisation shows no per-person figures (privacy.people = none)",
+            document=None,
+        )
+    data = of_people(combine(_datasets(views, entries, by)), identities)
+    doc = _document(views, data, window, by, f"{org.lower()}/person:{name}", settings)
+    doc["provenance"].pop("by_team", None)  # the person's own figures, not their teams'
+    return _metrics("person", name, scope, window, doc)
+
+
+def _metrics(
+    scope: str, name: str, repositories: list[str], window: Window, doc: dict[str, Any]
+) -> Metrics:
+    return Metrics(
+        scope=scope,
+        name=name,
+        repositories=repositories,
+        since=window.since,
+        until=window.until,
+        document=doc,
+    )
