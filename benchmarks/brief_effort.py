@@ -51,6 +51,7 @@ from sqlalchemy import select  # noqa: E402
 from benchmarks.brief import check_options  # noqa: E402
 from netgain.cli.check import run_check  # noqa: E402
 from netgain.cli.history import open_workspace, run_ingest  # noqa: E402
+from netgain.errors import ConfigError  # noqa: E402
 from netgain.metrics.derive import SZZ_VARIANT, szz_on_fixes  # noqa: E402
 from netgain.policy.brief import Brief, brief_order, build_brief, rank_change  # noqa: E402
 from netgain.policy.evaluate import Decision  # noqa: E402
@@ -195,7 +196,7 @@ class Change:
     added: dict[str, set[int]]
 
 
-def rank(repo: Path, sha: str) -> Change:
+def rank(repo: Path, sha: str) -> Change | None:
     kept: list[Change] = []
 
     def hook(ctx: ChangeContext, decision: Decision) -> None:
@@ -203,7 +204,11 @@ def rank(repo: Path, sha: str) -> Change:
         added = {p: set(lines) for p, lines in ctx.added.items() if lines}
         kept.append(Change(sha, rank_change(ctx), needed, added))
 
-    run_check(**check_options(repo, sha, hook))
+    try:
+        run_check(**check_options(repo, sha, hook))
+    except ConfigError as exc:  # the gate refuses a base whose configuration is invalid
+        print(f"  skipped {sha[:12]}: {exc}", flush=True)
+        return None
     [change] = kept
     return change
 
@@ -320,7 +325,8 @@ def main() -> None:
         shas = window(repo, args.skip, args.commits)
         defects, fixes = defect_lines(repo, set(shas))
         findings, scanned = ({}, 0) if args.no_findings else finding_lines(repo, set(shas))
-        changes = [rank(repo, sha) for sha in shas]
+        ranked = [rank(repo, sha) for sha in shas]
+        changes = [c for c in ranked if c is not None]
         totals[str(repo)] = changes
         all_defects |= defects
         all_findings |= findings
