@@ -116,8 +116,10 @@ def test_report_writes_one_offline_file(tmp_path: Path) -> None:
     result = netgain("report", "--db", db, "--output", str(out), "--no-rework", cwd=repo.path)
     assert str(out) in result.stdout.replace("\n", "")
     html = out.read_text()
-    # the 10th: findings reported after the merge; the 11th: the board's weekly series
+    # the 10th: findings reported after the merge; the 11th: the board's throughput (it says
+    # "insufficient data" on this one-week history)
     assert html.count('<svg class="chart"') == 11
+    assert 'id="chart-board-throughput"' in html
     assert "no incident data" in html
     metrics = json.loads(
         netgain("metrics", "--db", db, "--json", "--no-rework", cwd=repo.path).stdout

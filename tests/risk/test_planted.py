@@ -98,7 +98,8 @@ def test_risk_charts_render_in_headless_chromium(
     page = write_html(doc, tmp_path / "report.html")
     dom = clean_dom(page, tmp_path)
     count = re.search(r'data-charts="(\d+)"', dom)
-    assert count is not None and int(count.group(1)) == len(CHART_IDS) + 2
+    # the two risk charts, and the board's (insufficient data on nine weeks)
+    assert count is not None and int(count.group(1)) == len(CHART_IDS) + 3
     calibration = re.search(r'<svg[^>]*id="chart-risk-calibration".*?</svg>', dom, re.S)
     assert calibration is not None
     assert len(re.findall(r'data-mark="point"', calibration.group(0))) == 5

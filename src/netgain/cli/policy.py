@@ -8,7 +8,6 @@ each policy (`netgain.replay`) and prints the trade-off table or the JSON docume
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -23,11 +22,6 @@ from netgain.errors import UsageError
 
 SCHEMA_VERSION = 1
 MAX_LISTED = 50  # changes listed by name when they could not be replayed
-
-
-def default_jobs() -> int:
-    """One worker per CPU, at most 8: each worker also runs git, which wants a core too."""
-    return max(1, min(8, os.cpu_count() or 1))
 
 
 def _policies(root: Path, paths: list[Path]) -> list[Any]:
@@ -340,12 +334,13 @@ def register(app: typer.Typer) -> None:
             None, "--last", metavar="N", min=1, help="Only the N most recent changes."
         ),
         jobs: int = typer.Option(
-            default_jobs(),
+            1,
             "--jobs",
             "-j",
             min=1,
             metavar="N",
-            help="Worker processes (default: the CPU count, at most 8). 1 replays in this process.",
+            help="Worker processes that gather the changes without stored facts (default 1: in "
+            "this process). Helps with idle cores; on a busy two-core machine it did not.",
         ),
         stored_facts: bool = typer.Option(
             True,
