@@ -187,7 +187,9 @@ def test_the_api_serves_its_own_schema(client: httpx.Client) -> None:
     assert set(schema["paths"]) >= expected
     assert all(p.startswith("/api/v1/") for p in schema["paths"])
     for path, item in schema["paths"].items():
-        get = item["get"]
+        get = item.get("get")
+        if get is None:  # DELETE /orgs/{org}/tokens/{token_id} (web.auth) has no GET
+            continue
         assert "application/json" in get["responses"]["200"]["content"], path
         assert PROBLEM_JSON in get["responses"]["404"]["content"], path
     assert client.get("/openapi.json").status_code == 404  # the app's own stays off
