@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
 from pydantic import BaseModel
 
 from netgain.service.access import Principal
@@ -38,7 +38,20 @@ from netgain.service.web.api.problem_schema import ERRORS
 from netgain.service.web.deps import require_principal, service_context
 
 PREFIX = "/api/v1"
-router = APIRouter(prefix=PREFIX, tags=["api"], responses=ERRORS)
+
+
+def conditional(
+    if_none_match: Annotated[
+        str | None,
+        Header(max_length=1024, description="an ETag from an earlier answer: 304 if current"),
+    ] = None,
+) -> None:
+    """Declares `If-None-Match` on every operation (`tagged` reads it from the request)."""
+
+
+router = APIRouter(
+    prefix=PREFIX, tags=["api"], responses=ERRORS, dependencies=[Depends(conditional)]
+)
 
 Caller = Annotated[Principal, Depends(require_principal)]
 Org = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
@@ -49,7 +62,16 @@ Person = Annotated[str, Path(min_length=1, max_length=254)]
 Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Sha = Annotated[str, Path(min_length=4, max_length=64, pattern=r"^[0-9a-fA-F]+$")]
 OK: dict[int | str, dict[str, Any]] = {
-    304: {"description": "Not Modified: the `If-None-Match` tag is current"}
+    200: {
+        "headers": {
+            "ETag": {
+                "description": "strong tag of this body; send it back in If-None-Match",
+                "required": True,
+                "schema": {"type": "string"},
+            }
+        }
+    },
+    304: {"description": "Not Modified: the `If-None-Match` tag is current"},
 }
 
 
