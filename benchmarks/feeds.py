@@ -298,6 +298,8 @@ def intake(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         server.start()
         env["NETGAIN_DATABASE_URL"] = server.create_database("feeds_bench")
     runtime = open_runtime(from_env(env))
+    if runtime.procrastinate is not None:  # as `netgain serve` does: the queue's connection pool
+        runtime.procrastinate.open()
     try:
         repo_id = _history(runtime.ctx.engine, runtime.ctx.settings.mirrors, args.commits)
         pd = _pagerduty_requests(args.deliveries)
@@ -333,6 +335,8 @@ def intake(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             shutil.rmtree(alt, ignore_errors=True)
         return results
     finally:
+        if runtime.procrastinate is not None:
+            runtime.procrastinate.close()
         if hasattr(runtime.queue, "stop"):
             runtime.queue.stop()
         runtime.ctx.close()

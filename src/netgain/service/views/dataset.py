@@ -185,9 +185,28 @@ def load_dataset(
     }
     data.rework, data.rework_note = stored_rework(engine, repository_id, data, config, by)
     data.risk = stored_risk(engine, repository_id)
-    if mirror is not None:
+    if not recorded_deployments(engine, repository_id, full_name, data) and mirror is not None:
         mirror_deployments(engine, repository_id, data, mirror)
     return data
+
+
+def recorded_deployments(engine: Engine, repository_id: int, full_name: str, data: Dataset) -> bool:
+    """Production deployments GitHub reported to the service (deployment_status, release:
+    netgain.service.feeds), which win over release tags as a configured source wins in the CLI;
+    False when there are none."""
+    from netgain.service.feeds.load import stored_deployments
+
+    with engine.connect() as conn:
+        found = stored_deployments(conn, [full_name])[full_name.lower()]
+    if not found:
+        return False
+    data.origins["deployments"] = (
+        f"service: {len(found)} production deployment(s) reported by GitHub"
+    )
+    data.deployments = [moment for moment, _sha in sorted({(d.deployed_at, d.sha) for d in found})]
+    with Session(engine) as session:
+        data.shipped_at = first_deployments(load_graph(session, repository_id), found)
+    return True
 
 
 def within(data: Dataset, window: Window) -> Dataset:
