@@ -31,14 +31,15 @@ def test_stage_rows_keep_insufficient_stages_as_rows_without_a_value() -> None:
 
 
 def test_estimates_in_words() -> None:
-    from netgain.service.web.dashboard.render import _estimate
+    from netgain.service.web.dashboard.render import ENV
 
-    assert _estimate({"value": 0.125, "low": 0.05, "high": 0.2, "n": 40}) == (
+    estimate = ENV.filters["estimate"]
+    assert estimate({"value": 0.125, "low": 0.05, "high": 0.2, "n": 40}) == (
         "12.5% [5.0%–20.0%], n=40"
     )
-    assert _estimate({"value": 1.5, "low": 1.0, "high": 2.25, "n": 9}, percent=False) == (
-        "1.50 [1–2.25], n=9"
+    assert estimate({"value": 1.5, "low": 1.0, "high": 2.25, "n": 9}, False) == (
+        "1.50 [1.00–2.25], n=9"
     )
-    assert _estimate({"value": None, "n": 3}) == "insufficient data (n=3)"
-    assert _estimate({"status": "no incident data"}) == "no incident data"
-    assert _estimate("garbage") == "–"
+    assert estimate({"value": None, "n": 3}) == "insufficient data (n=3)"
+    assert estimate({"status": "no incident data"}) == "no incident data"
+    assert estimate("garbage") == "-"

@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from netgain import __version__
+from netgain.report.html import _fmt_estimate as fmt_estimate
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -77,7 +78,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["pct"] = _pct
-    env.filters["estimate"] = _estimate
+    env.filters["estimate"] = fmt_estimate  # the offline report's wording, exactly
     env.filters["num"] = _num
     return env
 
@@ -86,22 +87,6 @@ def _pct(value: Any, digits: int = 0) -> str:
     if not isinstance(value, int | float) or isinstance(value, bool):
         return "–"
     return f"{value:.{digits}%}"
-
-
-def _estimate(est: Any, percent: bool = True) -> str:
-    """An estimate of the metrics document ({value, low, high, n} or {status}) in words."""
-    if not isinstance(est, dict):
-        return "–"
-    if "value" not in est:
-        return str(est.get("status", "–"))
-    if est["value"] is None:
-        return f"insufficient data (n={est.get('n', 0)})"
-    show = _pct if percent else _num
-    digits = 1 if percent else 2
-    return (
-        f"{show(est['value'], digits)} [{show(est.get('low'), digits)}–"
-        f"{show(est.get('high'), digits)}], n={est.get('n', 0)}"
-    )
 
 
 def _num(value: Any, digits: int = 1) -> str:
