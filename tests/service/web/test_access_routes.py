@@ -141,13 +141,25 @@ class World:
         )
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+@pytest.fixture(
+    scope="module",
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """The service over the embedded SQLite store, and over the real PostgreSQL server (the
+    deployment's store: its SQL, case rules and rollups are its own)."""
     base = tmp_path_factory.mktemp("access")
     (base / "org.toml").write_text(org_config(), encoding="utf-8")
+    database: dict[str, str] = {}
+    if request.param == "postgres":
+        server = request.getfixturevalue("postgres_server")
+        database["NETGAIN_DATABASE_URL"] = server.create_database(f"access_{base.name}")
     runtime = open_runtime(
         from_env(
-            {
+            database
+            | {
                 "NETGAIN_SERVICE_DIR": str(base / "svc"),
                 "NETGAIN_PUBLIC_URL": PUBLIC_URL,
                 "NETGAIN_ORG_CONFIG": str(base / "org.toml"),
