@@ -7,6 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from netgain.metrics.sections import comprehension_entry
 from tests.gitrepo import BASE_EPOCH, GitRepo
 from tests.history.conftest import netgain
 
@@ -115,3 +120,42 @@ def test_a_policy_without_path_zones_says_so(tmp_path: Path) -> None:
     assert section["status"] == (
         "no design-doc zone files: the policy has no design-doc zone with `paths`"
     )
+
+
+def test_the_cap_keeps_the_files_with_most_ai_lines_and_counts_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past MAX_EXAMINED zone files (by path) are counted as not examined; of those examined,
+    the MAX_FILES with the most AI lines are read, largest first."""
+    from netgain.history.queries import CommitProvenance, load_provenance
+    from netgain.metrics import comprehension_risk
+    from netgain.store.engine import open_store
+    from netgain.store.models import Repository
+
+    repo = GitRepo(tmp_path / "r")
+    sizes = {"src/auth/a.py": 2, "src/auth/b.py": 9, "src/auth/c.py": 5, "src/auth/d.py": 7}
+    repo.commit(
+        {p: "".join(f"v{i} = {i}\n" for i in range(n)) for p, n in sizes.items()},
+        "auth" + CLAUDE,
+        author=CAROL,
+        date=BASE_EPOCH + DAY,
+    )
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    netgain("ingest", "--db", db, cwd=repo.path)
+    engine = open_store(db)
+    with Session(engine) as session:
+        repository_id = session.scalars(select(Repository.id)).one()
+
+    def stored(shas: list[str]) -> dict[str, CommitProvenance]:
+        return load_provenance(engine, repository_id, shas)
+
+    monkeypatch.setattr(comprehension_risk, "MAX_EXAMINED", 3)  # d.py is past the cap
+    monkeypatch.setattr(comprehension_risk, "MAX_FILES", 2)
+    section = comprehension_risk.comprehension_section(repo.path, repo.head(), stored)
+    engine.dispose()
+    assert (section["zone_files"], section["not_examined"], section["with_ai_lines"]) == (4, 1, 3)
+    assert [(r["path"], r["ai_lines"]) for r in section["files"]] == [
+        ("src/auth/b.py", 9),
+        ("src/auth/c.py", 5),
+    ]
+    assert comprehension_entry(section)["status"] == "partial"
