@@ -114,6 +114,7 @@ def test_a_library_with_nothing_imported_fills_what_git_can_answer(tmp_path: Pat
         "review": "empty",
         "risk": status["risk"],  # depends on how much labelled history the model needs
         "policy": "empty",
+        "comprehension": "empty",  # no file in a design-doc zone
         "ai_review": "empty",
     }
     # Where each figure came from.

@@ -318,7 +318,7 @@ def test_day_one_report_says_where_each_figure_comes_from(tmp_path: Path) -> Non
     rows = re.findall(
         r'<tr data-section="([a-z_]+)" data-status="([a-z]+)"[^>]*>(.*?)</tr>', dom, re.S
     )
-    assert len(rows) == 14
+    assert len(rows) == 16  # 14 families, comprehension risk, AI review
     for key, status, cells in rows:
         if status == "empty":
             assert "to fill this:" in cells, key

@@ -22,6 +22,7 @@ from netgain.metrics import compute_metrics, metrics_config
 from netgain.metrics.collect import collect
 from netgain.metrics.inputs import GROUPS
 from netgain.metrics.provenance_coverage import team_members
+from netgain.metrics.sections import comprehension_entry
 from netgain.metrics.tool_telemetry import (
     MAX_NOTES,
     apply_cursor,
@@ -120,6 +121,8 @@ def metrics_document(
     doc = compute_metrics(
         data, config, by=by, since=start, repository=str(ws.root), adoption_date=adoption
     )
+    doc["comprehension"] = _comprehension(ws, report.repository_id)
+    doc["sections"]["comprehension"] = comprehension_entry(doc["comprehension"])
     section = doc["provenance"]
     section["cursor"] = cursor_summary or {"status": "not imported (--cursor-commits FILE)"}
     fetch_notes: list[str] = []
@@ -167,6 +170,17 @@ def metrics_document(
     return doc
 
 
+def _comprehension(ws: Any, repository_id: int) -> dict[str, Any]:
+    """Comprehension risk of the design-doc zone files at HEAD, from the store's provenance."""
+    from netgain.history.queries import CommitProvenance, load_provenance
+    from netgain.metrics.comprehension_risk import comprehension_section
+
+    def stored(shas: list[str]) -> dict[str, CommitProvenance]:
+        return load_provenance(ws.engine, repository_id, shas)
+
+    return comprehension_section(ws.root, git.rev_parse(ws.root, "HEAD"), stored)
+
+
 def _fetch_ai_review(root: Path, repository: str, data: Any) -> Path:
     """The review comments and reviews of every known pull request, with $GITHUB_TOKEN."""
     from netgain.metrics.ai_review_api import fetch_ai_review
@@ -201,6 +215,33 @@ def _ai_review(
     )
     section["notes"] += problems[:MAX_NOTES]
     return section
+
+
+def _print_comprehension(section: dict[str, Any] | None) -> None:
+    """Design-doc zone files whose AI-written code may have no one left who understands it."""
+    if not section:
+        return
+    for problem in section.get("problems", []):
+        console.print(f"comprehension risk: {problem}", highlight=False, markup=False)
+    if section.get("not_examined"):
+        console.print(
+            f"comprehension risk: {section['not_examined']} zone file(s) past the first "
+            "examined not read",
+            highlight=False,
+            markup=False,
+        )
+    if section["status"] != "ok":
+        console.print(f"comprehension risk: {section['status']}", highlight=False, markup=False)
+        return
+    for row in section["files"]:
+        if row["risk"]:
+            console.print(
+                f"comprehension risk: {row['path']}: {', '.join(row['risk'])} "
+                f"({row['ai_lines']} of {row['lines']} lines AI-written; "
+                f"{row['touched_since']} touched, {row['reviewed_since']} reviewed since)",
+                highlight=False,
+                markup=False,
+            )
 
 
 def _rate_text(rate: dict[str, Any]) -> str:
@@ -443,6 +484,7 @@ def _print(doc: dict[str, Any]) -> None:
             highlight=False,
             markup=False,
         )
+    _print_comprehension(doc.get("comprehension"))
     net = doc["net_productivity"]["total"]
     missing = f" (not counted, no data: {', '.join(net['missing'])})" if net["missing"] else ""
     if net["features"] is None:

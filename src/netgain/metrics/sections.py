@@ -212,6 +212,23 @@ def _szz_entry(data: Dataset) -> dict[str, Any]:
     return _entry(title, FILLED, source, None)
 
 
+def comprehension_entry(section: dict[str, Any]) -> dict[str, Any]:
+    """Filled when some design-doc zone file holds AI-written lines; otherwise the reason."""
+    title = "Comprehension risk in design-doc zones"
+    status = str(section.get("status"))
+    if status != "ok":
+        return _entry(title, EMPTY, None, status)
+    examined = section["zone_files"] - section.get("not_examined", 0)
+    source = (
+        f"git: blame at HEAD of {_count(examined, 'design-doc zone file')} "
+        f"({section['with_ai_lines']} with AI-written lines), policy {section['policy']}"
+    )
+    if section.get("not_examined") or section.get("problems"):
+        skipped = section.get("not_examined", 0) + len(section.get("problems", []))
+        return _entry(title, PARTIAL, source, f"{_count(skipped, 'zone file')} not examined")
+    return _entry(title, FILLED, source, None)
+
+
 def sections(data: Dataset, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """One entry per report section: title, status (filled / partial / empty), source, fill."""
     origins = data.origins
