@@ -242,6 +242,8 @@ LABELS = {
     "provenance.estimated",
     "ai_review.status",
     "sections.ai_review.fill",
+    "comprehension",
+    "sections.comprehension.fill",
     "quality.defect_density.source",
     "sections.defect_density.source",
     "risk.cached",

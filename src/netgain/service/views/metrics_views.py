@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from netgain.metrics.compute import compute_metrics
 from netgain.metrics.inputs import Dataset
 from netgain.metrics.provenance_coverage import team_members
+from netgain.metrics.sections import comprehension_entry
 from netgain.service.access import Principal, audit
 from netgain.service.access_tables import users
 from netgain.service.catalog import CatalogEntry
@@ -29,6 +30,7 @@ from netgain.service.views.scope import Window, chosen, org_entries, repository_
 
 PERIODS = ("week", "month")
 NOT_IMPORTED = "not imported (the service reads no tool telemetry yet)"
+NOT_COMPUTED_COMPREHENSION = "not computed by the service (it blames files: run netgain report)"
 NOT_IMPORTED_REVIEWS = "not imported (the service reads no review-comment exports yet)"
 
 
@@ -54,6 +56,11 @@ def _document(
             "fill": NOT_IMPORTED_REVIEWS,
         },
     )
+    # and the comprehension-risk section, which blames the zone files at HEAD: git work that a
+    # request does not do (the CLI's `netgain metrics` and `netgain report` compute it)
+    if "comprehension" not in doc:
+        doc["comprehension"] = {"status": NOT_COMPUTED_COMPREHENSION}
+        doc["sections"]["comprehension"] = comprehension_entry(doc["comprehension"])
     return doc
 
 
