@@ -7,7 +7,6 @@ and the result lands in `service_decisions` as in production.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -153,38 +152,12 @@ def record_decision(
 ) -> dict[str, Any]:
     """`netgain check` on a mirror's range, stored as the service stores the decision it
     reports (its check job does the same with the pull request's event and reviews)."""
-    from netgain.cli.check import run_check
-    from netgain.service.tables import decisions
+    from netgain.service.check_job import gate, store_decision
+    from netgain.service.context import ServiceContext
+    from netgain.service.settings import ServiceSettings
 
-    doc = run_check(
-        repo=mirror,
-        base=base,
-        head=head,
-        event=None,
-        reviews=None,
-        author=None,
-        approved_by=[],
-        pr_body=None,
-        coverage=None,
-        policy_path=None,
-        review_load=None,
-        labels=[],
-        db=db,
-        fetch_reviews=False,
-        record=False,
-        fetch_code_scanning=False,
-        github_token=None,
-    )
-    with engine.begin() as conn:
-        conn.execute(
-            decisions.insert().values(
-                repository=repository,
-                number=number,
-                head_sha=head,
-                verdict=doc["verdict"],
-                conclusion="success" if doc["verdict"] == "approved" else "failure",
-                check_run_id=number,
-                document=json.loads(json.dumps(doc, default=str)),
-            )
-        )
+    ctx = ServiceContext(ServiceSettings(database_url=db), engine)
+    doc, _brief = gate(ctx, mirror, base, head, None, [], repository)
+    conclusion = "success" if doc["verdict"] == "approved" else "failure"
+    store_decision(ctx, repository, number, head, doc, conclusion, number)
     return doc

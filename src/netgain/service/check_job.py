@@ -177,7 +177,7 @@ def reviewers_to_request(
     return users, teams
 
 
-def _store_decision(
+def store_decision(
     ctx: ServiceContext,
     repository: str,
     number: int | None,
@@ -202,7 +202,7 @@ def _store_decision(
         )
 
 
-def _gate(
+def gate(
     ctx: ServiceContext,
     mirror: Path,
     base: str,
@@ -293,7 +293,7 @@ def check_pull_request(
             want=[base, head],
         )
         reviews = list(gh.paginate(installation_id, f"/repos/{repository}/pulls/{number}/reviews"))
-        doc, brief = _gate(ctx, path, base, head, pull, reviews, repository, token)
+        doc, brief = gate(ctx, path, base, head, pull, reviews, repository, token)
     except Exception as exc:
         complete_check_run(
             ctx,
@@ -342,7 +342,7 @@ def check_pull_request(
         )
     conclusion = str(payload["conclusion"])
     _notify(ctx, repository, number, head, doc, run_id)
-    _store_decision(ctx, repository, number, head, doc, conclusion, run_id)
+    store_decision(ctx, repository, number, head, doc, conclusion, run_id)
     return conclusion
 
 

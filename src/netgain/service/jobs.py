@@ -106,11 +106,11 @@ def check_merge_group(
     from netgain.report.github_check import check_run
     from netgain.service import mirror
     from netgain.service.check_job import (
-        _gate,
-        _store_decision,
         complete_check_run,
+        gate,
         not_analysed,
         open_check_run,
+        store_decision,
     )
 
     run_id = open_check_run(ctx, installation_id, repository, head_sha)
@@ -123,7 +123,7 @@ def check_merge_group(
             refs=[head_ref],
             want=[base_sha, head_sha],
         )
-        doc, _brief = _gate(ctx, path, base_sha, head_sha, None, [], repository)
+        doc, _brief = gate(ctx, path, base_sha, head_sha, None, [], repository)
     except Exception as exc:
         complete_check_run(
             ctx, installation_id, repository, run_id, not_analysed(repository, head_sha, exc)
@@ -134,7 +134,7 @@ def check_merge_group(
         payload["conclusion"] = "success"
         payload["output"]["title"] = "merge group: approvals were given on each pull request"
     complete_check_run(ctx, installation_id, repository, run_id, payload)
-    _store_decision(ctx, repository, None, head_sha, doc, payload["conclusion"], run_id)
+    store_decision(ctx, repository, None, head_sha, doc, payload["conclusion"], run_id)
     return str(payload["conclusion"])
 
 
