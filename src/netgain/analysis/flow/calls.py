@@ -11,6 +11,7 @@ import ast
 from dataclasses import replace
 
 from netgain.analysis.findings import Confidence
+from netgain.analysis.flow.dynamic import REFERENCE_TYPE, imported_module, member
 from netgain.analysis.flow.folding import (
     PURE_BUILTINS,
     PURE_STR_METHODS,
@@ -72,6 +73,9 @@ class CallMixin(AnalyzerState):
                         return f"{receiver.type}.{func.attr}", receiver, func.attr
                     return qual, receiver, func.attr
             receiver = self.ev(func.value, env)
+            if receiver.type == REFERENCE_TYPE and receiver.func:
+                # `__import__("os").system`, `getattr(mod, "sub").run`
+                return f"{receiver.func}.{func.attr}", None, func.attr
             if receiver.type:
                 if receiver.type in self.index.classes:
                     method = self.index.find_method(receiver.type, func.attr)
@@ -126,6 +130,9 @@ class CallMixin(AnalyzerState):
         folded = self._fold_call(qual, method, receiver, args, kwargs)
         if folded is not None:
             return folded
+        dynamic = self._dynamic_reference(qual, node, args, env)
+        if dynamic is not None:
+            return dynamic
         # request objects: `request.get_json()`, `await request.post()`
         if (
             receiver is not None
@@ -234,6 +241,32 @@ class CallMixin(AnalyzerState):
         ):
             return CLEAN
         return result
+
+    def _dynamic_reference(
+        self, qual: str | None, node: ast.Call, args: list[Value], env: Env
+    ) -> Value | None:
+        """`__import__("os")`, `importlib.import_module("os")`, `getattr(os, "system")`: a
+        reference to the module or member the literal names (see flow/dynamic.py)."""
+        if qual == "getattr" and node.args:
+            return member(self._reference_name(node.args[0], args[0], env), args)
+        from_list = len(node.args) >= 4 or any(kw.arg == "fromlist" for kw in node.keywords)
+        return imported_module(qual, args, from_list=from_list)
+
+    def _reference_name(self, expr: ast.expr, value: Value, env: Env) -> str | None:
+        """The qualified name an expression refers to: a reference value, or an imported module
+        (or a member of one) spelled by name."""
+        if value.type == REFERENCE_TYPE:
+            return value.func
+        key = dotted_name(expr) if isinstance(expr, ast.Name | ast.Attribute) else None
+        if not key:
+            return None
+        head = key.partition(".")[0]
+        if head in env or self.global_value(head) is not None:
+            return None
+        qual = self.index.qualify(self.module, key, self.scope)
+        if qual is None or qual in self.index.functions or qual in self.index.classes:
+            return None
+        return qual
 
     def _fold_call(
         self,

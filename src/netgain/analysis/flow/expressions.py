@@ -12,6 +12,7 @@ import operator
 from dataclasses import replace
 
 from netgain.analysis.findings import Confidence
+from netgain.analysis.flow.dynamic import REFERENCE_TYPE, reference
 from netgain.analysis.flow.folding import (
     BINOPS,
     CMPOPS,
@@ -397,6 +398,8 @@ class ExpressionMixin(AnalyzerState):
                 if qual in self.index.functions or qual in self.index.classes:
                     return Value(func=qual)
         base = self.ev(node.value, env)
+        if base.type == REFERENCE_TYPE and base.func:
+            return reference(f"{base.func}.{node.attr}")  # `dynamic_os.system`, not yet called
         if base.type == REQUEST_TYPE:
             if node.attr in self.m.request_attributes:
                 label = Label(
