@@ -227,3 +227,39 @@ def test_sql_built_from_unknown_text_is_low_confidence_and_input_wins(tmp_path: 
     audit_only = run_scan("app.py", "--mode", "web", "--no-cache", cwd=tmp_path)
     assert audit_only.exit_code == 0, audit_only.output
     assert "sql-injection" in audit_only.stdout
+
+
+UNKNOWN_COMMAND = (
+    "import os\n"
+    "from flask import Flask, request\n"
+    "from deploy import build_command\n\n"
+    "app = Flask(__name__)\n\n\n"
+    "def nightly():\n"
+    "    os.system(build_command())\n\n\n"
+    "@app.route('/run')\n"
+    "def run():\n"
+    "    os.system('echo ' + request.args['msg'])\n"
+    "    return 'ok'\n"
+)
+
+
+def test_shell_text_of_unknown_origin_is_low_confidence_and_input_wins(tmp_path: Path) -> None:
+    """A shell command of unknown origin is an audit finding at low confidence with its own
+    message: shown, not failing the gate by default; request input in a shell stays high."""
+    (tmp_path / "app.py").write_text(UNKNOWN_COMMAND, encoding="utf-8")
+    result = run_scan("app.py", "--mode", "web", "--format", "json", "--no-cache", cwd=tmp_path)
+    doc = json.loads(result.stdout)
+    found = sorted((f["location"]["line"], f["rule"], f["confidence"]) for f in doc["findings"])
+    assert found == [(9, "command-injection", "low"), (14, "command-injection", "high")]
+    audit = next(f for f in doc["findings"] if f["confidence"] == "low")
+    assert "unknown origin" in audit["message"]
+    assert result.exit_code == 1  # the request flow
+    (tmp_path / "app.py").write_text(
+        UNKNOWN_COMMAND.split("\n\n\n@app", maxsplit=1)[0] + "\n", "utf-8"
+    )
+    audit_only = run_scan("app.py", "--mode", "web", "--no-cache", cwd=tmp_path)
+    assert audit_only.exit_code == 0, audit_only.output
+    strict = run_scan(
+        "app.py", "--mode", "web", "--no-cache", "--fail-on-confidence", "low", cwd=tmp_path
+    )
+    assert strict.exit_code == 1, strict.output

@@ -23,6 +23,7 @@ from netgain.analysis.flow.params import ParamsMixin
 from netgain.analysis.flow.sinks import SinkMixin
 from netgain.analysis.flow.state import AnalysisResult, Env, Program
 from netgain.analysis.flow.statements import StatementMixin
+from netgain.analysis.flow.unknown import UnknownOriginMixin
 from netgain.analysis.index import FunctionInfo, ModuleInfo
 from netgain.analysis.summaries import EMPTY_SUMMARY, ParamFlow, Summary
 from netgain.analysis.values import CLEAN, Label, head_of, lower_confidence, merge_labels, taint
@@ -31,7 +32,13 @@ _MAX_RETURN_HEAD = 4  # leading elements of a returned list kept in a summary
 
 
 class FunctionAnalyzer(
-    StatementMixin, ExpressionMixin, CallMixin, GuardMixin, SinkMixin, ParamsMixin
+    StatementMixin,
+    ExpressionMixin,
+    CallMixin,
+    GuardMixin,
+    SinkMixin,
+    UnknownOriginMixin,
+    ParamsMixin,
 ):
     """Analyse one function (or a module body when `fn` is None)."""
 

@@ -31,6 +31,7 @@ from netgain.analysis.findings import (
     UnparsedFile,
 )
 from netgain.analysis.flow.sqltext import BUILT_QUERY
+from netgain.analysis.flow.unknown import UNKNOWN_ORIGIN
 from netgain.analysis.index import ModuleInfo, ProgramIndex
 from netgain.analysis.js.scan import scan_js
 from netgain.analysis.js.syntax import JS_SUFFIXES, is_js_path
@@ -134,6 +135,11 @@ def _taint_finding(raw: RawFinding, meta: RuleMeta, lines: Sources) -> Finding:
         message = (
             f"SQL text built from a value of unknown origin is run at line {raw.sink.line}: "
             "pass the value as a query parameter, or confirm it is not input"
+        )
+    elif raw.source_kind == UNKNOWN_ORIGIN:
+        message = (
+            f"A shell runs text of unknown origin at line {raw.sink.line}: pass an argument "
+            "list without a shell, quote the parts (shlex.quote), or confirm it is not input"
         )
     return Finding(
         rule_id=meta.id,

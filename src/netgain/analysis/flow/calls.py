@@ -156,12 +156,15 @@ class CallMixin(AnalyzerState):
                 self.check_sink(
                     "command-injection", DEFAULT_SINK_SOURCES, script, node, "a shell's -c command"
                 )
+                self.audit_unknown(
+                    "command-injection", script, list(node.args), node, "a shell's -c command"
+                )
 
         type_ = (self.m.type_of_call(qual) if qual else None) or (
             self.m.types_on_method.get(method) if method else None
         )
         # sanitizers (a builder such as SQLAlchemy's `select()` keeps its type for chained calls)
-        rules = self._sanitizer_rules(qual, method)
+        rules = self.sanitizer_rules(qual, method)
         if rules is not None:
             inputs = [*args, *kwargs.values(), *extra_kw]
             if (
@@ -291,7 +294,7 @@ class CallMixin(AnalyzerState):
             return const_value(safe_call(getattr(str, method), [receiver.const, *consts]))
         return None
 
-    def _sanitizer_rules(self, qual: str | None, method: str | None) -> frozenset[str] | None:
+    def sanitizer_rules(self, qual: str | None, method: str | None) -> frozenset[str] | None:
         if qual:
             rules = self.m.sanitizers_by_name.get(qual)
             if rules is not None:

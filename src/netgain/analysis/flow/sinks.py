@@ -14,6 +14,7 @@ from netgain.analysis.flow.state import (
     snake,
     step_at,
 )
+from netgain.analysis.flow.unknown import UNKNOWN_ORIGIN
 from netgain.analysis.index import dotted_name
 from netgain.analysis.summaries import ParamSink, RawFinding
 from netgain.analysis.taint_models import SinkModel
@@ -148,16 +149,16 @@ class SinkMixin(AnalyzerState):
                 and func.value.attr == sink.receiver_attr
             ):
                 return
-        values: list[Value] = []
+        values: list[tuple[Value, ast.expr | None]] = []
         for i in sink.args:
             if i < len(args):
-                values.append(args[i])
+                values.append((args[i], node.args[i] if not starred else None))
             elif starred and args:
-                values.append(args[-1])
-        values.extend(kwargs[k] for k in sink.keywords if k in kwargs)
+                values.append((args[-1], None))
+        values.extend((kwargs[k], kw_nodes[k]) for k in sink.keywords if k in kwargs)
         if sink.receiver and receiver is not None:
-            values.append(receiver)
-        for v in values:
+            values.append((receiver, None))
+        for v, expr in values:
             self.check_sink(
                 sink.rule,
                 sink.sources,
@@ -167,6 +168,8 @@ class SinkMixin(AnalyzerState):
                 first_element=sink.first_element,
                 option_elements=sink.option_elements,
             )
+            if UNKNOWN_ORIGIN in sink.sources and expr is not None:
+                self.audit_unknown(sink.rule, v, [expr], node, f"{name}()")
 
     def _kw_matches(self, value: Value | None, node: ast.expr | None, expected: object) -> bool:
         if value is None or node is None:

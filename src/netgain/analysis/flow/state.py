@@ -163,6 +163,16 @@ class AnalyzerState:
     def call(self, node: ast.Call, env: Env) -> Value:
         raise NotImplementedError
 
+    def sanitizer_rules(self, qual: str | None, method: str | None) -> frozenset[str] | None:
+        raise NotImplementedError
+
+    # --- provided by UnknownOriginMixin -----------------------------------------------------
+
+    def audit_unknown(
+        self, rule: str, value: Value, exprs: list[ast.expr], node: ast.AST, what: str
+    ) -> None:
+        raise NotImplementedError
+
     # --- provided by StatementMixin ---------------------------------------------------------
 
     def block(self, body: Iterable[ast.stmt], env: Env | None) -> Env | None:

@@ -15,7 +15,17 @@ COMMAND_INJECTION = rule_meta(
     ## What it does
     Follows untrusted data into `os.system`, `os.popen`, the `os.exec*` / `os.spawn*` family,
     `subprocess` calls with `shell=True` (any part of the command) or without a shell (the
-    program itself, element 0 of the argument list, or a string command), and asyncio shells.
+    program itself, element 0 of the argument list, or a string command), asyncio shells and
+    Paramiko's `exec_command`. Modules and functions reached by a literal name
+    (`getattr(os, "system")`, `__import__("os")`, `importlib.import_module(...)`) are the same
+    calls.
+
+    Text a shell parses (`os.system`, `os.popen`, `shell=True`, a shell's `-c` command) whose
+    origin the analysis cannot see (the result of an unmodelled call, a module global set
+    elsewhere, an attribute) is reported too, at low confidence, as a place to look: it does not
+    fail `scan` or `check` unless `--fail-on-confidence low` is asked. Constants, parameters,
+    results of functions in the scanned code, and text passed through `shlex.quote` or a number
+    conversion are not of unknown origin.
 
     ## Why is this bad?
     A shell interprets `;`, `|`, `$()` and backquotes: input such as `x; rm -rf ~` runs arbitrary

@@ -1,0 +1,108 @@
+"""Shell command text of unknown origin: a place to look, not a proof.
+
+`os.system(build_command())` or `subprocess.run(self.cmd, shell=True)` hands a string to a shell
+whatever its origin. The taint analysis reports it when the text comes from a known source; when
+nothing is known about the value (the result of an unmodelled call, a module global set
+elsewhere, an attribute), a sink whose model accepts the `unknown-origin` kind reports it at low
+confidence: the audit finding Bandit's B605 and Semgrep's audit rules make, which the gate does
+not fail on by default (`--fail-on-confidence medium`). Constants, values with any label (a
+source, a parameter whose callers decide, input a guard cleaned) and text that went through a
+sanitizer for the rule (`shlex.quote`) or a numeric conversion are not reported. This is the
+command counterpart of `sqltext.py` for SQL.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from netgain.analysis.findings import Confidence
+from netgain.analysis.flow.dynamic import REFERENCE_TYPE
+from netgain.analysis.flow.state import AnalyzerState, step_at
+from netgain.analysis.index import dotted_name
+from netgain.analysis.values import NOCONST, Label, Value
+
+UNKNOWN_ORIGIN = "unknown-origin"
+_NUMERIC_CALLS = frozenset({"int", "float", "len", "bool", "abs", "round", "ord"})
+_MAX_HOPS = 3  # local assignments followed back from the sink's argument
+
+
+def unknown_value(value: Value) -> bool:
+    """Not a constant, no label, no known structure, not a module or function reference."""
+    return (
+        value.const is NOCONST
+        and not value.tainted
+        and value.elems is None
+        and value.keys is None
+        and value.head is None
+        and value.type != REFERENCE_TYPE
+        and value.func is None
+    )
+
+
+class UnknownOriginMixin(AnalyzerState):
+    """Report shell command text of unknown origin at low confidence."""
+
+    _local_assignments: dict[str, list[ast.expr]] | None = None
+
+    def audit_unknown(
+        self,
+        rule: str,
+        value: Value,
+        exprs: list[ast.expr],
+        node: ast.AST,
+        what: str,
+    ) -> None:
+        if not unknown_value(value) or any(self._traced(e, rule, _MAX_HOPS) for e in exprs):
+            return
+        origin = step_at(self.path, node, "text of unknown origin")
+        label = Label(UNKNOWN_ORIGIN, Confidence.LOW, (origin,))
+        sink = step_at(self.path, node, f"reaches {what} ({rule})")
+        self.report(rule, sink, label, frozenset({UNKNOWN_ORIGIN}))
+
+    def _traced(self, expr: ast.expr, rule: str, hops: int) -> bool:
+        """Whether the expression (following local names back `hops` assignments) passes its
+        text through a sanitizer for `rule` or a numeric conversion, or takes it from a function
+        of the scanned tree: that function was analysed, so a result without a label is not of
+        unknown origin (its constants are not all kept in a summary). A parameter (or an attribute of
+        one) is its callers' to judge, or the framework's (`Depends(...)`, a typed route part)."""
+        params = self.fn.params if self.fn is not None else ()
+        for sub in ast.walk(expr):
+            if isinstance(sub, ast.Call) and self._known_call(sub.func, rule):
+                return True
+            if isinstance(sub, ast.Name) and sub.id in params:
+                return True  # a parameter's callers decide, or the framework provides it
+            if isinstance(sub, ast.Name) and hops > 0:
+                for assigned in self._assignments().get(sub.id, ()):
+                    if assigned is not expr and self._traced(assigned, rule, hops - 1):
+                        return True
+        return False
+
+    def _known_call(self, func: ast.expr, rule: str) -> bool:
+        if isinstance(func, ast.Name) and func.id in _NUMERIC_CALLS:
+            return True
+        key = dotted_name(func) if isinstance(func, ast.Name | ast.Attribute) else ""
+        qual = self.index.qualify(self.module, key, self.scope) if key else None
+        if qual is not None and (qual in self.index.functions or qual in self.index.classes):
+            return True
+        method = func.attr if isinstance(func, ast.Attribute) else None
+        rules = self.sanitizer_rules(qual or key or None, method)
+        return rules is not None and ("*" in rules or rule in rules)
+
+    def _assignments(self) -> dict[str, list[ast.expr]]:
+        """Every value assigned to each plain name in the body being analysed."""
+        if self._local_assignments is None:
+            found: dict[str, list[ast.expr]] = {}
+            root: ast.AST | None = self.fn.node if self.fn is not None else self.module.tree
+            for sub in ast.walk(root) if root is not None else ():
+                if isinstance(sub, ast.Assign):
+                    for target in sub.targets:
+                        if isinstance(target, ast.Name):
+                            found.setdefault(target.id, []).append(sub.value)
+                elif (
+                    isinstance(sub, ast.AnnAssign | ast.AugAssign | ast.NamedExpr)
+                    and isinstance(sub.target, ast.Name)
+                    and sub.value is not None
+                ):
+                    found.setdefault(sub.target.id, []).append(sub.value)
+            self._local_assignments = found
+        return self._local_assignments
