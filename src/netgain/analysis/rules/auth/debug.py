@@ -24,6 +24,13 @@ DEBUG_ENABLED = rule_meta(
     `app.config["ENV"] = "development"` (which turns debug mode on in Flask before 2.3), and
     `DEBUG = True` in a Django settings module.
 
+    `app.config["TESTING"] = True` (or through `update` / `from_mapping`) outside a test module
+    is reported at low confidence: testing mode re-raises exceptions past the application's
+    error handlers, and extensions relax checks under it (Flask-WTF accepts any reCAPTCHA,
+    Flask-Mail stops sending). A test module (`test_*.py`, `*_test.py`, `conftest.py`, or one
+    under a `tests` / `test` folder) and a test function are where it belongs and are not
+    reported; nor is a `TESTING = True` attribute of a configuration class chosen at run time.
+
     ## Why is this bad?
     The Werkzeug debugger executes arbitrary Python from the browser; Django's debug pages leak
     settings, source code and SQL. Debug settings reach production more often than anyone plans.
@@ -47,6 +54,27 @@ DEBUG_ENABLED = rule_meta(
 
 
 _DEVELOPMENT_ENV = "application config ENV set to 'development', which turns debug mode on"
+_TESTING = (
+    "application config TESTING set to True outside tests: exceptions skip the error handlers "
+    "and extensions relax checks (reCAPTCHA, mail)"
+)
+_TEST_FOLDERS = frozenset({"tests", "test", "testing"})
+
+
+def _in_tests(ctx: PatternContext) -> bool:
+    """A test module, or a test function of any module: where testing mode belongs."""
+    parts = ctx.path.replace("\\", "/").split("/")
+    name = parts[-1].removesuffix(".py")
+    if name == "conftest" or name.startswith("test_") or name.endswith("_test"):
+        return True
+    if any(part in _TEST_FOLDERS for part in parts[:-1]):
+        return True
+    return any(fn.name.startswith(("test", "setUp")) for fn in ctx.function_stack)
+
+
+def _testing_on(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
+    if not _in_tests(ctx):
+        yield PatternHit(DEBUG_ENABLED, node, _TESTING, confidence=Confidence.LOW)
 
 
 def _config_item(ctx: PatternContext, target: ast.expr, key: str) -> bool:
@@ -74,6 +102,8 @@ def check_debug(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
                 yield PatternHit(DEBUG_ENABLED, node, "application config DEBUG set to True")
             elif ctx.is_const(ctx.keyword(node, "ENV"), "development"):
                 yield PatternHit(DEBUG_ENABLED, node, _DEVELOPMENT_ENV)
+            elif ctx.is_const(ctx.keyword(node, "TESTING"), True):
+                yield from _testing_on(ctx, node)
         return
     if not isinstance(node, ast.Assign):
         return
@@ -93,6 +123,8 @@ def check_debug(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
             yield PatternHit(DEBUG_ENABLED, node, "application debug flag set to True")
         elif _config_item(ctx, target, "DEBUG"):
             yield PatternHit(DEBUG_ENABLED, node, "application config DEBUG set to True")
+        elif _config_item(ctx, target, "TESTING"):
+            yield from _testing_on(ctx, node)
         elif (
             isinstance(target, ast.Name)
             and target.id == "DEBUG"
