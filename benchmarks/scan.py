@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.sections import replace_section  # noqa: E402
+from benchmarks.sections import BENCHMARKS_MD, replace_section  # noqa: E402
 from netgain.analysis.options import EntryMode, ScanOptions  # noqa: E402
 from netgain.analysis.rules.base import all_rules, get_rule  # noqa: E402
 from netgain.analysis.scanner import scan, scan_with_stats  # noqa: E402
@@ -365,8 +365,15 @@ NOTES = (
 )
 
 
-def record(text: str, command: str, load: str) -> None:
-    """Replace the `## scan` section of docs/BENCHMARKS.md, leaving every other section alone."""
+# The `###` subsections `tables()` writes; the section's other subsections are hand-written
+# (before/after comparisons of one branch's work) and `--record` keeps them.
+GENERATED_SUBSECTIONS = ("### Accuracy on tests/fixtures/rules/", "### Speed")
+
+
+def record(text: str, command: str, load: str, path: Path = BENCHMARKS_MD) -> None:
+    """Replace the generated part of the `## scan` section of docs/BENCHMARKS.md (its opening
+    text and the tables `tables()` writes), keeping its hand-written subsections and every
+    other section."""
     header = "## scan"
     body = (
         f"{header}\n\nRecorded with `{command}` on {time.strftime('%Y-%m-%d')} "
@@ -375,7 +382,7 @@ def record(text: str, command: str, load: str) -> None:
         "times vary with the machine; ratios are what to compare. Rescan rows run in order, "
         "each reusing the cache the previous run left.\n\n" + text
     )
-    replace_section(header, body)
+    replace_section(header, body, path, generated=GENERATED_SUBSECTIONS)
 
 
 def main() -> int:
