@@ -132,6 +132,10 @@ def check_cookie_flags(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHi
     helper = last_name(node.func) in _AUTH_TICKET_HELPERS
     if not helper and not (isinstance(node.func, ast.Attribute) and node.func.attr == "set_cookie"):
         return
+    if not helper and len(node.args) <= 1 and not node.keywords:
+        # `jar.set_cookie(cookie)` stores a client-side `http.cookiejar` cookie; on a response,
+        # a key alone sets an empty value: no value to protect either way
+        return
     what = "auth-ticket cookie" if helper else "cookie"
     if not ctx.is_const(ctx.keyword(node, "secure"), True) and not _dynamic(ctx, node, "secure"):
         yield PatternHit(INSECURE_COOKIE, node, f"{what} set without secure=True")
