@@ -46,6 +46,29 @@ def response_body(v: Value, node: ast.AST) -> Value | None:
     return v
 
 
+def proxy_html_body(v: Value) -> Value | None:
+    """The body of an API Gateway / Lambda proxy response served as HTML, or None.
+
+    A handler behind API Gateway (or a Lambda function URL) answers with a dict:
+    `{"statusCode": 200, "headers": {"Content-Type": "text/html"}, "body": html}`; the gateway
+    serves `body` with those headers, so HTML built from the event is reflected XSS.
+    """
+    if v.keys is None or v.get_key("statusCode") is None:
+        return None
+    body, headers = v.get_key("body"), v.get_key("headers")
+    if body is None or headers is None or headers.keys is None:
+        return None
+    for name, value in headers.keys:
+        if (
+            isinstance(name, str)
+            and name.lower() == "content-type"
+            and isinstance(value.const, str)
+            and "html" in value.const.lower()
+        ):
+            return body
+    return None
+
+
 def option_arguments(argv: Value) -> Value:
     """The elements of an argument list a program may read as options: those after the program
     (element 0) and before a `--` separator. Only known elements count: a list whose
@@ -205,6 +228,15 @@ class SinkMixin(AnalyzerState):
                     node,
                     "an HTML response of a route",
                 )
+        proxy_body = proxy_html_body(v) if v.keys is not None else None
+        if proxy_body is not None and proxy_body.tainted:
+            self.check_sink(
+                self.m.html_return_rule,
+                frozenset({"user"}),
+                proxy_body,
+                node,
+                "the HTML body of a proxy response",
+            )
         for rule in self.name_sink_return:
             for ns in self.m.name_sinks:
                 if ns.rule == rule and self.fn is not None:
