@@ -54,10 +54,18 @@ class UnknownOriginMixin(AnalyzerState):
     ) -> None:
         if not unknown_value(value) or any(self._traced(e, rule, _MAX_HOPS) for e in exprs):
             return
-        origin = step_at(self.path, node, "text of unknown origin")
+        origin = step_at(self.path, self._built_at(exprs) or node, "text of unknown origin")
         label = Label(UNKNOWN_ORIGIN, Confidence.LOW, (origin,))
         sink = step_at(self.path, node, f"reaches {what} ({rule})")
         self.report(rule, sink, label, frozenset({UNKNOWN_ORIGIN}))
+
+    def _built_at(self, exprs: list[ast.expr]) -> ast.expr | None:
+        """Where a command held in a local name was assembled, when one assignment did it:
+        the place to read (and fix) is there rather than at the call."""
+        if len(exprs) != 1 or not isinstance(exprs[0], ast.Name):
+            return None
+        assigned = self._assignments().get(exprs[0].id, [])
+        return assigned[0] if len(assigned) == 1 else None
 
     def _traced(self, expr: ast.expr, rule: str, hops: int) -> bool:
         """Whether the expression (following local names back `hops` assignments) passes its

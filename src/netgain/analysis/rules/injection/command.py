@@ -15,8 +15,8 @@ COMMAND_INJECTION = rule_meta(
     ## What it does
     Follows untrusted data into `os.system`, `os.popen`, the `os.exec*` / `os.spawn*` family,
     `subprocess` calls with `shell=True` (any part of the command) or without a shell (the
-    program itself, element 0 of the argument list, or a string command), asyncio shells and
-    Paramiko's `exec_command`. Modules and functions reached by a literal name
+    program itself, element 0 of the argument list, or a string command), asyncio shells,
+    Paramiko's `exec_command` and Airflow's `BashOperator(bash_command=...)`. Modules and functions reached by a literal name
     (`getattr(os, "system")`, `__import__("os")`, `importlib.import_module(...)`) are the same
     calls.
 
