@@ -19,6 +19,7 @@ from netgain.analysis.findings import Confidence
 from netgain.analysis.flow.calls import CallMixin
 from netgain.analysis.flow.expressions import ExpressionMixin
 from netgain.analysis.flow.guards import GuardMixin, meet
+from netgain.analysis.flow.markup import MarkupMixin
 from netgain.analysis.flow.params import ParamsMixin
 from netgain.analysis.flow.sinks import SinkMixin
 from netgain.analysis.flow.state import AnalysisResult, Env, Program
@@ -38,6 +39,7 @@ class FunctionAnalyzer(
     GuardMixin,
     SinkMixin,
     UnknownOriginMixin,
+    MarkupMixin,
     ParamsMixin,
 ):
     """Analyse one function (or a module body when `fn` is None)."""

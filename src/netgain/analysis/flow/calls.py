@@ -150,6 +150,7 @@ class CallMixin(AnalyzerState):
             qual, method if qual is None or qual not in self.index.functions else None
         ):
             self.apply_sink(sink, node, args, kwargs, receiver, name, starred)
+        self.check_template_context(qual, node, env)
         if not starred:
             script = shell_command(qual, method, args)
             if script is not None:

@@ -173,6 +173,14 @@ class AnalyzerState:
     ) -> None:
         raise NotImplementedError
 
+    # --- provided by MarkupMixin ------------------------------------------------------------
+
+    def note_markup_store(self, key: str, v: Value, at: ast.AST, env: Env) -> None:
+        raise NotImplementedError
+
+    def check_template_context(self, qual: str | None, node: ast.Call, env: Env) -> None:
+        raise NotImplementedError
+
     # --- provided by StatementMixin ---------------------------------------------------------
 
     def block(self, body: Iterable[ast.stmt], env: Env | None) -> Env | None:

@@ -274,6 +274,7 @@ class StatementMixin(AnalyzerState):
             )
             if not key:
                 return
+            self.note_markup_store(key, v, at, env)
             if base.keys is not None and idx.const is not NOCONST:
                 entries = [(k, val) for k, val in base.keys if k != idx.const]
                 env[key] = replace(base, keys=(*entries, (idx.const, v)), _all=None)

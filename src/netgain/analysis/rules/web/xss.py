@@ -14,8 +14,16 @@ XSS = rule_meta(
     doc="""
     ## What it does
     Follows untrusted data into HTML: a string returned by a Flask route (rendered as
-    `text/html`), `render_template_string`, `Markup`, `mark_safe`, `HttpResponse` and HTML
-    responses, unless it was escaped (`html.escape`, `markupsafe.escape`) on the way.
+    `text/html`), `render_template_string`, `Markup`, `mark_safe`, `HttpResponse`, WebOb and
+    Pyramid `Response` bodies, HTML responses, and the body of an API Gateway / Lambda proxy
+    response whose content type is HTML, unless it was escaped (`html.escape`,
+    `markupsafe.escape`) on the way.
+
+    Input formatted into markup (`'<a href="/u/%s">' % name`, an f-string with tags) and given
+    to a template as a context value (`render(request, t, {"link": markup})`,
+    `context["link"] = markup`, `render_template(t, link=markup)`) is reported at low
+    confidence where the markup is built: a template escapes context values, so markup is only
+    built to be printed raw (`|safe`), which the analysis does not read.
 
     ## Why is this bad?
     Markup in the input runs as script in the victim's browser, with their session: it can read
