@@ -976,10 +976,11 @@ NOTES = (
     "sql-injection 0.67 -> 0.70 (Pyramid/WebOb `request.params`, `matchdict`, `json_body` are "
     "input); debug-enabled 0.36 -> 0.55 (Flask `TESTING = True` outside test modules, at low "
     "confidence); insecure-cookie 0.63 -> 0.65 (`jar.set_cookie(cookie)` of `http.cookiejar` "
-    "is not a response cookie); xss 0.40 -> 0.42 (WebOb/Pyramid `Response` bodies; an API "
-    "Gateway proxy response with an HTML content type, whose one label sits on the dict rather "
-    "than the return that serves it). Average 0.740 -> 0.759, pooled TPR 0.709 -> 0.741, "
-    "pooled FPR 0.056 -> 0.054.",
+    "is not a response cookie); xss 0.40 -> 0.47 (WebOb/Pyramid `Response` bodies; input "
+    "formatted into markup and given to a template as a context value, at low confidence; an "
+    "API Gateway proxy response with an HTML content type, whose one label sits on the dict "
+    "rather than the return that serves it). Average 0.740 -> 0.762, pooled TPR 0.709 -> "
+    "0.747, pooled FPR 0.056 -> 0.054.",
     "- What stays missed is mostly what the labels call a flaw. Semgrep's audit rules label "
     "sinks with no evidence of input beyond string building (`eval(x)` of an unknown `x`, "
     "`make_response(unk)`, every `is_safe=True` filter and `SafeString` subclass, the program "
