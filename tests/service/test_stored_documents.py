@@ -17,7 +17,11 @@ from sqlalchemy.orm import Session
 
 from netgain.service import access, events
 from netgain.service.tables import embedded_jobs, stored_documents
+from netgain.service.views.context import ViewContext
+from netgain.service.views.metrics_views import org_metrics, team_metrics
+from netgain.service.views.scope import Window
 from netgain.service.web.dashboard import pages
+from netgain.service.web.dashboard.filters import Filters
 from netgain.store.outcome_models import Incident
 from tests.service.conftest import REPOSITORY, World, signed
 from tests.service.dashboard_world import ORG, DashboardWorld, dashboard_world
@@ -85,6 +89,17 @@ def test_the_ingest_queues_the_documents_and_the_page_reads_them(
     assert stored[("org", "all")].repositories == [REPOSITORY]
     document = stored[("org", "all")].metrics["document"]
     assert document["sources"]["changes"] >= 3
+    # loaded once for the organisation and its teams, each document is the one the views
+    # compute on their own
+    views = ViewContext.of(dash.runtime.ctx)
+    job = access.Principal("token", 0, "t", frozenset(), {ORG: access.Grant("admin", None)})
+    filters = Filters(range="all")
+    window = Window(*filters.window())
+    for view, alone in (
+        ("org", org_metrics(views, job, ORG, window, by=filters.period)),
+        ("team:payments", team_metrics(views, job, ORG, "payments", window, by=filters.period)),
+    ):
+        assert stored[(view, "all")].metrics == json.loads(alone.model_dump_json()), view
 
     page = _page(dash, alice)
     assert "data-missing" not in page and "data-freshness" in page
@@ -118,7 +133,6 @@ def test_a_viewer_who_reads_less_never_sees_the_stored_document(
     dash: DashboardWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from netgain.service.stored_documents import refresh_documents
-    from netgain.service.views.context import ViewContext
     from tests.gitrepo import GitRepo
     from tests.service.apiworld import ingest_mirror
 

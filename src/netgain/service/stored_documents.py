@@ -26,9 +26,9 @@ from netgain.service.catalog import catalog
 from netgain.service.org_config import OrgSettings
 from netgain.service.tables import decisions, stored_documents
 from netgain.service.views.context import ViewContext
-from netgain.service.views.metrics_views import org_metrics, team_metrics
+from netgain.service.views.metrics_views import org_and_team_metrics
 from netgain.service.views.models import Metrics
-from netgain.service.views.scope import Window
+from netgain.service.views.scope import Window, team_of
 from netgain.service.views.times import utc, utc_now
 from netgain.store.models import Commit
 from netgain.store.outcome_models import Incident
@@ -84,30 +84,24 @@ def refresh_documents(
     key = org.lower()
     settings = views.orgs.for_org(key)
     principal = _job_principal(key)
-    names = sorted(
-        (e.full_name for e in catalog(views.engine, views.mirrors) if e.org.lower() == key),
-        key=str.lower,
-    )
-    if not names:
+    if not any(e.org.lower() == key for e in catalog(views.engine, views.mirrors)):
         return 0
-    minimum = settings.privacy.min_group
-    teams = [t for t, members in sorted(settings.teams.items()) if len(set(members)) >= minimum]
+    teams = [t for t in sorted(settings.teams) if team_of(settings, t).withheld is None]
     stored = 0
     for preset in ranges:
         filters = Filters(range=preset)
         start, end = filters.window(today)
         window = Window(since=start, until=end)
-        by = filters.period
-        for view in [ORG_VIEW, *(team_view(t) for t in teams)]:
-            version = data_version(views.engine)
-            started = time.perf_counter()
-            if view == ORG_VIEW:
-                metrics = org_metrics(views, principal, key, window, by=by)
-            else:
-                team = view.removeprefix("team:")
-                metrics = team_metrics(views, principal, key, team, window, by=by)
-            seconds = time.perf_counter() - started
-            _store(views.engine, key, view, preset, names, version, settings, metrics, seconds)
+        version = data_version(views.engine)  # before reading: newer rows make it not current
+        started = time.perf_counter()
+        org_doc, team_docs = org_and_team_metrics(
+            views, principal, key, teams, window, by=filters.period
+        )
+        seconds = time.perf_counter() - started
+        documents = [(ORG_VIEW, org_doc), *((team_view(t), m) for t, m in team_docs.items())]
+        covered = sorted(org_doc.repositories, key=str.lower)  # what was read, not listed before
+        for view, metrics in documents:
+            _store(views.engine, key, view, preset, covered, version, settings, metrics, seconds)
             stored += 1
     return stored
 

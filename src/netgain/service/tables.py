@@ -125,7 +125,7 @@ stored_documents = Table(
     Column("settings", String(64), nullable=False),  # digest of the org settings it applied
     Column("metrics", JSON, nullable=False),  # the Metrics view (document, or why withheld)
     Column("computed_at", DateTime(timezone=True), nullable=False),
-    Column("seconds", Float, nullable=False),  # how long computing it took
+    Column("seconds", Float, nullable=False),  # computing it (with the others of its range)
 )
 
 
