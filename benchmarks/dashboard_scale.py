@@ -83,6 +83,12 @@ def main() -> None:
     parser.add_argument("--stored-ranges", default="90d,all")
     parser.add_argument("--full-repos", type=int, default=3)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--no-job", action="store_true", help="skip the documents job (to profile the SQL only)"
+    )
+    parser.add_argument(
+        "--per-statement", action="store_true", help="print each statement's median time"
+    )
     args = parser.parse_args()
     ranges = tuple(r for r in args.stored_ranges.split(",") if r)
 
@@ -144,9 +150,10 @@ def main() -> None:
             ) as client,
         ):
             for preset in ranges:
-                started = time.perf_counter()
-                stored = refresh_documents(views, ORG, (preset,))
-                note(f"job {preset} ({stored} document(s))_s", time.perf_counter() - started)
+                if not args.no_job:
+                    started = time.perf_counter()
+                    stored = refresh_documents(views, ORG, (preset,))
+                    note(f"job {preset} ({stored} document(s))_s", time.perf_counter() - started)
                 path = f"/dashboard/{ORG}?range={preset}"
 
                 def view(p: str = path) -> str:
@@ -170,8 +177,15 @@ def main() -> None:
                     sql = median_s(lambda c=captured, r=raw: replay(r, c), args.runs)
                 note(f"sql alone {preset}_s", sql)
                 note(f"page/sql {preset}", warm / sql)
+                if args.per_statement:
+                    with psycopg.connect(dsn, autocommit=True) as raw:
+                        for statement, params in captured:
+                            one = median_s(lambda q=[(statement, params)], r=raw: replay(r, q), 3)
+                            print(f"  {one * 1000:8.1f} ms  {' '.join(statement.split())[:150]}")
         event.remove(engine, "before_cursor_execute", statements)
 
+        if args.no_job:
+            return
         # without the stored document: the full document per change, extrapolated
         who = access.Principal("token", 0, "bench", frozenset(), {ORG: access.Grant("admin", None)})
         names = [f"{ORG}/repo-{r:03d}" for r in range(args.full_repos)]
