@@ -87,6 +87,9 @@ def main() -> None:
         "--no-job", action="store_true", help="skip the documents job (to profile the SQL only)"
     )
     parser.add_argument(
+        "--team-size", type=int, default=0, help="a team of this many authors, its page timed"
+    )
+    parser.add_argument(
         "--per-statement", action="store_true", help="print each statement's median time"
     )
     args = parser.parse_args()
@@ -121,7 +124,15 @@ def main() -> None:
     server.start()
     try:
         data = Path(tempfile.mkdtemp(prefix="netgain-dash-scale-")) / "svc"
-        settings = from_env({"NETGAIN_SERVICE_DIR": str(data), "NETGAIN_DATABASE_URL": server.url})
+        env = {"NETGAIN_SERVICE_DIR": str(data), "NETGAIN_DATABASE_URL": server.url}
+        if args.team_size:  # a team "core" of the first authors of the generated history
+            data.mkdir(parents=True)
+            members = ", ".join(f'"dev{n}@acme.example"' for n in range(args.team_size))
+            (data / "orgs.toml").write_text(
+                f"[orgs.{ORG}.teams]\ncore = [{members}]\n", encoding="utf-8"
+            )
+            env["NETGAIN_ORG_CONFIG"] = str(data / "orgs.toml")
+        settings = from_env(env)
         ctx = open_context(settings)
         dsn = server.url.replace("postgresql+psycopg://", "postgresql://")
         engine = ctx.engine
@@ -139,6 +150,36 @@ def main() -> None:
         cookie, _ = access.open_session(engine, user)
         statements = Statements()
         event.listen(engine, "before_cursor_execute", statements)
+
+        def measure(client: httpx.Client, name: str, path: str) -> None:
+            """The page warm and first, and the SQL it sent, replayed alone."""
+
+            def view() -> str:
+                response = client.get(path)
+                response.raise_for_status()
+                return response.text
+
+            started = time.perf_counter()
+            page = view()
+            note(f"page {name} first_s", time.perf_counter() - started)
+            note(f"page {name} shows the stored document", "data-freshness" in page)
+            warm = median_s(view, args.runs)
+            note(f"page {name} warm_s", warm)
+            statements.seen.clear()
+            statements.on = True
+            view()
+            statements.on = False
+            captured = list(statements.seen)
+            note(f"page {name} statements", len(captured))
+            with psycopg.connect(dsn, autocommit=True) as raw:
+                sql = median_s(lambda: replay(raw, captured), args.runs)
+                note(f"sql alone {name}_s", sql)
+                note(f"page/sql {name}", warm / sql)
+                if args.per_statement:
+                    for statement, params in captured:
+                        one = median_s(lambda q=[(statement, params)]: replay(raw, q), 3)
+                        print(f"  {one * 1000:8.1f} ms  {' '.join(statement.split())[:150]}")
+
         queue = EmbeddedQueue(engine, lambda task, args: "")
         with (
             Served(create_app(ctx, queue)) as served,
@@ -154,34 +195,11 @@ def main() -> None:
                     started = time.perf_counter()
                     stored = refresh_documents(views, ORG, (preset,))
                     note(f"job {preset} ({stored} document(s))_s", time.perf_counter() - started)
-                path = f"/dashboard/{ORG}?range={preset}"
-
-                def view(p: str = path) -> str:
-                    response = client.get(p)
-                    response.raise_for_status()
-                    return response.text
-
-                started = time.perf_counter()
-                page = view()
-                note(f"page {preset} first_s", time.perf_counter() - started)
-                note(f"page {preset} shows the stored document", "data-freshness" in page)
-                warm = median_s(view, args.runs)
-                note(f"page {preset} warm_s", warm)
-                statements.seen.clear()
-                statements.on = True
-                view()
-                statements.on = False
-                captured = list(statements.seen)
-                note(f"page {preset} statements", len(captured))
-                with psycopg.connect(dsn, autocommit=True) as raw:
-                    sql = median_s(lambda c=captured, r=raw: replay(r, c), args.runs)
-                note(f"sql alone {preset}_s", sql)
-                note(f"page/sql {preset}", warm / sql)
-                if args.per_statement:
-                    with psycopg.connect(dsn, autocommit=True) as raw:
-                        for statement, params in captured:
-                            one = median_s(lambda q=[(statement, params)], r=raw: replay(r, q), 3)
-                            print(f"  {one * 1000:8.1f} ms  {' '.join(statement.split())[:150]}")
+                views_of = [("", f"/dashboard/{ORG}?range={preset}")]
+                if args.team_size:
+                    views_of.append((" team", f"/dashboard/{ORG}?range={preset}&team=core"))
+                for label, path in views_of:
+                    measure(client, f"{preset}{label}", path)
         event.remove(engine, "before_cursor_execute", statements)
 
         if args.no_job:
