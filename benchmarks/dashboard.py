@@ -34,7 +34,7 @@ import httpx
 
 NETGAIN = str(Path(sys.executable).with_name("netgain"))
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # tests.service.fakegithub: uvicorn on a free loopback port
+sys.path.insert(0, str(ROOT))  # benchmarks.loopback: uvicorn on a free loopback port
 
 
 def best_median(fn: Callable[[], object], runs: int) -> tuple[float, float]:
@@ -51,9 +51,9 @@ def prepare(repo: Path, full_name: str, data: Path, checks: int) -> list[tuple[s
     from netgain.cli.history import open_workspace, run_ingest
     from netgain.incidents.settings import IncidentSettings
     from netgain.metrics.derive import recover_from_git
+    from netgain.service.check_job import record_decision
     from netgain.service.settings import from_env
     from netgain.service.tables import create_tables
-    from tests.service.dashboard_world import record_decision
 
     owner, name = full_name.split("/")
     mirror = data / "mirrors" / owner / f"{name}.git"
@@ -95,6 +95,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
+    from benchmarks.loopback import Served
     from netgain.service import access
     from netgain.service.app import create_app
     from netgain.service.feeds.figures import org_flow
@@ -105,7 +106,6 @@ def main() -> None:
     from netgain.service.views.overview import overview
     from netgain.service.views.scope import Window
     from netgain.service.web.dashboard.filters import Filters
-    from tests.service.fakegithub import Served
 
     owner, name = args.full_name.split("/")
     results: dict[str, Any] = {"repository": args.full_name}

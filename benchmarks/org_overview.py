@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/org_overview.py [--repos 200] [--commits 1000000] [--runs 7]
         [--full-repos 5] [--json FILE]
 
-Starts a throw-away PostgreSQL (tests/pgserver.py), migrates a netgain store into it and bulk
+Starts a throw-away PostgreSQL (benchmarks/pgserver.py), migrates a netgain store into it and bulk
 loads (COPY, not git) `--repos` repositories of `--commits` commits in all: authors, dates over
 two years, line counts, attributions for about two thirds of them (line- and commit-level, AI
 shares spread over every bucket), a gate decision per twenty commits and some incidents. Then,
@@ -36,6 +36,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.pgserver import PostgresServer  # noqa: E402
 from netgain.service.access import Grant, Principal  # noqa: E402
 from netgain.service.tables import create_tables  # noqa: E402
 from netgain.service.views.context import ViewContext  # noqa: E402
@@ -44,7 +45,6 @@ from netgain.service.views.overview import overview, overview_sql  # noqa: E402
 from netgain.service.views.rollup import refresh  # noqa: E402
 from netgain.service.views.scope import Window  # noqa: E402
 from netgain.store.engine import open_store  # noqa: E402
-from tests.pgserver import PostgresServer  # noqa: E402
 
 ORG = "acme"
 START = datetime(2024, 1, 1, tzinfo=UTC)
@@ -57,8 +57,15 @@ def _copy(raw: Any, table: str, columns: list[str], rows: list[tuple[Any, ...]])
             copy.write_row(row)
 
 
-def generate(url: str, mirrors: Path, repos: int, commits: int, seed: int = 7) -> int:
-    """Bulk-load the store; returns the commits written."""
+def generate(
+    url: str,
+    mirrors: Path,
+    repos: int,
+    commits: int,
+    seed: int = 7,
+    start: datetime = START,
+) -> int:
+    """Bulk-load the store with two years of history from `start`; returns the commits written."""
     import psycopg
 
     rng = random.Random(seed)
@@ -80,7 +87,7 @@ def generate(url: str, mirrors: Path, repos: int, commits: int, seed: int = 7) -
             attribution_rows: list[tuple[Any, ...]] = []
             for i in range(per_repo):
                 commit_id += 1
-                when = START + SPAN * (i / per_repo) + timedelta(seconds=rng.randrange(3600))
+                when = start + SPAN * (i / per_repo) + timedelta(seconds=rng.randrange(3600))
                 added = rng.randrange(1, 200)
                 author = f"dev{rng.randrange(60)}@acme.example"
                 sha = f"{commit_id:040x}"
@@ -204,7 +211,7 @@ def generate(url: str, mirrors: Path, repos: int, commits: int, seed: int = 7) -
                     "pagerduty",
                     f"PD-{n}",
                     "outage",
-                    START + SPAN * rng.random(),
+                    start + SPAN * rng.random(),
                     "[]",
                     "[]",
                     "[]",

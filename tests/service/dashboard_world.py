@@ -12,12 +12,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
-
 from netgain.service import access
+from netgain.service.check_job import record_decision
 from netgain.service.runtime import Runtime
 from tests.policy.payloads_util import pull_request_event, review_event
 from tests.service.conftest import REPOSITORY, Client, World, embedded_service, signed
+
+__all__ = ["ORG", "OTHER_ORG", "DashboardWorld", "dashboard_world", "record_decision"]
 
 ORG = "octo-org"
 OTHER_ORG = "rival-org"
@@ -145,19 +146,3 @@ def seed_timelines(dash: DashboardWorld, count: int = 22) -> datetime:
         )
         send("pull_request", merged)
     return start
-
-
-def record_decision(
-    engine: Engine, mirror: Path, repository: str, number: int, base: str, head: str, db: str
-) -> dict[str, Any]:
-    """`netgain check` on a mirror's range, stored as the service stores the decision it
-    reports (its check job does the same with the pull request's event and reviews)."""
-    from netgain.service.check_job import gate, store_decision
-    from netgain.service.context import ServiceContext
-    from netgain.service.settings import ServiceSettings
-
-    ctx = ServiceContext(ServiceSettings(database_url=db), engine)
-    doc, _brief = gate(ctx, mirror, base, head, None, [], repository)
-    conclusion = "success" if doc["verdict"] == "approved" else "failure"
-    store_decision(ctx, repository, number, head, doc, conclusion, number)
-    return doc

@@ -300,3 +300,56 @@ def test_an_unknown_page_is_a_page_too(dash: DashboardWorld, browser: Browser) -
     assert browser.js("document.body.dataset.status") == "404"
     assert browser.js("document.querySelector('main a').getAttribute('href')") == "/dashboard"
     assert_screenshot(browser, 390)
+
+
+def _add_repository(dash: DashboardWorld, tmp_path: Path, name: str, commits: int) -> None:
+    """A second repository of the organisation, ingested as the service's ingest job does:
+    `commits` commits by someone in no team."""
+    from tests.gitrepo import GitRepo
+    from tests.service.apiworld import ingest_mirror
+
+    settings = dash.runtime.ctx.settings
+    work = GitRepo(tmp_path / f"work-{name}")
+    for i in range(commits):
+        work.commit({"ledger.py": f"TOTAL = {i}\n"}, f"feat: {i}", author=("Zed", "zed@x.example"))
+    mirror = GitRepo(settings.mirrors / ORG / f"{name}.git", bare=True)
+    ingest_mirror(work, mirror.path, settings.store_url)
+
+
+def test_headline_cards_follow_the_team_and_repository_filters(
+    dash: DashboardWorld, browser: Browser, tmp_path: Path
+) -> None:
+    _add_repository(dash, tmp_path, "ledger", 4)
+    sign_in(dash, browser)
+    figure = "document.querySelector('[data-figure=\"{}\"]').textContent.trim()"
+
+    def cards(query: str) -> tuple[str, int]:
+        browser.open(dash.url + PAGES["overview"] + SPAN + query)
+        assert_clean_accessible_page(browser, "overview")
+        return browser.js(figure.format("repositories")), int(browser.js(figure.format("changes")))
+
+    repos, everything = cards("")
+    assert repos == "2"
+    # the headline's own chart, from the rollups, has a text equivalent per month
+    lines = browser.js(
+        "document.querySelector('#fig-chart-headline-lines [data-text-equivalent]').textContent"
+    )
+    assert "2024-01: ai " in lines and "2024-01: unknown " in lines, lines
+    repos, ledger = cards("&repository=octo-org%2Fledger")
+    assert (repos, ledger) == ("1", 4)
+    assert "repository=octo-org%2Fledger" in browser.js("location.search")
+    assert browser.js("document.getElementById('filter-repository').value") == "octo-org/ledger"
+    repos, payments = cards("&repository=octo-org%2Fpayments")
+    assert repos == "1" and payments + ledger == everything  # sums, never averages
+    # the team's own changes: Zed is in no team, so the team's are the payments repository's
+    # commits by its members, which the team view counts wherever they are
+    _, team = cards("&team=payments")
+    assert browser.js(figure.format("team")) == "payments"
+    assert "team=payments" in browser.js("location.search")
+    assert 0 < team <= payments < everything
+    _, team_in_ledger = cards("&team=payments&repository=octo-org%2Fledger")
+    assert team_in_ledger == 0
+    notes = browser.js(
+        "document.querySelector('[aria-label=\"Notes on the headline\"]').textContent"
+    )
+    assert "not split by team" in notes

@@ -43,3 +43,11 @@ def test_estimates_in_words() -> None:
     assert estimate({"value": None, "n": 3}) == "insufficient data (n=3)"
     assert estimate({"status": "no incident data"}) == "no incident data"
     assert estimate("garbage") == "-"
+
+
+def test_a_stored_documents_age_in_words() -> None:
+    from netgain.service.web.dashboard.pages import age_words
+
+    assert age_words(12) == "less than a minute"
+    assert age_words(60) == "1 minute" and age_words(3599) == "59 minutes"
+    assert age_words(2 * 3600 + 5) == "2 hours" and age_words(86400 * 3) == "3 days"

@@ -127,3 +127,24 @@ def test_merged_pull_requests_and_releases_ask_for_their_commits() -> None:
     assert job.task == events.RELEASE_COMMIT and job.args["tag"] == "v1.0"
     release["release"]["prerelease"] = True
     assert events.route("release", release).jobs == []
+
+
+def test_an_ingest_asks_for_its_organisations_overview_documents_later() -> None:
+    from netgain.service.jobs import follow_ups
+
+    ingest = events.ingest_job(1, "Octo-Org/payments")
+    (documents,) = follow_ups(ingest.task, ingest.args)
+    assert documents.task == events.DOCUMENTS and documents.args == {"org": "octo-org"}
+    assert documents.queueing_lock == documents.lock == "documents:octo-org"
+    assert documents.delay == events.DOCUMENTS_DELAY > 0  # a burst of pushes computes once
+    check = events.check_job(1, "o/r", 7, "a" * 40)
+    assert follow_ups(check.task, check.args) == []
+
+
+def test_every_job_kind_has_a_procrastinate_task() -> None:
+    """A job deferred by name without a registered task would never run on a worker."""
+    from netgain.service.queue import build_procrastinate
+
+    app = build_procrastinate("postgresql://nobody@127.0.0.1:1/none", lambda _t, _a: "")
+    assert set(events.TASKS) <= set(app.tasks)
+    assert len(set(events.TASKS)) == len(events.TASKS)

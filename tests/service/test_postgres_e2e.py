@@ -212,3 +212,35 @@ def test_postgres_restart_loses_nothing(
         assert len(world.github.completed_runs(head)) == 1
     assert worker.poll() is None, "the worker survived the restart"
     assert processes.procs[0].poll() is None, "serve survived the restart"
+
+
+def test_a_workers_ingest_queues_the_overview_documents(world: World, processes: Processes) -> None:
+    """The follow-up is deferred from inside a Procrastinate worker's job: a push's ingest
+    leaves the organisation's documents job waiting for its delay, once for a burst."""
+    base = processes.serve()
+    processes.start("worker1", "worker")
+    push = {
+        "ref": "refs/heads/main",
+        "after": world.repo.git("rev-parse", "main"),
+        "repository": {"full_name": REPOSITORY, "default_branch": "main"},
+        "installation": {"id": world.github.installation_id},
+    }
+    with httpx.Client(base_url=base) as client:
+        body, headers = signed("push", push, "d-push-1")
+        assert client.post("/webhooks/github", content=body, headers=headers).status_code == 202
+    deadline = time.time() + 120
+    rows: list[tuple[str, str, str | None]] = []
+    while time.time() < deadline:
+        with psycopg.connect(processes.url.replace("postgresql+psycopg", "postgresql")) as conn:
+            rows = conn.execute(
+                "SELECT task_name, status::text, queueing_lock FROM procrastinate_jobs "
+                "WHERE task_name <> 'prune_service_tables' ORDER BY id"
+            ).fetchall()
+        if ("ingest_repository", "succeeded") in [(t, s) for t, s, _ in rows]:
+            break
+        time.sleep(0.2)
+    assert [(t, s) for t, s, _ in rows] == [
+        ("ingest_repository", "succeeded"),
+        ("store_org_documents", "todo"),
+    ], rows
+    assert rows[1][2] == "documents:octo-org"

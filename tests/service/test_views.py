@@ -422,3 +422,60 @@ def test_a_rollup_table_of_another_version_is_rebuilt(tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM service_rollup_state")).scalar() == 0
     engine.dispose()
+
+
+def test_incident_pages_hold_only_the_window_read_in_sql(world: Seeded) -> None:
+    """The window is a condition of the query (the page's one extra row decides the cursor): a
+    page of a narrow window is full and its cursor leads only to incidents inside the window,
+    an incident without a start time is outside any bounded window and listed unfiltered."""
+    from sqlalchemy import delete
+
+    from netgain.service.catalog import catalog
+    from netgain.store.outcome_models import Incident as IncidentRow
+
+    views = _views(world)
+    alice = _who(world, world.alice_token)
+    web = next(
+        e for e in catalog(world.engine, world.settings.mirrors) if e.full_name == "acme/web"
+    )
+    days = [datetime(2020, 1, d, 12, tzinfo=UTC) for d in (1, 2, 3, 4, 5, 6)]
+    starts: list[datetime | None] = [*days, None]
+    rows = [
+        IncidentRow(
+            repository_id=web.repository_id,
+            source="json",
+            external_id=f"WIN-{i}",
+            title="window",
+            started_at=start,
+            labels=[],
+            caused_by=[],
+            fixed_by=[],
+            body="",
+            raw={},
+            imported_at=days[0],
+            updated_at=days[0],
+        )
+        for i, start in enumerate(starts)
+    ]
+    from sqlalchemy.orm import Session
+
+    with Session(world.engine) as session:
+        session.add_all(rows)
+        session.commit()
+    try:
+        window = Window(since=days[1], until=days[4])  # the 2nd to the 4th, three incidents
+        seen: list[str] = []
+        cursor = None
+        while True:
+            page = outcomes.incidents(views, alice, "acme/web", window, cursor=cursor, limit=2)
+            seen += [i.id for i in page.items]
+            assert len(page.items) == 2 or page.next_cursor is None
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        assert seen == ["WIN-3", "WIN-2", "WIN-1"]
+        everything = outcomes.incidents(views, alice, "acme/web", Window(), cursor=None, limit=200)
+        assert {"WIN-0", "WIN-6"} <= {i.id for i in everything.items}
+    finally:
+        with world.engine.begin() as conn:
+            conn.execute(delete(IncidentRow).where(IncidentRow.title == "window"))

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Engine
+
 from netgain.service.context import CURRENT_JOB, ServiceContext
 from netgain.service.github_app import GitHubError
 from netgain.service.remembered import forget, recall, remember
@@ -200,6 +202,21 @@ def store_decision(
                 document=json.loads(json.dumps(doc, default=str)),
             )
         )
+
+
+def record_decision(
+    engine: Engine, mirror: Path, repository: str, number: int, base: str, head: str, db: str
+) -> dict[str, Any]:
+    """`netgain check` on a mirror's range, stored as the service stores the decision it
+    reports (its check job does the same with the pull request's event and reviews): how the
+    dashboard's tests and benchmarks get real decisions without a pull request event."""
+    from netgain.service.settings import ServiceSettings
+
+    ctx = ServiceContext(ServiceSettings(database_url=db), engine)
+    doc, _brief = gate(ctx, mirror, base, head, None, [], repository)
+    conclusion = "success" if doc["verdict"] == "approved" else "failure"
+    store_decision(ctx, repository, number, head, doc, conclusion, number)
+    return doc
 
 
 def gate(

@@ -18,6 +18,9 @@ FORGET = "forget_repository"
 MERGE_GROUP = "check_merge_group"
 PULL_COMMITS = "record_pull_request_commits"  # netgain.service.feeds: the first-commit stage
 RELEASE_COMMIT = "resolve_release_commit"  # netgain.service.feeds: which commit a release ships
+DOCUMENTS = "store_org_documents"  # netgain.service.stored_documents: the overview's documents
+TASKS = (CHECK, INGEST, FORGET, MERGE_GROUP, PULL_COMMITS, RELEASE_COMMIT, DOCUMENTS)
+DOCUMENTS_DELAY = 60.0  # seconds: the pushes of a minute share one computation
 
 PULL_REQUEST_ACTIONS = frozenset(
     {"opened", "synchronize", "reopened", "ready_for_review", "edited", "labeled", "unlabeled"}
@@ -81,6 +84,20 @@ def ingest_job(installation: int, repository: str, *, backfill: bool = False) ->
         {"installation_id": installation, "repository": repository, "backfill": backfill},
         lock=f"repo:{repository}",
         queueing_lock=f"{kind}:{repository}",
+    )
+
+
+def documents_job(org: str) -> JobRequest:
+    """The organisation's overview documents, after an ingest: one at a time per organisation
+    (`lock`), and one waiting (`queueing_lock`), which reads the store when it starts, so the
+    ingests of a burst of pushes are all in it."""
+    key = org.lower()
+    return JobRequest(
+        DOCUMENTS,
+        {"org": key},
+        lock=f"documents:{key}",
+        queueing_lock=f"documents:{key}",
+        delay=DOCUMENTS_DELAY,
     )
 
 

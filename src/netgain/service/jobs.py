@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -138,11 +139,34 @@ def check_merge_group(
     return str(payload["conclusion"])
 
 
+def store_org_documents(ctx: ServiceContext, *, org: str) -> str:
+    """The organisation's overview documents (netgain.service.stored_documents)."""
+    from netgain.service.stored_documents import refresh_documents
+    from netgain.service.views.context import ViewContext
+
+    started = time.perf_counter()
+    stored = refresh_documents(ViewContext.of(ctx), org)
+    return f"stored {stored} overview document(s) of {org} in {time.perf_counter() - started:.1f} s"
+
+
+def follow_ups(task: str, args: dict[str, Any]) -> list[events.JobRequest]:
+    """The jobs a finished job asks for: after an ingest, its organisation's overview documents
+    (queued after the ingest's commit, so they read what it stored)."""
+    if task == events.INGEST:
+        owner, _, _ = str(args["repository"]).partition("/")
+        return [events.documents_job(owner)]
+    return []
+
+
 def run_job(ctx: ServiceContext, task: str, args: dict[str, Any]) -> str:
     """Run one job by task name (the same code under Procrastinate and the embedded queue)."""
     from netgain.service.check_job import check_pull_request
     from netgain.service.mirror import check_name
 
+    if task == events.DOCUMENTS:
+        org = str(args.get("org"))
+        check_name(f"{org}/overview")  # an organisation name as GitHub spells one
+        return store_org_documents(ctx, org=org)
     check_name(str(args.get("repository")))  # API paths and mirror paths are built from it
     if task == events.CHECK:
         return check_pull_request(ctx, **args)

@@ -77,7 +77,7 @@ def build_procrastinate(
         )
     )
     retry = procrastinate.RetryStrategy(max_attempts=MAX_ATTEMPTS, wait=2, exponential_wait=2)
-    for name in (events.CHECK, events.INGEST, events.FORGET, events.MERGE_GROUP):
+    for name in events.TASKS:
 
         def job(context: JobContext, /, _name: str = name, **args: Any) -> str:
             token = CURRENT_JOB.set(str(context.job.id))

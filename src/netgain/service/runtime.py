@@ -13,7 +13,7 @@ from sqlalchemy import Engine, inspect, text
 from netgain.errors import UsageError
 from netgain.service.context import ServiceContext, open_context
 from netgain.service.housekeeping import Pruned, prune_service_tables
-from netgain.service.jobs import run_job
+from netgain.service.jobs import follow_ups, run_job
 from netgain.service.queue import QUEUE, EmbeddedQueue, ProcrastinateQueue, build_procrastinate
 from netgain.service.settings import ServiceSettings
 
@@ -48,21 +48,28 @@ def ensure_procrastinate_schema(app: procrastinate.App, engine: Engine) -> None:
 def open_runtime(settings: ServiceSettings) -> Runtime:
     ctx = open_context(settings)
 
+    queues: list[EmbeddedQueue | ProcrastinateQueue] = []  # the one built below
+
     def runner(task: str, args: dict[str, Any]) -> str:
         result = run_job(ctx, task, args)
-        log.info("job %s %s: %s", task, args.get("repository"), result)
+        log.info("job %s %s: %s", task, args.get("repository") or args.get("org"), result)
+        for job in follow_ups(task, args):
+            with ctx.engine.begin() as conn:
+                queues[0].defer(job, conn)
         return result
 
     def prune() -> Pruned:
         return prune_service_tables(ctx.engine, settings)
 
     if settings.embedded or settings.database_url is None:
-        return Runtime(ctx, EmbeddedQueue(ctx.engine, runner, prune))
+        queues.append(EmbeddedQueue(ctx.engine, runner, prune))
+        return Runtime(ctx, queues[0])
     app = build_procrastinate(
         settings.database_url, runner, prune=prune, keep_jobs_hours=settings.keep_jobs_days * 24
     )
     ensure_procrastinate_schema(app, ctx.engine)
-    return Runtime(ctx, ProcrastinateQueue(app, ctx.engine), app)
+    queues.append(ProcrastinateQueue(app, ctx.engine))
+    return Runtime(ctx, queues[0], app)
 
 
 async def recover_stalled(app: procrastinate.App, settings: ServiceSettings) -> None:

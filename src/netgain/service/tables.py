@@ -110,6 +110,24 @@ rollup_state = Table(
     Column("refreshed_at", DateTime(timezone=True), nullable=False),
 )
 
+# The dashboard overview's metrics documents, computed by a job after ingest
+# (netgain.service.stored_documents): the full document of a large organisation takes minutes,
+# far too long for a page view. One row per organisation, view (org or team:NAME) and range
+# preset, over the repositories it names. Derived data: dropping it loses nothing.
+stored_documents = Table(
+    "service_stored_documents",
+    metadata,
+    Column("org", String(255), primary_key=True),
+    Column("view", String(300), primary_key=True),
+    Column("range", String(16), primary_key=True),
+    Column("repositories", JSON, nullable=False),  # the "owner/name"s it covers, sorted
+    Column("data_version", JSON, nullable=False),  # the newest row ids it read (data_version)
+    Column("settings", String(64), nullable=False),  # digest of the org settings it applied
+    Column("metrics", JSON, nullable=False),  # the Metrics view (document, or why withheld)
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+    Column("seconds", Float, nullable=False),  # computing it (with the others of its range)
+)
+
 
 def create_tables(engine: Engine) -> None:
     """Create the service tables that do not exist yet (idempotent, safe to race)."""
@@ -126,6 +144,8 @@ def create_tables(engine: Engine) -> None:
 
 
 DERIVED = (commit_rollups, rollup_state)
+# Derived tables rebuilt together when one of a group has another version's shape.
+DERIVED_GROUPS = (DERIVED, (stored_documents,))
 
 
 def _rebuild_derived(engine: Engine) -> None:
@@ -136,12 +156,13 @@ def _rebuild_derived(engine: Engine) -> None:
     from sqlalchemy import inspect
 
     inspector = inspect(engine)
-    if all(
-        {c["name"] for c in inspector.get_columns(table.name)} == set(table.c.keys())
-        for table in DERIVED
-    ):
-        return
-    with engine.begin() as conn:
-        for table in DERIVED:
-            table.drop(conn, checkfirst=True)
-            table.create(conn)
+    for group in DERIVED_GROUPS:
+        if all(
+            {c["name"] for c in inspector.get_columns(table.name)} == set(table.c.keys())
+            for table in group
+        ):
+            continue
+        with engine.begin() as conn:
+            for table in group:
+                table.drop(conn, checkfirst=True)
+                table.create(conn)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from netgain.service.access import Principal
 from netgain.service.views.context import ViewContext
 from netgain.service.views.models import Incident, Page, ReportedFinding, Risk
+from netgain.service.views.overview import window_bounds
 from netgain.service.views.pagination import cut, decode_cursor, key_part
 from netgain.service.views.scope import Window, repository_entry
 from netgain.service.views.times import utc
@@ -32,16 +33,16 @@ def incidents(
     traced to; the window applies to when they started."""
     entry = repository_entry(views.engine, views.mirrors, principal, full_name)
     page = decode_cursor("incidents", cursor, limit)
-    query = select(IncidentRow).where(IncidentRow.repository_id == entry.repository_id)
+    query = select(IncidentRow).where(
+        IncidentRow.repository_id == entry.repository_id,
+        *window_bounds(IncidentRow.started_at, window.since, window.until),
+    )
     if page.after is not None:
         query = query.where(IncidentRow.id < key_part(page.after, 0, int))
-    # the window is applied in Python: an incident without a start time is only listed unfiltered
+    # one row past the page tells whether there is a next one (`cut`)
+    query = query.order_by(IncidentRow.id.desc()).limit(page.limit + 1)
     with views.engine.connect() as conn:
-        rows = [
-            r
-            for r in conn.execute(query.order_by(IncidentRow.id.desc())).all()
-            if window.holds(utc(r.started_at))
-        ]
+        rows = conn.execute(query).all()
         shown, next_cursor = cut("incidents", rows, page, lambda last: [int(last.id)])
         links: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         if shown:
@@ -82,15 +83,15 @@ def reported_findings(
     each was traced to; the window applies to when they were found."""
     entry = repository_entry(views.engine, views.mirrors, principal, full_name)
     page = decode_cursor("findings", cursor, limit)
-    query = select(ExternalFinding).where(ExternalFinding.repository_id == entry.repository_id)
+    query = select(ExternalFinding).where(
+        ExternalFinding.repository_id == entry.repository_id,
+        *window_bounds(ExternalFinding.found_at, window.since, window.until),
+    )
     if page.after is not None:
         query = query.where(ExternalFinding.id < key_part(page.after, 0, int))
+    query = query.order_by(ExternalFinding.id.desc()).limit(page.limit + 1)
     with views.engine.connect() as conn:
-        rows = [
-            r
-            for r in conn.execute(query.order_by(ExternalFinding.id.desc())).all()
-            if window.holds(utc(r.found_at))
-        ]
+        rows = conn.execute(query).all()
         shown, next_cursor = cut("findings", rows, page, lambda last: [int(last.id)])
         causes: dict[int, str] = {}
         if shown:

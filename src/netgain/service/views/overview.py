@@ -65,7 +65,9 @@ def period_expression(engine: Engine, column: Any, grain: str = "M") -> ColumnEl
     return func.strftime("%Y-%m" if grain == "M" else "%Y-%m-%d", column)
 
 
-def _within(column: Any, since: datetime | None, until: datetime | None) -> list[Any]:
+def window_bounds(column: Any, since: datetime | None, until: datetime | None) -> list[Any]:
+    """[since, until) as SQL conditions on a stored time, so the database reads only the rows
+    inside (through the column's index); a row without a time is outside any bounded window."""
     from netgain.service.views.changes import stored_bound
 
     out: list[Any] = []
@@ -111,7 +113,9 @@ def commit_aggregate(
 
 def overview_sql(engine: Engine, ids: Sequence[int], window: Window) -> Any:
     """The aggregate straight over the commits (no rollup): what the rollup saves."""
-    return commit_aggregate(engine, ids, _within(Commit.author_date, window.since, window.until))
+    return commit_aggregate(
+        engine, ids, window_bounds(Commit.author_date, window.since, window.until)
+    )
 
 
 def _month_start(moment: datetime) -> datetime:
@@ -248,7 +252,7 @@ def overview(
 def _author_sums(
     engine: Engine, ids: Sequence[int], window: Window, authors: list[str]
 ) -> dict[tuple[str, str], Sums]:
-    bounds = _within(Commit.author_date, window.since, window.until)
+    bounds = window_bounds(Commit.author_date, window.since, window.until)
     bounds.append(func.lower(Commit.author_email).in_(authors))
     out: dict[tuple[str, str], Sums] = {}
     with engine.connect() as conn:
@@ -263,7 +267,7 @@ def _incidents(
     """Incidents in the window; with `authors`, those traced to a commit one of them wrote."""
     where = [
         Incident.repository_id.in_(ids),
-        *_within(Incident.started_at, window.since, window.until),
+        *window_bounds(Incident.started_at, window.since, window.until),
     ]
     if authors is not None:
         caused = (
@@ -347,7 +351,7 @@ def _verdicts(views: ViewContext, names: list[str], window: Window) -> dict[str,
     keys = [table.c.repository, number, per_head]
     where = [
         table.c.repository.in_(names),
-        *_within(table.c.created_at, window.since, window.until),
+        *window_bounds(table.c.created_at, window.since, window.until),
     ]
     if views.engine.dialect.name == "postgresql":
         latest = (

@@ -19,23 +19,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, cast
 
-from sqlalchemy import Engine, func, select
+from netgain.service.stored_documents import data_version
 
-from netgain.service.tables import decisions
-from netgain.store.models import Commit
-from netgain.store.outcome_models import Incident
+__all__ = ["DOCUMENTS", "DocumentCache", "data_version"]
 
 TTL = 120.0  # seconds: the longest a figure may lag a source without a row-id marker
 SIZE = 64
-
-
-def data_version(engine: Engine) -> tuple[int, ...]:
-    """The newest id of each growing table (one index lookup each)."""
-    from netgain.service.feeds.tables import deployments, pr_events
-
-    ids = [Commit.id, decisions.c.id, Incident.id, pr_events.c.id, deployments.c.id]
-    with engine.connect() as conn:
-        return tuple(int(conn.execute(select(func.max(column))).scalar() or 0) for column in ids)
 
 
 class DocumentCache:

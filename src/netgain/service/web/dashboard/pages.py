@@ -9,17 +9,21 @@ applies the display rules (charts with text equivalents, people only as teams of
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from netgain.report import svg
-from netgain.report.html import charts
+from netgain.report.html import KIND_COLORS, charts
 from netgain.service.context import ServiceContext
 from netgain.service.feeds.figures import OrgFlow, org_flow
+from netgain.service.stored_documents import ORG_VIEW, Stored, load, team_view
+from netgain.service.stored_documents import RANGES as STORED_RANGES
 from netgain.service.views.context import ViewContext
 from netgain.service.views.metrics_views import org_metrics, repository_metrics, team_metrics
-from netgain.service.views.models import Metrics
+from netgain.service.views.models import Metrics, Overview
 from netgain.service.views.overview import overview as overview_figures
 from netgain.service.views.scope import Window
+from netgain.service.views.times import utc_now
 from netgain.service.web.dashboard.cache import DOCUMENTS, data_version
 from netgain.service.web.dashboard.pull_request import recent_pull_requests
 from netgain.service.web.dashboard.render import Chart, chart
@@ -78,9 +82,80 @@ def _adoption(doc: dict[str, Any] | None, min_group: int) -> dict[str, Any] | No
     return None
 
 
+# The most changes a page computes a full metrics document for on demand (about a second per
+# 1,500 on a modest server): beyond it a view shows the document the job stored after ingest
+# (`netgain.service.stored_documents`), or says that it has none.
+LIVE_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """A metrics document and where it came from: stored by the job (with its age), computed
+    for this view, or neither (why not)."""
+
+    metrics: Metrics | None
+    stored: Stored | None = None
+    missing: str | None = None
+
+
+def _sourced(
+    views: ViewContext,
+    scope: OrgScope,
+    window: Window,
+    view: str,
+    changes: int,
+    compute: Callable[[], Metrics],
+) -> Sourced:
+    """The stored document when it covers exactly what this viewer reads, else the one
+    computed now when the view is small enough, else none with the reason."""
+    filters = scope.filters
+    if filters.repository is None and filters.range in STORED_RANGES:
+        found = load(
+            views.engine, scope.org, view, filters.range, scope.repositories, scope.settings
+        )
+        if found is not None:
+            return Sourced(found.metrics, stored=found)
+    if changes <= LIVE_LIMIT:
+        kind = ("org",) if view == ORG_VIEW else ("team", view.removeprefix("team:"))
+        return Sourced(_cached(views, scope, window, kind, compute))
+    if filters.repository is None and filters.range in STORED_RANGES:
+        why = (
+            "they are computed in the background after each ingest and are not ready yet"
+            if _reads_whole_org(views, scope)
+            else "the stored ones cover repositories you cannot read"
+        )
+    else:
+        why = (
+            "the organisation's are computed in the background for the "
+            + " and ".join(_RANGE_WORDS[r] for r in STORED_RANGES)
+            + ", without a repository filter"
+        )
+    return Sourced(
+        None,
+        missing=(
+            f"The full figures over {changes:,} changes are too many to compute for this view"
+            f" on demand (at most {LIVE_LIMIT:,}): {why}. Run netgain metrics for this scope."
+        ),
+    )
+
+
+_RANGE_WORDS = {"90d": "last 90 days", "all": "whole history"}
+
+
+def _reads_whole_org(views: ViewContext, scope: OrgScope) -> bool:
+    from netgain.service.catalog import catalog
+
+    every = {e.full_name.lower() for e in catalog(views.engine, views.mirrors)}
+    return {n for n in every if n.startswith(f"{scope.org.lower()}/")} == {
+        r.lower() for r in scope.repositories
+    }
+
+
 def _with_adoption(
-    views: ViewContext, scope: OrgScope, window: Window, rows: list[dict[str, Any]]
+    views: ViewContext, scope: OrgScope, window: Window, rows: list[dict[str, Any]], changes: int
 ) -> list[dict[str, Any]]:
+    """Each team row with its adoption, from the team's document (stored, or computed when
+    the view is small)."""
     repositories = [scope.filters.repository] if scope.filters.repository else None
 
     def of_team(team: str) -> Callable[[], Metrics]:
@@ -95,17 +170,21 @@ def _with_adoption(
         )
 
     out = []
+    minimum = scope.settings.privacy.min_group
     for row in rows:
         team = str(row["team"])
-        metrics = _cached(views, scope, window, ("team", team), of_team(team))
-        minimum = scope.settings.privacy.min_group
-        out.append({**row, "adoption": _adoption(metrics.document, minimum)})
+        found = _sourced(views, scope, window, team_view(team), changes, of_team(team))
+        document = found.metrics.document if found.metrics else None
+        out.append(
+            {**row, "adoption": _adoption(document, minimum), "computed": found.metrics is not None}
+        )
     return out
 
 
-def _metrics(views: ViewContext, scope: OrgScope, window: Window) -> Metrics:
+def _metrics(views: ViewContext, scope: OrgScope, window: Window, changes: int) -> Sourced:
     """The organisation's document, or the team's when the filter names one (withheld for a
-    team below the privacy minimum); reused while its inputs are unchanged (`cache`)."""
+    team below the privacy minimum): stored by the job, or computed and reused while its
+    inputs are unchanged (`cache`) when the view has at most LIVE_LIMIT changes."""
     principal = scope.principal
     repositories = [scope.filters.repository] if scope.filters.repository else None
     team = scope.filters.team
@@ -118,7 +197,8 @@ def _metrics(views: ViewContext, scope: OrgScope, window: Window) -> Metrics:
             )
         return org_metrics(views, principal, scope.org, window, by=by, repositories=repositories)
 
-    return _cached(views, scope, window, ("team", team) if team else ("org",), compute)
+    view = team_view(team) if team else ORG_VIEW
+    return _sourced(views, scope, window, view, changes, compute)
 
 
 def _cached(
@@ -153,17 +233,72 @@ def _sections(doc: dict[str, Any] | None) -> dict[str, list[Chart]]:
     }
 
 
+def _headline_chart(figures: Overview) -> Chart:
+    """Added lines by provenance per month, from the rollups (every view, however large)."""
+    return chart(
+        svg.stacked_bars(
+            "chart-headline-lines",
+            "Added lines by provenance per month",
+            [p.period for p in figures.periods],
+            [
+                ("ai", KIND_COLORS["ai"], [float(p.ai_lines) for p in figures.periods]),
+                ("human", KIND_COLORS["human"], [float(p.human_lines) for p in figures.periods]),
+                (
+                    "unknown",
+                    KIND_COLORS["unknown"],
+                    [float(p.unknown_lines) for p in figures.periods],
+                ),
+            ],
+        )
+    )
+
+
+def age_words(seconds: float) -> str:
+    """How old a stored document is, in the largest whole unit ("3 minutes")."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = int(seconds // size)
+            return f"{n} {unit}{'s' if n != 1 else ''}"
+    return "less than a minute"
+
+
+def _freshness(stored: Stored | None) -> dict[str, Any] | None:
+    if stored is None:
+        return None
+    age = (utc_now() - stored.computed_at).total_seconds()
+    return {
+        "computed_at": stored.computed_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "age": age_words(max(age, 0.0)),
+        "current": stored.current,
+    }
+
+
 def overview(ctx: ServiceContext, scope: OrgScope) -> dict[str, Any]:
+    """The headline from the database's sums (rollups) for exactly the filtered view; the full
+    document stored by the job, or computed when the view is small (`_sourced`)."""
     views = ViewContext.of(ctx)
     window = window_of(scope)
-    figures = overview_figures(views, scope.principal, scope.org, window)
-    metrics = _metrics(views, scope, window)
-    doc = metrics.document
+    repositories = [scope.filters.repository] if scope.filters.repository else None
+    figures = overview_figures(
+        views,
+        scope.principal,
+        scope.org,
+        window,
+        repositories=repositories,
+        team=scope.filters.team,
+    )
+    found = _metrics(views, scope, window, figures.changes)
+    doc = found.metrics.document if found.metrics else None
     return {
         "figures": figures,
-        "metrics": metrics,
+        "headline_chart": _headline_chart(figures),
+        "metrics": found.metrics,
+        "stored": _freshness(found.stored),
+        "missing": found.missing,
         "doc": doc,
-        "teams_shown": _with_adoption(views, scope, window, _team_rows(doc) if doc else []),
+        "teams_shown": _with_adoption(
+            views, scope, window, _team_rows(doc) if doc else [], figures.changes
+        ),
         "pulls": _pulls(ctx, scope, scope.selected, 20),
         **_sections(doc),
     }

@@ -287,23 +287,41 @@ def recent_pull_requests(
     engine: Engine, repositories: list[str], start: datetime, end: datetime, limit: int = 50
 ) -> list[PullSummary]:
     """The latest decision of each pull request of `repositories` decided in [start, end),
-    newest first. Only the named repositories are read: the caller passes what it may see."""
-    if not repositories:
+    newest first. Only the named repositories are read: the caller passes what it may see.
+
+    Walks the decisions newest first (the primary key backwards) in batches until `limit` pull
+    requests were seen: the first decision seen of a pull request is its latest in the range,
+    and the order of first sightings is the order of those latest decisions. Grouping every
+    decision of the range by pull request first took 0.3 s at 50,000 decisions; the page needs
+    twenty. The documents are read only for the decisions shown."""
+    if not repositories or limit < 1:
         return []
     names = {r.lower(): r for r in repositories}
-    name = func.lower(decisions.c.repository)
-    latest = (
-        select(func.max(decisions.c.id))
-        .where(
-            name.in_(list(names)),
-            decisions.c.number.is_not(None),
-            decisions.c.created_at >= start,
-            decisions.c.created_at < end,
-        )
-        .group_by(name, decisions.c.number)
-    )
+    where = [
+        func.lower(decisions.c.repository).in_(list(names)),
+        decisions.c.number.is_not(None),
+        decisions.c.created_at >= start,
+        decisions.c.created_at < end,
+    ]
+    chosen: dict[tuple[str, int], int] = {}  # (repository, number) -> its latest decision's id
+    batch = max(4 * limit, 100)
+    before: int | None = None
     with engine.connect() as conn:
-        rows = conn.execute(
+        while len(chosen) < limit:
+            query = select(decisions.c.id, decisions.c.repository, decisions.c.number).where(*where)
+            if before is not None:
+                query = query.where(decisions.c.id < before)
+            rows = conn.execute(query.order_by(decisions.c.id.desc()).limit(batch)).all()
+            for row in rows:
+                key = (str(row.repository).lower(), int(row.number))
+                if key not in chosen and len(chosen) < limit:
+                    chosen[key] = int(row.id)
+            if len(rows) < batch:
+                break
+            before = int(rows[-1].id)
+        if not chosen:
+            return []
+        shown = conn.execute(
             select(
                 decisions.c.repository,
                 decisions.c.number,
@@ -312,8 +330,7 @@ def recent_pull_requests(
                 decisions.c.created_at,
                 decisions.c.document,
             )
-            .where(decisions.c.id.in_(latest))
+            .where(decisions.c.id.in_(list(chosen.values())))
             .order_by(decisions.c.id.desc())
-            .limit(limit)
         ).all()
-    return [_summary(names[r.repository.lower()], int(r.number), r) for r in rows]
+    return [_summary(names[r.repository.lower()], int(r.number), r) for r in shown]
