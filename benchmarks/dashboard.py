@@ -8,12 +8,13 @@ REPO is a git repository (a mirror fetched by hand: benchmarks may use fetched r
 decision is stored as the service stores it. Then, in this one process and warm (best and median
 of `--runs`), with a signed-in admin session over real HTTP (uvicorn on loopback):
 
-  * every dashboard page (overview, repository, the first pull request, review load, bottleneck,
-    validation credit), whole history: the first view (metrics documents computed) and the
+  * every dashboard page (overview, board answer, repository, the first pull request, review
+    load, bottleneck, validation credit), whole history: the first view (metrics documents computed) and the
     warm ones (reused from `netgain.service.web.dashboard.cache` while no input changed);
   * the same figures without HTML: the query layer and flow computations the pages call;
   * what a user would otherwise run: `netgain report` (the offline HTML report of the same
-    repository, warm, as a subprocess) for the overview and repository pages, and
+    repository, warm, as a subprocess) for the overview and repository pages,
+    `netgain metrics --board --json` (warm) for the board page, and
     `netgain check --format json` again for "why was this pull request blocked".
 """
 
@@ -101,6 +102,7 @@ def main() -> None:
     from netgain.service.feeds.figures import org_flow
     from netgain.service.runtime import open_runtime
     from netgain.service.settings import from_env
+    from netgain.service.views.board_views import org_boards
     from netgain.service.views.context import ViewContext
     from netgain.service.views.metrics_views import org_metrics, repository_metrics
     from netgain.service.views.overview import overview
@@ -126,6 +128,7 @@ def main() -> None:
         base = f"/dashboard/{owner}"
         pages = {
             "overview": base,
+            "board": f"{base}/board",
             "repository": f"{base}/repos/{name}",
             "pull request": f"{base}/repos/{name}/pull/1",
             "review load": f"{base}/review-load",
@@ -141,6 +144,7 @@ def main() -> None:
                 views, principal, args.full_name, window, by="month"
             ),
             "review load": lambda: org_flow(ctx, principal, owner),
+            "board": lambda: org_boards(views, principal, owner, None),
         }
         with Served(create_app(ctx, runtime.queue)) as served:
             client = httpx.Client(
@@ -178,6 +182,14 @@ def main() -> None:
             lambda: subprocess.run(report, cwd=work, check=True, capture_output=True), args.runs
         )
         results["netgain report (warm)"] = {"best_s": round(best, 4), "median_s": round(med, 4)}
+        board = [NETGAIN, "metrics", "--board", "--json", "--db", f"sqlite:///{Path(tmp) / 'r.db'}"]
+        best, med = best_median(
+            lambda: subprocess.run(board, cwd=work, check=True, capture_output=True), args.runs
+        )
+        results["netgain metrics --board (warm)"] = {
+            "best_s": round(best, 4),
+            "median_s": round(med, 4),
+        }
         b, h = ranges[0]
         check = [NETGAIN, "check", "--base", b, "--head", h, "--format", "json", "--no-record"]
         check += ["--db", f"sqlite:///{Path(tmp) / 'r.db'}"]
@@ -197,7 +209,9 @@ def main() -> None:
         f"overview page / report: {results['page overview']['median_s'] / report_m:.3f}; "
         f"repository page / report: {results['page repository']['median_s'] / report_m:.3f}; "
         f"pull request page / check: {results['page pull request']['median_s'] / check_m:.4f}; "
-        "overview page / its figures alone: "
+        "board page / netgain metrics --board: "
+        f"{results['page board']['median_s'] / results['netgain metrics --board (warm)']['median_s']:.3f}"
+        "; overview page / its figures alone: "
         f"{results['page overview']['median_s'] / results['figures overview']['median_s']:.2f}"
     )
 

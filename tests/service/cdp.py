@@ -144,14 +144,21 @@ class Browser:
         return str(self.js("document.documentElement.outerHTML"))
 
     def press_tab(self) -> None:
+        self.press_key("Tab", 9)
+
+    def press_key(self, key: str, code: int, text: str | None = None) -> None:
+        """A key pressed and released on the focused element (`text` is what it types: "\r"
+        for Enter, so that it submits a form or activates a button)."""
         for kind in ("keyDown", "keyUp"):
+            extra = {"text": text} if text is not None and kind == "keyDown" else {}
             self.page(
                 "Input.dispatchKeyEvent",
                 type=kind,
-                key="Tab",
-                code="Tab",
-                windowsVirtualKeyCode=9,
-                nativeVirtualKeyCode=9,
+                key=key,
+                code=key,
+                windowsVirtualKeyCode=code,
+                nativeVirtualKeyCode=code,
+                **extra,
             )
 
     def screenshot(self, full_page: bool = True) -> bytes:

@@ -21,6 +21,7 @@ from netgain.service.signature import sign
 from tests.gitrepo import GitRepo
 from tests.policy.payloads_util import pull_request_event
 from tests.policy.scenario import SQL_CODE, ai_auth_change, base_repo
+from tests.service.cdp import CHROMIUM, Browser
 from tests.service.fakegithub import FakeGitHub, Served
 
 REPOSITORY = "octo-org/payments"
@@ -169,3 +170,15 @@ def world(tmp_path: Path, app_key: KeyPair) -> Iterator[World]:
     (secrets_dir / "webhook").write_text(SECRET + "\n", encoding="utf-8")
     with Served(github.asgi()) as served:
         yield World(github, served.url, repo, secrets_dir)
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Browser]:
+    """A headless Chromium of its own profile, for the dashboard's browser tests."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is missing: run scripts/ensure-chromium.sh (make test does)")
+    opened = Browser(tmp_path / "profile")
+    try:
+        yield opened
+    finally:
+        opened.close()

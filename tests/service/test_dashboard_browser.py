@@ -6,14 +6,13 @@ widths are the expected size, not blank, and without horizontal overflow."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from netgain.service import access
 from tests.report.test_html_browser import _png_pixels
-from tests.service.cdp import CHROMIUM, Browser
+from tests.service.cdp import Browser
 from tests.service.conftest import World
 from tests.service.dashboard_world import ORG, DashboardWorld, dashboard_world, seed_timelines
 
@@ -21,23 +20,13 @@ from tests.service.dashboard_world import ORG, DashboardWorld, dashboard_world, 
 SPAN = "?since=2023-12-01&until=2030-12-31"
 PAGES = {
     "overview": f"/dashboard/{ORG}",
+    "board": f"/dashboard/{ORG}/board",
     "repository": f"/dashboard/{ORG}/repos/payments",
     "pull": f"/dashboard/{ORG}/repos/payments/pull/7",
     "review-load": f"/dashboard/{ORG}/review-load",
     "bottleneck": f"/dashboard/{ORG}/bottleneck",
     "credit": f"/dashboard/{ORG}/validation-credit",
 }
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is missing: run scripts/ensure-chromium.sh (make test does)")
-    opened = Browser(tmp_path / "profile")
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 @pytest.fixture
@@ -80,7 +69,8 @@ def assert_clean_accessible_page(browser: Browser, section: str) -> str:
     assert question.strip().endswith("?"), question
     # every form control has a label
     unlabelled = browser.js(
-        "[...document.querySelectorAll('select, input')].filter(e => !e.labels.length)"
+        "[...document.querySelectorAll('select, input:not([type=hidden])')]"
+        ".filter(e => !e.labels.length)"
         ".map(e => e.id || e.name)"
     )
     assert unlabelled == [], unlabelled

@@ -51,6 +51,7 @@ def test_every_page_on_postgres(world: World, tmp_path: Path, postgres_url: str)
         ):
             for path in (
                 "/dashboard/octo-org",
+                "/dashboard/octo-org/board",
                 "/dashboard/octo-org/repos/payments",
                 "/dashboard/octo-org/repos/payments/pull/7",
                 "/dashboard/octo-org/review-load",

@@ -137,6 +137,8 @@ class ChangeContext:
     # the risk model's reasons for facts.risk: the features that moved it most (netgain.risk)
     risk_reasons: list[dict[str, Any]] = field(default_factory=list)
     stale_approvals: list[StaleApproval] = field(default_factory=list)
+    # where the analysed diff starts: the merge base of base and head (base when unrelated)
+    diff_base: str = ""
     suppressions: list[ChangeSuppression] = field(default_factory=list)
     files: list[FileAnalysis] = field(default_factory=list)  # per changed file: analysed by whom
     imported: list[RunCoverage] = field(default_factory=list)  # `--import` runs and coverage
@@ -269,8 +271,16 @@ def gather(
     with ctx.stage("reviews"):
         ctx.stale_approvals = stale_approvals(root, base, head, pr.reviews)
     with ctx.stage("diff"):
-        label = f"{base[:12]}..{head[:12]}"
-        diffs, unreadable = diff_between_available(root, base, head, label, deleted=True)
+        # The change is what head adds to the commit it forked from: what the pull request
+        # shows, what merging it brings, and what the risk model reads (the commits
+        # base..head). When the base branch moved on after the fork, a diff of the two trees
+        # would also count the base branch's newer changes, reversed, as this change's lines:
+        # on pallets/itsdangerous a 3-line change read as 928 added lines, and the files, zones
+        # and findings of the base branch's own later work were judged as the change's.
+        fork, _ = fork_point(root, base, head)
+        ctx.diff_base = fork or base  # unrelated histories: the whole difference, analysed
+        label = f"{ctx.diff_base[:12]}..{head[:12]}"
+        diffs, unreadable = diff_between_available(root, ctx.diff_base, head, label, deleted=True)
         ctx.diffs = [d for d in diffs if not d.is_submodule]
         ctx.problems.extend(unreadable)
         # a changed file whose content is missing was not read: whatever its language, the
@@ -305,7 +315,7 @@ def gather(
         # git-bound and independent of provenance and the scan: it runs alongside them
         start = time.perf_counter()
         history = file_history(root, base, existing + new_dirs)
-        blame_removed(root, base, ctx.diffs, history)
+        blame_removed(root, ctx.diff_base, ctx.diffs, history)  # the diff's own old side
         commits = author_commit_count(root, base, ctx.author_emails)
         return history, commits, time.perf_counter() - start
 

@@ -60,6 +60,7 @@ PUBLIC = {
     "GET /auth/oidc/login",
     "GET /auth/oidc/callback",
     "GET /auth/proxy/login",
+    "GET /auth/signed-out",  # the page sign-out lands on: no data, no session needed
 }
 # Whole families of public routes: signed deliveries of other systems, and the dashboard's
 # stylesheet and script.

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -20,7 +18,7 @@ from netgain.service.access_tables import api_tokens
 from netgain.service.app import create_app
 from netgain.service.runtime import open_runtime
 from netgain.service.settings import from_env
-from tests.service.cdp import CHROMIUM, Browser
+from tests.service.cdp import Browser
 from tests.service.fakegithub import FakeGitHub, Person, Served, free_port
 from tests.service.web.conftest import github_env
 
@@ -39,17 +37,6 @@ def _lands_on(browser: Browser, url: str, timeout: float = 30) -> bool:
             pass  # between documents
         time.sleep(0.2)
     return False
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is missing: run scripts/ensure-chromium.sh (make test does)")
-    opened = Browser(tmp_path / "profile")
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 def test_github_sign_in_and_a_cross_site_form_in_chromium(

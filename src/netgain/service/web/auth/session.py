@@ -21,6 +21,7 @@ from netgain.service.web.deps import require_principal, service_context
 
 router = APIRouter(prefix="/auth", tags=["sign-in"], dependencies=[Depends(check_csrf)])
 Context = Annotated[ServiceContext, Depends(service_context)]
+SIGNED_OUT = "/auth/signed-out"
 
 
 class OrgAccess(BaseModel):
@@ -91,6 +92,21 @@ def logout(request: Request, ctx: Context) -> Response:
     if not cookie or request.headers.get("authorization"):
         raise Problem(401, "not signed in with a session")
     access.close_session(ctx.engine, cookie)
-    response = RedirectResponse("/auth/login", status_code=303)
+    response = RedirectResponse(SIGNED_OUT, status_code=303)
     clear_session_cookie(response, ctx.settings)
     return response
+
+
+@router.get("/signed-out", response_model=None)
+def signed_out() -> Response:
+    """Where sign-out lands: a page of its own, not the sign-in flow. Sending the browser on to
+    `/auth/login` would carry it to the identity provider, which signs a user who already
+    granted the app straight back in (GitHub does), and a dashboard form's `form-action 'self'`
+    policy would block that cross-site redirect anyway."""
+    return HTMLResponse(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signed out · netgain'
+        "</title></head><body><main><h1>You are signed out</h1><p data-signed-out>Your session "
+        'has ended on the server.</p><p><a href="/auth/login">Sign in again</a></p></main>'
+        "</body></html>",
+        headers={"Cache-Control": "no-store"},
+    )

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from netgain import __version__
 from netgain.report.html import _fmt_estimate as fmt_estimate
+from netgain.service.web.auth.csrf import csrf_token
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -80,6 +81,8 @@ def _environment() -> Environment:
     env.filters["pct"] = _pct
     env.filters["estimate"] = fmt_estimate  # the offline report's wording, exactly
     env.filters["num"] = _num
+    # the sign-out form's token: a session's own (an API token's caller gets no form)
+    env.globals["csrf_token"] = csrf_token
     return env
 
 

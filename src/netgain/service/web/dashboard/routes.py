@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 
 from netgain.service.context import ServiceContext
 from netgain.service.problems import Problem
-from netgain.service.web.dashboard import pages
+from netgain.service.web.dashboard import board_page, pages
 from netgain.service.web.dashboard.pull_request import load_pull_request
 from netgain.service.web.dashboard.render import page, static_file
 from netgain.service.web.dashboard.scope import (
@@ -164,6 +164,13 @@ def _org_page(
 ORG_PAGES: tuple[
     tuple[str, str, str, Callable[[ServiceContext, OrgScope], dict[str, Any]], str], ...
 ] = (
+    (
+        "/board",
+        "board",
+        board_page.QUESTION,
+        board_page.board_page,
+        "board.html.j2",
+    ),
     (
         "/review-load",
         "review-load",
