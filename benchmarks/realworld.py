@@ -17,7 +17,10 @@ so the original's `.netgain/` and configuration stay untouched) and with a fresh
 * `scan` of the checked-out tree;
 * `check` on the last `--changes` changes of the first-parent line (a merge M: `M^1` against
   `M^2`; a squash commit C: `C^1` against `C`), beside `git diff -M`, `git log --numstat` and
-  `git blame -M -C -C -C` of the touched files (the blame that attributes the added lines).
+  `git blame -M -C -C -C` of the touched files (the blame that attributes the added lines);
+* the newer commands (benchmarks/realworld_newer.py): `report` cold then warm, `metrics --board
+  --json`, `policy replay --since` over the last `--replay-window` changes and `check --brief` on
+  the same changes as `check` (`--newer-only`: these after ingest and provenance, nothing else).
 
 Real histories are hostile input, so the bar is zero crashes: a crash is a Python traceback, an
 exit code the command does not document, or a `--json` output that is not JSON. A step that
@@ -42,6 +45,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from benchmarks.realworld_newer import step_newer  # noqa: E402
 from benchmarks.realworld_steps import (  # noqa: E402
     ENV,
     NETGAIN,
@@ -91,7 +95,22 @@ def read_list(path: Path) -> list[tuple[Path, dict[str, float]]]:
 def scratch_clone(source: Path, dest: Path) -> None:
     """A clone sharing the source's objects, checked out at its HEAD, with the source's notes
     and git-ai refs (a clone leaves them behind, and they are line-level AI evidence). A checkout
-    that fails on blobs a snapshot left out is kept (history commands read commits, not files)."""
+    that fails on blobs a snapshot left out is kept (history commands read commits, not files).
+
+    A partial clone (a promisor remote) is copied whole instead: a clone of it would not be
+    one, and its shape (missing blobs a `git` command may try to fetch from the promisor) is
+    what the run is for. netgain must never fetch them unasked."""
+    promisor = subprocess.run(
+        ["git", "-C", str(source), "config", "--get", "remote.origin.promisor"],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if promisor.stdout.strip() == "true":
+        shutil.copytree(source, dest, symlinks=True)
+        shutil.rmtree(dest / ".netgain", ignore_errors=True)
+        return
     subprocess.run(
         ["git", "clone", "-q", "--shared", "--no-checkout", str(source), str(dest)],
         check=True,
@@ -129,8 +148,9 @@ def bench_repo(source: Path, args: argparse.Namespace, tmp: Path) -> dict[str, A
     def record(result: Outcome) -> None:
         results.append(result)
         ratio = f"{result.ratio:.2f}x git" if result.ratio is not None else "-"
+        cpu = f", {result.cpu_seconds:.1f} s CPU" if result.cpu_seconds is not None else ""
         print(
-            f"  {result.step}: {result.outcome} in {result.seconds:.1f} s ({ratio}), "
+            f"  {result.step}: {result.outcome} in {result.seconds:.1f} s{cpu} ({ratio}), "
             f"{result.problems} problems; {result.detail}",
             flush=True,
         )
@@ -140,15 +160,20 @@ def bench_repo(source: Path, args: argparse.Namespace, tmp: Path) -> dict[str, A
     record(ingest)
     record(step_ingest_again(ctx))
     record(step_provenance(ctx, ingest))
-    for base, tag in release_ranges(work, args.tags if heavy else 1):
-        record(step_share(ctx, base, tag, args.blame_sample))
-    fixes = fix_commits(work, args.fixes if heavy else min(args.fixes, 50))
-    record(step_szz(ctx, fixes, args.szz_sample))
-    if heavy:
-        for result in step_risk(ctx):
-            record(result)
-    record(step_scan(ctx))
-    record(step_check(ctx, recent_changes(work, args.changes if heavy else 5)))
+    changes = recent_changes(work, args.changes if heavy else 5)
+    fixes: list[str] = []
+    if not args.newer_only:
+        for base, tag in release_ranges(work, args.tags if heavy else 1):
+            record(step_share(ctx, base, tag, args.blame_sample))
+        fixes = fix_commits(work, args.fixes if heavy else min(args.fixes, 50))
+        record(step_szz(ctx, fixes, args.szz_sample))
+        if heavy:
+            for result in step_risk(ctx):
+                record(result)
+        record(step_scan(ctx))
+        record(step_check(ctx, changes))
+    for result in step_newer(ctx, changes, args.replay_window):
+        record(result)
     return {
         "name": name,
         "source": str(source),
@@ -163,6 +188,8 @@ def bench_repo(source: Path, args: argparse.Namespace, tmp: Path) -> dict[str, A
 def cell(step: dict[str, Any]) -> str:
     """One table cell: time, outcome when not plain ok, ratio to git."""
     text = f"{step['seconds']:.1f} s"
+    if str(step.get("step", "")).startswith("report") and step.get("cpu_seconds") is not None:
+        text += f" (CPU {step['cpu_seconds']:.1f} s)"  # the warm report's load-proof time
     if step["outcome"] not in ("ok", "gate"):
         text += f" **{step['outcome']}**"
     if step["ratio"] is not None:
@@ -182,11 +209,18 @@ COLUMNS = [
     "risk evaluate",
     "scan",
     "check",
+    "report",
+    "report warm",
+    "metrics --board",
+    "policy replay",
+    "check --brief",
 ]
 
 
 def column_of(step: str) -> str:
     """The table column of a step name (`share A..B` and `szz (N fixes)` share one column)."""
+    if step.startswith("check --brief"):
+        return "check --brief"
     return next((c for c in ("share", "szz", "check") if step.startswith(c)), step)
 
 
@@ -265,6 +299,14 @@ def main() -> None:
     parser.add_argument("--tags", type=int, default=3, help="release ranges for share")
     parser.add_argument("--fixes", type=int, default=300, help="newest fix commits for szz")
     parser.add_argument("--changes", type=int, default=20, help="recent changes for check")
+    parser.add_argument(
+        "--replay-window", type=int, default=20, help="recent changes policy replay covers"
+    )
+    parser.add_argument(
+        "--newer-only",
+        action="store_true",
+        help="after ingest and provenance, only the newer commands (report, board, replay, brief)",
+    )
     parser.add_argument("--blame-sample", type=int, default=60, help="files blamed by git (share)")
     parser.add_argument("--szz-sample", type=int, default=60, help="fixes blamed by git (szz)")
     parser.add_argument(

@@ -17,6 +17,7 @@ import json
 import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -52,6 +53,7 @@ class Outcome:
     outcome: str = "ok"
     exit_code: int | None = None
     seconds: float = 0.0
+    cpu_seconds: float | None = None  # user + system time of the netgain process (load-proof)
     git_seconds: float | None = None
     git_note: str = ""
     problems: int = 0
@@ -133,6 +135,7 @@ def run_netgain(
     """Run `netgain args` with the step's bound; classify the outcome and parse its JSON."""
     result = Outcome(step)
     start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         proc = subprocess.run(
             [NETGAIN, *args],
@@ -148,6 +151,8 @@ def run_netgain(
         result.detail = f"stopped after {ctx.timeout:.0f} s"
         return result, None
     result.seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result.cpu_seconds = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     result.exit_code = proc.returncode
     stderr = proc.stderr.decode("utf-8", "replace")
     result.stderr_tail = stderr[-4000:]

@@ -176,6 +176,24 @@ def test_counts_for_another_change_fall_back_to_the_markers(tmp_path: Path) -> N
     assert any("1266 committed lines" in p["message"] for p in payload["problems"])
 
 
+def test_a_session_that_measured_nothing_says_so(tmp_path: Path) -> None:
+    """entireio/cli's branch: 127 checkpoints are Entire's empty fallback (agent 0, human 0)
+    with a total that matches the commit. The problem said "counts 157 committed lines, the
+    commit adds 157 (or measured nothing): not used", which reads as a contradiction."""
+    repo, _ = _repo(tmp_path)
+    sha = repo.commit(
+        {"svc.py": numbered("s", 12)},
+        f"Fallback\n\nEntire-Checkpoint: {CHECKPOINT}\n",
+        date=BASE_EPOCH + 60,
+    )
+    write_checkpoints(repo, {CHECKPOINT: [session(0, 0, 0, 12)]})
+    payload = netgain_json("provenance", "HEAD", cwd=repo.path)
+    assert all(e["kind"] != "session-record" for e in by_sha(payload)[sha]["evidence"])
+    [message] = [p["message"] for p in payload["problems"] if p["sha"] == sha]
+    assert "counts 12 (no agent or human line measured) committed lines" in message
+    assert "the commit adds 12: not used" in message
+
+
 def test_an_ai_marker_contradicts_a_human_claim(tmp_path: Path) -> None:
     repo, _ = _repo(tmp_path)
     sha = repo.commit(

@@ -285,3 +285,12 @@ def test_a_baseline_the_line_cannot_describe_is_flagged() -> None:
     assert "does not describe this baseline" in result["warnings"][0]
     flat = interrupted_series(_weeks(_series(12, 0.0)), "items", 30, **KW)
     assert flat["warnings"] == []
+
+
+def test_t_quantile_matches_the_printed_student_t_table() -> None:
+    """Two-sided 95% critical values from any statistics table (computed without scipy.stats,
+    whose import cost every report half a second)."""
+    for dof, expected in ((1, 12.706), (2, 4.303), (10, 2.228), (30, 2.042), (1000, 1.962)):
+        assert round(t_quantile(0.95, dof), 3) == expected
+    assert round(t_quantile(0.90, 5), 3) == 2.015
+    assert t_quantile(0.95, 0) == t_quantile(0.95, 1)  # no degrees of freedom: the widest

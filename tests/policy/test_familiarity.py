@@ -96,3 +96,58 @@ def test_renamed_file_is_not_new_to_its_author(tmp_path: Path) -> None:
     )
     doc = json.loads(result.stdout)
     assert doc["facts"]["author"]["files_new_to_author"] == [], doc["facts"]["author"]
+
+
+def _assets_history(tmp_path: Path) -> tuple[GitRepo, str, str]:
+    """Ada's logo moved and edited in one commit (an inexact rename), then her app.py moved
+    exactly, then Bob's change to app code. Returns the repo, the logo's first blob, the base."""
+    logo = bytes(range(256)) * 40
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"logo.png": logo, "app.py": "x = 1\n"}, "logo", author=ADA)
+    first_logo = repo.git("rev-parse", "HEAD:logo.png")
+    repo.commit(
+        {"logo.png": None, "public/img/logo.png": logo + b"\x00"}, "move the logo", author=BOB
+    )
+    repo.commit({"app.py": None, "src/app.py": "x = 1\n"}, "move app", author=BOB)
+    return repo, first_logo, repo.head()
+
+
+def test_file_history_survives_a_blob_the_snapshot_left_out(tmp_path: Path) -> None:
+    """gogs/gogs as fetched: a blob of an old binary asset is absent (no partial clone), and
+    `git log -M --diff-filter=R` (the earlier names of the changed files) died on it when
+    rename detection compared the asset with its moved copy, so `netgain check` of an
+    unrelated change exited 2. Exact renames need no blob: they are still followed, and the
+    degradation is a problem naming the absent object."""
+    repo, first_logo, base = _assets_history(tmp_path)
+    (repo.path / ".git" / "objects" / first_logo[:2] / first_logo[2:]).unlink()
+
+    history = file_history(repo.path, base, ["src/app.py"])
+    assert history.commits["src/app.py"] == {"ada@example.com": 1, "bob@example.com": 1}
+    [problem] = history.problems
+    assert problem.kind == "missing-blob"
+    assert first_logo in problem.message
+    assert "exact renames only" in problem.message
+
+
+def test_file_history_with_every_blob_reports_nothing(tmp_path: Path) -> None:
+    """The look-alike: the same history whole follows the inexact rename, with no problem."""
+    repo, _, base = _assets_history(tmp_path)
+    history = file_history(repo.path, base, ["public/img/logo.png"])
+    assert history.commits["public/img/logo.png"] == {"ada@example.com": 1, "bob@example.com": 1}
+    assert history.problems == []
+
+
+def test_check_completes_when_a_blob_of_history_is_absent(tmp_path: Path) -> None:
+    """The gogs shape through the CLI: the gate decides the change and lists the problem."""
+    from tests.history.conftest import netgain
+
+    repo, first_logo, base = _assets_history(tmp_path)
+    head = repo.commit({"src/app.py": "x = 2\n"}, "change app", author=BOB)
+    (repo.path / ".git" / "objects" / first_logo[:2] / first_logo[2:]).unlink()
+    proc = netgain(
+        "check", "--base", base, "--head", head, "--format", "json", "--no-record",
+        cwd=repo.path, check=False,
+    )  # fmt: skip
+    assert proc.returncode in (0, 1), proc.stderr
+    doc = json.loads(proc.stdout)
+    assert any(p["kind"] == "missing-blob" and first_logo in p["message"] for p in doc["problems"])

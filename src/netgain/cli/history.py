@@ -142,7 +142,7 @@ def run_ingest(
     return report
 
 
-def _problem_lines(problems: list[dict[str, Any]]) -> None:
+def problem_lines(problems: list[dict[str, Any]]) -> None:
     if not problems:
         return
     err_console.print(f"[yellow]{len(problems)} problem(s) while reading history:[/yellow]")
@@ -179,7 +179,7 @@ def register(app: typer.Typer) -> None:
             f"({report.commits_seen} read) from {report.repository}",
             highlight=False,
         )
-        _problem_lines(data["problems"])
+        problem_lines(data["problems"])
 
     @app.command()
     def provenance(
@@ -201,7 +201,7 @@ def register(app: typer.Typer) -> None:
         rows_by_sha = load_provenance(ws.engine, report.repository_id, shas)
         rows = [rows_by_sha[s] for s in shas if s in rows_by_sha]
         missing = len(shas) - len(rows)
-        problems = _range_problems(ws, report, set(shas))
+        problems = history_problems(ws, report, set(shas))
         payload = {
             "range": " ".join(args),
             "commits": [r.to_dict() for r in rows],
@@ -213,7 +213,7 @@ def register(app: typer.Typer) -> None:
             emit_json(payload)
             return
         _print_provenance(payload, limit)
-        _problem_lines(problems)
+        problem_lines(problems)
 
     @app.command()
     def share(
@@ -271,14 +271,17 @@ def register(app: typer.Typer) -> None:
             emit_json(data)
             return
         _print_share(result, data, top)
-        _problem_lines(data["problems"])
+        problem_lines(data["problems"])
 
 
-def _range_problems(ws: Workspace, report: IngestReport, shas: set[str]) -> list[dict[str, Any]]:
-    """This run's problems plus those earlier ingests stored for the range's commits.
+def history_problems(
+    ws: Workspace, report: IngestReport, shas: set[str] | None = None
+) -> list[dict[str, Any]]:
+    """This run's problems plus those earlier ingests stored (for `shas` only, when given).
 
-    A commit read once with a missing blob keeps its unknown line counts: every later listing of
-    it must say so, not only the run that first met the problem.
+    A commit read once with a missing blob keeps its unknown line counts, and a note that could
+    not be read stays unread: every later figure built on them must say so, not only the run
+    that first met the problem (a warm `metrics` or `report` ingests nothing new).
     """
     from netgain.history.queries import load_problems
 
@@ -286,7 +289,7 @@ def _range_problems(ws: Workspace, report: IngestReport, shas: set[str]) -> list
     seen = {(p["kind"], p["sha"], p["path"], p["message"]) for p in problems}
     for stored in load_problems(ws.engine, report.repository_id):
         key = (stored["kind"], stored["sha"], stored["path"], stored["message"])
-        if stored["sha"] in shas and key not in seen:
+        if (shas is None or stored["sha"] in shas) and key not in seen:
             seen.add(key)
             problems.append(stored)
     return problems

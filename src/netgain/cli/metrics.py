@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from netgain import git
-from netgain.cli.history import DB_HELP, open_workspace, run_ingest
+from netgain.cli.history import DB_HELP, history_problems, open_workspace, problem_lines, run_ingest
 from netgain.cli.output import console, emit_json, warn
 from netgain.config import load_config
 from netgain.errors import UsageError
@@ -121,6 +121,9 @@ def metrics_document(
     doc = compute_metrics(
         data, config, by=by, since=start, repository=str(ws.root), adoption_date=adoption
     )
+    # what the history could not give (absent blobs, unreadable notes and traces): the figures
+    # below rest on it, so every output says so, warm runs included
+    doc["problems"] = history_problems(ws, report)
     doc["comprehension"] = _comprehension(ws, report.repository_id)
     doc["sections"]["comprehension"] = comprehension_entry(doc["comprehension"])
     section = doc["provenance"]
@@ -504,6 +507,7 @@ def _print(doc: dict[str, Any]) -> None:
     print_sections(doc["sections"])
     for note in doc["notes"][:20]:
         warn(note)
+    problem_lines(doc["problems"])
 
 
 def print_reported(family: dict[str, Any]) -> None:
@@ -672,12 +676,13 @@ def register(app: typer.Typer) -> None:
         if board:
             from netgain.report.board_text import board_lines
 
-            answer = {"repository": doc["repository"], **doc["board"]}
+            answer = {"repository": doc["repository"], **doc["board"], "problems": doc["problems"]}
             if as_json:
                 emit_json(answer)
                 return
             for line in board_lines(answer):
                 console.print(line, highlight=False, markup=False)
+            problem_lines(doc["problems"])
             return
         if as_json:
             emit_json(doc)

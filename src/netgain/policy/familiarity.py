@@ -54,7 +54,21 @@ def file_history(repo: Path, base: str, paths: Sequence[str]) -> FileHistory:
     if not paths:
         return history
     files = [p for p in paths if not p.endswith("/")]
-    earlier = earlier_names(repo, base, files) if files else {}
+    try:
+        earlier = earlier_names(repo, base, files) if files else {}
+    except git.GitProblemError as exc:
+        # a blob absent anywhere in the history (a snapshot or partial clone that left a large
+        # file out, gogs/gogs) stops git's similarity rename detection: exact renames compare
+        # object ids only, so they still follow the files; say what was degraded
+        earlier = earlier_names(repo, base, files, similarity="100%")
+        history.problems.append(
+            GitProblem(
+                exc.problem.kind,
+                f"{exc.problem.message}; file familiarity follows exact renames only",
+                exc.problem.sha,
+                exc.problem.path,
+            )
+        )
     old_names = sorted({old for names in earlier.values() for old, _ in names} - set(paths))
     out = git.run_git(
         repo,
@@ -110,11 +124,14 @@ def file_history(repo: Path, base: str, paths: Sequence[str]) -> FileHistory:
     return history
 
 
-def earlier_names(repo: Path, base: str, paths: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+def earlier_names(
+    repo: Path, base: str, paths: Sequence[str], *, similarity: str = ""
+) -> dict[str, list[tuple[str, str]]]:
     """Per path, its earlier names, newest first, each with the commit that renamed it away.
 
     One `git log -M --diff-filter=R` over the history of `base` (the renames only: about 0.2 s on
     5,000 commits), walked newest first so a chain a.py -> b.py -> c.py gives c.py both names.
+    `similarity` is git's `-M<n>` threshold (`100%`: exact renames, which read no blob).
     """
     out = git.run_git(
         repo,
@@ -124,7 +141,7 @@ def earlier_names(repo: Path, base: str, paths: Sequence[str]) -> dict[str, list
         base,
         "--no-merges",
         f"--max-count={HISTORY_LIMIT}",
-        "-M",
+        f"-M{similarity}",
         "--diff-filter=R",
         "--name-status",
         "--format=%x01%H",

@@ -324,12 +324,17 @@ def _counted_level(
         total = _numstat_total(commit)
     sessions = [s for s in checkpoint.sessions if s.measured and s.agrees_with(total)]
     if not sessions:
-        counted = ", ".join(str(s.total_committed) for s in checkpoint.sessions)
+        # say which reason holds: on entireio/cli "counts 157, the commit adds 157 (or measured
+        # nothing): not used" read as a contradiction; those sessions had measured nothing
+        counted = ", ".join(
+            f"{s.total_committed}" + ("" if s.measured else " (no agent or human line measured)")
+            for s in checkpoint.sessions
+        )
         result.warnings.append(
             ProvenanceWarning(
                 "entire",
                 f"checkpoint {checkpoint.checkpoint_id} ({checkpoint.source}) counts {counted} "
-                f"committed lines, the commit adds {total} (or measured nothing): not used",
+                f"committed lines, the commit adds {total}: not used",
                 sha=commit.sha,
             )
         )
