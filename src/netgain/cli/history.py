@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from netgain.history import IngestReport
     from netgain.history.share import ShareResult
     from netgain.provenance import MarkerRule
-    from netgain.store.written import WrittenCommit
+    from netgain.risk.feature_stream import FeatureStream
 
 DB_HELP = "Database URL (default: $NETGAIN_DATABASE_URL, else SQLite at REPO/.netgain/netgain.db)."
 
@@ -68,16 +68,26 @@ def open_workspace(repo: Path, db: str | None) -> Workspace:
 
 
 def _risk_features(
-    engine: Engine,
-    repository_id: int,
-    root: Path,
-    config: RawConfig,
-    written: list[WrittenCommit],
+    engine: Engine, repository_id: int, root: Path, config: RawConfig, stream: FeatureStream
 ) -> None:
     """Store the new commits' change-risk feature vectors (netgain.risk.feature_store)."""
     from netgain.risk.feature_store import update_features
 
-    update_features(engine, repository_id, root, config, written)
+    update_features(engine, repository_id, root, config, stream.written, stream)
+
+
+def _feature_stream(ws: Workspace, early: EarlyLog | None) -> FeatureStream:
+    """Where the ingest hands the commits it writes: their vectors are computed meanwhile when
+    the early log's listing of author times came with it (a new store, no API families)."""
+    from netgain.risk.feature_store import api_families_enabled, zone_globs
+    from netgain.risk.feature_stream import FeatureStream
+
+    try:
+        zones = zone_globs(ws.root, ws.config)
+        streaming = early is not None and not api_families_enabled(ws.root, ws.config)
+    except NetgainError:  # a bad [zones] or [risk] setting: the feature pass reports it
+        return FeatureStream(None, {})
+    return FeatureStream(early.author_times() if early is not None and streaming else None, zones)
 
 
 def _new_sqlite_file(url: str) -> bool:
@@ -124,7 +134,7 @@ def run_ingest(
 
     with progress(enabled=None if not quiet else False) as bar:
         task = bar.add_task("ingesting commits", total=None)
-        written: list[WrittenCommit] = []  # what the feature pass needs, kept from the write
+        stream = _feature_stream(ws, early)  # what the feature pass needs, kept from the write
         report = ingest_repository(
             ws.root,
             ws.engine,
@@ -132,9 +142,9 @@ def run_ingest(
             markers=ws.markers,
             on_commit=lambda n: bar.update(task, completed=n) if n % 500 == 0 else None,
             after_write=lambda engine, repository_id, root: _risk_features(
-                engine, repository_id, root, ws.config, written
+                engine, repository_id, root, ws.config, stream
             ),
-            written=written,
+            written=stream,
             early=early,
         )
     if report.shallow:

@@ -60,6 +60,10 @@ def _rev_args(revs: Sequence[str], exclude: Sequence[str]) -> list[str]:
     return [*revs, *(f"^{rev}" for rev in exclude)]
 
 
+# Every non-merge commit's sha and author time, in git's cheapest order (EarlyLog.author_times).
+_AUTHOR_TIMES_ARGS = ("log", "--no-merges", "--no-color", "--no-show-signature", "--format=%H %at")
+
+
 def _log_args(oldest_first: bool) -> list[str]:
     args = [
         "log",
@@ -96,11 +100,12 @@ class EarlyLog:
     heads, nothing excluded, not a partial clone); otherwise `close` kills it unread.
     """
 
-    def __init__(self, repo: Path, stream: GitStream) -> None:
+    def __init__(self, repo: Path, stream: GitStream, times: GitStream | None = None) -> None:
         self.repo = Path(repo)
         self.process = stream.proc
         self.adopted = False
         self._stream: GitStream | None = stream
+        self._times = times
 
     def take(self, repo: Path, args: Sequence[str]) -> GitStream | None:
         """The running process if it was started with `args` in `repo` (only once), else None."""
@@ -111,11 +116,42 @@ class EarlyLog:
         self.adopted = True
         return stream
 
+    def author_times(self) -> dict[str, int] | None:
+        """sha -> author time (unix seconds) of every non-merge commit of the same heads.
+
+        Read from a second, cheap `git log` started beside the first (no diffs, no topological
+        sort: about a twentieth of the first's CPU). Why: feature vectors are computed in
+        author-date order, and knowing every commit's date up front lets the ingest compute the
+        vector of a commit as soon as every older one has been read, instead of after git ends
+        (`netgain.risk.feature_stream`). None when the listing failed or was already read; a
+        caller must still check each commit it gets against it.
+        """
+        stream, self._times = self._times, None
+        if stream is None:
+            return None
+        try:
+            data = stream.stdout.read()
+            if stream.wait() != 0:
+                return None
+            out: dict[str, int] = {}
+            for line in data.split(b"\n"):
+                if line:
+                    sha, _, at = line.partition(b" ")
+                    out[sha.decode("ascii")] = int(at)
+            return out
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+        finally:
+            stream.close()
+
     def close(self) -> None:
-        """Kill and reap the process unless `take` handed it over."""
+        """Kill and reap the processes unless `take` handed the log over."""
         if self._stream is not None:
             self._stream.close()
             self._stream = None
+        if self._times is not None:
+            self._times.close()
+            self._times = None
 
 
 def start_early_log(repo: Path, heads: Sequence[str]) -> EarlyLog | None:
@@ -126,9 +162,16 @@ def start_early_log(repo: Path, heads: Sequence[str]) -> EarlyLog | None:
     """
     if not heads or is_partial_clone(repo):
         return None
-    stream = open_git_stream(repo, *_numstat_log_args(True, _rev_args(heads, ())))
+    rev_args = _rev_args(heads, ())
+    stream = open_git_stream(repo, *_numstat_log_args(True, rev_args))
     widen_pipe(stream.stdout.fileno())
-    return EarlyLog(repo, stream)
+    try:
+        times = open_git_stream(repo, *_AUTHOR_TIMES_ARGS, *rev_args, "--", buffered=True)
+    except BaseException:
+        stream.close()
+        raise
+    widen_pipe(times.stdout.fileno())
+    return EarlyLog(repo, stream, times)
 
 
 def iter_commits(
