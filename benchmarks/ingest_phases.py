@@ -5,8 +5,9 @@
 Runs the ingest in this process (a fresh SQLite store unless --db is given) and prints the CPU
 time (user + system of this process, every thread; git's own CPU is not included) spent before
 git starts streaming (interpreter, imports, opening and migrating the store, reading notes and
-traces), while it streams (parsing, attribution, batch writes, overlapped with git), in the risk
-feature pass after the last commit, and after it. CPU, not wall: on a shared machine wall time
+traces), while it streams (parsing, attribution, batch writes and, on a first ingest, feature
+vectors, overlapped with git), on the last batch once git's output ended, in the risk feature
+pass after the last commit, and after it. CPU, not wall: on a shared machine wall time
 mostly measures the other jobs.
 """
 
@@ -44,7 +45,8 @@ def main() -> None:
 
     def timed_iter_commits(*a: Any, **k: Any) -> Any:
         marks["stream"] = time.process_time()
-        return iter_commits(*a, **k)
+        yield from iter_commits(*a, **k)
+        marks["git ended"] = time.process_time()
 
     ingest._after_write = timed_after_write  # type: ignore[assignment]
     ingest.git.iter_commits = timed_iter_commits  # type: ignore[assignment]
@@ -55,9 +57,11 @@ def main() -> None:
             netgain_main()
     end = time.process_time()
     print(
-        f"CPU s: start-up {marks['stream'] - START:.2f}, streaming {marks['streamed'] - marks['stream']:.2f}, "
-        f"feature pass {marks['features'] - marks['streamed']:.2f}, finish {end - marks['features']:.2f}, "
-        f"total {end - START:.2f}",
+        f"CPU s: start-up {marks['stream'] - START:.2f}, "
+        f"streaming {marks['git ended'] - marks['stream']:.2f}, "
+        f"last batch {marks['streamed'] - marks['git ended']:.2f}, "
+        f"feature pass {marks['features'] - marks['streamed']:.2f}, "
+        f"finish {end - marks['features']:.2f}, total {end - START:.2f}",
         file=sys.stderr,
     )
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text
 
 from benchmarks.make_history import make_history
-from netgain.git.log import start_early_log
+from netgain.git.log import EarlyLog, start_early_log
 from netgain.history import ingest_repository
 from netgain.store.engine import open_store
 from tests.gitrepo import GitRepo
@@ -92,3 +93,64 @@ def test_cli_ingest_into_a_new_store_then_an_existing_one(tmp_path: Path) -> Non
     assert (again["commits_seen"], again["commits_added"]) == (1, 1)
     everything = netgain_json("ingest", str(repo.path), "--db", db, "--all", cwd=tmp_path)
     assert everything["commits_added"] == 0
+
+
+def test_the_command_line_is_looked_at_narrowly_before_typer_parses_it() -> None:
+    from netgain.cli.early import _ingest_args
+
+    assert _ingest_args(["ingest"]) == (Path(), None, False)
+    assert _ingest_args(["ingest", "r", "--db", "sqlite:///x.db", "--json"]) == (
+        Path("r"),
+        "sqlite:///x.db",
+        False,
+    )
+    assert _ingest_args(["ingest", "--db=sqlite:///x.db", "--all", "r"]) == (
+        Path("r"),
+        "sqlite:///x.db",
+        True,
+    )
+    for other in (
+        ["provenance", "r"],
+        ["ingest", "--help"],
+        ["ingest", "r", "s"],
+        ["ingest", "--db"],
+        ["ingest", "--db", "--json"],
+        ["ingest", "--", "r"],
+        ["ingest", "r", "--quiet"],
+    ):
+        assert _ingest_args(other) is None, other
+
+
+def test_cli_ingest_adopts_the_log_started_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`netgain ingest` starts git's log before typer parses its arguments, and the command
+    reads that very process: one log started, adopted; arguments it did not expect start none
+    early (the command starts its own)."""
+    import netgain.cli.early as early_module
+    from netgain.cli.app import main
+
+    repo = make_history(tmp_path / "repo", commits=60, files=5, merge_every=10)
+    started: list[EarlyLog] = []
+
+    def recording(root: Path, heads: list[str]) -> EarlyLog | None:
+        log = start_early_log(root, heads)
+        if log is not None:
+            started.append(log)
+        return log
+
+    monkeypatch.setattr(early_module, "start_early_log", recording)
+
+    def not_now(*_args: object) -> None:
+        raise AssertionError("the command started its own log: nothing was started before")
+
+    monkeypatch.setattr("netgain.cli.history.start_early", not_now)
+    for n, extra in enumerate(([], ["--all"])):
+        db = f"sqlite:///{tmp_path / f'new{n}.db'}"
+        monkeypatch.setattr("sys.argv", ["netgain", "ingest", str(repo), "--db", db, *extra])
+        with pytest.raises(SystemExit) as done:
+            main()
+        assert done.value.code in (0, None)
+    assert "Ingested" in capsys.readouterr().out
+    assert len(started) == 1 and started[0].adopted  # --all: no early start at all
+    assert started[0].process.returncode == 0

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -251,8 +252,7 @@ def test_first_ingest_features_from_the_written_commits_equal_the_read_back(
     r, _ = history
     if families:
         (r.path / "netgain.toml").write_text(FAMILIES, encoding="utf-8")
-    r.commit({"app/tie.py": "x = 1\n"}, "tie one", author=GRACE, date=BASE_EPOCH + 7 * DAY)
-    r.commit({"app/tie.py": "x = 2\n"}, "tie two", author=ADA, date=BASE_EPOCH + 7 * DAY)
+    _tied_commits(r)
     read_back = _first_ingest(r.path, tmp_path / "read-back.db", hand_over=False)
     with monkeypatch.context() as patch:  # handed over: nothing is read back
 
@@ -264,6 +264,112 @@ def test_first_ingest_features_from_the_written_commits_equal_the_read_back(
     assert handed == read_back
     if not families:
         assert handed[0] == _one_pass_of(tmp_path / "written.db")
+
+
+ZONES = '[zones.lib]\npaths = ["lib/**"]\n'
+
+
+@pytest.mark.parametrize("config", ["", ZONES, FAMILIES], ids=["default", "zones", "zones+api"])
+def test_vectors_computed_while_git_streams_equal_the_read_back(
+    history: tuple[GitRepo, dict[str, str]],
+    tmp_path: Path,
+    config: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With every commit's author time listed up front, a first ingest computes each vector as
+    soon as no commit still to come can sort before it: the same vectors and state as the pass
+    after the write, on a branch dated before the trunk and tied dates, written two commits a
+    batch so that most vectors are computed between batches. With API families on (they need a
+    diff of every commit first) it does not stream, and the vectors are still the same."""
+    r, _ = history
+    (r.path / "netgain.toml").write_text(config, encoding="utf-8")
+    _tied_commits(r)
+    read_back = _first_ingest(r.path, tmp_path / "read-back.db", hand_over=False)
+    monkeypatch.setattr("netgain.history.ingest.BATCH_SIZE", 2)
+    streamed, progress = _streamed_ingest(r.path, tmp_path / "streamed.db")
+    assert streamed == read_back
+    if config == FAMILIES:
+        assert all(computed == 0 for _written, computed in progress)
+    else:
+        # (written, computed) after each batch: vectors before the last batch, and some held
+        # back for a while (the branch's old-dated commits arrive after newer trunk ones)
+        assert progress[-1] == (8, 8) and len(progress) >= 4
+        assert any(computed > 0 for _written, computed in progress[:-1])
+        assert any(computed < written for written, computed in progress[:-1])
+
+
+def test_a_listing_that_does_not_match_the_log_turns_streaming_off(
+    history: tuple[GitRepo, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit the author-time listing names with another date (or not at all) means the
+    listing is not of this log: nothing computed from it is used, the pass after the write
+    computes every vector, and they are the right ones."""
+    r, main = history
+    _tied_commits(r)
+    read_back = _first_ingest(r.path, tmp_path / "read-back.db", hand_over=False)
+    monkeypatch.setattr("netgain.history.ingest.BATCH_SIZE", 2)
+    for wrong in ({main["b1"]: BASE_EPOCH + 9 * DAY}, {main["m3"]: None}):
+        db = tmp_path / f"wrong-{len(str(wrong))}-{next(iter(wrong.values()))}.db"
+        streamed, _ = _streamed_ingest(r.path, db, wrong)
+        assert streamed == read_back
+
+
+def _tied_commits(r: GitRepo) -> None:
+    """Two more commits with the same author date (ties go by ingest order)."""
+    r.commit({"app/tie.py": "x = 1\n"}, "tie one", author=GRACE, date=BASE_EPOCH + 7 * DAY)
+    r.commit({"app/tie.py": "x = 2\n"}, "tie two", author=ADA, date=BASE_EPOCH + 7 * DAY)
+
+
+def _streamed_ingest(
+    root: Path, db: Path, wrong: dict[str, int | None] | None = None
+) -> tuple[tuple[Features, object], list[tuple[int, int]]]:
+    """Ingest into a new store as `netgain ingest` does: git's log and the author-time listing
+    started first, vectors computed while the commits are written. Returns the stored vectors
+    and state, and (commits written, vectors computed) after each batch."""
+    from netgain.git.log import start_early_log
+    from netgain.risk.feature_store import api_families_enabled, zone_globs
+    from netgain.risk.feature_stream import FeatureStream
+
+    head = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    early = start_early_log(root, [head])
+    assert early is not None
+    times = early.author_times() if not api_families_enabled(root) else None
+    for sha, at in (wrong or {}).items():
+        assert times is not None
+        if at is None:
+            del times[sha]
+        else:
+            times[sha] = at
+    stream = FeatureStream(times, zone_globs(root))
+    progress: list[tuple[int, int]] = []
+    extend = stream.extend
+
+    def tracked(commits: Iterable[WrittenCommit]) -> None:
+        extend(commits)
+        progress.append((len(stream.written), stream.computed))
+
+    stream.extend = tracked  # type: ignore[method-assign]
+    engine = open_store(f"sqlite:///{db}")
+    updates: list[FeatureUpdate] = []
+
+    def after(engine: Engine, repository_id: int, root: Path) -> None:
+        updates.append(update_features(engine, repository_id, root, None, stream.written, stream))
+
+    try:
+        report = ingest_repository(
+            root, engine, revs=["HEAD"], after_write=after, written=stream, early=early
+        )
+    finally:
+        early.close()
+    assert early.adopted and updates[0].computed == 8
+    assert (stream.finish() is not None) == (times is not None and not wrong)
+    with engine.connect() as conn:
+        state = conn.execute(select(RiskFeatureSnapshot.state)).scalar_one()
+    result = (_stored(engine, report.repository_id), _snapshot(state))
+    engine.dispose()
+    return result, progress
 
 
 def _first_ingest(root: Path, db: Path, *, hand_over: bool) -> tuple[Features, object]:

@@ -79,6 +79,10 @@ def main() -> None:
 
     Typer's standalone mode already maps usage errors to exit 2 and prints them.
     """
+    if sys.argv[1:2] == ["ingest"]:  # git's log first, then the rest of netgain (cli.early)
+        from netgain.cli.early import start_from_argv
+
+        start_from_argv(sys.argv[1:])
     _register()
     try:
         app()

@@ -17,10 +17,11 @@ import typer
 from rich.table import Table
 
 from netgain import git
+from netgain.cli.early import claim, start_early
 from netgain.cli.output import console, emit_json, err_console, progress, warn
 from netgain.config import RawConfig, database_url, ensure_state_dir, load_config
 from netgain.errors import NetgainError, UsageError
-from netgain.git.log import EarlyLog, start_early_log
+from netgain.git.log import EarlyLog
 
 # SQLAlchemy, the store, provenance (pydantic) and the ingest itself are imported where they are
 # used: `netgain ingest` starts git's log before paying for them (see `_early_log`).
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from netgain.history import IngestReport
     from netgain.history.share import ShareResult
     from netgain.provenance import MarkerRule
-    from netgain.store.written import WrittenCommit
+    from netgain.risk.feature_stream import FeatureStream
 
 DB_HELP = "Database URL (default: $NETGAIN_DATABASE_URL, else SQLite at REPO/.netgain/netgain.db)."
 
@@ -68,48 +69,35 @@ def open_workspace(repo: Path, db: str | None) -> Workspace:
 
 
 def _risk_features(
-    engine: Engine,
-    repository_id: int,
-    root: Path,
-    config: RawConfig,
-    written: list[WrittenCommit],
+    engine: Engine, repository_id: int, root: Path, config: RawConfig, stream: FeatureStream
 ) -> None:
     """Store the new commits' change-risk feature vectors (netgain.risk.feature_store)."""
     from netgain.risk.feature_store import update_features
 
-    update_features(engine, repository_id, root, config, written)
+    update_features(engine, repository_id, root, config, stream.written, stream)
 
 
-def _new_sqlite_file(url: str) -> bool:
-    """True for a SQLite store whose file does not exist yet (everything will be new)."""
-    prefix = "sqlite:///"
-    if not url.startswith(prefix):
-        return False
-    name = url[len(prefix) :].split("?", 1)[0]
-    return bool(name) and name != ":memory:" and not Path(name).exists()
+def _feature_stream(ws: Workspace, early: EarlyLog | None) -> FeatureStream:
+    """Where the ingest hands the commits it writes: their vectors are computed meanwhile when
+    the early log's listing of author times came with it (a new store, no API families)."""
+    from netgain.risk.feature_store import api_families_enabled, zone_globs
+    from netgain.risk.feature_stream import FeatureStream
+
+    try:
+        zones = zone_globs(ws.root, ws.config)
+        streaming = early is not None and not api_families_enabled(ws.root, ws.config)
+    except NetgainError:  # a bad [zones] or [risk] setting: the feature pass reports it
+        return FeatureStream(None, {})
+    return FeatureStream(early.author_times() if early is not None and streaming else None, zones)
 
 
 @contextmanager
 def _early_log(repo: Path, db: str | None, all_refs: bool) -> Iterator[EarlyLog | None]:
-    """Start git's log of the whole history before the store is opened, when the store is new.
-
-    Why: importing the store and ingest modules and creating a new store's schema take about
-    half a second before the first commit is read; for a store that does not exist yet every
-    reachable commit will be read, so git can start at once and work on the other core. Only a
-    new SQLite file qualifies (an existing store may exclude commits it already holds, which is
-    only known once it is open; a PostgreSQL store is never assumed empty). If the ingest then
-    needs another log (the store turned out to hold commits, HEAD moved) the early process is
-    killed unread. Any failure here only means no early start: the ingest reports it. Not with
-    `--all`: resolving every ref twice (here and in the ingest) costs a git call per ref.
-    """
-    early: EarlyLog | None = None
-    try:
-        root = git.repo_root(repo) if repo.exists() and not all_refs else None
-        if root is not None and _new_sqlite_file(database_url(root, db)):
-            head = git.rev_parse(root, "HEAD")
-            early = start_early_log(root, [head] if head else [])
-    except (NetgainError, OSError):
-        early = None
+    """The log of a first ingest started before the store is opened (`netgain.cli.early`):
+    the one started before the command line was parsed, else one started now."""
+    looked, early = claim(repo, db, all_refs)
+    if not looked:
+        early = start_early(repo, db, all_refs)
     try:
         yield early
     finally:
@@ -124,7 +112,7 @@ def run_ingest(
 
     with progress(enabled=None if not quiet else False) as bar:
         task = bar.add_task("ingesting commits", total=None)
-        written: list[WrittenCommit] = []  # what the feature pass needs, kept from the write
+        stream = _feature_stream(ws, early)  # what the feature pass needs, kept from the write
         report = ingest_repository(
             ws.root,
             ws.engine,
@@ -132,9 +120,9 @@ def run_ingest(
             markers=ws.markers,
             on_commit=lambda n: bar.update(task, completed=n) if n % 500 == 0 else None,
             after_write=lambda engine, repository_id, root: _risk_features(
-                engine, repository_id, root, ws.config, written
+                engine, repository_id, root, ws.config, stream
             ),
-            written=written,
+            written=stream,
             early=early,
         )
     if report.shallow:

@@ -387,11 +387,23 @@ def widen_pipe(fd: int, size: int = _WIDE_PIPE) -> bool:
 
 
 def prefetch_chunks(stream: IO[bytes], size: int = 1 << 20, depth: int = 256) -> Iterator[bytes]:
-    """Like read_chunks, but a thread drains the pipe ahead of the consumer.
+    """Like read_chunks, but a thread drains the pipe ahead of the consumer (`Prefetch`),
+    started at the first chunk asked for."""
+    reader = Prefetch(stream, size, depth)
+    try:
+        yield from reader
+    finally:
+        reader.close()
+
+
+class Prefetch:
+    """A thread that drains a pipe ahead of its consumer, from the moment it is created.
 
     git writes into a pipe: whenever the consumer pauses (a database batch, say), git stalls. A
     reader thread (os.read releases the GIL) keeps git running on the other core, up to `depth`
-    chunks ahead, so a long parse-and-store loop costs max(git, consumer), not the sum.
+    chunks ahead, so a long parse-and-store loop costs max(git, consumer), not the sum. Started
+    before the consumer exists (`EarlyLog`), it also keeps git from stalling on a full pipe
+    while the consumer's process is still starting up.
 
     The pipe is widened to 1 MiB where the kernel allows, and after a read that returned less
     than a quarter of it the thread waits 5 ms before reading again. Why: git writes a commit at
@@ -400,14 +412,20 @@ def prefetch_chunks(stream: IO[bytes], size: int = 1 << 20, depth: int = 256) ->
     moving bytes. Waiting lets the pipe fill (git would need 200 MB/s to fill 1 MiB in 5 ms, so
     it never blocks on the wait) and the same bytes arrive in well under 1,000 chunks.
     """
-    chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    wide = widen_pipe(stream.fileno())
-    short = _WIDE_PIPE // 4
 
-    def pump() -> None:
+    def __init__(self, stream: IO[bytes], size: int = 1 << 20, depth: int = 256) -> None:
+        self._chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._stream = stream
+        self._size = size
+        self._wide = widen_pipe(stream.fileno())
+        self._reader = threading.Thread(target=self._pump, name="git-prefetch", daemon=True)
+        self._reader.start()
+
+    def _pump(self) -> None:
+        chunks, stop, short = self._chunks, self._stop, _WIDE_PIPE // 4
         try:
-            for chunk in read_chunks(stream, size):
+            for chunk in read_chunks(self._stream, self._size):
                 while not stop.is_set():
                     try:
                         chunks.put(chunk, timeout=0.1)
@@ -416,26 +434,27 @@ def prefetch_chunks(stream: IO[bytes], size: int = 1 << 20, depth: int = 256) ->
                         continue
                 if stop.is_set():
                     return
-                if wide and len(chunk) < short:
+                if self._wide and len(chunk) < short:
                     time.sleep(_SETTLE)
         except BaseException as exc:  # handed to the consumer, never lost in the thread
             chunks.put(exc)
             return
         chunks.put(None)
 
-    reader = threading.Thread(target=pump, name="git-prefetch", daemon=True)
-    reader.start()
-    try:
+    def __iter__(self) -> Iterator[bytes]:
+        """The chunks in order until the pipe's end; an error of the reader is raised here."""
         while True:
-            item = chunks.get()
+            item = self._chunks.get()
             if item is None:
                 return
             if isinstance(item, BaseException):
                 raise item
             yield item
-    finally:
-        stop.set()
-        reader.join(timeout=1)
+
+    def close(self) -> None:
+        """Stop the thread (it may be blocked on a pipe that closes with the process)."""
+        self._stop.set()
+        self._reader.join(timeout=1)
 
 
 def read_chunks(stream: IO[bytes], size: int = 1 << 20) -> Iterator[bytes]:

@@ -38,7 +38,7 @@ from netgain.store.insert import insert_new
 from netgain.store.models import Attribution, FileChange, IngestRun, Problem, Repository
 from netgain.store.models import Commit as CommitRow
 from netgain.store.retry import retrying
-from netgain.store.written import WrittenCommit
+from netgain.store.written import WrittenCommit, WrittenSink
 from netgain.text import storable
 
 # Core tables: batches go through executemany without the ORM's per-row bookkeeping.
@@ -184,7 +184,7 @@ class _BatchWriter:
         markers: Sequence[MarkerRule],
         known: set[str],
         report: IngestReport,
-        written: list[WrittenCommit] | None = None,
+        written: WrittenSink | None = None,
     ) -> None:
         self.engine = engine
         self.written = written
@@ -342,15 +342,16 @@ def ingest_repository(
     markers: Sequence[MarkerRule] = (),
     on_commit: ProgressCallback | None = None,
     after_write: AfterWrite | None = None,
-    written: list[WrittenCommit] | None = None,
+    written: WrittenSink | None = None,
     early: EarlyLog | None = None,
 ) -> IngestReport:
     """Bring the store up to date with the history reachable from `revs`.
 
     `after_write` runs before the run is marked finished, also when nothing new was found, so a
     derived table left behind by a killed run (or created by a newer migration) catches up.
-    `written`, when given, receives every non-merge commit this run stored (before
-    `after_write` runs), so the hook can use them instead of reading them back.
+    `written`, when given, receives every non-merge commit this run stored, a batch at a time as
+    each is committed (before `after_write` runs), so the hook can use them instead of reading
+    them back, or start deriving from them while git still streams.
     `early` is a `git log` the caller started before the store was open (a new store): read
     when it is exactly the log this run needs, else left to the caller to close.
     """
@@ -365,7 +366,7 @@ def _ingest(
     markers: Sequence[MarkerRule],
     on_commit: ProgressCallback | None,
     after_write: AfterWrite | None,
-    written: list[WrittenCommit] | None,
+    written: WrittenSink | None,
     early: EarlyLog | None,
 ) -> IngestReport:
     root = git.repo_root(repo_path)

@@ -115,30 +115,33 @@ def is_bot(name: str | None, email: str | None) -> bool:
 def change_rows_from(stored: Sequence[WrittenCommit]) -> list[tuple[int, ChangeRecord]]:
     """What `load_change_rows` would read back for exactly these commits, without the query.
 
-    Same order (author date, commit id) and the same values: the date as the store returns it
-    (no time zone, then `timestamp()`, as `load_change_rows` does), the e-mail lower-cased.
+    Same order (author date, commit id) and the same values (`change_record`).
     """
     ordered = sorted(
         ((s.author_date.replace(tzinfo=None), s.commit_id, s) for s in stored),
         key=lambda t: (t[0], t[1]),
     )
-    return [
-        (
-            cid,
-            ChangeRecord(
-                s.sha,
-                (s.author_email or "").lower(),
-                date.timestamp(),
-                s.message or "",
-                [FileTouch(path, added, deleted, old) for path, added, deleted, old in s.files],
-                s.ai_lines,
-                s.human_lines,
-                s.unknown_lines,
-                list(s.tools),
-            ),
-        )
-        for date, cid, s in ordered
-    ]
+    return [(cid, change_record(s)) for _date, cid, s in ordered]
+
+
+def change_record(stored: WrittenCommit) -> ChangeRecord:
+    """The change `load_change_rows` reads back for a commit an ingest has just written.
+
+    The date as the store returns it (no time zone, then `timestamp()`, as `load_change_rows`
+    does), the e-mail lower-cased.
+    """
+    s = stored
+    return ChangeRecord(
+        s.sha,
+        (s.author_email or "").lower(),
+        s.author_date.replace(tzinfo=None).timestamp(),
+        s.message or "",
+        [FileTouch(path, added, deleted, old) for path, added, deleted, old in s.files],
+        s.ai_lines,
+        s.human_lines,
+        s.unknown_lines,
+        list(s.tools),
+    )
 
 
 def load_messages(engine: Engine, repository_id: int) -> list[tuple[str, str]]:

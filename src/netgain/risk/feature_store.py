@@ -54,6 +54,7 @@ from netgain.store.written import WrittenCommit
 
 if TYPE_CHECKING:
     from netgain.config import RawConfig
+    from netgain.risk.feature_stream import FeatureStream, StreamedFeatures
     from netgain.risk.train import Dataset
 
 FEATURE_TABLE = cast(Table, RiskFeatures.__table__)
@@ -166,6 +167,7 @@ def update_features(
     root: Path,
     config: RawConfig | None = None,
     written: Sequence[WrittenCommit] | None = None,
+    stream: FeatureStream | None = None,
 ) -> FeatureUpdate:
     """Bring the stored vectors of `repository_id` up to date with its stored commits.
 
@@ -175,13 +177,16 @@ def update_features(
     Safe to run beside another update: the one that loses the race computes again.
     `written` are the commits the calling ingest just stored: when the repository has no vector
     yet and they are all its commits (same count), they are used instead of reading them back.
+    `stream` is the `FeatureStream` that received them, when the ingest computed their vectors
+    while it read git: its vectors are used under the same condition (and the same zones, no API
+    families), saving the computation too.
     """
     zones = zone_globs(root, config)
     read_apis = api_families_enabled(root, config)
     key = state_key(FEATURES, {"zones": zones, "api_families": read_apis})
     for _ in range(_RACES):
         try:
-            return _update(engine, repository_id, root, key, zones, read_apis, written)
+            return _update(engine, repository_id, root, key, zones, read_apis, written, stream)
         except _StaleError:
             continue
     raise StoreError(
@@ -198,6 +203,7 @@ def _update(
     zones: dict[str, list[str]],
     read_apis: bool,
     written: Sequence[WrittenCommit] | None = None,
+    stream: FeatureStream | None = None,
 ) -> FeatureUpdate:
     state, commits, stored = _counts(engine, repository_id)
     if state.key == key and stored == commits:
@@ -206,8 +212,13 @@ def _update(
         resumed = _resume(engine, repository_id, root, state, zones, read_apis, commits - stored)
         if resumed is not None:
             return resumed
+    first = stored == 0 and written is not None and len(written) == commits
+    if first and stream is not None and not read_apis and stream.zones == zones:
+        streamed = stream.finish()
+        if streamed is not None and len(streamed.rows) == commits:
+            return _write_streamed(engine, repository_id, state, key, streamed)
     featured: dict[int, str | None]
-    if stored == 0 and written is not None and len(written) == commits:
+    if first and written is not None:
         # A first ingest: the commits it wrote are a subset of the stored ones, as many, so all
         rows, featured = change_rows_from(written), {}
     else:
@@ -239,6 +250,20 @@ def _update(
     snapshot = (rows[-1][0], extractor.dump()) if rows else None
     _write(engine, repository_id, state, key, len(rows), fresh, redo, snapshot)
     return FeatureUpdate(len(fresh) + len(redo), start, reason)
+
+
+def _write_streamed(
+    engine: Engine, repository_id: int, state: _State, key: str, streamed: StreamedFeatures
+) -> FeatureUpdate:
+    """Store the vectors a first ingest computed while it streamed (what `_update` would)."""
+    fresh = [
+        {"commit_id": cid, "repository_id": repository_id, "vector": blob, "apis": None}
+        for (cid, _change), blob in zip(streamed.rows, streamed.vectors, strict=True)
+    ]
+    rows = streamed.rows
+    snapshot = (rows[-1][0], streamed.extractor.dump()) if rows else None
+    _write(engine, repository_id, state, key, len(rows), fresh, [], snapshot)
+    return FeatureUpdate(len(fresh), 0, "new commits")
 
 
 def _resume(

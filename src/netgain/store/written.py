@@ -6,8 +6,10 @@ from them), so that neither imports the other.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 
 @dataclass(slots=True)
@@ -29,3 +31,10 @@ class WrittenCommit:
     human_lines: int
     unknown_lines: int
     tools: list[str]
+
+
+class WrittenSink(Protocol):
+    """Where an ingest hands each batch of commits it stored: a list, or a consumer that
+    derives data from them while the ingest goes on (netgain.risk.feature_stream)."""
+
+    def extend(self, commits: Iterable[WrittenCommit], /) -> None: ...
