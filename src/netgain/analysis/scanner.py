@@ -153,6 +153,7 @@ def _taint_finding(raw: RawFinding, meta: RuleMeta, lines: Sources) -> Finding:
 ANALYZER_SOURCES = (
     "__init__.py",
     "cache.py",
+    "cache_memory.py",
     "dataflow.py",
     "engine.py",
     "findings.py",
@@ -244,7 +245,8 @@ def _scan_with_stats(
     cache: ScanCache | None = None
     if options.cache_dir is not None:
         models_key = repr(sorted(options.extra_models.items())) if options.extra_models else ""
-        cache = ScanCache(options.cache_dir, _context_digest(models_key, options, enabled))
+        context = _context_digest(models_key, options, enabled)
+        cache = ScanCache(options.cache_dir, context, options.memory)
 
     collected = collect_files(paths, root, options.exclude)
     files = [f for f in collected if not is_js_path(f[1])]
