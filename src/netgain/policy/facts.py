@@ -13,7 +13,6 @@ import math
 import os
 import tempfile
 import time
-import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -33,6 +32,7 @@ from netgain.analysis.sarif_coverage import RunCoverage, run_coverage
 from netgain.analysis.sarif_import import SarifImport
 from netgain.analysis.scanner import scan
 from netgain.analysis.signals import Signal, find_signals
+from netgain.analysis.source import ParsedSource, parse_source
 from netgain.analysis.suppressions import apply_inline_suppressions
 from netgain.git.model import FileDiff, GitProblem
 from netgain.git.partial import diff_between_available
@@ -191,22 +191,39 @@ def _read_head(root: Path, head: str, paths: list[str]) -> dict[str, bytes]:
     return out
 
 
-def _imported_modules(root: Path, head: str, sources: dict[str, bytes]) -> dict[str, bytes]:
+def _import_statements(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Every import statement, at any depth: only statements are visited (an import is never
+    inside an expression), not the expressions that are most of a file's nodes."""
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+            continue
+        for _name, value in ast.iter_fields(node):
+            if not isinstance(value, list):
+                continue
+            for item in value:
+                if isinstance(item, ast.stmt):
+                    stack.append(item)
+                elif isinstance(item, ast.ExceptHandler | ast.match_case):
+                    stack.extend(item.body)
+
+
+def _imported_modules(
+    root: Path, head: str, parsed: dict[str, ParsedSource | UnparsedFile]
+) -> dict[str, bytes]:
     """Unchanged repository modules the changed files import (one level), read at head.
 
     The analyzer then follows a flow from an added line into a helper it calls (the sink in an
     unchanged file), as whole-program `netgain scan` would, at a cost proportional to the change.
     """
     names: set[str] = set()
-    for path, data in sources.items():
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # the scanned code's invalid escapes are its own
-                tree = ast.parse(data)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+    for path, source in parsed.items():
+        if not isinstance(source, ParsedSource):
             continue  # the scan reports it
         package = module_name_for(path)[0].rsplit(".", 1)[0]
-        for node in ast.walk(tree):
+        for node in _import_statements(source.tree):
             if isinstance(node, ast.Import):
                 names.update(a.name for a in node.names)
             elif isinstance(node, ast.ImportFrom):
@@ -221,7 +238,7 @@ def _imported_modules(root: Path, head: str, sources: dict[str, bytes]) -> dict[
         return {}
     by_module: dict[str, str] = {}
     for path in git.ls_files(root, head):
-        if path.endswith(".py") and path not in sources:
+        if path.endswith(".py") and path not in parsed:
             by_module.setdefault(module_name_for(path)[0], path)
     wanted = sorted({by_module[n] for n in names if n in by_module})[:MAX_CONTEXT_FILES]
     return _read_head(root, head, wanted) if wanted else {}
@@ -336,8 +353,10 @@ def gather(
         ctx.codeowners = load_codeowners(owner_blobs, explicit=policy.people.codeowners)
     with ctx.stage("scan"):
         findings: list[Finding] = []
+        # parsed once for the imports to read along and for the signals (the scan parses its own)
+        py_parsed = {p: parse_source(p, d) for p, d in py_sources.items()}
         if sources:
-            context = _imported_modules(root, head, py_sources)
+            context = _imported_modules(root, head, py_parsed)
             findings, unparsed, problems = _scan_changed(sources | context, scan_options)
             ctx.problems.extend(GitProblem("scan", p) for p in problems)
             # an unparsable imported (unchanged) file is not this change's problem to report
@@ -351,7 +370,9 @@ def gather(
         _review_suppressions(ctx, policy, on_added, sources)
         _classify_files(ctx)
     with ctx.stage("signals"):
-        ctx.signals, _unparsed = find_signals(py_sources, ctx.added) if py_sources else ([], [])
+        ctx.signals, _unparsed = (
+            find_signals(py_sources, ctx.added, py_parsed) if py_sources else ([], [])
+        )
         other = [p for p in ctx.added if classify(p).language in SIGNAL_LANGUAGES]
         texts = _read_head(root, head, other) if other else {}
         found, ctx.unparsed_for_signals = find_polyglot_signals(texts, ctx.added)
