@@ -326,12 +326,14 @@ def gather(
         commits = author_commit_count(root, base, ctx.author_emails)
         return history, commits, time.perf_counter() - start
 
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="familiarity")
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="familiarity")
     background = pool.submit(history_job)
     with ctx.stage("provenance"):
         provenance = provenance_for(change_shas)
         text_paths = [d.path for d in ctx.diffs if d.status != "D" and not d.is_binary and d.added]
-        ctx.share = compute_share(
+        # the blame is git's work (other processes): it runs while the scan parses and analyses
+        blamed = pool.submit(
+            compute_share,
             root,
             base,
             head,
@@ -340,7 +342,7 @@ def gather(
             label=f"{base[:12]}..{head[:12]}",
             jobs=os.cpu_count() or 1,
         )
-        ctx.problems.extend(ctx.share.problems)
+        share_problems_at = len(ctx.problems)
     scanned = [p for p in ctx.added if p.endswith(NETGAIN_SUFFIXES)]
     with ctx.stage("read"):
         sources = _read_head(root, head, scanned) if scanned else {}
@@ -388,6 +390,9 @@ def gather(
             ctx.signals = sorted(
                 ctx.signals + found, key=lambda s: (s.path, s.line, s.family, s.detail)
             )
+    with ctx.stage("provenance"):
+        ctx.share = blamed.result()
+        ctx.problems[share_problems_at:share_problems_at] = ctx.share.problems
     with ctx.stage("zones"):
         _zones(ctx, policy)
     with ctx.stage("familiarity"):
