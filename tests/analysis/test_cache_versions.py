@@ -10,10 +10,12 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
-from netgain.analysis import ScanOptions
+import pytest
+
+from netgain.analysis import ScanOptions, scanner
 from netgain.analysis.cache_memory import ScanMemory
 from netgain.analysis.findings import ScanResult
-from netgain.analysis.scanner import ScanStats, scan_with_stats
+from netgain.analysis.scanner import ScanStats, _context_digest, scan_with_stats
 
 HELPER_PLAIN = "def g(x):\n    return x\n"
 HELPER_SINK = "import os\n\n\ndef g(x):\n    os.system(x)\n"
@@ -129,3 +131,16 @@ def test_memory_keeps_to_its_budget_and_arrives_empty_in_a_worker() -> None:
     assert memory.version_bytes <= 10
     copy = pickle.loads(pickle.dumps(memory))  # noqa: S301 - round trip of our own object
     assert isinstance(copy, ScanMemory) and not copy.versions and copy.budget == 10
+
+
+def test_the_analyzer_digest_is_read_again_when_a_source_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept per process for speed, it must still see an edited analyzer file."""
+    source = tmp_path / "engine.py"
+    source.write_text("A = 1\n", encoding="utf-8")
+    monkeypatch.setattr(scanner, "analyzer_source_files", lambda: [source])
+    first = _context_digest("", ScanOptions(), {"sql-injection"})
+    assert _context_digest("", ScanOptions(), {"sql-injection"}) == first
+    source.write_text("A = 22\n", encoding="utf-8")
+    assert _context_digest("", ScanOptions(), {"sql-injection"}) != first
