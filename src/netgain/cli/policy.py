@@ -168,12 +168,14 @@ def replay_document(
             policies=tuple(policies),
         )
 
-    with progress(enabled=None if not quiet else False) as bar:
+    results: list[Any] = [None] * len(changes)
+    with progress(enabled=None if not quiet else False) as bar, git.CatFileBatch(ws.root) as blobs:
+        inputs.blobs = blobs
         task = bar.add_task("replaying merged changes", total=len(changes))
-        results: list[Any] = [None] * len(changes)
         for index, result in replay_all(changes, policies, inputs, jobs=jobs, spec=spec):
             results[index] = result
             bar.advance(task)
+    inputs.blobs = None
     if inputs.scan_options.memory is not None:
         inputs.scan_options.memory.flush()
     for result in results:  # in the changes' order, however the workers finished

@@ -180,14 +180,20 @@ def _entropy(diffs: list[FileDiff]) -> float:
     return float(-sum((c / total) * math.log2(c / total) for c in counts if c))
 
 
-def _read_head(root: Path, head: str, paths: list[str]) -> dict[str, bytes]:
+def _read_head(
+    root: Path, head: str, paths: list[str], blobs: git.CatFileBatch | None = None
+) -> dict[str, bytes]:
+    """The blobs of `paths` at `head`, through `blobs` (a caller's long-lived cat-file process,
+    e.g. a replay's) or a process of their own."""
+    if blobs is None:
+        with git.CatFileBatch(root) as batch:
+            return _read_head(root, head, paths, batch)
     out: dict[str, bytes] = {}
     names = [f"{head}:{p}" for p in paths]
-    with git.CatFileBatch(root) as batch:
-        for (name, obj), path in zip(batch.read_many(names), paths, strict=True):
-            del name
-            if obj is not None and obj.type == "blob":
-                out[path] = obj.data
+    for (name, obj), path in zip(blobs.read_many(names), paths, strict=True):
+        del name
+        if obj is not None and obj.type == "blob":
+            out[path] = obj.data
     return out
 
 
@@ -211,7 +217,10 @@ def _import_statements(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom
 
 
 def _imported_modules(
-    root: Path, head: str, parsed: dict[str, ParsedSource | UnparsedFile]
+    root: Path,
+    head: str,
+    parsed: dict[str, ParsedSource | UnparsedFile],
+    blobs: git.CatFileBatch | None = None,
 ) -> dict[str, bytes]:
     """Unchanged repository modules the changed files import (one level), read at head.
 
@@ -241,7 +250,7 @@ def _imported_modules(
         if path.endswith(".py") and path not in parsed:
             by_module.setdefault(module_name_for(path)[0], path)
     wanted = sorted({by_module[n] for n in names if n in by_module})[:MAX_CONTEXT_FILES]
-    return _read_head(root, head, wanted) if wanted else {}
+    return _read_head(root, head, wanted, blobs) if wanted else {}
 
 
 def _scan_changed(
@@ -274,12 +283,15 @@ def gather(
     cache_dir: Path | None = None,
     policy_files: Callable[[list[FileDiff]], list[str]] | None = None,
     imports: list[SarifImport] | None = None,
+    blobs: git.CatFileBatch | None = None,
 ) -> ChangeContext:
     """Compute every fact of `base..head` (full commit ids) for `policy`.
 
     `policy` was read at the base (policy.trusted); so is CODEOWNERS, here. `policy_files` names
     the changed files that decide the verdict (`change.policy_files_changed`). `imports` are other
     scanners' SARIF results: those for this head add findings and cover their languages.
+    `blobs` is a cat-file process to read the head's files through (a replay keeps one for all
+    its changes instead of starting several per change).
     """
     login = author_login or pr.author
     ctx = ChangeContext(root, base, head, pr, login, [])
@@ -345,7 +357,7 @@ def gather(
         share_problems_at = len(ctx.problems)
     scanned = [p for p in ctx.added if p.endswith(NETGAIN_SUFFIXES)]
     with ctx.stage("read"):
-        sources = _read_head(root, head, scanned) if scanned else {}
+        sources = _read_head(root, head, scanned, blobs) if scanned else {}
         py_sources = {p: d for p, d in sources.items() if p.endswith((".py", ".pyi"))}
         owners_files = (
             [policy.people.codeowners] if policy.people.codeowners else list(SEARCH_ORDER)
@@ -358,7 +370,7 @@ def gather(
         # parsed once for the imports to read along and for the signals (the scan parses its own)
         py_parsed = {p: parse_source(p, d) for p, d in py_sources.items()}
         if sources:
-            context = _imported_modules(root, head, py_parsed)
+            context = _imported_modules(root, head, py_parsed, blobs)
             findings, unparsed, problems = _scan_changed(sources | context, scan_options)
             ctx.problems.extend(GitProblem("scan", p) for p in problems)
             # an unparsable imported (unchanged) file is not this change's problem to report
@@ -370,13 +382,13 @@ def gather(
         ]
         ctx.findings = [f for f in on_added if not f.suppressed]
         _review_suppressions(ctx, policy, on_added, sources)
-        _classify_files(ctx)
+        _classify_files(ctx, blobs)
     with ctx.stage("signals"):
         ctx.signals, _unparsed = (
             find_signals(py_sources, ctx.added, py_parsed) if py_sources else ([], [])
         )
         other = [p for p in ctx.added if classify(p).language in SIGNAL_LANGUAGES]
-        texts = _read_head(root, head, other) if other else {}
+        texts = _read_head(root, head, other, blobs) if other else {}
         found, ctx.unparsed_for_signals = find_polyglot_signals(texts, ctx.added)
         # a changed file still at head whose content a partial clone lacks was not searched
         at_head = {f.path for f in ctx.files}
@@ -502,7 +514,7 @@ def _imported_findings(ctx: ChangeContext, imports: list[SarifImport]) -> list[F
     return out
 
 
-def _classify_files(ctx: ChangeContext) -> None:
+def _classify_files(ctx: ChangeContext, blobs: git.CatFileBatch | None = None) -> None:
     """Who analysed each changed file (policy.analysed); scripts are recognised by `#!`."""
     paths = [d.path for d in ctx.diffs if d.status != "D"]
     # a file whose content is missing has no diff, but if it is still at head, nobody read it
@@ -513,7 +525,9 @@ def _classify_files(ctx: ChangeContext) -> None:
         paths += [p for p in missing if p in at_head]
     unknown = [p for p in paths if classify(p).kind is FileKind.OTHER]
     heads = (
-        {p: d[:256] for p, d in _read_head(ctx.root, ctx.head, unknown).items()} if unknown else {}
+        {p: d[:256] for p, d in _read_head(ctx.root, ctx.head, unknown, blobs).items()}
+        if unknown
+        else {}
     )
     not_parsed = {
         u.path: f"could not be parsed: {u.reason}" + (f" (line {u.line})" if u.line else "")

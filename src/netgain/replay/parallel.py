@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from netgain import git
 from netgain.analysis.options import ScanOptions
 from netgain.config import RawConfig
 from netgain.errors import NetgainError
@@ -76,8 +77,11 @@ def _init_worker(spec: WorkerSpec) -> None:
         scorer=spec.scorer,
         cache_dir=spec.cache_dir,
         facts=spec.facts,
+        blobs=git.CatFileBatch(spec.root),
     )
     _STATE = (list(spec.policies), inputs)
+    if inputs.blobs is not None:
+        multiprocessing.util.Finalize(inputs.blobs, inputs.blobs.close, exitpriority=10)
     memory = spec.scan_options.memory  # this worker's own (it arrives empty)
     if memory is not None:
         # written when the worker exits normally (the pool is closed and joined, not terminated)
