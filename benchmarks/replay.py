@@ -3,7 +3,7 @@ alternative a user has today (a script running `netgain check` on each merged ch
 policy), in one process tree on the same machine.
 
     python benchmarks/replay.py REPO [--since DATE] [--policy FILE]... [--sample N]
-    python benchmarks/replay.py REPO --speed N [--jobs J]
+    python benchmarks/replay.py REPO --speed N [--jobs J] [--before-src DIR]
 
 REPO is an ingested clone (`netgain ingest REPO`). Without --policy, the candidates in
 benchmarks/replay_policies/ are replayed (default.toml first: the baseline). The sample of the N
@@ -11,17 +11,22 @@ most recent changes is also run through `netgain check` per policy: its seconds 
 the ratio, and its tiers must equal the replay's (the replay reuses the gate's code; a mismatch is
 printed and makes the exit status 1).
 
-`--speed N` measures the replay itself over the N most recent changes, in one process tree: in
-this process (`-j 1`, no stored facts: the replay as it was before workers and stored facts),
-in J worker processes without stored facts, a first run that stores the facts, and a second run
-from them (what replaying a new draft policy costs). Every mode must give the same per-change
-verdicts; a difference is printed and makes the exit status 1.
+`--speed N` measures the replay itself over the N most recent changes, in one process tree: cold
+(every cache removed first: scan cache, stored facts) in one process, cold in J worker processes
+storing the facts, and warm from the stored facts (what replaying a new draft policy costs);
+with `--before-src DIR` first the cold replay by another netgain source tree (e.g. `git archive
+<older commit> src | tar -x -C DIR`, then DIR/src). Wall and CPU seconds (the process tree's user
++ system time, which a loaded machine inflates much less than wall time) are printed per mode.
+Every mode must give the same per-change verdicts; a difference is printed and makes the exit
+status 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -34,10 +39,16 @@ POLICIES = Path(__file__).resolve().parent / "replay_policies"
 ORDER = ("default", "risk-high", "risk-tiers", "risk-only")
 
 
-def run_json(args: list[str], cwd: Path) -> tuple[Any, float]:
+def run_json(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[Any, float]:
     began = time.perf_counter()
     proc = subprocess.run(
-        [NETGAIN, *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=7200
+        [NETGAIN, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=7200,
+        env=env,
     )
     elapsed = time.perf_counter() - began
     if proc.returncode not in (0, 1):
@@ -81,40 +92,58 @@ def check_tiers(doc: dict[str, Any]) -> set[str]:
     return tiers
 
 
+def cold_cache(repo: Path) -> None:
+    """Remove every cache the replay reads (scan, stored facts, familiarity): a first replay."""
+    shutil.rmtree(repo / ".netgain" / "cache", ignore_errors=True)
+
+
 def speed(args: argparse.Namespace, policies: list[Path]) -> int:
     base = ["policy", "replay", "--json", "--per-change", "--no-szz", "--last", str(args.speed)]
     for p in policies:
         base += ["--policy", str(p)]
-    store = args.repo / ".netgain" / "cache" / "replay"
-    if store.exists():
-        shutil.rmtree(store)
-    modes = [
-        ("in process, gathered (before)", ["-j", "1", "--no-stored-facts"]),
-        (f"{args.jobs} workers, gathered", ["-j", str(args.jobs), "--no-stored-facts"]),
-        (f"{args.jobs} workers, storing facts", ["-j", str(args.jobs)]),
-        ("from stored facts (a new draft)", ["-j", str(args.jobs)]),
+    modes: list[tuple[str, list[str], dict[str, str] | None, bool]] = []
+    if args.before_src:
+        # the same command on another netgain source tree (e.g. `git archive` of an older commit)
+        env = {**os.environ, "PYTHONPATH": str(args.before_src.resolve())}
+        modes.append(
+            ("cold, in process, --before-src", ["-j", "1", "--no-stored-facts"], env, True)
+        )
+    modes += [
+        ("cold, in process", ["-j", "1", "--no-stored-facts"], None, True),
+        (f"cold, {args.jobs} workers, storing facts", ["-j", str(args.jobs)], None, True),
+        ("warm: from stored facts (a new draft)", ["-j", str(args.jobs)], None, False),
     ]
     first: list[Any] | None = None
     differ = 0
     rows = []
-    for name, extra in modes:
-        doc, wall = run_json([*base, *extra], args.repo)
+    for name, extra, env, cold in modes:
+        if cold:
+            cold_cache(args.repo)
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        doc, wall = run_json([*base, *extra], args.repo, env)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - used.ru_utime) + (after.ru_stime - used.ru_stime)
         if first is None:
             first = doc["per_change"]
         elif doc["per_change"] != first:
             differ += 1
             print(f"{name}: per-change verdicts differ from the first mode")
         t = doc["timings"]
-        rows.append((name, doc["replayed"], t["replay_seconds"], wall, t["stored_facts"]["reused"]))
-    before = rows[0][2]
-    print(
-        f"{'mode':<34} {'changes':>7} {'replay s':>9} {'s/change':>9} {'wall s':>7} {'reused':>6} {'speed-up':>8}"
-    )
-    for name, n, replay_s, wall, reused in rows:
-        print(
-            f"{name:<34} {n:>7} {replay_s:>9.1f} {replay_s / max(1, n):>9.3f} {wall:>7.1f} "
-            f"{reused:>6} {before / max(replay_s, 1e-9):>7.1f}x"
+        rows.append(
+            (name, doc["replayed"], t["replay_seconds"], wall, cpu, t["stored_facts"]["reused"])
         )
+    reference = rows[0][2]
+    print(
+        f"{'mode':<38} {'changes':>7} {'replay s':>9} {'s/change':>9} {'wall s':>7} "
+        f"{'cpu s':>7} {'cpu s/change':>12} {'reused':>6} {'vs first':>8}"
+    )
+    for name, n, replay_s, wall, cpu, reused in rows:
+        print(
+            f"{name:<38} {n:>7} {replay_s:>9.1f} {replay_s / max(1, n):>9.3f} {wall:>7.1f} "
+            f"{cpu:>7.1f} {cpu / max(1, n):>12.3f} {reused:>6} "
+            f"{reference / max(replay_s, 1e-9):>7.1f}x"
+        )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     return 1 if differ else 0
 
 
@@ -127,6 +156,11 @@ def main() -> int:
     parser.add_argument("--replay-json", type=Path, help="reuse a replay document (--per-change)")
     parser.add_argument("--speed", type=int, help="measure replay modes over the last N changes")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes for --speed")
+    parser.add_argument(
+        "--before-src",
+        type=Path,
+        help="with --speed: also replay cold with this netgain source tree (PYTHONPATH), first",
+    )
     args = parser.parse_args()
     policies = args.policy or [POLICIES / f"{name}.toml" for name in ORDER]
     if args.speed:

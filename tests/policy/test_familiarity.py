@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from netgain import git
-from netgain.policy.familiarity import file_history, first_use
+from netgain.policy.familiarity import FileHistory, blame_removed, file_history, first_use
 from tests.gitrepo import GitRepo
 from tests.policy.scenario import ADA, BOB, SAM
 
@@ -151,3 +151,31 @@ def test_check_completes_when_a_blob_of_history_is_absent(tmp_path: Path) -> Non
     assert proc.returncode in (0, 1), proc.stderr
     doc = json.loads(proc.stdout)
     assert any(p["kind"] == "missing-blob" and first_logo in p["message"] for p in doc["problems"])
+
+
+def test_removed_lines_are_blamed_per_file_and_range_as_a_blame_per_range_would(
+    tmp_path: Path,
+) -> None:
+    """One `git blame` per file with every removed range: the counts a blame per range gives
+    (lines 2-3 Ada's, 6 Bob's, 9-10 Sam's and Ada's; the other file's line Ada's)."""
+    lines = [f"line {i}\n" for i in range(1, 13)]
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"a.py": "".join(lines), "b.py": "x = 1\ny = 2\n"}, "ada", author=ADA)
+    lines[5] = "line 6 by bob\n"
+    repo.commit({"a.py": "".join(lines)}, "bob", author=BOB)
+    lines[8] = "line 9 by sam\n"
+    repo.commit({"a.py": "".join(lines)}, "sam", author=SAM)
+    base = repo.head()
+    kept = [line for n, line in enumerate(lines, 1) if n not in (2, 3, 6, 9, 10)]
+    repo.commit({"a.py": "".join(kept), "b.py": "y = 2\n"}, "remove", author=BOB)
+    diffs = git.diff_between(repo.path, base, repo.head())
+    assert sorted(len(d.removed) for d in diffs) == [1, 3]
+    history = FileHistory()
+    blame_removed(repo.path, base, diffs, history)
+    assert history.blamed["a.py"] == {
+        "ada@example.com": 3,
+        "bob@example.com": 1,
+        "sam@example.com": 1,
+    }
+    assert history.blamed["b.py"] == {"ada@example.com": 1}
+    assert not history.problems

@@ -36,18 +36,17 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from netgain.analysis.cache_memory import Record, ScanMemory, write_snapshot
 from netgain.analysis.flow.state import AnalysisResult, Env, Program
 from netgain.analysis.index import ClassInfo, FunctionInfo, ModuleInfo, ProgramIndex
 from netgain.analysis.summaries import EMPTY_SUMMARY, RawFinding, Summary
 from netgain.analysis.values import fast_pickle, join
 
-CACHE_FORMAT = 10
+CACHE_FORMAT = 11
 RACY_NS = 2_000_000_000  # files modified this recently are hashed again on the next scan
+CONFLICT = "?"  # a recorded callee digest that matches no summary: its dependents are checked
 
-# (size, mtime_ns, ctime_ns, inode) or None when untrusted, content key, pickled `FileEntry`
-# ... and the CRC-32 of the pickled entry: an entry's results stay pickled inside it until they
-# are needed, so damage there would surface in the middle of an analysis; it is found here
-_Record = tuple[tuple[int, int, int, int] | None, str, bytes, int]
+_Record = Record  # see netgain.analysis.cache_memory
 _PICKLE_ERRORS = (
     pickle.UnpicklingError,
     EOFError,
@@ -168,6 +167,9 @@ class FileEntry:
     callees: frozenset[str] = frozenset()  # of every body
     sinks: tuple[str, ...] = ()  # functions whose summary has parameter sinks
     global_writes: Env | None = None  # `global NAME` writes of its functions, joined
+    # callee -> the summary digest its bodies were computed from ("?" when they disagree): a
+    # rescan compares it with the callee's entry as loaded now (see `ScanCache.seed`)
+    deps: dict[str, str] = field(default_factory=dict)
     detail: bytes = b""  # pickled (results, module-level values)
     _results: dict[str, CachedResult] | None = None
     _globals: Env | None = None
@@ -221,9 +223,12 @@ class FileEntry:
         findings: list[RawFinding] = []
         callees: set[str] = set()
         writes: Env = {}
+        deps: dict[str, str] = {}
         for cached in results.values():
             findings.extend(cached.findings)
             callees.update(cached.deps)
+            for callee, digest in cached.deps.items():
+                deps[callee] = digest if deps.get(callee, digest) == digest else CONFLICT
             for name, value in cached.global_writes.items():
                 old = writes.get(name)
                 writes[name] = value if old is None else join(old, value)
@@ -239,6 +244,7 @@ class FileEntry:
             callees=frozenset(callees),
             sinks=tuple(k for k, c in results.items() if c.has_sinks),
             global_writes=writes or None,
+            deps=deps,
             detail=pickle.dumps((results, self.globals), protocol=pickle.HIGHEST_PROTOCOL),
         )
 
@@ -256,11 +262,12 @@ class ScanCache:
     is neither read nor hashed, and only entries that changed are pickled again on save.
     """
 
-    def __init__(self, directory: Path, context: str) -> None:
+    def __init__(self, directory: Path, context: str, memory: ScanMemory | None = None) -> None:
         tag = f"v{CACHE_FORMAT}-py{sys.version_info.major}{sys.version_info.minor}"
         self.directory = directory / tag
         self._dir = str(self.directory)
         self.context = context
+        self.memory = memory  # the records and earlier entries of this process's scans
         self.entries: dict[str, FileEntry] = {}  # rel -> entry (cached or fresh)
         self.keys: dict[str, str] = {}  # rel -> entry key
         self.dirty: set[str] = set()  # entries to write again
@@ -278,15 +285,28 @@ class ScanCache:
         self._by_module: dict[str, FileEntry] = {}  # unchanged module name -> its entry
         self._shared: list[FileEntry] = []  # unchanged entries whose module name is not unique
         self._unique: set[str] = set()  # files whose module name is theirs alone
+        # callee -> the digest the settled bodies were computed from (CONFLICT when they differ)
+        self._recorded: dict[str, str] = {}
         # a file modified this recently may change again within one mtime tick without its
         # stat changing ("racy clean" in git's words): its signature is not trusted next time
         self._racy_after = time.time_ns() - RACY_NS
         self._snapshot = f"{self._dir}/snapshot-{context[:32]}.pickle"
         self._unreadable: str | None = None  # why the snapshot could not be read, if it could not
-        self._records: dict[str, _Record] = self._read_snapshot()
+        self._records: dict[str, _Record] = self._open_snapshot()
         self._sigs: dict[str, tuple[int, int, int, int] | None] = {}  # rel -> signature to record
         self._changed = False  # a record changed (new entry, or a stat signature only)
         self._bad_entries = 0  # entries of a readable snapshot that could not be unpickled
+
+    def _open_snapshot(self) -> dict[str, _Record]:
+        """The snapshot's records: from this process's memory when an earlier scan read them."""
+        memory = self.memory
+        if memory is None:
+            return self._read_snapshot()
+        records = memory.records(self._snapshot, CACHE_FORMAT, self.context)
+        if records is None:
+            records = self._read_snapshot()
+            memory.adopt(self._snapshot, CACHE_FORMAT, self.context, records)
+        return records
 
     def _read_snapshot(self) -> dict[str, _Record]:
         try:
@@ -333,6 +353,9 @@ class ScanCache:
         self.keys[rel] = key
         trusted = sig if st.st_mtime_ns < self._racy_after else None
         self._sigs[rel] = trusted
+        earlier = False
+        if (record is None or record[1] != key) and self.memory is not None:
+            record, earlier = self._recall(rel, key, record)
         entry: object = None
         if record is not None and record[1] == key:
             if _intact(record):
@@ -352,12 +375,32 @@ class ScanCache:
                     self._previous_unknown = True
             self._records.pop(rel, None)
             return None, data if data is not None else path.read_bytes()
-        if record is not None and record[0] != trusted:
+        if record is not None and (earlier or record[0] != trusted):
             self._records[rel] = (trusted, key, record[2], record[3])
             self._changed = True
         self.hits += 1
         self.entries[rel] = entry
         return entry, data
+
+    def _recall(self, rel: str, key: str, record: _Record | None) -> tuple[_Record | None, bool]:
+        """The entry this process kept for `key` in place of the path's own record (which it
+        keeps in turn), and whether it was found. The path's record then was another version:
+        what its functions' summaries were is remembered as for a changed file."""
+        memory = self.memory
+        if memory is None:
+            return record, False
+        if record is not None and _intact(record):
+            memory.remember(record[1], record[2], record[3])
+        found = memory.recall(key)
+        if found is None:
+            return record, False
+        if record is not None:
+            if _intact(record):
+                self._remember_previous(record[2])
+            else:
+                self._previous_unknown = True
+        memory.content_hits += 1
+        return (None, key, found[0], found[1]), True
 
     @property
     def problems(self) -> list[str]:
@@ -417,16 +460,11 @@ class ScanCache:
             self._changed = True
         if not self._changed:
             return
-        packed = {"format": CACHE_FORMAT, "context": self.context, "files": self._records}
-        target = Path(self._snapshot)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(f".{os.getpid()}.{id(self)}.tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump(packed, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(target)
-        except (OSError, pickle.PicklingError, RecursionError, TypeError):
+        if self.memory is not None:
+            self.memory.saved(self._snapshot)  # written by the memory, now and then
             return
+        packed = {"format": CACHE_FORMAT, "context": self.context, "files": self._records}
+        write_snapshot(self._snapshot, packed)
 
     # --- engine hooks --------------------------------------------------------------------------
 
@@ -476,6 +514,9 @@ class ScanCache:
                 owners[f"<module>:{entry.module.name}"] = entry
                 self._by_module[entry.module.name] = entry
             settled.update(entry.digests)
+            recorded = self._recorded
+            for callee, digest in entry.deps.items():
+                recorded[callee] = digest if recorded.get(callee, digest) == digest else CONFLICT
         return settled
 
     def _entry_of(self, key: str) -> FileEntry | None:
@@ -552,18 +593,32 @@ class ScanCache:
         return self._reverse_index().get(callee, [])
 
     def previous_digest(self, qual: str) -> str:
-        """The digest of a function's summary before this run ("-": not known then)."""
+        """The digest of a function's summary that the settled bodies calling it were computed
+        from ("-": not known then); the cached entry's own digest when none calls it."""
+        recorded = self._recorded.get(qual)
+        if recorded is not None:
+            return recorded
         return self._settled.get(qual) or self._previous.get(qual, "-")
 
     def orphaned(self, index: ProgramIndex) -> list[str]:
-        """Callees of cached bodies that were scanned functions and are gone (a changed file no
-        longer defines them, a file was deleted or left out of this scan): their dependents
-        must be checked again."""
+        """Callees whose settled dependents must be checked again: those that were scanned
+        functions and are gone (a changed file no longer defines them, a file was deleted or
+        left out of this scan), and unchanged ones whose summary is not the one the dependents
+        were computed from. The latter happens when the files of one snapshot are scanned in
+        different subsets (the gate scans a change's files and their imports): a dependent's
+        entry may have been saved against another version of its callee's file."""
         gone = [q for q, d in self._previous.items() if d != "-" and q not in index.functions]
         unseen = any(rel not in self.keys for rel in self._records)
         if unseen or self._previous_unknown:
             self._reverse_index()
             gone.extend(c for c in self._defined if c not in index.functions)
+        settled = self._settled
+        for callee, digest in self._recorded.items():
+            if callee in settled:
+                if settled[callee] != digest:
+                    gone.append(callee)
+            elif digest != "-" and callee not in index.functions:
+                gone.append(callee)
         return gone
 
     def still_valid(self, key: str, program: Program) -> bool:

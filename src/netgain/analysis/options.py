@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from netgain.analysis.cache_memory import ScanMemory
 
 
 class EntryMode(StrEnum):
@@ -27,3 +30,5 @@ class ScanOptions:
     extra_models: dict[str, Any] = field(default_factory=dict)  # `[scan.models]` from netgain.toml
     cache_dir: Path | None = None  # content-hash cache; None disables caching
     exclude: tuple[str, ...] = ()  # gitignore-style globs relative to the scan root
+    # many scans in one process (a policy replay): the cache kept in memory between them
+    memory: ScanMemory | None = field(default=None, compare=False)

@@ -159,6 +159,7 @@ def _taint_finding(raw: RawFinding, meta: RuleMeta, lines: Sources) -> Finding:
 ANALYZER_SOURCES = (
     "__init__.py",
     "cache.py",
+    "cache_memory.py",
     "dataflow.py",
     "engine.py",
     "findings.py",
@@ -187,15 +188,38 @@ def analyzer_source_files() -> list[Path]:
     return files
 
 
+_ANALYZER_DIGESTS: dict[tuple[tuple[str, int, int], ...], str] = {}
+
+
+def _analyzer_digest() -> str:
+    """A digest of the analyzer's source files, read again only when one's stat changed: a
+    process that scans many times (a policy replay) read and hashed ~100 files per scan."""
+    files = analyzer_source_files()
+    signature: list[tuple[str, int, int]] = []
+    for source in files:
+        try:
+            st = source.stat()
+        except OSError:
+            continue
+        signature.append((str(source), st.st_mtime_ns, st.st_size))
+    key = tuple(signature)
+    found = _ANALYZER_DIGESTS.get(key)
+    if found is None:
+        h = hashlib.sha256()
+        for source in files:
+            try:
+                h.update(source.name.encode() + b"\0" + source.read_bytes())
+            except OSError:
+                continue
+        found = _ANALYZER_DIGESTS[key] = h.hexdigest()
+    return found
+
+
 def _context_digest(models_key: str, options: ScanOptions, enabled: set[str]) -> str:
     """Everything besides a file's path and bytes that shapes its cached results."""
     h = hashlib.sha256()
     h.update(f"{CACHE_FORMAT}\0{options.mode}\0{sorted(enabled)}\0{models_key}".encode())
-    for source in analyzer_source_files():
-        try:
-            h.update(source.name.encode() + b"\0" + source.read_bytes())
-        except OSError:
-            continue
+    h.update(_analyzer_digest().encode())
     return h.hexdigest()
 
 
@@ -250,7 +274,8 @@ def _scan_with_stats(
     cache: ScanCache | None = None
     if options.cache_dir is not None:
         models_key = repr(sorted(options.extra_models.items())) if options.extra_models else ""
-        cache = ScanCache(options.cache_dir, _context_digest(models_key, options, enabled))
+        context = _context_digest(models_key, options, enabled)
+        cache = ScanCache(options.cache_dir, context, options.memory)
 
     collected = collect_files(paths, root, options.exclude)
     files = [f for f in collected if not is_js_path(f[1])]

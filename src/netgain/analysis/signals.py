@@ -14,10 +14,12 @@ The families are data (`FAMILIES`): qualified-name prefixes, plus a structural t
 from __future__ import annotations
 
 import ast
+import bisect
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from netgain.analysis.findings import UnparsedFile
 from netgain.analysis.index import ProgramIndex, dotted_name
 from netgain.analysis.source import ParsedSource, parse_source
 
@@ -163,14 +165,45 @@ def _raw_sql(call: ast.Call) -> str | None:
     return None
 
 
+def nodes_on_lines(tree: ast.AST, lines: set[int]) -> Iterator[ast.AST]:
+    """The nodes of `tree` that span at least one of `lines`, without visiting the subtrees
+    that span none: a change's few added lines in a file of thousands cost a walk of the
+    statements around them, not of every node of the file. A child lies within its parent's
+    lines, except a decorator (above its `def`): a definition's span starts at its first one."""
+    if not lines:
+        return
+    ordered = sorted(lines)
+
+    def touches(start: int, end: int) -> bool:
+        at = bisect.bisect_left(ordered, start)
+        return at < len(ordered) and ordered[at] <= end
+
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        line = getattr(node, "lineno", None)
+        if line is not None:
+            end = getattr(node, "end_lineno", None) or line
+            decorators = getattr(node, "decorator_list", None)
+            start = min([line, *(d.lineno for d in decorators)]) if decorators else line
+            if not touches(start, end):
+                continue
+            if touches(line, end):
+                yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
 def find_signals(
-    sources: Mapping[str, bytes], added: Mapping[str, set[int]]
+    sources: Mapping[str, bytes],
+    added: Mapping[str, set[int]],
+    parsed_sources: Mapping[str, ParsedSource | UnparsedFile] | None = None,
 ) -> tuple[list[Signal], list[tuple[str, str]]]:
     """Signals on the added lines of Python files.
 
     Args:
         sources: POSIX path -> file bytes at the change's head (Python files only).
         added: POSIX path -> the added line numbers in that file.
+        parsed_sources: the same files already parsed by the caller (`parse_source`), if it did.
 
     Returns:
         (signals sorted by path and line, [(path, reason)] for files that could not be parsed).
@@ -179,7 +212,8 @@ def find_signals(
     parsed: dict[str, ParsedSource] = {}
     unparsed: list[tuple[str, str]] = []
     for path in sorted(sources):
-        result = parse_source(path, sources[path])
+        known = parsed_sources.get(path) if parsed_sources is not None else None
+        result = known if known is not None else parse_source(path, sources[path])
         if isinstance(result, ParsedSource):
             parsed[path] = result
             index.add_module(path, result.tree)
@@ -192,13 +226,8 @@ def find_signals(
         if not lines:
             continue
         module = index.by_path[path]
-        for node in ast.walk(source.tree):
-            line = getattr(node, "lineno", None)
-            if line is None:
-                continue
-            end = getattr(node, "end_lineno", None) or line
-            if not any(n in lines for n in range(line, end + 1)):
-                continue
+        for node in nodes_on_lines(source.tree, lines):
+            line = node.lineno  # type: ignore[attr-defined]  # nodes_on_lines yields positioned nodes
             if isinstance(node, ast.Import | ast.ImportFrom):
                 names = [a.name for a in node.names]
                 if isinstance(node, ast.ImportFrom) and node.module and not node.level:

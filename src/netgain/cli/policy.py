@@ -82,7 +82,10 @@ def replay_document(
     stored_facts: bool = True,
 ) -> dict[str, Any]:
     """Everything `netgain policy replay` does except printing; returns the replay document."""
+    from dataclasses import replace
+
     from netgain import git
+    from netgain.analysis.cache_memory import ScanMemory
     from netgain.cli.scan_config import gate_scan_options, load_scan_config
     from netgain.history.queries import load_provenance
     from netgain.incidents.settings import load_settings
@@ -136,7 +139,8 @@ def replay_document(
         root=ws.root,
         raw=raw,
         provenance_for=lambda shas: load_provenance(ws.engine, rid, shas),
-        scan_options=gate_scan_options(scan_config, ws.root),
+        # one process scans change after change: the scan cache stays in memory between them
+        scan_options=replace(gate_scan_options(scan_config, ws.root), memory=ScanMemory()),
         outcomes=outcomes,
         scorer=scorer,
         cache_dir=ws.root / ".netgain" / "cache",
@@ -164,12 +168,16 @@ def replay_document(
             policies=tuple(policies),
         )
 
-    with progress(enabled=None if not quiet else False) as bar:
+    results: list[Any] = [None] * len(changes)
+    with progress(enabled=None if not quiet else False) as bar, git.CatFileBatch(ws.root) as blobs:
+        inputs.blobs = blobs
         task = bar.add_task("replaying merged changes", total=len(changes))
-        results: list[Any] = [None] * len(changes)
         for index, result in replay_all(changes, policies, inputs, jobs=jobs, spec=spec):
             results[index] = result
             bar.advance(task)
+    inputs.blobs = None
+    if inputs.scan_options.memory is not None:
+        inputs.scan_options.memory.flush()
     for result in results:  # in the changes' order, however the workers finished
         if isinstance(result, ReplayedChange):
             replayed.append(result)

@@ -13,7 +13,6 @@ import math
 import os
 import tempfile
 import time
-import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -33,6 +32,7 @@ from netgain.analysis.sarif_coverage import RunCoverage, run_coverage
 from netgain.analysis.sarif_import import SarifImport
 from netgain.analysis.scanner import scan
 from netgain.analysis.signals import Signal, find_signals
+from netgain.analysis.source import ParsedSource, parse_source
 from netgain.analysis.suppressions import apply_inline_suppressions
 from netgain.git.model import FileDiff, GitProblem
 from netgain.git.partial import diff_between_available
@@ -182,33 +182,59 @@ def _entropy(diffs: list[FileDiff]) -> float:
     return float(-sum((c / total) * math.log2(c / total) for c in counts if c))
 
 
-def _read_head(root: Path, head: str, paths: list[str]) -> dict[str, bytes]:
+def _read_head(
+    root: Path, head: str, paths: list[str], blobs: git.CatFileBatch | None = None
+) -> dict[str, bytes]:
+    """The blobs of `paths` at `head`, through `blobs` (a caller's long-lived cat-file process,
+    e.g. a replay's) or a process of their own."""
+    if blobs is None:
+        with git.CatFileBatch(root) as batch:
+            return _read_head(root, head, paths, batch)
     out: dict[str, bytes] = {}
     names = [f"{head}:{p}" for p in paths]
-    with git.CatFileBatch(root) as batch:
-        for (name, obj), path in zip(batch.read_many(names), paths, strict=True):
-            del name
-            if obj is not None and obj.type == "blob":
-                out[path] = obj.data
+    for (name, obj), path in zip(blobs.read_many(names), paths, strict=True):
+        del name
+        if obj is not None and obj.type == "blob":
+            out[path] = obj.data
     return out
 
 
-def _imported_modules(root: Path, head: str, sources: dict[str, bytes]) -> dict[str, bytes]:
+def _import_statements(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Every import statement, at any depth: only statements are visited (an import is never
+    inside an expression), not the expressions that are most of a file's nodes."""
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+            continue
+        for _name, value in ast.iter_fields(node):
+            if not isinstance(value, list):
+                continue
+            for item in value:
+                if isinstance(item, ast.stmt):
+                    stack.append(item)
+                elif isinstance(item, ast.ExceptHandler | ast.match_case):
+                    stack.extend(item.body)
+
+
+def _imported_modules(
+    root: Path,
+    head: str,
+    parsed: dict[str, ParsedSource | UnparsedFile],
+    blobs: git.CatFileBatch | None = None,
+) -> dict[str, bytes]:
     """Unchanged repository modules the changed files import (one level), read at head.
 
     The analyzer then follows a flow from an added line into a helper it calls (the sink in an
     unchanged file), as whole-program `netgain scan` would, at a cost proportional to the change.
     """
     names: set[str] = set()
-    for path, data in sources.items():
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # the scanned code's invalid escapes are its own
-                tree = ast.parse(data)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+    for path, source in parsed.items():
+        if not isinstance(source, ParsedSource):
             continue  # the scan reports it
         package = module_name_for(path)[0].rsplit(".", 1)[0]
-        for node in ast.walk(tree):
+        for node in _import_statements(source.tree):
             if isinstance(node, ast.Import):
                 names.update(a.name for a in node.names)
             elif isinstance(node, ast.ImportFrom):
@@ -223,10 +249,10 @@ def _imported_modules(root: Path, head: str, sources: dict[str, bytes]) -> dict[
         return {}
     by_module: dict[str, str] = {}
     for path in git.ls_files(root, head):
-        if path.endswith(".py") and path not in sources:
+        if path.endswith(".py") and path not in parsed:
             by_module.setdefault(module_name_for(path)[0], path)
     wanted = sorted({by_module[n] for n in names if n in by_module})[:MAX_CONTEXT_FILES]
-    return _read_head(root, head, wanted) if wanted else {}
+    return _read_head(root, head, wanted, blobs) if wanted else {}
 
 
 def _scan_changed(
@@ -259,12 +285,15 @@ def gather(
     cache_dir: Path | None = None,
     policy_files: Callable[[list[FileDiff]], list[str]] | None = None,
     imports: list[SarifImport] | None = None,
+    blobs: git.CatFileBatch | None = None,
 ) -> ChangeContext:
     """Compute every fact of `base..head` (full commit ids) for `policy`.
 
     `policy` was read at the base (policy.trusted); so is CODEOWNERS, here. `policy_files` names
     the changed files that decide the verdict (`change.policy_files_changed`). `imports` are other
     scanners' SARIF results: those for this head add findings and cover their languages.
+    `blobs` is a cat-file process to read the head's files through (a replay keeps one for all
+    its changes instead of starting several per change).
     """
     login = author_login or pr.author
     ctx = ChangeContext(root, base, head, pr, login, [])
@@ -319,12 +348,14 @@ def gather(
         commits = author_commit_count(root, base, ctx.author_emails)
         return history, commits, time.perf_counter() - start
 
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="familiarity")
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="familiarity")
     background = pool.submit(history_job)
     with ctx.stage("provenance"):
         provenance = provenance_for(change_shas)
         text_paths = [d.path for d in ctx.diffs if d.status != "D" and not d.is_binary and d.added]
-        ctx.share = compute_share(
+        # the blame is git's work (other processes): it runs while the scan parses and analyses
+        blamed = pool.submit(
+            compute_share,
             root,
             base,
             head,
@@ -333,10 +364,10 @@ def gather(
             label=f"{base[:12]}..{head[:12]}",
             jobs=os.cpu_count() or 1,
         )
-        ctx.problems.extend(ctx.share.problems)
+        share_problems_at = len(ctx.problems)
     scanned = [p for p in ctx.added if p.endswith(NETGAIN_SUFFIXES)]
     with ctx.stage("read"):
-        sources = _read_head(root, head, scanned) if scanned else {}
+        sources = _read_head(root, head, scanned, blobs) if scanned else {}
         py_sources = {p: d for p, d in sources.items() if p.endswith((".py", ".pyi"))}
         owners_files = (
             [policy.people.codeowners] if policy.people.codeowners else list(SEARCH_ORDER)
@@ -346,8 +377,10 @@ def gather(
         ctx.codeowners = load_codeowners(owner_blobs, explicit=policy.people.codeowners)
     with ctx.stage("scan"):
         findings: list[Finding] = []
+        # parsed once for the imports to read along and for the signals (the scan parses its own)
+        py_parsed = {p: parse_source(p, d) for p, d in py_sources.items()}
         if sources:
-            context = _imported_modules(root, head, py_sources)
+            context = _imported_modules(root, head, py_parsed, blobs)
             findings, unparsed, problems = _scan_changed(sources | context, scan_options)
             ctx.problems.extend(GitProblem("scan", p) for p in problems)
             # an unparsable imported (unchanged) file is not this change's problem to report
@@ -359,11 +392,13 @@ def gather(
         ]
         ctx.findings = [f for f in on_added if not f.suppressed]
         _review_suppressions(ctx, policy, on_added, sources)
-        _classify_files(ctx)
+        _classify_files(ctx, blobs)
     with ctx.stage("signals"):
-        ctx.signals, _unparsed = find_signals(py_sources, ctx.added) if py_sources else ([], [])
+        ctx.signals, _unparsed = (
+            find_signals(py_sources, ctx.added, py_parsed) if py_sources else ([], [])
+        )
         other = [p for p in ctx.added if classify(p).language in SIGNAL_LANGUAGES]
-        texts = _read_head(root, head, other) if other else {}
+        texts = _read_head(root, head, other, blobs) if other else {}
         found, ctx.unparsed_for_signals = find_polyglot_signals(texts, ctx.added)
         # a changed file still at head whose content a partial clone lacks was not searched
         at_head = {f.path for f in ctx.files}
@@ -377,6 +412,9 @@ def gather(
             ctx.signals = sorted(
                 ctx.signals + found, key=lambda s: (s.path, s.line, s.family, s.detail)
             )
+    with ctx.stage("provenance"):
+        ctx.share = blamed.result()
+        ctx.problems[share_problems_at:share_problems_at] = ctx.share.problems
     with ctx.stage("zones"):
         _zones(ctx, policy)
     with ctx.stage("familiarity"):
@@ -486,7 +524,7 @@ def _imported_findings(ctx: ChangeContext, imports: list[SarifImport]) -> list[F
     return out
 
 
-def _classify_files(ctx: ChangeContext) -> None:
+def _classify_files(ctx: ChangeContext, blobs: git.CatFileBatch | None = None) -> None:
     """Who analysed each changed file (policy.analysed); scripts are recognised by `#!`."""
     paths = [d.path for d in ctx.diffs if d.status != "D"]
     # a file whose content is missing has no diff, but if it is still at head, nobody read it
@@ -497,7 +535,9 @@ def _classify_files(ctx: ChangeContext) -> None:
         paths += [p for p in missing if p in at_head]
     unknown = [p for p in paths if classify(p).kind is FileKind.OTHER]
     heads = (
-        {p: d[:256] for p, d in _read_head(ctx.root, ctx.head, unknown).items()} if unknown else {}
+        {p: d[:256] for p, d in _read_head(ctx.root, ctx.head, unknown, blobs).items()}
+        if unknown
+        else {}
     )
     not_parsed = {
         u.path: f"could not be parsed: {u.reason}" + (f" (line {u.line})" if u.line else "")

@@ -10,16 +10,19 @@ the parent's order (oldest first commit first) in small chunks, so each worker's
 moves forward through the history and never restarts.
 
 The scan cache (`.netgain/cache`) is shared: its entries are written atomically and checked on
-read, so two workers scanning the same blob at once both end with a valid entry.
+read, so two workers scanning the same blob at once both end with a valid entry. Each process keeps
+it in memory between its scans (`ScanMemory`) and writes it back now and then and on exit.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.util
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from netgain import git
 from netgain.analysis.options import ScanOptions
 from netgain.config import RawConfig
 from netgain.errors import NetgainError
@@ -74,8 +77,15 @@ def _init_worker(spec: WorkerSpec) -> None:
         scorer=spec.scorer,
         cache_dir=spec.cache_dir,
         facts=spec.facts,
+        blobs=git.CatFileBatch(spec.root),
     )
     _STATE = (list(spec.policies), inputs)
+    if inputs.blobs is not None:
+        multiprocessing.util.Finalize(inputs.blobs, inputs.blobs.close, exitpriority=10)
+    memory = spec.scan_options.memory  # this worker's own (it arrives empty)
+    if memory is not None:
+        # written when the worker exits normally (the pool is closed and joined, not terminated)
+        multiprocessing.util.Finalize(memory, memory.flush, exitpriority=10)
 
 
 def replay_or_failure(
@@ -134,3 +144,5 @@ def replay_all(
             _in_worker, [changes[i] for i in cold], chunksize=chunk_size(len(cold), workers)
         )
         yield from zip(cold, results, strict=True)
+        pool.close()
+        pool.join()

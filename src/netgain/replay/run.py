@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from netgain import git
 from netgain.analysis.findings import Severity
 from netgain.analysis.options import ScanOptions
 from netgain.config import RawConfig
@@ -117,6 +118,8 @@ class ReplayInputs:
     scorer: HistoryScorer | None
     cache_dir: Path | None = None
     facts: FactsCache | None = None  # stored facts of earlier replays (netgain.replay.facts_cache)
+    # one cat-file process reading every change's files (closed by whoever opened it)
+    blobs: git.CatFileBatch | None = None
 
 
 def policy_verdict(policy: Policy, decision: Decision) -> PolicyVerdict:
@@ -192,6 +195,7 @@ def _gather_now(
         provenance_for=provenance_for,
         scan_options=inputs.scan_options,
         cache_dir=inputs.cache_dir,
+        blobs=inputs.blobs,
         policy_files=lambda diffs: policy_files_changed(
             inputs.root, change.base, change.head, diffs, trusted
         ),
