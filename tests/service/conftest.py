@@ -18,7 +18,7 @@ from netgain.service.queue import EmbeddedQueue
 from netgain.service.runtime import Runtime, open_runtime
 from netgain.service.settings import ServiceSettings, from_env
 from netgain.service.signature import sign
-from tests.gitrepo import GitRepo
+from tests.gitrepo import GitRepo, built_once
 from tests.policy.payloads_util import pull_request_event
 from tests.policy.scenario import SQL_CODE, ai_auth_change, base_repo
 from tests.service.fakegithub import FakeGitHub, Served
@@ -160,7 +160,7 @@ def _stop_served() -> Iterator[None]:
 
 @pytest.fixture
 def world(tmp_path: Path, app_key: KeyPair) -> Iterator[World]:
-    repo = build_repo(tmp_path / "origin")
+    repo = built_once(build_repo, tmp_path / "origin")
     github = FakeGitHub(public_key=app_key.public_pem, app_id="31337")
     github.repos[REPOSITORY] = repo.path / ".git"
     secrets_dir = tmp_path / "secrets"
