@@ -21,6 +21,7 @@ from netgain.service.signature import sign
 from tests.gitrepo import GitRepo, built_once
 from tests.policy.payloads_util import pull_request_event
 from tests.policy.scenario import SQL_CODE, ai_auth_change, base_repo
+from tests.service.cdp import CHROMIUM, Chromium
 from tests.service.fakegithub import FakeGitHub, Served
 
 REPOSITORY = "octo-org/payments"
@@ -47,6 +48,29 @@ def app_key() -> KeyPair:
         .decode()
     )
     return KeyPair(private, public)
+
+
+@pytest.fixture(scope="session")
+def _chromium_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Chromium]]:
+    running: list[Chromium] = []
+    yield running
+    for chromium in running:
+        chromium.close()
+
+
+@pytest.fixture
+def chromium(
+    _chromium_process: list[Chromium], tmp_path_factory: pytest.TempPathFactory
+) -> Chromium:
+    """The test process's one headless Chromium (started again if a test brought it down).
+
+    Each test's `Browser(chromium=...)` is a browser context of its own on it.
+    """
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is missing: run scripts/ensure-chromium.sh (make test does)")
+    if not _chromium_process or _chromium_process[-1].proc.poll() is not None:
+        _chromium_process.append(Chromium(tmp_path_factory.mktemp("chromium")))
+    return _chromium_process[-1]
 
 
 @dataclass

@@ -13,7 +13,7 @@ import pytest
 
 from netgain.service import access
 from tests.report.test_html_browser import _png_pixels
-from tests.service.cdp import CHROMIUM, Browser
+from tests.service.cdp import Browser, Chromium
 from tests.service.conftest import World
 from tests.service.dashboard_world import ORG, DashboardWorld, dashboard_world, seed_timelines
 
@@ -30,10 +30,8 @@ PAGES = {
 
 
 @pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is missing: run scripts/ensure-chromium.sh (make test does)")
-    opened = Browser(tmp_path / "profile")
+def browser(chromium: Chromium) -> Iterator[Browser]:
+    opened = Browser(chromium=chromium)
     try:
         yield opened
     finally:

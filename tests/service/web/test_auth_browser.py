@@ -20,7 +20,7 @@ from netgain.service.access_tables import api_tokens
 from netgain.service.app import create_app
 from netgain.service.runtime import open_runtime
 from netgain.service.settings import from_env
-from tests.service.cdp import CHROMIUM, Browser
+from tests.service.cdp import Browser, Chromium
 from tests.service.fakegithub import FakeGitHub, Person, Served, free_port
 from tests.service.web.conftest import github_env
 
@@ -42,10 +42,8 @@ def _lands_on(browser: Browser, url: str, timeout: float = 30) -> bool:
 
 
 @pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is missing: run scripts/ensure-chromium.sh (make test does)")
-    opened = Browser(tmp_path / "profile")
+def browser(chromium: Chromium) -> Iterator[Browser]:
+    opened = Browser(chromium=chromium)
     try:
         yield opened
     finally:
