@@ -16,10 +16,15 @@ is the file name b"bad\\xff.py").
 
 from __future__ import annotations
 
+import atexit
+import copy
 import os
+import shutil
 import subprocess
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
+from typing import Any
 
 BASE_EPOCH = 1_704_067_200  # 2024-01-01T00:00:00Z
 DEFAULT_AUTHOR = ("Ada Lovelace", "ada@example.com")
@@ -129,17 +134,31 @@ class GitRepo:
     # -- porcelain ----------------------------------------------------------------------------
 
     def write(self, files: Mapping[str, str | bytes | None]) -> None:
-        """Write (str/bytes) or delete (None) files in the work tree and stage them."""
+        """Write (str/bytes) or delete (None) files in the work tree and stage them.
+
+        Consecutive writes are staged by one `git add` (a git process per file made building the
+        suite's repositories cost more than the tests that read them); a deletion first stages
+        the writes before it, so the order of the mapping is kept.
+        """
+        added: list[str] = []
         for name, content in files.items():
             target = self.path / name
             if content is None:
+                self._stage(added)
                 run(self.path, "rm", "-q", "-r", "--cached", "--", name)
                 if target.exists():
                     target.unlink()
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content.encode() if isinstance(content, str) else content)
-            run(self.path, "add", "--", name)
+            added.append(name)
+        self._stage(added)
+
+    def _stage(self, names: list[str]) -> None:
+        """`git add` the names written so far (and forget them)."""
+        if names:
+            run(self.path, "add", "--", *names)
+            names.clear()
 
     def commit(
         self,
@@ -256,3 +275,46 @@ class GitRepo:
         clone = GitRepo(dest, init=False)
         clone.clock = self.clock
         return clone
+
+
+_TEMPLATES: dict[tuple[Hashable, ...], tuple[Path, Any]] = {}
+
+
+def built_once[T](build: Callable[..., T], dest: Path, *args: Hashable) -> T:
+    """`build(dest, *args)`, except that it runs once per test process: later calls copy it.
+
+    Why: building a history runs dozens of git processes per test, more than the test itself
+    costs; copying the built folder gives the same repository (commit ids included: GitRepo's
+    clock is fixed) for a fraction of that. `build` must depend only on its arguments and
+    must not record where it was built (no clones of it, no absolute paths in files). GitRepo
+    objects and paths in the returned value (alone or in tuples, lists, dicts) are re-pointed at
+    the copy; everything else is deep-copied, so a test may change its copy freely.
+    """
+    name = f"{build.__module__}.{build.__qualname__}"
+    if "<locals>" in name or "<lambda>" in name:
+        raise ValueError(f"{name}: a builder must be a module-level function (its name is the key)")
+    cache_key = (name, *args)
+    if cache_key not in _TEMPLATES:
+        root = Path(tempfile.mkdtemp(prefix="netgain-template-"))
+        atexit.register(shutil.rmtree, root, True)
+        built = root / dest.name
+        _TEMPLATES[cache_key] = (built, build(built, *args))
+    built, value = _TEMPLATES[cache_key]
+    shutil.copytree(built, dest, symlinks=True, dirs_exist_ok=True)
+    result: T = _repoint(value, built, dest)
+    return result
+
+
+def _repoint(value: Any, built: Path, dest: Path) -> Any:
+    """`value` with each GitRepo and path under `built` moved under `dest`."""
+    if isinstance(value, GitRepo):
+        moved = GitRepo(_repoint(value.path, built, dest), init=False)
+        moved.clock = value.clock
+        return moved
+    if isinstance(value, Path):
+        return dest / value.relative_to(built) if value.is_relative_to(built) else value
+    if isinstance(value, tuple | list):
+        return type(value)(_repoint(v, built, dest) for v in value)
+    if isinstance(value, dict):
+        return {k: _repoint(v, built, dest) for k, v in value.items()}
+    return copy.deepcopy(value)

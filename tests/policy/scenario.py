@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.gitrepo import GitRepo
+from tests.gitrepo import GitRepo, built_once
 
 ADA = ("Ada Lovelace", "ada@example.com")  # long-time maintainer, owner of src/auth
 BOB = ("Bob Builder", "bob@example.com")  # the PR author
@@ -67,7 +67,14 @@ def find_user(conn: sqlite3.Connection, name: str) -> list:
 
 
 def base_repo(path: Path, *, policy: str = POLICY) -> GitRepo:
-    """main with a policy, CODEOWNERS, an app and auth package written by humans."""
+    """main with a policy, CODEOWNERS, an app and auth package written by humans.
+
+    Built once per policy and test process, then copied (tests.gitrepo.built_once).
+    """
+    return built_once(_build_base_repo, path, policy)
+
+
+def _build_base_repo(path: Path, policy: str) -> GitRepo:
     repo = GitRepo(path)
     repo.commit(
         {

@@ -30,7 +30,14 @@ def _as_fds_3_and_4(read_end: int, write_end: int) -> None:
     os.dup2(high_write, 4)
 
 
-class Browser:
+class Chromium:
+    """One headless Chromium process and its DevTools pipe; pages live in `Browser`s on it.
+
+    Launching Chromium costs more than most browser tests, so the suite starts one per test
+    process (`shared_chromium`) and gives each test a `Browser` in its own browser context:
+    own cookies, storage and cache, as separate as a fresh browser profile.
+    """
+
     def __init__(self, profile: Path) -> None:
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
@@ -60,17 +67,11 @@ class Browser:
         os.close(from_browser_w)
         self._buffer = b""
         self._next_id = 0
-        self.events: list[dict[str, Any]] = []
-        target = self.call("Target.createTarget", url="about:blank")["targetId"]
-        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)[
-            "sessionId"
-        ]
-        self.page("Page.enable")
-        self.page("Runtime.enable")
-        # a headless page has no window focus: without this, Tab moves nothing
-        self.page("Emulation.setFocusEmulationEnabled", enabled=True)
+        # events by the session they belong to (None: the browser's own)
+        self.events: dict[str | None, list[dict[str, Any]]] = {}
 
-    def _read(self, deadline: float) -> dict[str, Any]:
+    def read_one(self, deadline: float) -> dict[str, Any]:
+        """The next message; an event is also filed under its session."""
         while b"\0" not in self._buffer:
             if time.monotonic() > deadline:
                 raise TimeoutError("Chromium did not answer")
@@ -80,6 +81,8 @@ class Browser:
             self._buffer += chunk
         message, _, self._buffer = self._buffer.partition(b"\0")
         result: dict[str, Any] = json.loads(message)
+        if "method" in result and "id" not in result:
+            self.events.setdefault(result.get("sessionId"), []).append(result)
         return result
 
     def call(
@@ -93,14 +96,61 @@ class Browser:
         os.write(self._to_browser, json.dumps(message).encode() + b"\0")
         deadline = time.monotonic() + timeout
         while True:
-            reply = self._read(deadline)
+            reply = self.read_one(deadline)
             if reply.get("id") == wanted:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
                 result: dict[str, Any] = reply.get("result", {})
                 return result
-            if "method" in reply:
-                self.events.append(reply)
+
+    def close(self) -> None:
+        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
+            self.call("Browser.close", timeout=10)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+        os.close(self._to_browser)
+        os.close(self._from_browser)
+
+
+class Browser:
+    """A page in a browser context of its own on `chromium` (else on a Chromium it starts and
+    closes itself, with its profile in `profile`)."""
+
+    def __init__(self, profile: Path | None = None, *, chromium: Chromium | None = None) -> None:
+        if chromium is None:
+            if profile is None:
+                raise ValueError("a Browser needs a Chromium or a profile folder to start one")
+            self._owned: Chromium | None = Chromium(profile)
+            self.chromium = self._owned
+        else:
+            self._owned = None
+            self.chromium = chromium
+        self.context = self.call("Target.createBrowserContext")["browserContextId"]
+        target = self.call("Target.createTarget", url="about:blank", browserContextId=self.context)
+        self.session = self.call(
+            "Target.attachToTarget", targetId=target["targetId"], flatten=True
+        )["sessionId"]
+        self.page("Page.enable")
+        self.page("Runtime.enable")
+        # a headless page has no window focus: without this, Tab moves nothing
+        self.page("Emulation.setFocusEmulationEnabled", enabled=True)
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """This page's events not consumed yet (the browser's own are not the page's)."""
+        return self.chromium.events.setdefault(self.session, [])
+
+    @events.setter
+    def events(self, kept: list[dict[str, Any]]) -> None:
+        self.chromium.events[self.session] = kept
+
+    def call(
+        self, method: str, session: str | None = None, timeout: float = 60, **params: Any
+    ) -> dict[str, Any]:
+        return self.chromium.call(method, session, timeout, **params)
 
     def page(self, method: str, **params: Any) -> dict[str, Any]:
         return self.call(method, session=self.session, **params)
@@ -111,7 +161,7 @@ class Browser:
             for i, event in enumerate(self.events):
                 if event["method"] == method:
                     return self.events.pop(i)
-            self.events.append(self._read(deadline))
+            self.chromium.read_one(deadline)
 
     def set_cookie(self, url: str, name: str, value: str) -> None:
         self.page("Network.enable")
@@ -168,12 +218,10 @@ class Browser:
         return base64.b64decode(self.page("Page.captureScreenshot", **params)["data"])
 
     def close(self) -> None:
+        """Close the page's context (its cookies and storage go with it), or the own Chromium."""
+        if self._owned is not None:
+            self._owned.close()
+            return
         with contextlib.suppress(RuntimeError, TimeoutError, OSError):
-            self.call("Browser.close", timeout=10)
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(10)
-        os.close(self._to_browser)
-        os.close(self._from_browser)
+            self.call("Target.disposeBrowserContext", browserContextId=self.context, timeout=10)
+        self.chromium.events.pop(self.session, None)

@@ -18,10 +18,10 @@ from netgain.service.queue import EmbeddedQueue
 from netgain.service.runtime import Runtime, open_runtime
 from netgain.service.settings import ServiceSettings, from_env
 from netgain.service.signature import sign
-from tests.gitrepo import GitRepo
+from tests.gitrepo import GitRepo, built_once
 from tests.policy.payloads_util import pull_request_event
 from tests.policy.scenario import SQL_CODE, ai_auth_change, base_repo
-from tests.service.cdp import CHROMIUM, Browser
+from tests.service.cdp import CHROMIUM, Browser, Chromium
 from tests.service.fakegithub import FakeGitHub, Served
 
 REPOSITORY = "octo-org/payments"
@@ -48,6 +48,29 @@ def app_key() -> KeyPair:
         .decode()
     )
     return KeyPair(private, public)
+
+
+@pytest.fixture(scope="session")
+def _chromium_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Chromium]]:
+    running: list[Chromium] = []
+    yield running
+    for chromium in running:
+        chromium.close()
+
+
+@pytest.fixture
+def chromium(
+    _chromium_process: list[Chromium], tmp_path_factory: pytest.TempPathFactory
+) -> Chromium:
+    """The test process's one headless Chromium (started again if a test brought it down).
+
+    Each test's `Browser(chromium=...)` is a browser context of its own on it.
+    """
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is missing: run scripts/ensure-chromium.sh (make test does)")
+    if not _chromium_process or _chromium_process[-1].proc.poll() is not None:
+        _chromium_process.append(Chromium(tmp_path_factory.mktemp("chromium")))
+    return _chromium_process[-1]
 
 
 @dataclass
@@ -161,7 +184,7 @@ def _stop_served() -> Iterator[None]:
 
 @pytest.fixture
 def world(tmp_path: Path, app_key: KeyPair) -> Iterator[World]:
-    repo = build_repo(tmp_path / "origin")
+    repo = built_once(build_repo, tmp_path / "origin")
     github = FakeGitHub(public_key=app_key.public_pem, app_id="31337")
     github.repos[REPOSITORY] = repo.path / ".git"
     secrets_dir = tmp_path / "secrets"
@@ -173,11 +196,9 @@ def world(tmp_path: Path, app_key: KeyPair) -> Iterator[World]:
 
 
 @pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Browser]:
-    """A headless Chromium of its own profile, for the dashboard's browser tests."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is missing: run scripts/ensure-chromium.sh (make test does)")
-    opened = Browser(tmp_path / "profile")
+def browser(chromium: Chromium) -> Iterator[Browser]:
+    """A browser context of its own on the test process's one headless Chromium."""
+    opened = Browser(chromium=chromium)
     try:
         yield opened
     finally:
