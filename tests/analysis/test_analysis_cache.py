@@ -361,3 +361,75 @@ def test_findings_of_a_file_whose_other_function_is_re_analysed_are_kept(tmp_pat
     assert _keys(result) == _keys(cold)
     assert ("command-injection", "pkg/app.py", 12) in _keys(result)
     assert ("insecure-deserialization", "pkg/app.py", 16) in _keys(result)
+
+
+_JS_ROUTE = """\
+import express from "express";
+import { execSync } from "child_process";
+
+const app = express();
+
+app.post("/convert", (req, res) => {
+  const out = execSync(`convert ${req.body.file} out.png`);
+  res.send(out);
+});
+"""
+
+
+def _full(result: ScanResult) -> list[tuple[object, ...]]:
+    """Everything a report shows of the findings and unparsed files, in order."""
+    findings = [
+        (f.rule_id, f.location, f.message, f.severity, f.confidence, tuple(f.trace))
+        for f in result.findings
+    ]
+    unparsed = [(u.path, u.reason, u.line) for u in result.unparsed]
+    return [*findings, *unparsed, result.files_scanned, result.lines_scanned]
+
+
+def test_javascript_files_are_reused_and_a_changed_one_is_analysed_again(tmp_path: Path) -> None:
+    """JavaScript / TypeScript results depend on the file alone: an unchanged file's result is
+    reused (it used to be parsed and analysed on every rescan, most of a one-file rescan of a
+    Python tree with a few static scripts), and the outcome is the cold scan's, broken files
+    and their lines included."""
+    root = tmp_path / "src"
+    root.mkdir()
+    _tree(root, modules=2)
+    (root / "web").mkdir()
+    (root / "web" / "server.ts").write_text(_JS_ROUTE, encoding="utf-8")
+    (root / "web" / "safe.js").write_text(
+        _JS_ROUTE.replace("${req.body.file}", "input"), encoding="utf-8"
+    )
+    (root / "web" / "broken.js").write_text("app.get('/', (req, res) => {\n", encoding="utf-8")
+    options = ScanOptions(cache_dir=tmp_path / "cache")
+    cold, cold_stats = scan_with_stats([root], root=root, options=options)
+    warm, warm_stats = scan_with_stats([root], root=root, options=options)
+    assert cold_stats.js_reused == 0 and warm_stats.js_reused == 3
+    assert _full(warm) == _full(cold) == _full(scan([root], root=root, options=ScanOptions()))
+    assert ("command-injection", "web/server.ts", 7) in _keys(warm)
+    assert [u.path for u in warm.unparsed] == ["web/broken.js"]
+
+    # the safe look-alike becomes the flaw: it alone is analysed again, as a cold scan sees it
+    (root / "web" / "safe.js").write_text(_JS_ROUTE + "\n", encoding="utf-8")
+    changed, stats = scan_with_stats([root], root=root, options=options)
+    assert stats.js_reused == 2 and stats.files_parsed == 0
+    assert _full(changed) == _full(scan([root], root=root, options=ScanOptions()))
+    assert ("command-injection", "web/safe.js", 7) in _keys(changed)
+
+
+def test_a_damaged_javascript_result_is_analysed_again_and_reported(tmp_path: Path) -> None:
+    root = tmp_path / "src"
+    (root / "web").mkdir(parents=True)
+    (root / "web" / "server.ts").write_text(_JS_ROUTE, encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = scan([root], root=root, options=ScanOptions(cache_dir=cache))
+    [snapshot] = cache.rglob("snapshot-*.pickle")
+    import pickle
+
+    packed = pickle.loads(snapshot.read_bytes())  # noqa: S301 - the test's own cache file
+    sig, key, blob, crc = packed["files"]["web/server.ts"]
+    packed["files"]["web/server.ts"] = (sig, key, blob[:-3] + b"xyz", crc)
+    snapshot.write_bytes(pickle.dumps(packed))
+    again, stats = scan_with_stats([root], root=root, options=ScanOptions(cache_dir=cache))
+    assert stats.js_reused == 0
+    assert _full(again) == _full(first)
+    assert any("1 entry" in p.message for p in again.problems)

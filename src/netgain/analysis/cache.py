@@ -275,6 +275,7 @@ class ScanCache:
         self.hits = 0
         self.misses = 0
         self.stat_hits = 0  # files whose stat matched the snapshot: not read, not hashed
+        self.result_hits = 0  # whole-file results of another analysis reused (`lookup_result`)
         self._digests: dict[int, tuple[Summary, str]] = {}
         self._owners: dict[str, FileEntry] = {}  # result key -> entry holding it (see `seed`)
         self._settled: dict[str, str] = {}  # unchanged function -> digest of its cached summary
@@ -329,10 +330,11 @@ class ScanCache:
         records: dict[str, _Record] = packed["files"]
         return records
 
-    def lookup(self, path: Path, rel: str) -> tuple[FileEntry | None, bytes | None]:
-        """The cached entry for this file (bytes None when unread), or (None, its bytes).
+    def _identify(self, path: Path, rel: str) -> tuple[str, bytes | None, _Record | None]:
+        """A file's content key (from its stat signature when that matches the snapshot, else
+        from its bytes, then returned too) and its snapshot record, if any.
 
-        Raises OSError when the file cannot be read; the caller reports it.
+        Raises OSError when the file cannot be read.
         """
         st = os.stat(path)  # noqa: PTH116 - no pathlib object per file
         # ctime too: tools that restore an edited file's mtime (`touch -r`, rsync -t) cannot set it
@@ -351,22 +353,77 @@ class ScanCache:
                 rel.encode() + b"\0" + self.context.encode() + b"\0" + data
             ).hexdigest()
         self.keys[rel] = key
-        trusted = sig if st.st_mtime_ns < self._racy_after else None
-        self._sigs[rel] = trusted
+        self._sigs[rel] = sig if st.st_mtime_ns < self._racy_after else None
+        return key, data, record
+
+    def _current[T](self, record: _Record | None, key: str, kind: type[T]) -> T | None:
+        """The record's entry when it was stored under `key` and reads back as a `kind`; one
+        stored under `key` that does not is counted as damaged."""
+        if record is None or record[1] != key:
+            return None
+        found: object = None
+        if _intact(record):
+            try:
+                # netgain: ignore[insecure-deserialization] netgain's own cache, written by this process
+                found = pickle.loads(record[2])  # noqa: S301 - netgain's own cache file
+            except _PICKLE_ERRORS:
+                found = None
+        if not isinstance(found, kind):
+            self._bad_entries += 1
+            return None
+        return found
+
+    def _retrust(self, rel: str, record: _Record, *, force: bool = False) -> None:
+        """Record a reused entry's current stat signature when it differs from the stored one
+        (always when `force`: the entry was recalled from memory, not read from the path's own
+        record)."""
+        trusted = self._sigs.get(rel)
+        if force or record[0] != trusted:
+            self._records[rel] = (trusted, record[1], record[2], record[3])
+            self._changed = True
+
+    def lookup_result[T](
+        self, path: Path, rel: str, kind: type[T]
+    ) -> tuple[T | None, bytes | None]:
+        """For a file analysed as a whole by another analysis (JavaScript / TypeScript): its
+        cached result of type `kind` (bytes None when unread), or (None, its bytes).
+
+        Such results depend on the file alone, so they are kept under the same content key as
+        a Python file's entry and never take part in the summary bookkeeping. Raises OSError
+        when the file cannot be read.
+        """
+        key, data, record = self._identify(path, rel)
+        found = self._current(record, key, kind)
+        if record is None or not isinstance(found, kind):
+            self._records.pop(rel, None)
+            return None, data if data is not None else path.read_bytes()
+        self._retrust(rel, record)
+        self.result_hits += 1
+        return found, data
+
+    def store_result(self, rel: str, result: object) -> None:
+        """Keep a whole-file result for `lookup_result` (the file was looked up in this run)."""
+        key = self.keys.get(rel)
+        if key is None:
+            return
+        try:
+            blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, RecursionError, TypeError):
+            return
+        self._records[rel] = (self._sigs.get(rel), key, blob, zlib.crc32(blob))
+        self._changed = True
+
+    def lookup(self, path: Path, rel: str) -> tuple[FileEntry | None, bytes | None]:
+        """The cached entry for this file (bytes None when unread), or (None, its bytes).
+
+        Raises OSError when the file cannot be read; the caller reports it.
+        """
+        key, data, record = self._identify(path, rel)
         earlier = False
         if (record is None or record[1] != key) and self.memory is not None:
             record, earlier = self._recall(rel, key, record)
-        entry: object = None
-        if record is not None and record[1] == key:
-            if _intact(record):
-                try:
-                    # netgain: ignore[insecure-deserialization] netgain's own cache, written by this process
-                    entry = pickle.loads(record[2])  # noqa: S301 - netgain's own cache file
-                except _PICKLE_ERRORS:
-                    entry = None
-            if not isinstance(entry, FileEntry):
-                self._bad_entries += 1
-        if not isinstance(entry, FileEntry) or entry.rel != rel:
+        entry = self._current(record, key, FileEntry)
+        if entry is None or entry.rel != rel:
             self.misses += 1
             if record is not None and record[1] != key:
                 if _intact(record):
@@ -375,9 +432,8 @@ class ScanCache:
                     self._previous_unknown = True
             self._records.pop(rel, None)
             return None, data if data is not None else path.read_bytes()
-        if record is not None and (earlier or record[0] != trusted):
-            self._records[rel] = (trusted, key, record[2], record[3])
-            self._changed = True
+        if record is not None:
+            self._retrust(rel, record, force=earlier)
         self.hits += 1
         self.entries[rel] = entry
         return entry, data

@@ -233,6 +233,7 @@ class ScanStats:
     functions_analysed: int = 0
     functions_reused: int = 0
     files_unread: int = 0  # cached files whose stat matched: neither read nor hashed
+    js_reused: int = 0  # JavaScript / TypeScript files whose cached result was reused
 
 
 def scan(paths: Sequence[Path], *, root: Path, options: ScanOptions) -> ScanResult:
@@ -280,7 +281,9 @@ def _scan_with_stats(
     collected = collect_files(paths, root, options.exclude)
     files = [f for f in collected if not is_js_path(f[1])]
     with _deep_recursion():  # long `"a" + "b" + ...` chains in scanned code
-        js = scan_js([f for f in collected if is_js_path(f[1])], enabled=enabled.__contains__)
+        js = scan_js(
+            [f for f in collected if is_js_path(f[1])], enabled=enabled.__contains__, cache=cache
+        )
     sources = Sources(cache)
     sources.load(files)
     index = _build_index(sources, cache)
@@ -304,6 +307,7 @@ def _scan_with_stats(
         cache.save()
         result.problems.extend(Problem("cache", ProblemLevel.WARNING, m) for m in cache.problems)
         stats.cache_hits, stats.files_unread = cache.hits, cache.stat_hits
+        stats.js_reused = cache.result_hits
     return result, stats
 
 

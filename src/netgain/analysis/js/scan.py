@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from netgain.analysis.findings import Finding, Location, TraceStep, UnparsedFile
 from netgain.analysis.js.flow import FileAnalysis, RawJsFinding
@@ -49,38 +50,80 @@ def _analyse(data: bytes, rel: str, models: JsModels) -> tuple[list[RawJsFinding
     return found, first_error_line(tree)
 
 
+class ResultCache(Protocol):
+    """Whole-file results kept between scans (`ScanCache` is one), keyed by path and bytes."""
+
+    def lookup_result[T](
+        self, path: Path, rel: str, kind: type[T]
+    ) -> tuple[T | None, bytes | None]: ...
+
+    def store_result(self, rel: str, result: object) -> None: ...
+
+
+@dataclass(slots=True)
+class JsFileResult:
+    """What one readable file adds to a scan. It depends on the file's bytes alone (and on the
+    analyzer and enabled rules, which the cache context covers), so a rescan reuses it for an
+    unchanged file instead of parsing and analysing it again."""
+
+    analysed: bool  # counted as scanned (False: too large to analyse)
+    lines: int
+    findings: list[Finding]
+    unparsed: list[UnparsedFile]
+
+
 def scan_js(
     files: list[tuple[Path, str]],
     *,
     enabled: Callable[[str], bool],
     models: JsModels | None = None,
+    cache: ResultCache | None = None,
 ) -> JsScanResult:
-    """Analyse each (absolute path, relative path); unreadable or broken files are reported."""
+    """Analyse each (absolute path, relative path); unreadable or broken files are reported.
+
+    With a `cache`, an unchanged file's result is reused (only with the default models: the
+    cache context does not know other ones)."""
+    if models is not None:
+        cache = None
     models = models or default_js_models()
     result = JsScanResult()
     for path, rel in files:
         try:
-            data = path.read_bytes()
+            if cache is not None:
+                found, data = cache.lookup_result(path, rel, JsFileResult)
+            else:
+                found, data = None, path.read_bytes()
         except OSError as exc:
             result.unparsed.append(UnparsedFile(rel, f"could not be read: {exc.strerror}"))
             continue
-        if len(data) > MAX_FILE_BYTES:
-            result.unparsed.append(
-                UnparsedFile(rel, f"larger than {MAX_FILE_BYTES} bytes (a bundle?): not analysed")
-            )
-            continue
-        result.files += 1
-        lines = data.decode("utf-8", "replace").splitlines()
-        result.lines += len(lines)
-        try:
-            raw, error_line = _analyse(data, rel, models)
-        except RecursionError:
-            result.unparsed.append(UnparsedFile(rel, "nested too deeply to analyse"))
-            continue
-        if error_line is not None:
-            result.unparsed.append(UnparsedFile(rel, "syntax error", error_line))
-        result.findings += [_finding(r, lines) for r in raw if enabled(r.rule)]
+        if found is None:
+            found = _scan_file(data or b"", rel, enabled, models)
+            if cache is not None:
+                cache.store_result(rel, found)
+        result.files += found.analysed
+        result.lines += found.lines
+        result.findings += found.findings
+        result.unparsed += found.unparsed
     return result
+
+
+def _scan_file(
+    data: bytes, rel: str, enabled: Callable[[str], bool], models: JsModels
+) -> JsFileResult:
+    if len(data) > MAX_FILE_BYTES:
+        reason = f"larger than {MAX_FILE_BYTES} bytes (a bundle?): not analysed"
+        return JsFileResult(False, 0, [], [UnparsedFile(rel, reason)])
+    lines = data.decode("utf-8", "replace").splitlines()
+    found = JsFileResult(True, len(lines), [], [])
+    try:
+        raw, error_line = _analyse(data, rel, models)
+    except RecursionError:
+        found.unparsed.append(UnparsedFile(rel, "nested too deeply to analyse"))
+        return found
+    if error_line is not None:
+        found.unparsed.append(UnparsedFile(rel, "syntax error", error_line))
+    found.findings += [_finding(r, lines) for r in raw if enabled(r.rule)]
+    return found
 
 
 def _location(step: Step, lines: list[str], end_line: int | None = None) -> Location:
