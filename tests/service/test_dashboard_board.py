@@ -132,3 +132,24 @@ def test_a_partial_grant_sees_only_its_repositories_on_the_board(
     assert "planted" not in html
     assert f'data-repository="{REPOSITORY}"' in html
     assert "the whole history of 1 repository" in html
+
+
+def _adopted(week: str, date: str) -> dict[str, object]:
+    return {"adoption": {"status": "ok", "week": week, "date": date}}
+
+
+def test_adoption_weeks_far_apart_are_said_to_blend() -> None:
+    """One adoption week for combined records blends repositories that adopted AI at different
+    times; within STAGGER_WEEKS of each other they read as one adoption."""
+    from netgain.service.views.board_views import STAGGER_WEEKS, staggered_adoption
+
+    near = [
+        ("a/x", _adopted("2024-W10", "2024-03-04")),
+        ("a/y", _adopted("2024-W14", "2024-04-01")),
+    ]
+    assert STAGGER_WEEKS >= 4 and staggered_adoption(near) is None
+    late = ("a/z", _adopted("2024-W40", "2024-09-30"))
+    none = ("a/w", {"adoption": {"status": "insufficient data", "reason": "no week"}})
+    said = staggered_adoption([*near, late, none])
+    assert said is not None and "2024-W10 for a/x" in said and "2024-W40 for a/z" in said
+    assert staggered_adoption([late, none]) is None  # one adoption week: nothing to blend
