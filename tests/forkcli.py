@@ -10,7 +10,8 @@ normal exit path, so the caller sees the same output and exit status as from a f
 Start-up reads the environment (locale, COLUMNS, settings read at import), so servers are keyed by
 the whole environment of the call; only PYTEST_CURRENT_TEST, which pytest changes for every test
 and which nothing reads at import, is left out of the key (the child still gets it). Help and
-unknown commands, and every call when NETGAIN_TEST_SUBPROCESS=1, run as a real subprocess.
+unknown commands, the first call of each command module and environment, and every call when
+NETGAIN_TEST_SUBPROCESS=1, run as a real subprocess.
 """
 
 from __future__ import annotations
@@ -74,15 +75,27 @@ class _Server:
         shutil.rmtree(self.home, ignore_errors=True)
 
 
-_servers: dict[tuple[str, str, frozenset[tuple[str, str]]], _Server] = {}
+_Key = tuple[str, str, frozenset[tuple[str, str]]]
+_servers: dict[_Key, _Server] = {}
+_seen: set[_Key] = set()
 _lock = threading.Lock()
+# A server holds a warm interpreter in memory; past this many a call simply starts cold.
+MAX_SERVERS = 24
 
 
 def _server(executable: str, module: str, env: Mapping[str, str]) -> _Server | None:
+    """The warm server for this call, started at the second call that needs it.
+
+    A start-up environment seen once (a test's own HOME, say) gains nothing from a server that
+    imports everything only to fork once, so its first call starts cold.
+    """
     key = (executable, module, frozenset((k, v) for k, v in env.items() if k != _PER_TEST))
     with _lock:
         server = _servers.get(key)
         if server is None:
+            if key not in _seen or len(_servers) >= MAX_SERVERS:
+                _seen.add(key)
+                return None
             server = _servers[key] = _Server(executable, module, env)
     return server if server.ready else None
 
