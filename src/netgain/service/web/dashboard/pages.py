@@ -296,8 +296,13 @@ def overview(ctx: ServiceContext, scope: OrgScope) -> dict[str, Any]:
         "stored": _freshness(found.stored),
         "missing": found.missing,
         "doc": doc,
+        # the team table is not shown on a team's own view: no team documents for it
         "teams_shown": _with_adoption(
-            views, scope, window, _team_rows(doc) if doc else [], figures.changes
+            views,
+            scope,
+            window,
+            _team_rows(doc) if doc and not scope.filters.team else [],
+            figures.changes,
         ),
         "pulls": _pulls(ctx, scope, scope.selected, 20),
         **_sections(doc),
