@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from netgain.history.queries import load_problems
 from netgain.metrics.compute import compute_metrics
 from netgain.metrics.inputs import Dataset
 from netgain.metrics.provenance_coverage import team_members
@@ -35,7 +36,13 @@ NOT_IMPORTED_REVIEWS = "not imported (the service reads no review-comment export
 
 
 def _document(
-    views: ViewContext, data: Dataset, window: Window, by: str, name: str, settings: OrgSettings
+    views: ViewContext,
+    data: Dataset,
+    window: Window,
+    by: str,
+    name: str,
+    settings: OrgSettings,
+    entries: list[CatalogEntry],
 ) -> dict[str, Any]:
     data = within(data, window)
     data.teams = _visible_teams(settings) or None
@@ -61,7 +68,22 @@ def _document(
     if "comprehension" not in doc:
         doc["comprehension"] = {"status": NOT_COMPUTED_COMPREHENSION}
         doc["sections"]["comprehension"] = comprehension_entry(doc["comprehension"])
+    # what the ingests could not read (absent blobs, unreadable notes): the CLI's document lists
+    # them too, so no figure rests on history that was skipped without a word
+    doc["problems"] = _stored_problems(views, entries)
     return doc
+
+
+def _stored_problems(views: ViewContext, entries: list[CatalogEntry]) -> list[dict[str, Any]]:
+    """The stored ingest problems of the document's repositories, each naming its repository
+    when the document covers more than one."""
+    found: list[dict[str, Any]] = []
+    for entry in entries:
+        for problem in load_problems(views.engine, entry.repository_id):
+            found.append(
+                problem if len(entries) == 1 else {"repository": entry.full_name, **problem}
+            )
+    return found
 
 
 def _visible_teams(settings: OrgSettings) -> dict[str, set[str]]:
@@ -89,7 +111,9 @@ def repository_metrics(
 ) -> Metrics:
     entry = repository_entry(views.engine, views.mirrors, principal, full_name)
     data = _load(views, entry, by)
-    doc = _document(views, data, window, by, entry.full_name, views.orgs.for_org(entry.org))
+    doc = _document(
+        views, data, window, by, entry.full_name, views.orgs.for_org(entry.org), [entry]
+    )
     return _metrics("repository", entry.full_name, [entry.full_name], window, doc)
 
 
@@ -105,7 +129,7 @@ def org_metrics(
     (optionally only those named in `repositories`)."""
     entries = chosen(org_entries(views.engine, views.mirrors, principal, org), repositories)
     data = combine(_datasets(views, entries, by))
-    doc = _document(views, data, window, by, org.lower(), views.orgs.for_org(org))
+    doc = _document(views, data, window, by, org.lower(), views.orgs.for_org(org), entries)
     return _metrics("organisation", org.lower(), [e.full_name for e in entries], window, doc)
 
 
@@ -136,7 +160,7 @@ def team_metrics(
             document=None,
         )
     data = of_people(combine(_datasets(views, entries, by)), identities)
-    doc = _document(views, data, window, by, f"{org.lower()}/team:{name}", settings)
+    doc = _document(views, data, window, by, f"{org.lower()}/team:{name}", settings, entries)
     return _metrics("team", name, scope, window, doc)
 
 
@@ -156,7 +180,7 @@ def org_and_team_metrics(
     settings = views.orgs.for_org(org)
     scope = [e.full_name for e in entries]
     combined = combine(_datasets(views, entries, by))
-    doc = _document(views, combined, window, by, org.lower(), settings)
+    doc = _document(views, combined, window, by, org.lower(), settings, entries)
     out = {}
     for team in teams:
         group = team_of(settings, team)
@@ -172,7 +196,9 @@ def org_and_team_metrics(
             )
             continue
         data = of_people(combined, set(group.identities))
-        team_doc = _document(views, data, window, by, f"{org.lower()}/team:{group.name}", settings)
+        team_doc = _document(
+            views, data, window, by, f"{org.lower()}/team:{group.name}", settings, entries
+        )
         out[group.name] = _metrics("team", group.name, scope, window, team_doc)
     return _metrics("organisation", org.lower(), scope, window, doc), out
 
@@ -240,7 +266,7 @@ def _person(
             document=None,
         )
     data = of_people(combine(_datasets(views, entries, by)), identities)
-    doc = _document(views, data, window, by, f"{org.lower()}/person:{name}", settings)
+    doc = _document(views, data, window, by, f"{org.lower()}/person:{name}", settings, entries)
     doc["provenance"].pop("by_team", None)  # the person's own figures, not their teams'
     return _metrics("person", name, scope, window, doc)
 
