@@ -8,6 +8,7 @@ each fix back to the pull request whose lines it repairs.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -276,3 +277,19 @@ def test_worker_processes_and_stored_facts_change_no_verdict(
     assert stored["per_change"] == fresh["per_change"]
     assert stored["policies"] == fresh["policies"]
     assert "scan" not in stored["timings"]["stages"]  # nothing was gathered again
+
+
+def test_a_cold_replay_writes_its_scan_cache_back(
+    planted: tuple[Path, Path, dict[str, str]],
+) -> None:
+    """The replay keeps the scan cache in memory between changes (analysis.cache_memory): the
+    process, and each worker on exit, writes it back for the next run."""
+    root, tmp, _c = planted
+    args = ["policy", "replay", "--no-szz", "--json", "--no-stored-facts"]
+    args += ["--policy", str(tmp / "default.toml")]
+    for jobs in ("1", "2"):
+        shutil.rmtree(root / ".netgain" / "cache", ignore_errors=True)
+        netgain(*args, "-j", jobs, cwd=root)
+        snapshots = list((root / ".netgain" / "cache" / "scan").rglob("snapshot-*.pickle"))
+        assert len(snapshots) == 1, jobs
+        assert not list((root / ".netgain" / "cache" / "scan").rglob("*.tmp"))
