@@ -34,6 +34,9 @@ ENV = {
     "GIT_CONFIG_GLOBAL": os.devnull,
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_TERMINAL_PROMPT": "0",
+    # the benchmark's own git reads (the plain-git side: `git log --numstat` reads every blob)
+    # must not fetch a partial clone's absent blobs from its promisor: that hides the shape
+    "GIT_NO_LAZY_FETCH": "1",
 }
 LOG_FORMAT = "--format=%x00%H%x00%P%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%cI%x00%B%x00"
 SHARE_BLAME = ("-M", "-C", "-C", "-C")  # what `netgain share` asks of git blame by default
