@@ -85,6 +85,10 @@ def run(
     return proc
 
 
+# files whose presence changes what `git add` does with the files staged after them
+_CHANGES_STAGING = frozenset({".gitignore", ".gitattributes"})
+
+
 class GitRepo:
     """A real repository in a temporary folder, driven through the git CLI."""
 
@@ -137,14 +141,16 @@ class GitRepo:
         """Write (str/bytes) or delete (None) files in the work tree and stage them.
 
         Consecutive writes are staged by one `git add` (a git process per file made building the
-        suite's repositories cost more than the tests that read them); a deletion first stages
-        the writes before it, so the order of the mapping is kept.
+        suite's repositories cost more than the tests that read them). A deletion, and a
+        .gitignore or .gitattributes (which change how `git add` treats the files after it),
+        first stage the writes before them, so each file is staged as it was one at a time.
         """
         added: list[str] = []
         for name, content in files.items():
             target = self.path / name
-            if content is None:
+            if content is None or target.name in _CHANGES_STAGING:
                 self._stage(added)
+            if content is None:
                 run(self.path, "rm", "-q", "-r", "--cached", "--", name)
                 if target.exists():
                     target.unlink()
