@@ -51,39 +51,43 @@ def run_patterns(
 
     functions = ctx.function_stack
     classes = ctx.class_stack
-    # iterative walk; a None marker pops the function/class entered before its children
+    get_checks = checks.get
+    push = None  # a None marker pops the function/class entered before its children
+    # iterative walk in source order: children are pushed last field first (and each list
+    # reversed), straight onto the stack, so they are popped in field order
     stack: list[ast.AST | None] = [tree]
+    pop, append = stack.pop, stack.append
     while stack:
-        node = stack.pop()
+        node = pop()
         if node is None:
             popped = functions.pop() if exits.pop() else classes.pop()
             del popped
             continue
-        node_checks = checks.get(type(node))
+        node_type = type(node)
+        node_checks = get_checks(node_type)
         if node_checks:
             for check in node_checks:
                 for hit in check(ctx, node):
                     if enabled(hit.rule):
                         hits.append(hit)
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            functions.append(node)
+        if node_type is ast.FunctionDef or node_type is ast.AsyncFunctionDef:
+            functions.append(node)  # type: ignore[arg-type]
             exits.append(True)
-            stack.append(None)
-        elif isinstance(node, ast.ClassDef):
-            classes.append(node)
+            append(push)
+        elif node_type is ast.ClassDef:
+            classes.append(node)  # type: ignore[arg-type]
             exits.append(False)
-            stack.append(None)
-        children: list[ast.AST] = []
-        for name in _fields(type(node)):
+            append(push)
+        for name in _fields(node_type):
             value = getattr(node, name, None)
             if value is None:
                 continue
             if type(value) is list:
-                children.extend(v for v in value if type(v) not in skip and isinstance(v, ast.AST))
+                for item in reversed(value):
+                    if type(item) not in skip and isinstance(item, ast.AST):
+                        append(item)
             elif type(value) not in skip and isinstance(value, ast.AST):
-                children.append(value)
-        children.reverse()
-        stack.extend(children)
+                append(value)
     return hits
 
 
@@ -93,8 +97,9 @@ _LEAVES = frozenset({ast.Name, ast.Constant, ast.alias, ast.Load, ast.Store, ast
 
 
 def _fields(node_type: type[ast.AST]) -> tuple[str, ...]:
+    """The fields that may hold child nodes, last first (the order they are pushed)."""
     found = _FIELDS.get(node_type)
     if found is None:
-        found = tuple(f for f in node_type._fields if f != "ctx")
+        found = tuple(f for f in reversed(node_type._fields) if f != "ctx")
         _FIELDS[node_type] = found
     return found
