@@ -479,3 +479,39 @@ def test_incident_pages_hold_only_the_window_read_in_sql(world: Seeded) -> None:
     finally:
         with world.engine.begin() as conn:
             conn.execute(delete(IncidentRow).where(IncidentRow.title == "window"))
+
+
+def test_documents_list_the_stored_problems_of_their_repositories(world: Seeded) -> None:
+    """A problem an ingest stored (an absent blob) is in the repository's document as the CLI
+    lists it, and in the organisation's with the repository named; the other repository's
+    document does not list it."""
+    from sqlalchemy import delete, insert
+
+    from netgain.service.views.scope import repository_entry
+    from netgain.store.models import Problem as StoredProblem
+
+    views = _views(world)
+    alice = _who(world, world.alice_token)
+    api = repository_entry(views.engine, views.mirrors, alice, "acme/api")
+    stored = {"kind": "missing-blob", "message": "blob 1234 is absent", "sha": "ab" * 20}
+    with views.engine.begin() as conn:
+        conn.execute(
+            insert(StoredProblem).values(
+                repository_id=api.repository_id,
+                fingerprint="f" * 64,
+                path="logo.png",
+                created_at=datetime.now(UTC),
+                **stored,
+            )
+        )
+    try:
+        expected = {**stored, "path": "logo.png"}
+        doc = metrics_views.repository_metrics(views, alice, "acme/api", Window()).document
+        assert doc is not None and doc["problems"] == [expected]
+        web = metrics_views.repository_metrics(views, alice, "acme/web", Window()).document
+        assert web is not None and web["problems"] == []
+        org = metrics_views.org_metrics(views, alice, "acme", Window()).document
+        assert org is not None and org["problems"] == [{"repository": "acme/api", **expected}]
+    finally:
+        with views.engine.begin() as conn:
+            conn.execute(delete(StoredProblem).where(StoredProblem.fingerprint == "f" * 64))

@@ -109,10 +109,25 @@ def summarize(rows: Sequence[CommitProvenance]) -> dict[str, Any]:
 
 
 def load_problems(engine: Engine, repository_id: int) -> list[dict[str, Any]]:
+    return load_problems_of(engine, [repository_id]).get(repository_id, [])
+
+
+def load_problems_of(
+    engine: Engine, repository_ids: Sequence[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """The stored problems of several repositories in one query, per repository, in the order
+    they were stored (a service document covers up to hundreds of repositories)."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    if not repository_ids:
+        return found
     with Session(engine) as session:
         problems = session.scalars(
-            select(Problem).where(Problem.repository_id == repository_id).order_by(Problem.id)
+            select(Problem)
+            .where(Problem.repository_id.in_(list(repository_ids)))
+            .order_by(Problem.id)
         ).all()
-        return [
-            {"kind": p.kind, "message": p.message, "sha": p.sha, "path": p.path} for p in problems
-        ]
+        for p in problems:
+            found.setdefault(p.repository_id, []).append(
+                {"kind": p.kind, "message": p.message, "sha": p.sha, "path": p.path}
+            )
+    return found

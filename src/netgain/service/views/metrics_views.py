@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from netgain.history.queries import load_problems
+from netgain.history.queries import load_problems_of
 from netgain.metrics.compute import compute_metrics
 from netgain.metrics.inputs import Dataset
 from netgain.metrics.provenance_coverage import team_members
@@ -77,13 +77,14 @@ def _document(
 def _stored_problems(views: ViewContext, entries: list[CatalogEntry]) -> list[dict[str, Any]]:
     """The stored ingest problems of the document's repositories, each naming its repository
     when the document covers more than one."""
-    found: list[dict[str, Any]] = []
-    for entry in entries:
-        for problem in load_problems(views.engine, entry.repository_id):
-            found.append(
-                problem if len(entries) == 1 else {"repository": entry.full_name, **problem}
-            )
-    return found
+    stored = load_problems_of(views.engine, [e.repository_id for e in entries])
+    if len(entries) == 1:
+        return stored.get(entries[0].repository_id, [])
+    return [
+        {"repository": e.full_name, **problem}
+        for e in entries
+        for problem in stored.get(e.repository_id, [])
+    ]
 
 
 def _visible_teams(settings: OrgSettings) -> dict[str, set[str]]:
