@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.rules.base import rule_meta
 from netgain.analysis.rules.registry import PatternContext, PatternHit, pattern_rule
+from netgain.risk.paths import TEST_PATH
 
 DEBUG_ENABLED = rule_meta(
     id="debug-enabled",
@@ -58,16 +59,12 @@ _TESTING = (
     "application config TESTING set to True outside tests: exceptions skip the error handlers "
     "and extensions relax checks (reCAPTCHA, mail)"
 )
-_TEST_FOLDERS = frozenset({"tests", "test", "testing"})
 
 
 def _in_tests(ctx: PatternContext) -> bool:
-    """A test module, or a test function of any module: where testing mode belongs."""
-    parts = ctx.path.replace("\\", "/").split("/")
-    name = parts[-1].removesuffix(".py")
-    if name == "conftest" or name.startswith("test_") or name.endswith("_test"):
-        return True
-    if any(part in _TEST_FOLDERS for part in parts[:-1]):
+    """A test module (by the file-name rule risk uses to tell tests from code), or a test
+    function of any module: where testing mode belongs."""
+    if TEST_PATH.search(ctx.path.replace("\\", "/")):
         return True
     return any(fn.name.startswith(("test", "setUp")) for fn in ctx.function_stack)
 
