@@ -29,7 +29,8 @@ _SQL = re.compile(
 # `%` placeholders, and the conversions that only produce numbers
 _PERCENT = re.compile(r"%(?:\([^)]*\))?[-+ #0]*\d*(?:\.\d+)?([a-zA-Z%])")
 _NUMERIC_CONVERSIONS = frozenset("dioxXeEfFgGc%")
-_NUMERIC_CALLS = frozenset({"int", "float", "len", "bool", "abs", "round", "ord"})
+# calls whose result is a number, never text an attacker shapes (shared with `unknown.py`)
+NUMERIC_CALLS = frozenset({"int", "float", "len", "bool", "abs", "round", "ord"})
 
 
 def looks_like_sql(text: object) -> bool:
@@ -60,7 +61,7 @@ def unknown_text(value: Value, node: ast.expr) -> bool:
     return not (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
-        and node.func.id in _NUMERIC_CALLS
+        and node.func.id in NUMERIC_CALLS
     )
 
 

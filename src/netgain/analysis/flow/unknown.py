@@ -17,12 +17,12 @@ import ast
 
 from netgain.analysis.findings import Confidence
 from netgain.analysis.flow.dynamic import REFERENCE_TYPE
+from netgain.analysis.flow.sqltext import NUMERIC_CALLS
 from netgain.analysis.flow.state import AnalyzerState, step_at
 from netgain.analysis.index import dotted_name
 from netgain.analysis.values import NOCONST, Label, Value
 
 UNKNOWN_ORIGIN = "unknown-origin"
-_NUMERIC_CALLS = frozenset({"int", "float", "len", "bool", "abs", "round", "ord"})
 _MAX_HOPS = 3  # local assignments followed back from the sink's argument
 
 
@@ -86,7 +86,7 @@ class UnknownOriginMixin(AnalyzerState):
         return False
 
     def _known_call(self, func: ast.expr, rule: str) -> bool:
-        if isinstance(func, ast.Name) and func.id in _NUMERIC_CALLS:
+        if isinstance(func, ast.Name) and func.id in NUMERIC_CALLS:
             return True
         key = dotted_name(func) if isinstance(func, ast.Name | ast.Attribute) else ""
         qual = self.index.qualify(self.module, key, self.scope) if key else None
