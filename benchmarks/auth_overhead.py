@@ -5,7 +5,7 @@ token, next to the same uvicorn stack answering without any (the floor every req
         [--json FILE]
 
 Serves the real app (`create_app`, the embedded SQLite store or, with --postgres, a throw-away
-PostgreSQL from tests/pgserver.py) on loopback with uvicorn in this process, signs one admin in
+PostgreSQL from benchmarks/pgserver.py) on loopback with uvicorn in this process, signs one admin in
 (a session and an API token through `netgain.service.access`), then sends `--requests` requests
 from `--clients` threads to each of:
 
@@ -35,11 +35,11 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.fakegithub import Served  # noqa: E402
 from netgain.service import access  # noqa: E402
 from netgain.service.app import create_app  # noqa: E402
 from netgain.service.runtime import open_runtime  # noqa: E402
 from netgain.service.settings import from_env  # noqa: E402
-from tests.service.fakegithub import Served  # noqa: E402
 
 
 def measure(url: str, headers: dict[str, str], requests: int, clients: int) -> dict[str, float]:
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     env = {"NETGAIN_SERVICE_DIR": str(scratch / "svc"), "NETGAIN_PUBLIC_URL": "http://127.0.0.1"}
     server = None
     if args.postgres:
-        from tests.pgserver import PostgresServer
+        from benchmarks.pgserver import PostgresServer
 
         server = PostgresServer()
         server.start()

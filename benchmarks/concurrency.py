@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/concurrency.py [--commits 2000] [--processes 8] [--postgres URL]
 
 Builds a history with benchmarks/make_history.py, then for each store (a SQLite file, and a
-PostgreSQL database: --postgres, else a throw-away server from tests/pgserver.py) runs the same
+PostgreSQL database: --postgres, else a throw-away server from benchmarks/pgserver.py) runs the same
 mix of `risk train`, `check`, `szz` and `ingest` commands twice on a fresh store and a fresh copy
 of the repository: one after another (the reference), then all started together. It prints the
 wall times, the processes that failed, and per table the rows the concurrent run has more
@@ -208,7 +208,7 @@ def create_database(server_url: str, name: str) -> str:
 
 def measure(store: str, repo: Path, urls: tuple[str, str], processes: int, tmp: Path) -> list[str]:
     """Run the mix one by one and together on fresh stores; one table row and detail lines."""
-    from tests.gitrepo import git_env
+    from benchmarks.gitrepo import git_env
 
     env = git_env()
     plan = plan_for(repo)
@@ -236,7 +236,7 @@ def measure(store: str, repo: Path, urls: tuple[str, str], processes: int, tmp: 
 
 def main() -> None:
     from benchmarks.make_history import make_history
-    from tests.pgserver import PostgresServer
+    from benchmarks.pgserver import PostgresServer
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--commits", type=int, default=2000)

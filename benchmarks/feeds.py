@@ -49,6 +49,9 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.fakegithub import Served  # noqa: E402
+from benchmarks.feedpayloads import PD_SECRET, pagerduty_incident, pd_signed  # noqa: E402
+from benchmarks.github_payloads import load  # noqa: E402
 from netgain.incidents.formats import parse_file  # noqa: E402
 from netgain.incidents.importer import import_records  # noqa: E402
 from netgain.metrics.flow import (  # noqa: E402
@@ -69,9 +72,6 @@ from netgain.service.runtime import open_runtime  # noqa: E402
 from netgain.service.settings import from_env  # noqa: E402
 from netgain.service.signature import sign  # noqa: E402
 from netgain.store.models import Commit, FileChange, Repository  # noqa: E402
-from tests.policy.payloads_util import load  # noqa: E402
-from tests.service.fakegithub import Served  # noqa: E402
-from tests.service.feedpayloads import PD_SECRET, pagerduty_incident, pd_signed  # noqa: E402
 
 SECRET = "bench-webhook-secret"  # noqa: S105 (a throw-away secret of this run)
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -292,7 +292,7 @@ def intake(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     }
     server = None
     if args.postgres:
-        from tests.pgserver import PostgresServer
+        from benchmarks.pgserver import PostgresServer
 
         server = PostgresServer()
         server.start()

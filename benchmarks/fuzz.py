@@ -6,17 +6,17 @@
     .venv/bin/python benchmarks/fuzz.py --replay .netgain/fuzz-crashes/PARSER-HASH.bin
 
 The targets, their contract and the input strategies are those of tests/fuzz (see
-tests/fuzz/targets.py): `make test` runs 100 fixed inputs per parser, this runs many more.
+benchmarks/fuzzing/targets.py): `make test` runs 100 fixed inputs per parser, this runs many more.
 
 * Campaigns: per parser and engine, a child process tries up to `--examples` inputs within
-  `--seconds`. `hypothesis` draws the structure-aware inputs of tests/fuzz/strategies.py at random
+  `--seconds`. `hypothesis` draws the structure-aware inputs of benchmarks/fuzzing/strategies.py at random
   (seeded, `--seed`); `atheris` (libFuzzer, coverage-guided; Linux x86-64) mutates the seed
   documents as bytes, steered by the branches of netgain's code it reaches. An input that raises
   anything but the parser's documented error, or breaks the contract, is a crash: crashes are
   counted per kind (exception type and the netgain line it came from) and the smallest input of
   each kind is written to `--crashes`. The table gives inputs tried, crashes, the slowest input
   and the child's peak RSS (interpreter and libraries included, about 150 MB).
-* Pathological inputs: every shape of tests/fuzz/pathological.py at `--mb` megabytes (deep
+* Pathological inputs: every shape of benchmarks/fuzzing/pathological.py at `--mb` megabytes (deep
   nesting, one huge line, cell or string, millions of lines or records), run once for wall and
   CPU time and once under tracemalloc for the peak memory the parser allocated.
 * Patterns: the backtracking cases that made netgain move user patterns to RE2, timed with
@@ -108,8 +108,8 @@ class Campaign:
 def hypothesis_worker(args: argparse.Namespace) -> None:
     from hypothesis import HealthCheck, Phase, given, seed, settings
 
-    from tests.fuzz.strategies import inputs_for
-    from tests.fuzz.targets import TARGETS
+    from benchmarks.fuzzing.strategies import inputs_for
+    from benchmarks.fuzzing.targets import TARGETS
 
     target = TARGETS[args.parser[0]]
     campaign = Campaign(target.name, "hypothesis")
@@ -139,7 +139,7 @@ def atheris_worker(args: argparse.Namespace) -> None:
     import atheris
 
     with atheris.instrument_imports(include=["netgain"]):
-        from tests.fuzz.targets import TARGETS
+        from benchmarks.fuzzing.targets import TARGETS
 
     target = TARGETS[args.parser[0]]
     campaign = Campaign(target.name, "atheris")
@@ -176,8 +176,8 @@ def atheris_worker(args: argparse.Namespace) -> None:
 
 
 def pathological_worker(args: argparse.Namespace) -> None:
-    from tests.fuzz.pathological import SHAPES
-    from tests.fuzz.targets import TARGETS
+    from benchmarks.fuzzing.pathological import SHAPES
+    from benchmarks.fuzzing.targets import TARGETS
 
     target = TARGETS[args.parser[0]]
     workdir = Path(tempfile.mkdtemp(prefix="netgain-fuzz-"))
@@ -315,7 +315,7 @@ def main() -> int:
         worker[args.worker](args)
         return 0
 
-    from tests.fuzz.targets import TARGETS
+    from benchmarks.fuzzing.targets import TARGETS
 
     if args.replay:  # crash files are named PARSER-HASH.bin
         target = TARGETS[args.replay.name.rsplit("-", 1)[0]]

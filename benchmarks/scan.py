@@ -36,11 +36,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.fixture_corpus import Fixture, load_fixtures  # noqa: E402
 from benchmarks.sections import BENCHMARKS_MD, replace_section  # noqa: E402
 from netgain.analysis.options import EntryMode, ScanOptions  # noqa: E402
 from netgain.analysis.rules.base import all_rules, get_rule  # noqa: E402
 from netgain.analysis.scanner import scan, scan_with_stats  # noqa: E402
-from tests.analysis.fixture_corpus import Fixture, load_fixtures  # noqa: E402
 
 BIN = Path(sys.executable).parent
 NETGAIN = str(BIN / "netgain")

@@ -31,9 +31,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.gitrepo import git_env  # noqa: E402
-from tests.pgserver import PostgresServer  # noqa: E402
-from tests.service.fakegithub import FakeGitHub, Served  # noqa: E402
+from benchmarks.fakegithub import FakeGitHub, Served  # noqa: E402
+from benchmarks.gitrepo import git_env  # noqa: E402
+from benchmarks.pgserver import PostgresServer  # noqa: E402
 
 NETGAIN = str(Path(sys.executable).with_name("netgain"))
 AUTHORS = ["Ada <ada@example.com>", "Bob <bob@example.com>", "Cy <cy@example.com>"]

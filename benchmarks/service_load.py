@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/service_load.py [--repos 50] [--deliveries 2000] [--workers 2]
         [--clients 16] [--json FILE]
 
-Starts, in this process tree: a throw-away PostgreSQL (tests/pgserver.py), a fake GitHub with
-`--repos` small repositories served over smart HTTP (tests/service/fakegithub.py), `netgain serve`
+Starts, in this process tree: a throw-away PostgreSQL (benchmarks/pgserver.py), a fake GitHub with
+`--repos` small repositories served over smart HTTP (benchmarks/fakegithub.py), `netgain serve`
 and `--workers` `netgain worker` processes. It then sends `--deliveries` signed `pull_request`
 deliveries (opened, then synchronize with a new head each time, one pull request per repository;
 one in ten is a redelivery of an earlier id) from `--clients` threads, and waits for the queue
@@ -40,11 +40,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.fakegithub import FakeGitHub, Served, free_port  # noqa: E402
+from benchmarks.github_payloads import pull_request_event  # noqa: E402
+from benchmarks.gitrepo import GitRepo, git_env  # noqa: E402
+from benchmarks.pgserver import PostgresServer  # noqa: E402
 from netgain.service.signature import sign  # noqa: E402
-from tests.gitrepo import GitRepo, git_env  # noqa: E402
-from tests.pgserver import PostgresServer  # noqa: E402
-from tests.policy.payloads_util import pull_request_event  # noqa: E402
-from tests.service.fakegithub import FakeGitHub, Served, free_port  # noqa: E402
 
 NETGAIN = str(Path(sys.executable).with_name("netgain"))
 SECRET = "load-test-secret"  # noqa: S105 (a throw-away secret of this run)

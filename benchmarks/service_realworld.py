@@ -28,13 +28,13 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.fakegithub import FakeGitHub, Served  # noqa: E402
+from benchmarks.github_payloads import pull_request_event  # noqa: E402
 from netgain.service.app import create_app  # noqa: E402
 from netgain.service.queue import EmbeddedQueue  # noqa: E402
 from netgain.service.runtime import open_runtime  # noqa: E402
 from netgain.service.settings import from_env  # noqa: E402
 from netgain.service.signature import sign  # noqa: E402
-from tests.policy.payloads_util import pull_request_event  # noqa: E402
-from tests.service.fakegithub import FakeGitHub, Served  # noqa: E402
 
 
 def git(repo: Path, *args: str) -> str:

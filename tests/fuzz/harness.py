@@ -12,8 +12,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 
-from tests.fuzz.strategies import inputs_for
-from tests.fuzz.targets import TARGETS, Target
+from benchmarks.fuzzing.strategies import inputs_for
+from benchmarks.fuzzing.targets import TARGETS, Target
 
 EXAMPLES = 100
 

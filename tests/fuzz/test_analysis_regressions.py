@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
+from benchmarks.fuzzing.seeds import SARIF
 from netgain.analysis.baseline import load_baseline
 from netgain.analysis.sarif_import import import_sarif
 from netgain.analysis.suppressions import apply_inline_suppressions, parse_suppressions
 from netgain.errors import UsageError
-from tests.fuzz.seeds import SARIF
 
 
 def _semgrep() -> dict[str, Any]:

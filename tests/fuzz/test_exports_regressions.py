@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from benchmarks.fuzzing.seeds import INCIDENTS
 from netgain.errors import UsageError
 from netgain.incidents.prexport import read_pull_requests
 from netgain.metrics.review_export import read_review_exports
-from tests.fuzz.seeds import INCIDENTS
 
 
 def _netgain_pr(**fields: Any) -> dict[str, Any]:

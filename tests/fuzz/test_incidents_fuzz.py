@@ -1,7 +1,7 @@
 """Incident exports (generic CSV and JSON, PagerDuty, Jira, GitHub issues) and their import,
 under hostile input.
 
-Inputs come from `tests.fuzz.strategies`; tests/fuzz/targets.py says what each target runs and
+Inputs come from `benchmarks.fuzzing.strategies`; benchmarks/fuzzing/targets.py says what each target runs and
 checks. The crashes these found are pinned in test_incidents_regressions.py.
 """
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.fuzzing.targets import TARGETS
 from tests.fuzz.harness import family, fuzz
-from tests.fuzz.targets import TARGETS
 
 
 @pytest.mark.parametrize("name", family("incidents"))

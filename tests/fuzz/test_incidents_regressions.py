@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.fuzzing.seeds import INCIDENTS
 from netgain.errors import UsageError
 from netgain.incidents.formats import parse_file
-from tests.fuzz.seeds import INCIDENTS
 
 
 def _jira_text() -> str:

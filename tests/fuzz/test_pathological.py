@@ -1,7 +1,7 @@
 """Pathological inputs of 0.5 to 2 MB for the parsers most at risk, with their documented outcome.
 
 No timing assertions: a superlinear parser makes these tests take minutes instead of seconds,
-which CI notices. benchmarks/fuzz.py runs every shape of tests/fuzz/pathological.py at 10 MB
+which CI notices. benchmarks/fuzz.py runs every shape of benchmarks/fuzzing/pathological.py at 10 MB
 and records time and memory.
 """
 
@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.fuzzing import seeds
+from benchmarks.fuzzing.pathological import SHAPES
 from netgain.analysis.sarif_import import MAX_PROBLEMS as SARIF_MAX_PROBLEMS
 from netgain.analysis.sarif_import import import_sarif
 from netgain.analysis.suppressions import parse_suppressions
@@ -24,8 +26,6 @@ from netgain.policy.codeowners import parse_codeowners
 from netgain.policy.coverage import parse_coverage
 from netgain.policy.schema import load_policy
 from netgain.provenance.gitai import parse_note
-from tests.fuzz import seeds
-from tests.fuzz.pathological import SHAPES
 
 MB = 1024 * 1024
 

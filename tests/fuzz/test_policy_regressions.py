@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.fuzzing import seeds
 from netgain.errors import ConfigError, UsageError
 from netgain.globs import matches
 from netgain.policy.codeowners import parse_codeowners
@@ -26,7 +27,6 @@ from netgain.policy.defaults import STARTER_POLICY
 from netgain.policy.github import parse_event
 from netgain.policy.globs import url_matches
 from netgain.policy.schema import load_policy
-from tests.fuzz import seeds
 
 
 def test_policy_nested_too_deeply_for_tomllib_names_file_and_line(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """git-ai notes, Agent Trace records, commit trailers and team markers under hostile input.
 
-Inputs come from `tests.fuzz.strategies`; tests/fuzz/targets.py says what each target runs and
+Inputs come from `benchmarks.fuzzing.strategies`; benchmarks/fuzzing/targets.py says what each target runs and
 checks. The crashes these found are pinned in test_provenance_regressions.py.
 """
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.fuzzing.targets import TARGETS
 from tests.fuzz.harness import family, fuzz
-from tests.fuzz.targets import TARGETS
 
 
 @pytest.mark.parametrize("name", family("provenance"))

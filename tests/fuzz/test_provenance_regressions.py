@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.fuzzing import seeds
 from netgain.config import load_config
 from netgain.errors import ConfigError
 from netgain.git.model import Commit, Identity, Trailer
@@ -19,7 +20,6 @@ from netgain.provenance.agent_trace import parse_trace_lines
 from netgain.provenance.gitai import NoteFormatError, parse_note
 from netgain.provenance.markers import detect_commit_markers, marker_rules
 from netgain.provenance.ranges import normalize, parse_normalized, parse_ranges
-from tests.fuzz import seeds
 
 
 @pytest.mark.parametrize(

@@ -1,42 +1,6 @@
-"""Recorded GitHub payloads (tests/policy/payloads/) adapted to a test repository's commits."""
+"""Recorded GitHub payloads, shared with the benchmarks (which never import from tests/): the
+code lives in benchmarks/github_payloads.py, the payloads in benchmarks/payloads/github/."""
 
-from __future__ import annotations
+from benchmarks.github_payloads import PAYLOADS, load, pull_request_event, review_event, write
 
-import copy
-import json
-from pathlib import Path
-from typing import Any
-
-PAYLOADS = Path(__file__).parent / "payloads"
-
-
-def load(name: str) -> Any:
-    return json.loads((PAYLOADS / name).read_text(encoding="utf-8"))
-
-
-def pull_request_event(
-    *, base_sha: str, head_sha: str, body: str, author: str = "bob", number: int = 7
-) -> dict[str, Any]:
-    event = copy.deepcopy(load("pull_request_opened.json"))
-    pr = event["pull_request"]
-    pr["base"]["sha"], pr["head"]["sha"], pr["body"] = base_sha, head_sha, body
-    pr["user"]["login"] = author
-    pr["number"] = event["number"] = number
-    return dict(event)
-
-
-def review_event(
-    *, base_sha: str, head_sha: str, body: str, reviewer: str, state: str
-) -> dict[str, Any]:
-    event = copy.deepcopy(load("pull_request_review_submitted.json"))
-    pr = event["pull_request"]
-    pr["base"]["sha"], pr["head"]["sha"], pr["body"] = base_sha, head_sha, body
-    event["review"]["user"]["login"] = reviewer
-    event["review"]["state"] = state
-    event["review"]["commit_id"] = head_sha
-    return dict(event)
-
-
-def write(path: Path, data: Any) -> Path:
-    path.write_text(json.dumps(data), encoding="utf-8")
-    return path
+__all__ = ["PAYLOADS", "load", "pull_request_event", "review_event", "write"]

@@ -3,7 +3,7 @@
 A target writes the bytes where netgain would read them (a file in `workdir`, a note blob, a
 commit message), runs the parser as netgain runs it, then uses the result a little (matches a
 path against CODEOWNERS, evaluates a condition) so that lazily compiled patterns run too. It
-returns when the outcome keeps the contract of `tests.fuzz.contract`, raises ContractError
+returns when the outcome keeps the contract of `benchmarks.fuzzing.contract`, raises ContractError
 when it does not, and lets every other exception through: that is the crash a fuzzer looks for.
 
 tests/fuzz runs the targets under hypothesis; benchmarks/fuzz.py runs long campaigns and 10 MB
@@ -22,6 +22,8 @@ from typing import Literal
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from benchmarks.fuzzing import seeds
+from benchmarks.fuzzing.contract import check, line_count, line_in, names_file
 from netgain.analysis.baseline import load_baseline
 from netgain.analysis.js.scan import scan_js
 from netgain.analysis.polyglot.signals import signals_in
@@ -48,8 +50,6 @@ from netgain.provenance.agent_trace import index_by_revision, parse_trace_lines
 from netgain.provenance.gitai import read_note
 from netgain.provenance.markers import builtin_markers, detect_commit_markers, marker_rules
 from netgain.store.engine import open_store
-from tests.fuzz import seeds
-from tests.fuzz.contract import check, line_count, line_in, names_file
 
 Kind = Literal["json", "jsonl", "text", "csv", "export", "toml", "xml-or-lcov", "cel"]
 SHA = "c" * 40

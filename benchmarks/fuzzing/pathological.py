@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from tests.fuzz import seeds
+from benchmarks.fuzzing import seeds
 
 Builder = Callable[[int], bytes]
 

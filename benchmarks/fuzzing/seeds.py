@@ -11,9 +11,11 @@ from pathlib import Path
 
 from netgain.policy.defaults import STARTER_POLICY
 
-TESTS = Path(__file__).resolve().parent.parent
+# The recorded documents are the test suite's data files (read, never imported), and the
+# GitHub payloads the benchmarks' own.
+TESTS = Path(__file__).resolve().parents[2] / "tests"
 INCIDENTS = TESTS / "incidents" / "data"
-PAYLOADS = TESTS / "policy" / "payloads"
+PAYLOADS = Path(__file__).resolve().parents[1] / "payloads" / "github"
 SARIF = TESTS / "analysis" / "sarif_samples"
 
 
@@ -153,7 +155,7 @@ BASELINES = (
 )
 # Code in the six languages the signal layer parses: the per-language fixtures (uses and safe
 # look-alikes), so mutations start from imports, query calls and built strings.
-_SIGNAL_FIXTURES = Path(__file__).resolve().parents[1] / "analysis" / "signal_fixtures"
+_SIGNAL_FIXTURES = TESTS / "analysis" / "signal_fixtures"
 CODE_SOURCES = tuple(p.read_bytes() for p in sorted(_SIGNAL_FIXTURES.iterdir()))
 
 SUPPRESSED_SOURCES = (

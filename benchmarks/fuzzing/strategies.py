@@ -1,6 +1,6 @@
 """Hypothesis strategies for hostile inputs: real documents mutated by their structure, and bytes.
 
-Each input kind has a structure-aware mutator that starts from a seed of `tests.fuzz.seeds`:
+Each input kind has a structure-aware mutator that starts from a seed of `benchmarks.fuzzing.seeds`:
 
 * JSON: values anywhere in the tree replaced by a value of another type, a number JSON cannot
   hold (`NaN`, `1e999`, 5,000 digits), odd Unicode (NUL, lone surrogates, RTL marks, U+2028),
@@ -27,7 +27,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from tests.fuzz.targets import Kind, Target
+from benchmarks.fuzzing.targets import Kind, Target
 
 ODD_TEXT = (
     "",
