@@ -19,6 +19,7 @@ def test_document_shape_and_summary(tmp_path: Path) -> None:
         "diff_base",
         "findings",
         "unparsed",
+        "not_analysed",
         "problems",
         "imported_tools",
         "summary",

@@ -117,6 +117,16 @@ class UnparsedFile:
     line: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class NotAnalysedFile:
+    """Code netgain has no analyser for (a Go file, a Ruby script): counted and reported in every
+    output format, so that a scan of a Go repository never reads as "0 findings, all clear"."""
+
+    path: str
+    language: str
+    reason: str
+
+
 @dataclass(slots=True)
 class ScanResult:
     findings: list[Finding] = field(default_factory=list)
@@ -124,3 +134,4 @@ class ScanResult:
     files_scanned: int = 0
     lines_scanned: int = 0
     problems: list[Problem] = field(default_factory=list)  # inputs besides code (the cache)
+    not_analysed: list[NotAnalysedFile] = field(default_factory=list)  # other languages' code

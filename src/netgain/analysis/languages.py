@@ -142,6 +142,8 @@ _SHEBANG = re.compile(rb"^#![ \t]*(\S+)(?:[ \t]+(?:-\S+[ \t]+)*(\S+))?")
 _VERSION_SUFFIX = re.compile(r"[\d.]+$")
 
 LANGUAGES = frozenset(_CODE)
+# The languages netgain's own analyser reads; code in any other is counted as "not analysed".
+NETGAIN_LANGUAGES = frozenset({"Python", "JavaScript", "TypeScript"})
 
 
 def extensions(language: str) -> tuple[str, ...]:

@@ -26,6 +26,7 @@ from netgain.analysis.findings import (
     Confidence,
     Finding,
     Location,
+    NotAnalysedFile,
     ScanResult,
     TraceStep,
     UnparsedFile,
@@ -35,6 +36,7 @@ from netgain.analysis.flow.unknown import UNKNOWN_ORIGIN
 from netgain.analysis.index import ModuleInfo, ProgramIndex
 from netgain.analysis.js.scan import scan_js
 from netgain.analysis.js.syntax import JS_SUFFIXES, is_js_path
+from netgain.analysis.languages import NETGAIN_LANGUAGES, FileKind, classify
 from netgain.analysis.loading import Sources
 from netgain.analysis.options import ScanOptions
 from netgain.analysis.patterns import run_patterns
@@ -61,15 +63,27 @@ def collect_files(
 ) -> list[tuple[Path, str]]:
     """(absolute path, POSIX path relative to root) of every Python, JavaScript and TypeScript
     file to scan, sorted, unique."""
+    return collect(paths, root, exclude)[0]
+
+
+def collect(
+    paths: Sequence[Path], root: Path, exclude: Sequence[str] = ()
+) -> tuple[list[tuple[Path, str]], list[NotAnalysedFile]]:
+    """`collect_files`, and the code in other languages found on the way (sorted by path).
+
+    Netgain reads Python, JavaScript and TypeScript; a Go or Ruby file under the scanned folders
+    is not skipped silently but returned as not analysed, so that every format can say so.
+    """
     spec = None
     if exclude:
         from netgain.globs import gitignore_spec  # pathspec costs ~15 ms: only with excludes
 
         spec = gitignore_spec(tuple(exclude))
     seen: dict[str, Path] = {}
+    other: dict[str, NotAnalysedFile] = {}
     real_root = root.resolve()
 
-    def walk(directory: str, rel_dir: str | None) -> Iterator[tuple[Path, str]]:
+    def walk(directory: str, rel_dir: str | None) -> Iterator[tuple[Path, str, str]]:
         # `rel_dir` is the folder's path relative to the root when it is known without resolving
         # symlinks (no realpath() per file: that was most of a warm rescan's file collection)
         try:
@@ -83,12 +97,19 @@ def collect_files(
                     continue
                 child = None if rel_dir is None else f"{rel_dir}/{entry.name}".lstrip("/")
                 yield from walk(entry.path, child)
-            elif entry.name.endswith(SCANNED_SUFFIXES) and entry.is_file():
+                continue
+            if entry.name.endswith(SCANNED_SUFFIXES):
+                language = ""
+            else:
+                language = _other_language(entry)
+                if not language:
+                    continue
+            if entry.is_file():
                 file = Path(entry.path)
                 if rel_dir is None or entry.is_symlink():
-                    yield file, _relative(file, root)
+                    yield file, _relative(file, root), language
                 else:
-                    yield file, f"{rel_dir}/{entry.name}".lstrip("/")
+                    yield file, f"{rel_dir}/{entry.name}".lstrip("/"), language
 
     for p in paths:
         if p.is_dir():
@@ -98,13 +119,42 @@ def collect_files(
                 rel_dir = real.relative_to(real_root).as_posix()
                 rel_dir = "" if rel_dir == "." else rel_dir
             candidates = walk(str(real), rel_dir)
-        else:
-            candidates = iter([(p, _relative(p, root))])
-        for file, rel in candidates:
+        else:  # a file named on the command line is read as Python unless it is other code
+            language = classify(p.name).language
+            language = "" if language in NETGAIN_LANGUAGES else language
+            candidates = iter([(p, _relative(p, root), language)])
+        for file, rel, language in candidates:
             if spec is not None and spec.match_file(rel):
                 continue
-            seen.setdefault(rel, file)
-    return sorted(((f, r) for r, f in seen.items()), key=lambda item: item[1])
+            if language:
+                other.setdefault(rel, NotAnalysedFile(rel, language, _why_not_scanned(language)))
+            else:
+                seen.setdefault(rel, file)
+    files = sorted(((f, r) for r, f in seen.items()), key=lambda item: item[1])
+    return files, [other[rel] for rel in sorted(other)]
+
+
+def _other_language(entry: os.DirEntry[str]) -> str:
+    """The language of a file the walk does not scan, or "" when it is not code. A file without
+    an extension is code when its `#!` line names an interpreter (read from regular files only)."""
+    kind = classify(entry.name)
+    if kind.kind is FileKind.OTHER and "." not in entry.name:
+        try:
+            if entry.is_file(follow_symlinks=False):
+                with Path(entry.path).open("rb") as handle:
+                    kind = classify(entry.name, handle.read(256))
+        except OSError:
+            return ""
+    return kind.language if kind.is_code else ""
+
+
+def _why_not_scanned(language: str) -> str:
+    if language in NETGAIN_LANGUAGES:
+        return (
+            f"{language} in a file without a suffix netgain reads in folders "
+            f"({', '.join(SCANNED_SUFFIXES)}): name the file on the command line to scan it"
+        )
+    return f"netgain does not analyse {language}: import another scanner's SARIF with --import"
 
 
 def _selected(meta: RuleMeta, options: ScanOptions) -> bool:
@@ -165,6 +215,7 @@ ANALYZER_SOURCES = (
     "findings.py",
     "guard_models.py",
     "index.py",
+    "languages.py",
     "loading.py",
     "options.py",
     "patterns.py",
@@ -278,7 +329,7 @@ def _scan_with_stats(
         context = _context_digest(models_key, options, enabled)
         cache = ScanCache(options.cache_dir, context, options.memory)
 
-    collected = collect_files(paths, root, options.exclude)
+    collected, not_analysed = collect(paths, root, options.exclude)
     files = [f for f in collected if not is_js_path(f[1])]
     with _deep_recursion():  # long `"a" + "b" + ...` chains in scanned code
         js = scan_js(
@@ -295,6 +346,7 @@ def _scan_with_stats(
     result = _findings(engine, patterns, enabled, sources, js.findings)
 
     result.files_scanned = len(sources.files) + js.files
+    result.not_analysed = not_analysed
     result.lines_scanned = sum(f.line_count for f in sources.files) + js.lines
     result.unparsed[:0] = sources.unparsed + js.unparsed
     stats = ScanStats(

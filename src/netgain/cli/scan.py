@@ -21,8 +21,9 @@ import typer
 from netgain.errors import NetgainError, UsageError
 
 if TYPE_CHECKING:
-    from netgain.analysis.findings import Confidence, Severity
+    from netgain.analysis.findings import Confidence, NotAnalysedFile, Severity
     from netgain.analysis.options import EntryMode
+    from netgain.analysis.sarif_import import ImportedRun
     from netgain.report.scan_report import ScanReport
 
 
@@ -149,11 +150,15 @@ def run_scan(request: ScanRequest) -> ScanOutcome:
         report.findings.extend(imported.findings)
         if not imported.readable:
             unreadable.append(str(source))
+    report.not_analysed = _not_covered(result.not_analysed, report.imported)
 
     report.problems.extend(apply_inline_suppressions(report.findings, root))
     if request.diff_base is not None:
         changed = changed_lines_since(root, request.diff_base)
         report.findings, report.outside_diff = filter_to_changes(report.findings, changed)
+        report.not_analysed = [  # only the changed code matters to a change
+            f for f in report.not_analysed if f.path in changed.whole or changed.ranges.get(f.path)
+        ]
         report.problems.extend(
             Problem(
                 "diff-degraded",
@@ -167,6 +172,23 @@ def run_scan(request: ScanRequest) -> ScanOutcome:
         report.baselined = apply_baseline(report.findings, baseline, request.baseline.name)
     report.finished = datetime.now(UTC)
     return ScanOutcome(report, unreadable)
+
+
+def _not_covered(
+    files: list[NotAnalysedFile], imported: list[ImportedRun]
+) -> list[NotAnalysedFile]:
+    """The files in languages netgain does not read that no imported SARIF run analysed either
+    (a gosec run covers the Go files, except those it reported an error for)."""
+    from netgain.analysis.sarif_coverage import run_languages
+
+    covered = [(run_languages(run), set(run.failed_paths)) for run in imported]
+    return [
+        f
+        for f in files
+        if not any(
+            f.language in languages and f.path not in failed for languages, failed in covered
+        )
+    ]
 
 
 def _parsed[T](value: str | None, parse: Callable[[str], T], flag: str) -> T | None:

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netgain.analysis.js.syntax import JS_SUFFIXES
-from netgain.analysis.languages import FileKind, classify
+from netgain.analysis.languages import NETGAIN_LANGUAGES, FileKind, classify
 from netgain.analysis.sarif_coverage import RunCoverage
 
-NETGAIN_LANGUAGES = frozenset({"Python", "JavaScript", "TypeScript"})
 # what the analyzer reads; a `#!python` or `#!node` script without the suffix is not one
 NETGAIN_SUFFIXES = (".py", ".pyi", *JS_SUFFIXES)
 

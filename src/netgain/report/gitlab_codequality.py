@@ -2,7 +2,8 @@
 
 Code Quality is a flat list of issues with a fingerprint; GitLab diffs it between the base and the
 merge request. Unparsed files become `info` issues (the format has no message channel) so the gap
-stays visible; suppressed findings are left out.
+stays visible, as does code in a language netgain does not read (one issue per language, at its
+first file); suppressed findings are left out.
 """
 
 from __future__ import annotations
@@ -59,6 +60,19 @@ def to_list(report: ScanReport) -> list[dict[str, Any]]:
                 "severity": "info",
                 "fingerprint": digest,
                 "location": {"path": item.path, "lines": {"begin": item.line or 1}},
+            }
+        )
+    for gap in report.not_analysed_by_language():  # one issue per language, at its first file
+        digest = hashlib.sha256(f"not-analysed\x1f{gap.language}".encode()).hexdigest()[:32]
+        issues.append(
+            {
+                "type": "issue",
+                "check_name": "netgain/language-not-analysed",
+                "description": gap.headline,
+                "categories": ["Bug Risk"],
+                "severity": "info",
+                "fingerprint": digest,
+                "location": {"path": gap.paths[0], "lines": {"begin": 1}},
             }
         )
     return issues

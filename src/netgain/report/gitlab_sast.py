@@ -83,6 +83,7 @@ def to_dict(report: ScanReport) -> dict[str, Any]:
         {"level": "warn", "value": f"{u.path}: not analysed: {u.reason}"}
         for u in sorted(report.unparsed, key=lambda u: u.path)
     ]
+    messages += [{"level": "warn", "value": g.headline} for g in report.not_analysed_by_language()]
     messages += [{"level": _LEVEL[p.level], "value": str(p)} for p in report.problems]
     tool = {"id": "netgain", "name": "netgain", "version": __version__, "vendor": _VENDOR}
     return {

@@ -55,6 +55,10 @@ def to_dict(report: ScanReport) -> dict[str, Any]:
             {"path": u.path, "reason": u.reason, "line": u.line}
             for u in sorted(report.unparsed, key=lambda u: u.path)
         ],
+        "not_analysed": [
+            {"path": f.path, "language": f.language, "reason": f.reason}
+            for f in report.not_analysed
+        ],
         "problems": [
             {
                 "kind": p.kind,
@@ -73,6 +77,10 @@ def to_dict(report: ScanReport) -> dict[str, Any]:
             "baselined": report.baselined,
             "outside_diff": report.outside_diff,
             "unparsed": len(report.unparsed),
+            "not_analysed": len(report.not_analysed),
+            "not_analysed_by_language": {
+                gap.language: len(gap.paths) for gap in report.not_analysed_by_language()
+            },
             "problems": len(report.problems),
             "files_scanned": report.files_scanned,
             "lines_scanned": report.lines_scanned,

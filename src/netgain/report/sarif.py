@@ -175,6 +175,15 @@ def _notifications(report: ScanReport) -> list[dict[str, Any]]:
                 "descriptor": {"id": "unparsed-file"},
             }
         )
+    for gap in report.not_analysed_by_language():  # one per language: a count, not 10k notes
+        notes.append(
+            {
+                "level": "warning",
+                "message": {"text": gap.headline},
+                "descriptor": {"id": "language-not-analysed"},
+                "properties": {"language": gap.language, "files": len(gap.paths)},
+            }
+        )
     for problem in report.problems:
         note: dict[str, Any] = {
             "level": str(problem.level),
@@ -222,6 +231,10 @@ def _netgain_run(report: ScanReport) -> dict[str, Any]:
             "outsideDiff": report.outside_diff,
             "baselined": report.baselined,
             "filesScanned": report.files_scanned,
+            "filesNotAnalysed": len(report.unparsed) + len(report.not_analysed),
+            "notAnalysedByLanguage": {
+                gap.language: len(gap.paths) for gap in report.not_analysed_by_language()
+            },
             "linesScanned": report.lines_scanned,
         },
     }

@@ -7,12 +7,33 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from netgain.analysis.findings import Confidence, Finding, Severity, UnparsedFile
+from netgain.analysis.findings import (
+    Confidence,
+    Finding,
+    NotAnalysedFile,
+    Severity,
+    UnparsedFile,
+)
 from netgain.analysis.problems import Problem
 from netgain.analysis.rules.base import RuleMeta
 from netgain.analysis.sarif_import import ImportedRun
 
 NETGAIN = "netgain"
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageGap:
+    """The files of one language that nobody analysed, and why."""
+
+    language: str
+    paths: list[str]
+    reason: str
+
+    @property
+    def headline(self) -> str:
+        """E.g. "36 Go files not analysed: netgain does not analyse Go: ..."."""
+        files = "file" if len(self.paths) == 1 else "files"
+        return f"{len(self.paths)} {self.language} {files} not analysed: {self.reason}"
 
 
 @dataclass(slots=True)
@@ -26,6 +47,8 @@ class ScanReport:
     root: Path
     findings: list[Finding] = field(default_factory=list)
     unparsed: list[UnparsedFile] = field(default_factory=list)
+    # code in languages netgain does not read and no imported run covers (a Go repository's .go)
+    not_analysed: list[NotAnalysedFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rules: dict[str, RuleMeta] = field(default_factory=dict)
     imported: list[ImportedRun] = field(default_factory=list)
@@ -75,6 +98,17 @@ class ScanReport:
         return sum(
             1 for f in self.active if f.severity >= self.fail_on and f.confidence.rank < threshold
         )
+
+    def not_analysed_by_language(self) -> list[LanguageGap]:
+        """The code netgain did not analyse, one entry per language, most files first."""
+        groups: dict[str, list[NotAnalysedFile]] = {}
+        for item in self.not_analysed:
+            groups.setdefault(item.language, []).append(item)
+        gaps = [
+            LanguageGap(language, [i.path for i in items], items[0].reason)
+            for language, items in groups.items()
+        ]
+        return sorted(gaps, key=lambda g: (-len(g.paths), g.language))
 
     def sorted_findings(self) -> list[Finding]:
         """Stable order for every format: file, line, column, rule."""

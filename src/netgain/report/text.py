@@ -82,12 +82,16 @@ def render_to(console: Console, report: ScanReport) -> None:
             _out(console)
             _out(console, Text(current, style="bold underline"))
         _finding(console, finding)
-    if report.unparsed:
+    not_analysed = len(report.unparsed) + len(report.not_analysed)
+    if not_analysed:
         _out(console)
-        _out(console, Text(f"Not analysed ({len(report.unparsed)} files):", style="bold yellow"))
+        _out(console, Text(f"Not analysed ({not_analysed} files):", style="bold yellow"))
         for item in sorted(report.unparsed, key=lambda u: u.path):
             where = f"{item.path}:{item.line}" if item.line else item.path
             _out(console, Text(f"  {where}: {item.reason}"))
+        for gap in report.not_analysed_by_language():
+            shown = ", ".join(gap.paths[:3]) + (", ..." if len(gap.paths) > 3 else "")
+            _out(console, Text(f"  {gap.headline} ({shown})"))
     if report.problems:
         _out(console)
         _out(console, Text(f"Problems ({len(report.problems)}):", style="bold yellow"))
@@ -111,7 +115,7 @@ def summary_text(report: ScanReport) -> Text:
     extras = [
         f"{inline} suppressed inline",
         f"{report.baselined} baselined",
-        f"{len(report.unparsed)} files not analysed",
+        f"{len(report.unparsed) + len(report.not_analysed)} files not analysed",
         f"{len(report.problems)} problems",
     ]
     if report.diff_base is not None:
@@ -135,6 +139,15 @@ def verdict_text(report: ScanReport) -> Text:
     )
     if report.failed:
         return Text(f"FAILED: findings at or above {threshold}{note}", style="bold red")
+    gaps = report.not_analysed_by_language()
+    if gaps:  # a pass over the files read says nothing about the code nobody read
+        unread = ", ".join(f"{len(g.paths)} {g.language}" for g in gaps)
+        if not report.files_scanned:
+            return Text(
+                f"NOTHING ANALYSED: no file netgain reads; not analysed: {unread} file(s)",
+                style="bold yellow",
+            )
+        note += f" in the {report.files_scanned} files analysed; not analysed: {unread} file(s)"
     return Text(f"PASSED: nothing at or above {threshold}{note}", style="bold green")
 
 
