@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def storable(text: str) -> str:
     """Make `text` valid UTF-8 for a database or JSON.
@@ -31,3 +33,28 @@ def split_lines(text: str) -> list[str]:
     if lines[-1] == "":
         lines.pop()
     return lines
+
+
+def _escaped_surrogate(match: re.Match[str]) -> str:
+    """The JSON source of `storable`'s escape for one lone surrogate: the backslash doubled, so
+    the document decodes to the same `\\xNN` text `storable` gives."""
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that `surrogateescape` could not decode
+        return f"\\\\x{code - 0xDC00:02x}"
+    return f"\\\\u{code:04x}"
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_storable(rendered: str) -> str:
+    """A JSON document rendered with `ensure_ascii=False` made writable as UTF-8.
+
+    A file name git could not decode as UTF-8 (a latin-1 name) reaches reports as a string with
+    lone surrogates, which no UTF-8 file or terminal accepts; every string in the document shows
+    it the way `storable` stores it (`caf\\xe9.py`), while analysis keeps the raw name, so a
+    finding still matches the changed file it belongs to.
+    """
+    if rendered.isascii():
+        return rendered
+    return _LONE_SURROGATE.sub(_escaped_surrogate, rendered)

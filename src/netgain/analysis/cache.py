@@ -350,7 +350,7 @@ class ScanCache:
             # The path is part of the key: files with identical bytes (empty `__init__.py`,
             # copied migrations) have different module names, so they must not share one entry.
             key = hashlib.sha256(
-                rel.encode() + b"\0" + self.context.encode() + b"\0" + data
+                os.fsencode(rel) + b"\0" + self.context.encode() + b"\0" + data
             ).hexdigest()
         self.keys[rel] = key
         self._sigs[rel] = sig if st.st_mtime_ns < self._racy_after else None

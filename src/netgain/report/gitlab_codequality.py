@@ -15,6 +15,7 @@ from typing import Any
 from netgain.analysis.baseline import baseline_key
 from netgain.analysis.findings import Severity
 from netgain.report.scan_report import NETGAIN, ScanReport
+from netgain.text import json_storable
 
 _SEVERITY = {
     Severity.CRITICAL: "blocker",
@@ -50,7 +51,9 @@ def to_list(report: ScanReport) -> list[dict[str, Any]]:
             }
         )
     for item in sorted(report.unparsed, key=lambda u: u.path):
-        digest = hashlib.sha256(f"unparsed\x1f{item.path}".encode()).hexdigest()[:32]
+        digest = hashlib.sha256(
+            f"unparsed\x1f{item.path}".encode("utf-8", "surrogateescape")
+        ).hexdigest()[:32]
         issues.append(
             {
                 "type": "issue",
@@ -79,4 +82,4 @@ def to_list(report: ScanReport) -> list[dict[str, Any]]:
 
 
 def render(report: ScanReport) -> str:
-    return json.dumps(to_list(report), indent=2, ensure_ascii=False) + "\n"
+    return json_storable(json.dumps(to_list(report), indent=2, ensure_ascii=False)) + "\n"

@@ -16,6 +16,7 @@ from netgain.analysis.baseline import baseline_key
 from netgain.analysis.findings import Finding, Severity
 from netgain.analysis.problems import ProblemLevel
 from netgain.report.scan_report import NETGAIN, ScanReport
+from netgain.text import json_storable
 
 SCHEMA_VERSION = "15.0.7"
 SCHEMA_URL = (
@@ -105,4 +106,4 @@ def to_dict(report: ScanReport) -> dict[str, Any]:
 
 
 def render(report: ScanReport) -> str:
-    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return json_storable(json.dumps(to_dict(report), indent=2, ensure_ascii=False)) + "\n"

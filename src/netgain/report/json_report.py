@@ -8,6 +8,7 @@ from typing import Any
 from netgain import __version__
 from netgain.analysis.findings import Finding, Location
 from netgain.report.scan_report import ScanReport
+from netgain.text import json_storable
 
 SCHEMA_VERSION = 1
 
@@ -93,4 +94,7 @@ def to_dict(report: ScanReport) -> dict[str, Any]:
 
 
 def render(report: ScanReport) -> str:
-    return json.dumps(to_dict(report), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    return (
+        json_storable(json.dumps(to_dict(report), indent=2, sort_keys=False, ensure_ascii=False))
+        + "\n"
+    )

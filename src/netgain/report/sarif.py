@@ -25,6 +25,7 @@ from netgain.analysis.rules.base import RuleMeta
 from netgain.analysis.sarif_import import ImportedRule, ImportedRun
 from netgain.report.rule_docs import rule_markdown
 from netgain.report.scan_report import NETGAIN, ScanReport
+from netgain.text import json_storable
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -60,7 +61,7 @@ def cwe_tags(cwe: tuple[int, ...]) -> list[str]:
 def _uri(path: str) -> dict[str, Any]:
     if PurePosixPath(path).is_absolute():
         return {"uri": PurePosixPath(path).as_uri()}
-    return {"uri": urllib.parse.quote(path), "uriBaseId": SRCROOT}
+    return {"uri": urllib.parse.quote(path, errors="surrogateescape"), "uriBaseId": SRCROOT}
 
 
 def _physical(loc: Location) -> dict[str, Any]:
@@ -270,4 +271,4 @@ def to_dict(report: ScanReport) -> dict[str, Any]:
 
 
 def render(report: ScanReport) -> str:
-    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return json_storable(json.dumps(to_dict(report), indent=2, ensure_ascii=False)) + "\n"

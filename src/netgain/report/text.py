@@ -13,6 +13,7 @@ from rich.text import Text
 
 from netgain.analysis.findings import Confidence, Finding, Severity
 from netgain.report.scan_report import NETGAIN, ScanReport
+from netgain.text import storable
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -156,4 +157,5 @@ def render(report: ScanReport) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=120, no_color=True, highlight=False, soft_wrap=True)
     render_to(console, report)
-    return buffer.getvalue()
+    # A file name git could not decode (latin-1) cannot be written as UTF-8 as it is.
+    return storable(buffer.getvalue())

@@ -1,0 +1,75 @@
+"""Regressions of the third real-repository pass (docs/BENCHMARKS.md "Third pass").
+
+Each test rebuilds, in a small real git repository, the shape that broke a command on a real
+clone or on a probe of the same shape, and runs the CLI as a user would.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.gitrepo import GitRepo
+from tests.history.conftest import netgain
+
+# A latin-1 file name, as git stores it (byte 0xe9); Python reads it back surrogate-escaped.
+LATIN1_NAME = "r\udce9sum\udce9.py"
+SHOWN_NAME = "r\\xe9sum\\xe9.py"  # how every report spells it (netgain.text.storable)
+FLAW = "import os\n\n\ndef run(request):\n    os.system(request.args['cmd'])\n"
+SAFE = "import os\n\n\ndef run(request):\n    os.system('ls')\n"
+
+
+def _latin1_named_flaw(tmp_path: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"app.py": SAFE, "crlf.py": SAFE.replace("\n", "\r\n")}, "base")
+    repo.commit({LATIN1_NAME: FLAW}, "add a module with a latin-1 name")
+    return repo
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "gitlab", "gitlab-codequality", "text"])
+def test_scan_writes_every_format_for_a_file_name_that_is_not_utf8(
+    tmp_path: Path, fmt: str
+) -> None:
+    """A latin-1 file name (chardet-style test data, old Windows projects): `scan` died with a
+    UnicodeEncodeError in the scan cache (the name hashed as UTF-8) and, past it, when writing
+    `--output` as UTF-8. The flaw in that file is still found and the report names the file the
+    way netgain stores such names. Run twice: the second run reads the scan cache."""
+    repo = _latin1_named_flaw(tmp_path)
+    for _ in range(2):
+        out = tmp_path / f"scan.{fmt}"
+        proc = netgain(
+            "scan", ".", "--format", fmt, "--output", str(out), cwd=repo.path, check=False
+        )
+        assert proc.returncode == 1, proc.stderr  # 1: findings, not a crash
+        text = out.read_text(encoding="utf-8")
+        spellings = (SHOWN_NAME, json.dumps(SHOWN_NAME)[1:-1], "r%E9sum%E9.py")  # SARIF: a URI
+        assert any(name in text for name in spellings), text[:2000]
+        if fmt != "text":
+            json.loads(text)
+    if fmt == "json":
+        findings = json.loads((tmp_path / "scan.json").read_text(encoding="utf-8"))["findings"]
+        assert [f["location"]["path"] for f in findings] == [SHOWN_NAME]
+
+
+def test_the_gate_still_sees_a_flaw_in_a_file_whose_name_is_not_utf8(tmp_path: Path) -> None:
+    """The escaped spelling is for output only: the gate matches findings to the changed files by
+    their raw names, so a flaw added in a latin-1 named file still counts for the change."""
+    repo = _latin1_named_flaw(tmp_path)
+    proc = netgain(
+        "check",
+        "--base",
+        "HEAD~1",
+        "--head",
+        "HEAD",
+        "--format",
+        "json",
+        "--no-record",
+        cwd=repo.path,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    result = json.loads(proc.stdout)
+    assert len(result["findings"]) == 1
+    assert result["verdict"] != "approved"
