@@ -109,6 +109,7 @@ def main() -> None:
     from netgain.service.views.rollup import refresh
     from netgain.service.views.scope import Window
     from netgain.service.web.dashboard.filters import Filters
+    from netgain.store import author_months
 
     figures: dict[str, Any] = {}
 
@@ -144,6 +145,10 @@ def main() -> None:
         started = time.perf_counter()
         refresh(engine, list(range(1, args.repos + 1)))
         note("rollup_build_s", time.perf_counter() - started)
+        started = time.perf_counter()
+        with engine.begin() as conn:  # ingest keeps it; the bulk load bypassed ingest
+            author_months.rebuild(conn)
+        note("author_rollup_build_s", time.perf_counter() - started)
         views = ViewContext.of(ctx)
         user = access.upsert_user(engine, provider="github", subject="b", login="bench")
         access.replace_grants(engine, user, {ORG: access.Grant("admin", None)})
@@ -200,6 +205,8 @@ def main() -> None:
                     views_of.append((" team", f"/dashboard/{ORG}?range={preset}&team=core"))
                 for label, path in views_of:
                     measure(client, f"{preset}{label}", path)
+                if args.team_size:
+                    team_sums(views, preset, args.repos, args.team_size, args.runs, note)
         event.remove(engine, "before_cursor_execute", statements)
 
         if args.no_job:
@@ -221,6 +228,42 @@ def main() -> None:
         ctx.close()
     finally:
         server.stop()
+
+
+def team_sums(views: Any, preset: str, repos: int, size: int, runs: int, note: Any) -> None:
+    """A team's headline sums two ways, in this process: the per-author rollup (what the page
+    reads) and the aggregate straight over the members' commits (what it read before)."""
+    from sqlalchemy import func
+
+    from netgain.service.views.overview import _author_sums, commit_aggregate, window_bounds
+    from netgain.service.views.scope import Window
+    from netgain.service.web.dashboard.filters import Filters
+    from netgain.store.models import Commit
+
+    engine = views.engine
+    ids = list(range(1, repos + 1))  # the generated repositories, all readable
+    window = Window(*Filters(range=preset).window())
+    authors = sorted(f"dev{n}@acme.example" for n in range(size))
+    bounds = [
+        *window_bounds(Commit.author_date, window.since, window.until),
+        func.lower(Commit.author_email).in_(authors),
+    ]
+
+    def straight() -> list[Any]:
+        with engine.connect() as conn:
+            return sorted(tuple(r) for r in conn.execute(commit_aggregate(engine, ids, bounds)))
+
+    def rolled() -> list[Any]:
+        return sorted(
+            (m, b, *v) for (m, b), v in _author_sums(engine, ids, window, authors).items()
+        )
+
+    same = [tuple(int(x) if not isinstance(x, str) else x for x in r) for r in straight()]
+    note(f"team sums {preset} equal", same == rolled())
+    fast, slow = median_s(rolled, runs), median_s(straight, runs)
+    note(f"team sums {preset} rollup_s", fast)
+    note(f"team sums {preset} straight over the commits_s", slow)
+    note(f"team sums {preset} straight/rollup", slow / fast)
 
 
 def client_free_overview_changes(views: Any, who: Any, window: Any) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -16,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from netgain.service import access, events
+from netgain.service import stored_documents as stored_documents_job
 from netgain.service.tables import embedded_jobs, stored_documents
 from netgain.service.views.context import ViewContext
 from netgain.service.views.metrics_views import org_metrics, team_metrics
@@ -79,7 +81,16 @@ def test_the_ingest_queues_the_documents_and_the_page_reads_them(
     assert queued == [(events.DOCUMENTS, {"org": ORG})]
     with engine.begin() as conn:  # its delay has passed
         conn.execute(update(embedded_jobs).values(run_after=0.0))
+    loads: list[str] = []
+    load = stored_documents_job.org_records
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        loads.append(args[2])
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(stored_documents_job, "org_records", counted)
     assert dash.runtime.queue.run_pending() == 1
+    assert loads == [ORG]  # every change loaded once for both ranges, not once per range
     with engine.connect() as conn:
         stored = {
             (row.view, row.range): row for row in conn.execute(select(stored_documents)).all()
@@ -93,13 +104,15 @@ def test_the_ingest_queues_the_documents_and_the_page_reads_them(
     # compute on their own
     views = ViewContext.of(dash.runtime.ctx)
     job = access.Principal("token", 0, "t", frozenset(), {ORG: access.Grant("admin", None)})
-    filters = Filters(range="all")
-    window = Window(*filters.window())
-    for view, alone in (
-        ("org", org_metrics(views, job, ORG, window, by=filters.period)),
-        ("team:payments", team_metrics(views, job, ORG, "payments", window, by=filters.period)),
-    ):
-        assert stored[(view, "all")].metrics == json.loads(alone.model_dump_json()), view
+    for preset in ("90d", "all"):
+        filters = Filters(range=preset)
+        window = Window(*filters.window())
+        by = filters.period
+        for view, alone in (
+            ("org", org_metrics(views, job, ORG, window, by=by)),
+            ("team:payments", team_metrics(views, job, ORG, "payments", window, by=by)),
+        ):
+            assert stored[(view, preset)].metrics == json.loads(alone.model_dump_json()), view
 
     page = _page(dash, alice)
     assert "data-missing" not in page and "data-freshness" in page

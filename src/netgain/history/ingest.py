@@ -33,7 +33,7 @@ from netgain.git.log import EarlyLog
 from netgain.git.model import Commit, GitProblem, LineRange
 from netgain.history.inputs import ProvenanceInputs, collect_inputs
 from netgain.provenance import MarkerRule, attribute_commit
-from netgain.store import bulk
+from netgain.store import author_months, bulk
 from netgain.store.insert import insert_new
 from netgain.store.models import Attribution, FileChange, IngestRun, Problem, Repository
 from netgain.store.models import Commit as CommitRow
@@ -265,7 +265,8 @@ class _BatchWriter:
         """One transaction: the commits not stored yet, with their files and attribution.
 
         Returns the commits this transaction added (their `commit_id` set); a commit another
-        process stored first is skipped whole (its files and attribution came with it).
+        process stored first is skipped whole (its files, attribution and rollup sums came with
+        it).
         """
         with Session(self.engine) as session, session.begin():
             conn = session.connection()
@@ -305,6 +306,8 @@ class _BatchWriter:
                     session.execute(insert(FILE_CHANGES), files)
                 if attributions:
                     session.execute(insert(ATTRIBUTIONS), attributions)
+            # the per-author monthly rollup, in this transaction: exactly the commits it added
+            author_months.add_commits(conn, [r.attribution["commit_id"] for r in added])
         return added
 
 

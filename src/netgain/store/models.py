@@ -121,6 +121,28 @@ class Attribution(Base):
     commit: Mapped[Commit] = relationship(back_populates="attribution")
 
 
+class AuthorMonth(Base):
+    """Sums of one author's non-merge commits per repository, month (author date, UTC) and
+    AI-share bucket, kept by ingest in the transaction that writes the commits
+    (netgain.store.author_months). A storage detail that lets a team's figures sum a few rows
+    per member instead of scanning their commits: never shown per person."""
+
+    __tablename__ = "author_months"
+    __table_args__ = (Index("ix_author_months_author_month", "author", "month"),)
+
+    repository_id: Mapped[int] = mapped_column(
+        ForeignKey("repositories.id", ondelete="CASCADE"), primary_key=True
+    )
+    author: Mapped[str] = mapped_column(Text, primary_key=True)  # lower(author_email), in SQL
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    bucket: Mapped[str] = mapped_column(String(8), primary_key=True)
+    changes: Mapped[int] = mapped_column(BigInteger)
+    lines_added: Mapped[int] = mapped_column(BigInteger)
+    ai_lines: Mapped[int] = mapped_column(BigInteger)
+    human_lines: Mapped[int] = mapped_column(BigInteger)
+    unknown_lines: Mapped[int] = mapped_column(BigInteger)
+
+
 class IngestRun(Base):
     """One ingest; a run only counts as a resume point once `finished_at` is set."""
 

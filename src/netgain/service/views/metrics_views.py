@@ -9,6 +9,7 @@ only for that person and the organisation's admins, and never a list of people.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -165,22 +166,37 @@ def team_metrics(
     return _metrics("team", name, scope, window, doc)
 
 
-def org_and_team_metrics(
+def org_records(
+    views: ViewContext, principal: Principal, org: str, by: str = "week"
+) -> tuple[list[CatalogEntry], Dataset]:
+    """The readable repositories of the organisation and their combined records: the part of
+    a document that costs (every change loaded into Python), reusable for every window and
+    team whose records are the same (`records_period`)."""
+    entries = org_entries(views.engine, views.mirrors, principal, org)
+    return entries, combine(_datasets(views, entries, by))
+
+
+def records_period(views: ViewContext, by: str) -> str:
+    """What loaded records depend on of the chart period: nothing, unless rework is limited to
+    the last N periods (`rework_periods`), which picks the changes whose rework is read."""
+    return by if views.metrics.rework_periods else "any"
+
+
+def org_and_team_documents(
     views: ViewContext,
-    principal: Principal,
     org: str,
     teams: list[str],
+    records: tuple[list[CatalogEntry], Dataset],
     window: Window,
     by: str = "week",
 ) -> tuple[Metrics, dict[str, Metrics]]:
-    """The organisation's document and each named team's from one load of the records: loading
-    is most of the cost, and a team's document reads the same combined records narrowed to its
-    members (as `team_metrics` does), so the job that stores them loads once, not once per team.
-    A team below the privacy minimum is withheld as in `team_metrics`."""
-    entries = org_entries(views.engine, views.mirrors, principal, org)
+    """The organisation's document and each named team's over `records` (`org_records`): a
+    team's document reads the same combined records narrowed to its members (as
+    `team_metrics` does). A team below the privacy minimum is withheld as in `team_metrics`."""
+    entries, loaded = records
+    combined = replace(loaded, notes=list(loaded.notes))  # documents never share their notes
     settings = views.orgs.for_org(org)
     scope = [e.full_name for e in entries]
-    combined = combine(_datasets(views, entries, by))
     doc = _document(views, combined, window, by, org.lower(), settings, entries)
     out = {}
     for team in teams:
@@ -202,6 +218,20 @@ def org_and_team_metrics(
         )
         out[group.name] = _metrics("team", group.name, scope, window, team_doc)
     return _metrics("organisation", org.lower(), scope, window, doc), out
+
+
+def org_and_team_metrics(
+    views: ViewContext,
+    principal: Principal,
+    org: str,
+    teams: list[str],
+    window: Window,
+    by: str = "week",
+) -> tuple[Metrics, dict[str, Metrics]]:
+    """The organisation's document and each named team's from one load of the records: loading
+    is most of the cost, so the job that stores them loads once, not once per team."""
+    records = org_records(views, principal, org, by)
+    return org_and_team_documents(views, org, teams, records, window, by)
 
 
 def own_metrics(

@@ -6,7 +6,9 @@ moving" for every readable repository at once from sums: lines by provenance and
 AI-share bucket (the bucket rule of `netgain.metrics.inputs.share_bucket`, written in integer
 SQL) per month, read from the monthly rollups (`netgain.service.views.rollup`) for whole months
 and from the commits for the partial months at the ends of the time range; plus the gate's
-latest decision per pull request and the incidents.
+latest decision per pull request and the incidents. A team's figures come from the per-author
+monthly rollup that ingest keeps (`netgain.store.author_months`), summed over the team's members
+at query time, so a change of membership needs no rebuild.
 """
 
 from __future__ import annotations
@@ -19,50 +21,29 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, and_, case, func, literal, select
 from sqlalchemy.dialects.postgresql import distinct_on
 
-from netgain.metrics.inputs import GROUPS, UNKNOWN
+from netgain.metrics.inputs import GROUPS
 from netgain.service.access import Principal
 from netgain.service.tables import decisions as decisions_table
 from netgain.service.views.context import ViewContext
 from netgain.service.views.models import Overview, OverviewBucket, OverviewPeriod
 from netgain.service.views.rollup import refresh, rolled_up
 from netgain.service.views.scope import Window, chosen, org_entries, team_of
+from netgain.store.author_months import line_sums, period, share_bucket, team_months
 from netgain.store.models import Attribution, Commit
 from netgain.store.outcome_models import Incident, IncidentLink
 
 Sums = list[int]  # changes, lines added, ai, human, unknown
 
 
-def _unknown() -> ColumnElement[Any]:
-    """A commit without attribution row has all its added lines unknown (as the metrics read)."""
-    return case(
-        (Attribution.commit_id.is_(None), Commit.lines_added),
-        else_=Attribution.unknown_lines,
-    )
-
-
 def bucket_expression() -> ColumnElement[Any]:
-    """share_bucket(ai, human, unknown) in SQL, in integers (no float rounding at the edges)."""
-    ai = func.coalesce(Attribution.ai_lines, 0)
-    human = func.coalesce(Attribution.human_lines, 0)
-    unknown = _unknown()
-    total = ai + human + unknown
-    return case(
-        (total == 0, literal(UNKNOWN)),
-        (unknown * 2 > total, literal(UNKNOWN)),
-        (ai * 4 >= total * 3, literal("75-100")),
-        (ai * 4 >= total * 2, literal("50-75")),
-        (ai * 4 >= total, literal("25-50")),
-        else_=literal("0-25"),
-    )
+    """share_bucket(ai, human, unknown) in SQL: the store's rule, which its per-author rollup
+    is computed with too."""
+    return share_bucket()
 
 
 def period_expression(engine: Engine, column: Any, grain: str = "M") -> ColumnElement[Any]:
     """YYYY-MM (grain M) or YYYY-MM-DD (grain D) of a stored time, in UTC."""
-    if engine.dialect.name == "postgresql":
-        return func.to_char(
-            func.timezone("UTC", column), "YYYY-MM" if grain == "M" else "YYYY-MM-DD"
-        )
-    return func.strftime("%Y-%m" if grain == "M" else "%Y-%m-%d", column)
+    return period(engine.dialect.name, column, grain)
 
 
 def window_bounds(column: Any, since: datetime | None, until: datetime | None) -> list[Any]:
@@ -96,14 +77,7 @@ def commit_aggregate(
         else [period, bucket]
     )
     return (
-        select(
-            *keys,
-            func.count().label("changes"),
-            func.sum(Commit.lines_added).label("lines_added"),
-            func.sum(func.coalesce(Attribution.ai_lines, 0)).label("ai"),
-            func.sum(func.coalesce(Attribution.human_lines, 0)).label("human"),
-            func.sum(_unknown()).label("unknown"),
-        )
+        select(*keys, *line_sums())
         .select_from(Commit)
         .outerjoin(Attribution, Attribution.commit_id == Commit.id)
         .where(Commit.repository_id.in_(ids), Commit.is_merge.is_(False), *bounds)
@@ -200,6 +174,11 @@ def monthly_sums(engine: Engine, ids: Sequence[int], window: Window) -> dict[tup
     queries += [rolled_up(ids, "D", first, end) for first, end in parts.days]
     if parts.months is not None:
         queries.append(rolled_up(ids, "M", *parts.months))
+    return _summed(engine, queries)
+
+
+def _summed(engine: Engine, queries: list[Any]) -> dict[tuple[str, str], Sums]:
+    """(month, bucket) -> the sums of every (month, bucket, *sums) row the queries return."""
     out: dict[tuple[str, str], Sums] = {}
     with engine.connect() as conn:
         for query in queries:
@@ -220,8 +199,8 @@ def overview(
     team: str | None = None,
 ) -> Overview:
     """The headline figures of the readable repositories (or those named). For a team: the
-    commits its members authored and the incidents traced to them, read from the commits (the
-    rollups are per repository, not per author); withheld below the privacy minimum."""
+    commits its members authored (summed from the per-author rollup, the team being its members
+    now) and the incidents traced to them; withheld below the privacy minimum."""
     entries = chosen(org_entries(views.engine, views.mirrors, principal, org), repositories)
     ids = [e.repository_id for e in entries]
     group = None if team is None else team_of(views.orgs.for_org(org), team)
@@ -252,13 +231,29 @@ def overview(
 def _author_sums(
     engine: Engine, ids: Sequence[int], window: Window, authors: list[str]
 ) -> dict[tuple[str, str], Sums]:
-    bounds = window_bounds(Commit.author_date, window.since, window.until)
-    bounds.append(func.lower(Commit.author_email).in_(authors))
-    out: dict[tuple[str, str], Sums] = {}
-    with engine.connect() as conn:
-        for month, bucket, *values in conn.execute(commit_aggregate(engine, ids, bounds)):
-            out[(str(month), str(bucket))] = [int(v or 0) for v in values]
-    return out
+    """(month, bucket) -> sums of the commits `authors` wrote in the window, exact: whole months
+    from the per-author rollup (netgain.store.author_months), the partial months at the ends
+    from the commits (through the index on repository and author date)."""
+    parts = plan(window)
+    edges = [*parts.commits, *(Window(_day(first), _day(end)) for first, end in parts.days)]
+    queries = [
+        commit_aggregate(
+            engine,
+            ids,
+            [
+                *window_bounds(Commit.author_date, edge.since, edge.until),
+                func.lower(Commit.author_email).in_(authors),
+            ],
+        )
+        for edge in edges
+    ]
+    if parts.months is not None:
+        queries.append(team_months(ids, authors, *parts.months))
+    return _summed(engine, queries)
+
+
+def _day(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
 
 
 def _incidents(

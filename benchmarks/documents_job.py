@@ -1,0 +1,122 @@
+"""The job that stores the overview's metrics documents (`store_org_documents`), before and after
+it loaded the organisation's records once per job instead of once per range, on PostgreSQL.
+
+    .venv/bin/python benchmarks/documents_job.py [--repos 40] [--commits 100000] [--team-size 10]
+        [--json FILE]
+
+Starts a throw-away PostgreSQL (benchmarks/pgserver.py), bulk-loads `--repos` repositories of
+`--commits` commits (`benchmarks.org_overview.generate`), configures two teams of `--team-size`
+authors, then, in this one process:
+
+  * before: the job as it ran until now, one load of every change per range preset
+    (`refresh_documents` called once per preset, which is what its loop did);
+  * after: one `refresh_documents` call over every preset (the records loaded once);
+  * whether the stored documents are identical both ways.
+
+Printed: seconds and the ratio; `--json` writes them too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.org_overview import ORG, SPAN, generate  # noqa: E402
+from benchmarks.pgserver import PostgresServer  # noqa: E402
+
+
+def stored(engine: Any) -> dict[tuple[str, str], Any]:
+    """(view, range) -> the stored metrics, without the job's own timing."""
+    from sqlalchemy import select
+
+    from netgain.service.tables import stored_documents as t
+
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.c.view, t.c.range, t.c.metrics, t.c.data_version)).all()
+    return {(v, r): (m, list(d)) for v, r, m, d in rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repos", type=int, default=40)
+    parser.add_argument("--commits", type=int, default=100_000)
+    parser.add_argument("--team-size", type=int, default=10)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+
+    from netgain.service.access import Grant, Principal
+    from netgain.service.context import open_context
+    from netgain.service.settings import from_env
+    from netgain.service.stored_documents import RANGES, refresh_documents
+    from netgain.service.views.context import ViewContext
+    from netgain.service.views.metrics_views import org_records
+
+    figures: dict[str, Any] = {}
+
+    def note(key: str, value: Any) -> None:
+        figures[key] = round(value, 3) if isinstance(value, float) else value
+        print(f"{key:44} {figures[key]}", flush=True)
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+    server = PostgresServer()
+    server.start()
+    try:
+        data = Path(tempfile.mkdtemp(prefix="netgain-docs-job-")) / "svc"
+        data.mkdir(parents=True)
+        size = args.team_size
+        teams = {
+            "core": [f"dev{n}@acme.example" for n in range(size)],
+            "edge": [f"dev{n}@acme.example" for n in range(size, 2 * size)],
+        }
+        lines = [f"[orgs.{ORG}.teams]"]
+        lines += [f"{name} = {json.dumps(members)}" for name, members in teams.items()]
+        (data / "orgs.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        env = {
+            "NETGAIN_SERVICE_DIR": str(data),
+            "NETGAIN_DATABASE_URL": server.url,
+            "NETGAIN_ORG_CONFIG": str(data / "orgs.toml"),
+        }
+        settings = from_env(env)
+        ctx = open_context(settings)
+        start = datetime.now(UTC) - SPAN + timedelta(days=1)
+        note("repositories", args.repos)
+        note("commits", generate(server.url, settings.mirrors, args.repos, args.commits, start))
+        views = ViewContext.of(ctx)
+        today = datetime.now(UTC).date()
+
+        started = time.perf_counter()
+        count = sum(refresh_documents(views, ORG, (preset,), today) for preset in RANGES)
+        before = time.perf_counter() - started
+        note(f"before: one load per range ({count} documents)_s", before)
+        first = stored(ctx.engine)
+
+        started = time.perf_counter()
+        count = refresh_documents(views, ORG, RANGES, today)
+        after = time.perf_counter() - started
+        note(f"after: one load per job ({count} documents)_s", after)
+        note("before/after", before / after)
+        note("documents identical", stored(ctx.engine) == first)
+
+        # where a job's time goes: loading the records, then the documents over them
+        who = Principal("token", 0, "bench", frozenset(), {ORG: Grant("admin", None)})
+        started = time.perf_counter()
+        records = org_records(views, who, ORG, "month")
+        note("of which: loading the records once_s", time.perf_counter() - started)
+        note("records: changes", len(records[1].changes))
+        ctx.close()
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
