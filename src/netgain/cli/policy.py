@@ -93,10 +93,11 @@ def replay_document(
     from netgain.metrics.config import metrics_config
     from netgain.metrics.derive import recover_from_git, szz_on_fixes
     from netgain.metrics.review_export import read_review_exports
+    from netgain.policy.window_history import WindowHistory
     from netgain.replay.changes import merged_changes
     from netgain.replay.facts_cache import FactsCache, code_digest
     from netgain.replay.outcomes import LaterOutcomes
-    from netgain.replay.parallel import WorkerSpec, replay_all
+    from netgain.replay.parallel import WorkerSpec, needs_gathering, replay_all
     from netgain.replay.risk import HistoryScorer
     from netgain.replay.run import ReplayedChange, ReplayInputs
     from netgain.replay.summary import ReviewHours, compare_to_first, summarise_policy
@@ -166,8 +167,12 @@ def replay_document(
             cache_dir=inputs.cache_dir,
             facts=inputs.facts,
             policies=tuple(policies),
+            window=inputs.window,
         )
 
+    if needs_gathering(changes, policies, inputs.facts):
+        # the renames and authors of the whole window in two git walks, not two a change
+        inputs.window = WindowHistory.read(ws.root, head)
     results: list[Any] = [None] * len(changes)
     with progress(enabled=None if not quiet else False) as bar, git.CatFileBatch(ws.root) as blobs:
         inputs.blobs = blobs

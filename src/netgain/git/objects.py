@@ -31,6 +31,7 @@ class CatFileBatch:
         self.problems: list[GitProblem] = []
         self._stack: ExitStack | None = None
         self._stream: GitStream | None = None
+        self._commits: set[str] = set()  # revisions seen to name a commit (blob_at)
 
     def __enter__(self) -> CatFileBatch:
         return self
@@ -96,6 +97,33 @@ class CatFileBatch:
         oid, kind, size = parts
         data = stream.stdout.read(int(size) + 1)[:-1]
         return GitObject(oid.decode("ascii"), kind.decode("ascii"), data)
+
+    def blob_at(self, rev: str, path: str) -> bytes | None:
+        """`read_blob(repo, rev, path)` without a process of its own: the file's bytes, or None
+        when `rev`'s tree has no `path`.
+
+        Anything else (a revision that names no commit, a tree at `path`, a blob the object store
+        lacks) is handed to `read_blob`, which raises as it always does.
+        """
+        before = len(self.problems)
+        obj = self.get(f"{rev}:{path}")
+        absent = obj is None and [p.kind for p in self.problems[before:]] == ["missing-object"]
+        del self.problems[before:]
+        if obj is not None and obj.type == "blob":
+            return obj.data
+        if absent and self._is_commit(rev):
+            return None
+        return read_blob(self.repo, rev, path)
+
+    def _is_commit(self, rev: str) -> bool:
+        if rev not in self._commits:
+            before = len(self.problems)
+            obj = self.get(f"{rev}^{{commit}}")
+            del self.problems[before:]
+            if obj is None or obj.type != "commit":
+                return False
+            self._commits.add(rev)
+        return True
 
     def read_many(self, names: Iterable[str]) -> Iterator[tuple[str, GitObject | None]]:
         """`get` for each name, in order, with requests pipelined (about 3x faster than `get`).

@@ -65,6 +65,7 @@ from netgain.policy.model import AuthorFacts, Facts, FindingFacts
 from netgain.policy.people import Directory, norm
 from netgain.policy.schema import Policy
 from netgain.policy.suppression_review import ChangeSuppression, accept, suppressed_in_change
+from netgain.policy.window_history import WindowHistory
 
 _TEST_PATTERNS = (
     "test/",
@@ -199,6 +200,14 @@ def _read_head(
     return out
 
 
+def _read_base_file(
+    root: Path, base: str, path: str, blobs: git.CatFileBatch | None
+) -> bytes | None:
+    """`git.read_blob(root, base, path)`, through the long-lived cat-file process when there is
+    one (a replay reads CODEOWNERS at every change's base: three processes a change otherwise)."""
+    return git.read_blob(root, base, path) if blobs is None else blobs.blob_at(base, path)
+
+
 def _import_statements(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
     """Every import statement, at any depth: only statements are visited (an import is never
     inside an expression), not the expressions that are most of a file's nodes."""
@@ -286,6 +295,7 @@ def gather(
     policy_files: Callable[[list[FileDiff]], list[str]] | None = None,
     imports: list[SarifImport] | None = None,
     blobs: git.CatFileBatch | None = None,
+    window: WindowHistory | None = None,
 ) -> ChangeContext:
     """Compute every fact of `base..head` (full commit ids) for `policy`.
 
@@ -293,7 +303,9 @@ def gather(
     the changed files that decide the verdict (`change.policy_files_changed`). `imports` are other
     scanners' SARIF results: those for this head add findings and cover their languages.
     `blobs` is a cat-file process to read the head's files through (a replay keeps one for all
-    its changes instead of starting several per change).
+    its changes instead of starting several per change); `window` is the history a replay read
+    once for all its changes (policy.window_history), which answers familiarity's renames and
+    commit counts.
     """
     login = author_login or pr.author
     ctx = ChangeContext(root, base, head, pr, login, [])
@@ -343,9 +355,9 @@ def gather(
     def history_job() -> tuple[FileHistory, int, float]:
         # git-bound and independent of provenance and the scan: it runs alongside them
         start = time.perf_counter()
-        history = file_history(root, base, existing + new_dirs)
+        history = file_history(root, base, existing + new_dirs, window)
         blame_removed(root, ctx.diff_base, ctx.diffs, history)  # the diff's own old side
-        commits = author_commit_count(root, base, ctx.author_emails)
+        commits = author_commit_count(root, base, ctx.author_emails, window)
         return history, commits, time.perf_counter() - start
 
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="familiarity")
@@ -373,7 +385,7 @@ def gather(
             [policy.people.codeowners] if policy.people.codeowners else list(SEARCH_ORDER)
         )
         # the base's CODEOWNERS: a change must not choose its own owners
-        owner_blobs = {p: git.read_blob(root, base, p) for p in owners_files}
+        owner_blobs = {p: _read_base_file(root, base, p, blobs) for p in owners_files}
         ctx.codeowners = load_codeowners(owner_blobs, explicit=policy.people.codeowners)
     with ctx.stage("scan"):
         findings: list[Finding] = []

@@ -21,8 +21,14 @@ from netgain.analysis.polyglot.definitions import history
 from netgain.analysis.signals import FAMILIES
 from netgain.atomic import write_atomic
 from netgain.git.model import FileDiff, GitProblem
+from netgain.policy.window_history import (
+    HISTORY_LIMIT,
+    WindowHistory,
+    follow_renames,
+    parse_renames,
+    rename_log,
+)
 
-HISTORY_LIMIT = 5000  # most recent commits per change considered for file familiarity
 BLAME_RANGES = 40  # removed-line ranges blamed at base for reviewer familiarity
 
 
@@ -42,20 +48,24 @@ class FileHistory:
         return sum(counter.get(e.lower(), 0) for e in emails)
 
 
-def file_history(repo: Path, base: str, paths: Sequence[str]) -> FileHistory:
+def file_history(
+    repo: Path, base: str, paths: Sequence[str], window: WindowHistory | None = None
+) -> FileHistory:
     """Who committed to each of `paths` in the history of `base`, following renames.
 
     A file's commits under its earlier names count for it (git's rename detection, `-M`): moving
     `auth.py` to `auth/tokens.py` does not make its long-time maintainers strangers to it. A path
     ending in `/` is a folder: commits to any file below it count for the folder (used for the
-    folders of files a change adds, which have no history of their own).
+    folders of files a change adds, which have no history of their own). `window` (a replay)
+    answers the renames from one log of the whole window instead of a log of `base`.
     """
     history = FileHistory()
     if not paths:
         return history
     files = [p for p in paths if not p.endswith("/")]
+    known = window.earlier_names(base, files) if window is not None and files else None
     try:
-        earlier = earlier_names(repo, base, files) if files else {}
+        earlier = known if known is not None else earlier_names(repo, base, files) if files else {}
     except git.GitProblemError as exc:
         # a blob absent anywhere in the history (a snapshot or partial clone that left a large
         # file out, gogs/gogs) stops git's similarity rename detection: exact renames compare
@@ -133,37 +143,8 @@ def earlier_names(
     5,000 commits), walked newest first so a chain a.py -> b.py -> c.py gives c.py both names.
     `similarity` is git's `-M<n>` threshold (`100%`: exact renames, which read no blob).
     """
-    out = git.run_git(
-        repo,
-        "-c",
-        "core.quotePath=true",
-        "log",
-        base,
-        "--no-merges",
-        f"--max-count={HISTORY_LIMIT}",
-        f"-M{similarity}",
-        "--diff-filter=R",
-        "--name-status",
-        "--format=%x01%H",
-    )
-    current = {p: p for p in paths}  # path -> the name it had at the point the walk reached
-    found: dict[str, list[tuple[str, str]]] = {}
-    sha = ""
-    for raw in out.split(b"\n"):
-        if raw.startswith(b"\x01"):
-            sha = raw[1:].decode("ascii", "replace")
-            continue
-        fields = raw.split(b"\t")
-        if len(fields) != 3 or not fields[0].startswith(b"R"):
-            continue
-        old, new = (
-            git.decode_path(git.unquote_c_path(f) if f.startswith(b'"') else f) for f in fields[1:]
-        )
-        for path, name in current.items():
-            if name == new:
-                current[path] = old
-                found.setdefault(path, []).append((old, sha))
-    return found
+    out = rename_log(repo, base, limit=HISTORY_LIMIT, similarity=similarity)
+    return follow_renames(parse_renames(out), paths)
 
 
 def blame_removed(repo: Path, base: str, diffs: Sequence[FileDiff], history: FileHistory) -> None:
@@ -327,15 +308,30 @@ def _save_cache(path: Path | None, cache: dict[str, dict[str, object]]) -> None:
         return  # read-only checkout: the next run searches again
 
 
-def author_commit_count(repo: Path, base: str, emails: Sequence[str]) -> int:
+def author_commit_count(
+    repo: Path, base: str, emails: Sequence[str], window: WindowHistory | None = None
+) -> int:
+    """The author's non-merge commits reachable from `base`, by email without regard to case.
+
+    The emails are matched as fixed strings: as regular expressions (git's basic syntax) the
+    `\\+` that `re.escape` puts in every GitHub no-reply address (`123+name@users.noreply...`)
+    is a repetition operator and matched none of the author's commits, and lower-cased emails
+    missed the commits of an author whose address has capitals.
+    """
     if not emails:
         return 0
+    if window is not None:
+        counted = window.author_commit_count(base, emails)
+        if counted is not None:
+            return counted
     out = git.run_git(
         repo,
         "rev-list",
         "--count",
         "--no-merges",
-        *[f"--author=<{re.escape(e)}>" for e in emails],
+        "--regexp-ignore-case",
+        "--fixed-strings",
+        *[f"--author=<{e}>" for e in emails],
         base,
     )
     return int(out.strip() or 0)

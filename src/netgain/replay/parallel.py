@@ -26,6 +26,7 @@ from netgain import git
 from netgain.analysis.options import ScanOptions
 from netgain.config import RawConfig
 from netgain.errors import NetgainError
+from netgain.policy.window_history import WindowHistory
 from netgain.replay.changes import MergedChange
 from netgain.replay.facts_cache import FactsCache
 from netgain.replay.outcomes import LaterOutcomes
@@ -57,6 +58,7 @@ class WorkerSpec:
     cache_dir: Path | None
     facts: FactsCache | None
     policies: tuple[NamedPolicy, ...]
+    window: WindowHistory | None = None
 
 
 _STATE: tuple[list[NamedPolicy], ReplayInputs] | None = None
@@ -78,6 +80,7 @@ def _init_worker(spec: WorkerSpec) -> None:
         cache_dir=spec.cache_dir,
         facts=spec.facts,
         blobs=git.CatFileBatch(spec.root),
+        window=spec.window,
     )
     _STATE = (list(spec.policies), inputs)
     if inputs.blobs is not None:
@@ -112,6 +115,14 @@ def chunk_size(changes: int, jobs: int) -> int:
 
 def _stored(change: MergedChange, keys: Sequence[str], facts: FactsCache | None) -> bool:
     return facts is not None and all(facts.has(change.base, change.head, k) for k in keys)
+
+
+def needs_gathering(
+    changes: Sequence[MergedChange], policies: list[NamedPolicy], facts: FactsCache | None
+) -> bool:
+    """Whether some change's facts are not stored (and the replay will read git for them)."""
+    keys = sorted({fact_key(p.policy) for p in policies})
+    return any(not _stored(c, keys, facts) for c in changes)
 
 
 def replay_all(

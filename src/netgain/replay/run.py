@@ -29,6 +29,7 @@ from netgain.policy.facts import ChangeContext, gather
 from netgain.policy.github import PullRequest
 from netgain.policy.schema import Policy
 from netgain.policy.trusted import TrustedConfig, policy_files_changed
+from netgain.policy.window_history import WindowHistory
 from netgain.replay.changes import MergedChange
 from netgain.replay.facts_cache import FactsCache
 from netgain.replay.outcomes import LaterOutcomes
@@ -120,6 +121,8 @@ class ReplayInputs:
     facts: FactsCache | None = None  # stored facts of earlier replays (netgain.replay.facts_cache)
     # one cat-file process reading every change's files (closed by whoever opened it)
     blobs: git.CatFileBatch | None = None
+    # the head's history read once for every change's familiarity (netgain.policy.window_history)
+    window: WindowHistory | None = None
 
 
 def policy_verdict(policy: Policy, decision: Decision) -> PolicyVerdict:
@@ -196,6 +199,7 @@ def _gather_now(
         scan_options=inputs.scan_options,
         cache_dir=inputs.cache_dir,
         blobs=inputs.blobs,
+        window=inputs.window,
         policy_files=lambda diffs: policy_files_changed(
             inputs.root, change.base, change.head, diffs, trusted
         ),
