@@ -51,6 +51,9 @@ class SinkModel:
     receiver_attr: str
     sources: frozenset[str]
     description: str
+    # the argument counts as SQL only when it is statement text built at run time (see
+    # `flow/sqltext.sql_shaped`); otherwise only the `built-query` kind is accepted
+    sql_text: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +314,7 @@ def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) 
         allowed: dict[str, type | tuple[type, ...]] = {
             "rule": str, "name": str, "method": str, "args": list, "keywords": list, "receiver": bool,
             "first_element": bool, "option_elements": bool, "when_keyword": dict, "unless_keyword": dict, "receiver_attr": str,
-            "sources": list, "description": str,
+            "sources": list, "description": str, "sql_text": bool,
         }  # fmt: skip
         e = check.table(where, raw, allowed, ("rule",))
         name, method = _name_or_method(check, where, e)
@@ -332,6 +335,7 @@ def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) 
                 when_keyword=tuple(sorted(e.get("when_keyword", {}).items())),
                 unless_keyword=tuple(sorted(e.get("unless_keyword", {}).items())),
                 receiver_attr=e.get("receiver_attr", ""), sources=sources, description=e.get("description", ""),
+                sql_text=e.get("sql_text", False),
             )
         )  # fmt: skip
     for where, raw in _entries(check, data, "sanitizer"):

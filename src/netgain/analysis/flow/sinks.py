@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 
+from netgain.analysis.flow.sqltext import BUILT_QUERY, sql_shaped
 from netgain.analysis.flow.state import (
     SESSION_TYPE,
     AnalyzerState,
@@ -182,9 +183,14 @@ class SinkMixin(AnalyzerState):
         if sink.receiver and receiver is not None:
             values.append((receiver, None))
         for v, expr in values:
+            sources = sink.sources
+            if sink.sql_text and not (
+                expr is not None and sql_shaped(expr, self.local_assignments())
+            ):
+                sources = sources & {BUILT_QUERY}
             self.check_sink(
                 sink.rule,
-                sink.sources,
+                sources,
                 v,
                 node,
                 f"{name}()",

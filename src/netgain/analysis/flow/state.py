@@ -173,6 +173,9 @@ class AnalyzerState:
     ) -> None:
         raise NotImplementedError
 
+    def local_assignments(self) -> dict[str, list[ast.expr]]:
+        raise NotImplementedError
+
     # --- provided by MarkupMixin ------------------------------------------------------------
 
     def note_markup_store(self, key: str, v: Value, at: ast.AST, env: Env) -> None:
