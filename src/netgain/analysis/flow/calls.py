@@ -25,6 +25,7 @@ from netgain.analysis.flow.state import (
     Env,
     step_at,
 )
+from netgain.analysis.flow.templates import escaped_render
 from netgain.analysis.index import dotted_name
 from netgain.analysis.summaries import EMPTY_SUMMARY
 from netgain.analysis.taint_models import DEFAULT_SINK_SOURCES
@@ -160,6 +161,10 @@ class CallMixin(AnalyzerState):
                 self.audit_unknown(
                     "command-injection", script, list(node.args), node, "a shell's -c command"
                 )
+
+        rendered = escaped_render(qual, method, args, kwargs, receiver)
+        if rendered is not None:
+            return rendered
 
         type_ = (self.m.type_of_call(qual) if qual else None) or (
             self.m.types_on_method.get(method) if method else None
