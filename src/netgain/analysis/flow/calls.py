@@ -11,6 +11,7 @@ import ast
 from dataclasses import replace
 
 from netgain.analysis.findings import Confidence
+from netgain.analysis.flow.content_type import response_value
 from netgain.analysis.flow.dynamic import REFERENCE_TYPE, imported_module, member
 from netgain.analysis.flow.folding import (
     PURE_BUILTINS,
@@ -241,7 +242,7 @@ class CallMixin(AnalyzerState):
         inputs = [*args, *kwargs.values(), *extra_kw]
         if receiver is not None:
             inputs.append(receiver)
-        result = combine(inputs, type_=type_)
+        result = response_value(qual, kwargs, combine(inputs, type_=type_))
         if (
             method in ("format", "join", "format_map")
             and receiver is not None

@@ -8,6 +8,12 @@ from __future__ import annotations
 
 import ast
 
+from netgain.analysis.flow.content_type import (
+    NON_HTML_RESPONSE,
+    non_html_media_type,
+    retyped_as_text,
+    typed_by_headers,
+)
 from netgain.analysis.flow.sqltext import BUILT_QUERY, sql_shaped
 from netgain.analysis.flow.state import (
     SESSION_TYPE,
@@ -40,6 +46,8 @@ def response_body(v: Value, node: ast.AST) -> Value | None:
     tuple is `(body, status[, headers])`.
     """
     value = node.value if isinstance(node, ast.Return) else None
+    if v.type == NON_HTML_RESPONSE or typed_by_headers(value, v):
+        return None  # served as text, JSON, ...: not parsed as HTML
     if isinstance(value, ast.Tuple) and v.elems:
         v, value = v.elems[0], value.elts[0] if value.elts else None
     if v.keys is not None or isinstance(value, ast.Dict | ast.List | ast.DictComp | ast.ListComp):
@@ -165,6 +173,8 @@ class SinkMixin(AnalyzerState):
         for kw, expected in sink.unless_keyword:
             if self._kw_matches(kwargs.get(kw), kw_nodes.get(kw), expected):
                 return
+            if expected == "non-html-type" and retyped_as_text(self._body_root(), node):
+                return
         if sink.receiver_attr:
             func = node.func
             if not (
@@ -200,12 +210,17 @@ class SinkMixin(AnalyzerState):
             if UNKNOWN_ORIGIN in sink.sources and expr is not None:
                 self.audit_unknown(sink.rule, v, [expr], node, f"{name}()")
 
+    def _body_root(self) -> ast.AST | None:
+        return self.fn.node if self.fn is not None else self.module.tree
+
     def _kw_matches(self, value: Value | None, node: ast.expr | None, expected: object) -> bool:
         if value is None or node is None:
             return False
         if expected == "safe":
             text = dotted_name(node)
             return any(part in text for part in ("Safe", "BaseLoader"))
+        if expected == "non-html-type":
+            return non_html_media_type(value.const)
         if expected == "entity-safe-parser":
             return isinstance(node, ast.Call) and any(
                 kw.arg == "resolve_entities"
