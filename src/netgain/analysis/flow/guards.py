@@ -195,6 +195,10 @@ class GuardMixin(AnalyzerState):
                 if host:
                     effect = ((host, guards.url_rules),)
                     return (effect, ()) if positive else ((), effect)
+                under = self._common_path_subject(a, other, env)
+                if under:
+                    effect = ((under, guards.common_path_rules),)
+                    return (effect, ()) if positive else ((), effect)
                 if other.const is not NOCONST and not other.tainted:
                     name = self._subject(a, env, exact=True)
                     if name:
@@ -323,9 +327,34 @@ class GuardMixin(AnalyzerState):
                     out.append((name, rules))
         return tuple(out)
 
-    def _url_host_subject(self, node: ast.expr, env: Env) -> str | None:
-        """`urlparse(u).netloc` -> "u" (the host part of a parsed URL)."""
+    def _common_path_subject(self, call: ast.expr, root: Value, env: Env) -> str | None:
+        """`commonpath([path, ROOT])` compared with ROOT -> "path", when `path` is a resolved
+        path (realpath/abspath) and ROOT is not input."""
         guards = self.m.guards
+        if (
+            not isinstance(call, ast.Call)
+            or root.tainted
+            or len(call.args) != 1
+            or not isinstance(call.args[0], ast.List | ast.Tuple)
+            or self._qual(call.func) not in guards.common_path_calls
+        ):
+            return None
+        for element in call.args[0].elts:
+            value = self.ev(element, env)
+            if value.tainted and value.type == guards.common_path_type:
+                return self._subject(element, env)
+        return None
+
+    def _url_host_subject(self, node: ast.expr, env: Env) -> str | None:
+        """`urlparse(u).netloc` -> "u" (the host part of a parsed URL); also through a local
+        name assigned once (`host = urlparse(u).hostname`, `parts = urlparse(u)`)."""
+        guards = self.m.guards
+        if isinstance(node, ast.Name):
+            node = self._assigned_once(node) or node
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            parsed = self._assigned_once(node.value)
+            if parsed is not None:
+                node = ast.Attribute(value=parsed, attr=node.attr, ctx=ast.Load())
         if (
             isinstance(node, ast.Attribute)
             and node.attr in guards.url_host_attributes
@@ -335,6 +364,11 @@ class GuardMixin(AnalyzerState):
         ):
             return self._subject(node.value.args[0], env)
         return None
+
+    def _assigned_once(self, name: ast.Name) -> ast.expr | None:
+        """The one expression assigned to a local name, when there is exactly one."""
+        assigned = self.local_assignments().get(name.id, [])
+        return assigned[0] if len(assigned) == 1 else None
 
     def _qual(self, func: ast.expr) -> str:
         dotted = dotted_name(func)
