@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 
+from netgain.analysis.index import dotted_name
 from netgain.analysis.values import Value
 
 NON_HTML_RESPONSE = "netgain:non-html-response"
@@ -84,8 +85,8 @@ def typed_by_headers(returned: ast.expr | None, v: Value) -> bool:
 
 def retyped(target: ast.expr, v: Value) -> tuple[str, bool] | None:
     """For `resp.mimetype = ...`, `resp.content_type = ...` and
-    `resp.headers["Content-Type"] = ...`: the response's local name and whether the new type is
-    non-HTML. None for any other assignment."""
+    `resp.headers["Content-Type"] = ...`: the response's (dotted) name and whether the new type
+    is non-HTML. None for any other assignment."""
     base: ast.expr | None = None
     if isinstance(target, ast.Attribute) and target.attr in TYPE_ATTRIBUTES:
         base = target.value
@@ -98,9 +99,8 @@ def retyped(target: ast.expr, v: Value) -> tuple[str, bool] | None:
         and target.slice.value.lower() == "content-type"
     ):
         base = target.value.value
-    if not isinstance(base, ast.Name):
-        return None
-    return base.id, non_html_media_type(v.const)
+    name = dotted_name(base) if isinstance(base, ast.Name | ast.Attribute) else ""
+    return (name, non_html_media_type(v.const)) if name else None
 
 
 def retyped_as_text(root: ast.AST | None, call: ast.Call) -> bool:

@@ -16,8 +16,10 @@ from netgain.analysis.flow.content_type import (
 )
 from netgain.analysis.flow.sqltext import BUILT_QUERY, sql_shaped
 from netgain.analysis.flow.state import (
+    REQUEST_TYPE,
     SESSION_TYPE,
     AnalyzerState,
+    Env,
     snake,
     step_at,
 )
@@ -37,6 +39,9 @@ from netgain.analysis.values import (
     head_of,
     join,
 )
+
+_RESPONSE_BODY_ATTRIBUTES = frozenset({"body", "text", "unicode_body"})
+_PAGE_SOURCES = frozenset({"user", "socket", "file"})
 
 
 def response_body(v: Value, node: ast.AST) -> Value | None:
@@ -232,6 +237,26 @@ class SinkMixin(AnalyzerState):
             value.const is not NOCONST
             and value.const == expected
             and type(value.const) is type(expected)
+        )
+
+    def response_body_write(self, target: ast.Attribute, v: Value, at: ast.AST, env: Env) -> None:
+        """`request.response.body = html` (WebOb, Pyramid): the response a view is building is
+        served as text/html unless its content type was set to something else first."""
+        owner = target.value
+        if (
+            target.attr not in _RESPONSE_BODY_ATTRIBUTES
+            or not v.tainted
+            or not isinstance(owner, ast.Attribute)
+            or owner.attr != "response"
+        ):
+            return
+        key = dotted_name(owner)
+        if self.ev(owner.value, env).type != REQUEST_TYPE or (
+            key and env.get(key, CLEAN).type == NON_HTML_RESPONSE
+        ):
+            return
+        self.check_sink(
+            self.m.html_return_rule, _PAGE_SOURCES, v, at, "the body of request.response"
         )
 
     def session_store(self, v: Value, at: ast.AST) -> None:

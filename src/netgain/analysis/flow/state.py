@@ -247,6 +247,9 @@ class AnalyzerState:
     ) -> None:
         raise NotImplementedError
 
+    def response_body_write(self, target: ast.Attribute, v: Value, at: ast.AST, env: Env) -> None:
+        raise NotImplementedError
+
     def session_store(self, v: Value, at: ast.AST) -> None:
         raise NotImplementedError
 

@@ -237,8 +237,8 @@ class StatementMixin(AnalyzerState):
 
     def assign(self, target: ast.expr, v: Value, env: Env, at: ast.AST) -> None:
         response = retyped(target, v) if not isinstance(target, ast.Name) else None
-        if response is not None and response[0] in env:
-            old = env[response[0]]
+        if response is not None:
+            old = env.get(response[0], CLEAN)
             if response[1] or old.type == NON_HTML_RESPONSE:
                 env[response[0]] = replace(old, type=NON_HTML_RESPONSE if response[1] else None)
         if isinstance(target, ast.Name):
@@ -252,6 +252,7 @@ class StatementMixin(AnalyzerState):
                 self.global_writes[target.id] = stepped if known is None else join(known, stepped)
             self.check_name_sinks(target.id, v, at)
         elif isinstance(target, ast.Attribute):
+            self.response_body_write(target, v, at, env)
             key = dotted_name(target)
             if key and not isinstance(target.value, ast.Call):
                 env[key] = (
