@@ -9,9 +9,7 @@ table below says where, so the check is one function whatever the launcher.
 
 from __future__ import annotations
 
-import ast
 import re
-from collections.abc import Mapping
 
 from netgain.analysis.values import NOCONST, Value, head_of
 
@@ -79,38 +77,4 @@ def shell_command(qual: str | None, method: str | None, args: list[Value]) -> Va
             return None  # an option we cannot read: where the command is is not known
         if _COMMAND_FLAG.match(arg.const):
             return argv[i + 1]
-    return None
-
-
-def fixed_program_string(expr: ast.expr, assignments: Mapping[str, list[ast.expr]]) -> bool:
-    """`subprocess.call("grep -R {} .".format(x))` without a shell: the whole string is the
-    program's path, and its constant start already holds a space, so input later in it cannot
-    make it name a program of the attacker's choosing (it names no program at all). Why: such a
-    call is a bug, not command injection; with `shell=True` the same string is reported."""
-    start = _constant_start(expr, assignments, _HOPS)
-    return start is not None and any(c.isspace() for c in start)
-
-
-_HOPS = 3
-
-
-def _constant_start(
-    expr: ast.expr, assignments: Mapping[str, list[ast.expr]], hops: int
-) -> str | None:
-    """The constant text a string built at run time starts with (None when not known)."""
-    match expr:
-        case ast.Constant(value=str(text)):
-            return text
-        case ast.JoinedStr(values=[ast.Constant(value=str(text)), *_]):
-            return text
-        case ast.BinOp(left=left, op=ast.Add()):
-            return _constant_start(left, assignments, hops)
-        case ast.BinOp(left=ast.Constant(value=str(template)), op=ast.Mod()):
-            return template.split("%", 1)[0]
-        case ast.Call(func=ast.Attribute(value=ast.Constant(value=str(template)), attr="format")):
-            return template.split("{", 1)[0]
-        case ast.Name(id=name) if hops > 0:
-            assigned = assignments.get(name, [])
-            if len(assigned) == 1:
-                return _constant_start(assigned[0], assignments, hops - 1)
     return None

@@ -14,7 +14,6 @@ from netgain.analysis.flow.content_type import (
     retyped_as_text,
     typed_by_headers,
 )
-from netgain.analysis.flow.shell import fixed_program_string
 from netgain.analysis.flow.sqltext import BUILT_QUERY, sql_shaped
 from netgain.analysis.flow.state import (
     REQUEST_TYPE,
@@ -199,13 +198,6 @@ class SinkMixin(AnalyzerState):
         if sink.receiver and receiver is not None:
             values.append((receiver, None))
         for v, expr in values:
-            if (
-                sink.first_element
-                and expr is not None
-                and head_of(v) is None
-                and fixed_program_string(expr, self.local_assignments())
-            ):
-                continue
             sources = sink.sources
             if sink.sql_text and not (
                 expr is not None and sql_shaped(expr, self.local_assignments())
