@@ -16,6 +16,7 @@ tables live in `models/guards.toml` (extendable from `netgain.toml` like the oth
 - `[[guard_raises]]`: conversions that raise on invalid input (`int(x)`): on the path after the
   call the argument is validated.
 - `[guard_url]`: comparisons on the host of a parsed URL (`urlparse(u).netloc`).
+- `[guard_common_path]`: `commonpath([path, ROOT]) == ROOT` on a resolved path keeps it under ROOT.
 - `[exits]`: calls that never return, so the code after them runs only when a check passed.
 """
 
@@ -27,7 +28,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 ALL_RULES = frozenset({"*"})
-GUARD_TABLES = frozenset({"guard_content", "guard", "guard_raises", "guard_url", "exits"})
+GUARD_TABLES = frozenset(
+    {"guard_content", "guard", "guard_raises", "guard_url", "guard_common_path", "exits"}
+)
 _MAX_PATTERN = 500  # longer patterns in scanned code are not worked out (not a guard)
 
 
@@ -71,6 +74,9 @@ class GuardModels:
     url_parsers: frozenset[str] = frozenset()
     url_host_attributes: frozenset[str] = frozenset()
     url_rules: frozenset[str] = frozenset()
+    common_path_calls: frozenset[str] = frozenset()
+    common_path_rules: frozenset[str] = frozenset()
+    common_path_type: str = ""
     exits: frozenset[str] = frozenset()
     _regex_memo: dict[tuple[str, bool], frozenset[str]] = field(default_factory=dict)
 
@@ -184,6 +190,17 @@ def merge_guard_data(guards: GuardModels, data: Mapping[str, Any], check: ModelC
             check.str_list("guard_url.host_attributes", e.get("host_attributes", []))
         )
         guards.url_rules |= frozenset(check.str_list("guard_url.rules", e.get("rules", [])))
+    if "guard_common_path" in data:
+        e = check.table(
+            "guard_common_path",
+            data["guard_common_path"],
+            {"calls": list, "rules": list, "when_type": str},
+            (),
+        )
+        where = "guard_common_path"
+        guards.common_path_calls |= frozenset(check.str_list(f"{where}.calls", e.get("calls", [])))
+        guards.common_path_rules |= frozenset(check.str_list(f"{where}.rules", e.get("rules", [])))
+        guards.common_path_type = e.get("when_type", guards.common_path_type)
     if "exits" in data:
         e = check.table("exits", data["exits"], {"calls": list}, ())
         guards.exits |= frozenset(check.str_list("exits.calls", e.get("calls", [])))

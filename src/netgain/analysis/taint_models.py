@@ -51,6 +51,9 @@ class SinkModel:
     receiver_attr: str
     sources: frozenset[str]
     description: str
+    # the argument counts as SQL only when it is statement text built at run time (see
+    # `flow/sqltext.sql_shaped`); otherwise only the `built-query` kind is accepted
+    sql_text: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,15 @@ class RouteOwnerModel:
 
 
 @dataclass(frozen=True, slots=True)
+class ViewClassModel:
+    """Classes whose HTTP-verb methods are views once registered (`MethodView.get`)."""
+
+    bases: frozenset[str]
+    methods: frozenset[str]
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
 class NameSinkModel:
     rule: str
     pattern: UserPattern
@@ -101,6 +113,7 @@ class TaintModels:
     types: list[TypeModel] = field(default_factory=list)
     name_sinks: list[NameSinkModel] = field(default_factory=list)
     route_owners: list[RouteOwnerModel] = field(default_factory=list)
+    view_classes: list[ViewClassModel] = field(default_factory=list)
     request_param_names: frozenset[str] = frozenset()
     request_annotations: frozenset[str] = frozenset()
     request_attributes: frozenset[str] = frozenset()
@@ -109,6 +122,8 @@ class TaintModels:
     view_modules: frozenset[str] = frozenset()
     html_route_types: frozenset[str] = frozenset()
     safe_param_defaults: frozenset[str] = frozenset()
+    view_registrars: frozenset[str] = frozenset()
+    response_handlers: frozenset[str] = frozenset()
     session_store_rule: str = "trust-boundary-violation"
     html_return_rule: str = "xss"
     guards: GuardModels = field(default_factory=GuardModels)
@@ -283,7 +298,7 @@ def _name_or_method(check: _Checker, where: str, entry: Mapping[str, Any]) -> tu
 
 _TOP_KEYS = {
     "source", "sink", "sanitizer", "propagator", "type", "name_sink", "request", "routes",
-    "route_owner",
+    "route_owner", "view_class",
 }  # fmt: skip
 
 
@@ -311,7 +326,7 @@ def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) 
         allowed: dict[str, type | tuple[type, ...]] = {
             "rule": str, "name": str, "method": str, "args": list, "keywords": list, "receiver": bool,
             "first_element": bool, "option_elements": bool, "when_keyword": dict, "unless_keyword": dict, "receiver_attr": str,
-            "sources": list, "description": str,
+            "sources": list, "description": str, "sql_text": bool,
         }  # fmt: skip
         e = check.table(where, raw, allowed, ("rule",))
         name, method = _name_or_method(check, where, e)
@@ -332,6 +347,7 @@ def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) 
                 when_keyword=tuple(sorted(e.get("when_keyword", {}).items())),
                 unless_keyword=tuple(sorted(e.get("unless_keyword", {}).items())),
                 receiver_attr=e.get("receiver_attr", ""), sources=sources, description=e.get("description", ""),
+                sql_text=e.get("sql_text", False),
             )
         )  # fmt: skip
     for where, raw in _entries(check, data, "sanitizer"):
@@ -426,6 +442,8 @@ def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) 
                 "view_modules": list,
                 "html_route_types": list,
                 "safe_param_defaults": list,
+                "view_registrars": list,
+                "response_handlers": list,
             },
             (),
         )
@@ -440,6 +458,23 @@ def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) 
         )
         models.safe_param_defaults |= frozenset(
             check.str_list("routes.safe_param_defaults", e.get("safe_param_defaults", []))
+        )
+        models.view_registrars |= frozenset(
+            check.str_list("routes.view_registrars", e.get("view_registrars", []))
+        )
+        models.response_handlers |= frozenset(
+            check.str_list("routes.response_handlers", e.get("response_handlers", []))
+        )
+    for where, raw in _entries(check, data, "view_class"):
+        e = check.table(
+            where, raw, {"bases": list, "methods": list, "type": str}, ("bases", "methods", "type")
+        )
+        models.view_classes.append(
+            ViewClassModel(
+                frozenset(check.str_list(f"{where}.bases", e["bases"])),
+                frozenset(check.str_list(f"{where}.methods", e["methods"])),
+                e["type"],
+            )
         )
     merge_guard_data(models.guards, data, check)
 

@@ -11,6 +11,7 @@ import ast
 from dataclasses import replace
 
 from netgain.analysis.findings import Confidence
+from netgain.analysis.flow.content_type import response_value
 from netgain.analysis.flow.dynamic import REFERENCE_TYPE, imported_module, member
 from netgain.analysis.flow.folding import (
     PURE_BUILTINS,
@@ -25,6 +26,7 @@ from netgain.analysis.flow.state import (
     Env,
     step_at,
 )
+from netgain.analysis.flow.templates import escaped_render
 from netgain.analysis.index import dotted_name
 from netgain.analysis.summaries import EMPTY_SUMMARY
 from netgain.analysis.taint_models import DEFAULT_SINK_SOURCES
@@ -161,6 +163,10 @@ class CallMixin(AnalyzerState):
                     "command-injection", script, list(node.args), node, "a shell's -c command"
                 )
 
+        rendered = escaped_render(qual, method, args, kwargs, receiver)
+        if rendered is not None:
+            return rendered
+
         type_ = (self.m.type_of_call(qual) if qual else None) or (
             self.m.types_on_method.get(method) if method else None
         )
@@ -236,7 +242,7 @@ class CallMixin(AnalyzerState):
         inputs = [*args, *kwargs.values(), *extra_kw]
         if receiver is not None:
             inputs.append(receiver)
-        result = combine(inputs, type_=type_)
+        result = response_value(qual, kwargs, combine(inputs, type_=type_))
         if (
             method in ("format", "join", "format_map")
             and receiver is not None

@@ -97,6 +97,9 @@ class ExpressionMixin(AnalyzerState):
                 idx = self.ev(sl, env)
                 if base.type == REQUEST_TYPE:
                     return CLEAN
+                item_type = self.m.type_of_call(f"{base.type}.__getitem__") if base.type else None
+                if item_type is not None:
+                    return Value(labels=base.all_labels(), type=item_type)  # `request.files["f"]`
                 if isinstance(sl, ast.Slice):
                     return Value(labels=base.all_labels()) if base.tainted else CLEAN
                 if idx.const is not NOCONST:
@@ -407,7 +410,11 @@ class ExpressionMixin(AnalyzerState):
                     Confidence.HIGH,
                     (step_at(self.path, node, f"source: request.{node.attr} (user input)"),),
                 )
-                return Value(labels=frozenset({label}))
+                # `request.files` holds uploads (`FileStorage`): a type from the models
+                return Value(
+                    labels=frozenset({label}),
+                    type=self.m.types_on_read.get(f"{REQUEST_TYPE}.{node.attr}"),
+                )
             if node.attr in self.m.request_session_attributes:
                 return Value(type=SESSION_TYPE)
             return CLEAN

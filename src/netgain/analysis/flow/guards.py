@@ -16,6 +16,8 @@ whose every truthy return validates a parameter is a predicate too (its summary'
 from __future__ import annotations
 
 import ast
+import re
+import string
 
 from netgain.analysis.flow.state import AnalyzerState, Env
 from netgain.analysis.guard_models import ALL_RULES
@@ -25,6 +27,8 @@ from netgain.analysis.values import NOCONST, Value, sanitize
 # (variable, rules it is validated for)
 Effects = tuple[tuple[str, frozenset[str]], ...]
 NONE: tuple[Effects, Effects] = ((), ())
+# a pattern that is one character class (`[^a-z0-9]`, `[;&|]+`): a search finds one bad character
+_ONE_CLASS = re.compile(r"\[(?:\\.|[^\]\\])+\][+*]?")
 
 
 def meet(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
@@ -58,6 +62,21 @@ def _common(alternatives: list[Effects]) -> Effects:
             if common:
                 out.append((name, common))
     return tuple(out)
+
+
+def _membership_of_loop_var(gen: ast.GeneratorExp, op: type[ast.cmpop]) -> bool:
+    """`(s <op> X for s in Y)`: one loop whose element tests its own variable's membership."""
+    comp = gen.generators[0]
+    elt = gen.elt
+    return (
+        len(gen.generators) == 1
+        and isinstance(comp.target, ast.Name)
+        and isinstance(elt, ast.Compare)
+        and len(elt.ops) == 1
+        and isinstance(elt.ops[0], op)
+        and isinstance(elt.left, ast.Name)
+        and elt.left.id == comp.target.id
+    )
 
 
 class GuardMixin(AnalyzerState):
@@ -144,7 +163,7 @@ class GuardMixin(AnalyzerState):
             case ast.Compare(left=left, ops=[op], comparators=[right]):
                 return self._compare(left, op, right, env)
             case ast.Call():
-                rejected = self.any_rejection(test, env)
+                rejected = self.any_rejection(test, env) or self._class_search(test, env)
                 return ((), rejected) if rejected else (self._predicate(test, env), ())
             case ast.Name(id=var):
                 # `ok = is_safe_url(url=next, ...)` then `if ok:`
@@ -194,6 +213,10 @@ class GuardMixin(AnalyzerState):
                 host = self._url_host_subject(a, env)
                 if host:
                     effect = ((host, guards.url_rules),)
+                    return (effect, ()) if positive else ((), effect)
+                under = self._common_path_subject(a, other, env)
+                if under:
+                    effect = ((under, guards.common_path_rules),)
                     return (effect, ()) if positive else ((), effect)
                 if other.const is not NOCONST and not other.tainted:
                     name = self._subject(a, env, exact=True)
@@ -272,6 +295,32 @@ class GuardMixin(AnalyzerState):
                 return ((name, self.m.guards.rules_for_allowed_chars(allowed)),)
         return ()
 
+    def _class_search(self, test: ast.Call, env: Env) -> Effects:
+        """`if re.search(r"[^a-z0-9]", x): return`: validated when the test is false, for what
+        a value made only of the characters the class does not match is safe for."""
+        if self._qual(test.func) != "re.search" or len(test.args) < 2:
+            return ()
+        pattern = self.ev(test.args[0], env).const
+        if not isinstance(pattern, str) or not _ONE_CLASS.fullmatch(pattern):
+            return ()
+        try:
+            compiled = re.compile(pattern)
+        except re.error:
+            return ()
+        allowed = "".join(c for c in string.printable if compiled.fullmatch(c) is None)
+        name = self._subject(test.args[1], env)
+        rules = self.m.guards.rules_for_allowed_chars(allowed)
+        return ((name, rules),) if name and rules else ()
+
+    def _allowed_chars(self, node: ast.expr, env: Env) -> str | None:
+        """The characters of a constant allow-list: a string, or a set or tuple of them."""
+        const = self.ev(node, env).const
+        if isinstance(const, str):
+            return const
+        if isinstance(const, frozenset | tuple | set) and all(isinstance(c, str) for c in const):
+            return "".join(const)
+        return None
+
     def any_rejection(self, test: ast.expr, env: Env) -> Effects:
         """`if any(s in x for s in BAD): return`: validated when the test is false."""
         if not (
@@ -285,15 +334,13 @@ class GuardMixin(AnalyzerState):
         gen = test.args[0]
         comp = gen.generators[0]
         elt = gen.elt
-        if not (
-            len(gen.generators) == 1
-            and isinstance(comp.target, ast.Name)
-            and isinstance(elt, ast.Compare)
-            and len(elt.ops) == 1
-            and isinstance(elt.ops[0], ast.In)
-            and isinstance(elt.left, ast.Name)
-            and elt.left.id == comp.target.id
-        ):
+        if _membership_of_loop_var(gen, ast.NotIn) and isinstance(elt, ast.Compare):
+            # `any(c not in ALLOWED for c in x)`: false when every character is allowed
+            allowed = self._allowed_chars(elt.comparators[0], env)
+            name = self._subject(comp.iter, env)
+            found = self.m.guards.rules_for_allowed_chars(allowed) if allowed else frozenset()
+            return ((name, found),) if name and found else ()
+        if not _membership_of_loop_var(gen, ast.In) or not isinstance(elt, ast.Compare):
             return ()
         bad = self.ev(comp.iter, env)
         items = bad.const if isinstance(bad.const, tuple | frozenset) else None
@@ -323,9 +370,34 @@ class GuardMixin(AnalyzerState):
                     out.append((name, rules))
         return tuple(out)
 
-    def _url_host_subject(self, node: ast.expr, env: Env) -> str | None:
-        """`urlparse(u).netloc` -> "u" (the host part of a parsed URL)."""
+    def _common_path_subject(self, call: ast.expr, root: Value, env: Env) -> str | None:
+        """`commonpath([path, ROOT])` compared with ROOT -> "path", when `path` is a resolved
+        path (realpath/abspath) and ROOT is not input."""
         guards = self.m.guards
+        if (
+            not isinstance(call, ast.Call)
+            or root.tainted
+            or len(call.args) != 1
+            or not isinstance(call.args[0], ast.List | ast.Tuple)
+            or self._qual(call.func) not in guards.common_path_calls
+        ):
+            return None
+        for element in call.args[0].elts:
+            value = self.ev(element, env)
+            if value.tainted and value.type == guards.common_path_type:
+                return self._subject(element, env)
+        return None
+
+    def _url_host_subject(self, node: ast.expr, env: Env) -> str | None:
+        """`urlparse(u).netloc` -> "u" (the host part of a parsed URL); also through a local
+        name assigned once (`host = urlparse(u).hostname`, `parts = urlparse(u)`)."""
+        guards = self.m.guards
+        if isinstance(node, ast.Name):
+            node = self._assigned_once(node) or node
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            parsed = self._assigned_once(node.value)
+            if parsed is not None:
+                node = ast.Attribute(value=parsed, attr=node.attr, ctx=ast.Load())
         if (
             isinstance(node, ast.Attribute)
             and node.attr in guards.url_host_attributes
@@ -335,6 +407,11 @@ class GuardMixin(AnalyzerState):
         ):
             return self._subject(node.value.args[0], env)
         return None
+
+    def _assigned_once(self, name: ast.Name) -> ast.expr | None:
+        """The one expression assigned to a local name, when there is exactly one."""
+        assigned = self.local_assignments().get(name.id, [])
+        return assigned[0] if len(assigned) == 1 else None
 
     def _qual(self, func: ast.expr) -> str:
         dotted = dotted_name(func)
@@ -366,7 +443,10 @@ class GuardMixin(AnalyzerState):
             return None
 
     def _is_module_call(self, func: ast.Attribute) -> bool:
-        """`os.path.realpath(x)` is a function of a module, not a method called on a value."""
+        """`os.path.realpath(x)` is a function of a module, not a method called on a value
+        (`hmac.new(key, x).digest()` is a method of the call's result)."""
+        if any(isinstance(sub, ast.Call) for sub in ast.walk(func.value)):
+            return False
         dotted = dotted_name(func)
         return bool(dotted) and self.index.qualify(self.module, dotted, self.scope) is not None
 

@@ -17,6 +17,7 @@ from netgain.analysis.flow.state import (
     Env,
     step_at,
 )
+from netgain.analysis.flow.views import decorated_by, registered_view_names
 from netgain.analysis.index import FunctionInfo, dotted_name
 from netgain.analysis.values import (
     CLEAN,
@@ -35,8 +36,12 @@ class ParamsMixin(AnalyzerState):
     def initial_env(self, fn: FunctionInfo, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Env:
         env: Env = {}
         route_owner = self._route_owner(node)
+        if route_owner is None:
+            route_owner = self._registered_owner(fn, node)
         self.is_route = route_owner is not None
         self.html_route = route_owner in self.m.html_route_types if route_owner else False
+        if not self.is_route and decorated_by(node, self.m.response_handlers):
+            self.html_route = self._inferred_owner("route") in self.m.html_route_types
         view = not self.is_route and self._is_view(fn)
         defaults = self._param_defaults(node)
         typed_params = self._typed_route_params(node) if self.is_route else set()
@@ -143,6 +148,28 @@ class ParamsMixin(AnalyzerState):
                 if owner_value is not None and owner_value.type:
                     return owner_value.type
                 return self._inferred_owner(deco.func.attr)
+        return None
+
+    def _registered_owner(
+        self, fn: FunctionInfo, node: ast.FunctionDef | ast.AsyncFunctionDef
+    ) -> str | None:
+        """The owner type of a view registered without a route decorator: a function passed to
+        `add_url_rule`, or an HTTP-verb method of a view class (`MethodView.get`)."""
+        if fn.cls is not None:
+            info = self.index.classes.get(fn.cls)
+            for view_class in self.m.view_classes:
+                if (
+                    info is not None
+                    and node.name in view_class.methods
+                    and any(base in view_class.bases for base in info.bases)
+                ):
+                    return view_class.type
+            return None
+        tree = self.module.tree
+        if tree is None or not self.m.view_registrars:
+            return None
+        if node.name in registered_view_names(tree, self.m.view_registrars):
+            return self._inferred_owner("route")
         return None
 
     def _inferred_owner(self, decorator: str) -> str:

@@ -8,9 +8,18 @@ from __future__ import annotations
 
 import ast
 
+from netgain.analysis.flow.content_type import (
+    NON_HTML_RESPONSE,
+    non_html_media_type,
+    retyped_as_text,
+    typed_by_headers,
+)
+from netgain.analysis.flow.sqltext import BUILT_QUERY, sql_shaped
 from netgain.analysis.flow.state import (
+    REQUEST_TYPE,
     SESSION_TYPE,
     AnalyzerState,
+    Env,
     snake,
     step_at,
 )
@@ -31,6 +40,9 @@ from netgain.analysis.values import (
     join,
 )
 
+_RESPONSE_BODY_ATTRIBUTES = frozenset({"body", "text", "unicode_body"})
+_PAGE_SOURCES = frozenset({"user", "socket", "file"})
+
 
 def response_body(v: Value, node: ast.AST) -> Value | None:
     """The part of a route's return value served as HTML, or None when it is serialised as JSON.
@@ -39,6 +51,8 @@ def response_body(v: Value, node: ast.AST) -> Value | None:
     tuple is `(body, status[, headers])`.
     """
     value = node.value if isinstance(node, ast.Return) else None
+    if v.type == NON_HTML_RESPONSE or typed_by_headers(value, v):
+        return None  # served as text, JSON, ...: not parsed as HTML
     if isinstance(value, ast.Tuple) and v.elems:
         v, value = v.elems[0], value.elts[0] if value.elts else None
     if v.keys is not None or isinstance(value, ast.Dict | ast.List | ast.DictComp | ast.ListComp):
@@ -164,6 +178,8 @@ class SinkMixin(AnalyzerState):
         for kw, expected in sink.unless_keyword:
             if self._kw_matches(kwargs.get(kw), kw_nodes.get(kw), expected):
                 return
+            if expected == "non-html-type" and retyped_as_text(self._body_root(), node):
+                return
         if sink.receiver_attr:
             func = node.func
             if not (
@@ -182,9 +198,14 @@ class SinkMixin(AnalyzerState):
         if sink.receiver and receiver is not None:
             values.append((receiver, None))
         for v, expr in values:
+            sources = sink.sources
+            if sink.sql_text and not (
+                expr is not None and sql_shaped(expr, self.local_assignments())
+            ):
+                sources = sources & {BUILT_QUERY}
             self.check_sink(
                 sink.rule,
-                sink.sources,
+                sources,
                 v,
                 node,
                 f"{name}()",
@@ -194,12 +215,17 @@ class SinkMixin(AnalyzerState):
             if UNKNOWN_ORIGIN in sink.sources and expr is not None:
                 self.audit_unknown(sink.rule, v, [expr], node, f"{name}()")
 
+    def _body_root(self) -> ast.AST | None:
+        return self.fn.node if self.fn is not None else self.module.tree
+
     def _kw_matches(self, value: Value | None, node: ast.expr | None, expected: object) -> bool:
         if value is None or node is None:
             return False
         if expected == "safe":
             text = dotted_name(node)
             return any(part in text for part in ("Safe", "BaseLoader"))
+        if expected == "non-html-type":
+            return non_html_media_type(value.const)
         if expected == "entity-safe-parser":
             return isinstance(node, ast.Call) and any(
                 kw.arg == "resolve_entities"
@@ -211,6 +237,26 @@ class SinkMixin(AnalyzerState):
             value.const is not NOCONST
             and value.const == expected
             and type(value.const) is type(expected)
+        )
+
+    def response_body_write(self, target: ast.Attribute, v: Value, at: ast.AST, env: Env) -> None:
+        """`request.response.body = html` (WebOb, Pyramid): the response a view is building is
+        served as text/html unless its content type was set to something else first."""
+        owner = target.value
+        if (
+            target.attr not in _RESPONSE_BODY_ATTRIBUTES
+            or not v.tainted
+            or not isinstance(owner, ast.Attribute)
+            or owner.attr != "response"
+        ):
+            return
+        key = dotted_name(owner)
+        if self.ev(owner.value, env).type != REQUEST_TYPE or (
+            key and env.get(key, CLEAN).type == NON_HTML_RESPONSE
+        ):
+            return
+        self.check_sink(
+            self.m.html_return_rule, _PAGE_SOURCES, v, at, "the body of request.response"
         )
 
     def session_store(self, v: Value, at: ast.AST) -> None:

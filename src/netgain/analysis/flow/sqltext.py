@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 
 from netgain.analysis.findings import Confidence
 from netgain.analysis.values import NOCONST, Label, Step, Value, merge_labels
@@ -82,3 +83,44 @@ def mark_built_query(built: Value, path: str, node: ast.AST) -> Value:
     )
     label = Label(BUILT_QUERY, Confidence.LOW, (step,))
     return Value(labels=merge_labels(built.labels, frozenset({label})), type=built.type)
+
+
+def sql_shaped(expr: ast.expr, assignments: Mapping[str, list[ast.expr]], hops: int = 3) -> bool:
+    """Whether an argument is SQL text built at run time: an f-string, `+`, `%` or `.format`
+    whose constant text reads as a statement, directly or in a local name assigned one (`hops`
+    assignments followed back). Why: a query method of a database driver has a name too common
+    to read every argument as SQL (`pool.fetch(url)`, `conn.run(job)`); a built statement
+    passed to it is SQL whatever the name of the method."""
+    return looks_like_sql(_built_text(expr, assignments, hops))
+
+
+def _built_text(expr: ast.expr, assignments: Mapping[str, list[ast.expr]], hops: int) -> str:
+    """The constant text of a string built at run time ("" when it is not one)."""
+    match expr:
+        case ast.JoinedStr(values=values):
+            return "".join(
+                v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+            )
+        case ast.BinOp(left=left, op=ast.Add(), right=right):
+            return _text(left, assignments, hops) + _text(right, assignments, hops)
+        case ast.BinOp(left=left, op=ast.Mod()):
+            return _text(left, assignments, hops)
+        case ast.Call(func=ast.Attribute(value=template, attr="format")):
+            return _text(template, assignments, hops)
+        case ast.Name(id=name) if hops > 0:
+            for assigned in assignments.get(name, ()):
+                text = _built_text(assigned, assignments, hops - 1)
+                if looks_like_sql(text):
+                    return text
+    return ""
+
+
+def _text(expr: ast.expr, assignments: Mapping[str, list[ast.expr]], hops: int) -> str:
+    """Constant text of a part of a built string, or of a template held in a local name."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value
+    if isinstance(expr, ast.Name) and hops > 0:
+        for assigned in assignments.get(expr.id, ()):
+            if isinstance(assigned, ast.Constant) and isinstance(assigned.value, str):
+                return assigned.value
+    return _built_text(expr, assignments, hops)

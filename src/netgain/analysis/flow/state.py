@@ -173,6 +173,9 @@ class AnalyzerState:
     ) -> None:
         raise NotImplementedError
 
+    def local_assignments(self) -> dict[str, list[ast.expr]]:
+        raise NotImplementedError
+
     # --- provided by MarkupMixin ------------------------------------------------------------
 
     def note_markup_store(self, key: str, v: Value, at: ast.AST, env: Env) -> None:
@@ -242,6 +245,9 @@ class AnalyzerState:
         name: str,
         starred: bool,
     ) -> None:
+        raise NotImplementedError
+
+    def response_body_write(self, target: ast.Attribute, v: Value, at: ast.AST, env: Env) -> None:
         raise NotImplementedError
 
     def session_store(self, v: Value, at: ast.AST) -> None:

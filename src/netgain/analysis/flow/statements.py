@@ -11,6 +11,7 @@ import ast
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
+from netgain.analysis.flow.content_type import NON_HTML_RESPONSE, retyped
 from netgain.analysis.flow.folding import (
     BINOPS,
     safe_fold,
@@ -235,6 +236,11 @@ class StatementMixin(AnalyzerState):
                 env[node.name] = subj.flat()
 
     def assign(self, target: ast.expr, v: Value, env: Env, at: ast.AST) -> None:
+        response = retyped(target, v) if not isinstance(target, ast.Name) else None
+        if response is not None:
+            old = env.get(response[0], CLEAN)
+            if response[1] or old.type == NON_HTML_RESPONSE:
+                env[response[0]] = replace(old, type=NON_HTML_RESPONSE if response[1] else None)
         if isinstance(target, ast.Name):
             stepped = (
                 add_step(v, step_at(self.path, at, f"assigned to `{target.id}`")) if v.labels else v
@@ -246,6 +252,7 @@ class StatementMixin(AnalyzerState):
                 self.global_writes[target.id] = stepped if known is None else join(known, stepped)
             self.check_name_sinks(target.id, v, at)
         elif isinstance(target, ast.Attribute):
+            self.response_body_write(target, v, at, env)
             key = dotted_name(target)
             if key and not isinstance(target.value, ast.Call):
                 env[key] = (

@@ -64,7 +64,7 @@ class UnknownOriginMixin(AnalyzerState):
         the place to read (and fix) is there rather than at the call."""
         if len(exprs) != 1 or not isinstance(exprs[0], ast.Name):
             return None
-        assigned = self._assignments().get(exprs[0].id, [])
+        assigned = self.local_assignments().get(exprs[0].id, [])
         return assigned[0] if len(assigned) == 1 else None
 
     def _traced(self, expr: ast.expr, rule: str, hops: int) -> bool:
@@ -80,7 +80,7 @@ class UnknownOriginMixin(AnalyzerState):
             if isinstance(sub, ast.Name) and sub.id in params:
                 return True  # a parameter's callers decide, or the framework provides it
             if isinstance(sub, ast.Name) and hops > 0:
-                for assigned in self._assignments().get(sub.id, ()):
+                for assigned in self.local_assignments().get(sub.id, ()):
                     if assigned is not expr and self._traced(assigned, rule, hops - 1):
                         return True
         return False
@@ -96,7 +96,7 @@ class UnknownOriginMixin(AnalyzerState):
         rules = self.sanitizer_rules(qual or key or None, method)
         return rules is not None and ("*" in rules or rule in rules)
 
-    def _assignments(self) -> dict[str, list[ast.expr]]:
+    def local_assignments(self) -> dict[str, list[ast.expr]]:
         """Every value assigned to each plain name in the body being analysed."""
         if self._local_assignments is None:
             found: dict[str, list[ast.expr]] = {}
