@@ -74,6 +74,43 @@ def test_a_file_with_a_syntax_error_is_reported_not_analysed(project: Path) -> N
     assert "src/broken.js" in text and "Not analysed (1 files)" in text
 
 
+SETTINGS = """\
+export function Settings({ onSave }: { onSave: () => void }) {
+  return (
+    <div>
+      <Label htmlFor="telemetry">Performance & Error Reporting</Label>
+      <p>Files & Folders {count} && more &</p>
+      <>Terms & Conditions</>
+      <button onClick={onSave}>Save</button>
+    </div>
+  )
+}
+"""
+
+
+@pytest.mark.parametrize("suffix", [".tsx", ".jsx"])
+def test_a_bare_ampersand_in_jsx_text_is_valid_and_analysed(project: Path, suffix: str) -> None:
+    """humanlayer/humanlayer: 4 of its 416 files were reported as syntax errors (so not analysed
+    by the gate) for UI text such as `Performance & Error Reporting`, valid JSX the tree-sitter
+    grammars reject. The file is analysed: the flaw in it is found and nothing is unparsed."""
+    code = ROUTE.replace(".ts", suffix) + "\n" + SETTINGS.replace(": { onSave: () => void }", "")
+    (project / "src" / "server.ts").unlink()
+    (project / "src" / f"settings{suffix}").write_text(code, encoding="utf-8")
+    doc = _json(run_scan(project, "--format", "json", "--no-cache").stdout)
+    assert doc["unparsed"] == []
+    assert [f["rule"] for f in doc["findings"]] == ["command-injection"]
+
+
+def test_a_real_syntax_error_beside_a_jsx_ampersand_is_still_reported(project: Path) -> None:
+    """The look-alike: an unclosed tag after `A & B` is an error the `&` must not hide."""
+    broken = "export const A = () => <p>A & B</p\nexport const b = 1\n"
+    (project / "src" / "broken.tsx").write_text(broken, encoding="utf-8")
+    doc = _json(run_scan(project, "--format", "json", "--no-cache").stdout)
+    assert [(u["path"], u["reason"]) for u in doc["unparsed"]] == [
+        ("src/broken.tsx", "syntax error")
+    ]
+
+
 def test_ignoring_a_rule_applies_to_javascript(project: Path) -> None:
     config = "[scan]\nignore = ['command-injection']\nexclude = ['src/vendor/']\n"
     (project / "netgain.toml").write_text(config, encoding="utf-8")

@@ -103,6 +103,18 @@ def test_tsx_and_javascript_parse_with_their_own_grammars() -> None:
     assert problem is None and [s.family for s in signals] == ["crypto"]
 
 
+def test_a_bare_ampersand_in_jsx_text_does_not_make_a_tsx_file_unparsed() -> None:
+    """humanlayer/humanlayer's `<Label>Performance & Error Reporting</Label>`: valid JSX that the
+    grammar rejects; the signals still come from the whole file, and a real error still counts."""
+    tsx = (
+        b'import jwt from "jsonwebtoken";\nexport const A = () => <p>Terms & {jwt.decode(t)}</p>;\n'
+    )
+    signals, problem = signals_in("a.tsx", tsx, {2})
+    assert problem is None and [s.family for s in signals] == ["jwt"]
+    _, problem = signals_in("a.tsx", tsx.replace(b"</p>;", b"</p;"), {2})
+    assert problem is not None and problem.line == 2
+
+
 def test_unparsable_and_unreadable_files_are_reported_with_a_line() -> None:
     broken = b'import jwt from "jsonwebtoken";\nfunction f( {\n  jwt.sign(x);\n'
     signals, problems = find_signals(

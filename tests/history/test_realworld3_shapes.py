@@ -73,3 +73,46 @@ def test_the_gate_still_sees_a_flaw_in_a_file_whose_name_is_not_utf8(tmp_path: P
     result = json.loads(proc.stdout)
     assert len(result["findings"]) == 1
     assert result["verdict"] != "approved"
+
+
+def _bump_gitlink(repo: GitRepo, path: str, target: str, message: str) -> str:
+    """Point the submodule at `path` to commit `target`, as `git submodule update` + commit do
+    (the submodule's own repository is not needed: the parent stores only the commit id)."""
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{target},{path}")
+    return repo.commit(None, message)
+
+
+def test_a_submodule_bump_is_a_changed_path_for_zones_and_codeowners(tmp_path: Path) -> None:
+    """tree-sitter/py-tree-sitter: dependabot's `build: bump tree_sitter/core from 7f53486 to
+    3fc4cd2` changes only the gitlink, and `check` judged it as an empty change (no files, no
+    paths), so a zone or a CODEOWNERS line covering the submodule never applied to the commit
+    that swaps the code it brings in. It is now a changed path (a pinned dependency, `config`),
+    in zones, in CODEOWNERS routing and in the file count; it has no lines to attribute."""
+    repo = GitRepo(tmp_path / "r")
+    policy = '[zones.vendored]\npaths = ["vendor/"]\nowners = ["@security"]\n'
+    policy = "[people]\nteams = { security = ['sec1'] }\n\n" + policy
+    repo.commit({"app.py": SAFE, "netgain.toml": policy, "CODEOWNERS": "/vendor/ @sec2\n"}, "base")
+    _bump_gitlink(repo, "vendor/core", "1" * 40, "add the core submodule")
+    bump = _bump_gitlink(repo, "vendor/core", "2" * 40, "build: bump vendor/core")
+    proc = netgain(
+        *("check", "--base", f"{bump}~1", "--head", bump, "--format", "json", "--no-record"),
+        cwd=repo.path,
+        check=False,
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    result = json.loads(proc.stdout)
+    assert [(f["path"], f["kind"]) for f in result["files"]] == [("vendor/core", "config")]
+    assert result["facts"]["paths"] == ["vendor/core"]
+    assert result["facts"]["files"] == 1
+    assert [(z["zone"], z["files"]) for z in result["zones"]] == [("vendored", ["vendor/core"])]
+    assert "sec1" in json.dumps(result["reviewers"])  # the zone's owners review the bump
+    assert result["facts"]["lines_added"] == 0
+    # the look-alike: a change beside the submodule that leaves it alone touches no zone
+    other = repo.commit({"app.py": SAFE + "\n"}, "edit app")
+    proc = netgain(
+        *("check", "--base", f"{other}~1", "--head", other, "--format", "json", "--no-record"),
+        cwd=repo.path,
+        check=False,
+    )
+    result = json.loads(proc.stdout)
+    assert result["facts"]["paths"] == ["app.py"] and not result["zones"]

@@ -146,7 +146,7 @@ def _approval(
         if not ctx.zones:
             sources.append("zone owners (no zone touched)")
     if approval.code_owners:
-        for diff in ctx.diffs:
+        for diff in ctx.diffs + ctx.submodules:
             eligible |= people.owner_logins(people.codeowners.owners_of(diff.path))
         sources.append("CODEOWNERS of the changed files")
     if approval.policy_owners:

@@ -135,6 +135,8 @@ class ChangeContext:
     problems: list[GitProblem] = field(default_factory=list)
     policy_files: list[str] = field(default_factory=list)  # see policy.trusted
     not_analysed: list[str] = field(default_factory=list)  # changed files whose blob is missing
+    # changed submodule pointers (gitlinks): no lines, but paths zones and CODEOWNERS must see
+    submodules: list[FileDiff] = field(default_factory=list)
     # the risk model's reasons for facts.risk: the features that moved it most (netgain.risk)
     risk_reasons: list[dict[str, Any]] = field(default_factory=list)
     stale_approvals: list[StaleApproval] = field(default_factory=list)
@@ -323,6 +325,11 @@ def gather(
         label = f"{ctx.diff_base[:12]}..{head[:12]}"
         diffs, unreadable = diff_between_available(root, ctx.diff_base, head, label, deleted=True)
         ctx.diffs = [d for d in diffs if not d.is_submodule]
+        # A submodule bump brings in another repository's code without a line in this diff
+        # (humanlayer-style monorepos, py-tree-sitter's dependabot bumps of tree_sitter/core):
+        # dropped with the line-based diffs, it made the change empty for zones, CODEOWNERS,
+        # `change.paths` and the file count.
+        ctx.submodules = [d for d in diffs if d.is_submodule]
         ctx.problems.extend(unreadable)
         # a changed file whose content is missing was not read: whatever its language, the
         # classification (_classify_files) decides whether it is code that holds the verdict
@@ -335,7 +342,7 @@ def gather(
         if policy_files is not None:
             # a file whose content is missing still changed: it may be a policy file
             gone = [FileDiff(p.path, None) for p in unreadable if p.path is not None]
-            ctx.policy_files = policy_files(ctx.diffs + gone)
+            ctx.policy_files = policy_files(ctx.diffs + gone + ctx.submodules)
         for d in ctx.diffs:
             if d.added:
                 ctx.added[d.path] = {n for r in d.added for n in range(r.start, r.end + 1)}
@@ -558,6 +565,10 @@ def _classify_files(ctx: ChangeContext, blobs: git.CatFileBatch | None = None) -
     for path in ctx.not_analysed:
         not_parsed[path] = "its content is missing (partial clone?): fetch the blobs"
     ctx.files = classify_changed(paths, heads=heads, not_parsed=not_parsed, imported=ctx.imported)
+    # a pinned commit of another repository, like a lock file's versions (never read as a blob)
+    ctx.files += [
+        FileAnalysis(d.path, str(FileKind.CONFIG), "") for d in ctx.submodules if d.status != "D"
+    ]
 
 
 def _review_suppressions(
@@ -582,7 +593,7 @@ def _review_suppressions(
 
 def _zones(ctx: ChangeContext, policy: Policy) -> None:
     share_by_file = {f.path: f for f in (ctx.share.files if ctx.share else [])}
-    changed = [d.path for d in ctx.diffs]
+    changed = [d.path for d in ctx.diffs + ctx.submodules]
     for name, zone in policy.zones.items():
         hit = ZoneHit(name)
         for path in changed:
@@ -645,7 +656,7 @@ def _facts(ctx: ChangeContext, policy: Policy, author: AuthorFacts) -> Facts:
     human = share.human if share else 0
     unknown = share.unknown if share else 0
     total = ai + human + unknown
-    paths = sorted({d.path for d in ctx.diffs})
+    paths = sorted({d.path for d in ctx.diffs + ctx.submodules})
     findings = FindingFacts(
         total=len(ctx.findings),
         unparsed_files=len(ctx.unparsed),

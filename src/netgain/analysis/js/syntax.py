@@ -56,9 +56,51 @@ def grammar_for(path: str) -> str:
     return "javascript"
 
 
+_JSX_PARENTS = frozenset({"jsx_element", "jsx_fragment"})
+_AMPERSAND = ord("&")
+
+
 def parse(data: bytes, path: str) -> Tree:
-    """The syntax tree of a file (never raises on bad syntax: see `first_error_line`)."""
-    return _parser(grammar_for(path)).parse(data)
+    """The syntax tree of a file (never raises on bad syntax: see `first_error_line`).
+
+    A bare `&` in JSX text (`<p>Files & Folders</p>`) is valid JSX that tsc, Babel and React
+    accept, but the tree-sitter grammars end the text there (tree-sitter-typescript #366,
+    tree-sitter-javascript #366) and mark the rest of the element as an error, so a valid file
+    would be reported as not parsed and the gate would call it not analysed (4 of 416 files of
+    humanlayer/humanlayer). Each such `&` (an error among a JSX element's children that starts
+    with `&`) is read as a space, same length so every offset and line stays; any other error
+    is left as it is and still reported.
+    """
+    parser = _parser(grammar_for(path))
+    tree = parser.parse(data)
+    if grammar_for(path) == "typescript" or _AMPERSAND not in data:
+        return tree
+    masked = bytearray(data)
+    while tree.root_node.has_error:
+        bare = _bare_jsx_ampersands(tree, masked)
+        if not bare:
+            break
+        for offset in bare:
+            masked[offset] = ord(" ")
+        tree = parser.parse(bytes(masked))
+    return tree
+
+
+def _bare_jsx_ampersands(tree: Tree, source: bytearray) -> list[int]:
+    """Offsets of the `&` that open error nodes among a JSX element's children."""
+    found = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if (
+            node.is_error
+            and node.parent is not None
+            and node.parent.type in _JSX_PARENTS
+            and source[node.start_byte] == _AMPERSAND
+        ):
+            found.append(node.start_byte)
+        stack.extend(c for c in node.children if c.has_error)
+    return found
 
 
 def first_error_line(tree: Tree) -> int | None:

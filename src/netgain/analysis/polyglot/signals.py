@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from netgain.analysis.js.syntax import parse as parse_js
 from netgain.analysis.polyglot.definitions import LanguageDefs, load
 from netgain.analysis.polyglot.extract import Use, touches, uses
 from netgain.analysis.polyglot.grammars import GRAMMARS, Grammar, grammar_for, parser
@@ -95,6 +96,9 @@ def _raw_sql(grammar: Grammar, defs: LanguageDefs, use: Use) -> tuple[str, int] 
     return None
 
 
+_JS_KEYS = frozenset({"JavaScript", "TypeScript", "TSX"})
+
+
 def _first_error(root: Node) -> int | None:
     stack = [root]
     while stack:
@@ -113,7 +117,8 @@ def signals_in(path: str, data: bytes, added: set[int]) -> tuple[list[Signal], N
         return [], NotParsed(path, "no parser for this kind of file (signals not searched)", None)
     grammar = GRAMMARS[key]
     defs = load(grammar.name)
-    tree = parser(key).parse(data)
+    # JavaScript and TypeScript parse as the scan parses them (a bare `&` in JSX text is valid)
+    tree = parse_js(data, path) if key in _JS_KEYS else parser(key).parse(data)
     problem = None
     if tree.root_node.has_error:
         line = _first_error(tree.root_node)
