@@ -27,7 +27,6 @@ from netgain.analysis.taint_models import TaintModels
 from netgain.analysis.values import Step, join
 
 MAX_ROUNDS_PER_FUNCTION = 6
-_RANK = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
 _EMPTY_SHAPE = Summary().shape()
 
 # Sinks where a public parameter is the library's interface rather than evidence of input: a
@@ -136,8 +135,8 @@ class EngineResult:
 
 def _better(a: RawFinding, b: RawFinding) -> bool:
     """Whether `a` should replace `b` for the same sink: stronger, then shorter trace."""
-    if _RANK[a.confidence] != _RANK[b.confidence]:
-        return _RANK[a.confidence] > _RANK[b.confidence]
+    if a.confidence.rank != b.confidence.rank:
+        return a.confidence.rank > b.confidence.rank
     return len(a.trace) < len(b.trace)
 
 

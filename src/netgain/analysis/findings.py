@@ -38,8 +38,8 @@ class Confidence(StrEnum):
     @property
     def rank(self) -> int:
         """Ordered for `--fail-on-confidence`: a finding counts when its rank is at least the
-        threshold's."""
-        return {"low": 0, "medium": 1, "high": 2}[self.value]
+        threshold's; also how the engine compares two flows' certainty."""
+        return _CONFIDENCE_RANK[self]
 
     @classmethod
     def parse(cls, text: str) -> Confidence:
@@ -48,6 +48,9 @@ class Confidence(StrEnum):
         except ValueError as exc:
             names = ", ".join(c.value for c in cls)
             raise ValueError(f"unknown confidence {text!r} (expected one of: {names})") from exc
+
+
+_CONFIDENCE_RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 
 
 @dataclass(frozen=True, slots=True)

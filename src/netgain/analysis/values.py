@@ -17,17 +17,10 @@ from netgain.analysis.findings import Confidence
 MAX_TRACE = 16  # steps kept per label; longer flows keep the source and the last hops
 MAX_LABELS = 8  # distinct labels kept per value; enough for precision, bounded for speed
 
-_CONF_RANK = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
-
-
-def confidence_rank(c: Confidence) -> int:
-    """2 for high, 1 for medium, 0 for low: for comparing confidences."""
-    return _CONF_RANK[c]
-
 
 def lower_confidence(a: Confidence, b: Confidence) -> Confidence:
     """The weaker of two confidences (a flow is only as sure as its weakest hop)."""
-    return a if _CONF_RANK[a] <= _CONF_RANK[b] else b
+    return a if a.rank <= b.rank else b
 
 
 def fast_pickle[T](cls: type[T]) -> type[T]:

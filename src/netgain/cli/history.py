@@ -159,6 +159,7 @@ def register(app: typer.Typer) -> None:
             revs = git.all_ref_names(ws.root) if all_refs else ["HEAD"]
             report = run_ingest(ws, revs, quiet=as_json, early=early)
         data = report.to_dict()
+        data["problems"], data["problem_counts"] = ingest_problems(ws, report)
         if as_json:
             emit_json(data)
             return
@@ -167,7 +168,13 @@ def register(app: typer.Typer) -> None:
             f"({report.commits_seen} read) from {report.repository}",
             highlight=False,
         )
-        problem_lines(data["problems"])
+        problem_lines([p for p in data["problems"] if not p["earlier_run"]])
+        earlier = data["problem_counts"]["earlier_runs"]
+        if earlier:
+            err_console.print(
+                f"[yellow]{earlier} problem(s) stored by earlier ingests still apply to the "
+                "stored history (`netgain ingest --json` lists them)[/yellow]"
+            )
 
     @app.command()
     def provenance(
@@ -281,6 +288,22 @@ def history_problems(
             seen.add(key)
             problems.append(stored)
     return problems
+
+
+def ingest_problems(
+    ws: Workspace, report: IngestReport
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Every problem of the stored history, each marked `earlier_run` (stored by an earlier
+    ingest, not met again by this one), and how many of each.
+
+    An incremental ingest reads only new commits: the unreadable commit or malformed note an
+    earlier run stored is not met again, yet its figures stay incomplete, so `ingest --json`
+    shows the whole picture rather than only what this run happened to read.
+    """
+    problems = history_problems(ws, report)
+    this_run = len(report.problems)
+    marked = [p | {"earlier_run": i >= this_run} for i, p in enumerate(problems)]
+    return marked, {"this_run": this_run, "earlier_runs": len(problems) - this_run}
 
 
 def _split_range(root: Path, rev_range: str) -> tuple[str | None, str]:

@@ -35,7 +35,6 @@ from netgain.analysis.values import (
     Step,
     Value,
     combine,
-    confidence_rank,
     head_of,
     join,
 )
@@ -123,8 +122,8 @@ class SinkMixin(AnalyzerState):
         old = self.findings.get(fkey)
         # the surest origin wins (a request parameter over the low-confidence `built-query`
         # mark on the same string), then the shortest trace
-        if old is None or (confidence_rank(label.confidence), -len(trace)) > (
-            confidence_rank(old.confidence),
+        if old is None or (label.confidence.rank, -len(trace)) > (
+            old.confidence.rank,
             -len(old.trace),
         ):
             self.findings[fkey] = RawFinding(rule, sink, trace, label.confidence, label.kind)
