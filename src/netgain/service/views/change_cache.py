@@ -19,6 +19,7 @@ commit. What it holds is bounded (`limit` rows): least recently used repositorie
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -32,7 +33,9 @@ from netgain.metrics.config import MetricsConfig
 from netgain.metrics.inputs import Change
 from netgain.store.models import Commit, Repository
 
-LIMIT = 3_000_000  # rows kept in all (a row is one commit: a few hundred bytes)
+# Rows kept in all: a row is one commit, about 700 bytes in memory with three paths (its sha,
+# identity, date and paths), so the default holds about 700 MB at most; 0 keeps nothing.
+LIMIT = int(os.environ.get("NETGAIN_DOCUMENTS_CACHE_ROWS", "1000000"))
 
 
 @dataclass
