@@ -54,43 +54,86 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+# One stored non-merge commit as `load_changes` reads it: id, sha, author name, author email,
+# author date, lines added, ai, human, unknown lines and level of its attribution (None without
+# one), and the paths it touched.
+ChangeRow = tuple[
+    int,
+    str,
+    str,
+    str,
+    datetime,
+    int,
+    int | None,
+    int | None,
+    int | None,
+    str | None,
+    tuple[str, ...],
+]
+
+
 def load_changes(engine: Engine, repository_id: int, config: MetricsConfig) -> list[Change]:
     """Non-merge commits with their attribution, feature flag and touched files."""
     with Session(engine) as session:
-        features = set(
-            session.scalars(
-                select(Feature.subject_id).where(
-                    Feature.repository_id == repository_id,
-                    Feature.subject_kind == "commit",
-                    Feature.is_feature.is_(True),
-                )
+        features = feature_commits(session, repository_id)
+        rows = change_rows(session, repository_id)
+    return build_changes(rows, features, config)
+
+
+def feature_commits(session: Session, repository_id: int) -> set[str]:
+    """The shas of the repository's commits that count as features."""
+    return set(
+        session.scalars(
+            select(Feature.subject_id).where(
+                Feature.repository_id == repository_id,
+                Feature.subject_kind == "commit",
+                Feature.is_feature.is_(True),
             )
         )
-        files: dict[int, list[str]] = defaultdict(list)
-        for commit_id, path in session.execute(
-            select(FileChange.commit_id, FileChange.path)
-            .join(CommitRow, CommitRow.id == FileChange.commit_id)
-            .where(CommitRow.repository_id == repository_id, CommitRow.is_merge.is_(False))
-        ):
-            files[commit_id].append(path)
-        rows = session.execute(
-            select(
-                CommitRow.id,
-                CommitRow.sha,
-                CommitRow.author_name,
-                CommitRow.author_email,
-                CommitRow.author_date,
-                CommitRow.lines_added,
-                Attribution.ai_lines,
-                Attribution.human_lines,
-                Attribution.unknown_lines,
-                Attribution.level,
-            )
-            .outerjoin(Attribution, Attribution.commit_id == CommitRow.id)
-            .where(CommitRow.repository_id == repository_id, CommitRow.is_merge.is_(False))
-        ).all()
+    )
+
+
+def change_rows(session: Session, repository_id: int, after_id: int = 0) -> list[ChangeRow]:
+    """The stored non-merge commits of the repository with a store id above `after_id` (all by
+    default): commits, their attribution and files are written together and never rewritten,
+    so a reader that kept the earlier rows reads only the new ones."""
+    where = [
+        CommitRow.repository_id == repository_id,
+        CommitRow.is_merge.is_(False),
+        CommitRow.id > after_id,
+    ]
+    files: dict[int, list[str]] = defaultdict(list)
+    for commit_id, path in session.execute(
+        select(FileChange.commit_id, FileChange.path)
+        .join(CommitRow, CommitRow.id == FileChange.commit_id)
+        .where(*where)
+    ):
+        files[commit_id].append(path)
+    rows = session.execute(
+        select(
+            CommitRow.id,
+            CommitRow.sha,
+            CommitRow.author_name,
+            CommitRow.author_email,
+            CommitRow.author_date,
+            CommitRow.lines_added,
+            Attribution.ai_lines,
+            Attribution.human_lines,
+            Attribution.unknown_lines,
+            Attribution.level,
+        )
+        .outerjoin(Attribution, Attribution.commit_id == CommitRow.id)
+        .where(*where)
+    ).all()
+    return [(*row, tuple(files.get(row[0], ()))) for row in rows]
+
+
+def build_changes(
+    rows: Sequence[ChangeRow], features: set[str], config: MetricsConfig
+) -> list[Change]:
+    """The changes of `rows`, in date order, with the feature flags and bot rule of now."""
     changes = []
-    for cid, sha, name, email, when, added, ai, human, unknown, level in rows:
+    for _cid, sha, name, email, when, added, ai, human, unknown, level, files in rows:
         identity = f"{name} <{email}>"
         changes.append(
             Change(
@@ -100,10 +143,10 @@ def load_changes(engine: Engine, repository_id: int, config: MetricsConfig) -> l
                 lines_added=added,
                 ai_lines=ai or 0,
                 human_lines=human or 0,
-                unknown_lines=unknown if ai is not None else added,
+                unknown_lines=unknown if ai is not None else added,  # type: ignore[arg-type]
                 is_feature=sha in features,
                 is_bot=any(marker in identity for marker in config.bot_authors),
-                files=tuple(files.get(cid, ())),
+                files=files,
                 level=level or "none",
                 # commit-level human evidence is a marker the author wrote: a claim
                 declared_human=(human or 0) if level == "commit" else 0,

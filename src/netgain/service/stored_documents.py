@@ -10,6 +10,10 @@ visible team's, over every repository of the organisation, for the dashboard's p
 page shows a stored document only to a viewer who reads exactly the repositories it covers
 (never figures from a repository the viewer may not read), says how old it is, and whether
 newer data has arrived since.
+
+A run loads the organisation's records once for every range (the window is applied to the
+loaded records), and reads from the store only the commits ingested since the previous run in
+this process (`netgain.service.views.change_cache`); the other records are small and read anew.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from netgain.service.access import Grant, Principal
 from netgain.service.catalog import CatalogEntry, catalog
 from netgain.service.org_config import OrgSettings
 from netgain.service.tables import decisions, stored_documents
+from netgain.service.views.change_cache import CHANGES, ChangeCache
 from netgain.service.views.context import ViewContext
 from netgain.service.views.metrics_views import org_and_team_documents, org_records, records_period
 from netgain.service.views.models import Metrics
@@ -76,11 +81,16 @@ class Stored:
 
 
 def refresh_documents(
-    views: ViewContext, org: str, ranges: tuple[str, ...] = RANGES, today: date | None = None
+    views: ViewContext,
+    org: str,
+    ranges: tuple[str, ...] = RANGES,
+    today: date | None = None,
+    cache: ChangeCache | None = CHANGES,
 ) -> int:
     """Compute and store the organisation's and its visible teams' documents for `ranges`;
     returns how many were stored. Each replaces the previous one of its key in one transaction,
-    so a page reads either the old or the new document, never none."""
+    so a page reads either the old or the new document, never none. The commits read by the
+    previous run in this process are not read again (`cache`; None reads everything)."""
     from netgain.service.web.dashboard.filters import Filters  # the pages' own range rules
 
     key = org.lower()
@@ -101,7 +111,7 @@ def refresh_documents(
         period = records_period(views, filters.period)
         if period not in loaded:
             version = data_version(views.engine)  # before reading: newer rows make it stale
-            records = org_records(views, principal, key, filters.period)
+            records = org_records(views, principal, key, filters.period, cache)
             loaded[period] = (version, time.perf_counter() - started, records)
             started = time.perf_counter()
         version, loading, records = loaded[period]

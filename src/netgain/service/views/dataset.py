@@ -35,6 +35,7 @@ from netgain.metrics.policy_outcomes import decision_time
 from netgain.metrics.rework_history import eligible_changes
 from netgain.policy.record import decision_record
 from netgain.service.tables import decisions as decisions_table
+from netgain.service.views.change_cache import ChangeCache
 from netgain.service.views.scope import Window
 from netgain.service.views.times import utc
 from netgain.store.metrics_models import ReworkFate
@@ -163,11 +164,18 @@ def load_dataset(
     config: MetricsConfig,
     mirror: Path | None = None,
     by: str = "week",
+    cache: ChangeCache | None = None,
 ) -> Dataset:
     """Everything the store holds for one repository, as `netgain metrics` would read it, and
-    the deployments of its mirror's release tags when the mirror is given."""
+    the deployments of its mirror's release tags when the mirror is given. With `cache`, the
+    commits read by an earlier load are not read again (`netgain.service.views.change_cache`)."""
+    changes = (
+        load_changes(engine, repository_id, config)
+        if cache is None
+        else cache.load(engine, repository_id, config)
+    )
     data = Dataset(
-        changes=load_changes(engine, repository_id, config),
+        changes=changes,
         incidents=load_incidents(engine, repository_id),
         inducing=load_inducing(engine, repository_id),
         pull_requests=load_pull_requests(engine, repository_id),

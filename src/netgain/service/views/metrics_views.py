@@ -24,6 +24,7 @@ from netgain.service.access_tables import users
 from netgain.service.catalog import CatalogEntry
 from netgain.service.org_config import OrgSettings
 from netgain.service.problems import Problem
+from netgain.service.views.change_cache import ChangeCache
 from netgain.service.views.combine import combine
 from netgain.service.views.context import ViewContext
 from netgain.service.views.dataset import load_dataset, of_people, within
@@ -94,18 +95,20 @@ def _visible_teams(settings: OrgSettings) -> dict[str, set[str]]:
     return {t: ids for t, ids in members.items() if len(ids) >= settings.privacy.min_group}
 
 
-def _load(views: ViewContext, entry: CatalogEntry, by: str) -> Dataset:
+def _load(
+    views: ViewContext, entry: CatalogEntry, by: str, cache: ChangeCache | None = None
+) -> Dataset:
     owner, _, name = entry.full_name.partition("/")
     mirror = views.mirrors / owner / f"{name}.git"
     return load_dataset(
-        views.engine, entry.repository_id, entry.full_name, views.metrics, mirror, by
+        views.engine, entry.repository_id, entry.full_name, views.metrics, mirror, by, cache
     )
 
 
 def _datasets(
-    views: ViewContext, entries: list[CatalogEntry], by: str
+    views: ViewContext, entries: list[CatalogEntry], by: str, cache: ChangeCache | None = None
 ) -> list[tuple[str, Dataset]]:
-    return [(e.full_name, _load(views, e, by)) for e in entries]
+    return [(e.full_name, _load(views, e, by, cache)) for e in entries]
 
 
 def repository_metrics(
@@ -167,13 +170,18 @@ def team_metrics(
 
 
 def org_records(
-    views: ViewContext, principal: Principal, org: str, by: str = "week"
+    views: ViewContext,
+    principal: Principal,
+    org: str,
+    by: str = "week",
+    cache: ChangeCache | None = None,
 ) -> tuple[list[CatalogEntry], Dataset]:
     """The readable repositories of the organisation and their combined records: the part of
     a document that costs (every change loaded into Python), reusable for every window and
-    team whose records are the same (`records_period`)."""
+    team whose records are the same (`records_period`). With `cache`, only the commits stored
+    since an earlier load are read."""
     entries = org_entries(views.engine, views.mirrors, principal, org)
-    return entries, combine(_datasets(views, entries, by))
+    return entries, combine(_datasets(views, entries, by, cache))
 
 
 def records_period(views: ViewContext, by: str) -> str:
