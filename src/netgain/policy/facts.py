@@ -296,6 +296,7 @@ def gather(
     imports: list[SarifImport] | None = None,
     blobs: git.CatFileBatch | None = None,
     window: WindowHistory | None = None,
+    whole_tree_files: int | None = None,
 ) -> ChangeContext:
     """Compute every fact of `base..head` (full commit ids) for `policy`.
 
@@ -305,7 +306,8 @@ def gather(
     `blobs` is a cat-file process to read the head's files through (a replay keeps one for all
     its changes instead of starting several per change); `window` is the history a replay read
     once for all its changes (policy.window_history), which answers familiarity's renames and
-    commit counts.
+    commit counts. `whole_tree_files` bounds the files whose AI-share blame looks for copies in
+    the whole tree (`compute_share`; None: every file, as `netgain check` does).
     """
     login = author_login or pr.author
     ctx = ChangeContext(root, base, head, pr, login, [])
@@ -375,6 +377,7 @@ def gather(
             paths=text_paths,
             label=f"{base[:12]}..{head[:12]}",
             jobs=os.cpu_count() or 1,
+            whole_tree_files=whole_tree_files,
         )
         share_problems_at = len(ctx.problems)
     scanned = [p for p in ctx.added if p.endswith(NETGAIN_SUFFIXES)]
