@@ -320,7 +320,9 @@ def gather(
         # would also count the base branch's newer changes, reversed, as this change's lines:
         # on pallets/itsdangerous a 3-line change read as 928 added lines, and the files, zones
         # and findings of the base branch's own later work were judged as the change's.
-        fork, _ = fork_point(root, base, head)
+        fork = window.fork_point(base, head) if window is not None else None
+        if fork is None:
+            fork, _ = fork_point(root, base, head)
         ctx.diff_base = fork or base  # unrelated histories: the whole difference, analysed
         label = f"{ctx.diff_base[:12]}..{head[:12]}"
         diffs, unreadable = diff_between_available(root, ctx.diff_base, head, label, deleted=True)
@@ -346,8 +348,11 @@ def gather(
         if login and login in policy.people.aliases:
             emails.update(a.lower() for a in policy.people.aliases[login] if "@" in a)
         if not author_emails:
-            out = git.run_git(root, "log", "--no-merges", "--format=%ae", f"{base}..{head}")
-            emails.update(e.lower() for e in out.decode("utf-8", "replace").split())
+            known = window.authors_between(base, head) if window is not None else None
+            if known is None:
+                out = git.run_git(root, "log", "--no-merges", "--format=%ae", f"{base}..{head}")
+                known = [out.decode("utf-8", "replace")]
+            emails.update(e.lower() for text in known for e in text.split())
         ctx.author_emails = sorted(emails)
     existing = [d.old_path or d.path for d in ctx.diffs if d.status != "A"]
     new_dirs = sorted(
