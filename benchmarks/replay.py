@@ -108,11 +108,12 @@ def speed(args: argparse.Namespace, policies: list[Path]) -> int:
         modes.append(
             ("cold, in process, --before-src", ["-j", "1", "--no-stored-facts"], env, True)
         )
-    modes += [
-        ("cold, in process", ["-j", "1", "--no-stored-facts"], None, True),
-        (f"cold, {args.jobs} workers, storing facts", ["-j", str(args.jobs)], None, True),
-        ("warm: from stored facts (a new draft)", ["-j", str(args.jobs)], None, False),
-    ]
+    modes.append(("cold, in process", ["-j", "1", "--no-stored-facts"], None, True))
+    if not args.cold_only:
+        modes += [
+            (f"cold, {args.jobs} workers, storing facts", ["-j", str(args.jobs)], None, True),
+            ("warm: from stored facts (a new draft)", ["-j", str(args.jobs)], None, False),
+        ]
     first: list[Any] | None = None
     differ = 0
     rows = []
@@ -160,6 +161,11 @@ def main() -> int:
         "--before-src",
         type=Path,
         help="with --speed: also replay cold with this netgain source tree (PYTHONPATH), first",
+    )
+    parser.add_argument(
+        "--cold-only",
+        action="store_true",
+        help="with --speed: only the cold in-process modes (--before-src, then this code)",
     )
     args = parser.parse_args()
     policies = args.policy or [POLICIES / f"{name}.toml" for name in ORDER]

@@ -18,6 +18,7 @@ from netgain import git
 from netgain.analysis.options import ScanOptions
 from netgain.errors import GitError
 from netgain.policy.codeowners import SEARCH_ORDER
+from netgain.policy.docorigin import fork_point
 from netgain.policy.facts import gather
 from netgain.policy.familiarity import author_commit_count, earlier_names, file_history
 from netgain.policy.github import PullRequest
@@ -154,3 +155,17 @@ def test_gathered_facts_with_the_window_equal_the_per_change_ones(repo: GitRepo)
             assert shared.history.commits == alone.history.commits
             owners.append(len(shared.codeowners.entries))
     assert owners == [0, 0, 1, 1, 1, 2]  # CODEOWNERS is read at the base: it appears a change later
+
+
+def test_fork_point_and_authors_of_each_change_equal_gits(repo: GitRepo) -> None:
+    window = WindowHistory.read(repo.path, repo.head())
+    tips = repo.git("rev-list", "--first-parent", "--reverse", "HEAD").split()
+    for base, head in itertools.pairwise(tips):
+        assert window.fork_point(base, head) == fork_point(repo.path, base, head)[0]
+        listed = repo.git("log", "--no-merges", "--format=%ae", f"{base}..{head}").split()
+        assert window.authors_between(base, head) == listed
+    merge = tips[4]  # the merge commit brought two of Bob's commits
+    assert window.authors_between(tips[3], merge) == [NOREPLY[1], NOREPLY[1]]
+    # not a replayed change (base is not head's first parent): left to git
+    assert window.fork_point(tips[0], tips[2]) is None
+    assert window.authors_between(tips[0], tips[2]) is None

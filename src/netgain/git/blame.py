@@ -20,8 +20,14 @@ from netgain.git.paths import decode_path, unquote_c_path
 from netgain.git.runner import GitProblemError, run_git
 
 
-def copy_args(move_chars: int | None = None, copy_chars: int | None = None) -> list[str]:
+def copy_args(
+    move_chars: int | None = None, copy_chars: int | None = None, *, whole_tree: bool = True
+) -> list[str]:
     """`-M -C -C -C`, with git's thresholds when given (`-M<num>` / `-C<num>`).
+
+    `whole_tree=False` gives `-M -C`: copies are looked for only in the files the same commit
+    changed, not in every file of the parent commit. The whole-tree search costs one pass over
+    the parent's tree per blamed file (0.3 s of CPU a file on a 7 MB tree).
 
     `num` is how many alphanumeric characters a moved or copied block needs before git credits it
     to the older lines (git's defaults: 20 for moves, 40 for copies). Aider publishes its
@@ -33,7 +39,7 @@ def copy_args(move_chars: int | None = None, copy_chars: int | None = None) -> l
             raise GitError(f"a move/copy threshold must be >= 0, not {value}")
     move = "-M" if move_chars is None else f"-M{move_chars}"
     copy = "-C" if copy_chars is None else f"-C{copy_chars}"
-    return [move, copy, "-C", "-C"]
+    return [move, copy, "-C", "-C"] if whole_tree else [move, copy]
 
 
 def blame_file(
@@ -45,6 +51,7 @@ def blame_file(
     copies: bool = True,
     move_chars: int | None = None,
     copy_chars: int | None = None,
+    whole_tree: bool = True,
 ) -> list[BlameLine]:
     """Who last changed each line of `path` at `rev`.
 
@@ -56,6 +63,7 @@ def blame_file(
             boundary commit with `boundary=True` (they were not written in the range).
         copies: Follow lines moved or copied from other files (`-M -C -C -C`); slower.
         move_chars, copy_chars: git's `-M<num>` / `-C<num>` thresholds (`copy_args`).
+        whole_tree: with `copies`, also look for copies in every file of the parent commit.
 
     Returns:
         One BlameLine per line of the file, in file order.
@@ -72,7 +80,7 @@ def blame_file(
     # --no-textconv: never run a configured conversion command on repository content.
     args = ["blame", "--incremental", "--root", "--no-textconv"]
     if copies:
-        args += copy_args(move_chars, copy_chars)
+        args += copy_args(move_chars, copy_chars, whole_tree=whole_tree)
     args.append(rev if since is None else f"{since}..{rev}")
     try:
         out = run_git(repo, *args, "--", path)
@@ -119,6 +127,7 @@ def blame_files(
     jobs: int | None = None,
     move_chars: int | None = None,
     copy_chars: int | None = None,
+    whole_tree: bool = True,
 ) -> Iterator[tuple[str, list[BlameLine] | GitProblem]]:
     """Blame many files in parallel (threads, each driving one `git blame` process).
 
@@ -137,6 +146,7 @@ def blame_files(
                 copies=copies,
                 move_chars=move_chars,
                 copy_chars=copy_chars,
+                whole_tree=whole_tree,
             )
         except GitProblemError as exc:
             return exc.problem

@@ -10,6 +10,7 @@ whole commit. Lines without evidence are unknown, never human.
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -307,11 +308,15 @@ def compute_share(
     paths: Sequence[str] | None = None,
     move_chars: int | None = None,
     copy_chars: int | None = None,
+    whole_tree_files: int | None = None,
 ) -> ShareResult:
     """Blame the files the range touched at `head` (in parallel) and attribute surviving lines.
 
     `move_chars` / `copy_chars` are git's `-M<num>` / `-C<num>` thresholds (None: git's
     defaults); `--move-chars 100 --copy-chars 100` is Aider's published method.
+    `whole_tree_files` bounds how many files get git's search for copies in every file of the
+    parent commit (`-C -C -C`, one pass over the whole tree per file); the others look for
+    copies only in the files their commit changed and are listed in `degraded`. None: all.
     """
     wanted = PathFilter(include, exclude)
     listing = _files_to_blame(repo, base, head, label) if paths is None else RangeFiles(list(paths))
@@ -324,15 +329,31 @@ def compute_share(
     shares: dict[str, FileShare] = {}
     counted: dict[str, Counter[str]] = {}  # sha -> path -> surviving lines of a counted commit
     selected = [p for p in listing.text if wanted(p)]
-    for path, first_try in git.blame_files(
-        repo,
-        head,
-        selected,
-        since=base,
-        jobs=jobs or os.cpu_count() or 1,
-        move_chars=move_chars,
-        copy_chars=copy_chars,
-    ):
+    searched = selected if whole_tree_files is None else selected[: max(0, whole_tree_files)]
+    bounded = selected[len(searched) :]
+    why = (
+        f"copies looked for only in the files its commits changed, not in the whole tree: "
+        f"{len(selected)} files to blame, more than {whole_tree_files}"
+    )
+    for path in bounded:
+        result.degraded[path] = why
+    if bounded:
+        result.problems.append(GitProblem("share-degraded", f"{len(bounded)} files: {why}"))
+    blamed_files = (
+        git.blame_files(
+            repo,
+            head,
+            batch,
+            since=base,
+            jobs=jobs or os.cpu_count() or 1,
+            move_chars=move_chars,
+            copy_chars=copy_chars,
+            whole_tree=whole_tree,
+        )
+        for batch, whole_tree in ((searched, True), (bounded, False))
+        if batch
+    )
+    for path, first_try in itertools.chain.from_iterable(blamed_files):
         if on_file is not None:
             on_file()
         blamed = first_try

@@ -298,6 +298,7 @@ def gather(
     imports: list[SarifImport] | None = None,
     blobs: git.CatFileBatch | None = None,
     window: WindowHistory | None = None,
+    whole_tree_files: int | None = None,
 ) -> ChangeContext:
     """Compute every fact of `base..head` (full commit ids) for `policy`.
 
@@ -307,7 +308,8 @@ def gather(
     `blobs` is a cat-file process to read the head's files through (a replay keeps one for all
     its changes instead of starting several per change); `window` is the history a replay read
     once for all its changes (policy.window_history), which answers familiarity's renames and
-    commit counts.
+    commit counts. `whole_tree_files` bounds the files whose AI-share blame looks for copies in
+    the whole tree (`compute_share`; None: every file, as `netgain check` does).
     """
     login = author_login or pr.author
     ctx = ChangeContext(root, base, head, pr, login, [])
@@ -320,7 +322,9 @@ def gather(
         # would also count the base branch's newer changes, reversed, as this change's lines:
         # on pallets/itsdangerous a 3-line change read as 928 added lines, and the files, zones
         # and findings of the base branch's own later work were judged as the change's.
-        fork, _ = fork_point(root, base, head)
+        fork = window.fork_point(base, head) if window is not None else None
+        if fork is None:
+            fork, _ = fork_point(root, base, head)
         ctx.diff_base = fork or base  # unrelated histories: the whole difference, analysed
         label = f"{ctx.diff_base[:12]}..{head[:12]}"
         diffs, unreadable = diff_between_available(root, ctx.diff_base, head, label, deleted=True)
@@ -351,8 +355,11 @@ def gather(
         if login and login in policy.people.aliases:
             emails.update(a.lower() for a in policy.people.aliases[login] if "@" in a)
         if not author_emails:
-            out = git.run_git(root, "log", "--no-merges", "--format=%ae", f"{base}..{head}")
-            emails.update(e.lower() for e in out.decode("utf-8", "replace").split())
+            known = window.authors_between(base, head) if window is not None else None
+            if known is None:
+                out = git.run_git(root, "log", "--no-merges", "--format=%ae", f"{base}..{head}")
+                known = [out.decode("utf-8", "replace")]
+            emails.update(e.lower() for text in known for e in text.split())
         ctx.author_emails = sorted(emails)
     existing = [d.old_path or d.path for d in ctx.diffs if d.status != "A"]
     new_dirs = sorted(
@@ -382,6 +389,7 @@ def gather(
             paths=text_paths,
             label=f"{base[:12]}..{head[:12]}",
             jobs=os.cpu_count() or 1,
+            whole_tree_files=whole_tree_files,
         )
         share_problems_at = len(ctx.problems)
     scanned = [p for p in ctx.added if p.endswith(NETGAIN_SUFFIXES)]

@@ -93,6 +93,9 @@ class WindowHistory:
     # every rename of the head's history, newest first; None: the rename log could not be read
     # (a blob missing for rename detection), so each base asks git itself
     renames: list[Rename] | None = None
+    # mainline position -> the author emails (as git prints them) of the non-merge commits it
+    # brought onto the mainline, newest first
+    brought: dict[int, list[str]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, repo: Path, head: str) -> WindowHistory:
@@ -104,12 +107,14 @@ class WindowHistory:
         out = git.run_git(repo, "log", "--format=%H%x09%P%x09%ae", head, "--")
         parents: dict[str, list[str]] = {}
         emails: dict[str, str] = {}
-        for line in out.decode("utf-8", "surrogateescape").splitlines():
+        for line in out.decode("utf-8", "replace").split("\n"):
+            if not line:
+                continue
             sha, _, rest = line.partition("\t")
             above, _, email = rest.partition("\t")
             parents[sha] = above.split()
             if len(parents[sha]) <= 1:
-                emails[sha] = email.lower()
+                emails[sha] = email
         for tip, position in sorted(window.mainline.items(), key=lambda item: item[1]):
             todo = [tip]
             while todo:
@@ -119,7 +124,9 @@ class WindowHistory:
                 window.introduced[commit] = position
                 todo.extend(parents.get(commit, ()))
         for sha, email in emails.items():
-            window.authors.setdefault(email, []).append(window.introduced[sha])
+            position = window.introduced[sha]
+            window.authors.setdefault(email.lower(), []).append(position)
+            window.brought.setdefault(position, []).append(email)
         for positions in window.authors.values():
             positions.sort()
         try:
@@ -130,6 +137,24 @@ class WindowHistory:
 
     def _position(self, base: str) -> int | None:
         return self.mainline.get(base)
+
+    def _step(self, base: str, head: str) -> int | None:
+        """`head`'s mainline position when `base` is its first parent (a replayed change)."""
+        position = self.mainline.get(head)
+        if position is None or self.mainline.get(base) != position - 1:
+            return None
+        return position
+
+    def fork_point(self, base: str, head: str) -> str | None:
+        """The merge base of `base` and `head` when `base` is `head`'s first parent (`base`
+        itself, an ancestor of `head`), else None."""
+        return base if self._step(base, head) is not None else None
+
+    def authors_between(self, base: str, head: str) -> list[str] | None:
+        """`git log --no-merges --format=%ae base..head` when `base` is `head`'s first parent:
+        the emails of the commits `head` brought onto the mainline (None otherwise)."""
+        position = self._step(base, head)
+        return None if position is None else list(self.brought.get(position, []))
 
     def earlier_names(
         self, base: str, paths: Sequence[str]

@@ -39,6 +39,12 @@ from netgain.replay.risk import HistoryScorer
 FACT_SECTIONS = ("people", "zones", "design_docs", "gate", "comprehension")
 VULNERABILITY_SEVERITY = Severity.MEDIUM
 SENIOR, OWNER, DESIGN_DOC = "senior", "owner", "design_doc"
+# git blame's search for copies in every file of the parent commit costs a pass over the whole
+# tree per blamed file: a replay bounds it per change, so one change adding 658 translated pages
+# (modelcontextprotocol/python-sdk #3280: 658 passes over a 7 MB tree, 11 minutes) does not cost
+# more than the rest of the window. Files past the bound look for copies in the files their
+# commits changed only, and the change lists them under problems ("share-degraded").
+WHOLE_TREE_FILES = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +129,8 @@ class ReplayInputs:
     blobs: git.CatFileBatch | None = None
     # the head's history read once for every change's familiarity (netgain.policy.window_history)
     window: WindowHistory | None = None
+    # files per change whose AI-share blame looks for copies in the whole tree (None: all)
+    whole_tree_files: int | None = WHOLE_TREE_FILES
 
 
 def policy_verdict(policy: Policy, decision: Decision) -> PolicyVerdict:
@@ -200,6 +208,7 @@ def _gather_now(
         cache_dir=inputs.cache_dir,
         blobs=inputs.blobs,
         window=inputs.window,
+        whole_tree_files=inputs.whole_tree_files,
         policy_files=lambda diffs: policy_files_changed(
             inputs.root, change.base, change.head, diffs, trusted
         ),
