@@ -165,7 +165,7 @@ class CallMixin(AnalyzerState):
                 )
 
         shaped = escaped_render(qual, method, args, kwargs, receiver) or structured_result(
-            qual, args
+            qual, args, kwargs
         )
         if shaped is not None:
             return shaped
