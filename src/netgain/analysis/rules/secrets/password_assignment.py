@@ -4,8 +4,9 @@
 The most common shape of CWE-259 after the ones `hardcoded_password.py` reads (defaults,
 comparisons, keyword arguments). Reported under the same rule. Test modules are left out: a
 test user's password written in a test is a fixture, not a credential. Values that read as
-something other than a password are not reported either: a field or setting name
-(`PASSWORD_FIELD = "user_password"`), a path or URL, a dotted import path.
+something other than a password are not reported either: a name that only starts with the
+password word (`password_status`, `PASSWORD_FIELD`), a value that is a field or setting name
+(`"user_password"`), a path or URL, a dotted import path.
 """
 
 from __future__ import annotations
@@ -28,9 +29,13 @@ from netgain.risk.paths import TEST_PATH
 _NOT_A_PASSWORD = re.compile(r"[/\\]|^\.|^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$|^https?:")
 
 
+# the name ends with the password word: `DB_PASSWORD`, `admin_pwd`; not `password_status`
+_ENDS_AS_PASSWORD = re.compile(r"(?i)(passw(or)?d|passwd|pwd|passphrase)\d*$")
+
+
 def _binding_literal(name: str, value: ast.expr | None) -> str | None:
     """The literal bound to a password name, if it reads as a password."""
-    if not _is_password_name(name):
+    if not _is_password_name(name) or not _ENDS_AS_PASSWORD.search(name):
         return None
     literal = _password_literal(value, high_entropy_too=False)
     if literal is None or _NOT_A_PASSWORD.search(literal) or _PASSWORD_NAME.search(literal):
