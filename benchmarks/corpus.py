@@ -993,7 +993,9 @@ NOTES = (
     "hardcoded-credentials 0.68 -> 0.62 (a literal assigned to a password name, "
     "`DB_PASSWORD = '...'`, is reported: the one look-alike it flags, `password = "
     '"this-is-probably-a-test"` at module level, is marked ok by Semgrep\'s rule about '
-    "*default arguments*, which does not look at assignments). Changes aimed at Flask code "
+    "*default arguments*, which does not look at assignments). Average 0.762 -> 0.763 "
+    "(0.765 without that look-alike), pooled TPR 0.747 -> 0.753, pooled FPR 0.054 -> 0.050. "
+    "Changes aimed at Flask code "
     "the corpus has few "
     "labels for: views registered by `add_url_rule` or a `MethodView` class and what an "
     "`errorhandler` returns; responses declared as text or JSON are not XSS; "
