@@ -55,6 +55,16 @@ def test_every_packaged_file_is_valid_toml() -> None:
             {"name_sink": [{"rule": "r", "pattern": "(", "sources": []}]},
             "name_sink[0].pattern: invalid regular expression",
         ),
+        (
+            {"sink": [{"rule": "x", "name": "a", "args": [0], "sql_text": "yes"}]},
+            "sink[0].sql_text",
+        ),
+        (
+            {"view_class": [{"bases": ["a.View"], "methods": ["get"]}]},
+            "missing required key 'type'",
+        ),
+        ({"routes": {"view_registrars": "add_url_rule"}}, "routes.view_registrars: expected list"),
+        ({"guard_common_path": {"calls": "os.path.commonpath"}}, "guard_common_path.calls"),
         ({"surprise": []}, "surprise: unknown table"),
         ({"sink": {"rule": "x"}}, "sink: expected an array of tables"),
     ],

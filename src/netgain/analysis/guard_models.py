@@ -63,6 +63,9 @@ class PredicateGuard:
     pattern_arg: int  # the regular expression's argument, or -1
     when_type: str = ""  # applies only when the validated value has this type tag
     keyword: str = ""  # the validated argument when passed by keyword (`url=next`)
+    # also validates what a local name checked here was computed from, when it was assigned
+    # once (`digest = hmac.new(key, data).hexdigest()` then `compare_digest(digest, sig)`)
+    derived: bool = False
 
 
 @dataclass(slots=True)
@@ -156,6 +159,7 @@ def merge_guard_data(guards: GuardModels, data: Mapping[str, Any], check: ModelC
                 "rules": list,
                 "when_type": str,
                 "keyword": str,
+                "derived": bool,
             },
             (),
         )
@@ -172,6 +176,7 @@ def merge_guard_data(guards: GuardModels, data: Mapping[str, Any], check: ModelC
             pattern_arg,
             e.get("when_type", ""),
             e.get("keyword", ""),
+            e.get("derived", False),
         )
         table = guards.by_name if name else guards.by_method
         table.setdefault(name or method, []).append(guard)

@@ -54,6 +54,8 @@ class SinkModel:
     # the argument counts as SQL only when it is statement text built at run time (see
     # `flow/sqltext.sql_shaped`); otherwise only the `built-query` kind is accepted
     sql_text: bool = False
+    # the sink is off when an argument (by position or keyword) has this type tag
+    unless_arg_type: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,7 +328,7 @@ def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) 
         allowed: dict[str, type | tuple[type, ...]] = {
             "rule": str, "name": str, "method": str, "args": list, "keywords": list, "receiver": bool,
             "first_element": bool, "option_elements": bool, "when_keyword": dict, "unless_keyword": dict, "receiver_attr": str,
-            "sources": list, "description": str, "sql_text": bool,
+            "sources": list, "description": str, "sql_text": bool, "unless_arg_type": str,
         }  # fmt: skip
         e = check.table(where, raw, allowed, ("rule",))
         name, method = _name_or_method(check, where, e)
@@ -347,7 +349,7 @@ def merge_model_data(models: TaintModels, data: Mapping[str, Any], origin: str) 
                 when_keyword=tuple(sorted(e.get("when_keyword", {}).items())),
                 unless_keyword=tuple(sorted(e.get("unless_keyword", {}).items())),
                 receiver_attr=e.get("receiver_attr", ""), sources=sources, description=e.get("description", ""),
-                sql_text=e.get("sql_text", False),
+                sql_text=e.get("sql_text", False), unless_arg_type=e.get("unless_arg_type", ""),
             )
         )  # fmt: skip
     for where, raw in _entries(check, data, "sanitizer"):

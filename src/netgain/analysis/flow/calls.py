@@ -26,6 +26,7 @@ from netgain.analysis.flow.state import (
     Env,
     step_at,
 )
+from netgain.analysis.flow.structured import structured_result
 from netgain.analysis.flow.templates import escaped_render
 from netgain.analysis.index import dotted_name
 from netgain.analysis.summaries import EMPTY_SUMMARY
@@ -163,9 +164,11 @@ class CallMixin(AnalyzerState):
                     "command-injection", script, list(node.args), node, "a shell's -c command"
                 )
 
-        rendered = escaped_render(qual, method, args, kwargs, receiver)
-        if rendered is not None:
-            return rendered
+        shaped = escaped_render(qual, method, args, kwargs, receiver) or structured_result(
+            qual, args, kwargs
+        )
+        if shaped is not None:
+            return shaped
 
         type_ = (self.m.type_of_call(qual) if qual else None) or (
             self.m.types_on_method.get(method) if method else None

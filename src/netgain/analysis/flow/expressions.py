@@ -74,6 +74,10 @@ class ExpressionMixin(AnalyzerState):
             out = seq.elems[0]
             for e in seq.elems[1:]:
                 out = join(out, e)
+            if out.elems is not None:
+                # every element a tuple of one length (`[(name, value), ...]`): keep its
+                # positions, so `for name, value in pairs` unpacks them one by one
+                return replace(out, labels=merge_labels(out.labels, seq.labels), _all=None)
             return Value(labels=merge_labels(out.all_labels(), seq.labels))
         if seq.keys is not None:
             return CLEAN if not seq.keys else Value(labels=seq.labels)

@@ -256,6 +256,11 @@ class GuardMixin(AnalyzerState):
                 name = self._subject(target, env)
                 if name and rules:
                     out.append((name, rules))
+                source = self._assigned_once(target) if isinstance(target, ast.Name) else None
+                if guard.derived and source is not None and rules:
+                    derived_from = self._subject(source, env)
+                    if derived_from:
+                        out.append((derived_from, rules))
             return tuple(out)
         return self._helper_validation(qual, call, env)
 

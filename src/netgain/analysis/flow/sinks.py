@@ -179,6 +179,10 @@ class SinkMixin(AnalyzerState):
                 return
             if expected == "non-html-type" and retyped_as_text(self._body_root(), node):
                 return
+        if sink.unless_arg_type and any(
+            v.type == sink.unless_arg_type for v in [*args, *kwargs.values()]
+        ):
+            return
         if sink.receiver_attr:
             func = node.func
             if not (

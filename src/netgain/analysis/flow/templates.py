@@ -26,13 +26,8 @@ ESCAPING_RENDERERS = frozenset(
     }
 )
 JINJA_TEMPLATES = frozenset({"jinja2.Template", "jinja2.environment.Template"})
-JINJA_ENVIRONMENTS = frozenset(
-    {
-        "jinja2.Environment",
-        "jinja2.environment.Environment",
-        "jinja2.sandbox.SandboxedEnvironment",
-    }
-)
+# (a sandboxed environment keeps its own type: its `from_string` is no template-injection sink)
+JINJA_ENVIRONMENTS = frozenset({"jinja2.Environment", "jinja2.environment.Environment"})
 # type tags: `jinja2.select_autoescape()` (given in the models), and the escaping objects
 AUTOESCAPE_TYPE = "netgain:autoescape"
 ESCAPING_ENVIRONMENT = "netgain:escaping-environment"

@@ -19,6 +19,7 @@ from netgain.analysis.findings import Confidence
 from netgain.analysis.flow.dynamic import REFERENCE_TYPE
 from netgain.analysis.flow.sqltext import NUMERIC_CALLS
 from netgain.analysis.flow.state import AnalyzerState, step_at
+from netgain.analysis.flow.structured import CONSTANT_CHOICE
 from netgain.analysis.index import dotted_name
 from netgain.analysis.values import NOCONST, Label, Value
 
@@ -34,7 +35,7 @@ def unknown_value(value: Value) -> bool:
         and value.elems is None
         and value.keys is None
         and value.head is None
-        and value.type != REFERENCE_TYPE
+        and value.type not in (REFERENCE_TYPE, CONSTANT_CHOICE)
         and value.func is None
     )
 

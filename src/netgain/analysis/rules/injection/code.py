@@ -1,4 +1,5 @@
-"""Code injection (CWE-94): untrusted data evaluated as Python or JavaScript."""
+"""Code injection (CWE-94): untrusted data evaluated as Python or JavaScript, or compiled as a
+server-side template (CWE-1336)."""
 
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.rules.base import rule_meta
@@ -7,7 +8,7 @@ CODE_INJECTION = rule_meta(
     id="code-injection",
     name="PythonCodeBuiltFromInput",
     family="injection",
-    cwe=(94, 95),
+    cwe=(94, 95, 1336),
     severity=Severity.CRITICAL,
     confidence=Confidence.HIGH,
     summary="Code evaluated from untrusted input",
@@ -15,11 +16,14 @@ CODE_INJECTION = rule_meta(
     ## What it does
     Follows untrusted data into `eval`, `exec` and `compile` (Python) and into `eval`,
     `Function`, `vm.runIn*Context`, `new vm.Script` and string `setTimeout` (JavaScript and
-    TypeScript).
+    TypeScript), and into the *source* of a server-side template: Flask's
+    `render_template_string`, Jinja2's `Template` and `Environment.from_string`, Mako's
+    `Template` (template injection; a sandboxed Jinja2 environment is not reported).
 
     ## Why is this bad?
     Evaluating input runs whatever the sender wrote, with the full power of the process:
-    `__import__('os').system(...)` is one expression away.
+    `__import__('os').system(...)` is one expression away. A template is code too:
+    `{{ cycler.__init__.__globals__.os.popen('id').read() }}` in a Jinja2 source runs a command.
 
     ## Example
     ```python
@@ -36,5 +40,6 @@ CODE_INJECTION = rule_meta(
     ## References
     - [CWE-94: Code Injection](https://cwe.mitre.org/data/definitions/94.html)
     - [CWE-95: Eval Injection](https://cwe.mitre.org/data/definitions/95.html)
+    - [CWE-1336: Server-Side Template Injection](https://cwe.mitre.org/data/definitions/1336.html)
     """,
 )

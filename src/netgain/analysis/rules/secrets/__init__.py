@@ -4,8 +4,16 @@ from netgain.analysis.rules.secrets import (
     cleartext,
     hardcoded,
     hardcoded_password,
+    password_assignment,
     signing_key,
     transport,
 )
 
-__all__ = ["cleartext", "hardcoded", "hardcoded_password", "signing_key", "transport"]
+__all__ = [
+    "cleartext",
+    "hardcoded",
+    "hardcoded_password",
+    "password_assignment",
+    "signing_key",
+    "transport",
+]

@@ -30,7 +30,10 @@ HARDCODED_PASSWORD = rule_meta(
     `passphrase`) as a parameter's default value (`def login(password="hunter2")`), as the other
     side of a comparison that decides something (`if password == "admin123"`, a `while` or
     ternary test, a returned comparison; not an `assert` in a test) or as a keyword argument
-    (`connect(password="root")`). Empty strings, placeholders (`changeme`, `<password>`, ...) and
+    (`connect(password="root")`), and one assigned to a password name or stored under one
+    (`DB_PASSWORD = "s3cretpw"`, `config["MAIL_PASSWORD"] = ...`, `{"password": "admin123"}`;
+    not in test modules, and not a value that reads as a field name, path, URL or import
+    path). Empty strings, placeholders (`changeme`, `<password>`, ...) and
     texts with spaces (messages) are not passwords; high-entropy values are reported by
     `hardcoded-secret` instead. The value is masked in every output.
 
