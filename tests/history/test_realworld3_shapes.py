@@ -116,3 +116,40 @@ def test_a_submodule_bump_is_a_changed_path_for_zones_and_codeowners(tmp_path: P
     )
     result = json.loads(proc.stdout)
     assert result["facts"]["paths"] == ["app.py"] and not result["zones"]
+
+
+def test_a_folder_replaced_by_a_submodule_with_an_absent_blob_below_it(tmp_path: Path) -> None:
+    """pypa/pipenv as fetched: commit 401c7c1 deleted the folder `tests/pypi` (test wheels, some
+    left out of the snapshot) and added a submodule at `tests/pypi`. `ingest`, and so every
+    history command, exited 2 ("object 8d515c4... is not in the repository"): the safe path
+    that skips absent blobs diffed the readable paths, and `tests/pypi` (the gitlink) as a
+    pathspec also matched the folder's absent wheel. The commit is stored with the wheel as a
+    missing-blob problem, and the gate's fallback diff of that commit completes too."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"app.py": SAFE}, "base")
+    wheels = repo.commit(
+        {"tests/pypi/django/Django.whl": b"PK\x03\x04" + bytes(range(256)) * 8}, "add wheels"
+    )
+    absent = repo.git("rev-parse", f"{wheels}:tests/pypi/django/Django.whl")
+    repo.git("rm", "-q", "-r", "--cached", "tests/pypi")
+    (repo.path / "tests" / "pypi" / "django" / "Django.whl").unlink()
+    swap = _bump_gitlink(repo, "tests/pypi", "3" * 40, "Move the test index to a submodule")
+    (repo.path / ".git" / "objects" / absent[:2] / absent[2:]).unlink()
+
+    proc = netgain("ingest", ".", "--json", cwd=repo.path, check=False)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["commits_added"] == 3
+    problems = [(p["kind"], p["path"]) for p in result["problems"]]
+    assert ("missing-blob", "tests/pypi/django/Django.whl") in problems
+
+    proc = netgain(
+        *("check", "--base", f"{swap}~1", "--head", swap, "--format", "json", "--no-record"),
+        cwd=repo.path,
+        check=False,
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    result = json.loads(proc.stdout)
+    # the submodule is listed (its pointer needs no blob); the unreadable wheel is a problem
+    assert result["facts"]["paths"] == ["tests/pypi"], result
+    assert any(p["path"] == "tests/pypi/django/Django.whl" for p in result["problems"])

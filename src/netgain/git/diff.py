@@ -14,6 +14,7 @@ from pathlib import Path
 from netgain.errors import GitError
 from netgain.git.model import FileDiff, GitProblem, LineRange
 from netgain.git.paths import decode_path, unquote_c_path
+from netgain.git.pathspec import exact_pathspecs
 from netgain.git.repo import is_partial_clone
 from netgain.git.runner import (
     GitProblemError,
@@ -276,7 +277,11 @@ def _zero_context_end(lines: Sequence[bytes], i: int, removed: int, added: int) 
 
 
 def diff_between(
-    repo: Path, base: str, head: str | None, paths: Sequence[str] | None = None
+    repo: Path,
+    base: str,
+    head: str | None,
+    paths: Sequence[str] | None = None,
+    excluded: Sequence[str] = (),
 ) -> list[FileDiff]:
     """The changes from `base` to `head` (`git diff -U0 -M base head`), for diff-aware scanning.
 
@@ -286,6 +291,7 @@ def diff_between(
         head: New revision, or None for the working tree (committed, staged and unstaged
             changes alike; untracked files are not included).
         paths: Limit to these paths (literal, not globs).
+        excluded: Leave these paths out, even below a folder in `paths` (absent blobs).
 
     Raises:
         GitProblemError: a blob is missing (partial clone); `.problem` says which.
@@ -303,7 +309,7 @@ def diff_between(
         options.append("--ignore-submodules=dirty")
         config = worktree_config(repo)
     out = run_git(
-        repo, "--literal-pathspecs", "diff", *options, *revs, "--", *(paths or ()), config=config
+        repo, "diff", *options, *revs, "--", *exact_pathspecs(paths or (), excluded), config=config
     )
     return _parse_lines(out.split(b"\n"), zero_context=True)
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from netgain.errors import GitError
 from netgain.git.model import Commit, FileStat, GitProblem, Identity
 from netgain.git.paths import decode_path
+from netgain.git.pathspec import exact_pathspecs
 from netgain.git.repo import is_partial_clone
 from netgain.git.runner import (
     GitStream,
@@ -454,7 +455,8 @@ def _iter_checked(
                 commit.stats_available = False
                 readable = list(dict.fromkeys(p for _, _, p in entries))
                 readable = [p for p in readable if p not in missing_by_path]
-                raw_files[commit.sha] = _numstat_of_paths(repo, commit.sha, readable) + [
+                numstat = _numstat_of_paths(repo, commit.sha, readable, list(missing_by_path))
+                raw_files[commit.sha] = numstat + [
                     FileStat(path, None, None) for path in missing_by_path
                 ]
                 found.extend(
@@ -487,13 +489,13 @@ def _iter_checked(
         yield commit
 
 
-def _numstat_of_paths(repo: Path, sha: str, paths: list[str]) -> list[FileStat]:
-    """Numstat of one commit restricted to `paths`, whose blobs are all present."""
+def _numstat_of_paths(repo: Path, sha: str, paths: list[str], missing: list[str]) -> list[FileStat]:
+    """Numstat of one commit restricted to `paths`, whose blobs are all present; `missing`
+    (the commit's paths with an absent blob) are excluded, even below a folder in `paths`."""
     if not paths:
         return []
     out = run_git(
         repo,
-        "--literal-pathspecs",
         "diff-tree",
         "-z",
         "-r",
@@ -505,7 +507,7 @@ def _numstat_of_paths(repo: Path, sha: str, paths: list[str]) -> list[FileStat]:
         "--no-commit-id",
         sha,
         "--",
-        *paths,
+        *exact_pathspecs(paths, missing),
     )
     stats: list[FileStat] = []
     for record in out.split(b"\0"):

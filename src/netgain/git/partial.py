@@ -20,12 +20,17 @@ from netgain.git.runner import GitProblemError, run_git
 
 _ZERO = frozenset({"0" * 40, "0" * 64})
 _GITLINK = "160000"
+_NONE = "0" * 40
 
 
-def raw_changes(repo: Path, base: str, head: str | None) -> list[tuple[str, str, str, str]]:
+def raw_changes(
+    repo: Path, base: str, head: str | None, *, gitlinks: bool = False
+) -> list[tuple[str, str, str, str]]:
     """(status, old blob, new blob, path) of each changed file, read from trees only.
 
-    `head` None compares with the working tree (the new side's blob is then all zeros).
+    `head` None compares with the working tree (the new side's blob is then all zeros). With
+    `gitlinks`, changed submodule pointers are listed too, their commit ids shown as zeros: they
+    name another repository's commit, never a blob to read here.
     """
     revs = [base] if head is None else [base, head]
     out = run_git(repo, "diff", "--raw", "-z", "--no-renames", "--no-abbrev", *revs, "--")
@@ -36,9 +41,11 @@ def raw_changes(repo: Path, base: str, head: str | None) -> list[tuple[str, str,
         meta = fields[i].decode("ascii", "replace").lstrip(":").split()
         path = decode_path(fields[i + 1])
         i += 2
-        if len(meta) < 5 or _GITLINK in (meta[0], meta[1]):
+        if len(meta) < 5 or (not gitlinks and _GITLINK in (meta[0], meta[1])):
             continue
-        result.append((meta[4], meta[2], meta[3], path))
+        old = _NONE if meta[0] == _GITLINK else meta[2]
+        new = _NONE if meta[1] == _GITLINK else meta[3]
+        result.append((meta[4], old, new, path))
     return result
 
 
@@ -51,20 +58,32 @@ def present_objects(repo: Path, oids: Sequence[str]) -> set[str]:
 
 
 def split_readable(
-    repo: Path, base: str, head: str | None, label: str, *, deleted: bool = False
-) -> tuple[list[str], list[GitProblem]]:
-    """The changed paths whose blobs are all present, and one problem per other.
+    repo: Path,
+    base: str,
+    head: str | None,
+    label: str,
+    *,
+    deleted: bool = False,
+    gitlinks: bool = False,
+) -> tuple[list[str], list[GitProblem], list[str]]:
+    """The changed paths whose blobs are all present, one problem per other, and every changed
+    path with an absent blob (to exclude from a diff of the readable ones: `exact_pathspecs`).
 
     Deleted paths are left out unless `deleted` (a blame at the head has nothing to read in them;
     a diff does: a deleted policy file is a change the gate must see).
     """
-    changes = [c for c in raw_changes(repo, base, head) if deleted or c[0] != "D"]
-    wanted = sorted({oid for _s, old, new, _p in changes for oid in (old, new) if oid not in _ZERO})
+    every = raw_changes(repo, base, head, gitlinks=gitlinks)
+    wanted = sorted({oid for _s, old, new, _p in every for oid in (old, new) if oid not in _ZERO})
     present = present_objects(repo, wanted)
     readable: list[str] = []
     problems: list[GitProblem] = []
-    for _status, old, new, path in changes:
+    unreadable: list[str] = []
+    for status, old, new, path in every:
         missing = [oid for oid in (new, old) if oid not in _ZERO and oid not in present]
+        if missing:
+            unreadable.append(path)
+        if not deleted and status == "D":
+            continue
         if missing:
             problems.append(
                 GitProblem(
@@ -77,7 +96,7 @@ def split_readable(
             )
         else:
             readable.append(path)
-    return readable, problems
+    return readable, problems, unreadable
 
 
 def diff_between_available(
@@ -91,6 +110,11 @@ def diff_between_available(
     try:
         return diff_between(repo, base, head), []
     except GitProblemError:
-        readable, problems = split_readable(repo, base, head, label, deleted=deleted)
-        diffs = diff_between(repo, base, head, paths=readable) if readable else []
+        # gitlinks too: a submodule bump is a change the gate lists (facts.ChangeContext.submodules)
+        readable, problems, unreadable = split_readable(
+            repo, base, head, label, deleted=deleted, gitlinks=True
+        )
+        diffs = (
+            diff_between(repo, base, head, paths=readable, excluded=unreadable) if readable else []
+        )
         return diffs, problems

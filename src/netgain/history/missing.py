@@ -13,6 +13,7 @@ from pathlib import Path
 from netgain import git
 from netgain.git.model import GitProblem
 from netgain.git.partial import split_readable
+from netgain.git.pathspec import exact_pathspecs
 
 
 @dataclass(slots=True)
@@ -26,12 +27,11 @@ class RangeFiles:
 
 def range_files_checked(repo: Path, base: str, head: str, label: str) -> RangeFiles:
     """The range's changed files, reading no blob that is absent (the slow, safe path)."""
-    readable, problems = split_readable(repo, base, head, label)
+    readable, problems, unreadable = split_readable(repo, base, head, label)
     result = RangeFiles(unavailable=[_uncounted(p) for p in problems])
     if readable:
         out = git.run_git(
             repo,
-            "--literal-pathspecs",
             "diff",
             "--numstat",
             "-z",
@@ -41,7 +41,7 @@ def range_files_checked(repo: Path, base: str, head: str, label: str) -> RangeFi
             base,
             head,
             "--",
-            *readable,
+            *exact_pathspecs(readable, unreadable),
         )
         for record in out.split(b"\0"):
             if not record:
