@@ -148,11 +148,13 @@ def _other_language(entry: os.DirEntry[str]) -> str:
 
 
 def _why_not_scanned(language: str) -> str:
-    if language in NETGAIN_LANGUAGES:
+    if language == "Python":  # a file named on the command line is read as Python
         return (
-            f"{language} in a file without a suffix netgain reads in folders "
+            "Python in a file without a suffix netgain reads in folders "
             f"({', '.join(SCANNED_SUFFIXES)}): name the file on the command line to scan it"
         )
+    if language in NETGAIN_LANGUAGES:
+        return f"{language} in a file without a suffix netgain reads: give it a {language} suffix"
     return f"netgain does not analyse {language}: import another scanner's SARIF with --import"
 
 
