@@ -3,7 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NETGAIN=.venv/bin/netgain
-if [ ! -d .git ]; then
+# the checkout's own top level: `.git` is a file in a worktree or submodule, and an unpacked
+# sdist inside some other repository must not analyse that repository's history
+if [ "$(git rev-parse --show-toplevel 2>/dev/null)" != "$(pwd -P)" ]; then
   echo "make demo analyses netgain's own git history: run it from a git clone" >&2
   exit 2
 fi

@@ -35,6 +35,28 @@ def test_paths_are_classified_by_extension_and_name(
     assert (found.kind, found.language) == (kind, language)
 
 
+@pytest.mark.parametrize(
+    ("path", "kind", "language"),
+    [
+        (".go", FileKind.OTHER, ""),  # a dotfile: no suffix, as PurePosixPath(".go").suffix
+        ("pkg/.a.go", FileKind.CODE, "Go"),
+        ("pkg/x..go", FileKind.CODE, "Go"),
+        ("notes.", FileKind.OTHER, ""),  # a trailing dot is no suffix
+        ("dist/a.tar.gz", FileKind.DATA, ""),  # the last suffix counts
+        ("v1.2/run", FileKind.OTHER, ""),  # a dot in a folder is not the file's suffix
+        ("tools/Makefile", FileKind.CONFIG, ""),
+        ("docs/README", FileKind.DOCS, ""),
+    ],
+)
+def test_names_split_as_pathlib_splits_them(path: str, kind: FileKind, language: str) -> None:
+    """classify splits names with string operations (a scan's walk calls it for every file);
+    suffixes come out as PurePosixPath's would."""
+    from pathlib import PurePosixPath
+
+    assert classify(path) == classify(PurePosixPath(path).name)
+    assert (classify(path).kind, classify(path).language) == (kind, language)
+
+
 def test_scripts_without_extension_are_code_by_their_interpreter() -> None:
     assert interpreter_language(b"#!/usr/bin/env python3\n") == "Python"
     assert interpreter_language(b"#!/bin/bash -e\n") == "Shell"

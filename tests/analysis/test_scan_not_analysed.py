@@ -115,6 +115,10 @@ def test_a_python_script_without_a_suffix_is_named_with_how_to_scan_it(tmp_path:
     assert "name the file on the command line" in doc["not_analysed"][0]["reason"]
     named = json.loads(run_scan(root / "bin" / "deploy", "--format", "json", "--no-cache").stdout)
     assert named["not_analysed"] == [] and named["summary"]["files_scanned"] == 1
+    (root / "bin" / "serve").write_text("#!/usr/bin/env node\nconsole.log(1)\n", "utf-8")
+    doc = json.loads(run_scan(root, "--format", "json", "--no-cache").stdout)
+    node = next(f for f in doc["not_analysed"] if f["path"] == "bin/serve")
+    assert node["language"] == "JavaScript" and "give it a JavaScript suffix" in node["reason"]
 
 
 def test_excluded_and_vendored_code_is_not_counted(go_repo: Path) -> None:

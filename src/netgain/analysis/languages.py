@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import PurePosixPath
 
 
 class FileKind(StrEnum):
@@ -168,13 +167,16 @@ def classify(path: str, head: bytes | None = None) -> FileType:
 
     Paths under `.github/workflows/` are configuration whatever their extension.
     """
-    pure = PurePosixPath(path)
-    if path.startswith(".github/") and pure.suffix in (".yml", ".yaml"):
+    # string operations, not PurePosixPath: a scan's file walk classifies every file it meets,
+    # and building a path object was most of that walk's time
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""  # PurePosixPath's `suffix`
+    if path.startswith(".github/") and suffix in (".yml", ".yaml"):
         return FileType(FileKind.CONFIG)
-    named = _NAMES.get(pure.name)
+    named = _NAMES.get(name)
     if named is not None:
         return named
-    suffix = pure.suffix
     known = _BY_EXTENSION.get(suffix) or _BY_EXTENSION.get(suffix.lower())
     if known is not None:
         return known
@@ -182,6 +184,6 @@ def classify(path: str, head: bytes | None = None) -> FileType:
         language = interpreter_language(head)
         if language is not None:
             return FileType(FileKind.CODE, language)
-    if pure.name.upper().startswith(("README", "CHANGELOG", "CHANGES", "HISTORY", "CONTRIBUTING")):
+    if name.upper().startswith(("README", "CHANGELOG", "CHANGES", "HISTORY", "CONTRIBUTING")):
         return FileType(FileKind.DOCS)
     return FileType(FileKind.OTHER)

@@ -83,7 +83,7 @@ def collect(
     other: dict[str, NotAnalysedFile] = {}
     real_root = root.resolve()
 
-    def walk(directory: str, rel_dir: str | None) -> Iterator[tuple[Path, str, str]]:
+    def walk(directory: str, rel_dir: str | None) -> Iterator[tuple[str, str, str]]:
         # `rel_dir` is the folder's path relative to the root when it is known without resolving
         # symlinks (no realpath() per file: that was most of a warm rescan's file collection)
         try:
@@ -105,11 +105,10 @@ def collect(
                 if not language:
                     continue
             if entry.is_file():
-                file = Path(entry.path)
                 if rel_dir is None or entry.is_symlink():
-                    yield file, _relative(file, root), language
+                    yield entry.path, _relative(Path(entry.path), root), language
                 else:
-                    yield file, f"{rel_dir}/{entry.name}".lstrip("/"), language
+                    yield entry.path, f"{rel_dir}/{entry.name}".lstrip("/"), language
 
     for p in paths:
         if p.is_dir():
@@ -122,14 +121,14 @@ def collect(
         else:  # a file named on the command line is read as Python unless it is other code
             language = classify(p.name).language
             language = "" if language in NETGAIN_LANGUAGES else language
-            candidates = iter([(p, _relative(p, root), language)])
+            candidates = iter([(str(p), _relative(p, root), language)])
         for file, rel, language in candidates:
             if spec is not None and spec.match_file(rel):
                 continue
             if language:
                 other.setdefault(rel, NotAnalysedFile(rel, language, _why_not_scanned(language)))
-            else:
-                seen.setdefault(rel, file)
+            elif rel not in seen:
+                seen[rel] = Path(file)
     files = sorted(((f, r) for r, f in seen.items()), key=lambda item: item[1])
     return files, [other[rel] for rel in sorted(other)]
 
@@ -149,11 +148,13 @@ def _other_language(entry: os.DirEntry[str]) -> str:
 
 
 def _why_not_scanned(language: str) -> str:
-    if language in NETGAIN_LANGUAGES:
+    if language == "Python":  # a file named on the command line is read as Python
         return (
-            f"{language} in a file without a suffix netgain reads in folders "
+            "Python in a file without a suffix netgain reads in folders "
             f"({', '.join(SCANNED_SUFFIXES)}): name the file on the command line to scan it"
         )
+    if language in NETGAIN_LANGUAGES:
+        return f"{language} in a file without a suffix netgain reads: give it a {language} suffix"
     return f"netgain does not analyse {language}: import another scanner's SARIF with --import"
 
 
