@@ -44,6 +44,9 @@ CONTENT = {
     "attributions": "SELECT c.sha, a.ai_lines, a.human_lines, a.unknown_lines, a.level "
     "FROM attributions a JOIN commits c ON c.id = a.commit_id",
     "problems": "SELECT fingerprint, kind FROM problems",
+    # the per-author rollup ingest keeps: racing ingests must add each commit's sums once
+    "author_months": "SELECT author, month, bucket, changes, lines_added, ai_lines, "
+    "human_lines, unknown_lines FROM author_months",
     "szz_runs": "SELECT fix_sha, variant, candidates FROM szz_runs",
     "szz_links": "SELECT fix_sha, inducing_sha, variant, path, inducing_path FROM szz_links",
     "risk_features": "SELECT c.sha, r.vector, r.apis "

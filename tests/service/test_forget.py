@@ -50,6 +50,17 @@ def _commits_by_repository(engine: Engine) -> dict[str, int]:
     return {Path(root).name: int(n) for root, n in rows}
 
 
+def _rollup_changes(engine: Engine) -> dict[int, int]:
+    """Repository id -> the changes its per-author rollup rows sum to."""
+    from netgain.store.author_months import TABLE
+
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(TABLE.c.repository_id, func.sum(TABLE.c.changes)).group_by(TABLE.c.repository_id)
+        ).all()
+    return {int(r): int(n) for r, n in rows}
+
+
 def _rows_naming(engine: Engine, repository: str) -> tuple[int, int]:
     with engine.connect() as conn:
         decided = conn.execute(
@@ -112,11 +123,15 @@ def test_forgetting_cascades_on_both_stores_and_spares_other_repositories(
     engine = roots["payments"].engine
     before = _commits_by_repository(engine)
     assert set(before) == {"payments.git", "ledger.git"}
+    rolled = _rollup_changes(engine)
+    assert sorted(rolled.values()) == sorted(before.values())  # no merges here: each commit once
     done = forget_repository(engine, mirrors, REPOSITORY)
     assert done.histories == 1
     assert _commits_by_repository(engine) == {"ledger.git": before["ledger.git"]}
     with engine.connect() as conn:  # the history went with the row: no orphans
         assert conn.execute(select(func.count(Commit.id))).scalar_one() == before["ledger.git"]
+    # the per-author rollup too (a re-added repository may get the same id on SQLite)
+    assert list(_rollup_changes(engine).values()) == [before["ledger.git"]]
     assert forget_repository(engine, mirrors, REPOSITORY).histories == 0  # a redelivery
     for ws in roots.values():
         ws.engine.dispose()
