@@ -179,3 +179,22 @@ def test_removed_lines_are_blamed_per_file_and_range_as_a_blame_per_range_would(
     }
     assert history.blamed["b.py"] == {"ada@example.com": 1}
     assert not history.problems
+
+
+def test_first_use_finds_the_earlier_use_of_an_address_with_capitals(tmp_path: Path) -> None:
+    # the gate lower-cases the author's emails; a GitHub no-reply address keeps its capitals and
+    # its `+` (as a regular expression, re.escape's `\+` is literal in git's extended syntax)
+    noreply = ("Bob Builder", "123+Bob.B@users.noreply.github.com")
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"a.py": "x = 1\n"}, "start", author=ADA)
+    email = noreply[1].lower()
+    assert first_use(repo.path, repo.head(), ["raw_sql"], [email]) == ["raw_sql"]
+    repo.commit({"b.py": SQL}, "sql", author=noreply)
+    assert first_use(repo.path, repo.head(), ["raw_sql"], [email]) == []
+    # ignoring case in the address does not make the code pattern ignore case
+    repo.commit({"c.py": 'def q(cur):\n    cur.EXECUTE("SELECT 1")\n'}, "upper", author=ADA)
+    assert first_use(repo.path, repo.head(), ["raw_sql"], ["ada@example.com"]) == ["raw_sql"]
+    # a look-alike address (another user's, differing only in an escaped character) is not Bob
+    assert first_use(
+        repo.path, repo.head(), ["raw_sql"], ["123+bobxb@users.noreply.github.com"]
+    ) == ["raw_sql"]

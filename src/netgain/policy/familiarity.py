@@ -9,7 +9,6 @@ the lines the change removes or rewrites.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -229,7 +228,7 @@ def first_use(
     wanted = [f for f in sorted(set(families)) if f in FAMILIES]
     if not wanted or not emails:
         return wanted if emails else []
-    authors = [f"--author=<{re.escape(e)}>" for e in emails]
+    authors = [f"--author=<{author_regex(e)}>" for e in emails]
     cache = _load_cache(cache_file)
     identity = "|".join(sorted(e.lower() for e in emails))
 
@@ -279,6 +278,25 @@ def first_use(
         results = list(pool.map(first_in_some_language, wanted))
     _save_cache(cache_file, cache)
     return [f for f, first in zip(wanted, results, strict=True) if first]
+
+
+def author_regex(email: str) -> str:
+    """`email` as an extended regular expression that ignores case in the address only.
+
+    The gate lower-cases the author's emails; git matches `--author` with case, and `-i` would
+    also make the `-G` code pattern ignore case. So each letter is a class (`[aA]`): an author
+    whose address has capitals (`123+Bob@users.noreply...`) is still found in the history.
+    """
+    out: list[str] = []
+    for char in email:
+        lower, upper = char.lower(), char.upper()
+        if lower != upper and len(lower) == len(upper) == 1:
+            out.append(f"[{lower}{upper}]")
+        elif char in ".[]()*+?{}|^$\\":
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def _is_ancestor(repo: Path, sha: str, base: str) -> bool:
