@@ -22,12 +22,11 @@ from netgain.analysis.dataflow import AnalysisResult, Env, Program, analyze_func
 from netgain.analysis.findings import Confidence
 from netgain.analysis.index import FunctionInfo, ModuleInfo, ProgramIndex
 from netgain.analysis.options import EntryMode
-from netgain.analysis.summaries import RawFinding, Summary
+from netgain.analysis.summaries import RawFinding, Summary, better_finding
 from netgain.analysis.taint_models import TaintModels
 from netgain.analysis.values import Step, join
 
 MAX_ROUNDS_PER_FUNCTION = 6
-_RANK = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
 _EMPTY_SHAPE = Summary().shape()
 
 # Sinks where a public parameter is the library's interface rather than evidence of input: a
@@ -132,13 +131,6 @@ class EngineResult:
     failures: list[tuple[str, int | None, str]] = field(
         default_factory=list
     )  # (path, line, reason)
-
-
-def _better(a: RawFinding, b: RawFinding) -> bool:
-    """Whether `a` should replace `b` for the same sink: stronger, then shorter trace."""
-    if _RANK[a.confidence] != _RANK[b.confidence]:
-        return _RANK[a.confidence] > _RANK[b.confidence]
-    return len(a.trace) < len(b.trace)
 
 
 class _Runner:
@@ -248,7 +240,9 @@ def run_engine(
         for module_name, writes in hooks.seed_global_writes().items():
             _merge_writes(program, module_name, writes)
     results: dict[str, AnalysisResult] = {}
-    callers: dict[str, set[str]] = {}
+    # callers per callee in the order they were analysed (not a set: the order functions are
+    # queued again must not depend on string hashing)
+    callers: dict[str, dict[str, None]] = {}
     rounds: dict[str, int] = {}
     modules = sorted(index.modules.values(), key=lambda m: m.name)
     for module in modules:
@@ -292,7 +286,7 @@ def run_engine(
             continue
         results[qual] = result
         for callee in result.callees:
-            callers.setdefault(callee, set()).add(qual)
+            callers.setdefault(callee, {})[qual] = None
         if result.global_writes and _merge_writes(program, fn.module, result.global_writes):
             # a module global written here (`global NAME`) is read by the module's functions
             # (`from m import NAME` elsewhere binds the value at import time): analyse them again
@@ -317,7 +311,7 @@ def run_engine(
     def add(f: RawFinding) -> None:
         key = (f.rule, f.sink.path, f.sink.line, f.sink.column)
         old = findings.get(key)
-        if old is None or _better(f, old):
+        if old is None or better_finding(f, old):
             findings[key] = f
 
     # module bodies: those of unchanged files stand unless a callee they used changed

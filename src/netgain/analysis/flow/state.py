@@ -216,6 +216,12 @@ class AnalyzerState:
     def report(self, rule: str, sink: Step, label: Label, sources: frozenset[str]) -> None:
         raise NotImplementedError
 
+    def keep_finding(self, finding: RawFinding) -> None:
+        raise NotImplementedError
+
+    def keep_param_sink(self, ps: ParamSink) -> None:
+        raise NotImplementedError
+
     def check_sink(
         self,
         rule: str,
