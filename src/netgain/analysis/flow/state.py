@@ -45,6 +45,9 @@ class Program:
 
     # the module-level values of a module settled from the cache, loaded on first use
     globals_loader: Callable[[str], Env | None] | None = None
+    # analyses a function not analysed yet, so that its caller reads its summary rather than
+    # an empty one (the engine's callees-first order; see `engine._Fixpoint`)
+    demand: Callable[[str], None] | None = None
 
     def globals_of(self, module: str) -> Env:
         """A module's module-level values: from its body's analysis, or cached."""
@@ -62,6 +65,9 @@ class Program:
             found = self.summary_loader(qual)
             if found is not None:
                 self.summaries[qual] = found
+        if found is None and self.demand is not None:
+            self.demand(qual)
+            found = self.summaries.get(qual)
         return found
 
 
