@@ -63,9 +63,7 @@ class FunctionAnalyzer(
                 return AnalysisResult(EMPTY_SUMMARY, [], set())
             env = self.initial_env(self.fn, node)
             body = node.body
-            self.name_sink_return = [
-                ns.rule for ns in self.m.name_sinks if ns.pattern.search(self.fn.name)
-            ]
+            self.name_sink_return = [ns.rule for ns in self.p.name_sinks_in(self.fn.name)]
         end = self.block(body, env)
         summary = self._summary(end if end is not None else {})
         if self.fn is None and end is not None:

@@ -147,10 +147,8 @@ class SinkMixin(AnalyzerState):
     def check_name_sinks(self, name: str, value: Value, node: ast.AST) -> None:
         if not name or not value.tainted:
             return
-        words = snake(name)
-        for ns in self.m.name_sinks:
-            if ns.pattern.search(words):
-                self.check_sink(ns.rule, ns.sources, value, node, f"`{name}`")
+        for ns in self.p.name_sinks_in(snake(name)):
+            self.check_sink(ns.rule, ns.sources, value, node, f"`{name}`")
 
     def apply_sink(
         self,
