@@ -98,6 +98,15 @@ class Step:
     line: int
     column: int
     message: str
+    _hash: int | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        # cached: a label's hash hashes its whole trace, and labels are rebuilt at every hop
+        h = self._hash
+        if h is None:
+            h = hash((self.path, self.line, self.column, self.message))
+            _set_step_hash(self, h)
+        return h
 
 
 @fast_pickle
@@ -115,6 +124,16 @@ class Label:
     trace: tuple[Step, ...]
     param: int = -1
     cleaned: frozenset[str] = frozenset()
+
+    _hash: int | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        # cached: labels live in frozensets that are merged at every join and hop
+        h = self._hash
+        if h is None:
+            h = hash((self.kind, self.confidence, self.trace, self.param, self.cleaned))
+            _set_label_hash(self, h)
+        return h
 
     def key(self) -> tuple[str, int, frozenset[str], Step | None]:
         return (self.kind, self.param, self.cleaned, self.trace[0] if self.trace else None)
@@ -163,6 +182,11 @@ def _label_order(lb: Label) -> tuple[object, ...]:
         lb.param,
         sorted(lb.cleaned),
     )
+
+
+# the slots' own setters: the classes are frozen for everyone but their hash cache
+_set_step_hash = Step.__dict__["_hash"].__set__
+_set_label_hash = Label.__dict__["_hash"].__set__
 
 
 class _NoConst:

@@ -38,7 +38,7 @@ class ParamsMixin(AnalyzerState):
         self.is_route = route_owner is not None
         self.html_route = route_owner in self.m.html_route_types if route_owner else False
         view = not self.is_route and self._is_view(fn)
-        defaults = self._param_defaults(node)
+        defaults = self._param_defaults(node) if self.is_route or view else {}
         typed_params = self._typed_route_params(node) if self.is_route else set()
         annotations = self._param_annotations(node)
         for i, name in enumerate(fn.params):

@@ -129,7 +129,10 @@ def join_envs(a: Env | None, b: Env | None) -> Env | None:
     out = dict(a)
     for k, v in b.items():
         old = out.get(k)
-        out[k] = v if old is None else join(old, v)
+        if old is None:
+            out[k] = v
+        elif old is not v:  # most names are untouched by either branch: the same object
+            out[k] = join(old, v)
     return out
 
 
