@@ -108,3 +108,15 @@ def test_a_callee_out_of_stack_inside_its_callers_is_analysed_at_the_top(
     assert [(f.location.line, f.rule_id) for f in result.findings] == [(23, "command-injection")]
     assert not [u for u in result.unparsed if "nesting too deep" in u.reason]
     assert calls["execute"] == 2  # refused inside stage_two, then analysed on its own
+
+
+def test_a_global_written_by_a_callee_analysed_on_demand_reaches_its_readers(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "conf.py").write_text(
+        "import os, sys\n\nCMD = 'ls'\n\n\ndef main():\n    configure()\n    os.system(CMD)\n"
+        "    run()\n\n\ndef configure():\n    global CMD\n    CMD = sys.argv[1]\n\n\n"
+        "def run():\n    os.system(CMD)\n"
+    )
+    found, _ = _scan(tmp_path)
+    assert found == [("conf.py", 8, "command-injection"), ("conf.py", 18, "command-injection")]

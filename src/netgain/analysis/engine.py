@@ -322,14 +322,13 @@ class _Fixpoint:
             and hooks.still_valid(qual, program)
         ):
             return  # a dependent whose callees' summaries are as cached: it stays settled
-        result = self.runner.result_for(
-            qual,
-            index.modules[fn.module],
-            qual,
-            fresh=qual in self.stale_globals or qual in settled,
-            nested=self.nesting > 0,
-        )
+        fresh = qual in self.stale_globals or qual in settled
+        # before the analysis: a callee analysed on demand inside it may write a global it
+        # reads and mark it stale again
         self.stale_globals.discard(qual)
+        result = self.runner.result_for(
+            qual, index.modules[fn.module], qual, fresh=fresh, nested=self.nesting > 0
+        )
         settled.pop(qual, None)
         if result is None:
             return
