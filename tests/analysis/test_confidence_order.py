@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pickle
 
-from netgain.analysis.engine import _better
 from netgain.analysis.findings import Confidence
-from netgain.analysis.summaries import RawFinding
+from netgain.analysis.summaries import RawFinding, better_finding
 from netgain.analysis.values import Step, lower_confidence
 
 HIGH, MEDIUM, LOW = Confidence.HIGH, Confidence.MEDIUM, Confidence.LOW
@@ -31,6 +30,6 @@ def test_the_engine_keeps_the_surer_flow_then_the_shorter() -> None:
         trace = tuple(Step("app.py", i, 0, "step") for i in range(1, hops + 1))
         return RawFinding("sql-injection", sink, trace, confidence, "request")
 
-    assert _better(raw(HIGH, 5), raw(MEDIUM, 1))
-    assert not _better(raw(LOW, 1), raw(MEDIUM, 5))
-    assert _better(raw(MEDIUM, 2), raw(MEDIUM, 3))
+    assert better_finding(raw(HIGH, 5), raw(MEDIUM, 1))
+    assert not better_finding(raw(LOW, 1), raw(MEDIUM, 5))
+    assert better_finding(raw(MEDIUM, 2), raw(MEDIUM, 3))

@@ -27,7 +27,15 @@ from netgain.analysis.flow.statements import StatementMixin
 from netgain.analysis.flow.unknown import UnknownOriginMixin
 from netgain.analysis.index import FunctionInfo, ModuleInfo
 from netgain.analysis.summaries import EMPTY_SUMMARY, ParamFlow, Summary
-from netgain.analysis.values import CLEAN, Label, head_of, lower_confidence, merge_labels, taint
+from netgain.analysis.values import (
+    CLEAN,
+    Label,
+    head_of,
+    lower_confidence,
+    merge_labels,
+    preferred_trace,
+    taint,
+)
 
 _MAX_RETURN_HEAD = 4  # leading elements of a returned list kept in a summary
 
@@ -55,9 +63,7 @@ class FunctionAnalyzer(
                 return AnalysisResult(EMPTY_SUMMARY, [], set())
             env = self.initial_env(self.fn, node)
             body = node.body
-            self.name_sink_return = [
-                ns.rule for ns in self.m.name_sinks if ns.pattern.search(self.fn.name)
-            ]
+            self.name_sink_return = [ns.rule for ns in self.p.name_sinks_in(self.fn.name)]
         end = self.block(body, env)
         summary = self._summary(end if end is not None else {})
         if self.fn is None and end is not None:
@@ -74,10 +80,7 @@ class FunctionAnalyzer(
         ret = self.ret or CLEAN
         for label in ret.all_labels():
             if label.kind == "param":
-                flow = ParamFlow(label.param, label.cleaned, label.trace[1:])
-                k = (label.param, label.cleaned)
-                if k not in returns or len(flow.trace) < len(returns[k].trace):
-                    returns[k] = flow
+                _keep_flow(returns, ParamFlow(label.param, label.cleaned, label.trace[1:]))
             else:
                 sources.append(label)
         self_flows: dict[tuple[int, frozenset[str]], ParamFlow] = {}
@@ -87,9 +90,8 @@ class FunctionAnalyzer(
                 if key.startswith(prefix):
                     for label in value.all_labels():
                         if label.kind == "param" and label.param != 0:
-                            self_flows.setdefault(
-                                (label.param, label.cleaned),
-                                ParamFlow(label.param, label.cleaned, label.trace[1:]),
+                            _keep_flow(
+                                self_flows, ParamFlow(label.param, label.cleaned, label.trace[1:])
                             )
         return_head: tuple[tuple[frozenset[int], frozenset[Label]], ...] | None = None
         head = head_of(ret)
@@ -119,6 +121,14 @@ class FunctionAnalyzer(
         for seen in self.return_validations[1:]:
             common = {p: meet(r, seen[p]) for p, r in common.items() if p in seen}
         return tuple(sorted((p, r) for p, r in common.items() if r))
+
+
+def _keep_flow(flows: dict[tuple[int, frozenset[str]], ParamFlow], flow: ParamFlow) -> None:
+    """One flow per parameter and cleaning: the trace `preferred_trace` picks."""
+    key = (flow.param, flow.cleaned)
+    old = flows.get(key)
+    if old is None or preferred_trace(flow.trace, old.trace):
+        flows[key] = flow
 
 
 def analyze_function(

@@ -1,7 +1,9 @@
 """Whole-program taint analysis: function summaries to a fixpoint, then findings.
 
-Every function is analysed with the summaries known so far; whenever a summary changes shape, its
-known callers are analysed again (bounded per function, so recursion terminates). Module bodies
+Every function is analysed with the summaries known so far, callees before their callers (a
+callee not analysed yet is analysed when a caller first asks for its summary); whenever a summary
+changes shape, its known callers are analysed again (bounded per function, so recursion
+terminates). Module bodies
 run first (module-level values such as `app = Flask(...)` or `CMD = sys.argv[1]` are then visible
 to functions) and again at the end (module-level calls see the final summaries).
 
@@ -22,11 +24,14 @@ from netgain.analysis.dataflow import AnalysisResult, Env, Program, analyze_func
 from netgain.analysis.findings import Confidence
 from netgain.analysis.index import FunctionInfo, ModuleInfo, ProgramIndex
 from netgain.analysis.options import EntryMode
-from netgain.analysis.summaries import RawFinding, Summary
+from netgain.analysis.summaries import RawFinding, Summary, better_finding
 from netgain.analysis.taint_models import TaintModels
 from netgain.analysis.values import Step, join
 
 MAX_ROUNDS_PER_FUNCTION = 6
+# callees analysed on demand one inside the other (each keeps its callers' frames on the stack,
+# a dozen or two per level; the recursion limit during a scan is 6,000)
+MAX_DEMAND_DEPTH = 64
 _EMPTY_SHAPE = Summary().shape()
 
 # Sinks where a public parameter is the library's interface rather than evidence of input: a
@@ -133,11 +138,8 @@ class EngineResult:
     )  # (path, line, reason)
 
 
-def _better(a: RawFinding, b: RawFinding) -> bool:
-    """Whether `a` should replace `b` for the same sink: stronger, then shorter trace."""
-    if a.confidence.rank != b.confidence.rank:
-        return a.confidence.rank > b.confidence.rank
-    return len(a.trace) < len(b.trace)
+class _TooDeepError(Exception):
+    """A body analysed on demand ran out of stack inside its callers' analyses."""
 
 
 class _Runner:
@@ -152,11 +154,17 @@ class _Runner:
         self.reused = 0
         self.failures: list[tuple[str, int | None, str]] = []
 
-    def analyze(self, module: ModuleInfo, fn: FunctionInfo | None) -> AnalysisResult | None:
-        """Analyse one body; hostile nesting depth is reported, never fatal."""
+    def analyze(
+        self, module: ModuleInfo, fn: FunctionInfo | None, *, nested: bool = False
+    ) -> AnalysisResult | None:
+        """Analyse one body; hostile nesting depth is reported, never fatal. A body analysed
+        on demand inside its callers (`nested`) that runs out of stack is not reported: it is
+        analysed again at the top level (`_TooDeepError`)."""
         try:
             result = analyze_function(self.program, module, fn)
         except RecursionError:
+            if nested:
+                raise _TooDeepError from None
             where = f"{fn.name}()" if fn is not None else "the module body"
             self.failures.append(
                 (
@@ -170,7 +178,13 @@ class _Runner:
         return result
 
     def result_for(
-        self, key: str, module: ModuleInfo, fn_qual: str | None, *, fresh: bool = False
+        self,
+        key: str,
+        module: ModuleInfo,
+        fn_qual: str | None,
+        *,
+        fresh: bool = False,
+        nested: bool = False,
     ) -> AnalysisResult | None:
         """The body's result: reused from the cache when its callees' summaries are unchanged,
         unless `fresh` (a module global it may read was written since it was computed)."""
@@ -185,7 +199,7 @@ class _Runner:
         fn = self.index.functions.get(fn_qual) if fn_qual else None
         if fn_qual is not None and (fn is None or fn.node is None):
             return None
-        result = self.analyze(module, fn)
+        result = self.analyze(module, fn, nested=nested)
         if result is None:
             return None
         if hooks is not None:
@@ -206,25 +220,145 @@ def _merge_writes(program: Program, module: str, writes: Env) -> bool:
     return changed
 
 
-def _enqueue(
-    keys: Iterable[str],
-    index: ProgramIndex,
-    queue: deque[str],
-    queued: set[str],
-    rounds: dict[str, int],
-    recheck: set[str] | None = None,
-) -> None:
-    """Queue functions to visit again; module bodies go to `recheck` (checked at the end)."""
-    for key in keys:
-        if recheck is not None and key.startswith("<module>:"):
-            recheck.add(key)
-        elif (
-            key not in queued
-            and key in index.functions
-            and rounds.get(key, 0) < MAX_ROUNDS_PER_FUNCTION
+class _Fixpoint:
+    """The worklist of function bodies, analysed callees first, until no summary changes shape.
+
+    Functions are queued in source order, but a function is analysed before the first caller
+    that needs its summary: when a body's call reaches a function that has not been analysed
+    yet, that function is analysed there and then (`demand`, through `Program.summary_of`), so
+    the worklist follows a topological order of the call graph as calls are resolved (depth
+    first, callees first). A callee already being analysed (recursion) answers with what is
+    known, as before: its callers are queued again when its summary changes shape. Each
+    function is then analysed once where possible, rather than once with an empty summary for
+    each callee not yet seen and again when that summary arrives (a fifth of the analyses of a
+    cold Django scan were such repeats)."""
+
+    def __init__(
+        self,
+        program: Program,
+        runner: _Runner,
+        hooks: EngineHooks | None,
+        settled: dict[str, str],
+        ordered: Iterable[str],
+    ) -> None:
+        self.program = program
+        self.index = program.index
+        self.runner = runner
+        self.hooks = hooks
+        self.settled = settled
+        self.results: dict[str, AnalysisResult] = {}
+        # callers per callee in the order they were analysed (not a set: the order functions
+        # are queued again must not depend on string hashing)
+        self.callers: dict[str, dict[str, None]] = {}
+        self.rounds: dict[str, int] = {}
+        self.queue: deque[str] = deque(ordered)
+        self.queued = set(self.queue)  # waiting for a visit (entries not in it are stale)
+        self.stale_globals: set[str] = set()  # queued again: a module global they read changed
+        self.recheck: set[str] = set()  # settled module bodies a changed summary may affect
+        self.nesting = 0  # functions being analysed on demand, one inside the other
+        self.deferred: set[str] = set()  # out of stack on demand: left for the top level
+
+    def enqueue(self, keys: Iterable[str], *, modules: bool = False) -> None:
+        """Queue functions to visit again; with `modules`, module bodies go to `recheck`
+        (checked at the end)."""
+        for key in keys:
+            if modules and key.startswith("<module>:"):
+                self.recheck.add(key)
+            elif (
+                key not in self.queued
+                and key in self.index.functions
+                and self.rounds.get(key, 0) < MAX_ROUNDS_PER_FUNCTION
+            ):
+                self.queue.append(key)
+                self.queued.add(key)
+
+    def run(self) -> None:
+        hooks = self.hooks
+        if hooks is not None:
+            for gone in hooks.orphaned(self.index):
+                self.enqueue(hooks.dependents(gone), modules=True)
+        self.program.demand = self.demand
+        try:
+            while self.queue:
+                qual = self.queue.popleft()
+                if qual not in self.queued:
+                    continue  # analysed on demand since it was queued
+                self.queued.discard(qual)
+                self.visit(qual)
+        finally:
+            self.program.demand = None
+
+    def demand(self, qual: str) -> None:
+        """Analyse `qual` now, before the caller that asks for its summary, if it is waiting
+        for its first visit (not one being analysed: recursion keeps today's answer)."""
+        if (
+            self.nesting >= MAX_DEMAND_DEPTH
+            or qual not in self.queued
+            or qual in self.rounds
+            or qual in self.deferred
         ):
-            queue.append(key)
-            queued.add(key)
+            return
+        self.queued.discard(qual)
+        self.nesting += 1
+        try:
+            self.visit(qual)
+        except _TooDeepError:
+            # the stack of callers analysed on demand left too little room: analyse it at the
+            # top level instead (where nesting too deep is reported as always)
+            del self.rounds[qual]
+            self.queued.add(qual)  # its entry is still in the queue
+            self.deferred.add(qual)
+        finally:
+            self.nesting -= 1
+
+    def visit(self, qual: str) -> None:
+        program, index, hooks, settled = self.program, self.index, self.hooks, self.settled
+        fn = index.functions[qual]
+        self.rounds[qual] = self.rounds.get(qual, 0) + 1
+        if (
+            hooks is not None
+            and qual in settled
+            and qual not in self.stale_globals
+            and hooks.still_valid(qual, program)
+        ):
+            return  # a dependent whose callees' summaries are as cached: it stays settled
+        fresh = qual in self.stale_globals or qual in settled
+        # before the analysis: a callee analysed on demand inside it may write a global it
+        # reads and mark it stale again
+        self.stale_globals.discard(qual)
+        result = self.runner.result_for(
+            qual, index.modules[fn.module], qual, fresh=fresh, nested=self.nesting > 0
+        )
+        settled.pop(qual, None)
+        if result is None:
+            return
+        self.results[qual] = result
+        for callee in result.callees:
+            self.callers.setdefault(callee, {})[qual] = None
+        if result.global_writes and _merge_writes(program, fn.module, result.global_writes):
+            # a module global written here (`global NAME`) is read by the module's functions
+            # (`from m import NAME` elsewhere binds the value at import time): analyse them again
+            for reader in index.function_names_of(fn.module):
+                if (
+                    reader not in self.queued
+                    and self.rounds.get(reader, 0) < MAX_ROUNDS_PER_FUNCTION
+                ):
+                    self.queue.append(reader)
+                    self.queued.add(reader)
+                    self.stale_globals.add(reader)
+        old = program.summaries.get(qual)
+        before = hooks.previous_digest(qual) if hooks is not None and old is None else ""
+        program.summaries[qual] = result.summary
+        if old is result.summary:  # a reused result: its summary is the seeded one
+            return
+        # a caller analysed before this function's first summary read an empty one
+        old_shape = old.shape() if old is not None else _EMPTY_SHAPE
+        if old_shape != result.summary.shape():
+            self.enqueue(self.callers.get(qual, ()))
+        elif old is not None:
+            return
+        if hooks is not None and before != hooks.current_digest(qual, program):
+            self.enqueue(hooks.dependents(qual), modules=True)
 
 
 def run_engine(
@@ -246,9 +380,6 @@ def run_engine(
         program.globals_loader = hooks.module_globals
         for module_name, writes in hooks.seed_global_writes().items():
             _merge_writes(program, module_name, writes)
-    results: dict[str, AnalysisResult] = {}
-    callers: dict[str, set[str]] = {}
-    rounds: dict[str, int] = {}
     modules = sorted(index.modules.values(), key=lambda m: m.name)
     for module in modules:
         if hooks is not None and hooks.has_cached_globals(module):
@@ -263,60 +394,16 @@ def run_engine(
         (f for f in index.functions.values() if f.qualname not in settled),
         key=lambda f: (f.node is None, f.module, f.lineno),
     )
-    queue: deque[str] = deque(fn.qualname for fn in ordered)
-    stale_globals: set[str] = set()  # queued again because a module global they read changed
-    queued = set(queue)
-    recheck: set[str] = set()  # settled module bodies a changed summary may affect
-    if hooks is not None:
-        for gone in hooks.orphaned(index):
-            _enqueue(hooks.dependents(gone), index, queue, queued, rounds, recheck)
-    while queue:
-        qual = queue.popleft()
-        queued.discard(qual)
-        fn = index.functions[qual]
-        rounds[qual] = rounds.get(qual, 0) + 1
-        if (
-            hooks is not None
-            and qual in settled
-            and qual not in stale_globals
-            and hooks.still_valid(qual, program)
-        ):
-            continue  # a dependent whose callees' summaries are as cached: it stays settled
-        result = runner.result_for(
-            qual, index.modules[fn.module], qual, fresh=qual in stale_globals or qual in settled
-        )
-        stale_globals.discard(qual)
-        settled.pop(qual, None)
-        if result is None:
-            continue
-        results[qual] = result
-        for callee in result.callees:
-            callers.setdefault(callee, set()).add(qual)
-        if result.global_writes and _merge_writes(program, fn.module, result.global_writes):
-            # a module global written here (`global NAME`) is read by the module's functions
-            # (`from m import NAME` elsewhere binds the value at import time): analyse them again
-            for reader in index.function_names_of(fn.module):
-                if reader not in queued and rounds.get(reader, 0) < MAX_ROUNDS_PER_FUNCTION:
-                    queue.append(reader)
-                    queued.add(reader)
-                    stale_globals.add(reader)
-        old = program.summaries.get(qual)
-        before = hooks.previous_digest(qual) if hooks is not None and old is None else ""
-        program.summaries[qual] = result.summary
-        if old is result.summary:  # a reused result: its summary is the seeded one
-            continue
-        if old is not None and old.shape() == result.summary.shape():
-            continue
-        _enqueue(callers.get(qual, ()), index, queue, queued, rounds)
-        if hooks is not None and before != hooks.current_digest(qual, program):
-            _enqueue(hooks.dependents(qual), index, queue, queued, rounds, recheck)
+    fixpoint = _Fixpoint(program, runner, hooks, settled, (fn.qualname for fn in ordered))
+    fixpoint.run()
+    results, callers, recheck = fixpoint.results, fixpoint.callers, fixpoint.recheck
 
     findings: dict[tuple[str, str, int, int], RawFinding] = {}
 
     def add(f: RawFinding) -> None:
         key = (f.rule, f.sink.path, f.sink.line, f.sink.column)
         old = findings.get(key)
-        if old is None or _better(f, old):
+        if old is None or better_finding(f, old):
             findings[key] = f
 
     # module bodies: those of unchanged files stand unless a callee they used changed

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from netgain.analysis.findings import Confidence
-from netgain.analysis.values import Label, Step, fast_pickle
+from netgain.analysis.values import Label, Step, fast_pickle, preferred_trace
 
 
 @fast_pickle
@@ -42,6 +42,18 @@ class RawFinding:
     trace: tuple[Step, ...]
     confidence: Confidence
     source_kind: str
+
+
+def better_finding(a: RawFinding, b: RawFinding) -> bool:
+    """Whether `a` is reported rather than `b` for the same rule and sink: the surer one, then
+    the trace `preferred_trace` picks, then the source kind (so the choice is a total order and
+    never depends on which was found first)."""
+    ra, rb = a.confidence.rank, b.confidence.rank
+    if ra != rb:
+        return ra > rb
+    if a.trace != b.trace:
+        return preferred_trace(a.trace, b.trace)
+    return a.source_kind < b.source_kind
 
 
 @dataclass(slots=True)

@@ -91,6 +91,15 @@ class Step:
     line: int
     column: int
     message: str
+    _hash: int | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        # cached: a label's hash hashes its whole trace, and labels are rebuilt at every hop
+        h = self._hash
+        if h is None:
+            h = hash((self.path, self.line, self.column, self.message))
+            _set_step_hash(self, h)
+        return h
 
 
 @fast_pickle
@@ -108,6 +117,16 @@ class Label:
     trace: tuple[Step, ...]
     param: int = -1
     cleaned: frozenset[str] = frozenset()
+
+    _hash: int | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        # cached: labels live in frozensets that are merged at every join and hop
+        h = self._hash
+        if h is None:
+            h = hash((self.kind, self.confidence, self.trace, self.param, self.cleaned))
+            _set_label_hash(self, h)
+        return h
 
     def key(self) -> tuple[str, int, frozenset[str], Step | None]:
         return (self.kind, self.param, self.cleaned, self.trace[0] if self.trace else None)
@@ -129,6 +148,40 @@ class Label:
         return Label(self.kind, self.confidence, self.trace, self.param, self.cleaned | rules)
 
 
+def _steps(trace: tuple[Step, ...]) -> tuple[tuple[str, int, int, str], ...]:
+    return tuple((s.path, s.line, s.column, s.message) for s in trace)
+
+
+def preferred_trace(a: tuple[Step, ...], b: tuple[Step, ...]) -> bool:
+    """Whether trace `a` is shown rather than `b` where both describe an equally sure flow.
+
+    The rule: the shorter trace, then the one first in source order (steps compared one by one:
+    path, line, column, message). A total order, so the trace a finding shows (and with it its
+    fingerprint) depends neither on the order functions were analysed in nor on the iteration
+    order of a set (which changes with PYTHONHASHSEED)."""
+    if len(a) != len(b):
+        return len(a) < len(b)
+    return a is not b and _steps(a) < _steps(b)
+
+
+def _label_order(lb: Label) -> tuple[object, ...]:
+    """Which labels a value keeps when it has too many: real sources first, then by trace rule,
+    then by origin (a total order, for the same reason as `preferred_trace`)."""
+    return (
+        lb.kind == "param",
+        len(lb.trace),
+        _steps(lb.trace),
+        lb.kind,
+        lb.param,
+        sorted(lb.cleaned),
+    )
+
+
+# the slots' own setters: the classes are frozen for everyone but their hash cache
+_set_step_hash = Step.__dict__["_hash"].__set__
+_set_label_hash = Label.__dict__["_hash"].__set__
+
+
 class _NoConst:
     """Marker: the value is not known at analysis time."""
 
@@ -146,7 +199,8 @@ NOCONST: object = _NoConst()
 
 
 def merge_labels(*groups: frozenset[Label]) -> frozenset[Label]:
-    """Union label sets, keeping one label per origin (the shortest trace) and at most MAX_LABELS."""
+    """Union label sets, keeping one label per origin (the trace `preferred_trace` picks) and at
+    most MAX_LABELS."""
     if len(groups) == 1:
         return groups[0]
     best: dict[tuple[str, int, frozenset[str], Step | None], Label] = {}
@@ -154,10 +208,10 @@ def merge_labels(*groups: frozenset[Label]) -> frozenset[Label]:
         for label in group:
             k = label.key()
             old = best.get(k)
-            if old is None or len(label.trace) < len(old.trace):
+            if old is None or preferred_trace(label.trace, old.trace):
                 best[k] = label
     if len(best) > MAX_LABELS:
-        kept = sorted(best.values(), key=lambda lb: (lb.kind == "param", len(lb.trace)))
+        kept = sorted(best.values(), key=_label_order)
         return frozenset(kept[:MAX_LABELS])
     return frozenset(best.values())
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from netgain.analysis.findings import Confidence
 from netgain.analysis.flow.content_type import response_value
-from netgain.analysis.flow.dynamic import REFERENCE_TYPE, imported_module, member
+from netgain.analysis.flow.dynamic import IMPORTERS, REFERENCE_TYPE, imported_module, member
 from netgain.analysis.flow.folding import (
     PURE_BUILTINS,
     PURE_STR_METHODS,
@@ -23,6 +23,7 @@ from netgain.analysis.flow.state import (
     REQUEST_TYPE,
     SESSION_TYPE,
     AnalyzerState,
+    CallFacts,
     Env,
     step_at,
 )
@@ -148,10 +149,12 @@ class CallMixin(AnalyzerState):
                 (step_at(self.path, node, f"source: request.{method}() (user input)"),),
             )
             return Value(labels=frozenset({label}))
+        facts = self.p.call_facts.get((qual, method))
+        if facts is None:
+            facts = self._call_facts(qual, method)
+            self.p.call_facts[(qual, method)] = facts
         # sinks
-        for sink in self.m.sinks_for(
-            qual, method if qual is None or qual not in self.index.functions else None
-        ):
+        for sink in facts.sinks:
             self.apply_sink(sink, node, args, kwargs, receiver, name, starred)
         self.check_template_context(qual, node, env)
         if not starred:
@@ -170,11 +173,9 @@ class CallMixin(AnalyzerState):
         if shaped is not None:
             return shaped
 
-        type_ = (self.m.type_of_call(qual) if qual else None) or (
-            self.m.types_on_method.get(method) if method else None
-        )
+        type_ = facts.type_
         # sanitizers (a builder such as SQLAlchemy's `select()` keeps its type for chained calls)
-        rules = self.sanitizer_rules(qual, method)
+        rules = facts.sanitizes
         if rules is not None:
             inputs = [*args, *kwargs.values(), *extra_kw]
             if (
@@ -187,14 +188,7 @@ class CallMixin(AnalyzerState):
             return replace(cleaned, type=type_) if type_ else cleaned
 
         # sources
-        src = self.m.source_for_call(qual) if qual else None
-        if (
-            src is None
-            and method
-            and method in self.m.source_methods
-            and (qual is None or qual not in self.index.functions)
-        ):
-            src = self.m.source_methods[method]
+        src = facts.source
         if src is not None:
             label = Label(
                 src.kind,
@@ -205,10 +199,10 @@ class CallMixin(AnalyzerState):
 
         # calls whose result is new data, not derived from their arguments (a child process's
         # output does not carry the taint of its `env=` or `cwd=`)
-        if qual and self.m.propagators_by_name.get(qual) == "nothing":
+        if facts.new_data:
             return Value(type=type_) if type_ else CLEAN
         # calls into the scanned tree
-        if qual and (qual in self.index.functions or qual in self.index.classes):
+        if facts.scanned and qual:
             return self._call_known(qual, node, args, kwargs, extra_kw, receiver, starred)
 
         # propagators into the receiver
@@ -255,6 +249,23 @@ class CallMixin(AnalyzerState):
             return CLEAN
         return result
 
+    def _call_facts(self, qual: str | None, method: str | None) -> CallFacts:
+        """What the models and the index say about a callee, whatever its arguments."""
+        scanned = bool(qual) and (qual in self.index.functions or qual in self.index.classes)
+        in_tree = qual is not None and qual in self.index.functions
+        source = self.m.source_for_call(qual) if qual else None
+        if source is None and method and method in self.m.source_methods and not in_tree:
+            source = self.m.source_methods[method]
+        return CallFacts(
+            sinks=tuple(self.m.sinks_for(qual, None if in_tree else method)),
+            type_=(self.m.type_of_call(qual) if qual else None)
+            or (self.m.types_on_method.get(method) if method else None),
+            sanitizes=self.sanitizer_rules(qual, method),
+            source=source,
+            new_data=bool(qual) and self.m.propagators_by_name.get(qual or "") == "nothing",
+            scanned=scanned,
+        )
+
     def _dynamic_reference(
         self, qual: str | None, node: ast.Call, args: list[Value], env: Env
     ) -> Value | None:
@@ -262,6 +273,8 @@ class CallMixin(AnalyzerState):
         reference to the module or member the literal names (see flow/dynamic.py)."""
         if qual == "getattr" and node.args:
             return member(self._reference_name(node.args[0], args[0], env), args)
+        if qual not in IMPORTERS:
+            return None
         from_list = len(node.args) >= 4 or any(kw.arg == "fromlist" for kw in node.keywords)
         return imported_module(qual, args, from_list=from_list)
 

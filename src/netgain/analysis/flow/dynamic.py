@@ -18,7 +18,7 @@ REFERENCE_TYPE = "netgain:reference"
 
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_IMPORTERS = frozenset({"__import__", "importlib.import_module"})
+IMPORTERS = frozenset({"__import__", "importlib.import_module"})
 
 
 def reference(qualified: str) -> Value:
@@ -31,7 +31,7 @@ def imported_module(qual: str | None, args: list[Value], *, from_list: bool) -> 
     `__import__("os.path")` returns the top package `os` unless a from-list is given;
     `import_module("os.path")` returns `os.path`. A relative name (`.sibling`) is not resolved.
     """
-    if qual not in _IMPORTERS or not args:
+    if qual not in IMPORTERS or not args:
         return None
     name = args[0].const
     if not isinstance(name, str) or not _DOTTED.match(name):

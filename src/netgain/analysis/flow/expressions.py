@@ -56,6 +56,17 @@ def _fixed(value: Value, prefix: object) -> Value:
     return sanitize(value, rules) if rules and value.tainted else value
 
 
+def _is_str_format(node: ast.Call) -> bool:
+    """`"...".format(...)` (read by `ExpressionMixin.ev` for its template)."""
+    func = node.func
+    return (
+        type(func) is ast.Attribute
+        and func.attr == "format"
+        and type(func.value) is ast.Constant
+        and isinstance(func.value.value, str)
+    )
+
+
 class ExpressionMixin(AnalyzerState):
     """Evaluate expressions to abstract values."""
 
@@ -84,6 +95,15 @@ class ExpressionMixin(AnalyzerState):
         return Value(labels=seq.all_labels())
 
     def ev(self, node: ast.expr, env: Env) -> Value:
+        # the commonest nodes first, by exact type: a `match` tries its class patterns one
+        # after the other, and this runs for every expression of every body
+        kind = type(node)
+        if kind is ast.Name:
+            return self._name(node.id, node, env)  # type: ignore[attr-defined]
+        if kind is ast.Attribute:
+            return self._attribute(node, env)  # type: ignore[arg-type]
+        if kind is ast.Call and not _is_str_format(node):  # type: ignore[arg-type]
+            return self.call(node, env)  # type: ignore[arg-type]
         match node:
             case ast.Constant(value=c):
                 return (

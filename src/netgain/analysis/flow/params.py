@@ -43,7 +43,7 @@ class ParamsMixin(AnalyzerState):
         if not self.is_route and decorated_by(node, self.m.response_handlers):
             self.html_route = self._inferred_owner("route") in self.m.html_route_types
         view = not self.is_route and self._is_view(fn)
-        defaults = self._param_defaults(node)
+        defaults = self._param_defaults(node) if self.is_route or view else {}
         typed_params = self._typed_route_params(node) if self.is_route else set()
         annotations = self._param_annotations(node)
         for i, name in enumerate(fn.params):

@@ -25,7 +25,7 @@ from netgain.analysis.flow.state import (
 )
 from netgain.analysis.flow.unknown import UNKNOWN_ORIGIN
 from netgain.analysis.index import dotted_name
-from netgain.analysis.summaries import ParamSink, RawFinding
+from netgain.analysis.summaries import ParamSink, RawFinding, better_finding
 from netgain.analysis.taint_models import SinkModel
 from netgain.analysis.values import (
     CLEAN,
@@ -37,6 +37,7 @@ from netgain.analysis.values import (
     combine,
     head_of,
     join,
+    preferred_trace,
 )
 
 _RESPONSE_BODY_ATTRIBUTES = frozenset({"body", "text", "unicode_body"})
@@ -112,21 +113,26 @@ class SinkMixin(AnalyzerState):
         if len(trace) > MAX_TRACE + 1:
             trace = trace[:1] + trace[-MAX_TRACE:]
         if label.kind == "param":
-            key = (label.param, rule, label.cleaned, sink)
-            if key not in self.param_sinks:
-                self.param_sinks[key] = ParamSink(label.param, rule, sources, label.cleaned, trace)
+            self.keep_param_sink(ParamSink(label.param, rule, sources, label.cleaned, trace))
             return
         if label.kind not in sources:
             return
-        fkey = (rule, sink.line, sink.column)
+        self.keep_finding(RawFinding(rule, sink, trace, label.confidence, label.kind))
+
+    def keep_param_sink(self, ps: ParamSink) -> None:
+        """One entry per parameter, rule, cleaning and sink: the trace `preferred_trace` picks."""
+        key = (ps.param, ps.rule, ps.cleaned, ps.trace[-1])
+        old = self.param_sinks.get(key)
+        if old is None or preferred_trace(ps.trace, old.trace):
+            self.param_sinks[key] = ps
+
+    def keep_finding(self, finding: RawFinding) -> None:
+        """One finding per rule and sink: the surest origin (a request parameter over the
+        low-confidence `built-query` mark on the same string), then the preferred trace."""
+        fkey = (finding.rule, finding.sink.line, finding.sink.column)
         old = self.findings.get(fkey)
-        # the surest origin wins (a request parameter over the low-confidence `built-query`
-        # mark on the same string), then the shortest trace
-        if old is None or (label.confidence.rank, -len(trace)) > (
-            old.confidence.rank,
-            -len(old.trace),
-        ):
-            self.findings[fkey] = RawFinding(rule, sink, trace, label.confidence, label.kind)
+        if old is None or better_finding(finding, old):
+            self.findings[fkey] = finding
 
     def check_sink(
         self,
@@ -155,10 +161,8 @@ class SinkMixin(AnalyzerState):
     def check_name_sinks(self, name: str, value: Value, node: ast.AST) -> None:
         if not name or not value.tainted:
             return
-        words = snake(name)
-        for ns in self.m.name_sinks:
-            if ns.pattern.search(words):
-                self.check_sink(ns.rule, ns.sources, value, node, f"`{name}`")
+        for ns in self.p.name_sinks_in(snake(name)):
+            self.check_sink(ns.rule, ns.sources, value, node, f"`{name}`")
 
     def apply_sink(
         self,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from netgain.analysis.index import FunctionInfo, ModuleInfo, ProgramIndex
 from netgain.analysis.options import EntryMode
 from netgain.analysis.summaries import ParamSink, RawFinding, Summary
-from netgain.analysis.taint_models import SinkModel, TaintModels
+from netgain.analysis.taint_models import NameSinkModel, SinkModel, SourceModel, TaintModels
 from netgain.analysis.values import Label, Step, Value, fast_pickle, join
 
 Env = dict[str, Value]
@@ -26,6 +26,20 @@ MAX_CLOSURE_DEPTH = 3
 REQUEST_TYPE = "netgain:request"
 SESSION_TYPE = "netgain:session"
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+@dataclass(frozen=True, slots=True)
+class CallFacts:
+    """What the taint models and the index say about one callee (qualified name, method name),
+    whatever the arguments: looked up once per scan rather than at every call (prefix models
+    are a scan over a list)."""
+
+    sinks: tuple[SinkModel, ...]
+    type_: str | None  # the type the call returns
+    sanitizes: frozenset[str] | None  # rules a sanitizer clears
+    source: SourceModel | None
+    new_data: bool  # its result carries none of its inputs' taint
+    scanned: bool  # a function or class of the scanned tree (its summary answers)
 
 
 @dataclass(slots=True)
@@ -45,6 +59,21 @@ class Program:
 
     # the module-level values of a module settled from the cache, loaded on first use
     globals_loader: Callable[[str], Env | None] | None = None
+    # analyses a function not analysed yet, so that its caller reads its summary rather than
+    # an empty one (the engine's callees-first order; see `engine._Fixpoint`)
+    demand: Callable[[str], None] | None = None
+    # per (qualified callee, method name): see `CallFacts`
+    call_facts: dict[tuple[str | None, str | None], CallFacts] = field(default_factory=dict)
+    # name models matching a text, per text (a name is matched at every assignment to it)
+    _name_sinks: dict[str, tuple[NameSinkModel, ...]] = field(default_factory=dict)
+
+    def name_sinks_in(self, text: str) -> tuple[NameSinkModel, ...]:
+        """The name models whose pattern matches `text` (RE2, once per distinct text)."""
+        found = self._name_sinks.get(text)
+        if found is None:
+            found = tuple(ns for ns in self.models.name_sinks if ns.pattern.search(text))
+            self._name_sinks[text] = found
+        return found
 
     def globals_of(self, module: str) -> Env:
         """A module's module-level values: from its body's analysis, or cached."""
@@ -62,6 +91,9 @@ class Program:
             found = self.summary_loader(qual)
             if found is not None:
                 self.summaries[qual] = found
+        if found is None and self.demand is not None:
+            self.demand(qual)
+            found = self.summaries.get(qual)
         return found
 
 
@@ -97,7 +129,10 @@ def join_envs(a: Env | None, b: Env | None) -> Env | None:
     out = dict(a)
     for k, v in b.items():
         old = out.get(k)
-        out[k] = v if old is None else join(old, v)
+        if old is None:
+            out[k] = v
+        elif old is not v:  # most names are untouched by either branch: the same object
+            out[k] = join(old, v)
     return out
 
 
@@ -217,6 +252,12 @@ class AnalyzerState:
     # --- provided by SinkMixin --------------------------------------------------------------
 
     def report(self, rule: str, sink: Step, label: Label, sources: frozenset[str]) -> None:
+        raise NotImplementedError
+
+    def keep_finding(self, finding: RawFinding) -> None:
+        raise NotImplementedError
+
+    def keep_param_sink(self, ps: ParamSink) -> None:
         raise NotImplementedError
 
     def check_sink(

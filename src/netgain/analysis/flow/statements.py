@@ -201,10 +201,10 @@ class StatementMixin(AnalyzerState):
         for param in nested.params:
             closure_env[param] = CLEAN
         sub.block(nested.node.body, closure_env)
-        for key, finding in sub.findings.items():
-            self.findings.setdefault(key, finding)
-        for pkey, ps in sub.param_sinks.items():
-            self.param_sinks.setdefault(pkey, ps)
+        for finding in sub.findings.values():
+            self.keep_finding(finding)
+        for ps in sub.param_sinks.values():
+            self.keep_param_sink(ps)
         self.callees |= sub.callees
 
     def _nested_qualname(self, name: str) -> str | None:
