@@ -153,3 +153,36 @@ def test_a_folder_replaced_by_a_submodule_with_an_absent_blob_below_it(tmp_path:
     # the submodule is listed (its pointer needs no blob); the unreadable wheel is a problem
     assert result["facts"]["paths"] == ["tests/pypi"], result
     assert any(p["path"] == "tests/pypi/django/Django.whl" for p in result["problems"])
+
+
+PEP758 = """\
+import os
+
+import jwt
+
+
+def current_user(request):
+    try:
+        payload = jwt.decode(request.headers["token"], "k", algorithms=["HS256"])
+    except InvalidTokenError, ValidationError:
+        os.system(request.args["cmd"])
+    return payload
+"""
+
+
+def test_python_3_14_except_without_parentheses_is_analysed(tmp_path: Path) -> None:
+    """fastapi/full-stack-fastapi-template (`requires-python >=3.14`): its token check,
+    `backend/app/api/deps.py`, uses PEP 758's `except InvalidTokenError, ValidationError:` and
+    was reported 'syntax error: multiple exception types must be parenthesized', so nothing in
+    the authentication dependency was analysed. It is analysed now; the look-alike `except A, B
+    as e`, still invalid in 3.14, stays a syntax error."""
+    (tmp_path / "deps.py").write_text(PEP758, encoding="utf-8")
+    (tmp_path / "bad.py").write_text(
+        PEP758.replace("ValidationError:", "ValidationError as e:"), encoding="utf-8"
+    )
+    proc = netgain("scan", ".", "--format", "json", "--no-cache", cwd=tmp_path, check=False)
+    assert proc.returncode == 1, proc.stderr
+    result = json.loads(proc.stdout)
+    assert [(u["path"], u["line"]) for u in result["unparsed"]] == [("bad.py", 9)]
+    found = {(f["location"]["path"], f["location"]["line"]) for f in result["findings"]}
+    assert ("deps.py", 10) in found

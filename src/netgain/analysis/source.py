@@ -47,10 +47,7 @@ def parse_source(rel: str, data: bytes) -> ParsedSource | UnparsedFile:
         line = getattr(exc, "lineno", None)
         return UnparsedFile(rel, f"cannot decode: {exc}", line if isinstance(line, int) else None)
     try:
-        with warnings.catch_warnings():
-            # invalid escape sequences in scanned code are the scanned code's business
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text, filename=rel, type_comments=False)
+        tree = _parse(text, rel)
     except SyntaxError as exc:
         return UnparsedFile(rel, f"syntax error: {exc.msg}", exc.lineno)
     except RecursionError:
@@ -58,6 +55,65 @@ def parse_source(rel: str, data: bytes) -> ParsedSource | UnparsedFile:
     except (ValueError, MemoryError) as exc:
         return UnparsedFile(rel, f"cannot parse: {type(exc).__name__}: {exc}", None)
     return ParsedSource(rel, text, tree, text.count("\n") + (0 if text.endswith("\n") else 1))
+
+
+_UNPARENTHESIZED = "multiple exception types must be parenthesized"
+_OPENERS, _CLOSERS = "([{", ")]}"
+
+
+def _parse(text: str, rel: str) -> ast.Module:
+    """`ast.parse`, also for Python 3.14's `except A, B:` (PEP 758), which this interpreter
+    rejects: fastapi/full-stack-fastapi-template's token check (`backend/app/api/deps.py`) was
+    not analysed for it. Each such clause is read as `except (A, B):`, the same handler; its line
+    numbers stay (a column on that line moves by one). `except A, B as e` stays an error, as in
+    3.14."""
+    source = text
+    for _ in range(source.count("except") + 1):
+        with warnings.catch_warnings():
+            # invalid escape sequences in scanned code are the scanned code's business
+            warnings.simplefilter("ignore")
+            try:
+                return ast.parse(source, filename=rel, type_comments=False)
+            except SyntaxError as exc:
+                fixed = _parenthesized(source, exc) if exc.msg == _UNPARENTHESIZED else None
+                if fixed is None:
+                    if source is text:
+                        raise
+                    raise SyntaxError(exc.msg, (rel, exc.lineno, exc.offset, exc.text)) from None
+                source = fixed
+    return ast.parse(text, filename=rel, type_comments=False)  # still failing: the first error
+
+
+def _parenthesized(source: str, error: SyntaxError) -> str | None:
+    """`source` with the unparenthesized exception list of the clause at `error` in brackets."""
+    lines = source.splitlines(keepends=True)
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    start = next(
+        (i for i, t in enumerate(tokens) if t.string == "except" and t.start[0] == error.lineno),
+        None,
+    )
+    if start is None:
+        return None
+    first = start + 1 + (tokens[start + 1].string == "*")
+    depth, last = 0, None
+    for i in range(first, len(tokens)):
+        t = tokens[i]
+        if t.string in _OPENERS:
+            depth += 1
+        elif t.string in _CLOSERS:
+            depth -= 1
+        elif depth == 0 and t.string in {":", "as"}:
+            last = i - 1 if t.string == ":" else None
+            break
+    if last is None or last < first:
+        return None
+    (row_a, col_a), (row_b, col_b) = tokens[first].start, tokens[last].end
+    lines[row_b - 1] = lines[row_b - 1][:col_b] + ")" + lines[row_b - 1][col_b:]
+    lines[row_a - 1] = lines[row_a - 1][:col_a] + "(" + lines[row_a - 1][col_a:]
+    return "".join(lines)
 
 
 def read_source(path: Path, rel: str) -> ParsedSource | UnparsedFile:
