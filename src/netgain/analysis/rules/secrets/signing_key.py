@@ -40,7 +40,8 @@ def _signing_target(target: ast.expr) -> str:
     return ""
 
 
-@pattern_rule(HARDCODED_SECRET, ast.Call, ast.Assign)
+@pattern_rule(HARDCODED_SECRET, ast.Assign)
+@pattern_rule(HARDCODED_SECRET, ast.Call, names={"encode", "decode"})
 def check_signing_key(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.Call):
         func = node.func

@@ -118,9 +118,11 @@ COOKIE_SAMESITE_NONE = rule_meta(
 # Pyramid's auth-ticket cookie: `secure` and `httponly` default to False, `samesite` to "Lax".
 _AUTH_TICKET_HELPERS = ("AuthTktCookieHelper", "AuthTktAuthenticationPolicy")
 _SAMESITE_SETTINGS = ("SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE")
+_COOKIE_CALLS = frozenset({"set_cookie", *_AUTH_TICKET_HELPERS})
 
 
-@pattern_rule(INSECURE_COOKIE, ast.Call, ast.Assign)
+@pattern_rule(INSECURE_COOKIE, ast.Assign)
+@pattern_rule(INSECURE_COOKIE, ast.Call, names=_COOKIE_CALLS)
 def check_cookie_flags(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.Assign):
         yield from _cookie_settings(ctx, node)
@@ -186,5 +188,6 @@ def _dynamic(ctx: PatternContext, node: ast.Call, name: str) -> bool:
     return value is not None and not isinstance(value, ast.Constant)
 
 
-pattern_rule(COOKIE_WITHOUT_HTTPONLY, ast.Call, ast.Assign)(check_cookie_flags)
-pattern_rule(COOKIE_SAMESITE_NONE, ast.Call, ast.Assign)(check_cookie_flags)
+for _meta in (COOKIE_WITHOUT_HTTPONLY, COOKIE_SAMESITE_NONE):
+    pattern_rule(_meta, ast.Assign)(check_cookie_flags)
+    pattern_rule(_meta, ast.Call, names=_COOKIE_CALLS)(check_cookie_flags)
