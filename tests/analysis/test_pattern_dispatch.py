@@ -198,10 +198,12 @@ def test_a_check_runs_only_on_calls_of_its_names() -> None:
 
 
 def test_registration_rejects_names_for_node_types_they_cannot_select() -> None:
-    with pytest.raises(ValueError, match="calls and attributes"):
-        pattern_rule(WEAK_HASH, ast.Call, ast.Assign, names={"md5"})
-    with pytest.raises(ValueError, match="attribute is selected by its name only"):
+    with pytest.raises(ValueError, match="only select calls, attributes, assignments"):
+        pattern_rule(WEAK_HASH, ast.Call, ast.If, names={"md5"})
+    with pytest.raises(ValueError, match="selected by its names only"):
         pattern_rule(WEAK_HASH, ast.Attribute, keywords={"verify"})
+    with pytest.raises(ValueError, match="selected by its names only"):
+        pattern_rule(WEAK_HASH, ast.Assign, arguments={"PROTOCOL_TLSv1"})
     assert callee_names({"hashlib.md5", "Crypto.Hash.MD5.new"}, ["md5"]) == {"md5", "new"}
 
 

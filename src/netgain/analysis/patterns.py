@@ -45,7 +45,8 @@ def _module_consts(tree: ast.Module) -> dict[str, object]:
 
 @dataclass(slots=True)
 class _Selector:
-    """The checks of one node type that declared names or keywords, by name and by keyword.
+    """The checks of one node type that declared what they fire on, by name, keyword and
+    argument (see `rules.registry`); the others run on every node (`always`).
 
     Checks are numbered in registration order (`checks`); a node's selection is returned in
     that order, so hits come out as they did when every check ran on every node."""
@@ -56,22 +57,35 @@ class _Selector:
     by_keyword: dict[str, tuple[int, ...]]
     by_argument: dict[str, tuple[int, ...]]
     patterns: tuple[tuple[int, Trigger], ...]
-    # keyword name -> checks, filled on first sight (patterns are searched once per name)
+    # name / keyword -> checks, filled on first sight (patterns are searched once per name)
+    _name_memo: dict[str, tuple[int, ...]] = field(default_factory=dict)
     _keyword_memo: dict[str, tuple[int, ...]] = field(default_factory=dict)
     always_checks: tuple[PatternCheck, ...] = ()
 
     def __post_init__(self) -> None:
         self.always_checks = tuple(self.checks[i] for i in self.always)
 
+    def name(self, name: str) -> tuple[int, ...]:
+        found = self._name_memo.get(name)
+        if found is None:
+            found = self._name_memo[name] = self._matching(name, self.by_name, keyword=False)
+        return found
+
     def keyword(self, name: str) -> tuple[int, ...]:
         found = self._keyword_memo.get(name)
         if found is None:
-            chosen = set(self.by_keyword.get(name, ()))
-            for position, trigger in self.patterns:
-                if trigger.keyword_pattern is not None and trigger.keyword_pattern.search(name):
-                    chosen.add(position)
-            found = self._keyword_memo[name] = tuple(sorted(chosen))
+            found = self._keyword_memo[name] = self._matching(name, self.by_keyword, keyword=True)
         return found
+
+    def _matching(
+        self, name: str, exact: dict[str, tuple[int, ...]], *, keyword: bool
+    ) -> tuple[int, ...]:
+        chosen = set(exact.get(name, ()))
+        for position, trigger in self.patterns:
+            pattern = trigger.keyword_pattern if keyword else trigger.name_pattern
+            if pattern is not None and pattern.search(name):
+                chosen.add(position)
+        return tuple(sorted(chosen))
 
     def select(self, *groups: tuple[int, ...]) -> tuple[PatternCheck, ...]:
         """The always-run checks and those in `groups`, in registration order."""
@@ -95,9 +109,13 @@ class _Selector:
         )
         qual = ctx.qualname(node)
         resolved = qual[qual.rfind(".") + 1 :]
-        by_name = self.by_name
-        first = by_name.get(written, ())
-        second = by_name.get(resolved, ()) if resolved != written else ()
+        memo = self._name_memo
+        first = memo.get(written)
+        if first is None:
+            first = self.name(written)
+        second: tuple[int, ...] = ()
+        if resolved != written:
+            second = memo.get(resolved) or self.name(resolved)
         if node.keywords:
             keyword = self.keyword
             third = tuple(i for kw in node.keywords if kw.arg is not None for i in keyword(kw.arg))
@@ -127,8 +145,33 @@ class _Selector:
         return found
 
     def for_attribute(self, node: ast.Attribute) -> tuple[PatternCheck, ...]:
-        found = self.by_name.get(node.attr)
+        found = self._name_memo.get(node.attr)
+        if found is None:
+            found = self.name(node.attr)
         return self.select(found) if found else self.always_checks
+
+    def for_assign(self, ctx: PatternContext, node: ast.Assign) -> tuple[PatternCheck, ...]:
+        """Checks for an assignment, by its targets' names (a subscript's constant key)."""
+        groups = []
+        for target in node.targets:
+            target_type = type(target)
+            if target_type is ast.Name:
+                name = target.id  # type: ignore[attr-defined]
+            elif target_type is ast.Attribute:
+                name = target.attr  # type: ignore[attr-defined]
+            elif target_type is ast.Subscript:
+                key = ctx.const(target.slice)  # type: ignore[attr-defined]
+                if not isinstance(key, str):
+                    continue
+                name = key
+            else:
+                continue
+            found = self._name_memo.get(name)
+            if found is None:
+                found = self.name(name)
+            if found:
+                groups.append(found)
+        return self.select(*groups) if groups else self.always_checks
 
 
 def _selector(registered: list[Registration]) -> _Selector:
@@ -158,7 +201,7 @@ def _selector(registered: list[Registration]) -> _Selector:
             by_keyword.setdefault(name, []).append(position)
         for name in trigger.arguments:
             by_argument.setdefault(name, []).append(position)
-        if trigger.keyword_pattern is not None:
+        if trigger.keyword_pattern is not None or trigger.name_pattern is not None:
             patterns.append((position, trigger))
     return _Selector(
         checks=tuple(checks),
@@ -194,6 +237,7 @@ def run_patterns(
     checks = {t: selector.always_checks for t, selector in dispatch.items()}
     call_selector = dispatch.get(ast.Call)
     attribute_selector = dispatch.get(ast.Attribute)
+    assign_selector = dispatch.get(ast.Assign)
     hits: list[PatternHit] = []
     exits: list[bool] = []
     skip = _LEAVES - checks.keys()
@@ -217,6 +261,8 @@ def run_patterns(
             node_checks = call_selector.for_call(ctx, node)  # type: ignore[arg-type]
         elif node_type is ast.Attribute and attribute_selector is not None:
             node_checks = attribute_selector.for_attribute(node)  # type: ignore[arg-type]
+        elif node_type is ast.Assign and assign_selector is not None:
+            node_checks = assign_selector.for_assign(ctx, node)  # type: ignore[arg-type]
         else:
             node_checks = get_checks(node_type, ())
         if node_checks:
@@ -232,6 +278,8 @@ def run_patterns(
             classes.append(node)  # type: ignore[arg-type]
             exits.append(False)
             append(push)
+        elif node_type in _LEAVES:
+            continue  # no children (a constant's value, a name's context)
         for name in _fields(node_type):
             value = getattr(node, name, None)
             if value is None:

@@ -11,11 +11,14 @@ A module has about ten times more calls than any rule can fire on, so a check re
     @pattern_rule(WEAK_HASH, ast.Call, names=callee_names(_WEAK_CALLS))
     def check_weak_hash(ctx, node): ...
 
-- `names`: the last name of the callee (`md5` for `hashlib.md5(...)`, `h.md5(...)` and, through
-  `from hashlib import md5 as m`, `m(...)`; for `ast.Attribute`, the attribute's name). The walk
-  resolves each callee once and matches both the name written and the resolved one's last part,
-  so a rule that compares `ctx.qualname(node)` with a table declares that table's last parts
-  (`callee_names`) and a rule that looks at `node.func.attr` declares those attributes.
+- `names`: for `ast.Call`, the last name of the callee (`md5` for `hashlib.md5(...)`,
+  `h.md5(...)` and, through `from hashlib import md5 as m`, `m(...)`). The walk resolves each
+  callee once and matches both the name written and the resolved one's last part, so a rule
+  that compares `ctx.qualname(node)` with a table declares that table's last parts
+  (`callee_names`) and a rule that looks at `node.func.attr` declares those attributes. For
+  `ast.Attribute`, the attribute's name. For `ast.Assign`, the name of a target: `x` for
+  `x = ...`, `debug` for `app.debug = ...`, `DEBUG` for `cfg["DEBUG"] = ...` (a constant key,
+  also through a module constant). A set of names, or a compiled pattern searched in each.
 - `keywords`: keyword argument names (`verify` for `get(url, verify=False)`), or a compiled
   pattern searched in each keyword's name (`password=...`), for rules that fire whatever is called.
 - `arguments`: the last name of a value passed to the call, positionally or by keyword
@@ -24,8 +27,9 @@ A module has about ten times more calls than any rule can fire on, so a check re
 A check runs on a node when one of its names, keywords or arguments matches (any is enough). A
 check that declares none runs on every node of its types: correct, but every call pays for it,
 so declare what the rule's own tests (`ctx.qualname(node) in ...`, `node.func.attr == ...`, a
-keyword it reads) already require. `names` and the others only select among calls and
-attributes: register the check a second time, without them, for its other node types.
+keyword it reads) already require. `names` only selects calls, attributes and assignments,
+and the others only calls: register the check a second time, without them, for its other node
+types.
 """
 
 from __future__ import annotations
@@ -54,14 +58,17 @@ class PatternHit:
     mask: str | None = None  # text to mask in the snippet (hard-coded secrets)
 
 
-PatternCheck = Callable[["PatternContext", ast.AST], Iterator[PatternHit]]
+# usually a generator; a check that runs on very many nodes (every constant) may return a tuple
+PatternCheck = Callable[["PatternContext", ast.AST], Iterable[PatternHit]]
 
 
 @dataclass(frozen=True, slots=True)
 class Trigger:
-    """The calls (or attributes) a check can fire on; both empty: every node of its type."""
+    """The calls, attributes or assignments a check can fire on; all empty: every node of its
+    type."""
 
     names: frozenset[str] = frozenset()
+    name_pattern: re.Pattern[str] | None = None
     keywords: frozenset[str] = frozenset()
     keyword_pattern: re.Pattern[str] | None = None
     arguments: frozenset[str] = frozenset()
@@ -84,6 +91,7 @@ class Registration:
 
 
 _CHECKS: dict[type[ast.AST], list[Registration]] = {}
+_SELECTABLE = (ast.Call, ast.Attribute, ast.Assign)
 # bumped on every registration, so a dispatch table built from `_CHECKS` knows it is stale
 _VERSION = [0]
 
@@ -91,22 +99,26 @@ _VERSION = [0]
 def pattern_rule(
     meta: RuleMeta,
     *node_types: type[ast.AST],
-    names: Iterable[str] = (),
+    names: Iterable[str] | re.Pattern[str] = (),
     keywords: Iterable[str] | re.Pattern[str] = (),
     arguments: Iterable[str] = (),
 ) -> Callable[[PatternCheck], PatternCheck]:
     """Register `check` for `node_types` under the rule `meta`; `names`, `keywords` and
-    `arguments` say on which calls / attributes it can fire (see the module docstring)."""
-    if isinstance(keywords, re.Pattern):
-        trigger = Trigger(frozenset(names), keyword_pattern=keywords)
+    `arguments` say on which nodes it can fire (see the module docstring)."""
+    trigger = Trigger(arguments=frozenset(arguments))
+    if isinstance(names, re.Pattern):
+        trigger = replace(trigger, name_pattern=names)
     else:
-        trigger = Trigger(frozenset(names), keywords=frozenset(keywords))
-    if arguments:
-        trigger = replace(trigger, arguments=frozenset(arguments))
-    if not trigger.everywhere and any(t not in (ast.Call, ast.Attribute) for t in node_types):
-        raise ValueError("names / keywords / arguments only select calls and attributes")
-    if replace(trigger, names=frozenset()) != EVERYWHERE and ast.Attribute in node_types:
-        raise ValueError("an attribute is selected by its name only")
+        trigger = replace(trigger, names=frozenset(names))
+    if isinstance(keywords, re.Pattern):
+        trigger = replace(trigger, keyword_pattern=keywords)
+    else:
+        trigger = replace(trigger, keywords=frozenset(keywords))
+    if not trigger.everywhere and any(t not in _SELECTABLE for t in node_types):
+        raise ValueError("names / keywords / arguments only select calls, attributes, assignments")
+    by_name_only = replace(trigger, names=frozenset(), name_pattern=None) == EVERYWHERE
+    if not by_name_only and any(t is not ast.Call for t in node_types):
+        raise ValueError("an attribute or an assignment is selected by its names only")
 
     def register(check: PatternCheck) -> PatternCheck:
         for t in node_types:

@@ -81,7 +81,8 @@ _PYRAMID_CSRF_OPTIONS = ("require_csrf", "check_origin")
 _CONFIG_CALLS = {*_CONFIG_SETTERS, *_PYRAMID_VIEW, "set_default_csrf_options"}
 
 
-@pattern_rule(CSRF_DISABLED, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign)
+@pattern_rule(CSRF_DISABLED, ast.FunctionDef, ast.AsyncFunctionDef)
+@pattern_rule(CSRF_DISABLED, ast.Assign, names={"WTF_CSRF_ENABLED"})
 @pattern_rule(CSRF_DISABLED, ast.Call, names=_CONFIG_CALLS)
 def check_csrf(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):

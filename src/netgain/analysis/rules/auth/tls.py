@@ -49,7 +49,11 @@ _HTTP_PREFIXES = ("requests.", "httpx.", "urllib3.", "aiohttp.")
 _UNVERIFIED_FACTORIES = ("ssl._create_unverified_context", "ssl._create_stdlib_context")
 
 
-@pattern_rule(TLS_VERIFICATION_DISABLED, ast.Assign)
+@pattern_rule(
+    TLS_VERIFICATION_DISABLED,
+    ast.Assign,
+    names={"_create_default_https_context", "verify_mode", "check_hostname"},
+)
 @pattern_rule(
     TLS_VERIFICATION_DISABLED,
     ast.Call,

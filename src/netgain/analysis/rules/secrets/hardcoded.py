@@ -145,17 +145,24 @@ def _named_secret(name: str, value: ast.expr) -> tuple[str, str] | None:
     return None
 
 
-@pattern_rule(HARDCODED_SECRET, ast.Constant, ast.Assign, ast.AnnAssign, ast.Dict, ast.Compare)
+@pattern_rule(HARDCODED_SECRET, ast.Constant)
+def check_secret_literal(ctx: PatternContext, node: ast.AST) -> tuple[PatternHit, ...]:
+    """A literal in a known secret format, wherever it is. A plain function rather than a
+    generator: it runs on every constant of every module."""
+    value = getattr(node, "value", None)
+    if not isinstance(value, str) or len(value) < 16:
+        return ()
+    found = _known_format(value)
+    if found is None:
+        return ()
+    return (PatternHit(HARDCODED_SECRET, node, f"hard-coded {found[0]}", mask=found[1]),)
+
+
+@pattern_rule(HARDCODED_SECRET, ast.AnnAssign, ast.Dict, ast.Compare)
+@pattern_rule(HARDCODED_SECRET, ast.Assign, names=_SECRET_NAME)  # `api_key = "..."`
 @pattern_rule(HARDCODED_SECRET, ast.Call, keywords=_SECRET_NAME)  # `api_key="..."`
 def check_hardcoded_secret(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
-    found: tuple[str, str] | None = None
-    name = ""
-    if isinstance(node, ast.Constant):
-        if isinstance(node.value, str) and len(node.value) >= 16:
-            found = _known_format(node.value)
-        if found:
-            yield PatternHit(HARDCODED_SECRET, node, f"hard-coded {found[0]}", mask=found[1])
-        return
+    """A secret-looking literal under a secret's name (assigned, passed, a dict key, compared)."""
     pairs: list[tuple[str, ast.expr]] = []
     if isinstance(node, ast.Assign):
         pairs = [(_target_name(t), node.value) for t in node.targets]

@@ -64,7 +64,8 @@ _JINJA = frozenset(
 )  # fmt: skip
 
 
-@pattern_rule(AUTOESCAPE_DISABLED, ast.Assign, ast.Dict)
+@pattern_rule(AUTOESCAPE_DISABLED, ast.Dict)
+@pattern_rule(AUTOESCAPE_DISABLED, ast.Assign, names={"autoescape"})
 @pattern_rule(AUTOESCAPE_DISABLED, ast.Call, keywords={"autoescape"})
 def check_autoescape(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.Call):
