@@ -214,3 +214,14 @@ def test_keyword_patterns_select_by_search() -> None:
     selector = patterns._selector([entry])
     assert selector.keyword("db_password") == (0,)
     assert selector.keyword("user") == ()
+
+
+def test_a_full_name_memo_is_cleared_and_answers_stay_right(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(patterns, "_MEMO_LIMIT", 2)
+    entry = Registration(WEAK_HASH, lambda ctx, node: iter(()), Trigger(frozenset({"md5"})))
+    selector = patterns._selector([entry])
+    answers = [selector.name(n) for n in ("a", "b", "c", "md5", "d", "md5")]
+    assert answers == [(), (), (), (0,), (), (0,)]
+    assert len(selector._name_memo) <= 3

@@ -43,6 +43,9 @@ def _module_consts(tree: ast.Module) -> dict[str, object]:
     return consts
 
 
+_MEMO_LIMIT = 200_000
+
+
 @dataclass(slots=True)
 class _Selector:
     """The checks of one node type that declared what they fire on, by name, keyword and
@@ -80,6 +83,10 @@ class _Selector:
     def _matching(
         self, name: str, exact: dict[str, tuple[int, ...]], *, keyword: bool
     ) -> tuple[int, ...]:
+        if len(self._name_memo) + len(self._keyword_memo) > _MEMO_LIMIT:
+            # subscript keys are any string: a long-lived process must not keep them all
+            self._name_memo.clear()
+            self._keyword_memo.clear()
         chosen = set(exact.get(name, ()))
         for position, trigger in self.patterns:
             pattern = trigger.keyword_pattern if keyword else trigger.name_pattern
