@@ -1,16 +1,43 @@
-"""The pattern-rule table: which checks run on which AST node types.
+"""The pattern-rule table: which checks run on which AST nodes.
 
 Rules that need no data flow (weak hashes, disabled TLS verification, cookies without flags, ...)
 register a check for the node types they care about (the Ruff approach: each node is visited once,
 whatever the number of rules). Checks receive a `PatternContext` that resolves names through the
 program index, folds simple constants and knows the enclosing function.
+
+A module has about ten times more calls than any rule can fire on, so a check registered for
+`ast.Call` (or `ast.Attribute`) also says, as data next to the rule, on which calls it can fire:
+
+    @pattern_rule(WEAK_HASH, ast.Call, names=callee_names(_WEAK_CALLS))
+    def check_weak_hash(ctx, node): ...
+
+- `names`: for `ast.Call`, the last name of the callee (`md5` for `hashlib.md5(...)`,
+  `h.md5(...)` and, through `from hashlib import md5 as m`, `m(...)`). The walk resolves each
+  callee once and matches both the name written and the resolved one's last part, so a rule
+  that compares `ctx.qualname(node)` with a table declares that table's last parts
+  (`callee_names`) and a rule that looks at `node.func.attr` declares those attributes. For
+  `ast.Attribute`, the attribute's name. For `ast.Assign`, the name of a target: `x` for
+  `x = ...`, `debug` for `app.debug = ...`, `DEBUG` for `cfg["DEBUG"] = ...` (a constant key,
+  also through a module constant). A set of names, or a compiled pattern searched in each.
+- `keywords`: keyword argument names (`verify` for `get(url, verify=False)`), or a compiled
+  pattern searched in each keyword's name (`password=...`), for rules that fire whatever is called.
+- `arguments`: the last name of a value passed to the call, positionally or by keyword
+  (`PROTOCOL_TLSv1` for `wrap(sock, ssl.PROTOCOL_TLSv1)`), whatever is called.
+
+A check runs on a node when one of its names, keywords or arguments matches (any is enough). A
+check that declares none runs on every node of its types: correct, but every call pays for it,
+so declare what the rule's own tests (`ctx.qualname(node) in ...`, `node.func.attr == ...`, a
+keyword it reads) already require. `names` only selects calls, attributes and assignments,
+and the others only calls: register the check a second time, without them, for its other node
+types.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 
 from netgain.analysis.findings import Confidence
 from netgain.analysis.index import ModuleInfo, ProgramIndex, dotted_name
@@ -31,29 +58,98 @@ class PatternHit:
     mask: str | None = None  # text to mask in the snippet (hard-coded secrets)
 
 
-PatternCheck = Callable[["PatternContext", ast.AST], Iterator[PatternHit]]
+# usually a generator; a check that runs on very many nodes (every constant) may return a tuple
+PatternCheck = Callable[["PatternContext", ast.AST], Iterable[PatternHit]]
 
-_CHECKS: dict[type[ast.AST], list[tuple[RuleMeta, PatternCheck]]] = {}
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """The calls, attributes or assignments a check can fire on; all empty: every node of its
+    type."""
+
+    names: frozenset[str] = frozenset()
+    name_pattern: re.Pattern[str] | None = None
+    keywords: frozenset[str] = frozenset()
+    keyword_pattern: re.Pattern[str] | None = None
+    arguments: frozenset[str] = frozenset()
+
+    @property
+    def everywhere(self) -> bool:
+        return self == EVERYWHERE
+
+
+EVERYWHERE = Trigger()
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """One `pattern_rule` entry: the rule, its check and when the check can fire."""
+
+    meta: RuleMeta
+    check: PatternCheck
+    trigger: Trigger
+
+
+_CHECKS: dict[type[ast.AST], list[Registration]] = {}
+_SELECTABLE = (ast.Call, ast.Attribute, ast.Assign)
+# bumped on every registration, so a dispatch table built from `_CHECKS` knows it is stale
+_VERSION = [0]
 
 
 def pattern_rule(
-    meta: RuleMeta, *node_types: type[ast.AST]
+    meta: RuleMeta,
+    *node_types: type[ast.AST],
+    names: Iterable[str] | re.Pattern[str] = (),
+    keywords: Iterable[str] | re.Pattern[str] = (),
+    arguments: Iterable[str] = (),
 ) -> Callable[[PatternCheck], PatternCheck]:
-    """Register `check` for `node_types` under the rule `meta`."""
+    """Register `check` for `node_types` under the rule `meta`; `names`, `keywords` and
+    `arguments` say on which nodes it can fire (see the module docstring)."""
+    trigger = Trigger(arguments=frozenset(arguments))
+    if isinstance(names, re.Pattern):
+        trigger = replace(trigger, name_pattern=names)
+    else:
+        trigger = replace(trigger, names=frozenset(names))
+    if isinstance(keywords, re.Pattern):
+        trigger = replace(trigger, keyword_pattern=keywords)
+    else:
+        trigger = replace(trigger, keywords=frozenset(keywords))
+    if not trigger.everywhere and any(t not in _SELECTABLE for t in node_types):
+        raise ValueError("names / keywords / arguments only select calls, attributes, assignments")
+    by_name_only = replace(trigger, names=frozenset(), name_pattern=None) == EVERYWHERE
+    if not by_name_only and any(t is not ast.Call for t in node_types):
+        raise ValueError("an attribute or an assignment is selected by its names only")
 
     def register(check: PatternCheck) -> PatternCheck:
         for t in node_types:
-            _CHECKS.setdefault(t, []).append((meta, check))
+            _CHECKS.setdefault(t, []).append(Registration(meta, check, trigger))
+        _VERSION[0] += 1
         return check
 
     return register
 
 
+def callee_names(*qualified: Iterable[str]) -> frozenset[str]:
+    """The last parts of qualified callee names (`{"hashlib.md5", "hashlib.new"}` ->
+    `{"md5", "new"}`): the `names` of a rule that compares `ctx.qualname(call)` with them."""
+    return frozenset(q.rpartition(".")[2] for table in qualified for q in table)
+
+
+def registrations() -> dict[type[ast.AST], list[Registration]]:
+    """Every registered check by node type, in registration order."""
+    return _CHECKS
+
+
+def registry_version() -> int:
+    return _VERSION[0]
+
+
 def registered_pattern_rules() -> set[str]:
-    return {meta.id for checks in _CHECKS.values() for meta, _ in checks}
+    return {r.meta.id for checks in _CHECKS.values() for r in checks}
 
 
 _NOT_CONST = object()
+_UNSEEN = object()
 
 
 @dataclass(slots=True)
@@ -67,6 +163,8 @@ class PatternContext:
     _names: dict[int, str] = field(default_factory=dict, repr=False)
     _scopes: dict[int, str] = field(default_factory=dict, repr=False)
     _read_locals: bool = field(default=False, repr=False)
+    # containers and operators already folded (several rules ask about the same assigned value)
+    _folded: dict[int, object] = field(default_factory=dict, repr=False)
     # what a rule notes while the walk goes by, for nodes it meets later in the same module
     # (the walk is in source order: a binding is seen before the calls that use it)
     notes: dict[object, str] = field(default_factory=dict, repr=False)
@@ -127,6 +225,15 @@ class PatternContext:
             return self.module_consts.get(node.id, _NOT_CONST)
         if not isinstance(node, _LITERAL_NODES):
             return _NOT_CONST
+        if self._read_locals:  # depends on where it is read: not kept
+            return self._fold(node)
+        key = id(node)
+        found = self._folded.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._folded[key] = self._fold(node)
+        return found
+
+    def _fold(self, node: ast.expr) -> object:
         try:
             return ast.literal_eval(node)
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):

@@ -61,7 +61,8 @@ def _any_origin(value: object) -> bool:
     return False
 
 
-@pattern_rule(PERMISSIVE_CORS, ast.Call, ast.Module)
+@pattern_rule(PERMISSIVE_CORS, ast.Module)
+@pattern_rule(PERMISSIVE_CORS, ast.Call, keywords={"supports_credentials", "allow_credentials"})
 def check_cors(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.Module):
         consts = ctx.module_consts

@@ -73,7 +73,17 @@ def _safe_only(ctx: PatternContext, fn: ast.FunctionDef | ast.AsyncFunctionDef) 
     return False
 
 
-@pattern_rule(CSRF_DISABLED, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign, ast.Call)
+# Calls that set configuration from keywords: Flask's `config.update` / `config.from_mapping`.
+_CONFIG_SETTERS = {"update", "from_mapping"}
+# Pyramid: per-view options (`@view_config`, `config.add_view`) and the global default.
+_PYRAMID_VIEW = {"view_config", "add_view"}
+_PYRAMID_CSRF_OPTIONS = ("require_csrf", "check_origin")
+_CONFIG_CALLS = {*_CONFIG_SETTERS, *_PYRAMID_VIEW, "set_default_csrf_options"}
+
+
+@pattern_rule(CSRF_DISABLED, ast.FunctionDef, ast.AsyncFunctionDef)
+@pattern_rule(CSRF_DISABLED, ast.Assign, names={"WTF_CSRF_ENABLED"})
+@pattern_rule(CSRF_DISABLED, ast.Call, names=_CONFIG_CALLS)
 def check_csrf(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         for deco in node.decorator_list:
@@ -110,13 +120,6 @@ def check_csrf(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
         return
     if isinstance(node, ast.Call):
         yield from _config_call(ctx, node)
-
-
-# Calls that set configuration from keywords: Flask's `config.update` / `config.from_mapping`.
-_CONFIG_SETTERS = {"update", "from_mapping"}
-# Pyramid: per-view options (`@view_config`, `config.add_view`) and the global default.
-_PYRAMID_VIEW = {"view_config", "add_view"}
-_PYRAMID_CSRF_OPTIONS = ("require_csrf", "check_origin")
 
 
 def _config_call(ctx: PatternContext, node: ast.Call) -> Iterator[PatternHit]:

@@ -84,7 +84,8 @@ def _config_item(ctx: PatternContext, target: ast.expr, key: str) -> bool:
     )
 
 
-@pattern_rule(DEBUG_ENABLED, ast.Call, ast.Assign)
+@pattern_rule(DEBUG_ENABLED, ast.Assign, names={"ENV", "debug", "DEBUG", "TESTING"})
+@pattern_rule(DEBUG_ENABLED, ast.Call, names={"run", "update", "from_mapping"})
 def check_debug(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.Call):
         func = node.func

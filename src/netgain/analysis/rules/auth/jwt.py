@@ -7,7 +7,13 @@ from collections.abc import Iterator
 
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.rules.base import rule_meta
-from netgain.analysis.rules.registry import NOT_CONST, PatternContext, PatternHit, pattern_rule
+from netgain.analysis.rules.registry import (
+    NOT_CONST,
+    PatternContext,
+    PatternHit,
+    callee_names,
+    pattern_rule,
+)
 
 JWT_UNVERIFIED = rule_meta(
     id="jwt-unverified",
@@ -85,7 +91,11 @@ def _binding(ctx: PatternContext, options: ast.expr | None, call: ast.Call) -> a
     return found
 
 
-@pattern_rule(JWT_UNVERIFIED, ast.Call)
+@pattern_rule(
+    JWT_UNVERIFIED,
+    ast.Call,
+    names={"decode", "decode_complete", *callee_names(_DECODERS, _UNVERIFIED)},
+)
 def check_jwt(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if not isinstance(node, ast.Call):
         return

@@ -78,7 +78,7 @@ def _bound_dict(ctx: PatternContext, name: str, before: int) -> ast.Dict | None:
     return None
 
 
-@pattern_rule(CREDENTIALS_IN_JWT, ast.Call)
+@pattern_rule(CREDENTIALS_IN_JWT, ast.Call, names={"encode"})
 def check_credentials_in_jwt(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if not isinstance(node, ast.Call) or not node.args:
         return

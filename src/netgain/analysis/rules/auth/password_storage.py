@@ -114,7 +114,9 @@ def _is_plain_value(node: ast.expr) -> bool:
     return False
 
 
-@pattern_rule(WEAK_PASSWORD_HASH, ast.Call, ast.Assign)
+@pattern_rule(WEAK_PASSWORD_HASH, ast.Assign, names=_PASSWORD)
+# a fast hash by name, or a password keyword (`User(password=...)`)
+@pattern_rule(WEAK_PASSWORD_HASH, ast.Call, names={*_FAST, "new"}, keywords=_PASSWORD)
 def check_password_storage(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.Call):
         qual = ctx.qualname(node)

@@ -49,7 +49,7 @@ API_WITHOUT_RATE_LIMIT = rule_meta(
 )
 
 
-@pattern_rule(API_WITHOUT_RATE_LIMIT, ast.Assign)
+@pattern_rule(API_WITHOUT_RATE_LIMIT, ast.Assign, names={"REST_FRAMEWORK"})
 def check_rest_framework_throttle(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if (
         not isinstance(node, ast.Assign)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.rules.base import rule_meta
-from netgain.analysis.rules.registry import PatternContext, PatternHit, pattern_rule
+from netgain.analysis.rules.registry import PatternContext, PatternHit, callee_names, pattern_rule
 
 TLS_VERIFICATION_DISABLED = rule_meta(
     id="tls-verification-disabled",
@@ -49,12 +49,25 @@ _HTTP_PREFIXES = ("requests.", "httpx.", "urllib3.", "aiohttp.")
 _UNVERIFIED_FACTORIES = ("ssl._create_unverified_context", "ssl._create_stdlib_context")
 
 
-@pattern_rule(TLS_VERIFICATION_DISABLED, ast.Call, ast.Assign)
+@pattern_rule(
+    TLS_VERIFICATION_DISABLED,
+    ast.Assign,
+    names={"_create_default_https_context", "verify_mode", "check_hostname"},
+)
+@pattern_rule(
+    TLS_VERIFICATION_DISABLED,
+    ast.Call,
+    names=callee_names(_UNVERIFIED_FACTORIES),
+    keywords={"verify", "ssl", "cert_reqs"},
+)
 def check_tls(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.Assign):
-        if ctx.qualname(node.value) in _UNVERIFIED_FACTORIES and any(
-            isinstance(t, ast.Attribute) and t.attr == "_create_default_https_context"
-            for t in node.targets
+        if (
+            any(
+                isinstance(t, ast.Attribute) and t.attr == "_create_default_https_context"
+                for t in node.targets
+            )
+            and ctx.qualname(node.value) in _UNVERIFIED_FACTORIES
         ):
             yield PatternHit(
                 TLS_VERIFICATION_DISABLED,

@@ -60,7 +60,7 @@ def _is_signing_key(ctx: PatternContext, node: ast.expr) -> bool:
     )
 
 
-@pattern_rule(SECRET_KEY_AS_SALT, ast.Call)
+@pattern_rule(SECRET_KEY_AS_SALT, ast.Call, names={"Hashids"})
 def check_hashids_salt(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if not isinstance(node, ast.Call) or last_name(node.func) != "Hashids":
         return

@@ -63,7 +63,9 @@ _PREFIXES = (
 )
 
 
-@pattern_rule(WEAK_CIPHER, ast.Call, ast.Attribute)
+@pattern_rule(WEAK_CIPHER, ast.Attribute, names={"MODE_ECB"})
+# a broken cipher's class or module, its `new`, or `modes.ECB`
+@pattern_rule(WEAK_CIPHER, ast.Call, names={*_BROKEN, "new", "ECB"})
 def check_weak_cipher(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.Attribute):
         if node.attr == "MODE_ECB" and ctx.qualname(node).startswith(("Crypto.", "Cryptodome.")):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.rules.base import rule_meta
-from netgain.analysis.rules.registry import PatternContext, PatternHit, pattern_rule
+from netgain.analysis.rules.registry import PatternContext, PatternHit, callee_names, pattern_rule
 
 WEAK_HASH = rule_meta(
     id="weak-hash",
@@ -52,7 +52,7 @@ _WEAK_CALLS = {
 }  # fmt: skip
 
 
-@pattern_rule(WEAK_HASH, ast.Call)
+@pattern_rule(WEAK_HASH, ast.Call, names=callee_names(_WEAK_CALLS, ["hashlib.new"]))
 def check_weak_hash(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if not isinstance(node, ast.Call):
         return

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.rules.base import rule_meta
-from netgain.analysis.rules.registry import PatternContext, PatternHit, pattern_rule
+from netgain.analysis.rules.registry import PatternContext, PatternHit, callee_names, pattern_rule
 
 WEAK_KEY_SIZE = rule_meta(
     id="weak-key-size",
@@ -58,7 +58,9 @@ _WEAK_CURVES = frozenset(
 )
 
 
-@pattern_rule(WEAK_KEY_SIZE, ast.Call)
+@pattern_rule(
+    WEAK_KEY_SIZE, ast.Call, names=callee_names(_SIZED, [f"{_ASYMMETRIC}.ec.generate_private_key"])
+)
 def check_weak_key(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if not isinstance(node, ast.Call):
         return

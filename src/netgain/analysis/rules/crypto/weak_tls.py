@@ -96,7 +96,9 @@ def _legacy_wrap_socket(ctx: PatternContext, call: ast.Call) -> bool:
     )
 
 
-@pattern_rule(WEAK_TLS_VERSION, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign)
+@pattern_rule(WEAK_TLS_VERSION, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign)
+# a protocol constant passed to any function (`wrap(sock, PROTOCOL_TLSv1)`), or `wrap_socket`
+@pattern_rule(WEAK_TLS_VERSION, ast.Call, names={"wrap_socket"}, arguments=_WEAK_NAMES)
 def check_weak_tls(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     values: list[ast.expr] = []
     if isinstance(node, ast.Call):

@@ -65,7 +65,7 @@ _EXTERNAL_FEATURES = frozenset(
 )
 
 
-@pattern_rule(XXE, ast.Call)
+@pattern_rule(XXE, ast.Call, names={"setFeature"})
 def check_sax_external_entities(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if not (
         isinstance(node, ast.Call)

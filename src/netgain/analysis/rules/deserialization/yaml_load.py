@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.rules.base import rule_meta
-from netgain.analysis.rules.registry import PatternContext, PatternHit, pattern_rule
+from netgain.analysis.rules.registry import PatternContext, PatternHit, callee_names, pattern_rule
 
 UNSAFE_YAML_LOAD = rule_meta(
     id="unsafe-yaml-load",
@@ -50,7 +50,9 @@ _UNSAFE = ("yaml.unsafe_load", "yaml.unsafe_load_all")
 _LOADERS = ("yaml.load", "yaml.load_all")
 
 
-@pattern_rule(UNSAFE_YAML_LOAD, ast.Call)
+@pattern_rule(
+    UNSAFE_YAML_LOAD, ast.Call, names=callee_names(_UNSAFE, _LOADERS, ["ruamel.yaml.YAML"])
+)
 def check_yaml_load(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if not isinstance(node, ast.Call):
         return

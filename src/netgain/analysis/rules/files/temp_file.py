@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.rules.base import rule_meta
-from netgain.analysis.rules.registry import PatternContext, PatternHit, pattern_rule
+from netgain.analysis.rules.registry import PatternContext, PatternHit, callee_names, pattern_rule
 
 INSECURE_TEMP_FILE = rule_meta(
     id="insecure-temp-file",
@@ -52,7 +52,7 @@ INSECURE_TEMP_FILE = rule_meta(
 _RACY = {"tempfile.mktemp": "tempfile.mktemp()", "os.tempnam": "os.tempnam()", "os.tmpnam": "os.tmpnam()"}  # fmt: skip
 
 
-@pattern_rule(INSECURE_TEMP_FILE, ast.Call)
+@pattern_rule(INSECURE_TEMP_FILE, ast.Call, names=callee_names(_RACY))
 def check_temp_file(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if not isinstance(node, ast.Call):
         return

@@ -17,7 +17,7 @@ from typing import Any
 
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.rules.base import rule_meta
-from netgain.analysis.rules.registry import PatternContext, PatternHit, pattern_rule
+from netgain.analysis.rules.registry import PatternContext, PatternHit, callee_names, pattern_rule
 
 INEFFICIENT_REGEX = rule_meta(
     id="inefficient-regex",
@@ -165,7 +165,8 @@ def _never_matched(ctx: PatternContext, stmt: ast.Assign, name: str) -> bool:
     return uses > 0
 
 
-@pattern_rule(INEFFICIENT_REGEX, ast.Call, ast.Assign)
+@pattern_rule(INEFFICIENT_REGEX, ast.Assign)
+@pattern_rule(INEFFICIENT_REGEX, ast.Call, names=callee_names(_RE_CALLS))
 def check_inefficient_regex(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.Assign):
         call = node.value

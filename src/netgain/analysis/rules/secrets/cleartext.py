@@ -14,7 +14,13 @@ from collections.abc import Iterator
 
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.rules.base import rule_meta
-from netgain.analysis.rules.registry import PatternContext, PatternHit, last_name, pattern_rule
+from netgain.analysis.rules.registry import (
+    PatternContext,
+    PatternHit,
+    callee_names,
+    last_name,
+    pattern_rule,
+)
 
 CLEARTEXT_CREDENTIALS = rule_meta(
     id="cleartext-credentials",
@@ -188,7 +194,10 @@ def _credential_url(node: ast.expr) -> Iterator[PatternHit]:
         )
 
 
-@pattern_rule(CLEARTEXT_CREDENTIALS, ast.Call, ast.Assign)
+@pattern_rule(CLEARTEXT_CREDENTIALS, ast.Assign)
+@pattern_rule(
+    CLEARTEXT_CREDENTIALS, ast.Call, names=_METHODS | callee_names(_URL_CLIENTS, ["ftplib.FTP"])
+)
 def check_cleartext(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.Assign):
         # a URL kept in a variable or constant for later use; not one stored in a header,

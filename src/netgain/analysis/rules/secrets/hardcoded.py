@@ -118,7 +118,14 @@ def _target_name(node: ast.expr) -> str:
     return ""
 
 
+# Any of the formats: one search rules out almost every string; the list, in order, then says
+# which format (the first that matches, as before).
+_ANY_FORMAT = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _FORMATS))
+
+
 def _known_format(value: str) -> tuple[str, str] | None:
+    if _ANY_FORMAT.search(value) is None:
+        return None
     for kind, pattern in _FORMATS:
         m = pattern.search(value)
         if m:
@@ -138,18 +145,24 @@ def _named_secret(name: str, value: ast.expr) -> tuple[str, str] | None:
     return None
 
 
-@pattern_rule(
-    HARDCODED_SECRET, ast.Constant, ast.Assign, ast.AnnAssign, ast.Call, ast.Dict, ast.Compare
-)
+@pattern_rule(HARDCODED_SECRET, ast.Constant)
+def check_secret_literal(ctx: PatternContext, node: ast.AST) -> tuple[PatternHit, ...]:
+    """A literal in a known secret format, wherever it is. A plain function rather than a
+    generator: it runs on every constant of every module."""
+    value = getattr(node, "value", None)
+    if not isinstance(value, str) or len(value) < 16:
+        return ()
+    found = _known_format(value)
+    if found is None:
+        return ()
+    return (PatternHit(HARDCODED_SECRET, node, f"hard-coded {found[0]}", mask=found[1]),)
+
+
+@pattern_rule(HARDCODED_SECRET, ast.AnnAssign, ast.Dict, ast.Compare)
+@pattern_rule(HARDCODED_SECRET, ast.Assign, names=_SECRET_NAME)  # `api_key = "..."`
+@pattern_rule(HARDCODED_SECRET, ast.Call, keywords=_SECRET_NAME)  # `api_key="..."`
 def check_hardcoded_secret(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
-    found: tuple[str, str] | None = None
-    name = ""
-    if isinstance(node, ast.Constant):
-        if isinstance(node.value, str) and len(node.value) >= 16:
-            found = _known_format(node.value)
-        if found:
-            yield PatternHit(HARDCODED_SECRET, node, f"hard-coded {found[0]}", mask=found[1])
-        return
+    """A secret-looking literal under a secret's name (assigned, passed, a dict key, compared)."""
     pairs: list[tuple[str, ast.expr]] = []
     if isinstance(node, ast.Assign):
         pairs = [(_target_name(t), node.value) for t in node.targets]
@@ -166,17 +179,13 @@ def check_hardcoded_secret(ctx: PatternContext, node: ast.AST) -> Iterator[Patte
     elif isinstance(node, ast.Compare) and len(node.comparators) == 1:
         pairs = [(_target_name(node.left), node.comparators[0])]
     for name, value in pairs:
-        if (
+        found = _named_secret(name, value)  # the name first: most are not secret names
+        if found is None or (
             isinstance(value, ast.Constant)
             and isinstance(value.value, str)
             and _known_format(value.value)
         ):
-            continue  # reported on the literal itself
-        found = _named_secret(name, value)
-        if found:
-            yield PatternHit(
-                HARDCODED_SECRET,
-                value,
-                f"hard-coded secret in `{name}` ({found[0]})",
-                mask=found[1],
-            )
+            continue  # not a secret's name, or reported on the literal itself
+        yield PatternHit(
+            HARDCODED_SECRET, value, f"hard-coded secret in `{name}` ({found[0]})", mask=found[1]
+        )

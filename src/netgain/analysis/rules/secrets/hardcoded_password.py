@@ -137,8 +137,8 @@ def _compared(test: ast.expr) -> Iterator[ast.Compare]:
     ast.While,
     ast.IfExp,
     ast.Return,
-    ast.Call,
 )
+@pattern_rule(HARDCODED_PASSWORD, ast.Call, keywords=_PASSWORD_NAME)  # `password="..."`
 def check_hardcoded_password(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     found: list[tuple[str, ast.expr, str]] = []
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):

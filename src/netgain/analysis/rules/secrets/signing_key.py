@@ -9,6 +9,7 @@ Reported under `hardcoded-secret`.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from netgain.analysis.rules.registry import PatternContext, PatternHit, last_name, pattern_rule
@@ -16,6 +17,8 @@ from netgain.analysis.rules.secrets.hardcoded import _PLACEHOLDER, HARDCODED_SEC
 
 _JWT = {"jwt.encode": 1, "jwt.decode": 1, "jwt.api_jwt.encode": 1, "jwt.api_jwt.decode": 1}
 _SIGNING_NAMES = frozenset({"secret_key", "jwt_secret_key", "secret_key_hmac"})
+# the targets `_signing_target` accepts, in any case
+_SIGNING_TARGET = re.compile("(?i)^(?:" + "|".join(map(re.escape, sorted(_SIGNING_NAMES))) + ")$")
 
 
 def _literal(ctx: PatternContext, node: ast.expr | None) -> str | None:
@@ -40,7 +43,8 @@ def _signing_target(target: ast.expr) -> str:
     return ""
 
 
-@pattern_rule(HARDCODED_SECRET, ast.Call, ast.Assign)
+@pattern_rule(HARDCODED_SECRET, ast.Assign, names=_SIGNING_TARGET)
+@pattern_rule(HARDCODED_SECRET, ast.Call, names={"encode", "decode"})
 def check_signing_key(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.Call):
         func = node.func

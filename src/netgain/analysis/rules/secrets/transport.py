@@ -14,7 +14,13 @@ from urllib.parse import urlsplit
 
 from netgain.analysis.findings import Confidence, Severity
 from netgain.analysis.rules.base import rule_meta
-from netgain.analysis.rules.registry import PatternContext, PatternHit, last_name, pattern_rule
+from netgain.analysis.rules.registry import (
+    PatternContext,
+    PatternHit,
+    callee_names,
+    last_name,
+    pattern_rule,
+)
 
 INSECURE_TRANSPORT = rule_meta(
     id="insecure-transport",
@@ -169,7 +175,7 @@ def note_clients(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     return iter(())
 
 
-@pattern_rule(INSECURE_TRANSPORT, ast.Call)
+@pattern_rule(INSECURE_TRANSPORT, ast.Call, names=_METHODS | callee_names(_FUNCTIONS))
 def check_insecure_transport(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if not isinstance(node, ast.Call):
         return

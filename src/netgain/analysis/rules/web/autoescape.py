@@ -64,7 +64,9 @@ _JINJA = frozenset(
 )  # fmt: skip
 
 
-@pattern_rule(AUTOESCAPE_DISABLED, ast.Call, ast.Assign, ast.Dict)
+@pattern_rule(AUTOESCAPE_DISABLED, ast.Dict)
+@pattern_rule(AUTOESCAPE_DISABLED, ast.Assign, names={"autoescape"})
+@pattern_rule(AUTOESCAPE_DISABLED, ast.Call, keywords={"autoescape"})
 def check_autoescape(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.Call):
         if ctx.is_const(ctx.keyword(node, "autoescape"), False) and ctx.qualname(node) in _JINJA:
@@ -144,7 +146,7 @@ def _template_suffix(ctx: PatternContext, name: ast.expr) -> str | None:
     return None
 
 
-@pattern_rule(UNESCAPED_TEMPLATE, ast.Call)
+@pattern_rule(UNESCAPED_TEMPLATE, ast.Call, names={"render_template"})
 def check_unescaped_template(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if not isinstance(node, ast.Call) or not node.args or not (node.keywords or node.args[1:]):
         return
@@ -221,7 +223,7 @@ def _built_from_values(ctx: PatternContext, node: ast.expr) -> bool:
     return False
 
 
-@pattern_rule(FORMAT_HTML_BUILT, ast.Call)
+@pattern_rule(FORMAT_HTML_BUILT, ast.Call, names={"format_html"})
 def check_format_html(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if not isinstance(node, ast.Call) or not node.args or last_name(node.func) != "format_html":
         return

@@ -118,9 +118,14 @@ COOKIE_SAMESITE_NONE = rule_meta(
 # Pyramid's auth-ticket cookie: `secure` and `httponly` default to False, `samesite` to "Lax".
 _AUTH_TICKET_HELPERS = ("AuthTktCookieHelper", "AuthTktAuthenticationPolicy")
 _SAMESITE_SETTINGS = ("SESSION_COOKIE_SAMESITE", "CSRF_COOKIE_SAMESITE")
+_COOKIE_CALLS = frozenset({"set_cookie", *_AUTH_TICKET_HELPERS})
+_SECURE_SETTINGS = ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE")
+_HTTPONLY_SETTINGS = ("SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_HTTPONLY")
+_COOKIE_SETTINGS = frozenset({*_SAMESITE_SETTINGS, *_SECURE_SETTINGS, *_HTTPONLY_SETTINGS})
 
 
-@pattern_rule(INSECURE_COOKIE, ast.Call, ast.Assign)
+@pattern_rule(INSECURE_COOKIE, ast.Assign, names=_COOKIE_SETTINGS)
+@pattern_rule(INSECURE_COOKIE, ast.Call, names=_COOKIE_CALLS)
 def check_cookie_flags(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     if isinstance(node, ast.Assign):
         yield from _cookie_settings(ctx, node)
@@ -164,11 +169,11 @@ def _cookie_settings(ctx: PatternContext, node: ast.Assign) -> Iterator[PatternH
             )
         if not ctx.is_const(node.value, False):
             continue
-        if key in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if key in _SECURE_SETTINGS:
             yield PatternHit(
                 INSECURE_COOKIE, node, f"{key} = False sends the cookie over plain HTTP"
             )
-        elif key in ("SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_HTTPONLY"):
+        elif key in _HTTPONLY_SETTINGS:
             yield PatternHit(
                 COOKIE_WITHOUT_HTTPONLY, node, f"{key} = False exposes the cookie to scripts"
             )
@@ -186,5 +191,6 @@ def _dynamic(ctx: PatternContext, node: ast.Call, name: str) -> bool:
     return value is not None and not isinstance(value, ast.Constant)
 
 
-pattern_rule(COOKIE_WITHOUT_HTTPONLY, ast.Call, ast.Assign)(check_cookie_flags)
-pattern_rule(COOKIE_SAMESITE_NONE, ast.Call, ast.Assign)(check_cookie_flags)
+for _meta in (COOKIE_WITHOUT_HTTPONLY, COOKIE_SAMESITE_NONE):
+    pattern_rule(_meta, ast.Assign, names=_COOKIE_SETTINGS)(check_cookie_flags)
+    pattern_rule(_meta, ast.Call, names=_COOKIE_CALLS)(check_cookie_flags)
