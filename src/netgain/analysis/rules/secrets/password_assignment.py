@@ -43,8 +43,11 @@ def _binding_literal(name: str, value: ast.expr | None) -> str | None:
     return literal
 
 
-@pattern_rule(HARDCODED_PASSWORD, ast.Assign, ast.AnnAssign, ast.Dict)
+@pattern_rule(HARDCODED_PASSWORD, ast.Assign, names=_ENDS_AS_PASSWORD)
+@pattern_rule(HARDCODED_PASSWORD, ast.AnnAssign, ast.Dict)
 def check_password_binding(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
+    """Assignments are selected by a target name ending with the password word; annotated
+    assignments and dict literals are read whole (the dispatch selects plain assignments only)."""
     if TEST_PATH.search(ctx.path.replace("\\", "/")):
         return
     pairs: list[tuple[str, ast.expr | None]] = []
