@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from netgain.analysis import ScanOptions, scan
+from netgain.analysis import ScanOptions, notebook, scan
 from netgain.analysis.notebook import NotebookError, notebook_code
 from tests.report.schema import validate_sarif
 
@@ -169,3 +169,22 @@ def test_an_unparsable_notebook_is_counted_in_every_format(tmp_path: Path) -> No
     assert item["path"] == "half.ipynb" and "not valid JSON" in item["reason"]
     text = _cli(".", cwd=tmp_path).stdout
     assert "half.ipynb:3: cannot read the notebook: not valid JSON" in text
+
+
+def test_the_fast_reader_and_the_exact_reader_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a metadata key named `source` before the cell's own source must not be taken for it
+    cell = {
+        "cell_type": "code",
+        "execution_count": 1,
+        "metadata": {"source": ["not this\n"]},
+        "outputs": [],
+        "source": ["import os\n", "os.system(input())"],
+    }
+    texts = [FIXTURE.read_text(encoding="utf-8"), _notebook(cell), json.dumps({"cells": [cell]})]
+    fast = [notebook_code(text) for text in texts]
+    monkeypatch.setattr(notebook, "_located", lambda text: None)  # the exact reader only
+    exact = [notebook_code(text) for text in texts]
+    assert [(c.text, c.json_lines) for c in fast] == [(c.text, c.json_lines) for c in exact]
+    sink = _line_of(texts[1], "os.system")
+    assert fast[1].text.splitlines()[sink - 1] == "os.system(input())"
+    assert [fast[2].json_line(n) for n in (1, 2)] == [1, 1]  # a one-line notebook
