@@ -78,7 +78,7 @@ def main(repo: Path) -> None:
     summary = ng["summary"]
     print(
         f"{'netgain scan (taint, .ipynb)':<34}{summary['files_scanned']:>7}"
-        f"{summary['unparsed']:>10}{summary['findings'] + summary['below_confidence']:>10}"
+        f"{summary['unparsed']:>10}{summary['findings']:>10}"
         f"{ng_wall:>9.2f}{ng_rss:>8}"
     )
     b_files = len(bandit.get("metrics", {})) - 1
