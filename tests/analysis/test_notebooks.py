@@ -188,3 +188,18 @@ def test_the_fast_reader_and_the_exact_reader_agree(monkeypatch: pytest.MonkeyPa
     sink = _line_of(texts[1], "os.system")
     assert fast[1].text.splitlines()[sink - 1] == "os.system(input())"
     assert [fast[2].json_line(n) for n in (1, 2)] == [1, 1]  # a one-line notebook
+
+
+def test_an_inline_suppression_in_a_code_cell_applies(tmp_path: Path) -> None:
+    reason = "  # netgain: ignore[command-injection] the notebook asks its own user"
+    text = _notebook(
+        {"cell_type": "markdown", "metadata": {}, "source": [f"eval(input()){reason}"]},
+        _code(["import os\n", f"os.system(input()){reason}\n", "os.popen(input())"]),
+    )
+    (tmp_path / "ask.ipynb").write_text(text, encoding="utf-8")
+    doc = json.loads(_cli(".", "--format", "json", "--no-cache", cwd=tmp_path).stdout)
+    found = {f["location"]["line"]: f["suppressed"] for f in doc["findings"]}
+    assert found == {
+        _line_of(text, "os.system"): {"kind": "inline", "reason": "the notebook asks its own user"},
+        _line_of(text, "os.popen"): None,
+    }
