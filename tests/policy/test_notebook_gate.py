@@ -39,6 +39,7 @@ def notebook(code: list[str], *, count: int = 1, output: str = "") -> str:
 
 SAFE = ["%matplotlib inline", "import subprocess", "subprocess.run(['ls', '-l'])"]
 UNSAFE = ["%matplotlib inline", "import subprocess, sys", "subprocess.run(sys.argv[1], shell=True)"]
+HASHING = ["import hashlib", "digest = hashlib.md5(b'x').hexdigest()"]
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -96,3 +97,11 @@ def test_a_notebook_that_is_not_json_is_not_analysed(tmp_path: Path) -> None:
     assert f"{NOTEBOOK}: not analysed" in scan["reason"]
     assert "not valid JSON" in scan["reason"]
     assert doc["facts"]["unanalysed_files"] == [NOTEBOOK]
+
+
+def test_signals_are_read_from_a_notebooks_changed_code_cells(tmp_path: Path) -> None:
+    repo = _repo(tmp_path, notebook(SAFE))
+    repo.commit({NOTEBOOK: notebook(SAFE[:2] + HASHING)}, "Hash the output", author=BOB)
+    doc = check(repo, tmp_path, "", approved_by=["carol"])
+    validate_document(doc)
+    assert "crypto" in doc["facts"]["signals"]
