@@ -63,7 +63,7 @@ def load_fixtures(root: Path = FIXTURE_ROOT) -> list[Fixture]:
             if entry.is_dir() and not entry.name.startswith(("_", ".")):
                 files = sorted(entry.rglob("*.py"))
                 fixture = Fixture(f"{family.name}/{entry.name}", entry, [entry])
-            elif entry.suffix == ".py":
+            elif entry.suffix in {".py", ".ipynb"}:  # a notebook: annotations on its JSON lines
                 files = [entry]
                 fixture = Fixture(f"{family.name}/{entry.name}", family, [entry])
             else:

@@ -37,7 +37,7 @@ class FileType:
 
 # Languages as SARIF producers and GitHub's linguist name them.
 _CODE: dict[str, tuple[str, ...]] = {
-    "Python": (".py", ".pyi", ".pyw"),
+    "Python": (".py", ".pyi", ".pyw", ".ipynb"),
     "JavaScript": (".js", ".mjs", ".cjs", ".jsx"),
     "TypeScript": (".ts", ".mts", ".cts", ".tsx"),
     "Java": (".java", ".jsp"),
@@ -87,7 +87,7 @@ _OTHER_KINDS: dict[FileKind, tuple[str, ...]] = {
         ".webp", ".ico", ".bmp", ".tif", ".tiff", ".mp3", ".mp4", ".wav", ".ogg", ".webm",
         ".woff", ".woff2", ".ttf", ".otf", ".eot", ".zip", ".gz", ".tgz", ".bz2", ".xz",
         ".zst", ".tar", ".bin", ".dat", ".pickle", ".pkl", ".npy", ".npz", ".snap", ".patch",
-        ".diff", ".pem", ".crt", ".key", ".pub", ".asc", ".sig", ".ipynb", ".har", ".log",
+        ".diff", ".pem", ".crt", ".key", ".pub", ".asc", ".sig", ".har", ".log",
         ".proto", ".graphql", ".gql", ".avsc",
     ),
     FileKind.MARKUP: (

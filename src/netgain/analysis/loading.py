@@ -16,7 +16,14 @@ from pathlib import Path
 from netgain.analysis.cache import FileEntry, ScanCache
 from netgain.analysis.findings import UnparsedFile
 from netgain.analysis.index import ModuleInfo, ProgramIndex
-from netgain.analysis.source import ParsedSource, decode_source, parse_source
+from netgain.analysis.notebook import NotebookCode, NotebookError
+from netgain.analysis.source import (
+    ParsedSource,
+    is_notebook,
+    parse_source,
+    read_notebook,
+    source_text,
+)
 
 
 @dataclass(slots=True)
@@ -48,6 +55,7 @@ class Sources:
         self._raw: dict[str, bytes] = {}  # files read but not decoded (cache hits by content)
         self._paths: dict[str, Path] = {}
         self._split: dict[str, list[str]] = {}
+        self._notebooks: dict[str, NotebookCode | None] = {}
 
     def load(self, files: Sequence[tuple[Path, str]]) -> None:
         """Read (or restore) and parse every file; problems are listed in `unparsed`."""
@@ -73,6 +81,8 @@ class Sources:
                 continue
             self.parsed += 1
             self._texts[rel] = parsed.text
+            if parsed.notebook is not None:
+                self._notebooks[rel] = parsed.notebook
             self.files.append(SourceFile(rel, path, parsed, None))
 
     def ensure_tree(self, module: ModuleInfo, index: ProgramIndex) -> bool:
@@ -103,8 +113,8 @@ class Sources:
                 except OSError:
                     data = None
             try:
-                found = decode_source(data) if data is not None else ""
-            except (SyntaxError, LookupError, UnicodeDecodeError, ValueError):
+                found = source_text(rel, data) if data is not None else ""
+            except (NotebookError, SyntaxError, LookupError, UnicodeDecodeError, ValueError):
                 found = ""
             self._texts[rel] = found
         return found
@@ -116,3 +126,19 @@ class Sources:
             lines = self.text(rel).splitlines()
             self._split[rel] = lines
         return lines[number - 1].strip() if 1 <= number <= len(lines) else ""
+
+    def place(self, rel: str, number: int) -> int:
+        """The line of the file holding analysed line `number`: for a notebook, the JSON line
+        of its code-cell source (read again for a file restored from the cache)."""
+        if not is_notebook(rel):
+            return number
+        if rel not in self._notebooks:
+            data = self._raw.get(rel)
+            try:
+                if data is None:
+                    data = self._paths[rel].read_bytes()
+                self._notebooks[rel] = read_notebook(data)
+            except (KeyError, OSError, NotebookError):
+                self._notebooks[rel] = None
+        notebook = self._notebooks[rel]
+        return notebook.json_line(number) if notebook is not None else number

@@ -48,7 +48,8 @@ from netgain.analysis.values import Step
 
 RECURSION_LIMIT = 6000  # deeply nested expressions in scanned code; pure-Python frames only
 _SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages"})
-SCANNED_SUFFIXES = (".py", ".pyi", *JS_SUFFIXES)  # Python, and JavaScript / TypeScript
+# Python (and Jupyter notebooks' code cells), and JavaScript / TypeScript
+SCANNED_SUFFIXES = (".py", ".pyi", ".ipynb", *JS_SUFFIXES)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -168,7 +169,7 @@ def _location(step: Step, lines: Sources, mask: str | None = None) -> Location:
     snippet = lines.line(step.path, step.line)
     if mask and snippet:
         snippet = snippet.replace(mask, mask_secret(mask))
-    return Location(step.path, step.line, step.column, snippet=snippet)
+    return Location(step.path, lines.place(step.path, step.line), step.column, snippet=snippet)
 
 
 def mask_secret(secret: str) -> str:
@@ -181,15 +182,16 @@ def _taint_finding(raw: RawFinding, meta: RuleMeta, lines: Sources) -> Finding:
     trace = [TraceStep(_location(s, lines), s.message) for s in raw.trace]
     src = raw.trace[0] if raw.trace else raw.sink
     origin = src.message.removeprefix("source: ")
-    message = f"{meta.summary}: {origin} flows to line {raw.sink.line}"
+    sink_line = lines.place(raw.sink.path, raw.sink.line)  # a notebook's JSON line
+    message = f"{meta.summary}: {origin} flows to line {sink_line}"
     if raw.source_kind == BUILT_QUERY:
         message = (
-            f"SQL text built from a value of unknown origin is run at line {raw.sink.line}: "
+            f"SQL text built from a value of unknown origin is run at line {sink_line}: "
             "pass the value as a query parameter, or confirm it is not input"
         )
     elif raw.source_kind == UNKNOWN_ORIGIN:
         message = (
-            f"A shell runs text of unknown origin at line {raw.sink.line}: pass an argument "
+            f"A shell runs text of unknown origin at line {sink_line}: pass an argument "
             "list without a shell, quote the parts (shlex.quote), or confirm it is not input"
         )
     return Finding(
@@ -218,6 +220,7 @@ ANALYZER_SOURCES = (
     "index.py",
     "languages.py",
     "loading.py",
+    "notebook.py",
     "options.py",
     "patterns.py",
     "problems.py",
@@ -420,7 +423,8 @@ def _findings(
     """Taint flows and pattern hits as `Finding`s with snippets, sorted by place."""
     result = ScanResult(findings=list(js_findings))
     result.unparsed.extend(
-        UnparsedFile(path, reason, line) for path, line, reason in engine.failures
+        UnparsedFile(path, reason, line if line is None else sources.place(path, line))
+        for path, line, reason in engine.failures
     )
     for raw in engine.findings:
         meta = get_rule(raw.rule)

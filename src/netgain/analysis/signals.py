@@ -198,7 +198,7 @@ def find_signals(
     added: Mapping[str, set[int]],
     parsed_sources: Mapping[str, ParsedSource | UnparsedFile] | None = None,
 ) -> tuple[list[Signal], list[tuple[str, str]]]:
-    """Signals on the added lines of Python files.
+    """Signals on the added lines of Python files (and notebooks' code cells).
 
     Args:
         sources: POSIX path -> file bytes at the change's head (Python files only).
@@ -225,9 +225,11 @@ def find_signals(
         lines = added.get(path, set())
         if not lines:
             continue
+        if source.notebook is not None:  # added lines are the notebook's JSON lines
+            lines = {n for n in range(1, source.line_count + 1) if source.place(n) in lines}
         module = index.by_path[path]
         for node in nodes_on_lines(source.tree, lines):
-            line = node.lineno  # type: ignore[attr-defined]  # nodes_on_lines yields positioned nodes
+            line = source.place(node.lineno)  # type: ignore[attr-defined]  # positioned nodes
             if isinstance(node, ast.Import | ast.ImportFrom):
                 names = [a.name for a in node.names]
                 if isinstance(node, ast.ImportFrom) and node.module and not node.level:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netgain.analysis.findings import UnparsedFile
+from netgain.analysis.notebook import NotebookCode, NotebookError, notebook_code
 
 
 @dataclass(slots=True)
@@ -23,6 +24,11 @@ class ParsedSource:
     text: str
     tree: ast.Module
     line_count: int
+    notebook: NotebookCode | None = None  # a notebook's code cells: maps lines to its JSON
+
+    def place(self, line: int) -> int:
+        """The line of the file itself holding analysed line `line` (a notebook's JSON line)."""
+        return self.notebook.json_line(line) if self.notebook is not None else line
 
     def line(self, number: int) -> str:
         """The stripped source text of a 1-indexed line ("" when out of range)."""
@@ -39,22 +45,51 @@ def decode_source(data: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
+def is_notebook(rel: str) -> bool:
+    return rel.endswith(".ipynb")
+
+
+def read_notebook(data: bytes) -> NotebookCode:
+    """A notebook's code cells as Python; raises NotebookError (JSON is UTF-8 by RFC 8259)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NotebookError(f"cannot decode: {exc}", None) from None
+    return notebook_code(text)
+
+
+def source_text(rel: str, data: bytes) -> str:
+    """The text netgain analyses: a Python file's decoded text, a notebook's code cells."""
+    return read_notebook(data).text if is_notebook(rel) else decode_source(data)
+
+
 def parse_source(rel: str, data: bytes) -> ParsedSource | UnparsedFile:
     """Parse file bytes; any decoding or syntax problem is returned as an UnparsedFile."""
+    notebook = None
     try:
-        text = decode_source(data)
+        if is_notebook(rel):
+            notebook = read_notebook(data)
+            text = notebook.text
+        else:
+            text = decode_source(data)
+    except NotebookError as exc:
+        return UnparsedFile(rel, f"cannot read the notebook: {exc}", exc.line)
     except (SyntaxError, LookupError, UnicodeDecodeError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         return UnparsedFile(rel, f"cannot decode: {exc}", line if isinstance(line, int) else None)
     try:
         tree = _parse(text, rel)
     except SyntaxError as exc:
-        return UnparsedFile(rel, f"syntax error: {exc.msg}", exc.lineno)
+        line = (
+            exc.lineno if notebook is None or exc.lineno is None else notebook.json_line(exc.lineno)
+        )
+        return UnparsedFile(rel, f"syntax error: {exc.msg}", line)
     except RecursionError:
         return UnparsedFile(rel, "cannot parse: nesting too deep for the Python parser", None)
     except (ValueError, MemoryError) as exc:
         return UnparsedFile(rel, f"cannot parse: {type(exc).__name__}: {exc}", None)
-    return ParsedSource(rel, text, tree, text.count("\n") + (0 if text.endswith("\n") else 1))
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    return ParsedSource(rel, text, tree, lines, notebook)
 
 
 _UNPARENTHESIZED = "multiple exception types must be parenthesized"

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from netgain.analysis.findings import Finding
 from netgain.analysis.js.syntax import is_js_path, js_comments
+from netgain.analysis.notebook import NotebookError, notebook_code
 from netgain.analysis.problems import Problem, ProblemLevel
 from netgain.analysis.source import read_text_inside
 from netgain.text import split_lines
@@ -70,6 +71,13 @@ def parse_suppressions(text: str, path: str = "") -> list[InlineSuppression]:
     `path` decides the comment syntax: a JavaScript / TypeScript file's comments come from its
     syntax tree (a `#` or `//` inside a string is never one).
     """
+    place = None
+    if path.endswith(".ipynb"):  # the comments of the code cells, on the notebook's JSON lines
+        try:
+            code = notebook_code(text)
+        except NotebookError:
+            return []
+        text, place = code.text, code.json_line
     lines = split_lines(text)
     result: list[InlineSuppression] = []
     comments = js_comments(text, path) if is_js_path(path) else _comments(text)
@@ -84,7 +92,10 @@ def parse_suppressions(text: str, path: str = "") -> list[InlineSuppression]:
         own_line = lines[number - 1] if number - 1 < len(lines) else ""
         standalone = not own_line[:column].strip()
         target = number + 1 if standalone else number
-        result.append(InlineSuppression(number, target, ids, reason))
+        if place is not None:
+            result.append(InlineSuppression(place(number), place(target), ids, reason))
+        else:
+            result.append(InlineSuppression(number, target, ids, reason))
     return result
 
 

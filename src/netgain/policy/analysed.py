@@ -17,7 +17,7 @@ from netgain.analysis.languages import NETGAIN_LANGUAGES, FileKind, classify
 from netgain.analysis.sarif_coverage import RunCoverage
 
 # what the analyzer reads; a `#!python` or `#!node` script without the suffix is not one
-NETGAIN_SUFFIXES = (".py", ".pyi", *JS_SUFFIXES)
+NETGAIN_SUFFIXES = (".py", ".pyi", ".ipynb", *JS_SUFFIXES)
 
 
 @dataclass(slots=True)

@@ -395,7 +395,7 @@ def gather(
     scanned = [p for p in ctx.added if p.endswith(NETGAIN_SUFFIXES)]
     with ctx.stage("read"):
         sources = _read_head(root, head, scanned, blobs) if scanned else {}
-        py_sources = {p: d for p, d in sources.items() if p.endswith((".py", ".pyi"))}
+        py_sources = {p: d for p, d in sources.items() if p.endswith((".py", ".pyi", ".ipynb"))}
         owners_files = (
             [policy.people.codeowners] if policy.people.codeowners else list(SEARCH_ORDER)
         )
