@@ -21,7 +21,7 @@ from netgain.analysis.flow.folding import (
     UNARY,
     safe_fold,
 )
-from netgain.analysis.flow.prefix import format_prefix, rules_fixed_by
+from netgain.analysis.flow.prefix import format_prefix, rules_fixed_after_base, rules_fixed_by
 from netgain.analysis.flow.sqltext import (
     looks_like_sql,
     mark_built_query,
@@ -198,6 +198,9 @@ class ExpressionMixin(AnalyzerState):
                     built = mark_built_query(built, self.path, node)
                 if parts and isinstance(parts[0].const, str):
                     return _fixed(built, parts[0].const)
+                if len(parts) > 1 and not parts[0].tainted and built.tainted:
+                    rules = rules_fixed_after_base(parts[1].const)
+                    return sanitize(built, rules) if rules else built
                 return built
             case ast.FormattedValue(value=value, format_spec=spec):
                 v = self.ev(value, env)
