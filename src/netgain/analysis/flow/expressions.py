@@ -29,6 +29,7 @@ from netgain.analysis.flow.sqltext import (
     unknown_text,
 )
 from netgain.analysis.flow.state import (
+    DICT_TYPE,
     REQUEST_TYPE,
     SESSION_TYPE,
     AnalyzerState,
@@ -281,7 +282,7 @@ class ExpressionMixin(AnalyzerState):
                     else:
                         extra.append(vv if kv is None else combine([vv, kv]))
                 if extra:
-                    return combine([*(v for _, v in entries), *extra])
+                    return combine([*(v for _, v in entries), *extra], type_=DICT_TYPE)
                 return Value(keys=tuple(entries))
             case (
                 ast.ListComp(elt=elt, generators=gens)
@@ -293,7 +294,7 @@ class ExpressionMixin(AnalyzerState):
                 return Value(labels=v.all_labels()) if v.tainted else CLEAN
             case ast.DictComp(key=key, value=value, generators=gens):
                 c_env = self._comprehension(gens, env)
-                return combine([self.ev(key, c_env), self.ev(value, c_env)])
+                return combine([self.ev(key, c_env), self.ev(value, c_env)], type_=DICT_TYPE)
             case ast.Lambda(args=args, body=body):
                 l_env = dict(env)
                 for l_arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
