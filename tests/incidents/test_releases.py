@@ -108,3 +108,18 @@ def test_first_deployment_is_the_earliest_release_containing_the_commit(tmp_path
         assert shipped[sha] == first.deployed_at, sha
     assert shipped[feature] == shipped[merge] != shipped[main_fix]
     assert first_deployments(graph, [Deployment(shipped[base], "f" * 40, "elsewhere")]) == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        # a long suffix that ends in a character the pattern refuses: rejected, and (with the
+        # unambiguous suffix) in linear time; the former pattern backtracked for hours
+        ("v1.0" + "a" * 60 + "!", None),
+        ("v1.0" + "-ab" * 40 + "!", None),
+        ("v1.0" + "a" * 60, None),
+        ("v1.0-rc" + "1" * 60, "pre-release"),
+    ],
+)
+def test_hostile_tag_names_are_classified(name: str, kind: str | None) -> None:
+    assert release_kind(name) == kind

@@ -22,14 +22,17 @@ from netgain.analysis.flow.guards import GuardMixin, meet
 from netgain.analysis.flow.markup import MarkupMixin
 from netgain.analysis.flow.params import ParamsMixin
 from netgain.analysis.flow.sinks import SinkMixin
+from netgain.analysis.flow.sqltext import BUILT_QUERY
 from netgain.analysis.flow.state import AnalysisResult, Env, Program
 from netgain.analysis.flow.statements import StatementMixin
 from netgain.analysis.flow.unknown import UnknownOriginMixin
-from netgain.analysis.index import FunctionInfo, ModuleInfo
+from netgain.analysis.index import FunctionInfo, ModuleInfo, dotted_name
 from netgain.analysis.summaries import EMPTY_SUMMARY, ParamFlow, Summary
 from netgain.analysis.values import (
     CLEAN,
+    NOCONST,
     Label,
+    Value,
     head_of,
     lower_confidence,
     merge_labels,
@@ -109,9 +112,25 @@ class FunctionAnalyzer(
             sinks=tuple(self.param_sinks.values()),
             source_returns=merge_labels(frozenset(sources)) if sources else frozenset(),
             self_flows=tuple(self_flows.values()),
-            return_type=ret.type,
+            return_type=ret.type or self._declared_return_type(ret),
             validates=self._validates(),
         )
+
+    def _declared_return_type(self, ret: Value) -> str | None:
+        """The modelled type the return annotation names (`-> Select[...]`), when the body's own
+        values lose it (a statement passed in as an unannotated-for-us parameter and rebuilt).
+        SQL text built in the body keeps its finding: an annotation does not make text a statement.
+        """
+        node = self.fn.node if self.fn is not None else None
+        if node is None or node.returns is None:
+            return None
+        if any(lb.kind == BUILT_QUERY for lb in ret.all_labels()) or ret.const is not NOCONST:
+            return None
+        ann = node.returns.value if isinstance(node.returns, ast.Subscript) else node.returns
+        dotted = dotted_name(ann)
+        if not dotted:
+            return None
+        return self.m.type_of_call(self.index.qualify(self.module, dotted, self.scope) or dotted)
 
     def _validates(self) -> tuple[tuple[int, frozenset[str]], ...]:
         """Parameters validated on every truthy return (see `GuardMixin.note_return`)."""

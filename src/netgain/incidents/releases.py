@@ -24,8 +24,13 @@ from pathlib import Path
 from netgain import git
 from netgain.incidents.deployments import Deployment
 
+# The suffix is words joined by single separators (`-rc.1`, `+build_7`), the first separator
+# optional. Written with a mandatory separator inside the repeat: the former
+# `(?:[-.+_]?[0-9A-Za-z]+)*` could split one word many ways, and a tag name (chosen by whoever
+# pushes to the analysed repository) such as `v1.0aaaa...!` took exponential time to reject.
 _VERSION = re.compile(
-    r"^(?:[A-Za-z][\w.-]*?[-_/@])?[vV]?(?P<version>\d+(?:\.\d+)+)(?P<suffix>(?:[-.+_]?[0-9A-Za-z]+)*)$"
+    r"^(?:[A-Za-z][\w.-]*?[-_/@])?[vV]?(?P<version>\d+(?:\.\d+)+)"
+    r"(?P<suffix>(?:[-.+_]?[0-9A-Za-z]+(?:[-.+_][0-9A-Za-z]+)*)?)$"
 )
 _RELEASE_PREFIX = re.compile(r"^release[-_/]\S", re.IGNORECASE)
 _PRE = re.compile(

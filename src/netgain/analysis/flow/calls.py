@@ -20,6 +20,7 @@ from netgain.analysis.flow.folding import (
 )
 from netgain.analysis.flow.shell import shell_command
 from netgain.analysis.flow.state import (
+    DICT_TYPE,
     REQUEST_TYPE,
     SESSION_TYPE,
     AnalyzerState,
@@ -231,6 +232,14 @@ class CallMixin(AnalyzerState):
                 if found is not None
                 else join(Value(labels=receiver.labels), default)
             )
+        if (
+            method in ("get", "pop")
+            and receiver is not None
+            and (receiver.keys is not None or receiver.type == DICT_TYPE)
+            and args
+        ):
+            # a lookup returns a stored value or the default, never the key it was given
+            return join(Value(labels=receiver.all_labels()), args[1] if len(args) > 1 else CLEAN)
         if method == "copy" and receiver is not None:
             return receiver
         if qual in ("str", "list", "tuple") and len(args) == 1 and not kwargs:

@@ -21,7 +21,7 @@ from netgain.analysis.flow.folding import (
     UNARY,
     safe_fold,
 )
-from netgain.analysis.flow.prefix import format_prefix, rules_fixed_by
+from netgain.analysis.flow.prefix import format_prefix, rules_fixed_after_base, rules_fixed_by
 from netgain.analysis.flow.sqltext import (
     looks_like_sql,
     mark_built_query,
@@ -29,6 +29,7 @@ from netgain.analysis.flow.sqltext import (
     unknown_text,
 )
 from netgain.analysis.flow.state import (
+    DICT_TYPE,
     REQUEST_TYPE,
     SESSION_TYPE,
     AnalyzerState,
@@ -198,6 +199,9 @@ class ExpressionMixin(AnalyzerState):
                     built = mark_built_query(built, self.path, node)
                 if parts and isinstance(parts[0].const, str):
                     return _fixed(built, parts[0].const)
+                if len(parts) > 1 and not parts[0].tainted and built.tainted:
+                    rules = rules_fixed_after_base(parts[1].const)
+                    return sanitize(built, rules) if rules else built
                 return built
             case ast.FormattedValue(value=value, format_spec=spec):
                 v = self.ev(value, env)
@@ -278,7 +282,7 @@ class ExpressionMixin(AnalyzerState):
                     else:
                         extra.append(vv if kv is None else combine([vv, kv]))
                 if extra:
-                    return combine([*(v for _, v in entries), *extra])
+                    return combine([*(v for _, v in entries), *extra], type_=DICT_TYPE)
                 return Value(keys=tuple(entries))
             case (
                 ast.ListComp(elt=elt, generators=gens)
@@ -290,7 +294,7 @@ class ExpressionMixin(AnalyzerState):
                 return Value(labels=v.all_labels()) if v.tainted else CLEAN
             case ast.DictComp(key=key, value=value, generators=gens):
                 c_env = self._comprehension(gens, env)
-                return combine([self.ev(key, c_env), self.ev(value, c_env)])
+                return combine([self.ev(key, c_env), self.ev(value, c_env)], type_=DICT_TYPE)
             case ast.Lambda(args=args, body=body):
                 l_env = dict(env)
                 for l_arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:

@@ -66,11 +66,8 @@ class ParamsMixin(AnalyzerState):
                 continue
             if self.is_route or view:
                 default = defaults.get(name)
-                dq = dotted_name(default) if default is not None else ""
-                if dq and (
-                    dq in self.m.safe_param_defaults
-                    or (self.index.qualify(self.module, dq, self.scope) or "")
-                    in self.m.safe_param_defaults
+                if (default is not None and self._framework_provided(default)) or (
+                    self._dependency_annotation(node, name)
                 ):
                     env[name] = CLEAN
                     continue
@@ -87,6 +84,58 @@ class ParamsMixin(AnalyzerState):
                 continue
             env[name] = Value(labels=frozenset({self._param_label(i, name, node)}))
         return env
+
+    def _framework_provided(self, marker: ast.expr) -> bool:
+        """`Depends(...)` / `Security(...)`: the framework computes the value, not the client."""
+        dq = dotted_name(marker)
+        return bool(dq) and (
+            dq in self.m.safe_param_defaults
+            or (self.index.qualify(self.module, dq, self.scope) or "") in self.m.safe_param_defaults
+        )
+
+    def _dependency_annotation(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, name: str
+    ) -> bool:
+        """A parameter annotated `Annotated[T, Depends(f)]`, directly or through a module-level
+        alias (`Context = Annotated[T, Depends(f)]`, here or in the module it is imported from):
+        FastAPI fills it from the dependency, never from the request."""
+        a = node.args
+        ann = next(
+            (x.annotation for x in [*a.posonlyargs, *a.args, *a.kwonlyargs] if x.arg == name), None
+        )
+        if isinstance(ann, ast.Name):
+            ann = self._module_alias(ann.id)
+        if not isinstance(ann, ast.Subscript) or not isinstance(ann.slice, ast.Tuple):
+            return False
+        if dotted_name(ann.value).rsplit(".", 1)[-1] != "Annotated":
+            return False
+        return any(
+            isinstance(meta, ast.Call) and self._framework_provided(meta)
+            for meta in ann.slice.elts[1:]
+        )
+
+    def _module_alias(self, alias: str) -> ast.expr | None:
+        """The value a module-level `alias = ...` binds, in this module or the one it is imported from."""
+        module, local = self.module, alias
+        target = module.imports.get(alias)
+        if target is not None:
+            owner, _, local = target.rpartition(".")
+            found = self.index.modules.get(owner)
+            if found is None:
+                return None
+            module = found
+        for stmt in module.tree.body if module.tree is not None else []:
+            if isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == local for t in stmt.targets
+            ):
+                return stmt.value
+            if (
+                isinstance(stmt, ast.AnnAssign)
+                and isinstance(stmt.target, ast.Name)
+                and stmt.target.id == local
+            ):
+                return stmt.value
+        return None
 
     def _typed_route_params(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
         typed: set[str] = set()

@@ -36,6 +36,23 @@ def rules_fixed_by(prefix: object) -> frozenset[str]:
     return _OPTION
 
 
+# After a base the input does not choose, a literal path segment, query or fragment start: the
+# base ends the authority (or the string is site-relative), so what follows cannot change it.
+_AFTER_BASE = re.compile(r"^(\?|#|/[^/\\])")
+
+
+def rules_fixed_after_base(separator: object) -> frozenset[str]:
+    """The rules a string `{base}{separator}{input}` can no longer break, `base` not from input.
+
+    `f"{settings.web_url}/login?{query}"`: whatever `settings.web_url` holds, the input lands
+    in the path or query after it, so it cannot pick another scheme or host, nor make an option.
+    A lone `/` is not enough: with an empty base, `/evil.example` after it makes `//evil.example`.
+    """
+    if isinstance(separator, str) and _AFTER_BASE.match(separator):
+        return _PATH
+    return _NONE
+
+
 def format_prefix(template: str, style: str) -> str:
     """The constant text before the first placeholder of a `%` or `str.format` template."""
     cut = re.search(r"%(?!%)" if style == "%" else r"\{(?!\{)", template)

@@ -25,6 +25,8 @@ LOOP_ROUNDS = 3
 MAX_CLOSURE_DEPTH = 3
 REQUEST_TYPE = "netgain:request"
 SESSION_TYPE = "netgain:session"
+# a mapping whose entries are not tracked one by one (a comprehension, computed keys)
+DICT_TYPE = "builtins.dict"
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 

@@ -28,6 +28,7 @@ ESCAPING_RENDERERS = frozenset(
 JINJA_TEMPLATES = frozenset({"jinja2.Template", "jinja2.environment.Template"})
 # (a sandboxed environment keeps its own type: its `from_string` is no template-injection sink)
 JINJA_ENVIRONMENTS = frozenset({"jinja2.Environment", "jinja2.environment.Environment"})
+AUTOESCAPE_SELECTORS = frozenset({"jinja2.select_autoescape", "jinja2.utils.select_autoescape"})
 # type tags: `jinja2.select_autoescape()` (given in the models), and the escaping objects
 AUTOESCAPE_TYPE = "netgain:autoescape"
 ESCAPING_ENVIRONMENT = "netgain:escaping-environment"
@@ -52,26 +53,50 @@ def escaped_render(
     source = args[0] if args else kwargs.get("source")
     if qual in ESCAPING_RENDERERS:
         return _page(source)
+    if qual in AUTOESCAPE_SELECTORS:
+        # the extensions it escapes, carried as the value's constant while they are known
+        listed = args[0] if args else kwargs.get("enabled_extensions")
+        return Value(type=AUTOESCAPE_TYPE, const=_suffixes(listed))
     if qual in JINJA_TEMPLATES and _escapes(kwargs.get("autoescape")):
         page = _page(source)
         return Value(labels=page.labels, type=ESCAPING_TEMPLATE) if page is not None else None
     if qual in JINJA_ENVIRONMENTS and _escapes(kwargs.get("autoescape")):
-        selected = kwargs["autoescape"].type == AUTOESCAPE_TYPE
-        return Value(type=SELECTING_ENVIRONMENT if selected else ESCAPING_ENVIRONMENT)
+        setting = kwargs["autoescape"]
+        if setting.type == AUTOESCAPE_TYPE:
+            return Value(type=SELECTING_ENVIRONMENT, const=setting.const)
+        return Value(type=ESCAPING_ENVIRONMENT)
     if receiver is None or method is None:
         return None
     if receiver.type in _ENVIRONMENTS and method == "from_string":
         page = _page(source)
         return Value(labels=page.labels, type=ESCAPING_TEMPLATE) if page is not None else None
     if receiver.type in _ENVIRONMENTS and method == "get_template":
-        name = args[0].const if args else NOCONST
-        escaped = receiver.type == ESCAPING_ENVIRONMENT or (
-            isinstance(name, str) and name.lower().endswith(_ESCAPED_SUFFIXES)
+        name = args[0].const if args else kwargs["name"].const if "name" in kwargs else NOCONST
+        suffixes = receiver.const if isinstance(receiver.const, tuple) else _ESCAPED_SUFFIXES
+        # A name not known here (a render helper's parameter) is one the project chose for an
+        # environment it set to escape by name; a known name is checked against the suffixes.
+        escaped = (
+            receiver.type == ESCAPING_ENVIRONMENT
+            or not isinstance(name, str)
+            or name.lower().endswith(suffixes)
         )
         return Value(type=ESCAPING_TEMPLATE) if escaped else None
     if receiver.type == ESCAPING_TEMPLATE and method in _RENDER_METHODS:
         return Value(labels=receiver.labels)
     return None
+
+
+def _suffixes(listed: Value | None) -> object:
+    """`select_autoescape(["html", "j2"])` -> `(".html", ".j2")`; the default list when none is
+    given; NOCONST when the list is computed."""
+    if listed is None:
+        return _ESCAPED_SUFFIXES
+    items = listed.const if isinstance(listed.const, tuple | list) else None
+    if items is None and listed.elems is not None:
+        items = [e.const for e in listed.elems]
+    if items is None or not all(isinstance(i, str) for i in items):
+        return NOCONST
+    return tuple(f".{str(i).lower().lstrip('.')}" for i in items)
 
 
 def _escapes(setting: Value | None) -> bool:

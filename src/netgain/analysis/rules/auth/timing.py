@@ -140,6 +140,8 @@ def check_timing(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
     left, right = node.left, node.comparators[0]
     if _is_literal(left) or _is_literal(right):
         return
+    if _uses_sqlalchemy(ctx) and (_is_table_column(left) or _is_table_column(right)):
+        return  # builds a SQL expression: the database compares, Python's `==` never runs
     names = [n for n in (_secret_name(left), _secret_name(right)) if n]
     strong = [n for n in names if _STRONG.search(snake_case(n))]
     name = strong[0] if strong else names[0] if names and _computes_hmac(ctx) else None
@@ -149,6 +151,24 @@ def check_timing(ctx: PatternContext, node: ast.AST) -> Iterator[PatternHit]:
             node,
             f"`{name}` compared with `{(type(node.ops[0]).__name__ == 'Eq' and '==') or '!='}`: use hmac.compare_digest",
         )
+
+
+def _is_table_column(node: ast.expr) -> bool:
+    """`table.c.name` / `table.columns.name`: a SQLAlchemy column, whose `==` returns a SQL
+    expression for a WHERE clause instead of comparing two strings in this process."""
+    return (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr in ("c", "columns")
+    )
+
+
+def _uses_sqlalchemy(ctx: PatternContext) -> bool:
+    """Whether the module imports SQLAlchemy, so `.c.` is a table's column collection."""
+    return any(
+        target == "sqlalchemy" or target.startswith("sqlalchemy.")
+        for target in ctx.module.imports.values()
+    )
 
 
 def _computes_hmac(ctx: PatternContext) -> bool:
