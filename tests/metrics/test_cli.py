@@ -146,3 +146,31 @@ def test_bad_arguments_are_usage_errors(tmp_path: Path) -> None:
     )
     assert doc["review"]["reviews"] == 1 and doc["review"]["by_role"]["other"]["hours"] == 2.0
     assert any("entry 1" in note for note in doc["notes"])
+
+
+def test_scan_density_covers_every_analysed_language_and_counts_the_rest(tmp_path: Path) -> None:
+    """`--scan` reads what the analyser reads (a TypeScript injection is a finding like a Python
+    one) and says which code it could not read (a Go file) instead of passing over it."""
+    repo = GitRepo(tmp_path / "r")
+    py = "import os\nimport sys\n\nos.system(sys.argv[1])\n"
+    ts = (
+        "import { exec } from 'child_process';\n"
+        "import express from 'express';\n"
+        "const app = express();\n"
+        "app.get('/run', (req, res) => { exec(req.query.cmd); res.send('ok'); });\n"
+    )
+    go = 'package main\n\nimport "os/exec"\n\nfunc main() { exec.Command(os.Args[1]).Run() }\n'
+    repo.commit({"tool.py": py, "server.ts": ts, "main.go": go}, "feat: add" + CLAUDE)
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    netgain("ingest", "--db", db, cwd=repo.path)
+    (repo.path / "netgain.toml").write_text("[metrics]\nmin_sample = 1\n")
+    doc = json.loads(
+        netgain("metrics", "--db", db, "--json", "--no-rework", "--scan", ".", cwd=repo.path).stdout
+    )
+    density = doc["quality"]["vulnerability_density"]
+    assert density["scanned_files"] == 2
+    assert density["not_analysed_files"] == {"Go": 1}
+    assert density["findings"]["ai"] >= 2  # the Python and the TypeScript command injection
+    assert density["lines"]["ai"] == 8
+    text = netgain("metrics", "--db", db, "--no-rework", "--scan", ".", cwd=repo.path).stdout
+    assert "not analyse" in " ".join(text.split())

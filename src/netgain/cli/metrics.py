@@ -564,7 +564,10 @@ def _net(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
-SCAN_HELP = "Also scan Python files under PATH and compute vulnerability density by blame."
+SCAN_HELP = (
+    "Also scan the tracked files under PATH (Python, notebooks, JavaScript, TypeScript; other "
+    "languages are counted as not analysed) and compute vulnerability density by blame."
+)
 CURSOR_HELP = (
     "Cursor AI code tracking export (GET /analytics/ai-code/commits JSON): per-commit Tab, "
     "Composer and non-AI lines become commit-level evidence (repeatable)"

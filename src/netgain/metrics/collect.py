@@ -7,7 +7,7 @@ A table that holds nothing for the repository is a missing source (None), never 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -309,20 +309,23 @@ def measure_vulnerabilities(
     provenance: dict[str, CommitProvenance],
     scan_paths: Sequence[str],
 ) -> SurvivingLines:
-    """Scan the Python files under `scan_paths` at the work tree, blame them at `head`, and count
-    surviving lines and findings per provenance kind and file."""
+    """Scan the tracked files under `scan_paths` at the work tree (every language the analyser
+    reads: Python, notebooks, JavaScript, TypeScript), blame them at `head`, and count surviving
+    lines and findings per provenance kind and file. Code in other languages is counted per
+    language as not analysed, so a density over a Go service never reads as "no findings"."""
     from netgain.analysis.options import ScanOptions
-    from netgain.analysis.scanner import scan
+    from netgain.analysis.scanner import SCANNED_SUFFIXES, scan
 
     tracked = sorted(
         p
         for p in _tree_files(repo, head)
-        if p.endswith(".py")
-        and any(p == s or p.startswith(s.rstrip("/") + "/") or s in ("", ".") for s in scan_paths)
+        if any(p == s or p.startswith(s.rstrip("/") + "/") or s in ("", ".") for s in scan_paths)
     )
     result = scan(
         [repo / p for p in tracked if (repo / p).is_file()], root=repo, options=ScanOptions()
     )
+    not_analysed = Counter(f.language for f in result.not_analysed)
+    analysed = [p for p in tracked if p.endswith(SCANNED_SUFFIXES) and (repo / p).is_file()]
     findings_at: dict[str, list[int]] = defaultdict(list)
     for finding in result.findings:
         if finding.suppressed is None:
@@ -332,7 +335,7 @@ def measure_vulnerabilities(
     lines: dict[str, int] = defaultdict(int)
     findings: dict[str, int] = defaultdict(int)
     problems: list[str] = [f"{u.path}: {u.reason}" for u in result.unparsed]
-    for path, blamed in git.blame_files(repo, head, tracked):
+    for path, blamed in git.blame_files(repo, head, analysed):
         if isinstance(blamed, GitProblem):
             problems.append(f"{path}: {blamed.message}")
             continue
@@ -351,7 +354,14 @@ def measure_vulnerabilities(
     for kind in ("ai", "human", "unknown"):
         lines.setdefault(kind, 0)
         findings.setdefault(kind, 0)
-    return SurvivingLines(dict(lines), dict(findings), files, len(tracked), tuple(problems))
+    return SurvivingLines(
+        dict(lines),
+        dict(findings),
+        files,
+        len(analysed),
+        tuple(problems),
+        dict(sorted(not_analysed.items())),
+    )
 
 
 def collect(

@@ -59,6 +59,7 @@ def vulnerability_density(surviving: SurvivingLines, config: MetricsConfig) -> d
     out["lines"] = dict(surviving.lines)
     out["findings"] = dict(surviving.findings)
     out["scanned_files"] = surviving.scanned_files
+    out["not_analysed_files"] = dict(surviving.not_analysed)
     out["problems"] = list(surviving.problems)
     out["unit"] = "findings per 1,000 surviving lines"
     return out

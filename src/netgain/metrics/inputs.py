@@ -175,6 +175,8 @@ class SurvivingLines:
     files: dict[str, dict[str, int]] = field(default_factory=dict)
     scanned_files: int = 0
     problems: tuple[str, ...] = ()
+    # files of code in languages netgain does not analyse, per language (not in the density)
+    not_analysed: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

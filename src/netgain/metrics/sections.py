@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from netgain.metrics.inputs import Dataset
+from netgain.metrics.inputs import Dataset, SurvivingLines
 
 FILLED, PARTIAL, EMPTY = "filled", "partial", "empty"
 
@@ -278,7 +278,7 @@ def sections(data: Dataset, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
         _entry(
             "Vulnerability density",
             FILLED,
-            f"scan: {data.surviving.scanned_files} Python files, findings blamed",
+            _scan_source(data.surviving),
             None,
         )
         if data.surviving is not None
@@ -306,3 +306,13 @@ def sections(data: Dataset, doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
         else _entry("Policy outcomes", EMPTY, None, FILL_POLICY)
     )
     return out
+
+
+def _scan_source(surviving: SurvivingLines) -> str:
+    """Where the vulnerability density comes from, and the code it could not cover."""
+    text = f"scan: {_count(surviving.scanned_files, 'file')} analysed, findings blamed"
+    if surviving.not_analysed:
+        other = ", ".join(f"{language} {n}" for language, n in surviving.not_analysed.items())
+        files = _count(sum(surviving.not_analysed.values()), "file")
+        text += f"; {files} in languages netgain does not analyse, not counted ({other})"
+    return text

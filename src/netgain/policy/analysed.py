@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from netgain.analysis.js.syntax import JS_SUFFIXES
 from netgain.analysis.languages import NETGAIN_LANGUAGES, FileKind, classify
 from netgain.analysis.sarif_coverage import RunCoverage
+from netgain.analysis.scanner import SCANNED_SUFFIXES
 
-# what the analyzer reads; a `#!python` or `#!node` script without the suffix is not one
-NETGAIN_SUFFIXES = (".py", ".pyi", ".ipynb", *JS_SUFFIXES)
+# what the analyzer reads (one list, the scanner's); a `#!python` or `#!node` script without the
+# suffix is not one
+NETGAIN_SUFFIXES = SCANNED_SUFFIXES
 
 
 @dataclass(slots=True)
