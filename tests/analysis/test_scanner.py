@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from netgain.analysis import Confidence, EntryMode, ScanOptions, scan
 
 FLASK_SQL = """\
@@ -172,3 +174,37 @@ def test_recursion_terminates_and_keeps_the_flow(tmp_path: Path) -> None:
     )
     result = scan([tmp_path], root=tmp_path, options=ScanOptions(mode=EntryMode.WEB))
     assert [(f.location.line, f.rule_id) for f in result.findings] == [(7, "command-injection")]
+
+
+def test_a_parse_the_caller_made_is_used_only_for_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`netgain check` parses the changed files for their imports; the scan reuses that parse
+    when the file holds exactly those bytes, and parses a file whose bytes differ itself."""
+    from netgain.analysis import loading
+    from netgain.analysis.source import ParsedSource, parse_source
+
+    _write(tmp_path, "app.py", FLASK_SQL)
+    _write(tmp_path, "other.py", "x = 1\n")
+    fresh = scan([tmp_path], root=tmp_path, options=ScanOptions())
+    made = parse_source("app.py", FLASK_SQL.encode())
+    stale = parse_source("other.py", b"x = 2\n")  # bytes the file no longer holds
+    assert isinstance(made, ParsedSource) and isinstance(stale, ParsedSource)
+    parsed: list[str] = []
+
+    def counting(rel: str, data: bytes) -> object:
+        parsed.append(rel)
+        return parse_source(rel, data)
+
+    monkeypatch.setattr(loading, "parse_source", counting)
+    reused = scan(
+        [tmp_path],
+        root=tmp_path,
+        options=ScanOptions(),
+        preparsed={"app.py": (FLASK_SQL.encode(), made), "other.py": (b"x = 2\n", stale)},
+    )
+    assert parsed == ["other.py"]
+    assert [(f.rule_id, f.location.line) for f in reused.findings] == [
+        (f.rule_id, f.location.line) for f in fresh.findings
+    ]
+    assert any(f.rule_id == "sql-injection" for f in reused.findings)

@@ -9,7 +9,7 @@ stage also owns the files' text, decoded lazily for the snippets of findings.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,8 +45,14 @@ class SourceFile:
 class Sources:
     """The files of one scan and their text; parses cached files on demand."""
 
-    def __init__(self, cache: ScanCache | None) -> None:
+    def __init__(
+        self,
+        cache: ScanCache | None,
+        preparsed: Mapping[str, tuple[bytes, ParsedSource]] | None = None,
+    ) -> None:
         self.cache = cache
+        # rel -> (bytes, their parse) a caller already made: used when the bytes are the same
+        self.preparsed = preparsed or {}
         self.files: list[SourceFile] = []
         self.unparsed: list[UnparsedFile] = []
         self.parsed = 0  # files parsed while loading (new or changed)
@@ -75,7 +81,9 @@ class Sources:
                     self._raw[rel] = data  # read to compare: decoded only for a snippet
                 self.files.append(SourceFile(rel, path, None, entry))
                 continue
-            parsed = parse_source(rel, data or b"")  # a miss always has its bytes
+            data = data or b""  # a miss always has its bytes
+            known = self.preparsed.get(rel)
+            parsed = known[1] if known is not None and known[0] == data else parse_source(rel, data)
             if isinstance(parsed, UnparsedFile):
                 self.unparsed.append(parsed)
                 continue

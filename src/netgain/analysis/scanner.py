@@ -14,7 +14,7 @@ import gc
 import hashlib
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +42,7 @@ from netgain.analysis.options import ScanOptions
 from netgain.analysis.patterns import run_patterns
 from netgain.analysis.problems import Problem, ProblemLevel
 from netgain.analysis.rules.base import RuleMeta, all_rules, get_rule
+from netgain.analysis.source import ParsedSource
 from netgain.analysis.summaries import RawFinding
 from netgain.analysis.taint_models import TaintModels, default_models, load_models
 from netgain.analysis.values import Step
@@ -291,19 +292,31 @@ class ScanStats:
     js_reused: int = 0  # JavaScript / TypeScript files whose cached result was reused
 
 
-def scan(paths: Sequence[Path], *, root: Path, options: ScanOptions) -> ScanResult:
+def scan(
+    paths: Sequence[Path],
+    *,
+    root: Path,
+    options: ScanOptions,
+    preparsed: Mapping[str, tuple[bytes, ParsedSource]] | None = None,
+) -> ScanResult:
     """Scan Python, JavaScript and TypeScript files under `paths`; locations are POSIX paths
     relative to `root`.
 
     Never imports or executes the scanned code. Unparsable files are listed in
     `ScanResult.unparsed` with the reason and line. With `options.cache_dir`, unchanged files
-    are neither parsed nor re-analysed unless a function they call changed.
+    are neither parsed nor re-analysed unless a function they call changed. `preparsed` maps
+    a relative path to bytes the caller already parsed and their parse (`netgain check` parses
+    the changed files for their imports): a file with exactly those bytes is not parsed again.
     """
-    return scan_with_stats(paths, root=root, options=options)[0]
+    return scan_with_stats(paths, root=root, options=options, preparsed=preparsed)[0]
 
 
 def scan_with_stats(
-    paths: Sequence[Path], *, root: Path, options: ScanOptions
+    paths: Sequence[Path],
+    *,
+    root: Path,
+    options: ScanOptions,
+    preparsed: Mapping[str, tuple[bytes, ParsedSource]] | None = None,
 ) -> tuple[ScanResult, ScanStats]:
     """`scan()` plus counters of the work done.
 
@@ -315,14 +328,18 @@ def scan_with_stats(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _scan_with_stats(paths, root=root, options=options)
+        return _scan_with_stats(paths, root=root, options=options, preparsed=preparsed)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _scan_with_stats(
-    paths: Sequence[Path], *, root: Path, options: ScanOptions
+    paths: Sequence[Path],
+    *,
+    root: Path,
+    options: ScanOptions,
+    preparsed: Mapping[str, tuple[bytes, ParsedSource]] | None = None,
 ) -> tuple[ScanResult, ScanStats]:
     """One way through: collect -> parse (cached) -> index -> analyse -> findings."""
     models = load_models(options.extra_models) if options.extra_models else default_models()
@@ -339,7 +356,7 @@ def _scan_with_stats(
         js = scan_js(
             [f for f in collected if is_js_path(f[1])], enabled=enabled.__contains__, cache=cache
         )
-    sources = Sources(cache)
+    sources = Sources(cache, preparsed)
     sources.load(files)
     index = _build_index(sources, cache)
     engine = _analyse(index, models, options, enabled, cache, sources)

@@ -267,15 +267,24 @@ def _imported_modules(
 
 
 def _scan_changed(
-    sources: dict[str, bytes], options: ScanOptions
+    sources: dict[str, bytes],
+    options: ScanOptions,
+    parsed: dict[str, ParsedSource | UnparsedFile] | None = None,
 ) -> tuple[list[Finding], list[UnparsedFile], list[str]]:
+    """The scan of `sources` written to a temporary folder; `parsed` are parses of some of them
+    already made (for the imports to read along), not made again."""
+    preparsed = {
+        p: (sources[p], tree)
+        for p, tree in (parsed or {}).items()
+        if isinstance(tree, ParsedSource) and p in sources
+    }
     with tempfile.TemporaryDirectory(prefix="netgain-check-") as tmp:
         root = Path(tmp)
         for path, data in sources.items():
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        result = scan([root], root=root, options=options)
+        result = scan([root], root=root, options=options, preparsed=preparsed)
         # reasoned inline suppressions (`# netgain: ignore[...] reason`) count as in `netgain scan`
         apply_inline_suppressions(result.findings, root)
     return result.findings, result.unparsed, [str(p) for p in result.problems]
@@ -408,7 +417,7 @@ def gather(
         py_parsed = {p: parse_source(p, d) for p, d in py_sources.items()}
         if sources:
             context = _imported_modules(root, head, py_parsed, blobs)
-            findings, unparsed, problems = _scan_changed(sources | context, scan_options)
+            findings, unparsed, problems = _scan_changed(sources | context, scan_options, py_parsed)
             ctx.problems.extend(GitProblem("scan", p) for p in problems)
             # an unparsable imported (unchanged) file is not this change's problem to report
             ctx.unparsed += [u for u in unparsed if u.path in sources]
