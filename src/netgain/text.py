@@ -58,3 +58,34 @@ def json_storable(rendered: str) -> str:
     if rendered.isascii():
         return rendered
     return _LONE_SURROGATE.sub(_escaped_surrogate, rendered)
+
+
+# `\udcNN` as `json.dumps` (ensure_ascii) writes a surrogate, after an even run of backslashes
+# (an odd run means the backslash itself was escaped: literal text). A high surrogate followed by
+# a low one is a character outside the BMP (an emoji), valid JSON: matched whole and kept.
+_ASCII_SURROGATE = re.compile(
+    r"(?<!\\)((?:\\\\)*)(?:\\ud[89ab][0-9a-f]{2}\\ud[c-f][0-9a-f]{2}|\\u(d[89a-f][0-9a-f]{2}))"
+)
+
+
+def ascii_json_storable(rendered: str) -> str:
+    """A JSON document rendered with `ensure_ascii=True` (the default) whose lone surrogates
+    read as `storable` stores them: `caf\\udce9.py` becomes `caf\\\\xe9.py`, the same text
+    `netgain scan` and the reports give, and a document any strict JSON parser accepts (many
+    reject a lone surrogate escape)."""
+    if "\\ud" not in rendered:
+        return rendered
+
+    def escaped(match: re.Match[str]) -> str:
+        lone = match.group(2)
+        if lone is None:
+            return match.group()  # a surrogate pair: one valid character
+        return match.group(1) + _escaped_surrogate_code(int(lone, 16))
+
+    return _ASCII_SURROGATE.sub(escaped, rendered)
+
+
+def _escaped_surrogate_code(code: int) -> str:
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\\\x{code - 0xDC00:02x}"
+    return f"\\\\u{code:04x}"

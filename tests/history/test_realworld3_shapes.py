@@ -73,6 +73,11 @@ def test_the_gate_still_sees_a_flaw_in_a_file_whose_name_is_not_utf8(tmp_path: P
     result = json.loads(proc.stdout)
     assert len(result["findings"]) == 1
     assert result["verdict"] != "approved"
+    # spelled as `scan` and the reports spell it, not as a lone surrogate escape (`\udce9`),
+    # which strict JSON parsers reject
+    assert "\\udc" not in proc.stdout
+    assert result["findings"][0]["path"] == SHOWN_NAME
+    assert SHOWN_NAME in [f["path"] for f in result["files"]]
 
 
 def _bump_gitlink(repo: GitRepo, path: str, target: str, message: str) -> str:

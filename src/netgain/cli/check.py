@@ -19,6 +19,7 @@ import typer
 
 from netgain.errors import UsageError
 from netgain.jsoninput import JsonInputError, loads
+from netgain.text import ascii_json_storable
 
 if TYPE_CHECKING:
     from netgain.policy.evaluate import Decision
@@ -506,7 +507,8 @@ def register(app: typer.Typer) -> None:
             except OSError as exc:
                 raise UsageError(f"--brief-output {brief_output}: {exc.strerror}") from exc
         if fmt is CheckFormat.JSON:
-            text = json.dumps(doc, indent=2, sort_keys=True, default=str) + "\n"
+            text = ascii_json_storable(json.dumps(doc, indent=2, sort_keys=True, default=str))
+            text += "\n"
         elif fmt is CheckFormat.MARKDOWN:
             from netgain.report.markdown import render_markdown
 
@@ -514,7 +516,8 @@ def register(app: typer.Typer) -> None:
         elif fmt is CheckFormat.GITHUB:
             from netgain.report.github_check import check_run
 
-            text = json.dumps(check_run(doc), indent=2, sort_keys=True, default=str) + "\n"
+            rendered = json.dumps(check_run(doc), indent=2, sort_keys=True, default=str)
+            text = ascii_json_storable(rendered) + "\n"
         else:
             text = render_text(doc)
         if output is not None:

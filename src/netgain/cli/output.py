@@ -20,6 +20,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from netgain.text import ascii_json_storable
+
 
 def _width(stream: object) -> int | None:
     """Terminal width on a terminal; 120 columns when piped (CI logs), unless COLUMNS says."""
@@ -34,8 +36,10 @@ err_console = Console(stderr=True, width=_width(sys.stderr))
 
 
 def emit_json(payload: Any) -> None:
-    """Write one JSON document to stdout (sorted keys, stable for diffs and scripts)."""
-    sys.stdout.write(json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n")
+    """Write one JSON document to stdout (sorted keys, stable for diffs and scripts); a name git
+    could not decode reads `caf\\xe9.py` as in every report (`text.ascii_json_storable`)."""
+    text = json.dumps(payload, indent=2, sort_keys=True, default=str)
+    sys.stdout.write(ascii_json_storable(text) + "\n")
 
 
 def warn(message: str) -> None:
