@@ -217,7 +217,9 @@ class ParamsMixin(AnalyzerState):
         tree = self.module.tree
         if tree is None or not self.m.view_registrars:
             return None
-        if node.name in registered_view_names(tree, self.m.view_registrars):
+        registrars = self.m.view_registrars
+        names = self.p.syntax_memo("views", tree, lambda: registered_view_names(tree, registrars))
+        if node.name in names:
             return self._inferred_owner("route")
         return None
 

@@ -21,6 +21,7 @@ from netgain.analysis.taint_models import NameSinkModel, SinkModel, SourceModel,
 from netgain.analysis.values import Label, Step, Value, fast_pickle, join
 
 Env = dict[str, Value]
+_MISSING = object()
 LOOP_ROUNDS = 3
 MAX_CLOSURE_DEPTH = 3
 REQUEST_TYPE = "netgain:request"
@@ -68,6 +69,21 @@ class Program:
     call_facts: dict[tuple[str | None, str | None], CallFacts] = field(default_factory=dict)
     # name models matching a text, per text (a name is matched at every assignment to it)
     _name_sinks: dict[str, tuple[NameSinkModel, ...]] = field(default_factory=dict)
+    # facts read off a syntax tree alone, per tree (a body is analysed again when a callee's
+    # summary changes, a module body twice): see `syntax_memo`
+    _syntax_memo: dict[tuple[str, ast.AST], object] = field(default_factory=dict)
+
+    def syntax_memo[T](self, what: str, node: ast.AST, compute: Callable[[], T]) -> T:
+        """What `compute` reads off `node`'s syntax alone, computed once per scan: the engine
+        analyses a body several times (its callees' summaries changed, a module body before and
+        after the functions) and each analysis asked again. Keyed by the node itself, not its
+        `id`: the memo keeps the tree alive, so a tree parsed again is a new key."""
+        key = (what, node)
+        found = self._syntax_memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = compute()
+            self._syntax_memo[key] = found
+        return found  # type: ignore[return-value]
 
     def name_sinks_in(self, text: str) -> tuple[NameSinkModel, ...]:
         """The name models whose pattern matches `text` (RE2, once per distinct text)."""

@@ -20,6 +20,7 @@ from netgain.analysis.flow.dynamic import REFERENCE_TYPE
 from netgain.analysis.flow.sqltext import NUMERIC_CALLS
 from netgain.analysis.flow.state import AnalyzerState, step_at
 from netgain.analysis.flow.structured import CONSTANT_CHOICE
+from netgain.analysis.flow.treewalk import inner_nodes
 from netgain.analysis.index import dotted_name
 from netgain.analysis.values import NOCONST, Label, Value
 
@@ -98,20 +99,29 @@ class UnknownOriginMixin(AnalyzerState):
         return rules is not None and ("*" in rules or rule in rules)
 
     def local_assignments(self) -> dict[str, list[ast.expr]]:
-        """Every value assigned to each plain name in the body being analysed."""
+        """Every value assigned to each plain name in the body being analysed (read off the
+        syntax once per scan and body: see `Program.syntax_memo`). Callers must not mutate it."""
         if self._local_assignments is None:
-            found: dict[str, list[ast.expr]] = {}
             root: ast.AST | None = self.fn.node if self.fn is not None else self.module.tree
-            for sub in ast.walk(root) if root is not None else ():
-                if isinstance(sub, ast.Assign):
-                    for target in sub.targets:
-                        if isinstance(target, ast.Name):
-                            found.setdefault(target.id, []).append(sub.value)
-                elif (
-                    isinstance(sub, ast.AnnAssign | ast.AugAssign | ast.NamedExpr)
-                    and isinstance(sub.target, ast.Name)
-                    and sub.value is not None
-                ):
-                    found.setdefault(sub.target.id, []).append(sub.value)
-            self._local_assignments = found
+            self._local_assignments = (
+                self.p.syntax_memo("assignments", root, lambda: _assignments(root))
+                if root is not None
+                else {}
+            )
         return self._local_assignments
+
+
+def _assignments(root: ast.AST) -> dict[str, list[ast.expr]]:
+    found: dict[str, list[ast.expr]] = {}
+    for sub in inner_nodes(root):
+        if isinstance(sub, ast.Assign):
+            for target in sub.targets:
+                if isinstance(target, ast.Name):
+                    found.setdefault(target.id, []).append(sub.value)
+        elif (
+            isinstance(sub, ast.AnnAssign | ast.AugAssign | ast.NamedExpr)
+            and isinstance(sub.target, ast.Name)
+            and sub.value is not None
+        ):
+            found.setdefault(sub.target.id, []).append(sub.value)
+    return found

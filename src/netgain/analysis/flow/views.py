@@ -10,19 +10,20 @@ classes and decorators count is model data (`[routes]`, `[[view_class]]` in fram
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
+
+from netgain.analysis.flow.treewalk import inner_nodes
 
 # the argument of `add_url_rule(rule, endpoint=None, view_func=None, ...)` holding the view
 _VIEW_FUNC_POSITION = 2
 _VIEW_FUNC_KEYWORD = "view_func"
 
 
-@lru_cache(maxsize=32)
 def registered_view_names(tree: ast.Module, registrars: frozenset[str]) -> frozenset[str]:
     """Names of functions (and classes, through `Cls.as_view(...)`) that a call of one of the
-    `registrars` methods in this module registers as a view."""
+    `registrars` methods in this module registers as a view (a walk of the whole module: the
+    analyzer asks once per scan and module, through `Program.syntax_memo`)."""
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in inner_nodes(tree):
         if not (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
