@@ -65,3 +65,24 @@ def test_leaves_are_left_out() -> None:
     tree = ast.parse("a = b(1)\n")
     kinds = [type(n) for n in inner_nodes(tree)]
     assert kinds == [ast.Module, ast.Assign, ast.Call]
+
+
+def test_syntax_memo_answers_once_per_tree() -> None:
+    from netgain.analysis.flow.state import Program
+    from netgain.analysis.index import ProgramIndex
+    from netgain.analysis.options import EntryMode
+    from netgain.analysis.taint_models import TaintModels
+
+    program = Program(index=ProgramIndex(), models=TaintModels(), mode=EntryMode.LIBRARY)
+    calls: list[ast.AST] = []
+
+    def count(tree: ast.AST) -> int:
+        calls.append(tree)
+        return len(calls)
+
+    first, again = ast.parse("a = 1\n"), ast.parse("a = 1\n")
+    assert program.syntax_memo("n", first, lambda: count(first)) == 1
+    assert program.syntax_memo("n", first, lambda: count(first)) == 1  # remembered
+    assert program.syntax_memo("other", first, lambda: count(first)) == 2  # another fact
+    # the same text parsed again is another tree (a module re-parsed from the cache)
+    assert program.syntax_memo("n", again, lambda: count(again)) == 3
