@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from netgain import git
+from netgain.errors import GitError
 
 HISTORY_LIMIT = 5000  # most recent commits per change considered for file familiarity
 
@@ -138,6 +139,7 @@ class WindowHistory:
     touched: dict[str, list[int]] = field(default_factory=dict)
     merge_touched: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # (merge, nth)
     sorted_paths: list[str] = field(default_factory=list)
+    paths_read: bool = True  # False: a tree was missing, `path_log` leaves every base to git
 
     @classmethod
     def read(cls, repo: Path, head: str) -> WindowHistory:
@@ -147,17 +149,14 @@ class WindowHistory:
         first_parent = git.run_git(repo, "rev-list", "--first-parent", head, "--")
         for position, tip in enumerate(reversed(first_parent.decode("ascii").split())):
             window.mainline[tip] = position
-        out = git.run_git(
-            repo,
-            "-c",
-            "core.quotePath=true",
-            "log",
-            "--no-renames",
-            "--name-only",
-            "--format=%x01%H%x09%P%x09%ae%x09%an",
-            head,
-            "--",
-        )
+        log = ["log", "--no-renames", "--format=%x01%H%x09%P%x09%ae%x09%an", head, "--"]
+        try:
+            out = git.run_git(repo, "-c", "core.quotePath=true", *log[:2], "--name-only", *log[2:])
+        except git.GitProblemError:
+            # a tree the clone lacks: the graph and authors still answer, file familiarity asks
+            # git itself for each base
+            out = git.run_git(repo, *log)
+            window.paths_read = False
         parents: list[list[str]] = []
         for sha, above, email, name, files in parse_log(out):
             window.order[sha] = len(window.commits)
@@ -173,7 +172,11 @@ class WindowHistory:
                 emails[sha] = window.idents[index][0]
                 for path in window.files[index]:
                     window.touched.setdefault(path, []).append(index)
-        window._read_merges(repo, parents)
+        if window.paths_read:
+            try:
+                window._read_merges(repo, parents)
+            except git.GitProblemError:
+                window.paths_read = False
         window.sorted_paths = sorted(window.touched.keys() | window.merge_touched.keys())
         for tip, position in sorted(window.mainline.items(), key=lambda item: item[1]):
             todo = [tip]
@@ -182,9 +185,9 @@ class WindowHistory:
                 if commit in window.introduced:
                     continue
                 window.introduced[commit] = position
-                index = window.order.get(commit)
-                if index is not None:
-                    todo.extend(window.commits[i] for i in window.parent_ids[index] if i >= 0)
+                at = window.order.get(commit)
+                if at is not None:
+                    todo.extend(window.commits[i] for i in window.parent_ids[at] if i >= 0)
         for sha, email in emails.items():
             position = window.introduced[sha]
             window.authors.setdefault(email.lower(), []).append(position)
@@ -226,7 +229,7 @@ class WindowHistory:
         for pair, (index, nth, _parent) in enumerate(pairs):
             merge = self.commits[index].encode("ascii")
             if at >= len(raw_lines) or raw_lines[at] != merge:
-                raise git.GitError(f"unexpected `git diff-tree --stdin` output at {merge!r}")
+                raise GitError(f"unexpected `git diff-tree --stdin` output at {merge!r}")
             at += 1
             following = self.commits[pairs[pair + 1][0]].encode() if pair + 1 < len(pairs) else None
             while at < len(raw_lines) and raw_lines[at] != following:
@@ -239,14 +242,14 @@ class WindowHistory:
     def path_log(self, base: str, specs: Sequence[str]) -> list[LogEntry] | None:
         """`git log base --no-merges --no-renames --name-only --max-count=HISTORY_LIMIT --
         specs` (literal pathspecs; one ending in `/` is a folder) from the window, or None when
-        `base` is not in it. Each commit lists only its paths the specs match, as git's does.
+        `base` is not in it (or its paths could not be read). Each commit lists only its paths the specs match, as git's does.
 
         Git's default history simplification is followed: walking from `base`, a merge whose
         paths of `specs` equal those of a parent continues through the first such parent only.
         Commits come in the head's log order (newest commit date first).
         """
         start = self.order.get(base)
-        if start is None:
+        if start is None or not self.paths_read:
             return None
         matched: set[str] = set()
         for spec in dict.fromkeys(specs):
