@@ -141,7 +141,10 @@ def _count_commits(
             for key in keys:
                 if key not in counted:
                     counted.add(key)
-                    history.commits.setdefault(key, Counter())[email] += 1
+                    counter = history.commits.get(key)
+                    if counter is None:
+                        counter = history.commits[key] = Counter()
+                    counter[email] += 1
 
 
 def earlier_names(
