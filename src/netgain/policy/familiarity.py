@@ -58,8 +58,9 @@ def file_history(
     `auth.py` to `auth/tokens.py` does not make its long-time maintainers strangers to it. A path
     ending in `/` is a folder: commits to any file below it count for the folder (used for the
     folders of files a change adds, which have no history of their own). `window` (a replay)
-    answers the renames and the path-limited log from one log of the whole window instead of two
-    logs of `base` (`WindowHistory.path_log`, which does not simplify history as git does).
+    answers the renames and the path-limited log from the logs it read once for every change
+    instead of two logs of `base` (`WindowHistory.path_log`, git's history simplification
+    included); a base the window does not hold is asked of git.
     """
     history = FileHistory()
     if not paths:

@@ -128,9 +128,10 @@ class WindowHistory:
     # brought onto the mainline, newest first
     brought: dict[int, list[str]] = field(default_factory=dict)
     # every commit of the head in log order (`order`: commit -> index there) with its parents'
-    # indexes (-1: not in the log, a shallow clone's boundary), author (email as git prints it, name) and the paths it touched (`--no-renames`: a
-    # rename is its old path and its new one; none for a merge, whose paths differing from each
-    # parent are in `merge_touched`); per path, the non-merge commits that touched it
+    # indexes (-1: not in the log, a shallow clone's boundary), its author (email as git prints
+    # it, name) and the paths it touched (`--no-renames`: a rename is its old path and its new
+    # one; none for a merge, whose paths differing from each parent are in `merge_touched`);
+    # per path, the non-merge commits that touched it
     commits: list[str] = field(default_factory=list)
     order: dict[str, int] = field(default_factory=dict)
     parent_ids: list[tuple[int, ...]] = field(default_factory=list)
