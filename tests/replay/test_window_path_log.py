@@ -8,7 +8,8 @@ The planted history has the two shapes where git's simplification leaves commits
 * a file changed and changed back on the mainline while a branch changes it for good: the merge
   equals its second parent, so git follows the branch only and the mainline's pair is left out.
 
-Plus renames (one on a branch), new folders and a base off the mainline.
+Plus renames (one on a branch, committed with a clock behind: git's walk order is by date),
+new folders and a base off the mainline.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pytest
 from netgain import git
 from netgain.policy.familiarity import file_history, path_log
 from netgain.policy.window_history import WindowHistory
-from tests.gitrepo import GitRepo
+from tests.gitrepo import BASE_EPOCH, GitRepo
 from tests.policy.scenario import ADA, BOB
 
 CAROL = ("Carol Side", "carol@example.com")
@@ -41,8 +42,15 @@ def build(path: Path) -> GitRepo:
     repo.commit({"lib/x.py": "x = 2\n"}, "fix x on the mainline", author=ADA)
     repo.merge("side-fix", "Merge pull request #1 from carol/side-fix")
     repo.branch("rename")
-    repo.commit({"src/a.py": None, "src/pkg/b.py": BODY}, "move a to pkg/b", author=BOB)
-    repo.commit({"lib/y.py": "y = 3\n", "src/pkg/new.py": "n = 1\n"}, "y for good", author=BOB)
+    # committed with a clock behind (a date older than its parent's): git's walk, newest date
+    # first, then lists it after older mainline commits, and so must the window
+    skewed = BASE_EPOCH - 3600
+    repo.commit(
+        {"src/a.py": None, "src/pkg/b.py": BODY}, "move a to pkg/b", author=BOB, date=skewed
+    )
+    repo.commit(
+        {"lib/y.py": "y = 3\n", "src/pkg/new.py": "n = 1\n"}, "y for good", author=BOB, date=skewed
+    )
     repo.checkout("main")
     repo.commit({"lib/y.py": "y = 2\n"}, "try y", author=DAN)
     repo.commit({"lib/y.py": "y = 1\n"}, "revert y", author=DAN)

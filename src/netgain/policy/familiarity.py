@@ -103,12 +103,12 @@ def path_log(repo: Path, base: str, specs: Sequence[str]) -> list[LogEntry]:
         "--no-merges",
         f"--max-count={HISTORY_LIMIT}",
         "--no-renames",
-        "--format=%x01%H%x09%P%x09%ae%x09%an",
+        "--format=%x01%H%x09%ae%x09%an",
         "--name-only",
         "--",
         *specs,
     )
-    return [(sha, email, name, files) for sha, _, email, name, files in parse_log(out)]
+    return [(sha, email, name, files) for (sha, email, name), files in parse_log(out, 3)]
 
 
 def _count_commits(

@@ -28,6 +28,7 @@ of its parents (one `git diff-tree --stdin` for all of them), walking the graph 
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -95,22 +96,23 @@ def rename_log(repo: Path, rev: str, *, limit: int | None, similarity: str = "")
     )
 
 
-def parse_log(out: bytes) -> Iterator[tuple[str, str, str, str, tuple[str, ...]]]:
-    """(commit, parents, email, name, paths) of `git log --name-only` output whose format is
-    `%x01%H%x09%P%x09%ae%x09%an` (paths quoted as `core.quotePath=true` does)."""
-    header: tuple[str, str, str, str] | None = None
+def parse_log(out: bytes, fields: int) -> Iterator[tuple[list[str], tuple[str, ...]]]:
+    """(header fields, paths) per commit of `git log --name-only` output whose format is
+    `%x01` and `fields` placeholders separated by tabs, the last one free text (an author name);
+    paths quoted as `core.quotePath=true` does."""
+    header: list[str] | None = None
     files: list[str] = []
     for raw in out.split(b"\n"):
         if raw.startswith(b"\x01"):
             if header is not None:
-                yield (*header, tuple(files))
-            fields = raw[1:].decode("utf-8", "replace").split("\t", 3)
-            sha, above, email, name = fields + [""] * (4 - len(fields))
-            header, files = (sha, above, email, name), []
+                yield header, tuple(files)
+            header = raw[1:].decode("utf-8", "replace").split("\t", fields - 1)
+            header += [""] * (fields - len(header))
+            files = []
         elif raw and header is not None:
             files.append(git.decode_path(git.unquote_c_path(raw) if raw.startswith(b'"') else raw))
     if header is not None:
-        yield (*header, tuple(files))
+        yield header, tuple(files)
 
 
 @dataclass(slots=True)
@@ -129,13 +131,14 @@ class WindowHistory:
     brought: dict[int, list[str]] = field(default_factory=dict)
     # every commit of the head in log order (`order`: commit -> index there) with its parents'
     # indexes (-1: not in the log, a shallow clone's boundary), its author (email as git prints
-    # it, name) and the paths it touched (`--no-renames`: a rename is its old path and its new
+    # it, name), its committer date and the paths it touched (`--no-renames`: a rename is its old path and its new
     # one; none for a merge, whose paths differing from each parent are in `merge_touched`);
     # per path, the non-merge commits that touched it
     commits: list[str] = field(default_factory=list)
     order: dict[str, int] = field(default_factory=dict)
     parent_ids: list[tuple[int, ...]] = field(default_factory=list)
     idents: list[tuple[str, str]] = field(default_factory=list)
+    dates: list[int] = field(default_factory=list)  # committer dates: git's walk order
     files: list[tuple[str, ...]] = field(default_factory=list)
     touched: dict[str, list[int]] = field(default_factory=dict)
     merge_touched: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # (merge, nth)
@@ -150,7 +153,7 @@ class WindowHistory:
         first_parent = git.run_git(repo, "rev-list", "--first-parent", head, "--")
         for position, tip in enumerate(reversed(first_parent.decode("ascii").split())):
             window.mainline[tip] = position
-        log = ["log", "--no-renames", "--format=%x01%H%x09%P%x09%ae%x09%an", head, "--"]
+        log = ["log", "--no-renames", "--format=%x01%H%x09%P%x09%ct%x09%ae%x09%an", head, "--"]
         try:
             out = git.run_git(repo, "-c", "core.quotePath=true", *log[:2], "--name-only", *log[2:])
         except git.GitProblemError:
@@ -159,10 +162,11 @@ class WindowHistory:
             out = git.run_git(repo, *log)
             window.paths_read = False
         parents: list[list[str]] = []
-        for sha, above, email, name, files in parse_log(out):
+        for (sha, above, date, email, name), files in parse_log(out, 5):
             window.order[sha] = len(window.commits)
             window.commits.append(sha)
             parents.append(above.split())
+            window.dates.append(int(date or 0))
             window.idents.append((email, name))
             window.files.append(files)
         # -1: a parent the log does not reach (a shallow clone's boundary)
@@ -245,13 +249,13 @@ class WindowHistory:
         specs` (literal pathspecs; one ending in `/` is a folder) from the window, or None when
         `base` is not in it (or its paths could not be read). Each commit lists only its paths the specs match, as git's does.
 
-        Git's default history simplification is followed: walking from `base`, a merge whose
-        paths of `specs` equal those of a parent continues through the first such parent only.
-        Commits come in the head's log order (newest commit date first).
+        Git's walk is followed: newest committer date first, and its default history
+        simplification (a merge whose paths of `specs` equal those of a parent continues
+        through the first such parent only), so the commits and their order are git's.
         """
         start = self.order.get(base)
-        if start is None or not self.paths_read:
-            return None
+        if start is None or not self.paths_read or not specs:
+            return None  # (no specs: git's log of every path, which familiarity never asks)
         matched: set[str] = set()
         for spec in dict.fromkeys(specs):
             if not spec.endswith("/") and (spec in self.touched or spec in self.merge_touched):
@@ -267,24 +271,28 @@ class WindowHistory:
         for path in matched:
             for index in self.touched.get(path, ()):
                 candidates.setdefault(index, set()).add(path)
+        # git's walk: the commit with the newest committer date first (ties: the one queued
+        # first); a merge continues through its first parent with the same paths, if any
         seen = bytearray(len(self.commits))
-        todo = [start]
-        while todo:
-            index = todo.pop()
-            if seen[index]:
-                continue
-            seen[index] = 1
+        seen[start] = 1
+        queue = [(-self.dates[start], 0, start)]
+        queued = 1
+        out: list[LogEntry] = []
+        while queue and len(out) < HISTORY_LIMIT:
+            index = heapq.heappop(queue)[2]
             above = self.parent_ids[index]
             if len(above) > 1:
                 same = [p for nth, p in enumerate(above) if (index, nth) not in differs][:1]
                 above = tuple(same) or above
-            todo.extend(p for p in above if p >= 0)
-        reached = (i for i in sorted(candidates) if seen[i])
-        out: list[LogEntry] = []
-        for index in itertools.islice(reached, HISTORY_LIMIT):
-            email, name = self.idents[index]
-            files = tuple(f for f in self.files[index] if f in candidates[index])
-            out.append((self.commits[index], email, name, files))
+            elif index in candidates:
+                email, name = self.idents[index]
+                files = tuple(f for f in self.files[index] if f in candidates[index])
+                out.append((self.commits[index], email, name, files))
+            for parent in above:
+                if parent >= 0 and not seen[parent]:
+                    seen[parent] = 1
+                    heapq.heappush(queue, (-self.dates[parent], queued, parent))
+                    queued += 1
         return out
 
     def _position(self, base: str) -> int | None:
