@@ -22,7 +22,9 @@ A path-limited `git log` also simplifies history: at a merge whose result equals
 for the paths, it follows that parent only and leaves out the other side's commits (on pypa/pip
 260 of 300 changes counted other commits without it: side branches whose changes to a file the
 mainline had made too). `path_log` simplifies the same way, from each merge's diff against each
-of its parents (one `git diff-tree --stdin` for all of them), walking the graph from the base.
+of its parents (one `git diff-tree --stdin` for all of them), walking the graph from the base in
+git's order (newest committer date first), which is not always the head's log order: a commit
+made with a clock behind is listed later from some bases than from others.
 """
 
 from __future__ import annotations
