@@ -386,7 +386,7 @@ def register(app: typer.Typer) -> None:
             "--exact-share",
             help="Blame the AI share as `netgain check` does (git blame -M -C -C -C: copies "
             "looked for in the whole tree for every commit) instead of the replay's -M -C -C "
-            "(only for the commit creating a file): several times slower on a cold replay.",
+            "(only for the commit creating a file): a cold replay of pypa/pip took twice the CPU.",
         ),
         as_json: bool = typer.Option(False, "--json", help="Print the replay document as JSON."),
     ) -> None:

@@ -133,9 +133,9 @@ class WindowHistory:
     brought: dict[int, list[str]] = field(default_factory=dict)
     # every commit of the head in log order (`order`: commit -> index there) with its parents'
     # indexes (-1: not in the log, a shallow clone's boundary), its author (email as git prints
-    # it, name), its committer date and the paths it touched (`--no-renames`: a rename is its old path and its new
-    # one; none for a merge, whose paths differing from each parent are in `merge_touched`);
-    # per path, the non-merge commits that touched it
+    # it, name), its committer date and the paths it touched (`--no-renames`: a rename is its
+    # old path and its new one; none for a merge, whose paths differing from each parent are in
+    # `merge_touched`); per path, the non-merge commits that touched it
     commits: list[str] = field(default_factory=list)
     order: dict[str, int] = field(default_factory=dict)
     parent_ids: list[tuple[int, ...]] = field(default_factory=list)
@@ -249,7 +249,8 @@ class WindowHistory:
     def path_log(self, base: str, specs: Sequence[str]) -> list[LogEntry] | None:
         """`git log base --no-merges --no-renames --name-only --max-count=HISTORY_LIMIT --
         specs` (literal pathspecs; one ending in `/` is a folder) from the window, or None when
-        `base` is not in it (or its paths could not be read). Each commit lists only its paths the specs match, as git's does.
+        `base` is not in it (or its paths could not be read). Each commit lists only its paths
+        the specs match, as git's does.
 
         Git's walk is followed: newest committer date first, and its default history
         simplification (a merge whose paths of `specs` equal those of a parent continues
