@@ -72,5 +72,5 @@ def test_key_signatures() -> None:
         "copies",
         "move_chars",
         "copy_chars",
-        "whole_tree",
+        "copy_search",
     ]

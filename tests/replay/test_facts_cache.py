@@ -78,3 +78,12 @@ def test_a_damaged_entry_is_a_counted_miss_not_an_error(tmp_path: Path) -> None:
     entry.write_bytes(b"")
     assert cache.load(BASE, HEAD, "k", lambda shas: _prov(4)) is None
     assert cache.unreadable == 2
+
+
+def test_facts_gathered_with_another_share_method_are_not_read(tmp_path: Path) -> None:
+    cheap = FactsCache.open(tmp_path / "facts", {"zones": {}}, "build-1", "git blame -M -C -C")
+    cheap.store(BASE, HEAD, "k", [HEAD], _prov(4), _ctx(tmp_path))
+    exact = FactsCache.open(tmp_path / "facts", {"zones": {}}, "build-1", "git blame -M -C -C -C")
+    assert not exact.has(BASE, HEAD, "k")
+    assert exact.load(BASE, HEAD, "k", lambda shas: _prov(4)) is None
+    assert cheap.load(BASE, HEAD, "k", lambda shas: _prov(4)) is not None

@@ -80,14 +80,20 @@ def replay_document(
     limit: int | None = None,
     jobs: int = 1,
     stored_facts: bool = True,
+    exact_share: bool = False,
 ) -> dict[str, Any]:
-    """Everything `netgain policy replay` does except printing; returns the replay document."""
+    """Everything `netgain policy replay` does except printing; returns the replay document.
+
+    `exact_share` blames with the gate's whole-tree copy search instead of the replay's cheaper
+    one (netgain.replay.run.REPLAY_COPY_SEARCH); the document's `sources` names the method.
+    """
     from dataclasses import replace
 
     from netgain import git
     from netgain.analysis.cache_memory import ScanMemory
     from netgain.cli.scan_config import gate_scan_options, load_scan_config
     from netgain.history.queries import load_provenance
+    from netgain.history.share import share_method
     from netgain.incidents.settings import load_settings
     from netgain.metrics.collect import load_changes, load_incidents, load_inducing
     from netgain.metrics.config import metrics_config
@@ -99,7 +105,12 @@ def replay_document(
     from netgain.replay.outcomes import LaterOutcomes
     from netgain.replay.parallel import WorkerSpec, needs_gathering, replay_all
     from netgain.replay.risk import HistoryScorer
-    from netgain.replay.run import ReplayedChange, ReplayInputs
+    from netgain.replay.run import (
+        REPLAY_COPY_SEARCH,
+        WHOLE_TREE_FILES,
+        ReplayedChange,
+        ReplayInputs,
+    )
     from netgain.replay.summary import ReviewHours, compare_to_first, summarise_policy
     from netgain.risk.feature_store import scoring_changes
     from netgain.risk.service import repository_model, tiers
@@ -136,6 +147,8 @@ def replay_document(
     model, model_notice = repository_model(ws.root)
     scorer = HistoryScorer(records, zones, model, tiers(raw.section("risk"), str(raw.source)))
     scan_config = load_scan_config(raw)
+    copy_search = "whole-tree" if exact_share else REPLAY_COPY_SEARCH
+    method = share_method(copy_search, WHOLE_TREE_FILES)
     inputs = ReplayInputs(
         root=ws.root,
         raw=raw,
@@ -145,9 +158,13 @@ def replay_document(
         outcomes=outcomes,
         scorer=scorer,
         cache_dir=ws.root / ".netgain" / "cache",
-        facts=FactsCache.open(ws.root / ".netgain" / "cache" / "replay", raw.data, code_digest())
+        facts=FactsCache.open(
+            ws.root / ".netgain" / "cache" / "replay", raw.data, code_digest(), method
+        )
         if stored_facts
         else None,
+        whole_tree_files=WHOLE_TREE_FILES,
+        copy_search=copy_search,
     )
     # oldest first commit first: the risk pass then never restarts
     changes.sort(key=lambda c: (scorer.first_time(c.shas) or c.merged_at.timestamp(), c.head))
@@ -168,6 +185,8 @@ def replay_document(
             facts=inputs.facts,
             policies=tuple(policies),
             window=inputs.window,
+            copy_search=inputs.copy_search,
+            whole_tree_files=inputs.whole_tree_files,
         )
 
     if needs_gathering(changes, policies, inputs.facts):
@@ -220,6 +239,7 @@ def replay_document(
             "risk_model": model.kind + (" (pooled default)" if model.default else ""),
             "risk_model_notice": model_notice,
             "review_hours": "review export" if hours.mean is not None else "weights",
+            "ai_share": method,
         },
         "notes": review_notes[:MAX_LISTED],
         "policies": rows,
@@ -361,6 +381,13 @@ def register(app: typer.Typer) -> None:
             help="Reuse the facts an earlier replay gathered for a change (same commits, "
             "configuration, provenance and netgain build); --no-stored-facts gathers again.",
         ),
+        exact_share: bool = typer.Option(
+            False,
+            "--exact-share",
+            help="Blame the AI share as `netgain check` does (git blame -M -C -C -C: copies "
+            "looked for in the whole tree for every commit) instead of the replay's -M -C -C "
+            "(only for the commit creating a file): a cold replay of pypa/pip took twice the CPU.",
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the replay document as JSON."),
     ) -> None:
         """Replay policies over every merged change: tiers, review hours, outcomes caught."""
@@ -376,6 +403,7 @@ def register(app: typer.Typer) -> None:
             limit=last,
             jobs=jobs,
             stored_facts=stored_facts,
+            exact_share=exact_share,
         )
         if as_json:
             emit_json(doc)

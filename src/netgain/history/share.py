@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from netgain import git
 from netgain.errors import GitError
+from netgain.git.blame import CopySearch, copy_args
 from netgain.git.model import BlameLine, GitProblem
 from netgain.globs import matches
 from netgain.history.missing import RangeFiles, range_files_checked
@@ -294,6 +295,28 @@ def _files_to_blame(repo: Path, base: str | None, head: str, label: str) -> Rang
         return range_files_checked(repo, base or empty_tree.decode().strip(), head, label)
 
 
+_WHERE: dict[CopySearch, str] = {
+    "whole-tree": "copies looked for in every file of each commit's parent",
+    "creating-commit": "copies looked for in every file only for the commit that creates a "
+    "file, otherwise in the files the same commit changed",
+    "changed-files": "copies looked for in the files the same commit changed",
+}
+
+
+def share_method(copy_search: CopySearch, whole_tree_files: int | None = None) -> str:
+    """How `compute_share` blamed, in words a report can state once (e.g. a replay's `sources`).
+
+    The copy search decides which lines count as new: a block copied from an untouched file is
+    the change's own under a narrower search, so a figure is only comparable to one made with
+    the same method.
+    """
+    text = f"git blame {' '.join(copy_args(copy_search=copy_search))} ({_WHERE[copy_search]})"
+    if whole_tree_files is not None and copy_search != "changed-files":
+        narrow = " ".join(copy_args(copy_search="changed-files"))
+        text += f"; files past the first {whole_tree_files} of a change: {narrow}"
+    return text
+
+
 def compute_share(
     repo: Path,
     base: str | None,
@@ -309,14 +332,18 @@ def compute_share(
     move_chars: int | None = None,
     copy_chars: int | None = None,
     whole_tree_files: int | None = None,
+    copy_search: CopySearch = "whole-tree",
 ) -> ShareResult:
     """Blame the files the range touched at `head` (in parallel) and attribute surviving lines.
 
     `move_chars` / `copy_chars` are git's `-M<num>` / `-C<num>` thresholds (None: git's
     defaults); `--move-chars 100 --copy-chars 100` is Aider's published method.
-    `whole_tree_files` bounds how many files get git's search for copies in every file of the
-    parent commit (`-C -C -C`, one pass over the whole tree per file); the others look for
-    copies only in the files their commit changed and are listed in `degraded`. None: all.
+    `copy_search` is how far git looks for the origin of copied lines (`git.blame.copy_args`):
+    the gate's "whole-tree" (`-C -C -C`, a pass over the parent's whole tree per file and commit)
+    or a replay's cheaper "creating-commit" (`-C -C`, that pass only for the commit creating the
+    file). `whole_tree_files` bounds how many files get that tree-wide search; the others look
+    for copies only in the files their commit changed (`-C`) and are listed in `degraded`.
+    None: all.
     """
     wanted = PathFilter(include, exclude)
     listing = _files_to_blame(repo, base, head, label) if paths is None else RangeFiles(list(paths))
@@ -339,6 +366,10 @@ def compute_share(
         result.degraded[path] = why
     if bounded:
         result.problems.append(GitProblem("share-degraded", f"{len(bounded)} files: {why}"))
+    batches: list[tuple[list[str], CopySearch]] = [
+        (searched, copy_search),
+        (bounded, "changed-files"),
+    ]
     blamed_files = (
         git.blame_files(
             repo,
@@ -348,9 +379,9 @@ def compute_share(
             jobs=jobs or os.cpu_count() or 1,
             move_chars=move_chars,
             copy_chars=copy_chars,
-            whole_tree=whole_tree,
+            copy_search=search,
         )
-        for batch, whole_tree in ((searched, True), (bounded, False))
+        for batch, search in batches
         if batch
     )
     for path, first_try in itertools.chain.from_iterable(blamed_files):

@@ -34,6 +34,7 @@ from netgain.analysis.scanner import scan
 from netgain.analysis.signals import Signal, find_signals
 from netgain.analysis.source import ParsedSource, parse_source
 from netgain.analysis.suppressions import apply_inline_suppressions
+from netgain.git.blame import CopySearch
 from netgain.git.model import FileDiff, GitProblem
 from netgain.git.partial import diff_between_available
 from netgain.history.queries import CommitProvenance
@@ -308,6 +309,7 @@ def gather(
     blobs: git.CatFileBatch | None = None,
     window: WindowHistory | None = None,
     whole_tree_files: int | None = None,
+    copy_search: CopySearch = "whole-tree",
 ) -> ChangeContext:
     """Compute every fact of `base..head` (full commit ids) for `policy`.
 
@@ -317,8 +319,9 @@ def gather(
     `blobs` is a cat-file process to read the head's files through (a replay keeps one for all
     its changes instead of starting several per change); `window` is the history a replay read
     once for all its changes (policy.window_history), which answers familiarity's renames and
-    commit counts. `whole_tree_files` bounds the files whose AI-share blame looks for copies in
-    the whole tree (`compute_share`; None: every file, as `netgain check` does).
+    commit counts. `copy_search` is where the AI-share blame looks for copied lines' origin and
+    `whole_tree_files` bounds the files it does so for (`compute_share`); `netgain check` keeps
+    the exact "whole-tree" search for every file, a replay may choose a cheaper one.
     """
     login = author_login or pr.author
     ctx = ChangeContext(root, base, head, pr, login, [])
@@ -399,6 +402,7 @@ def gather(
             label=f"{base[:12]}..{head[:12]}",
             jobs=os.cpu_count() or 1,
             whole_tree_files=whole_tree_files,
+            copy_search=copy_search,
         )
         share_problems_at = len(ctx.problems)
     scanned = [p for p in ctx.added if p.endswith(NETGAIN_SUFFIXES)]

@@ -22,8 +22,10 @@ from netgain.atomic import write_atomic
 from netgain.git.model import FileDiff, GitProblem
 from netgain.policy.window_history import (
     HISTORY_LIMIT,
+    LogEntry,
     WindowHistory,
     follow_renames,
+    parse_log,
     parse_renames,
     rename_log,
 )
@@ -56,7 +58,9 @@ def file_history(
     `auth.py` to `auth/tokens.py` does not make its long-time maintainers strangers to it. A path
     ending in `/` is a folder: commits to any file below it count for the folder (used for the
     folders of files a change adds, which have no history of their own). `window` (a replay)
-    answers the renames from one log of the whole window instead of a log of `base`.
+    answers the renames and the path-limited log from the logs it read once for every change
+    instead of two logs of `base` (`WindowHistory.path_log`, git's history simplification
+    included); a base the window does not hold is asked of git.
     """
     history = FileHistory()
     if not paths:
@@ -79,6 +83,16 @@ def file_history(
             )
         )
     old_names = sorted({old for names in earlier.values() for old, _ in names} - set(paths))
+    log = window.path_log(base, [*paths, *old_names]) if window is not None else None
+    if log is None:
+        log = path_log(repo, base, [*paths, *old_names])
+    _count_commits(history, log, paths, earlier)
+    return history
+
+
+def path_log(repo: Path, base: str, specs: Sequence[str]) -> list[LogEntry]:
+    """The most recent commits of `base` touching `specs` (git's path-limited log), each with
+    the paths of `specs` it touched (`WindowHistory.path_log` answers the same for a replay)."""
     out = git.run_git(
         repo,
         "-c",
@@ -92,9 +106,18 @@ def file_history(
         "--format=%x01%H%x09%ae%x09%an",
         "--name-only",
         "--",
-        *paths,
-        *old_names,
+        *specs,
     )
+    return [(sha, email, name, files) for (sha, email, name), files in parse_log(out, 3)]
+
+
+def _count_commits(
+    history: FileHistory,
+    log: Iterable[LogEntry],
+    paths: Sequence[str],
+    earlier: Mapping[str, list[tuple[str, str]]],
+) -> None:
+    """Commits per path and folder by author email, from a path-limited log (newest first)."""
     wanted = set(paths)
     folders = sorted((p.rstrip("/") + "/" for p in paths if p.endswith("/")), key=len, reverse=True)
     # old name -> (current path, the commit that renamed it): the old name counts for the current
@@ -105,32 +128,24 @@ def file_history(
             aliases.setdefault(old, []).append((current, renamed_in))
     passed: set[str] = set()  # rename commits the log has already listed
     renames = {sha for names in earlier.values() for _, sha in names}
-    email = ""
-    counted: set[str] = set()
-    for raw in out.split(b"\n"):
-        if not raw:
-            continue
-        if raw.startswith(b"\x01"):
-            ident = raw[1:].decode("utf-8", "replace")
-            sha, _, ident = ident.partition("\t")
-            email, _, name = ident.partition("\t")
-            email = email.lower()
-            history.names.setdefault(email, name)
-            counted = set()  # a commit counts once per file or folder
-            if sha in renames:
-                passed.add(sha)
-            continue
-        name_bytes = git.unquote_c_path(raw) if raw.startswith(b'"') else raw
-        path = git.decode_path(name_bytes)
-        keys = [path] if path in wanted else []
-        keys += [cur for cur, sha in aliases.get(path, []) if sha in passed]
-        if not keys:
-            keys = [f for f in folders if path.startswith(f)][:1]
-        for key in keys:
-            if key not in counted:
-                counted.add(key)
-                history.commits.setdefault(key, Counter())[email] += 1
-    return history
+    for sha, raw_email, name, files in log:
+        email = raw_email.lower()
+        history.names.setdefault(email, name)
+        counted: set[str] = set()  # a commit counts once per file or folder
+        if sha in renames:
+            passed.add(sha)
+        for path in files:
+            keys = [path] if path in wanted else []
+            keys += [cur for cur, renamed_in in aliases.get(path, []) if renamed_in in passed]
+            if not keys:
+                keys = [f for f in folders if path.startswith(f)][:1]
+            for key in keys:
+                if key not in counted:
+                    counted.add(key)
+                    counter = history.commits.get(key)
+                    if counter is None:
+                        counter = history.commits[key] = Counter()
+                    counter[email] += 1
 
 
 def earlier_names(

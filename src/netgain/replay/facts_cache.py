@@ -8,7 +8,8 @@ stored provenance of the change's commits and netgain's own code, so it is kept 
 under `.netgain/cache/replay/` and reused when all of those are unchanged:
 
 * the file name is a digest of (base, head, fact sections, the whole configuration, netgain's
-  source files): another configuration or another netgain build never reads it;
+  source files, the AI-share method): another configuration, another netgain build or a replay
+  blaming with another copy search (`--exact-share`) never reads it;
 * the entry records which commits' provenance the gathering read and a digest of those rows;
   a new ingest that attributes them differently (new notes, other markers) is a miss;
 * entries are written atomically and carry a CRC-32; a damaged or foreign entry is a miss (and
@@ -67,9 +68,13 @@ class FactsCache:
     written: int = 0
 
     @classmethod
-    def open(cls, directory: Path, raw_config: dict[str, Any], code: str) -> FactsCache:
+    def open(
+        cls, directory: Path, raw_config: dict[str, Any], code: str, method: str = ""
+    ) -> FactsCache:
+        """`method` names how the facts are gathered where a replay may choose (the AI-share
+        blame's copy search, `share_method`): facts gathered one way are not read another."""
         settings = json.dumps(raw_config, sort_keys=True, default=str)
-        context = hashlib.sha256(f"{code}\0{settings}".encode()).hexdigest()
+        context = hashlib.sha256(f"{code}\0{settings}\0{method}".encode()).hexdigest()
         return cls(directory, context)
 
     def _path(self, base: str, head: str, fact_key: str) -> Path:

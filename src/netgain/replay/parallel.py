@@ -26,12 +26,15 @@ from netgain import git
 from netgain.analysis.options import ScanOptions
 from netgain.config import RawConfig
 from netgain.errors import NetgainError
+from netgain.git.blame import CopySearch
 from netgain.policy.window_history import WindowHistory
 from netgain.replay.changes import MergedChange
 from netgain.replay.facts_cache import FactsCache
 from netgain.replay.outcomes import LaterOutcomes
 from netgain.replay.risk import HistoryScorer
 from netgain.replay.run import (
+    REPLAY_COPY_SEARCH,
+    WHOLE_TREE_FILES,
     NamedPolicy,
     ReplayedChange,
     ReplayInputs,
@@ -59,6 +62,8 @@ class WorkerSpec:
     facts: FactsCache | None
     policies: tuple[NamedPolicy, ...]
     window: WindowHistory | None = None
+    copy_search: CopySearch = REPLAY_COPY_SEARCH
+    whole_tree_files: int | None = WHOLE_TREE_FILES
 
 
 _STATE: tuple[list[NamedPolicy], ReplayInputs] | None = None
@@ -81,6 +86,8 @@ def _init_worker(spec: WorkerSpec) -> None:
         facts=spec.facts,
         blobs=git.CatFileBatch(spec.root),
         window=spec.window,
+        copy_search=spec.copy_search,
+        whole_tree_files=spec.whole_tree_files,
     )
     _STATE = (list(spec.policies), inputs)
     if inputs.blobs is not None:
