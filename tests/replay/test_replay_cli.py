@@ -267,7 +267,11 @@ def test_worker_processes_and_stored_facts_change_no_verdict(
     # seven changes; the two policies share their fact sections: one gathering per change
     assert fresh["timings"]["stored_facts"] == {"used": False, "gatherings": 7, "reused": 0}
     parallel = json.loads(netgain(*args, "-j", "2", "--no-stored-facts", cwd=root).stdout)
-    assert parallel["timings"]["jobs"] == 2
+    assert (parallel["timings"]["jobs"], parallel["timings"]["jobs_basis"]) == (2, "option")
+    # without -j, seven changes to gather are too few to start workers for
+    auto = json.loads(netgain(*args, "--no-stored-facts", cwd=root).stdout)
+    assert (auto["timings"]["jobs"], auto["timings"]["jobs_basis"]) == (1, "auto")
+    assert auto["per_change"] == fresh["per_change"]
     assert parallel["per_change"] == fresh["per_change"]
     assert parallel["policies"] == fresh["policies"]
     netgain(*args, "-j", "2", cwd=root)  # stores every change's facts (if not stored yet)

@@ -8,6 +8,7 @@ each policy (`netgain.replay`) and prints the trade-off table or the JSON docume
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from netgain.cli.history import DB_HELP, open_workspace, run_ingest
 from netgain.cli.metrics import REVIEWS_HELP, SZZ_HELP, fmt_estimate, parse_since
 from netgain.cli.output import console, emit_json, progress, warn
 from netgain.errors import UsageError
+from netgain.replay.jobs import AUTO_JOBS_FROM, AUTO_JOBS_MAX, auto_jobs
 
 SCHEMA_VERSION = 1
 MAX_LISTED = 50  # changes listed by name when they could not be replayed
@@ -78,11 +80,14 @@ def replay_document(
     quiet: bool,
     per_change: bool = False,
     limit: int | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
     stored_facts: bool = True,
     exact_share: bool = False,
 ) -> dict[str, Any]:
     """Everything `netgain policy replay` does except printing; returns the replay document.
+
+    `jobs` None chooses the worker processes from the cores and the changes to gather
+    (`netgain.replay.parallel.auto_jobs`); the document's `timings.jobs` says how many ran.
 
     `exact_share` blames with the gate's whole-tree copy search instead of the replay's cheaper
     one (netgain.replay.run.REPLAY_COPY_SEARCH); the document's `sources` names the method.
@@ -103,7 +108,7 @@ def replay_document(
     from netgain.replay.changes import merged_changes
     from netgain.replay.facts_cache import FactsCache, code_digest
     from netgain.replay.outcomes import LaterOutcomes
-    from netgain.replay.parallel import WorkerSpec, needs_gathering, replay_all
+    from netgain.replay.parallel import WorkerSpec, gathering_count, replay_all
     from netgain.replay.risk import HistoryScorer
     from netgain.replay.run import (
         REPLAY_COPY_SEARCH,
@@ -189,7 +194,11 @@ def replay_document(
             whole_tree_files=inputs.whole_tree_files,
         )
 
-    if needs_gathering(changes, policies, inputs.facts):
+    gathering = gathering_count(changes, policies, inputs.facts)
+    jobs_basis = "option"
+    if jobs is None:
+        jobs, jobs_basis = auto_jobs(gathering, os.cpu_count()), "auto"
+    if gathering:
         # the renames and authors of the whole window in two git walks, not two a change
         inputs.window = WindowHistory.read(ws.root, head)
     results: list[Any] = [None] * len(changes)
@@ -248,6 +257,7 @@ def replay_document(
             "replay_seconds": round(replay_seconds, 2),
             "seconds_per_change": round(replay_seconds / len(changes), 4) if changes else None,
             "jobs": jobs,
+            "jobs_basis": jobs_basis,
             "stored_facts": {
                 "used": stored_facts,
                 "gatherings": sum(c.gathered for c in replayed),
@@ -366,14 +376,15 @@ def register(app: typer.Typer) -> None:
         last: int | None = typer.Option(
             None, "--last", metavar="N", min=1, help="Only the N most recent changes."
         ),
-        jobs: int = typer.Option(
-            1,
+        jobs: int | None = typer.Option(
+            None,
             "--jobs",
             "-j",
             min=1,
             metavar="N",
-            help="Worker processes that gather the changes without stored facts (default 1: in "
-            "this process). Helps with idle cores; on a busy two-core machine it did not.",
+            help="Worker processes that gather the changes without stored facts (default: one "
+            f"per core, at most {AUTO_JOBS_MAX}, when {AUTO_JOBS_FROM} or more changes need "
+            "gathering, else none: in this process). -j 1 on a machine busy with other work.",
         ),
         stored_facts: bool = typer.Option(
             True,

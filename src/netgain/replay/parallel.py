@@ -124,12 +124,12 @@ def _stored(change: MergedChange, keys: Sequence[str], facts: FactsCache | None)
     return facts is not None and all(facts.has(change.base, change.head, k) for k in keys)
 
 
-def needs_gathering(
+def gathering_count(
     changes: Sequence[MergedChange], policies: list[NamedPolicy], facts: FactsCache | None
-) -> bool:
-    """Whether some change's facts are not stored (and the replay will read git for them)."""
+) -> int:
+    """How many changes have some fact gathering not stored (and will read git for it)."""
     keys = sorted({fact_key(p.policy) for p in policies})
-    return any(not _stored(c, keys, facts) for c in changes)
+    return sum(1 for c in changes if not _stored(c, keys, facts))
 
 
 def replay_all(
