@@ -87,7 +87,7 @@ def replay_document(
     """Everything `netgain policy replay` does except printing; returns the replay document.
 
     `jobs` None chooses the worker processes from the cores and the changes to gather
-    (`netgain.replay.parallel.auto_jobs`); the document's `timings.jobs` says how many ran.
+    (`netgain.replay.jobs.auto_jobs`); the document's `timings.jobs` says how many ran.
 
     `exact_share` blames with the gate's whole-tree copy search instead of the replay's cheaper
     one (netgain.replay.run.REPLAY_COPY_SEARCH); the document's `sources` names the method.
@@ -199,7 +199,7 @@ def replay_document(
     if jobs is None:
         jobs, jobs_basis = auto_jobs(gathering, os.cpu_count()), "auto"
     if gathering:
-        # the renames and authors of the whole window in two git walks, not two a change
+        # the window's graph, authors, touched paths and renames read once, not once a change
         inputs.window = WindowHistory.read(ws.root, head)
     results: list[Any] = [None] * len(changes)
     with progress(enabled=None if not quiet else False) as bar, git.CatFileBatch(ws.root) as blobs:

@@ -321,11 +321,10 @@ def measure_vulnerabilities(
         for p in _tree_files(repo, head)
         if any(p == s or p.startswith(s.rstrip("/") + "/") or s in ("", ".") for s in scan_paths)
     )
-    result = scan(
-        [repo / p for p in tracked if (repo / p).is_file()], root=repo, options=ScanOptions()
-    )
+    present = [p for p in tracked if (repo / p).is_file()]
+    result = scan([repo / p for p in present], root=repo, options=ScanOptions())
     not_analysed = Counter(f.language for f in result.not_analysed)
-    analysed = [p for p in tracked if p.endswith(SCANNED_SUFFIXES) and (repo / p).is_file()]
+    analysed = [p for p in present if p.endswith(SCANNED_SUFFIXES)]
     findings_at: dict[str, list[int]] = defaultdict(list)
     for finding in result.findings:
         if finding.suppressed is None:
